@@ -1,0 +1,75 @@
+// Typed errors: each carries the exit code of PRODUCT.md and an optional hint.
+// Only the single exit point in src/cli.ts turns them into a process exit code.
+
+export const ExitCode = {
+  Ok: 0,
+  Failed: 1,
+  Usage: 2,
+  VerificationFailed: 3,
+  ClusterAccess: 4,
+  Conflict: 5,
+  Timeout: 6,
+  Paused: 8,
+  Cancelled: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base class: a message for people, a stable code for machines, and a hint saying what to do next. */
+export class BgctlError extends Error {
+  readonly exitCode: ExitCodeValue = ExitCode.Failed;
+  /** Stable machine-readable reason, e.g. "RevisionNotReady". */
+  readonly reason: string;
+  readonly hint?: string;
+  constructor(message: string, opts: { reason?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.reason = opts.reason ?? new.target.name.replace(/Error$/, '');
+    this.hint = opts.hint;
+  }
+}
+
+/** Bad flag, bad value, or missing input without a terminal. Nothing was written. */
+export class UsageError extends BgctlError {
+  override readonly exitCode = ExitCode.Usage;
+}
+
+/** The planner refused the intent before anything was written (e.g. revision not Ready). */
+export class RefusedError extends BgctlError {}
+
+/** A revision failed, the cluster refused, anything without its own code. */
+export class FailedError extends BgctlError {}
+
+export class VerificationError extends BgctlError {
+  override readonly exitCode = ExitCode.VerificationFailed;
+}
+
+/** kubeconfig, connection, TLS, authentication, authorization, Knative not installed. */
+export class ClusterAccessError extends BgctlError {
+  override readonly exitCode = ExitCode.ClusterAccess;
+}
+
+/** The service changed underneath and the intended change no longer applies. */
+export class ConflictError extends BgctlError {
+  override readonly exitCode = ExitCode.Conflict;
+}
+
+export class TimeoutError extends BgctlError {
+  override readonly exitCode = ExitCode.Timeout;
+}
+
+/** Stopped on purpose before the end (--until, a pause); the rollout can be resumed. */
+export class PausedError extends BgctlError {
+  override readonly exitCode = ExitCode.Paused;
+}
+
+export class CancelError extends BgctlError {
+  override readonly exitCode = ExitCode.Cancelled;
+  constructor(message = 'cancelled', opts: { hint?: string } = {}) {
+    super(message, { reason: 'Cancelled', ...opts });
+  }
+}
+
+/** The exit code for anything thrown: typed errors carry theirs, everything else is a failure. */
+export function exitCodeOf(err: unknown): ExitCodeValue {
+  return err instanceof BgctlError ? err.exitCode : ExitCode.Failed;
+}
