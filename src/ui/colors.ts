@@ -1,0 +1,52 @@
+// Semantic colors over a private Chalk instance: the global chalk export ignores NO_COLOR and
+// guesses the level from process.stdout, so bgctl always builds its own from IOStreams' decision.
+import { Chalk, type ChalkInstance } from 'chalk';
+
+/** Chalk levels: none, 16, 256, truecolor. */
+export type ColorLevel = 0 | 1 | 2 | 3;
+
+/** Semantic styling used by every printer; with level 0 every function returns its input unchanged. */
+export interface ColorScheme {
+  readonly enabled: boolean;
+  success(s: string): string;
+  warn(s: string): string;
+  fail(s: string): string;
+  muted(s: string): string;
+  bold(s: string): string;
+  accent(s: string): string;
+  /** ✓ in green when color is on. */
+  readonly successIcon: string;
+  /** ! in yellow when color is on. */
+  readonly warnIcon: string;
+  /** ✗ in red when color is on. */
+  readonly failIcon: string;
+}
+
+/** Icons stay Unicode with color off: they are part of the text and golden tests pin them. */
+export const Icons = { success: '✓', warn: '!', fail: '✗' } as const;
+
+/** Builds the scheme for a color level (0 = no escape codes at all). */
+export function createColorScheme(level: ColorLevel): ColorScheme {
+  const c: ChalkInstance = new Chalk({ level });
+  return {
+    enabled: level > 0,
+    success: (s) => c.green(s),
+    warn: (s) => c.yellow(s),
+    fail: (s) => c.red(s),
+    muted: (s) => c.gray(s),
+    bold: (s) => c.bold(s),
+    accent: (s) => c.cyan(s),
+    successIcon: c.green(Icons.success),
+    warnIcon: c.yellow(Icons.warn),
+    failIcon: c.red(Icons.fail),
+  };
+}
+
+// Matches CSI and OSC escape sequences, enough for what chalk and ora emit.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+
+/** Removes ANSI escape sequences, e.g. to measure or compare printed text. */
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, '');
+}

@@ -1,0 +1,57 @@
+// `-o json|yaml` writers: exactly one document on stdout. YAML is produced from the same
+// JSON-normalised value as JSON (undefined dropped, dates as strings), so both formats carry
+// identical data; keys are sorted and anchors/aliases never appear.
+import yaml from 'js-yaml';
+import { UsageError } from '../core/errors.js';
+import type { IOStreams } from './iostreams.js';
+
+/** apiVersion carried by every machine-readable document bgctl prints. */
+export const BGCTL_API_VERSION = 'bgctl.dev/v1';
+
+/** Values of -o/--output. */
+export type OutputFormat = 'table' | 'json' | 'yaml';
+/** The -o choices, for commander's .choices(). */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
+
+/** A printable document: a kind plus any fields. */
+export interface BgctlDocument {
+  apiVersion: string;
+  kind: string;
+  [key: string]: unknown;
+}
+
+/** Wraps fields in the bgctl envelope: `{apiVersion: bgctl.dev/v1, kind, ...fields}`. */
+export function envelope<T extends object>(kind: string, fields: T): BgctlDocument & T {
+  return { apiVersion: BGCTL_API_VERSION, kind, ...fields };
+}
+
+/** Parses -o/--output; undefined means table. */
+export function parseOutputFormat(value: string | undefined): OutputFormat {
+  if (value === undefined || value === '') return 'table';
+  const v = value.toLowerCase();
+  if ((OUTPUT_FORMATS as readonly string[]).includes(v)) return v as OutputFormat;
+  throw new UsageError(`unknown output format "${value}": use one of ${OUTPUT_FORMATS.join(', ')}`, { reason: 'InvalidOutput' });
+}
+
+function normalise(doc: BgctlDocument): unknown {
+  if (typeof doc?.apiVersion !== 'string' || typeof doc?.kind !== 'string') {
+    // A programming error, not a user one: every document must say what it is.
+    throw new TypeError('documents printed with -o json|yaml need string apiVersion and kind');
+  }
+  return JSON.parse(JSON.stringify(doc));
+}
+
+/** JSON text: 2-space indent and a trailing newline. */
+export function renderJSON(doc: BgctlDocument): string {
+  return JSON.stringify(normalise(doc), null, 2) + '\n';
+}
+
+/** YAML text: sorted keys, no refs, no line folding. */
+export function renderYAML(doc: BgctlDocument): string {
+  return yaml.dump(normalise(doc), { sortKeys: true, noRefs: true, lineWidth: -1 });
+}
+
+/** Writes one document to stdout in the given machine format. */
+export function writeDocument(io: IOStreams, format: 'json' | 'yaml', doc: BgctlDocument): void {
+  io.out.write(format === 'json' ? renderJSON(doc) : renderYAML(doc));
+}

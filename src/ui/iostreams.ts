@@ -1,0 +1,227 @@
+// The one place that decides TTY, color, prompt and spinner policy (style-anchors C7).
+// Commands never look at process.stdout.isTTY or process.env for these themselves.
+import { PassThrough, Writable, type Readable } from 'node:stream';
+import { createColorScheme, type ColorLevel, type ColorScheme } from './colors.js';
+
+type Env = Record<string, string | undefined>;
+
+interface TTYish {
+  isTTY?: boolean;
+  columns?: number;
+  getColorDepth?: (env?: Env) => number;
+}
+
+/** Options for IOStreams.system(): real process streams unless overridden. */
+export interface SystemOptions {
+  env?: Env;
+  /** The --no-color flag. */
+  noColor?: boolean;
+  stdin?: Readable;
+  stdout?: Writable;
+  stderr?: Writable;
+}
+
+/** Options for IOStreams.test(): in-memory streams that claim to be (or not be) terminals. */
+export interface TestOptions {
+  stdinTTY?: boolean;
+  stdoutTTY?: boolean;
+  stderrTTY?: boolean;
+  /** Color on (level 1) or off (the default, so output is stable); 'auto' applies the real env/TTY policy. */
+  color?: boolean | 'auto';
+  env?: Env;
+  /** Terminal width reported by the fake stdout; 80 by default. */
+  width?: number;
+}
+
+/** Is a boolean-ish env var set to something other than empty, "0" or "false"? */
+function truthy(v: string | undefined): boolean {
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/** Standard streams plus the terminal policy derived from them and the environment. */
+export class IOStreams {
+  readonly in: Readable;
+  readonly out: Writable;
+  readonly err: Writable;
+  readonly env: Env;
+  #noColorFlag: boolean;
+  #colorOverride: boolean | undefined;
+  #scheme: ColorScheme | undefined;
+
+  protected constructor(streams: { in: Readable; out: Writable; err: Writable }, env: Env, noColor: boolean, colorOverride?: boolean) {
+    this.in = streams.in;
+    this.out = streams.out;
+    this.err = streams.err;
+    this.env = env;
+    this.#noColorFlag = noColor;
+    this.#colorOverride = colorOverride;
+  }
+
+  /** The process's own streams and environment. */
+  static system(opts: SystemOptions = {}): IOStreams {
+    return new IOStreams(
+      { in: opts.stdin ?? process.stdin, out: opts.stdout ?? process.stdout, err: opts.stderr ?? process.stderr },
+      opts.env ?? process.env,
+      opts.noColor ?? false,
+    );
+  }
+
+  /** In-memory streams for tests; read what was written with `stdout` / `stderr`. */
+  static test(opts: TestOptions = {}): TestIOStreams {
+    return new TestIOStreams(opts);
+  }
+
+  /** Applies the global --no-color flag once commander has parsed it. */
+  setNoColor(noColor: boolean): void {
+    this.#noColorFlag = noColor;
+    this.#scheme = undefined;
+  }
+
+  /** stdin is a terminal. */
+  isStdinTTY(): boolean {
+    return (this.in as TTYish).isTTY === true;
+  }
+
+  /** stdout is a terminal. */
+  isStdoutTTY(): boolean {
+    return (this.out as TTYish).isTTY === true;
+  }
+
+  /** stderr is a terminal. */
+  isStderrTTY(): boolean {
+    return (this.err as TTYish).isTTY === true;
+  }
+
+  /** True when CI is set: spinners become plain lines there even on a pseudo-terminal. */
+  isCI(): boolean {
+    return truthy(this.env.CI);
+  }
+
+  /** Prompts need a person: stdin and stdout are terminals and BGCTL_NO_PROMPT is unset. */
+  canPrompt(): boolean {
+    return this.isStdinTTY() && this.isStdoutTTY() && !this.env.BGCTL_NO_PROMPT;
+  }
+
+  /** Animated progress only when both output streams are terminals and not in CI. */
+  spinnerEnabled(): boolean {
+    return this.isStdoutTTY() && this.isStderrTTY() && !this.isCI();
+  }
+
+  /** Box-drawing glyphs (bars, ellipsis) on a terminal; 7-bit ASCII in pipes and logs. */
+  unicodeEnabled(): boolean {
+    return this.isStdoutTTY() && this.env.TERM !== 'dumb';
+  }
+
+  /**
+   * Color policy, first match wins: --no-color; FORCE_COLOR (non-zero) or CLICOLOR_FORCE forces
+   * it on (the precedence Node and gh use); NO_COLOR or CLICOLOR=0 or FORCE_COLOR=0 turn it
+   * off; otherwise color follows whether stdout is a terminal (and TERM is not "dumb").
+   */
+  colorEnabled(): boolean {
+    return this.colorLevel() > 0;
+  }
+
+  /** The chalk level implied by colorEnabled(); FORCE_COLOR=2|3 and the terminal's depth pick the level. */
+  colorLevel(): ColorLevel {
+    if (this.#noColorFlag) return 0;
+    if (this.#colorOverride !== undefined) return this.#colorOverride ? 1 : 0;
+    const force = this.env.FORCE_COLOR;
+    if (force !== undefined && force !== '' && truthy(force)) {
+      const n = Number(force);
+      return n === 2 || n === 3 ? n : 1;
+    }
+    if (truthy(this.env.CLICOLOR_FORCE)) return 1;
+    if (this.env.NO_COLOR || this.env.CLICOLOR === '0' || force === '0' || force?.toLowerCase() === 'false') return 0;
+    if (!this.isStdoutTTY() || this.env.TERM === 'dumb') return 0;
+    const depth = (this.out as TTYish).getColorDepth?.({ ...this.env, NO_COLOR: undefined, FORCE_COLOR: undefined }) ?? 4;
+    return depth >= 24 ? 3 : depth >= 8 ? 2 : 1;
+  }
+
+  /** The semantic color scheme for the current policy (memoised until setNoColor). */
+  colors(): ColorScheme {
+    this.#scheme ??= createColorScheme(this.colorLevel());
+    return this.#scheme;
+  }
+
+  /** Columns of the terminal on stdout; COLUMNS or 80 when it is not a terminal. */
+  terminalWidth(): number {
+    const cols = (this.out as TTYish).columns;
+    if (this.isStdoutTTY() && typeof cols === 'number' && cols > 0) return cols;
+    const env = Number(this.env.COLUMNS);
+    return Number.isInteger(env) && env > 0 ? env : 80;
+  }
+}
+
+/** A Writable that keeps everything written; with tty set it also fakes the tty.WriteStream cursor API ora uses. */
+class MemoryWritable extends Writable {
+  chunks: string[] = [];
+  isTTY: boolean;
+  columns: number;
+  rows = 24;
+
+  constructor(tty: boolean, columns: number) {
+    super({ decodeStrings: false });
+    this.isTTY = tty;
+    this.columns = columns;
+  }
+
+  override _write(chunk: unknown, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.chunks.push(typeof chunk === 'string' ? chunk : String(chunk));
+    cb();
+  }
+
+  cursorTo(x: number, cb?: () => void): boolean {
+    return this.write(`\u001b[${x + 1}G`, cb);
+  }
+
+  moveCursor(dx: number, dy: number, cb?: () => void): boolean {
+    const v = dy < 0 ? `\u001b[${-dy}A` : dy > 0 ? `\u001b[${dy}B` : '';
+    const h = dx < 0 ? `\u001b[${-dx}D` : dx > 0 ? `\u001b[${dx}C` : '';
+    return this.write(v + h, cb);
+  }
+
+  clearLine(dir: number, cb?: () => void): boolean {
+    return this.write(dir < 0 ? '\u001b[1K' : dir > 0 ? '\u001b[0K' : '\u001b[2K', cb);
+  }
+
+  getColorDepth(): number {
+    return 8;
+  }
+}
+
+/** IOStreams over memory, with getters for what was written. */
+export class TestIOStreams extends IOStreams {
+  constructor(opts: TestOptions) {
+    const input = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (on: boolean) => unknown };
+    if (opts.stdinTTY) {
+      input.isTTY = true;
+      input.setRawMode = () => input;
+    }
+    super(
+      {
+        in: input,
+        out: new MemoryWritable(opts.stdoutTTY ?? false, opts.width ?? 80),
+        err: new MemoryWritable(opts.stderrTTY ?? false, opts.width ?? 80),
+      },
+      opts.env ?? {},
+      false,
+      opts.color === 'auto' ? undefined : (opts.color ?? false),
+    );
+  }
+
+  /** Everything written to stdout so far. */
+  get stdout(): string {
+    return (this.out as MemoryWritable).chunks.join('');
+  }
+
+  /** Everything written to stderr so far. */
+  get stderr(): string {
+    return (this.err as MemoryWritable).chunks.join('');
+  }
+
+  /** Clears both buffers, e.g. between steps of one test. */
+  reset(): void {
+    (this.out as MemoryWritable).chunks = [];
+    (this.err as MemoryWritable).chunks = [];
+  }
+}

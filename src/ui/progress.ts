@@ -1,0 +1,137 @@
+// Progress for long waits. On a terminal: an ora spinner on stderr whose text follows the latest
+// condition message. Elsewhere (pipes, CI): one plain stderr line per change, so logs stay readable
+// and nothing is repainted. Either way stdout is never touched.
+import type { Condition } from '../core/knative-types.js';
+import type { IOStreams } from './iostreams.js';
+
+/** A running progress indicator; every method is safe to call after it has finished (then a no-op). */
+export interface Progress {
+  /** Replaces the detail shown after the label; unchanged text prints nothing new. */
+  update(detail: string | undefined): void;
+  /** Shows a condition as the detail, e.g. "Ready=Unknown RevisionMissing: waiting for …". */
+  updateCondition(c: Condition | undefined): void;
+  /** Prints a line above the spinner (or as a plain line) without corrupting it. */
+  log(line: string): void;
+  /** Ends with ✓ and the text (default: the label). */
+  succeed(text?: string): void;
+  /** Ends with ✗ and the text (default: the label). */
+  fail(text?: string): void;
+  /** Ends with ! and the text (default: the label). */
+  warn(text?: string): void;
+  /** Ends without a final line (the spinner is erased). */
+  stop(): void;
+}
+
+/** One-line text for a condition: the message when Knative wrote one, else type=status and reason. */
+export function describeCondition(c: Condition): string {
+  if (c.message) return c.message;
+  return c.reason ? `${c.type}=${c.status} (${c.reason})` : `${c.type}=${c.status}`;
+}
+
+interface OraLike {
+  text: string;
+  start(): unknown;
+  stop(): unknown;
+  clear(): unknown;
+  render(): unknown;
+  stopAndPersist(o: { symbol: string; text: string }): unknown;
+}
+
+/** Starts progress with a label such as "Waiting for hello-00002 to become ready". */
+export async function startProgress(io: IOStreams, label: string): Promise<Progress> {
+  const c = io.colors();
+  let detail: string | undefined;
+  let done = false;
+  const text = () => (detail ? `${label}: ${detail}` : label);
+
+  if (!io.spinnerEnabled()) {
+    let last = text();
+    io.err.write(last + '\n');
+    const end = (icon: string, t?: string) => {
+      if (done) return;
+      done = true;
+      io.err.write(`${icon} ${t ?? label}\n`);
+    };
+    const update = (d: string | undefined) => {
+      if (done) return;
+      detail = d;
+      if (text() === last) return;
+      last = text();
+      io.err.write(last + '\n');
+    };
+    return {
+      update,
+      updateCondition: (cond) => update(cond ? describeCondition(cond) : undefined),
+      log: (line) => void io.err.write(line + '\n'),
+      succeed: (t) => end(c.successIcon, t),
+      fail: (t) => end(c.failIcon, t),
+      warn: (t) => end(c.warnIcon, t),
+      stop: () => void (done = true),
+    };
+  }
+
+  // Lazy: ora and its dependencies are only loaded when a terminal will actually show a spinner.
+  const { default: ora } = await import('ora');
+  const spinner: OraLike = ora({
+    text: text(),
+    stream: io.err as NodeJS.WritableStream,
+    isEnabled: true,
+    // Raw-mode stdin would swallow keys meant for a following prompt.
+    discardStdin: false,
+    color: c.enabled ? 'cyan' : false,
+  });
+  spinner.start();
+  const end = (symbol: string, t?: string) => {
+    if (done) return;
+    done = true;
+    spinner.stopAndPersist({ symbol, text: t ?? label });
+  };
+  const update = (d: string | undefined) => {
+    if (done) return;
+    detail = d;
+    spinner.text = text();
+  };
+  return {
+    update,
+    updateCondition: (cond) => update(cond ? describeCondition(cond) : undefined),
+    log: (line) => {
+      if (done) {
+        io.err.write(line + '\n');
+        return;
+      }
+      spinner.clear();
+      io.err.write(line + '\n');
+      spinner.render();
+    },
+    succeed: (t) => end(c.successIcon, t),
+    fail: (t) => end(c.failIcon, t),
+    warn: (t) => end(c.warnIcon, t),
+    stop: () => {
+      if (done) return;
+      done = true;
+      spinner.stop();
+    },
+  };
+}
+
+/**
+ * Runs fn under progress and always ends it: ✓ with doneText(result) (default: the label) on
+ * success, ✗ with the label on a throw (the error itself is printed by main). A live ora timer
+ * would otherwise keep the process alive after an exception.
+ */
+export async function withProgress<T>(
+  io: IOStreams,
+  label: string,
+  fn: (p: Progress) => Promise<T>,
+  doneText?: (result: T) => string,
+): Promise<T> {
+  const p = await startProgress(io, label);
+  try {
+    const result = await fn(p);
+    p.succeed(doneText?.(result));
+    return result;
+  } catch (err) {
+    p.fail();
+    throw err;
+  }
+}

@@ -1,0 +1,76 @@
+// The prompting rule of PRODUCT.md in one place: flag, else environment, else a prompt, and a
+// prompt only when a person is at a terminal. Without one, a missing value is a usage error
+// (exit 2) naming the flag, and traffic moves only with --yes.
+import { CancelError, UsageError, type BgctlError } from '../core/errors.js';
+import type { IOStreams } from './iostreams.js';
+import type { Prompter } from './prompter.js';
+
+/** How to find one value. */
+export interface ValueSpec<T> {
+  /** The flag as the user types it, e.g. "--image"; named in the usage error. */
+  flag: string;
+  /** The parsed flag value; undefined when the flag was not given. */
+  value: T | undefined;
+  /** Environment variable consulted next, e.g. "BGCTL_IMAGE"; an empty value counts as unset. */
+  env?: string;
+  /** Turns the env string into T; throw a UsageError for a bad value. Defaults to the string itself. */
+  parse?: (raw: string) => T;
+  /** Asks for the value; only called when io.canPrompt(). */
+  prompt: (p: Prompter) => Promise<T>;
+}
+
+/** `--image is required when not running interactively` */
+export function requiredMessage(flag: string): string {
+  return `${flag} is required when not running interactively`;
+}
+
+/** Resolves a value: flag, else env var, else prompt on a terminal, else UsageError naming the flag. */
+export async function resolveValue<T>(io: IOStreams, prompter: Prompter, spec: ValueSpec<T>): Promise<T> {
+  if (spec.value !== undefined) return spec.value;
+  if (spec.env) {
+    const raw = io.env[spec.env];
+    if (raw !== undefined && raw !== '') {
+      try {
+        return spec.parse ? spec.parse(raw) : (raw as unknown as T);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new UsageError(`invalid ${spec.env}: ${why}`, { reason: 'InvalidEnv', cause: err });
+      }
+    }
+  }
+  if (io.canPrompt()) return spec.prompt(prompter);
+  throw new UsageError(requiredMessage(spec.flag), {
+    reason: 'MissingFlag',
+    hint: spec.env ? `pass ${spec.flag} or set ${spec.env}` : `pass ${spec.flag}`,
+  });
+}
+
+/** Message of the UsageError for a traffic change without a terminal and without --yes. */
+export const YES_REQUIRED_MESSAGE = 'not running interactively: traffic moves only with --yes';
+
+/** Options for confirmChange. */
+export interface ConfirmOptions {
+  /** The --yes flag. */
+  yes: boolean | undefined;
+  /** The question, e.g. "Send 50% of traffic to hello-00002?". */
+  message: string;
+  /** Error thrown when the person answers no; default CancelError (exit 130), nothing changed. */
+  onDecline?: () => BgctlError;
+}
+
+/**
+ * Gate before a traffic change. --yes passes without asking; on a terminal the person is asked
+ * (default no) and a "no" throws; without a terminal and without --yes it is a UsageError, so a
+ * script never moves traffic by accident. Returns only when the change may go ahead.
+ */
+export async function confirmChange(io: IOStreams, prompter: Prompter, opts: ConfirmOptions): Promise<void> {
+  if (opts.yes) return;
+  if (!io.canPrompt()) {
+    throw new UsageError(YES_REQUIRED_MESSAGE, {
+      reason: 'ConfirmationRequired',
+      hint: 'add --yes to apply the change, or --dry-run to preview it',
+    });
+  }
+  const ok = await prompter.confirm(opts.message, { default: false });
+  if (!ok) throw opts.onDecline ? opts.onDecline() : new CancelError('cancelled: nothing was changed');
+}

@@ -1,0 +1,157 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TrafficTarget } from '../../src/core/knative-types.js';
+import { createColorScheme, stripAnsi } from '../../src/ui/colors.js';
+import { IOStreams } from '../../src/ui/iostreams.js';
+import { diffTraffic, printTraffic, printTrafficPlan, renderTraffic, renderTrafficPlan, revisionLabel, type Readiness } from '../../src/ui/traffic-table.js';
+
+const readiness: Readiness = { 'hello-00001': 'True', 'hello-00002': 'Unknown', 'hello-00003': 'False' };
+const status: TrafficTarget[] = [
+  { revisionName: 'hello-00001', percent: 90, tag: 'blue', url: 'http://blue-hello.default.example.com' },
+  { revisionName: 'hello-00002', percent: 10, tag: 'v2', url: 'http://v2-hello.default.example.com' },
+  { revisionName: 'hello-00003', latestRevision: true, percent: 0 },
+];
+const before: TrafficTarget[] = [
+  { revisionName: 'hello-00001', percent: 100 },
+  { revisionName: 'hello-00002', tag: 'v2', percent: 0 },
+  { revisionName: 'hello-00000', tag: 'old', percent: 0 },
+];
+const after: TrafficTarget[] = [
+  { revisionName: 'hello-00001', tag: 'blue', percent: 50 },
+  { revisionName: 'hello-00002', tag: 'v2', percent: 50 },
+  { latestRevision: true, tag: 'latest', percent: 0 },
+];
+
+const lines = (...l: string[]) => l.map((x) => x + '\n').join('');
+
+describe('renderTraffic (golden, color off)', () => {
+  test('status targets', () => {
+    assert.equal(
+      renderTraffic(status, { readiness }),
+      lines(
+        'REVISION                TAG    TRAFFIC                     READY     URL',
+        'hello-00001             blue   ##################..  90%   True      http://blue-hello.default.example.com',
+        'hello-00002             v2     ##..................  10%   Unknown   http://v2-hello.default.example.com',
+        '@latest (hello-00003)   -      ....................   0%   False     -',
+      ),
+    );
+  });
+
+  test('an unresolved @latest target and an unknown revision', () => {
+    assert.equal(
+      renderTraffic([{ latestRevision: true, percent: 100 }, { revisionName: 'gone-00009' }], { readiness }),
+      lines(
+        'REVISION     TAG   TRAFFIC                     READY   URL',
+        '@latest      -     #################### 100%   -       -',
+        'gone-00009   -     ....................   0%   -       -',
+      ),
+    );
+  });
+
+  test('unicode bars on a terminal', () => {
+    const out = renderTraffic(status.slice(0, 1), { readiness, unicode: true });
+    assert.ok(out.includes('blue   ██████████████████░░  90%   True'), out);
+  });
+
+  test('color changes only escape codes', () => {
+    const plain = renderTraffic(status, { readiness, unicode: true });
+    const colored = renderTraffic(status, { readiness, unicode: true, colors: createColorScheme(1) });
+    assert.notEqual(colored, plain);
+    assert.equal(stripAnsi(colored), plain);
+  });
+
+  test('the URL column is truncated to fit a narrow terminal', () => {
+    const out = renderTraffic(status, { readiness, maxWidth: 90 });
+    assert.ok(out.split('\n').every((l) => l.length <= 90));
+    assert.match(out, /http:\/\/blue-hello\.de…/);
+  });
+});
+
+describe('diffTraffic', () => {
+  test('pairs by revision and tag, then by revision; removed last', () => {
+    const rows = diffTraffic(before, after);
+    assert.deepEqual(rows.map((r) => r.change), ['changed', 'changed', 'added', 'removed']);
+    assert.equal(rows[0].before, before[0]);
+    assert.equal(rows[3].before, before[2]);
+  });
+
+  test('identical lists are all unchanged; omitted percent equals 0', () => {
+    assert.deepEqual(diffTraffic(before, before.map((t) => ({ ...t }))).map((r) => r.change), ['unchanged', 'unchanged', 'unchanged']);
+    assert.deepEqual(diffTraffic([{ revisionName: 'a' }], [{ revisionName: 'a', percent: 0 }]).map((r) => r.change), ['unchanged']);
+  });
+
+  test('pinning replaces @latest with a named revision', () => {
+    const rows = diffTraffic([{ latestRevision: true, percent: 100 }], [{ revisionName: 'hello-00001', latestRevision: false, percent: 100 }]);
+    assert.deepEqual(rows.map((r) => r.change), ['added', 'removed']);
+  });
+
+  test('the same revision twice (untagged and tagged) pairs one to one', () => {
+    const two: TrafficTarget[] = [{ revisionName: 'b', percent: 100 }, { revisionName: 'b', tag: 'v2', percent: 0 }];
+    assert.deepEqual(diffTraffic(two, [two[1], two[0]]).map((r) => r.change), ['unchanged', 'unchanged']);
+  });
+});
+
+describe('renderTrafficPlan (golden, color off)', () => {
+  test('split with a re-tag, an added @latest tag and a removed target', () => {
+    assert.equal(
+      renderTrafficPlan(before, after, { readiness, latestRevisionName: 'hello-00003' }),
+      lines(
+        '    REVISION                TAG         BEFORE   AFTER                       READY',
+        '~   hello-00001             - -> blue     100%   ##########..........  50%   True',
+        '~   hello-00002             v2              0%   ##########..........  50%   Unknown',
+        '+   @latest (hello-00003)   latest           -   ....................   0%   False',
+        '-   hello-00000             old             0%   -                           -',
+      ),
+    );
+  });
+
+  test('no change', () => {
+    assert.equal(
+      renderTrafficPlan(before.slice(0, 2), before.slice(0, 2), { readiness }),
+      lines(
+        '    REVISION      TAG   BEFORE   AFTER                       READY',
+        '    hello-00001   -       100%   #################### 100%   True',
+        '    hello-00002   v2        0%   ....................   0%   Unknown',
+      ),
+    );
+  });
+
+  test('color highlights changed rows without changing the text', () => {
+    const c = createColorScheme(1);
+    const plain = renderTrafficPlan(before, after, { readiness, unicode: true });
+    const colored = renderTrafficPlan(before, after, { readiness, unicode: true, colors: c });
+    assert.equal(stripAnsi(colored), plain);
+    assert.ok(colored.includes(c.success('+')) && colored.includes(c.fail('-')) && colored.includes(c.warn('~')));
+    assert.match(plain, /- → blue/);
+  });
+});
+
+describe('print helpers use the IOStreams policy', () => {
+  test('pipe: ASCII, no color, no truncation, on stdout', () => {
+    const io = IOStreams.test({ stdoutTTY: false, width: 40 });
+    printTraffic(io, status, { readiness });
+    assert.equal(io.stdout, renderTraffic(status, { readiness }));
+    assert.equal(io.stderr, '');
+  });
+
+  test('terminal: Unicode, fitted to width', () => {
+    const io = IOStreams.test({ stdoutTTY: true, width: 90 });
+    printTraffic(io, status, { readiness });
+    assert.match(io.stdout, /█/);
+    assert.ok(io.stdout.split('\n').every((l) => l.length <= 90));
+  });
+
+  test('a plan shown before a confirmation goes to stderr', () => {
+    const io = IOStreams.test();
+    printTrafficPlan(io, before, after, { readiness, stream: 'err' });
+    assert.equal(io.stdout, '');
+    assert.equal(io.stderr, renderTrafficPlan(before, after, { readiness }));
+  });
+});
+
+test('revisionLabel', () => {
+  assert.equal(revisionLabel({ revisionName: 'a' }), 'a');
+  assert.equal(revisionLabel({ latestRevision: true }), '@latest');
+  assert.equal(revisionLabel({ latestRevision: true }, 'b'), '@latest (b)');
+  assert.equal(revisionLabel({ latestRevision: true, revisionName: 'c' }, 'b'), '@latest (c)');
+});
