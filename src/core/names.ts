@@ -1,0 +1,90 @@
+// Name validation with the same wording kubectl and the Knative webhook use, so a user who
+// mistypes a name here sees the message they would have seen from the cluster, before any write.
+import { UsageError } from './errors.js';
+
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** Upstream text (apimachinery validation.go) for a DNS-1035 label. */
+export const DNS1035_MESSAGE =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+/** Upstream text for an RFC 1123 label (namespaces). */
+export const DNS1123_LABEL_MESSAGE =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+/** Upstream text for an environment variable name. */
+export const ENV_NAME_MESSAGE =
+  "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+/** The longest DNS label, hence the longest `<tag>-<service>` host label. */
+export const MAX_LABEL = 63;
+
+/** Problems with a DNS-1035 label, empty when valid (Knative tags, service and revision names). */
+export function dns1035Problems(value: string): string[] {
+  const out: string[] = [];
+  if (value.length > MAX_LABEL) out.push(`must be no more than ${MAX_LABEL} characters`);
+  if (!DNS1035.test(value)) out.push(DNS1035_MESSAGE);
+  return out;
+}
+
+/** Problems with an RFC 1123 label, empty when valid (namespaces). */
+export function dns1123LabelProblems(value: string): string[] {
+  const out: string[] = [];
+  if (value.length > MAX_LABEL) out.push(`must be no more than ${MAX_LABEL} characters`);
+  if (!DNS1123_LABEL.test(value)) out.push(DNS1123_LABEL_MESSAGE);
+  return out;
+}
+
+function check(kind: string, value: string, problems: string[], flag?: string): string {
+  if (value === '') throw new UsageError(`${kind} name must not be empty`, { reason: 'InvalidName', hint: flag ? `pass ${flag}` : undefined });
+  if (problems.length > 0) {
+    throw new UsageError(`invalid ${kind} name "${value}": ${problems.join(', ')}`, { reason: 'InvalidName' });
+  }
+  return value;
+}
+
+/** A Knative Service name (DNS-1035 label); throws UsageError with kubectl's wording. */
+export function validateServiceName(name: string): string {
+  return check('service', name, dns1035Problems(name));
+}
+
+/** A namespace name (RFC 1123 label). */
+export function validateNamespace(name: string): string {
+  return check('namespace', name, dns1123LabelProblems(name));
+}
+
+/** A revision name: DNS-1035 label, as Knative generates and requires for BYO names. */
+export function validateRevisionName(name: string): string {
+  return check('revision', name, dns1035Problems(name));
+}
+
+/** A traffic tag: a DNS-1035 label whose host label `<tag>-<service>` fits in 63 characters. */
+export function validateTag(tag: string, service?: string): string {
+  if (tag === '') throw new UsageError('tag must not be empty', { reason: 'InvalidTag' });
+  const problems = dns1035Problems(tag);
+  if (problems.length > 0) {
+    throw new UsageError(`invalid tag "${tag}": not a DNS 1035 label: [${problems.join(' ')}]`, { reason: 'InvalidTag' });
+  }
+  if (service !== undefined) {
+    const host = tagHostLabel(tag, service);
+    if (host.length > MAX_LABEL) {
+      // Knative admits this and then fails the Route with ErrorConfig; refuse before writing.
+      throw new UsageError(
+        `tag "${tag}" gives the host label "${host}" (${host.length} characters); a DNS label must be no more than ${MAX_LABEL} characters`,
+        { reason: 'TagTooLong', hint: `use a tag of at most ${MAX_LABEL - 1 - service.length} characters` },
+      );
+    }
+  }
+  return tag;
+}
+
+/** The first DNS label of a tag URL under Knative's default tag template `{{.Tag}}-{{.Name}}`. */
+export function tagHostLabel(tag: string, service: string): string {
+  return `${tag}-${service}`;
+}
+
+/** An environment variable name (Kubernetes rule). */
+export function validateEnvName(name: string): string {
+  if (name === '') throw new UsageError('environment variable name must not be empty', { reason: 'InvalidEnv' });
+  if (!ENV_NAME.test(name)) throw new UsageError(`invalid environment variable name "${name}": ${ENV_NAME_MESSAGE}`, { reason: 'InvalidEnv' });
+  return name;
+}

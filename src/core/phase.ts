@@ -1,0 +1,91 @@
+// The phase machine: what comes next, what --resume and --abort mean, and whether the cluster still
+// matches what bgctl last recorded (drift), all from the Service alone.
+import type { KnativeService } from './knative-types.js';
+import { ConflictError, RefusedError } from './errors.js';
+import type { Intent } from './plan-types.js';
+import { isInProgress, readState, type RolloutState } from './state.js';
+import { isFloating, normalizeTraffic, percentOf } from './traffic.js';
+
+/** The next action of a rollout. */
+export type NextStep =
+  | { kind: 'deploy' }
+  | { kind: 'stage' }
+  | { kind: 'verify' }
+  | { kind: 'split'; percent: number; step: number }
+  | { kind: 'promote' }
+  | { kind: 'done' };
+
+/** What follows the state's phase. Steps below 100 are splits; the step after the last split is promote. */
+export function nextStep(state: RolloutState | undefined, verify = true): NextStep {
+  if (!state || !isInProgress(state.phase)) return state ? { kind: 'done' } : { kind: 'deploy' };
+  switch (state.phase) {
+    case 'deployed': return { kind: 'stage' };
+    case 'staged': return verify ? { kind: 'verify' } : splitOrPromote(state, -1);
+    case 'verified': return splitOrPromote(state, -1);
+    default: return splitOrPromote(state, state.step);
+  }
+}
+
+function splitOrPromote(state: RolloutState, after: number): NextStep {
+  const i = state.steps.findIndex((s, idx) => idx > after && s < 100 && s > state.percent);
+  return i >= 0 ? { kind: 'split', percent: state.steps[i], step: i } : { kind: 'promote' };
+}
+
+/** Differences between the recorded state and spec.traffic, empty when they agree. */
+export function detectDrift(svc: KnativeService, state: RolloutState): string[] {
+  if (!isInProgress(state.phase) && state.phase !== 'promoted') return [];
+  const traffic = normalizeTraffic(svc.spec.traffic);
+  const out: string[] = [];
+  if (traffic.some((t) => isFloating(t) && (t.percent ?? 0) > 0)) out.push('a floating latestRevision target carries traffic');
+  if (state.phase === 'deployed') {
+    if (percentOf(traffic, state.stable.revision) === 0) out.push(`stable revision "${state.stable.revision}" has no traffic`);
+    return out;
+  }
+  const cand = state.candidate.revision as string;
+  const got = percentOf(traffic, cand);
+  if (got !== state.percent) out.push(`candidate "${cand}" has ${got}%, the rollout recorded ${state.percent}%`);
+  const tagged = (tag: string | undefined, rev: string) => traffic.some((t) => t.tag === tag && t.revisionName === rev);
+  if (!tagged(state.candidate.tag, cand)) out.push(`tag "${state.candidate.tag}" no longer routes to "${cand}"`);
+  if (state.phase !== 'promoted' && !tagged(state.stable.tag, state.stable.revision)) out.push(`tag "${state.stable.tag}" no longer routes to "${state.stable.revision}"`);
+  return out;
+}
+
+/** The intent `--resume` runs next; refuses when nothing is open or the traffic drifted from the record. */
+export function resumeIntent(svc: KnativeService, opts: { verify?: boolean } = {}): { intent: Intent; next: NextStep; state: RolloutState } {
+  const read = readState(svc);
+  if (read.error) throw read.error;
+  const st = read.state;
+  const name = svc.metadata.name;
+  if (!st || !isInProgress(st.phase)) {
+    throw new RefusedError(`nothing to resume: no rollout in progress on service "${name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`, {
+      reason: 'NoRollout',
+      hint: `start one: bgctl rollout ${name}`,
+    });
+  }
+  const drift = detectDrift(svc, st);
+  if (drift.length) {
+    throw new ConflictError(`rollout ${st.id} cannot resume: service "${name}" changed since bgctl last wrote it: ${drift.join('; ')}`, {
+      reason: 'Drift',
+      hint: `abort (bgctl rollout ${name} --abort) or roll back (bgctl rollback ${name})`,
+    });
+  }
+  const next = nextStep(st, opts.verify ?? true);
+  const base = { rolloutId: st.id };
+  const intent: Intent =
+    next.kind === 'stage' ? { ...base, kind: 'stage' }
+    : next.kind === 'verify' ? { ...base, kind: 'verify' }
+    : next.kind === 'split' ? { ...base, kind: 'split', percent: next.percent }
+    : { ...base, kind: 'promote' };
+  return { intent, next, state: st };
+}
+
+/** The intent `--abort` runs: traffic back to stable, rollout closed (refused when nothing is open). */
+export function abortIntent(svc: KnativeService, reason?: string): Intent {
+  const read = readState(svc);
+  if (read.error) throw read.error;
+  const st = read.state;
+  if (!st || !isInProgress(st.phase)) {
+    throw new RefusedError(`nothing to abort: no rollout in progress on service "${svc.metadata.name}"`, { reason: 'NoRollout', hint: `to undo a promoted rollout use bgctl rollback ${svc.metadata.name}` });
+  }
+  return { kind: 'abort', rolloutId: st.id, ...(reason ? { reason } : {}) };
+}

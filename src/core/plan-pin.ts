@@ -1,0 +1,103 @@
+// pin and deploy: get the service off the floating target, then change the template in the same write.
+import type { Container, RevisionTemplate, TrafficTarget } from './knative-types.js';
+import { RefusedError } from './errors.js';
+import type { EnvChange } from './parse.js';
+import { DefaultTags, type Intent } from './plan-types.js';
+import { advance, claimService, validateTagPair, newState, rebuild, requireRevision, servingRevision, type Disposition, type Draft, type Work } from './plan-support.js';
+import { isInProgress, type RolloutState } from './state.js';
+import { isFloating, isUnpinned, pinned } from './traffic.js';
+
+/** Traffic with all percent on `revision`: tags stay (at 0%), untagged entries that lose their percent go. */
+export function pinTraffic(w: Work, revision: string): TrafficTarget[] {
+  const classify = (t: TrafficTarget): Disposition => {
+    if ((t.percent ?? 0) > 0) return t.tag ? 'zero' : 'consume';
+    if (!t.tag && !isFloating(t) && t.revisionName === revision) return 'consume';
+    return 'keep';
+  };
+  for (const t of w.before) {
+    if ((t.percent ?? 0) > 0 && !isFloating(t) && t.revisionName !== revision) w.warnings.push(`moving ${t.percent}% away from revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}" stays at 0%)` : ''}`);
+    if ((t.percent ?? 0) > 0 && isFloating(t)) w.notices.push(`replaced the floating latestRevision target (${t.percent}%) with revision "${revision}" pinned by name`);
+  }
+  return rebuild(w.before, classify, (share) => [pinned(revision, share)]).desired;
+}
+
+/** pin: 100% to the named (or currently serving) revision by name; refuses during a rollout unless taking over. */
+export function planPin(w: Work, intent: Extract<Intent, { kind: 'pin' }>): Draft {
+  let history: RolloutState[] | undefined;
+  let state = w.state;
+  if (state && isInProgress(state.phase)) {
+    history = claimService(w, 'pin');
+    state = { ...history[0] };
+  }
+  const revision = intent.revision ?? servingRevision(w);
+  requireRevision(w, revision, { ready: true });
+  const desired = pinTraffic(w, revision);
+  w.notices.push(`pins are sticky: revisions deployed later get 0% until promoted (bgctl promote ${w.name})`);
+  return { desired, state, history };
+}
+
+/** The template with a new image and env; refuses a change Knative would not turn into a new revision. */
+export function changeTemplate(w: Work, template: RevisionTemplate, image: string | undefined, env: EnvChange[], revisionName?: string): RevisionTemplate {
+  const next: RevisionTemplate = structuredClone(template);
+  const containers = next.spec.containers;
+  if (!containers?.length) throw new RefusedError(`service "${w.name}" has no container in spec.template`, { reason: 'NoContainer' });
+  if (containers.length > 1) w.warnings.push(`the template has ${containers.length} containers; changing the first one ("${containers[0].name ?? 'user-container'}")`);
+  const c: Container = containers[0];
+  if (image !== undefined) c.image = image;
+  for (const change of env) {
+    const list = c.env ?? [];
+    const at = list.findIndex((e) => e.name === change.name);
+    if ('remove' in change) {
+      if (at < 0) w.warnings.push(`env ${change.name} is not set; nothing to remove`);
+      else list.splice(at, 1);
+    } else if (at >= 0) list[at] = { name: change.name, value: change.value };
+    else list.push({ name: change.name, value: change.value });
+    if (list.length) c.env = list;
+    else delete c.env;
+  }
+  const byo = template.metadata?.name;
+  if (revisionName !== undefined) {
+    if (!revisionName.startsWith(`${w.name}-`)) throw new RefusedError(`revision name "${revisionName}" must start with "${w.name}-"`, { reason: 'InvalidRevisionName' });
+    next.metadata = { ...(next.metadata ?? {}), name: revisionName };
+  }
+  if (JSON.stringify(next) === JSON.stringify(template)) {
+    throw new RefusedError(`nothing to deploy: the template of service "${w.name}" already has ${image ? `image ${image}` : 'these settings'}`, {
+      reason: 'NoChange',
+      hint: 'pass a different --image or --env',
+    });
+  }
+  if (byo && next.metadata?.name === byo) {
+    // The webhook rejects any template change that keeps a user-chosen revision name.
+    throw new RefusedError(`the template names its revision "${byo}" (spec.template.metadata.name); Knative rejects a template change without a new name`, {
+      reason: 'RevisionNameUnchanged',
+      hint: `pass a new revision name starting with "${w.name}-"`,
+    });
+  }
+  return next;
+}
+
+/** deploy: template change and (if unpinned) the pin, in one write; opens a rollout in phase deployed. */
+export function planDeploy(w: Work, intent: Extract<Intent, { kind: 'deploy' }>): Draft {
+  if (intent.image === undefined && !intent.env?.length && intent.revisionName === undefined) {
+    throw new RefusedError('nothing to deploy: pass --image and/or --env', { reason: 'NoChange' });
+  }
+  const history = claimService(w, 'deploy');
+  const stableTag = intent.stableTag ?? DefaultTags.stable;
+  const candTag = intent.tag ?? DefaultTags.candidate;
+  validateTagPair(w, stableTag, candTag);
+  const stable = servingRevision(w);
+  requireRevision(w, stable, { role: 'stable' });
+  const template = changeTemplate(w, w.svc.spec.template, intent.image, intent.env ?? [], intent.revisionName);
+  let desired = w.before;
+  if (isUnpinned(w.svc)) {
+    desired = pinTraffic(w, stable);
+    w.notices.push(`service was unpinned: pinned revision "${stable}" at 100% in the same write, so the new revision starts at 0%`);
+  }
+  const created = w.svc.status?.latestCreatedRevisionName;
+  if (created && created !== w.svc.status?.latestReadyRevisionName) w.warnings.push(`the latest created revision "${created}" is not Ready; this deploy supersedes it`);
+  const reuse = w.state && isInProgress(w.state.phase) && intent.rolloutId === w.state.id;
+  const fields = { phase: 'deployed' as const, stable: { revision: stable, tag: stableTag }, candidate: { tag: candTag }, steps: intent.steps ?? w.state?.steps ?? [], image: intent.image };
+  const state = reuse && w.state ? advance(w, w.state, { ...fields, step: -1, percent: 0 }) : newState(w, fields);
+  if (state.image === undefined) delete state.image;
+  return { desired, template, state, history: history === w.history ? undefined : history };
+}

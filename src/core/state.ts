@@ -1,0 +1,200 @@
+// The rollout state bgctl records on the Service under bgctl.dev/ (no controller, no CRD): any
+// machine can read it to show, resume, abort or roll back. Annotations bump neither generation
+// nor create a revision, and they travel in the same patch as the traffic they describe.
+import type { KnativeService } from './knative-types.js';
+import { RefusedError } from './errors.js';
+import { dns1035Problems } from './names.js';
+
+/** Annotation keys on the Service. */
+export const StateAnnotations = {
+  /** JSON of the current (or last) rollout: the source of truth. */
+  rollout: 'bgctl.dev/rollout',
+  /** Plain copy of the phase, for `kubectl get -o jsonpath` and humans. */
+  phase: 'bgctl.dev/phase',
+  /** JSON array of past rollouts, newest first. */
+  history: 'bgctl.dev/history',
+} as const;
+
+/** Bound on bgctl.dev/history entries (annotations share a 256 KiB budget per object). */
+export const HISTORY_LIMIT = 10;
+
+export const ROLLOUT_PHASES = ['deployed', 'staged', 'verified', 'split', 'promoted', 'rolled-back', 'aborted'] as const;
+/** Where a rollout is; the last three close it. */
+export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
+
+/** One rollout: the roles, the tags bgctl created for them, the step plan, who and when. */
+export interface RolloutState {
+  id: string;
+  phase: RolloutPhase;
+  /** The revision that served before the rollout, and the tag bgctl gives it. */
+  stable: { revision: string; tag: string };
+  /** The new revision (unknown between deploy and stage) and its tag. */
+  candidate: { revision?: string; tag: string };
+  /** Tag left on the old stable revision after promote (absent with --retire). */
+  previousTag?: string;
+  /** Split percents planned, e.g. [10, 50]; `step` is the index of the last applied one (-1: none). */
+  steps: number[];
+  step: number;
+  /** Percent bgctl last gave the candidate. */
+  percent: number;
+  /** Image the deploy asked for, when bgctl deployed it. */
+  image?: string;
+  startedBy: string;
+  startedAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  /** Why it ended, for aborted/rolled-back rollouts. */
+  reason?: string;
+}
+
+/** True while a rollout is open: a second bgctl must not start another one without taking over. */
+export function isInProgress(phase: RolloutPhase): boolean {
+  return phase === 'deployed' || phase === 'staged' || phase === 'verified' || phase === 'split';
+}
+
+/** Result of reading the state: garbage is reported, never thrown at read time, so `status` still works. */
+export interface StateRead {
+  state?: RolloutState;
+  history: RolloutState[];
+  /** Set when bgctl.dev/rollout is present but unreadable. */
+  error?: RefusedError;
+  /** Set when bgctl.dev/history is unreadable (it is then treated as empty). */
+  historyError?: string;
+}
+
+function invalid(svcName: string, key: string, detail: string): RefusedError {
+  return new RefusedError(`annotation ${key} on service "${svcName}" is not valid: ${detail}`, {
+    reason: 'InvalidRolloutState',
+    hint: `inspect it with: kubectl get ksvc ${svcName} -o jsonpath='{.metadata.annotations}'; remove it with: kubectl annotate ksvc ${svcName} ${key}- (or pass --take-over to start afresh)`,
+  });
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/** Problems with a decoded value, empty when it is a valid RolloutState. */
+export function stateProblems(v: unknown): string[] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return ['expected a JSON object'];
+  const s = v as Record<string, any>;
+  const p: string[] = [];
+  if (s.v !== 1) p.push(`unsupported version ${JSON.stringify(s.v)} (want 1)`);
+  if (!isStr(s.id)) p.push('id: must be a non-empty string');
+  if (!ROLLOUT_PHASES.includes(s.phase)) p.push(`phase: must be one of ${ROLLOUT_PHASES.join(', ')}`);
+  const role = (name: string, needRevision: boolean) => {
+    const r = s[name];
+    if (typeof r !== 'object' || r === null) return p.push(`${name}: must be an object`);
+    if (needRevision || r.revision !== undefined) {
+      if (!isStr(r.revision) || dns1035Problems(r.revision).length) p.push(`${name}.revision: must be a revision name`);
+    }
+    if (!isStr(r.tag) || dns1035Problems(r.tag).length) p.push(`${name}.tag: must be a DNS-1035 label`);
+  };
+  role('stable', true);
+  role('candidate', false);
+  if (s.previousTag !== undefined && (!isStr(s.previousTag) || dns1035Problems(s.previousTag).length)) p.push('previousTag: must be a DNS-1035 label');
+  if (!Array.isArray(s.steps) || !s.steps.every((n: unknown, i: number) => isInt(n) && n >= 1 && n <= 100 && (i === 0 || n > s.steps[i - 1]))) {
+    p.push('steps: must be increasing whole percents');
+  } else if (!isInt(s.step) || s.step < -1 || s.step >= Math.max(s.steps.length, 1)) p.push('step: out of range');
+  if (!isInt(s.percent) || s.percent < 0 || s.percent > 100) p.push('percent: must be a whole number 0..100');
+  for (const k of ['startedBy', 'startedAt', 'updatedBy', 'updatedAt']) if (!isStr(s[k])) p.push(`${k}: must be a non-empty string`);
+  for (const k of ['image', 'reason']) if (s[k] !== undefined && typeof s[k] !== 'string') p.push(`${k}: must be a string`);
+  return p;
+}
+
+function fromJson(raw: Record<string, any>): RolloutState {
+  const st: RolloutState = {
+    id: raw.id,
+    phase: raw.phase,
+    stable: { revision: raw.stable.revision, tag: raw.stable.tag },
+    candidate: raw.candidate.revision ? { revision: raw.candidate.revision, tag: raw.candidate.tag } : { tag: raw.candidate.tag },
+    steps: [...raw.steps],
+    step: raw.step,
+    percent: raw.percent,
+    startedBy: raw.startedBy,
+    startedAt: raw.startedAt,
+    updatedBy: raw.updatedBy,
+    updatedAt: raw.updatedAt,
+  };
+  if (raw.previousTag) st.previousTag = raw.previousTag;
+  if (raw.image !== undefined) st.image = raw.image;
+  if (raw.reason !== undefined) st.reason = raw.reason;
+  return st;
+}
+
+/** The annotation value for a state (versioned JSON, fixed key order). */
+export function encodeState(state: RolloutState): string {
+  return JSON.stringify({ v: 1, ...state });
+}
+
+/** Parses one annotation value; throws RefusedError (InvalidRolloutState) on garbage. */
+export function decodeState(raw: string, svcName = 'unknown'): RolloutState {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (err) {
+    throw invalid(svcName, StateAnnotations.rollout, `not JSON (${(err as Error).message})`);
+  }
+  const problems = stateProblems(v);
+  if (problems.length) throw invalid(svcName, StateAnnotations.rollout, problems.join('; '));
+  return fromJson(v as Record<string, any>);
+}
+
+/** The history annotation value. */
+export function encodeHistory(history: RolloutState[]): string {
+  return JSON.stringify(history.slice(0, HISTORY_LIMIT).map((s) => ({ v: 1, ...s })));
+}
+
+/** Parses bgctl.dev/history; throws RefusedError on garbage (entries are validated one by one). */
+export function decodeHistory(raw: string, svcName = 'unknown'): RolloutState[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (err) {
+    throw invalid(svcName, StateAnnotations.history, `not JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(v)) throw invalid(svcName, StateAnnotations.history, 'expected a JSON array');
+  return v.map((item, i) => {
+    const problems = stateProblems(item);
+    if (problems.length) throw invalid(svcName, StateAnnotations.history, `entry ${i}: ${problems.join('; ')}`);
+    return fromJson(item);
+  });
+}
+
+/** Reads both annotations from a Service without throwing. */
+export function readState(svc: KnativeService): StateRead {
+  const ann = svc.metadata.annotations ?? {};
+  const out: StateRead = { history: [] };
+  const raw = ann[StateAnnotations.rollout];
+  if (raw !== undefined) {
+    try {
+      out.state = decodeState(raw, svc.metadata.name);
+    } catch (err) {
+      out.error = err as RefusedError;
+    }
+  }
+  const hist = ann[StateAnnotations.history];
+  if (hist !== undefined) {
+    try {
+      out.history = decodeHistory(hist, svc.metadata.name);
+    } catch (err) {
+      out.historyError = (err as Error).message;
+    }
+  }
+  return out;
+}
+
+/** History with `state` recorded: an entry with the same id is replaced, else prepended; bounded. */
+export function recordHistory(history: RolloutState[], state: RolloutState): RolloutState[] {
+  return [state, ...history.filter((h) => h.id !== state.id)].slice(0, HISTORY_LIMIT);
+}
+
+/** Same rollout record, ignoring who touched it last and when (so a repeat step writes nothing). */
+export function sameRollout(a: RolloutState | undefined, b: RolloutState | undefined): boolean {
+  const strip = (st: RolloutState | undefined) => (st ? JSON.stringify({ ...st, updatedAt: '', updatedBy: '' }) : '');
+  return strip(a) === strip(b);
+}
+
+/** A rollout id from the clock string the caller passes in (no clock, no randomness in core). */
+export function newRolloutId(now: string, service: string): string {
+  const stamp = now.replace(/[^0-9]/g, '').slice(0, 14);
+  return `${service}-${stamp || 'x'}`;
+}

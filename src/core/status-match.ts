@@ -1,0 +1,25 @@
+// Did Knative carry out a plan? status.traffic names concrete revisions (floating targets resolved
+// to latestReadyRevisionName) and merges entries with the same tag, revision and latestRevision
+// (knative-serving.md §1.4), so compare the desired list after the same resolution and merging.
+import type { KnativeService, TrafficTarget } from './knative-types.js';
+
+function resolvedEntries(targets: readonly TrafficTarget[], latestReady: string | undefined): Map<string, number> {
+  const merged = new Map<string, number>();
+  for (const t of targets) {
+    const revision = t.revisionName ?? (t.latestRevision ? latestReady : undefined) ?? '?';
+    const key = `${t.tag ?? ''}|${revision}|${t.latestRevision === true}`;
+    merged.set(key, (merged.get(key) ?? 0) + (t.percent ?? 0));
+  }
+  return merged;
+}
+
+/** True when the service's status.traffic routes exactly as `desired` says. */
+export function statusMatches(svc: KnativeService, desired: readonly TrafficTarget[]): boolean {
+  const status = svc.status?.traffic;
+  if (!status) return false;
+  const want = resolvedEntries(desired, svc.status?.latestReadyRevisionName);
+  const got = resolvedEntries(status, svc.status?.latestReadyRevisionName);
+  if (want.size !== got.size) return false;
+  for (const [key, percent] of want) if (got.get(key) !== percent) return false;
+  return true;
+}

@@ -1,0 +1,255 @@
+// View models: what status, revisions, a plan and a result print, as plain data with Knative's own
+// field names. The table printers and the -o json|yaml envelopes both start from these.
+import type { KnativeService, Revision, TrafficTarget } from './knative-types.js';
+import { KnativeLabels, condition } from './knative-types.js';
+import { detectDrift, nextStep, type NextStep } from './phase.js';
+import type { Plan } from './plan-types.js';
+import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
+import { isFloating, normalizeTraffic, revisionReady, type TrafficDiffRow } from './traffic.js';
+
+/** apiVersion of every bgctl document. */
+export const BGCTL_API_VERSION = 'bgctl.dev/v1';
+
+/** A versioned document for -o json|yaml. */
+export function document<K extends string, T extends object>(kind: K, body: T): { apiVersion: typeof BGCTL_API_VERSION; kind: K } & T {
+  return { apiVersion: BGCTL_API_VERSION, kind, ...body };
+}
+
+/** One traffic row (Knative field names). */
+export interface TrafficRow {
+  revisionName?: string;
+  tag?: string;
+  percent: number;
+  latestRevision: boolean;
+  url?: string;
+}
+
+/** Ready condition, flattened. */
+export interface ReadyView {
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
+/** What `status` shows about the rollout, including phases of services bgctl has not touched. */
+export type DisplayPhase = RolloutPhase | 'unpinned' | 'pinned' | 'manual-split' | 'invalid-state';
+
+export interface RolloutView {
+  phase: DisplayPhase;
+  id?: string;
+  stable?: { revisionName: string; tag: string };
+  candidate?: { revisionName?: string; tag: string };
+  previousTag?: string;
+  percent?: number;
+  steps?: number[];
+  step?: number;
+  next?: NextStep['kind'];
+  startedBy?: string;
+  startedAt?: string;
+  updatedBy?: string;
+  updatedAt?: string;
+  reason?: string;
+  /** How the traffic differs from what bgctl recorded. */
+  drift: string[];
+  /** Set when bgctl.dev/rollout is unreadable. */
+  error?: string;
+}
+
+function ready(obj: { status?: { conditions?: any[] } }): ReadyView {
+  const c = condition(obj as any, 'Ready');
+  const v: ReadyView = { status: c?.status ?? 'Unknown' };
+  if (c?.reason) v.reason = c.reason;
+  if (c?.message) v.message = c.message;
+  return v;
+}
+
+function row(t: TrafficTarget): TrafficRow {
+  const r: TrafficRow = { percent: t.percent ?? 0, latestRevision: t.latestRevision ?? isFloating(t) };
+  if (t.revisionName) r.revisionName = t.revisionName;
+  if (t.tag) r.tag = t.tag;
+  if (t.url) r.url = t.url;
+  return r;
+}
+
+/** Traffic as served (status.traffic, with URLs) when the route caught up, else as desired (spec). */
+export function trafficRows(svc: KnativeService): TrafficRow[] {
+  const status = svc.status?.traffic;
+  return status && status.length ? status.map(row) : normalizeTraffic(svc.spec.traffic).map(row);
+}
+
+/** The URL of one tag from status.traffic (undefined until the Route has it). */
+export function tagUrl(svc: KnativeService, tag: string): string | undefined {
+  return svc.status?.traffic?.find((t) => t.tag === tag)?.url;
+}
+
+function stateView(st: RolloutState, svc: KnativeService): RolloutView {
+  const v: RolloutView = {
+    phase: st.phase,
+    id: st.id,
+    stable: { revisionName: st.stable.revision, tag: st.stable.tag },
+    candidate: st.candidate.revision ? { revisionName: st.candidate.revision, tag: st.candidate.tag } : { tag: st.candidate.tag },
+    percent: st.percent,
+    steps: st.steps,
+    step: st.step,
+    startedBy: st.startedBy,
+    startedAt: st.startedAt,
+    updatedBy: st.updatedBy,
+    updatedAt: st.updatedAt,
+    drift: detectDrift(svc, st),
+  };
+  if (st.previousTag) v.previousTag = st.previousTag;
+  if (st.reason) v.reason = st.reason;
+  if (isInProgress(st.phase)) v.next = nextStep(st).kind;
+  return v;
+}
+
+/**
+ * The rollout phase: an open (or promoted) rollout's recorded phase; otherwise the traffic shape
+ * wins when it says something more urgent (unpinned), else the last rollout's phase, else pinned
+ * or manual-split for services bgctl never touched.
+ */
+export function deriveRollout(svc: KnativeService): RolloutView {
+  const read = readState(svc);
+  if (read.error) return { phase: 'invalid-state', drift: [], error: read.error.message };
+  const st = read.state;
+  if (st && (isInProgress(st.phase) || st.phase === 'promoted')) return stateView(st, svc);
+  const traffic = normalizeTraffic(svc.spec.traffic);
+  const base: RolloutView = st ? stateView(st, svc) : { phase: 'pinned', drift: [] };
+  if (traffic.some((t) => isFloating(t) && (t.percent ?? 0) > 0)) return { ...base, phase: 'unpinned' };
+  if (st) return base;
+  const routed = new Set(traffic.filter((t) => (t.percent ?? 0) > 0).map((t) => t.revisionName));
+  return { ...base, phase: routed.size > 1 ? 'manual-split' : 'pinned' };
+}
+
+/** `bgctl status` for one service. */
+export function statusView(svc: KnativeService, revisions: Revision[] = []) {
+  const rollout = deriveRollout(svc);
+  const warnings: string[] = [];
+  if (rollout.phase === 'unpinned') warnings.push('traffic follows the latest revision: the next deploy takes all traffic once Ready (bgctl pin)');
+  if (rollout.drift.length) warnings.push(`traffic differs from the recorded rollout: ${rollout.drift.join('; ')}`);
+  const noGc = revisions.filter((r) => r.metadata.annotations?.[KnativeLabels.noGc] === 'true').map((r) => r.metadata.name);
+  return document('ServiceStatus', {
+    name: svc.metadata.name,
+    namespace: svc.metadata.namespace,
+    url: svc.status?.url,
+    ready: ready(svc),
+    latestCreatedRevisionName: svc.status?.latestCreatedRevisionName,
+    latestReadyRevisionName: svc.status?.latestReadyRevisionName,
+    traffic: trafficRows(svc),
+    rollout,
+    protectedRevisions: noGc,
+    warnings,
+  });
+}
+
+/** `bgctl status -A`: several services. */
+export function statusListView(items: Array<ReturnType<typeof statusView>>) {
+  return document('ServiceStatusList', { items });
+}
+
+/** One revision row. */
+export interface RevisionRow {
+  name: string;
+  generation?: number;
+  createdAt?: string;
+  ready: ReadyView;
+  percent: number;
+  tags: string[];
+  latestCreated: boolean;
+  latestReady: boolean;
+  noGc: boolean;
+}
+
+/** `bgctl revisions`: newest first, with traffic and tags from the served (or desired) list. */
+export function revisionsView(svc: KnativeService, revisions: Revision[]) {
+  const traffic = trafficRows(svc);
+  const resolve = (t: TrafficRow) => t.revisionName ?? (t.latestRevision ? svc.status?.latestReadyRevisionName : undefined);
+  const rows: RevisionRow[] = revisions.map((r) => {
+    const name = r.metadata.name;
+    const mine = traffic.filter((t) => resolve(t) === name);
+    const gen = Number(r.metadata.labels?.[KnativeLabels.configurationGeneration]);
+    const rr = revisionReady(r);
+    const readyView: ReadyView = { status: rr.status };
+    if (rr.reason) readyView.reason = rr.reason;
+    if (rr.message) readyView.message = rr.message;
+    const out: RevisionRow = {
+      name,
+      ready: readyView,
+      percent: mine.reduce((n, t) => n + t.percent, 0),
+      tags: mine.filter((t) => t.tag).map((t) => t.tag as string),
+      latestCreated: svc.status?.latestCreatedRevisionName === name,
+      latestReady: svc.status?.latestReadyRevisionName === name,
+      noGc: r.metadata.annotations?.[KnativeLabels.noGc] === 'true',
+    };
+    if (Number.isFinite(gen)) out.generation = gen;
+    if (r.metadata.creationTimestamp) out.createdAt = r.metadata.creationTimestamp;
+    return out;
+  });
+  rows.sort((a, b) => (b.generation ?? 0) - (a.generation ?? 0) || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+  return document('RevisionList', { service: svc.metadata.name, namespace: svc.metadata.namespace, items: rows });
+}
+
+/** A plan (`--dry-run`, confirmation prompts): before/after, diff, side changes, messages. */
+export function planView(p: Plan) {
+  return document('Plan', {
+    action: p.kind,
+    service: p.service.name,
+    namespace: p.service.namespace,
+    noop: p.noop,
+    before: p.before.map(row),
+    after: p.desired.map(row),
+    diff: p.diff as TrafficDiffRow[],
+    templateChange: p.template ? { image: p.template.spec.containers[0]?.image } : undefined,
+    rollout: p.state ? { id: p.state.id, phase: p.state.phase } : undefined,
+    revisionAnnotations: p.revisionAnnotations,
+    deleteRevisions: p.deleteRevisions,
+    notices: p.notices,
+    warnings: p.warnings,
+  });
+}
+
+/** The outcome of a write, from the Service read back after waiting (URLs come from status). */
+export function resultView(p: Plan, after: KnativeService) {
+  const rollout = deriveRollout(after);
+  const urls: Record<string, string> = {};
+  for (const t of after.status?.traffic ?? []) if (t.tag && t.url) urls[t.tag] = t.url;
+  return document('RolloutResult', {
+    action: p.kind,
+    service: after.metadata.name,
+    namespace: after.metadata.namespace,
+    changed: !p.noop,
+    phase: rollout.phase,
+    rolloutId: rollout.id,
+    url: after.status?.url,
+    tagUrls: urls,
+    traffic: trafficRows(after),
+    ready: ready(after),
+    notices: p.notices,
+    warnings: p.warnings,
+  });
+}
+
+/** `bgctl history`: the current rollout first, then past ones, newest first. */
+export function historyView(svc: KnativeService) {
+  const read = readState(svc);
+  const seen = new Set<string>();
+  const items = [...(read.state ? [read.state] : []), ...read.history].filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));
+  const errors = [read.error?.message, read.historyError].filter((e): e is string => !!e);
+  return document('RolloutHistory', {
+    service: svc.metadata.name,
+    namespace: svc.metadata.namespace,
+    items: items.map((s) => ({
+      id: s.id,
+      phase: s.phase,
+      stable: { revisionName: s.stable.revision, tag: s.stable.tag },
+      candidate: { revisionName: s.candidate.revision, tag: s.candidate.tag },
+      image: s.image,
+      startedBy: s.startedBy,
+      startedAt: s.startedAt,
+      updatedBy: s.updatedBy,
+      updatedAt: s.updatedAt,
+      reason: s.reason,
+    })),
+    errors,
+  });
+}
