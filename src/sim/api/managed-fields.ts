@@ -1,0 +1,174 @@
+// Field ownership for server-side apply, simplified as kube-api.md §3.5 suggests: per-manager sets
+// of leaf paths (lists are atomic), stored as real managedFields entries with FieldsV1 tries.
+import type { KObject, ResourceDef } from './contracts.js';
+import { applyMerge, deepEqual, deleteAt, isObj, leafPaths, valueAt } from './patch.js';
+import { failure } from './status.js';
+
+interface Entry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+
+const SYSTEM_META = new Set([
+  'name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
+  'deletionGracePeriodSeconds', 'managedFields', 'generateName', 'selfLink',
+]);
+
+/** Leaf paths a manager can own: apiVersion/kind and system metadata are nobody's. */
+function ownablePaths(obj: unknown, subresource?: string): string[][] {
+  return leafPaths(obj).filter((p) => {
+    if (p[0] === 'apiVersion' || p[0] === 'kind') return false;
+    if (p[0] === 'metadata') return p.length > 1 && !SYSTEM_META.has(p[1]);
+    return subresource === 'status' ? p[0] === 'status' : p[0] !== 'status';
+  });
+}
+
+const key = (p: string[]): string => JSON.stringify(p);
+
+function toFields(paths: string[][]): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const p of paths) {
+    let cur = root;
+    for (const k of p) cur = (cur[`f:${k}`] ??= {}) as Record<string, unknown>;
+  }
+  return root;
+}
+
+function fromFields(f: Record<string, unknown>, prefix: string[] = [], out: string[][] = []): string[][] {
+  const keys = Object.keys(f).filter((k) => k.startsWith('f:'));
+  if (keys.length === 0 && prefix.length > 0) out.push(prefix);
+  for (const k of keys) fromFields(f[k] as Record<string, unknown>, [...prefix, k.slice(2)], out);
+  return out;
+}
+
+function entriesOf(obj: KObject): Entry[] {
+  return Array.isArray(obj.metadata.managedFields) ? (obj.metadata.managedFields as Entry[]) : [];
+}
+
+/** `.spec.traffic`, the path form of structured-merge-diff. */
+export function renderPath(p: string[]): string {
+  return p.map((k) => `.${k}`).join('');
+}
+
+function setEntries(obj: KObject, entries: Entry[]): void {
+  const kept = entries.filter((e) => Object.keys(e.fieldsV1).length > 0);
+  if (kept.length) obj.metadata.managedFields = kept;
+  else delete obj.metadata.managedFields;
+}
+
+function ownership(entries: Entry[]): Array<{ entry: Entry; paths: Set<string>; list: string[][] }> {
+  return entries.map((entry) => {
+    const list = fromFields(entry.fieldsV1);
+    return { entry, paths: new Set(list.map(key)), list };
+  });
+}
+
+/** Records a non-apply write: the manager takes every leaf it changed; others lose those leaves. */
+export function recordUpdate(old: KObject | undefined, next: KObject, manager: string, def: ResourceDef, now: string, subresource?: string): void {
+  const changed = ownablePaths(next, subresource).filter((p) => !old || !deepEqual(valueAt(old, p), valueAt(next, p)));
+  const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
+  const owners = ownership(entriesOf(next));
+  const changedKeys = new Set(changed.map(key));
+  // Leaves that no longer exist belong to nobody.
+  const present = new Set(ownablePaths(next, undefined).concat(ownablePaths(next, 'status')).map(key));
+  let mine = owners.find((o) => o.entry.manager === manager && o.entry.operation === 'Update' && o.entry.subresource === subresource);
+  for (const o of owners) {
+    if (o === mine) continue;
+    const list = o.list.filter((p) => !changedKeys.has(key(p)) && present.has(key(p)));
+    if (list.length !== o.list.length) o.entry.fieldsV1 = toFields(list);
+  }
+  if (!changed.length && !mine) {
+    setEntries(next, owners.map((o) => o.entry));
+    return;
+  }
+  if (!mine) {
+    const entry: Entry = { manager, operation: 'Update', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: {} };
+    if (subresource) entry.subresource = subresource;
+    mine = { entry, paths: new Set(), list: [] };
+    owners.push(mine);
+  }
+  const all = new Map(mine.list.filter((p) => present.has(key(p))).map((p) => [key(p), p] as const));
+  for (const p of changed) all.set(key(p), p);
+  mine.entry.fieldsV1 = toFields([...all.values()]);
+  if (changed.length) mine.entry.time = now;
+  setEntries(next, owners.map((o) => o.entry));
+}
+
+/**
+ * Server-side apply of `body` by `manager` onto `current` (undefined when creating). Conflicts are
+ * leaves another manager owns whose value would change; `force` takes them over instead.
+ */
+export function applyFields(current: KObject | undefined, body: KObject, manager: string, force: boolean, def: ResourceDef, now: string, subresource?: string): KObject {
+  const applied = ownablePaths(body, subresource);
+  const appliedKeys = new Set(applied.map(key));
+  const base: KObject = current ? structuredClone(current) : ({ apiVersion: body.apiVersion, kind: body.kind, metadata: { name: body.metadata.name } } as KObject);
+  const owners = ownership(entriesOf(base));
+  const conflicts: Array<{ manager: Entry; path: string[] }> = [];
+  for (const p of applied) {
+    for (const o of owners) {
+      if (o.entry.manager === manager && o.entry.operation === 'Apply') continue;
+      if (o.paths.has(key(p)) && !deepEqual(valueAt(base, p), valueAt(body, p))) conflicts.push({ manager: o.entry, path: p });
+    }
+  }
+  if (conflicts.length && !force) throw conflictError(conflicts);
+  const mine = owners.find((o) => o.entry.manager === manager && o.entry.operation === 'Apply' && o.entry.subresource === subresource);
+  let merged = applyMerge(base, body) as KObject;
+  // Fields this manager applied before, no longer applies, and nobody else owns are removed.
+  if (mine) {
+    for (const p of mine.list) {
+      if (appliedKeys.has(key(p))) continue;
+      const ownedElsewhere = owners.some((o) => o !== mine && o.paths.has(key(p)));
+      if (!ownedElsewhere) deleteAt(merged, p);
+    }
+  }
+  merged = merged as KObject;
+  if (!isObj(merged.metadata)) merged.metadata = { name: body.metadata.name };
+  for (const o of owners) {
+    if (o === mine) continue;
+    const list = o.list.filter((p) => !appliedKeys.has(key(p)));
+    if (list.length !== o.list.length) o.entry.fieldsV1 = toFields(list);
+  }
+  const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
+  const entry: Entry = mine?.entry ?? { manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: {} };
+  if (subresource) entry.subresource = subresource;
+  entry.fieldsV1 = toFields(applied);
+  entry.time = now;
+  const entries = owners.map((o) => o.entry);
+  if (!mine) entries.push(entry);
+  setEntries(merged, entries);
+  return merged;
+}
+
+function printManager(e: Entry): string {
+  const name = JSON.stringify(e.manager) + (e.subresource ? ` with subresource ${JSON.stringify(e.subresource)}` : '');
+  return e.operation === 'Update' ? `${name} using ${e.apiVersion}` : name;
+}
+
+/** 409 with FieldManagerConflict causes (apimachinery managedfields/internal/conflict.go). */
+function conflictError(conflicts: Array<{ manager: Entry; path: string[] }>) {
+  let message: string;
+  if (conflicts.length === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0].manager)}: ${renderPath(conflicts[0].path)}`;
+  } else {
+    const byManager = new Map<string, { entry: Entry; paths: string[] }>();
+    for (const c of conflicts) {
+      const k = printManager(c.manager);
+      if (!byManager.has(k)) byManager.set(k, { entry: c.manager, paths: [] });
+      byManager.get(k)!.paths.push(renderPath(c.path));
+    }
+    const lines: string[] = [];
+    for (const k of [...byManager.keys()].sort()) {
+      lines.push(`conflicts with ${k}:`);
+      for (const p of byManager.get(k)!.paths) lines.push(`- ${p}`);
+    }
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+  }
+  return failure(409, 'Conflict', message, {
+    causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.manager)}`, field: renderPath(c.path) })),
+  });
+}

@@ -1,0 +1,540 @@
+// kube-apiserver semantics over the in-memory store: create/update/patch/delete with
+// resourceVersion, generation, admission, managed fields, finalizers, GC, list and watch.
+import { randomUUID } from 'node:crypto';
+import type {
+  AdmissionHooks,
+  ChangeEvent,
+  ChangeType,
+  KObject,
+  ListOptions,
+  ListResult,
+  PatchType,
+  Registry,
+  RequestContext,
+  ResourceDef,
+  Status,
+  WatchEvent,
+  WatchOptions,
+} from './contracts.js';
+import { listObjects } from './list.js';
+import { applyFields, recordUpdate } from './managed-fields.js';
+import { deepEqual, isObj, jsonPatch, mergePatch } from './patch.js';
+import { apiVersionOf, defaultResources } from './resources.js';
+import { compileSelectors } from './selectors.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  failure,
+  forbidden,
+  invalidStore,
+  notFound,
+  unsupportedMediaType,
+  CR_PATCH_TYPES,
+} from './status.js';
+import { generateName, ordered, timestamp, withoutMetaStatus, withoutVolatile } from './object-meta.js';
+import { Store, type HistoryEntry } from './store.js';
+import { applySchema, checkName, checkStringMaps } from './validation.js';
+import { WatchHub } from './watch-hub.js';
+
+/** Options of createRegistry. */
+export interface RegistryOptions {
+  /** How many changes the watch history keeps (older resume points get 410). Default 5000. */
+  historyLimit?: number;
+  /** How often watches with allowWatchBookmarks get a BOOKMARK. Default 60 s, as upstream. */
+  bookmarkIntervalMs?: number;
+  /** Clock, for timestamps. */
+  now?: () => Date;
+}
+
+/** The Registry plus the playground's housekeeping. */
+export interface SimRegistry extends Registry {
+  /** Stops background work (namespace deletion, GC, bookmarks) and ends every watch. */
+  close(): void;
+}
+
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+const GC_USER = 'system:serviceaccount:kube-system:generic-garbage-collector';
+const NS_USER = 'system:serviceaccount:kube-system:namespace-controller';
+
+type WriteCtx = RequestContext & { force?: boolean; subresource?: 'status' };
+
+/** Creates an empty registry serving namespaces and the Knative serving kinds. */
+export function createRegistry(opts: RegistryOptions = {}): SimRegistry {
+  return new MemoryRegistry(opts);
+}
+
+class MemoryRegistry implements SimRegistry {
+  private readonly defs = defaultResources();
+  private readonly nsDef = this.defs[0];
+  private readonly admission = new Map<ResourceDef, AdmissionHooks>();
+  private readonly store: Store;
+  private readonly hub: WatchHub;
+  private readonly listeners = new Set<(ev: ChangeEvent) => void>();
+  private readonly queue: HistoryEntry[] = [];
+  private dispatching = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** uid of every stored object, and owner uid -> dependents (GC without scanning namespaces). */
+  private readonly liveUids = new Set<string>();
+  private readonly dependents = new Map<string, Map<string, [ResourceDef, string, string]>>();
+  private closed = false;
+  private readonly now: () => Date;
+
+  constructor(opts: RegistryOptions) {
+    this.store = new Store(opts.historyLimit ?? 5000);
+    this.hub = new WatchHub(this.store, opts.bookmarkIntervalMs ?? 60_000);
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  resources(): ResourceDef[] {
+    return this.defs;
+  }
+
+  resource(plural: string, group: string): ResourceDef | undefined {
+    return this.defs.find((d) => d.plural === plural && d.group === group);
+  }
+
+  setAdmission(def: ResourceDef, hooks: AdmissionHooks): void {
+    this.admission.set(this.canonical(def), hooks);
+  }
+
+  currentResourceVersion(): number {
+    return this.store.currentRv();
+  }
+
+  onChange(listener: (ev: ChangeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.hub.closeAll();
+  }
+
+  // ---- reads ----
+
+  get(def: ResourceDef, namespace: string | undefined, name: string): KObject {
+    const obj = this.tryGet(def, namespace, name);
+    if (!obj) throw notFound(def, name);
+    return obj;
+  }
+
+  tryGet(def: ResourceDef, namespace: string | undefined, name: string): KObject | undefined {
+    const o = this.store.get(this.canonical(def), this.nsKey(def, namespace), name);
+    return o && structuredClone(o);
+  }
+
+  list(def: ResourceDef, namespace: string | undefined, opts: ListOptions = {}): ListResult {
+    def = this.canonical(def);
+    return listObjects(this.store, def, def.namespaced ? namespace : undefined, opts, def === this.nsDef);
+  }
+
+  watch(def: ResourceDef, namespace: string | undefined, opts: WatchOptions, onEvent: (ev: WatchEvent) => void): () => void {
+    def = this.canonical(def);
+    const match = compileSelectors(opts.labelSelector, opts.fieldSelector, def === this.nsDef);
+    return this.hub.watch(def, def.namespaced ? namespace : undefined, match, opts, onEvent);
+  }
+
+  // ---- writes ----
+
+  create(def: ResourceDef, namespace: string | undefined, obj: KObject, ctx: RequestContext): KObject {
+    return this.doCreate(this.canonical(def), namespace, obj, ctx, false);
+  }
+
+  private doCreate(def: ResourceDef, namespace: string | undefined, obj: KObject, ctx: RequestContext, applied: boolean): KObject {
+    const ns = this.nsKey(def, namespace);
+    if (!isObj(obj) || !isObj(obj.metadata)) {
+      if (!isObj(obj)) throw badRequest('Object \'Kind\' is missing in request body');
+      obj = { ...obj, metadata: { name: '' } } as KObject;
+    }
+    const next = structuredClone(obj);
+    this.checkTypeMeta(def, next);
+    this.checkBodyNamespace(def, ns, next);
+    if (!next.metadata.name && next.metadata.generateName) {
+      next.metadata.name = generateName(next.metadata.generateName);
+    }
+    this.checkNamespaceLifecycle(def, ns, next.metadata.name ?? '');
+    this.admit(def, next, undefined, ctx);
+    if (this.store.get(def, ns, next.metadata.name)) {
+      throw alreadyExists(def, next.metadata.name, obj.metadata?.name ? undefined : 1);
+    }
+    const meta = next.metadata;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = timestamp(this.now());
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (!applied) delete meta.managedFields;
+    if (def.namespaced) meta.namespace = ns;
+    else delete meta.namespace;
+    if (def === this.nsDef) {
+      delete meta.generation;
+      next.spec = { ...(isObj(next.spec) ? next.spec : {}), finalizers: ['kubernetes'] };
+      next.status = { phase: 'Active' };
+      meta.labels = { ...(meta.labels ?? {}), 'kubernetes.io/metadata.name': meta.name };
+    } else {
+      meta.generation = 1;
+      if (def.hasStatus) delete next.status;
+    }
+    if (ctx.dryRun) return ordered(next);
+    if (!applied) recordUpdate(undefined, next, this.manager(ctx), def, meta.creationTimestamp);
+    return structuredClone(this.commit('ADDED', def, ns, next));
+  }
+
+  update(def: ResourceDef, namespace: string | undefined, obj: KObject, ctx: RequestContext): KObject {
+    def = this.canonical(def);
+    // Custom resources forbid unconditional updates; namespaces allow them.
+    return this.writeUpdate(def, namespace, obj, ctx, { requireRv: def.group !== '' });
+  }
+
+  updateStatus(def: ResourceDef, namespace: string | undefined, obj: KObject, ctx: RequestContext): KObject {
+    def = this.canonical(def);
+    return this.writeUpdate(def, namespace, obj, ctx, { requireRv: def.group !== '', subresource: 'status' });
+  }
+
+  patch(def: ResourceDef, namespace: string | undefined, name: string, type: PatchType, body: unknown, ctx: WriteCtx): { object: KObject; created: boolean } {
+    def = this.canonical(def);
+    if (type === 'strategic' && def.group !== '') throw unsupportedMediaType(CR_PATCH_TYPES);
+    if (ctx.force !== undefined && type !== 'apply') {
+      throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', {
+        group: 'meta.k8s.io',
+        kind: 'PatchOptions',
+        causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }],
+      });
+    }
+    if (type === 'apply' && !ctx.fieldManager) {
+      throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', {
+        group: 'meta.k8s.io',
+        kind: 'PatchOptions',
+        causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
+      });
+    }
+    const ns = this.nsKey(def, namespace);
+    const stored = this.store.get(def, ns, name);
+    const sub = ctx.subresource;
+    if (type === 'apply') {
+      if (!isObj(body) || !isObj(body.metadata)) throw badRequest('error decoding YAML: the body of an apply patch must be an object with metadata');
+      const applied = structuredClone(body) as KObject;
+      delete applied.metadata.managedFields;
+      if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
+        throw badRequest(`the name of the object (${String(applied.metadata.name)}) does not match the name on the URL (${name})`);
+      }
+      applied.metadata.name = name;
+      this.checkTypeMeta(def, applied);
+      if (!stored) {
+        if (sub) throw notFound(def, name);
+        const created = applyFields(undefined, applied, ctx.fieldManager!, true, def, timestamp(this.now()));
+        return { object: this.doCreate(def, namespace, created, ctx, true), created: true };
+      }
+      const merged = applyFields(stored, applied, ctx.fieldManager!, Boolean(ctx.force), def, timestamp(this.now()), sub);
+      merged.metadata.resourceVersion = stored.metadata.resourceVersion;
+      return { object: this.writeUpdate(def, namespace, merged, ctx, { requireRv: false, subresource: sub, managed: true, asPatch: JSON.stringify(body) }), created: false };
+    }
+    if (!stored) throw notFound(def, name);
+    let patched: unknown;
+    if (type === 'json') patched = jsonPatch(stored, body);
+    else {
+      if (!isObj(body)) throw badRequest(`json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type map[string]interface {}`);
+      patched = mergePatch(stored, body);
+    }
+    if (!isObj(patched) || !isObj(patched.metadata)) throw badRequest('the patch produced an object without metadata');
+    const p = patched as KObject;
+    if (p.metadata.name !== name) throw badRequest(`the name of the object (${String(p.metadata.name)}) does not match the name on the URL (${name})`);
+    return { object: this.writeUpdate(def, namespace, p, ctx, { requireRv: false, subresource: sub, asPatch: JSON.stringify(body) }), created: false };
+  }
+
+  delete(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    ctx: RequestContext & { preconditions?: { uid?: string; resourceVersion?: string }; propagationPolicy?: string },
+  ): { object: KObject; status?: Status } {
+    def = this.canonical(def);
+    const ns = this.nsKey(def, namespace);
+    const cur = this.store.get(def, ns, name);
+    if (!cur) throw notFound(def, name);
+    if (def === this.nsDef && IMMORTAL_NAMESPACES.has(name)) throw forbidden(def, name, 'this namespace may not be deleted');
+    const pre = ctx.preconditions;
+    if (pre?.uid && pre.uid !== cur.metadata.uid) {
+      throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
+      throw conflict(
+        def,
+        name,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${cur.metadata.resourceVersion}). The object might have been modified`,
+      );
+    }
+    const success = (obj: KObject): Status => ({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name, ...(def.group ? { group: def.group } : {}), kind: def.plural, uid: obj.metadata.uid },
+    } as Status);
+    if (ctx.dryRun) return { object: structuredClone(cur), status: def === this.nsDef ? undefined : success(cur) };
+    if (def === this.nsDef) {
+      if (cur.metadata.deletionTimestamp) return { object: structuredClone(cur) };
+      const next = structuredClone(cur);
+      next.metadata.deletionTimestamp = timestamp(this.now());
+      next.status = { ...(next.status ?? {}), phase: 'Terminating' };
+      const saved = this.commit('MODIFIED', def, ns, next, cur);
+      this.later(() => this.sweepNamespace(name), 0);
+      return { object: structuredClone(saved) };
+    }
+    if (cur.metadata.finalizers?.length) {
+      if (cur.metadata.deletionTimestamp) return { object: structuredClone(cur) };
+      const next = structuredClone(cur);
+      next.metadata.deletionTimestamp = timestamp(this.now());
+      next.metadata.deletionGracePeriodSeconds = 0;
+      if (next.metadata.generation !== undefined) next.metadata.generation++;
+      return { object: structuredClone(this.commit('MODIFIED', def, ns, next, cur)) };
+    }
+    const gone = this.removeNow(def, ns, cur, ctx.propagationPolicy);
+    return { object: structuredClone(gone), status: success(gone) };
+  }
+
+  // ---- internals ----
+
+  private writeUpdate(
+    def: ResourceDef,
+    namespace: string | undefined,
+    obj: KObject,
+    ctx: WriteCtx,
+    how: { requireRv: boolean; subresource?: 'status'; managed?: boolean; asPatch?: string },
+  ): KObject {
+    const ns = this.nsKey(def, namespace);
+    if (!isObj(obj) || !isObj(obj.metadata)) throw badRequest('Object \'Kind\' is missing in request body');
+    const name = obj.metadata.name;
+    this.checkTypeMeta(def, obj);
+    this.checkBodyNamespace(def, ns, obj);
+    const cur = this.store.get(def, ns, name);
+    if (!cur) throw notFound(def, name);
+    const rv = obj.metadata.resourceVersion;
+    if (!rv && how.requireRv) {
+      throw invalidStore(def, name, [{ field: 'metadata.resourceVersion', type: 'FieldValueInvalid', body: 'Invalid value: 0: must be specified for an update' }]);
+    }
+    if (rv && rv !== cur.metadata.resourceVersion) throw conflict(def, name);
+    if (obj.metadata.uid && obj.metadata.uid !== cur.metadata.uid) {
+      throw conflict(def, name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${cur.metadata.uid}`);
+    }
+    let next: KObject;
+    if (how.subresource === 'status') {
+      next = structuredClone(cur);
+      if (obj.status === undefined) delete next.status;
+      else next.status = structuredClone(obj.status);
+      if (how.managed) next.metadata.managedFields = structuredClone(obj.metadata.managedFields);
+    } else {
+      next = structuredClone(obj);
+      const m = next.metadata;
+      for (const k of ['uid', 'creationTimestamp', 'generation', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'namespace'] as const) {
+        if (cur.metadata[k] === undefined) delete m[k];
+        else (m as Record<string, unknown>)[k] = cur.metadata[k];
+      }
+      if (!how.managed) m.managedFields = structuredClone(cur.metadata.managedFields);
+      if (def.hasStatus) {
+        if (cur.status === undefined) delete next.status;
+        else next.status = structuredClone(cur.status);
+      }
+      if (def === this.nsDef) {
+        m.labels = { ...(m.labels ?? {}), 'kubernetes.io/metadata.name': name };
+        if (!isObj(next.spec)) next.spec = structuredClone(cur.spec);
+      }
+      this.admit(def, next, cur, ctx, how.asPatch);
+      if (def !== this.nsDef && !deepEqual(withoutMetaStatus(next), withoutMetaStatus(cur))) m.generation = (cur.metadata.generation ?? 0) + 1;
+    }
+    if (!next.metadata.managedFields) delete next.metadata.managedFields;
+    next.metadata.resourceVersion = cur.metadata.resourceVersion;
+    if (deepEqual(withoutVolatile(next), withoutVolatile(cur))) return structuredClone(cur);
+    const now = timestamp(this.now());
+    if (!how.managed) recordUpdate(cur, next, this.manager(ctx), def, now, how.subresource);
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
+      if (next.metadata.finalizers) delete next.metadata.finalizers;
+      if (ctx.dryRun) return ordered(structuredClone(next));
+      return structuredClone(this.removeNow(def, ns, next, undefined, cur));
+    }
+    if (ctx.dryRun) return ordered(structuredClone(next));
+    return structuredClone(this.commit('MODIFIED', def, ns, next, cur));
+  }
+
+  /** Admission in kube-apiserver order: mutate -> name and schema checks -> validate. */
+  private admit(def: ResourceDef, next: KObject, old: KObject | undefined, ctx: RequestContext, patchText?: string): void {
+    const hooks = this.admission.get(def);
+    const oldCopy = old && structuredClone(old);
+    hooks?.mutate?.(next, oldCopy, ctx);
+    if (!old) checkName(def, next.metadata.name);
+    checkStringMaps(def, next);
+    applySchema(def, next, ctx, patchText);
+    hooks?.validate?.(next, oldCopy, ctx);
+  }
+
+  private commit(type: ChangeType, def: ResourceDef, ns: string, input: KObject, old?: KObject): KObject {
+    const rv = this.store.nextRv();
+    input.metadata.resourceVersion = String(rv);
+    const obj = ordered(input);
+    if (type === 'DELETED') this.store.remove(def, ns, obj.metadata.name);
+    else this.store.put(def, ns, obj);
+    this.index(def, ns, type, obj, old);
+    const entry: HistoryEntry = { rv, type, def, namespace: ns, object: obj, old };
+    this.store.record(entry);
+    this.queue.push(entry);
+    this.drain();
+    return obj;
+  }
+
+  /** Delivers events in commit order even when a listener writes from inside its callback. */
+  private drain(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (this.queue.length) {
+        const e = this.queue.shift()!;
+        this.hub.publish(e);
+        for (const l of [...this.listeners]) {
+          try {
+            l({ type: e.type, resource: e.def, object: structuredClone(e.object), old: e.old && structuredClone(e.old), resourceVersion: e.rv });
+          } catch (err) {
+            // A failing controller must not break the write that triggered it.
+            process.emitWarning(`registry change listener failed: ${String(err)}`);
+          }
+        }
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private removeNow(def: ResourceDef, ns: string, obj: KObject, policy?: string, old?: KObject): KObject {
+    const last = structuredClone(obj);
+    const gone = this.commit('DELETED', def, ns, last, old ?? obj);
+    const uid = obj.metadata.uid;
+    if (uid) this.later(() => this.collectDependents(uid, policy === 'Orphan'), 0);
+    return gone;
+  }
+
+  /** Background garbage collection: dependents whose owners are all gone are deleted, recursively. */
+  private collectDependents(ownerUid: string, orphan: boolean): void {
+    for (const [def, depNs, name] of [...(this.dependents.get(ownerUid)?.values() ?? [])]) {
+      const o = this.store.get(def, depNs, name);
+      const refs = o?.metadata.ownerReferences;
+      if (!o || !refs?.some((r) => r.uid === ownerUid)) continue;
+      const rest = refs.filter((r) => r.uid !== ownerUid && this.liveUids.has(r.uid));
+      try {
+        if (orphan || rest.length) {
+          const next = structuredClone(o);
+          if (rest.length) next.metadata.ownerReferences = refs.filter((r) => r.uid !== ownerUid);
+          else delete next.metadata.ownerReferences;
+          this.writeUpdate(def, depNs || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
+        } else {
+          this.delete(def, depNs || undefined, o.metadata.name, { user: GC_USER, propagationPolicy: 'Background' });
+        }
+      } catch {
+        // Raced with another writer; the next pass of its own deletion picks it up.
+      }
+    }
+  }
+
+  /** Keeps the uid and owner indexes in step with a committed change. */
+  private index(def: ResourceDef, ns: string, type: ChangeType, obj: KObject, old?: KObject): void {
+    const uid = obj.metadata.uid;
+    if (uid) {
+      if (type === 'DELETED') this.liveUids.delete(uid);
+      else this.liveUids.add(uid);
+    }
+    const key = `${def.plural}.${def.group}/${ns}/${obj.metadata.name}`;
+    for (const r of old?.metadata.ownerReferences ?? []) {
+      const m = this.dependents.get(r.uid);
+      m?.delete(key);
+      if (m?.size === 0) this.dependents.delete(r.uid);
+    }
+    if (type === 'DELETED') return;
+    for (const r of obj.metadata.ownerReferences ?? []) {
+      let m = this.dependents.get(r.uid);
+      if (!m) this.dependents.set(r.uid, (m = new Map()));
+      m.set(key, [def, ns, obj.metadata.name]);
+    }
+  }
+
+  /** The namespace controller: delete the contents, then the namespace itself. */
+  private sweepNamespace(name: string): void {
+    let remaining = 0;
+    for (const [def, o] of this.store.inNamespace(name)) {
+      remaining++;
+      if (o.metadata.deletionTimestamp) continue;
+      try {
+        this.delete(def, name, o.metadata.name, { user: NS_USER, propagationPolicy: 'Background' });
+      } catch {
+        // Deleted meanwhile.
+      }
+    }
+    for (const _ of this.store.inNamespace(name)) {
+      this.later(() => this.sweepNamespace(name), remaining ? 20 : 0);
+      return;
+    }
+    const ns = this.store.get(this.nsDef, '', name);
+    if (!ns) return;
+    const last = structuredClone(ns);
+    last.spec = { ...(last.spec ?? {}), finalizers: [] };
+    this.commit('DELETED', this.nsDef, '', last, ns);
+  }
+
+  private later(fn: () => void, ms: number): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) fn();
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private checkTypeMeta(def: ResourceDef, obj: KObject): void {
+    const want = apiVersionOf(def);
+    if (obj.apiVersion && obj.apiVersion !== want) {
+      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
+    }
+    if (obj.kind && obj.kind !== def.kind) {
+      throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${def.kind})`);
+    }
+    obj.apiVersion = want;
+    obj.kind = def.kind;
+  }
+
+  private checkBodyNamespace(def: ResourceDef, ns: string, obj: KObject): void {
+    if (!def.namespaced) return;
+    const bodyNs = obj.metadata.namespace;
+    if (bodyNs && bodyNs !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+
+  private checkNamespaceLifecycle(def: ResourceDef, ns: string, name: string): void {
+    if (!def.namespaced) return;
+    const nsObj = this.store.get(this.nsDef, '', ns);
+    if (!nsObj) throw notFound(this.nsDef, ns);
+    if (nsObj.metadata.deletionTimestamp) {
+      throw forbidden(def, name, `unable to create new content in namespace ${ns} because it is being terminated`, [
+        { reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' },
+      ]);
+    }
+  }
+
+  private manager(ctx: RequestContext): string {
+    return ctx.fieldManager || ctx.user || 'unknown';
+  }
+
+  private nsKey(def: ResourceDef, namespace: string | undefined): string {
+    if (!def.namespaced) return '';
+    if (!namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    return namespace;
+  }
+
+  /** Callers may pass copies of ResourceDef; the store is keyed by our own instances. */
+  private canonical(def: ResourceDef): ResourceDef {
+    if (this.defs.includes(def)) return def;
+    const found = this.resource(def.plural, def.group);
+    if (!found) throw notFound({ plural: def.plural, group: def.group }, '');
+    return found;
+  }
+}

@@ -1,0 +1,205 @@
+// Structural schemas (the CRDs' openAPIV3Schema, trimmed): pruning, type checks, OpenAPI and explain.
+
+/** A structural schema node. */
+export interface Schema {
+  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+  format?: string;
+  description?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: Schema;
+  required?: string[];
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+}
+
+const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
+const int = (description?: string): Schema => ({ type: 'integer', format: 'int64', ...(description ? { description } : {}) });
+const strMap = (description: string): Schema => ({ type: 'object', description, additionalProperties: { type: 'string' } });
+const open = (description: string): Schema => ({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });
+
+const trafficTarget: Schema = {
+  type: 'object',
+  description: 'TrafficTarget holds a single entry of the routing table for a Route.',
+  properties: {
+    configurationName: str('ConfigurationName of a configuration to whose latest revision we will send this portion of traffic.'),
+    latestRevision: { type: 'boolean', description: 'LatestRevision may be optionally provided to indicate that the latest ready Revision of the Configuration should be used for this traffic target.' },
+    percent: int('Percent indicates that percentage based routing should be used and the value indicates the percent of traffic that is be routed to this Revision or Configuration.'),
+    revisionName: str('RevisionName of a specific revision to which to send this portion of traffic.'),
+    tag: str('Tag is optionally used to expose a dedicated url for referencing this target exclusively.'),
+    url: str('URL displays the URL for accessing named traffic targets.'),
+  },
+};
+
+const traffic: Schema = {
+  type: 'array',
+  description: 'Traffic specifies how to distribute traffic over a collection of revisions and configurations.',
+  items: trafficTarget,
+};
+
+const container: Schema = {
+  type: 'object',
+  description: 'A single application container that you want to run within a pod.',
+  required: ['image'],
+  properties: { name: str('Name of the container.'), image: str('Container image name.') },
+  'x-kubernetes-preserve-unknown-fields': true,
+};
+
+const revisionSpec: Schema = {
+  type: 'object',
+  description: 'RevisionSpec holds the desired state of the Revision (from the client).',
+  required: ['containers'],
+  properties: {
+    containers: { type: 'array', description: 'List of containers belonging to the pod.', items: container },
+    containerConcurrency: int('ContainerConcurrency specifies the maximum allowed in-flight (concurrent) requests per container of the Revision.'),
+    timeoutSeconds: int('TimeoutSeconds is the maximum duration in seconds that the request instance is allowed to respond to a request.'),
+  },
+  'x-kubernetes-preserve-unknown-fields': true,
+};
+
+const template: Schema = {
+  type: 'object',
+  description: 'Template holds the latest specification for the Revision to be stamped out.',
+  properties: {
+    metadata: {
+      type: 'object',
+      properties: {
+        name: str(),
+        generateName: str(),
+        labels: strMap('Labels for the Revision.'),
+        annotations: strMap('Annotations for the Revision.'),
+      },
+      'x-kubernetes-preserve-unknown-fields': true,
+    },
+    spec: revisionSpec,
+  },
+};
+
+const status = open('Status communicates the observed state (from the controller).');
+
+function root(kind: string, description: string, spec: Schema): Schema {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      apiVersion: str('APIVersion defines the versioned schema of this representation of an object.'),
+      kind: str('Kind is a string value representing the REST resource this object represents.'),
+      metadata: { type: 'object', description: 'Standard object metadata.' },
+      spec,
+      status,
+    },
+  };
+}
+
+/** The structural schema of a Knative kind, or undefined (namespaces are built in). */
+export function schemaFor(kind: string): Schema | undefined {
+  switch (kind) {
+    case 'Service':
+      return root(kind, 'Service acts as a top-level container that manages a Route and Configuration which implement a network service.', {
+        type: 'object',
+        description: 'ServiceSpec represents the configuration for the Service object.',
+        properties: { template, traffic },
+      });
+    case 'Configuration':
+      return root(kind, 'Configuration represents the "floating HEAD" of a linear history of Revisions.', {
+        type: 'object',
+        description: 'ConfigurationSpec holds the desired state of the Configuration (from the client).',
+        properties: { template },
+      });
+    case 'Revision':
+      return root(kind, 'Revision is an immutable snapshot of code and configuration.', revisionSpec);
+    case 'Route':
+      return root(kind, 'Route is responsible for configuring ingress over a collection of Revisions.', {
+        type: 'object',
+        description: 'RouteSpec holds the desired state of the Route (from the client).',
+        properties: { traffic },
+      });
+    default:
+      return undefined;
+  }
+}
+
+/** The ObjectMeta fields a request may carry; anything else under metadata is pruned. */
+export const OBJECT_META_FIELDS = new Set([
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+]);
+
+/** What pruning and type checking found. */
+export interface SchemaReport {
+  unknown: string[];
+  typeErrors: Array<{ field: string; actual: string; expected: string }>;
+}
+
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function matchesType(v: unknown, t: Schema['type']): boolean {
+  switch (t) {
+    case undefined:
+      return true;
+    case 'object':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'array':
+      return Array.isArray(v);
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    default:
+      return typeof v === t;
+  }
+}
+
+/**
+ * Prunes unknown fields (and nulls, which non-nullable fields drop) in place and reports them
+ * together with type mismatches. `status` is skipped: the main endpoint ignores it anyway.
+ */
+export function pruneAndCheck(obj: Record<string, unknown>, schema: Schema, skip: string[] = []): SchemaReport {
+  const report: SchemaReport = { unknown: [], typeErrors: [] };
+  const walk = (value: unknown, s: Schema, path: string): void => {
+    if (s.type === 'object' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const rec = value as Record<string, unknown>;
+      for (const key of Object.keys(rec)) {
+        const child = path ? `${path}.${key}` : key;
+        if (skip.includes(child)) continue;
+        const sub = s.properties?.[key] ?? s.additionalProperties;
+        if (rec[key] === null) {
+          delete rec[key];
+          continue;
+        }
+        if (!sub) {
+          if (!s['x-kubernetes-preserve-unknown-fields'] && !(s.properties === undefined && s.additionalProperties === undefined)) {
+            report.unknown.push(child);
+            delete rec[key];
+          }
+          continue;
+        }
+        if (!matchesType(rec[key], sub.type)) {
+          report.typeErrors.push({ field: child, actual: typeName(rec[key]), expected: sub.type ?? '' });
+          continue;
+        }
+        walk(rec[key], sub, child);
+      }
+    } else if (s.type === 'array' && Array.isArray(value) && s.items) {
+      value.forEach((item, i) => {
+        if (!matchesType(item, s.items!.type)) report.typeErrors.push({ field: `${path}[${i}]`, actual: typeName(item), expected: s.items!.type ?? '' });
+        else walk(item, s.items!, `${path}[${i}]`);
+      });
+    }
+  };
+  walk(obj, schema, '');
+  const meta = obj.metadata as Record<string, unknown> | undefined;
+  if (meta && typeof meta === 'object') {
+    for (const key of Object.keys(meta)) {
+      if (!OBJECT_META_FIELDS.has(key)) {
+        report.unknown.push(`metadata.${key}`);
+        delete meta[key];
+      }
+    }
+  }
+  return report;
+}

@@ -1,0 +1,82 @@
+// Name validation and the object-shape checks the apiserver runs before storage.
+import type { KObject, RequestContext, ResourceDef } from './contracts.js';
+import { schemaFor, pruneAndCheck } from './schema.js';
+import { badRequest, invalidKind, invalidValue, requiredValue, type FieldError } from './status.js';
+
+const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
+const LABEL_RE = new RegExp(`^${DNS1123_LABEL}$`);
+const SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN}$`);
+
+/** apimachinery's RFC 1123 label message (the double space is upstream's). */
+export const LABEL_MSG = `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${DNS1123_LABEL}')`;
+/** apimachinery's RFC 1123 subdomain message. */
+export const SUBDOMAIN_MSG = `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN}')`;
+
+/** Field errors for metadata.name: namespaces are RFC 1123 labels, the rest subdomains. */
+export function nameErrors(def: ResourceDef, name: string | undefined): FieldError[] {
+  if (!name) return [requiredValue('metadata.name', 'name or generateName is required')];
+  const errs: FieldError[] = [];
+  if (!def.namespaced) {
+    if (name.length > 63) errs.push(invalidValue('metadata.name', name, 'must be no more than 63 characters'));
+    if (!LABEL_RE.test(name)) errs.push(invalidValue('metadata.name', name, LABEL_MSG));
+  } else {
+    if (name.length > 253) errs.push(invalidValue('metadata.name', name, 'must be no more than 253 characters'));
+    if (!SUBDOMAIN_RE.test(name)) errs.push(invalidValue('metadata.name', name, SUBDOMAIN_MSG));
+  }
+  return errs;
+}
+
+/** Throws 422 Invalid for a bad name. */
+export function checkName(def: ResourceDef, name: string | undefined): void {
+  const errs = nameErrors(def, name);
+  if (errs.length) throw invalidKind(def, name ?? '', errs);
+}
+
+/** Label keys/values must be strings; a cheap version of ValidateLabels. */
+export function checkStringMaps(def: ResourceDef, obj: KObject): void {
+  const errs: FieldError[] = [];
+  for (const field of ['labels', 'annotations'] as const) {
+    const m = obj.metadata[field];
+    if (m === undefined) continue;
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) {
+      errs.push(invalidValue(`metadata.${field}`, m, 'must be a map of strings'));
+      continue;
+    }
+    for (const [k, v] of Object.entries(m)) {
+      if (typeof v !== 'string') errs.push(invalidValue(`metadata.${field}.${k}`, v, 'must be a string'));
+    }
+  }
+  if (errs.length) throw invalidKind(def, obj.metadata.name, errs);
+}
+
+/**
+ * Structural-schema step: prunes unknown fields (Warn -> warnings, Strict -> error) and
+ * rejects type mismatches with 422. `patchText` (the patch body) selects the patch form of the strict error.
+ */
+export function applySchema(def: ResourceDef, obj: KObject, ctx: RequestContext, patchText?: string): void {
+  const schema = schemaFor(def.kind);
+  if (!schema || def.group === '') return;
+  const report = pruneAndCheck(obj as unknown as Record<string, unknown>, schema, ['status']);
+  if (report.typeErrors.length) {
+    throw invalidKind(
+      def,
+      obj.metadata.name,
+      report.typeErrors.map((e) =>
+        invalidValue(e.field, e.actual, `${e.field} in body must be of type ${e.expected}: ${JSON.stringify(e.actual)}`),
+      ),
+    );
+  }
+  if (!report.unknown.length) return;
+  const mode = ctx.fieldValidation ?? 'Warn';
+  const texts = report.unknown.map((f) => `unknown field ${JSON.stringify(f)}`);
+  if (mode === 'Strict') {
+    if (patchText !== undefined) {
+      throw invalidKind(def, obj.metadata.name, [
+        { field: 'patch', type: 'FieldValueInvalid', body: `Invalid value: ${JSON.stringify(patchText)}: strict decoding error: ${texts.join(', ')}` },
+      ]);
+    }
+    throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${texts.join(', ')}`);
+  }
+  if (mode === 'Warn') (ctx.warnings ??= []).push(...texts);
+}

@@ -1,0 +1,150 @@
+// The local Knative playground: registry + HTTPS apiserver + Knative controllers + ingress,
+// plus kubeconfig files (admin and read-only) that kubectl and client-node accept as they are.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { KObject, Registry } from './api/contracts.js';
+import { renderKubeconfig } from './api/kubeconfig.js';
+import { createRegistry } from './api/registry.js';
+import { startApiServer } from './api/server.js';
+import { startIngress } from './ingress.js';
+import { installKnative } from './knative/index.js';
+
+/** Options of startPlayground. */
+export interface PlaygroundOptions {
+  /** API server port; 0 or unset picks a free one. */
+  port?: number;
+  /** Ingress port; 0 or unset picks a free one. */
+  ingressPort?: number;
+  /** Knative config-domain. Default `example.com`. */
+  domain?: string;
+  /** Where to write the kubeconfig; default a new temp folder (removed by stop()). */
+  kubeconfigPath?: string;
+  /** Name of a sample Service to create and wait for, e.g. `hello`. */
+  sample?: string;
+  /** Namespace of the sample. Default `default`. */
+  namespace?: string;
+  /** How long to wait for the sample to become Ready. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+/** A running playground. */
+export interface Playground {
+  /** `https://127.0.0.1:PORT`. */
+  server: string;
+  /** `127.0.0.1:PORT`, the ingress for Host-header requests. */
+  ingress: string;
+  kubeconfigPath: string;
+  /** The kubeconfig YAML text. */
+  kubeconfig: string;
+  namespace: 'default';
+  token: string;
+  readOnlyKubeconfigPath: string;
+  registry: Registry;
+  stop(): Promise<void>;
+}
+
+/** The image of the sample service. */
+export const SAMPLE_IMAGE = 'ghcr.io/bgctl/hello:v1';
+
+const SYSTEM_USER = 'system:admin';
+
+/** Starts every part of the playground; on failure, whatever started is stopped again. */
+export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Playground> {
+  const registry = createRegistry();
+  const nsDef = registry.resource('namespaces', '')!;
+  for (const name of ['default', 'kube-system', 'kube-public']) {
+    registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { user: SYSTEM_USER });
+  }
+  const cleanups: Array<() => Promise<void> | void> = [() => registry.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c();
+    cleanups.length = 0;
+  };
+  try {
+    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com' });
+    cleanups.push(() => knative.stop());
+    const token = randomBytes(24).toString('hex');
+    const readOnlyToken = randomBytes(24).toString('hex');
+    const api = await startApiServer({ registry, token, readOnlyToken, port: opts.port });
+    cleanups.push(() => api.stop());
+    const ingress = await startIngress(registry, { port: opts.ingressPort });
+    cleanups.push(() => ingress.stop());
+
+    let kubeconfigPath = opts.kubeconfigPath;
+    if (!kubeconfigPath) {
+      const dir = mkdtempSync(join(tmpdir(), 'bgctl-playground-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      kubeconfigPath = join(dir, 'kubeconfig');
+    } else mkdirSync(dirname(kubeconfigPath), { recursive: true });
+    const readOnlyKubeconfigPath = `${kubeconfigPath}.readonly`;
+    const kubeconfig = renderKubeconfig({ server: api.url, caPem: api.caPem, token });
+    writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+    writeFileSync(readOnlyKubeconfigPath, renderKubeconfig({ server: api.url, caPem: api.caPem, token: readOnlyToken, name: 'bgctl-playground-readonly' }), { mode: 0o600 });
+    if (opts.kubeconfigPath) cleanups.push(() => rmSync(readOnlyKubeconfigPath, { force: true }));
+
+    if (opts.sample) {
+      const ns = opts.namespace ?? 'default';
+      if (!registry.tryGet(nsDef, undefined, ns)) registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { user: SYSTEM_USER });
+      await createSample(registry, ns, opts.sample, opts.readyTimeoutMs ?? 30_000);
+    }
+    return {
+      server: api.url,
+      ingress: ingress.address,
+      kubeconfigPath,
+      kubeconfig,
+      namespace: 'default',
+      token,
+      readOnlyKubeconfigPath,
+      registry,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Creates the sample Service and resolves when its Ready condition is True. */
+async function createSample(registry: Registry, namespace: string, name: string, timeoutMs: number): Promise<KObject> {
+  const def = registry.resource('services', 'serving.knative.dev')!;
+  const isReady = (o: KObject | undefined): boolean =>
+    Boolean(o && o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
+  return new Promise<KObject>((resolve, reject) => {
+    let stop = (): void => {};
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`sample service ${namespace}/${name} did not become Ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const finish = (o: KObject): void => {
+      clearTimeout(timer);
+      stop();
+      resolve(o);
+    };
+    stop = registry.onChange((ev) => {
+      if (ev.resource.plural === 'services' && ev.object.metadata.namespace === namespace && ev.object.metadata.name === name && isReady(ev.object)) finish(ev.object);
+    });
+    try {
+      const existing = registry.tryGet(def, namespace, name);
+      if (isReady(existing)) return finish(existing!);
+      if (!existing) {
+        registry.create(
+          def,
+          namespace,
+          {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Service',
+            metadata: { name, namespace },
+            spec: { template: { spec: { containers: [{ image: SAMPLE_IMAGE }] } } },
+          },
+          { user: SYSTEM_USER, fieldManager: 'bgctl-playground' },
+        );
+      }
+    } catch (err) {
+      clearTimeout(timer);
+      stop();
+      reject(err);
+    }
+  });
+}
