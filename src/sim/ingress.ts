@@ -1,0 +1,148 @@
+// The playground's data plane: plain HTTP on 127.0.0.1 that routes by Host header exactly as the
+// Knative Services' status.traffic says. The main host spreads requests over its revisions by
+// percent (smooth weighted round-robin, so short runs match the split), a tag host serves only
+// its revision, the route's cluster-local address serves like the main host, anything else 404.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { KObject, Registry } from './api/contracts.js';
+import type { TrafficTarget } from '../core/knative-types.js';
+import { knobsOf } from './knative/knobs.js';
+
+/** A running ingress. */
+export interface Ingress {
+  port: number;
+  /** `127.0.0.1:PORT`, for `--ingress` and Host-header requests. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+interface Backend {
+  service: KObject;
+  /** revision name -> percent; a tag host has a single entry. */
+  split: Array<{ revision: string; percent: number }>;
+}
+
+/** Starts the ingress; port 0 (the default) picks a free port. */
+export async function startIngress(registry: Registry, opts: { port?: number; host?: string } = {}): Promise<Ingress> {
+  const svcDef = registry.resource('services', 'serving.knative.dev');
+  const revDef = registry.resource('revisions', 'serving.knative.dev');
+  if (!svcDef || !revDef) throw new Error('the registry does not serve Knative Serving');
+  const balancer = new Balancer();
+  const errorCounters = new Map<string, number>();
+  const sockets = new Set<Socket>();
+
+  const lookup = (host: string): Backend | undefined => {
+    for (const svc of registry.list(svcDef, undefined).items) {
+      const traffic: TrafficTarget[] = svc.status?.traffic ?? [];
+      if (!traffic.length) continue;
+      const main = [hostOf(svc.status?.url), hostOf(svc.status?.address?.url)];
+      if (main.includes(host)) {
+        return { service: svc, split: traffic.filter((t) => t.revisionName && (t.percent ?? 0) > 0).map((t) => ({ revision: t.revisionName!, percent: t.percent! })) };
+      }
+      const tagged = traffic.find((t) => t.url && hostOf(t.url) === host && t.revisionName);
+      if (tagged) return { service: svc, split: [{ revision: tagged.revisionName!, percent: 100 }] };
+    }
+    return undefined;
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const backend = lookup(host);
+    if (!backend || backend.split.length === 0) {
+      reply(res, 404, `no route for host ${JSON.stringify(host)}\n`);
+      return;
+    }
+    const ns = backend.service.metadata.namespace;
+    const revision = balancer.pick(`${ns}/${host}`, backend.split);
+    const rev = registry.tryGet(revDef, ns, revision);
+    const ready = rev?.status?.conditions?.find((c: { type: string }) => c.type === 'Ready');
+    if (!rev || ready?.status !== 'True') {
+      reply(res, 503, `revision ${revision} is not ready\n`, { 'X-Revision': revision });
+      return;
+    }
+    const knobs = knobsOf(rev.metadata.annotations);
+    const image: string = rev.spec?.containers?.[0]?.image ?? '';
+    // Errors are spread evenly: the n-th request fails when floor(n*rate) steps up.
+    const n = (errorCounters.get(rev.metadata.uid ?? revision) ?? 0) + 1;
+    errorCounters.set(rev.metadata.uid ?? revision, n);
+    const fail = Math.floor(n * knobs.errorRate + 1e-9) > Math.floor((n - 1) * knobs.errorRate + 1e-9);
+    const send = () => {
+      if (fail) reply(res, 500, `Internal error from ${revision} (simulated error rate ${knobs.errorRate})\n`, { 'X-Revision': revision });
+      else reply(res, 200, `Hello from ${revision} (service ${backend.service.metadata.name}, image ${image})\n`, { 'X-Revision': revision });
+    };
+    if (knobs.latencyMs > 0) setTimeout(send, knobs.latencyMs);
+    else send();
+  };
+
+  const server = createServer((req, res) => {
+    // Drain the body so keep-alive connections stay usable.
+    req.resume();
+    req.on('end', () => {
+      try {
+        handle(req, res);
+      } catch (err) {
+        reply(res, 500, `ingress error: ${String(err)}\n`);
+      }
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    address: `${host}:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function reply(res: ServerResponse, code: number, body: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Smooth weighted round-robin per host; state resets whenever the split changes. */
+class Balancer {
+  private readonly state = new Map<string, { sig: string; current: number[] }>();
+
+  pick(key: string, split: Array<{ revision: string; percent: number }>): string {
+    if (split.length === 1) return split[0].revision;
+    const sig = JSON.stringify(split);
+    let st = this.state.get(key);
+    if (!st || st.sig !== sig) {
+      st = { sig, current: split.map(() => 0) };
+      this.state.set(key, st);
+    }
+    const total = split.reduce((s, t) => s + t.percent, 0);
+    let best = 0;
+    for (let i = 0; i < split.length; i++) {
+      st.current[i] += split[i].percent;
+      if (st.current[i] > st.current[best]) best = i;
+    }
+    st.current[best] -= total;
+    return split[best].revision;
+  }
+}

@@ -1,0 +1,84 @@
+// What every reconciler shares: the registry, the four resource definitions, the controller's
+// request context, the clock, timing knobs and the in-memory state that stands in for the
+// parts of a cluster the playground does not store (ingress programming, pod start times).
+import type { KObject, PatchType, Registry, RequestContext, ResourceDef } from '../api/contracts.js';
+import { deepEqual } from '../api/patch.js';
+import type { DomainConfig } from './names.js';
+
+/** The four served Knative resources, by plural. */
+export type Kind = 'services' | 'configurations' | 'revisions' | 'routes';
+/** Every Kind, in reconcile-priority order. */
+export const KINDS: Kind[] = ['services', 'configurations', 'revisions', 'routes'];
+
+/** Timing of the simulated control plane, in milliseconds. */
+export interface Timing {
+  /** Delay between an event and the reconcile it triggers. */
+  stepMs: number;
+  /** Minimum time between two controller writes to the same object. */
+  dwellMs: number;
+  /** How long the ingress takes to pick up a new route configuration. */
+  ingressMs: number;
+  /** Default for revisions without `sim.bgctl.dev/ready-after`. */
+  readyAfterMs: number;
+}
+
+/** Shared state of one installed control plane. */
+export class Runtime {
+  readonly defs: Record<Kind, ResourceDef>;
+  readonly ctx: RequestContext;
+  /** route key -> the configuration the simulated ingress has been given, and when it is live. */
+  readonly ingress = new Map<string, { config: string; readyAt: number }>();
+  /** revision uid -> when its simulated pod finishes starting (or failing). */
+  readonly podDue = new Map<string, number>();
+  wrote = false;
+
+  constructor(
+    readonly registry: Registry,
+    readonly domain: DomainConfig,
+    readonly timing: Timing,
+    user: string,
+  ) {
+    const defs = {} as Record<Kind, ResourceDef>;
+    for (const k of KINDS) {
+      const def = registry.resource(k, 'serving.knative.dev');
+      if (!def) throw new Error(`registry does not serve ${k}.serving.knative.dev`);
+      defs[k] = def;
+    }
+    this.defs = defs;
+    this.ctx = { user, fieldManager: 'controller' };
+  }
+
+  now(): Date {
+    return new Date();
+  }
+
+  get(kind: Kind, ns: string, name: string): KObject | undefined {
+    return this.registry.tryGet(this.defs[kind], ns, name);
+  }
+
+  list(kind: Kind, ns: string): KObject[] {
+    return this.registry.list(this.defs[kind], ns).items;
+  }
+
+  create(kind: Kind, ns: string, obj: KObject): KObject {
+    this.wrote = true;
+    return this.registry.create(this.defs[kind], ns, obj, { ...this.ctx });
+  }
+
+  update(kind: Kind, ns: string, obj: KObject): KObject {
+    this.wrote = true;
+    return this.registry.update(this.defs[kind], ns, obj, { ...this.ctx });
+  }
+
+  patch(kind: Kind, ns: string, name: string, type: PatchType, body: unknown): KObject {
+    this.wrote = true;
+    return this.registry.patch(this.defs[kind], ns, name, type, body, { ...this.ctx }).object;
+  }
+
+  /** Writes `status` through /status when it differs from what is stored; returns the object. */
+  writeStatus(kind: Kind, obj: KObject, status: Record<string, unknown>): KObject {
+    if (deepEqual(obj.status ?? {}, status)) return obj;
+    this.wrote = true;
+    return this.registry.updateStatus(this.defs[kind], obj.metadata.namespace, { ...obj, status }, { ...this.ctx });
+  }
+}

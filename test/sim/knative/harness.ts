@@ -1,0 +1,104 @@
+// In-process playground for the Knative controller tests: a registry with the `default`
+// namespace, the controllers installed, and helpers to write as a user and wait on state.
+import type { KObject, Registry, ResourceDef, WatchEvent } from '../../../src/sim/api/contracts.js';
+import { createRegistry } from '../../../src/sim/api/registry.js';
+import { installKnative, type KnativeOptions } from '../../../src/sim/knative/index.js';
+
+export const USER = { user: 'alice' };
+
+/** A registry with Knative installed. */
+export interface Harness {
+  registry: Registry;
+  defs: Record<'services' | 'configurations' | 'revisions' | 'routes', ResourceDef>;
+  errors: string[];
+  get(kind: keyof Harness['defs'], name: string, ns?: string): KObject;
+  tryGet(kind: keyof Harness['defs'], name: string, ns?: string): KObject | undefined;
+  createService(name: string, spec: Record<string, unknown>, meta?: Record<string, unknown>, ns?: string): KObject;
+  mergePatch(kind: keyof Harness['defs'], name: string, body: unknown, ns?: string): KObject;
+  /** Polls (every 10 ms) until `pred` holds for the object, returning it; fails after `ms`. */
+  waitFor(kind: keyof Harness['defs'], name: string, pred: (o: KObject) => boolean, what: string, ms?: number, ns?: string): Promise<KObject>;
+  close(): void;
+}
+
+/** Starts a registry with Knative (domain example.com unless given). */
+export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
+  const registry = createRegistry();
+  const nsDef = registry.resource('namespaces', '')!;
+  for (const ns of ['default', 'other']) {
+    if (!registry.tryGet(nsDef, undefined, ns)) registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, USER);
+  }
+  const errors: string[] = [];
+  const kn = installKnative(registry, { domain: 'example.com', onError: (k, e) => errors.push(`${k}: ${String(e)}`), ...opts });
+  const g = 'serving.knative.dev';
+  const defs = {
+    services: registry.resource('services', g)!,
+    configurations: registry.resource('configurations', g)!,
+    revisions: registry.resource('revisions', g)!,
+    routes: registry.resource('routes', g)!,
+  };
+  const h: Harness = {
+    registry,
+    defs,
+    errors,
+    get: (kind, name, ns = 'default') => registry.get(defs[kind], ns, name),
+    tryGet: (kind, name, ns = 'default') => registry.tryGet(defs[kind], ns, name),
+    createService: (name, spec, meta = {}, ns = 'default') =>
+      registry.create(defs.services, ns, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...meta }, spec }, USER),
+    mergePatch: (kind, name, body, ns = 'default') => registry.patch(defs[kind], ns, name, 'merge', body, USER).object,
+    async waitFor(kind, name, pred, what, ms = 5000, ns = 'default') {
+      const deadline = Date.now() + ms;
+      let last: KObject | undefined;
+      while (Date.now() < deadline) {
+        last = registry.tryGet(defs[kind], ns, name);
+        if (last && pred(last)) return last;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`timed out waiting for ${kind}/${name}: ${what}\nlast: ${JSON.stringify(last?.status)}\nerrors: ${errors.join('\n')}`);
+    },
+    close() {
+      kn.stop();
+      (registry as { close?: () => void }).close?.();
+    },
+  };
+  return h;
+}
+
+/** The condition of `type`, if any. */
+export function cond(o: KObject | undefined, type: string): { status: string; reason?: string; message?: string; severity?: string; lastTransitionTime?: string } | undefined {
+  return (o?.status?.conditions ?? []).find((c: { type: string }) => c.type === type);
+}
+
+/** upstream IsReady: the generation observed and Ready True. */
+export function isReady(o: KObject): boolean {
+  return o.status?.observedGeneration === o.metadata.generation && cond(o, 'Ready')?.status === 'True';
+}
+
+/** upstream IsFailed: the generation observed and Ready False. */
+export function isFailed(o: KObject): boolean {
+  return o.status?.observedGeneration === o.metadata.generation && cond(o, 'Ready')?.status === 'False';
+}
+
+/** A container spec with one image and optional template annotations. */
+export function template(image: string, annotations?: Record<string, string>, name?: string): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  if (annotations) metadata.annotations = annotations;
+  if (name) metadata.name = name;
+  return { ...(Object.keys(metadata).length ? { metadata } : {}), spec: { containers: [{ image }] } };
+}
+
+/** Records every watch event of one object as a compact state string. */
+export function recordStates(h: Harness, kind: keyof Harness['defs'], name: string, render: (o: KObject) => string): { states: string[]; stop(): void } {
+  const states: string[] = [];
+  const stop = h.registry.watch(h.defs[kind], 'default', { fieldSelector: `metadata.name=${name}` }, (ev: WatchEvent) => {
+    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
+      const s = render(ev.object as KObject);
+      if (states[states.length - 1] !== s) states.push(s);
+    }
+  });
+  return { states, stop };
+}
+
+/** `type=status/reason` for the given condition types. */
+export function condSummary(o: KObject, types: string[]): string {
+  return types.map((t) => `${t}=${cond(o, t)?.status ?? '-'}/${cond(o, t)?.reason ?? ''}`).join(' ');
+}

@@ -1,0 +1,87 @@
+// TestBlueGreenRoute end to end: client-node over HTTPS against startPlayground(), then the
+// playground's ingress by Host header.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import * as k8s from '@kubernetes/client-node';
+import { startPlayground, type Playground } from '../../src/sim/playground.js';
+
+const G = { group: 'serving.knative.dev', version: 'v1', plural: 'services', namespace: 'default' };
+const merge = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+function get(address: string, host: string): Promise<{ status: number; body: string; revision?: string }> {
+  const [h, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    const req = request({ host: h, port: Number(port), path: '/', headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, revision: res.headers['x-revision'] as string | undefined }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const isReady = (o: any) => o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+
+async function waitFor(api: k8s.CustomObjectsApi, name: string, pred: (o: any) => boolean, what: string): Promise<any> {
+  const deadline = Date.now() + 10_000;
+  let last: any;
+  while (Date.now() < deadline) {
+    last = await api.getNamespacedCustomObject({ ...G, name });
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${name}: ${what}; last status ${JSON.stringify(last?.status)}`);
+}
+
+describe('blue-green over HTTPS with client-node', () => {
+  let pg: Playground;
+  let api: k8s.CustomObjectsApi;
+  before(async () => {
+    pg = await startPlayground();
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(pg.kubeconfigPath);
+    api = kc.makeApiClient(k8s.CustomObjectsApi);
+  });
+  after(() => pg.stop());
+
+  test('TestBlueGreenRoute', async () => {
+    await api.createNamespacedCustomObject({
+      ...G,
+      body: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'pizza' }, spec: { template: { spec: { containers: [{ image: 'ghcr.io/x/pizza:v1' }] } } } },
+    });
+    const first = await waitFor(api, 'pizza', isReady, 'ready');
+    assert.equal(first.status.observedGeneration, 1);
+    const blue = first.status.latestReadyRevisionName;
+    assert.equal(blue, first.status.latestCreatedRevisionName);
+
+    const cur = await api.getNamespacedCustomObject({ ...G, name: 'pizza' });
+    cur.spec.template.spec.containers[0].image = 'ghcr.io/x/pizza:v2';
+    await api.replaceNamespacedCustomObject({ ...G, name: 'pizza', body: cur });
+    const created = await waitFor(api, 'pizza', (o) => o.status?.latestCreatedRevisionName && o.status.latestCreatedRevisionName !== blue, 'green created');
+    const green = created.status.latestCreatedRevisionName;
+    await waitFor(api, 'pizza', (o) => o.status?.latestReadyRevisionName === green, 'green ready');
+
+    await api.patchNamespacedCustomObject(
+      { ...G, name: 'pizza', body: { spec: { traffic: [{ tag: 'blue', revisionName: blue, percent: 50 }, { tag: 'green', revisionName: green, percent: 50 }] } } },
+      merge(),
+    );
+    const svc = await waitFor(api, 'pizza', isReady, 'ready after the split');
+    const blueUrl = svc.status.traffic.find((t: any) => t.tag === 'blue')?.url;
+    const greenUrl = svc.status.traffic.find((t: any) => t.tag === 'green')?.url;
+    assert.ok(blueUrl && greenUrl, JSON.stringify(svc.status.traffic));
+
+    assert.equal((await get(pg.ingress, new URL(greenUrl).host)).status, 200);
+    const teal = await Promise.all(Array.from({ length: 20 }, () => get(pg.ingress, new URL(svc.status.url).host)));
+    const count = (rev: string) => teal.filter((r) => r.revision === rev).length;
+    assert.ok(count(blue) >= 5 && count(green) >= 5, `teal: ${count(blue)} blue, ${count(green)} green`);
+    for (const r of await Promise.all(Array.from({ length: 5 }, () => get(pg.ingress, new URL(blueUrl).host)))) {
+      assert.equal(r.body, `Hello from ${blue} (service pizza, image ghcr.io/x/pizza:v1)\n`);
+    }
+    for (const r of await Promise.all(Array.from({ length: 5 }, () => get(pg.ingress, new URL(greenUrl).host)))) {
+      assert.equal(r.body, `Hello from ${green} (service pizza, image ghcr.io/x/pizza:v2)\n`);
+    }
+  });
+});
