@@ -1,0 +1,344 @@
+// KnativeClient: the one door to the cluster for commands. Backed by client-node's CustomObjectsApi
+// (never KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4,
+// kube-api.md §5.4). Every call gets the trace/timeout middleware, typed errors and bounded retries.
+
+import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { BgctlError, ClusterAccessError } from '../core/errors.js';
+import { KnativeLabels, SERVING_GROUP, SERVING_VERSION, type KnativeService, type Revision } from '../core/knative-types.js';
+import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
+import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+import { callMiddleware, createTracer, type Tracer } from './trace.js';
+
+/** One RFC 6902 operation. */
+export interface JsonPatchOp {
+  op: 'add' | 'remove' | 'replace' | 'test' | 'move' | 'copy';
+  path: string;
+  value?: unknown;
+  from?: string;
+}
+
+/** Options of a service patch. */
+export interface PatchOptions {
+  /** 'All' sends the patch with dryRun=All: the server validates, nothing is stored. */
+  dryRun?: 'All';
+  /** Defaults to "bgctl". */
+  fieldManager?: string;
+}
+
+/** A watch event as client-node delivers it (ERROR events carry a Status). */
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** A running watch. */
+export interface WatchHandle {
+  stop(): void;
+}
+
+/** Everything bgctl does to a cluster. `namespace` is the resolved -n / context / default. */
+export interface KnativeClient {
+  readonly namespace: string;
+  readonly context: string;
+  readonly server: string;
+  /** Warnings from loading the kubeconfig, for stderr. */
+  readonly warnings: readonly string[];
+  getService(name: string): Promise<KnativeService>;
+  /** The service (if it exists) and the list resourceVersion to watch from. */
+  getServiceSnapshot(name: string): Promise<{ service?: KnativeService; resourceVersion: string }>;
+  /** All services of the namespace, or of all namespaces; read page by page. */
+  listServices(opts?: { allNamespaces?: boolean; pageSize?: number }): Promise<KnativeService[]>;
+  /** The revisions of a service, one page at a time. */
+  revisionPages(service: string, opts?: { pageSize?: number }): AsyncIterable<Revision[]>;
+  /** All revisions of a service (collects revisionPages). */
+  listRevisions(service: string): Promise<Revision[]>;
+  getRevision(name: string): Promise<Revision>;
+  createService(svc: KnativeService, opts?: { dryRun?: 'All' }): Promise<KnativeService>;
+  /** application/json-patch+json. Retried on 429/5xx only when the ops carry a resourceVersion precondition. */
+  patchService(name: string, ops: JsonPatchOp[], opts?: PatchOptions): Promise<KnativeService>;
+  /** application/merge-patch+json of a revision's metadata (annotations, labels; null deletes a key). */
+  mergePatchRevision(name: string, patch: { metadata: { annotations?: Record<string, string | null>; labels?: Record<string, string | null> } }, opts?: PatchOptions): Promise<Revision>;
+  deleteRevision(name: string, opts?: { dryRun?: 'All' }): Promise<void>;
+  /** Watches one service (fieldSelector metadata.name) from a resourceVersion. `onDone` gets a typed error or null. */
+  watchService(
+    name: string,
+    resourceVersion: string | undefined,
+    onEvent: (type: WatchEventType, obj: any) => void,
+    onDone: (err: BgctlError | null) => void,
+  ): Promise<WatchHandle>;
+}
+
+/** What createKnativeClient needs: the global flags plus test seams. */
+export interface CreateClientOptions extends KubeconfigOptions {
+  /** --request-timeout in ms (0 or undefined: none). Not applied to watches. */
+  requestTimeoutMs?: number;
+  /** --verbose: receives redacted trace lines. */
+  verbose?: (line: string) => void;
+  /** Cancels in-flight requests and retry waits. */
+  signal?: AbortSignal;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** Loads the kubeconfig and builds a client; throws ClusterAccessError (exit 4) on any kubeconfig or credential problem. */
+export async function createKnativeClient(opts: CreateClientOptions = {}): Promise<KnativeClient> {
+  const loaded = await loadKubeconfig(opts);
+  const k8s = await import('@kubernetes/client-node');
+  const api = loaded.kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+  const client = new CustomObjectsKnativeClient(loaded, api, k8s.Watch, opts);
+  if (loaded.execCommand) await client.checkExecCredential();
+  return client;
+}
+
+const base = { group: SERVING_GROUP, version: SERVING_VERSION };
+
+class CustomObjectsKnativeClient implements KnativeClient {
+  readonly namespace: string;
+  readonly context: string;
+  readonly server: string;
+  readonly warnings: readonly string[];
+  private readonly tracer: Tracer;
+  private readonly cluster: ClusterInfo;
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly loaded: LoadedKubeconfig,
+    private readonly api: CustomObjectsApi,
+    private readonly WatchClass: typeof import('@kubernetes/client-node').Watch,
+    private readonly opts: CreateClientOptions,
+  ) {
+    this.namespace = loaded.namespace;
+    this.context = loaded.contextName;
+    this.server = loaded.server;
+    this.warnings = loaded.warnings;
+    this.tracer = createTracer(opts.verbose, loaded.secrets);
+    this.cluster = { server: loaded.server, context: loaded.contextName, secrets: loaded.secrets };
+    this.policy = defaultRetryPolicy({
+      signal: opts.signal,
+      ...opts.retry,
+      onRetry: (info) => {
+        this.tracer.note(`retrying in ${info.delayMs} ms after attempt ${info.attempt}: ${info.error.message}`);
+        opts.retry?.onRetry?.(info);
+      },
+    });
+  }
+
+  /** Runs the exec plugin once so that a broken plugin is reported as such, not as a failed request. */
+  async checkExecCredential(): Promise<void> {
+    try {
+      await this.loaded.kubeConfig.applyToFetchOptions({});
+    } catch (err) {
+      const raw = err instanceof Error ? err.message : String(err);
+      const detail = this.loaded.secrets.redact(raw.trim().split('\n').slice(0, 3).join(' ').slice(0, 300));
+      throw new ClusterAccessError(`the credential plugin "${this.loaded.execCommand}" of context "${this.context}" failed${detail ? `: ${detail}` : ''}`, {
+        reason: 'CredentialPluginFailed',
+        hint: 'run the plugin by hand to see what it needs (login, PATH, environment); it must print an ExecCredential JSON',
+      });
+    }
+  }
+
+  private async call<T>(req: RequestInfo, fn: (options: any) => Promise<T>, repeat: 'always' | 'if-not-processed', headers?: Record<string, string>): Promise<T> {
+    return withRetry(
+      async () => {
+        const { middleware, state } = callMiddleware({
+          tracer: this.tracer,
+          timeoutMs: this.opts.requestTimeoutMs,
+          signal: this.opts.signal,
+          headers,
+          enforceTls: !this.loaded.insecure,
+        });
+        try {
+          return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
+        } catch (err) {
+          const e = err as { code?: unknown; name?: string };
+          state.finish?.({ error: typeof e.code === 'string' ? e.code : (e.name ?? 'error') });
+          throw translateError(err, req, this.cluster, state);
+        }
+      },
+      this.policy,
+      repeat,
+    );
+  }
+
+  private expectObject<T>(value: unknown, req: RequestInfo, kind: string): T {
+    const ok = value && typeof value === 'object' && (kind === 'List' ? Array.isArray((value as any).items) : (value as any).kind === kind);
+    if (!ok) {
+      throw new ClusterAccessError(`the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a ${kind}`, {
+        reason: 'NotKubernetes',
+        hint: `check the server URL of context "${this.context}"`,
+      });
+    }
+    return value as T;
+  }
+
+  async getService(name: string): Promise<KnativeService> {
+    const req: RequestInfo = { verb: 'get', resource: 'services', name, namespace: this.namespace };
+    const res = await this.call(req, (o) => this.api.getNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', name }, o), 'always');
+    return this.expectObject<KnativeService>(res, req, 'Service');
+  }
+
+  async getServiceSnapshot(name: string): Promise<{ service?: KnativeService; resourceVersion: string }> {
+    const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
+    const res = await this.call(
+      req,
+      (o) => this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', fieldSelector: `metadata.name=${name}` }, o),
+      'always',
+    );
+    const list = this.expectObject<{ items: KnativeService[]; metadata?: { resourceVersion?: string } }>(res, req, 'List');
+    return { service: list.items[0], resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  private async *pages<T>(req: RequestInfo, list: (cont: string | undefined, o: any) => Promise<unknown>): AsyncIterable<T[]> {
+    let cont: string | undefined;
+    do {
+      const res = await this.call(req, (o) => list(cont, o), 'always');
+      const page = this.expectObject<{ items: T[]; metadata?: { continue?: string } }>(res, req, 'List');
+      yield page.items;
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+  }
+
+  async listServices(opts: { allNamespaces?: boolean; pageSize?: number } = {}): Promise<KnativeService[]> {
+    const limit = opts.pageSize ?? 250;
+    const out: KnativeService[] = [];
+    if (opts.allNamespaces) {
+      const req: RequestInfo = { verb: 'list', resource: 'services' };
+      for await (const page of this.pages<KnativeService>(req, (cont, o) => this.api.listClusterCustomObject({ ...base, plural: 'services', limit, _continue: cont }, o))) out.push(...page);
+    } else {
+      const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
+      const ns = this.namespace;
+      for await (const page of this.pages<KnativeService>(req, (cont, o) => this.api.listNamespacedCustomObject({ ...base, namespace: ns, plural: 'services', limit, _continue: cont }, o))) out.push(...page);
+    }
+    return out;
+  }
+
+  revisionPages(service: string, opts: { pageSize?: number } = {}): AsyncIterable<Revision[]> {
+    const req: RequestInfo = { verb: 'list', resource: 'revisions', namespace: this.namespace };
+    const limit = opts.pageSize ?? 250;
+    return this.pages<Revision>(req, (cont, o) =>
+      this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'revisions', labelSelector: `${KnativeLabels.service}=${service}`, limit, _continue: cont }, o),
+    );
+  }
+
+  async listRevisions(service: string): Promise<Revision[]> {
+    return collect(this.revisionPages(service));
+  }
+
+  async getRevision(name: string): Promise<Revision> {
+    const req: RequestInfo = { verb: 'get', resource: 'revisions', name, namespace: this.namespace };
+    const res = await this.call(req, (o) => this.api.getNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'revisions', name }, o), 'always');
+    return this.expectObject<Revision>(res, req, 'Revision');
+  }
+
+  async createService(svc: KnativeService, opts: { dryRun?: 'All' } = {}): Promise<KnativeService> {
+    const req: RequestInfo = { verb: 'create', resource: 'services', name: svc.metadata?.name, namespace: this.namespace };
+    const body = { ...svc, metadata: { ...svc.metadata, namespace: this.namespace } };
+    const res = await this.call(
+      req,
+      (o) => this.api.createNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', body, dryRun: opts.dryRun, fieldManager: 'bgctl' }, o),
+      'if-not-processed',
+    );
+    return this.expectObject<KnativeService>(res, req, 'Service');
+  }
+
+  async patchService(name: string, ops: JsonPatchOp[], opts: PatchOptions = {}): Promise<KnativeService> {
+    const req: RequestInfo = { verb: 'patch', resource: 'services', name, namespace: this.namespace };
+    // With a resourceVersion precondition a repeat is harmless: if the first try landed, the
+    // repeat gets 409 and the caller re-reads; without one it could apply twice.
+    const conditional = ops.some((op) => (op.op === 'replace' || op.op === 'test') && op.path === '/metadata/resourceVersion');
+    const res = await this.call(
+      req,
+      (o) =>
+        this.api.patchNamespacedCustomObject(
+          { ...base, namespace: this.namespace, plural: 'services', name, body: ops, dryRun: opts.dryRun, fieldManager: opts.fieldManager ?? 'bgctl' },
+          o,
+        ),
+      conditional ? 'always' : 'if-not-processed',
+      { 'Content-Type': 'application/json-patch+json' },
+    );
+    return this.expectObject<KnativeService>(res, req, 'Service');
+  }
+
+  async mergePatchRevision(
+    name: string,
+    patch: { metadata: { annotations?: Record<string, string | null>; labels?: Record<string, string | null> } },
+    opts: PatchOptions = {},
+  ): Promise<Revision> {
+    const req: RequestInfo = { verb: 'patch', resource: 'revisions', name, namespace: this.namespace };
+    const res = await this.call(
+      req,
+      (o) =>
+        this.api.patchNamespacedCustomObject(
+          { ...base, namespace: this.namespace, plural: 'revisions', name, body: patch, dryRun: opts.dryRun, fieldManager: opts.fieldManager ?? 'bgctl' },
+          o,
+        ),
+      // A metadata merge patch sets absolute values, so repeating it is harmless.
+      'always',
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
+    return this.expectObject<Revision>(res, req, 'Revision');
+  }
+
+  async deleteRevision(name: string, opts: { dryRun?: 'All' } = {}): Promise<void> {
+    const req: RequestInfo = { verb: 'delete', resource: 'revisions', name, namespace: this.namespace };
+    await this.call(
+      req,
+      (o) => this.api.deleteNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'revisions', name, dryRun: opts.dryRun, propagationPolicy: 'Background' }, o),
+      'if-not-processed',
+    );
+  }
+
+  async watchService(
+    name: string,
+    resourceVersion: string | undefined,
+    onEvent: (type: WatchEventType, obj: any) => void,
+    onDone: (err: BgctlError | null) => void,
+  ): Promise<WatchHandle> {
+    const kc = this.loaded.kubeConfig;
+    const tracer = this.tracer;
+    const enforceTls = !this.loaded.insecure;
+    const path = `/apis/${SERVING_GROUP}/${SERVING_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/services`;
+    const params: Record<string, string | boolean> = { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true };
+    if (resourceVersion) params.resourceVersion = resourceVersion;
+    // Watch reads only these two members; the wrapper adds the trace and the TLS rule.
+    const config = {
+      getCurrentCluster: () => kc.getCurrentCluster(),
+      applyToFetchOptions: async (o: any) => {
+        const init = await kc.applyToFetchOptions(o);
+        if (enforceTls && (init.agent as any)?.options) (init.agent as any).options.rejectUnauthorized = true;
+        if (tracer.enabled) {
+          const headers: Record<string, string> = {};
+          (init.headers as any)?.forEach?.((v: string, k: string) => (headers[k] = v));
+          const q = new URLSearchParams({ watch: 'true', ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+          tracer.start('GET', `${this.server}${path}?${q}`, headers)({ label: '(watch stream opening)' });
+        }
+        return init;
+      },
+    } as unknown as KubeConfig;
+    const req: RequestInfo = { verb: 'watch', resource: 'services', name, namespace: this.namespace };
+    let stopped = false;
+    const watch = new this.WatchClass(config);
+    let controller: AbortController;
+    try {
+      controller = await watch.watch(path, params, (type, obj) => !stopped && onEvent(type as WatchEventType, obj), (err) => {
+        if (stopped) return;
+        stopped = true;
+        tracer.note(`watch of service "${name}" closed${err ? `: ${(err as Error).message}` : ''}`);
+        onDone(err ? translateError(err, req, this.cluster) : null);
+      });
+    } catch (err) {
+      // Credentials are resolved before client-node's own try block, so their failures land here.
+      throw translateError(err, req, this.cluster);
+    }
+    return {
+      stop: () => {
+        stopped = true;
+        controller.abort();
+      },
+    };
+  }
+}
+
+/** Collects an async iterable of pages into one array. */
+export async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...page);
+  return out;
+}

@@ -1,0 +1,165 @@
+// Finds and loads the kubeconfig like kubectl (--kubeconfig, else KUBECONFIG, else ~/.kube/config),
+// then hands client-node a fully resolved in-memory config. Token files are read (and trimmed) here;
+// exec plugins, client certificates and CAs are left to client-node.
+
+import { readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterAccessError } from '../core/errors.js';
+import { mergeKubeconfigs, parseKubeconfig, selectContext, type ParsedFile, type Selection } from './kubeconfig-merge.js';
+import { SecretSet } from './redact.js';
+
+/** Global flags (and test seams) that decide which kubeconfig, context and namespace are used. */
+export interface KubeconfigOptions {
+  /** --kubeconfig: one path; wins over KUBECONFIG. */
+  kubeconfig?: string;
+  /** --context */
+  context?: string;
+  /** -n/--namespace */
+  namespace?: string;
+  /** --insecure-skip-tls-verify */
+  insecureSkipTlsVerify?: boolean;
+  /** Defaults to process.env (KUBECONFIG is read from it). */
+  env?: Record<string, string | undefined>;
+  /** Defaults to the user's home directory. */
+  homeDir?: string;
+}
+
+/** A loaded kubeconfig, ready for client-node. */
+export interface LoadedKubeconfig {
+  kubeConfig: KubeConfig;
+  contextName: string;
+  clusterName: string;
+  userName?: string;
+  server: string;
+  namespace: string;
+  namespaceFrom: Selection['namespaceFrom'];
+  /** TLS verification is off (kubeconfig or flag asked for it). */
+  insecure: boolean;
+  /** The files that were read, in precedence order. */
+  sources: string[];
+  /** For the caller to print on stderr, without a "Warning:" prefix (e.g. TLS verification disabled). */
+  warnings: string[];
+  /** Credentials to keep out of every message. */
+  secrets: SecretSet;
+  /** The exec credential plugin's command, when the user has one. */
+  execCommand?: string;
+}
+
+const HINT = 'pass --kubeconfig <path>, set KUBECONFIG, or start a local cluster with `bgctl playground`';
+
+/** The kubeconfig files to read, in precedence order, and where the list came from. */
+export function kubeconfigPaths(opts: KubeconfigOptions = {}): { paths: string[]; origin: 'flag' | 'env' | 'home' } {
+  const env = opts.env ?? process.env;
+  if (opts.kubeconfig) return { paths: [path.resolve(opts.kubeconfig)], origin: 'flag' };
+  const list = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
+  if (list.length) return { paths: [...new Set(list.map((p) => path.resolve(p)))], origin: 'env' };
+  return { paths: [path.join(opts.homeDir ?? env.HOME ?? os.homedir(), '.kube', 'config')], origin: 'home' };
+}
+
+function readFile(file: string, origin: 'flag' | 'env' | 'home'): ParsedFile | undefined {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw new ClusterAccessError(`kubeconfig ${file} is a directory, not a file`, { reason: 'KubeconfigInvalid', hint: HINT });
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof ClusterAccessError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    // kubectl skips missing files in a KUBECONFIG list; an explicit or default path must exist.
+    if (code === 'ENOENT' && origin === 'env') return undefined;
+    if (code === 'ENOENT') {
+      const where = origin === 'flag' ? 'given by --kubeconfig' : 'the default location';
+      throw new ClusterAccessError(`kubeconfig not found: ${file} (${where})`, { reason: 'KubeconfigNotFound', hint: HINT });
+    }
+    throw new ClusterAccessError(`cannot read kubeconfig ${file}: ${code ?? String(err)}`, { reason: 'KubeconfigUnreadable', hint: HINT });
+  }
+  return parseKubeconfig(text, file);
+}
+
+function readTokenFile(file: string, userName: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ClusterAccessError(`cannot read the token-file ${file} of user "${userName}" (${code})`, { reason: 'KubeconfigInvalid', hint: HINT });
+  }
+}
+
+/** Reads, merges and validates the kubeconfig; throws ClusterAccessError (exit 4) with a hint. */
+export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<LoadedKubeconfig> {
+  const { paths, origin } = kubeconfigPaths(opts);
+  const parsed = paths.map((p) => readFile(p, origin)).filter((f): f is ParsedFile => f !== undefined);
+  if (parsed.length === 0) {
+    throw new ClusterAccessError(`none of the kubeconfig files in KUBECONFIG exist: ${paths.join(path.delimiter)}`, { reason: 'KubeconfigNotFound', hint: HINT });
+  }
+  if (parsed.every((f) => f.empty)) {
+    throw new ClusterAccessError(`kubeconfig ${paths.join(path.delimiter)} is empty`, { reason: 'KubeconfigEmpty', hint: HINT });
+  }
+  const merged = mergeKubeconfigs(parsed);
+  const sel = selectContext(merged, opts);
+  const warnings: string[] = [];
+  const secrets = new SecretSet();
+
+  const insecure = opts.insecureSkipTlsVerify === true || sel.cluster['insecure-skip-tls-verify'] === true;
+  if (insecure) {
+    const why = opts.insecureSkipTlsVerify ? '--insecure-skip-tls-verify' : `insecure-skip-tls-verify in the kubeconfig (cluster "${sel.clusterName}")`;
+    warnings.push(`TLS certificate verification is disabled by ${why}; the connection to ${sel.cluster.server} is not protected against interception.`);
+  }
+
+  const u = sel.user ?? {};
+  let token = typeof u.token === 'string' && u.token ? u.token : undefined;
+  if (!token && u['token-file']) token = readTokenFile(u['token-file'], sel.userName ?? '');
+  secrets.add(token);
+  secrets.add(u.password);
+
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  const userName = sel.userName ?? 'bgctl-anonymous';
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: sel.clusterName,
+        server: String(sel.cluster.server).replace(/\/$/, ''),
+        // With verification off a CA is pointless; kubectl refuses the combination, we drop the CA.
+        caData: insecure ? undefined : sel.cluster['certificate-authority-data'],
+        caFile: insecure ? undefined : sel.cluster['certificate-authority'],
+        skipTLSVerify: insecure,
+        tlsServerName: sel.cluster['tls-server-name'],
+        proxyUrl: sel.cluster['proxy-url'],
+      },
+    ],
+    users: [
+      {
+        name: userName,
+        token,
+        certData: u['client-certificate-data'],
+        certFile: u['client-certificate'],
+        keyData: u['client-key-data'],
+        keyFile: u['client-key'],
+        username: u.username,
+        password: u.password,
+        impersonateUser: u.as,
+        exec: u.exec,
+        authProvider: u['auth-provider'],
+      },
+    ],
+    contexts: [{ name: sel.contextName, cluster: sel.clusterName, user: userName, namespace: sel.namespace }],
+    currentContext: sel.contextName,
+  });
+
+  return {
+    kubeConfig: kc,
+    contextName: sel.contextName,
+    clusterName: sel.clusterName,
+    userName: sel.userName,
+    server: String(sel.cluster.server).replace(/\/$/, ''),
+    namespace: sel.namespace,
+    namespaceFrom: sel.namespaceFrom,
+    insecure,
+    sources: merged.sources,
+    warnings,
+    secrets,
+    execCommand: u.exec?.command,
+  };
+}

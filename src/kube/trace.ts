@@ -1,0 +1,95 @@
+// --verbose HTTP trace: one line per request (method, URL, status, duration) plus its request
+// headers with every credential redacted. It hooks into client-node as per-call middleware, which
+// is also where the request timeout, the caller's AbortSignal and explicit headers are applied.
+
+import { performance } from 'node:perf_hooks';
+import type { RequestContext, ResponseContext } from '@kubernetes/client-node';
+import { redactHeaderValue, redactText } from './redact.js';
+
+/** Receives trace lines (the CLI prints them on stderr). */
+export type TraceSink = (line: string) => void;
+
+/** Formats and emits trace lines; a no-op when verbose is off. */
+export interface Tracer {
+  readonly enabled: boolean;
+  /** Starts a request; call the returned function with the outcome. */
+  start(method: string, url: string, headers: Record<string, string>): (outcome: { status?: number; error?: string; label?: string }) => void;
+  /** A free-form line (retries, watch reconnects), redacted. */
+  note(line: string): void;
+}
+
+/** A tracer writing to `sink` (none: disabled), redacting `secrets` from every line. */
+export function createTracer(sink: TraceSink | undefined, secrets: Iterable<string> = []): Tracer {
+  const emit = (line: string) => sink?.(redactText(line, secrets));
+  return {
+    enabled: !!sink,
+    start(method, url, headers) {
+      if (!sink) return () => {};
+      const t0 = performance.now();
+      const shown = Object.entries(headers)
+        .map(([k, v]) => `${k}: ${redactHeaderValue(k, String(v))}`)
+        .join(', ');
+      return ({ status, error, label }) => {
+        const ms = Math.round(performance.now() - t0);
+        const result = label ?? (status !== undefined ? String(status) : `failed (${error ?? 'error'})`);
+        emit(label ? `${method} ${url} ${label}` : `${method} ${url} ${result} in ${ms} ms`);
+        if (shown) emit(`  request headers: ${shown}`);
+      };
+    },
+    note(line) {
+      emit(line);
+    },
+  };
+}
+
+/** State shared between the middleware and the caller's error translation. */
+export interface CallState {
+  timedOut: boolean;
+  timeoutMs?: number;
+  /** Set by the middleware once the request is about to be sent. */
+  finish?: (outcome: { status?: number; error?: string }) => void;
+}
+
+/** Options for one API call's middleware. */
+export interface CallOptions {
+  tracer: Tracer;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Headers set after the request factory ran, so they win (e.g. the patch Content-Type). */
+  headers?: Record<string, string>;
+  /** Verify the server certificate even if NODE_TLS_REJECT_UNAUTHORIZED=0 is set. */
+  enforceTls: boolean;
+}
+
+// client-node's generated API expects its own tiny Observable (anything with toPromise()).
+const observable = <T>(value: T | Promise<T>) => ({ toPromise: () => Promise.resolve(value) }) as any;
+
+/** Builds the middleware for one call, and the state the caller reads when the call fails. */
+export function callMiddleware(opts: CallOptions): { middleware: any; state: CallState } {
+  const state: CallState = { timedOut: false, timeoutMs: opts.timeoutMs };
+  const middleware = {
+    pre(ctx: RequestContext) {
+      for (const [k, v] of Object.entries(opts.headers ?? {})) ctx.setHeaderParam(k, v);
+      const signals: AbortSignal[] = [];
+      if (opts.signal) signals.push(opts.signal);
+      if (opts.timeoutMs && opts.timeoutMs > 0) {
+        const t = AbortSignal.timeout(opts.timeoutMs);
+        t.addEventListener('abort', () => (state.timedOut = true), { once: true });
+        signals.push(t);
+      }
+      if (signals.length) ctx.setSignal(signals.length === 1 ? signals[0] : AbortSignal.any(signals));
+      const agent = ctx.getAgent() as { options?: Record<string, unknown> } | undefined;
+      // client-node leaves rejectUnauthorized unset unless skipping, so Node would honour
+      // NODE_TLS_REJECT_UNAUTHORIZED=0 silently; only the kubeconfig or a flag may turn it off.
+      if (opts.enforceTls && agent?.options) agent.options.rejectUnauthorized = true;
+      state.finish = opts.tracer.start(ctx.getHttpMethod(), ctx.getUrl(), ctx.getHeaders());
+      return observable(ctx);
+    },
+    post(rsp: ResponseContext) {
+      state.finish?.({ status: rsp.httpStatusCode });
+      state.finish = undefined;
+      return observable(rsp);
+    },
+  };
+  return { middleware, state };
+}

@@ -1,0 +1,206 @@
+// Waits for a service by WATCHING it (no poll interval): from the resourceVersion of the write,
+// resuming from the last seen RV when the server closes the stream, listing again after a 410.
+// client-node 1.4's watch has no client timeout and hands ERROR events to the callback as
+// ordinary events (kube-api.md §5.5), so both are handled here.
+
+import { BgctlError, CancelError, FailedError, TimeoutError } from '../core/errors.js';
+import { condition, type Condition, type KnativeService, type TrafficTarget } from '../core/knative-types.js';
+import type { KnativeClient, WatchEventType, WatchHandle } from './client.js';
+import { transientOf } from './errors.js';
+import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry.js';
+
+/** What the UI shows while waiting. */
+export interface WaitProgress {
+  /** The current Ready / RoutesReady / ConfigurationsReady message, or what is awaited. */
+  message: string;
+  ready?: Condition;
+  service: KnativeService;
+}
+
+/** Options of waitForService. */
+export interface WaitOptions {
+  timeoutMs: number;
+  /** The object a write returned: checked first, and the watch starts from its resourceVersion. */
+  from?: KnativeService;
+  /** The caller's intent, e.g. "status.traffic matches the plan"; checked once Ready is True. */
+  predicate?: (svc: KnativeService) => boolean;
+  /** Says what the predicate waits for, for progress and timeout messages. */
+  predicateLabel?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: WaitProgress) => void;
+  /** Reconnect backoff after failures (sleep/random injectable). */
+  retry?: Partial<RetryPolicy>;
+  /** Consecutive failed reconnects before giving up (default 5). */
+  maxReconnectFailures?: number;
+}
+
+type Verdict = { done: true } | { error: BgctlError } | { pending: string; ready?: Condition };
+
+/** Decides whether the service is where the caller wants it, has failed, or is still moving. */
+export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeService) => boolean, predicateLabel = 'the intended state'): Verdict {
+  const name = svc.metadata.name;
+  const generation = svc.metadata.generation ?? 0;
+  const observed = svc.status?.observedGeneration ?? 0;
+  const ready = condition(svc, 'Ready');
+  if (observed < generation) return { pending: `waiting for Knative to process generation ${generation} of service "${name}"`, ready };
+  if (ready?.status === 'False') {
+    const why = [ready.reason, ready.message].filter(Boolean).join(': ');
+    return {
+      error: new FailedError(`service "${name}" is not ready${why ? `: ${why}` : ''}`, {
+        reason: ready.reason || 'NotReady',
+        hint: `\`bgctl status ${name}\` shows the revisions and their conditions`,
+      }),
+    };
+  }
+  if (ready?.status === 'True') {
+    if (!predicate || predicate(svc)) return { done: true };
+    return { pending: `service "${name}" is ready; waiting for ${predicateLabel}`, ready };
+  }
+  return { pending: progressMessage(svc), ready };
+}
+
+/** The most specific message among ConfigurationsReady, RoutesReady and Ready. */
+export function progressMessage(svc: KnativeService): string {
+  for (const type of ['ConfigurationsReady', 'RoutesReady', 'Ready']) {
+    const c = condition(svc, type);
+    if (c && c.status !== 'True' && (c.message || c.reason)) return `${type}: ${c.message || c.reason}`;
+  }
+  return `waiting for service "${svc.metadata.name}" to become ready`;
+}
+
+function targetKey(t: TrafficTarget, latestReady?: string): string {
+  // status.traffic resolves latestRevision targets to a revisionName; compare on what spec said.
+  const ref = t.latestRevision ? `latest:${latestReady ?? ''}` : `rev:${t.revisionName ?? ''}`;
+  return `${t.tag ?? ''}|${ref}|${t.percent ?? 0}`;
+}
+
+/**
+ * A predicate for waitForService: status.traffic carries exactly the desired targets (tag, revision
+ * or latestRevision, percent; URLs ignored). A latestRevision target must resolve to latestReadyRevisionName.
+ */
+export function trafficMatches(desired: TrafficTarget[]): (svc: KnativeService) => boolean {
+  return (svc) => {
+    const latest = svc.status?.latestReadyRevisionName;
+    const want = desired.map((t) => targetKey(t, latest)).sort();
+    const have = (svc.status?.traffic ?? []).map((t) => targetKey(t, t.revisionName)).sort();
+    return want.length === have.length && want.every((k, i) => k === have[i]);
+  };
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 120_000) return `${Math.round(ms / 100) / 10}s`;
+  return `${Math.round(ms / 6000) / 10}m`;
+}
+
+/**
+ * Resolves with the service once observedGeneration == generation, Ready is True and `predicate`
+ * holds. Rejects with FailedError (Ready False, deleted), TimeoutError (exit 6) or CancelError.
+ */
+export function waitForService(client: KnativeClient, name: string, opts: WaitOptions): Promise<KnativeService> {
+  const policy = defaultRetryPolicy(opts.retry);
+  const maxFailures = opts.maxReconnectFailures ?? 5;
+  return new Promise<KnativeService>((resolve, reject) => {
+    let settled = false;
+    let handle: WatchHandle | undefined;
+    let lastRV: string | undefined;
+    let relist = false;
+    let eventsThisStream = 0;
+    let failures = 0;
+    let emptyCloses = 0;
+    let lastMessage = 'no status seen yet';
+
+    const finish = (err: unknown, svc?: KnativeService) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      handle?.stop();
+      if (err) reject(err);
+      else resolve(svc as KnativeService);
+    };
+    const timer = setTimeout(() => {
+      finish(
+        new TimeoutError(`timed out after ${formatDuration(opts.timeoutMs)} waiting for service "${name}": ${lastMessage}`, {
+          reason: 'Timeout',
+          hint: `raise --timeout, or look at \`bgctl status ${name}\``,
+        }),
+      );
+    }, opts.timeoutMs);
+    const onAbort = () => {
+      const reason = opts.signal?.reason;
+      finish(reason instanceof BgctlError ? reason : new CancelError('cancelled while waiting'));
+    };
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const consider = (svc: KnativeService) => {
+      const v = evaluateService(svc, opts.predicate, opts.predicateLabel);
+      if ('done' in v) return finish(undefined, svc);
+      if ('error' in v) return finish(v.error);
+      if (v.pending !== lastMessage) {
+        lastMessage = v.pending;
+        opts.onProgress?.({ message: v.pending, ready: v.ready, service: svc });
+      }
+    };
+
+    const onEvent = (type: WatchEventType, obj: any) => {
+      if (settled) return;
+      eventsThisStream++;
+      failures = 0;
+      emptyCloses = 0;
+      if (type === 'ERROR') {
+        // 410 Expired: our RV fell out of the server's history; the server closes the stream next.
+        if (obj?.code === 410) relist = true;
+        return;
+      }
+      const rv = obj?.metadata?.resourceVersion;
+      if (rv) lastRV = rv;
+      if (type === 'BOOKMARK') return;
+      if (type === 'DELETED') return finish(new FailedError(`service "${name}" was deleted while waiting for it`, { reason: 'Deleted' }));
+      consider(obj as KnativeService);
+    };
+
+    const onDone = (err: BgctlError | null) => {
+      handle = undefined;
+      if (settled) return;
+      if (err && err.reason === 'Expired') relist = true;
+      else if (err) {
+        if (!transientOf(err) || ++failures > maxFailures) return finish(err);
+      } else if (eventsThisStream === 0) {
+        emptyCloses++;
+      }
+      // A stream that ends cleanly after events is resumed at once; repeated empty or failed
+      // streams back off so that a misbehaving server is not hammered.
+      const n = Math.max(failures, emptyCloses);
+      const ms = n > 1 ? backoffDelay(Math.min(n - 2, 6), policy) : 0;
+      (ms ? policy.sleep(ms, opts.signal) : Promise.resolve()).then(connect, (e) => finish(e));
+    };
+
+    const connect = async () => {
+      if (settled) return;
+      try {
+        if (relist || lastRV === undefined) {
+          const snap = await client.getServiceSnapshot(name);
+          relist = false;
+          if (!snap.service) return finish(new FailedError(`service "${name}" not found in namespace "${client.namespace}"`, { reason: 'NotFound' }));
+          consider(snap.service);
+          if (settled) return;
+          lastRV = snap.resourceVersion || snap.service.metadata.resourceVersion;
+        }
+        eventsThisStream = 0;
+        const h = await client.watchService(name, lastRV, onEvent, onDone);
+        if (settled) h.stop();
+        else handle = h;
+      } catch (err) {
+        finish(err);
+      }
+    };
+
+    if (opts.from) {
+      consider(opts.from);
+      lastRV = opts.from.metadata.resourceVersion;
+    }
+    void connect();
+  });
+}

@@ -1,0 +1,71 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FailedError } from '../../src/core/errors.js';
+import type { Condition, KnativeService } from '../../src/core/knative-types.js';
+import { evaluateService, progressMessage, trafficMatches } from '../../src/kube/wait.js';
+
+function svc(generation: number, observed: number, conditions: Condition[], traffic: KnativeService['spec']['traffic'] = []): KnativeService {
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'hello', generation },
+    spec: { template: { spec: { containers: [{ image: 'x' }] } } },
+    status: { observedGeneration: observed, conditions, traffic },
+  };
+}
+const T = (type: string): Condition => ({ type, status: 'True' });
+
+describe('evaluateService', () => {
+  test('an older observedGeneration is pending even if Ready is True or False', () => {
+    assert.match((evaluateService(svc(3, 2, [T('Ready')])) as any).pending, /generation 3/);
+    assert.ok('pending' in evaluateService(svc(3, 2, [{ type: 'Ready', status: 'False', reason: 'RevisionFailed' }])));
+  });
+
+  test('Ready False at the current generation fails with the reason and message', () => {
+    const v = evaluateService(svc(2, 2, [{ type: 'Ready', status: 'False', reason: 'RevisionMissing', message: 'Configuration "hello" does not have any ready Revision.' }]));
+    assert.ok('error' in v);
+    assert.ok(v.error instanceof FailedError);
+    assert.equal(v.error.reason, 'RevisionMissing');
+    assert.match(v.error.message, /RevisionMissing: Configuration "hello" does not have any ready Revision/);
+  });
+
+  test('Ready True is done only when the predicate holds', () => {
+    const s = svc(2, 2, [T('Ready')], [{ revisionName: 'hello-00001', percent: 100 }]);
+    assert.deepEqual(evaluateService(s), { done: true });
+    assert.deepEqual(evaluateService(s, (x) => x.status?.traffic?.[0]?.percent === 100), { done: true });
+    const pending = evaluateService(s, () => false, 'status.traffic to match the plan');
+    assert.match((pending as any).pending, /waiting for status.traffic to match the plan/);
+  });
+
+  test('progress uses the most specific unready condition', () => {
+    const s = svc(2, 2, [
+      { type: 'ConfigurationsReady', status: 'True' },
+      { type: 'RoutesReady', status: 'Unknown', reason: 'TrafficNotMigrated', message: 'Traffic is not yet migrated to the latest revision.' },
+      { type: 'Ready', status: 'Unknown', reason: 'TrafficNotMigrated' },
+    ]);
+    assert.equal(progressMessage(s), 'RoutesReady: Traffic is not yet migrated to the latest revision.');
+    assert.equal((evaluateService(s) as any).pending, 'RoutesReady: Traffic is not yet migrated to the latest revision.');
+  });
+});
+
+describe('trafficMatches', () => {
+  const withStatus = (traffic: KnativeService['spec']['traffic'], latestReady = 'hello-00002') => {
+    const s = svc(2, 2, [T('Ready')], traffic);
+    s.status!.latestReadyRevisionName = latestReady;
+    return s;
+  };
+  test('matches tags, revisions and percents, ignoring URLs and order', () => {
+    const desired = [
+      { revisionName: 'hello-00001', percent: 50 },
+      { revisionName: 'hello-00002', percent: 50, tag: 'v2' },
+    ];
+    assert.ok(trafficMatches(desired)(withStatus([{ revisionName: 'hello-00002', percent: 50, tag: 'v2', url: 'http://v2-hello.default.example.com' }, { revisionName: 'hello-00001', percent: 50 }])));
+    assert.ok(!trafficMatches(desired)(withStatus([{ revisionName: 'hello-00001', percent: 100 }])));
+    assert.ok(!trafficMatches(desired)(withStatus([{ revisionName: 'hello-00001', percent: 50 }, { revisionName: 'hello-00002', percent: 50, tag: 'v3' }])));
+  });
+  test('a latestRevision target must resolve to the latest ready revision', () => {
+    const desired = [{ latestRevision: true, percent: 100 }];
+    assert.ok(trafficMatches(desired)(withStatus([{ latestRevision: true, revisionName: 'hello-00002', percent: 100 }])));
+    assert.ok(!trafficMatches(desired)(withStatus([{ latestRevision: true, revisionName: 'hello-00001', percent: 100 }])));
+  });
+});
