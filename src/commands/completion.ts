@@ -1,0 +1,18 @@
+// `bgctl completion bash|zsh|fish`: prints a completion script generated from the program.
+import { UsageError } from '../core/errors.js';
+import { completionProgram } from './catalog/read.js';
+import type { CommandContext } from './context.js';
+import { SHELLS, completionScript, type Shell } from './shared/read-completion.js';
+
+/** `bgctl completion`. */
+export async function run(ctx: CommandContext, shell: string | undefined, _opts: Record<string, any>): Promise<void> {
+  if (shell === undefined || !(SHELLS as readonly string[]).includes(shell)) {
+    throw new UsageError(shell === undefined ? 'which shell? pass bash, zsh or fish' : `unsupported shell "${shell}": use bash, zsh or fish`, {
+      reason: 'InvalidShell',
+      hint: 'e.g. source <(bgctl completion bash)',
+    });
+  }
+  const program = completionProgram();
+  if (!program) throw new Error('internal: the completion command was not registered through the catalog');
+  ctx.io.out.write(completionScript(shell as Shell, program));
+}

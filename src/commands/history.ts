@@ -1,0 +1,56 @@
+// `bgctl history SERVICE`: the rollouts recorded on the service (bgctl.dev/rollout and
+// bgctl.dev/history), newest first, the current one marked.
+import { isInProgress } from '../core/state.js';
+import { historyView } from '../core/view.js';
+import { timeCell } from '../ui/age.js';
+import { writeDocument } from '../ui/document.js';
+import { renderTable, type Cell } from '../ui/table.js';
+import type { CommandContext } from './context.js';
+import { renderOptions, type RenderOptions } from './shared/read-print.js';
+import { resolveService } from './shared/read-service.js';
+
+type HistoryDoc = ReturnType<typeof historyView>;
+
+/** The history table: ID (* = open), PHASE, STABLE, CANDIDATE, TAGS, BY, STARTED, UPDATED. */
+export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string {
+  const now = opts.now ?? new Date();
+  const rel = opts.relativeTimes ?? false;
+  const c = opts.colors;
+  const arrow = opts.unicode ? '→' : '->';
+  const rows = doc.items.map((h): Cell[] => {
+    const open = isInProgress(h.phase);
+    const phase: Cell = c && open ? { text: h.phase, style: c.accent } : c && (h.phase === 'aborted' || h.phase === 'rolled-back') ? { text: h.phase, style: c.warn } : h.phase;
+    return [
+      `${open ? '*' : ' '} ${h.id}`,
+      phase,
+      h.stable.revisionName,
+      h.candidate.revisionName ?? '-',
+      `${h.stable.tag} ${arrow} ${h.candidate.tag}`,
+      h.updatedBy === h.startedBy ? h.startedBy : `${h.startedBy}, ${h.updatedBy}`,
+      timeCell(h.startedAt, now, rel),
+      timeCell(h.updatedAt, now, rel),
+      h.reason ?? '',
+    ];
+  });
+  return renderTable(
+    [{ header: '  id' }, { header: 'phase' }, { header: 'stable' }, { header: 'candidate' }, { header: 'tags' }, { header: 'by' }, { header: 'started' }, { header: 'updated' }, { header: 'reason', truncate: true }],
+    rows,
+    { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: c?.bold },
+  );
+}
+
+/** `bgctl history`. */
+export async function run(ctx: CommandContext, serviceArg: string | undefined, _opts: Record<string, any>): Promise<void> {
+  const { io, globals } = ctx;
+  const service = await resolveService(ctx, serviceArg, 'history');
+  const client = await ctx.kube();
+  const doc = historyView(await client.getService(service));
+  const warn = (s: string) => io.err.write(io.colors().warn(`Warning: ${s}`) + '\n');
+  if (globals.output !== 'table') {
+    for (const e of doc.errors) warn(e);
+    return writeDocument(io, globals.output, doc);
+  }
+  if (doc.items.length) io.out.write(renderHistory(doc, renderOptions(io, ctx.now())));
+  for (const e of doc.errors) warn(e);
+  if (!doc.items.length) io.err.write(`No rollouts recorded on service ${service}.${doc.errors.length ? '' : ` Start one with: bgctl rollout ${service}`}\n`);
+}

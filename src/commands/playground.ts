@@ -1,0 +1,58 @@
+// `bgctl playground`: the simulator as a long-running process for people and scripts.
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { envelope, writeDocument } from '../ui/document.js';
+import type { CommandContext } from './context.js';
+
+function parsePort(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new UsageError(`invalid value "${raw}" for ${flag}: must be a port number 0-65535`);
+  return n;
+}
+
+/** Default kubeconfig location: a bgctl-owned file, so the user's ~/.kube/config is never touched. */
+export function defaultPlaygroundKubeconfig(env: Record<string, string | undefined>): string {
+  return path.join(env.HOME || os.homedir(), '.bgctl', 'playground', 'kubeconfig');
+}
+
+export async function run(ctx: CommandContext, _service: string | undefined, opts: Record<string, any>): Promise<void> {
+  const { io, globals } = ctx;
+  const port = parsePort(opts.port, '--port');
+  const ingressPort = parsePort(opts.ingressPort, '--ingress-port');
+  const kubeconfigPath = path.resolve(opts.kubeconfigOut ?? defaultPlaygroundKubeconfig(io.env));
+  const { startPlayground } = await import('../sim/playground.js');
+  const pg = await startPlayground({ port, ingressPort, domain: opts.domain, kubeconfigPath, sample: opts.sample });
+  try {
+    if (globals.output === 'table') {
+      const c = io.colors();
+      io.err.write(`${c.success('✓')} Playground running: Kubernetes API ${pg.server}, Knative Serving (domain ${opts.domain})\n`);
+      if (opts.sample) io.err.write(`${c.success('✓')} Sample service "${opts.sample}" is Ready in namespace ${pg.namespace}\n`);
+      io.out.write(
+        [
+          `export KUBECONFIG=${pg.kubeconfigPath}`,
+          `export BGCTL_INGRESS=${pg.ingress}`,
+          '',
+        ].join('\n'),
+      );
+      io.err.write(
+        c.muted(
+          `\nIngress: http://${pg.ingress} (send the service's Host header, e.g. curl -H 'Host: hello.default.${opts.domain}' http://${pg.ingress}/)\n` +
+            `Try: bgctl status${opts.sample ? ' ' + opts.sample : ' -A'}   ·   kubectl get ksvc\n` +
+            'Press Ctrl-C to stop.\n',
+        ),
+      );
+    } else {
+      const doc = envelope('Playground', { kubeconfig: pg.kubeconfigPath, server: pg.server, ingress: pg.ingress, namespace: pg.namespace });
+      if (globals.output === 'json') io.out.write(JSON.stringify(doc) + '\n');
+      else writeDocument(io, 'yaml', doc);
+    }
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    await pg.stop();
+  }
+  if (globals.output === 'table') io.err.write('Playground stopped.\n');
+}

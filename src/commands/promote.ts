@@ -1,0 +1,22 @@
+// bgctl promote SERVICE [--retire] [--previous-tag previous]: 100% to the candidate; the old stable
+// stays routable at 0% under a tag (annotated no-gc) for an instant rollback, unless --retire.
+import { validateTag } from '../core/names.js';
+import type { Intent, Plan } from '../core/plan-types.js';
+import type { CommandContext } from './context.js';
+import { runStepVerb, writeFlags } from './shared/step-verb.js';
+
+function question(p: Plan): string {
+  const st = p.state;
+  if (!st?.candidate.revision) return `Promote the candidate of ${p.service.name}?`;
+  const keep = st.previousTag ? `, keeping ${st.stable.revision} at 0% under tag "${st.previousTag}"` : `, retiring ${st.stable.revision}`;
+  return `Send 100% of the traffic of ${p.service.name} to ${st.candidate.revision}${keep}?`;
+}
+
+/** Promotes the candidate. */
+export async function run(ctx: CommandContext, service: string | undefined, opts: Record<string, any>): Promise<void> {
+  const flags = writeFlags(opts);
+  const intent: Intent = { kind: 'promote' };
+  if (opts.retire) intent.retire = true;
+  if (opts.previousTag !== undefined) intent.previousTag = validateTag(opts.previousTag);
+  await runStepVerb(ctx, service, flags, { intent, question });
+}

@@ -1,0 +1,14 @@
+// bgctl rollback SERVICE: bgctl's whole share back to the stable revision of the current or last rollout.
+import type { Plan } from '../core/plan-types.js';
+import type { CommandContext } from './context.js';
+import { runStepVerb, writeFlags } from './shared/step-verb.js';
+
+function question(p: Plan): string {
+  const stable = p.state?.stable.revision;
+  return stable ? `Send the traffic of ${p.service.name} back to ${stable}?` : `Roll back ${p.service.name}?`;
+}
+
+/** Rolls back to the stable revision. */
+export async function run(ctx: CommandContext, service: string | undefined, opts: Record<string, any>): Promise<void> {
+  await runStepVerb(ctx, service, writeFlags(opts), { intent: { kind: 'rollback' }, question });
+}

@@ -1,0 +1,160 @@
+// Human output of `status`: the detail block of one service and the one-line-per-service list.
+// Renderers return text (stable with color off, for golden tests); run() writes it to stdout.
+import type { Condition } from '../../core/knative-types.js';
+import type { ServiceSummary, RevisionListRow, serviceStatusView } from '../../core/view-read.js';
+import type { RolloutView } from '../../core/view.js';
+import { timeCell } from '../../ui/age.js';
+import type { ColorScheme } from '../../ui/colors.js';
+import type { IOStreams } from '../../ui/iostreams.js';
+import { renderTable, type Cell, type Column } from '../../ui/table.js';
+import { renderTraffic, type Readiness } from '../../ui/traffic-table.js';
+
+type StatusDoc = ReturnType<typeof serviceStatusView>;
+
+/** Terminal policy for renderers (all optional: the defaults give plain, stable text). */
+export interface RenderOptions {
+  colors?: ColorScheme;
+  unicode?: boolean;
+  maxWidth?: number;
+  /** Ages on a terminal, RFC 3339 timestamps in pipes. */
+  relativeTimes?: boolean;
+  now?: Date;
+  /** Newest revisions shown in `status` besides the routed, tagged and latest ones; the rest are counted. */
+  revisionLimit?: number;
+}
+
+/** The terminal's policy as RenderOptions: color, glyphs, width and relative times only on a terminal. */
+export function renderOptions(io: IOStreams, now: Date): RenderOptions {
+  const tty = io.isStdoutTTY();
+  return {
+    colors: io.colors().enabled ? io.colors() : undefined,
+    unicode: io.unicodeEnabled(),
+    maxWidth: tty ? io.terminalWidth() : undefined,
+    relativeTimes: tty,
+    now,
+  };
+}
+
+function readyCell(status: string, c?: ColorScheme, text = status): Cell {
+  if (!c) return text;
+  return { text, style: status === 'True' ? c.success : status === 'False' ? c.fail : c.warn };
+}
+
+function roleTags(r: RolloutView): string {
+  const part = (label: string, v?: { revisionName?: string; tag: string }) => (v ? `${label} ${v.revisionName ?? '(not staged)'} [${v.tag}]` : '');
+  return [part('stable', r.stable), part('candidate', r.candidate)].filter(Boolean).join(' -> ');
+}
+
+/** One line describing the rollout phase and roles. */
+export function describeRollout(r: RolloutView): string {
+  switch (r.phase) {
+    case 'unpinned':
+      return 'unpinned (traffic follows the latest revision)';
+    case 'pinned':
+      return 'pinned (no rollout recorded)';
+    case 'manual-split':
+      return 'manual split (no rollout recorded)';
+    case 'invalid-state':
+      return `invalid rollout state: ${r.error ?? 'unreadable'}`;
+    default: {
+      const pct = r.phase === 'split' ? ` ${r.percent}% to the candidate` : '';
+      const steps = r.steps && r.steps.length ? `, steps ${r.steps.join(',')}` : '';
+      const by = r.updatedBy ? `, by ${r.updatedBy}` : '';
+      const why = r.reason ? `: ${r.reason}` : '';
+      return `${r.phase}${pct} (rollout ${r.id}${steps}${by})${why}${r.stable ? `\n  ${roleTags(r)}` : ''}`;
+    }
+  }
+}
+
+function conditionRows(conds: Condition[], c?: ColorScheme): Cell[][] {
+  return conds.map((x) => [x.type, readyCell(x.status, c), x.reason ?? '-', x.message ?? '-']);
+}
+
+/** Revisions newest first (highest generation), as `status` shows them. */
+function newestFirst(rows: readonly RevisionListRow[]): RevisionListRow[] {
+  return [...rows].sort((a, b) => (b.generation ?? 0) - (a.generation ?? 0) || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+}
+
+/** The detail view of one service: header, traffic with bars, revisions, conditions, warnings. */
+export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): string {
+  const c = opts.colors;
+  const bold = (s: string) => (c ? c.bold(s) : s);
+  const now = opts.now ?? new Date();
+  const lines: Array<[string, string]> = [
+    ['Service', `${doc.name}${doc.namespace ? ` (namespace ${doc.namespace})` : ''}`],
+    ['URL', doc.url ?? '-'],
+    ['Ready', doc.ready.status + (doc.ready.status !== 'True' && doc.ready.reason ? ` (${doc.ready.reason})` : '')],
+    ['Latest', `created ${doc.latestCreatedRevisionName ?? '-'}, ready ${doc.latestReadyRevisionName ?? '-'}`],
+    ['Rollout', describeRollout(doc.rollout)],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length)) + 1;
+  let out = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n') + '\n';
+
+  const readiness: Readiness = {};
+  for (const r of doc.revisions) readiness[r.name] = r.ready.status;
+  out += `\n${bold('Traffic')}\n`;
+  // No width limit: tag URLs are what people copy from here, so they are never cut.
+  out += renderTraffic(doc.traffic, { readiness, latestRevisionName: doc.latestReadyRevisionName, colors: c, unicode: opts.unicode });
+
+  if (doc.revisions.length) {
+    const limit = opts.revisionLimit ?? 10;
+    const rows = newestFirst(doc.revisions);
+    // The newest few, plus every revision that is routed, tagged or latest, wherever it sits.
+    const shown = rows.filter((r, i) => i < limit || r.percent > 0 || r.tags.length > 0 || r.latestCreated || r.latestReady);
+    out += `\n${bold('Revisions')}\n`;
+    // REASON only when some revision is not Ready: a healthy service gets a narrower table.
+    const reasons = shown.some((r) => r.ready.status !== 'True');
+    const columns: Column[] = [{ header: 'name' }, { header: 'ready' }, { header: 'traffic', align: 'right' }, { header: 'tags' }, { header: 'age' }];
+    if (reasons) columns.push({ header: 'reason', truncate: true });
+    out += renderTable(
+      columns,
+      shown.map((r) => [
+        r.name,
+        readyCell(r.ready.status, c),
+        `${r.percent}%`,
+        r.tags.join(',') || '-',
+        timeCell(r.createdAt, now, opts.relativeTimes ?? false),
+        ...(reasons ? [r.ready.status === 'True' ? '' : (r.ready.reason ?? '')] : []),
+      ]),
+      { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: c?.bold },
+    );
+    if (rows.length > shown.length) out += `… and ${rows.length - shown.length} older (bgctl revisions ${doc.name})\n`.replace('…', opts.unicode ? '…' : '...');
+  }
+
+  if (doc.conditions.length) {
+    out += `\n${bold('Conditions not True')}\n`;
+    out += renderTable([{ header: 'type' }, { header: 'status' }, { header: 'reason' }, { header: 'message', truncate: true, minWidth: 20 }], conditionRows(doc.conditions, c), {
+      maxWidth: opts.maxWidth,
+      unicode: opts.unicode,
+      headerStyle: c?.bold,
+    });
+  }
+  return out;
+}
+
+function trafficSummary(s: ServiceSummary): string {
+  const parts = s.traffic.filter((t) => t.percent > 0).map((t) => `${t.revisionName ?? (t.latestRevision ? `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}` : '?')} ${t.percent}%`);
+  return parts.join(', ') || '-';
+}
+
+/** One row per service: NAMESPACE (with -A), NAME, READY, PHASE, TRAFFIC, URL. */
+export function renderServiceList(items: readonly ServiceSummary[], opts: RenderOptions & { allNamespaces: boolean }): string {
+  const c = opts.colors;
+  const columns: Column[] = [
+    ...(opts.allNamespaces ? [{ header: 'namespace' }] : []),
+    { header: 'name' },
+    { header: 'ready' },
+    { header: 'phase' },
+    { header: 'traffic', truncate: true, minWidth: 16 },
+    { header: 'url', truncate: true, minWidth: 16 },
+  ];
+  const rows = items.map((s): Cell[] => [
+    ...(opts.allNamespaces ? [s.namespace ?? '-'] : []),
+    s.name,
+    readyCell(s.ready, c, s.ready + (s.ready !== 'True' && s.reason ? ` (${s.reason})` : '')),
+    s.phase,
+    trafficSummary(s),
+    s.url ?? '-',
+  ]);
+  return renderTable(columns, rows, { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: c?.bold });
+}

@@ -1,0 +1,62 @@
+// The terminal path of the step verbs: SERVICE picked from the namespace's services, the
+// confirmation question answered yes or no, and missing values asked for.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { usePlayground } from '../helpers/playground.js';
+import { FakePrompter, CANCEL } from '../../src/ui/prompter.js';
+import { CancelError, UsageError } from '../../src/core/errors.js';
+import { PICK_SERVICE_MESSAGE, resolveServiceName } from '../../src/commands/shared/step-service.js';
+import { run as pin } from '../../src/commands/pin.js';
+import { run as split } from '../../src/commands/split.js';
+import { createReadyService, getService, specTraffic, testContext } from './step-helpers.js';
+
+describe('step verbs on a terminal', () => {
+  const pg = usePlayground();
+  before(async () => {
+    await createReadyService(pg.current, 'tty-a');
+    await createReadyService(pg.current, 'tty-b');
+  });
+
+  test('a missing SERVICE is picked from the namespace\'s services', async () => {
+    const prompter = new FakePrompter({ [PICK_SERVICE_MESSAGE]: 'tty-b' });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    assert.equal(await resolveServiceName(ctx, undefined), 'tty-b');
+    prompter.assertAllConsumed();
+  });
+
+  test('without a terminal a missing SERVICE is a usage error and nothing is read', async () => {
+    const ctx = testContext(pg.current);
+    let built = false;
+    ctx.kube = async () => {
+      built = true;
+      throw new Error('must not connect');
+    };
+    await assert.rejects(resolveServiceName(ctx, undefined), (err: unknown) => err instanceof UsageError && /SERVICE is required when not running interactively/.test(err.message));
+    assert.equal(built, false);
+  });
+
+  test('pin picks the service and asks before moving traffic; yes applies it', async () => {
+    const prompter = new FakePrompter({ [PICK_SERVICE_MESSAGE]: 'tty-a', 'Pin 100% of the traffic of tty-a to tty-a-00001?': true });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await pin(ctx, undefined, { wait: true, timeout: '30s' });
+    prompter.assertAllConsumed();
+    assert.deepEqual(specTraffic(pg.current, 'tty-a'), [{ revisionName: 'tty-a-00001', percent: 100 }]);
+    assert.match(ctx.io.stderr, /Plan: pin tty-a/);
+    assert.match(ctx.io.stdout, /^tty-a-00001 /m);
+  });
+
+  test('answering no cancels (exit 130) and writes nothing', async () => {
+    const rv = getService(pg.current, 'tty-b').metadata.resourceVersion;
+    const prompter = new FakePrompter({ 'Pin 100% of the traffic of tty-b to tty-b-00001?': false });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await assert.rejects(pin(ctx, 'tty-b', { wait: true, timeout: '30s' }), (err: unknown) => err instanceof CancelError && err.exitCode === 130);
+    assert.equal(getService(pg.current, 'tty-b').metadata.resourceVersion, rv);
+  });
+
+  test('split asks for the percent it was not given, after the service is known', async () => {
+    const prompter = new FakePrompter({ 'Percent of the traffic of tty-b for the candidate': CANCEL });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await assert.rejects(split(ctx, 'tty-b', { wait: true, timeout: '30s' }), CancelError);
+    prompter.assertAllConsumed();
+  });
+});
