@@ -1,0 +1,71 @@
+// The non-interactive command equivalent to each wizard step, so the wizard teaches the CLI.
+import type { Intent } from '../../core/plan-types.js';
+import type { VerifySettings } from './options.js';
+
+/** Quotes a word for a POSIX shell when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function line(verb: string, service: string, namespace: string | undefined, args: Array<string | undefined>): string {
+  const words = ['bgctl', verb, service, ...(namespace ? ['-n', namespace] : []), ...args.filter((a): a is string => a !== undefined)];
+  return words.map((w, i) => (i < 2 ? w : shellQuote(w))).join(' ');
+}
+
+/** Extra context an intent alone does not carry (env as typed). */
+export interface CommandExtras {
+  envRaw?: string[];
+  annotationRaw?: string[];
+}
+
+/** `bgctl split hello --percent 50 --yes` for a split intent, and so on for every step. */
+export function equivalentCommand(intent: Intent, service: string, namespace?: string, extras: CommandExtras = {}): string {
+  const flag = (name: string, value: string | number | undefined) => (value === undefined ? [] : [name, String(value)]);
+  switch (intent.kind) {
+    case 'pin':
+      return line('pin', service, namespace, [...flag('--revision', intent.revision), '--yes']);
+    case 'deploy':
+      return line('deploy', service, namespace, [
+        ...flag('--image', intent.image),
+        ...(extras.envRaw ?? []).flatMap((e) => ['--env', e]),
+        ...(extras.annotationRaw ?? []).flatMap((a) => ['--annotation', a]),
+        ...flag('--tag', intent.tag),
+        ...flag('--stable-tag', intent.stableTag),
+        ...(intent.takeOver ? ['--take-over'] : []),
+        '--yes',
+      ]);
+    case 'stage':
+      return line('stage', service, namespace, [...flag('--tag', intent.tag), ...flag('--revision', intent.revision), ...(intent.takeOver ? ['--take-over'] : []), '--yes']);
+    case 'verify':
+      return line('verify', service, namespace, []);
+    case 'split':
+      return line('split', service, namespace, [...flag('--percent', intent.percent), '--yes']);
+    case 'promote':
+      return line('promote', service, namespace, [...(intent.retire ? ['--retire'] : flag('--previous-tag', intent.previousTag)), '--yes']);
+    case 'rollback':
+      return line('rollback', service, namespace, ['--yes']);
+    case 'abort':
+      return line('rollout', service, namespace, ['--abort', '--yes']);
+    case 'cleanup':
+      return line('cleanup', service, namespace, ['--yes']);
+  }
+}
+
+/** `bgctl verify hello --tag candidate --path /healthz …` with only the non-default checks. */
+export function verifyCommand(service: string, namespace: string | undefined, tag: string, v: VerifySettings): string {
+  return line('verify', service, namespace, [
+    '--tag',
+    tag,
+    ...(v.path !== undefined ? ['--path', v.path] : []),
+    ...(v.expectStatus !== undefined ? ['--expect-status', v.expectStatus] : []),
+    ...(v.expectBody !== undefined ? ['--expect-body', v.expectBody] : []),
+    ...(v.requests !== undefined ? ['--requests', v.requests] : []),
+    ...(v.maxLatency !== undefined ? ['--max-latency', v.maxLatency] : []),
+    ...(v.ingress !== undefined ? ['--ingress', v.ingress] : []),
+  ]);
+}
+
+/** `bgctl rollout hello --resume --yes`: how to continue a paused or interrupted rollout. */
+export function resumeCommand(service: string, namespace?: string): string {
+  return line('rollout', service, namespace, ['--resume', '--yes']);
+}

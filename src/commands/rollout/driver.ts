@@ -1,0 +1,196 @@
+// The rollout as a loop over the recorded phase: read the state, ask what comes next (core's
+// nextStep), let the caller decide (flags or prompts), run that step, repeat. A fresh run, --resume
+// and the wizard's "resume" all enter the same loop, so a run killed at any point continues
+// from what the Service records, never from what a process remembered.
+import { BgctlError, CancelError, FailedError, PausedError, VerificationError } from '../../core/errors.js';
+import type { KnativeService } from '../../core/knative-types.js';
+import { nextStep, type NextStep } from '../../core/phase.js';
+import type { Intent } from '../../core/plan-types.js';
+import { isInProgress, readState, type RolloutState } from '../../core/state.js';
+import { parseDuration } from '../../core/parse.js';
+import { resumeCommand } from './commands.js';
+import { applyIntent, type Session } from './session.js';
+import { runChecks, type VerificationReport } from './verification.js';
+import type { VerifySettings } from './options.js';
+
+/** What to do before the next step of an open rollout. */
+export type Between = 'continue' | 'pause' | 'rollback' | 'abort';
+
+/** The choices a run makes: from flags (unattended) or from prompts (wizard). */
+export interface Decisions {
+  /** Before each step of an open rollout. */
+  between(state: RolloutState, next: NextStep): Promise<Between>;
+  /** The candidate's percent for a split step (the planned one by default). */
+  splitPercent(state: RolloutState, planned: number): Promise<number>;
+  /** After promote: drop the old revision from traffic (true) or keep it tagged at 0%. */
+  retire(state: RolloutState): Promise<boolean>;
+  /** The checks to run on the tag URL, or undefined to skip verification. */
+  verification(state: RolloutState): Promise<VerifySettings | undefined>;
+  /** After failed checks: undo (rollback/abort), go on anyway, or stop with exit 3 leaving the rollout open. */
+  verificationFailed(state: RolloutState, report: VerificationReport): Promise<'rollback' | 'abort' | 'continue' | 'stop'>;
+  /** The new revision failed (Knative's reason in err): close the rollout (traffic stays on stable) or leave it. */
+  revisionFailed(err: BgctlError): Promise<'abort' | 'leave'>;
+}
+
+/** Reads the service and its rollout state. */
+export async function readService(s: Session): Promise<{ svc: KnativeService; state?: RolloutState }> {
+  const client = await s.ctx.kube();
+  const svc = await client.getService(s.service);
+  s.svc = svc;
+  const read = readState(svc);
+  if (read.error) throw read.error;
+  return { svc, state: read.state };
+}
+
+/** The open rollout's id (refuses intents against a rollout someone else replaced meanwhile). */
+const on = (st: RolloutState) => ({ rolloutId: st.id });
+
+/** Waits until the latest created revision is Ready (after a deploy whose wait was interrupted). */
+async function candidateReady(s: Session): Promise<void> {
+  const client = await s.ctx.kube();
+  const svc = await client.getService(s.service);
+  if (svc.status?.latestCreatedRevisionName && svc.status.latestCreatedRevisionName === svc.status.latestReadyRevisionName && svc.status.observedGeneration === svc.metadata.generation) return;
+  const { waitForService } = await import('../../kube/wait.js');
+  const { startProgress } = await import('../../ui/progress.js');
+  const p = await startProgress(s.ctx.io, `Waiting for the new revision of ${s.service} to become ready`);
+  try {
+    s.svc = await waitForService(client, s.service, {
+      timeoutMs: parseDuration(s.opts.write.timeout, '--timeout'),
+      from: svc,
+      predicate: (x) => !!x.status?.latestCreatedRevisionName && x.status.latestCreatedRevisionName === x.status.latestReadyRevisionName,
+      predicateLabel: 'the new revision to become ready',
+      signal: s.ctx.signal,
+      onProgress: (m) => p.update(m.message),
+    });
+    p.succeed(`${s.svc.status?.latestReadyRevisionName} is ready`);
+  } catch (err) {
+    p.fail();
+    throw err;
+  }
+}
+
+/** A revision that failed (Ready False) as opposed to a timeout or a refusal. */
+function isRevisionFailure(err: unknown): err is FailedError {
+  return err instanceof FailedError;
+}
+
+async function onRevisionFailure(s: Session, d: Decisions, err: FailedError): Promise<never> {
+  const { state } = await readService(s);
+  if (state && isInProgress(state.phase) && (await d.revisionFailed(err)) === 'abort') {
+    await applyIntent(s, { kind: 'abort', ...on(state), reason: `revision failed: ${err.message}` });
+    throw new FailedError(`${err.message}; rollout ${state.id} aborted, traffic stays on ${state.stable.revision}`, { reason: err.reason, hint: err.hint, cause: err });
+  }
+  throw err;
+}
+
+/** Opens the rollout: deploys a new revision (or stages an existing one) and waits for it. */
+export async function startRollout(s: Session, d: Decisions, intent: Intent): Promise<void> {
+  try {
+    await applyIntent(s, intent);
+  } catch (err) {
+    if (isRevisionFailure(err)) await onRevisionFailure(s, d, err);
+    throw err;
+  }
+}
+
+/**
+ * Runs the open rollout to its end or to a stop the decisions ask for. Returns the final service;
+ * throws PausedError (exit 8), VerificationError (3), FailedError (1), TimeoutError (6)…
+ */
+export async function driveRollout(s: Session, d: Decisions): Promise<KnativeService> {
+  for (;;) {
+    const { svc, state } = await readService(s);
+    if (!state || !isInProgress(state.phase)) return svc;
+    const next = nextStep(state, !s.skipVerify);
+    if (next.kind === 'done' || next.kind === 'deploy') return svc;
+    const choice = await d.between(state, next);
+    if (choice === 'pause') {
+      throw new PausedError(`rollout ${state.id} of service "${s.service}" stopped at phase ${state.phase}`, {
+        reason: 'Paused',
+        hint: `continue with: ${resumeCommand(s.service, s.namespace)}`,
+      });
+    }
+    if (choice === 'rollback' || choice === 'abort') {
+      await applyIntent(s, { kind: choice, ...on(state) });
+      return s.svc as KnativeService;
+    }
+    switch (next.kind) {
+      case 'stage':
+        try {
+          await candidateReady(s);
+        } catch (err) {
+          if (isRevisionFailure(err)) await onRevisionFailure(s, d, err);
+          throw err;
+        }
+        await applyIntent(s, { kind: 'stage', ...on(state) });
+        break;
+      case 'verify':
+        await verifyStep(s, d, state);
+        break;
+      case 'split': {
+        const percent = await d.splitPercent(state, next.percent);
+        await applyIntent(s, { kind: 'split', percent, ...on(state) });
+        break;
+      }
+      case 'promote': {
+        const retire = await d.retire(state);
+        const intent: Intent = { kind: 'promote', retire, ...on(state) };
+        if (!retire && s.opts.previousTag) intent.previousTag = s.opts.previousTag;
+        await applyIntent(s, intent);
+        break;
+      }
+    }
+  }
+}
+
+async function verifyStep(s: Session, d: Decisions, state: RolloutState): Promise<void> {
+  const settings = await d.verification(state);
+  if (!settings) {
+    s.skipVerify = true;
+    return;
+  }
+  const report = await runChecks(s, state, settings);
+  s.verification.push(report);
+  s.steps.push({ action: 'verify', result: report.passed ? 'passed' : 'failed', revisionName: state.candidate.revision, at: s.ctx.now().toISOString() });
+  if (report.passed) {
+    await applyIntent(s, { kind: 'verify', ...on(state) }, { quiet: true });
+    return;
+  }
+  const failure = new VerificationError(`verification of ${state.candidate.revision} (tag "${state.candidate.tag}") failed: ${report.summary}`, {
+    reason: 'VerificationFailed',
+    hint: `the rollout is still open at phase ${state.phase}: continue anyway with ${resumeCommand(s.service, s.namespace)} --no-verify, or undo with bgctl rollout ${s.service} --abort --yes`,
+  });
+  const action = await d.verificationFailed(state, report);
+  if (action === 'continue') {
+    s.skipVerify = true;
+    return;
+  }
+  if (action === 'rollback' || action === 'abort') {
+    await applyIntent(s, { kind: action, ...on(state), ...(action === 'abort' ? { reason: `verification failed: ${report.summary}` } : {}) });
+    throw new VerificationError(failure.message, { reason: failure.reason, hint: `traffic is back on ${state.stable.revision}; fix the revision and run a new rollout` });
+  }
+  throw failure;
+}
+
+/**
+ * Ctrl-C anywhere: exit 130, and say how to continue when a rollout is left open. The command's
+ * client is tied to the cancelled signal, so the state is read once more with a short-lived one.
+ */
+export async function withResumeHint(s: Session, err: unknown): Promise<unknown> {
+  if (!(err instanceof CancelError || (s.ctx.signal.aborted && !(err instanceof BgctlError)))) return err;
+  let st = s.svc ? readState(s.svc).state : undefined;
+  try {
+    const { createKnativeClient } = await import('../../kube/client.js');
+    const g = s.ctx.globals;
+    const client = await createKnativeClient({ kubeconfig: g.kubeconfig, context: g.context, namespace: g.namespace, insecureSkipTlsVerify: g.insecureSkipTlsVerify, env: s.ctx.io.env, requestTimeoutMs: 5000, retry: { maxAttempts: 1 } });
+    st = readState(await client.getService(s.service)).state;
+  } catch {
+    // Best effort: without a fresh read, the last state seen decides the hint.
+  }
+  if (st && isInProgress(st.phase)) {
+    return new CancelError(`cancelled: rollout ${st.id} stays at phase ${st.phase}`, {
+      hint: `continue with: ${resumeCommand(s.service, s.namespace)}, or undo with: bgctl rollout ${s.service} --abort --yes`,
+    });
+  }
+  return err;
+}

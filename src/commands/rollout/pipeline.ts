@@ -1,0 +1,107 @@
+// The unattended rollout (--yes, CI, the demo without a terminal): every choice comes from flags.
+// The same driver as the wizard; only the decisions differ.
+import { BgctlError, FailedError, TimeoutError, UsageError } from '../../core/errors.js';
+import type { KnativeService } from '../../core/knative-types.js';
+import { abortIntent, resumeIntent } from '../../core/phase.js';
+import type { NextStep } from '../../core/phase.js';
+import type { Intent } from '../../core/plan-types.js';
+import { resolveValue } from '../../ui/resolve.js';
+import type { CommandContext } from '../context.js';
+import { applyIntent, pauseFor, questionFor, type Session, type SessionView } from './session.js';
+import { printOutcome } from '../shared/step-verb.js';
+import { driveRollout, readService, startRollout, withResumeHint, type Decisions } from './driver.js';
+import { narratedView } from './narrate.js';
+import type { RolloutOptions, UntilPhase } from './options.js';
+import { printResult } from './result.js';
+
+const RANK: Record<NextStep['kind'], number> = { deploy: 0, stage: 1, verify: 2, split: 3, promote: 4, done: 5 };
+const UNTIL_RANK: Record<UntilPhase, number> = { staged: 1, verified: 2, split: 3, promoted: 4 };
+
+/** True when the next step lies beyond --until: `--until split` stops before promote, and so on. */
+export function beyondUntil(until: UntilPhase, next: NextStep): boolean {
+  return RANK[next.kind] > UNTIL_RANK[until] && next.kind !== 'done';
+}
+
+/** Choices from flags: --until and --pause between steps, rollback on failures unless --no-rollback. */
+export function flagDecisions(s: Session): Decisions {
+  const o = s.opts;
+  return {
+    async between(state, next) {
+      if (beyondUntil(o.until, next)) return 'pause';
+      // Pause between traffic levels, so the previous split can be watched before the next one.
+      if (o.pauseMs > 0 && state.phase === 'split' && (next.kind === 'split' || next.kind === 'promote')) {
+        s.view.note(`Pausing ${o.pauseMs / 1000}s at ${state.percent}% before the next step.`);
+        await pauseFor(o.pauseMs, s.ctx.signal);
+      }
+      return 'continue';
+    },
+    splitPercent: async (_state, planned) => planned,
+    retire: async () => o.retire,
+    verification: async () => (o.noVerify ? undefined : o.verify),
+    verificationFailed: async () => (o.rollbackOnFailure ? 'rollback' : 'stop'),
+    revisionFailed: async () => (o.rollbackOnFailure ? 'abort' : 'leave'),
+  };
+}
+
+/** The intent that opens the rollout: deploy a new revision, or stage an existing one. */
+export function openingIntent(o: RolloutOptions, image: string | undefined): Intent {
+  const common = { takeOver: o.takeOver || undefined, tag: o.tag, stableTag: o.stableTag, steps: o.steps };
+  if (o.revision) return { kind: 'stage', revision: o.revision, ...common };
+  return { kind: 'deploy', image, env: o.env.length ? o.env : undefined, ...common };
+}
+
+/** A new session for `service` with the narrated view. */
+export function newSession(ctx: CommandContext, service: string, opts: RolloutOptions, view: SessionView = narratedView(ctx.io)): Session {
+  return { ctx, service, namespace: ctx.globals.namespace, opts, view, confirm: false, steps: [], verification: [], skipVerify: opts.noVerify };
+}
+
+/** Runs the rollout without prompts; prints one RolloutResult at the end (also after a stop or failure). */
+export async function runPipeline(s: Session): Promise<void> {
+  const o = s.opts;
+  const { ctx } = s;
+  // Resolve inputs before anything is written: a missing value is exit 2 with nothing changed.
+  let image: string | undefined = o.image;
+  if (!o.resume && !o.abort && !o.revision && o.env.length === 0) {
+    image = await resolveValue(ctx.io, ctx.prompter(), { flag: '--image', value: o.image, env: 'BGCTL_IMAGE', prompt: (p) => p.input('Image of the new revision') });
+  }
+  if (!o.write.yes && !ctx.io.canPrompt() && !o.write.dryRun) {
+    throw new UsageError('not running interactively: bgctl rollout moves traffic only with --yes', { reason: 'ConfirmationRequired', hint: 'add --yes, or --dry-run to preview the first step' });
+  }
+  let started = false;
+  try {
+    if (o.abort) {
+      const { svc } = await readService(s);
+      started = true;
+      await applyIntent(s, abortIntent(svc, `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`));
+    } else {
+      if (!o.resume) {
+        if (o.write.dryRun) {
+          s.svc = await (await ctx.kube()).getService(s.service);
+          // Only the first step can be planned: every later one depends on what Knative does with it.
+          const intent = openingIntent(o, image);
+          printOutcome(ctx, { intent, question: questionFor }, await applyIntent(s, intent));
+          return;
+        }
+        s.svc = await (await ctx.kube()).getService(s.service);
+        await startRollout(s, flagDecisions(s), openingIntent(o, image));
+      } else {
+        // Refuses when nothing is open, and when the traffic drifted from what was recorded.
+        const { svc } = await readService(s);
+        resumeIntent(svc, { verify: !o.noVerify });
+      }
+      started = true;
+      await driveRollout(s, flagDecisions(s));
+    }
+  } catch (err) {
+    const e = await withResumeHint(s, err);
+    // After a write (or a deploy whose revision failed), the document says where the rollout stands.
+    const wrote = started || s.steps.length > 0 || e instanceof FailedError || e instanceof TimeoutError;
+    if (wrote && s.svc && e instanceof BgctlError && !(e instanceof UsageError)) {
+      const svc = await (await ctx.kube()).getService(s.service).catch(() => s.svc as KnativeService);
+      const outcome = e.exitCode === 8 ? 'paused' : e.exitCode === 130 ? 'cancelled' : 'failed';
+      if (outcome !== 'cancelled') await printResult(s, svc, outcome);
+    }
+    throw e;
+  }
+  await printResult(s, s.svc as KnativeService, 'completed');
+}

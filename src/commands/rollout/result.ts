@@ -1,0 +1,56 @@
+// The RolloutResult document (-o json|yaml) and its table form: phase, roles with their tag URLs,
+// traffic as Knative serves it, the steps this run took and its verification results.
+import type { KnativeService } from '../../core/knative-types.js';
+import { readState } from '../../core/state.js';
+import { deriveRollout, tagUrl, trafficRows } from '../../core/view.js';
+import { envelope, writeDocument } from '../../ui/document.js';
+import { printTraffic } from '../../ui/traffic-table.js';
+import { normalizeTraffic } from '../../core/traffic.js';
+import { readinessOf } from '../shared/step-verb.js';
+import type { Session } from './session.js';
+
+/** The document for the service as it is now and the steps of this run. */
+export function rolloutResult(s: Session, svc: KnativeService, outcome: 'completed' | 'paused' | 'failed' | 'cancelled' | 'dry-run') {
+  const st = readState(svc).state;
+  const view = deriveRollout(svc);
+  const role = (r: { revision?: string; tag: string } | undefined) =>
+    r ? { ...(r.revision ? { revisionName: r.revision } : {}), tag: r.tag, ...(tagUrl(svc, r.tag) ? { url: tagUrl(svc, r.tag) } : {}) } : undefined;
+  return envelope('RolloutResult', {
+    service: svc.metadata.name,
+    namespace: svc.metadata.namespace,
+    outcome,
+    phase: view.phase,
+    rolloutId: st?.id,
+    stable: role(st?.stable),
+    candidate: role(st?.candidate),
+    ...(st?.previousTag ? { previous: role({ revision: st.stable.revision, tag: st.previousTag }) } : {}),
+    percent: st?.percent,
+    plannedSteps: st?.steps,
+    next: view.next,
+    url: svc.status?.url,
+    traffic: trafficRows(svc),
+    steps: s.steps,
+    verification: s.verification.map((v) => v.result),
+  });
+}
+
+/** Prints the result: the document with -o json|yaml, else the traffic table and URLs on stdout. */
+export async function printResult(s: Session, svc: KnativeService, outcome: Parameters<typeof rolloutResult>[2]): Promise<void> {
+  const { io, globals } = s.ctx;
+  const doc = rolloutResult(s, svc, outcome);
+  if (globals.output !== 'table') {
+    writeDocument(io, globals.output, doc);
+    return;
+  }
+  const revisions = await (await s.ctx.kube()).listRevisions(svc.metadata.name).catch(() => []);
+  printTraffic(io, svc.status?.traffic?.length ? svc.status.traffic : normalizeTraffic(svc.spec.traffic), {
+    readiness: readinessOf(revisions),
+    latestRevisionName: svc.status?.latestReadyRevisionName,
+  });
+  const lines = [`Rollout:   ${doc.rolloutId ?? '-'} ${doc.phase}`];
+  if (doc.url) lines.push(`URL:       ${doc.url}`);
+  for (const [label, r] of [['Stable', doc.stable], ['Candidate', doc.candidate], ['Previous', (doc as { previous?: typeof doc.stable }).previous]] as const) {
+    if (r?.url) lines.push(`${`${label}:`.padEnd(11)}${r.url} (${r.revisionName ?? '-'}, tag ${r.tag})`);
+  }
+  io.out.write(lines.join('\n') + '\n');
+}

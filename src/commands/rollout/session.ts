@@ -1,0 +1,120 @@
+// One rollout run: what it was asked, what it did so far, and how each step is shown. Every change
+// goes through runStep (shared with the step verbs), so the wizard, the unattended pipeline and the
+// demo write exactly what `bgctl deploy|stage|split|promote` would.
+import { CancelError } from '../../core/errors.js';
+import { readState } from '../../core/state.js';
+import type { KnativeService, Revision } from '../../core/knative-types.js';
+import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
+import { runStep, type StepOutcome } from '../shared/step.js';
+import { withTemplateAnnotations } from '../shared/step-annotations.js';
+import type { CommandContext } from '../context.js';
+import { equivalentCommand } from './commands.js';
+import type { RolloutOptions } from './options.js';
+import type { VerificationReport } from './verification.js';
+
+/** One step the run took, for the RolloutResult document. */
+export interface StepRecord {
+  action: IntentKind;
+  result: StepOutcome['result'] | 'passed' | 'failed';
+  revisionName?: string;
+  percent?: number;
+  at: string;
+}
+
+/** How a run shows itself: narrated lines (unattended) or plans and prompts (wizard). */
+export interface SessionView {
+  /** Before a step: what is about to happen and why, plus the equivalent command. */
+  announce(intent: Intent, command: string, svc?: KnativeService): void;
+  /** The plan of a step, before its confirmation. */
+  plan(plan: Plan, command: string, svc: KnativeService, revisions: Revision[]): void;
+  /** After a step was carried out. */
+  done?(intent: Intent, outcome: StepOutcome): void;
+  /** A free-form line on stderr. */
+  note(line: string): void;
+}
+
+/** State shared by the steps of one run. */
+export interface Session {
+  ctx: CommandContext;
+  service: string;
+  /** -n as typed or picked, repeated in the equivalent commands. */
+  namespace?: string;
+  opts: RolloutOptions;
+  view: SessionView;
+  /** Ask before each traffic change (wizard); unattended runs pass --yes. */
+  confirm: boolean;
+  steps: StepRecord[];
+  verification: VerificationReport[];
+  /** The service as last seen. */
+  svc?: KnativeService;
+  /** Set when verification was skipped (flag or answer), so the phase machine goes on without it. */
+  skipVerify: boolean;
+}
+
+/** The question asked before a step on a terminal. */
+export function questionFor(plan: Plan): string {
+  const st = plan.state;
+  const cand = st?.candidate.revision;
+  switch (plan.kind) {
+    case 'pin': return `Pin service "${plan.service.name}" to its current revision?`;
+    case 'deploy': return `Deploy ${plan.template?.spec.containers[0]?.image ?? 'the new template'} as a new revision (at 0%)?`;
+    case 'stage': return `Stage ${cand} at 0% under tag "${st?.candidate.tag}"?`;
+    case 'split': return `Send ${st?.percent}% of traffic to ${cand}?`;
+    case 'promote': return `Promote ${cand} to 100% of traffic?`;
+    case 'rollback': return `Roll back: all traffic to ${st?.stable.revision}?`;
+    case 'abort': return `Abort rollout ${st?.id}: all traffic to ${st?.stable.revision}?`;
+    default: return `Apply this change to service "${plan.service.name}"?`;
+  }
+}
+
+/**
+ * Whether Knative has anything to carry out after this write. Recording a verification only writes
+ * annotations; closing a rollout still in phase deployed leaves the traffic on stable as it was,
+ * and the service may never get Ready again (its template describes the failed or slow revision).
+ */
+export function needsWait(intent: Intent, svc: KnativeService | undefined): boolean {
+  if (intent.kind === 'verify') return false;
+  if (intent.kind === 'abort' || intent.kind === 'rollback') return !svc || readState(svc).state?.phase !== 'deployed';
+  return true;
+}
+
+/** Runs one step through runStep (which shows its own wait progress), with the plan shown and a record kept. */
+export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: boolean } = {}): Promise<StepOutcome> {
+  const { ctx } = s;
+  const command = equivalentCommand(intent, s.service, s.namespace, { envRaw: s.opts.envRaw, annotationRaw: s.opts.annotationRaw });
+  if (!opts.quiet) s.view.announce(intent, command, s.svc);
+  const outcome = await runStep(ctx, {
+    service: s.service,
+    intent,
+    // Recording a passed verification changes no traffic: like `bgctl verify`, it asks nothing.
+    flags: { ...s.opts.write, yes: !s.confirm || s.opts.write.yes || intent.kind === 'verify', wait: s.opts.write.wait && needsWait(intent, s.svc) },
+    question: questionFor,
+    onPlan: (plan, svc, revisions) => (opts.quiet ? undefined : s.view.plan(plan, command, svc, revisions)),
+    amend: intent.kind === 'deploy' ? withTemplateAnnotations(s.opts.annotations) : undefined,
+  });
+  s.svc = outcome.service;
+  const st = outcome.plan.state;
+  const rec: StepRecord = { action: intent.kind, result: outcome.result, at: ctx.now().toISOString() };
+  const rev = outcome.newRevision ?? st?.candidate.revision;
+  if (rev) rec.revisionName = rev;
+  if (intent.kind === 'split' || intent.kind === 'promote') rec.percent = st?.percent;
+  s.steps.push(rec);
+  s.view.done?.(intent, outcome);
+  return outcome;
+}
+
+/** Sleeps, but wakes with the signal's abort (Ctrl-C during a --pause). */
+export function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new CancelError('cancelled during the pause'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelError('cancelled during the pause'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,171 @@
+// The interactive rollout: pick the service, see where it stands, then walk deploy → stage →
+// verify → split → promote with a plan, the equivalent command and a confirmation before each
+// change. Decisions come from prompts; the phase loop and every write are the pipeline's.
+import type { KnativeService } from '../../core/knative-types.js';
+import type { Intent } from '../../core/plan-types.js';
+import { parseEnvList } from '../../core/parse.js';
+import { isInProgress, readState } from '../../core/state.js';
+import { isUnpinned } from '../../core/traffic.js';
+import { serviceStatusView } from '../../core/view-read.js';
+import { tagUrl } from '../../core/view.js';
+import type { IOStreams } from '../../ui/iostreams.js';
+import type { CommandContext } from '../context.js';
+import { renderServiceStatus } from '../shared/read-print.js';
+import { resolveService } from '../shared/read-service.js';
+import { printMessages, printPlan } from '../shared/step-verb.js';
+import { askEnv, askImage, askInProgress, askNext, askPercent, askRetire, askRevision, askSource, askTag, askVerify, idleRevisions, ASK } from './ask.js';
+import { contextWith } from './context.js';
+import { driveRollout, readService, startRollout, withResumeHint, type Decisions } from './driver.js';
+import { narration } from './narrate.js';
+import type { RolloutOptions } from './options.js';
+import { newSession, openingIntent } from './pipeline.js';
+import { printResult } from './result.js';
+import { applyIntent, type Session, type SessionView } from './session.js';
+
+/** Namespace and service: given, else picked from searchable lists (namespaces only when several have services). */
+async function askTarget(ctx: CommandContext, serviceArg: string | undefined): Promise<{ ctx: CommandContext; service: string; namespace?: string }> {
+  if (serviceArg !== undefined || ctx.globals.namespace !== undefined) {
+    return { ctx, service: await resolveService(ctx, serviceArg, 'rollout'), namespace: ctx.globals.namespace };
+  }
+  const client = await ctx.kube();
+  let all: KnativeService[];
+  try {
+    all = await client.listServices({ allNamespaces: true });
+  } catch {
+    // Not allowed to list across namespaces: stay in the context's namespace.
+    return { ctx, service: await resolveService(ctx, undefined, 'rollout') };
+  }
+  const namespaces = [...new Set(all.map((s) => s.metadata.namespace as string))].sort((a, b) => (a === client.namespace ? -1 : b === client.namespace ? 1 : a.localeCompare(b)));
+  if (namespaces.length <= 1) return { ctx, service: await resolveService(ctx, undefined, 'rollout') };
+  const count = (ns: string) => all.filter((s) => s.metadata.namespace === ns).length;
+  const ns = await ctx.prompter().search(ASK.namespace, (term) =>
+    namespaces.filter((n) => !term || n.includes(term)).map((n) => ({ value: n, name: `${n} (${count(n)} service${count(n) === 1 ? '' : 's'})` })),
+  );
+  const target = ns === client.namespace ? ctx : contextWith(ctx, { namespace: ns });
+  const names = all.filter((s) => s.metadata.namespace === ns).map((s) => s.metadata.name).sort();
+  const service = await ctx.prompter().search(ASK.service, (term) => names.filter((n) => !term || n.includes(term)).map((n) => ({ value: n })));
+  return { ctx: target, service, namespace: ns === client.namespace ? undefined : ns };
+}
+
+function renderOpts(io: IOStreams, now: Date) {
+  return { colors: io.colors().enabled ? io.colors() : undefined, unicode: io.unicodeEnabled(), maxWidth: io.terminalWidth(), relativeTimes: true, now };
+}
+
+/** Plans, equivalent commands and URLs on stderr; prompts come from runStep and the decisions. */
+function wizardView(ctx: CommandContext, s: () => Session): SessionView {
+  const { io } = ctx;
+  const c = io.colors();
+  return {
+    announce(intent, command, svc) {
+      io.err.write(`\n${c.bold(narration(intent, svc))}\n`);
+      // Steps with a plan print their command next to it; verification has no plan.
+      if (intent.kind === 'verify') io.err.write(c.muted(`Equivalent command: ${command}`) + '\n');
+    },
+    plan(plan, command, svc, revisions) {
+      printPlan(io, plan, svc, revisions, 'err');
+      printMessages(io, plan);
+      io.err.write(c.muted(`Equivalent command: ${command}`) + '\n');
+    },
+    done(intent, outcome) {
+      if (intent.kind !== 'stage' || outcome.result !== 'applied') return;
+      const st = outcome.plan.state;
+      const svc = outcome.service;
+      const url = st ? tagUrl(svc, st.candidate.tag) : undefined;
+      if (url) io.err.write(`${c.successIcon} ${st?.candidate.revision} answers at ${c.accent(url)} (tag "${st?.candidate.tag}")\n`);
+      if (svc.status?.url) io.err.write(`  The main URL ${svc.status.url} still serves ${st?.stable.revision} only.\n`);
+      const ingress = s().opts.verify.ingress ?? io.env.BGCTL_INGRESS;
+      if (url && ingress) io.err.write(c.muted(`  Try it: curl -H 'Host: ${new URL(url).host}' http://${ingress}/`) + '\n');
+    },
+    note: (line) => void io.err.write(line + '\n'),
+  };
+}
+
+function wizardDecisions(s: Session): Decisions {
+  const p = s.ctx.prompter();
+  const io = s.ctx.io;
+  return {
+    async between(state, next) {
+      if (next.kind !== 'split' && next.kind !== 'promote') return 'continue';
+      return askNext(p, state, next, s.service);
+    },
+    splitPercent: (_state, planned) => askPercent(p, planned),
+    retire: (state) => askRetire(p, s.opts.retire, state, s.opts.previousTag ?? state.previousTag ?? 'previous'),
+    verification: () => askVerify(p, s.opts.verify, s.opts.noVerify),
+    verificationFailed: () =>
+      p.select(ASK.verifyFailed, [
+        { value: 'rollback' as const, name: 'Roll back: traffic stays on the stable revision, rollout closed' },
+        { value: 'abort' as const, name: 'Abort the rollout' },
+        { value: 'continue' as const, name: 'Continue anyway' },
+        { value: 'stop' as const, name: 'Stop here and leave the rollout open' },
+      ]),
+    async revisionFailed(err) {
+      io.err.write(io.colors().fail(`${io.colors().failIcon} ${err.message}`) + '\n');
+      return p.select(ASK.revisionFailed, [
+        { value: 'abort' as const, name: 'Abort the rollout (traffic stays on the stable revision)' },
+        { value: 'leave' as const, name: 'Leave it open (fix the template, then bgctl rollout --take-over)' },
+      ]);
+    },
+  };
+}
+
+/** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent. */
+async function askOpening(s: Session, svc: KnativeService): Promise<Intent> {
+  const p = s.ctx.prompter();
+  const client = await s.ctx.kube();
+  const revisions = await client.listRevisions(s.service);
+  const idle = idleRevisions(svc, revisions);
+  const o = s.opts;
+  const preset = o.revision ? 'existing' : o.image !== undefined || o.env.length ? 'deploy' : undefined;
+  const source = await askSource(p, preset, idle);
+  if (source === 'existing') {
+    const revision = await askRevision(p, o.revision, idle);
+    const tag = await askTag(p, o.tag, s.service);
+    s.opts = { ...o, revision, tag };
+    return openingIntent(s.opts, undefined);
+  }
+  const image = await askImage(p, o.image, svc.spec.template.spec.containers[0]?.image);
+  const envRaw = await askEnv(p, o.envRaw);
+  const tag = await askTag(p, o.tag, s.service);
+  s.opts = { ...o, image, envRaw, env: parseEnvList(envRaw), tag };
+  return openingIntent(s.opts, image);
+}
+
+/** Runs the wizard; ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
+export async function runWizard(ctx: CommandContext, serviceArg: string | undefined, opts: RolloutOptions): Promise<void> {
+  const target = await askTarget(ctx, serviceArg);
+  const holder: { s?: Session } = {};
+  const s = newSession(target.ctx, target.service, opts, wizardView(target.ctx, () => holder.s as Session));
+  holder.s = s;
+  s.namespace = target.namespace;
+  s.confirm = true;
+  try {
+    const { svc } = await readService(s);
+    const client = await s.ctx.kube();
+    const revisions = await client.listRevisions(s.service);
+    ctx.io.err.write(renderServiceStatus(serviceStatusView(svc, revisions), renderOpts(ctx.io, ctx.now())));
+    const st = readState(svc).state;
+    const d = wizardDecisions(s);
+    if (st && isInProgress(st.phase) && !opts.takeOver) {
+      const choice = await askInProgress(ctx.prompter(), st);
+      if (choice === 'quit') return;
+      if (choice === 'rollback' || choice === 'abort') await applyIntent(s, { kind: choice, rolloutId: st.id });
+      else await driveRollout(s, d);
+    } else {
+      if (isUnpinned(svc)) {
+        ctx.io.err.write(
+          ctx.io.colors().warn('\nTraffic follows the latest revision: a deploy now would send it all traffic as soon as it is Ready.') +
+            '\nbgctl pins the current revision by name first, so the new one starts at 0%.\n',
+        );
+        await applyIntent(s, { kind: 'pin' });
+      }
+      const fresh = (await readService(s)).svc;
+      await startRollout(s, d, await askOpening(s, fresh));
+      await driveRollout(s, d);
+    }
+    const final = await client.getService(s.service);
+    ctx.io.err.write('\n');
+    await printResult(s, final, 'completed');
+  } catch (err) {
+    throw await withResumeHint(s, err);
+  }
+}

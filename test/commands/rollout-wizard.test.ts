@@ -1,0 +1,108 @@
+// The wizard's branches in-process (FakePrompter, a "terminal" IOStreams, the real client over HTTPS):
+// a failing revision offered for abort, an idle revision rolled out without deploying, a rollout in
+// progress aborted. Every prompt must be asked exactly as listed.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { usePlayground } from '../helpers/playground.js';
+import { createReadyService, foreignMergePatch, getService, specTraffic, testContext, waitForStored } from './step-helpers.js';
+import { FakePrompter } from '../../src/ui/prompter.js';
+import { readState } from '../../src/core/state.js';
+import { FailedError } from '../../src/core/errors.js';
+import { runWizard } from '../../src/commands/rollout/wizard.js';
+import { ASK } from '../../src/commands/rollout/ask.js';
+import { parseRolloutOptions } from '../../src/commands/rollout/options.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('bgctl rollout wizard (in-process)', () => {
+  const pg = usePlayground();
+  const opts = (raw: Record<string, unknown> = {}) => parseRolloutOptions({ wait: true, timeout: '1m', ...raw });
+
+  test('a failing revision: the reason is shown and abort closes the rollout, traffic untouched', async () => {
+    await createReadyService(pg.current, 'wfail');
+    foreignMergePatch(pg.current, 'wfail', { spec: { traffic: [{ revisionName: 'wfail-00001', percent: 100 }] } });
+    // --image is a preset: the wizard does not ask where the revision comes from, nor the image.
+    const prompter = new FakePrompter({
+      [ASK.env]: '',
+      [ASK.tag]: 'v2',
+      'Deploy ghcr.io/bgctl/hello:v2 as a new revision (at 0%)?': true,
+      [ASK.revisionFailed]: 'abort',
+      'Abort rollout wfail-20261126120000: all traffic to wfail-00001?': true,
+    });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await assert.rejects(runWizard(ctx, 'wfail', opts({ image: 'ghcr.io/bgctl/hello:v2', annotation: ['sim.bgctl.dev/fail=ExitCode1'] })), (err: unknown) => {
+      assert.ok(err instanceof FailedError);
+      assert.match(err.message, /ExitCode1|exit code 1/i);
+      assert.match(err.message, /rollout wfail-20261126120000 aborted, traffic stays on wfail-00001/);
+      return true;
+    });
+    prompter.assertAllConsumed();
+    assert.match(ctx.io.stderr, /Equivalent command: bgctl deploy wfail --image ghcr\.io\/bgctl\/hello:v2 --annotation sim\.bgctl\.dev\/fail=ExitCode1 --tag v2 --yes/);
+    assert.equal(readState(getService(pg.current, 'wfail')).state?.phase, 'aborted');
+    assert.deepEqual(specTraffic(pg.current, 'wfail'), [{ revisionName: 'wfail-00001', percent: 100 }]);
+  });
+
+  test('an idle revision is rolled out without deploying; promote with --retire preset', async () => {
+    await createReadyService(pg.current, 'widle');
+    // A second revision that exists with no traffic (pinned to the first, then a template change).
+    foreignMergePatch(pg.current, 'widle', { spec: { traffic: [{ revisionName: 'widle-00001', percent: 100 }], template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } });
+    await waitForStored(pg.current, 'widle', (o) => o.status?.latestReadyRevisionName === 'widle-00002');
+    const prompter = new FakePrompter([
+      [ASK.source, 'existing'],
+      [ASK.revision, 'widle-00002'],
+      [ASK.tag, 'candidate'],
+      ['Stage widle-00002 at 0% under tag "candidate"?', true],
+      [ASK.verifyNow, false],
+      [ASK.next, 'continue'],
+      [ASK.percent, 50],
+      ['Send 50% of traffic to widle-00002?', true],
+      [ASK.next, 'continue'],
+      ['Promote widle-00002 to 100% of traffic?', true],
+    ]);
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await runWizard(ctx, 'widle', opts({ retire: true }));
+    prompter.assertAllConsumed();
+    assert.equal(prompter.asked.filter((a) => a.message === ASK.next).length, 2);
+    assert.match(ctx.io.stderr, /Equivalent command: bgctl stage widle --tag candidate --revision widle-00002 --yes/);
+    assert.match(ctx.io.stderr, /Equivalent command: bgctl promote widle --retire --yes/);
+    assert.equal(readState(getService(pg.current, 'widle')).state?.phase, 'promoted');
+    assert.deepEqual(specTraffic(pg.current, 'widle'), [{ tag: 'candidate', revisionName: 'widle-00002', percent: 100 }]);
+    assert.match(ctx.io.stdout, /Rollout: +widle-20261126120000 promoted/);
+  });
+
+  test('a rollout in progress is offered for resume, rollback or abort', async () => {
+    await createReadyService(pg.current, 'wopen');
+    const env = { KUBECONFIG: pg.current.kubeconfigPath, BGCTL_INGRESS: pg.current.ingress, BGCTL_ACTOR: 'ci' };
+    const staged = await runCli(['rollout', 'wopen', '--image', 'ghcr.io/bgctl/hello:v2', '--until', 'staged', '--yes'], { env, now: () => new Date('2026-11-26T11:00:00Z') });
+    assert.equal(staged.code, 8, staged.stderr);
+    const prompter = new FakePrompter({
+      [ASK.inProgress]: 'abort',
+      'Abort rollout wopen-20261126110000: all traffic to wopen-00001?': true,
+    });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await runWizard(ctx, 'wopen', opts());
+    prompter.assertAllConsumed();
+    assert.match(ctx.io.stderr, /Rollout: staged \(rollout wopen-20261126110000/);
+    assert.equal(readState(getService(pg.current, 'wopen')).state?.phase, 'aborted');
+    assert.equal(specTraffic(pg.current, 'wopen')[0].percent, 100);
+  });
+
+  test('without SERVICE and -n: namespace, then service, picked from searchable lists', async () => {
+    const reg = pg.current.registry;
+    const ns = reg.resource('namespaces', '')!;
+    const svcDef = reg.resource('services', 'serving.knative.dev')!;
+    reg.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } }, { user: 'system:admin' });
+    reg.create(svcDef, 'team-b', { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'api', namespace: 'team-b' }, spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/api:v1' }] } } } }, { user: 'system:admin' });
+    for (let i = 0; i < 200 && reg.tryGet(svcDef, 'team-b', 'api')?.status?.latestReadyRevisionName !== 'api-00001'; i++) await new Promise((r) => setTimeout(r, 100));
+    const prompter = new FakePrompter({
+      [ASK.namespace]: 'team-b',
+      [ASK.service]: 'api',
+      'Pin service "api" to its current revision?': false,
+    });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await assert.rejects(runWizard(ctx, undefined, opts()), /nothing was changed/);
+    prompter.assertAllConsumed();
+    assert.match(ctx.io.stderr, /Service: api \(namespace team-b\)/);
+    assert.match(ctx.io.stderr, /Equivalent command: bgctl pin api -n team-b --yes/);
+    assert.deepEqual(reg.tryGet(svcDef, 'team-b', 'api')?.spec.traffic, [{ latestRevision: true, percent: 100 }]);
+  });
+});
