@@ -1,7 +1,7 @@
 // The program: global flags, lazily loaded verbs, and the single exit point. `main` never calls
 // process.exit; it returns the exit code (bin/bgctl.js sets process.exitCode), so tests run it in-process.
 import { Command, CommanderError, Option } from 'commander';
-import { BgctlError, CancelError, ExitCode, UsageError, exitCodeOf } from './core/errors.js';
+import { BgctlError, CancelError, ExitCode, PausedError, UsageError, exitCodeOf } from './core/errors.js';
 import { IOStreams } from './ui/iostreams.js';
 import { parseDuration } from './core/parse.js';
 import { COMMANDS } from './commands/catalog.js';
@@ -166,7 +166,11 @@ function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
   }
   if (signal.aborted && !(err instanceof BgctlError)) err = new CancelError();
   const c = io.colors();
-  if (err instanceof BgctlError) {
+  if (err instanceof PausedError) {
+    // Stopping on purpose (--until, a pause) is not a failure: say where it stopped and how to go on.
+    io.err.write(c.warn(`Paused: ${err.message}`) + '\n');
+    if (err.hint) io.err.write(c.muted(`Hint: ${err.hint}`) + '\n');
+  } else if (err instanceof BgctlError) {
     io.err.write(c.fail(`Error: ${err.message}`) + '\n');
     if (err.hint) io.err.write(c.muted(`Hint: ${err.hint}`) + '\n');
     if (err instanceof UsageError) io.err.write(c.muted("Run 'bgctl --help' for usage.") + '\n');
