@@ -38,7 +38,11 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     await program.parseAsync(argv, { from: 'user' });
     return result;
   } catch (err) {
-    return reportError(io, err, signal);
+    // -o json|yaml: one `kind: Error` document on stdout too (loaded only on failure: it pulls in js-yaml).
+    const { outputFormatFromArgv, writeErrorDocument } = await import('./commands/shared/error-document.js');
+    const code = reportError(io, err, signal);
+    if (code !== ExitCode.Ok) writeErrorDocument(io, outputFormatFromArgv(argv), signal.aborted && !(err instanceof BgctlError) ? new CancelError() : err);
+    return code;
   }
 }
 

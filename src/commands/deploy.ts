@@ -6,7 +6,7 @@ import { parseEnvList } from '../core/parse.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import { resolveValue } from '../ui/resolve.js';
 import type { CommandContext } from './context.js';
-import { parseAnnotations, withTemplateAnnotations } from './shared/step-annotations.js';
+import { parseAnnotations } from './shared/step-annotations.js';
 import { runStepVerb, writeFlags } from './shared/step-verb.js';
 
 /** An image reference as typed: non-empty, no whitespace (the registry judges the rest). */
@@ -33,8 +33,9 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   const stableTag = opts.stableTag === undefined ? undefined : validateTag(opts.stableTag, undefined);
   await runStepVerb(ctx, service, flags, async (name) => {
     const intent: Intent = { kind: 'deploy', env };
-    // The image is the one value a deploy needs; --env or --revision-name alone also make a new revision.
-    intent.image = image ?? (env.length || revisionName
+    if (Object.keys(annotations).length) intent.annotations = annotations;
+    // The image is the one value a deploy needs; --env, --annotation or --revision-name alone also make a new revision.
+    intent.image = image ?? (env.length || revisionName || intent.annotations
       ? undefined
       : await resolveValue(ctx.io, ctx.prompter(), { flag: '--image', value: undefined, env: 'BGCTL_IMAGE', parse: (raw) => parseImage(raw, 'BGCTL_IMAGE'), prompt: async (p) => parseImage(await p.input(`Image of the new revision of ${name}`)) }));
     if (intent.image === undefined) delete intent.image;
@@ -45,7 +46,6 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
     return {
       intent,
       question,
-      amend: withTemplateAnnotations(annotations),
       summary: (o) => {
         if (!o.newRevision) return [];
         const candTag = tag ?? 'TAG';

@@ -1,4 +1,5 @@
-// pin and deploy: get the service off the floating target, then change the template in the same write.
+// pin and deploy: get the service off the floating target, then change the template (image, env,
+// annotations) in the same write.
 import type { Container, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import { RefusedError } from './errors.js';
 import type { EnvChange } from './parse.js';
@@ -36,12 +37,41 @@ export function planPin(w: Work, intent: Extract<Intent, { kind: 'pin' }>): Draf
   return { desired, state, history };
 }
 
-/** The template with a new image and env; refuses a change Knative would not turn into a new revision. */
-export function changeTemplate(w: Work, template: RevisionTemplate, image: string | undefined, env: EnvChange[], revisionName?: string): RevisionTemplate {
+/** What a deploy changes in the template: the first container's image and env, template annotations, the revision name. */
+export interface TemplateChange {
+  image?: string;
+  env?: EnvChange[];
+  /** null removes a key. */
+  annotations?: Record<string, string | null>;
+  revisionName?: string;
+}
+
+/** True when the change names nothing to change (then there is nothing to deploy). */
+export function isEmptyChange(c: TemplateChange): boolean {
+  return c.image === undefined && !c.env?.length && !Object.keys(c.annotations ?? {}).length && c.revisionName === undefined;
+}
+
+function applyAnnotations(next: RevisionTemplate, changes: Record<string, string | null>, w: Work): void {
+  if (!Object.keys(changes).length) return;
+  const meta = (next.metadata ??= {});
+  const ann: Record<string, string> = { ...(meta.annotations ?? {}) };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v !== null) ann[k] = v;
+    else if (k in ann) delete ann[k];
+    else w.warnings.push(`annotation ${k} is not set on the template; nothing to remove`);
+  }
+  if (Object.keys(ann).length) meta.annotations = ann;
+  else delete meta.annotations;
+  if (!Object.keys(meta).length) delete next.metadata;
+}
+
+/** The template after `change`; refuses a change Knative would not turn into a new revision. */
+export function changeTemplate(w: Work, template: RevisionTemplate, change: TemplateChange): RevisionTemplate {
+  const { image, env = [], annotations = {}, revisionName } = change;
   const next: RevisionTemplate = structuredClone(template);
   const containers = next.spec.containers;
   if (!containers?.length) throw new RefusedError(`service "${w.name}" has no container in spec.template`, { reason: 'NoContainer' });
-  if (containers.length > 1) w.warnings.push(`the template has ${containers.length} containers; changing the first one ("${containers[0].name ?? 'user-container'}")`);
+  if (containers.length > 1 && (image !== undefined || env.length)) w.warnings.push(`the template has ${containers.length} containers; changing the first one ("${containers[0].name ?? 'user-container'}")`);
   const c: Container = containers[0];
   if (image !== undefined) c.image = image;
   for (const change of env) {
@@ -55,6 +85,8 @@ export function changeTemplate(w: Work, template: RevisionTemplate, image: strin
     if (list.length) c.env = list;
     else delete c.env;
   }
+  // Annotations on spec.template.metadata land on the new revision (a change there is a new revision).
+  applyAnnotations(next, annotations, w);
   const byo = template.metadata?.name;
   if (revisionName !== undefined) {
     if (!revisionName.startsWith(`${w.name}-`)) throw new RefusedError(`revision name "${revisionName}" must start with "${w.name}-"`, { reason: 'InvalidRevisionName' });
@@ -63,7 +95,7 @@ export function changeTemplate(w: Work, template: RevisionTemplate, image: strin
   if (JSON.stringify(next) === JSON.stringify(template)) {
     throw new RefusedError(`nothing to deploy: the template of service "${w.name}" already has ${image ? `image ${image}` : 'these settings'}`, {
       reason: 'NoChange',
-      hint: 'pass a different --image or --env',
+      hint: 'pass a different --image, --env or --annotation',
     });
   }
   if (byo && next.metadata?.name === byo) {
@@ -78,8 +110,8 @@ export function changeTemplate(w: Work, template: RevisionTemplate, image: strin
 
 /** deploy: template change and (if unpinned) the pin, in one write; opens a rollout in phase deployed. */
 export function planDeploy(w: Work, intent: Extract<Intent, { kind: 'deploy' }>): Draft {
-  if (intent.image === undefined && !intent.env?.length && intent.revisionName === undefined) {
-    throw new RefusedError('nothing to deploy: pass --image and/or --env', { reason: 'NoChange' });
+  if (isEmptyChange(intent)) {
+    throw new RefusedError('nothing to deploy: pass --image, --env or --annotation', { reason: 'NoChange' });
   }
   const history = claimService(w, 'deploy');
   const stableTag = intent.stableTag ?? DefaultTags.stable;
@@ -87,7 +119,7 @@ export function planDeploy(w: Work, intent: Extract<Intent, { kind: 'deploy' }>)
   validateTagPair(w, stableTag, candTag);
   const stable = servingRevision(w);
   requireRevision(w, stable, { role: 'stable' });
-  const template = changeTemplate(w, w.svc.spec.template, intent.image, intent.env ?? [], intent.revisionName);
+  const template = changeTemplate(w, w.svc.spec.template, intent);
   let desired = w.before;
   if (isUnpinned(w.svc)) {
     desired = pinTraffic(w, stable);

@@ -39,7 +39,17 @@ export interface IntentCommon {
 export type Intent = IntentCommon &
   (
     | { kind: 'pin'; revision?: string }
-    | { kind: 'deploy'; image?: string; env?: EnvChange[]; revisionName?: string; tag?: string; stableTag?: string; steps?: number[] }
+    | {
+        kind: 'deploy';
+        image?: string;
+        env?: EnvChange[];
+        /** Revision template annotations (autoscaling.knative.dev/*, sim.bgctl.dev/* knobs); null removes a key. */
+        annotations?: Record<string, string | null>;
+        revisionName?: string;
+        tag?: string;
+        stableTag?: string;
+        steps?: number[];
+      }
     | { kind: 'stage'; revision?: string; tag?: string; stableTag?: string; steps?: number[] }
     | { kind: 'verify' }
     | { kind: 'split'; percent?: number; traffic?: TrafficAssignment[] }

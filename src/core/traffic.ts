@@ -64,58 +64,71 @@ export function sameTraffic(a: TrafficTarget[], b: TrafficTarget[]): boolean {
   return JSON.stringify(normalizeTraffic(a)) === JSON.stringify(normalizeTraffic(b));
 }
 
-/** One row of a before/after traffic table. */
+/** How one target changes between two traffic lists. */
+export type TrafficChange = 'added' | 'removed' | 'changed' | 'unchanged';
+
+/** A target of the before list paired with its counterpart in the after list (either may be missing). */
+export interface TrafficPair {
+  change: TrafficChange;
+  before?: TrafficTarget;
+  after?: TrafficTarget;
+}
+
+/** One row of a before/after traffic table, flattened for -o json|yaml documents. */
 export interface TrafficDiffRow {
+  /** The tag after the change (before it, for a removed row). */
   tag?: string;
+  /** Set only when the target was re-tagged: its tag before (null: it had none). */
+  beforeTag?: string | null;
   revisionName?: string;
   latestRevision: boolean;
   before?: number;
   after?: number;
-  change: 'added' | 'removed' | 'changed' | 'unchanged';
+  change: TrafficChange;
 }
 
-function diffKey(t: TrafficTarget): string {
-  return t.tag ? `tag:${t.tag}` : `rev:${isFloating(t) ? '@latest' : t.revisionName}`;
+/** What a target routes to, as written: its revision, "@latest", or its configuration. */
+export function routeRef(t: TrafficTarget): string {
+  return t.revisionName ?? (t.latestRevision ? '@latest' : (t.configurationName ?? '?'));
 }
 
-/** Rows keyed by tag (or by revision for untagged entries), in after-order then removed ones. */
-export function diffTraffic(before: TrafficTarget[], after: TrafficTarget[]): TrafficDiffRow[] {
-  const old = new Map<string, TrafficTarget & { sum: number }>();
-  for (const t of before) {
-    const k = diffKey(t);
-    const prev = old.get(k);
-    old.set(k, { ...t, sum: (prev?.sum ?? 0) + (t.percent ?? 0) });
-  }
-  const rows: TrafficDiffRow[] = [];
-  const seen = new Set<string>();
-  for (const t of after) {
-    const k = diffKey(t);
-    if (seen.has(k)) {
-      const row = rows.find((r) => diffKey(r) === k) as TrafficDiffRow;
-      row.after = (row.after ?? 0) + (t.percent ?? 0);
-      row.change = row.before === row.after ? 'unchanged' : row.before === undefined ? 'added' : 'changed';
-      continue;
-    }
-    seen.add(k);
-    const o = old.get(k);
-    const row: TrafficDiffRow = { latestRevision: isFloating(t), after: t.percent ?? 0, change: 'added' };
+function sameTarget(a: TrafficTarget, b: TrafficTarget): boolean {
+  return (a.percent ?? 0) === (b.percent ?? 0) && a.tag === b.tag && !!a.latestRevision === !!b.latestRevision && routeRef(a) === routeRef(b);
+}
+
+/**
+ * Pairs the targets of two lists: first by revision and tag, then by revision alone (a re-tag is a
+ * change, not a remove plus an add), one to one. Pairs follow the after order; removed ones come last.
+ */
+export function pairTraffic(before: readonly TrafficTarget[], after: readonly TrafficTarget[]): TrafficPair[] {
+  const unmatched = [...before];
+  const pairs: Array<TrafficTarget | undefined> = after.map(() => undefined);
+  const take = (pred: (b: TrafficTarget) => boolean) => {
+    const k = unmatched.findIndex(pred);
+    return k < 0 ? undefined : unmatched.splice(k, 1)[0];
+  };
+  after.forEach((a, j) => (pairs[j] = take((b) => routeRef(b) === routeRef(a) && b.tag === a.tag)));
+  after.forEach((a, j) => (pairs[j] ??= take((b) => routeRef(b) === routeRef(a))));
+  const out: TrafficPair[] = after.map((a, j) => {
+    const b = pairs[j];
+    return { change: !b ? 'added' : sameTarget(a, b) ? 'unchanged' : 'changed', before: b, after: a };
+  });
+  for (const t of unmatched) out.push({ change: 'removed', before: t });
+  return out;
+}
+
+/** The pairs of pairTraffic as flat rows (percent before and after), in the same order. */
+export function diffTraffic(before: readonly TrafficTarget[], after: readonly TrafficTarget[]): TrafficDiffRow[] {
+  return pairTraffic(before, after).map(({ change, before: b, after: a }) => {
+    const t = (a ?? b) as TrafficTarget;
+    const row: TrafficDiffRow = { latestRevision: isFloating(t), change };
     if (t.tag) row.tag = t.tag;
+    if (a && b && a.tag !== b.tag) row.beforeTag = b.tag ?? null;
     if (t.revisionName) row.revisionName = t.revisionName;
-    if (o) {
-      row.before = o.sum;
-      const moved = o.revisionName !== t.revisionName || isFloating(o) !== isFloating(t);
-      row.change = moved || o.sum !== row.after ? 'changed' : 'unchanged';
-    }
-    rows.push(row);
-  }
-  for (const [k, o] of old) {
-    if (seen.has(k)) continue;
-    const row: TrafficDiffRow = { latestRevision: isFloating(o), before: o.sum, change: 'removed' };
-    if (o.tag) row.tag = o.tag;
-    if (o.revisionName) row.revisionName = o.revisionName;
-    rows.push(row);
-  }
-  return rows;
+    if (b) row.before = b.percent ?? 0;
+    if (a) row.after = a.percent ?? 0;
+    return row;
+  });
 }
 
 /** Ready state of a revision from its Ready condition. */

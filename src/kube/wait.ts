@@ -32,17 +32,52 @@ export interface WaitOptions {
   retry?: Partial<RetryPolicy>;
   /** Consecutive failed reconnects before giving up (default 5). */
   maxReconnectFailures?: number;
+  /** A step that only moves traffic (see EvaluateOptions.trafficOnly). */
+  trafficOnly?: TrafficOnly;
+}
+
+/**
+ * A step that only moves traffic among the named revisions. After a failed deploy the Service stays
+ * Ready=False because ConfigurationsReady is False (its latest created revision failed), while the
+ * Route still carries out traffic moves among ready revisions. For such a step that Ready=False is
+ * not a failure once RoutesReady is True and the predicate holds, as long as the failed revision is
+ * none of `revisions`.
+ */
+export interface TrafficOnly {
+  /** The revisions the planned traffic routes to (by name). */
+  revisions: string[];
+}
+
+/** Options of evaluateService beyond the predicate. */
+export interface EvaluateOptions {
+  trafficOnly?: TrafficOnly;
 }
 
 type Verdict = { done: true } | { error: BgctlError } | { pending: string; ready?: Condition };
 
+/**
+ * True when Ready=False comes only from the configuration: ConfigurationsReady is False, RoutesReady
+ * is not, and the failed latest created revision is not one the step routes to.
+ */
+export function onlyConfigurationFailed(svc: KnativeService, routed: string[]): boolean {
+  if (condition(svc, 'ConfigurationsReady')?.status !== 'False') return false;
+  if (condition(svc, 'RoutesReady')?.status === 'False') return false;
+  const failed = svc.status?.latestCreatedRevisionName;
+  return failed !== undefined && failed !== svc.status?.latestReadyRevisionName && !routed.includes(failed);
+}
+
 /** Decides whether the service is where the caller wants it, has failed, or is still moving. */
-export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeService) => boolean, predicateLabel = 'the intended state'): Verdict {
+export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeService) => boolean, predicateLabel = 'the intended state', opts: EvaluateOptions = {}): Verdict {
   const name = svc.metadata.name;
   const generation = svc.metadata.generation ?? 0;
   const observed = svc.status?.observedGeneration ?? 0;
   const ready = condition(svc, 'Ready');
   if (observed < generation) return { pending: `waiting for Knative to process generation ${generation} of service "${name}"`, ready };
+  if (ready?.status === 'False' && opts.trafficOnly && onlyConfigurationFailed(svc, opts.trafficOnly.revisions)) {
+    const routes = condition(svc, 'RoutesReady');
+    if (routes?.status === 'True' && (!predicate || predicate(svc))) return { done: true };
+    return { pending: routes?.status === 'True' ? `route of service "${name}" is ready; waiting for ${predicateLabel}` : progressMessage(svc, ['RoutesReady', 'Ready']), ready };
+  }
   if (ready?.status === 'False') {
     const why = [ready.reason, ready.message].filter(Boolean).join(': ');
     return {
@@ -59,9 +94,9 @@ export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeSe
   return { pending: progressMessage(svc), ready };
 }
 
-/** The most specific message among ConfigurationsReady, RoutesReady and Ready. */
-export function progressMessage(svc: KnativeService): string {
-  for (const type of ['ConfigurationsReady', 'RoutesReady', 'Ready']) {
+/** The most specific message among ConfigurationsReady, RoutesReady and Ready (or the given types). */
+export function progressMessage(svc: KnativeService, types: string[] = ['ConfigurationsReady', 'RoutesReady', 'Ready']): string {
+  for (const type of types) {
     const c = condition(svc, type);
     if (c && c.status !== 'True' && (c.message || c.reason)) return `${type}: ${c.message || c.reason}`;
   }
@@ -94,8 +129,9 @@ function formatDuration(ms: number): string {
 }
 
 /**
- * Resolves with the service once observedGeneration == generation, Ready is True and `predicate`
- * holds. Rejects with FailedError (Ready False, deleted), TimeoutError (exit 6) or CancelError.
+ * Resolves with the service once observedGeneration == generation, Ready is True (or, with
+ * `trafficOnly`, only the configuration failed and the route is ready) and `predicate` holds.
+ * Rejects with FailedError (Ready False, deleted), TimeoutError (exit 6) or CancelError.
  */
 export function waitForService(client: KnativeClient, name: string, opts: WaitOptions): Promise<KnativeService> {
   const policy = defaultRetryPolicy(opts.retry);
@@ -135,7 +171,7 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     const consider = (svc: KnativeService) => {
-      const v = evaluateService(svc, opts.predicate, opts.predicateLabel);
+      const v = evaluateService(svc, opts.predicate, opts.predicateLabel, { trafficOnly: opts.trafficOnly });
       if ('done' in v) return finish(undefined, svc);
       if ('error' in v) return finish(v.error);
       if (v.pending !== lastMessage) {

@@ -51,7 +51,16 @@ export function renderYAML(doc: BgctlDocument): string {
   return yaml.dump(normalise(doc), { sortKeys: true, noRefs: true, lineWidth: -1 });
 }
 
+// Streams that already carry their one document (so a failure afterwards prints no second one).
+const written = new WeakSet<IOStreams>();
+
 /** Writes one document to stdout in the given machine format. */
 export function writeDocument(io: IOStreams, format: 'json' | 'yaml', doc: BgctlDocument): void {
   io.out.write(format === 'json' ? renderJSON(doc) : renderYAML(doc));
+  written.add(io);
+}
+
+/** Whether writeDocument has written a document to this IOStreams' stdout. */
+export function documentWritten(io: IOStreams): boolean {
+  return written.has(io);
 }

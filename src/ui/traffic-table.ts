@@ -2,6 +2,7 @@
 // confirmations). Field meanings follow Knative: an omitted percent is 0, `latestRevision: true`
 // follows the newest ready revision and is shown as "@latest" (as kn does).
 import type { ConditionStatus, TrafficTarget } from '../core/knative-types.js';
+import { pairTraffic, routeRef, type TrafficChange } from '../core/traffic.js';
 import { percentBar, percentText } from './bar.js';
 import type { ColorScheme } from './colors.js';
 import type { IOStreams } from './iostreams.js';
@@ -21,21 +22,7 @@ export interface TrafficRenderOptions {
   maxWidth?: number;
 }
 
-/** How one row of a plan changes. */
-export type TrafficChange = 'added' | 'removed' | 'changed' | 'unchanged';
-
-/** One row of a before/after comparison. */
-export interface TrafficDiffRow {
-  change: TrafficChange;
-  before?: TrafficTarget;
-  after?: TrafficTarget;
-}
-
 const MARKERS: Record<TrafficChange, string> = { added: '+', removed: '-', changed: '~', unchanged: ' ' };
-
-function ref(t: TrafficTarget): string {
-  return t.revisionName ?? (t.latestRevision ? '@latest' : (t.configurationName ?? '?'));
-}
 
 /** The revision a target routes to, if known (for readiness lookups). */
 function resolvedName(t: TrafficTarget, latest: string | undefined): string | undefined {
@@ -44,34 +31,9 @@ function resolvedName(t: TrafficTarget, latest: string | undefined): string | un
 
 /** "hello-00002", "@latest (hello-00002)" or "@latest". */
 export function revisionLabel(t: TrafficTarget, latestRevisionName?: string): string {
-  if (!t.latestRevision) return ref(t);
+  if (!t.latestRevision) return routeRef(t);
   const name = t.revisionName ?? latestRevisionName;
   return name ? `@latest (${name})` : '@latest';
-}
-
-function sameTarget(a: TrafficTarget, b: TrafficTarget): boolean {
-  return (a.percent ?? 0) === (b.percent ?? 0) && a.tag === b.tag && !!a.latestRevision === !!b.latestRevision && ref(a) === ref(b);
-}
-
-/**
- * Pairs targets of two lists: first by revision and tag, then by revision alone (a re-tag is a
- * change, not a remove plus an add). Rows follow the after order; removed rows come last.
- */
-export function diffTraffic(before: readonly TrafficTarget[], after: readonly TrafficTarget[]): TrafficDiffRow[] {
-  const unmatched = before.map((t, i) => ({ t, i }));
-  const pairs: Array<TrafficTarget | undefined> = after.map(() => undefined);
-  const take = (pred: (b: TrafficTarget) => boolean) => {
-    const k = unmatched.findIndex(({ t }) => pred(t));
-    return k < 0 ? undefined : unmatched.splice(k, 1)[0].t;
-  };
-  after.forEach((a, j) => (pairs[j] = take((b) => ref(b) === ref(a) && b.tag === a.tag)));
-  after.forEach((a, j) => (pairs[j] ??= take((b) => ref(b) === ref(a))));
-  const rows: TrafficDiffRow[] = after.map((a, j) => {
-    const b = pairs[j];
-    return { change: !b ? 'added' : sameTarget(a, b) ? 'unchanged' : 'changed', before: b, after: a };
-  });
-  for (const { t } of unmatched) rows.push({ change: 'removed', before: t });
-  return rows;
 }
 
 function readyCell(name: string | undefined, opts: TrafficRenderOptions): Cell {
@@ -135,7 +97,7 @@ export function renderTrafficPlan(
     { header: 'after' },
     { header: 'ready' },
   ];
-  const rows = diffTraffic(before, after).map(({ change, before: b, after: a }): Cell[] => {
+  const rows = pairTraffic(before, after).map(({ change, before: b, after: a }): Cell[] => {
     const t = (a ?? b) as TrafficTarget;
     const style = rowStyle[change];
     const styled = (text: string): Cell => (style && change !== 'unchanged' ? { text, style } : text);

@@ -9,7 +9,7 @@ import { requests, sim } from '../kube/sim-helpers.js';
 import { runStep } from '../../src/commands/shared/step.js';
 import { ConflictError, exitCodeOf } from '../../src/core/errors.js';
 import type { KnativeClient } from '../../src/kube/client.js';
-import { cliEnv, createReadyService, foreignMergePatch, specTraffic, testContext } from './step-helpers.js';
+import { cliEnv, createReadyService, foreignMergePatch, specTraffic, testContext, waitForStored } from './step-helpers.js';
 
 const YES = { yes: true, wait: true, timeout: '30s' } as const;
 
@@ -100,5 +100,43 @@ describe('concurrent writers', () => {
       },
     );
     assert.deepEqual(specTraffic(pg.current, 'race-split'), foreign);
+  });
+
+  test('the candidate deleted between the read and the write: exit 5 naming it, nothing written', async () => {
+    // The candidate is an older revision (a deleted latest one would be recreated by its Configuration).
+    await createReadyService(pg.current, 'race-del');
+    foreignMergePatch(pg.current, 'race-del', { spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } });
+    await waitForStored(pg.current, 'race-del', (o) => o.status?.latestReadyRevisionName === 'race-del-00002' && o.status?.traffic?.[0]?.revisionName === 'race-del-00002');
+    const env = cliEnv(pg.current);
+    for (const argv of [['pin', 'race-del'], ['stage', 'race-del', '--revision', 'race-del-00001', '--tag', 'old']]) {
+      const r = await runCli([...argv, '--yes'], { env });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const revDef = pg.current.registry.resource('revisions', 'serving.knative.dev')!;
+    const left = [{ tag: 'stable', revisionName: 'race-del-00002', percent: 100 }];
+    await sim(pg.current, 'DELETE', 'requests');
+    const ctx = testContext(pg.current);
+    await assert.rejects(
+      runStep(ctx, {
+        service: 'race-del',
+        intent: { kind: 'split', percent: 50 },
+        flags: YES,
+        question: () => 'Split?',
+        onPlan: () => {
+          // Someone else drops the candidate's target and deletes the revision.
+          foreignMergePatch(pg.current, 'race-del', { spec: { traffic: left } });
+          pg.current.registry.delete(revDef, 'default', 'race-del-00001', { user: 'someone-else' });
+        },
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConflictError, String(err));
+        assert.equal(exitCodeOf(err), 5);
+        assert.equal(err.reason, 'RevisionDeleted');
+        assert.match(err.message, /candidate revision "race-del-00001" was deleted while planning/);
+        return true;
+      },
+    );
+    assert.deepEqual(specTraffic(pg.current, 'race-del'), left);
+    assert.equal((await requests(pg.current, { verb: 'patch', resource: 'services', name: 'race-del' })).length, 0);
   });
 });

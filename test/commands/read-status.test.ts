@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
 import { usePlayground } from '../helpers/playground.js';
 import { startApiFixture } from '../sim/api/fixture.js';
-import { applyIntent, createService, stagedService, getService } from './read-setup.js';
+import { applyIntent, createService, stagedService, getService, waitFor } from './read-setup.js';
 
 /** Same-length placeholder for timestamps, so columns stay aligned in golden text. */
 const maskTimes = (s: string) => s.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, (m) => m.replace(/\d/g, '0'));
@@ -111,11 +111,9 @@ describe('bgctl status', () => {
 
   test('a failing service lists the conditions that are not True', async () => {
     await createService(pg.current, 'broken', { annotations: { 'sim.bgctl.dev/fail': 'ContainerMissing' }, wait: false });
+    // Event-driven: wait for the stored Service to report the failure, then read it through bgctl.
+    await waitFor(pg.current, 'services', 'broken', (o) => o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'False'));
     let r = await runCli(['status', 'broken', '-o', 'json'], { env: env() });
-    for (let i = 0; i < 100 && JSON.parse(r.stdout).ready.status !== 'False'; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      r = await runCli(['status', 'broken', '-o', 'json'], { env: env() });
-    }
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.ready.status, 'False');
     assert.equal(doc.conditions[0].type, 'Ready', 'Ready comes first');

@@ -34,6 +34,18 @@ describe('step verbs: failures and refusals', () => {
     assert.deepEqual(specTraffic(pg.current, 'broken'), [{ revisionName: 'broken-00001', percent: 100 }]);
   });
 
+  test('deploy --annotation alone makes a new revision with the same image', async () => {
+    await createReadyService(pg.current, 'knob');
+    const r = await cli('deploy', 'knob', '--annotation', 'sim.bgctl.dev/latency=5ms', '--yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Template of knob changes \(image stays ghcr\.io\/bgctl\/hello:v1\)/);
+    assert.match(r.stdout, /New revision: knob-00002 \(0% of the traffic\)/);
+    const rev = getRevision(pg.current, 'knob-00002');
+    assert.equal(rev?.metadata.annotations?.['sim.bgctl.dev/latency'], '5ms');
+    assert.equal(rev?.spec.containers[0].image, 'ghcr.io/bgctl/hello:v1');
+    assert.deepEqual(specTraffic(pg.current, 'knob'), [{ revisionName: 'knob-00001', percent: 100 }]);
+  });
+
   test('a revision that never becomes ready times out with exit 6', async () => {
     await createReadyService(pg.current, 'slow');
     const r = await cli('deploy', 'slow', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=1h', '--timeout', '2s', '--yes');

@@ -1,9 +1,9 @@
 // Shared by the step-verb tests: services created straight in the playground's registry, reads of
 // the stored objects (the cluster state after a step), ingress requests by Host header, and a
 // CommandContext for calling runStep in-process.
-import { request } from 'node:http';
 import type { KObject } from '../../src/sim/api/contracts.js';
 import type { Playground } from '../helpers/playground.js';
+import { ingressGet } from '../helpers/ingress.js';
 import type { KnativeService, Revision } from '../../src/core/knative-types.js';
 import type { CommandContext, GlobalOptions } from '../../src/commands/context.js';
 import { IOStreams, type TestIOStreams } from '../../src/ui/iostreams.js';
@@ -96,20 +96,10 @@ export async function createReadyService(pg: Playground, name: string, opts: { i
   return (await waitForStored(pg, name, isReady)) as unknown as KnativeService;
 }
 
-/** GET http://<ingress>/ with a Host header; resolves with status and body. */
-export function viaIngress(pg: Playground, url: string): Promise<{ status: number; body: string; revision?: string }> {
-  const host = new URL(url).host;
-  const [hostname, port] = pg.ingress.split(':');
-  return new Promise((resolve, reject) => {
-    const req = request({ hostname, port: Number(port), path: '/', method: 'GET', headers: { Host: host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, revision: res.headers['x-revision'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** GET http://<ingress>/ with the Host of `url` (see test/helpers/ingress.ts). */
+export async function viaIngress(pg: Playground, url: string): Promise<{ status: number; body: string; revision?: string }> {
+  const { status, body, revision } = await ingressGet(pg.ingress, url);
+  return { status, body, revision };
 }
 
 /** The environment bgctl sees in runCli: the playground's kubeconfig and a fixed actor. */

@@ -94,9 +94,35 @@ describe('deploy', () => {
     assert.deepEqual(s.spec.template.spec.containers[0].env, [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], 'input not mutated');
   });
 
+  test('template annotations alone make a new revision; null removes a key; the image stays', () => {
+    const s = svc({ traffic: [{ revisionName: 'hello-00001', latestRevision: false, percent: 100 }] });
+    s.spec.template.metadata = { annotations: { 'autoscaling.knative.dev/min-scale': '1', keep: 'yes' } };
+    const p = run(s, revs(1), { kind: 'deploy', annotations: { 'sim.bgctl.dev/latency': '50ms', 'autoscaling.knative.dev/min-scale': null, gone: null } });
+    assert.deepEqual(p.template?.metadata?.annotations, { keep: 'yes', 'sim.bgctl.dev/latency': '50ms' });
+    assert.equal(p.template?.spec.containers[0].image, 'img:v1');
+    assert.equal(p.noop, false);
+    assert.ok(p.warnings.some((w) => /annotation gone is not set/.test(w)), p.warnings.join('\n'));
+    assert.deepEqual(s.spec.template.metadata.annotations, { 'autoscaling.knative.dev/min-scale': '1', keep: 'yes' }, 'input not mutated');
+  });
+
+  test('annotations ride along with an image change in the same template', () => {
+    const p = run(svc(), revs(1), { kind: 'deploy', image: 'img:v2', annotations: { 'sim.bgctl.dev/fail': 'ExitCode1' } });
+    assert.equal(p.template?.spec.containers[0].image, 'img:v2');
+    assert.deepEqual(p.template?.metadata, { annotations: { 'sim.bgctl.dev/fail': 'ExitCode1' } });
+  });
+
+  test('removing the last annotation drops the empty metadata', () => {
+    const s = svc();
+    s.spec.template.metadata = { annotations: { a: '1' } };
+    const p = run(s, revs(1), { kind: 'deploy', annotations: { a: null } });
+    assert.equal(p.template?.metadata, undefined);
+  });
+
   const refusals: Array<{ name: string; s?: ReturnType<typeof svc>; intent: Partial<Extract<Intent, { kind: 'deploy' }>>; cls: any; reason: string }> = [
     { name: 'same image', intent: { image: 'img:v1' }, cls: RefusedError, reason: 'NoChange' },
     { name: 'nothing given', intent: {}, cls: RefusedError, reason: 'NoChange' },
+    { name: 'empty annotation map', intent: { annotations: {} }, cls: RefusedError, reason: 'NoChange' },
+    { name: 'annotation already set to that value', s: (() => { const s = svc(); s.spec.template.metadata = { annotations: { a: '1' } }; return s; })(), intent: { annotations: { a: '1' } }, cls: RefusedError, reason: 'NoChange' },
     { name: 'bad candidate tag', intent: { image: 'img:v2', tag: 'Bad' }, cls: UsageError, reason: 'InvalidTag' },
     { name: 'tag too long for the host label', intent: { image: 'img:v2', tag: 'x'.repeat(60) }, cls: UsageError, reason: 'TagTooLong' },
     { name: 'same stable and candidate tag', intent: { image: 'img:v2', tag: 'blue', stableTag: 'blue' }, cls: UsageError, reason: 'SameTags' },

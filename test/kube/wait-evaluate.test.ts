@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailedError } from '../../src/core/errors.js';
 import type { Condition, KnativeService } from '../../src/core/knative-types.js';
-import { evaluateService, progressMessage, trafficMatches } from '../../src/kube/wait.js';
+import { evaluateService, onlyConfigurationFailed, progressMessage, trafficMatches } from '../../src/kube/wait.js';
 
 function svc(generation: number, observed: number, conditions: Condition[], traffic: KnativeService['spec']['traffic'] = []): KnativeService {
   return {
@@ -67,5 +67,36 @@ describe('trafficMatches', () => {
     const desired = [{ latestRevision: true, percent: 100 }];
     assert.ok(trafficMatches(desired)(withStatus([{ latestRevision: true, revisionName: 'hello-00002', percent: 100 }])));
     assert.ok(!trafficMatches(desired)(withStatus([{ latestRevision: true, revisionName: 'hello-00001', percent: 100 }])));
+  });
+});
+
+describe('evaluateService with trafficOnly (a failed latest revision outside the plan)', () => {
+  const F = (type: string, reason = 'RevisionFailed'): Condition => ({ type, status: 'False', reason, message: 'Revision "hello-00002" failed with message: exit 1.' });
+  const failedConfig = (routes: Condition, traffic: KnativeService['spec']['traffic'] = [{ revisionName: 'hello-00001', percent: 100 }]) => {
+    const s = svc(4, 4, [F('Ready'), F('ConfigurationsReady'), routes], traffic);
+    s.status!.latestCreatedRevisionName = 'hello-00002';
+    s.status!.latestReadyRevisionName = 'hello-00001';
+    return s;
+  };
+  const routesTo1 = () => true;
+
+  test('done when RoutesReady is True and the predicate holds', () => {
+    assert.deepEqual(evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001'] } }), { done: true });
+    assert.ok('error' in evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x'), 'without the mode it is a failure');
+  });
+
+  test('pending while the route moves or the predicate does not hold yet', () => {
+    const moving = evaluateService(failedConfig({ type: 'RoutesReady', status: 'Unknown', message: 'Waiting for load balancer' }), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001'] } });
+    assert.match((moving as any).pending, /RoutesReady: Waiting for load balancer/);
+    const notYet = evaluateService(failedConfig(T('RoutesReady')), () => false, 'the new split', { trafficOnly: { revisions: ['hello-00001'] } });
+    assert.match((notYet as any).pending, /route of service "hello" is ready; waiting for the new split/);
+  });
+
+  test('still a failure when the route failed or the plan routes to the failed revision', () => {
+    assert.ok('error' in evaluateService(failedConfig(F('RoutesReady', 'RevisionMissing')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001'] } }));
+    assert.ok('error' in evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001', 'hello-00002'] } }));
+    const s = failedConfig(T('RoutesReady'));
+    s.status!.conditions = [F('Ready'), T('ConfigurationsReady'), T('RoutesReady')];
+    assert.equal(onlyConfigurationFailed(s, ['hello-00001']), false, 'Ready False for another reason');
   });
 });

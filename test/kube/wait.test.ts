@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CancelError, FailedError, TimeoutError } from '../../src/core/errors.js';
 import { createKnativeClient } from '../../src/kube/client.js';
 import { trafficMatches, waitForService } from '../../src/kube/wait.js';
+import { condition } from '../../src/core/knative-types.js';
 import { usePlayground } from '../helpers/playground.js';
 import { requests, service, sim } from './sim-helpers.js';
 
@@ -40,6 +41,38 @@ describe('waitForService (watch-based) against the playground', () => {
       assert.ok(e.reason && e.reason !== 'Failed');
       return true;
     });
+  });
+
+  test('trafficOnly: a traffic move after a failed deploy completes although Ready stays False', async () => {
+    const c = await client();
+    await c.createService(service('w-cfg'));
+    await waitForService(c, 'w-cfg', { timeoutMs: 20_000 });
+    // Pin w-cfg-00001, then a template change whose revision fails (a failed deploy onto pinned traffic).
+    await c.patchService('w-cfg', [
+      { op: 'add', path: '/spec/traffic', value: [{ revisionName: 'w-cfg-00001', percent: 100 }] },
+      { op: 'add', path: '/spec/template/metadata', value: { annotations: { 'sim.bgctl.dev/fail': 'ExitCode1' } } },
+      { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'ghcr.io/bgctl/hello:v2' },
+    ]);
+    const configFailed = (s: import('../../src/core/knative-types.js').KnativeService) =>
+      s.status?.latestCreatedRevisionName === 'w-cfg-00002' && condition(s, 'ConfigurationsReady')?.status === 'False';
+    await assert.rejects(waitForService(c, 'w-cfg', { timeoutMs: 20_000, predicate: configFailed }), (e: unknown) => e instanceof FailedError);
+    const failed = await c.getService('w-cfg');
+    assert.ok(configFailed(failed), JSON.stringify(failed.status?.conditions));
+    assert.equal(condition(failed, 'Ready')?.status, 'False');
+
+    // A traffic-only write among ready revisions: tag the pinned revision.
+    const desired = [{ tag: 'stable', revisionName: 'w-cfg-00001', percent: 100 }];
+    const written = await c.patchService('w-cfg', [{ op: 'replace', path: '/spec/traffic', value: desired }]);
+    const tagged = trafficMatches(desired);
+    // Without the mode the configuration failure fails the wait (the earlier behaviour) ...
+    await assert.rejects(waitForService(c, 'w-cfg', { timeoutMs: 20_000, from: written, predicate: tagged }), (e: unknown) => e instanceof FailedError && e.reason === condition(failed, 'Ready')?.reason);
+    // ... with it the wait ends once the route serves the plan, and the service is still not Ready.
+    const done = await waitForService(c, 'w-cfg', { timeoutMs: 20_000, from: written, predicate: tagged, trafficOnly: { revisions: ['w-cfg-00001'] } });
+    assert.ok(tagged(done));
+    assert.equal(condition(done, 'RoutesReady')?.status, 'True');
+    assert.equal(condition(done, 'Ready')?.status, 'False');
+    // When the plan routes to the failed revision itself, the failure stands.
+    await assert.rejects(waitForService(c, 'w-cfg', { timeoutMs: 20_000, from: written, predicate: tagged, trafficOnly: { revisions: ['w-cfg-00002'] } }), (e: unknown) => e instanceof FailedError);
   });
 
   test('times out with TimeoutError (exit 6) naming the last status', async () => {
@@ -92,8 +125,8 @@ describe('waitForService (watch-based) against the playground', () => {
     const c = await client();
     const created = await c.createService(service('w-abort', { annotations: { 'sim.bgctl.dev/ready-after': '1h' } }));
     const ac = new AbortController();
-    const p = waitForService(c, 'w-abort', { timeoutMs: 20_000, from: created, signal: ac.signal });
-    setTimeout(() => ac.abort(), 200);
+    // Aborted once the wait has seen the service (its first progress report), not after a delay.
+    const p = waitForService(c, 'w-abort', { timeoutMs: 20_000, from: created, signal: ac.signal, onProgress: () => ac.abort() });
     await assert.rejects(p, (e: unknown) => e instanceof CancelError && e.exitCode === 130);
 
     // Deleted right after the first look (the list), so the DELETED event reaches the watch that follows.

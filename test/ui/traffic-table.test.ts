@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { createColorScheme, stripAnsi } from '../../src/ui/colors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { diffTraffic, printTraffic, printTrafficPlan, renderTraffic, renderTrafficPlan, revisionLabel, type Readiness } from '../../src/ui/traffic-table.js';
+import { printTraffic, printTrafficPlan, renderTraffic, renderTrafficPlan, revisionLabel, type Readiness } from '../../src/ui/traffic-table.js';
 
 const readiness: Readiness = { 'hello-00001': 'True', 'hello-00002': 'Unknown', 'hello-00003': 'False' };
 const status: TrafficTarget[] = [
@@ -64,30 +64,6 @@ describe('renderTraffic (golden, color off)', () => {
     const out = renderTraffic(status, { readiness, maxWidth: 90 });
     assert.ok(out.split('\n').every((l) => l.length <= 90));
     assert.match(out, /http:\/\/blue-hello\.de…/);
-  });
-});
-
-describe('diffTraffic', () => {
-  test('pairs by revision and tag, then by revision; removed last', () => {
-    const rows = diffTraffic(before, after);
-    assert.deepEqual(rows.map((r) => r.change), ['changed', 'changed', 'added', 'removed']);
-    assert.equal(rows[0].before, before[0]);
-    assert.equal(rows[3].before, before[2]);
-  });
-
-  test('identical lists are all unchanged; omitted percent equals 0', () => {
-    assert.deepEqual(diffTraffic(before, before.map((t) => ({ ...t }))).map((r) => r.change), ['unchanged', 'unchanged', 'unchanged']);
-    assert.deepEqual(diffTraffic([{ revisionName: 'a' }], [{ revisionName: 'a', percent: 0 }]).map((r) => r.change), ['unchanged']);
-  });
-
-  test('pinning replaces @latest with a named revision', () => {
-    const rows = diffTraffic([{ latestRevision: true, percent: 100 }], [{ revisionName: 'hello-00001', latestRevision: false, percent: 100 }]);
-    assert.deepEqual(rows.map((r) => r.change), ['added', 'removed']);
-  });
-
-  test('the same revision twice (untagged and tagged) pairs one to one', () => {
-    const two: TrafficTarget[] = [{ revisionName: 'b', percent: 100 }, { revisionName: 'b', tag: 'v2', percent: 0 }];
-    assert.deepEqual(diffTraffic(two, [two[1], two[0]]).map((r) => r.change), ['unchanged', 'unchanged']);
   });
 });
 

@@ -45,8 +45,9 @@ export function parseAnnotations(raws: string[], flag = '--annotation'): Record<
 }
 
 /**
- * Applies template annotation changes to a deploy plan's new template (the planner changes image
- * and env; annotations ride along in the same write, so they land in the same new revision).
+ * Applies template annotation changes to a deploy plan's new template.
+ * @deprecated the planner applies `intent.annotations` of a deploy itself; kept only until
+ * src/commands/rollout/session.ts stops using it (idempotent on top of the planner's change).
  */
 export function withTemplateAnnotations(changes: Record<string, string | null>): (p: Plan) => void {
   return (p) => {

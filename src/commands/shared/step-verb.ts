@@ -10,7 +10,7 @@ import { writeDocument } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';
 import { printTraffic, printTrafficPlan, type Readiness } from '../../ui/traffic-table.js';
 import type { CommandContext } from '../context.js';
-import { runStep, type StepOutcome, type StepRequest, type WriteFlags } from './step.js';
+import { runStep, type StepOutcome, type WriteFlags } from './step.js';
 import { trafficChangeDocument, trafficPlanDocument } from './step-documents.js';
 import { resolveServiceName } from './step-service.js';
 
@@ -18,7 +18,6 @@ import { resolveServiceName } from './step-service.js';
 export interface StepVerb {
   intent: Intent;
   question: (plan: Plan) => string;
-  amend?: StepRequest['amend'];
   /** Lines printed after the result table (e.g. stage's tag URLs). */
   summary?: (outcome: StepOutcome) => string[];
 }
@@ -127,7 +126,6 @@ export async function runStepVerb(
     intent: verb.intent,
     flags,
     question: verb.question,
-    amend: verb.amend,
     onPlan: (p, svc, revisions) => {
       firstDesired = JSON.stringify(p.desired);
       if (p.noop || flags.dryRun) return;
