@@ -1,10 +1,10 @@
 // The program: global flags, lazily loaded verbs, and the single exit point. `main` never calls
 // process.exit; it returns the exit code (bin/bgctl.js sets process.exitCode), so tests run it in-process.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { BgctlError, CancelError, ExitCode, PausedError, UsageError, exitCodeOf } from './core/errors.js';
 import { IOStreams } from './ui/iostreams.js';
 import { parseDuration } from './core/parse.js';
-import { COMMANDS } from './commands/catalog.js';
+import { COMMANDS, type CommandSpec } from './commands/catalog.js';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import type { Prompter } from './ui/prompter.js';
 import type { OutputFormat } from './ui/document.js';
@@ -28,6 +28,9 @@ Exit codes:
 
 Environment: KUBECONFIG, NO_COLOR, BGCTL_NO_PROMPT, BGCTL_INGRESS, BGCTL_DEBUG`;
 
+/** Verbs that read the whole program (every verb's flags), so all option sets are built for them. */
+const WHOLE_PROGRAM_VERBS = new Set(['completion']);
+
 /** Runs bgctl with argv (without node and script) and returns the exit code. */
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   const io = deps.io ?? IOStreams.system();
@@ -38,10 +41,13 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     await program.parseAsync(argv, { from: 'user' });
     return result;
   } catch (err) {
-    // -o json|yaml: one `kind: Error` document on stdout too (loaded only on failure: it pulls in js-yaml).
-    const { outputFormatFromArgv, writeErrorDocument } = await import('./commands/shared/error-document.js');
     const code = reportError(io, err, signal);
-    if (code !== ExitCode.Ok) writeErrorDocument(io, outputFormatFromArgv(argv), signal.aborted && !(err instanceof BgctlError) ? new CancelError() : err);
+    if (code !== ExitCode.Ok) {
+      // -o json|yaml: one `kind: Error` document on stdout too. Loaded only on failure (it pulls in
+      // js-yaml), never for --help or --version, which also arrive here through exitOverride.
+      const { outputFormatFromArgv, writeErrorDocument } = await import('./commands/shared/error-document.js');
+      writeErrorDocument(io, outputFormatFromArgv(argv), signal.aborted && !(err instanceof BgctlError) ? new CancelError() : err);
+    }
     return code;
   }
 }
@@ -69,12 +75,22 @@ function buildProgram(io: IOStreams, signal: AbortSignal, now: () => Date, setEx
       outputError: (s, write) => write(io.colors().fail(s)),
     });
 
-  for (const spec of COMMANDS) {
-    const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
-    if (spec.args) cmd.argument(spec.args.name, spec.args.description);
+  // Each verb's options, write flags and examples are built only when that verb runs (or its help
+  // is shown): `bgctl --help`, `--version` and every other verb skip the other 16 option sets.
+  const specs = new Map<Command, CommandSpec>();
+  const attached = new Set<Command>();
+  const attach = (cmd: Command): void => {
+    const spec = specs.get(cmd);
+    if (!spec || attached.has(cmd)) return;
+    attached.add(cmd);
     spec.options?.(cmd);
     if (spec.writes) addWriteOptions(cmd);
     if (spec.example) cmd.addHelpText('after', `\nExamples:\n${spec.example}`);
+  };
+  for (const spec of COMMANDS) {
+    const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
+    if (spec.args) cmd.argument(spec.args.name, spec.args.description);
+    specs.set(cmd, spec);
     cmd.action(async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       const all = command.optsWithGlobals();
@@ -87,6 +103,24 @@ function buildProgram(io: IOStreams, signal: AbortSignal, now: () => Date, setEx
       setExit(ExitCode.Ok);
     });
   }
+  // Runs after the program parsed its own (global) options and before the verb parses its argv.
+  program.hook('preSubcommand', (_program, verb) => {
+    attach(verb);
+    // The completion generator reads every verb's flags from the program.
+    if (WHOLE_PROGRAM_VERBS.has(verb.name())) for (const cmd of specs.keys()) attach(cmd);
+  });
+  program.configureHelp({
+    // The root help's "deploy [options] [service]": a verb that writes always has flags (--yes…),
+    // so its options need not be built to say so; a read or tool verb's are built to find out
+    // (completion's callback only restricts its argument). Same text as with every verb built.
+    subcommandTerm(this: Help, cmd: Command): string {
+      const spec = specs.get(cmd);
+      if (spec && !spec.writes) attach(cmd);
+      const term = Help.prototype.subcommandTerm.call(this, cmd);
+      if (!spec?.writes || attached.has(cmd)) return term;
+      return `${cmd.name()} [options]${term.slice(cmd.name().length)}`;
+    },
+  });
   return program;
 }
 
