@@ -1,7 +1,7 @@
 // `bgctl playground`: the simulator as a long-running process for people and scripts.
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { FailedError, UsageError } from '../core/errors.js';
 import { envelope, writeDocument } from '../ui/document.js';
 import type { CommandContext } from './context.js';
 
@@ -22,8 +22,15 @@ export async function run(ctx: CommandContext, _service: string | undefined, opt
   const ingressPort = parsePort(opts.ingressPort, '--ingress-port');
   const kubeconfigPath = path.resolve(opts.kubeconfigOut ?? defaultPlaygroundKubeconfig(io.env));
   const { startPlayground } = await import('../sim/playground.js');
-  const pg = await startPlayground({ port, ingressPort, domain: opts.domain, kubeconfigPath, sample: opts.sample });
+  const pg = await startPlayground({ port, ingressPort, domain: opts.domain, kubeconfigPath, sample: opts.sample }).catch((err: NodeJS.ErrnoException) => {
+    if (err?.code !== 'EADDRINUSE') throw err;
+    // Name the flag to change rather than leaving a bare listen error.
+    const flag = port && err.message.endsWith(`:${port}`) ? '--port' : '--ingress-port';
+    throw new FailedError(`${err.message.replace(/^listen EADDRINUSE: /, '')}`, { reason: 'PortInUse', hint: `choose another ${flag}, or 0 for a free one`, cause: err });
+  });
   try {
+    // Ctrl-C while it was starting (the sample can take a while): stop without announcing it.
+    if (ctx.signal.aborted) return;
     if (globals.output === 'table') {
       const c = io.colors();
       io.err.write(`${c.success('✓')} Playground running: Kubernetes API ${pg.server}, Knative Serving (domain ${opts.domain})\n`);
@@ -37,7 +44,7 @@ export async function run(ctx: CommandContext, _service: string | undefined, opt
       );
       io.err.write(
         c.muted(
-          `\nIngress: http://${pg.ingress} (send the service's Host header, e.g. curl -H 'Host: hello.default.${opts.domain}' http://${pg.ingress}/)\n` +
+          `\nIngress: http://${pg.ingress} (send the service's Host header, e.g. curl -H 'Host: ${opts.sample ?? 'hello'}.${pg.namespace}.${opts.domain}' http://${pg.ingress}/)\n` +
             `Try: bgctl status${opts.sample ? ' ' + opts.sample : ' -A'}   ·   kubectl get ksvc\n` +
             'Press Ctrl-C to stop.\n',
         ),

@@ -31,19 +31,27 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
   const errorCounters = new Map<string, number>();
   const sockets = new Set<Socket>();
 
-  const lookup = (host: string): Backend | undefined => {
+  // Host -> backend, rebuilt on the first request after any Service changed: with thousands of
+  // Services, listing them all on every request would make the data plane the bottleneck.
+  let hosts: Map<string, Backend> | undefined;
+  const unsubscribe = registry.onChange((ev) => {
+    if (ev.resource === svcDef || ev.resource.plural === 'services') hosts = undefined;
+  });
+  const buildHosts = (): Map<string, Backend> => {
+    const map = new Map<string, Backend>();
     for (const svc of registry.list(svcDef, undefined).items) {
       const traffic: TrafficTarget[] = svc.status?.traffic ?? [];
       if (!traffic.length) continue;
-      const main = [hostOf(svc.status?.url), hostOf(svc.status?.address?.url)];
-      if (main.includes(host)) {
-        return { service: svc, split: traffic.filter((t) => t.revisionName && (t.percent ?? 0) > 0).map((t) => ({ revision: t.revisionName!, percent: t.percent! })) };
+      const main: Backend = { service: svc, split: traffic.filter((t) => t.revisionName && (t.percent ?? 0) > 0).map((t) => ({ revision: t.revisionName!, percent: t.percent! })) };
+      for (const h of [hostOf(svc.status?.url), hostOf(svc.status?.address?.url)]) if (h && !map.has(h)) map.set(h, main);
+      for (const t of traffic) {
+        const h = hostOf(t.url);
+        if (h && t.revisionName && !map.has(h)) map.set(h, { service: svc, split: [{ revision: t.revisionName, percent: 100 }] });
       }
-      const tagged = traffic.find((t) => t.url && hostOf(t.url) === host && t.revisionName);
-      if (tagged) return { service: svc, split: [{ revision: tagged.revisionName!, percent: 100 }] };
     }
-    return undefined;
+    return map;
   };
+  const lookup = (host: string): Backend | undefined => (hosts ??= buildHosts()).get(host);
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
@@ -91,9 +99,13 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
   });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (err: Error) => {
+      unsubscribe();
+      reject(err);
+    };
+    server.once('error', fail);
     server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
@@ -103,6 +115,7 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
     address: `${host}:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
+        unsubscribe();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

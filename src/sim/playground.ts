@@ -9,6 +9,7 @@ import { renderKubeconfig } from './api/kubeconfig.js';
 import { createRegistry } from './api/registry.js';
 import { startApiServer } from './api/server.js';
 import { startIngress } from './ingress.js';
+import type { GcConfig } from './knative/gc.js';
 import { installKnative } from './knative/index.js';
 
 /** Options of startPlayground. */
@@ -27,6 +28,8 @@ export interface PlaygroundOptions {
   namespace?: string;
   /** How long to wait for the sample to become Ready. Default 30 s. */
   readyTimeoutMs?: number;
+  /** config-gc overrides for revision GC (durations in ms or 'disabled'); default the shipped config-gc. */
+  gc?: Partial<GcConfig>;
 }
 
 /** A running playground. */
@@ -63,7 +66,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     cleanups.length = 0;
   };
   try {
-    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com' });
+    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com', gc: opts.gc });
     cleanups.push(() => knative.stop());
     const token = randomBytes(24).toString('hex');
     const readOnlyToken = randomBytes(24).toString('hex');

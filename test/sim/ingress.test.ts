@@ -51,7 +51,7 @@ describe('ingress', () => {
     revision(reg, 'web-00002', 'img:v2', 'True');
     revision(reg, 'web-00003', 'img:v3', 'Unknown');
     revision(reg, 'flaky-00001', 'img:f', 'True', { 'sim.bgctl.dev/error-rate': '0.25' });
-    revision(reg, 'slow-00001', 'img:s', 'True', { 'sim.bgctl.dev/latency': '300ms' });
+    revision(reg, 'slow-00001', 'img:s', 'True', { 'sim.bgctl.dev/latency': '1s' });
     service(reg, 'web', [
       { tag: 'blue', revisionName: 'web-00001', percent: 75, latestRevision: false, url: 'http://blue-web.default.example.com' },
       { revisionName: 'web-00002', percent: 25, latestRevision: false },

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
 import { startPlayground, type Playground } from '../../src/sim/playground.js';
+import { WAIT_MS } from './wait.js';
 
 const G = { group: 'serving.knative.dev', version: 'v1', plural: 'services', namespace: 'default' };
 const merge = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -26,7 +27,7 @@ function get(address: string, host: string): Promise<{ status: number; body: str
 const isReady = (o: any) => o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 async function waitFor(api: k8s.CustomObjectsApi, name: string, pred: (o: any) => boolean, what: string): Promise<any> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + WAIT_MS;
   let last: any;
   while (Date.now() < deadline) {
     last = await api.getNamespacedCustomObject({ ...G, name });

@@ -54,6 +54,7 @@ export interface SimRegistry extends Registry {
 }
 
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+const FOREGROUND = 'foregroundDeletion';
 const GC_USER = 'system:serviceaccount:kube-system:generic-garbage-collector';
 const NS_USER = 'system:serviceaccount:kube-system:namespace-controller';
 
@@ -276,6 +277,21 @@ class MemoryRegistry implements SimRegistry {
       details: { name, ...(def.group ? { group: def.group } : {}), kind: def.plural, uid: obj.metadata.uid },
     } as Status);
     if (ctx.dryRun) return { object: structuredClone(cur), status: def === this.nsDef ? undefined : success(cur) };
+    if (ctx.propagationPolicy === 'Foreground' && def !== this.nsDef && this.dependents.get(cur.metadata.uid ?? '')?.size) {
+      // The owner stays, deleting, until the GC has removed its dependents (foregroundDeletion).
+      if (cur.metadata.finalizers?.includes(FOREGROUND)) return { object: structuredClone(cur) };
+      const next = structuredClone(cur);
+      if (!next.metadata.deletionTimestamp) {
+        next.metadata.deletionTimestamp = timestamp(this.now());
+        next.metadata.deletionGracePeriodSeconds = 0;
+        if (next.metadata.generation !== undefined) next.metadata.generation++;
+      }
+      next.metadata.finalizers = [...(next.metadata.finalizers ?? []), FOREGROUND];
+      const saved = this.commit('MODIFIED', def, ns, next, cur);
+      const uid = cur.metadata.uid!;
+      this.later(() => this.foregroundSweep(def, ns, name, uid), 0);
+      return { object: structuredClone(saved) };
+    }
     if (def === this.nsDef) {
       if (cur.metadata.deletionTimestamp) return { object: structuredClone(cur) };
       const next = structuredClone(cur);
@@ -413,6 +429,41 @@ class MemoryRegistry implements SimRegistry {
     const uid = obj.metadata.uid;
     if (uid) this.later(() => this.collectDependents(uid, policy === 'Orphan'), 0);
     return gone;
+  }
+
+  /** Foreground deletion: delete the dependents (foreground too), then drop the owner's finalizer once no blocking one is left. */
+  private foregroundSweep(def: ResourceDef, ns: string, name: string, uid: string): void {
+    const owner = this.store.get(def, ns, name);
+    if (!owner || owner.metadata.uid !== uid || !owner.metadata.finalizers?.includes(FOREGROUND)) return;
+    const blocking = (): number => {
+      let n = 0;
+      for (const [d, dns, dname] of this.dependents.get(uid)?.values() ?? []) {
+        const o = this.store.get(d, dns, dname);
+        if (o?.metadata.ownerReferences?.some((r) => r.uid === uid && r.blockOwnerDeletion)) n++;
+      }
+      return n;
+    };
+    for (const [d, dns, dname] of [...(this.dependents.get(uid)?.values() ?? [])]) {
+      const o = this.store.get(d, dns, dname);
+      if (!o || o.metadata.deletionTimestamp || !o.metadata.ownerReferences?.some((r) => r.uid === uid)) continue;
+      try {
+        this.delete(d, dns || undefined, dname, { user: GC_USER, propagationPolicy: 'Foreground' });
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    if (blocking() > 0) {
+      this.later(() => this.foregroundSweep(def, ns, name, uid), 20);
+      return;
+    }
+    const next = structuredClone(owner);
+    next.metadata.finalizers = owner.metadata.finalizers.filter((f) => f !== FOREGROUND);
+    if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
+    try {
+      this.writeUpdate(def, ns || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
+    } catch {
+      this.later(() => this.foregroundSweep(def, ns, name, uid), 20);
+    }
   }
 
   /** Background garbage collection: dependents whose owners are all gone are deleted, recursively. */

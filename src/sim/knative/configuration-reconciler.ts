@@ -8,6 +8,7 @@ import { deepEqual } from '../api/patch.js';
 import { timestamp } from '../api/object-meta.js';
 import { controllerRef, isControlledBy } from './owners.js';
 import { revisionName } from './names.js';
+import { collectRevisions } from './gc.js';
 import { isReady, readyOf } from './readiness.js';
 import type { PassResult } from './queue.js';
 import type { Runtime } from './runtime.js';
@@ -41,6 +42,7 @@ export function reconcileConfiguration(rt: Runtime, ns: string, name: string): P
   const cm = new ConditionManager(CONFIGURATION_CONDITIONS, status.conditions);
   cm.initialize();
   if ((status.observedGeneration ?? 0) !== generation) cm.markUnknown('Ready', 'NewObservedGenFailure', MSG.newGen);
+  let saved = config;
   try {
     reconcileRevisions(rt, config, status, cm);
   } finally {
@@ -48,9 +50,11 @@ export function reconcileConfiguration(rt: Runtime, ns: string, name: string): P
     status.conditions = cm.result(timestamp(rt.now()));
     const ordered: Record<string, any> = { observedGeneration: status.observedGeneration, conditions: status.conditions };
     for (const k of ['latestReadyRevisionName', 'latestCreatedRevisionName']) if (status[k]) ordered[k] = status[k];
-    rt.writeStatus('configurations', config, ordered);
+    saved = rt.writeStatus('configurations', config, ordered);
   }
-  return { wrote: rt.wrote };
+  // The GC controller watches Configurations too; running it after this pass sees the new latestReady.
+  const gc = collectRevisions(rt, saved);
+  return { wrote: rt.wrote, requeueAfterMs: gc.requeueAfterMs };
 }
 
 function reconcileRevisions(rt: Runtime, config: KObject, status: Record<string, any>, cm: ConditionManager): void {

@@ -24,6 +24,7 @@ export const A = {
   lastModifier: 'serving.knative.dev/lastModifier',
   routes: 'serving.knative.dev/routes',
   routingStateModified: 'serving.knative.dev/routingStateModified',
+  noGc: 'serving.knative.dev/no-gc',
   lastApplied: 'kubectl.kubernetes.io/last-applied-configuration',
 } as const;
 

@@ -1,7 +1,7 @@
 // Knative Serving inside the playground: the admission hooks plus the Service, Configuration,
 // Revision and Route controllers, driven by the registry's change feed through a work queue.
-// Garbage collection of old revisions is left out: with config-gc defaults (48h since creation,
-// 20 non-active kept) nothing would be collected in a playground's lifetime anyway.
+// Revision GC runs after each Configuration pass, with config-gc defaults unless told otherwise
+// (so nothing is collected within 48h), and an injectable clock so tests can age revisions.
 import type { ChangeEvent, Registry } from '../api/contracts.js';
 import { knativeAdmission } from './admission/index.js';
 import { CONTROLLER_USER, L } from './constants.js';
@@ -13,6 +13,7 @@ import { reconcileRoute } from './route-reconciler.js';
 import { KINDS, Runtime, type Kind, type Timing } from './runtime.js';
 import { reconcileService } from './service-reconciler.js';
 import { DEFAULT_READY_AFTER_MS } from './knobs.js';
+import { DEFAULT_GC, type GcConfig } from './gc.js';
 
 /** Options of installKnative; everything but `domain` has playground defaults. */
 export interface KnativeOptions {
@@ -22,6 +23,10 @@ export interface KnativeOptions {
   tagTemplate?: string;
   /** Timing of the simulated control plane (ms); see Timing. */
   timing?: Partial<Timing>;
+  /** config-gc overrides (durations in ms, or 'disabled'). Default: the shipped config-gc. */
+  gc?: Partial<GcConfig>;
+  /** The controllers' clock (condition times, routingStateModified, GC staleness). Default: the system clock. */
+  now?: () => Date;
   /** Called when a reconcile pass throws (it is retried with backoff). */
   onError?: (key: string, err: unknown) => void;
 }
@@ -43,6 +48,8 @@ export function installKnative(registry: Registry, opts: KnativeOptions): { stop
     { domain: opts.domain, domainTemplate: opts.domainTemplate ?? DEFAULT_DOMAIN_TEMPLATE, tagTemplate: opts.tagTemplate ?? DEFAULT_TAG_TEMPLATE },
     { ...DEFAULT_TIMING, ...(opts.timing ?? {}) },
     CONTROLLER_USER,
+    { ...DEFAULT_GC, ...(opts.gc ?? {}) },
+    opts.now,
   );
   for (const k of KINDS) registry.setAdmission(rt.defs[k], knativeAdmission[k]);
 

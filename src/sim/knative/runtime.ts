@@ -1,8 +1,9 @@
 // What every reconciler shares: the registry, the four resource definitions, the controller's
 // request context, the clock, timing knobs and the in-memory state that stands in for the
 // parts of a cluster the playground does not store (ingress programming, pod start times).
-import type { KObject, PatchType, Registry, RequestContext, ResourceDef } from '../api/contracts.js';
+import { StatusError, type KObject, type PatchType, type Registry, type RequestContext, type ResourceDef } from '../api/contracts.js';
 import { deepEqual } from '../api/patch.js';
+import type { GcConfig } from './gc.js';
 import type { DomainConfig } from './names.js';
 
 /** The four served Knative resources, by plural. */
@@ -37,6 +38,9 @@ export class Runtime {
     readonly domain: DomainConfig,
     readonly timing: Timing,
     user: string,
+    /** config-gc of the revision collector. */
+    readonly gc: GcConfig,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     const defs = {} as Record<Kind, ResourceDef>;
     for (const k of KINDS) {
@@ -48,8 +52,9 @@ export class Runtime {
     this.ctx = { user, fieldManager: 'controller' };
   }
 
+  /** The controllers' clock: condition times, routingStateModified and revision GC. */
   now(): Date {
-    return new Date();
+    return this.clock();
   }
 
   get(kind: Kind, ns: string, name: string): KObject | undefined {
@@ -73,6 +78,16 @@ export class Runtime {
   patch(kind: Kind, ns: string, name: string, type: PatchType, body: unknown): KObject {
     this.wrote = true;
     return this.registry.patch(this.defs[kind], ns, name, type, body, { ...this.ctx }).object;
+  }
+
+  /** Deletes in the background, as a controller's client would; an object already gone is fine. */
+  remove(kind: Kind, ns: string, name: string): void {
+    this.wrote = true;
+    try {
+      this.registry.delete(this.defs[kind], ns, name, { ...this.ctx, propagationPolicy: 'Background' });
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    }
   }
 
   /** Writes `status` through /status when it differs from what is stored; returns the object. */

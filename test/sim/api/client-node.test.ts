@@ -2,6 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import { startApiFixture, ksvc, bodyOf, rejection, type ApiFixture } from './fixture.js';
+import { until } from '../wait.js';
 
 const G = { group: 'serving.knative.dev', version: 'v1', plural: 'services', namespace: 'default' };
 const merge = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -145,7 +146,7 @@ describe('client-node over HTTPS', () => {
     await api.createNamespacedCustomObject({ ...G, body: o });
     await api.patchNamespacedCustomObject({ ...G, name: 'watched', body: { metadata: { annotations: { x: 'y' } } } }, merge());
     await api.deleteNamespacedCustomObject({ ...G, name: 'watched' });
-    for (let i = 0; i < 200 && events.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => events.length >= 3, 'three watch events');
     ctl.abort();
     await done;
     assert.deepEqual(events.map(([t]) => t), ['ADDED', 'MODIFIED', 'DELETED']);

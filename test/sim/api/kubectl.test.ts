@@ -12,14 +12,21 @@ describe('the real kubectl against the API server', () => {
   before(async () => {
     f = await startApiFixture();
   });
-  after(() => f.stop());
+  // One kubectl (and cache dir) per kubeconfig for the whole file: the server and its resources
+  // do not change within the file, so discovery stays valid, and a loaded machine is spared a
+  // full discovery + OpenAPI download per test.
+  const runners = new Map<string, Kubectl>();
+  after(() => {
+    for (const k of runners.values()) k.dispose();
+    return f.stop();
+  });
 
-  /** A kubectl with its own cache dir for one test, or undefined when the test was skipped. */
+  /** The file's kubectl for `kubeconfig`, or undefined when the test was skipped. */
   function kubectlFor(t: Parameters<typeof requireKubectl>[0], kubeconfig = f.kubeconfigPath): Kubectl | undefined {
     const bin = requireKubectl(t);
     if (!bin) return undefined;
-    const k = createKubectl(bin, kubeconfig);
-    t.after(() => k.dispose());
+    let k = runners.get(kubeconfig);
+    if (!k) runners.set(kubeconfig, (k = createKubectl(bin, kubeconfig)));
     return k;
   }
 

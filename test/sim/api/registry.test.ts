@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRegistry } from '../../../src/sim/api/registry.js';
 import { StatusError, type KObject, type WatchEvent, type ChangeEvent } from '../../../src/sim/api/contracts.js';
+import { until } from '../wait.js';
 
 const ctx = { user: 'tester', fieldManager: 'test' };
 
@@ -298,8 +299,33 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     const deleted: string[] = [];
     r.onChange((ev) => ev.type === 'DELETED' && deleted.push(`${ev.resource.plural}/${ev.object.metadata.name}`));
     r.delete(svc, 'default', 'a', { ...ctx, propagationPolicy: 'Background' });
-    for (let i = 0; i < 50 && deleted.length < 3; i++) await new Promise((res) => setTimeout(res, 5));
+    await until(() => deleted.length >= 3, 'three deletions');
     assert.deepEqual(deleted, ['services/a', 'configurations/a', 'revisions/a-00001']);
+  });
+
+  test('propagationPolicy Foreground: the owner waits, deleting, until its blocking dependents are gone', async () => {
+    const { r, svc, rev } = setup();
+    const owner = r.create(svc, 'default', ksvc('fg'), ctx);
+    const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
+    const ref = (kind: string, name: string, uid: string) => [{ apiVersion: 'serving.knative.dev/v1', kind, name, uid, controller: true, blockOwnerDeletion: true }];
+    // The Configuration carries a finalizer of its own (as a Route does), so it goes only when released.
+    const cfg = r.create(cfgDef, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', metadata: { name: 'fg', finalizers: ['hold'], ownerReferences: ref('Service', 'fg', owner.metadata.uid!) }, spec: {} }, ctx);
+    r.create(rev, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'fg-00001', ownerReferences: ref('Configuration', 'fg', cfg.metadata.uid!) }, spec: { containers: [{ image: 'x' }] } }, ctx);
+    const deleted: string[] = [];
+    r.onChange((ev) => ev.type === 'DELETED' && deleted.push(`${ev.resource.plural}/${ev.object.metadata.name}`));
+    const d = r.delete(svc, 'default', 'fg', { ...ctx, propagationPolicy: 'Foreground' });
+    assert.equal(d.status, undefined);
+    assert.ok(d.object.metadata.deletionTimestamp);
+    assert.deepEqual(d.object.metadata.finalizers, ['foregroundDeletion']);
+    // The Configuration is deleted in the foreground too: its revision goes first, then it waits for 'hold'.
+    await until(() => deleted.includes('revisions/fg-00001') && r.tryGet(cfgDef, 'default', 'fg')?.metadata.deletionTimestamp, 'the revision to go and the configuration to be deleting');
+    assert.ok(r.tryGet(svc, 'default', 'fg'), 'the owner stays while a blocking dependent exists');
+    const held = r.get(cfgDef, 'default', 'fg');
+    assert.deepEqual(held.metadata.finalizers, ['hold']);
+    r.update(cfgDef, 'default', { ...held, metadata: { ...held.metadata, finalizers: [] } }, ctx);
+    await until(() => !r.tryGet(svc, 'default', 'fg'), 'the owner to go');
+    assert.deepEqual(deleted, ['revisions/fg-00001', 'configurations/fg', 'services/fg']);
+    r.close();
   });
 
   test('propagationPolicy Orphan keeps dependents and drops their ownerReferences', async () => {
@@ -312,7 +338,7 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
       spec: {},
     }, ctx);
     r.delete(svc, 'default', 'own', { ...ctx, propagationPolicy: 'Orphan' });
-    for (let i = 0; i < 50 && r.tryGet(cfgDef, 'default', 'own')?.metadata.ownerReferences; i++) await new Promise((res) => setTimeout(res, 5));
+    await until(() => !r.tryGet(cfgDef, 'default', 'own')?.metadata.ownerReferences, 'the orphaned ownerReferences to go');
     const orphan = r.get(cfgDef, 'default', 'own');
     assert.equal(orphan.metadata.ownerReferences, undefined);
   });
@@ -329,7 +355,7 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     const t = statusOf(() => r.create(svc, 'tmp', ksvc('b'), ctx));
     assert.equal(t.code, 403);
     assert.equal(t.status.message, 'services.serving.knative.dev "b" is forbidden: unable to create new content in namespace tmp because it is being terminated');
-    for (let i = 0; i < 100 && r.tryGet(ns, undefined, 'tmp'); i++) await new Promise((res) => setTimeout(res, 5));
+    await until(() => !r.tryGet(ns, undefined, 'tmp'), 'namespace tmp to go');
     assert.equal(r.tryGet(ns, undefined, 'tmp'), undefined);
     assert.equal(r.tryGet(svc, 'tmp', 'a'), undefined);
     r.close();
@@ -416,7 +442,7 @@ describe('registry: list and watch', () => {
     const svc = r.resource('services', 'serving.knative.dev')!;
     const seen: WatchEvent[] = [];
     const stop = r.watch(svc, 'default', { allowWatchBookmarks: true }, (ev) => seen.push(ev));
-    for (let i = 0; i < 100 && !seen.length; i++) await new Promise((res) => setTimeout(res, 5));
+    await until(() => seen.length > 0, 'a bookmark');
     stop();
     assert.equal(seen[0].type, 'BOOKMARK');
     assert.equal((seen[0].object as KObject).metadata.resourceVersion, String(r.currentResourceVersion()));

@@ -1,14 +1,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApiFixture, ksvc, call, watchLines, type ApiFixture } from './fixture.js';
+import { until as waitUntil } from '../wait.js';
 
 const BASE = '/apis/serving.knative.dev/v1/namespaces/default/services';
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
-const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(cond(), 'condition not reached');
-};
+const until = (cond: () => boolean) => waitUntil(cond, 'watch events');
 
 describe('API server over raw HTTPS', () => {
   let f: ApiFixture;

@@ -2,6 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cond, isReady, startHarness, template, USER, type Harness } from './harness.js';
+import { untilChange } from '../wait.js';
 
 describe('children of a Service', () => {
   let h: Harness;
@@ -73,13 +74,27 @@ describe('children of a Service', () => {
     h.createService('gone', { template: template('img:1') });
     await h.waitFor('services', 'gone', isReady, 'ready');
     h.registry.delete(h.defs.services, 'default', 'gone', { ...USER, propagationPolicy: 'Background' });
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && (h.tryGet('routes', 'gone') || h.tryGet('configurations', 'gone') || h.tryGet('revisions', 'gone-00001'))) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilChange(h.registry, () => !(h.tryGet('routes', 'gone') || h.tryGet('configurations', 'gone') || h.tryGet('revisions', 'gone-00001')), 'the cascade');
     assert.equal(h.tryGet('routes', 'gone'), undefined);
     assert.equal(h.tryGet('configurations', 'gone'), undefined);
     assert.equal(h.tryGet('revisions', 'gone-00001'), undefined);
+  });
+
+  test('a Foreground delete keeps the Service until the Route (finalizer) and the rest are gone', async () => {
+    h.createService('fore', { template: template('img:1') });
+    await h.waitFor('services', 'fore', isReady, 'ready');
+    const order: string[] = [];
+    const stop = h.registry.onChange((ev) => ev.type === 'DELETED' && order.push(`${ev.resource.plural}/${ev.object.metadata.name}`));
+    try {
+      const d = h.registry.delete(h.defs.services, 'default', 'fore', { ...USER, propagationPolicy: 'Foreground' });
+      assert.deepEqual(d.object.metadata.finalizers, ['foregroundDeletion']);
+      await untilChange(h.registry, () => !h.tryGet('services', 'fore'), 'the Service to go');
+    } finally {
+      stop();
+    }
+    assert.equal(order[order.length - 1], 'services/fore');
+    assert.deepEqual(order.slice(0, -1).sort(), ['configurations/fore', 'revisions/fore-00001', 'routes/fore']);
+    assert.deepEqual(h.errors, []);
   });
 
   test('cluster-local: the visibility label keeps every URL on svc.cluster.local', async () => {

@@ -3,6 +3,7 @@
 import type { KObject, Registry, ResourceDef, WatchEvent } from '../../../src/sim/api/contracts.js';
 import { createRegistry } from '../../../src/sim/api/registry.js';
 import { installKnative, type KnativeOptions } from '../../../src/sim/knative/index.js';
+import { untilChange, WAIT_MS } from '../wait.js';
 
 export const USER = { user: 'alice' };
 
@@ -15,7 +16,7 @@ export interface Harness {
   tryGet(kind: keyof Harness['defs'], name: string, ns?: string): KObject | undefined;
   createService(name: string, spec: Record<string, unknown>, meta?: Record<string, unknown>, ns?: string): KObject;
   mergePatch(kind: keyof Harness['defs'], name: string, body: unknown, ns?: string): KObject;
-  /** Polls (every 10 ms) until `pred` holds for the object, returning it; fails after `ms`. */
+  /** Resolves with the object once `pred` holds (checked after every registry change); fails after `ms`. */
   waitFor(kind: keyof Harness['defs'], name: string, pred: (o: KObject) => boolean, what: string, ms?: number, ns?: string): Promise<KObject>;
   close(): void;
 }
@@ -45,15 +46,21 @@ export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
     createService: (name, spec, meta = {}, ns = 'default') =>
       registry.create(defs.services, ns, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...meta }, spec }, USER),
     mergePatch: (kind, name, body, ns = 'default') => registry.patch(defs[kind], ns, name, 'merge', body, USER).object,
-    async waitFor(kind, name, pred, what, ms = 5000, ns = 'default') {
-      const deadline = Date.now() + ms;
+    async waitFor(kind, name, pred, what, ms = WAIT_MS, ns = 'default') {
       let last: KObject | undefined;
-      while (Date.now() < deadline) {
-        last = registry.tryGet(defs[kind], ns, name);
-        if (last && pred(last)) return last;
-        await new Promise((r) => setTimeout(r, 10));
+      try {
+        return await untilChange(
+          registry,
+          () => {
+            last = registry.tryGet(defs[kind], ns, name);
+            return last && pred(last) ? last : undefined;
+          },
+          `${kind}/${name}: ${what}`,
+          ms,
+        );
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\nlast: ${JSON.stringify(last?.status)}\nerrors: ${errors.join('\n')}`);
       }
-      throw new Error(`timed out waiting for ${kind}/${name}: ${what}\nlast: ${JSON.stringify(last?.status)}\nerrors: ${errors.join('\n')}`);
     },
     close() {
       kn.stop();

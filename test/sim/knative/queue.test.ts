@@ -1,8 +1,10 @@
+// The work queue's ordering rules. Assertions are about order, never about elapsed time: each
+// test waits (with a generous deadline) for the passes it expects, and proves that something did
+// NOT run by scheduling a later sentinel key and waiting for that instead of sleeping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkQueue } from '../../../src/sim/knative/queue.js';
-
-const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { until } from '../wait.js';
 
 test('adding a waiting key again coalesces into one pass', async () => {
   const runs: string[] = [];
@@ -10,9 +12,11 @@ test('adding a waiting key again coalesces into one pass', async () => {
   q.add('a', 5);
   q.add('a', 5);
   q.add('a', 1);
-  await tick(40);
+  // Keys run in due order, so once the later sentinel ran every pass of `a` has run too.
+  q.add('z', 30);
+  await until(() => runs.includes('z'), 'the sentinel pass');
   q.stop();
-  assert.deepEqual(runs, ['a']);
+  assert.deepEqual(runs, ['a', 'z']);
 });
 
 test('after a pass that wrote, the key waits its dwell; other keys go first', async () => {
@@ -28,7 +32,7 @@ test('after a pass that wrote, the key waits its dwell; other keys go first', as
   );
   q.add('a', 0);
   q.add('b', 20);
-  await tick(150);
+  await until(() => runs.length >= 3, 'three passes');
   q.stop();
   assert.deepEqual(runs, ['a', 'b', 'a']);
 });
@@ -36,18 +40,23 @@ test('after a pass that wrote, the key waits its dwell; other keys go first', as
 test('a throwing pass is retried and reported', async () => {
   let n = 0;
   const errors: string[] = [];
-  const q = new WorkQueue(
-    () => {
+  const runs: string[] = [];
+  const q: WorkQueue = new WorkQueue(
+    (k) => {
+      runs.push(k);
+      if (k !== 'x') return { wrote: false };
       n++;
       if (n < 3) throw new Error(`boom ${n}`);
+      // Success: nothing may run `x` again; the sentinel is due after any backoff would be.
+      q.add('z', 400);
       return { wrote: false };
     },
     { dwellMs: 0, onError: (k, e) => errors.push(`${k}: ${(e as Error).message}`) },
   );
   q.add('x', 0);
-  await tick(300);
+  await until(() => runs.includes('z'), 'the sentinel pass');
   q.stop();
-  assert.equal(n, 3);
+  assert.deepEqual(runs, ['x', 'x', 'x', 'z']);
   assert.deepEqual(errors, ['x: boom 1', 'x: boom 2']);
 });
 
@@ -55,10 +64,10 @@ test('requeueAfterMs runs the key again; stop() ends everything', async () => {
   let n = 0;
   const q = new WorkQueue(() => (n++, { wrote: false, requeueAfterMs: 5 }), { dwellMs: 0 });
   q.add('r', 0);
-  await tick(60);
+  await until(() => n >= 2, 'a second pass');
   q.stop();
   const seen = n;
-  assert.ok(seen >= 2);
-  await tick(40);
+  q.add('r', 0);
+  await new Promise((r) => setTimeout(r, 40));
   assert.equal(n, seen);
 });
