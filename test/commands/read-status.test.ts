@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
 import { usePlayground } from '../helpers/playground.js';
 import { startApiFixture } from '../sim/api/fixture.js';
-import { applyIntent, createService, stagedService, getService, waitFor } from './read-setup.js';
+import { applyIntent, createService, stagedService, getService, getRevisions, waitFor } from './read-setup.js';
 
 /** Same-length placeholder for timestamps, so columns stay aligned in golden text. */
 const maskTimes = (s: string) => s.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, (m) => m.replace(/\d/g, '0'));
@@ -160,7 +160,9 @@ describe('bgctl status', () => {
   });
 
   test('on a terminal, ages are relative', async () => {
-    const created = Date.parse(getService(pg.current, 'hello').metadata.creationTimestamp!);
+    // The row shows the revision's age; the revision can be created a second after the service.
+    const revision = getRevisions(pg.current, 'hello').find((r) => r.metadata.name === 'hello-00001')!;
+    const created = Date.parse(revision.metadata.creationTimestamp!);
     const r = await runCli(['status', 'hello'], { env: env(), tty: true, now: () => new Date(created + 3 * 3600_000 + 5 * 60_000) });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^hello-00001 +True +100% +- +3h5m$/m);
