@@ -5,6 +5,7 @@
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { BgctlError, ClusterAccessError } from '../core/errors.js';
 import { KnativeLabels, SERVING_GROUP, SERVING_VERSION, type KnativeService, type Revision } from '../core/knative-types.js';
+import { createAgentPool, type AgentPool } from './agent.js';
 import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
@@ -97,6 +98,8 @@ class CustomObjectsKnativeClient implements KnativeClient {
   private readonly tracer: Tracer;
   private readonly cluster: ClusterInfo;
   private readonly policy: RetryPolicy;
+  // One keep-alive pool for every request and watch of this client: one TLS handshake, not one per request.
+  private readonly agents: AgentPool = createAgentPool();
 
   constructor(
     private readonly loaded: LoadedKubeconfig,
@@ -143,6 +146,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
           signal: this.opts.signal,
           headers,
           enforceTls: !this.loaded.insecure,
+          agents: this.agents,
         });
         try {
           return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
@@ -294,6 +298,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const kc = this.loaded.kubeConfig;
     const tracer = this.tracer;
     const enforceTls = !this.loaded.insecure;
+    const agents = this.agents;
     const path = `/apis/${SERVING_GROUP}/${SERVING_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/services`;
     const params: Record<string, string | boolean> = { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true };
     if (resourceVersion) params.resourceVersion = resourceVersion;
@@ -302,7 +307,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
       getCurrentCluster: () => kc.getCurrentCluster(),
       applyToFetchOptions: async (o: any) => {
         const init = await kc.applyToFetchOptions(o);
-        if (enforceTls && (init.agent as any)?.options) (init.agent as any).options.rejectUnauthorized = true;
+        if (init.agent) init.agent = agents.agentFor(init.agent, { enforceTls });
         if (tracer.enabled) {
           const headers: Record<string, string> = {};
           (init.headers as any)?.forEach?.((v: string, k: string) => (headers[k] = v));

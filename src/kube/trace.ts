@@ -4,6 +4,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { RequestContext, ResponseContext } from '@kubernetes/client-node';
+import type { AgentPool } from './agent.js';
 import { redactHeaderValue, redactText } from './redact.js';
 
 /** Receives trace lines (the CLI prints them on stderr). */
@@ -59,6 +60,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Verify the server certificate even if NODE_TLS_REJECT_UNAUTHORIZED=0 is set. */
   enforceTls: boolean;
+  /** The client's keep-alive pool: replaces client-node's one-request agent (see agent.ts). */
+  agents?: AgentPool;
 }
 
 // client-node's generated API expects its own tiny Observable (anything with toPromise()).
@@ -81,7 +84,9 @@ export function callMiddleware(opts: CallOptions): { middleware: any; state: Cal
       const agent = ctx.getAgent() as { options?: Record<string, unknown> } | undefined;
       // client-node leaves rejectUnauthorized unset unless skipping, so Node would honour
       // NODE_TLS_REJECT_UNAUTHORIZED=0 silently; only the kubeconfig or a flag may turn it off.
-      if (opts.enforceTls && agent?.options) agent.options.rejectUnauthorized = true;
+      if (opts.agents) {
+        if (agent) ctx.setAgent(opts.agents.agentFor(agent, { enforceTls: opts.enforceTls }) as any);
+      } else if (opts.enforceTls && agent?.options) agent.options.rejectUnauthorized = true;
       state.finish = opts.tracer.start(ctx.getHttpMethod(), ctx.getUrl(), ctx.getHeaders());
       return observable(ctx);
     },

@@ -29,6 +29,11 @@ export interface UpdateOptions extends PatchOptions {
   retry?: Partial<RetryPolicy>;
   /** Told about each conflict before the re-read. */
   onConflict?: (attempt: number) => void;
+  /**
+   * The service as the caller just read it: planned without reading again in the first round. Safe
+   * because the write carries its resourceVersion: if it is stale, the 409 leads to a fresh read.
+   */
+  initial?: KnativeService;
 }
 
 /** The JSON-patch precondition: a replace (not a test) so a race comes back as 409, not 422 (kube-api.md §3.3). */
@@ -44,7 +49,7 @@ export async function updateWithRetry(client: KnativeClient, name: string, plan:
   const maxAttempts = opts.maxAttempts ?? 5;
   const policy = defaultRetryPolicy(opts.retry);
   for (let attempt = 1; ; attempt++) {
-    const fresh = await client.getService(name);
+    const fresh = attempt === 1 && opts.initial ? opts.initial : await client.getService(name);
     // The plan gets its own copy, so it cannot corrupt what we compare against.
     const decision = plan(structuredClone(fresh));
     if (decision === 'noop' || decision.ops.every((op) => op.path === '/metadata/resourceVersion')) return { service: fresh, noop: true, attempts: attempt, ops: [] };

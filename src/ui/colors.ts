@@ -25,11 +25,29 @@ export interface ColorScheme {
 /** Icons stay Unicode with color off: they are part of the text and golden tests pin them. */
 export const Icons = { success: '✓', warn: '!', fail: '✗' } as const;
 
-/** Builds the scheme for a color level (0 = no escape codes at all). */
+const identity = (s: string): string => s;
+
+// With color off (pipes, NO_COLOR, CI logs: the common case) nothing is styled, so no Chalk
+// instance is built and every call is a plain pass-through.
+const PLAIN: ColorScheme = {
+  enabled: false,
+  success: identity,
+  warn: identity,
+  fail: identity,
+  muted: identity,
+  bold: identity,
+  accent: identity,
+  successIcon: Icons.success,
+  warnIcon: Icons.warn,
+  failIcon: Icons.fail,
+};
+
+/** Builds the scheme for a color level (0 = no escape codes at all, and no Chalk instance). */
 export function createColorScheme(level: ColorLevel): ColorScheme {
+  if (level <= 0) return PLAIN;
   const c: ChalkInstance = new Chalk({ level });
   return {
-    enabled: level > 0,
+    enabled: true,
     success: (s) => c.green(s),
     warn: (s) => c.yellow(s),
     fail: (s) => c.red(s),

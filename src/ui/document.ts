@@ -1,7 +1,9 @@
 // `-o json|yaml` writers: exactly one document on stdout. YAML is produced from the same
 // JSON-normalised value as JSON (undefined dropped, dates as strings), so both formats carry
 // identical data; keys are sorted and anchors/aliases never appear.
-import yaml from 'js-yaml';
+// js-yaml is loaded on the YAML path only, synchronously (writeDocument is sync for its callers),
+// through a require made on first use: -o json and the table never load it from here.
+import { createRequire } from 'node:module';
 import { UsageError } from '../core/errors.js';
 import type { IOStreams } from './iostreams.js';
 
@@ -46,9 +48,17 @@ export function renderJSON(doc: BgctlDocument): string {
   return JSON.stringify(normalise(doc), null, 2) + '\n';
 }
 
+type JsYaml = typeof import('js-yaml');
+let jsYaml: JsYaml | undefined;
+
+function loadYAML(): JsYaml {
+  jsYaml ??= createRequire(import.meta.url)('js-yaml') as JsYaml;
+  return jsYaml;
+}
+
 /** YAML text: sorted keys, no refs, no line folding. */
 export function renderYAML(doc: BgctlDocument): string {
-  return yaml.dump(normalise(doc), { sortKeys: true, noRefs: true, lineWidth: -1 });
+  return loadYAML().dump(normalise(doc), { sortKeys: true, noRefs: true, lineWidth: -1 });
 }
 
 // Streams that already carry their one document (so a failure afterwards prints no second one).

@@ -20,7 +20,7 @@ describe('updateWithRetry and retries against the playground', () => {
 
   before(async () => {
     const c = await createKnativeClient({ kubeconfig: pg.current.kubeconfigPath });
-    for (const n of ['u-replan', 'u-refuse', 'u-storm', 'u-retry']) {
+    for (const n of ['u-replan', 'u-refuse', 'u-storm', 'u-retry', 'u-initial']) {
       const created = await c.createService(service(n));
       await waitForService(c, n, { timeoutMs: 20_000, from: created });
     }
@@ -71,6 +71,33 @@ describe('updateWithRetry and retries against the playground', () => {
     );
     assert.ok(calls >= 2);
     assert.equal((await c.getService('u-refuse')).spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v1');
+  });
+
+  test('initial: the first round plans on the object the caller read (no GET); a stale one costs a 409 and a fresh read', async () => {
+    const c = await createKnativeClient({ kubeconfig: pg.current.kubeconfigPath });
+    const read = await c.getService('u-initial');
+    await sim(pg.current, 'DELETE', 'requests');
+    const first = await updateWithRetry(c, 'u-initial', (fresh) => ({ ops: [{ op: 'add', path: '/metadata/labels', value: { ...fresh.metadata.labels, initial: 'one' } }] }), { initial: read, retry: noSleep });
+    assert.equal(first.attempts, 1);
+    assert.equal(first.service.metadata.labels?.initial, 'one');
+    assert.deepEqual((await requests(pg.current)).map((r) => `${r.verb} ${r.code}`), ['patch 200']);
+
+    // `read` is stale now: the precondition refuses it, the next round reads and plans again.
+    await sim(pg.current, 'DELETE', 'requests');
+    const planned: Array<string | undefined> = [];
+    const second = await updateWithRetry(
+      c,
+      'u-initial',
+      (fresh) => {
+        planned.push(fresh.metadata.labels?.initial);
+        return { ops: [{ op: 'add', path: '/metadata/labels', value: { ...fresh.metadata.labels, initial: 'two' } }] };
+      },
+      { initial: read, retry: noSleep },
+    );
+    assert.deepEqual(planned.slice(0, 2), [undefined, 'one'], 'the second round planned on the fresh object');
+    assert.equal(second.service.metadata.labels?.initial, 'two');
+    const log = (await requests(pg.current)).map((r) => `${r.verb} ${r.code}`);
+    assert.deepEqual(log.slice(0, 3), ['patch 409', 'get 200', 'patch 200']);
   });
 
   test("a plan's own resourceVersion guard is replaced by the one just read", async () => {

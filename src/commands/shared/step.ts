@@ -42,6 +42,12 @@ export interface StepRequest {
    * until src/commands/rollout/session.ts stops passing it, then removed.
    */
   amend?: (plan: Plan) => void;
+  /**
+   * What the caller already knows (e.g. the previous step's `StepOutcome.service`/`.revisions`):
+   * planned on instead of reading the service and its revisions again. If it is stale, the
+   * resourceVersion precondition of the write refuses it (409) and the step reads and plans again.
+   */
+  known?: { service: KnativeService; revisions: Revision[] };
 }
 
 export interface StepOutcome {
@@ -51,6 +57,11 @@ export interface StepOutcome {
   result: 'noop' | 'dry-run' | 'server-dry-run' | 'applied';
   /** The service after the step (after the wait when waiting). */
   service: KnativeService;
+  /**
+   * The revisions after the step: read again only when a template change created one (after the
+   * wait); otherwise those the step planned on, with its annotation patches applied and its
+   * deletions removed.
+   */
   revisions: Revision[];
   /** Revisions deleted by cleanup. */
   deleted: string[];
@@ -98,7 +109,7 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
     req.amend?.(p);
     return p;
   };
-  const first = await readService(client, req.service);
+  const first = req.known ? { svc: req.known.service, revisions: req.known.revisions } : await readService(client, req.service);
   let current = planFor(first.svc, first.revisions, req.intent);
   const base = { service: first.svc, revisions: first.revisions, deleted: [], waited: false };
   await req.onPlan?.(current, first.svc, first.revisions);
@@ -115,9 +126,10 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
   let revisions = first.revisions;
   let planned = first.svc;
   let rounds = 0;
-  // updateWithRetry re-reads the service before each attempt. When it changed since it was planned
-  // (a conflict, or a write in between), the revisions may have changed too (a candidate deleted):
-  // read them in the same step, so the plan callback below stays synchronous.
+  // The first round writes on what was just read (or given): the resourceVersion precondition turns
+  // a stale object into a 409. Later rounds re-read the service; when it changed since it was planned,
+  // the revisions may have changed too (a candidate deleted): read them in the same step, so the plan
+  // callback below stays synchronous.
   const getFresh = async (name: string): Promise<KnativeService> => {
     const fresh = await client.getService(name);
     if (fresh.metadata.resourceVersion !== planned.metadata.resourceVersion) revisions = await client.listRevisions(name);
@@ -140,12 +152,13 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
       // updateWithRetry adds its own resourceVersion guard; keep exactly one.
       return { ops: buildServicePatch(fresh, current).filter((op) => op.path !== '/metadata/resourceVersion') };
     },
-    { retry: { signal: ctx.signal } },
+    { retry: { signal: ctx.signal }, initial: first.svc },
   );
   if (current.noop) return { ...base, service: update.service, revisions, plan: current, result: 'noop', attempts: update.attempts };
 
+  const patched = new Map<string, Revision>();
   for (const change of current.revisionAnnotations) {
-    await client.mergePatchRevision(change.revision, buildRevisionPatch(change));
+    patched.set(change.revision, await client.mergePatchRevision(change.revision, buildRevisionPatch(change)));
   }
 
   let svc = update.service;
@@ -160,10 +173,14 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
     await client.deleteRevision(name);
     deleted.push(name);
   }
-  if (waited) revisions = await client.listRevisions(req.service);
-  const outcome: StepOutcome = { plan: current, result: 'applied', service: svc, revisions, deleted, attempts: update.attempts, waited };
   const created = svc.status?.latestCreatedRevisionName;
-  if (current.template && created && created !== planned.status?.latestCreatedRevisionName) outcome.newRevision = created;
+  const newRevision = current.template && created && created !== planned.status?.latestCreatedRevisionName ? created : undefined;
+  // Only a template change adds a revision; for traffic moves the watched service plus what the
+  // step planned on (and the patches it got back) is the whole picture, so no second list.
+  if (waited && newRevision) revisions = await client.listRevisions(req.service);
+  else revisions = revisions.filter((r) => !deleted.includes(r.metadata.name)).map((r) => patched.get(r.metadata.name) ?? r);
+  const outcome: StepOutcome = { plan: current, result: 'applied', service: svc, revisions, deleted, attempts: update.attempts, waited };
+  if (newRevision) outcome.newRevision = newRevision;
   return outcome;
 }
 
