@@ -32,10 +32,11 @@ export interface Decisions {
   revisionFailed(err: BgctlError): Promise<'abort' | 'leave'>;
 }
 
-/** Reads the service and its rollout state. */
+/** The service (as the last step left it, else read) and its rollout state. */
 export async function readService(s: Session): Promise<{ svc: KnativeService; state?: RolloutState }> {
-  const client = await s.ctx.kube();
-  const svc = await client.getService(s.service);
+  // The last step's outcome is the service as its wait saw it last (what a read now would return,
+  // bar others' writes, which the next step's conditional write catches).
+  const svc = s.known?.service ?? (await (await s.ctx.kube()).getService(s.service));
   s.svc = svc;
   const read = readState(svc);
   if (read.error) throw read.error;
@@ -45,11 +46,11 @@ export async function readService(s: Session): Promise<{ svc: KnativeService; st
 /** The open rollout's id (refuses intents against a rollout someone else replaced meanwhile). */
 const on = (st: RolloutState) => ({ rolloutId: st.id });
 
-/** Waits until the latest created revision is Ready (after a deploy whose wait was interrupted). */
-async function candidateReady(s: Session): Promise<void> {
-  const client = await s.ctx.kube();
-  const svc = await client.getService(s.service);
+/** Waits until the latest created revision of `svc` (just read) is Ready (after a deploy whose wait was interrupted). */
+async function candidateReady(s: Session, svc: KnativeService): Promise<void> {
   if (svc.status?.latestCreatedRevisionName && svc.status.latestCreatedRevisionName === svc.status.latestReadyRevisionName && svc.status.observedGeneration === svc.metadata.generation) return;
+  s.known = undefined;
+  const client = await s.ctx.kube();
   const { waitForService } = await import('../../kube/wait.js');
   const { startProgress } = await import('../../ui/progress.js');
   const p = await startProgress(s.ctx.io, `Waiting for the new revision of ${s.service} to become ready`);
@@ -117,7 +118,7 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
     switch (next.kind) {
       case 'stage':
         try {
-          await candidateReady(s);
+          await candidateReady(s, svc);
         } catch (err) {
           if (isRevisionFailure(err)) await onRevisionFailure(s, d, err);
           throw err;

@@ -7,9 +7,9 @@ import type { NextStep } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
-import { applyIntent, pauseFor, questionFor, type Session, type SessionView } from './session.js';
+import { applyIntent, pauseFor, questionFor, readKnown, type Session, type SessionView } from './session.js';
 import { printOutcome } from '../shared/step-verb.js';
-import { driveRollout, readService, startRollout, withResumeHint, type Decisions } from './driver.js';
+import { driveRollout, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narratedView } from './narrate.js';
 import type { RolloutOptions, UntilPhase } from './options.js';
 import { printResult } from './result.js';
@@ -32,6 +32,8 @@ export function flagDecisions(s: Session): Decisions {
       if (o.pauseMs > 0 && state.phase === 'split' && (next.kind === 'split' || next.kind === 'promote')) {
         s.view.note(`Pausing ${o.pauseMs / 1000}s at ${state.percent}% before the next step.`);
         await pauseFor(o.pauseMs, s.ctx.signal);
+        // Others may have written meanwhile: the next step reads afresh.
+        s.known = undefined;
       }
       return 'continue';
     },
@@ -47,7 +49,8 @@ export function flagDecisions(s: Session): Decisions {
 export function openingIntent(o: RolloutOptions, image: string | undefined): Intent {
   const common = { takeOver: o.takeOver || undefined, tag: o.tag, stableTag: o.stableTag, steps: o.steps };
   if (o.revision) return { kind: 'stage', revision: o.revision, ...common };
-  return { kind: 'deploy', image, env: o.env.length ? o.env : undefined, ...common };
+  const annotations = Object.keys(o.annotations).length ? o.annotations : undefined;
+  return { kind: 'deploy', image, env: o.env.length ? o.env : undefined, annotations, ...common };
 }
 
 /** A new session for `service` with the narrated view. */
@@ -70,24 +73,22 @@ export async function runPipeline(s: Session): Promise<void> {
   let started = false;
   try {
     if (o.abort) {
-      const { svc } = await readService(s);
+      const svc = await readKnown(s);
       started = true;
       await applyIntent(s, abortIntent(svc, `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`));
     } else {
       if (!o.resume) {
+        await readKnown(s);
         if (o.write.dryRun) {
-          s.svc = await (await ctx.kube()).getService(s.service);
           // Only the first step can be planned: every later one depends on what Knative does with it.
           const intent = openingIntent(o, image);
           printOutcome(ctx, { intent, question: questionFor }, await applyIntent(s, intent));
           return;
         }
-        s.svc = await (await ctx.kube()).getService(s.service);
         await startRollout(s, flagDecisions(s), openingIntent(o, image));
       } else {
         // Refuses when nothing is open, and when the traffic drifted from what was recorded.
-        const { svc } = await readService(s);
-        resumeIntent(svc, { verify: !o.noVerify });
+        resumeIntent(await readKnown(s), { verify: !o.noVerify });
       }
       started = true;
       await driveRollout(s, flagDecisions(s));

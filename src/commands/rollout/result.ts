@@ -42,7 +42,9 @@ export async function printResult(s: Session, svc: KnativeService, outcome: Para
     writeDocument(io, globals.output, doc);
     return;
   }
-  const revisions = await (await s.ctx.kube()).listRevisions(svc.metadata.name).catch(() => []);
+  // The last step's revisions when the document shows the service that step left; else a list.
+  const known = s.known?.service === svc ? s.known.revisions : undefined;
+  const revisions = known ?? (await (await s.ctx.kube()).listRevisions(svc.metadata.name).catch(() => []));
   printTraffic(io, svc.status?.traffic?.length ? svc.status.traffic : normalizeTraffic(svc.spec.traffic), {
     readiness: readinessOf(revisions),
     latestRevisionName: svc.status?.latestReadyRevisionName,

@@ -6,7 +6,6 @@ import { readState } from '../../core/state.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import { runStep, type StepOutcome } from '../shared/step.js';
-import { withTemplateAnnotations } from '../shared/step-annotations.js';
 import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
 import type { RolloutOptions } from './options.js';
@@ -47,6 +46,12 @@ export interface Session {
   verification: VerificationReport[];
   /** The service as last seen. */
   svc?: KnativeService;
+  /**
+   * The service and revisions as the last step (or the run's first read) left them: the next step
+   * plans on them instead of reading both again (runStep's `known`; a stale copy gets a 409 and a
+   * re-read). Dropped whenever the run waits on something outside itself (a pause, a prompt).
+   */
+  known?: { service: KnativeService; revisions: Revision[] };
   /** Set when verification was skipped (flag or answer), so the phase machine goes on without it. */
   skipVerify: boolean;
 }
@@ -78,21 +83,40 @@ export function needsWait(intent: Intent, svc: KnativeService | undefined): bool
   return true;
 }
 
+/** Reads the service, and its revisions (in parallel) as what the next step plans on when it will not ask first. */
+export async function readKnown(s: Session): Promise<KnativeService> {
+  const client = await s.ctx.kube();
+  if (s.confirm) return (s.svc = await client.getService(s.service));
+  const [service, revisions] = await Promise.all([client.getService(s.service), client.listRevisions(s.service)]);
+  s.svc = service;
+  s.known = { service, revisions };
+  return service;
+}
+
 /** Runs one step through runStep (which shows its own wait progress), with the plan shown and a record kept. */
 export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: boolean } = {}): Promise<StepOutcome> {
   const { ctx } = s;
   const command = equivalentCommand(intent, s.service, s.namespace, { envRaw: s.opts.envRaw, annotationRaw: s.opts.annotationRaw });
-  if (!opts.quiet) s.view.announce(intent, command, s.svc);
+  // A wizard step follows a prompt (time passes, others may write): it reads afresh.
+  const known = s.confirm ? undefined : s.known;
+  s.known = undefined;
   const outcome = await runStep(ctx, {
     service: s.service,
     intent,
     // Recording a passed verification changes no traffic: like `bgctl verify`, it asks nothing.
     flags: { ...s.opts.write, yes: !s.confirm || s.opts.write.yes || intent.kind === 'verify', wait: s.opts.write.wait && needsWait(intent, s.svc) },
     question: questionFor,
-    onPlan: (plan, svc, revisions) => (opts.quiet ? undefined : s.view.plan(plan, command, svc, revisions)),
-    amend: intent.kind === 'deploy' ? withTemplateAnnotations(s.opts.annotations) : undefined,
+    // Announced with the service the step planned on, so the narration describes what it changes.
+    onPlan: (plan, svc, revisions) => {
+      s.svc = svc;
+      if (opts.quiet) return;
+      s.view.announce(intent, command, svc);
+      s.view.plan(plan, command, svc, revisions);
+    },
+    known,
   });
   s.svc = outcome.service;
+  if (outcome.result === 'applied' || outcome.result === 'noop') s.known = { service: outcome.service, revisions: outcome.revisions };
   const st = outcome.plan.state;
   const rec: StepRecord = { action: intent.kind, result: outcome.result, at: ctx.now().toISOString() };
   const rev = outcome.newRevision ?? st?.candidate.revision;
