@@ -1,0 +1,80 @@
+// Hostile peers for the bad-input suite: small HTTPS servers on 127.0.0.1 (with the playground's
+// certificate generator, so the CA is trusted through the kubeconfig) that are not a
+// Kubernetes API server with Knative (one answers garbage, one is a cluster without Knative). They
+// stand in for the far end of the connection, not for client-node, which is used for real.
+import type { IncomingMessage } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateTls } from '../../src/sim/api/tls.js';
+
+/** A running hostile server and what it was asked. */
+export interface Hostile {
+  url: string;
+  /** The CA of its certificate (PEM). */
+  caPem: string;
+  /** "METHOD path" of every request received. */
+  requests: string[];
+  stop(): Promise<void>;
+}
+
+async function serve(handler: (req: IncomingMessage) => { status: number; type: string; body: string }): Promise<Hostile> {
+  const requests: string[] = [];
+  const tls = await generateTls();
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const { status, type, body } = handler(req);
+    res.writeHead(status, { 'Content-Type': type });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `https://127.0.0.1:${port}`,
+    caPem: tls.caPem,
+    requests,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Answers every request with 200 and an HTML page. */
+export function garbageServer(): Promise<Hostile> {
+  return serve(() => ({ status: 200, type: 'text/html', body: '<html><body>Welcome to nginx! {"kind": definitely not JSON</body></html>' }));
+}
+
+/** A Kubernetes API server without Knative: discovery lists only core v1, every other path is 404. */
+export function noKnativeServer(): Promise<Hostile> {
+  const json = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
+  return serve((req) => {
+    const url = (req.url ?? '/').split('?')[0];
+    if (url === '/version') return json(200, { major: '1', minor: '31', gitVersion: 'v1.31.0' });
+    if (url === '/api') return json(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+    if (url === '/apis') return json(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+    return json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
+  });
+}
+
+/** Writes `text` to a new temp file named `name` and returns its path. */
+export function tempFile(name: string, text: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bgctl-bad-input-'));
+  const file = path.join(dir, name);
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+/** A one-context kubeconfig for a hostile server with a bearer token, trusting its CA. */
+export function kubeconfigFor(h: Pick<Hostile, 'url' | 'caPem'>, token: string, extra: { cluster?: Record<string, unknown>; user?: Record<string, unknown> } = {}): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server: h.url, 'certificate-authority-data': Buffer.from(h.caPem).toString('base64'), ...extra.cluster } }],
+    users: [{ name: 'u', user: { token, ...extra.user } }],
+    contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u', namespace: 'default' } }],
+    'current-context': 'ctx',
+  });
+}
