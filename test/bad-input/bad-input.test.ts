@@ -64,9 +64,9 @@ const names: Case[] = [
     const rest = VERBS.find(([v]) => v === verb)![1];
     return { name: `${verb}: empty service name`, argv: [verb, '', ...rest], code: 2, message: /service name must not be empty|SERVICE is required/ };
   }),
-  { name: 'namespace: uppercase', argv: ['pin', 'hello', '-n', 'Prod', ...W], code: 2, message: /invalid namespace "Prod"/, todo: 'bug: -n is not validated; pin -n Prod reads namespace "Prod" and ends "not found" (exit 1)' },
-  { name: 'namespace: 64 characters', argv: ['status', 'hello', '-n', L64], code: 2, message: /invalid namespace "a{64}"/, todo: 'bug: -n is not validated; ends "service not found" (exit 1)' },
-  { name: 'namespace: underscore', argv: ['status', '-n', 'my_ns'], code: 2, message: /invalid namespace "my_ns"/, todo: 'bug: -n is not validated; status -n my_ns prints "No Knative services found" and exits 0' },
+  { name: 'namespace: uppercase', argv: ['pin', 'hello', '-n', 'Prod', ...W], code: 2, message: /invalid namespace "Prod"/ },
+  { name: 'namespace: 64 characters', argv: ['status', 'hello', '-n', L64], code: 2, message: /invalid namespace "a{64}"/ },
+  { name: 'namespace: underscore', argv: ['status', '-n', 'my_ns'], code: 2, message: /invalid namespace "my_ns"/ },
   { name: 'namespace: a leading digit is valid (DNS-1123), the service is just not there', argv: ['pin', 'hello', '-n', '1prod', ...W], code: 1, message: /service "hello" not found in namespace "1prod"/ },
   { name: 'revision: uppercase', argv: ['pin', 'hello', '--revision', 'Hello-00001', ...W], code: 2, message: /invalid revision name "Hello-00001"/ },
   { name: 'revision: 64 characters', argv: ['pin', 'hello', '--revision', L64, ...W], code: 2, message: /invalid revision name "a{64}"/ },

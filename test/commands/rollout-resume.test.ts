@@ -15,6 +15,25 @@ describe('bgctl rollout (unattended): stop, resume, abort', () => {
   const cli = (...argv: string[]) => runCli(argv, { env: env(), now: NOW });
   const phaseOf = (name: string) => readState(getService(pg.current, name)).state?.phase;
 
+  test('--resume --dry-run and --abort --dry-run plan the next step once and change nothing', async () => {
+    await createReadyService(pg.current, 'preview');
+    const first = await cli('rollout', 'preview', '--image', 'ghcr.io/bgctl/hello:v2', '--until', 'staged', '--yes');
+    assert.equal(first.code, 8, first.stderr);
+    const before = getService(pg.current, 'preview').metadata.resourceVersion;
+    const resume = await cli('rollout', 'preview', '--resume', '--no-verify', '--dry-run', '-o', 'json');
+    assert.equal(resume.code, 0, resume.stderr);
+    const plan = JSON.parse(resume.stdout);
+    assert.equal(plan.kind, 'TrafficPlan');
+    assert.equal(plan.dryRun, true);
+    const abort = await cli('rollout', 'preview', '--abort', '--dry-run', '-o', 'json');
+    assert.equal(abort.code, 0, abort.stderr);
+    const abortPlan = JSON.parse(abort.stdout);
+    assert.equal(abortPlan.kind, 'TrafficPlan');
+    assert.equal(abortPlan.dryRun, true);
+    assert.equal(getService(pg.current, 'preview').metadata.resourceVersion, before);
+    assert.equal(phaseOf('preview'), 'staged');
+  });
+
   test('--until staged stops with exit 8; --resume finishes from the recorded phase', async () => {
     await createReadyService(pg.current, 'paused');
     const first = await cli('rollout', 'paused', '--image', 'ghcr.io/bgctl/hello:v2', '--until', 'staged', '--yes');

@@ -70,6 +70,18 @@ export async function runPipeline(s: Session): Promise<void> {
   if (!o.write.yes && !ctx.io.canPrompt() && !o.write.dryRun) {
     throw new UsageError('not running interactively: bgctl rollout moves traffic only with --yes', { reason: 'ConfirmationRequired', hint: 'add --yes, or --dry-run to preview the first step' });
   }
+  if (o.write.dryRun) {
+    // Only the next step can be planned: every later one depends on what Knative does with it.
+    // Nothing is written, so the plan (not a RolloutResult) is the whole answer.
+    const svc = await readKnown(s);
+    const intent = o.abort
+      ? abortIntent(svc, `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`)
+      : o.resume
+        ? resumeIntent(svc, { verify: !o.noVerify }).intent
+        : openingIntent(o, image);
+    printOutcome(ctx, { intent, question: questionFor }, await applyIntent(s, intent));
+    return;
+  }
   let started = false;
   try {
     if (o.abort) {
@@ -79,12 +91,6 @@ export async function runPipeline(s: Session): Promise<void> {
     } else {
       if (!o.resume) {
         await readKnown(s);
-        if (o.write.dryRun) {
-          // Only the first step can be planned: every later one depends on what Knative does with it.
-          const intent = openingIntent(o, image);
-          printOutcome(ctx, { intent, question: questionFor }, await applyIntent(s, intent));
-          return;
-        }
         await startRollout(s, flagDecisions(s), openingIntent(o, image));
       } else {
         // Refuses when nothing is open, and when the traffic drifted from what was recorded.
