@@ -8,18 +8,46 @@ import { advance, claimService, validateTagPair, newState, rebuild, requireRevis
 import { isInProgress, type RolloutState } from './state.js';
 import { isFloating, isUnpinned, pinned } from './traffic.js';
 
-/** Traffic with all percent on `revision`: tags stay (at 0%), untagged entries that lose their percent go. */
+/**
+ * Traffic with all percent on `revision`: tags stay (at 0%), untagged entries that lose their percent
+ * go. An existing pinned entry of `revision` (tagged or not) takes the percent, so the revision is
+ * never listed twice; when all traffic already sits on it by name, the list is left as it is.
+ */
 export function pinTraffic(w: Work, revision: string): TrafficTarget[] {
-  const classify = (t: TrafficTarget): Disposition => {
-    if ((t.percent ?? 0) > 0) return t.tag ? 'zero' : 'consume';
-    if (!t.tag && !isFloating(t) && t.revisionName === revision) return 'consume';
-    return 'keep';
-  };
+  const onTarget = (t: TrafficTarget) => !isFloating(t) && t.revisionName === revision;
+  const routed = w.before.filter((t) => (t.percent ?? 0) > 0);
+  if (routed.length && routed.every(onTarget)) return w.before;
   for (const t of w.before) {
     if ((t.percent ?? 0) > 0 && !isFloating(t) && t.revisionName !== revision) w.warnings.push(`moving ${t.percent}% away from revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}" stays at 0%)` : ''}`);
     if ((t.percent ?? 0) > 0 && isFloating(t)) w.notices.push(`replaced the floating latestRevision target (${t.percent}%) with revision "${revision}" pinned by name`);
   }
+  const host = hostEntry(w.before, revision);
+  if (host) {
+    // Another entry of the same revision would duplicate it: give the host the 100% instead.
+    const desired: TrafficTarget[] = [];
+    for (const t of w.before) {
+      if (t === host) desired.push({ ...t, percent: 100 });
+      else if (!t.tag && ((t.percent ?? 0) > 0 || onTarget(t))) continue;
+      else desired.push((t.percent ?? 0) > 0 ? { ...t, percent: 0 } : t);
+    }
+    return desired;
+  }
+  const classify = (t: TrafficTarget): Disposition => ((t.percent ?? 0) > 0 ? (t.tag ? 'zero' : 'consume') : 'keep');
   return rebuild(w.before, classify, (share) => [pinned(revision, share)]).desired;
+}
+
+/**
+ * The pinned entry of `revision` that should carry the pin: most percent first, then untagged, then
+ * first listed. A tagged entry at 0% never becomes the host: it may be someone else's (a foreign
+ * `qa` tag), and handing it all the traffic would change a target bgctl does not own.
+ */
+function hostEntry(before: TrafficTarget[], revision: string): TrafficTarget | undefined {
+  const own = before.filter((t) => !isFloating(t) && t.revisionName === revision && (!t.tag || (t.percent ?? 0) > 0));
+  return own.reduce<TrafficTarget | undefined>((best, t) => {
+    if (!best) return t;
+    const dp = (t.percent ?? 0) - (best.percent ?? 0);
+    return dp > 0 || (dp === 0 && !t.tag && !!best.tag) ? t : best;
+  }, undefined);
 }
 
 /** pin: 100% to the named (or currently serving) revision by name; refuses during a rollout unless taking over. */

@@ -127,6 +127,21 @@ export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): 
   return { desired, state: advance(w, st, { phase: 'split', percent, step }) };
 }
 
+/**
+ * promote promises that the main URL serves only the candidate afterwards, so percent held by a
+ * target outside the rollout (which bgctl never moves) is a conflict, not a warning.
+ */
+function refuseForeignTraffic(w: Work, st: RolloutState, owned: string[]): void {
+  const foreign = w.before.filter((t) => !isFloating(t) && (t.percent ?? 0) > 0 && !owned.includes(t.revisionName as string));
+  if (!foreign.length) return;
+  const list = foreign.map((t) => `revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}")` : ''} ${t.percent}%`).join(', ');
+  const total = foreign.reduce((n, t) => n + (t.percent ?? 0), 0);
+  throw new ConflictError(`cannot promote rollout ${st.id}: ${total}% of the traffic of service "${w.name}" goes to targets outside the rollout: ${list}; after promote the main URL must serve only "${st.candidate.revision}"`, {
+    reason: 'ForeignTraffic',
+    hint: `move that traffic onto the rollout's revisions or set it to 0% (kubectl edit ksvc ${w.name} -n ${w.svc.metadata.namespace ?? 'default'}, spec.traffic), then run bgctl promote ${w.name} again`,
+  });
+}
+
 /** promote: the candidate takes bgctl's whole share; the old stable stays at 0% under `previous` with no-gc, or goes (--retire). */
 export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }>): Draft {
   const st = w.state?.phase === 'promoted' ? w.state : requireOpenRollout(w, 'promote', ['staged', 'verified', 'split']);
@@ -136,6 +151,7 @@ export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }
   const prevTag = retire ? undefined : validateTag(intent.previousTag ?? st.previousTag ?? DefaultTags.previous, w.name);
   if (prevTag && prevTag === st.candidate.tag) throw new UsageError(`the previous and candidate tags must differ (both "${prevTag}")`, { reason: 'SameTags' });
   const owned = [st.stable.revision, cand];
+  refuseForeignTraffic(w, st, owned);
   const ownTags = [st.candidate.tag, ...(prevTag ? [prevTag] : [])];
   noteConversions(w, owned, ownTags);
   const retired = prevTag ? w.before.filter((t) => t.tag === prevTag && t.revisionName && !owned.includes(t.revisionName)) : [];

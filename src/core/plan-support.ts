@@ -196,7 +196,7 @@ export function claimService(w: Work, what: string): RolloutState[] {
   if (!st || !isInProgress(st.phase)) return w.history;
   if (w.intent.rolloutId && w.intent.rolloutId === st.id) return w.history;
   if (!w.intent.takeOver) throw rolloutInProgress(w, st, what);
-  w.warnings.push(`took over rollout ${st.id} (phase ${st.phase}, started by ${st.startedBy}); it is recorded as aborted`);
+  w.warnings.push(`takes over rollout ${st.id} (phase ${st.phase}, started by ${st.startedBy}): it will be recorded as aborted`);
   return recordHistory(w.history, { ...st, phase: 'aborted', reason: `taken over by ${w.ctx.actor}`, updatedBy: w.ctx.actor, updatedAt: w.ctx.now });
 }
 

@@ -23,3 +23,22 @@ export function statusMatches(svc: KnativeService, desired: readonly TrafficTarg
   for (const [key, percent] of want) if (got.get(key) !== percent) return false;
   return true;
 }
+
+function entryKey(t: TrafficTarget): string {
+  return `${t.tag ?? ''}|${t.revisionName ?? ''}|${t.latestRevision === true}|${t.percent ?? 0}`;
+}
+
+/**
+ * True when every planned target is still in `spec` unchanged: foreign additions (a 0% tag) are
+ * fine, but a changed or missing planned target means someone moved bgctl's traffic after its write.
+ */
+export function planStillHolds(spec: readonly TrafficTarget[] | undefined, desired: readonly TrafficTarget[]): boolean {
+  const available = new Map<string, number>();
+  for (const t of spec ?? []) available.set(entryKey(t), (available.get(entryKey(t)) ?? 0) + 1);
+  for (const t of desired) {
+    const n = available.get(entryKey(t)) ?? 0;
+    if (n === 0) return false;
+    available.set(entryKey(t), n - 1);
+  }
+  return true;
+}

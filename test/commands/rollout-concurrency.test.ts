@@ -36,7 +36,7 @@ describe('bgctl rollout (unattended): concurrency and cancellation', () => {
     const later = () => new Date('2026-11-26T13:00:00Z');
     const r = await runCli(['rollout', 'taken', '--image', 'ghcr.io/bgctl/hello:v3', '--no-verify', '--take-over', '--yes'], { env: env(), now: later });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /took over rollout taken-20261126120000/);
+    assert.match(r.stderr, /takes over rollout taken-20261126120000/);
     const read = readState(getService(pg.current, 'taken'));
     assert.equal(read.state?.id, 'taken-20261126130000');
     assert.equal(read.state?.phase, 'promoted');

@@ -18,12 +18,16 @@ describe('promote', () => {
     { name: 'from staged (no split)', traffic: [t('stable', 1, 100), t('candidate', 2, 0)], st: state(), want: ['candidate:hello-00002:100', 'previous:hello-00001:0'], revAnn: [{ revision: 'hello-00001', annotations: noGc }] },
     { name: 'stable already protected: no revision change', revisions: [rev('hello-00001', { noGc: true }), rev('hello-00002')], want: ['candidate:hello-00002:100', 'previous:hello-00001:0'], revAnn: [] },
     {
-      name: 'foreign percent stays; the candidate gets bgctl\'s share',
-      traffic: [t('stable', 1, 40), t('candidate', 2, 50), t('qa', 3, 10)],
-      st: state({ phase: 'split', percent: 50 }),
-      want: ['candidate:hello-00002:90', 'previous:hello-00001:0', 'qa:hello-00003:10'],
+      name: 'a foreign 0% tag stays in place; promote goes ahead',
+      traffic: [t('stable', 1, 50), t('candidate', 2, 50), t('qa', 3, 0)],
+      want: ['candidate:hello-00002:100', 'previous:hello-00001:0', 'qa:hello-00003:0'],
       revAnn: [{ revision: 'hello-00001', annotations: noGc }],
-      warning: /keeps its 10%/,
+    },
+    {
+      name: 'a foreign tag on the stable revision moves its percent to the candidate',
+      traffic: [t('stable', 1, 40), t('blue', 1, 10), t('candidate', 2, 50)],
+      want: ['candidate:hello-00002:100', 'previous:hello-00001:0', 'blue:hello-00001:0'],
+      revAnn: [{ revision: 'hello-00001', annotations: noGc }],
     },
     {
       name: 'the earlier rollback target under the same tag is retired and loses no-gc',
@@ -56,17 +60,45 @@ describe('promote', () => {
     assert.equal(p.noop, true, JSON.stringify(p.annotations));
   });
 
-  const refusals: Array<{ name: string; st?: RolloutState; traffic?: TrafficTarget[]; revisions?: ReturnType<typeof rev>[]; previousTag?: string; cls: any; reason: string }> = [
+  const refusals: Array<{ name: string; st?: RolloutState; traffic?: TrafficTarget[]; revisions?: ReturnType<typeof rev>[]; previousTag?: string; cls: any; reason: string; msg?: RegExp; hint?: RegExp }> = [
     { name: 'before stage', st: state({ phase: 'deployed', candidate: { tag: 'candidate' } }), traffic: [t(undefined, 1, 100)], cls: RefusedError, reason: 'WrongPhase' },
     { name: 'no rollout', cls: RefusedError, reason: 'NoRollout' },
     { name: 'aborted rollout', st: state({ phase: 'aborted' }), cls: RefusedError, reason: 'NoRollout' },
     { name: 'candidate not ready', revisions: [rev('hello-00001'), rev('hello-00002', { ready: 'Unknown' })], cls: RefusedError, reason: 'RevisionNotReady' },
     { name: 'previous tag equals candidate tag', previousTag: 'candidate', cls: UsageError, reason: 'SameTags' },
+    // The contract: after promote the main URL serves only the candidate, so foreign percent is a conflict.
+    {
+      name: 'a foreign tagged target carries traffic (kubectl gave ops 10%)',
+      traffic: [t('stable', 1, 40), t('candidate', 2, 50), t('ops', 3, 10)],
+      revisions: revs(3),
+      cls: ConflictError,
+      reason: 'ForeignTraffic',
+      msg: /10% of the traffic of service "hello" goes to targets outside the rollout: revision "hello-00003" \(tag "ops"\) 10%.*only "hello-00002"/,
+      hint: /set it to 0%.*bgctl promote hello again/,
+    },
+    {
+      name: 'every foreign target with traffic is named, tagged or not',
+      traffic: [t('stable', 1, 30), t('candidate', 2, 50), t(undefined, 3, 15), t('qa', 4, 5), t('idle', 5, 0)],
+      revisions: revs(5),
+      cls: ConflictError,
+      reason: 'ForeignTraffic',
+      msg: /20% .*revision "hello-00003" 15%, revision "hello-00004" \(tag "qa"\) 5%; after/,
+    },
+    {
+      name: 'promote again after an old promote left foreign traffic',
+      st: state({ phase: 'promoted', percent: 100, previousTag: 'previous' }),
+      traffic: [t('candidate', 2, 90), t('previous', 1, 0), t('ops', 3, 10)],
+      revisions: revs(3),
+      cls: ConflictError,
+      reason: 'ForeignTraffic',
+    },
   ];
   for (const c of refusals) {
     test(`refuses: ${c.name}`, () => {
       const st = c.name === 'no rollout' ? undefined : (c.st ?? state({ phase: 'split', percent: 50 }));
-      thrown(() => run(svc({ traffic: c.traffic ?? split50, state: st }), c.revisions ?? revs(2), { kind: 'promote', previousTag: c.previousTag }), c.cls, c.reason);
+      const e = thrown(() => run(svc({ traffic: c.traffic ?? split50, state: st }), c.revisions ?? revs(2), { kind: 'promote', previousTag: c.previousTag }), c.cls, c.reason);
+      if (c.msg) assert.match(e.message, c.msg);
+      if (c.hint) assert.match(e.hint ?? '', c.hint);
     });
   }
 });

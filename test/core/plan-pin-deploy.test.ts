@@ -20,6 +20,40 @@ describe('pin', () => {
     },
     { name: 'floating tagged target keeps its tag, loses its percent', traffic: [{ tag: 'latest', latestRevision: true, percent: 100 }], want: ['latest:@latest:0', ':hello-00001:100'] },
     { name: 'missing spec.traffic is defaulted first', traffic: [], want: [':hello-00001:100'] },
+    {
+      name: 'after promote: all traffic on a tagged pinned entry is a no-op (no duplicate entry)',
+      traffic: [{ tag: 'candidate', revisionName: 'hello-00002', percent: 100 }, { tag: 'previous', revisionName: 'hello-00001', percent: 0 }],
+      want: ['candidate:hello-00002:100', 'previous:hello-00001:0'],
+      noop: true,
+    },
+    {
+      name: 'all traffic on the revision through two pinned entries is a no-op',
+      traffic: [{ tag: 'blue', revisionName: 'hello-00002', percent: 60 }, { revisionName: 'hello-00002', percent: 40 }, { latestRevision: true, tag: 'latest', percent: 0 }],
+      intent: { revision: 'hello-00002' },
+      want: ['blue:hello-00002:60', ':hello-00002:40', 'latest:@latest:0'],
+      noop: true,
+    },
+    {
+      // A tagged 0% entry never takes the pin (it may be someone else's): a plain entry carries it.
+      name: 'a tagged 0% entry of the revision keeps its 0%; an untagged entry carries the pin',
+      traffic: [{ tag: 'candidate', revisionName: 'hello-00002', percent: 100 }, { tag: 'previous', revisionName: 'hello-00001', percent: 0 }],
+      intent: { revision: 'hello-00001' },
+      want: ['candidate:hello-00002:0', ':hello-00001:100', 'previous:hello-00001:0'],
+      warning: /moving 100% away from revision "hello-00002" \(tag "candidate" stays at 0%\)/,
+    },
+    {
+      name: 'the entry with most percent hosts the pin; a second untagged entry of the revision goes',
+      traffic: [{ revisionName: 'hello-00001', percent: 0 }, { tag: 'stable', revisionName: 'hello-00001', percent: 30 }, { revisionName: 'hello-00002', percent: 70 }],
+      intent: { revision: 'hello-00001' },
+      want: ['stable:hello-00001:100'],
+      warning: /moving 70% away from revision "hello-00002"/,
+    },
+    {
+      name: 'an untagged 0% entry of the revision hosts the pin in place',
+      traffic: [{ tag: 'current', revisionName: 'hello-00001', percent: 100 }, { revisionName: 'hello-00002', percent: 0 }],
+      intent: { revision: 'hello-00002' },
+      want: ['current:hello-00001:0', ':hello-00002:100'],
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -55,7 +89,10 @@ describe('pin', () => {
     assert.match(e.message, /rollout hello-1 is in progress.*phase staged, started by alice/);
     assert.match(e.hint ?? '', /--take-over/);
     const p = run(s, revs(2), { kind: 'pin', takeOver: true });
-    assert.deepEqual(short(p.desired), ['stable:hello-00001:0', ':hello-00001:100', 'candidate:hello-00002:0']);
+    // The stable entry already carries all traffic by name: the pin keeps it rather than duplicating it.
+    assert.deepEqual(short(p.desired), ['stable:hello-00001:100', 'candidate:hello-00002:0']);
+    assert.equal(p.trafficChanged, false);
+    assert.ok(p.warnings.some((w) => /^takes over rollout hello-1 \(phase staged, started by alice\): it will be recorded as aborted$/.test(w)), p.warnings.join('\n'));
     assert.equal(p.state?.phase, 'aborted');
     assert.equal(decodeState(p.annotations[StateAnnotations.rollout] as string).phase, 'aborted');
     assert.equal(decodeHistory(p.annotations[StateAnnotations.history] as string)[0].reason, 'taken over by alice');
@@ -151,7 +188,8 @@ describe('deploy', () => {
     assert.notEqual(p.state?.id, 'hello-1');
     const h = decodeHistory(p.annotations[StateAnnotations.history] as string);
     assert.deepEqual([h[0].id, h[0].phase], ['hello-1', 'aborted']);
-    assert.ok(p.warnings.some((w) => /took over rollout hello-1/.test(w)));
+    assert.ok(p.warnings.some((w) => /takes over rollout hello-1 .*: it will be recorded as aborted/.test(w)), p.warnings.join('\n'));
+    assert.ok(!p.warnings.some((w) => /took over|is recorded as/.test(w)), 'the plan is shown before the write: no past tense');
   });
 
   test('after a finished rollout a new one starts without take-over', () => {

@@ -2,12 +2,12 @@
 // read -> plan (core) -> show -> confirm -> conditional write with re-plan on conflict -> revision
 // annotations -> wait by watching -> deletes -> report. Nothing here decides traffic; core/plan.ts does.
 import os from 'node:os';
-import { FailedError } from '../../core/errors.js';
+import { ConflictError, FailedError } from '../../core/errors.js';
 import { condition, type KnativeService, type Revision } from '../../core/knative-types.js';
 import { plan as planIntent, withExpectation } from '../../core/plan.js';
 import type { Intent, Plan } from '../../core/plan-types.js';
 import { buildRevisionPatch, buildServicePatch } from '../../core/patch.js';
-import { statusMatches } from '../../core/status-match.js';
+import { planStillHolds, statusMatches } from '../../core/status-match.js';
 import { parseDuration } from '../../core/parse.js';
 import { revisionReady } from '../../core/traffic.js';
 import type { KnativeClient } from '../../kube/client.js';
@@ -234,7 +234,9 @@ async function waitFor(ctx: CommandContext, client: KnativeClient, req: StepRequ
     const svc = await waitForService(client, req.service, {
       timeoutMs,
       from: written,
-      predicate: deploy ? (s) => newRevisionReady(s, previous) && statusMatches(s, desired) : (s) => statusMatches(s, desired),
+      // Routed as the live spec says: a foreign edit after bgctl's write (a 0% tag) must not make the
+      // wait run into --timeout; whether bgctl's own targets survived is checked once it returns.
+      predicate: deploy ? (s) => newRevisionReady(s, previous) && statusMatches(s, s.spec.traffic ?? desired) : (s) => statusMatches(s, s.spec.traffic ?? desired),
       predicateLabel: deploy ? 'the new revision to become ready' : 'the new traffic split to be routed',
       // A traffic move among ready revisions (e.g. a rollback after a failed deploy) is carried out
       // by the Route even while a failed latest revision keeps ConfigurationsReady False.
@@ -242,6 +244,12 @@ async function waitFor(ctx: CommandContext, client: KnativeClient, req: StepRequ
       signal: ctx.signal,
       onProgress: (pr) => (req.onWait ? req.onWait(pr.message) : progress?.update(pr.message)),
     });
+    if (!planStillHolds(svc.spec.traffic, desired)) {
+      throw new ConflictError(`traffic of service "${req.service}" was changed by someone else right after bgctl's write`, {
+        reason: 'TrafficChanged',
+        hint: `bgctl status ${req.service} shows the traffic now; run the command again if it still applies`,
+      });
+    }
     const notReady = condition(svc, 'Ready')?.status === 'False' ? condition(svc, 'ConfigurationsReady') : undefined;
     if (notReady) {
       const line = `Traffic of ${req.service} is routed as planned, but the service is not Ready: ${notReady.message ?? notReady.reason ?? ''}`;
