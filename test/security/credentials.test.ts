@@ -104,7 +104,7 @@ describe('credentials never reach the output', () => {
       { argv: ['status', 'nosuch'], code: 1 },
       { argv: ['pin', 'sec', '--revision', 'sec-00099', '--yes'], code: 1 },
       { argv: ['rollout', 'sec', '--resume', '--yes'], code: 1 },
-      { argv: ['pin', 'sec', '--yes'], kubeconfig: pg.readOnlyKubeconfigPath, code: 4 },
+      { argv: ['deploy', 'sec', '--image', 'ghcr.io/bgctl/hello:v4', '--yes'], kubeconfig: pg.readOnlyKubeconfigPath, code: 4 },
       { argv: ['status', 'sec'], kubeconfig: expiredKubeconfig, code: 4 },
       { argv: ['split', 'sec', '--percent', '10', '--yes', '-o', 'json'], kubeconfig: expiredKubeconfig, code: 4 },
       { argv: ['status', 'sec'], kubeconfig: badPluginKubeconfig, code: 4 },
