@@ -46,9 +46,19 @@ export async function readService(s: Session): Promise<{ svc: KnativeService; st
 /** The open rollout's id (refuses intents against a rollout someone else replaced meanwhile). */
 const on = (st: RolloutState) => ({ rolloutId: st.id });
 
-/** Waits until the latest created revision of `svc` (just read) is Ready (after a deploy whose wait was interrupted). */
-async function candidateReady(s: Session, svc: KnativeService): Promise<void> {
-  if (svc.status?.latestCreatedRevisionName && svc.status.latestCreatedRevisionName === svc.status.latestReadyRevisionName && svc.status.observedGeneration === svc.metadata.generation) return;
+/**
+ * True once `svc` shows the deploy's own revision Ready: the latest created revision is not the
+ * stable one (right after the template write Knative may not have bumped observedGeneration or
+ * created the revision yet, and the status still names the stable revision as latest and ready).
+ */
+export function candidateSettled(svc: KnativeService, stable: string | undefined): boolean {
+  const created = svc.status?.latestCreatedRevisionName;
+  return !!created && created !== stable && created === svc.status?.latestReadyRevisionName && svc.status?.observedGeneration === svc.metadata.generation;
+}
+
+/** Waits until the deploy's revision of `svc` (just read) is Ready (after a deploy whose wait was interrupted). */
+async function candidateReady(s: Session, svc: KnativeService, stable: string | undefined): Promise<void> {
+  if (candidateSettled(svc, stable)) return;
   s.known = undefined;
   const client = await s.ctx.kube();
   const { waitForService } = await import('../../kube/wait.js');
@@ -58,7 +68,7 @@ async function candidateReady(s: Session, svc: KnativeService): Promise<void> {
     s.svc = await waitForService(client, s.service, {
       timeoutMs: parseDuration(s.opts.write.timeout, '--timeout'),
       from: svc,
-      predicate: (x) => !!x.status?.latestCreatedRevisionName && x.status.latestCreatedRevisionName === x.status.latestReadyRevisionName,
+      predicate: (x) => candidateSettled(x, stable),
       predicateLabel: 'the new revision to become ready',
       signal: s.ctx.signal,
       onProgress: (m) => p.update(m.message),
@@ -118,7 +128,7 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
     switch (next.kind) {
       case 'stage':
         try {
-          await candidateReady(s, svc);
+          await candidateReady(s, svc, state.stable.revision);
         } catch (err) {
           if (isRevisionFailure(err)) await onRevisionFailure(s, d, err);
           throw err;

@@ -85,9 +85,10 @@ export async function runPipeline(s: Session): Promise<void> {
   let started = false;
   try {
     if (o.abort) {
-      const svc = await readKnown(s);
+      // Refuses when nothing is open, before anything is written (no RolloutResult, like --resume).
+      const intent = abortIntent(await readKnown(s), `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`);
       started = true;
-      await applyIntent(s, abortIntent(svc, `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`));
+      await applyIntent(s, intent);
     } else {
       if (!o.resume) {
         await readKnown(s);
