@@ -47,6 +47,7 @@ describe('bgctl rollout wizard (pseudo-terminal)', () => {
     await w.waitFor('Stage hello-00002 at 0% under tag "candidate"?');
     w.type('y' + Keys.enter);
     await w.waitFor('hello-00002 answers at http://candidate-hello.default.example.com');
+    await w.waitFor('hello-00001 (stable) answers at http://stable-hello.default.example.com');
     await w.waitFor('The main URL http://hello.default.example.com still serves hello-00001 only.');
     assert.equal(phase(), 'staged');
     assert.deepEqual(specTraffic(pg.current, 'hello'), [

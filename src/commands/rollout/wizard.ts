@@ -72,6 +72,8 @@ function wizardView(ctx: CommandContext, s: () => Session): SessionView {
       const svc = outcome.service;
       const url = st ? tagUrl(svc, st.candidate.tag) : undefined;
       if (url) io.err.write(`${c.successIcon} ${st?.candidate.revision} answers at ${c.accent(url)} (tag "${st?.candidate.tag}")\n`);
+      const stableUrl = st ? tagUrl(svc, st.stable.tag) : undefined;
+      if (stableUrl) io.err.write(`${c.successIcon} ${st?.stable.revision} (stable) answers at ${c.accent(stableUrl)} (tag "${st?.stable.tag}")\n`);
       if (svc.status?.url) io.err.write(`  The main URL ${svc.status.url} still serves ${st?.stable.revision} only.\n`);
       const ingress = s().opts.verify.ingress ?? io.env.BGCTL_INGRESS;
       if (url && ingress) io.err.write(c.muted(`  Try it: curl -H 'Host: ${new URL(url).host}' http://${ingress}/`) + '\n');
