@@ -1,7 +1,7 @@
 // View models of the read verbs beyond core/view.ts: what `status` adds (conditions that are not
 // True, a revision summary, the next command), the one-line rows of `status -A`, `url`, and the
 // document `verify` prints. Plain data only; the printers live in src/commands.
-import type { Condition, KnativeService, Revision } from './knative-types.js';
+import { condition, type Condition, type KnativeService, type Revision } from './knative-types.js';
 import { RefusedError } from './errors.js';
 import { document, deriveRollout, revisionsView, statusView, tagUrl, trafficRows, type RevisionRow, type RolloutView, type TrafficRow } from './view.js';
 import { isInProgress, readState } from './state.js';
@@ -50,8 +50,15 @@ export function nextCommand(svc: KnativeService, rollout: RolloutView = deriveRo
   switch (rollout.phase) {
     case 'unpinned':
       return { command: cmd(`pin ${name}`), why: 'pin the serving revision so the next deploy starts at 0%' };
-    case 'deployed':
+    case 'deployed': {
+      // A candidate that failed cannot be staged: point at the way back instead of a verb that refuses.
+      const cand = rollout.candidate?.revisionName ?? latestCreated;
+      const configs = condition(svc, 'ConfigurationsReady');
+      if (cand && cand !== latestReady && configs?.status === 'False') {
+        return { command: cmd(`rollback ${name}`), why: `revision ${cand} failed${configs.reason ? ` (${configs.reason})` : ''}: close the rollout, then deploy a fixed image` };
+      }
       return { command: cmd(`stage ${name}`), why: 'route the new revision at 0% under a tag' };
+    }
     case 'staged':
       return { command: cmd(`verify ${name} --tag ${q(rollout.candidate?.tag ?? DefaultTags.candidate)}`), why: 'test the candidate through its tag URL' };
     case 'verified':
@@ -66,8 +73,12 @@ export function nextCommand(svc: KnativeService, rollout: RolloutView = deriveRo
     }
     case 'promoted':
       return { command: cmd(`cleanup ${name}`), why: `drop old targets once you are sure (undo with bgctl rollback ${name})` };
+    case 'rolled-back':
+    case 'aborted':
+      // A closed rollout's candidate is not staged again: the next rollout starts with a new deploy.
+      return { command: cmd(`deploy ${name} --image IMAGE`), why: `rollout ${rollout.id} is ${rollout.phase}: start a new one with a fixed image (bgctl cleanup ${name} drops its tags)` };
     default: {
-      // pinned, manual-split, rolled-back, aborted: a rollout can start when a newer revision is ready.
+      // pinned, manual-split: a rollout can start when a newer revision is ready.
       const serving = new Set(trafficRows(svc).filter((t) => t.percent > 0).map((t) => t.revisionName));
       if (latestCreated && latestCreated === latestReady && !serving.has(latestCreated) && rollout.phase !== 'manual-split') {
         return { command: cmd(`stage ${name}`), why: `revision ${latestCreated} is ready and gets no traffic yet` };

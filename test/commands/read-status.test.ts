@@ -227,3 +227,32 @@ describe('bgctl status -A at scale', () => {
     }
   });
 });
+
+describe('bgctl status: next command after a failure or a closed rollout', () => {
+  const pg = usePlayground({ sample: 'hello' });
+  const env = () => ({ KUBECONFIG: pg.current.kubeconfigPath });
+
+  test('next after a failed deploy is rollback; after rollback (a closed rollout) a new deploy', async () => {
+    await createService(pg.current, 'broken');
+    assert.equal((await runCli(['pin', 'broken', '--yes'], { env: env() })).code, 0);
+    const dep = await runCli(['deploy', 'broken', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/fail=ContainerMissing', '--yes'], { env: env() });
+    assert.notEqual(dep.code, 0, dep.stderr);
+    const failed = JSON.parse((await runCli(['status', 'broken', '-o', 'json'], { env: env() })).stdout);
+    assert.equal(failed.rollout.phase, 'deployed');
+    assert.equal(failed.next.command, 'bgctl rollback broken');
+    const rb = await runCli(['rollback', 'broken', '--yes'], { env: env() });
+    assert.equal(rb.code, 0, rb.stderr);
+    const closed = JSON.parse((await runCli(['status', 'broken', '-o', 'json'], { env: env() })).stdout);
+    assert.equal(closed.rollout.phase, 'rolled-back');
+    assert.equal(closed.next.command, 'bgctl deploy broken --image IMAGE');
+  });
+
+  test('next after abort of a staged rollout is a new deploy, not stage', async () => {
+    await stagedService(pg.current, 'halted');
+    const ab = await runCli(['rollout', 'halted', '--abort', '--yes'], { env: env() });
+    assert.equal(ab.code, 0, ab.stderr);
+    const doc = JSON.parse((await runCli(['status', 'halted', '-o', 'json'], { env: env() })).stdout);
+    assert.equal(doc.rollout.phase, 'aborted');
+    assert.equal(doc.next.command, 'bgctl deploy halted --image IMAGE');
+  });
+});

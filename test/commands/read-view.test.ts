@@ -35,9 +35,28 @@ describe('nextCommand', () => {
     ['split, last step', { traffic: split, latestReady: 'hello-00002', state: state({ phase: 'split', percent: 30 }) }, 'bgctl promote hello'],
     ['drifted', { traffic: pinned, latestReady: 'hello-00002', state: state({ phase: 'split', percent: 30 }) }, 'bgctl rollback hello'],
     ['promoted', { traffic: [{ tag: 'candidate', revisionName: 'hello-00002', percent: 100 }, { tag: 'previous', revisionName: 'hello-00001', percent: 0 }], latestReady: 'hello-00002', state: state({ phase: 'promoted', percent: 100, previousTag: 'previous' }) }, 'bgctl cleanup hello'],
+    ['rolled back: a new deploy, not stage of the tagged candidate', { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'rolled-back', percent: 0 }) }, 'bgctl deploy hello --image IMAGE'],
+    ['aborted: a new deploy, not stage of the tagged candidate', { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'aborted', percent: 0 }) }, 'bgctl deploy hello --image IMAGE'],
     ['garbage state', { annotations: { 'bgctl.dev/rollout': '{' } }, 'bgctl rollout hello --take-over'],
   ];
   for (const [name, opts, want] of cases) test(name, () => assert.equal(nextCommand(svc(opts))?.command, want));
+
+  test('deployed with a failed candidate: rollback, not stage', () => {
+    const s = svc({ traffic: pinned, latestReady: 'hello-00001', latestCreated: 'hello-00002', state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }) });
+    s.status!.conditions = [
+      { type: 'Ready', status: 'False', reason: 'RevisionFailed' },
+      { type: 'ConfigurationsReady', status: 'False', reason: 'RevisionFailed' },
+    ];
+    const next = nextCommand(s);
+    assert.equal(next?.command, 'bgctl rollback hello');
+    assert.match(next?.why ?? '', /hello-00002 failed \(RevisionFailed\)/);
+  });
+
+  test('deployed with a candidate still starting: stage', () => {
+    const s = svc({ traffic: pinned, latestReady: 'hello-00001', latestCreated: 'hello-00002', state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }) });
+    s.status!.conditions = [{ type: 'Ready', status: 'Unknown' }, { type: 'ConfigurationsReady', status: 'Unknown' }];
+    assert.equal(nextCommand(s)?.command, 'bgctl stage hello');
+  });
 
   test('another namespace is carried in the command', () => {
     const s = svc({ traffic: pinned });

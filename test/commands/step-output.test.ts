@@ -74,6 +74,16 @@ describe('step verbs: dry runs, confirmation, documents, golden output', () => {
     assert.deepEqual(specTraffic(pg.current, 'gold'), [{ latestRevision: true, percent: 100 }]);
   });
 
+  test('deploy: client and server dry runs describe the same image change (old -> new)', async () => {
+    const want = 'Image of gold: ghcr.io/bgctl/hello:v1 -> ghcr.io/bgctl/hello:ds (Knative creates a new revision)';
+    for (const mode of ['--dry-run', '--dry-run=server']) {
+      const r = await cli('deploy', 'gold', '--image', 'ghcr.io/bgctl/hello:ds', mode);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.stdout.split('\n').includes(want), `${mode}:\n${r.stdout}`);
+    }
+    assert.equal(getService(pg.current, 'gold').spec.template?.spec?.containers?.[0]?.image, 'ghcr.io/bgctl/hello:v1');
+  });
+
   test('--dry-run=server goes through the server\'s authorization; a client dry run only reads', async () => {
     const env = cliEnv(pg.current, { KUBECONFIG: pg.current.readOnlyKubeconfigPath });
     const client = await runCli(['pin', 'gold', '--dry-run', '-o', 'yaml'], { env });

@@ -78,14 +78,18 @@ function urlLines(svc: KnativeService): string[] {
   return lines;
 }
 
-/** Prints a finished step: table and URLs on stdout (or one document), messages on stderr. */
-export function printOutcome(ctx: CommandContext, verb: StepVerb, outcome: StepOutcome): void {
+/**
+ * Prints a finished step: table and URLs on stdout (or one document), messages on stderr.
+ * `planned` is the Service the plan was made from: a server dry run's outcome.service is what the
+ * server returned for the patch, so the template line must compare against the read object instead.
+ */
+export function printOutcome(ctx: CommandContext, verb: StepVerb, outcome: StepOutcome, planned: KnativeService = outcome.service): void {
   const { io, globals } = ctx;
   const p = outcome.plan;
   const machine = globals.output !== 'table' ? globals.output : undefined;
   if (outcome.result === 'dry-run' || outcome.result === 'server-dry-run') {
     if (machine) writeDocument(io, machine, trafficPlanDocument(outcome));
-    else printPlan(io, p, outcome.service, outcome.revisions, 'out');
+    else printPlan(io, p, planned, outcome.revisions, 'out');
     printMessages(io, p);
     note(io, outcome.result === 'server-dry-run' ? 'Server dry run: the API server accepted the change (dryRun=All); nothing was stored.' : 'Dry run: nothing was changed.');
     return;
@@ -121,6 +125,7 @@ export async function runStepVerb(
   const verb = typeof build === 'function' ? await build(service) : build;
   const { io } = ctx;
   let firstDesired: string | undefined;
+  let planned: KnativeService | undefined;
   const outcome = await runStep(ctx, {
     service,
     intent: verb.intent,
@@ -128,6 +133,7 @@ export async function runStepVerb(
     question: verb.question,
     onPlan: (p, svc, revisions) => {
       firstDesired = JSON.stringify(p.desired);
+      planned = svc;
       if (p.noop || flags.dryRun) return;
       printPlan(io, p, svc, revisions, 'err');
       printMessages(io, p);
@@ -140,6 +146,6 @@ export async function runStepVerb(
       }
     },
   });
-  printOutcome(ctx, verb, outcome);
+  printOutcome(ctx, verb, outcome, planned);
   return outcome;
 }
