@@ -60,6 +60,12 @@ describe('promote', () => {
     assert.equal(p.noop, true, JSON.stringify(p.annotations));
   });
 
+  test('promote --retire again is a no-op and retires nothing', () => {
+    const p = run(svc({ traffic: [t('candidate', 2, 100)], state: state({ phase: 'promoted', percent: 100 }) }), revs(2), { kind: 'promote', retire: true });
+    assert.equal(p.noop, true, JSON.stringify(p.annotations));
+    assert.deepEqual(p.notices.filter((n) => /retired revision/.test(n)), []);
+  });
+
   const refusals: Array<{ name: string; st?: RolloutState; traffic?: TrafficTarget[]; revisions?: ReturnType<typeof rev>[]; previousTag?: string; cls: any; reason: string; msg?: RegExp; hint?: RegExp }> = [
     { name: 'before stage', st: state({ phase: 'deployed', candidate: { tag: 'candidate' } }), traffic: [t(undefined, 1, 100)], cls: RefusedError, reason: 'WrongPhase' },
     { name: 'no rollout', cls: RefusedError, reason: 'NoRollout' },
