@@ -1,7 +1,6 @@
 // `--annotation KEY=VALUE|KEY-` of deploy: revision template annotations (autoscaling.knative.dev/*,
 // the playground's sim.bgctl.dev/* knobs). Keys follow the Kubernetes qualified-name rule.
 import { UsageError } from '../../core/errors.js';
-import type { Plan } from '../../core/plan-types.js';
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -42,23 +41,4 @@ export function parseAnnotations(raws: string[], flag = '--annotation'): Record<
     out[key] = value;
   }
   return out;
-}
-
-/**
- * Applies template annotation changes to a deploy plan's new template.
- * @deprecated the planner applies `intent.annotations` of a deploy itself; kept only until
- * src/commands/rollout/session.ts stops using it (idempotent on top of the planner's change).
- */
-export function withTemplateAnnotations(changes: Record<string, string | null>): (p: Plan) => void {
-  return (p) => {
-    if (!p.template || Object.keys(changes).length === 0) return;
-    const meta = (p.template.metadata ??= {});
-    const ann: Record<string, string> = { ...(meta.annotations ?? {}) };
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null) delete ann[k];
-      else ann[k] = v;
-    }
-    if (Object.keys(ann).length) meta.annotations = ann;
-    else delete meta.annotations;
-  };
 }

@@ -37,12 +37,6 @@ export interface StepRequest {
   /** Progress of the wait. Without it runStep shows its own (spinner on a terminal, lines otherwise). */
   onWait?: (message: string) => void;
   /**
-   * Adjusts every plan before it is shown or written.
-   * @deprecated template annotations are part of the deploy intent (`intent.annotations`); kept only
-   * until src/commands/rollout/session.ts stops passing it, then removed.
-   */
-  amend?: (plan: Plan) => void;
-  /**
    * What the caller already knows (e.g. the previous step's `StepOutcome.service`/`.revisions`):
    * planned on instead of reading the service and its revisions again. If it is stale, the
    * resourceVersion precondition of the write refuses it (409) and the step reads and plans again.
@@ -104,11 +98,7 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
   const timeoutMs = parseDuration(req.flags.timeout, '--timeout');
   const client = await ctx.kube();
   const planCtx = { now: ctx.now().toISOString(), actor: actorOf(ctx.io.env) };
-  const planFor = (service: KnativeService, revisions: Revision[], intent: Intent): Plan => {
-    const p = planIntent({ service, revisions, intent, ctx: planCtx });
-    req.amend?.(p);
-    return p;
-  };
+  const planFor = (service: KnativeService, revisions: Revision[], intent: Intent): Plan => planIntent({ service, revisions, intent, ctx: planCtx });
   const first = req.known ? { svc: req.known.service, revisions: req.known.revisions } : await readService(client, req.service);
   let current = planFor(first.svc, first.revisions, req.intent);
   const base = { service: first.svc, revisions: first.revisions, deleted: [], waited: false };
