@@ -4,13 +4,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { BIN, runBin } from '../helpers/cli.js';
 import { createKubectl, requireKubectl } from '../helpers/kubectl.js';
+import { ingressGet } from '../helpers/ingress.js';
 
 const WAIT_MS = 60_000;
 
@@ -83,19 +83,7 @@ function start(args: string[], env: Record<string, string> = {}): Running {
   };
 }
 
-function httpGet(address: string, host: string): Promise<{ status: number; body: string; revision?: string }> {
-  const [hostname, port] = address.split(':');
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port: Number(port), path: '/', headers: { host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, revision: res.headers['x-revision'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const httpGet = (address: string, host: string) => ingressGet(address, host);
 
 /** True when nothing listens on 127.0.0.1:port any more. */
 function portClosed(port: number): Promise<boolean> {

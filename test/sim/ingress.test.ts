@@ -2,26 +2,15 @@
 // routing is exactly what status.traffic says.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import type { KObject, Registry } from '../../src/sim/api/contracts.js';
 import { createRegistry } from '../../src/sim/api/registry.js';
 import { startIngress, type Ingress } from '../../src/sim/ingress.js';
+import { ingressGet } from '../helpers/ingress.js';
 
 const CTX = { user: 'test' };
 const G = 'serving.knative.dev';
 
-function get(port: number, host: string): Promise<{ status: number; body: string; revision?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/anything?x=1', headers: { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, revision: res.headers['x-revision'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (port: number, host: string) => ingressGet(`127.0.0.1:${port}`, host, '/anything?x=1');
 
 function revision(reg: Registry, name: string, image: string, ready: 'True' | 'Unknown', annotations: Record<string, string> = {}): void {
   const def = reg.resource('revisions', G)!;

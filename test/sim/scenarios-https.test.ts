@@ -2,27 +2,15 @@
 // playground's ingress by Host header.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
 import { startPlayground, type Playground } from '../../src/sim/playground.js';
 import { WAIT_MS } from './wait.js';
+import { ingressGet } from '../helpers/ingress.js';
 
 const G = { group: 'serving.knative.dev', version: 'v1', plural: 'services', namespace: 'default' };
 const merge = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
-function get(address: string, host: string): Promise<{ status: number; body: string; revision?: string }> {
-  const [h, port] = address.split(':');
-  return new Promise((resolve, reject) => {
-    const req = request({ host: h, port: Number(port), path: '/', headers: { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, revision: res.headers['x-revision'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (address: string, host: string) => ingressGet(address, host);
 
 const isReady = (o: any) => o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 

@@ -1,25 +1,14 @@
 // Upstream Knative scenarios (knative-serving.md §7), driven through the Registry in-process.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { StatusError, type KObject } from '../../src/sim/api/contracts.js';
 import { startIngress } from '../../src/sim/ingress.js';
 import { cond, isFailed, isReady, startHarness, template, USER, type Harness } from './knative/harness.js';
+import { ingressGet } from '../helpers/ingress.js';
 
 type Target = { tag?: string; revisionName?: string; percent?: number; latestRevision?: boolean; url?: string };
 
-function get(port: number, host: string): Promise<{ status: number; body: string; revision?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, revision: res.headers['x-revision'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (port: number, host: string) => ingressGet(`127.0.0.1:${port}`, host);
 
 /** status.traffic keyed by tag, read the way TestServiceWithTrafficSplit reads it. */
 function byTag(svc: KObject): Record<string, { revisionName?: string; percent: number; latestRevision: boolean }> {
