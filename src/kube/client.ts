@@ -10,6 +10,7 @@ import { translateError, type ClusterInfo, type RequestInfo } from './errors.js'
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { callMiddleware, createTracer, type Tracer } from './trace.js';
+import { userAgent } from './user-agent.js';
 
 /** One RFC 6902 operation. */
 export interface JsonPatchOp {
@@ -76,6 +77,8 @@ export interface CreateClientOptions extends KubeconfigOptions {
   /** Cancels in-flight requests and retry waits. */
   signal?: AbortSignal;
   retry?: Partial<RetryPolicy>;
+  /** The User-Agent of every request and watch; default `bgctl/<version> (<os>/<arch>) node/<version>`. */
+  userAgent?: string;
 }
 
 /** Loads the kubeconfig and builds a client; throws ClusterAccessError (exit 4) on any kubeconfig or credential problem. */
@@ -100,6 +103,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
   private readonly policy: RetryPolicy;
   // One keep-alive pool for every request and watch of this client: one TLS handshake, not one per request.
   private readonly agents: AgentPool = createAgentPool();
+  private readonly userAgent: string;
 
   constructor(
     private readonly loaded: LoadedKubeconfig,
@@ -111,6 +115,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
     this.context = loaded.contextName;
     this.server = loaded.server;
     this.warnings = loaded.warnings;
+    this.userAgent = opts.userAgent ?? userAgent();
     this.tracer = createTracer(opts.verbose, loaded.secrets);
     this.cluster = { server: loaded.server, context: loaded.contextName, secrets: loaded.secrets };
     this.policy = defaultRetryPolicy({
@@ -144,7 +149,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
           tracer: this.tracer,
           timeoutMs: this.opts.requestTimeoutMs,
           signal: this.opts.signal,
-          headers,
+          headers: { 'User-Agent': this.userAgent, ...headers },
           enforceTls: !this.loaded.insecure,
           agents: this.agents,
         });
@@ -299,14 +304,15 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const tracer = this.tracer;
     const enforceTls = !this.loaded.insecure;
     const agents = this.agents;
+    const ua = this.userAgent;
     const path = `/apis/${SERVING_GROUP}/${SERVING_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/services`;
     const params: Record<string, string | boolean> = { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true };
     if (resourceVersion) params.resourceVersion = resourceVersion;
-    // Watch reads only these two members; the wrapper adds the trace and the TLS rule.
+    // Watch reads only these two members; the wrapper adds the User-Agent, the trace and the TLS rule.
     const config = {
       getCurrentCluster: () => kc.getCurrentCluster(),
       applyToFetchOptions: async (o: any) => {
-        const init = await kc.applyToFetchOptions(o);
+        const init = await kc.applyToFetchOptions({ ...o, headers: { ...o?.headers, 'User-Agent': ua } });
         if (init.agent) init.agent = agents.agentFor(init.agent, { enforceTls });
         if (tracer.enabled) {
           const headers: Record<string, string> = {};

@@ -4,7 +4,7 @@
 // token files work. TLS verification is on unless the kubeconfig or the flag turns it off, which warns.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startPlayground, type Playground } from '../helpers/playground.js';
@@ -151,6 +151,48 @@ describe('credentials never reach the output', () => {
     assert.ok(token && token.length >= 32, 'the playground wrote a token');
     assert.match(r.stdout, /export KUBECONFIG=/);
     assert.ok(!r.stdout.includes(token!) && !r.stderr.includes(token!), 'the playground printed its token');
+  });
+
+  test('bgctl demo traces its own playground\'s requests but never prints the tokens of its kubeconfigs', async () => {
+    // The demo writes its playground's kubeconfigs (admin and read-only) under os.tmpdir() and removes
+    // them when it ends, so the test points TMPDIR at a directory of its own and reads the tokens
+    // while the demo runs.
+    const tmp = mkdtempSync(path.join(tmpdir(), 'bgctl-security-demo-'));
+    const tokens = new Set<string>();
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        for (const dir of readdirSync(tmp)) {
+          for (const file of ['kubeconfig', 'kubeconfig.readonly']) {
+            try {
+              const token = /token: ([0-9a-f]{48})$/m.exec(readFileSync(path.join(tmp, dir, file), 'utf8'))?.[1];
+              if (token) tokens.add(token);
+            } catch {
+              // not written yet, or already removed
+            }
+          }
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    let r: CliResult;
+    try {
+      r = await run(['demo']);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      polling = false;
+      await poll;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(tokens.size, 2, 'read the admin and the read-only token of the demo\'s playground');
+    for (const token of tokens) assert.ok(!r.stdout.includes(token) && !r.stderr.includes(token), 'the demo printed a token of its playground');
+    assertClean(r, 'bgctl --verbose demo');
+    assert.match(r.stderr, /Authorization: Bearer <redacted>/, 'the demo traced its requests (redacted)');
+    assert.match(r.stderr, /Playground up: API https:\/\/127\.0\.0\.1:\d+/);
   });
 
   test('TLS verification is on by default, even with NODE_TLS_REJECT_UNAUTHORIZED=0', async () => {

@@ -6,7 +6,7 @@ export const TOOL_COMMANDS: CommandSpec[] = [
     name: 'playground',
     summary: 'start a local simulated Knative cluster and write a kubeconfig for it',
     description:
-      'Starts a local Kubernetes API server with Knative Serving simulated inside it, plus an ingress on\n' +
+      'Starts a local Kubernetes API server with Knative Serving simulated inside it, plus an ingress on ' +
       'localhost that serves each revision by Host header. Runs until Ctrl-C. kubectl works against it too.',
     options: (cmd) =>
       cmd

@@ -1,6 +1,7 @@
-// The one positional SERVICE of every step verb: given, it is validated before any request; missing
-// on a terminal, the namespace's services are offered in a searchable list; missing without a
-// terminal, it is a usage error naming SERVICE (nothing was read or written).
+// The one positional SERVICE of every step verb: given, it is validated before any request (an
+// explicitly empty one is "service name must not be empty", as for the read verbs); missing on a
+// terminal, the namespace's services are offered in a searchable list; missing without a terminal,
+// it is a usage error naming SERVICE (nothing was read or written).
 import { RefusedError, UsageError } from '../../core/errors.js';
 import { validateServiceName } from '../../core/names.js';
 import { requiredMessage } from '../../ui/resolve.js';
@@ -12,7 +13,7 @@ export const PICK_SERVICE_MESSAGE = 'Service';
 
 /** The SERVICE to act on: the positional, else a pick from the namespace's services on a terminal. */
 export async function resolveServiceName(ctx: CommandContext, service: string | undefined): Promise<string> {
-  if (service !== undefined && service !== '') return validateServiceName(service);
+  if (service !== undefined) return validateServiceName(service);
   if (!ctx.io.canPrompt()) {
     throw new UsageError(requiredMessage('SERVICE'), { reason: 'MissingArgument', hint: 'pass the service name as the first argument, e.g. bgctl pin hello' });
   }

@@ -1,0 +1,20 @@
+// The User-Agent of every request bgctl sends, API calls and watches alike. Modelled on kubectl's
+// `kubectl/v1.32.4 (linux/amd64) kubernetes/<commit>`: program/version, then (os/arch) in Go's
+// GOOS/GOARCH names so audit logs and API priority rules read the same as for kubectl, then the
+// runtime (bgctl has no build commit; the Node version is what varies between installs). Without
+// it client-node's node-fetch sends `node-fetch/1.0 (+https://github.com/bitinn/node-fetch)`.
+import { VERSION } from '../core/version.js';
+
+// Node's names where they differ from Go's (process.platform / process.arch).
+const GOOS: Record<string, string> = { win32: 'windows' };
+const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386' };
+
+/** `bgctl/0.1.0 (linux/amd64) node/v20.11.1`. */
+export function userAgent(
+  version: string = VERSION,
+  runtime: { platform: string; arch: string; node: string } = { platform: process.platform, arch: process.arch, node: process.version },
+): string {
+  const os = GOOS[runtime.platform] ?? runtime.platform;
+  const arch = GOARCH[runtime.arch] ?? runtime.arch;
+  return `bgctl/${version} (${os}/${arch}) node/${runtime.node}`;
+}
