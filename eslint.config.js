@@ -21,6 +21,12 @@ export default tseslint.config(
     },
   },
   {
+    // The shim is CommonJS, like the bundle it loads (bin/package.json, scripts/build.mjs).
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/core/**'],
     rules: restrict(['@kubernetes/*', 'node:*', '../kube/*', '../sim/*', '../ui/*', '../commands/*', ...terminalLibs], 'src/core is pure: no I/O, no client, no terminal.'),
   },

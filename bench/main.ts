@@ -32,7 +32,7 @@ async function buildPrivateCopy(): Promise<void> {
   const { buildCli } = (await import('../scripts/build.mjs')) as { buildCli: (o: { outdir: string }) => Promise<unknown> };
   await buildCli({ outdir: '.tmp/bench/dist' });
   mkdirSync(join(BENCH_ROOT, 'bin'), { recursive: true });
-  copyFileSync(new URL('../bin/bgctl.js', import.meta.url), join(BENCH_ROOT, 'bin', 'bgctl.js'));
+  for (const name of ['bgctl.js', 'package.json']) copyFileSync(new URL(`../bin/${name}`, import.meta.url), join(BENCH_ROOT, 'bin', name));
 }
 
 async function main(): Promise<void> {

@@ -13,7 +13,7 @@
 // - node-fetch 2 (inside client-node) requires whatwg-url only as a fallback for Node versions
 //   without a global URL; the fallback and its 260 kB IDNA table are replaced by Node's URL.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -159,10 +159,8 @@ export function checkSlimNames(srcDir = join(root, 'src')) {
   if (problems.length) throw new Error(`add these to SLIM_ENTRIES in scripts/build.mjs: ${problems.join('; ')}`);
 }
 
-/** Builds dist/; returns esbuild's result (its metafile lists what went into each chunk). */
-export async function buildCli({ outdir = 'dist', minify = true } = {}) {
-  checkSlimNames();
-  rmSync(join(root, outdir), { recursive: true, force: true });
+/** The ESM build with code splitting: every lazy `import()` becomes a chunk of its own. */
+function buildEsm(outdir, minify) {
   return build({
     absWorkingDir: root,
     entryPoints: { cli: 'src/cli.ts' },
@@ -178,9 +176,55 @@ export async function buildCli({ outdir = 'dist', minify = true } = {}) {
     logLevel: 'warning',
     metafile: true,
     plugins: [slimPlugin],
-    // Some CommonJS dependencies call require(); give the ESM bundle a real one.
-    banner: { js: "import { createRequire as __bgctlCreateRequire } from 'node:module'; const require = __bgctlCreateRequire(import.meta.url);" },
   });
+}
+
+/**
+ * Rewrites each ESM chunk as a CommonJS file, keeping the chunk structure and chaining the source
+ * maps. Why: Node 20 pays ~15 ms to start its ESM loader and then resolves, links and compiles each
+ * chunk as a module graph, where `require` loads the same code in a fraction of that (the `--help`
+ * and `status` figures in docs/benchmarks.md). `import()` becomes `require()` behind a promise, so a
+ * lazy chunk still loads only when its path runs. ESM code is strict; esbuild marks each file "use strict".
+ */
+async function convertToCommonJs(esmDir, outdir, minify) {
+  const files = readdirSync(esmDir).filter((n) => n.endsWith('.js'));
+  // Our own chunks, not Node's ESM importing CommonJS: `await import('./ora-….js')` must read the
+  // chunk's `default` export, not wrap its whole exports object as `default` (Node-mode interop,
+  // which esbuild applies to .js files of a "type": "module" package like this one).
+  writeFileSync(join(esmDir, 'package.json'), '{ "type": "commonjs" }\n');
+  await build({
+    absWorkingDir: root,
+    entryPoints: files.map((n) => join(esmDir, n)),
+    outdir,
+    bundle: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    supported: { 'dynamic-import': false },
+    // Bundled CommonJS code calls require() through esbuild's __require, which finds the real one now.
+    define: { 'import.meta.url': '__filename' },
+  });
+  // dist/ sits inside a "type": "module" package: this marks its .js files as CommonJS.
+  writeFileSync(join(root, outdir, 'package.json'), '{ "type": "commonjs" }\n');
+}
+
+/** Builds dist/; returns esbuild's result for the ESM stage (its metafile lists what went into each chunk). */
+export async function buildCli({ outdir = 'dist', minify = true } = {}) {
+  checkSlimNames();
+  const esmDir = join(root, '.tmp', `esm-${process.pid}`);
+  rmSync(esmDir, { recursive: true, force: true });
+  try {
+    const result = await buildEsm(esmDir, minify);
+    rmSync(join(root, outdir), { recursive: true, force: true });
+    await convertToCommonJs(esmDir, outdir, minify);
+    return result;
+  } finally {
+    rmSync(esmDir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();

@@ -1,6 +1,8 @@
 // Semantic colors over a private Chalk instance: the global chalk export ignores NO_COLOR and
 // guesses the level from process.stdout, so bgctl always builds its own from IOStreams' decision.
-import { Chalk, type ChalkInstance } from 'chalk';
+// chalk itself is loaded only when color is on (loadColorSupport): in pipes and CI logs, the
+// common case for a scripted tool, it and its terminal probing never load at all.
+import type { ChalkInstance } from 'chalk';
 
 /** Chalk levels: none, 16, 256, truecolor. */
 export type ColorLevel = 0 | 1 | 2 | 3;
@@ -42,10 +44,26 @@ const PLAIN: ColorScheme = {
   failIcon: Icons.fail,
 };
 
-/** Builds the scheme for a color level (0 = no escape codes at all, and no Chalk instance). */
+let chalk: typeof import('chalk') | undefined;
+
+/** Loads chalk once; IOStreams.prepareColors() calls it when its policy turns color on. */
+export async function loadColorSupport(): Promise<void> {
+  chalk ??= await import('chalk');
+}
+
+/** Whether colored schemes can be built (loadColorSupport has finished). */
+export function colorSupportLoaded(): boolean {
+  return chalk !== undefined;
+}
+
+/**
+ * Builds the scheme for a color level (0 = no escape codes at all, and no Chalk instance). Before
+ * loadColorSupport() has finished, every level gives the plain scheme: output loses its color,
+ * never its text.
+ */
 export function createColorScheme(level: ColorLevel): ColorScheme {
-  if (level <= 0) return PLAIN;
-  const c: ChalkInstance = new Chalk({ level });
+  if (level <= 0 || !chalk) return PLAIN;
+  const c: ChalkInstance = new chalk.Chalk({ level });
   return {
     enabled: true,
     success: (s) => c.green(s),

@@ -1,7 +1,7 @@
 // The one place that decides TTY, color, prompt and spinner policy (style-anchors C7).
 // Commands never look at process.stdout.isTTY or process.env for these themselves.
 import { PassThrough, Writable, type Readable } from 'node:stream';
-import { createColorScheme, type ColorLevel, type ColorScheme } from './colors.js';
+import { colorSupportLoaded, createColorScheme, loadColorSupport, type ColorLevel, type ColorScheme } from './colors.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -38,9 +38,13 @@ function truthy(v: string | undefined): boolean {
   return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 }
 
+function ignoreClosedPipe(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE') throw e;
+}
+
 /** Standard streams plus the terminal policy derived from them and the environment. */
 export class IOStreams {
-  readonly in: Readable;
+  #in: Readable | (() => Readable);
   readonly out: Writable;
   readonly err: Writable;
   readonly env: Env;
@@ -48,8 +52,8 @@ export class IOStreams {
   #colorOverride: boolean | undefined;
   #scheme: ColorScheme | undefined;
 
-  protected constructor(streams: { in: Readable; out: Writable; err: Writable }, env: Env, noColor: boolean, colorOverride?: boolean) {
-    this.in = streams.in;
+  protected constructor(streams: { in: Readable | (() => Readable); out: Writable; err: Writable }, env: Env, noColor: boolean, colorOverride?: boolean) {
+    this.#in = streams.in;
     this.out = streams.out;
     this.err = streams.err;
     this.env = env;
@@ -59,8 +63,14 @@ export class IOStreams {
 
   /** The process's own streams and environment. */
   static system(opts: SystemOptions = {}): IOStreams {
+    const out = opts.stdout ?? process.stdout;
+    const err = opts.stderr ?? process.stderr;
+    // A reader that goes away (`bgctl status -A | head -1`) must not crash bgctl, which may be in
+    // the middle of a rollout: what is written to a closed pipe is dropped, the command goes on.
+    for (const s of [out, err]) if (!s.listeners('error').includes(ignoreClosedPipe)) s.on('error', ignoreClosedPipe);
     return new IOStreams(
-      { in: opts.stdin ?? process.stdin, out: opts.stdout ?? process.stdout, err: opts.stderr ?? process.stderr },
+      // process.stdin is a getter that builds the stream (3–8 ms); most runs never read it.
+      { in: opts.stdin ?? (() => process.stdin), out, err },
       opts.env ?? process.env,
       opts.noColor ?? false,
     );
@@ -69,6 +79,12 @@ export class IOStreams {
   /** In-memory streams for tests; read what was written with `stdout` / `stderr`. */
   static test(opts: TestOptions = {}): TestIOStreams {
     return new TestIOStreams(opts);
+  }
+
+  /** Standard input (built on first use). */
+  get in(): Readable {
+    if (typeof this.#in === 'function') this.#in = this.#in();
+    return this.#in;
   }
 
   /** Applies the global --no-color flag once commander has parsed it. */
@@ -137,10 +153,17 @@ export class IOStreams {
     return depth >= 24 ? 3 : depth >= 8 ? 2 : 1;
   }
 
-  /** The semantic color scheme for the current policy (memoised until setNoColor). */
+  /** Loads the color library when the policy turns color on; main() awaits it before any output. */
+  async prepareColors(): Promise<void> {
+    if (this.colorLevel() > 0) await loadColorSupport();
+  }
+
+  /** The semantic color scheme for the current policy (memoised until setNoColor; plain before prepareColors). */
   colors(): ColorScheme {
-    this.#scheme ??= createColorScheme(this.colorLevel());
-    return this.#scheme;
+    if (this.#scheme) return this.#scheme;
+    const scheme = createColorScheme(this.colorLevel());
+    if (this.colorLevel() === 0 || colorSupportLoaded()) this.#scheme = scheme;
+    return scheme;
   }
 
   /** Columns of the terminal on stdout; COLUMNS or 80 when it is not a terminal. */

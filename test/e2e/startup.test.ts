@@ -1,6 +1,6 @@
 // The BUILT CLI (bin/bgctl.js + dist/, as users run it): which code each path loads, and that the
-// trimmed client-node bundle still talks to a cluster. Each run gets an ESM load hook that records the
-// files it reads; the chunks' .map files say which sources went into each chunk. No timings here:
+// trimmed client-node bundle still talks to a cluster. Each run gets a preloaded hook that records the
+// files it loads; the chunks' .map files say which sources went into each chunk. No timings here:
 // speed is measured by `npm run bench` (docs/benchmarks.md).
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,8 +18,8 @@ const DIST = join(ROOT, 'dist');
 const BIN = join(ROOT, 'bin', 'bgctl.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Code only some paths may load: the cluster client, the prompts, the spinner, the playground's TLS library. */
-const HEAVY = /node_modules\/(@kubernetes\/client-node|@inquirer\/|ora\/|node-forge\/)/;
+/** Code only some paths may load: the cluster client, the prompts, the spinner, the playground's TLS library, colors. */
+const HEAVY = /node_modules\/(@kubernetes\/client-node|@inquirer\/|ora\/|node-forge\/|chalk\/)/;
 
 /** Builds dist/ if it is missing (npm test builds first; a lone `run-tests startup` may not have). */
 async function ensureBuilt(): Promise<void> {
@@ -49,13 +49,10 @@ interface TracedRun {
   sources: string[];
 }
 
-const HOOKS = `import { appendFileSync } from 'node:fs';
-let file;
-export function initialize(data) { file = data.file; }
-export async function load(url, context, next) {
-  if (url.startsWith('file:')) appendFileSync(file, url + '\\n');
-  return next(url, context);
-}
+// The built CLI is CommonJS (scripts/build.mjs): every file it loaded is in require.cache at exit.
+const HOOK = `'use strict';
+const { writeFileSync } = require('node:fs');
+process.once('exit', () => writeFileSync(process.env.BGCTL_TRACE_FILE, Object.keys(require.cache).join('\\n')));
 `;
 
 /** Runs `node bin/bgctl.js ...argv` (clean environment plus env), recording every module it loads. */
@@ -64,11 +61,10 @@ async function runTraced(argv: string[], env: Record<string, string> = {}): Prom
   try {
     const trace = join(dir, 'loaded.txt');
     writeFileSync(trace, '');
-    writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
-    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', { parentURL: import.meta.url, data: { file: ${JSON.stringify(trace)} } });\n`);
+    writeFileSync(join(dir, 'trace.cjs'), HOOK);
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, BIN, ...argv], {
-        env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', ...env },
+      const child = spawn(process.execPath, ['--require', join(dir, 'trace.cjs'), BIN, ...argv], {
+        env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', BGCTL_TRACE_FILE: trace, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -82,9 +78,9 @@ async function runTraced(argv: string[], env: Record<string, string> = {}): Prom
         resolve({ code: code ?? 1, stdout, stderr });
       });
     });
-    const distUrl = pathToFileURL(DIST).href + '/';
+    const prefix = DIST + '/';
     const loaded = readFileSync(trace, 'utf8').split('\n');
-    const chunks = [...new Set(loaded.filter((u) => u.startsWith(distUrl)).map((u) => u.slice(distUrl.length)))];
+    const chunks = [...new Set(loaded.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length)))];
     const byChunk = chunkSources();
     return { ...run, chunks, sources: chunks.flatMap((c) => byChunk.get(c) ?? []) };
   } finally {
@@ -119,6 +115,8 @@ describe('start-up paths of the built CLI load only what they need', () => {
     assert.ok(r.chunks.includes('cli.js'), `the trace saw the bundle: ${r.chunks.join(', ')}`);
     assert.deepEqual(heavyIn(r.sources), []);
     assert.deepEqual(r.sources.filter((s) => /node_modules\/js-yaml\/|src\/(kube|sim)\//.test(s)), []);
+    // A bare --version needs no argument parser and no verb catalog (src/cli.ts answers it first).
+    assert.deepEqual(r.sources.filter((s) => /node_modules\/commander\/|src\/commands\//.test(s)), []);
   });
 
   test('--help lists the verbs and loads no client, prompt, spinner or YAML code', async () => {
@@ -139,6 +137,21 @@ describe('start-up paths of the built CLI load only what they need', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown command 'no-such-verb'/);
     assert.deepEqual(heavyIn(bad.sources), []);
+  });
+});
+
+describe('colors load only when they are on', () => {
+  before(ensureBuilt);
+
+  test('a usage error with FORCE_COLOR prints red through chalk; with NO_COLOR chalk stays unloaded', async () => {
+    const colored = await runTraced(['no-such-verb'], { NO_COLOR: '', FORCE_COLOR: '1' });
+    assert.equal(colored.code, 2);
+    assert.ok(colored.stderr.includes("\u001b[31merror: unknown command 'no-such-verb'"), colored.stderr);
+    assert.ok(colored.sources.some((s) => s.startsWith('node_modules/chalk/')), `chalk was loaded: ${colored.sources.join(', ')}`);
+    const plain = await runTraced(['no-such-verb']);
+    assert.equal(plain.code, 2);
+    assert.ok(!plain.stderr.includes('\u001b['), plain.stderr);
+    assert.ok(!plain.sources.some((s) => s.startsWith('node_modules/chalk/')));
   });
 });
 

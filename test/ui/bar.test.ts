@@ -1,7 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filledCells, percentBar, percentText } from '../../src/ui/bar.js';
-import { createColorScheme, stripAnsi } from '../../src/ui/colors.js';
+import { createColorScheme, loadColorSupport, stripAnsi } from '../../src/ui/colors.js';
+
+// chalk is loaded lazily (src/ui/colors.ts); colored schemes need it loaded first.
+await loadColorSupport();
 
 describe('percentBar', () => {
   test('20 cells by default, ASCII or Unicode glyphs', () => {

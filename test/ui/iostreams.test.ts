@@ -1,7 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { stripAnsi } from '../../src/ui/colors.js';
+import { loadColorSupport, stripAnsi } from '../../src/ui/colors.js';
+
+// chalk is loaded lazily (src/ui/colors.ts); colored schemes need it loaded first.
+await loadColorSupport();
 
 const tty = { stdinTTY: true, stdoutTTY: true, stderrTTY: true };
 

@@ -8,7 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createColorScheme, Icons } from '../../src/ui/colors.js';
+import { createColorScheme, Icons, loadColorSupport } from '../../src/ui/colors.js';
+
+// chalk is loaded lazily (src/ui/colors.ts); colored schemes need it loaded first.
+await loadColorSupport();
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -1,8 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createColorScheme, stripAnsi } from '../../src/ui/colors.js';
+import { createColorScheme, loadColorSupport, stripAnsi } from '../../src/ui/colors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 import { printTable, renderTable, truncate, type Column } from '../../src/ui/table.js';
+
+// chalk is loaded lazily (src/ui/colors.ts); colored schemes need it loaded first.
+await loadColorSupport();
 
 const columns: Column[] = [{ header: 'name' }, { header: 'ready' }, { header: 'traffic', align: 'right' }, { header: 'url', truncate: true }];
 const rows = [

@@ -1,9 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
-import { createColorScheme, stripAnsi } from '../../src/ui/colors.js';
+import { createColorScheme, loadColorSupport, stripAnsi } from '../../src/ui/colors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 import { printTraffic, printTrafficPlan, renderTraffic, renderTrafficPlan, revisionLabel, type Readiness } from '../../src/ui/traffic-table.js';
+
+// chalk is loaded lazily (src/ui/colors.ts); colored schemes need it loaded first.
+await loadColorSupport();
 
 const readiness: Readiness = { 'hello-00001': 'True', 'hello-00002': 'Unknown', 'hello-00003': 'False' };
 const status: TrafficTarget[] = [
