@@ -1,7 +1,7 @@
 // `npm run bench`: builds the CLI into .tmp/bench (a private copy: other runs may rebuild dist/),
 // starts the clusters, runs the suites and prints medians, ratios and the machine they ran on.
 // See docs/benchmarks.md.
-// Usage: npm run bench -- [--rounds 15] [--warmup 3] [--only startup,status,rollout,reaction,scale]
+// Usage: npm run bench -- [--rounds 15] [--warmup 3] [--only startup,status,rollout,rollout-instant,reaction,scale]
 //                         [--services 2000] [--revisions 20000] [--big-revisions 5000] [--out results.md]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { renderSuite, type SuiteResult } from './results.js';
 import { startBenchPlayground, startScaleCluster } from './sim.js';
 import { BENCH_ROOT, reactionSuite, rolloutSuite, scaleSuite, startupSuite, statusSuite, type SuiteOptions } from './suites.js';
 
-const ALL = ['startup', 'status', 'rollout', 'reaction', 'scale'];
+const ALL = ['startup', 'status', 'rollout', 'rollout-instant', 'reaction', 'scale'];
 
 function machine(kubectl: string | undefined): string {
   const cpus = os.cpus();
@@ -66,6 +66,14 @@ async function main(): Promise<void> {
       if (only.has('status')) show(await statusSuite(pg, opts));
       if (only.has('rollout')) show(await rolloutSuite(pg, opts));
       if (only.has('reaction')) show(await reactionSuite(pg, opts));
+    } finally {
+      await pg.stop();
+    }
+  }
+  if (only.has('rollout-instant')) {
+    const pg = await startBenchPlayground({ instant: true });
+    try {
+      show(await rolloutSuite(pg, opts, 'instant'));
     } finally {
       await pg.stop();
     }

@@ -56,10 +56,13 @@ export async function requestLog(c: BenchCluster): Promise<LoggedRequest[]> {
   return [...requests].sort((a, b) => a.time.localeCompare(b.time));
 }
 
-/** The playground with Knative, as users get it from `bgctl playground`. */
-export async function startBenchPlayground(): Promise<BenchCluster> {
+/**
+ * The playground with Knative, as users get it from `bgctl playground`; `instant` sets every
+ * latency of the simulated control plane to zero (routes and ingress are programmed at once).
+ */
+export async function startBenchPlayground(opts: { instant?: boolean } = {}): Promise<BenchCluster> {
   const { startPlayground } = await import('../src/sim/playground.js');
-  const pg = await startPlayground({});
+  const pg = await startPlayground(opts.instant ? { timing: { stepMs: 0, dwellMs: 0, ingressMs: 0, readyAfterMs: 0 } } : {});
   return { server: pg.server, token: pg.token, kubeconfigPath: pg.kubeconfigPath, kubeconfig: pg.kubeconfig, registry: pg.registry, stop: () => pg.stop() };
 }
 

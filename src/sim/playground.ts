@@ -10,6 +10,7 @@ import { createRegistry } from './api/registry.js';
 import { startApiServer } from './api/server.js';
 import { startIngress } from './ingress.js';
 import type { GcConfig } from './knative/gc.js';
+import type { Timing } from './knative/runtime.js';
 import { installKnative } from './knative/index.js';
 
 /** Options of startPlayground. */
@@ -30,6 +31,8 @@ export interface PlaygroundOptions {
   readyTimeoutMs?: number;
   /** config-gc overrides for revision GC (durations in ms or 'disabled'); default the shipped config-gc. */
   gc?: Partial<GcConfig>;
+  /** Latencies of the simulated control plane (ms); default DEFAULT_TIMING (knative/index.ts). */
+  timing?: Partial<Timing>;
 }
 
 /** A running playground. */
@@ -66,7 +69,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     cleanups.length = 0;
   };
   try {
-    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com', gc: opts.gc });
+    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com', gc: opts.gc, timing: opts.timing });
     cleanups.push(() => knative.stop());
     const token = randomBytes(24).toString('hex');
     const readOnlyToken = randomBytes(24).toString('hex');
