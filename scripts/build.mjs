@@ -159,24 +159,12 @@ export function checkSlimNames(srcDir = join(root, 'src')) {
   if (problems.length) throw new Error(`add these to SLIM_ENTRIES in scripts/build.mjs: ${problems.join('; ')}`);
 }
 
+/** What both stages share: Node 20 code, minified, with linked source maps. */
+const COMMON = { absWorkingDir: root, platform: 'node', target: 'node20', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning' };
+
 /** The ESM build with code splitting: every lazy `import()` becomes a chunk of its own. */
 function buildEsm(outdir, minify) {
-  return build({
-    absWorkingDir: root,
-    entryPoints: { cli: 'src/cli.ts' },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minify,
-    sourcemap: 'linked',
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
-    plugins: [slimPlugin],
-  });
+  return build({ ...COMMON, entryPoints: { cli: 'src/cli.ts' }, outdir, bundle: true, splitting: true, format: 'esm', minify, metafile: true, plugins: [slimPlugin] });
 }
 
 /**
@@ -193,17 +181,12 @@ async function convertToCommonJs(esmDir, outdir, minify) {
   // which esbuild applies to .js files of a "type": "module" package like this one).
   writeFileSync(join(esmDir, 'package.json'), '{ "type": "commonjs" }\n');
   await build({
-    absWorkingDir: root,
+    ...COMMON,
     entryPoints: files.map((n) => join(esmDir, n)),
     outdir,
     bundle: false,
     format: 'cjs',
-    platform: 'node',
-    target: 'node20',
     minify,
-    sourcemap: 'linked',
-    legalComments: 'none',
-    logLevel: 'warning',
     supported: { 'dynamic-import': false },
     // Bundled CommonJS code calls require() through esbuild's __require, which finds the real one now.
     define: { 'import.meta.url': '__filename' },
