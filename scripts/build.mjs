@@ -13,7 +13,7 @@
 // - node-fetch 2 (inside client-node) requires whatwg-url only as a fallback for Node versions
 //   without a global URL; the fallback and its 260 kB IDNA table are replaced by Node's URL.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -172,7 +172,7 @@ function buildEsm(outdir, minify) {
  * maps. Why: Node 20 pays ~15 ms to start its ESM loader and then resolves, links and compiles each
  * chunk as a module graph, where `require` loads the same code in a fraction of that (the `--help`
  * and `status` figures in docs/benchmarks.md). `import()` becomes `require()` behind a promise, so a
- * lazy chunk still loads only when its path runs. ESM code is strict; esbuild marks each file "use strict".
+ * lazy chunk still loads only when its path runs. ESM code is strict, and so is every output file.
  */
 async function convertToCommonJs(esmDir, outdir, minify) {
   const files = readdirSync(esmDir).filter((n) => n.endsWith('.js'));
@@ -188,11 +188,27 @@ async function convertToCommonJs(esmDir, outdir, minify) {
     format: 'cjs',
     minify,
     supported: { 'dynamic-import': false },
-    // Bundled CommonJS code calls require() through esbuild's __require, which finds the real one now.
-    define: { 'import.meta.url': '__filename' },
+    // import.meta.url keeps meaning a file: URL (src/ui/document.ts passes it to createRequire).
+    // The banner comes first in the file, so it repeats the "use strict" that keeps ESM semantics.
+    banner: { js: "'use strict'; var __bgctlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__bgctlImportMetaUrl' },
   });
-  // dist/ sits inside a "type": "module" package: this marks its .js files as CommonJS.
-  writeFileSync(join(root, outdir, 'package.json'), '{ "type": "commonjs" }\n');
+  dropDanglingSourceMaps(esmDir, outdir);
+}
+
+/**
+ * A chunk with no source of its own (esbuild's runtime helpers, a re-export) has an empty ESM-stage
+ * map, so its CommonJS map would name the deleted intermediate file: such a chunk gets no map.
+ */
+function dropDanglingSourceMaps(esmDir, outdir) {
+  const dir = join(root, outdir);
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.js.map'))) {
+    const map = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    if (!map.sources.some((src) => join(dir, src).startsWith(esmDir))) continue;
+    rmSync(join(dir, name));
+    const js = join(dir, name.slice(0, -'.map'.length));
+    writeFileSync(js, readFileSync(js, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'));
+  }
 }
 
 /** Builds dist/; returns esbuild's result for the ESM stage (its metafile lists what went into each chunk). */
@@ -203,6 +219,10 @@ export async function buildCli({ outdir = 'dist', minify = true } = {}) {
   try {
     const result = await buildEsm(esmDir, minify);
     rmSync(join(root, outdir), { recursive: true, force: true });
+    // dist/ sits inside a "type": "module" package; this marks its .js files as CommonJS, and it is
+    // written first so that no moment exists in which the chunks are there and would load as ESM.
+    mkdirSync(join(root, outdir), { recursive: true });
+    writeFileSync(join(root, outdir, 'package.json'), '{ "type": "commonjs" }\n');
     await convertToCommonJs(esmDir, outdir, minify);
     return result;
   } finally {

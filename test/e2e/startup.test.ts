@@ -173,6 +173,14 @@ describe('the built CLI against a playground (bundled, trimmed client-node)', ()
     assert.deepEqual(unwanted, []);
   });
 
+  test('status -o yaml loads js-yaml through createRequire(import.meta.url) in the CommonJS build', async () => {
+    const r = await runTraced(['status', 'hello', '-o', 'yaml'], { KUBECONFIG: pg.current.kubeconfigPath });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^apiVersion: bgctl\.dev\/v1\n/);
+    assert.match(r.stdout, /^kind: ServiceStatus$/m);
+    assert.equal((yaml.load(r.stdout) as { name: string }).name, 'hello');
+  });
+
   test('deploy --yes writes and waits on a watch stream (client-node Watch from the bundle)', async () => {
     const r = await runTraced(['deploy', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--yes', '-o', 'json'], { KUBECONFIG: pg.current.kubeconfigPath, BGCTL_ACTOR: 'tester' });
     assert.equal(r.code, 0, r.stderr);
@@ -184,6 +192,27 @@ describe('the built CLI against a playground (bundled, trimmed client-node)', ()
     assert.deepEqual(svc.spec.traffic, [{ revisionName: 'hello-00001', percent: 100, latestRevision: false }]);
     const watches = (await simRequests(pg.current)).filter((q) => q.verb === 'watch' && q.resource === 'services');
     assert.ok(watches.length >= 1, 'the wait used a watch');
+  });
+});
+
+describe('the CommonJS build keeps ESM semantics and its source maps', () => {
+  before(ensureBuilt);
+
+  test('every file is strict, marked CommonJS, and every source map names files that exist', () => {
+    assert.deepEqual(JSON.parse(readFileSync(join(DIST, 'package.json'), 'utf8')), { type: 'commonjs' });
+    const files = readdirSync(DIST).filter((n) => n.endsWith('.js'));
+    assert.ok(files.length > 10, files.join(', '));
+    for (const name of files) {
+      // The directive must be the first statement: anything before it makes the file sloppy mode.
+      assert.match(readFileSync(join(DIST, name), 'utf8'), /^['"]use strict['"];/, name);
+      if (!existsSync(join(DIST, `${name}.map`))) continue;
+      const map = JSON.parse(readFileSync(join(DIST, `${name}.map`), 'utf8')) as { sources: string[] };
+      // Chained maps: our sources and the packages' files, never the deleted intermediate ESM build.
+      for (const src of map.sources) {
+        assert.ok(!src.includes('.tmp/'), `${name}.map names ${src}`);
+        if (src.startsWith('../src/')) assert.ok(existsSync(join(DIST, src)), `${name}.map names ${src}`);
+      }
+    }
   });
 });
 
