@@ -1,5 +1,8 @@
-// `bgctl completion bash|zsh|fish`: prints a completion script generated from the program.
+// `bgctl completion bash|zsh|fish`: prints a completion script generated from the program. With
+// -o json|yaml the script comes wrapped in a CompletionScript document, like every other verb's
+// result (PRODUCT.md: -o json prints exactly one JSON document on stdout, with apiVersion and kind).
 import { UsageError } from '../core/errors.js';
+import { envelope, writeDocument } from '../ui/document.js';
 import { completionProgram } from './catalog/read.js';
 import type { CommandContext } from './context.js';
 import { SHELLS, completionScript, type Shell } from './shared/read-completion.js';
@@ -14,5 +17,7 @@ export async function run(ctx: CommandContext, shell: string | undefined, _opts:
   }
   const program = completionProgram();
   if (!program) throw new Error('internal: the completion command was not registered through the catalog');
-  ctx.io.out.write(completionScript(shell as Shell, program));
+  const script = completionScript(shell as Shell, program);
+  if (ctx.globals.output === 'table') ctx.io.out.write(script);
+  else writeDocument(ctx.io, ctx.globals.output, envelope('CompletionScript', { shell, script }));
 }

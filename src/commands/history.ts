@@ -11,17 +11,22 @@ import { resolveService } from './shared/read-service.js';
 
 type HistoryDoc = ReturnType<typeof historyView>;
 
-/** The history table: ID (* = open), PHASE, STABLE, CANDIDATE, TAGS, BY, STARTED, UPDATED. */
+/**
+ * The history table: ID, PHASE, STABLE, CANDIDATE, TAGS, BY, STARTED, UPDATED, REASON. The open
+ * rollout is marked `*` in a two-character gutter before the ID, which is there only when a
+ * rollout is open (otherwise every line would start with blanks).
+ */
 export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string {
   const now = opts.now ?? new Date();
   const rel = opts.relativeTimes ?? false;
   const c = opts.colors;
   const arrow = opts.unicode ? '→' : '->';
+  const gutter = doc.items.some((h) => isInProgress(h.phase));
   const rows = doc.items.map((h): Cell[] => {
     const open = isInProgress(h.phase);
     const phase: Cell = c && open ? { text: h.phase, style: c.accent } : c && (h.phase === 'aborted' || h.phase === 'rolled-back') ? { text: h.phase, style: c.warn } : h.phase;
     return [
-      `${open ? '*' : ' '} ${h.id}`,
+      gutter ? `${open ? '*' : ' '} ${h.id}` : h.id,
       phase,
       h.stable.revisionName,
       h.candidate.revisionName ?? '-',
@@ -33,7 +38,7 @@ export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string
     ];
   });
   return renderTable(
-    [{ header: '  id' }, { header: 'phase' }, { header: 'stable' }, { header: 'candidate' }, { header: 'tags' }, { header: 'by' }, { header: 'started' }, { header: 'updated' }, { header: 'reason', truncate: true }],
+    [{ header: gutter ? '  id' : 'id' }, { header: 'phase' }, { header: 'stable' }, { header: 'candidate' }, { header: 'tags' }, { header: 'by' }, { header: 'started' }, { header: 'updated' }, { header: 'reason', truncate: true }],
     rows,
     { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: c?.bold },
   );

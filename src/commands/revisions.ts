@@ -22,14 +22,26 @@ interface FixedColumn {
   style?(r: RevisionListRow, text: string): string;
 }
 
-/** The columns, sized from what is known before the first page: the service name and the time format. */
-export function revisionColumns(service: string, opts: RenderOptions): FixedColumn[] {
+/** Revision names the Service itself mentions (latest created/ready, traffic targets). */
+function knownRevisionNames(svc: KnativeService): string[] {
+  const s = svc.status;
+  const targets = [...(svc.spec.traffic ?? []), ...(s?.traffic ?? [])];
+  return [s?.latestCreatedRevisionName, s?.latestReadyRevisionName, ...targets.map((t) => t.revisionName)].filter((n): n is string => !!n);
+}
+
+/**
+ * The columns, sized from what is known before the first page: the service (its generated
+ * revision names, and any name its status or traffic mentions) and the time format.
+ */
+export function revisionColumns(svc: KnativeService, opts: RenderOptions): FixedColumn[] {
   const c = opts.colors;
+  const service = svc.metadata.name;
   const now = opts.now ?? new Date();
   const relative = opts.relativeTimes ?? false;
   return [
-    // Generated names are SERVICE-00001: six characters past the service name.
-    { header: 'NAME', width: Math.max(20, service.length + 6), cell: (r) => r.name },
+    // Generated names are SERVICE-00001: six characters past the service name. A longer custom name
+    // (spec.template.metadata.name) shifts only its own line unless the Service already names it.
+    { header: 'NAME', width: Math.max('NAME'.length, service.length + 6, ...knownRevisionNames(svc).map((n) => Array.from(n).length)), cell: (r) => r.name },
     {
       header: 'READY',
       width: 7,
@@ -61,7 +73,7 @@ function line(columns: FixedColumn[], cells: string[], opts: RenderOptions, styl
  * nothing when there are none (the caller writes a note on stderr).
  */
 export async function streamRevisionTable(io: IOStreams, svc: KnativeService, pages: AsyncIterable<Revision[]>, opts: RenderOptions): Promise<number> {
-  const columns = revisionColumns(svc.metadata.name, opts);
+  const columns = revisionColumns(svc, opts);
   let count = 0;
   for await (const page of pages) {
     if (page.length === 0) continue;

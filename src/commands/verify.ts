@@ -98,12 +98,14 @@ export function renderVerification(r: VerificationResult): string {
 }
 
 /**
- * Records a pass on the rollout in progress (staged -> verified) when the checked tag is its
- * candidate's. Annotation-only, so no confirmation; a refusal or missing permission is a warning.
+ * Records the outcome on the rollout in progress when the checked tag is its candidate's: a pass
+ * moves staged -> verified; a failure (`failed`: why) takes an earlier pass back, verified -> staged
+ * with the failure recorded in the state and the history. Annotation-only, so no confirmation; a
+ * refusal or missing permission is a warning.
  */
-async function recordVerified(ctx: CommandContext, client: KnativeClient, svc: KnativeService, tag: string): Promise<string | undefined> {
+async function recordOutcome(ctx: CommandContext, client: KnativeClient, svc: KnativeService, tag: string, failed?: string): Promise<string | undefined> {
   const st = readState(svc).state;
-  if (!st || st.phase !== 'staged' || st.candidate.tag !== tag) return undefined;
+  if (!st || st.phase !== (failed === undefined ? 'staged' : 'verified') || st.candidate.tag !== tag) return undefined;
   const { updateWithRetry } = await import('../kube/update.js');
   const planCtx = { now: ctx.now().toISOString(), actor: actorOf(ctx.io.env) };
   try {
@@ -111,15 +113,16 @@ async function recordVerified(ctx: CommandContext, client: KnativeClient, svc: K
       client,
       svc.metadata.name,
       (fresh) => {
-        const p = plan({ service: fresh, revisions: [], intent: { kind: 'verify', rolloutId: st.id }, ctx: planCtx });
+        const p = plan({ service: fresh, revisions: [], intent: { kind: 'verify', rolloutId: st.id, ...(failed === undefined ? {} : { failed }) }, ctx: planCtx });
         return p.noop ? 'noop' : { ops: buildServicePatch(fresh, p).filter((op) => op.path !== '/metadata/resourceVersion') };
       },
       { retry: { signal: ctx.signal } },
     );
-    return res.noop ? undefined : `rollout ${st.id} is now verified`;
+    if (res.noop) return undefined;
+    return failed === undefined ? `rollout ${st.id} is now verified` : `rollout ${st.id} is staged again: ${failed}`;
   } catch (err) {
     if (err instanceof CancelError || !(err instanceof BgctlError)) throw err;
-    ctx.io.err.write(ctx.io.colors().warn(`Warning: the pass was not recorded on the rollout: ${err.message}`) + '\n');
+    ctx.io.err.write(ctx.io.colors().warn(`Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ${err.message}`) + '\n');
     return undefined;
   }
 }
@@ -156,13 +159,17 @@ export async function run(ctx: CommandContext, serviceArg: string | undefined, o
   else writeDocument(io, globals.output, result);
 
   if (!result.passed) {
+    if (opts.record !== false) {
+      const recorded = await recordOutcome(ctx, client, svc, tag, `verification of tag "${tag}" failed: ${result.reasons.join('; ')}`);
+      if (recorded) io.err.write(`${io.colors().warnIcon} Recorded: ${recorded}\n`);
+    }
     throw new VerificationError(`verification of tag "${tag}" of service "${service}" failed: ${result.reasons.join('; ')}`, {
       reason: 'VerificationFailed',
       hint: `inspect the revision (bgctl revisions ${service}); to send traffic back: bgctl rollback ${service}`,
     });
   }
   if (opts.record !== false) {
-    const recorded = await recordVerified(ctx, client, svc, tag);
+    const recorded = await recordOutcome(ctx, client, svc, tag);
     if (recorded) io.err.write(`${io.colors().successIcon} Recorded: ${recorded}\n`);
   }
 }

@@ -79,9 +79,19 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
   return { desired, state, history: history === w.history ? undefined : history };
 }
 
-/** verify: records that the candidate passed its checks (state only, no traffic change). */
-export function planVerify(w: Work): Draft {
+/**
+ * verify: records that the candidate passed its checks (state only, no traffic change). A failure
+ * takes back an earlier pass: `verified` returns to `staged` (the candidate is still at 0%) with the
+ * failure as the reason, also written to the history. Other phases are left as they are: `staged`
+ * has nothing to take back, and `split` is what the traffic says.
+ */
+export function planVerify(w: Work, intent: Extract<Intent, { kind: 'verify' }>): Draft {
   const st = requireOpenRollout(w, 'record verification', ['staged', 'verified', 'split']);
+  if (intent.failed !== undefined) {
+    if (st.phase !== 'verified') return { desired: w.before, state: st };
+    const next = advance(w, st, { phase: 'staged', reason: intent.failed });
+    return { desired: w.before, state: next, history: recordHistory(w.history, next) };
+  }
   return { desired: w.before, state: st.phase === 'staged' ? advance(w, st, { phase: 'verified' }) : st };
 }
 
@@ -194,7 +204,7 @@ function backToStable(w: Work, st: RolloutState): Draft['desired'] {
 }
 
 /** rollback: bgctl's whole share back to the stable revision of the current or last rollout. */
-export function planRollback(w: Work): Draft {
+export function planRollback(w: Work, intent: Extract<Intent, { kind: 'rollback' }>): Draft {
   const st = w.state;
   if (!st) {
     throw new RefusedError(`no rollout recorded on service "${w.name}": nothing to roll back to`, { reason: 'NoRollout', hint: `pin a revision instead: bgctl pin ${w.name} --revision REVISION` });
@@ -204,7 +214,7 @@ export function planRollback(w: Work): Draft {
   }
   const desired = backToStable(w, st);
   const done = st.phase === 'aborted' || st.phase === 'rolled-back';
-  const next = done ? st : advance(w, st, { phase: 'rolled-back', percent: 0, reason: `rolled back by ${w.ctx.actor}` });
+  const next = done ? st : advance(w, st, { phase: 'rolled-back', percent: 0, reason: intent.reason ?? `rolled back by ${w.ctx.actor}` });
   if (next !== st) delete next.previousTag;
   return { desired, state: next, history: done ? undefined : recordHistory(w.history, next) };
 }

@@ -224,7 +224,11 @@ export function newState(w: Work, fields: Pick<RolloutState, 'phase' | 'stable' 
 
 /** The state with changes, stamped with who and when. */
 export function advance(w: Work, st: RolloutState, changes: Partial<RolloutState>): RolloutState {
-  return { ...st, ...changes, updatedBy: w.ctx.actor, updatedAt: w.ctx.now };
+  const next = { ...st, ...changes, updatedBy: w.ctx.actor, updatedAt: w.ctx.now };
+  // On an open rollout the reason explains its last setback (a failed verification): the next
+  // step that does not restate one moves past it.
+  if (isInProgress(st.phase) && !('reason' in changes)) delete next.reason;
+  return next;
 }
 
 /** The open rollout, refusing when there is none or it is in a phase the step cannot follow. */

@@ -51,10 +51,14 @@ export type Intent = IntentCommon &
         steps?: number[];
       }
     | { kind: 'stage'; revision?: string; tag?: string; stableTag?: string; steps?: number[] }
-    | { kind: 'verify' }
+    | {
+        kind: 'verify';
+        /** The checks failed (why, one line): a verified rollout goes back to staged with this recorded. */
+        failed?: string;
+      }
     | { kind: 'split'; percent?: number; traffic?: TrafficAssignment[] }
     | { kind: 'promote'; retire?: boolean; previousTag?: string }
-    | { kind: 'rollback' }
+    | { kind: 'rollback'; reason?: string }
     | { kind: 'abort'; reason?: string }
     | { kind: 'cleanup'; deleteRevisions?: boolean; force?: boolean }
   );

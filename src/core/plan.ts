@@ -29,10 +29,10 @@ function dispatch(w: Work, intent: Intent): Draft {
     case 'pin': return planPin(w, intent);
     case 'deploy': return planDeploy(w, intent);
     case 'stage': return planStage(w, intent);
-    case 'verify': return planVerify(w);
+    case 'verify': return planVerify(w, intent);
     case 'split': return planSplit(w, intent);
     case 'promote': return planPromote(w, intent);
-    case 'rollback': return planRollback(w);
+    case 'rollback': return planRollback(w, intent);
     case 'abort': return planAbort(w, intent);
     case 'cleanup': return planCleanup(w, intent);
   }

@@ -43,7 +43,7 @@ export interface RolloutState {
   startedAt: string;
   updatedBy: string;
   updatedAt: string;
-  /** Why it ended, for aborted/rolled-back rollouts. */
+  /** Why it ended (aborted/rolled-back), or the last setback of an open rollout (a failed verification took `verified` back). */
   reason?: string;
 }
 

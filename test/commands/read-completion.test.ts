@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import yaml from 'js-yaml';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -95,6 +96,21 @@ describe('bgctl completion', () => {
       const r = spawnSync('fish', ['-n', file], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
     }
+  });
+
+  test('-o json|yaml: one CompletionScript document wrapping the same script (stdout is always the document -o asks for)', async () => {
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const text = await script(shell);
+      const json = await runCli(['completion', shell, '-o', 'json']);
+      assert.equal(json.code, 0, json.stderr);
+      assert.equal(json.stderr, '');
+      assert.deepEqual(JSON.parse(json.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'CompletionScript', shell, script: text });
+      const y = await runCli(['-o', 'yaml', 'completion', shell]);
+      assert.equal(y.code, 0, y.stderr);
+      assert.deepEqual(yaml.load(y.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'CompletionScript', shell, script: text });
+    }
+    const table = await runCli(['completion', 'bash', '-o', 'table']);
+    assert.equal(table.stdout, await script('bash'), '-o table is the plain script');
   });
 
   test('an unknown or missing shell is a usage error', async () => {

@@ -20,8 +20,8 @@ describe('bgctl revisions', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       maskTimes(r.stdout),
-      'NAME                   READY     TRAFFIC   TAGS               GEN   AGE                    IMAGE                                  REASON\n' +
-        'hello-00001            True         100%   -                    1   0000-00-00T00:00:00Z   ghcr.io/bgctl/hello:v1\n',
+      'NAME          READY     TRAFFIC   TAGS               GEN   AGE                    IMAGE                                  REASON\n' +
+        'hello-00001   True         100%   -                    1   0000-00-00T00:00:00Z   ghcr.io/bgctl/hello:v1\n',
     );
     assert.equal(r.stderr, '');
   });
@@ -78,6 +78,22 @@ describe('bgctl revisions', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^many-00029 +True +60% +old +29 +\d+s +ghcr\.io\/bgctl\/hello:v29$/m);
     assert.match(r.stdout, /^many-00030 +True +40% +new +30 +90s +ghcr\.io\/bgctl\/hello:v30$/m);
+  });
+
+  test('NAME is as wide as the generated names, or a longer name the service already knows (custom template name)', async () => {
+    const svc = getService(pg.current, 'hello') as KnativeService;
+    const revs = getRevisions(pg.current, 'hello');
+    const render = async (s: KnativeService) => {
+      const io = IOStreams.test();
+      async function* pages(): AsyncIterable<Revision[]> {
+        yield revs;
+      }
+      await streamRevisionTable(io, s, pages(), {});
+      return io.stdout.split('\n')[0];
+    };
+    assert.match(await render(svc), /^NAME {10}READY /, 'hello-00001 is 11 characters: NAME plus 7, then the gap');
+    const custom = { ...svc, status: { ...svc.status, latestCreatedRevisionName: 'hello-blue-green-v2' } } as KnativeService;
+    assert.match(await render(custom), /^NAME {18}READY /, 'room for the 19-character name the status names');
   });
 
   test('errors: missing SERVICE without a terminal, unknown service, bad --chunk-size', async () => {

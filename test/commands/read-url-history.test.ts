@@ -76,6 +76,21 @@ describe('bgctl url and bgctl history', () => {
     );
   });
 
+  test('history: with no rollout open there is no marker gutter, lines start with the id (golden)', async () => {
+    await applyIntent(pg.current, 'web', { kind: 'promote' }, '2026-01-03T08:20:00.000Z');
+    const r = await runCli(['history', 'web'], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      [
+        'ID                   PHASE      STABLE      CANDIDATE   TAGS                  BY      STARTED                    UPDATED                    REASON',
+        'web-20260103080000   promoted   web-00001   web-00002   stable -> v2          alice   2026-01-03T08:00:00.000Z   2026-01-03T08:20:00.000Z',
+        'web-20260102030405   aborted    web-00001   web-00002   stable -> candidate   alice   2026-01-02T03:04:05.000Z   2026-01-02T03:10:00.000Z   smoke test failed',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('history: an unreadable annotation is a warning, the rest still shows', async () => {
     const def = pg.current.registry.resource('services', 'serving.knative.dev')!;
     pg.current.registry.patch(def, 'default', 'hello', 'merge', { metadata: { annotations: { 'bgctl.dev/history': '{oops' } } }, { user: 'tester' });

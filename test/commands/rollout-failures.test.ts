@@ -42,6 +42,12 @@ describe('bgctl rollout (unattended): failures', () => {
       { tag: 'candidate', revisionName: 'unverified-00002', percent: 0 },
     ]);
     assert.equal(phaseOf('unverified'), 'rolled-back');
+    const read = readState(getService(pg.current, 'unverified'));
+    const reason = 'rolled back after failed verification: 2 of 2 requests failed';
+    assert.equal(read.state?.reason, reason);
+    assert.deepEqual([read.history[0]?.phase, read.history[0]?.reason], ['rolled-back', reason]);
+    const h = await cli('history', 'unverified');
+    assert.match(h.stdout, /\n\S+ +rolled-back .* rolled back after failed verification: 2 of 2 requests failed\n$/);
   });
 
   test('a revision that never gets ready: exit 6, the rollout stays resumable', async () => {

@@ -61,6 +61,32 @@ describe('bgctl verify', () => {
     assert.equal(phaseOf(pg.current, 'web'), 'verified');
   });
 
+  test('fail after an earlier pass: the verified mark goes, the rollout is staged again, the failure is in the history', async () => {
+    await stagedService(pg.current, 'again');
+    const pass = await runCli(['verify', 'again', '--requests', '2'], { env: env() });
+    assert.equal(pass.code, 0, pass.stderr);
+    assert.equal(phaseOf(pg.current, 'again'), 'verified');
+    const r = await runCli(['verify', 'again', '--expect-body', '^Goodbye', '--requests', '2'], { env: env({ BGCTL_ACTOR: 'qa-bot' }) });
+    assert.equal(r.code, 3);
+    const ann = getService(pg.current, 'again').metadata.annotations!;
+    assert.equal(ann['bgctl.dev/phase'], 'staged');
+    const st = JSON.parse(ann['bgctl.dev/rollout']);
+    assert.equal(st.phase, 'staged');
+    assert.equal(st.updatedBy, 'qa-bot');
+    assert.equal(st.reason, 'verification of tag "candidate" failed: 2 of 2 requests failed');
+    const hist = JSON.parse(ann['bgctl.dev/history']);
+    assert.deepEqual([hist[0].id, hist[0].phase, hist[0].reason], [st.id, 'staged', st.reason]);
+    assert.match(r.stderr, new RegExp(`\\n. Recorded: rollout ${st.id} is staged again: verification of tag "candidate" failed: 2 of 2 requests failed\\nError: verification of tag "candidate" of service "again" failed`));
+    const h = await runCli(['history', 'again', '-o', 'json'], { env: env() });
+    assert.deepEqual(JSON.parse(h.stdout).items.map((i: any) => [i.phase, i.reason]), [['staged', st.reason]]);
+    // A later pass verifies again and clears the failure.
+    const again = await runCli(['verify', 'again', '--requests', '2'], { env: env() });
+    assert.equal(again.code, 0, again.stderr);
+    const after = JSON.parse(getService(pg.current, 'again').metadata.annotations!['bgctl.dev/rollout']);
+    assert.equal(after.phase, 'verified');
+    assert.equal(after.reason, undefined);
+  });
+
   test('fail: a body that does not match exits 3, prints the result, records nothing', async () => {
     await stagedService(pg.current, 'api');
     const r = await runCli(['verify', 'api', '--expect-body', '^Goodbye', '--requests', '3'], { env: env() });

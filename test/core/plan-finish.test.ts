@@ -132,6 +132,29 @@ describe('rollback and abort', () => {
     });
   }
 
+  test('rollback with a reason (the rollout after a failed verification) records that reason', () => {
+    const p = run(svc({ traffic: [t('stable', 1, 100), t('candidate', 2, 0)], state: state() }), revs(2), { kind: 'rollback', reason: 'rolled back after failed verification: 2 of 2 requests failed' });
+    assert.equal(p.state?.reason, 'rolled back after failed verification: 2 of 2 requests failed');
+    assert.equal(decodeHistory(p.annotations[StateAnnotations.history] as string)[0].reason, p.state?.reason);
+  });
+
+  test('a failed verification takes back verified (staged again, failure in state and history); staged and split stay', () => {
+    const staged = [t('stable', 1, 100), t('candidate', 2, 0)];
+    const p = run(svc({ traffic: staged, state: state({ phase: 'verified' }) }), revs(2), { kind: 'verify', failed: 'verification of tag "candidate" failed: 3 of 3 requests failed' });
+    assert.equal(p.trafficChanged, false);
+    assert.deepEqual([p.state?.phase, p.state?.reason], ['staged', 'verification of tag "candidate" failed: 3 of 3 requests failed']);
+    assert.equal(p.annotations[StateAnnotations.phase], 'staged');
+    const h = decodeHistory(p.annotations[StateAnnotations.history] as string);
+    assert.deepEqual([h[0].phase, h[0].reason], ['staged', p.state?.reason]);
+    assert.equal(run(svc({ traffic: staged, state: state() }), revs(2), { kind: 'verify', failed: 'x' }).noop, true);
+    assert.equal(run(svc({ traffic: split50, state: state({ phase: 'split', percent: 50 }) }), revs(2), { kind: 'verify', failed: 'x' }).noop, true);
+    // The next step moves past the setback: a pass (or a split) drops the reason.
+    const again = run(svc({ traffic: staged, state: p.state }), revs(2), { kind: 'verify' });
+    assert.deepEqual([again.state?.phase, again.state?.reason], ['verified', undefined]);
+    const split = run(svc({ traffic: staged, state: p.state }), revs(2), { kind: 'split', percent: 50 });
+    assert.equal(split.state?.reason, undefined);
+  });
+
   test('rollback twice is a no-op', () => {
     const st = state({ phase: 'rolled-back', reason: 'rolled back by alice' });
     const p = run(svc({ traffic: [t('stable', 1, 100), t('candidate', 2, 0)], state: st }), revs(2), { kind: 'rollback' });

@@ -70,12 +70,12 @@ export const READ_COMMANDS: CommandSpec[] = [
       'Sends --requests GETs, one after another, to the tag URL plus --path and checks each status and body; ' +
       'the p95 latency is compared with --max-latency. Nothing is retried: every failure counts. The tag defaults ' +
       'to the candidate tag of the rollout in progress, else "candidate". A pass on a staged rollout is ' +
-      'recorded (phase verified) unless --no-record. Exit 3: the checks failed; exit 4: the endpoint was never reached.',
+      'recorded (phase verified), and a failure on a verified one takes it back (phase staged), unless --no-record. Exit 3: the checks failed; exit 4: the endpoint was never reached.',
     args: { name: '[service]', description: 'the Knative Service' },
     options: (cmd) =>
       addVerifyOptions(cmd.option('--tag <tag>', 'tag to check (default: the rollout candidate tag, else "candidate")')).option(
         '--no-record',
-        'do not record a pass on the rollout in progress',
+        'do not record the result on the rollout in progress',
       ),
     example:
       '  bgctl verify hello --tag candidate --expect-body "Hello" --max-latency 500ms\n' +
@@ -85,6 +85,7 @@ export const READ_COMMANDS: CommandSpec[] = [
   {
     name: 'completion',
     summary: 'print a shell completion script (bash, zsh or fish)',
+    description: 'With -o json|yaml the script comes in a CompletionScript document (fields shell and script).',
     args: { name: '<shell>', description: 'bash, zsh or fish' },
     options: (cmd) => {
       cmd.registeredArguments[0]?.choices(['bash', 'zsh', 'fish']);

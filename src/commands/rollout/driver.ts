@@ -177,7 +177,8 @@ async function verifyStep(s: Session, d: Decisions, state: RolloutState): Promis
     return;
   }
   if (action === 'rollback' || action === 'abort') {
-    await applyIntent(s, { kind: action, ...on(state), ...(action === 'abort' ? { reason: `verification failed: ${report.summary}` } : {}) });
+    const reason = action === 'abort' ? `verification failed: ${report.summary}` : `rolled back after failed verification: ${report.summary}`;
+    await applyIntent(s, { kind: action, ...on(state), reason });
     throw new VerificationError(failure.message, { reason: failure.reason, hint: `traffic is back on ${state.stable.revision}; fix the revision and run a new rollout` });
   }
   throw failure;
