@@ -37,11 +37,12 @@ export interface WaitOptions {
 }
 
 /**
- * A step that only moves traffic among the named revisions. After a failed deploy the Service stays
- * Ready=False because ConfigurationsReady is False (its latest created revision failed), while the
- * Route still carries out traffic moves among ready revisions. For such a step that Ready=False is
- * not a failure once RoutesReady is True and the predicate holds, as long as the failed revision is
- * none of `revisions`.
+ * A step that only moves traffic among the named revisions. While the latest created revision is
+ * not ready — it failed (a failed deploy keeps ConfigurationsReady False) or it is still starting (a
+ * deploy whose process was killed, then `rollout --abort`) — the Service is not Ready, yet the Route
+ * carries out traffic moves among ready revisions. For such a step that is not a failure and not
+ * something to wait for once RoutesReady is True and the predicate holds, as long as that latest
+ * revision is none of `revisions`.
  */
 export interface TrafficOnly {
   /** The revisions the planned traffic routes to (by name). */
@@ -60,10 +61,22 @@ type Verdict = { done: true } | { error: BgctlError } | { pending: string; ready
  * is not, and the failed latest created revision is not one the step routes to.
  */
 export function onlyConfigurationFailed(svc: KnativeService, routed: string[]): boolean {
-  if (condition(svc, 'ConfigurationsReady')?.status !== 'False') return false;
+  return condition(svc, 'ConfigurationsReady')?.status === 'False' && onlyUnroutedLatestNotReady(svc, routed);
+}
+
+/**
+ * True when what keeps the Service from Ready is only its latest created revision (failed, or still
+ * starting), which the step does not route to, and the Route has not failed.
+ */
+export function onlyConfigurationNotReady(svc: KnativeService, routed: string[]): boolean {
+  const config = condition(svc, 'ConfigurationsReady')?.status;
+  return (config === 'False' || config === 'Unknown') && onlyUnroutedLatestNotReady(svc, routed);
+}
+
+function onlyUnroutedLatestNotReady(svc: KnativeService, routed: string[]): boolean {
   if (condition(svc, 'RoutesReady')?.status === 'False') return false;
-  const failed = svc.status?.latestCreatedRevisionName;
-  return failed !== undefined && failed !== svc.status?.latestReadyRevisionName && !routed.includes(failed);
+  const latest = svc.status?.latestCreatedRevisionName;
+  return latest !== undefined && latest !== svc.status?.latestReadyRevisionName && !routed.includes(latest);
 }
 
 /** Decides whether the service is where the caller wants it, has failed, or is still moving. */
@@ -73,7 +86,7 @@ export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeSe
   const observed = svc.status?.observedGeneration ?? 0;
   const ready = condition(svc, 'Ready');
   if (observed < generation) return { pending: `waiting for Knative to process generation ${generation} of service "${name}"`, ready };
-  if (ready?.status === 'False' && opts.trafficOnly && onlyConfigurationFailed(svc, opts.trafficOnly.revisions)) {
+  if (ready?.status !== 'True' && opts.trafficOnly && onlyConfigurationNotReady(svc, opts.trafficOnly.revisions)) {
     const routes = condition(svc, 'RoutesReady');
     if (routes?.status === 'True' && (!predicate || predicate(svc))) return { done: true };
     return { pending: routes?.status === 'True' ? `route of service "${name}" is ready; waiting for ${predicateLabel}` : progressMessage(svc, ['RoutesReady', 'Ready']), ready };

@@ -92,6 +92,21 @@ describe('evaluateService with trafficOnly (a failed latest revision outside the
     assert.match((notYet as any).pending, /route of service "hello" is ready; waiting for the new split/);
   });
 
+  test('a latest revision still starting outside the plan: done once the route is ready, not before', () => {
+    const U = (type: string): Condition => ({ type, status: 'Unknown', reason: 'Deploying', message: 'Revision "hello-00002" is starting.' });
+    const starting = (routes: Condition) => {
+      const s = svc(4, 4, [U('Ready'), U('ConfigurationsReady'), routes], [{ revisionName: 'hello-00001', percent: 100 }]);
+      s.status!.latestCreatedRevisionName = 'hello-00002';
+      s.status!.latestReadyRevisionName = 'hello-00001';
+      return s;
+    };
+    const only1 = { trafficOnly: { revisions: ['hello-00001'] } };
+    assert.deepEqual(evaluateService(starting(T('RoutesReady')), routesTo1, 'x', only1), { done: true });
+    assert.ok('pending' in evaluateService(starting({ type: 'RoutesReady', status: 'Unknown', message: 'Waiting for load balancer' }), routesTo1, 'x', only1));
+    assert.ok('pending' in evaluateService(starting(T('RoutesReady')), routesTo1, 'x'), 'without the mode it waits for Ready');
+    assert.ok('pending' in evaluateService(starting(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001', 'hello-00002'] } }), 'a plan routing to it waits for it');
+  });
+
   test('still a failure when the route failed or the plan routes to the failed revision', () => {
     assert.ok('error' in evaluateService(failedConfig(F('RoutesReady', 'RevisionMissing')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001'] } }));
     assert.ok('error' in evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001', 'hello-00002'] } }));

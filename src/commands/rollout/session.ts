@@ -2,7 +2,6 @@
 // goes through runStep (shared with the step verbs), so the wizard, the unattended pipeline and the
 // demo write exactly what `bgctl deploy|stage|split|promote` would.
 import { CancelError } from '../../core/errors.js';
-import { readState } from '../../core/state.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import { runStep, type StepOutcome } from '../shared/step.js';
@@ -72,15 +71,12 @@ export function questionFor(plan: Plan): string {
   }
 }
 
-/**
- * Whether Knative has anything to carry out after this write. Recording a verification only writes
- * annotations; closing a rollout still in phase deployed leaves the traffic on stable as it was,
- * and the service may never get Ready again (its template describes the failed or slow revision).
- */
-export function needsWait(intent: Intent, svc: KnativeService | undefined): boolean {
-  if (intent.kind === 'verify') return false;
-  if (intent.kind === 'abort' || intent.kind === 'rollback') return !svc || readState(svc).state?.phase !== 'deployed';
-  return true;
+/** Whether to wait for Knative after this write: recording a verification only writes annotations. */
+export function needsWait(intent: Intent): boolean {
+  // An abort or rollback from `deployed` moves no traffic, yet it waits too: the deploy's own write
+  // (by a process that was killed, say) may not be routed yet, and exit 0 means it is. The wait is
+  // traffic-only, so a candidate that is still starting, or failed, does not hold it up.
+  return intent.kind !== 'verify';
 }
 
 /** Reads the service, and its revisions (in parallel) as what the next step plans on when it will not ask first. */
@@ -104,7 +100,7 @@ export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: bo
     service: s.service,
     intent,
     // Recording a passed verification changes no traffic: like `bgctl verify`, it asks nothing.
-    flags: { ...s.opts.write, yes: !s.confirm || s.opts.write.yes || intent.kind === 'verify', wait: s.opts.write.wait && needsWait(intent, s.svc) },
+    flags: { ...s.opts.write, yes: !s.confirm || s.opts.write.yes || intent.kind === 'verify', wait: s.opts.write.wait && needsWait(intent) },
     question: questionFor,
     // Announced with the service the step planned on, so the narration describes what it changes.
     onPlan: (plan, svc, revisions) => {

@@ -157,11 +157,21 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
     svc = await waitFor(ctx, client, req, current, planned, update.service, timeoutMs);
     waited = true;
   }
-  // Deleted only after the route stopped using them (when waiting), so no request hits a vanishing revision.
+  // Deleted only after the route stopped using them (when waiting), so no request hits a vanishing
+  // revision; and only if nobody routed to one since the plan (a foreign 0% tag added during the
+  // wait): the service is read once more right before, and such a revision is kept.
   const deleted: string[] = [];
-  for (const name of current.deleteRevisions) {
-    await client.deleteRevision(name);
-    deleted.push(name);
+  if (current.deleteRevisions.length > 0) {
+    svc = await client.getService(req.service);
+    const routed = new Set((svc.spec.traffic ?? []).flatMap((t) => (t.revisionName ? [t.revisionName] : [])));
+    for (const name of current.deleteRevisions) {
+      if (routed.has(name)) {
+        ctx.io.err.write(ctx.io.colors().warn(`Warning: kept revision ${name}: traffic of service "${req.service}" routes to it again (someone else changed it after bgctl's plan)`) + '\n');
+        continue;
+      }
+      await client.deleteRevision(name);
+      deleted.push(name);
+    }
   }
   const created = svc.status?.latestCreatedRevisionName;
   const newRevision = current.template && created && created !== planned.status?.latestCreatedRevisionName ? created : undefined;
