@@ -4,17 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { diffTraffic, pairTraffic } from '../../src/core/traffic.js';
+import { after, before } from '../helpers/traffic-fixtures.js';
 
-const before: TrafficTarget[] = [
-  { revisionName: 'hello-00001', percent: 100 },
-  { revisionName: 'hello-00002', tag: 'v2', percent: 0 },
-  { revisionName: 'hello-00000', tag: 'old', percent: 0 },
-];
-const after: TrafficTarget[] = [
-  { revisionName: 'hello-00001', tag: 'blue', percent: 50 },
-  { revisionName: 'hello-00002', tag: 'v2', percent: 50 },
-  { latestRevision: true, tag: 'latest', percent: 0 },
-];
 
 describe('pairTraffic', () => {
   test('pairs by revision and tag, then by revision; removed last', () => {

@@ -4,6 +4,7 @@ import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { createColorScheme, loadColorSupport, stripAnsi } from '../../src/ui/colors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 import { printTraffic, printTrafficPlan, renderTraffic, renderTrafficPlan, revisionLabel, type Readiness } from '../../src/ui/traffic-table.js';
+import { after, before } from '../helpers/traffic-fixtures.js';
 
 // chalk is loaded lazily (src/ui/colors.ts); colored schemes need it loaded first.
 await loadColorSupport();
@@ -13,16 +14,6 @@ const status: TrafficTarget[] = [
   { revisionName: 'hello-00001', percent: 90, tag: 'blue', url: 'http://blue-hello.default.example.com' },
   { revisionName: 'hello-00002', percent: 10, tag: 'v2', url: 'http://v2-hello.default.example.com' },
   { revisionName: 'hello-00003', latestRevision: true, percent: 0 },
-];
-const before: TrafficTarget[] = [
-  { revisionName: 'hello-00001', percent: 100 },
-  { revisionName: 'hello-00002', tag: 'v2', percent: 0 },
-  { revisionName: 'hello-00000', tag: 'old', percent: 0 },
-];
-const after: TrafficTarget[] = [
-  { revisionName: 'hello-00001', tag: 'blue', percent: 50 },
-  { revisionName: 'hello-00002', tag: 'v2', percent: 50 },
-  { latestRevision: true, tag: 'latest', percent: 0 },
 ];
 
 const lines = (...l: string[]) => l.map((x) => x + '\n').join('');
