@@ -57,14 +57,6 @@ export interface EvaluateOptions {
 type Verdict = { done: true } | { error: BgctlError } | { pending: string; ready?: Condition };
 
 /**
- * True when Ready=False comes only from the configuration: ConfigurationsReady is False, RoutesReady
- * is not, and the failed latest created revision is not one the step routes to.
- */
-export function onlyConfigurationFailed(svc: KnativeService, routed: string[]): boolean {
-  return condition(svc, 'ConfigurationsReady')?.status === 'False' && onlyUnroutedLatestNotReady(svc, routed);
-}
-
-/**
  * True when what keeps the Service from Ready is only its latest created revision (failed, or still
  * starting), which the step does not route to, and the Route has not failed.
  */

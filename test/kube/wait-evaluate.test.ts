@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailedError } from '../../src/core/errors.js';
 import type { Condition, KnativeService } from '../../src/core/knative-types.js';
-import { evaluateService, onlyConfigurationFailed, progressMessage, trafficMatches } from '../../src/kube/wait.js';
+import { evaluateService, onlyConfigurationNotReady, progressMessage, trafficMatches } from '../../src/kube/wait.js';
 
 function svc(generation: number, observed: number, conditions: Condition[], traffic: KnativeService['spec']['traffic'] = []): KnativeService {
   return {
@@ -112,6 +112,6 @@ describe('evaluateService with trafficOnly (a failed latest revision outside the
     assert.ok('error' in evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001', 'hello-00002'] } }));
     const s = failedConfig(T('RoutesReady'));
     s.status!.conditions = [F('Ready'), T('ConfigurationsReady'), T('RoutesReady')];
-    assert.equal(onlyConfigurationFailed(s, ['hello-00001']), false, 'Ready False for another reason');
+    assert.equal(onlyConfigurationNotReady(s, ['hello-00001']), false, 'Ready False for another reason');
   });
 });
