@@ -1,10 +1,10 @@
 // The phase machine: what comes next, what --resume and --abort mean, and whether the cluster still
 // matches what bgctl last recorded (drift), all from the Service alone.
 import type { KnativeService } from './knative-types.js';
-import { ConflictError, RefusedError } from './errors.js';
+import { driftError } from './drift.js';
+import { RefusedError } from './errors.js';
 import type { Intent } from './plan-types.js';
 import { isInProgress, readState, type RolloutState } from './state.js';
-import { isFloating, normalizeTraffic, percentOf } from './traffic.js';
 
 /** The next action of a rollout. */
 export type NextStep =
@@ -31,27 +31,8 @@ function splitOrPromote(state: RolloutState, after: number): NextStep {
   return i >= 0 ? { kind: 'split', percent: state.steps[i], step: i } : { kind: 'promote' };
 }
 
-/** Differences between the recorded state and spec.traffic, empty when they agree. */
-export function detectDrift(svc: KnativeService, state: RolloutState): string[] {
-  if (!isInProgress(state.phase) && state.phase !== 'promoted') return [];
-  const traffic = normalizeTraffic(svc.spec.traffic);
-  const out: string[] = [];
-  if (traffic.some((t) => isFloating(t) && (t.percent ?? 0) > 0)) out.push('a floating latestRevision target carries traffic');
-  if (state.phase === 'deployed') {
-    if (percentOf(traffic, state.stable.revision) === 0) out.push(`stable revision "${state.stable.revision}" has no traffic`);
-    return out;
-  }
-  const cand = state.candidate.revision as string;
-  const got = percentOf(traffic, cand);
-  if (got !== state.percent) out.push(`candidate "${cand}" has ${got}%, the rollout recorded ${state.percent}%`);
-  const tagged = (tag: string | undefined, rev: string) => traffic.some((t) => t.tag === tag && t.revisionName === rev);
-  if (!tagged(state.candidate.tag, cand)) out.push(`tag "${state.candidate.tag}" no longer routes to "${cand}"`);
-  if (state.phase !== 'promoted' && !tagged(state.stable.tag, state.stable.revision)) out.push(`tag "${state.stable.tag}" no longer routes to "${state.stable.revision}"`);
-  return out;
-}
-
-/** The intent `--resume` runs next; refuses when nothing is open or the traffic drifted from the record. */
-export function resumeIntent(svc: KnativeService, opts: { verify?: boolean } = {}): { intent: Intent; next: NextStep; state: RolloutState } {
+/** The intent `--resume` runs next; refuses when nothing is open, or (unless taking over) when the traffic drifted from the record. */
+export function resumeIntent(svc: KnativeService, opts: { verify?: boolean; takeOver?: boolean } = {}): { intent: Intent; next: NextStep; state: RolloutState } {
   const read = readState(svc);
   if (read.error) throw read.error;
   const st = read.state;
@@ -62,15 +43,10 @@ export function resumeIntent(svc: KnativeService, opts: { verify?: boolean } = {
       hint: `start one: bgctl rollout ${name}`,
     });
   }
-  const drift = detectDrift(svc, st);
-  if (drift.length) {
-    throw new ConflictError(`rollout ${st.id} cannot resume: service "${name}" changed since bgctl last wrote it: ${drift.join('; ')}`, {
-      reason: 'Drift',
-      hint: `abort (bgctl rollout ${name} --abort) or roll back (bgctl rollback ${name})`,
-    });
-  }
+  const drift = opts.takeOver ? undefined : driftError(svc, st, 'resume');
+  if (drift) throw drift;
   const next = nextStep(st, opts.verify ?? true);
-  const base = { rolloutId: st.id };
+  const base = { rolloutId: st.id, ...(opts.takeOver ? { adoptTraffic: true } : {}) };
   const intent: Intent =
     next.kind === 'stage' ? { ...base, kind: 'stage' }
     : next.kind === 'verify' ? { ...base, kind: 'verify' }

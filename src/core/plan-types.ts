@@ -31,6 +31,11 @@ export interface IntentCommon {
   takeOver?: boolean;
   /** The rollout the caller is driving (wizard, --resume): refuse if the service now records another one. */
   rolloutId?: string;
+  /**
+   * Continue the open rollout from the traffic as it is now, although someone else changed it since
+   * bgctl recorded the rollout (without it such a step is refused: see core/drift.ts).
+   */
+  adoptTraffic?: boolean;
   /** Set on a re-plan after a 409 (see withExpectation). */
   expect?: Expectation;
 }

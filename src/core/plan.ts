@@ -1,13 +1,14 @@
 // The planner's entry point: one pure function from (Service, revisions, intent, clock) to the
 // complete write, or a typed refusal. Re-planning after a 409 goes through the same function.
 import type { KnativeService } from './knative-types.js';
+import { driftError } from './drift.js';
 import { ConflictError } from './errors.js';
 import type { Expectation, Intent, Plan, PlanInput } from './plan-types.js';
 import { planCleanup } from './plan-cleanup.js';
 import { planDeploy, planPin } from './plan-pin.js';
 import { planAbort, planPromote, planRollback, planSplit, planStage, planVerify } from './plan-rollout.js';
 import { makeWork, type Draft, type Work } from './plan-support.js';
-import { StateAnnotations, encodeHistory, encodeState, sameRollout } from './state.js';
+import { StateAnnotations, encodeHistory, encodeState, isInProgress, sameRollout } from './state.js';
 import { diffTraffic, normalizeTraffic, routedShares, sameTraffic, sumPercent } from './traffic.js';
 
 /** Plans one intent; throws UsageError/RefusedError/ConflictError before anything is written. */
@@ -21,7 +22,27 @@ export function plan(input: PlanInput): Plan {
       hint: `see bgctl status ${w.name}`,
     });
   }
-  return finalize(w, dispatch(w, intent));
+  if (intent.rolloutId && w.state && !isInProgress(w.state.phase)) {
+    const st = w.state;
+    throw new ConflictError(`rollout ${st.id} of service "${w.name}" was closed meanwhile: it is ${st.phase}, by ${st.updatedBy} at ${st.updatedAt}${st.reason ? ` (${st.reason})` : ''}`, {
+      reason: 'RolloutChanged',
+      hint: `see bgctl history ${w.name}`,
+    });
+  }
+  const draft = dispatch(w, intent);
+  refuseDrift(w, intent);
+  return finalize(w, draft);
+}
+
+/** Steps that move the traffic of an open rollout onward (rollback and abort undo; pin and cleanup are not part of it). */
+const ADVANCING = new Set<Intent['kind']>(['stage', 'split', 'promote']);
+
+/** Never build on traffic someone else changed since bgctl recorded the rollout, unless told to. */
+function refuseDrift(w: Work, intent: Intent): void {
+  const st = w.state;
+  if (!st || !isInProgress(st.phase) || !ADVANCING.has(intent.kind) || intent.adoptTraffic || intent.takeOver) return;
+  const err = driftError(w.svc, st, intent.kind);
+  if (err) throw err;
 }
 
 function dispatch(w: Work, intent: Intent): Draft {

@@ -2,7 +2,8 @@
 // field names. The table printers and the -o json|yaml envelopes both start from these.
 import type { KnativeService, Revision, TrafficTarget } from './knative-types.js';
 import { KnativeLabels, condition } from './knative-types.js';
-import { detectDrift, nextStep, type NextStep } from './phase.js';
+import { detectDrift } from './drift.js';
+import { nextStep, type NextStep } from './phase.js';
 import type { Plan } from './plan-types.js';
 import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
 import { isFloating, normalizeTraffic, revisionReady, type TrafficDiffRow } from './traffic.js';

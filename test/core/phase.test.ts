@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConflictError, RefusedError } from '../../src/core/errors.js';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
-import { abortIntent, detectDrift, nextStep, resumeIntent } from '../../src/core/phase.js';
+import { detectDrift } from '../../src/core/drift.js';
+import { abortIntent, nextStep, resumeIntent } from '../../src/core/phase.js';
 import { StateAnnotations } from '../../src/core/state.js';
 import { revs, run, short, state, svc, thrown } from './fixtures.js';
 

@@ -40,7 +40,7 @@ export const ROLLOUT_COMMANDS: CommandSpec[] = [
         .addOption(new Option('--until <phase>', 'stop there (exit 8, resumable): staged, verified, split (after the last planned split, before promote), promoted').choices(['staged', 'verified', 'split', 'promoted']))
         .option('--resume', 'continue the rollout in progress from its recorded phase')
         .option('--abort', 'return all traffic to the stable revision and close the rollout in progress')
-        .option('--take-over', 'start a new rollout even though another one is in progress (it is recorded as aborted)'),
+        .option('--take-over', 'start a new rollout even though another one is in progress (it is recorded as aborted); when resuming, continue from traffic someone else changed'),
     example:
       '  bgctl rollout                                   # wizard\n' +
       '  bgctl rollout hello --image ghcr.io/acme/hello:v2 --yes\n' +

@@ -68,7 +68,8 @@ export const STEP_COMMANDS: CommandSpec[] = [
     options: (cmd) =>
       cmd
         .option('--percent <n>', 'percent for the candidate (0-100)')
-        .option('--traffic <REF=PCT,...>', 'explicit split by revision name or tag, e.g. stable=50,v2=50; repeatable', collect),
+        .option('--traffic <REF=PCT,...>', 'explicit split by revision name or tag, e.g. stable=50,v2=50; repeatable', collect)
+        .option('--take-over', 'continue although someone else changed the traffic since bgctl recorded the rollout (their change is built on, not restored)'),
     writes: true,
     example: '  bgctl split hello --percent 50 --yes\n  bgctl split hello --traffic stable=90,v2=10 --yes',
     load: () => import('../split.js'),
@@ -80,7 +81,8 @@ export const STEP_COMMANDS: CommandSpec[] = [
     options: (cmd) =>
       cmd
         .option('--retire', 'drop the old revision from the traffic (Knative may garbage-collect it)')
-        .option('--previous-tag <tag>', 'tag kept on the old revision (default "previous")'),
+        .option('--previous-tag <tag>', 'tag kept on the old revision (default "previous")')
+        .option('--take-over', 'continue although someone else changed the traffic since bgctl recorded the rollout (their change is built on, not restored)'),
     writes: true,
     example: '  bgctl promote hello --yes',
     load: () => import('../promote.js'),

@@ -29,6 +29,7 @@ export const ASK = {
   percent: 'Percent of traffic for the new revision',
   retire: 'After promote, the old revision',
   revisionFailed: 'The new revision failed. What now?',
+  drifted: 'Someone else changed the traffic. What now?',
 } as const;
 
 const validated = (check: (v: string) => unknown) => (v: string): true | string => {

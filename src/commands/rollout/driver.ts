@@ -2,14 +2,15 @@
 // nextStep), let the caller decide (flags or prompts), run that step, repeat. A fresh run, --resume
 // and the wizard's "resume" all enter the same loop, so a run killed at any point continues
 // from what the Service records, never from what a process remembered.
-import { BgctlError, CancelError, FailedError, PausedError, VerificationError } from '../../core/errors.js';
+import { driftError, rolloutReplacedError, sameRecord } from '../../core/drift.js';
+import { BgctlError, CancelError, ConflictError, FailedError, PausedError, VerificationError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import { nextStep, type NextStep } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
 import { isInProgress, readState, type RolloutState } from '../../core/state.js';
 import { parseDuration } from '../../core/parse.js';
 import { resumeCommand } from './commands.js';
-import { applyIntent, type Session } from './session.js';
+import { applyIntent, readKnown, type Session } from './session.js';
 import { runChecks, type VerificationReport } from './verification.js';
 import type { VerifySettings } from './options.js';
 
@@ -30,6 +31,8 @@ export interface Decisions {
   verificationFailed(state: RolloutState, report: VerificationReport): Promise<'rollback' | 'abort' | 'continue' | 'stop'>;
   /** The new revision failed (Knative's reason in err): close the rollout (traffic stays on stable) or leave it. */
   revisionFailed(err: BgctlError): Promise<'abort' | 'leave'>;
+  /** Someone else changed the traffic since this run recorded it (drift says what, who, when): take over, or stop with it. */
+  drifted(state: RolloutState, drift: ConflictError): Promise<'take-over' | 'stop'>;
 }
 
 /** The service (as the last step left it, else read) and its rollout state. */
@@ -110,7 +113,8 @@ export async function startRollout(s: Session, d: Decisions, intent: Intent): Pr
  */
 export async function driveRollout(s: Session, d: Decisions): Promise<KnativeService> {
   for (;;) {
-    const { svc, state } = await readService(s);
+    let { svc, state } = await readService(s);
+    refuseReplaced(s, state);
     if (!state || !isInProgress(state.phase)) return svc;
     const next = nextStep(state, !s.skipVerify);
     if (next.kind === 'done' || next.kind === 'deploy') return svc;
@@ -121,37 +125,66 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
         hint: `continue with: ${resumeCommand(s.service, s.namespace)}`,
       });
     }
+    // A pause or a prompt let time pass: whatever comes next is decided on the service as it is now.
+    if (s.confirm) s.known = undefined;
+    if (!s.known) {
+      // Unattended, the read is also what the step plans on (runStep's `known`): no second read.
+      if (!s.confirm) await readKnown(s);
+      ({ svc, state } = await readService(s));
+      refuseReplaced(s, state);
+    }
+    const st = state as RolloutState;
     if (choice === 'rollback' || choice === 'abort') {
-      await applyIntent(s, { kind: choice, ...on(state) });
+      await applyIntent(s, { kind: choice, ...on(st) });
       return s.svc as KnativeService;
     }
     switch (next.kind) {
       case 'stage':
         try {
-          await candidateReady(s, svc, state.stable.revision);
+          await candidateReady(s, svc, st.stable.revision);
         } catch (err) {
           if (isRevisionFailure(err)) await onRevisionFailure(s, d, err);
           throw err;
         }
-        await applyIntent(s, { kind: 'stage', ...on(state) });
+        await refuseDrift(s, d, svc, st, 'stage');
+        await applyIntent(s, { kind: 'stage', ...on(st) });
         break;
       case 'verify':
-        await verifyStep(s, d, state);
+        await verifyStep(s, d, st);
         break;
       case 'split': {
-        const percent = await d.splitPercent(state, next.percent);
-        await applyIntent(s, { kind: 'split', percent, ...on(state) });
+        const percent = await d.splitPercent(st, next.percent);
+        await refuseDrift(s, d, svc, st, 'split');
+        await applyIntent(s, { kind: 'split', percent, ...on(st) });
         break;
       }
       case 'promote': {
-        const retire = await d.retire(state);
-        const intent: Intent = { kind: 'promote', retire, ...on(state) };
+        const retire = await d.retire(st);
+        await refuseDrift(s, d, svc, st, 'promote');
+        const intent: Intent = { kind: 'promote', retire, ...on(st) };
         if (!retire && s.opts.previousTag) intent.previousTag = s.opts.previousTag;
         await applyIntent(s, intent);
         break;
       }
     }
   }
+}
+
+/** Someone else (another bgctl) closed, advanced or replaced the rollout this run drives: stop, exit 5. */
+function refuseReplaced(s: Session, state: RolloutState | undefined): void {
+  if (s.recorded && !sameRecord(s.recorded, state)) throw rolloutReplacedError(s.service, s.recorded, state);
+}
+
+/**
+ * Before a step that moves traffic: if someone changed the traffic since this run recorded it, the
+ * decisions take over (wizard, on the user's word) or the run stops with exit 5, leaving it as set.
+ */
+async function refuseDrift(s: Session, d: Decisions, svc: KnativeService, state: RolloutState, action: string): Promise<void> {
+  if (s.adoptTraffic) return;
+  const drift = driftError(svc, state, action);
+  if (!drift) return;
+  if ((await d.drifted(state, drift)) !== 'take-over') throw drift;
+  s.adoptTraffic = true;
 }
 
 async function verifyStep(s: Session, d: Decisions, state: RolloutState): Promise<void> {

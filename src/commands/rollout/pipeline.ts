@@ -2,6 +2,7 @@
 // The same driver as the wizard; only the decisions differ.
 import { BgctlError, FailedError, TimeoutError, UsageError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
+import { driftError } from '../../core/drift.js';
 import { abortIntent, resumeIntent } from '../../core/phase.js';
 import type { NextStep } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
@@ -42,6 +43,8 @@ export function flagDecisions(s: Session): Decisions {
     verification: async () => (o.noVerify ? undefined : o.verify),
     verificationFailed: async () => (o.rollbackOnFailure ? 'rollback' : 'stop'),
     revisionFailed: async () => (o.rollbackOnFailure ? 'abort' : 'leave'),
+    // --take-over adopts what was there when the run started (see runPipeline), never a change made while it runs.
+    drifted: async () => 'stop',
   };
 }
 
@@ -94,8 +97,11 @@ export async function runPipeline(s: Session): Promise<void> {
         await readKnown(s);
         await startRollout(s, flagDecisions(s), openingIntent(o, image));
       } else {
-        // Refuses when nothing is open, and when the traffic drifted from what was recorded.
-        resumeIntent(await readKnown(s), { verify: !o.noVerify });
+        // Refuses when nothing is open, and when the traffic drifted from what was recorded (unless taking over).
+        const svc = await readKnown(s);
+        const { state } = resumeIntent(svc, { verify: !o.noVerify, takeOver: o.takeOver });
+        s.recorded = state;
+        s.adoptTraffic = o.takeOver && driftError(svc, state, 'resume') !== undefined;
       }
       started = true;
       await driveRollout(s, flagDecisions(s));

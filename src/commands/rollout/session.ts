@@ -4,6 +4,7 @@
 import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
+import type { RolloutState } from '../../core/state.js';
 import { runStep, type StepOutcome } from '../shared/step.js';
 import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
@@ -53,6 +54,10 @@ export interface Session {
   known?: { service: KnativeService; revisions: Revision[] };
   /** Set when verification was skipped (flag or answer), so the phase machine goes on without it. */
   skipVerify: boolean;
+  /** The rollout record as this run last wrote (or first read) it: any other record means someone else acted. */
+  recorded?: RolloutState;
+  /** The next step continues from traffic someone else changed (the user took over); cleared by that step. */
+  adoptTraffic?: boolean;
 }
 
 /** The question asked before a step on a terminal. */
@@ -96,6 +101,11 @@ export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: bo
   // A wizard step follows a prompt (time passes, others may write): it reads afresh.
   const known = s.confirm ? undefined : s.known;
   s.known = undefined;
+  const advancing = intent.kind === 'stage' || intent.kind === 'split' || intent.kind === 'promote';
+  if (advancing && s.adoptTraffic) {
+    intent = { ...intent, adoptTraffic: true };
+    s.adoptTraffic = undefined;
+  }
   const outcome = await runStep(ctx, {
     service: s.service,
     intent,
@@ -112,7 +122,10 @@ export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: bo
     known,
   });
   s.svc = outcome.service;
-  if (outcome.result === 'applied' || outcome.result === 'noop') s.known = { service: outcome.service, revisions: outcome.revisions };
+  if (outcome.result === 'applied' || outcome.result === 'noop') {
+    s.known = { service: outcome.service, revisions: outcome.revisions };
+    s.recorded = outcome.plan.state;
+  }
   const st = outcome.plan.state;
   const rec: StepRecord = { action: intent.kind, result: outcome.result, at: ctx.now().toISOString() };
   const rev = outcome.newRevision ?? st?.candidate.revision;

@@ -107,6 +107,13 @@ function wizardDecisions(s: Session): Decisions {
         { value: 'leave' as const, name: 'Leave it open (fix the template, then bgctl rollout --take-over)' },
       ]);
     },
+    async drifted(_state, drift) {
+      io.err.write(io.colors().warn(`${io.colors().warnIcon} ${drift.message}`) + '\n');
+      return p.select(ASK.drifted, [
+        { value: 'stop' as const, name: 'Stop: leave the traffic as it was set (the rollout stays open)' },
+        { value: 'take-over' as const, name: 'Take over: continue the rollout from the traffic as it is now' },
+      ]);
+    },
   };
 }
 
@@ -151,7 +158,10 @@ export async function runWizard(ctx: CommandContext, serviceArg: string | undefi
       const choice = await askInProgress(ctx.prompter(), st);
       if (choice === 'quit') return;
       if (choice === 'rollback' || choice === 'abort') await applyIntent(s, { kind: choice, rolloutId: st.id });
-      else await driveRollout(s, d);
+      else {
+        s.recorded = st;
+        await driveRollout(s, d);
+      }
     } else {
       if (isUnpinned(svc)) {
         ctx.io.err.write(

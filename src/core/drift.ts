@@ -1,0 +1,103 @@
+// Traffic that someone else changed since bgctl last recorded its rollout: what changed, who changed
+// it (the field manager that owns spec.traffic) and when. bgctl refuses to move such traffic unless
+// the user takes over.
+import { ConflictError } from './errors.js';
+import type { KnativeService } from './knative-types.js';
+import { decodeState, encodeState, isInProgress, type RolloutState } from './state.js';
+import { isFloating, normalizeTraffic, percentOf } from './traffic.js';
+
+/** Differences between the recorded state and spec.traffic, empty when they agree. */
+export function detectDrift(svc: KnativeService, state: RolloutState): string[] {
+  if (!isInProgress(state.phase) && state.phase !== 'promoted') return [];
+  const traffic = normalizeTraffic(svc.spec.traffic);
+  const out: string[] = [];
+  if (traffic.some((t) => isFloating(t) && (t.percent ?? 0) > 0)) out.push('a floating latestRevision target carries traffic');
+  if (state.phase === 'deployed') {
+    if (percentOf(traffic, state.stable.revision) === 0) out.push(`stable revision "${state.stable.revision}" has no traffic`);
+    return out;
+  }
+  const cand = state.candidate.revision as string;
+  const got = percentOf(traffic, cand);
+  if (got !== state.percent) out.push(`candidate "${cand}" has ${got}%, the rollout recorded ${state.percent}%`);
+  const tagged = (tag: string | undefined, rev: string) => traffic.some((t) => t.tag === tag && t.revisionName === rev);
+  if (!tagged(state.candidate.tag, cand)) out.push(`tag "${state.candidate.tag}" no longer routes to "${cand}"`);
+  if (state.phase !== 'promoted' && !tagged(state.stable.tag, state.stable.revision)) out.push(`tag "${state.stable.tag}" no longer routes to "${state.stable.revision}"`);
+  return out;
+}
+
+/** The last writer of a field, from metadata.managedFields. */
+export interface FieldWriter {
+  manager: string;
+  operation?: string;
+  time?: string;
+}
+
+interface ManagedEntry {
+  manager?: unknown;
+  operation?: unknown;
+  time?: unknown;
+  subresource?: unknown;
+  fieldsV1?: unknown;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The manager that owns `.spec.traffic`. Lists are atomic in Knative's schema, so whoever changed
+ * the list last owns it whole; with several owners (server-side apply of identical values) the
+ * latest entry wins.
+ */
+export function trafficWriter(svc: KnativeService): FieldWriter | undefined {
+  const entries = svc.metadata.managedFields;
+  if (!Array.isArray(entries)) return undefined;
+  let best: FieldWriter | undefined;
+  for (const e of entries as ManagedEntry[]) {
+    if (!isObj(e) || typeof e.manager !== 'string' || e.subresource === 'status') continue;
+    const spec = isObj(e.fieldsV1) ? e.fieldsV1['f:spec'] : undefined;
+    if (!isObj(spec) || !('f:traffic' in spec)) continue;
+    const time = typeof e.time === 'string' ? e.time : undefined;
+    if (!best || (time ?? '') > (best.time ?? '')) {
+      best = { manager: e.manager, ...(typeof e.operation === 'string' ? { operation: e.operation } : {}), ...(time ? { time } : {}) };
+    }
+  }
+  return best;
+}
+
+/** "by kubectl-patch at 2026-12-07T09:40:00Z", or what is known of it. */
+export function describeWriter(w: FieldWriter | undefined): string {
+  if (!w) return 'by an unknown writer (the server records no field manager for spec.traffic)';
+  return `by ${w.manager}${w.time ? ` at ${w.time}` : ''}`;
+}
+
+/** The traffic of an open rollout no longer matches its record: a ConflictError saying what, who and when; undefined when it matches. */
+export function driftError(svc: KnativeService, state: RolloutState, action: string): ConflictError | undefined {
+  const drift = detectDrift(svc, state);
+  if (!drift.length) return undefined;
+  const name = svc.metadata.name;
+  return new ConflictError(
+    `will not ${action}: the traffic of service "${name}" was changed ${describeWriter(trafficWriter(svc))} after bgctl recorded rollout ${state.id} (${state.phase}): ${drift.join('; ')}`,
+    {
+      reason: 'Drift',
+      hint: `the traffic stays as it was set; see it with bgctl status ${name}. Keep it and close the rollout with bgctl rollout ${name} --abort --yes, or continue the rollout from it with --take-over`,
+    },
+  );
+}
+
+/** Another actor replaced or closed the rollout this process drives: exit 5 saying who and when. */
+export function rolloutReplacedError(name: string, mine: RolloutState, now: RolloutState | undefined): ConflictError {
+  const what = !now
+    ? `its rollout record was removed`
+    : now.id !== mine.id
+      ? `rollout ${mine.id} was replaced by rollout ${now.id} (${now.phase}), started by ${now.startedBy} at ${now.startedAt}`
+      : `rollout ${mine.id} was moved from ${mine.phase} to ${now.phase} by ${now.updatedBy} at ${now.updatedAt}${now.reason ? ` (${now.reason})` : ''}`;
+  return new ConflictError(`stopped: while this run waited, ${what} on service "${name}"`, {
+    reason: 'RolloutChanged',
+    hint: `nothing was written after that change; see bgctl status ${name} and bgctl history ${name}`,
+  });
+}
+
+/** The same record, as stored: compared through the annotation encoding, so key order and dropped fields do not matter. */
+export function sameRecord(a: RolloutState | undefined, b: RolloutState | undefined): boolean {
+  const canonical = (st: RolloutState | undefined) => (st ? encodeState(decodeState(encodeState(st))) : '');
+  return canonical(a) === canonical(b);
+}
