@@ -66,6 +66,7 @@ export function readRawBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES
  * How deep a body may nest. kube-apiserver's decoder (Go encoding/json) stops at 10000; Node's
  * stack cannot clone or serialise objects that deep (about 3000 overflows it), so the playground
  * refuses past 1000 levels, with the apiserver's wording. Real objects nest a dozen levels.
+ * (YAML bodies are bounded by js-yaml itself: 100 levels, a 400 too.)
  */
 export const MAX_JSON_DEPTH = 1000;
 
@@ -98,25 +99,6 @@ export function parseJson(text: string, prefix = "couldn't get version/kind; jso
   } catch (err) {
     throw badRequest(prefix + (err as Error).message);
   }
-}
-
-/** The nesting depth of a decoded value (objects and arrays), walked without recursion. */
-export function valueDepth(value: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    max = Math.max(max, d + 1);
-    for (const child of Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
-}
-
-/** YAML bodies get the same depth bound as JSON ones, after decoding (callers wrap the error as a 400). */
-export function checkYamlDepth(value: unknown): unknown {
-  if (valueDepth(value) > MAX_JSON_DEPTH) throw new Error(`exceeded max depth of ${MAX_JSON_DEPTH}`);
-  return value;
 }
 
 /** `watch` query semantics: any value except 0/false (case-insensitive) means true. */

@@ -2,7 +2,7 @@
 // fieldValidation, force), DeleteOptions, and the RBAC-style Forbidden message.
 import yaml from 'js-yaml';
 import { groupResource, type KObject, type RequestContext, type ResourceDef } from './contracts.js';
-import { checkYamlDepth, parseJson, truthyParam } from './http-util.js';
+import { parseJson, truthyParam } from './http-util.js';
 import { decodeNamespaceProto } from './protobuf.js';
 import { badRequest, failure } from './status.js';
 
@@ -23,7 +23,7 @@ export function decodeObject(raw: Buffer, contentType: string | undefined, def: 
   if (ct === 'application/json' || ct === '') obj = parseJson(raw.toString('utf8'));
   else if (ct === 'application/yaml') {
     try {
-      obj = checkYamlDepth(yaml.load(raw.toString('utf8')));
+      obj = yaml.load(raw.toString('utf8'));
     } catch (err) {
       throw badRequest(`error decoding YAML: ${(err as Error).message}`);
     }

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import yaml from 'js-yaml';
 import { groupResource, type KObject, type PatchType, type Registry, type RequestContext, type WatchEvent } from './contracts.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
-import { checkYamlDepth, parseJson, readRawBody, sendJson, sendStatus, toStatus, truthyParam } from './http-util.js';
+import { parseJson, readRawBody, sendJson, sendStatus, toStatus, truthyParam } from './http-util.js';
 import { openApiGroupVersion, openApiIndex } from './openapi.js';
 import { applyWriteParams, decodeObject, deleteOptions, forbiddenFor, type Target } from './request-options.js';
 import { SimControl, type RequestRecord } from './sim-control.js';
@@ -297,7 +297,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         let patchBody: unknown;
         if (type === 'apply') {
           try {
-            patchBody = checkYamlDepth(yaml.load(body));
+            patchBody = yaml.load(body);
           } catch (err) {
             throw badRequest(`error decoding YAML: ${(err as Error).message}`);
           }
