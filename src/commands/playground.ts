@@ -22,6 +22,10 @@ export async function run(ctx: CommandContext, _service: string | undefined, opt
   const ingressPort = parsePort(opts.ingressPort, '--ingress-port');
   const kubeconfigPath = path.resolve(opts.kubeconfigOut ?? defaultPlaygroundKubeconfig(io.env));
   const { startPlayground } = await import('../sim/playground.js');
+  const { refuseUnsafeTarget } = await import('../sim/private-file.js');
+  // Refuse a symlinked target before anything starts (the playground checks again when it writes).
+  refuseUnsafeTarget(kubeconfigPath, 'kubeconfig');
+  refuseUnsafeTarget(`${kubeconfigPath}.readonly`, 'read-only kubeconfig');
   const pg = await startPlayground({ port, ingressPort, domain: opts.domain, kubeconfigPath, sample: opts.sample }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code !== 'EADDRINUSE') throw err;
     // Name the flag to change rather than leaving a bare listen error.

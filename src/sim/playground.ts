@@ -1,7 +1,7 @@
 // The local Knative playground: registry + HTTPS apiserver + Knative controllers + ingress,
 // plus kubeconfig files (admin and read-only) that kubectl and client-node accept as they are.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { KObject, Registry } from './api/contracts.js';
@@ -12,6 +12,7 @@ import { startIngress } from './ingress.js';
 import type { GcConfig } from './knative/gc.js';
 import type { Timing } from './knative/runtime.js';
 import { installKnative } from './knative/index.js';
+import { refuseUnsafeTarget, writePrivateFile } from './private-file.js';
 
 /** Options of startPlayground. */
 export interface PlaygroundOptions {
@@ -83,11 +84,15 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       const dir = mkdtempSync(join(tmpdir(), 'bgctl-playground-'));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       kubeconfigPath = join(dir, 'kubeconfig');
-    } else mkdirSync(dirname(kubeconfigPath), { recursive: true });
+    } else mkdirSync(dirname(kubeconfigPath), { recursive: true, mode: 0o700 });
     const readOnlyKubeconfigPath = `${kubeconfigPath}.readonly`;
+    // Both are checked before either is written, so a refusal leaves nothing half done.
+    refuseUnsafeTarget(kubeconfigPath, 'kubeconfig');
+    refuseUnsafeTarget(readOnlyKubeconfigPath, 'read-only kubeconfig');
     const kubeconfig = renderKubeconfig({ server: api.url, caPem: api.caPem, token });
-    writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
-    writeFileSync(readOnlyKubeconfigPath, renderKubeconfig({ server: api.url, caPem: api.caPem, token: readOnlyToken, name: 'bgctl-playground-readonly' }), { mode: 0o600 });
+    writePrivateFile(kubeconfigPath, kubeconfig, 'kubeconfig');
+    const readOnly = renderKubeconfig({ server: api.url, caPem: api.caPem, token: readOnlyToken, name: 'bgctl-playground-readonly' });
+    writePrivateFile(readOnlyKubeconfigPath, readOnly, 'read-only kubeconfig');
     if (opts.kubeconfigPath) cleanups.push(() => rmSync(readOnlyKubeconfigPath, { force: true }));
 
     if (opts.sample) {

@@ -3,7 +3,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync, symlinkSync, statSync, lstatSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -250,4 +250,48 @@ describe('bgctl playground (built CLI)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  test('--kubeconfig-out over an existing 0644 file: both kubeconfigs are replaced with mode 0600', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgctl-pg-mode-'));
+    const kubeconfig = join(dir, 'kc');
+    writeFileSync(kubeconfig, 'old admin\n', { mode: 0o644 });
+    writeFileSync(`${kubeconfig}.readonly`, 'old viewer\n', { mode: 0o644 });
+    const pg = start(['-o', 'json', '--kubeconfig-out', kubeconfig]);
+    try {
+      const [line] = await pg.lines(1);
+      for (const file of [kubeconfig, `${kubeconfig}.readonly`]) {
+        assert.equal(statSync(file).mode & 0o777, 0o600, file);
+        const kc = yaml.load(readFileSync(file, 'utf8')) as any;
+        assert.equal(kc.clusters[0].cluster.server, JSON.parse(line).server);
+      }
+      assert.match(readFileSync(`${kubeconfig}.readonly`, 'utf8'), /name: bgctl-playground-readonly/);
+      assert.equal(await pg.stop('SIGINT'), 0);
+    } finally {
+      await pg.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const which of ['kubeconfig', 'read-only kubeconfig'] as const) {
+    test(`a symlink at the ${which} path is refused (exit 2) and its target left untouched`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bgctl-pg-link-'));
+      try {
+        const kubeconfig = join(dir, 'kc');
+        const link = which === 'kubeconfig' ? kubeconfig : `${kubeconfig}.readonly`;
+        const target = join(dir, 'precious');
+        writeFileSync(target, 'do not overwrite\n', { mode: 0o644 });
+        symlinkSync(target, link);
+        const r = await runBin(['playground', '--kubeconfig-out', kubeconfig]);
+        assert.equal(r.code, 2);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, new RegExp(`^Error: refusing to write the ${which} to ${link.replace(/[.]/g, '\\.')}: it is a symbolic link\n`));
+        assert.match(r.stderr, /Hint: pass --kubeconfig-out a path that is not a symbolic link/);
+        assert.equal(readFileSync(target, 'utf8'), 'do not overwrite\n');
+        assert.equal(statSync(target).mode & 0o777, 0o644);
+        assert.ok(lstatSync(link).isSymbolicLink());
+        if (which === 'read-only kubeconfig') assert.equal(existsSync(kubeconfig), false, 'nothing written when either path is refused');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

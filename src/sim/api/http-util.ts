@@ -31,36 +31,73 @@ export function toStatus(err: unknown): Status {
   return internalError(err instanceof Error ? err.message : String(err)).status;
 }
 
-/** Reads the request body as text (up to 3 MiB, the apiserver's limit). */
+/** Reads the request body as text (up to MAX_REQUEST_BODY_BYTES). */
 export async function readBody(req: IncomingMessage): Promise<string> {
   return (await readRawBody(req)).toString('utf8');
 }
 
-/** Reads the request body as bytes (up to 3 MiB). */
-export function readRawBody(req: IncomingMessage, limit = 3 * 1024 * 1024): Promise<Buffer> {
+/** kube-apiserver's default MaxRequestBodyBytes (3 MiB). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+// Past this the rest of an oversized body is no longer drained and the connection is cut.
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the request body as bytes. Over the limit it keeps reading (and discarding) to the end, so
+ * the client, still sending, gets the apiserver's 413 Status instead of a reset connection.
+ */
+export function readRawBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size > DRAIN_LIMIT_BYTES) req.destroy();
+      else if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > limit) reject(failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
 
-/** Parses a JSON body, with the apiserver's 400 wording for undecodable input. */
-export function parseJson(text: string): unknown {
+/**
+ * How deep a body may nest. kube-apiserver's decoder (Go encoding/json) stops at 10000; Node's
+ * stack cannot clone or serialise objects that deep (about 3000 overflows it), so the playground
+ * refuses past 1000 levels, with the apiserver's wording. Real objects nest a dozen levels.
+ * (YAML bodies are bounded by js-yaml itself: 100 levels, a 400 too.)
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Go's scanner error for JSON nested deeper than MAX_JSON_DEPTH, or undefined (strings skipped). */
+export function jsonDepthError(text: string): string | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (++depth > MAX_JSON_DEPTH) return `invalid character '${c}' exceeded max depth`;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return undefined;
+}
+
+/**
+ * Parses a JSON body, with the apiserver's 400 wording for undecodable input (`prefix`: the
+ * decoder's wrapper text). Over-nested input is refused before parsing, as Go's scanner does.
+ */
+export function parseJson(text: string, prefix = "couldn't get version/kind; json parse error: "): unknown {
+  const tooDeep = jsonDepthError(text);
+  if (tooDeep) throw badRequest(prefix + tooDeep);
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    throw badRequest(prefix + (err as Error).message);
   }
 }
 

@@ -53,6 +53,25 @@ const PATCH_TYPES: Record<string, PatchType> = {
 };
 
 
+/** A `%` in the path not followed by two hex digits: Go's url.ParseRequestURI refuses the request line. */
+function hasBadPathEscape(requestUri: string): boolean {
+  const path = requestUri.split('?')[0];
+  return /%(?![0-9A-Fa-f]{2})/.test(path);
+}
+
+/** What Go's net/http writes for a request line it cannot parse: plain text, then it hangs up. */
+function badRequestLine(res: ServerResponse): void {
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+  res.end('400 Bad Request');
+}
+
+/** Go's path unescaping: any byte sequence is accepted; invalid UTF-8 does not fail the request. */
+function unescapePathSegment(seg: string): string {
+  if (!seg.includes('%')) return seg;
+  const parts = seg.split(/(%[0-9A-Fa-f]{2})/).map((p) => (/^%[0-9A-Fa-f]{2}$/.test(p) ? Buffer.from([parseInt(p.slice(1), 16)]) : Buffer.from(p, 'utf8')));
+  return Buffer.concat(parts).toString('utf8');
+}
+
 /** Starts the HTTPS API server; resolves once it listens. */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const tls = opts.tls ?? (await generateTls());
@@ -73,6 +92,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (hasBadPathEscape(req.url ?? '/')) return badRequestLine(res);
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const query: Record<string, string> = {};
@@ -170,7 +190,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   }
 
   function resolve(path: string, method: string, query: Record<string, string>): Target | undefined {
-    const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const seg = path.split('/').filter(Boolean).map(unescapePathSegment);
     let group: string;
     let version: string;
     let rest: string[];
@@ -281,7 +301,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
           } catch (err) {
             throw badRequest(`error decoding YAML: ${(err as Error).message}`);
           }
-        } else patchBody = parseJson(body);
+        } else patchBody = parseJson(body, 'error decoding patch: ');
         if (type === 'apply') ctx.fieldManager = q.fieldManager;
         const r = reg.patch(def, ns, name!, type, patchBody, { ...ctx, subresource: t.sub });
         return done(r.created ? 201 : 200, r.object);

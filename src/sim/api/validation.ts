@@ -2,6 +2,10 @@
 import type { KObject, RequestContext, ResourceDef } from './contracts.js';
 import { schemaFor, pruneAndCheck } from './schema.js';
 import { badRequest, invalidKind, invalidValue, requiredValue, type FieldError } from './status.js';
+import { isQualifiedName } from '../knative/admission/k8s-names.js';
+
+/** apimachinery's TotalAnnotationSizeLimitB: keys plus values, in bytes. */
+export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
 
 const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
@@ -33,7 +37,23 @@ export function checkName(def: ResourceDef, name: string | undefined): void {
   if (errs.length) throw invalidKind(def, name ?? '', errs);
 }
 
-/** Label keys/values must be strings; a cheap version of ValidateLabels. */
+/** apimachinery ValidateAnnotations: keys are qualified names (any case), and the size budget holds. */
+export function annotationErrors(annotations: Record<string, unknown>): FieldError[] {
+  const field = 'metadata.annotations';
+  const errs: FieldError[] = [];
+  let size = 0;
+  for (const [k, v] of Object.entries(annotations)) {
+    for (const msg of isQualifiedName(k.toLowerCase())) errs.push(invalidValue(field, k, msg));
+    size += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  }
+  if (size > TOTAL_ANNOTATION_SIZE_LIMIT_B) {
+    // field.TooLong of Kubernetes 1.32 (newer releases word it "must have at most N bytes").
+    errs.push({ field, type: 'FieldValueTooLong', body: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes` });
+  }
+  return errs;
+}
+
+/** Label and annotation values must be strings; annotations also get ValidateAnnotations. */
 export function checkStringMaps(def: ResourceDef, obj: KObject): void {
   const errs: FieldError[] = [];
   for (const field of ['labels', 'annotations'] as const) {
@@ -46,6 +66,7 @@ export function checkStringMaps(def: ResourceDef, obj: KObject): void {
     for (const [k, v] of Object.entries(m)) {
       if (typeof v !== 'string') errs.push(invalidValue(`metadata.${field}.${k}`, v, 'must be a string'));
     }
+    if (field === 'annotations') errs.push(...annotationErrors(m));
   }
   if (errs.length) throw invalidKind(def, obj.metadata.name, errs);
 }
