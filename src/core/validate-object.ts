@@ -79,7 +79,8 @@ const podSpec = fields({ containers });
 const service = required(
   ['metadata', 'spec'],
   fields({
-    metadata,
+    // Every write bgctl makes is conditional on the resourceVersion it planned from.
+    metadata: required(['resourceVersion'], metadata),
     spec: fields({
       template: fields({ metadata: fields({ name: str, labels: stringMap, annotations: stringMap }), spec: podSpec }),
       traffic: listOf(trafficTarget),

@@ -45,6 +45,7 @@ describe('serviceProblem', () => {
     ['latestReadyRevisionName a number', (o) => (o.status.latestReadyRevisionName = 1), /^status\.latestReadyRevisionName: expected a string$/],
     ['observedGeneration a string', (o) => (o.status.observedGeneration = '2'), /^status\.observedGeneration: expected a whole number$/],
     ['generation a string', (o) => (o.metadata.generation = '2'), /^metadata\.generation: expected a whole number$/],
+    ['no resourceVersion (bgctl could not guard its write)', (o) => delete o.metadata.resourceVersion, /^metadata\.resourceVersion: missing$/],
     ['resourceVersion a number', (o) => (o.metadata.resourceVersion = 5), /^metadata\.resourceVersion: expected a string$/],
     ['an annotation value that is not a string', (o) => (o.metadata.annotations = { 'bgctl.dev/rollout': { v: 1 } }), /^metadata\.annotations: expected string values$/],
     ['containers an object', (o) => (o.spec.template.spec.containers = { image: 'x' }), /^spec\.template\.spec\.containers: expected a list$/],
