@@ -113,7 +113,7 @@ export function conformantRevision(service: string): Record<string, any> {
 
 /**
  * A Kubernetes API server with the Knative routes, serving the given Services (by name) in
- * `default`, whatever they look like, and a conformant revision for each. It answers every write
+ * `default`, whatever they look like (also as one watch event), and a conformant revision for each. It answers every write
  * with 403, so a test sees in `requests` whether bgctl tried one.
  */
 export function fakeKnativeServer(services: Record<string, unknown>): Promise<Hostile> {
@@ -126,6 +126,11 @@ export function fakeKnativeServer(services: Record<string, unknown>): Promise<Ho
     const ns = `${SERVING}/namespaces/default`;
     const selected = (url.searchParams.get('fieldSelector') ?? '').replace(/^metadata\.name=/, '');
     const owner = (url.searchParams.get('labelSelector') ?? '').replace(/^serving\.knative\.dev\/service=/, '');
+    if (url.pathname === `${ns}/services` && url.searchParams.get('watch') === 'true') {
+      // One MODIFIED event with the object as it is, then the stream ends.
+      const event = { type: 'MODIFIED', object: services[selected] };
+      return { status: 200, type: 'application/json', body: JSON.stringify(event) + '\n' };
+    }
     if (url.pathname === `${ns}/services` || url.pathname === `${SERVING}/services`) {
       return json(200, list(Object.entries(services).filter(([n]) => !selected || n === selected).map(([, o]) => o)));
     }

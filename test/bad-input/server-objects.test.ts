@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runBin } from '../helpers/cli.js';
+import { createKnativeClient } from '../../src/kube/client.js';
+import type { BgctlError } from '../../src/core/errors.js';
 import { conformantService, fakeKnativeServer, kubeconfigFor, tempFile, type Hostile } from './hostile.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,6 +80,18 @@ describe('the built CLI against a server that is not Knative-conformant', () => 
       });
     }
   }
+
+  test('a watch event that is not a Knative Service ends the watch with exit 4, and is never handed on', async () => {
+    const client = await createKnativeClient({ kubeconfig, env: {} });
+    const events: string[] = [];
+    const err = await new Promise<BgctlError | null>((resolve) => {
+      void client.watchService('traffic-abc', '1', (type) => events.push(type), resolve);
+    });
+    assert.deepEqual(events, []);
+    assert.equal(err?.exitCode, 4);
+    assert.equal(err?.reason, 'InvalidObject');
+    assert.match(err?.message ?? '', /answered the watch of services with something that is not a Knative Service: a MODIFIED event: spec\.traffic: expected a list/);
+  });
 
   test('status of every service: the list names the item', async () => {
     const r = await bgctl(['status', '-o', 'json']);
