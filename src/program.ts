@@ -34,7 +34,7 @@ export function buildProgram(version: string, io: IOStreams, signal: AbortSignal
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
     .option('--no-color', 'disable color (also NO_COLOR)')
     .option('--verbose', 'trace HTTP requests on stderr (credentials redacted)')
-    .option('--request-timeout <duration>', 'timeout of each API request, e.g. 30s')
+    .option('--request-timeout <duration>', 'timeout of each API request, e.g. 30s (0: none; at most 168h)')
     .option('--insecure-skip-tls-verify', 'do not verify the server certificate (unsafe)')
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError(true)
@@ -101,7 +101,7 @@ function addWriteOptions(cmd: Command): void {
     .option('-y, --yes', 'apply without asking (required when not on a terminal)')
     .option('--wait', 'wait until the service is Ready and traffic matches (default)', true)
     .option('--no-wait', 'return right after the write')
-    .option('--timeout <duration>', 'how long to wait for readiness', '5m');
+    .option('--timeout <duration>', 'how long to wait for readiness, at most 168h (0: check once, do not wait)', '5m');
 }
 
 function parseGlobals(all: Record<string, any>): GlobalOptions {

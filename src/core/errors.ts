@@ -16,53 +16,70 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Base class: a message for people, a stable code for machines, and a hint saying what to do next. */
 export class BgctlError extends Error {
+  /**
+   * The reason when the thrower gives none. A string literal per class, never the class name: the
+   * shipped build minifies class names, and `"reason": "l"` is no contract.
+   */
+  static readonly defaultReason: string = 'Failed';
   readonly exitCode: ExitCodeValue = ExitCode.Failed;
   /** Stable machine-readable reason, e.g. "RevisionNotReady". */
   readonly reason: string;
   readonly hint?: string;
   constructor(message: string, opts: { reason?: string; hint?: string; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = new.target.name;
-    this.reason = opts.reason ?? new.target.name.replace(/Error$/, '');
+    const { defaultReason } = new.target as typeof BgctlError;
+    this.name = `${defaultReason}Error`;
+    this.reason = opts.reason ?? defaultReason;
     this.hint = opts.hint;
   }
 }
 
 /** Bad flag, bad value, or missing input without a terminal. Nothing was written. */
 export class UsageError extends BgctlError {
+  static override readonly defaultReason: string = 'Usage';
   override readonly exitCode = ExitCode.Usage;
 }
 
 /** The planner refused the intent before anything was written (e.g. revision not Ready). */
-export class RefusedError extends BgctlError {}
+export class RefusedError extends BgctlError {
+  static override readonly defaultReason: string = 'Refused';
+}
 
 /** A revision failed, the cluster refused, anything without its own code. */
-export class FailedError extends BgctlError {}
+export class FailedError extends BgctlError {
+  static override readonly defaultReason: string = 'Failed';
+}
 
 export class VerificationError extends BgctlError {
+  static override readonly defaultReason: string = 'Verification';
   override readonly exitCode = ExitCode.VerificationFailed;
 }
 
 /** kubeconfig, connection, TLS, authentication, authorization, Knative not installed. */
 export class ClusterAccessError extends BgctlError {
+  static override readonly defaultReason: string = 'ClusterAccess';
   override readonly exitCode = ExitCode.ClusterAccess;
 }
 
 /** The service changed underneath and the intended change no longer applies. */
 export class ConflictError extends BgctlError {
+  static override readonly defaultReason: string = 'Conflict';
   override readonly exitCode = ExitCode.Conflict;
 }
 
 export class TimeoutError extends BgctlError {
+  static override readonly defaultReason: string = 'Timeout';
   override readonly exitCode = ExitCode.Timeout;
 }
 
 /** Stopped on purpose before the end (--until, a pause); the rollout can be resumed. */
 export class PausedError extends BgctlError {
+  static override readonly defaultReason: string = 'Paused';
   override readonly exitCode = ExitCode.Paused;
 }
 
 export class CancelError extends BgctlError {
+  static override readonly defaultReason: string = 'Cancelled';
   override readonly exitCode = ExitCode.Cancelled;
   constructor(message = 'cancelled', opts: { hint?: string } = {}) {
     super(message, { reason: 'Cancelled', ...opts });

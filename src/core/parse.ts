@@ -61,9 +61,20 @@ export function parseSteps(raw: string, flag = '--steps'): number[] {
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 
-/** Go-style durations `30s`, `5m`, `1h30m`, `250ms` to milliseconds; a bare number is refused (no unit guessing). */
+/**
+ * The longest duration any flag takes: 168h (7 days). Node fires a timer longer than 2^31-1 ms
+ * (about 24.8 days) after 1 ms instead, so `--pause 9999h` would skip the bake and `--timeout
+ * 9999h` give up at once; a week is longer than any bake or wait a rollout step needs.
+ */
+export const MAX_DURATION_MS = 168 * UNIT_MS.h;
+
+/**
+ * Go-style durations `30s`, `5m`, `1h30m`, `250ms` to milliseconds, at most MAX_DURATION_MS. A bare
+ * number is refused (no unit guessing), except `0`, which is `0s` (as in Go and kubectl).
+ */
 export function parseDuration(raw: string, flag = '--timeout'): number {
   const text = raw.trim();
+  if (text === '0') return 0;
   const re = /(\d+)(ms|h|m|s)/y;
   let total = 0;
   let pos = 0;
@@ -78,6 +89,9 @@ export function parseDuration(raw: string, flag = '--timeout'): number {
   }
   if (text === '' || pos !== text.length) {
     throw new UsageError(`invalid duration "${raw}" for ${flag}: use a number with a unit, e.g. 30s, 5m, 1h30m`, { reason: 'InvalidDuration' });
+  }
+  if (!(total <= MAX_DURATION_MS)) {
+    throw new UsageError(`invalid duration "${raw}" for ${flag}: at most 168h (7 days)`, { reason: 'InvalidDuration' });
   }
   return total;
 }

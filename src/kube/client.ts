@@ -6,6 +6,7 @@ import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { BgctlError, ClusterAccessError } from '../core/errors.js';
 import { KnativeLabels, SERVING_GROUP, SERVING_VERSION, type KnativeService, type Revision } from '../core/knative-types.js';
 import { createAgentPool, type AgentPool } from './agent.js';
+import { revisionProblem, serviceProblem } from '../core/validate-object.js';
 import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
@@ -93,6 +94,8 @@ export async function createKnativeClient(opts: CreateClientOptions = {}): Promi
 
 const base = { group: SERVING_GROUP, version: SERVING_VERSION };
 
+type ShapeKind = 'Service' | 'Revision';
+
 class CustomObjectsKnativeClient implements KnativeClient {
   readonly namespace: string;
   readonly context: string;
@@ -174,7 +177,33 @@ class CustomObjectsKnativeClient implements KnativeClient {
         hint: `check the server URL of context "${this.context}"`,
       });
     }
+    if (kind !== 'List') this.expectShape(value, req, kind as ShapeKind);
     return value as T;
+  }
+
+  /** A list whose items are all well-formed objects of `kind`. */
+  private expectList<T>(value: unknown, req: RequestInfo, kind: ShapeKind): { items: T[]; metadata?: { continue?: string; resourceVersion?: string } } {
+    const list = this.expectObject<{ items: unknown[]; metadata?: unknown }>(value, req, 'List');
+    list.items.forEach((item, i) => this.expectShape(item, req, kind, `items[${i}]: `));
+    const meta = list.metadata;
+    if (meta !== undefined && (typeof meta !== 'object' || meta === null || ['continue', 'resourceVersion'].some((k) => (meta as any)[k] != null && typeof (meta as any)[k] !== 'string'))) {
+      throw this.notKnative(req, 'List', 'metadata: expected continue and resourceVersion strings');
+    }
+    return list as { items: T[]; metadata?: { continue?: string; resourceVersion?: string } };
+  }
+
+  /** Throws when `value` is not shaped like a Knative `kind` in the fields bgctl reads. */
+  private expectShape(value: unknown, req: RequestInfo, kind: ShapeKind, where = ''): void {
+    const problem = kind === 'Service' ? serviceProblem(value) : revisionProblem(value);
+    if (problem) throw this.notKnative(req, kind, `${where}${problem}`);
+  }
+
+  private notKnative(req: RequestInfo, kind: string, problem: string): ClusterAccessError {
+    // The problem names a field path and an expectation, never a value the server sent.
+    return new ClusterAccessError(`the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a Knative ${kind}: ${problem}`, {
+      reason: 'InvalidObject',
+      hint: `the server does not follow the Knative Serving API (${SERVING_GROUP}/${SERVING_VERSION}); check the server URL of context "${this.context}" and what serves it`,
+    });
   }
 
   async getService(name: string): Promise<KnativeService> {
@@ -190,15 +219,15 @@ class CustomObjectsKnativeClient implements KnativeClient {
       (o) => this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', fieldSelector: `metadata.name=${name}` }, o),
       'always',
     );
-    const list = this.expectObject<{ items: KnativeService[]; metadata?: { resourceVersion?: string } }>(res, req, 'List');
+    const list = this.expectList<KnativeService>(res, req, 'Service');
     return { service: list.items[0], resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
 
-  private async *pages<T>(req: RequestInfo, list: (cont: string | undefined, o: any) => Promise<unknown>): AsyncIterable<T[]> {
+  private async *pages<T>(req: RequestInfo, kind: ShapeKind, list: (cont: string | undefined, o: any) => Promise<unknown>): AsyncIterable<T[]> {
     let cont: string | undefined;
     do {
       const res = await this.call(req, (o) => list(cont, o), 'always');
-      const page = this.expectObject<{ items: T[]; metadata?: { continue?: string } }>(res, req, 'List');
+      const page = this.expectList<T>(res, req, kind);
       yield page.items;
       cont = page.metadata?.continue || undefined;
     } while (cont);
@@ -209,11 +238,11 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const out: KnativeService[] = [];
     if (opts.allNamespaces) {
       const req: RequestInfo = { verb: 'list', resource: 'services' };
-      for await (const page of this.pages<KnativeService>(req, (cont, o) => this.api.listClusterCustomObject({ ...base, plural: 'services', limit, _continue: cont }, o))) out.push(...page);
+      for await (const page of this.pages<KnativeService>(req, 'Service', (cont, o) => this.api.listClusterCustomObject({ ...base, plural: 'services', limit, _continue: cont }, o))) out.push(...page);
     } else {
       const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
       const ns = this.namespace;
-      for await (const page of this.pages<KnativeService>(req, (cont, o) => this.api.listNamespacedCustomObject({ ...base, namespace: ns, plural: 'services', limit, _continue: cont }, o))) out.push(...page);
+      for await (const page of this.pages<KnativeService>(req, 'Service', (cont, o) => this.api.listNamespacedCustomObject({ ...base, namespace: ns, plural: 'services', limit, _continue: cont }, o))) out.push(...page);
     }
     return out;
   }
@@ -221,7 +250,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
   revisionPages(service: string, opts: { pageSize?: number } = {}): AsyncIterable<Revision[]> {
     const req: RequestInfo = { verb: 'list', resource: 'revisions', namespace: this.namespace };
     const limit = opts.pageSize ?? 250;
-    return this.pages<Revision>(req, (cont, o) =>
+    return this.pages<Revision>(req, 'Revision', (cont, o) =>
       this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'revisions', labelSelector: `${KnativeLabels.service}=${service}`, limit, _continue: cont }, o),
     );
   }
@@ -326,14 +355,26 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const req: RequestInfo = { verb: 'watch', resource: 'services', name, namespace: this.namespace };
     let stopped = false;
     const watch = new this.WatchClass(config);
-    let controller: AbortController;
+    let controller: AbortController | undefined;
     try {
-      controller = await watch.watch(path, params, (type, obj) => !stopped && onEvent(type as WatchEventType, obj), (err) => {
+      const onStreamEvent = (type: string, obj: unknown) => {
+        if (stopped) return;
+        // BOOKMARK carries only a resourceVersion and ERROR a Status; the others carry the service.
+        const problem = type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' ? serviceProblem(obj) : undefined;
+        if (!problem) return onEvent(type as WatchEventType, obj);
+        stopped = true;
+        controller?.abort();
+        tracer.note(`watch of service "${name}" stopped: a ${type} event is not a Knative Service`);
+        onDone(this.notKnative(req, 'Service', `a ${type} event: ${problem}`));
+      };
+      controller = await watch.watch(path, params, onStreamEvent, (err) => {
         if (stopped) return;
         stopped = true;
         tracer.note(`watch of service "${name}" closed${err ? `: ${(err as Error).message}` : ''}`);
         onDone(err ? translateError(err, req, this.cluster) : null);
       });
+      // A bad event can arrive before watch() has returned its controller.
+      if (stopped) controller.abort();
     } catch (err) {
       // Credentials are resolved before client-node's own try block, so their failures land here.
       throw translateError(err, req, this.cluster);
@@ -341,7 +382,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
     return {
       stop: () => {
         stopped = true;
-        controller.abort();
+        controller?.abort();
       },
     };
   }

@@ -7,6 +7,7 @@ import { BgctlError, CancelError, FailedError, TimeoutError } from '../core/erro
 import { condition, type Condition, type KnativeService, type TrafficTarget } from '../core/knative-types.js';
 import type { KnativeClient, WatchEventType, WatchHandle } from './client.js';
 import { transientOf } from './errors.js';
+import { setLongTimeout } from './long-timer.js';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
 /** What the UI shows while waiting. */
@@ -154,20 +155,20 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
     const finish = (err: unknown, svc?: KnativeService) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelTimer();
       opts.signal?.removeEventListener('abort', onAbort);
       handle?.stop();
       if (err) reject(err);
       else resolve(svc as KnativeService);
     };
-    const timer = setTimeout(() => {
+    const timeOut = () =>
       finish(
         new TimeoutError(`timed out after ${formatDuration(opts.timeoutMs)} waiting for service "${name}": ${lastMessage}`, {
           reason: 'Timeout',
           hint: `raise --timeout, or look at \`bgctl status ${name}\``,
         }),
       );
-    }, opts.timeoutMs);
+    const cancelTimer = opts.timeoutMs > 0 ? setLongTimeout(timeOut, opts.timeoutMs) : () => {};
     const onAbort = () => {
       const reason = opts.signal?.reason;
       finish(reason instanceof BgctlError ? reason : new CancelError('cancelled while waiting'));
@@ -242,6 +243,9 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
       consider(opts.from);
       lastRV = opts.from.metadata.resourceVersion;
     }
+    // A timeout of 0 checks what the write answered and does not wait (kubectl wait's meaning of 0),
+    // instead of racing a 0 ms timer against the first watch event.
+    if (opts.timeoutMs <= 0) return timeOut();
     void connect();
   });
 }

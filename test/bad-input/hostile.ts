@@ -78,3 +78,72 @@ export function kubeconfigFor(h: Pick<Hostile, 'url' | 'caPem'>, token: string, 
     'current-context': 'ctx',
   });
 }
+
+const SERVING = '/apis/serving.knative.dev/v1';
+
+/** A well-formed, Ready, unpinned Knative Service `name` with one revision `<name>-00001`. */
+export function conformantService(name: string): Record<string, any> {
+  const rev = `${name}-00001`;
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '7', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' },
+    spec: { template: { spec: { containers: [{ image: 'ghcr.io/x/y:v1' }] } }, traffic: [{ latestRevision: true, percent: 100 }] },
+    status: {
+      observedGeneration: 1,
+      conditions: ['Ready', 'ConfigurationsReady', 'RoutesReady'].map((type) => ({ type, status: 'True' })),
+      latestCreatedRevisionName: rev,
+      latestReadyRevisionName: rev,
+      url: `http://${name}.default.example.com`,
+      traffic: [{ revisionName: rev, latestRevision: true, percent: 100 }],
+    },
+  };
+}
+
+/** The Ready revision of conformantService(service). */
+export function conformantRevision(service: string): Record<string, any> {
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Revision',
+    metadata: { name: `${service}-00001`, namespace: 'default', resourceVersion: '5', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z', labels: { 'serving.knative.dev/service': service } },
+    spec: { containers: [{ image: 'ghcr.io/x/y:v1' }] },
+    status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] },
+  };
+}
+
+/**
+ * A Kubernetes API server with the Knative routes, serving the given Services (by name) in
+ * `default`, whatever they look like (also as one watch event), and a conformant revision for each. It answers every write
+ * with 403, so a test sees in `requests` whether bgctl tried one.
+ */
+export function fakeKnativeServer(services: Record<string, unknown>): Promise<Hostile> {
+  const json = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
+  const status = (code: number, reason: string, message: string) => json(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+  const list = (items: unknown[]) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'List', metadata: { resourceVersion: '9' }, items });
+  return serve((req) => {
+    const url = new URL(req.url ?? '/', 'https://x');
+    if (req.method !== 'GET') return status(403, 'Forbidden', 'this server takes no writes');
+    const ns = `${SERVING}/namespaces/default`;
+    const selected = (url.searchParams.get('fieldSelector') ?? '').replace(/^metadata\.name=/, '');
+    const owner = (url.searchParams.get('labelSelector') ?? '').replace(/^serving\.knative\.dev\/service=/, '');
+    if (url.pathname === `${ns}/services` && url.searchParams.get('watch') === 'true') {
+      // One MODIFIED event with the object as it is, then the stream ends.
+      const event = { type: 'MODIFIED', object: services[selected] };
+      return { status: 200, type: 'application/json', body: JSON.stringify(event) + '\n' };
+    }
+    if (url.pathname === `${ns}/services` || url.pathname === `${SERVING}/services`) {
+      return json(200, list(Object.entries(services).filter(([n]) => !selected || n === selected).map(([, o]) => o)));
+    }
+    if (url.pathname.startsWith(`${ns}/services/`)) {
+      const name = decodeURIComponent(url.pathname.slice(`${ns}/services/`.length));
+      return name in services ? json(200, services[name]) : status(404, 'NotFound', `services.serving.knative.dev "${name}" not found`);
+    }
+    if (url.pathname === `${ns}/revisions`) return json(200, list(owner in services ? [conformantRevision(owner)] : []));
+    if (url.pathname.startsWith(`${ns}/revisions/`)) {
+      const name = decodeURIComponent(url.pathname.slice(`${ns}/revisions/`.length));
+      const owner2 = name.replace(/-\d{5}$/, '');
+      return owner2 in services ? json(200, conformantRevision(owner2)) : status(404, 'NotFound', `revisions.serving.knative.dev "${name}" not found`);
+    }
+    return status(404, 'NotFound', 'the server could not find the requested resource');
+  });
+}

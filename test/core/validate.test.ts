@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/core/errors.js';
 import { validateEnvName, validateNamespace, validateRevisionName, validateServiceName, validateTag } from '../../src/core/names.js';
-import { parseDuration, parseEnv, parseEnvList, parsePercent, parseSteps, parseTrafficSpec } from '../../src/core/parse.js';
+import { MAX_DURATION_MS, parseDuration, parseEnv, parseEnvList, parsePercent, parseSteps, parseTrafficSpec } from '../../src/core/parse.js';
 
 function usage(fn: () => unknown, re: RegExp) {
   assert.throws(fn, (err: unknown) => err instanceof UsageError && err.exitCode === 2 && re.test(err.message));
@@ -64,7 +64,16 @@ describe('parseSteps', () => {
 describe('parseDuration', () => {
   const good: Array<[string, number]> = [['30s', 30_000], ['5m', 300_000], ['1h30m', 5_400_000], ['250ms', 250], ['1m30s', 90_000], ['0s', 0]];
   for (const [raw, ms] of good) test(`accepts ${raw}`, () => assert.equal(parseDuration(raw), ms));
-  for (const raw of ['30', '', 'abc', '5x', '1h1h', '-5s', '1.5s', 's']) test(`refuses ${JSON.stringify(raw)}`, () => usage(() => parseDuration(raw), /invalid duration/));
+  for (const raw of ['30', '', 'abc', '5x', '1h1h', '-5s', '1.5s', 's', '25d', '00']) test(`refuses ${JSON.stringify(raw)}`, () => usage(() => parseDuration(raw), /invalid duration/));
+  test('a bare 0 is 0s, as in Go', () => assert.equal(parseDuration('0'), parseDuration('0s')));
+  test('168h is the maximum, and it fits a Node timer', () => {
+    assert.equal(parseDuration('168h'), MAX_DURATION_MS);
+    assert.equal(parseDuration('167h59m60s'), MAX_DURATION_MS);
+    assert.ok(MAX_DURATION_MS <= 2 ** 31 - 1);
+  });
+  for (const raw of ['168h1ms', '169h', '9999h', '600h', `${'9'.repeat(400)}ms`]) {
+    test(`refuses ${raw.length > 20 ? 'a 400-digit duration' : raw}: above the maximum`, () => usage(() => parseDuration(raw, '--pause'), /for --pause: at most 168h \(7 days\)/));
+  }
 });
 
 describe('parseEnv', () => {

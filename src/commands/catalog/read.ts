@@ -11,7 +11,7 @@ export function addVerifyOptions(cmd: Command): Command {
     .option('--expect-body <regex>', 'every response body must match this regular expression')
     .option('--max-latency <duration>', 'fail when the p95 latency exceeds this, e.g. 300ms')
     .option('--ingress <host:port>', "connect here and send the tag URL's Host header (also BGCTL_INGRESS)")
-    .option('--http-timeout <duration>', 'timeout of each request', '10s');
+    .option('--http-timeout <duration>', 'timeout of each request (at most 168h)', '10s');
 }
 
 const chunkSize = (cmd: Command) => cmd.option('--chunk-size <n>', 'items per LIST request (pages of the API server)');

@@ -28,7 +28,7 @@ export const ROLLOUT_COMMANDS: CommandSpec[] = [
         .option('--previous-tag <tag>', 'tag kept on the old revision after promote (default "previous")')
         .option('--retire', 'after promote, drop the old revision from traffic instead of keeping it tagged at 0%')
         .option('--steps <list>', 'candidate percents, e.g. 10,50,100 (a final 100 means promote)', '50,100')
-        .option('--pause <duration>', 'wait this long between traffic steps, e.g. 30s')
+        .option('--pause <duration>', 'wait this long between traffic steps, e.g. 30s (at most 168h)')
         .option('--verify-path <path>', 'path requested on the tag URL (default /)')
         .option('--expect-status <codes>', 'accepted HTTP status of each request, e.g. 200, 200,204 or 2xx (default 200)')
         .option('--expect-body <regex>', 'regular expression each response body must match')

@@ -5,6 +5,7 @@ import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import type { RolloutState } from '../../core/state.js';
+import { setLongTimeout } from '../../kube/long-timer.js';
 import { runStep, type StepOutcome } from '../shared/step.js';
 import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
@@ -140,12 +141,12 @@ export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: bo
 export function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new CancelError('cancelled during the pause'));
-    const timer = setTimeout(() => {
+    const cancel = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       reject(new CancelError('cancelled during the pause'));
     };
     signal.addEventListener('abort', onAbort, { once: true });

@@ -1,0 +1,25 @@
+// setTimeout that never overflows. Node fires a timer longer than 2^31-1 ms (about 24.8 days) after
+// 1 ms instead (TimeoutOverflowWarning): a bake pause would end at once, a wait give up at once.
+// parseDuration caps every flag well below that; this is the second line, for any other caller.
+
+/** Node's longest timer delay. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The two timer functions used (a test seam). */
+export interface TimerApi {
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  clearTimeout: (handle: any) => void;
+}
+
+const realTimers: TimerApi = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
+
+/** Calls `fn` after `ms` (any length; negative or NaN is 0), chaining timers of at most MAX_TIMER_MS. Returns the cancel function. */
+export function setLongTimeout(fn: () => void, ms: number, timers: TimerApi = realTimers): () => void {
+  let handle: unknown;
+  const arm = (left: number) => {
+    const now = Math.min(left, MAX_TIMER_MS);
+    handle = timers.setTimeout(() => (left > now ? arm(left - now) : fn()), now);
+  };
+  arm(ms > 0 ? ms : 0);
+  return () => timers.clearTimeout(handle);
+}
