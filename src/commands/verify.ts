@@ -77,7 +77,7 @@ export function renderVerification(r: VerificationResult): string {
   const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}×${n}`).join(' ') || '-';
   const revs = Object.entries(r.revisions).map(([c, n]) => (Object.keys(r.revisions).length > 1 ? `${c}×${n}` : c)).join(' ');
   const checks = [`status ${r.checks.expectStatus}`];
-  if (r.checks.expectBody !== undefined) checks.push(`body /${r.checks.expectBody}/`);
+  if (r.checks.expectBody !== undefined) checks.push(`body /${r.checks.expectBody}/ (first 1 MiB)`);
   if (r.checks.maxLatencyMs !== undefined) checks.push(`p95 <= ${r.checks.maxLatencyMs}ms`);
   const lines: Array<[string, string]> = [
     ['Service', `${r.service}${r.namespace ? ` (namespace ${r.namespace})` : ''}`],
