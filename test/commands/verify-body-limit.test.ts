@@ -35,6 +35,14 @@ describe('verify --expect-body on large bodies', () => {
   const verify = (...argv: string[]) =>
     runCli(['verify', 'big', '--no-record', '--requests', '2', '--expect-body', 'MARKER', '--ingress', ingress, ...argv], { env: { KUBECONFIG: pg.current.kubeconfigPath } });
 
+  test('--help of verify and rollout states the cap', async () => {
+    for (const verb of ['verify', 'rollout']) {
+      const r = await runCli([verb, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout.replace(/\s+/g, ' '), /--expect-body <regex> .*in its first 1 MiB/);
+    }
+  });
+
   test('text after the first 64 KiB of a 200 KiB body is found', async () => {
     const r = await verify('--path', '/200k');
     assert.equal(r.code, 0, r.stdout + r.stderr);
