@@ -3,6 +3,7 @@
 // (program.ts) is loaded only when there is something to parse: a bare --version needs none of it.
 import { BgctlError, CancelError, ExitCode, PausedError, UsageError, exitCodeOf } from './core/errors.js';
 import { IOStreams } from './ui/iostreams.js';
+import { printable } from './ui/sanitize.js';
 import { VERSION } from './core/version.js';
 
 export { VERSION };
@@ -45,22 +46,25 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   }
 }
 
-/** The one place errors become output and an exit code. */
+/**
+ * The one place errors become output and an exit code. A message may quote a server's answer or a
+ * recorded value: message and hint are escaped (printable) so each stays one inert line.
+ */
 function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
   if (signal.aborted && !(err instanceof BgctlError)) err = new CancelError();
   const c = io.colors();
   if (err instanceof PausedError) {
     // Stopping on purpose (--until, a pause) is not a failure: say where it stopped and how to go on.
-    io.err.write(c.warn(`Paused: ${err.message}`) + '\n');
-    if (err.hint) io.err.write(c.muted(`Hint: ${err.hint}`) + '\n');
+    io.err.write(c.warn(`Paused: ${printable(err.message)}`) + '\n');
+    if (err.hint) io.err.write(c.muted(`Hint: ${printable(err.hint)}`) + '\n');
   } else if (err instanceof BgctlError) {
-    io.err.write(c.fail(`Error: ${err.message}`) + '\n');
-    if (err.hint) io.err.write(c.muted(`Hint: ${err.hint}`) + '\n');
+    io.err.write(c.fail(`Error: ${printable(err.message)}`) + '\n');
+    if (err.hint) io.err.write(c.muted(`Hint: ${printable(err.hint)}`) + '\n');
     if (err instanceof UsageError) io.err.write(c.muted("Run 'bgctl --help' for usage.") + '\n');
   } else {
     const message = err instanceof Error ? err.message : String(err);
-    io.err.write(c.fail(`Error: ${message}`) + '\n');
+    io.err.write(c.fail(`Error: ${printable(message)}`) + '\n');
   }
-  if (io.env.BGCTL_DEBUG && err instanceof Error && err.stack) io.err.write(err.stack + '\n');
+  if (io.env.BGCTL_DEBUG && err instanceof Error && err.stack) io.err.write(err.stack.split('\n').map(printable).join('\n') + '\n');
   return exitCodeOf(err);
 }

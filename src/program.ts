@@ -6,6 +6,7 @@ import { parseDuration } from './core/parse.js';
 import { COMMANDS, type CommandSpec } from './commands/catalog.js';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import type { IOStreams } from './ui/iostreams.js';
+import { printable } from './ui/sanitize.js';
 import type { Prompter } from './ui/prompter.js';
 import type { OutputFormat } from './ui/document.js';
 import type { KnativeClient } from './kube/client.js';
@@ -136,10 +137,10 @@ function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSigna
           insecureSkipTlsVerify: globals.insecureSkipTlsVerify,
           env: io.env,
           requestTimeoutMs: globals.requestTimeoutMs,
-          verbose: globals.verbose ? (line) => io.err.write(io.colors().muted(line) + '\n') : undefined,
+          verbose: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
           signal,
         });
-        for (const w of c.warnings) io.err.write(io.colors().warn(`Warning: ${w}`) + '\n');
+        for (const w of c.warnings) io.err.write(io.colors().warn(`Warning: ${printable(w)}`) + '\n');
         return c;
       })();
       return client;

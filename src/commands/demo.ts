@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tagUrl } from '../core/view.js';
 import { readState } from '../core/state.js';
+import { printable } from '../ui/sanitize.js';
 import type { CommandContext } from './context.js';
 import { contextWith } from './rollout/context.js';
 import { parseRolloutOptions } from './rollout/options.js';
@@ -68,7 +69,7 @@ export async function run(ctx: CommandContext, _service: string | undefined, raw
       const host = new URL(url).host;
       io.err.write(`\n${c.bold('The tag URL through the ingress')}:\n  $ curl -H 'Host: ${host}' http://${pg.ingress}/\n`);
       const answer = await get(pg.ingress, host).catch((err: Error) => `(no answer: ${err.message})`);
-      io.err.write(`  ${answer.trim()}\n`);
+      io.err.write(`  ${printable(answer.trim())}\n`);
     }
   } finally {
     await pg.stop();

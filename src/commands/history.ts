@@ -4,6 +4,7 @@ import { isInProgress } from '../core/state.js';
 import { historyView } from '../core/view.js';
 import { timeCell } from '../ui/age.js';
 import { writeDocument } from '../ui/document.js';
+import { printable } from '../ui/sanitize.js';
 import { renderTable, type Cell } from '../ui/table.js';
 import type { CommandContext } from './context.js';
 import { renderOptions, type RenderOptions } from './shared/read-print.js';
@@ -50,7 +51,7 @@ export async function run(ctx: CommandContext, serviceArg: string | undefined, _
   const service = await resolveService(ctx, serviceArg, 'history');
   const client = await ctx.kube();
   const doc = historyView(await client.getService(service));
-  const warn = (s: string) => io.err.write(io.colors().warn(`Warning: ${s}`) + '\n');
+  const warn = (s: string) => io.err.write(io.colors().warn(`Warning: ${printable(s)}`) + '\n');
   if (globals.output !== 'table') {
     for (const e of doc.errors) warn(e);
     return writeDocument(io, globals.output, doc);

@@ -6,6 +6,7 @@ import { revisionListView, revisionRows, type RevisionListRow } from '../core/vi
 import { timeCell } from '../ui/age.js';
 import { writeDocument } from '../ui/document.js';
 import type { IOStreams } from '../ui/iostreams.js';
+import { printable } from '../ui/sanitize.js';
 import { truncate } from '../ui/table.js';
 import type { CommandContext } from './context.js';
 import { parseChunkSize } from './shared/read-options.js';
@@ -41,7 +42,7 @@ export function revisionColumns(svc: KnativeService, opts: RenderOptions): Fixed
   return [
     // Generated names are SERVICE-00001: six characters past the service name. A longer custom name
     // (spec.template.metadata.name) shifts only its own line unless the Service already names it.
-    { header: 'NAME', width: Math.max('NAME'.length, service.length + 6, ...knownRevisionNames(svc).map((n) => Array.from(n).length)), cell: (r) => r.name },
+    { header: 'NAME', width: Math.max('NAME'.length, service.length + 6, ...knownRevisionNames(svc).map((n) => Array.from(printable(n)).length)), cell: (r) => r.name },
     {
       header: 'READY',
       width: 7,
@@ -59,7 +60,7 @@ export function revisionColumns(svc: KnativeService, opts: RenderOptions): Fixed
 
 function line(columns: FixedColumn[], cells: string[], opts: RenderOptions, styles?: Array<((t: string) => string) | undefined>): string {
   const parts = columns.map((col, i) => {
-    let text = cells[i];
+    let text = printable(cells[i]);
     if (col.truncate && opts.maxWidth !== undefined) text = truncate(text, col.width, opts.unicode === false ? '~' : '…');
     const pad = ' '.repeat(Math.max(0, col.width - Array.from(text).length));
     const shown = styles?.[i] && text ? (styles[i] as (t: string) => string)(text) : text;
@@ -107,5 +108,5 @@ export async function run(ctx: CommandContext, serviceArg: string | undefined, o
     return;
   }
   const n = await streamRevisionTable(io, svc, pages, renderOptions(io, ctx.now()));
-  if (n === 0) io.err.write(`No revisions found for service ${service}.\n`);
+  if (n === 0) io.err.write(`No revisions found for service ${printable(service)}.\n`);
 }

@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { validateServiceName } from '../core/names.js';
 import { serviceStatusListView, serviceStatusView } from '../core/view-read.js';
 import { writeDocument } from '../ui/document.js';
+import { printable } from '../ui/sanitize.js';
 import type { CommandContext } from './context.js';
 import { parseChunkSize } from './shared/read-options.js';
 import { renderOptions, renderServiceList, renderServiceStatus } from './shared/read-print.js';
@@ -38,6 +39,6 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   if (globals.output !== 'table') return writeDocument(io, globals.output, doc);
   io.out.write(renderServiceStatus(doc, renderOptions(io, ctx.now())));
   const c = io.colors();
-  for (const w of doc.warnings) io.err.write(c.warn(`Warning: ${w}`) + '\n');
-  if (doc.next) io.err.write(c.muted(`Next: ${doc.next.command}   # ${doc.next.why}`) + '\n');
+  for (const w of doc.warnings) io.err.write(c.warn(`Warning: ${printable(w)}`) + '\n');
+  if (doc.next) io.err.write(c.muted(printable(`Next: ${doc.next.command}   # ${doc.next.why}`)) + '\n');
 }

@@ -3,6 +3,7 @@ import { FailedError } from '../core/errors.js';
 import { validateTag } from '../core/names.js';
 import { requireTagUrl, urlView } from '../core/view-read.js';
 import { writeDocument } from '../ui/document.js';
+import { printable } from '../ui/sanitize.js';
 import type { CommandContext } from './context.js';
 import { resolveService } from './shared/read-service.js';
 
@@ -23,6 +24,6 @@ export async function run(ctx: CommandContext, serviceArg: string | undefined, o
     }
     url = svc.status.url;
   }
-  if (globals.output === 'table') io.out.write(url + '\n');
+  if (globals.output === 'table') io.out.write(printable(url) + '\n');
   else writeDocument(io, globals.output, urlView(svc, url, tag));
 }

@@ -12,6 +12,7 @@ import { defaultVerifyTag, requireTagUrl, verificationView, type VerificationRes
 import type { KnativeClient } from '../kube/client.js';
 import { writeDocument } from '../ui/document.js';
 import { startProgress } from '../ui/progress.js';
+import { printable } from '../ui/sanitize.js';
 import { renderTable } from '../ui/table.js';
 import type { CommandContext } from './context.js';
 import { createProber } from './shared/read-http.js';
@@ -76,7 +77,7 @@ export function renderVerification(r: VerificationResult): string {
   const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}×${n}`).join(' ') || '-';
   const revs = Object.entries(r.revisions).map(([c, n]) => (Object.keys(r.revisions).length > 1 ? `${c}×${n}` : c)).join(' ');
   const checks = [`status ${r.checks.expectStatus}`];
-  if (r.checks.expectBody !== undefined) checks.push(`body /${r.checks.expectBody}/`);
+  if (r.checks.expectBody !== undefined) checks.push(`body /${r.checks.expectBody}/ (first 1 MiB)`);
   if (r.checks.maxLatencyMs !== undefined) checks.push(`p95 <= ${r.checks.maxLatencyMs}ms`);
   const lines: Array<[string, string]> = [
     ['Service', `${r.service}${r.namespace ? ` (namespace ${r.namespace})` : ''}`],
@@ -89,11 +90,11 @@ export function renderVerification(r: VerificationResult): string {
   ];
   if (revs) lines.push(['Revision header', revs]);
   const width = Math.max(...lines.map(([k]) => k.length)) + 1;
-  let out = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n') + '\n';
+  let out = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${printable(v)}`).join('\n') + '\n';
   if (r.failures.length) {
     out += '\n' + renderTable([{ header: 'count', align: 'right' }, { header: 'failure' }], r.failures.map((f) => [String(f.count), f.reason]));
   }
-  out += `\nResult: ${r.verdict}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}\n`;
+  out += `\nResult: ${printable(`${r.verdict}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`)}\n`;
   return out;
 }
 
@@ -122,7 +123,7 @@ async function recordOutcome(ctx: CommandContext, client: KnativeClient, svc: Kn
     return failed === undefined ? `rollout ${st.id} is now verified` : `rollout ${st.id} is staged again: ${failed}`;
   } catch (err) {
     if (err instanceof CancelError || !(err instanceof BgctlError)) throw err;
-    ctx.io.err.write(ctx.io.colors().warn(`Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ${err.message}`) + '\n');
+    ctx.io.err.write(ctx.io.colors().warn(`Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ${printable(err.message)}`) + '\n');
     return undefined;
   }
 }
@@ -161,7 +162,7 @@ export async function run(ctx: CommandContext, serviceArg: string | undefined, o
   if (!result.passed) {
     if (opts.record !== false) {
       const recorded = await recordOutcome(ctx, client, svc, tag, `verification of tag "${tag}" failed: ${result.reasons.join('; ')}`);
-      if (recorded) io.err.write(`${io.colors().warnIcon} Recorded: ${recorded}\n`);
+      if (recorded) io.err.write(`${io.colors().warnIcon} Recorded: ${printable(recorded)}\n`);
     }
     throw new VerificationError(`verification of tag "${tag}" of service "${service}" failed: ${result.reasons.join('; ')}`, {
       reason: 'VerificationFailed',
@@ -170,6 +171,6 @@ export async function run(ctx: CommandContext, serviceArg: string | undefined, o
   }
   if (opts.record !== false) {
     const recorded = await recordOutcome(ctx, client, svc, tag);
-    if (recorded) io.err.write(`${io.colors().successIcon} Recorded: ${recorded}\n`);
+    if (recorded) io.err.write(`${io.colors().successIcon} Recorded: ${printable(recorded)}\n`);
   }
 }

@@ -8,7 +8,7 @@ import { planCleanup } from './plan-cleanup.js';
 import { planDeploy, planPin } from './plan-pin.js';
 import { planAbort, planPromote, planRollback, planSplit, planStage, planVerify } from './plan-rollout.js';
 import { makeWork, type Draft, type Work } from './plan-support.js';
-import { StateAnnotations, encodeHistory, encodeState, isInProgress, sameRollout } from './state.js';
+import { StateAnnotations, boundState, encodeHistory, encodeState, isInProgress, sameRollout } from './state.js';
 import { diffTraffic, normalizeTraffic, routedShares, sameTraffic, sumPercent } from './traffic.js';
 
 /** Plans one intent; throws UsageError/RefusedError/ConflictError before anything is written. */
@@ -121,7 +121,9 @@ function finalize(w: Work, draft: Draft): Plan {
   }
   const ann = w.svc.metadata.annotations ?? {};
   const annotations: Record<string, string | null> = {};
-  const state = draft.state && !sameRollout(draft.state, w.state) ? draft.state : w.state;
+  // Bounded as it will be recorded, so the comparison and p.state match the annotation.
+  const drafted = draft.state && boundState(draft.state);
+  const state = drafted && !sameRollout(drafted, w.state) ? drafted : w.state;
   if (state && state !== w.state) {
     annotations[StateAnnotations.rollout] = encodeState(state);
     if (ann[StateAnnotations.phase] !== state.phase) annotations[StateAnnotations.phase] = state.phase;

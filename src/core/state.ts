@@ -18,6 +18,49 @@ export const StateAnnotations = {
 /** Bound on bgctl.dev/history entries (annotations share a 256 KiB budget per object). */
 export const HISTORY_LIMIT = 10;
 
+/**
+ * Bounds on the free-text fields of a recorded rollout, in bytes of the field's JSON text in the
+ * annotation (UTF-8, after JSON escaping: a control character counts 6). BGCTL_ACTOR, a server's
+ * failure message or an image can be any size; a longer value is cut at a character boundary and
+ * ends in "…". With them a record stays under RECORD_BUDGET whatever it holds.
+ */
+export const FIELD_LIMITS = { actor: 256, reason: 1024, image: 1024 } as const;
+/** Upper bound on the bgctl.dev/rollout value in bytes (names and tags are DNS labels, steps ≤ 100). */
+export const RECORD_BUDGET = 4 * 1024;
+/** Bound on the bgctl.dev/history value in bytes: oldest entries are dropped first to stay within it. */
+export const HISTORY_BUDGET = 64 * 1024;
+
+const ELLIPSIS = '…';
+const utf8 = new TextEncoder();
+
+/** Bytes s takes inside a JSON string literal. */
+function jsonBytes(s: string): number {
+  return utf8.encode(JSON.stringify(s)).length - 2;
+}
+
+/** s, or its longest prefix (whole code points) plus "…" that fits in `limit` JSON bytes. */
+export function boundText(s: string, limit: number): string {
+  if (jsonBytes(s) <= limit) return s;
+  const room = limit - jsonBytes(ELLIPSIS);
+  let used = 0;
+  let out = '';
+  for (const ch of s) {
+    const n = jsonBytes(ch);
+    if (used + n > room) break;
+    used += n;
+    out += ch;
+  }
+  return out + ELLIPSIS;
+}
+
+/** The state with its free-text fields within FIELD_LIMITS (applied when recording, never when reading). */
+export function boundState(st: RolloutState): RolloutState {
+  const out: RolloutState = { ...st, startedBy: boundText(st.startedBy, FIELD_LIMITS.actor), updatedBy: boundText(st.updatedBy, FIELD_LIMITS.actor) };
+  if (st.image !== undefined) out.image = boundText(st.image, FIELD_LIMITS.image);
+  if (st.reason !== undefined) out.reason = boundText(st.reason, FIELD_LIMITS.reason);
+  return out;
+}
+
 export const ROLLOUT_PHASES = ['deployed', 'staged', 'verified', 'split', 'promoted', 'rolled-back', 'aborted'] as const;
 /** Where a rollout is; the last three close it. */
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
@@ -120,9 +163,9 @@ function fromJson(raw: Record<string, any>): RolloutState {
   return st;
 }
 
-/** The annotation value for a state (versioned JSON, fixed key order). */
+/** The annotation value for a state (versioned JSON, fixed key order), free text bounded. */
 export function encodeState(state: RolloutState): string {
-  return JSON.stringify({ v: 1, ...state });
+  return JSON.stringify({ v: 1, ...boundState(state) });
 }
 
 /** Parses one annotation value; throws RefusedError (InvalidRolloutState) on garbage. */
@@ -138,9 +181,12 @@ export function decodeState(raw: string, svcName = 'unknown'): RolloutState {
   return fromJson(v as Record<string, any>);
 }
 
-/** The history annotation value. */
+/** The history annotation value: at most HISTORY_LIMIT entries and HISTORY_BUDGET bytes, newest kept. */
 export function encodeHistory(history: RolloutState[]): string {
-  return JSON.stringify(history.slice(0, HISTORY_LIMIT).map((s) => ({ v: 1, ...s })));
+  const entries = history.slice(0, HISTORY_LIMIT).map(encodeState);
+  const size = () => utf8.encode(`[${entries.join(',')}]`).length;
+  while (entries.length > 0 && size() > HISTORY_BUDGET) entries.pop();
+  return `[${entries.join(',')}]`;
 }
 
 /** Parses bgctl.dev/history; throws RefusedError on garbage (entries are validated one by one). */

@@ -9,6 +9,12 @@ export const VerifyDefaults = { requests: 10, path: '/', expectStatus: '200', ti
 /** Upper bound on --requests: verify is a smoke test, not a load test. */
 export const MAX_REQUESTS = 10_000;
 
+/**
+ * How much of each response body --expect-body reads (1 MiB); the rest is drained unread. A match
+ * in that part counts; no match in a longer body fails the check and says the body was cut.
+ */
+export const BODY_CHECK_LIMIT = 1024 * 1024;
+
 /** The verification flags as commander (or the wizard) hands them over: strings or numbers. */
 export interface VerifyFlags {
   requests?: string | number;
@@ -82,7 +88,7 @@ export function parsePath(raw: string, flag = '--path'): string {
   return p;
 }
 
-/** `--expect-body REGEX` (JavaScript syntax, matched anywhere in the body). */
+/** `--expect-body REGEX` (JavaScript syntax, matched anywhere in the first BODY_CHECK_LIMIT bytes of the body). */
 export function parseBodyRegex(raw: string, flag = '--expect-body'): RegExp {
   try {
     return new RegExp(raw);
@@ -123,6 +129,8 @@ export interface Sample {
   status?: number;
   latencyMs: number;
   body?: string;
+  /** The body was longer than BODY_CHECK_LIMIT: `body` holds only its first part. */
+  bodyTruncated?: boolean;
   /** Value of the revision header, when the server sent one. */
   revision?: string;
   /** Transport failure: a short code (ECONNREFUSED, Timeout) and a message. */
@@ -134,7 +142,13 @@ export function sampleProblems(s: Sample, spec: Pick<VerifySpec, 'expectStatus' 
   if (s.error) return [s.error.code === 'Timeout' ? s.error.message : `request failed: ${s.error.message}`];
   const out: string[] = [];
   if (s.status === undefined || !statusAccepted(spec.expectStatus, s.status)) out.push(`status ${s.status ?? '?'} (want ${spec.expectStatus.text})`);
-  if (spec.expectBody && !spec.expectBody.test(s.body ?? '')) out.push(`body does not match /${spec.expectBody.source}/`);
+  if (spec.expectBody && !spec.expectBody.test(s.body ?? '')) {
+    out.push(
+      s.bodyTruncated
+        ? `body does not match /${spec.expectBody.source}/ in its first 1 MiB (the body is longer; --expect-body reads at most 1 MiB)`
+        : `body does not match /${spec.expectBody.source}/`,
+    );
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@ import { document, deriveRollout, revisionsView, statusView, tagUrl, trafficRows
 import { isInProgress, readState } from './state.js';
 import { nextStep } from './phase.js';
 import { DefaultTags } from './plan-types.js';
-import type { VerifySpec, VerifySummary } from './verify.js';
+import { BODY_CHECK_LIMIT, type VerifySpec, type VerifySummary } from './verify.js';
 
 /** Conditions whose status is not True, Ready first (what a person must look at). */
 export function conditionsNotTrue(obj: { status?: { conditions?: Condition[] } }): Condition[] {
@@ -185,7 +185,10 @@ export interface VerifyTarget {
 /** The `VerificationResult` document: target, checks, counts, latency and verdict. */
 export function verificationView(target: VerifyTarget, spec: VerifySpec, summary: VerifySummary) {
   const checks: Record<string, unknown> = { requests: spec.requests, expectStatus: spec.expectStatus.text };
-  if (spec.expectBody) checks.expectBody = spec.expectBody.source;
+  if (spec.expectBody) {
+    checks.expectBody = spec.expectBody.source;
+    checks.expectBodyLimitBytes = BODY_CHECK_LIMIT;
+  }
   if (spec.maxLatencyMs !== undefined) checks.maxLatencyMs = spec.maxLatencyMs;
   checks.timeoutMs = spec.timeoutMs;
   return document('VerificationResult', {

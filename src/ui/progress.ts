@@ -1,8 +1,10 @@
 // Progress for long waits. On a terminal: an ora spinner on stderr whose text follows the latest
 // condition message. Elsewhere (pipes, CI): one plain stderr line per change, so logs stay readable
-// and nothing is repainted. Either way stdout is never touched.
+// and nothing is repainted. Either way stdout is never touched. Label, detail and final texts carry
+// cluster strings (condition messages, revision names): each is printed through printable().
 import type { Condition } from '../core/knative-types.js';
 import type { IOStreams } from './iostreams.js';
+import { printable } from './sanitize.js';
 
 /** A running progress indicator; every method is safe to call after it has finished (then a no-op). */
 export interface Progress {
@@ -38,8 +40,9 @@ interface OraLike {
 }
 
 /** Starts progress with a label such as "Waiting for hello-00002 to become ready". */
-export async function startProgress(io: IOStreams, label: string): Promise<Progress> {
+export async function startProgress(io: IOStreams, rawLabel: string): Promise<Progress> {
   const c = io.colors();
+  const label = printable(rawLabel);
   let detail: string | undefined;
   let done = false;
   const text = () => (detail ? `${label}: ${detail}` : label);
@@ -50,11 +53,11 @@ export async function startProgress(io: IOStreams, label: string): Promise<Progr
     const end = (icon: string, t?: string) => {
       if (done) return;
       done = true;
-      io.err.write(`${icon} ${t ?? label}\n`);
+      io.err.write(`${icon} ${t === undefined ? label : printable(t)}\n`);
     };
     const update = (d: string | undefined) => {
       if (done) return;
-      detail = d;
+      detail = d === undefined ? undefined : printable(d);
       if (text() === last) return;
       last = text();
       io.err.write(last + '\n');
@@ -62,7 +65,7 @@ export async function startProgress(io: IOStreams, label: string): Promise<Progr
     return {
       update,
       updateCondition: (cond) => update(cond ? describeCondition(cond) : undefined),
-      log: (line) => void io.err.write(line + '\n'),
+      log: (line) => void io.err.write(printable(line) + '\n'),
       succeed: (t) => end(c.successIcon, t),
       fail: (t) => end(c.failIcon, t),
       warn: (t) => end(c.warnIcon, t),
@@ -84,11 +87,11 @@ export async function startProgress(io: IOStreams, label: string): Promise<Progr
   const end = (symbol: string, t?: string) => {
     if (done) return;
     done = true;
-    spinner.stopAndPersist({ symbol, text: t ?? label });
+    spinner.stopAndPersist({ symbol, text: t === undefined ? label : printable(t) });
   };
   const update = (d: string | undefined) => {
     if (done) return;
-    detail = d;
+    detail = d === undefined ? undefined : printable(d);
     spinner.text = text();
   };
   return {
@@ -96,11 +99,11 @@ export async function startProgress(io: IOStreams, label: string): Promise<Progr
     updateCondition: (cond) => update(cond ? describeCondition(cond) : undefined),
     log: (line) => {
       if (done) {
-        io.err.write(line + '\n');
+        io.err.write(printable(line) + '\n');
         return;
       }
       spinner.clear();
-      io.err.write(line + '\n');
+      io.err.write(printable(line) + '\n');
       spinner.render();
     },
     succeed: (t) => end(c.successIcon, t),

@@ -2,6 +2,7 @@
 // Commands and wizard steps depend on the Prompter interface; tests use FakePrompter.
 import { CancelError, UsageError } from '../core/errors.js';
 import type { IOStreams } from './iostreams.js';
+import { printable } from './sanitize.js';
 
 /** One entry of a select or search list. */
 export interface Choice<T> {
@@ -40,14 +41,16 @@ function isCancel(err: unknown): boolean {
 export function createPrompter(io: IOStreams, signal?: AbortSignal): Prompter {
   const ctx = () => ({ input: io.in as NodeJS.ReadableStream, output: io.err as NodeJS.WritableStream, signal });
   // Inquirer colors by itself (ignoring NO_COLOR and --no-color); restyle its main parts with our scheme.
+  // Messages, choices and defaults may name cluster strings (revisions, images): shown escaped,
+  // while the values handed back stay as they are.
   const c = io.colors();
   const theme = {
     prefix: { idle: c.accent('?'), done: c.success('✔') },
     style: {
-      answer: c.accent,
-      message: c.bold,
-      error: (t: string) => c.fail(`> ${t}`),
-      defaultAnswer: (t: string) => c.muted(`(${t})`),
+      answer: (t: string) => c.accent(printable(t)),
+      message: (t: string) => c.bold(printable(t)),
+      error: (t: string) => c.fail(`> ${printable(t)}`),
+      defaultAnswer: (t: string) => c.muted(`(${printable(t)})`),
       help: c.muted,
       highlight: c.accent,
       key: (t: string) => c.accent(c.bold(`<${t}>`)),
@@ -64,7 +67,12 @@ export function createPrompter(io: IOStreams, signal?: AbortSignal): Prompter {
       throw err;
     }
   }
-  const toInquirer = <T>(c: Choice<T>) => ({ value: c.value, name: c.name ?? String(c.value), description: c.description, disabled: c.disabled });
+  const toInquirer = <T>(c: Choice<T>) => ({
+    value: c.value,
+    name: printable(c.name ?? String(c.value)),
+    description: c.description === undefined ? undefined : printable(c.description),
+    disabled: c.disabled,
+  });
   return {
     select: (message, choices, opts = {}) =>
       run(message, (p) => p.select({ message, choices: choices.map(toInquirer), default: opts.default, theme }, ctx())),

@@ -2,6 +2,7 @@
 // Widths are measured on plain text and styles are applied after padding and truncation, so
 // color never shifts a column. Truncation happens on a terminal only; pipes get full values.
 import type { IOStreams } from './iostreams.js';
+import { printable } from './sanitize.js';
 
 /** A cell: plain text, or text plus a style applied after layout (e.g. a color). */
 export type Cell = string | { text: string; style?: (s: string) => string };
@@ -33,8 +34,10 @@ export function textWidth(s: string): number {
   return Array.from(s).length;
 }
 
+// Cells often carry cluster strings: shown with control characters escaped, so a value can
+// neither drive the terminal nor break its row; widths are measured on what is shown.
 function textOf(c: Cell): string {
-  return typeof c === 'string' ? c : c.text;
+  return printable(typeof c === 'string' ? c : c.text);
 }
 
 /** Shortens s to width columns, marking the cut with the ellipsis. */

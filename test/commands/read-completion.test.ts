@@ -74,7 +74,7 @@ describe('bgctl completion', () => {
     for (const spec of COMMANDS) assert.match(text, new RegExp(`'${spec.name}:`), spec.name);
     assert.match(text, /'--output\[output format\]:value:\(table json yaml\)'/);
     assert.match(text, /completion\) _arguments -s "\$\{globals\[@\]\}" .* '1:completion:\(bash zsh fish\)' ;;/);
-    assert.match(text, /'--expect-body\[every response body must match this regular expression\]:value: '/);
+    assert.match(text, /'--expect-body\[every response body must match this regular expression in its first 1 MiB\]:value: '/);
     if (has('zsh')) {
       const file = path.join(dir, '_bgctl');
       writeFileSync(file, text);

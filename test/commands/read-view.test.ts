@@ -171,7 +171,7 @@ describe('renderers (golden, color off)', () => {
         'Service:         hello (namespace default)',
         'Tag:             candidate -> hello-00002',
         'URL:             http://candidate-hello.default.example.com/',
-        'Checks:          status 200, body /Hello/, p95 <= 1000ms',
+        'Checks:          status 200, body /Hello/ (first 1 MiB), p95 <= 1000ms',
         'Requests:        3: 1 passed, 2 failed',
         'Status codes:    200×1 500×1',
         'Latency:         p50 12ms, p95 30ms, max 30ms',

@@ -38,7 +38,7 @@ describe('bgctl verify', () => {
         'Service:         web (namespace default)',
         'Tag:             candidate -> web-00002',
         'URL:             http://candidate-web.default.example.com/ via 127.0.0.1:PORT',
-        'Checks:          status 200, body /Hello from web-00002/',
+        'Checks:          status 200, body /Hello from web-00002/ (first 1 MiB)',
         'Requests:        10: 10 passed, 0 failed',
         'Status codes:    200×10',
         'Latency:         p50 Nms, p95 Nms, max Nms',

@@ -32,6 +32,8 @@ export function stripControls(s: string): string {
 export interface PtyRun {
   /** Everything printed so far, control sequences removed. */
   screen(): string;
+  /** Everything printed so far, byte for byte (control sequences included). */
+  raw(): string;
   /** Resolves once `what` appears after the previous match; the next wait starts after this one. */
   waitFor(what: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Types keys (use Keys for special ones). */
@@ -66,6 +68,7 @@ export function spawnPty(argv: string[], env: Record<string, string>): PtyRun {
   const screen = () => stripControls(raw);
   return {
     screen,
+    raw: () => raw,
     exited,
     type: (keys) => term.write(keys),
     kill: (signal = 'SIGKILL') => term.kill(signal),

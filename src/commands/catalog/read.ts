@@ -8,7 +8,7 @@ export function addVerifyOptions(cmd: Command): Command {
     .option('--path <path>', 'path requested on the tag URL', '/')
     .option('--requests <n>', 'number of GET requests to send', '10')
     .option('--expect-status <codes>', 'accepted status codes, e.g. 200, 200,204 or 2xx', '200')
-    .option('--expect-body <regex>', 'every response body must match this regular expression')
+    .option('--expect-body <regex>', 'every response body must match this regular expression in its first 1 MiB')
     .option('--max-latency <duration>', 'fail when the p95 latency exceeds this, e.g. 300ms')
     .option('--ingress <host:port>', "connect here and send the tag URL's Host header (also BGCTL_INGRESS)")
     .option('--http-timeout <duration>', 'timeout of each request (at most 168h)', '10s');

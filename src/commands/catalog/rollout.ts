@@ -31,7 +31,7 @@ export const ROLLOUT_COMMANDS: CommandSpec[] = [
         .option('--pause <duration>', 'wait this long between traffic steps, e.g. 30s (at most 168h)')
         .option('--verify-path <path>', 'path requested on the tag URL (default /)')
         .option('--expect-status <codes>', 'accepted HTTP status of each request, e.g. 200, 200,204 or 2xx (default 200)')
-        .option('--expect-body <regex>', 'regular expression each response body must match')
+        .option('--expect-body <regex>', 'regular expression each response body must match in its first 1 MiB')
         .option('--requests <n>', 'number of requests sent to the tag URL (default 10)')
         .option('--max-latency <duration>', 'slowest acceptable response, e.g. 500ms')
         .option('--ingress <host:port>', 'connect there and send the tag URL as Host header (also $BGCTL_INGRESS)')

@@ -2,6 +2,7 @@
 // kubeconfig (the demo's in-process playground). Same streams, signal, prompter and clock.
 import type { KnativeClient } from '../../kube/client.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
+import { printable } from '../../ui/sanitize.js';
 
 /** ctx with some global flags replaced; its client is created on first use, like the original's. */
 export function contextWith(ctx: CommandContext, changes: Partial<Pick<GlobalOptions, 'namespace' | 'kubeconfig' | 'context'>>): CommandContext {
@@ -20,7 +21,7 @@ export function contextWith(ctx: CommandContext, changes: Partial<Pick<GlobalOpt
           insecureSkipTlsVerify: globals.insecureSkipTlsVerify,
           env: ctx.io.env,
           requestTimeoutMs: globals.requestTimeoutMs,
-          verbose: globals.verbose ? (line) => ctx.io.err.write(ctx.io.colors().muted(line) + '\n') : undefined,
+          verbose: globals.verbose ? (line) => ctx.io.err.write(ctx.io.colors().muted(printable(line)) + '\n') : undefined,
           signal: ctx.signal,
         });
       })();

@@ -1,10 +1,12 @@
 // One line per step on stderr saying what happens and why: the unattended run's (and the demo's)
-// running commentary, followed by the equivalent step command.
+// running commentary, followed by the equivalent step command. Sentences name revisions, images and
+// reasons read from the cluster: each line is escaped by printable() before it is colored.
 import type { KnativeService } from '../../core/knative-types.js';
 import type { Intent } from '../../core/plan-types.js';
 import { isInProgress, readState, type RolloutState } from '../../core/state.js';
 import { isUnpinned } from '../../core/traffic.js';
 import type { IOStreams } from '../../ui/iostreams.js';
+import { printable } from '../../ui/sanitize.js';
 import type { SessionView } from './session.js';
 
 function servingOf(svc: KnativeService | undefined): string {
@@ -55,15 +57,15 @@ export function narratedView(io: IOStreams): SessionView {
   const arrow = io.unicodeEnabled() ? '→' : '->';
   return {
     announce(intent, command, svc) {
-      io.err.write(`${c.bold(arrow)} ${narration(intent, svc)}\n`);
-      io.err.write(c.muted(`  $ ${command}`) + '\n');
+      io.err.write(`${c.bold(arrow)} ${printable(narration(intent, svc))}\n`);
+      io.err.write(c.muted(`  $ ${printable(command)}`) + '\n');
     },
     plan(plan) {
-      for (const n of plan.notices) io.err.write(c.muted(`  ${n}`) + '\n');
-      for (const w of plan.warnings) io.err.write(c.warn(`  Warning: ${w}`) + '\n');
+      for (const n of plan.notices) io.err.write(c.muted(`  ${printable(n)}`) + '\n');
+      for (const w of plan.warnings) io.err.write(c.warn(`  Warning: ${printable(w)}`) + '\n');
     },
     note(line) {
-      io.err.write(line + '\n');
+      io.err.write(printable(line) + '\n');
     },
   };
 }

@@ -5,6 +5,7 @@ import { readState } from '../../core/state.js';
 import { deriveRollout, tagUrl, trafficRows } from '../../core/view.js';
 import { envelope, writeDocument } from '../../ui/document.js';
 import { printTraffic } from '../../ui/traffic-table.js';
+import { printable } from '../../ui/sanitize.js';
 import { normalizeTraffic } from '../../core/traffic.js';
 import { readinessOf } from '../shared/step-verb.js';
 import type { Session } from './session.js';
@@ -54,5 +55,5 @@ export async function printResult(s: Session, svc: KnativeService, outcome: Para
   for (const [label, r] of [['Stable', doc.stable], ['Candidate', doc.candidate], ['Previous', (doc as { previous?: typeof doc.stable }).previous]] as const) {
     if (r?.url) lines.push(`${`${label}:`.padEnd(11)}${r.url} (${r.revisionName ?? '-'}, tag ${r.tag})`);
   }
-  io.out.write(lines.join('\n') + '\n');
+  io.out.write(lines.map(printable).join('\n') + '\n');
 }

@@ -9,6 +9,7 @@ import { isUnpinned } from '../../core/traffic.js';
 import { serviceStatusView } from '../../core/view-read.js';
 import { tagUrl } from '../../core/view.js';
 import type { IOStreams } from '../../ui/iostreams.js';
+import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
 import { renderServiceStatus } from '../shared/read-print.js';
 import { resolveService } from '../shared/read-service.js';
@@ -57,28 +58,29 @@ function wizardView(ctx: CommandContext, s: () => Session): SessionView {
   const c = io.colors();
   return {
     announce(intent, command, svc) {
-      io.err.write(`\n${c.bold(narration(intent, svc))}\n`);
+      io.err.write(`\n${c.bold(printable(narration(intent, svc)))}\n`);
       // Steps with a plan print their command next to it; verification has no plan.
-      if (intent.kind === 'verify') io.err.write(c.muted(`Equivalent command: ${command}`) + '\n');
+      if (intent.kind === 'verify') io.err.write(c.muted(`Equivalent command: ${printable(command)}`) + '\n');
     },
     plan(plan, command, svc, revisions) {
       printPlan(io, plan, svc, revisions, 'err');
       printMessages(io, plan);
-      io.err.write(c.muted(`Equivalent command: ${command}`) + '\n');
+      io.err.write(c.muted(`Equivalent command: ${printable(command)}`) + '\n');
     },
     done(intent, outcome) {
       if (intent.kind !== 'stage' || outcome.result !== 'applied') return;
       const st = outcome.plan.state;
       const svc = outcome.service;
       const url = st ? tagUrl(svc, st.candidate.tag) : undefined;
-      if (url) io.err.write(`${c.successIcon} ${st?.candidate.revision} answers at ${c.accent(url)} (tag "${st?.candidate.tag}")\n`);
+      const p = (v: string | undefined) => printable(String(v));
+      if (url) io.err.write(`${c.successIcon} ${p(st?.candidate.revision)} answers at ${c.accent(p(url))} (tag "${p(st?.candidate.tag)}")\n`);
       const stableUrl = st ? tagUrl(svc, st.stable.tag) : undefined;
-      if (stableUrl) io.err.write(`${c.successIcon} ${st?.stable.revision} (stable) answers at ${c.accent(stableUrl)} (tag "${st?.stable.tag}")\n`);
-      if (svc.status?.url) io.err.write(`  The main URL ${svc.status.url} still serves ${st?.stable.revision} only.\n`);
+      if (stableUrl) io.err.write(`${c.successIcon} ${p(st?.stable.revision)} (stable) answers at ${c.accent(p(stableUrl))} (tag "${p(st?.stable.tag)}")\n`);
+      if (svc.status?.url) io.err.write(`  The main URL ${p(svc.status.url)} still serves ${p(st?.stable.revision)} only.\n`);
       const ingress = s().opts.verify.ingress ?? io.env.BGCTL_INGRESS;
-      if (url && ingress) io.err.write(c.muted(`  Try it: curl -H 'Host: ${new URL(url).host}' http://${ingress}/`) + '\n');
+      if (url && ingress) io.err.write(c.muted(p(`  Try it: curl -H 'Host: ${new URL(url).host}' http://${ingress}/`)) + '\n');
     },
-    note: (line) => void io.err.write(line + '\n'),
+    note: (line) => void io.err.write(printable(line) + '\n'),
   };
 }
 
@@ -101,7 +103,7 @@ function wizardDecisions(s: Session): Decisions {
         { value: 'stop' as const, name: 'Stop here and leave the rollout open' },
       ]),
     async revisionFailed(err) {
-      io.err.write(io.colors().fail(`${io.colors().failIcon} ${err.message}`) + '\n');
+      io.err.write(io.colors().fail(`${io.colors().failIcon} ${printable(err.message)}`) + '\n');
       return p.select(ASK.revisionFailed, [
         { value: 'abort' as const, name: 'Abort the rollout (traffic stays on the stable revision)' },
         { value: 'leave' as const, name: 'Leave it open (fix the template, then bgctl rollout --take-over)' },

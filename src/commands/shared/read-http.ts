@@ -4,13 +4,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { ConnectTarget, Sample } from '../../core/verify.js';
+import { BODY_CHECK_LIMIT, type ConnectTarget, type Sample } from '../../core/verify.js';
 
 /** Header a revision may identify itself with (the playground's ingress sets it). */
 export const REVISION_HEADERS = ['x-revision', 'knative-revision'] as const;
 
-/** Enough body to match a regex against; the rest is drained and dropped. */
-const MAX_BODY = 64 * 1024;
+/** What --expect-body reads of a body; the rest is drained and dropped, and the sample says so. */
+const MAX_BODY = BODY_CHECK_LIMIT;
 
 /** A reusable prober: one keep-alive agent per run, so latency measures the service, not TCP setup. */
 export interface Prober {
@@ -69,6 +69,7 @@ function probe(url: URL, opts: { connectTo?: ConnectTarget; timeoutMs: number; s
             status: res.statusCode,
             latencyMs: elapsed(),
             body: Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8'),
+            ...(size > MAX_BODY ? { bodyTruncated: true } : {}),
             ...(header ? { revision: String(header) } : {}),
           });
         });

@@ -6,6 +6,7 @@ import type { RolloutView } from '../../core/view.js';
 import { timeCell } from '../../ui/age.js';
 import type { ColorScheme } from '../../ui/colors.js';
 import type { IOStreams } from '../../ui/iostreams.js';
+import { printable } from '../../ui/sanitize.js';
 import { renderTable, type Cell, type Column } from '../../ui/table.js';
 import { renderTraffic, type Readiness } from '../../ui/traffic-table.js';
 
@@ -45,23 +46,28 @@ function roleTags(r: RolloutView): string {
   return [part('stable', r.stable), part('candidate', r.candidate)].filter(Boolean).join(' -> ');
 }
 
-/** One line describing the rollout phase and roles. */
+/** The rollout phase (and roles on a second line), cluster strings escaped by printable(). */
 export function describeRollout(r: RolloutView): string {
+  const [head, roles] = rolloutLines(r);
+  return printable(head) + (roles ? `\n  ${printable(roles)}` : '');
+}
+
+function rolloutLines(r: RolloutView): [string, string?] {
   switch (r.phase) {
     case 'unpinned':
-      return 'unpinned (traffic follows the latest revision)';
+      return ['unpinned (traffic follows the latest revision)'];
     case 'pinned':
-      return 'pinned (no rollout recorded)';
+      return ['pinned (no rollout recorded)'];
     case 'manual-split':
-      return 'manual split (no rollout recorded)';
+      return ['manual split (no rollout recorded)'];
     case 'invalid-state':
-      return `invalid rollout state: ${r.error ?? 'unreadable'}`;
+      return [`invalid rollout state: ${r.error ?? 'unreadable'}`];
     default: {
       const pct = r.phase === 'split' ? ` ${r.percent}% to the candidate` : '';
       const steps = r.steps && r.steps.length ? `, steps ${r.steps.join(',')}` : '';
       const by = r.updatedBy ? `, by ${r.updatedBy}` : '';
       const why = r.reason ? `: ${r.reason}` : '';
-      return `${r.phase}${pct} (rollout ${r.id}${steps}${by})${why}${r.stable ? `\n  ${roleTags(r)}` : ''}`;
+      return [`${r.phase}${pct} (rollout ${r.id}${steps}${by})${why}`, r.stable ? roleTags(r) : undefined];
     }
   }
 }
@@ -88,7 +94,8 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
     ['Rollout', describeRollout(doc.rollout)],
   ];
   const width = Math.max(...lines.map(([k]) => k.length)) + 1;
-  let out = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n') + '\n';
+  // The Rollout value comes escaped (with its own second line); the others are escaped here.
+  let out = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${k === 'Rollout' ? v : printable(v)}`).join('\n') + '\n';
 
   const readiness: Readiness = {};
   for (const r of doc.revisions) readiness[r.name] = r.ready.status;
@@ -118,7 +125,7 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
       ]),
       { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: c?.bold },
     );
-    if (rows.length > shown.length) out += `… and ${rows.length - shown.length} older (bgctl revisions ${doc.name})\n`.replace('…', opts.unicode ? '…' : '...');
+    if (rows.length > shown.length) out += `… and ${rows.length - shown.length} older (bgctl revisions ${printable(doc.name)})\n`.replace('…', opts.unicode ? '…' : '...');
   }
 
   if (doc.conditions.length) {

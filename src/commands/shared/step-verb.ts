@@ -8,6 +8,7 @@ import { parseDuration } from '../../core/parse.js';
 import { normalizeTraffic } from '../../core/traffic.js';
 import { writeDocument } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';
+import { printable } from '../../ui/sanitize.js';
 import { printTraffic, printTrafficPlan, type Readiness } from '../../ui/traffic-table.js';
 import type { CommandContext } from '../context.js';
 import { runStep, type StepOutcome, type WriteFlags } from './step.js';
@@ -40,6 +41,7 @@ export function readinessOf(revisions: Revision[]): Readiness {
   return out;
 }
 
+/** Writes a finished line (already escaped and colored) on stderr. */
 function note(io: IOStreams, line: string): void {
   io.err.write(line + '\n');
 }
@@ -47,8 +49,8 @@ function note(io: IOStreams, line: string): void {
 /** Notices ("Note: …") and warnings ("Warning: …") on stderr. */
 export function printMessages(io: IOStreams, p: Plan): void {
   const c = io.colors();
-  for (const n of p.notices) note(io, c.muted(`Note: ${n}`));
-  for (const w of p.warnings) note(io, c.warn(`Warning: ${w}`));
+  for (const n of p.notices) note(io, c.muted(`Note: ${printable(n)}`));
+  for (const w of p.warnings) note(io, c.warn(`Warning: ${printable(w)}`));
 }
 
 function templateLine(p: Plan, svc: KnativeService): string | undefined {
@@ -61,13 +63,14 @@ function templateLine(p: Plan, svc: KnativeService): string | undefined {
 /** The plan as a table with its heading: on stdout for a dry run, on stderr before a confirmation. */
 export function printPlan(io: IOStreams, p: Plan, svc: KnativeService, revisions: Revision[], stream: 'out' | 'err'): void {
   const heading = `Plan: ${p.kind} ${p.service.name} (namespace ${p.service.namespace ?? '?'})`;
-  io[stream].write(heading + '\n');
+  const say = (line: string) => void io[stream].write(printable(line) + '\n');
+  say(heading);
   printTrafficPlan(io, p.before, p.desired, { stream, readiness: readinessOf(revisions), latestRevisionName: svc.status?.latestReadyRevisionName });
   const t = templateLine(p, svc);
-  if (t) io[stream].write(t + '\n');
-  for (const d of p.deleteRevisions) io[stream].write(`Delete revision ${d}\n`);
+  if (t) say(t);
+  for (const d of p.deleteRevisions) say(`Delete revision ${d}`);
   for (const r of p.revisionAnnotations) {
-    for (const [k, v] of Object.entries(r.annotations)) io[stream].write(v === null ? `Revision ${r.revision}: remove annotation ${k}\n` : `Revision ${r.revision}: annotate ${k}=${v}\n`);
+    for (const [k, v] of Object.entries(r.annotations)) say(v === null ? `Revision ${r.revision}: remove annotation ${k}` : `Revision ${r.revision}: annotate ${k}=${v}`);
   }
 }
 
@@ -109,7 +112,7 @@ export function printOutcome(ctx: CommandContext, verb: StepVerb, outcome: StepO
   const shown: TrafficTarget[] = outcome.waited && svc.status?.traffic?.length ? svc.status.traffic : normalizeTraffic(svc.spec.traffic);
   printTraffic(io, shown, { readiness: readinessOf(outcome.revisions), latestRevisionName: svc.status?.latestReadyRevisionName });
   const lines = [...urlLines(svc), ...(verb.summary?.(outcome) ?? [])];
-  if (lines.length) io.out.write('\n' + lines.join('\n') + '\n');
+  if (lines.length) io.out.write('\n' + lines.map(printable).join('\n') + '\n');
   if (!outcome.waited) note(io, `Not waiting: Knative applies the change in the background (see bgctl status ${p.service.name}).`);
 }
 

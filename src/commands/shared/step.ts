@@ -12,6 +12,7 @@ import { parseDuration } from '../../core/parse.js';
 import { revisionReady } from '../../core/traffic.js';
 import type { KnativeClient } from '../../kube/client.js';
 import { startProgress } from '../../ui/progress.js';
+import { printable } from '../../ui/sanitize.js';
 import { confirmChange } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
 
@@ -166,7 +167,7 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
     const routed = new Set((svc.spec.traffic ?? []).flatMap((t) => (t.revisionName ? [t.revisionName] : [])));
     for (const name of current.deleteRevisions) {
       if (routed.has(name)) {
-        ctx.io.err.write(ctx.io.colors().warn(`Warning: kept revision ${name}: traffic of service "${req.service}" routes to it again (someone else changed it after bgctl's plan)`) + '\n');
+        ctx.io.err.write(ctx.io.colors().warn(printable(`Warning: kept revision ${name}: traffic of service "${req.service}" routes to it again (someone else changed it after bgctl's plan)`)) + '\n');
         continue;
       }
       await client.deleteRevision(name);
@@ -254,7 +255,7 @@ async function waitFor(ctx: CommandContext, client: KnativeClient, req: StepRequ
     if (notReady) {
       const line = `Traffic of ${req.service} is routed as planned, but the service is not Ready: ${notReady.message ?? notReady.reason ?? ''}`;
       if (progress) progress.warn(line);
-      else ctx.io.err.write(`Warning: ${line}\n`);
+      else ctx.io.err.write(`Warning: ${printable(line)}\n`);
     } else progress?.succeed(deploy ? `Revision ${svc.status?.latestCreatedRevisionName} is ready` : `Traffic of ${req.service} is routed as planned`);
     return svc;
   } catch (err) {
