@@ -50,6 +50,14 @@ export class FailedError extends BgctlError {
   static override readonly defaultReason: string = 'Failed';
 }
 
+/**
+ * A step's write to the Service (its commit point) went through, but a follow-up write (revision
+ * bookkeeping) did not: the change stands, what was not recorded is in the message.
+ */
+export class IncompleteError extends BgctlError {
+  static override readonly defaultReason: string = 'BookkeepingIncomplete';
+}
+
 export class VerificationError extends BgctlError {
   static override readonly defaultReason: string = 'Verification';
   override readonly exitCode = ExitCode.VerificationFailed;

@@ -3,6 +3,7 @@
 import { KnativeLabels } from './knative-types.js';
 import type { Intent, RevisionAnnotationChange } from './plan-types.js';
 import { bgctlPairs, pair, type Draft, type Work } from './plan-support.js';
+import { noGcRepairs } from './rollback-target.js';
 import { isInProgress } from './state.js';
 import { isFloating } from './traffic.js';
 
@@ -40,7 +41,9 @@ export function planCleanup(w: Work, intent: Extract<Intent, { kind: 'cleanup' }
   if (intent.deleteRevisions) {
     const routed = new Set(desired.filter((t) => !isFloating(t)).map((t) => t.revisionName as string));
     const keep = new Set([w.svc.status?.latestReadyRevisionName, w.svc.status?.latestCreatedRevisionName, st && isInProgress(st.phase) ? st.stable.revision : undefined, st?.candidate.revision && isInProgress(st.phase) ? st.candidate.revision : undefined]);
-    const unGc = new Set(changes.map((c) => c.revision));
+    // Losing no-gc here, or through the bookkeeping of bgctl's own marks (core/rollback-target.ts).
+    const stale = noGcRepairs(w.revisions, st, desired).filter((c) => c.annotations[KnativeLabels.noGc] === null);
+    const unGc = new Set([...changes, ...stale].map((c) => c.revision));
     for (const rev of w.revisions) {
       const name = rev.metadata.name;
       if (routed.has(name) || keep.has(name)) continue;

@@ -172,8 +172,8 @@ export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }
   const changes: RevisionAnnotationChange[] = [];
   if (prevTag) {
     const stableRev = w.revisions.find((r) => r.metadata.name === st.stable.revision);
+    // Its no-gc (and bgctl's mark on it) comes from the planner's bookkeeping: core/rollback-target.ts.
     if (!stableRev) w.warnings.push(`stable revision "${st.stable.revision}" no longer exists; there is nothing to roll back to`);
-    else if (stableRev.metadata.annotations?.[KnativeLabels.noGc] !== 'true') changes.push({ revision: st.stable.revision, annotations: { [KnativeLabels.noGc]: 'true' } });
   } else if (w.before.some((t) => t.revisionName === st.stable.revision)) {
     // Only when this plan takes it out: a repeated promote --retire retires nothing.
     w.notices.push(`retired revision "${st.stable.revision}": it left spec.traffic and Knative may garbage-collect it`);

@@ -8,6 +8,7 @@ import { planCleanup } from './plan-cleanup.js';
 import { planDeploy, planPin } from './plan-pin.js';
 import { planAbort, planPromote, planRollback, planSplit, planStage, planVerify } from './plan-rollout.js';
 import { makeWork, type Draft, type Work } from './plan-support.js';
+import { mergeRevisionChanges, noGcRepairs } from './rollback-target.js';
 import { StateAnnotations, boundState, encodeHistory, encodeState, isInProgress, sameRollout } from './state.js';
 import { diffTraffic, normalizeTraffic, routedShares, sameTraffic, sumPercent } from './traffic.js';
 
@@ -133,8 +134,9 @@ function finalize(w: Work, draft: Draft): Plan {
     if (ann[StateAnnotations.history] !== enc) annotations[StateAnnotations.history] = enc;
   }
   const trafficChanged = !sameTraffic(w.before, desired);
-  const revisionAnnotations = draft.revisionAnnotations ?? [];
   const deleteRevisions = draft.deleteRevisions ?? [];
+  const repairs = noGcRepairs(w.revisions, state, desired, new Set(deleteRevisions));
+  const revisionAnnotations = mergeRevisionChanges(draft.revisionAnnotations ?? [], repairs).filter((c) => !deleteRevisions.includes(c.revision));
   const p: Plan = {
     kind: w.intent.kind,
     service: { name: w.name, namespace: w.svc.metadata.namespace, resourceVersion: w.svc.metadata.resourceVersion },

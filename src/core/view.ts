@@ -3,6 +3,7 @@
 import type { KnativeService, Revision, TrafficTarget } from './knative-types.js';
 import { KnativeLabels, condition } from './knative-types.js';
 import { detectDrift } from './drift.js';
+import { describeRepair, noGcRepairs } from './rollback-target.js';
 import { nextStep, type NextStep } from './phase.js';
 import type { Plan } from './plan-types.js';
 import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
@@ -129,6 +130,8 @@ export function statusView(svc: KnativeService, revisions: Revision[] = []) {
   if (rollout.phase === 'unpinned') warnings.push('traffic follows the latest revision: the next deploy takes all traffic once Ready (bgctl pin)');
   if (rollout.drift.length) warnings.push(`traffic differs from the recorded rollout: ${rollout.drift.join('; ')}`);
   const noGc = revisions.filter((r) => r.metadata.annotations?.[KnativeLabels.noGc] === 'true').map((r) => r.metadata.name);
+  const repairs = rollout.phase === 'invalid-state' ? [] : noGcRepairs(revisions, readState(svc).state, normalizeTraffic(svc.spec.traffic));
+  if (repairs.length) warnings.push(`bookkeeping left undone by an earlier command: ${repairs.map(describeRepair).join('; ')}; the next bgctl write on this service repairs it (bgctl cleanup ${svc.metadata.name} --yes)`);
   return document('ServiceStatus', {
     name: svc.metadata.name,
     namespace: svc.metadata.namespace,

@@ -24,6 +24,7 @@ const EXPECTED: Record<string, string> = {
   UsageError: 'Usage',
   RefusedError: 'Refused',
   FailedError: 'Failed',
+  IncompleteError: 'BookkeepingIncomplete',
   VerificationError: 'Verification',
   ClusterAccessError: 'ClusterAccess',
   ConflictError: 'Conflict',

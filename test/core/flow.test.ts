@@ -35,7 +35,7 @@ describe('the OpenShift blue-green procedure, end to end', () => {
     r = step(s, revisions, { kind: 'promote' });
     s = r.s;
     assert.deepEqual(short(s.spec.traffic!), ['v2:hello-00002:100', 'previous:hello-00001:0']);
-    assert.deepEqual(r.p.revisionAnnotations, [{ revision: 'hello-00001', annotations: { 'serving.knative.dev/no-gc': 'true' } }]);
+    assert.deepEqual(r.p.revisionAnnotations, [{ revision: 'hello-00001', annotations: { 'serving.knative.dev/no-gc': 'true', 'bgctl.dev/rollback-tag': 'previous' } }]);
     assert.equal(statusView(s).rollout.phase, 'promoted');
 
     s = step(s, revisions, { kind: 'rollback' }).s;

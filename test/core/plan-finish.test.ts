@@ -8,13 +8,13 @@ import { rev, revs, run, short, state, svc, thrown } from './fixtures.js';
 const t = (tag: string | undefined, n: number, percent: number): TrafficTarget => ({ ...(tag ? { tag } : {}), revisionName: `hello-0000${n}`, latestRevision: false, percent });
 const split50 = [t('stable', 1, 50), t('candidate', 2, 50)];
 const promoted = [t('candidate', 2, 100), t('previous', 1, 0)];
-const noGc = { 'serving.knative.dev/no-gc': 'true' };
+const noGc = { 'serving.knative.dev/no-gc': 'true', 'bgctl.dev/rollback-tag': 'previous' };
 
 describe('promote', () => {
   const cases: Array<{ name: string; traffic?: TrafficTarget[]; st?: RolloutState; history?: RolloutState[]; revisions?: ReturnType<typeof rev>[]; retire?: boolean; previousTag?: string; want: string[]; revAnn: unknown[]; notice?: RegExp; warning?: RegExp }> = [
     { name: 'candidate takes all, old stays at 0% under previous with no-gc', want: ['candidate:hello-00002:100', 'previous:hello-00001:0'], revAnn: [{ revision: 'hello-00001', annotations: noGc }] },
     { name: '--retire drops the old revision', retire: true, want: ['candidate:hello-00002:100'], revAnn: [], notice: /retired revision "hello-00001"/ },
-    { name: 'custom previous tag', previousTag: 'blue', want: ['candidate:hello-00002:100', 'blue:hello-00001:0'], revAnn: [{ revision: 'hello-00001', annotations: noGc }] },
+    { name: 'custom previous tag', previousTag: 'blue', want: ['candidate:hello-00002:100', 'blue:hello-00001:0'], revAnn: [{ revision: 'hello-00001', annotations: { ...noGc, 'bgctl.dev/rollback-tag': 'blue' } }] },
     { name: 'from staged (no split)', traffic: [t('stable', 1, 100), t('candidate', 2, 0)], st: state(), want: ['candidate:hello-00002:100', 'previous:hello-00001:0'], revAnn: [{ revision: 'hello-00001', annotations: noGc }] },
     { name: 'stable already protected: no revision change', revisions: [rev('hello-00001', { noGc: true }), rev('hello-00002')], want: ['candidate:hello-00002:100', 'previous:hello-00001:0'], revAnn: [] },
     {

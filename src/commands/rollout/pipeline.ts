@@ -1,6 +1,6 @@
 // The unattended rollout (--yes, CI, the demo without a terminal): every choice comes from flags.
 // The same driver as the wizard; only the decisions differ.
-import { BgctlError, FailedError, TimeoutError, UsageError } from '../../core/errors.js';
+import { BgctlError, FailedError, IncompleteError, TimeoutError, UsageError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import { driftError } from '../../core/drift.js';
 import { abortIntent, resumeIntent } from '../../core/phase.js';
@@ -109,7 +109,7 @@ export async function runPipeline(s: Session): Promise<void> {
   } catch (err) {
     const e = await withResumeHint(s, err);
     // After a write (or a deploy whose revision failed), the document says where the rollout stands.
-    const wrote = started || s.steps.length > 0 || e instanceof FailedError || e instanceof TimeoutError;
+    const wrote = started || s.steps.length > 0 || e instanceof FailedError || e instanceof TimeoutError || e instanceof IncompleteError;
     if (wrote && s.svc && e instanceof BgctlError && !(e instanceof UsageError)) {
       const svc = await (await ctx.kube()).getService(s.service).catch(() => s.svc as KnativeService);
       const outcome = e.exitCode === 8 ? 'paused' : e.exitCode === 130 ? 'cancelled' : 'failed';

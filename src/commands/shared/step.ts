@@ -2,7 +2,7 @@
 // read -> plan (core) -> show -> confirm -> conditional write with re-plan on conflict -> revision
 // annotations -> wait by watching -> deletes -> report. Nothing here decides traffic; core/plan.ts does.
 import os from 'node:os';
-import { ConflictError, FailedError } from '../../core/errors.js';
+import { BgctlError, ConflictError, FailedError } from '../../core/errors.js';
 import { condition, type KnativeService, type Revision } from '../../core/knative-types.js';
 import { plan as planIntent, withExpectation } from '../../core/plan.js';
 import type { Intent, Plan } from '../../core/plan-types.js';
@@ -12,6 +12,7 @@ import { parseDuration } from '../../core/parse.js';
 import { revisionReady } from '../../core/traffic.js';
 import type { KnativeClient } from '../../kube/client.js';
 import { startProgress } from '../../ui/progress.js';
+import { applyRevisionChanges, incompleteError } from './follow-up.js';
 import { printable } from '../../ui/sanitize.js';
 import { confirmChange } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
@@ -147,10 +148,8 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
   );
   if (current.noop) return { ...base, service: update.service, revisions, plan: current, result: 'noop', attempts: update.attempts };
 
-  const patched = new Map<string, Revision>();
-  for (const change of current.revisionAnnotations) {
-    patched.set(change.revision, await client.mergePatchRevision(change.revision, buildRevisionPatch(change)));
-  }
+  // The service write above is the commit point; what follows is bookkeeping (follow-up.ts).
+  const { patched, missed } = await applyRevisionChanges(client, current.revisionAnnotations, ctx.signal);
 
   let svc = update.service;
   let waited = false;
@@ -170,8 +169,13 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
         ctx.io.err.write(ctx.io.colors().warn(printable(`Warning: kept revision ${name}: traffic of service "${req.service}" routes to it again (someone else changed it after bgctl's plan)`)) + '\n');
         continue;
       }
-      await client.deleteRevision(name);
-      deleted.push(name);
+      try {
+        await client.deleteRevision(name);
+        deleted.push(name);
+      } catch (err) {
+        if (ctx.signal.aborted || !(err instanceof BgctlError)) throw err;
+        missed.push({ what: `delete revision ${name}`, error: err });
+      }
     }
   }
   const created = svc.status?.latestCreatedRevisionName;
@@ -180,6 +184,7 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
   // step planned on (and the patches it got back) is the whole picture, so no second list.
   if (waited && newRevision) revisions = await client.listRevisions(req.service);
   else revisions = revisions.filter((r) => !deleted.includes(r.metadata.name)).map((r) => patched.get(r.metadata.name) ?? r);
+  if (missed.length) throw incompleteError(req.service, current.kind, missed);
   const outcome: StepOutcome = { plan: current, result: 'applied', service: svc, revisions, deleted, attempts: update.attempts, waited };
   if (newRevision) outcome.newRevision = newRevision;
   return outcome;

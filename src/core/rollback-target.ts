@@ -1,0 +1,63 @@
+// The no-gc bookkeeping of promote: the old stable revision, kept at 0% under the previous tag for an
+// instant rollback, carries serving.knative.dev/no-gc so Knative's collector keeps it. bgctl marks
+// the annotation as its own (bgctl.dev/rollback-tag: the tag it keeps the revision for) and takes it
+// away once that reason is gone. Every plan brings the marks in line with what it is about to
+// write, so a follow-up write that failed after a committed traffic change is repaired by the next
+// bgctl command on the service.
+import { KnativeLabels, type Revision, type TrafficTarget } from './knative-types.js';
+import type { RevisionAnnotationChange } from './plan-types.js';
+import type { RolloutState } from './state.js';
+
+/** Marks a no-gc that bgctl set: the previous tag the revision is kept for. */
+export const ROLLBACK_TAG_ANNOTATION = 'bgctl.dev/rollback-tag';
+
+/** The revision the latest promote keeps for an instant rollback, while its tag still routes to it. */
+export function rollbackTarget(state: RolloutState | undefined, traffic: TrafficTarget[]): { revision: string; tag: string } | undefined {
+  if (state?.phase !== 'promoted' || !state.previousTag) return undefined;
+  const { previousTag: tag, stable } = state;
+  const routed = traffic.some((t) => !t.latestRevision && t.tag === tag && t.revisionName === stable.revision);
+  return routed ? { revision: stable.revision, tag } : undefined;
+}
+
+/**
+ * The revision annotation changes that make bgctl's no-gc marks match `state` over `traffic`: the
+ * rollback target gets no-gc and the mark; a marked revision that is no longer the target loses both.
+ * A no-gc without bgctl's mark is someone else's and is left alone. Revisions in `skip` (about to be
+ * deleted) are not touched.
+ */
+export function noGcRepairs(revisions: Revision[], state: RolloutState | undefined, traffic: TrafficTarget[], skip: ReadonlySet<string> = new Set()): RevisionAnnotationChange[] {
+  const target = rollbackTarget(state, traffic);
+  const out: RevisionAnnotationChange[] = [];
+  for (const r of revisions) {
+    const name = r.metadata.name;
+    if (skip.has(name)) continue;
+    const ann = r.metadata.annotations ?? {};
+    const mark = ann[ROLLBACK_TAG_ANNOTATION];
+    if (target && name === target.revision) {
+      if (ann[KnativeLabels.noGc] === 'true' && mark === undefined) continue;
+      if (ann[KnativeLabels.noGc] !== 'true' || mark !== target.tag) out.push({ revision: name, annotations: { [KnativeLabels.noGc]: 'true', [ROLLBACK_TAG_ANNOTATION]: target.tag } });
+    } else if (mark !== undefined) {
+      out.push({ revision: name, annotations: { [KnativeLabels.noGc]: null, [ROLLBACK_TAG_ANNOTATION]: null } });
+    }
+  }
+  return out;
+}
+
+/**
+ * Both lists as one change per revision (on the same key the second list wins), the revisions that
+ * gain no-gc first: the new rollback target is protected before the old one is released.
+ */
+export function mergeRevisionChanges(first: RevisionAnnotationChange[], second: RevisionAnnotationChange[]): RevisionAnnotationChange[] {
+  const byRevision = new Map<string, Record<string, string | null>>();
+  for (const c of [...first, ...second]) byRevision.set(c.revision, { ...byRevision.get(c.revision), ...c.annotations });
+  const merged = [...byRevision].map(([revision, annotations]) => ({ revision, annotations }));
+  const protects = (c: RevisionAnnotationChange) => (c.annotations[KnativeLabels.noGc] === 'true' ? 0 : 1);
+  return merged.sort((a, b) => protects(a) - protects(b));
+}
+
+/** What a repair fixes, for `status`: "revision hello-00001 lacks no-gc as the rollback target". */
+export function describeRepair(c: RevisionAnnotationChange): string {
+  return c.annotations[KnativeLabels.noGc] === 'true'
+    ? `revision ${c.revision} lacks ${KnativeLabels.noGc} as the rollback target`
+    : `revision ${c.revision} keeps ${KnativeLabels.noGc} set by bgctl though it is no longer the rollback target`;
+}
