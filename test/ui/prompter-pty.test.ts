@@ -119,7 +119,7 @@ describe('real prompter in a pseudo-terminal', { timeout: 3 * WAIT_MS }, () => {
     await s.waitFor('Candidate revision');
     await s.send(KEY.ctrlC);
     assert.equal(await exitOf(s), 130);
-    assert.match(s.screen(), /ERR CancelError: cancelled/);
+    assert.match(s.screen(), /ERR CancelledError: cancelled/);
     assert.doesNotMatch(s.screen(), /ANSWER/);
   });
 });
