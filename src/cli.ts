@@ -3,6 +3,7 @@
 // (program.ts) is loaded only when there is something to parse: a bare --version needs none of it.
 import { BgctlError, CancelError, ExitCode, PausedError, UsageError, exitCodeOf } from './core/errors.js';
 import { IOStreams } from './ui/iostreams.js';
+import { redactKnown } from './kube/redact.js';
 import { VERSION } from './core/version.js';
 
 export { VERSION };
@@ -51,16 +52,27 @@ function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
   const c = io.colors();
   if (err instanceof PausedError) {
     // Stopping on purpose (--until, a pause) is not a failure: say where it stopped and how to go on.
-    io.err.write(c.warn(`Paused: ${err.message}`) + '\n');
-    if (err.hint) io.err.write(c.muted(`Hint: ${err.hint}`) + '\n');
+    io.err.write(c.warn(`Paused: ${redactKnown(err.message)}`) + '\n');
+    if (err.hint) io.err.write(c.muted(`Hint: ${redactKnown(err.hint)}`) + '\n');
   } else if (err instanceof BgctlError) {
-    io.err.write(c.fail(`Error: ${err.message}`) + '\n');
-    if (err.hint) io.err.write(c.muted(`Hint: ${err.hint}`) + '\n');
+    io.err.write(c.fail(`Error: ${redactKnown(err.message)}`) + '\n');
+    if (err.hint) io.err.write(c.muted(`Hint: ${redactKnown(err.hint)}`) + '\n');
     if (err instanceof UsageError) io.err.write(c.muted("Run 'bgctl --help' for usage.") + '\n');
   } else {
     const message = err instanceof Error ? err.message : String(err);
-    io.err.write(c.fail(`Error: ${message}`) + '\n');
+    io.err.write(c.fail(`Error: ${redactKnown(message)}`) + '\n');
   }
-  if (io.env.BGCTL_DEBUG && err instanceof Error && err.stack) io.err.write(err.stack + '\n');
+  if (io.env.BGCTL_DEBUG && err instanceof Error) io.err.write(debugTrace(err) + '\n');
   return exitCodeOf(err);
+}
+
+/** BGCTL_DEBUG: the stack and every `cause` below it, with every credential this process holds removed. */
+function debugTrace(err: Error): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return redactKnown(parts.join('\nCaused by: '));
 }
