@@ -67,7 +67,7 @@ function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
 }
 
 /** BGCTL_DEBUG: the stack and every `cause` below it, with every credential this process holds removed. */
-function debugTrace(err: Error): string {
+export function debugTrace(err: Error): string {
   const parts: string[] = [];
   let e: unknown = err;
   for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
