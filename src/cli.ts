@@ -4,6 +4,7 @@
 import { BgctlError, CancelError, ExitCode, PausedError, UsageError, exitCodeOf } from './core/errors.js';
 import { IOStreams } from './ui/iostreams.js';
 import { printable } from './ui/sanitize.js';
+import { redactKnown } from './kube/redact.js';
 import { VERSION } from './core/version.js';
 
 export { VERSION };
@@ -55,16 +56,32 @@ function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
   const c = io.colors();
   if (err instanceof PausedError) {
     // Stopping on purpose (--until, a pause) is not a failure: say where it stopped and how to go on.
-    io.err.write(c.warn(`Paused: ${printable(err.message)}`) + '\n');
-    if (err.hint) io.err.write(c.muted(`Hint: ${printable(err.hint)}`) + '\n');
+    io.err.write(c.warn(`Paused: ${safe(err.message)}`) + '\n');
+    if (err.hint) io.err.write(c.muted(`Hint: ${safe(err.hint)}`) + '\n');
   } else if (err instanceof BgctlError) {
-    io.err.write(c.fail(`Error: ${printable(err.message)}`) + '\n');
-    if (err.hint) io.err.write(c.muted(`Hint: ${printable(err.hint)}`) + '\n');
+    io.err.write(c.fail(`Error: ${safe(err.message)}`) + '\n');
+    if (err.hint) io.err.write(c.muted(`Hint: ${safe(err.hint)}`) + '\n');
     if (err instanceof UsageError) io.err.write(c.muted("Run 'bgctl --help' for usage.") + '\n');
   } else {
     const message = err instanceof Error ? err.message : String(err);
-    io.err.write(c.fail(`Error: ${printable(message)}`) + '\n');
+    io.err.write(c.fail(`Error: ${safe(message)}`) + '\n');
   }
-  if (io.env.BGCTL_DEBUG && err instanceof Error && err.stack) io.err.write(err.stack.split('\n').map(printable).join('\n') + '\n');
+  if (io.env.BGCTL_DEBUG && err instanceof Error) io.err.write(debugTrace(err).split('\n').map(printable).join('\n') + '\n');
   return exitCodeOf(err);
+}
+
+/** A message as it may reach the terminal: no credential this process holds, no control character. */
+function safe(text: string): string {
+  return printable(redactKnown(text));
+}
+
+/** BGCTL_DEBUG: the stack and every `cause` below it, with every credential this process holds removed. */
+export function debugTrace(err: Error): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return redactKnown(parts.join('\nCaused by: '));
 }

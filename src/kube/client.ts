@@ -8,6 +8,7 @@ import { KnativeLabels, SERVING_GROUP, SERVING_VERSION, type KnativeService, typ
 import { createAgentPool, type AgentPool } from './agent.js';
 import { revisionProblem, serviceProblem } from '../core/validate-object.js';
 import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
+import { ExecCredentialProvider } from './exec-credential.js';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { callMiddleware, createTracer, type Tracer } from './trace.js';
@@ -87,8 +88,21 @@ export async function createKnativeClient(opts: CreateClientOptions = {}): Promi
   const loaded = await loadKubeconfig(opts);
   const k8s = await import('@kubernetes/client-node');
   const api = loaded.kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-  const client = new CustomObjectsKnativeClient(loaded, api, k8s.Watch, opts);
-  if (loaded.execCommand) await client.checkExecCredential();
+  let plugin: ExecCredentialProvider | undefined;
+  if (loaded.exec) {
+    plugin = new ExecCredentialProvider({
+      exec: loaded.exec.config,
+      context: loaded.contextName,
+      secrets: loaded.secrets,
+      requestTimeoutMs: opts.requestTimeoutMs,
+      signal: opts.signal,
+      cluster: loaded.exec.cluster,
+    });
+    loaded.kubeConfig.addAuthenticator(plugin.authenticator(loaded.exec.userName) as any);
+  }
+  const client = new CustomObjectsKnativeClient(loaded, api, k8s.Watch, opts, plugin);
+  // Run the plugin up front, so that a broken plugin is reported as such, not as a failed request.
+  await plugin?.get();
   return client;
 }
 
@@ -113,6 +127,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
     private readonly api: CustomObjectsApi,
     private readonly WatchClass: typeof import('@kubernetes/client-node').Watch,
     private readonly opts: CreateClientOptions,
+    private readonly plugin?: ExecCredentialProvider,
   ) {
     this.namespace = loaded.namespace;
     this.context = loaded.contextName;
@@ -131,20 +146,6 @@ class CustomObjectsKnativeClient implements KnativeClient {
     });
   }
 
-  /** Runs the exec plugin once so that a broken plugin is reported as such, not as a failed request. */
-  async checkExecCredential(): Promise<void> {
-    try {
-      await this.loaded.kubeConfig.applyToFetchOptions({});
-    } catch (err) {
-      const raw = err instanceof Error ? err.message : String(err);
-      const detail = this.loaded.secrets.redact(raw.trim().split('\n').slice(0, 3).join(' ').slice(0, 300));
-      throw new ClusterAccessError(`the credential plugin "${this.loaded.execCommand}" of context "${this.context}" failed${detail ? `: ${detail}` : ''}`, {
-        reason: 'CredentialPluginFailed',
-        hint: 'run the plugin by hand to see what it needs (login, PATH, environment); it must print an ExecCredential JSON',
-      });
-    }
-  }
-
   private async call<T>(req: RequestInfo, fn: (options: any) => Promise<T>, repeat: 'always' | 'if-not-processed', headers?: Record<string, string>): Promise<T> {
     return withRetry(
       async () => {
@@ -155,12 +156,15 @@ class CustomObjectsKnativeClient implements KnativeClient {
           headers: { 'User-Agent': this.userAgent, ...headers },
           enforceTls: !this.loaded.insecure,
           agents: this.agents,
+          secrets: this.loaded.secrets,
         });
         try {
           return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
         } catch (err) {
           const e = err as { code?: unknown; name?: string };
           state.finish?.({ error: typeof e.code === 'string' ? e.code : (e.name ?? 'error') });
+          // Like kubectl: a plugin credential the server refuses is fetched afresh next time.
+          if (e.code === 401) this.plugin?.invalidate();
           throw translateError(err, req, this.cluster, state);
         }
       },
@@ -334,6 +338,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const enforceTls = !this.loaded.insecure;
     const agents = this.agents;
     const ua = this.userAgent;
+    const secrets = this.loaded.secrets;
     const path = `/apis/${SERVING_GROUP}/${SERVING_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/services`;
     const params: Record<string, string | boolean> = { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true };
     if (resourceVersion) params.resourceVersion = resourceVersion;
@@ -342,6 +347,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
       getCurrentCluster: () => kc.getCurrentCluster(),
       applyToFetchOptions: async (o: any) => {
         const init = await kc.applyToFetchOptions({ ...o, headers: { ...o?.headers, 'User-Agent': ua } });
+        secrets.addAuthorization((init.headers as any)?.get?.('authorization'));
         if (init.agent) init.agent = agents.agentFor(init.agent, { enforceTls });
         if (tracer.enabled) {
           const headers: Record<string, string> = {};

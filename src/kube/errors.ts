@@ -123,7 +123,8 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOC
 function fromHttp(err: { code: number; body?: unknown; headers?: Record<string, string> }, req: RequestInfo, cluster: ClusterInfo): BgctlError {
   const status = parseStatus(err.body);
   const secrets = cluster.secrets ?? [];
-  const serverMsg = redactText(status?.message ?? (typeof err.body === 'string' ? err.body.trim().slice(0, 300) : ''), secrets);
+  // Redacted before it is shortened: a cut through a token would leave a piece no redaction recognises.
+  const serverMsg = redactText(status?.message ?? (typeof err.body === 'string' ? err.body.trim() : ''), secrets).slice(0, status?.message ? undefined : 300);
   const code = err.code;
   const reason = status?.reason;
   switch (true) {

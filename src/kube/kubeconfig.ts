@@ -1,6 +1,7 @@
 // Finds and loads the kubeconfig like kubectl (--kubeconfig, else KUBECONFIG, else ~/.kube/config),
 // then hands client-node a fully resolved in-memory config. Token files are read (and trimmed) here;
-// exec plugins, client certificates and CAs are left to client-node.
+// client certificates and CAs are left to client-node; exec plugins are run by exec-credential.ts
+// (client.ts wires them in), never by client-node. Every credential is registered in `secrets`.
 
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -8,7 +9,8 @@ import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterAccessError } from '../core/errors.js';
 import { mergeKubeconfigs, parseKubeconfig, selectContext, type ParsedFile, type Selection } from './kubeconfig-merge.js';
-import { SecretSet } from './redact.js';
+import type { ExecClusterInfo, ExecConfig } from './exec-credential.js';
+import { SecretSet, displayUrl } from './redact.js';
 
 /** Global flags (and test seams) that decide which kubeconfig, context and namespace are used. */
 export interface KubeconfigOptions {
@@ -32,6 +34,7 @@ export interface LoadedKubeconfig {
   contextName: string;
   clusterName: string;
   userName?: string;
+  /** The server URL as it may be printed (no user:password, no token query values). */
   server: string;
   namespace: string;
   namespaceFrom: Selection['namespaceFrom'];
@@ -45,6 +48,8 @@ export interface LoadedKubeconfig {
   secrets: SecretSet;
   /** The exec credential plugin's command, when the user has one. */
   execCommand?: string;
+  /** The user's exec stanza (bgctl runs the plugin, not client-node), and the user name client-node knows. */
+  exec?: { config: ExecConfig; userName: string; cluster: ExecClusterInfo };
 }
 
 const HINT = 'pass --kubeconfig <path>, set KUBECONFIG, or start a local cluster with `bgctl playground`';
@@ -104,7 +109,7 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
   const insecure = opts.insecureSkipTlsVerify === true || sel.cluster['insecure-skip-tls-verify'] === true;
   if (insecure) {
     const why = opts.insecureSkipTlsVerify ? '--insecure-skip-tls-verify' : `insecure-skip-tls-verify in the kubeconfig (cluster "${sel.clusterName}")`;
-    warnings.push(`TLS certificate verification is disabled by ${why}; the connection to ${sel.cluster.server} is not protected against interception.`);
+    warnings.push(`TLS certificate verification is disabled by ${why}; the connection to ${displayUrl(String(sel.cluster.server))} is not protected against interception.`);
   }
 
   const u = sel.user ?? {};
@@ -112,6 +117,13 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
   if (!token && u['token-file']) token = readTokenFile(u['token-file'], sel.userName ?? '');
   secrets.add(token);
   secrets.add(u.password);
+  secrets.addKeyMaterial(u['client-key-data']);
+  if (u['client-key']) secrets.addKeyMaterial(readQuietly(u['client-key']));
+  secrets.addUrlCredentials(String(sel.cluster.server));
+  secrets.addUrlCredentials(sel.cluster['proxy-url']);
+  registerAuthProviderSecrets(u['auth-provider'], secrets);
+  const exec = u.exec?.command ? (u.exec as ExecConfig) : undefined;
+  const server = String(sel.cluster.server).replace(/\/$/, '');
 
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
@@ -120,7 +132,7 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
     clusters: [
       {
         name: sel.clusterName,
-        server: String(sel.cluster.server).replace(/\/$/, ''),
+        server,
         // With verification off a CA is pointless; kubectl refuses the combination, we drop the CA.
         caData: insecure ? undefined : sel.cluster['certificate-authority-data'],
         caFile: insecure ? undefined : sel.cluster['certificate-authority'],
@@ -140,8 +152,8 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
         username: u.username,
         password: u.password,
         impersonateUser: u.as,
-        exec: u.exec,
-        authProvider: u['auth-provider'],
+        // Handing client-node the exec stanza would make it run the plugin its own way (see above).
+        authProvider: exec ? undefined : u['auth-provider'],
       },
     ],
     contexts: [{ name: sel.contextName, cluster: sel.clusterName, user: userName, namespace: sel.namespace }],
@@ -153,13 +165,41 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
     contextName: sel.contextName,
     clusterName: sel.clusterName,
     userName: sel.userName,
-    server: String(sel.cluster.server).replace(/\/$/, ''),
+    server: displayUrl(server),
     namespace: sel.namespace,
     namespaceFrom: sel.namespaceFrom,
     insecure,
     sources: merged.sources,
     warnings,
     secrets,
-    execCommand: u.exec?.command,
+    execCommand: exec?.command,
+    exec: exec && {
+      config: exec,
+      userName,
+      cluster: {
+        server,
+        'certificate-authority-data': sel.cluster['certificate-authority-data'],
+        'certificate-authority': sel.cluster['certificate-authority'],
+        'tls-server-name': sel.cluster['tls-server-name'],
+        'insecure-skip-tls-verify': insecure || undefined,
+        'proxy-url': sel.cluster['proxy-url'],
+        config: (sel.cluster.extensions as Array<{ name?: string; extension?: unknown }> | undefined)?.find?.((e) => e?.name === 'client.authentication.k8s.io/exec')?.extension,
+      },
+    },
   };
+}
+
+function readQuietly(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** oidc, gcp and azure auth-provider configs hold tokens (refreshed ones are caught from the request headers). */
+function registerAuthProviderSecrets(provider: unknown, secrets: SecretSet): void {
+  const config = (provider as { config?: Record<string, unknown> } | undefined)?.config;
+  if (!config || typeof config !== 'object') return;
+  for (const [k, v] of Object.entries(config)) if (typeof v === 'string' && /token|secret|password/i.test(k)) secrets.add(v);
 }

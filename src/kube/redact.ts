@@ -1,5 +1,6 @@
 // Credentials must never reach a terminal, a log or an error message. Everything src/kube prints
-// or throws that contains text from outside (server messages, plugin stderr, headers) goes through here.
+// or throws that contains text from outside (server messages, plugin stderr, headers) goes through here,
+// and the CLI's single exit point (src/cli.ts) runs every error it reports through redactKnown once more.
 
 const REDACTED = '<redacted>';
 
@@ -19,20 +20,33 @@ export function redactHeaderValue(name: string, value: string): string {
   return scheme ? `${scheme[1]} ${REDACTED}` : REDACTED;
 }
 
+// Very short "secrets" would shred ordinary words; real tokens are long.
+const MIN_SECRET_LENGTH = 6;
+
 /**
  * Removes credentials from free text: every known secret (tokens and passwords from the
- * kubeconfig or an exec plugin), bearer/basic values, and PEM private keys.
+ * kubeconfig or an exec plugin), bearer/basic values (any characters up to whitespace or a quote),
+ * user:password in URLs, access_token query values, and PEM private keys.
  */
 export function redactText(text: string, secrets: Iterable<string> = []): string {
   let out = text;
-  for (const secret of secrets) {
-    // Very short "secrets" would shred ordinary words; real tokens are long.
-    if (secret && secret.length >= 6) out = out.split(secret).join(REDACTED);
-  }
-  out = out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`);
+  // Longest first, so that a secret containing another is removed whole.
+  const known = [...secrets].filter((s) => s && s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  for (const secret of known) out = out.split(secret).join(REDACTED);
+  out = out.replace(/\b(Bearer|Basic)\s+(?!<redacted>)[^\s"'`]+/gi, `$1 ${REDACTED}`);
+  out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'`]+@/gi, `$1${REDACTED}@`);
+  out = out.replace(/\b(access_token|id_token|refresh_token)=(?!<redacted>)[^\s&#"'`]+/gi, `$1=${REDACTED}`);
   out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
-  out = out.replace(/("(?:token|password|clientKeyData|client-key-data)"\s*:\s*")[^"]*"/gi, `$1${REDACTED}"`);
+  out = out.replace(/("(?:token|password|clientKeyData|client-key-data|access_token|id-token|refresh-token)"\s*:\s*")[^"]*"/gi, `$1${REDACTED}"`);
   return out;
+}
+
+// Every credential any SecretSet of this process has seen: the CLI's last line of defence.
+const processSecrets = new Set<string>();
+
+/** Removes every credential this process has come to hold (see SecretSet) and the patterns of redactText. */
+export function redactKnown(text: string): string {
+  return redactText(text, processSecrets);
 }
 
 /** A set of secrets shared by everything built from one kubeconfig. */
@@ -40,7 +54,54 @@ export class SecretSet implements Iterable<string> {
   private readonly values = new Set<string>();
   /** Registers a credential so that later messages never show it. */
   add(value: string | undefined | null): void {
-    if (typeof value === 'string' && value.trim()) this.values.add(value.trim());
+    if (typeof value !== 'string' || !value.trim()) return;
+    for (const v of new Set([value, value.trim()])) {
+      this.values.add(v);
+      processSecrets.add(v);
+    }
+  }
+  /** Registers the credential of an Authorization header value (Bearer token, or Basic and its user:password). */
+  addAuthorization(header: string | undefined | null): void {
+    const m = /^\s*(\S+)\s+(.+)$/.exec(header ?? '');
+    if (!m) return this.add(header);
+    this.add(m[2]);
+    if (m[1].toLowerCase() === 'basic') {
+      const decoded = Buffer.from(m[2].trim(), 'base64').toString('utf8');
+      this.add(decoded);
+      this.add(decoded.slice(decoded.indexOf(':') + 1));
+    }
+  }
+  /** Registers a private key (PEM or its base64), and each line of its body, so fragments are caught too. */
+  addKeyMaterial(data: string | Buffer | undefined | null): void {
+    if (!data) return;
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : data;
+    const pem = text.includes('-----BEGIN') ? text : Buffer.from(text, 'base64').toString('utf8');
+    if (!Buffer.isBuffer(data)) this.add(text);
+    this.add(pem);
+    for (const line of pem.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) this.add(line);
+  }
+  /** Registers user:password and access_token-like query values of a URL. */
+  addUrlCredentials(url: string | undefined | null): void {
+    if (!url) return;
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return;
+    }
+    if (u.password) {
+      this.add(u.password);
+      this.add(decodeURIComponent(u.password));
+      this.add(`${u.username}:${u.password}`);
+      // What an HTTP client sends for it: Basic base64(user:password).
+      this.add(Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64'));
+    }
+    for (const [k, v] of u.searchParams) {
+      if (/token|secret|password|key/i.test(k)) {
+        this.add(v);
+        this.add(encodeURIComponent(v));
+      }
+    }
   }
   [Symbol.iterator](): Iterator<string> {
     return this.values[Symbol.iterator]();
@@ -48,5 +109,19 @@ export class SecretSet implements Iterable<string> {
   /** Shorthand for redactText(text, this). */
   redact(text: string): string {
     return redactText(text, this);
+  }
+}
+
+/** A URL as it may be shown: no user:password, no credential query values. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password && ![...u.searchParams.keys()].some((k) => /token|secret|password|key/i.test(k))) return url;
+    u.username = '';
+    u.password = '';
+    for (const k of [...u.searchParams.keys()]) if (/token|secret|password|key/i.test(k)) u.searchParams.set(k, 'REDACTED');
+    return u.toString().replace(/\/$/, '').replace(/REDACTED/g, REDACTED);
+  } catch {
+    return redactText(url);
   }
 }

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RequestContext, ResponseContext } from '@kubernetes/client-node';
 import type { AgentPool } from './agent.js';
-import { redactHeaderValue, redactText } from './redact.js';
+import { redactHeaderValue, redactText, type SecretSet } from './redact.js';
 
 /** Receives trace lines (the CLI prints them on stderr). */
 export type TraceSink = (line: string) => void;
@@ -62,6 +62,8 @@ export interface CallOptions {
   enforceTls: boolean;
   /** The client's keep-alive pool: replaces client-node's one-request agent (see agent.ts). */
   agents?: AgentPool;
+  /** Receives the credential each request carries (refreshed tokens included), before anything can echo it. */
+  secrets?: SecretSet;
 }
 
 // client-node's generated API expects its own tiny Observable (anything with toPromise()).
@@ -73,6 +75,8 @@ export function callMiddleware(opts: CallOptions): { middleware: any; state: Cal
   const middleware = {
     pre(ctx: RequestContext) {
       for (const [k, v] of Object.entries(opts.headers ?? {})) ctx.setHeaderParam(k, v);
+      const sent = ctx.getHeaders();
+      opts.secrets?.addAuthorization(sent.Authorization ?? sent.authorization);
       const signals: AbortSignal[] = [];
       if (opts.signal) signals.push(opts.signal);
       if (opts.timeoutMs && opts.timeoutMs > 0) {

@@ -139,6 +139,23 @@ describe('kubeconfig loading', () => {
     await rejects(loadKubeconfig({ kubeconfig: bad }), 'KubeconfigInvalid', /cannot read the token-file .*missing-token/);
   });
 
+  test('credentials of every kind are registered; the printable server has no user:password; exec stays with bgctl', async () => {
+    const key = Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAkubeconfigKeyLine01\n-----END RSA PRIVATE KEY-----\n').toString('base64');
+    const p = file(
+      'creds/config',
+      `clusters:\n- name: c\n  cluster:\n    server: https://alice:url-pass-123@127.0.0.1:1/?access_token=query-token-456\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    client-key-data: ${key}\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: my-plugin, interactiveMode: Never}\n    auth-provider: {name: oidc, config: {id-token: oidc-id-token-789, refresh-token: oidc-refresh-000}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+    );
+    const loaded = await loadKubeconfig({ kubeconfig: p });
+    assert.equal(loaded.server, 'https://127.0.0.1:1/?access_token=<redacted>');
+    assert.doesNotMatch(loaded.warnings.join('\n'), /url-pass|query-token/);
+    const text = 'url-pass-123 query-token-456 MIIEpAIBAAKCAQEAkubeconfigKeyLine01 oidc-id-token-789 oidc-refresh-000';
+    assert.equal(loaded.secrets.redact(text), '<redacted> <redacted> <redacted> <redacted> <redacted>');
+    // client-node must not run the plugin itself (unbounded, with an open stdin): bgctl does.
+    assert.equal((loaded.kubeConfig.getCurrentUser() as any)?.exec, undefined);
+    assert.equal(loaded.exec?.config.command, 'my-plugin');
+    assert.equal(loaded.exec?.cluster['insecure-skip-tls-verify'], true);
+  });
+
   test('insecure-skip-tls-verify is honoured only when asked, with a warning', async () => {
     const plain = file('tls/plain', config({ cluster: 'c', server: 'https://127.0.0.1:1', user: 'u', context: 'x', current: 'x' }));
     const quiet = await loadKubeconfig({ kubeconfig: plain });

@@ -4,6 +4,7 @@
 import { BgctlError, ExitCode, exitCodeOf, type ExitCodeValue } from '../../core/errors.js';
 import { documentWritten, envelope, writeDocument, type BgctlDocument, type OutputFormat } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';
+import { redactKnown } from '../../kube/redact.js';
 
 /** commander's errors without importing commander here (duck-typed on its `commander.*` codes). */
 function commanderCode(err: unknown): string | undefined {
@@ -31,7 +32,8 @@ export function errorDocument(err: unknown): BgctlDocument {
     exitCode = exitCodeOf(err);
     message = err instanceof Error ? err.message : String(err);
   }
-  return envelope('Error', { reason, message, ...(hint ? { hint } : {}), exitCode });
+  // Messages may quote a server or a plugin: every credential this process holds is removed once more.
+  return envelope('Error', { reason, message: redactKnown(message), ...(hint ? { hint: redactKnown(hint) } : {}), exitCode });
 }
 
 /**
