@@ -4,7 +4,7 @@
 import { BgctlError, CancelError, ExitCode, PausedError, UsageError, exitCodeOf } from './core/errors.js';
 import { IOStreams } from './ui/iostreams.js';
 import { printable } from './ui/sanitize.js';
-import { redactKnown } from './kube/redact.js';
+import { redactKnown } from './core/redact.js';
 import { VERSION } from './core/version.js';
 
 export { VERSION };

@@ -10,7 +10,7 @@ import {
   FailedError,
 } from '../core/errors.js';
 import { SERVING_GROUP } from '../core/knative-types.js';
-import { redactText } from './redact.js';
+import { redactText } from '../core/redact.js';
 
 /** What bgctl was doing when a request failed: used for messages and hints. */
 export interface RequestInfo {

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CancelError, ClusterAccessError } from '../core/errors.js';
-import type { SecretSet } from './redact.js';
+import type { SecretSet } from '../core/redact.js';
 
 /** The `exec` stanza of a kubeconfig user. */
 export interface ExecConfig {

@@ -10,7 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterAccessError } from '../core/errors.js';
 import { mergeKubeconfigs, parseKubeconfig, selectContext, type ParsedFile, type Selection } from './kubeconfig-merge.js';
 import type { ExecClusterInfo, ExecConfig } from './exec-credential.js';
-import { SecretSet, displayUrl } from './redact.js';
+import { SecretSet, displayUrl } from '../core/redact.js';
 
 /** Global flags (and test seams) that decide which kubeconfig, context and namespace are used. */
 export interface KubeconfigOptions {

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RequestContext, ResponseContext } from '@kubernetes/client-node';
 import type { AgentPool } from './agent.js';
-import { redactHeaderValue, redactText, type SecretSet } from './redact.js';
+import { redactHeaderValue, redactText, type SecretSet } from '../core/redact.js';
 
 /** Receives trace lines (the CLI prints them on stderr). */
 export type TraceSink = (line: string) => void;

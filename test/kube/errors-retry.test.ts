@@ -4,7 +4,7 @@ import { ApiException } from '@kubernetes/client-node';
 import { CancelError, ClusterAccessError, ConflictError, FailedError } from '../../src/core/errors.js';
 import { StaleWriteError, parseStatus, retryAfterMs, transientOf, translateError, type RequestInfo } from '../../src/kube/errors.js';
 import { backoffDelay, defaultRetryPolicy, withRetry } from '../../src/kube/retry.js';
-import { redactHeaderValue, redactText } from '../../src/kube/redact.js';
+import { redactHeaderValue, redactText } from '../../src/core/redact.js';
 
 const cluster = { server: 'https://127.0.0.1:6443', context: 'play', secrets: ['sekret-token-abcdef'] };
 const getSvc: RequestInfo = { verb: 'get', resource: 'services', name: 'hello', namespace: 'demo' };

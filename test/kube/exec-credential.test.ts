@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ExecCredentialProvider, runExecPlugin } from '../../src/kube/exec-credential.js';
-import { SecretSet, displayUrl, redactKnown, redactText } from '../../src/kube/redact.js';
+import { SecretSet, displayUrl, redactKnown, redactText } from '../../src/core/redact.js';
 import { FailedError } from '../../src/core/errors.js';
 import { execStanza, readReport, writePlugin } from '../helpers/exec-plugins.js';
 import { runCli } from '../helpers/cli.js';

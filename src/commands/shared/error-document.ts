@@ -4,7 +4,7 @@
 import { BgctlError, ExitCode, exitCodeOf, type ExitCodeValue } from '../../core/errors.js';
 import { documentWritten, envelope, writeDocument, type BgctlDocument, type OutputFormat } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';
-import { redactKnown } from '../../kube/redact.js';
+import { redactKnown } from '../../core/redact.js';
 
 /** commander's errors without importing commander here (duck-typed on its `commander.*` codes). */
 function commanderCode(err: unknown): string | undefined {

@@ -1,4 +1,4 @@
-// Credentials must never reach a terminal, a log or an error message. Everything src/kube prints
+// Credentials must never reach a terminal, a log or an error message. Everything bgctl prints
 // or throws that contains text from outside (server messages, plugin stderr, headers) goes through here,
 // and the CLI's single exit point (src/cli.ts) runs every error it reports through redactKnown once more.
 
