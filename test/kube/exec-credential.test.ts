@@ -1,5 +1,5 @@
 // The exec credential runner (src/kube/exec-credential.ts) and the redaction it relies on
-// (src/kube/redact.ts), in-process: caching until expirationTimestamp, client-go's interactiveMode
+// (src/core/redact.ts), in-process: caching until expirationTimestamp, client-go's interactiveMode
 // rules, KUBERNETES_EXEC_INFO, messages that never quote the plugin's stdout, and redaction of
 // every kind of credential bgctl holds, down to BGCTL_DEBUG cause chains.
 import { describe, test } from 'node:test';
