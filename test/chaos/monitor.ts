@@ -130,7 +130,9 @@ export class Monitor {
   constructor(
     private readonly pg: Playground,
     readonly service: string,
+    opts: { actor?: string } = {},
   ) {
+    if (opts.actor) this.actor = opts.actor;
     this.stopFeed = pg.registry.onChange((ev) => this.onChange(ev));
     this.lastBgctl = storedService(pg.registry, service);
     this.left.set(this.actor, routingOf(this.lastBgctl?.spec?.traffic));
