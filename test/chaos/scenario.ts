@@ -24,6 +24,8 @@ export interface RunReport {
   expired: number;
   foreignWrites: number;
   commands: Array<{ argv: string; code: number }>;
+  /** Strikes that hit their moment (a person's edit in a pause or a wait, another bgctl's undo in a pause). */
+  strikes?: number;
 }
 
 type Release = 'rollout' | 'rollout-verify' | 'until-resume' | 'steps' | 'fail' | 'verify-fail' | Strike;
@@ -148,8 +150,9 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
   };
   const faultsOn = async (kind: Release) => {
     await sim(pg, 'POST', 'faults', faults);
-    // During a strike the person's edit is the only traffic change: the writer only tags.
-    if (foreignMode !== 'none') mon.startForeignWriter(rng, STRIKES.includes(kind) ? 'tags' : foreignMode, rng.int(60, 250));
+    // During a strike the person's edit (or the other bgctl) is the only foreign write: a random one
+    // would mostly end the run in its wait (exit 5) before the pause or the split it strikes.
+    if (foreignMode !== 'none' && !STRIKES.includes(kind)) mon.startForeignWriter(rng, foreignMode, rng.int(60, 250));
     if (profile === 'watch-410') mon.afterNextBgctlWrite(() => setTimeout(() => churn(pg.registry, 5100), 20));
   };
   const faultsOff = async () => {
@@ -264,6 +267,7 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
           const o = await other;
           mon.running.delete('bob');
           report.commands.push({ argv: `(as bob) ${undo.join(' ')}`, code: o.code });
+          if (bobLanded) report.strikes = (report.strikes ?? 0) + 1;
           opts.log?.(`  seed ${seed}: bob: bgctl ${undo.join(' ')} during the pause -> ${o.code}`);
           if (!ALLOWED.has(o.code)) violation(`bob's ${undo.join(' ')} ended with exit ${o.code}`);
           const bobs = mon.writes.slice(otherFrom).filter((w) => w.actor === 'bob');
@@ -308,6 +312,7 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
   /** After a person's change struck a run that must not build on it: refused (non-zero, usually 5), the change intact. */
   const checkStruck = (r: CliResult, struck: Struck, when: string) => {
     opts.log?.(`  seed ${seed}: a person set ${struck.text} during ${when} (${struck.edit})`);
+    report.strikes = (report.strikes ?? 0) + 1;
     if (r.code === 0) violation(`a person set ${struck.text} during ${when}, yet the rollout ended with exit 0 (it must refuse with exit 5)`);
     const now = routingOf(storedService(pg.registry, name)?.spec.traffic);
     if (!sameRouting(now, struck.routing)) violation(`the person's ${struck.text} (set during ${when}) did not stand: the traffic is ${fmtRouting(now)}`);
