@@ -35,6 +35,7 @@ export async function crashRun(pg: Playground, seed: number, opts: { log?: (line
   if (latencyMs) await sim(pg, 'POST', 'faults', { latencyMs, seed });
   const argv = ['rollout', name, '--image', 'ghcr.io/bgctl/hello:v2', '--steps', steps, '--no-verify', '--yes', '--timeout', '30s'];
   mon.label = `killed child: bgctl ${argv.join(' ')}`;
+  mon.command = argv;
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...argv], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...chaosEnv(pg) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -80,7 +81,9 @@ export async function crashRun(pg: Playground, seed: number, opts: { log?: (line
     } else if (isOpen(st.phase)) {
       const way = rng.chance(0.75) ? 'resume' : 'abort';
       mon.label = `rollout --${way}`;
-      const r = await runCli(['rollout', name, `--${way}`, ...(way === 'resume' ? ['--no-verify'] : []), '--yes', '--timeout', '30s'], { env: chaosEnv(pg) });
+      const resume = ['rollout', name, `--${way}`, ...(way === 'resume' ? ['--no-verify'] : []), '--yes', '--timeout', '30s'];
+      mon.command = resume;
+      const r = await runCli(resume, { env: chaosEnv(pg) });
       report.commands.push({ argv: mon.label, code: r.code });
       opts.log?.(`  crash ${seed}: rollout --${way} from ${st.phase} -> ${r.code}`);
       const after = recordedRollout(storedService(pg.registry, name)!);

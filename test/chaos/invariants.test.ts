@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KnativeService, TrafficTarget } from '../../src/core/knative-types.js';
-import { checkForeign, checkRevisionsExist, checkStateMatchesTraffic, checkSums, recordedRollout } from './invariants.js';
+import { checkForeign, checkNoOverride, checkRevisionsExist, checkStateMatchesTraffic, checkSums, closesAsUndo, mayOverride, recordedRollout, routingOf, sameRouting } from './invariants.js';
 import { createRng } from './rng.js';
 
 function svc(traffic: TrafficTarget[], rollout?: object, status?: TrafficTarget[]): KnativeService {
@@ -65,6 +65,40 @@ describe('chaos oracle', () => {
     const moved = svc(split(0, 100), state('aborted', 0));
     assert.deepEqual(checkStateMatchesTraffic(moved), []);
     assert.match(checkStateMatchesTraffic(moved, true)[0], /stable hello-00001 has 0%, expected 100%/);
+  });
+
+  test('routing: percent per revision, whatever the tags and entries; floating traffic is its own key', () => {
+    const tagged = [...split(70, 30), { tag: 'ext1', revisionName: 'hello-00001', percent: 0 }];
+    const untagged = [{ revisionName: 'hello-00002', percent: 20 }, { revisionName: 'hello-00001', percent: 70 }, { tag: 'c', revisionName: 'hello-00002', percent: 10 }];
+    assert.ok(sameRouting(routingOf(tagged), routingOf(untagged)));
+    assert.deepEqual(routingOf([{ latestRevision: true, percent: 100 }, { tag: 'stable', revisionName: 'hello-00001', percent: 0 }]), { '@latest': 100 });
+    assert.ok(!sameRouting(routingOf([{ latestRevision: true, percent: 100 }]), routingOf([{ revisionName: 'hello-00001', percent: 100 }])));
+  });
+
+  test('no override: after someone else changed the routing, a write must keep it', () => {
+    const left = routingOf(split(90, 10));
+    const person = svc(split(70, 30), state('split', 10));
+    // The unfixed promote: 100% to the candidate over the person's 70/30.
+    assert.match(checkNoOverride(left, person, svc(split(0, 100), state('promoted', 100)))[0], /bgctl had left hello-00001 90%, hello-00002 10%, someone else set hello-00001 70%, hello-00002 30%, bgctl wrote hello-00002 100%/);
+    // A record-only write (the routing stays the person's), or no change by anyone: nothing to say.
+    assert.deepEqual(checkNoOverride(left, person, svc(split(70, 30), state('verified', 0))), []);
+    assert.deepEqual(checkNoOverride(left, svc(split(90, 10), state('split', 10)), svc(split(50, 50), state('split', 50))), []);
+  });
+
+  test('no override: percent the person moved outside the rollout stays, bgctl may re-divide its own share', () => {
+    const left = routingOf(split(100, 0));
+    const outside = (stable: number, cand: number, other: number) => [...split(stable, cand), { tag: 'previous', revisionName: 'hello-00000', percent: other }];
+    const person = svc(outside(90, 0, 10), state('staged', 0));
+    assert.deepEqual(checkNoOverride(left, person, svc(outside(40, 50, 10), state('split', 50))), []);
+    assert.match(checkNoOverride(left, person, svc(outside(50, 50, 0), state('split', 50)))[0], /wrote over a traffic change/);
+  });
+
+  test('who may override: --take-over, rollback, pin, rollout --abort, and a write that closes the rollout as an undo', () => {
+    assert.ok(mayOverride(['rollout', 'x', '--resume', '--take-over']));
+    assert.ok(mayOverride(['rollback', 'x']) && mayOverride(['pin', 'x']) && mayOverride(['rollout', 'x', '--abort']));
+    assert.ok(!mayOverride(['rollout', 'x', '--resume']) && !mayOverride(['promote', 'x']) && !mayOverride(['split', 'x', '--percent', '50']));
+    assert.ok(closesAsUndo(svc(split(70, 30), state('split', 10)), svc(split(100, 0), state('aborted', 0))));
+    assert.ok(!closesAsUndo(svc(split(70, 30), state('split', 10)), svc(split(0, 100), state('promoted', 100))));
   });
 
   test('an unreadable rollout annotation is a violation', () => {

@@ -17,6 +17,7 @@ export interface RecordedRollout {
   candidate: { revision?: string; tag: string };
   previousTag?: string;
   percent: number;
+  updatedBy?: string;
 }
 
 const OPEN = ['deployed', 'staged', 'verified', 'split'];
@@ -124,4 +125,68 @@ export function checkStateMatchesTraffic(svc: KnativeService, closedToo = false)
 /** Compact text of a traffic list for violation messages. */
 export function fmt(traffic: TrafficTarget[]): string {
   return traffic.map((t) => `${t.tag ?? '-'}:${t.latestRevision ? '@latest' : t.revisionName}=${t.percent ?? 0}`).join(',');
+}
+
+/**
+ * Where requests go: percent per revision, whatever the tags or entry layout (a floating
+ * latestRevision target under its own key "@latest"; 0% entries carry nothing and are dropped).
+ */
+export type Routing = Record<string, number>;
+
+export function routingOf(traffic: TrafficTarget[] | undefined): Routing {
+  const out: Routing = {};
+  for (const t of traffic ?? []) {
+    const k = t.latestRevision || !t.revisionName ? '@latest' : t.revisionName;
+    if (t.percent) out[k] = (out[k] ?? 0) + t.percent;
+  }
+  for (const k of Object.keys(out)) if (!out[k]) delete out[k];
+  return out;
+}
+
+export function sameRouting(a: Routing, b: Routing): boolean {
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
+export function fmtRouting(r: Routing): string {
+  const parts = Object.entries(r).sort(([a], [b]) => a.localeCompare(b)).map(([k, p]) => `${k} ${p}%`);
+  return parts.length ? parts.join(', ') : 'nothing';
+}
+
+/**
+ * The no-override rule for one bgctl write (before → after) made while someone else's traffic change
+ * is pending (the routing before the write is not what bgctl had left, `left`): the write must keep
+ * the routing the person set. One exception, from the traffic model: when the person only moved
+ * percent to or from revisions outside the open rollout (its record still matches the traffic, so
+ * that percent is foreign to it), bgctl may re-divide its own two revisions' share, as long as every
+ * other revision keeps exactly the percent the person set.
+ */
+export function checkNoOverride(left: Routing, before: KnativeService, after: KnativeService): string[] {
+  const was = routingOf(before.spec?.traffic);
+  const now = routingOf(after.spec?.traffic);
+  if (sameRouting(was, left) || sameRouting(was, now)) return [];
+  const st = recordedRollout(before);
+  if (typeof st === 'object' && isOpen(st.phase) && checkStateMatchesTraffic(before).length === 0) {
+    const own = new Set([st.stable.revision, st.candidate.revision].filter(Boolean));
+    const others = new Set([...Object.keys(was), ...Object.keys(now)].filter((k) => !own.has(k)));
+    if ([...others].every((k) => (was[k] ?? 0) === (now[k] ?? 0))) return [];
+  }
+  return [`wrote over a traffic change it did not make: bgctl had left ${fmtRouting(left)}, someone else set ${fmtRouting(was)}, bgctl wrote ${fmtRouting(now)}`];
+}
+
+/** Commands allowed to move traffic someone else set: told to take over, or an explicit undo. */
+export function mayOverride(argv: readonly string[]): boolean {
+  return argv.includes('--take-over') || argv[0] === 'rollback' || argv[0] === 'pin' || (argv[0] === 'rollout' && argv.includes('--abort'));
+}
+
+/**
+ * A write that closes the open rollout as rolled-back or aborted is an undo too (a rollout that
+ * aborts after its revision failed, or rolls back after failed checks): it returns traffic to the
+ * stable revision, it does not build on the person's change.
+ */
+export function closesAsUndo(before: KnativeService, after: KnativeService): boolean {
+  const b = recordedRollout(before);
+  const a = recordedRollout(after);
+  return typeof b === 'object' && typeof a === 'object' && a.id === b.id && isOpen(b.phase) && (a.phase === 'rolled-back' || a.phase === 'aborted');
 }

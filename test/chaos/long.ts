@@ -75,7 +75,7 @@ async function runLong(): Promise<number> {
   console.log(
     `chaos: ${reports.filter((r) => r.kind === 'chaos').length} runs, crash-resume: ${reports.filter((r) => r.kind === 'crash').length} runs, ${cmds} bgctl commands, ` +
       `${sum('faults', 'chaos') + sum('faults', 'crash')} faults injected, ${sum('expired', 'chaos')} watch 410s, ${sum('foreignWrites', 'chaos')} foreign writes, ` +
-      `${failed.length} runs with violations, ${Math.round((Date.now() - t0) / 1000)}s`,
+      `${reports.reduce((n, r) => n + (r.strikes ?? 0), 0)} strikes (pause/wait/other bgctl), ${failed.length} runs with violations, ${Math.round((Date.now() - t0) / 1000)}s`,
   );
   if (failed.length) console.log(`failing seeds: ${failed.map((r) => (r.kind === 'crash' ? `k${r.seed}` : r.seed)).join(',')}`);
   return failed.length ? 1 : 0;

@@ -5,7 +5,20 @@
 import type { KnativeService, TrafficTarget } from '../../src/core/knative-types.js';
 import type { ChangeEvent, KObject, Registry, WatchEvent } from '../../src/sim/api/contracts.js';
 import type { Playground } from '../helpers/playground.js';
-import { checkForeign, checkRevisionsExist, checkStateMatchesTraffic, checkSums, recordedRollout, type ForeignTarget } from './invariants.js';
+import {
+  checkForeign,
+  checkNoOverride,
+  checkRevisionsExist,
+  checkStateMatchesTraffic,
+  checkSums,
+  closesAsUndo,
+  mayOverride,
+  recordedRollout,
+  routingOf,
+  sameRouting,
+  type ForeignTarget,
+  type Routing,
+} from './invariants.js';
 import type { Rng } from './rng.js';
 
 const FOREIGN_USER = { user: 'chaos-foreign-writer', fieldManager: 'kubectl-edit' };
@@ -70,14 +83,37 @@ const bgctlView = (o: KObject | undefined): string => {
   return JSON.stringify([o.spec?.traffic, o.spec?.template, ann]);
 };
 
+/** One write of bgctl as the monitor saw it commit. */
+export interface SeenWrite {
+  /** Position among all writes of the service seen (bgctl's and the person's). */
+  seq: number;
+  actor: string;
+  argv: readonly string[];
+  /** Someone else had changed the routing since this actor's last write. */
+  pending: boolean;
+  routingChanged: boolean;
+  /** The write broke the no-override rule. */
+  override: boolean;
+  phase?: string;
+}
+
 /** The oracle attached to one service for the length of a run. */
 export class Monitor {
   readonly violations: string[] = [];
   /** Foreign targets that must survive (the foreign writer's own, minus those it removed itself). */
   readonly foreign = new Map<string, ForeignTarget>();
-  /** The foreign writer moved traffic between bgctl's targets since bgctl last wrote. */
-  foreignDrift = false;
   foreignWrites = 0;
+  /** The person's (foreign writer's) writes that changed the routing, with their seq. */
+  readonly personChanges: Array<{ seq: number; routing: Routing }> = [];
+  readonly writes: SeenWrite[] = [];
+  /** The BGCTL_ACTOR of the scenario's own commands. */
+  actor = 'chaos';
+  /** The bgctl commands running now, by actor: a write is attributed by the actor its record names. */
+  readonly running = new Map<string, readonly string[]>();
+  /** Per actor, the routing as its last write left it (or as it adopted it: take-over, undo, new rollout). */
+  private readonly left = new Map<string, Routing>();
+  private seq = 0;
+  private readonly watchers: Array<{ when: (svc: KnativeService) => boolean; fn: () => void }> = [];
   bgctlWrites = 0;
   /** Foreign writes since bgctl's last write: then the stored object no longer shows what bgctl left. */
   foreignSinceBgctl = 0;
@@ -89,13 +125,46 @@ export class Monitor {
   private readonly stopFeed: () => void;
   private timer: NodeJS.Timeout | undefined;
   private tagCounter = 0;
-  private onBgctlWrite: (() => void) | undefined;
+  private onBgctlWrite: Array<() => void> = [];
 
   constructor(
     private readonly pg: Playground,
     readonly service: string,
+    opts: { actor?: string } = {},
   ) {
+    if (opts.actor) this.actor = opts.actor;
     this.stopFeed = pg.registry.onChange((ev) => this.onChange(ev));
+    this.lastBgctl = storedService(pg.registry, service);
+    this.left.set(this.actor, routingOf(this.lastBgctl?.spec?.traffic));
+  }
+
+  /** The argv of the command the scenario's actor runs now. */
+  get command(): readonly string[] {
+    return this.running.get(this.actor) ?? [];
+  }
+
+  set command(argv: readonly string[]) {
+    this.running.set(this.actor, argv);
+  }
+
+  /** Calls `fn` once, the first time a committed state of the service satisfies `when` (status updates included). */
+  whenStored(when: (svc: KnativeService) => boolean, fn: () => void): void {
+    this.watchers.push({ when, fn });
+  }
+
+  /** Someone else changed the routing since `actor`'s last write, and it still stands. */
+  personChangePending(actor = this.actor): boolean {
+    const left = this.left.get(actor);
+    return !!left && !sameRouting(routingOf(storedService(this.pg.registry, this.service)?.spec?.traffic), left);
+  }
+
+  /** The actor whose write this is: the one its new record names when it changed the record, else the command started last. */
+  private writerOf(old: KnativeService | undefined, svc: KnativeService): string {
+    const a = recordedRollout(svc);
+    const b = old ? recordedRollout(old) : undefined;
+    const by = typeof a === 'object' && JSON.stringify(a) !== JSON.stringify(b) ? a.updatedBy : undefined;
+    if (by && this.running.has(by)) return by;
+    return [...this.running.keys()].pop() ?? this.actor;
   }
 
   private fail(msg: string): void {
@@ -113,15 +182,20 @@ export class Monitor {
     if (ev.resource.plural !== 'services' || ev.object.metadata.name !== this.service || ev.type !== 'MODIFIED') return;
     const svc = ev.object as unknown as KnativeService;
     for (const v of checkSums(svc, 'status')) this.fail(v);
+    for (const w of this.watchers.filter((x) => x.when(svc))) {
+      this.watchers.splice(this.watchers.indexOf(w), 1);
+      w.fn();
+    }
     if (this.inForeign || bgctlView(ev.object) === bgctlView(ev.old)) return;
     // A change of traffic, template or bgctl.dev/ annotations not made by the foreign writer: bgctl's.
     this.bgctlWrites++;
-    this.foreignDrift = false;
     this.foreignSinceBgctl = 0;
     this.lastBgctl = svc;
-    const before = ev.old ? recordedRollout(ev.old as unknown as KnativeService) : undefined;
+    const old = ev.old as unknown as KnativeService | undefined;
+    const before = old ? recordedRollout(old) : undefined;
     const after = recordedRollout(svc);
     const phaseChanged = typeof after === 'object' && (typeof before !== 'object' || before.phase !== after.phase || before.id !== after.id);
+    this.checkOverride(old, svc, typeof after === 'object' && (typeof before !== 'object' || before.id !== after.id));
     for (const v of [
       ...checkSums(svc, 'spec'),
       ...checkRevisionsExist(svc, revisionsOf(reg, this.service)),
@@ -129,15 +203,39 @@ export class Monitor {
       ...checkStateMatchesTraffic(svc, phaseChanged),
     ])
       this.fail(`bgctl stored: ${v}`);
-    this.onBgctlWrite?.();
+    const hooks = this.onBgctlWrite;
+    this.onBgctlWrite = [];
+    for (const fn of hooks) fn();
   }
 
-  /** Calls `fn` once, after the next write by bgctl. */
+  /**
+   * bgctl never writes over a traffic change it did not make, unless told to take over: when a write
+   * of actor A commits while the routing differs from what A's last write left (someone else — a
+   * person or another bgctl — changed it since), the write must keep the routing as it found it,
+   * unless A's command carries --take-over or is an explicit undo (rollback, rollout --abort, pin),
+   * or the write closes the rollout as aborted/rolled-back (see checkNoOverride for the one
+   * exception, foreign percent outside the rollout). The person's change is adopted as A's own once
+   * A is allowed to override it or opens a new rollout on it; a write that leaves the routing alone
+   * (a record-only step) does not adopt it, so the change stays protected for A's later writes.
+   */
+  private checkOverride(old: KnativeService | undefined, svc: KnativeService, newRollout: boolean): void {
+    const actor = this.writerOf(old, svc);
+    const argv = this.running.get(actor) ?? [];
+    const was = routingOf(old?.spec?.traffic);
+    const now = routingOf(svc.spec?.traffic);
+    const left = this.left.get(actor);
+    const pending = !!left && !sameRouting(was, left);
+    const allowed = mayOverride(argv) || (!!old && closesAsUndo(old, svc));
+    const found = pending && !allowed && old && left ? checkNoOverride(left, old, svc) : [];
+    for (const v of found) this.fail(`bgctl ${argv.join(' ') || '(unknown command)'} as ${actor} ${v}`);
+    if (!left || !sameRouting(was, now) || allowed || newRollout) this.left.set(actor, now);
+    const st = recordedRollout(svc);
+    this.writes.push({ seq: ++this.seq, actor, argv, pending, routingChanged: !sameRouting(was, now), override: found.length > 0, ...(typeof st === 'object' ? { phase: st.phase } : {}) });
+  }
+
+  /** Calls `fn` once, after the next write by bgctl (inside its commit: defer any write). */
   afterNextBgctlWrite(fn: () => void): void {
-    this.onBgctlWrite = () => {
-      this.onBgctlWrite = undefined;
-      fn();
-    };
+    this.onBgctlWrite.push(fn);
   }
 
   /**
@@ -154,12 +252,18 @@ export class Monitor {
     const reg = this.pg.registry;
     const svc = storedService(reg, this.service);
     if (!svc) return [`service ${this.service} is gone`];
+    // The record must match the traffic, except right after someone else changed the routing (and
+    // bgctl has not written since): then the record is still as bgctl wrote it while the traffic is
+    // the person's — expected, and not bgctl's doing. What bgctl wrote itself was checked when it
+    // committed (state match, and that it did not write over the change), so nothing bgctl caused is
+    // skipped; the moment bgctl writes again, the stored object is its own and is checked in full.
+    const personsSince = !!this.lastBgctl && !sameRouting(routingOf(svc.spec?.traffic), routingOf(this.lastBgctl.spec?.traffic));
     const found = [
       ...checkSums(svc, 'spec'),
       ...checkSums(svc, 'status'),
       ...checkRevisionsExist(svc, revisionsOf(reg, this.service)),
       ...checkForeign(svc, this.foreign.values()),
-      ...(opts.stateMatch === false || this.foreignDrift ? [] : checkStateMatchesTraffic(svc)),
+      ...(opts.stateMatch === false || personsSince ? [] : checkStateMatchesTraffic(svc)),
     ];
     for (const v of found) this.fail(v);
     return found;
@@ -211,12 +315,17 @@ export class Monitor {
         if (!to) return undefined;
         from.percent = (from.percent ?? 0) - 10;
         to.percent = (to.percent ?? 0) + 10;
-        return () => (this.foreignDrift = true);
+        return () => undefined;
       });
     } else {
       // Metadata only: no traffic change, but a new resourceVersion under bgctl's feet (409s).
       this.edit(() => () => undefined, { 'chaos.bgctl.dev/touched': String(rng.int(0, 1e9)) });
     }
+  }
+
+  /** A person's edit of spec.traffic (read, change, PUT like kubectl edit): `change` edits the list in place, false skips. */
+  personEdit(change: (traffic: TrafficTarget[]) => boolean | void): boolean {
+    return this.edit((traffic) => (change(traffic) === false ? undefined : () => undefined));
   }
 
   /** Read, change, PUT. `change` returns a commit callback, or undefined to skip the write. */
@@ -229,10 +338,13 @@ export class Monitor {
     if (!commit) return false;
     obj.spec = { ...obj.spec, traffic };
     if (labels) obj.metadata.labels = { ...obj.metadata.labels, ...labels };
+    const was = routingOf(reg.tryGet(defs(reg).svc, NS, this.service)?.spec?.traffic);
     this.inForeign = true;
     try {
       reg.update(defs(reg).svc, NS, obj, FOREIGN_USER);
       commit();
+      const now = routingOf(traffic);
+      if (!sameRouting(was, now)) this.personChanges.push({ seq: ++this.seq, routing: now });
       this.foreignWrites++;
       this.foreignSinceBgctl++;
       return true;

@@ -7,9 +7,10 @@ import type { KnativeService } from '../../src/core/knative-types.js';
 import type { Playground } from '../helpers/playground.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { sim } from '../kube/sim-helpers.js';
-import { isOpen, recordedRollout, type RecordedRollout } from './invariants.js';
+import { fmtRouting, isOpen, recordedRollout, routingOf, sameRouting, type RecordedRollout } from './invariants.js';
 import { churn, countExpired, Monitor, revisionsOf, storedRevision, storedService } from './monitor.js';
 import { createRng, type Rng } from './rng.js';
+import { splitRouted, strike, type Struck } from './strike.js';
 
 /** What a run found. */
 export interface RunReport {
@@ -23,9 +24,17 @@ export interface RunReport {
   expired: number;
   foreignWrites: number;
   commands: Array<{ argv: string; code: number }>;
+  /** Strikes that hit their moment (a person's edit in a pause or a wait, another bgctl's undo in a pause). */
+  strikes?: number;
 }
 
-type Release = 'rollout' | 'rollout-verify' | 'until-resume' | 'steps' | 'fail' | 'verify-fail';
+type Release = 'rollout' | 'rollout-verify' | 'until-resume' | 'steps' | 'fail' | 'verify-fail' | Strike;
+/** Releases during which someone else acts at a set moment: a person edits traffic in a pause or a wait, another bgctl undoes the rollout in a pause. */
+type Strike = 'pause-strike' | 'wait-strike' | 'other-bgctl';
+const STRIKES: readonly Release[] = ['pause-strike', 'wait-strike', 'other-bgctl'];
+
+/** Steps that build on the traffic of an open rollout (they must refuse someone else's change unless told to take over). */
+const advancing = (argv: readonly string[]) => ((argv[0] === 'rollout' && !argv.includes('--abort')) || argv[0] === 'split' || argv[0] === 'promote') && !argv.includes('--take-over');
 
 const PROFILES = ['conflict-storm', 'errors-500', 'unavailable-503', 'throttle-429', 'slow', 'watch-close', 'watch-410', 'mixed'] as const;
 type Profile = (typeof PROFILES)[number];
@@ -104,8 +113,8 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
   const name = `chaos-${seed}`;
   const profile = rng.pick(PROFILES);
   const foreignMode = rng.pick(['none', 'none', 'tags', 'tags', 'tags', 'percent'] as const);
-  const releases: Release[] = [rng.pick(['rollout', 'rollout', 'rollout-verify', 'until-resume', 'steps', 'steps', 'fail', 'verify-fail'] as const)];
-  if (rng.chance(0.5)) releases.push(rng.pick(['rollout', 'until-resume', 'steps', 'fail'] as const));
+  const releases: Release[] = [rng.pick(['rollout', 'rollout', 'rollout-verify', 'until-resume', 'steps', 'steps', 'fail', 'verify-fail', ...STRIKES] as const)];
+  if (rng.chance(0.5)) releases.push(rng.pick(['rollout', 'until-resume', 'steps', 'fail', ...STRIKES] as const));
   const faults = faultsFor(profile, rng, seed);
   const report: RunReport = { seed, scenario: `${profile} ${JSON.stringify(faults)}, foreign writer: ${foreignMode}, releases: ${releases.join(' then ')}`, violations: [], faults: 0, expired: 0, foreignWrites: 0, commands: [] };
   opts.log?.(`seed ${seed}: ${report.scenario}`);
@@ -119,7 +128,11 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
 
   const cli = async (argv: string[]): Promise<CliResult> => {
     mon.label = argv.join(' ');
+    mon.command = argv;
+    const mark = mon.writes.length;
     const r = await runCli(argv, { env: chaosEnv(pg) });
+    // Never exit 0 with a step built over someone else's traffic change (the write itself is flagged by the monitor too).
+    if (r.code === 0 && advancing(argv) && mon.writes.slice(mark).some((w) => w.actor === mon.actor && w.override)) violation(`exit 0 although bgctl wrote over someone else's traffic change; it must refuse (exit 5) without --take-over`);
     report.commands.push({ argv: mon.label, code: r.code });
     opts.log?.(`  seed ${seed}: bgctl ${mon.label} -> ${r.code}${r.code ? `: ${r.stderr.trim().split('\n').filter((l) => /^Error: /.test(l)).join(' ')}` : ''}`);
     if (r.code && process.env.CHAOS_STDERR) opts.log?.(r.stderr.replace(/^/gm, '      | '));
@@ -135,9 +148,11 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
     mon.checkpoint();
     return r;
   };
-  const faultsOn = async () => {
+  const faultsOn = async (kind: Release) => {
     await sim(pg, 'POST', 'faults', faults);
-    if (foreignMode !== 'none') mon.startForeignWriter(rng, foreignMode, rng.int(60, 250));
+    // During a strike the person's edit (or the other bgctl) is the only foreign write: a random one
+    // would mostly end the run in its wait (exit 5) before the pause or the split it strikes.
+    if (foreignMode !== 'none' && !STRIKES.includes(kind)) mon.startForeignWriter(rng, foreignMode, rng.int(60, 250));
     if (profile === 'watch-410') mon.afterNextBgctlWrite(() => setTimeout(() => churn(pg.registry, 5100), 20));
   };
   const faultsOff = async () => {
@@ -222,6 +237,67 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
         }
         break;
       }
+      case 'pause-strike':
+      case 'other-bgctl': {
+        // An unattended rollout pauses after its first split; once Knative routes it, someone acts.
+        const edit = rng.pick(['stable-100', '70-30'] as const);
+        const undo = rng.pick([['rollback', name], ['rollout', name, '--abort']]);
+        // Well inside the pause: bgctl sees the routed split within milliseconds, then sleeps 1–2 s.
+        const delay = rng.int(250, 600);
+        let struck: Struck | undefined;
+        let other: Promise<CliResult> | undefined;
+        let otherFrom = 0;
+        let done = false;
+        mon.whenStored(splitRouted, () =>
+          setTimeout(() => {
+            if (done) return;
+            if (kind === 'pause-strike') struck = strike(mon, edit, storedService(pg.registry, name));
+            else {
+              otherFrom = mon.writes.length;
+              mon.running.set('bob', undo);
+              other = runCli([...undo, '--yes', '--timeout', '20s'], { env: { ...chaosEnv(pg), BGCTL_ACTOR: 'bob' } });
+            }
+          }, delay),
+        );
+        const r = await cli(['rollout', name, '--image', image, ...unknob, '--steps', '10,50,100', '--pause', kind === 'pause-strike' ? '1s' : '2s', '--no-verify', ...common, ...json]);
+        done = true;
+        const bobLanded = mon.writes.slice(otherFrom).some((w) => w.actor === 'bob');
+        if (struck) checkStruck(r, struck, 'the pause');
+        if (other) {
+          const o = await other;
+          mon.running.delete('bob');
+          report.commands.push({ argv: `(as bob) ${undo.join(' ')}`, code: o.code });
+          if (bobLanded) report.strikes = (report.strikes ?? 0) + 1;
+          opts.log?.(`  seed ${seed}: bob: bgctl ${undo.join(' ')} during the pause -> ${o.code}`);
+          if (!ALLOWED.has(o.code)) violation(`bob's ${undo.join(' ')} ended with exit ${o.code}`);
+          const bobs = mon.writes.slice(otherFrom).filter((w) => w.actor === 'bob');
+          const promotedFirst = mon.writes.slice(0, otherFrom).some((w) => w.actor === mon.actor && w.phase === 'promoted') || mon.writes.slice(otherFrom).some((w) => w.actor === mon.actor && w.phase === 'promoted' && (!bobs.length || w.seq < bobs[0].seq));
+          // The undo landed while the run was still going and before it promoted: the run must stop with exit 5 (RolloutChanged).
+          if (bobLanded && !promotedFirst && r.code !== 5) violation(`another bgctl closed the rollout during the pause (${undo.join(' ')}), yet the paused run ended with exit ${r.code}, not 5: ${r.stderr.trim().split('\n').filter((l) => /^Error: /.test(l)).join(' ')}`);
+          const st = state();
+          if (o.code === 0 && bobs.length && (st?.phase !== (undo[0] === 'rollback' ? 'rolled-back' : 'aborted') || st.updatedBy !== 'bob')) violation(`bob's ${undo.join(' ')} exit 0, but the rollout is ${st?.phase} by ${st?.updatedBy}`);
+        }
+        break;
+      }
+      case 'wait-strike': {
+        // Right after bgctl's first split write commits, before Knative routed it (bgctl is waiting).
+        const edit = rng.pick(['stable-100', '70-30'] as const);
+        let struck: Struck | undefined;
+        let done = false;
+        const arm = (): void =>
+          mon.afterNextBgctlWrite(() => {
+            if (done) return;
+            if (stateOf(mon.lastBgctl)?.phase !== 'split') return arm();
+            setImmediate(() => {
+              if (!done) struck = strike(mon, edit, storedService(pg.registry, name));
+            });
+          });
+        arm();
+        const r = await cli(['rollout', name, '--image', image, ...unknob, '--steps', rng.pick(['50,100', '10,50,100']), '--no-verify', ...common, ...json]);
+        done = true;
+        if (struck) checkStruck(r, struck, 'its wait');
+        break;
+      }
       case 'verify-fail': {
         const r = await cli(['rollout', name, '--image', image, '--annotation', 'sim.bgctl.dev/error-rate=1', ...verifyFlags, ...common]);
         if (r.code === 0 || r.code === 8) violation(`a rollout whose verification must fail ended with exit ${r.code}`);
@@ -233,26 +309,39 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
     }
   };
 
+  /** After a person's change struck a run that must not build on it: refused (non-zero, usually 5), the change intact. */
+  const checkStruck = (r: CliResult, struck: Struck, when: string) => {
+    opts.log?.(`  seed ${seed}: a person set ${struck.text} during ${when} (${struck.edit})`);
+    report.strikes = (report.strikes ?? 0) + 1;
+    if (r.code === 0) violation(`a person set ${struck.text} during ${when}, yet the rollout ended with exit 0 (it must refuse with exit 5)`);
+    const now = routingOf(storedService(pg.registry, name)?.spec.traffic);
+    if (!sameRouting(now, struck.routing)) violation(`the person's ${struck.text} (set during ${when}) did not stand: the traffic is ${fmtRouting(now)}`);
+  };
+
   /** With the faults off, an open rollout must resume (or abort) to completion. */
   const recover = async () => {
     await faultsOff();
     const st = state();
     if (!st || !isOpen(st.phase)) return;
-    // A failed candidate cannot be resumed (resume closes the rollout with exit 1), and drift the
-    // foreign writer caused is refused by --resume: both are closed with --abort.
+    // A failed candidate cannot be resumed (resume closes the rollout with exit 1). Someone else's
+    // traffic change is refused by a plain --resume: it is kept and the rollout closed (--abort), or
+    // adopted (--resume --take-over) — unless it put percent outside the rollout, which promote
+    // refuses to move even then.
     const latest = storedService(pg.registry, name)?.status?.latestCreatedRevisionName;
     const failed = latest ? storedRevision(pg.registry, latest)?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'False') : false;
-    const way = mon.foreignDrift || failed ? 'abort' : rng.pick(['resume', 'abort'] as const);
-    const r = await cli(['rollout', name, `--${way}`, ...(way === 'resume' ? ['--no-verify'] : []), '--yes', '--timeout', '30s']);
+    const stored = storedService(pg.registry, name);
+    const way = failed ? 'abort' : mon.personChangePending() ? (foreignPercent(stored, st) > 0 ? 'abort' : rng.pick(['abort', 'take-over'] as const)) : rng.pick(['resume', 'abort'] as const);
+    const flags = way === 'abort' ? ['--abort'] : ['--resume', ...(way === 'take-over' ? ['--take-over'] : []), '--no-verify'];
+    const r = await cli(['rollout', name, ...flags, '--yes', '--timeout', '30s']);
     const after = state();
-    if (r.code !== 0) violation(`rollout --${way} without faults ended with exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-    else if (after?.phase !== (way === 'resume' ? 'promoted' : 'aborted')) violation(`rollout --${way} exit 0 but the rollout is ${after?.phase}`);
+    if (r.code !== 0) violation(`rollout ${flags.join(' ')} without faults ended with exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    else if (after?.phase !== (way === 'abort' ? 'aborted' : 'promoted')) violation(`rollout ${flags.join(' ')} exit 0 but the rollout is ${after?.phase}`);
     else if (way === 'abort' && pctOf(storedService(pg.registry, name), after.stable.revision) !== 100 - foreignPercent(storedService(pg.registry, name), after)) violation('abort exit 0 but the stable revision does not carry the traffic');
   };
 
   try {
     for (const [i, kind] of releases.entries()) {
-      await faultsOn();
+      await faultsOn(kind);
       await release(kind, i + 2);
       await recover();
     }
