@@ -29,15 +29,22 @@ function entryKey(t: TrafficTarget): string {
 }
 
 /**
- * True when every planned target is still in `spec` unchanged: foreign additions (a 0% tag) are
- * fine, but a changed or missing planned target means someone moved bgctl's traffic after its write.
+ * True when every planned target that carries traffic, or a tag of bgctl's (`ownTags`), is still in
+ * `spec` unchanged. Foreign additions (a 0% tag) are fine, and so is a foreign 0% target that its
+ * owner removed after bgctl's write (bgctl only kept it in place); a changed or missing target of
+ * bgctl's, or any moved percent, means someone moved bgctl's traffic after its write.
  */
-export function planStillHolds(spec: readonly TrafficTarget[] | undefined, desired: readonly TrafficTarget[]): boolean {
+export function planStillHolds(spec: readonly TrafficTarget[] | undefined, desired: readonly TrafficTarget[], ownTags: ReadonlySet<string> = new Set()): boolean {
+  if (!spec) return false;
   const available = new Map<string, number>();
-  for (const t of spec ?? []) available.set(entryKey(t), (available.get(entryKey(t)) ?? 0) + 1);
+  for (const t of spec) available.set(entryKey(t), (available.get(entryKey(t)) ?? 0) + 1);
   for (const t of desired) {
+    const optional = (t.percent ?? 0) === 0 && !(t.tag && ownTags.has(t.tag));
     const n = available.get(entryKey(t)) ?? 0;
-    if (n === 0) return false;
+    if (n === 0) {
+      if (optional) continue;
+      return false;
+    }
     available.set(entryKey(t), n - 1);
   }
   return true;

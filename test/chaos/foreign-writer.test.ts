@@ -113,6 +113,24 @@ describe('foreign writer at fixed moments', () => {
       }
     },
   );
+
+  test('a foreign 0% tag its owner removes while bgctl waits is no conflict: exit 0, nothing of bgctl\'s was touched', async () => {
+    await createService(pg.current, 'drops', true);
+    const mon = new Monitor(pg.current, 'drops');
+    try {
+      assert.ok(mon.addForeignTag('drops-00001'));
+      const tag = [...mon.foreign.keys()][0];
+      const env = chaosEnv(pg.current);
+      for (const argv of [['deploy', 'drops', '--image', 'ghcr.io/bgctl/hello:v2'], ['stage', 'drops']]) assert.equal((await runCli([...argv, '--yes', '--timeout', '8s'], { env })).code, 0);
+      mon.afterNextBgctlWrite(() => setImmediate(() => assert.ok(mon.removeForeignTag(tag))));
+      const r = await runCli(['split', 'drops', '--percent', '30', '--yes', '--timeout', '8s'], { env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(mon.foreign.size, 0, 'the owner removed its tag during the wait');
+      assert.deepEqual(mon.violations, []);
+    } finally {
+      mon.stop();
+    }
+  });
 });
 
 /** A FakePrompter that runs `hook` the first time `message` is asked (someone acts while the prompt waits). */

@@ -289,6 +289,16 @@ export class Monitor {
     });
   }
 
+  /** Removes one of the foreign writer's own tags (its owner dropping it). */
+  removeForeignTag(tag: string): boolean {
+    return this.edit((traffic) => {
+      const i = traffic.findIndex((t) => t.tag === tag);
+      if (i < 0) return undefined;
+      traffic.splice(i, 1);
+      return () => this.foreign.delete(tag);
+    });
+  }
+
   private foreignEdit(rng: Rng, mode: 'tags' | 'percent'): void {
     const reg = this.pg.registry;
     const roll = rng.next();
@@ -297,13 +307,7 @@ export class Monitor {
       const revs = readyRevisionsOf(reg, this.service);
       if (revs.length && this.foreign.size < 3) this.addForeignTag(rng.pick(revs));
     } else if (roll < 0.5 && this.foreign.size) {
-      const tag = rng.pick([...this.foreign.keys()]);
-      this.edit((traffic) => {
-        const i = traffic.findIndex((t) => t.tag === tag);
-        if (i < 0) return undefined;
-        traffic.splice(i, 1);
-        return () => this.foreign.delete(tag);
-      });
+      this.removeForeignTag(rng.pick([...this.foreign.keys()]));
     } else if (mode === 'percent' && roll < 0.65) {
       // Moves 10% between two targets that carry traffic: someone else re-weighting bgctl's split.
       this.edit((traffic) => {

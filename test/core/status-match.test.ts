@@ -21,6 +21,14 @@ test('planStillHolds: a moved percent, a dropped target or a missing spec does n
   assert.equal(planStillHolds(undefined, desired), false);
 });
 
+test('planStillHolds: a foreign 0% target its owner removed after bgctl wrote does not count; a 0% tag of bgctl\'s does', () => {
+  const withForeign: TrafficTarget[] = [...desired, { tag: 'qa', revisionName: 'hello-00001', latestRevision: false, percent: 0 }];
+  assert.equal(planStillHolds(desired, withForeign, new Set(['stable', 'candidate'])), true);
+  const staged: TrafficTarget[] = [{ ...desired[0], percent: 100 }, { ...desired[1], percent: 0 }];
+  assert.equal(planStillHolds([staged[0]], staged, new Set(['stable', 'candidate'])), false, 'bgctl\'s own 0% candidate tag was dropped');
+  assert.equal(planStillHolds([staged[0]], staged), true, 'without ownership every 0% target is optional');
+});
+
 test('statusMatches resolves floating targets to latestReady and merges equal entries', () => {
   const svc = {
     spec: { traffic: [] },

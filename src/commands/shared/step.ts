@@ -7,6 +7,7 @@ import { condition, type KnativeService, type Revision } from '../../core/knativ
 import { plan as planIntent, withExpectation } from '../../core/plan.js';
 import type { Intent, Plan } from '../../core/plan-types.js';
 import { buildRevisionPatch, buildServicePatch } from '../../core/patch.js';
+import { describeWriter, trafficWriter } from '../../core/drift.js';
 import { planStillHolds, statusMatches } from '../../core/status-match.js';
 import { parseDuration } from '../../core/parse.js';
 import { revisionReady } from '../../core/traffic.js';
@@ -250,8 +251,10 @@ async function waitFor(ctx: CommandContext, client: KnativeClient, req: StepRequ
       signal: ctx.signal,
       onProgress: (pr) => (req.onWait ? req.onWait(pr.message) : progress?.update(pr.message)),
     });
-    if (!planStillHolds(svc.spec.traffic, desired)) {
-      throw new ConflictError(`traffic of service "${req.service}" was changed by someone else right after bgctl's write`, {
+    const st = p.state;
+    const ownTags = new Set(st ? [st.stable.tag, st.candidate.tag, ...(st.previousTag ? [st.previousTag] : [])] : []);
+    if (!planStillHolds(svc.spec.traffic, desired, ownTags)) {
+      throw new ConflictError(`traffic of service "${req.service}" was changed ${describeWriter(trafficWriter(svc))} right after bgctl's write`, {
         reason: 'TrafficChanged',
         hint: `bgctl status ${req.service} shows the traffic now; run the command again if it still applies`,
       });
