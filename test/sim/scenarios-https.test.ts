@@ -6,9 +6,8 @@ import * as k8s from '@kubernetes/client-node';
 import { startPlayground, type Playground } from '../../src/sim/playground.js';
 import { WAIT_MS } from './wait.js';
 import { ingressGet } from '../helpers/ingress.js';
+import { SERVICES, mergePatch } from './api/fixture.js';
 
-const G = { group: 'serving.knative.dev', version: 'v1', plural: 'services', namespace: 'default' };
-const merge = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
 const get = (address: string, host: string) => ingressGet(address, host);
 
@@ -18,7 +17,7 @@ async function waitFor(api: k8s.CustomObjectsApi, name: string, pred: (o: any) =
   const deadline = Date.now() + WAIT_MS;
   let last: any;
   while (Date.now() < deadline) {
-    last = await api.getNamespacedCustomObject({ ...G, name });
+    last = await api.getNamespacedCustomObject({ ...SERVICES, name });
     if (pred(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -38,7 +37,7 @@ describe('blue-green over HTTPS with client-node', () => {
 
   test('TestBlueGreenRoute', async () => {
     await api.createNamespacedCustomObject({
-      ...G,
+      ...SERVICES,
       body: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'pizza' }, spec: { template: { spec: { containers: [{ image: 'ghcr.io/x/pizza:v1' }] } } } },
     });
     const first = await waitFor(api, 'pizza', isReady, 'ready');
@@ -46,16 +45,16 @@ describe('blue-green over HTTPS with client-node', () => {
     const blue = first.status.latestReadyRevisionName;
     assert.equal(blue, first.status.latestCreatedRevisionName);
 
-    const cur = await api.getNamespacedCustomObject({ ...G, name: 'pizza' });
+    const cur = await api.getNamespacedCustomObject({ ...SERVICES, name: 'pizza' });
     cur.spec.template.spec.containers[0].image = 'ghcr.io/x/pizza:v2';
-    await api.replaceNamespacedCustomObject({ ...G, name: 'pizza', body: cur });
+    await api.replaceNamespacedCustomObject({ ...SERVICES, name: 'pizza', body: cur });
     const created = await waitFor(api, 'pizza', (o) => o.status?.latestCreatedRevisionName && o.status.latestCreatedRevisionName !== blue, 'green created');
     const green = created.status.latestCreatedRevisionName;
     await waitFor(api, 'pizza', (o) => o.status?.latestReadyRevisionName === green, 'green ready');
 
     await api.patchNamespacedCustomObject(
-      { ...G, name: 'pizza', body: { spec: { traffic: [{ tag: 'blue', revisionName: blue, percent: 50 }, { tag: 'green', revisionName: green, percent: 50 }] } } },
-      merge(),
+      { ...SERVICES, name: 'pizza', body: { spec: { traffic: [{ tag: 'blue', revisionName: blue, percent: 50 }, { tag: 'green', revisionName: green, percent: 50 }] } } },
+      mergePatch(),
     );
     const svc = await waitFor(api, 'pizza', isReady, 'ready after the split');
     const blueUrl = svc.status.traffic.find((t: any) => t.tag === 'blue')?.url;

@@ -158,3 +158,9 @@ export async function watchLines(
     req.end();
   });
 }
+
+/** The Knative Services of namespace default, as CustomObjectsApi parameters. */
+export const SERVICES = { group: 'serving.knative.dev', version: 'v1', plural: 'services', namespace: 'default' };
+/** Patch content types for CustomObjectsApi calls. */
+export const mergePatch = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+export const jsonPatch = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);

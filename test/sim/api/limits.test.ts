@@ -3,13 +3,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { startApiFixture, ksvc, bodyOf, rejection, call, type ApiFixture } from './fixture.js';
+import { startApiFixture, ksvc, bodyOf, rejection, call, SERVICES, mergePatch, jsonPatch, type ApiFixture } from './fixture.js';
 import { createKubectl, requireKubectl } from '../../helpers/kubectl.js';
 
-const G = { group: 'serving.knative.dev', version: 'v1', plural: 'services', namespace: 'default' };
 const BASE = '/apis/serving.knative.dev/v1/namespaces/default/services';
-const merge = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-const jsonPatch = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
 const TOO_LONG = 'Too long: may not be more than 262144 bytes';
 const QUALIFIED_NAME_MSG =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
@@ -31,8 +28,8 @@ describe('apiserver limits and malformed input', () => {
   after(() => f.stop());
 
   test('annotations: 262144 bytes are accepted, one more is 422 naming metadata.annotations, on create and on patch', async () => {
-    await api.createNamespacedCustomObject({ ...G, body: withAnnotationBytes('at-limit', 262144) });
-    const err = await rejection(() => api.createNamespacedCustomObject({ ...G, body: withAnnotationBytes('over-limit', 262145) }));
+    await api.createNamespacedCustomObject({ ...SERVICES, body: withAnnotationBytes('at-limit', 262144) });
+    const err = await rejection(() => api.createNamespacedCustomObject({ ...SERVICES, body: withAnnotationBytes('over-limit', 262145) }));
     assert.equal(err.code, 422);
     assert.deepEqual(bodyOf(err), {
       kind: 'Status',
@@ -45,29 +42,29 @@ describe('apiserver limits and malformed input', () => {
       code: 422,
     });
     // Keys count too, and bytes are UTF-8 bytes, not characters: 1 + 2 x 131072 > 262144.
-    const grow = await rejection(() => api.patchNamespacedCustomObject({ ...G, name: 'at-limit', body: { metadata: { annotations: { big: null, k: 'é'.repeat(131072) } } } }, merge()));
+    const grow = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'at-limit', body: { metadata: { annotations: { big: null, k: 'é'.repeat(131072) } } } }, mergePatch()));
     assert.equal(grow.code, 422);
     assert.equal(bodyOf(grow).message, `Service.serving.knative.dev "at-limit" is invalid: metadata.annotations: ${TOO_LONG}`);
-    const stored: any = await api.getNamespacedCustomObject({ ...G, name: 'at-limit' });
+    const stored: any = await api.getNamespacedCustomObject({ ...SERVICES, name: 'at-limit' });
     assert.equal(stored.metadata.annotations.big.length, 262141);
   });
 
   test('JSON patch: "~2" is no escape (json-patch decodes only ~0 and ~1), so it lands as a literal key', async () => {
-    await api.createNamespacedCustomObject({ ...G, body: ksvc('tilde') });
-    const err = await rejection(() => api.patchNamespacedCustomObject({ ...G, name: 'tilde', body: [{ op: 'add', path: '/metadata/annotations', value: {} }, { op: 'add', path: '/metadata/annotations/a~2b', value: 'v' }] }, jsonPatch()));
+    await api.createNamespacedCustomObject({ ...SERVICES, body: ksvc('tilde') });
+    const err = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'tilde', body: [{ op: 'add', path: '/metadata/annotations', value: {} }, { op: 'add', path: '/metadata/annotations/a~2b', value: 'v' }] }, jsonPatch()));
     assert.equal(err.code, 422);
     const status = bodyOf(err);
     assert.equal(status.message, `Service.serving.knative.dev "tilde" is invalid: metadata.annotations: Invalid value: "a~2b": ${QUALIFIED_NAME_MSG}`);
     assert.deepEqual(status.details.causes, [{ reason: 'FieldValueInvalid', message: `Invalid value: "a~2b": ${QUALIFIED_NAME_MSG}`, field: 'metadata.annotations' }]);
     // Where any key is allowed, the literal key is stored; ~0 and ~1 still decode.
     const ok: any = await api.patchNamespacedCustomObject(
-      { ...G, name: 'tilde', body: [{ op: 'add', path: '/spec/template/metadata', value: { annotations: { 'a~2b': 'literal', 'c~0d': 'tilde' } } }] },
+      { ...SERVICES, name: 'tilde', body: [{ op: 'add', path: '/spec/template/metadata', value: { annotations: { 'a~2b': 'literal', 'c~0d': 'tilde' } } }] },
       jsonPatch(),
     );
     assert.deepEqual(ok.spec.template.metadata.annotations, { 'a~2b': 'literal', 'c~0d': 'tilde' });
     const ann = '/spec/template/metadata/annotations';
     const replaced: any = await api.patchNamespacedCustomObject(
-      { ...G, name: 'tilde', body: [{ op: 'replace', path: `${ann}/a~2b`, value: 'x' }, { op: 'remove', path: `${ann}/c~00d` }, { op: 'add', path: `${ann}/e~1f`, value: 'slash' }] },
+      { ...SERVICES, name: 'tilde', body: [{ op: 'replace', path: `${ann}/a~2b`, value: 'x' }, { op: 'remove', path: `${ann}/c~00d` }, { op: 'add', path: `${ann}/e~1f`, value: 'slash' }] },
       jsonPatch(),
     );
     assert.deepEqual(replaced.spec.template.metadata.annotations, { 'a~2b': 'x', 'e/f': 'slash' });
@@ -86,7 +83,7 @@ describe('apiserver limits and malformed input', () => {
     assert.equal(read.status, 422, read.text);
     assert.match(read.json().message, /metadata\.annotations: Too long/);
     // client-node sees the Status too.
-    const err = await rejection(() => api.createNamespacedCustomObject({ ...G, body: JSON.parse(over) }));
+    const err = await rejection(() => api.createNamespacedCustomObject({ ...SERVICES, body: JSON.parse(over) }));
     assert.equal(err.code, 413);
     assert.equal(bodyOf(err).reason, 'RequestEntityTooLarge');
   });
@@ -141,13 +138,13 @@ describe('apiserver limits and malformed input', () => {
     if (!bin) return;
     const k = createKubectl(bin, f.kubeconfigPath);
     try {
-      await api.createNamespacedCustomObject({ ...G, body: ksvc('annotated') });
+      await api.createNamespacedCustomObject({ ...SERVICES, body: ksvc('annotated') });
       // One argument may not exceed 128 KiB (Linux MAX_ARG_STRLEN), so three of 100,000 bytes.
       const values = ['a', 'b', 'c'].map((key) => `${key}=${'v'.repeat(100_000)}`);
       const r = await k.run(['annotate', 'ksvc', 'annotated', ...values]);
       assert.equal(r.code, 1);
       assert.equal(r.stderr.trim(), `The Service "annotated" is invalid: metadata.annotations: ${TOO_LONG}`);
-      const stored: any = await api.getNamespacedCustomObject({ ...G, name: 'annotated' });
+      const stored: any = await api.getNamespacedCustomObject({ ...SERVICES, name: 'annotated' });
       assert.equal(stored.metadata.annotations, undefined);
     } finally {
       k.dispose();
