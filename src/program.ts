@@ -4,9 +4,8 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import { ExitCode } from './core/errors.js';
 import { parseDuration } from './core/parse.js';
 import { COMMANDS, type CommandSpec } from './commands/catalog.js';
-import type { CommandContext, GlobalOptions } from './commands/context.js';
+import { openClient, type CommandContext, type GlobalOptions } from './commands/context.js';
 import type { IOStreams } from './ui/iostreams.js';
-import { printable } from './ui/sanitize.js';
 import type { Prompter } from './ui/prompter.js';
 import type { OutputFormat } from './ui/document.js';
 import type { KnativeClient } from './kube/client.js';
@@ -128,21 +127,7 @@ function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSigna
     signal,
     now,
     kube() {
-      client ??= (async () => {
-        const { createKnativeClient } = await import('./kube/client.js');
-        const c = await createKnativeClient({
-          kubeconfig: globals.kubeconfig,
-          context: globals.context,
-          namespace: globals.namespace,
-          insecureSkipTlsVerify: globals.insecureSkipTlsVerify,
-          env: io.env,
-          requestTimeoutMs: globals.requestTimeoutMs,
-          verbose: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
-          signal,
-        });
-        for (const w of c.warnings) io.err.write(io.colors().warn(`Warning: ${printable(w)}`) + '\n');
-        return c;
-      })();
+      client ??= openClient(io, globals, signal);
       return client;
     },
     prompter() {
