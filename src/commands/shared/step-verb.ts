@@ -13,7 +13,7 @@ import { printTraffic, printTrafficPlan, type Readiness } from '../../ui/traffic
 import type { CommandContext } from '../context.js';
 import { runStep, type StepOutcome, type WriteFlags } from './step.js';
 import { trafficChangeDocument, trafficPlanDocument } from './step-documents.js';
-import { resolveServiceName } from './step-service.js';
+import { resolveService } from './service-arg.js';
 
 /** What a verb hands to runStepVerb once its own flags are parsed. */
 export interface StepVerb {
@@ -119,11 +119,12 @@ export function printOutcome(ctx: CommandContext, verb: StepVerb, outcome: StepO
 /** Runs one step verb end to end: resolve SERVICE (then the verb's own prompts), plan, show, confirm, write, wait, print. */
 export async function runStepVerb(
   ctx: CommandContext,
+  verbName: string,
   serviceArg: string | undefined,
   flags: WriteFlags,
   build: StepVerb | ((service: string) => StepVerb | Promise<StepVerb>),
 ): Promise<StepOutcome> {
-  const service = await resolveServiceName(ctx, serviceArg);
+  const service = await resolveService(ctx, serviceArg, verbName);
   // Values still missing are asked for after the service is known (and before anything is read).
   const verb = typeof build === 'function' ? await build(service) : build;
   const { io } = ctx;
