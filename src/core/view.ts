@@ -1,5 +1,6 @@
 // View models: what status, revisions, a plan and a result print, as plain data with Knative's own
 // field names. The table printers and the -o json|yaml envelopes both start from these.
+import { document } from './document.js';
 import type { KnativeService, Revision, TrafficTarget } from './knative-types.js';
 import { KnativeLabels, condition } from './knative-types.js';
 import { detectDrift } from './drift.js';
@@ -9,13 +10,6 @@ import type { Plan } from './plan-types.js';
 import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
 import { isFloating, normalizeTraffic, revisionReady, type TrafficDiffRow } from './traffic.js';
 
-/** apiVersion of every bgctl document. */
-export const BGCTL_API_VERSION = 'bgctl.dev/v1';
-
-/** A versioned document for -o json|yaml. */
-export function document<K extends string, T extends object>(kind: K, body: T): { apiVersion: typeof BGCTL_API_VERSION; kind: K } & T {
-  return { apiVersion: BGCTL_API_VERSION, kind, ...body };
-}
 
 /** One traffic row (Knative field names). */
 export interface TrafficRow {

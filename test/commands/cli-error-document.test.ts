@@ -5,7 +5,8 @@ import yaml from 'js-yaml';
 import { CommanderError } from 'commander';
 import { ClusterAccessError, ConflictError, TimeoutError, UsageError } from '../../src/core/errors.js';
 import { errorDocument, outputFormatFromArgv, writeErrorDocument } from '../../src/commands/shared/error-document.js';
-import { envelope, writeDocument } from '../../src/ui/document.js';
+import { document } from '../../src/core/document.js';
+import { writeDocument } from '../../src/ui/document.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 
 describe('errorDocument', () => {
@@ -59,7 +60,7 @@ describe('writeErrorDocument', () => {
 
   test('no second document after the command printed its own (verify fails after its result)', () => {
     const io = IOStreams.test();
-    writeDocument(io, 'json', envelope('VerificationResult', { passed: false }));
+    writeDocument(io, 'json', document('VerificationResult', { passed: false }));
     assert.equal(writeErrorDocument(io, 'json', err), false);
     assert.equal(JSON.parse(io.stdout).kind, 'VerificationResult');
   });

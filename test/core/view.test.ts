@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { StateAnnotations } from '../../src/core/state.js';
-import { BGCTL_API_VERSION, deriveRollout, document, historyView, planView, resultView, revisionsView, statusView, tagUrl, trafficRows } from '../../src/core/view.js';
+import { BGCTL_API_VERSION, document } from '../../src/core/document.js';
+import { deriveRollout, historyView, planView, resultView, revisionsView, statusView, tagUrl, trafficRows } from '../../src/core/view.js';
 import { rev, revs, run, state, svc } from './fixtures.js';
 
 const t = (tag: string | undefined, n: number, percent: number): TrafficTarget => ({ ...(tag ? { tag } : {}), revisionName: `hello-0000${n}`, latestRevision: false, percent });
