@@ -4,7 +4,8 @@
 
 import { ConflictError } from '../core/errors.js';
 import type { KnativeService } from '../core/knative-types.js';
-import type { JsonPatchOp, KnativeClient, PatchOptions } from './client.js';
+import type { JsonPatchOp } from '../core/patch.js';
+import type { KnativeClient, PatchOptions } from './client.js';
 import { isStaleWrite } from './errors.js';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
