@@ -7,7 +7,7 @@ import { ingressGet } from '../helpers/ingress.js';
 import type { KnativeService, Revision } from '../../src/core/knative-types.js';
 import { openClient, type CommandContext, type GlobalOptions } from '../../src/commands/context.js';
 import { IOStreams, type TestIOStreams } from '../../src/ui/iostreams.js';
-import { FakePrompter } from '../../src/ui/prompter.js';
+import { FakePrompter } from '../helpers/fake-prompter.js';
 import type { KnativeClient } from '../../src/kube/client.js';
 
 const SYSTEM = { user: 'system:admin', fieldManager: 'test' };

@@ -3,7 +3,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
-import { FakePrompter, CANCEL } from '../../src/ui/prompter.js';
+import { FakePrompter, CANCEL } from '../helpers/fake-prompter.js';
 import { CancelError, UsageError } from '../../src/core/errors.js';
 import { PICK_SERVICE_MESSAGE, resolveService } from '../../src/commands/shared/service-arg.js';
 import { run as pin } from '../../src/commands/pin.js';
