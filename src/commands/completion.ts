@@ -1,6 +1,6 @@
 // `bgctl completion bash|zsh|fish`: prints a completion script generated from the program. With
 // -o json|yaml the script comes wrapped in a CompletionScript document, like every other verb's
-// result (PRODUCT.md: -o json prints exactly one JSON document on stdout, with apiVersion and kind).
+// result: -o json prints exactly one document on stdout (docs/cli.md).
 import { UsageError } from '../core/errors.js';
 import { document } from '../core/document.js';
 import { writeDocument } from '../ui/document.js';

@@ -1,6 +1,5 @@
 // KnativeClient: the one door to the cluster for commands. Backed by client-node's CustomObjectsApi
-// (never KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4,
-// kube-api.md §5.4). Every call gets the trace/timeout middleware, typed errors and bounded retries.
+// (never KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4). Every call gets the trace/timeout middleware, typed errors and bounded retries.
 
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { BgctlError, ClusterAccessError } from '../core/errors.js';

@@ -37,7 +37,7 @@ export interface UpdateOptions extends PatchOptions {
   initial?: KnativeService;
 }
 
-/** The JSON-patch precondition: a replace (not a test) so a race comes back as 409, not 422 (kube-api.md §3.3). */
+/** The JSON-patch precondition: a replace (not a test) so a race comes back as 409, not 422. */
 export function resourceVersionPrecondition(resourceVersion: string): JsonPatchOp {
   return { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion };
 }

@@ -1,4 +1,4 @@
-// Specs of the step verbs: the procedure of PRODUCT.md one write at a time (pin, deploy, stage,
+// Specs of the step verbs: the blue-green procedure (docs/cli.md) one write at a time (pin, deploy, stage,
 // split, promote, rollback, cleanup). Each adds the shared write flags (--dry-run, --yes, --wait, --timeout).
 import type { CommandSpec } from '../catalog.js';
 import { collect } from './repeatable.js';

@@ -1,5 +1,5 @@
 // `kind: Error`: with -o json|yaml a failed command still prints exactly one document on stdout
-// (PRODUCT.md "Machine output"), so a CI job can read reason and exit code from the same stream
+// (docs/cli.md, "Documents"), so a CI job can read reason and exit code from the same stream
 // it reads results from. The human `Error:`/`Hint:` lines stay on stderr.
 import { BgctlError, ExitCode, exitCodeOf, type ExitCodeValue } from '../../core/errors.js';
 import { document, type BgctlDocument } from '../../core/document.js';
