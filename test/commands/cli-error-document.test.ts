@@ -98,7 +98,7 @@ describe('main() with -o json on failure', () => {
     const { runCli } = await import('../helpers/cli.js');
     const r = await runCli(['status', 'hello', '--bogus', '-o', 'yaml']);
     assert.equal(r.code, 2);
-    assert.deepEqual(yaml.load(r.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'UsageError', message: "unknown option '--bogus'", hint: "run 'bgctl --help' for usage", exitCode: 2 });
+    assert.deepEqual(yaml.load(r.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'UnknownOption', message: "unknown option '--bogus'", hint: 'see bgctl status --help', exitCode: 2 });
   });
 
   test('--help and --version print no Error document', async () => {
