@@ -46,11 +46,8 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
     return {
       intent,
       question,
-      summary: (o) => {
-        if (!o.newRevision) return [];
-        const candTag = tag ?? 'TAG';
-        return [`New revision: ${o.newRevision} (0% of the traffic)`, `Next: bgctl stage ${name}${tag ? ` --tag ${candTag}` : ''}`];
-      },
+      summary: (o) => (o.newRevision ? [`New revision: ${o.newRevision} (0% of the traffic)`] : []),
+      next: (o) => (o.newRevision ? `bgctl stage ${name}${tag ? ` --tag ${tag}` : ''}` : undefined),
     };
   });
 }

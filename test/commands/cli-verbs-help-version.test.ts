@@ -80,3 +80,31 @@ describe('--dry-run never swallows the next word', () => {
     assert.match(r.stderr, /^Error: too many arguments for 'pin'/);
   });
 });
+
+describe('hints go to stderr, results to stdout, for every verb', () => {
+  const pg = usePlayground({ sample: 'hello' });
+
+  test('a whole procedure: no Next/Hint/Try line on stdout; deploy names the next step on stderr', async () => {
+    const env = cliEnv(pg.current);
+    const steps: string[][] = [
+      ['pin', 'hello', '--yes'],
+      ['deploy', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--yes', '--timeout', '1m'],
+      ['stage', 'hello', '--yes', '--timeout', '1m'],
+      ['split', 'hello', '--percent', '50', '--yes', '--timeout', '1m'],
+      ['status', 'hello'],
+      ['revisions', 'hello'],
+      ['url', 'hello'],
+      ['promote', 'hello', '--yes', '--timeout', '1m'],
+      ['history', 'hello'],
+      ['rollback', 'hello', '--yes', '--timeout', '1m'],
+      ['cleanup', 'hello', '--yes', '--timeout', '1m'],
+      ['version'],
+    ];
+    for (const argv of steps) {
+      const r = await runCli(argv, { env });
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /^(Next|Hint|Try):/m, argv.join(' '));
+      if (argv[0] === 'deploy') assert.match(r.stderr, /^Next: bgctl stage hello$/m);
+    }
+  });
+});

@@ -21,6 +21,8 @@ export interface StepVerb {
   question: (plan: Plan) => string;
   /** Lines printed after the result table (e.g. stage's tag URLs). */
   summary?: (outcome: StepOutcome) => string[];
+  /** The command to run next, printed as `Next: …` on stderr (stdout carries results only). */
+  next?: (outcome: StepOutcome) => string | undefined;
 }
 
 /** --dry-run, --yes, --wait/--no-wait, --timeout from commander's options, validated before any request. */
@@ -114,6 +116,8 @@ export function printOutcome(ctx: CommandContext, verb: StepVerb, outcome: StepO
   const lines = [...urlLines(svc), ...(verb.summary?.(outcome) ?? [])];
   if (lines.length) io.out.write('\n' + lines.map(printable).join('\n') + '\n');
   if (!outcome.waited) note(io, `Not waiting: Knative applies the change in the background (see bgctl status ${p.service.name}).`);
+  const next = verb.next?.(outcome);
+  if (next) note(io, io.colors().muted(printable(`Next: ${next}`)));
 }
 
 /** Runs one step verb end to end: resolve SERVICE (then the verb's own prompts), plan, show, confirm, write, wait, print. */
