@@ -29,14 +29,23 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   const signal = deps.signal ?? new AbortController().signal;
   let result: number = ExitCode.Ok;
   let program: typeof import('./program.js') | undefined;
+  let cmd: import('commander').Command | undefined;
   try {
     program = await import('./program.js');
-    const cmd = program.buildProgram(VERSION, io, signal, deps.now ?? (() => new Date()), (code) => (result = code));
-    await cmd.parseAsync(argv, { from: 'user' });
+    cmd = program.buildProgram(VERSION, io, signal, deps.now ?? (() => new Date()), (code) => (result = code));
+    await cmd.parseAsync(program.userArgv(argv), { from: 'user' });
     return result;
-  } catch (err) {
-    // commander has printed its own usage errors ("error: …"); anything else is reported here.
-    const code = program?.commanderExitCode(err) ?? reportError(io, err, signal);
+  } catch (caught) {
+    let err = caught;
+    if (program && cmd) {
+      // commander's exits: help and version shown (0), or its parse errors as usage errors.
+      const parsed = program.fromCommander(err, cmd);
+      if (parsed === ExitCode.Ok) return ExitCode.Ok;
+      if (parsed instanceof UsageError) err = parsed;
+      // A usage error with nothing more specific to say points to the help of its verb.
+      if (err instanceof UsageError && !err.hint) err = new UsageError(err.message, { reason: err.reason, hint: program.helpHint(program.verbOf(cmd)), cause: err.cause });
+    }
+    const code = reportError(io, err, signal);
     if (code !== ExitCode.Ok) {
       // -o json|yaml: one `kind: Error` document on stdout too. Loaded only on failure (it pulls in
       // js-yaml), never for --help or --version, which also arrive here through exitOverride.
@@ -61,7 +70,6 @@ function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
   } else if (err instanceof BgctlError) {
     io.err.write(c.fail(`Error: ${safe(err.message)}`) + '\n');
     if (err.hint) io.err.write(c.muted(`Hint: ${safe(err.hint)}`) + '\n');
-    if (err instanceof UsageError) io.err.write(c.muted("Run 'bgctl --help' for usage.") + '\n');
   } else {
     const message = err instanceof Error ? err.message : String(err);
     io.err.write(c.fail(`Error: ${safe(message)}`) + '\n');

@@ -1,12 +1,11 @@
 // The commander program: global flags, every verb of the catalog (its options built only when it
 // runs), and the context a verb gets. Loaded by cli.ts for everything but a bare --version.
 import { Command, CommanderError, Help, Option } from 'commander';
-import { ExitCode } from './core/errors.js';
+import { ExitCode, UsageError } from './core/errors.js';
 import { parseDuration } from './core/parse.js';
 import { COMMANDS, type CommandSpec } from './commands/catalog.js';
-import type { CommandContext, GlobalOptions } from './commands/context.js';
+import { openClient, type CommandContext, type GlobalOptions } from './commands/context.js';
 import type { IOStreams } from './ui/iostreams.js';
-import { printable } from './ui/sanitize.js';
 import type { Prompter } from './ui/prompter.js';
 import type { OutputFormat } from './ui/document.js';
 import type { KnativeClient } from './kube/client.js';
@@ -18,6 +17,9 @@ Exit codes:
   6 timed out waiting · 8 stopped on purpose (resumable) · 130 cancelled
 
 Environment: KUBECONFIG, NO_COLOR, BGCTL_NO_PROMPT, BGCTL_INGRESS, BGCTL_DEBUG`;
+
+/** The verb commander was dispatching when it failed (for the hint `see bgctl VERB --help`). */
+const activeVerb = new WeakMap<Command, string>();
 
 /** Verbs that read the whole program (every verb's flags), so all option sets are built for them. */
 const WHOLE_PROGRAM_VERBS = new Set(['completion']);
@@ -43,7 +45,8 @@ export function buildProgram(version: string, io: IOStreams, signal: AbortSignal
     .configureOutput({
       writeOut: (s) => io.out.write(s),
       writeErr: (s) => io.err.write(s),
-      outputError: (s, write) => write(io.colors().fail(s)),
+      // commander's own errors are reported by cli.ts as `Error:` + `Hint:` (and a kind: Error document).
+      outputError: () => undefined,
     });
 
   // Each verb's options, write flags and examples are built only when that verb runs (or its help
@@ -70,12 +73,29 @@ export function buildProgram(version: string, io: IOStreams, signal: AbortSignal
       const ctx = createContext(io, globals, signal, now);
       const mod = await spec.load();
       const service = spec.args ? (args[0] as string | undefined) : undefined;
-      await mod.run(ctx, service, command.opts());
+      const opts = command.opts();
+      if (spec.writes) dryRunMode(opts);
+      await mod.run(ctx, service, opts);
       setExit(ExitCode.Ok);
     });
   }
+  program
+    .command('help')
+    .summary('show the help of bgctl, or of one verb (same as bgctl VERB --help)')
+    .argument('[verb]', 'the verb')
+    .action((name: string | undefined) => {
+      if (name === undefined) program.outputHelp();
+      else {
+        const cmd = program.commands.find((c) => c.name() === name);
+        if (!cmd || !specs.has(cmd)) throw new UsageError(`unknown command '${name}'`, { reason: 'UnknownCommand', hint: 'see bgctl --help' });
+        attach(cmd);
+        cmd.outputHelp();
+      }
+      setExit(ExitCode.Ok);
+    });
   // Runs after the program parsed its own (global) options and before the verb parses its argv.
   program.hook('preSubcommand', (_program, verb) => {
+    activeVerb.set(program, verb.name());
     attach(verb);
     // The completion generator reads every verb's flags from the program.
     if (WHOLE_PROGRAM_VERBS.has(verb.name())) for (const cmd of specs.keys()) attach(cmd);
@@ -95,14 +115,48 @@ export function buildProgram(version: string, io: IOStreams, signal: AbortSignal
   return program;
 }
 
-/** --dry-run, --yes, --wait/--no-wait and --timeout, shared by every command that writes. */
+/**
+ * --dry-run, --yes, --wait/--no-wait and --timeout, shared by every command that writes. The dry-run
+ * mode is given only with `=` (kubectl's form): an optional value would take the next word, so that
+ * `--dry-run hello` would lose the service. userArgv() turns `--dry-run=MODE` into the hidden option.
+ */
 function addWriteOptions(cmd: Command): void {
   cmd
-    .addOption(new Option('--dry-run [mode]', 'print the plan and change nothing; "server" also sends the patch with dryRun=All').choices(['client', 'server']).preset('client'))
+    .option('--dry-run', 'print the plan and change nothing (--dry-run=server: also send the patch with dryRun=All)')
+    .addOption(new Option('--dry-run-mode <mode>').hideHelp())
     .option('-y, --yes', 'apply without asking (required when not on a terminal)')
     .option('--wait', 'wait until the service is Ready and traffic matches (default)', true)
     .option('--no-wait', 'return right after the write')
     .option('--timeout <duration>', 'how long to wait for readiness, at most 168h (0: check once, do not wait)', '5m');
+}
+
+/** The verb's dryRun option as the verbs read it: undefined, 'client' or 'server'. */
+function dryRunMode(opts: Record<string, any>): void {
+  const mode: unknown = opts.dryRunMode ?? (opts.dryRun === true ? 'client' : undefined);
+  delete opts.dryRunMode;
+  if (mode !== undefined && mode !== 'client' && mode !== 'server') {
+    throw new UsageError(`invalid value "${String(mode)}" for --dry-run: use --dry-run, --dry-run=client or --dry-run=server`, { reason: 'InvalidDryRun' });
+  }
+  opts.dryRun = mode;
+}
+
+/**
+ * argv as commander should see it: no arguments is `--help`; `--dry-run=MODE` is `--dry-run` plus
+ * the hidden `--dry-run-mode MODE` (anything after `--` is left alone).
+ */
+export function userArgv(argv: readonly string[]): string[] {
+  if (argv.length === 0) return ['--help'];
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a.startsWith('--dry-run=')) out.push('--dry-run', `--dry-run-mode=${a.slice('--dry-run='.length)}`);
+    else out.push(a);
+  }
+  return out;
 }
 
 function parseGlobals(all: Record<string, any>): GlobalOptions {
@@ -128,21 +182,7 @@ function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSigna
     signal,
     now,
     kube() {
-      client ??= (async () => {
-        const { createKnativeClient } = await import('./kube/client.js');
-        const c = await createKnativeClient({
-          kubeconfig: globals.kubeconfig,
-          context: globals.context,
-          namespace: globals.namespace,
-          insecureSkipTlsVerify: globals.insecureSkipTlsVerify,
-          env: io.env,
-          requestTimeoutMs: globals.requestTimeoutMs,
-          verbose: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
-          signal,
-        });
-        for (const w of c.warnings) io.err.write(io.colors().warn(`Warning: ${printable(w)}`) + '\n');
-        return c;
-      })();
+      client ??= openClient(io, globals, signal);
       return client;
     },
     prompter() {
@@ -166,12 +206,39 @@ function lazyPrompter(io: IOStreams, signal: AbortSignal): Prompter {
   };
 }
 
+const COMMANDER_REASONS: Record<string, string> = {
+  'commander.unknownCommand': 'UnknownCommand',
+  'commander.unknownOption': 'UnknownOption',
+  'commander.invalidArgument': 'InvalidChoice',
+  'commander.missingArgument': 'MissingArgument',
+  'commander.optionMissingArgument': 'MissingOptionValue',
+  'commander.missingMandatoryOptionValue': 'MissingOptionValue',
+  'commander.excessArguments': 'ExcessArguments',
+  'commander.conflictingOption': 'ConflictingFlags',
+};
+
 /**
- * The exit code for commander's own exits (help and version shown: 0; an unknown verb, option or
- * choice, already printed as "error: …": usage), or undefined for any other error.
+ * commander's own exits: help and version shown are exit 0; its parse errors (unknown verb or
+ * flag, bad choice, missing or extra argument) become a UsageError whose hint names the help to
+ * read. undefined for anything that is not commander's.
  */
-export function commanderExitCode(err: unknown): number | undefined {
+export function fromCommander(err: unknown, program: Command): number | UsageError | undefined {
   if (!(err instanceof CommanderError)) return undefined;
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;
-  return ExitCode.Usage;
+  // "error: unknown option '--bogus'\n(Did you mean --verbose?)" -> one line.
+  const [first, ...more] = err.message.replace(/^error: /, '').split('\n').filter((l) => l.trim() !== '');
+  const suggestion = more.join(' ').replace(/^\((.*)\)$/, '$1');
+  const message = suggestion ? `${first} (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : first;
+  const verb = err.code === 'commander.unknownCommand' ? undefined : activeVerb.get(program);
+  return new UsageError(message, { reason: COMMANDER_REASONS[err.code] ?? 'Usage', hint: helpHint(verb) });
+}
+
+/** `see bgctl VERB --help`, or the program's help when no verb is known. */
+export function helpHint(verb: string | undefined): string {
+  return verb ? `see bgctl ${verb} --help` : 'see bgctl --help';
+}
+
+/** The verb being run, once commander has dispatched to it. */
+export function verbOf(program: Command): string | undefined {
+  return activeVerb.get(program);
 }

@@ -16,5 +16,5 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   const intent: Intent = { kind: 'cleanup' };
   if (opts.deleteRevisions) intent.deleteRevisions = true;
   if (opts.force) intent.force = true;
-  await runStepVerb(ctx, service, flags, { intent, question });
+  await runStepVerb(ctx, 'cleanup', service, flags, { intent, question });
 }

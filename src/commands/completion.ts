@@ -1,8 +1,9 @@
 // `bgctl completion bash|zsh|fish`: prints a completion script generated from the program. With
 // -o json|yaml the script comes wrapped in a CompletionScript document, like every other verb's
-// result (PRODUCT.md: -o json prints exactly one JSON document on stdout, with apiVersion and kind).
+// result: -o json prints exactly one document on stdout (docs/cli.md).
 import { UsageError } from '../core/errors.js';
-import { envelope, writeDocument } from '../ui/document.js';
+import { document } from '../core/document.js';
+import { writeDocument } from '../ui/document.js';
 import { completionProgram } from './catalog/read.js';
 import type { CommandContext } from './context.js';
 import { SHELLS, completionScript, type Shell } from './shared/read-completion.js';
@@ -19,5 +20,5 @@ export async function run(ctx: CommandContext, shell: string | undefined, _opts:
   if (!program) throw new Error('internal: the completion command was not registered through the catalog');
   const script = completionScript(shell as Shell, program);
   if (ctx.globals.output === 'table') ctx.io.out.write(script);
-  else writeDocument(ctx.io, ctx.globals.output, envelope('CompletionScript', { shell, script }));
+  else writeDocument(ctx.io, ctx.globals.output, document('CompletionScript', { shell, script }));
 }

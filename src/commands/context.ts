@@ -1,9 +1,11 @@
 // What every command receives: streams and terminal policy, the parsed global flags, a cancel
 // signal, and lazy access to the cluster and the prompter (neither is built unless used).
 import type { KnativeClient } from '../kube/client.js';
+import type { ClientTuning } from '../kube/connect.js';
 import type { IOStreams } from '../ui/iostreams.js';
 import type { Prompter } from '../ui/prompter.js';
 import type { OutputFormat } from '../ui/document.js';
+import { printable } from '../ui/sanitize.js';
 
 /** The kubectl-style flags every verb accepts. */
 export interface GlobalOptions {
@@ -31,4 +33,28 @@ export interface CommandContext {
 /** The module shape each verb's implementation file exports; loaded lazily by src/cli.ts. */
 export interface CommandModule {
   run(ctx: CommandContext, service: string | undefined, opts: Record<string, any>): Promise<void>;
+}
+
+/** Kubeconfig warnings already printed on a stream set: a second client of the same run repeats none. */
+const shownWarnings = new WeakMap<IOStreams, Set<string>>();
+
+/**
+ * The cluster client for global flags (every command's ctx.kube() comes from here): kubeconfig
+ * warnings on stderr once per run, the --verbose trace on stderr. client-node loads on first call.
+ */
+export async function openClient(io: IOStreams, globals: GlobalOptions, signal: AbortSignal | undefined, tuning?: ClientTuning): Promise<KnativeClient> {
+  const { connect } = await import('../kube/connect.js');
+  let shown = shownWarnings.get(io);
+  if (!shown) shownWarnings.set(io, (shown = new Set()));
+  const seen = shown;
+  return connect(globals, {
+    env: io.env,
+    signal,
+    warn: (text) => {
+      if (seen.has(text)) return;
+      seen.add(text);
+      io.err.write(io.colors().warn(`Warning: ${printable(text)}`) + '\n');
+    },
+    trace: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
+  }, tuning);
 }

@@ -31,7 +31,7 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   const revisionName = opts.revisionName === undefined ? undefined : validateRevisionName(opts.revisionName);
   const tag = opts.tag === undefined ? undefined : validateTag(opts.tag);
   const stableTag = opts.stableTag === undefined ? undefined : validateTag(opts.stableTag, undefined);
-  await runStepVerb(ctx, service, flags, async (name) => {
+  await runStepVerb(ctx, 'deploy', service, flags, async (name) => {
     const intent: Intent = { kind: 'deploy', env };
     if (Object.keys(annotations).length) intent.annotations = annotations;
     // The image is the one value a deploy needs; --env, --annotation or --revision-name alone also make a new revision.
@@ -46,11 +46,8 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
     return {
       intent,
       question,
-      summary: (o) => {
-        if (!o.newRevision) return [];
-        const candTag = tag ?? 'TAG';
-        return [`New revision: ${o.newRevision} (0% of the traffic)`, `Next: bgctl stage ${name}${tag ? ` --tag ${candTag}` : ''}`];
-      },
+      summary: (o) => (o.newRevision ? [`New revision: ${o.newRevision} (0% of the traffic)`] : []),
+      next: (o) => (o.newRevision ? `bgctl stage ${name}${tag ? ` --tag ${tag}` : ''}` : undefined),
     };
   });
 }

@@ -8,7 +8,7 @@ import { printable } from '../ui/sanitize.js';
 import { renderTable, type Cell } from '../ui/table.js';
 import type { CommandContext } from './context.js';
 import { renderOptions, type RenderOptions } from './shared/read-print.js';
-import { resolveService } from './shared/read-service.js';
+import { resolveService } from './shared/service-arg.js';
 
 type HistoryDoc = ReturnType<typeof historyView>;
 

@@ -14,7 +14,7 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   const intent: Intent = { kind: 'pin' };
   if (opts.revision !== undefined) intent.revision = validateRevisionName(opts.revision);
   if (opts.takeOver) intent.takeOver = true;
-  await runStepVerb(ctx, service, flags, {
+  await runStepVerb(ctx, 'pin', service, flags, {
     intent,
     question: (p) => `Pin 100% of the traffic of ${p.service.name} to ${pinnedTo(p)}?`,
   });

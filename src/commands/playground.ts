@@ -2,7 +2,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { FailedError, UsageError } from '../core/errors.js';
-import { envelope, writeDocument } from '../ui/document.js';
+import { document } from '../core/document.js';
+import { writeDocument } from '../ui/document.js';
 import type { CommandContext } from './context.js';
 
 function parsePort(raw: string, flag: string): number {
@@ -54,7 +55,7 @@ export async function run(ctx: CommandContext, _service: string | undefined, opt
         ),
       );
     } else {
-      const doc = envelope('Playground', { kubeconfig: pg.kubeconfigPath, server: pg.server, ingress: pg.ingress, namespace: pg.namespace });
+      const doc = document('Playground', { kubeconfig: pg.kubeconfigPath, server: pg.server, ingress: pg.ingress, namespace: pg.namespace });
       if (globals.output === 'json') io.out.write(JSON.stringify(doc) + '\n');
       else writeDocument(io, 'yaml', doc);
     }

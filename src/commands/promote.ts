@@ -19,5 +19,5 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   if (opts.retire) intent.retire = true;
   if (opts.takeOver) intent.adoptTraffic = true;
   if (opts.previousTag !== undefined) intent.previousTag = validateTag(opts.previousTag);
-  await runStepVerb(ctx, service, flags, { intent, question });
+  await runStepVerb(ctx, 'promote', service, flags, { intent, question });
 }

@@ -11,7 +11,7 @@ import { truncate } from '../ui/table.js';
 import type { CommandContext } from './context.js';
 import { parseChunkSize } from './shared/read-options.js';
 import { renderOptions, type RenderOptions } from './shared/read-print.js';
-import { resolveService } from './shared/read-service.js';
+import { resolveService } from './shared/service-arg.js';
 
 interface FixedColumn {
   header: string;

@@ -10,5 +10,5 @@ function question(p: Plan): string {
 
 /** Rolls back to the stable revision. */
 export async function run(ctx: CommandContext, service: string | undefined, opts: Record<string, any>): Promise<void> {
-  await runStepVerb(ctx, service, writeFlags(opts), { intent: { kind: 'rollback' }, question });
+  await runStepVerb(ctx, 'rollback', service, writeFlags(opts), { intent: { kind: 'rollback' }, question });
 }

@@ -18,7 +18,7 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   if (opts.percent !== undefined && opts.traffic !== undefined) throw new UsageError('pass either --percent or --traffic, not both', { reason: 'ConflictingFlags' });
   const percent = opts.percent === undefined ? undefined : parsePercent(opts.percent);
   const traffic = opts.traffic === undefined ? undefined : parseTrafficSpec(opts.traffic);
-  await runStepVerb(ctx, service, flags, async (name) => {
+  await runStepVerb(ctx, 'split', service, flags, async (name) => {
     const intent: Intent = { kind: 'split' };
     if (opts.takeOver) intent.adoptTraffic = true;
     if (traffic) intent.traffic = traffic;

@@ -35,5 +35,5 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   if (opts.stableTag !== undefined) intent.stableTag = validateTag(opts.stableTag);
   if (opts.revision !== undefined) intent.revision = validateRevisionName(opts.revision);
   if (opts.takeOver) intent.takeOver = true;
-  await runStepVerb(ctx, service, flags, { intent, question, summary: stageSummary });
+  await runStepVerb(ctx, 'stage', service, flags, { intent, question, summary: stageSummary });
 }

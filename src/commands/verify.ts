@@ -16,7 +16,7 @@ import { printable } from '../ui/sanitize.js';
 import { renderTable } from '../ui/table.js';
 import type { CommandContext } from './context.js';
 import { createProber } from './shared/read-http.js';
-import { resolveService } from './shared/read-service.js';
+import { resolveService } from './shared/service-arg.js';
 import { actorOf } from './shared/step.js';
 
 export type { VerificationResult } from '../core/view-read.js';

@@ -1,4 +1,4 @@
-// Typed errors: each carries the exit code of PRODUCT.md and an optional hint.
+// Typed errors: each carries its exit code (docs/cli.md, "Exit codes") and an optional hint.
 // Only the single exit point in src/cli.ts turns them into a process exit code.
 
 export const ExitCode = {

@@ -76,7 +76,7 @@ export interface Revision {
   status?: { observedGeneration?: number; conditions?: Condition[]; [key: string]: unknown };
 }
 
-/** Labels and annotations Knative puts on objects (knative-serving.md §6.2). */
+/** Labels and annotations Knative puts on objects. */
 export const KnativeLabels = {
   service: 'serving.knative.dev/service',
   configuration: 'serving.knative.dev/configuration',

@@ -1,6 +1,6 @@
 // The write as a JSON Patch (RFC 6902). The first op replaces metadata.resourceVersion with the one
 // the plan was made from: a concurrent write then makes the server answer 409 Conflict (re-read and
-// re-plan), not 422 as a failed `test` would (kube-api.md §3.3). No `test` of /spec/traffic is
+// re-plan), not 422 as a failed `test` would. No `test` of /spec/traffic is
 // added: the resourceVersion covers every field, and a 422 could not be told apart from a bad patch.
 import type { KnativeService } from './knative-types.js';
 import type { Plan, RevisionAnnotationChange } from './plan-types.js';

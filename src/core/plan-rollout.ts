@@ -31,7 +31,7 @@ function twoWay(w: Work, st: RolloutState, candPercent: number, dropTags: string
   return { desired, share };
 }
 
-/** stage: candidate pinned at 0% under its tag, stable tagged too (landscape §4.3 pitfalls 2 and 16). */
+/** stage: candidate pinned at 0% under its tag, stable tagged too. */
 export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): Draft {
   const cur = w.state;
   let history = w.history;

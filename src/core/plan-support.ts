@@ -62,7 +62,7 @@ export function requireRevision(w: Work, name: string, opts: { ready?: boolean; 
     const ready = revisionReady(rev);
     if (ready.status !== 'True') {
       const why = ready.status === 'False' ? `failed${ready.message ? `: ${ready.message}` : ''}` : `is not Ready yet${ready.reason ? ` (${ready.reason})` : ''}`;
-      // Any not-Ready target blocks the whole Route update (knative-serving.md §1.7 G), even at 0%.
+      // Any not-Ready target blocks the whole Route update, even at 0%.
       throw new RefusedError(`${role}revision "${name}" ${why}`, { reason: 'RevisionNotReady', hint: ready.status === 'False' ? 'fix the template and deploy again' : 'wait for it: bgctl status ' + w.name });
     }
   }

@@ -1,6 +1,6 @@
 // Did Knative carry out a plan? status.traffic names concrete revisions (floating targets resolved
-// to latestReadyRevisionName) and merges entries with the same tag, revision and latestRevision
-// (knative-serving.md §1.4), so compare the desired list after the same resolution and merging.
+// to latestReadyRevisionName) and merges entries with the same tag, revision and latestRevision,
+// so compare the desired list after the same resolution and merging.
 import type { KnativeService, TrafficTarget } from './knative-types.js';
 
 function resolvedEntries(targets: readonly TrafficTarget[], latestReady: string | undefined): Map<string, number> {

@@ -2,7 +2,7 @@
 import type { KnativeService, Revision, TrafficTarget } from './knative-types.js';
 import { KnativeLabels, condition } from './knative-types.js';
 
-/** spec.traffic as the webhook stores it (knative-serving.md §1.3): defaults applied, status-only fields dropped. */
+/** spec.traffic as the webhook stores it: defaults applied, status-only fields dropped. */
 export function normalizeTraffic(traffic: TrafficTarget[] | undefined): TrafficTarget[] {
   if (!traffic || traffic.length === 0) return [{ latestRevision: true, percent: 100 }];
   return traffic.map((t) => target(t.tag, t.revisionName, t.percent ?? 0, t.latestRevision ?? !t.revisionName));

@@ -3,7 +3,8 @@
 // document `verify` prints. Plain data only; the printers live in src/commands.
 import { condition, type Condition, type KnativeService, type Revision } from './knative-types.js';
 import { RefusedError } from './errors.js';
-import { document, deriveRollout, revisionsView, statusView, tagUrl, trafficRows, type RevisionRow, type RolloutView, type TrafficRow } from './view.js';
+import { document } from './document.js';
+import { deriveRollout, revisionsView, statusView, tagUrl, trafficRows, type RevisionRow, type RolloutView, type TrafficRow } from './view.js';
 import { isInProgress, readState } from './state.js';
 import { nextStep } from './phase.js';
 import { DefaultTags } from './plan-types.js';

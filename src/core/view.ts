@@ -1,21 +1,14 @@
 // View models: what status, revisions, a plan and a result print, as plain data with Knative's own
 // field names. The table printers and the -o json|yaml envelopes both start from these.
+import { document } from './document.js';
 import type { KnativeService, Revision, TrafficTarget } from './knative-types.js';
 import { KnativeLabels, condition } from './knative-types.js';
 import { detectDrift } from './drift.js';
 import { describeRepair, noGcRepairs } from './rollback-target.js';
 import { nextStep, type NextStep } from './phase.js';
-import type { Plan } from './plan-types.js';
 import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
-import { isFloating, normalizeTraffic, revisionReady, type TrafficDiffRow } from './traffic.js';
+import { isFloating, normalizeTraffic, revisionReady } from './traffic.js';
 
-/** apiVersion of every bgctl document. */
-export const BGCTL_API_VERSION = 'bgctl.dev/v1';
-
-/** A versioned document for -o json|yaml. */
-export function document<K extends string, T extends object>(kind: K, body: T): { apiVersion: typeof BGCTL_API_VERSION; kind: K } & T {
-  return { apiVersion: BGCTL_API_VERSION, kind, ...body };
-}
 
 /** One traffic row (Knative field names). */
 export interface TrafficRow {
@@ -191,46 +184,6 @@ export function revisionsView(svc: KnativeService, revisions: Revision[]) {
   });
   rows.sort((a, b) => (b.generation ?? 0) - (a.generation ?? 0) || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
   return document('RevisionList', { service: svc.metadata.name, namespace: svc.metadata.namespace, items: rows });
-}
-
-/** A plan (`--dry-run`, confirmation prompts): before/after, diff, side changes, messages. */
-export function planView(p: Plan) {
-  return document('Plan', {
-    action: p.kind,
-    service: p.service.name,
-    namespace: p.service.namespace,
-    noop: p.noop,
-    before: p.before.map(row),
-    after: p.desired.map(row),
-    diff: p.diff as TrafficDiffRow[],
-    templateChange: p.template ? { image: p.template.spec.containers[0]?.image } : undefined,
-    rollout: p.state ? { id: p.state.id, phase: p.state.phase } : undefined,
-    revisionAnnotations: p.revisionAnnotations,
-    deleteRevisions: p.deleteRevisions,
-    notices: p.notices,
-    warnings: p.warnings,
-  });
-}
-
-/** The outcome of a write, from the Service read back after waiting (URLs come from status). */
-export function resultView(p: Plan, after: KnativeService) {
-  const rollout = deriveRollout(after);
-  const urls: Record<string, string> = {};
-  for (const t of after.status?.traffic ?? []) if (t.tag && t.url) urls[t.tag] = t.url;
-  return document('RolloutResult', {
-    action: p.kind,
-    service: after.metadata.name,
-    namespace: after.metadata.namespace,
-    changed: !p.noop,
-    phase: rollout.phase,
-    rolloutId: rollout.id,
-    url: after.status?.url,
-    tagUrls: urls,
-    traffic: trafficRows(after),
-    ready: ready(after),
-    notices: p.notices,
-    warnings: p.warnings,
-  });
 }
 
 /** `bgctl history`: the current rollout first, then past ones, newest first. */

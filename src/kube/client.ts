@@ -1,9 +1,9 @@
 // KnativeClient: the one door to the cluster for commands. Backed by client-node's CustomObjectsApi
-// (never KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4,
-// kube-api.md §5.4). Every call gets the trace/timeout middleware, typed errors and bounded retries.
+// (never KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4). Every call gets the trace/timeout middleware, typed errors and bounded retries.
 
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { BgctlError, ClusterAccessError } from '../core/errors.js';
+import type { JsonPatchOp } from '../core/patch.js';
 import { KnativeLabels, SERVING_GROUP, SERVING_VERSION, type KnativeService, type Revision } from '../core/knative-types.js';
 import { createAgentPool, type AgentPool } from './agent.js';
 import { revisionProblem, serviceProblem } from '../core/validate-object.js';
@@ -13,14 +13,6 @@ import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from '.
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { callMiddleware, createTracer, type Tracer } from './trace.js';
 import { userAgent } from './user-agent.js';
-
-/** One RFC 6902 operation. */
-export interface JsonPatchOp {
-  op: 'add' | 'remove' | 'replace' | 'test' | 'move' | 'copy';
-  path: string;
-  value?: unknown;
-  from?: string;
-}
 
 /** Options of a service patch. */
 export interface PatchOptions {

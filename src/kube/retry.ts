@@ -1,4 +1,4 @@
-// Bounded retries with jittered exponential backoff. client-node 1.4 never retries (kube-api.md §5.7),
+// Bounded retries with jittered exponential backoff. client-node 1.4 never retries,
 // so this is where 429 (honouring Retry-After), 5xx and connection resets get a second chance.
 // Sleep and randomness are injected so that tests are deterministic.
 

@@ -4,7 +4,8 @@
 
 import { ConflictError } from '../core/errors.js';
 import type { KnativeService } from '../core/knative-types.js';
-import type { JsonPatchOp, KnativeClient, PatchOptions } from './client.js';
+import type { JsonPatchOp } from '../core/patch.js';
+import type { KnativeClient, PatchOptions } from './client.js';
 import { isStaleWrite } from './errors.js';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
@@ -36,7 +37,7 @@ export interface UpdateOptions extends PatchOptions {
   initial?: KnativeService;
 }
 
-/** The JSON-patch precondition: a replace (not a test) so a race comes back as 409, not 422 (kube-api.md §3.3). */
+/** The JSON-patch precondition: a replace (not a test) so a race comes back as 409, not 422. */
 export function resourceVersionPrecondition(resourceVersion: string): JsonPatchOp {
   return { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion };
 }

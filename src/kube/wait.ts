@@ -1,7 +1,7 @@
 // Waits for a service by WATCHING it (no poll interval): from the resourceVersion of the write,
 // resuming from the last seen RV when the server closes the stream, listing again after a 410.
 // client-node 1.4's watch has no client timeout and hands ERROR events to the callback as
-// ordinary events (kube-api.md §5.5), so both are handled here.
+// ordinary events, so both are handled here.
 
 import { BgctlError, CancelError, FailedError, TimeoutError } from '../core/errors.js';
 import { condition, type Condition, type KnativeService, type TrafficTarget } from '../core/knative-types.js';

@@ -1,5 +1,5 @@
 // Kubernetes-style ages ("5m", "3h12m", "2d4h"), following apimachinery's HumanDuration so
-// bgctl's AGE column reads like kubectl's (kube-api.md §1.5).
+// bgctl's AGE column reads like kubectl's.
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

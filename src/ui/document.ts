@@ -4,28 +4,14 @@
 // js-yaml is loaded on the YAML path only, synchronously (writeDocument is sync for its callers),
 // through a require made on first use: -o json and the table never load it from here.
 import { createRequire } from 'node:module';
+import type { BgctlDocument } from '../core/document.js';
 import { UsageError } from '../core/errors.js';
 import type { IOStreams } from './iostreams.js';
-
-/** apiVersion carried by every machine-readable document bgctl prints. */
-export const BGCTL_API_VERSION = 'bgctl.dev/v1';
 
 /** Values of -o/--output. */
 export type OutputFormat = 'table' | 'json' | 'yaml';
 /** The -o choices, for commander's .choices(). */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
-
-/** A printable document: a kind plus any fields. */
-export interface BgctlDocument {
-  apiVersion: string;
-  kind: string;
-  [key: string]: unknown;
-}
-
-/** Wraps fields in the bgctl envelope: `{apiVersion: bgctl.dev/v1, kind, ...fields}`. */
-export function envelope<T extends object>(kind: string, fields: T): BgctlDocument & T {
-  return { apiVersion: BGCTL_API_VERSION, kind, ...fields };
-}
 
 /** Parses -o/--output; undefined means table. */
 export function parseOutputFormat(value: string | undefined): OutputFormat {

@@ -1,4 +1,4 @@
-// The one place that decides TTY, color, prompt and spinner policy (style-anchors C7).
+// The one place that decides TTY, color, prompt and spinner policy.
 // Commands never look at process.stdout.isTTY or process.env for these themselves.
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import { colorSupportLoaded, createColorScheme, loadColorSupport, type ColorLevel, type ColorScheme } from './colors.js';

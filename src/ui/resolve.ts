@@ -1,4 +1,4 @@
-// The prompting rule of PRODUCT.md in one place: flag, else environment, else a prompt, and a
+// The prompting rule (docs/cli.md, "Prompting") in one place: flag, else environment, else a prompt, and a
 // prompt only when a person is at a terminal. Without one, a missing value is a usage error
 // (exit 2) naming the flag, and traffic moves only with --yes.
 import { CancelError, UsageError, type BgctlError } from '../core/errors.js';

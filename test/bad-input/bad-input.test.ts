@@ -112,7 +112,11 @@ const flags: Case[] = [
   { name: 'verify --requests 0', argv: ['verify', 'hello', '--requests', '0'], code: 2, message: /invalid value "0" for --requests/ },
   { name: 'verify --expect-status abc', argv: ['verify', 'hello', '--expect-status', 'abc'], code: 2, message: /invalid value "abc" for --expect-status/ },
   { name: 'verify --expect-body with a bad regex', argv: ['verify', 'hello', '--expect-body', '('], code: 2, message: /invalid regular expression "\(" for --expect-body/ },
-  { name: '--dry-run=bogus', argv: ['pin', 'hello', '--dry-run=bogus'], code: 2, message: /'--dry-run \[mode\]' argument 'bogus' is invalid/ },
+  { name: '--dry-run=bogus', argv: ['pin', 'hello', '--dry-run=bogus'], code: 2, message: /invalid value "bogus" for --dry-run/ },
+  { name: '--dry-run= (empty mode)', argv: ['pin', 'hello', '--dry-run='], code: 2, message: /invalid value "" for --dry-run/ },
+  { name: '--dry-run=SERVER (modes are lower case)', argv: ['pin', 'hello', '--dry-run=SERVER'], code: 2, message: /invalid value "SERVER" for --dry-run/ },
+  { name: '--dry-run-mode=server given by hand is the same as --dry-run=server', argv: ['pin', 'hello', '--dry-run', '--dry-run-mode=bogus'], code: 2, message: /invalid value "bogus" for --dry-run/ },
+  { name: '--dry-run followed by the service and a second word', argv: ['pin', '--dry-run', 'hello', 'server'], code: 2, message: /too many arguments for 'pin'/ },
   { name: '--timeout bogus', argv: ['pin', 'hello', '--timeout', 'soon', ...W], code: 2, message: /invalid duration "soon" for --timeout/ },
   { name: '--request-timeout bogus', argv: ['status', 'hello', '--request-timeout', 'zz'], code: 2, message: /invalid duration "zz" for --request-timeout/ },
   // Durations: at most 168h (a longer Node timer fires after 1 ms), refused before any request.

@@ -5,7 +5,8 @@ import yaml from 'js-yaml';
 import { CommanderError } from 'commander';
 import { ClusterAccessError, ConflictError, TimeoutError, UsageError } from '../../src/core/errors.js';
 import { errorDocument, outputFormatFromArgv, writeErrorDocument } from '../../src/commands/shared/error-document.js';
-import { envelope, writeDocument } from '../../src/ui/document.js';
+import { document } from '../../src/core/document.js';
+import { writeDocument } from '../../src/ui/document.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 
 describe('errorDocument', () => {
@@ -59,7 +60,7 @@ describe('writeErrorDocument', () => {
 
   test('no second document after the command printed its own (verify fails after its result)', () => {
     const io = IOStreams.test();
-    writeDocument(io, 'json', envelope('VerificationResult', { passed: false }));
+    writeDocument(io, 'json', document('VerificationResult', { passed: false }));
     assert.equal(writeErrorDocument(io, 'json', err), false);
     assert.equal(JSON.parse(io.stdout).kind, 'VerificationResult');
   });
@@ -97,7 +98,7 @@ describe('main() with -o json on failure', () => {
     const { runCli } = await import('../helpers/cli.js');
     const r = await runCli(['status', 'hello', '--bogus', '-o', 'yaml']);
     assert.equal(r.code, 2);
-    assert.deepEqual(yaml.load(r.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'UsageError', message: "unknown option '--bogus'", hint: "run 'bgctl --help' for usage", exitCode: 2 });
+    assert.deepEqual(yaml.load(r.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'UnknownOption', message: "unknown option '--bogus'", hint: 'see bgctl status --help', exitCode: 2 });
   });
 
   test('--help and --version print no Error document', async () => {

@@ -59,6 +59,8 @@ describe('lazy verb options', () => {
       'verify [options] [service]',
       'completion <shell>',
       'playground [options]',
+      'version',
+      'help [verb]',
     ]);
     assert.match(section, /^ {2}deploy \[options\] \[service\] {5}create a new revision from a template change;$/m);
   });
@@ -67,7 +69,7 @@ describe('lazy verb options', () => {
     const r = await run(['deploy', '--help']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(built, ['deploy']);
-    for (const flag of ['--image <image>', '--env', '--dry-run [mode]', '-y, --yes', '--no-wait', '--timeout <duration>']) assert.ok(r.stdout.includes(flag), flag);
+    for (const flag of ['--image <image>', '--env', '--dry-run ', '-y, --yes', '--no-wait', '--timeout <duration>']) assert.ok(r.stdout.includes(flag), flag);
     assert.match(r.stdout, /\nExamples:\n {2}bgctl deploy/);
   });
 
@@ -75,10 +77,10 @@ describe('lazy verb options', () => {
     const r = await run(['-o', 'json', 'split', 'hello', '--percent', 'abc', '--dry-run=bogus']);
     assert.equal(r.code, 2);
     assert.deepEqual(built, ['split']);
-    assert.match(r.stderr, /error: option '--dry-run \[mode\]' argument 'bogus' is invalid/);
+    assert.match(r.stderr, /^Error: invalid value "bogus" for --dry-run/);
     const unknown = await run(['status', 'hello', '--image', 'x']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /error: unknown option '--image'/);
+    assert.match(unknown.stderr, /^Error: unknown option '--image'/);
   });
 
   test('completion builds every verb\'s options, so the script offers every verb\'s flags', async () => {

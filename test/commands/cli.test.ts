@@ -33,26 +33,40 @@ describe('bgctl without a cluster', () => {
     for (const flag of ['--percent', '--traffic', '--dry-run', '-y, --yes', '--no-wait', '--timeout']) assert.ok(r.stdout.includes(flag), flag);
   });
 
-  const usage: Array<[string, string[], RegExp]> = [
-    ['an unknown verb', ['deplyo', 'hello'], /error: unknown command 'deplyo'/],
-    ['an unknown flag', ['status', 'hello', '--bogus'], /error: unknown option '--bogus'/],
-    ['an unknown global flag before the verb', ['--bogus', 'status'], /error: unknown option '--bogus'/],
-    ['-o xml', ['status', 'hello', '-o', 'xml'], /error: option '-o, --output <format>' argument 'xml' is invalid\. Allowed choices are table, json, yaml\./],
-    ['a bad --dry-run mode', ['pin', 'hello', '--dry-run=maybe'], /argument 'maybe' is invalid/],
-    ['a second positional', ['status', 'a', 'b'], /error: too many arguments for 'status'/],
+  // Every parse error, commander's included: `Error:` then `Hint:`, exit 2; with -o json the same
+  // reason and hint in a kind: Error document on stdout.
+  const usage: Array<[string, string[], RegExp, string, string]> = [
+    ['an unknown verb', ['deplyo', 'hello'], /^Error: unknown command 'deplyo'/, 'UnknownCommand', 'see bgctl --help'],
+    ['an unknown flag', ['status', 'hello', '--bogus'], /^Error: unknown option '--bogus'/, 'UnknownOption', 'see bgctl status --help'],
+    ['an unknown global flag before the verb', ['--bogus', 'status'], /^Error: unknown option '--bogus'/, 'UnknownOption', 'see bgctl --help'],
+    ['-o xml', ['status', 'hello', '-o', 'xml'], /^Error: option '-o, --output <format>' argument 'xml' is invalid\. Allowed choices are table, json, yaml\./, 'InvalidChoice', 'see bgctl --help'],
+    ['a bad --dry-run mode', ['pin', 'hello', '--dry-run=maybe'], /^Error: invalid value "maybe" for --dry-run: use --dry-run, --dry-run=client or --dry-run=server/, 'InvalidDryRun', 'see bgctl pin --help'],
+    ['an empty --dry-run mode', ['pin', 'hello', '--dry-run='], /^Error: invalid value "" for --dry-run/, 'InvalidDryRun', 'see bgctl pin --help'],
+    ['a second positional', ['status', 'a', 'b'], /^Error: too many arguments for 'status'/, 'ExcessArguments', 'see bgctl status --help'],
+    ['a missing argument', ['completion'], /^Error: missing required argument 'shell'/, 'MissingArgument', 'see bgctl completion --help'],
+    ['a flag without its value', ['split', 'hello', '--timeout'], /^Error: option '--timeout <duration>' argument missing/, 'MissingOptionValue', 'see bgctl split --help'],
+    ['help for an unknown verb', ['help', 'nosuch'], /^Error: unknown command 'nosuch'/, 'UnknownCommand', 'see bgctl --help'],
   ];
-  for (const [name, argv, message] of usage) {
-    test(`${name}: exit 2, message on stderr, nothing on stdout`, async () => {
+  for (const [name, argv, message, reason, hint] of usage) {
+    test(`${name}: exit 2, Error and Hint on stderr, nothing on stdout; -o json: the Error document`, async () => {
       const r = await runCli(argv, { env: { KUBECONFIG: '/nonexistent/kubeconfig' } });
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, message);
+      assert.equal(r.stderr.trimEnd().split('\n').at(-1), `Hint: ${hint}`, r.stderr);
+      assert.doesNotMatch(r.stderr, /^error: /m);
       assert.equal(r.stdout, '');
+      const json = await runCli([...argv, '-o', 'json'], { env: { KUBECONFIG: '/nonexistent/kubeconfig' } });
+      assert.equal(json.code, 2, json.stderr);
+      const doc = JSON.parse(json.stdout);
+      assert.deepEqual([doc.apiVersion, doc.kind, doc.reason, doc.hint, doc.exitCode], ['bgctl.dev/v1', 'Error', reason, hint, 2]);
     });
   }
 
-  test('an unknown verb gets a suggestion', async () => {
+  test('an unknown verb or flag gets a suggestion on the Error line', async () => {
     const r = await runCli(['deplyo']);
-    assert.match(r.stderr, /\(Did you mean deploy\?\)/);
+    assert.match(r.stderr, /^Error: unknown command 'deplyo' \(did you mean deploy\?\)\n/);
+    const flag = await runCli(['split', 'hello', '--verbsoe']);
+    assert.match(flag.stderr, /^Error: unknown option '--verbsoe' \(did you mean --verbose\?\)\nHint: see bgctl split --help\n$/);
   });
 
   test('a missing kubeconfig: exit 4 with a one-line error and a hint, nothing on stdout', async () => {
@@ -76,7 +90,7 @@ describe('bgctl without a cluster', () => {
     const r = await runCli(['status', 'hello', '--request-timeout', 'soon'], { env: { KUBECONFIG: '/nonexistent' } });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /invalid duration "soon" for --request-timeout/);
-    assert.match(r.stderr, /Run 'bgctl --help' for usage\./);
+    assert.match(r.stderr, /^Hint: see bgctl status --help$/m);
   });
 
   test('BGCTL_DEBUG=1 adds the stack trace; without it there is none', async () => {

@@ -42,7 +42,7 @@ describe('bgctl completion', () => {
     const syntax = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
     assert.equal(syntax.status, 0, syntax.stderr);
     const verbs = text.match(/local verbs="([^"]*)"/)?.[1].split(' ');
-    assert.deepEqual(verbs, COMMANDS.map((c) => c.name));
+    assert.deepEqual(verbs, [...COMMANDS.map((c) => c.name), 'help']);
     for (const v of ['status', 'revisions', 'url', 'history', 'verify', 'completion']) assert.ok(verbs?.includes(v), v);
 
     assert.deepEqual(complete(file, 'bgctl st'), ['stage', 'status']);
@@ -50,7 +50,7 @@ describe('bgctl completion', () => {
     assert.deepEqual(complete(file, 'bgctl -o '), ['json', 'table', 'yaml']);
     assert.deepEqual(complete(file, 'bgctl status -o y'), ['yaml']);
     assert.deepEqual(complete(file, 'bgctl completion '), ['bash', 'fish', 'zsh']);
-    assert.deepEqual(complete(file, 'bgctl -n prod ver'), ['verify'], 'the value of -n is not taken for the verb');
+    assert.deepEqual(complete(file, 'bgctl -n prod veri'), ['verify'], 'the value of -n is not taken for the verb');
     assert.deepEqual(complete(file, 'bgctl status --all'), ['--all-namespaces']);
     assert.deepEqual(complete(file, 'bgctl url hello --t'), ['--tag']);
     assert.deepEqual(complete(file, 'bgctl --name'), ['--namespace']);

@@ -7,7 +7,7 @@ import { run as runUrl } from '../../src/commands/url.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { createKnativeClient } from '../../src/kube/client.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { FakePrompter } from '../../src/ui/prompter.js';
+import { FakePrompter } from '../helpers/fake-prompter.js';
 
 describe('bgctl url and bgctl history', () => {
   const pg = usePlayground({ sample: 'hello' });

@@ -10,7 +10,7 @@ import { main } from '../../src/cli.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 import { readState } from '../../src/core/state.js';
 import { ConflictError } from '../../src/core/errors.js';
-import { FakePrompter } from '../../src/ui/prompter.js';
+import { FakePrompter } from '../helpers/fake-prompter.js';
 import type { Choice } from '../../src/ui/prompter.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';
 import { ASK } from '../../src/commands/rollout/ask.js';

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { createReadyService, foreignMergePatch, getService, specTraffic, testContext, waitForStored } from './step-helpers.js';
-import { FakePrompter } from '../../src/ui/prompter.js';
+import { FakePrompter } from '../helpers/fake-prompter.js';
 import { readState } from '../../src/core/state.js';
 import { FailedError } from '../../src/core/errors.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';

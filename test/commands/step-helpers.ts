@@ -5,9 +5,9 @@ import type { KObject } from '../../src/sim/api/contracts.js';
 import type { Playground } from '../helpers/playground.js';
 import { ingressGet } from '../helpers/ingress.js';
 import type { KnativeService, Revision } from '../../src/core/knative-types.js';
-import type { CommandContext, GlobalOptions } from '../../src/commands/context.js';
+import { openClient, type CommandContext, type GlobalOptions } from '../../src/commands/context.js';
 import { IOStreams, type TestIOStreams } from '../../src/ui/iostreams.js';
-import { FakePrompter } from '../../src/ui/prompter.js';
+import { FakePrompter } from '../helpers/fake-prompter.js';
 import type { KnativeClient } from '../../src/kube/client.js';
 
 const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
@@ -112,13 +112,15 @@ export function testContext(pg: Playground, opts: { tty?: boolean; prompter?: Fa
   const io = IOStreams.test({ stdinTTY: opts.tty, stdoutTTY: opts.tty, stderrTTY: opts.tty, env: { NO_COLOR: '1', KUBECONFIG: pg.kubeconfigPath, BGCTL_ACTOR: 'tester' } });
   let client: Promise<KnativeClient> | undefined;
   const prompter = opts.prompter ?? new FakePrompter({}, { io });
+  const globals: GlobalOptions = { output: 'table', verbose: false, ...opts.globals };
+  const signal = new AbortController().signal;
   return {
     io,
-    globals: { output: 'table', verbose: false, ...opts.globals },
-    signal: new AbortController().signal,
+    globals,
+    signal,
     now: () => new Date('2026-11-26T12:00:00Z'),
     kube() {
-      client ??= import('../../src/kube/client.js').then((m) => m.createKnativeClient({ kubeconfig: pg.kubeconfigPath, env: io.env }));
+      client ??= openClient(io, { ...globals, kubeconfig: pg.kubeconfigPath }, signal);
       return client;
     },
     prompter: () => prompter,

@@ -3,9 +3,9 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
-import { FakePrompter, CANCEL } from '../../src/ui/prompter.js';
+import { FakePrompter, CANCEL } from '../helpers/fake-prompter.js';
 import { CancelError, UsageError } from '../../src/core/errors.js';
-import { PICK_SERVICE_MESSAGE, resolveServiceName } from '../../src/commands/shared/step-service.js';
+import { PICK_SERVICE_MESSAGE, resolveService } from '../../src/commands/shared/service-arg.js';
 import { run as pin } from '../../src/commands/pin.js';
 import { run as split } from '../../src/commands/split.js';
 import { createReadyService, getService, specTraffic, testContext } from './step-helpers.js';
@@ -20,7 +20,7 @@ describe('step verbs on a terminal', () => {
   test('a missing SERVICE is picked from the namespace\'s services', async () => {
     const prompter = new FakePrompter({ [PICK_SERVICE_MESSAGE]: 'tty-b' });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    assert.equal(await resolveServiceName(ctx, undefined), 'tty-b');
+    assert.equal(await resolveService(ctx, undefined, 'pin'), 'tty-b');
     prompter.assertAllConsumed();
   });
 
@@ -31,8 +31,18 @@ describe('step verbs on a terminal', () => {
       built = true;
       throw new Error('must not connect');
     };
-    await assert.rejects(resolveServiceName(ctx, undefined), (err: unknown) => err instanceof UsageError && /SERVICE is required when not running interactively/.test(err.message));
+    await assert.rejects(resolveService(ctx, undefined, 'pin'), (err: unknown) => err instanceof UsageError && /SERVICE is required when not running interactively/.test(err.message));
     assert.equal(built, false);
+  });
+
+  test('on a terminal, a namespace without services is a usage error naming the namespace (exit 2)', async () => {
+    const ctx = testContext(pg.current, { tty: true, globals: { namespace: 'nothing-here' } });
+    await assert.rejects(resolveService(ctx, undefined, 'split'), (err: unknown) =>
+      err instanceof UsageError && err.exitCode === 2 && err.reason === 'NoServices' && /no Knative services in namespace "nothing-here"/.test(err.message));
+  });
+
+  test('without a terminal, the hint names the verb', async () => {
+    await assert.rejects(resolveService(testContext(pg.current), undefined, 'promote'), (err: unknown) => err instanceof UsageError && err.hint === 'pass the service name as the first argument: bgctl promote SERVICE');
   });
 
   test('pin picks the service and asks before moving traffic; yes applies it', async () => {

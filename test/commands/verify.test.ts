@@ -7,7 +7,7 @@ import { runVerification } from '../../src/commands/verify.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { createKnativeClient } from '../../src/kube/client.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { FakePrompter } from '../../src/ui/prompter.js';
+import { FakePrompter } from '../helpers/fake-prompter.js';
 import { CancelError } from '../../src/core/errors.js';
 import { createService, getService, stagedService } from './read-setup.js';
 

@@ -2,8 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { StateAnnotations } from '../../src/core/state.js';
-import { BGCTL_API_VERSION, deriveRollout, document, historyView, planView, resultView, revisionsView, statusView, tagUrl, trafficRows } from '../../src/core/view.js';
-import { rev, revs, run, state, svc } from './fixtures.js';
+import { BGCTL_API_VERSION, document } from '../../src/core/document.js';
+import { deriveRollout, historyView, revisionsView, statusView, tagUrl, trafficRows } from '../../src/core/view.js';
+import { rev, state, svc } from './fixtures.js';
 
 const t = (tag: string | undefined, n: number, percent: number): TrafficTarget => ({ ...(tag ? { tag } : {}), revisionName: `hello-0000${n}`, latestRevision: false, percent });
 
@@ -61,22 +62,6 @@ describe('documents', () => {
       ['hello-00001', 40, ['old', 'x'], false, false, false, 'True'],
     ]);
     assert.equal(v.items[0].ready.reason, 'ExitCode1');
-  });
-
-  test('plan and result', () => {
-    const s = svc({ traffic: [t('stable', 1, 100), t('candidate', 2, 0)], state: state() });
-    const p = run(s, revs(2), { kind: 'split', percent: 25 });
-    const v = planView(p);
-    assert.equal(v.kind, 'Plan');
-    assert.equal(v.action, 'split');
-    assert.deepEqual(v.after.map((r) => r.percent), [75, 25]);
-    assert.deepEqual(v.diff.map((d) => [d.tag, d.before, d.after, d.change]), [['stable', 100, 75, 'changed'], ['candidate', 0, 25, 'changed']]);
-    assert.deepEqual(v.rollout, { id: 'hello-1', phase: 'split' });
-    const after = svc({ traffic: p.desired, state: p.state });
-    const res = resultView(p, after);
-    assert.equal(res.kind, 'RolloutResult');
-    assert.equal(res.phase, 'split');
-    assert.deepEqual(res.tagUrls, { stable: 'http://stable-hello.default.example.com', candidate: 'http://candidate-hello.default.example.com' });
   });
 
   test('history: current first, then past ones, garbage reported', () => {

@@ -128,6 +128,14 @@ describe('start-up paths of the built CLI load only what they need', () => {
     assert.deepEqual(r.sources.filter((s) => /node_modules\/js-yaml\/|src\/(kube|sim|commands\/shared)\//.test(s)), []);
   });
 
+  test('bgctl version (also -o json) loads no client, prompt, spinner or playground code', async () => {
+    const r = await runTraced(['version', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).version, VERSION);
+    assert.deepEqual(heavyIn(r.sources), []);
+    assert.deepEqual(r.sources.filter((s) => /src\/(kube|sim)\//.test(s)), []);
+  });
+
   test('a verb\'s --help and a usage error stay off the heavy paths too', async () => {
     const help = await runTraced(['deploy', '--help']);
     assert.equal(help.code, 0, help.stderr);
@@ -135,7 +143,7 @@ describe('start-up paths of the built CLI load only what they need', () => {
     assert.deepEqual(heavyIn(help.sources), []);
     const bad = await runTraced(['no-such-verb']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /unknown command 'no-such-verb'/);
+    assert.match(bad.stderr, /^Error: unknown command 'no-such-verb'/);
     assert.deepEqual(heavyIn(bad.sources), []);
   });
 });
@@ -146,7 +154,7 @@ describe('colors load only when they are on', () => {
   test('a usage error with FORCE_COLOR prints red through chalk; with NO_COLOR chalk stays unloaded', async () => {
     const colored = await runTraced(['no-such-verb'], { NO_COLOR: '', FORCE_COLOR: '1' });
     assert.equal(colored.code, 2);
-    assert.ok(colored.stderr.includes("\u001b[31merror: unknown command 'no-such-verb'"), colored.stderr);
+    assert.ok(colored.stderr.includes("\u001b[31mError: unknown command 'no-such-verb'"), colored.stderr);
     assert.ok(colored.sources.some((s) => s.startsWith('node_modules/chalk/')), `chalk was loaded: ${colored.sources.join(', ')}`);
     const plain = await runTraced(['no-such-verb']);
     assert.equal(plain.code, 2);

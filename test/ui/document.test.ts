@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import yaml from 'js-yaml';
 import { UsageError } from '../../src/core/errors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { BGCTL_API_VERSION, envelope, parseOutputFormat, renderJSON, renderYAML, writeDocument } from '../../src/ui/document.js';
+import { BGCTL_API_VERSION, document } from '../../src/core/document.js';
+import { parseOutputFormat, renderJSON, renderYAML, writeDocument } from '../../src/ui/document.js';
 
 const shared = { revisionName: 'hello-00002', percent: 50 };
-const doc = envelope('Status', { service: 'hello', traffic: [shared, { ...shared, tag: 'v2', percent: 0, url: undefined }], also: shared });
+const doc = document('Status', { service: 'hello', traffic: [shared, { ...shared, tag: 'v2', percent: 0, url: undefined }], also: shared });
 
 describe('documents', () => {
   test('envelope puts apiVersion and kind first', () => {
@@ -38,7 +39,7 @@ describe('documents', () => {
 
   test('long strings are not folded', () => {
     const url = 'http://' + 'a'.repeat(150) + '.example.com';
-    assert.ok(renderYAML(envelope('X', { url })).includes(`url: ${url}\n`));
+    assert.ok(renderYAML(document('X', { url })).includes(`url: ${url}\n`));
   });
 
   test('a document without apiVersion/kind is refused', () => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CancelError, UsageError } from '../../src/core/errors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { CANCEL, FakePrompter } from '../../src/ui/prompter.js';
+import { CANCEL, FakePrompter } from '../helpers/fake-prompter.js';
 
 const revisions = [
   { value: 'hello-00001', name: 'hello-00001 (100%)' },

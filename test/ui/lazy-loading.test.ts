@@ -55,7 +55,7 @@ ${body}
 describe('lazy loading in the output layer', () => {
   test('JSON documents never load js-yaml; the first YAML document does, and renders as before', () => {
     const r = inChild(`
-const d = doc.envelope('Thing', { name: 'hello', list: [1, 'two'], nested: { b: true, a: null } });
+const d = { apiVersion: 'bgctl.dev/v1', kind: 'Thing', name: 'hello', list: [1, 'two'], nested: { b: true, a: null } };
 const json = doc.renderJSON(d);
 const afterJson = loaded();
 const yaml = doc.renderYAML(d);

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CancelError, ExitCode, PausedError, UsageError, exitCodeOf } from '../../src/core/errors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { CANCEL, FakePrompter, type Prompter } from '../../src/ui/prompter.js';
+import type { Prompter } from '../../src/ui/prompter.js';
+import { CANCEL, FakePrompter } from '../helpers/fake-prompter.js';
 import { YES_REQUIRED_MESSAGE, confirmChange, requiredMessage, resolveValue } from '../../src/ui/resolve.js';
 
 const terminal = (env: Record<string, string> = {}) => IOStreams.test({ stdinTTY: true, stdoutTTY: true, stderrTTY: true, env });

@@ -1,8 +1,7 @@
 // Specs of the rollout verbs: the wizard / unattended pipeline, and the self-contained demo.
 import { Option } from 'commander';
 import type { CommandSpec } from '../catalog.js';
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+import { collect } from './repeatable.js';
 
 export const ROLLOUT_COMMANDS: CommandSpec[] = [
   {

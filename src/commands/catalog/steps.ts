@@ -1,13 +1,9 @@
-// Specs of the step verbs: the procedure of PRODUCT.md one write at a time (pin, deploy, stage,
+// Specs of the step verbs: the blue-green procedure (docs/cli.md) one write at a time (pin, deploy, stage,
 // split, promote, rollback, cleanup). Each adds the shared write flags (--dry-run, --yes, --wait, --timeout).
 import type { CommandSpec } from '../catalog.js';
+import { collect } from './repeatable.js';
 
 const SERVICE_ARG = { name: '[service]', description: 'the Knative Service (on a terminal, picked from a list when omitted)' };
-
-/** Repeatable flag values are collected in order. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 export const STEP_COMMANDS: CommandSpec[] = [
   {

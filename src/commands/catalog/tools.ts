@@ -18,4 +18,10 @@ export const TOOL_COMMANDS: CommandSpec[] = [
     example: '  bgctl playground --sample hello\n  export KUBECONFIG=~/.bgctl/playground/kubeconfig\n  bgctl status hello',
     load: () => import('../playground.js'),
   },
+  {
+    name: 'version',
+    summary: 'print the version (with -o json|yaml: a Version document)',
+    example: '  bgctl version\n  bgctl version -o json',
+    load: () => import('../version.js'),
+  },
 ];

@@ -9,6 +9,7 @@ import { nextStep, type NextStep } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
 import { isInProgress, readState, type RolloutState } from '../../core/state.js';
 import { parseDuration } from '../../core/parse.js';
+import { openClient } from '../context.js';
 import { resumeCommand } from './commands.js';
 import { applyIntent, readKnown, type Session } from './session.js';
 import { runChecks, type VerificationReport } from './verification.js';
@@ -225,9 +226,7 @@ export async function withResumeHint(s: Session, err: unknown): Promise<unknown>
   if (!(err instanceof CancelError || (s.ctx.signal.aborted && !(err instanceof BgctlError)))) return err;
   let st = s.svc ? readState(s.svc).state : undefined;
   try {
-    const { createKnativeClient } = await import('../../kube/client.js');
-    const g = s.ctx.globals;
-    const client = await createKnativeClient({ kubeconfig: g.kubeconfig, context: g.context, namespace: g.namespace, insecureSkipTlsVerify: g.insecureSkipTlsVerify, env: s.ctx.io.env, requestTimeoutMs: 5000, retry: { maxAttempts: 1 } });
+    const client = await openClient(s.ctx.io, s.ctx.globals, undefined, { requestTimeoutMs: 5000, retry: { maxAttempts: 1 } });
     st = readState(await client.getService(s.service)).state;
   } catch {
     // Best effort: without a fresh read, the last state seen decides the hint.

@@ -3,7 +3,8 @@
 import type { KnativeService } from '../../core/knative-types.js';
 import { readState } from '../../core/state.js';
 import { deriveRollout, tagUrl, trafficRows } from '../../core/view.js';
-import { envelope, writeDocument } from '../../ui/document.js';
+import { document } from '../../core/document.js';
+import { writeDocument } from '../../ui/document.js';
 import { printTraffic } from '../../ui/traffic-table.js';
 import { printable } from '../../ui/sanitize.js';
 import { normalizeTraffic } from '../../core/traffic.js';
@@ -16,7 +17,7 @@ export function rolloutResult(s: Session, svc: KnativeService, outcome: 'complet
   const view = deriveRollout(svc);
   const role = (r: { revision?: string; tag: string } | undefined) =>
     r ? { ...(r.revision ? { revisionName: r.revision } : {}), tag: r.tag, ...(tagUrl(svc, r.tag) ? { url: tagUrl(svc, r.tag) } : {}) } : undefined;
-  return envelope('RolloutResult', {
+  return document('RolloutResult', {
     service: svc.metadata.name,
     namespace: svc.metadata.namespace,
     outcome,

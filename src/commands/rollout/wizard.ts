@@ -12,7 +12,7 @@ import type { IOStreams } from '../../ui/iostreams.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
 import { renderServiceStatus } from '../shared/read-print.js';
-import { resolveService } from '../shared/read-service.js';
+import { resolveService } from '../shared/service-arg.js';
 import { printMessages, printPlan } from '../shared/step-verb.js';
 import { askEnv, askImage, askInProgress, askNext, askPercent, askRetire, askRevision, askSource, askTag, askVerify, idleRevisions, ASK } from './ask.js';
 import { contextWith } from './context.js';

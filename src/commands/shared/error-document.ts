@@ -1,8 +1,9 @@
 // `kind: Error`: with -o json|yaml a failed command still prints exactly one document on stdout
-// (PRODUCT.md "Machine output"), so a CI job can read reason and exit code from the same stream
+// (docs/cli.md, "Documents"), so a CI job can read reason and exit code from the same stream
 // it reads results from. The human `Error:`/`Hint:` lines stay on stderr.
 import { BgctlError, ExitCode, exitCodeOf, type ExitCodeValue } from '../../core/errors.js';
-import { documentWritten, envelope, writeDocument, type BgctlDocument, type OutputFormat } from '../../ui/document.js';
+import { document, type BgctlDocument } from '../../core/document.js';
+import { documentWritten, writeDocument, type OutputFormat } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';
 import { redactKnown } from '../../core/redact.js';
 
@@ -33,7 +34,7 @@ export function errorDocument(err: unknown): BgctlDocument {
     message = err instanceof Error ? err.message : String(err);
   }
   // Messages may quote a server or a plugin: every credential this process holds is removed once more.
-  return envelope('Error', { reason, message: redactKnown(message), ...(hint ? { hint: redactKnown(hint) } : {}), exitCode });
+  return document('Error', { reason, message: redactKnown(message), ...(hint ? { hint: redactKnown(hint) } : {}), exitCode });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { KnativeService, TrafficTarget } from '../../core/knative-types.js'
 import type { Plan } from '../../core/plan-types.js';
 import { readState } from '../../core/state.js';
 import { normalizeTraffic } from '../../core/traffic.js';
-import { envelope, type BgctlDocument } from '../../ui/document.js';
+import { document, type BgctlDocument } from '../../core/document.js';
 import type { StepOutcome } from './step.js';
 
 /** A target with Knative's field names in Knative's order and nothing undefined. */
@@ -22,7 +22,7 @@ function target(t: TrafficTarget): TrafficTarget {
 export function trafficPlanDocument(outcome: StepOutcome): BgctlDocument {
   const p: Plan = outcome.plan;
   const server = outcome.result === 'server-dry-run';
-  return envelope('TrafficPlan', {
+  return document('TrafficPlan', {
     service: p.service.name,
     namespace: p.service.namespace,
     action: p.kind,
@@ -47,7 +47,7 @@ export function trafficPlanDocument(outcome: StepOutcome): BgctlDocument {
 export function trafficChangeDocument(outcome: StepOutcome): BgctlDocument {
   const p = outcome.plan;
   const svc: KnativeService = outcome.service;
-  return envelope('TrafficChange', {
+  return document('TrafficChange', {
     service: svc.metadata.name,
     namespace: svc.metadata.namespace,
     action: p.kind,

@@ -13,7 +13,7 @@ import { printTraffic, printTrafficPlan, type Readiness } from '../../ui/traffic
 import type { CommandContext } from '../context.js';
 import { runStep, type StepOutcome, type WriteFlags } from './step.js';
 import { trafficChangeDocument, trafficPlanDocument } from './step-documents.js';
-import { resolveServiceName } from './step-service.js';
+import { resolveService } from './service-arg.js';
 
 /** What a verb hands to runStepVerb once its own flags are parsed. */
 export interface StepVerb {
@@ -21,6 +21,8 @@ export interface StepVerb {
   question: (plan: Plan) => string;
   /** Lines printed after the result table (e.g. stage's tag URLs). */
   summary?: (outcome: StepOutcome) => string[];
+  /** The command to run next, printed as `Next: …` on stderr (stdout carries results only). */
+  next?: (outcome: StepOutcome) => string | undefined;
 }
 
 /** --dry-run, --yes, --wait/--no-wait, --timeout from commander's options, validated before any request. */
@@ -114,16 +116,19 @@ export function printOutcome(ctx: CommandContext, verb: StepVerb, outcome: StepO
   const lines = [...urlLines(svc), ...(verb.summary?.(outcome) ?? [])];
   if (lines.length) io.out.write('\n' + lines.map(printable).join('\n') + '\n');
   if (!outcome.waited) note(io, `Not waiting: Knative applies the change in the background (see bgctl status ${p.service.name}).`);
+  const next = verb.next?.(outcome);
+  if (next) note(io, io.colors().muted(printable(`Next: ${next}`)));
 }
 
 /** Runs one step verb end to end: resolve SERVICE (then the verb's own prompts), plan, show, confirm, write, wait, print. */
 export async function runStepVerb(
   ctx: CommandContext,
+  verbName: string,
   serviceArg: string | undefined,
   flags: WriteFlags,
   build: StepVerb | ((service: string) => StepVerb | Promise<StepVerb>),
 ): Promise<StepOutcome> {
-  const service = await resolveServiceName(ctx, serviceArg);
+  const service = await resolveService(ctx, serviceArg, verbName);
   // Values still missing are asked for after the service is known (and before anything is read).
   const verb = typeof build === 'function' ? await build(service) : build;
   const { io } = ctx;

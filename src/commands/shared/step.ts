@@ -96,7 +96,7 @@ export function newRevisionReady(svc: KnativeService, previous: string | undefin
   return svc.status?.latestReadyRevisionName === created && condition(svc, 'ConfigurationsReady')?.status !== 'False';
 }
 
-/** Runs one step end to end; throws the typed errors of core/errors.ts (exit codes of PRODUCT.md). */
+/** Runs one step end to end; throws the typed errors of core/errors.ts (exit codes: docs/cli.md). */
 export async function runStep(ctx: CommandContext, req: StepRequest): Promise<StepOutcome> {
   const timeoutMs = parseDuration(req.flags.timeout, '--timeout');
   const client = await ctx.kube();

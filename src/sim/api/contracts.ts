@@ -146,7 +146,7 @@ export type WatchEvent =
   | { type: ChangeType | 'BOOKMARK'; object: KObject }
   | { type: 'ERROR'; object: Status };
 
-/** kube-apiserver semantics over an in-memory store (kube-api.md §2–§4). All objects returned are copies. */
+/** kube-apiserver semantics over an in-memory store. All objects returned are copies. */
 export interface Registry {
   resources(): ResourceDef[];
   /** Look up by plural and group ('' for core); undefined when not served. */

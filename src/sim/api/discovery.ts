@@ -1,4 +1,4 @@
-// Legacy discovery documents (kube-api.md §1.2) and /version.
+// Legacy discovery documents and /version.
 import type { ResourceDef } from './contracts.js';
 
 const CR_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];

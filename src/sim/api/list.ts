@@ -1,4 +1,4 @@
-// LIST with selectors and limit/continue pagination over a consistent snapshot (kube-api.md §4.4).
+// LIST with selectors and limit/continue pagination over a consistent snapshot.
 import type { KObject, ListOptions, ListResult, ResourceDef } from './contracts.js';
 import { compileSelectors, isTrivial } from './selectors.js';
 import { badRequest, expired, CONTINUE_EXPIRED_MSG } from './status.js';

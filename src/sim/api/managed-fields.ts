@@ -1,4 +1,4 @@
-// Field ownership for server-side apply, simplified as kube-api.md §3.5 suggests: per-manager sets
+// Field ownership for server-side apply, simplified: per-manager sets
 // of leaf paths (lists are atomic), stored as real managedFields entries with FieldsV1 tries.
 import type { KObject, ResourceDef } from './contracts.js';
 import { applyMerge, deepEqual, deleteAt, isObj, leafPaths, valueAt } from './patch.js';

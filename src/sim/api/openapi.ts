@@ -1,4 +1,4 @@
-// Minimal OpenAPI v3 documents (kube-api.md §1.4): enough for kubectl's server-side field
+// Minimal OpenAPI v3 documents: enough for kubectl's server-side field
 // validation check (`apply`, `create -f`), `apply --server-side` and `explain`.
 import { createHash } from 'node:crypto';
 import type { ResourceDef } from './contracts.js';

@@ -1,4 +1,4 @@
-// The served resources: core v1 namespaces and the four Knative serving kinds (kube-api.md §1.2).
+// The served resources: core v1 namespaces and the four Knative serving kinds.
 import type { PrinterColumn, ResourceDef } from './contracts.js';
 
 const ready = (field: 'status' | 'reason'): string => `.status.conditions[?(@.type=='Ready')].${field}`;

@@ -1,4 +1,4 @@
-// Label and field selectors (kube-api.md §4.1), parsed once and matched per object.
+// Label and field selectors, parsed once and matched per object.
 import type { KObject } from './contracts.js';
 import { badRequest } from './status.js';
 

@@ -1,4 +1,4 @@
-// Constructors for the exact Status objects of kube-api.md §2 (apimachinery pkg/api/errors).
+// Constructors for the exact Status objects the kube-apiserver returns (apimachinery pkg/api/errors).
 import { StatusError, groupResource, type ResourceDef, type Status } from './contracts.js';
 
 type Cause = { reason?: string; message?: string; field?: string };

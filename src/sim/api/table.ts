@@ -1,4 +1,4 @@
-// meta.k8s.io/v1 Table responses (kube-api.md §1.5): CRD printer columns, namespace Name/Status/Age.
+// meta.k8s.io/v1 Table responses: CRD printer columns, namespace Name/Status/Age.
 import type { KObject, PrinterColumn, ResourceDef } from './contracts.js';
 
 const NAME_DESCRIPTION =

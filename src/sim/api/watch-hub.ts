@@ -1,5 +1,5 @@
 // Watchers indexed by resource: initial ADDED events, replay from the history, 410 for a
-// too-old resourceVersion, selector transitions and bookmarks (kube-api.md §4.1–§4.2).
+// too-old resourceVersion, selector transitions and bookmarks.
 import type { KObject, ResourceDef, WatchEvent, WatchOptions } from './contracts.js';
 import type { Matcher } from './selectors.js';
 import { failure } from './status.js';

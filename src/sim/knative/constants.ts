@@ -1,4 +1,4 @@
-// Names, keys and verbatim condition texts of Knative Serving (knative-serving.md §1.6, §3, §6.2).
+// Names, keys and verbatim condition texts of Knative Serving.
 
 /** apiVersion of every object the controllers write. */
 export const API_VERSION = 'serving.knative.dev/v1';
@@ -7,7 +7,7 @@ export const CONTROLLER_USER = 'system:serviceaccount:knative-serving:controller
 /** Added by the Route reconciler, removed once the labeler has cleaned up. */
 export const ROUTE_FINALIZER = 'routes.serving.knative.dev';
 
-/** Label keys (knative-serving.md §6.2). */
+/** Label keys. */
 export const L = {
   service: 'serving.knative.dev/service',
   serviceUID: 'serving.knative.dev/serviceUID',
@@ -18,7 +18,7 @@ export const L = {
   visibility: 'networking.knative.dev/visibility',
 } as const;
 
-/** Annotation keys (knative-serving.md §6.2). */
+/** Annotation keys. */
 export const A = {
   creator: 'serving.knative.dev/creator',
   lastModifier: 'serving.knative.dev/lastModifier',
@@ -36,7 +36,7 @@ export const KNOB = {
   errorRate: 'sim.bgctl.dev/error-rate',
 } as const;
 
-/** Condition messages, verbatim from upstream (knative-serving.md §1.6). */
+/** Condition messages, verbatim from upstream. */
 export const MSG = {
   newGen: 'unsuccessfully observed a new generation',
   configOutOfDate: 'The Configuration is still working to reflect the latest desired specification.',

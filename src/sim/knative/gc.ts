@@ -2,7 +2,7 @@
 // one in current releases): per Configuration, never the latest ready revision, a revision with
 // `serving.knative.dev/no-gc: "true"`, or one the labeler has not put in `reserve`; the rest,
 // oldest last-active first, go once stale (both time checks pass) while more than `min` remain,
-// then anything past `max` goes too (knative-serving.md §6.1).
+// then anything past `max` goes too.
 import type { KObject } from '../api/contracts.js';
 import { A, L } from './constants.js';
 import type { Runtime } from './runtime.js';

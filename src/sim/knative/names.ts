@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 
 const LONGEST = 63;
 
-/** `<cfg>-%05d`, or the MD5-shortened form when it would pass 63 characters (knative-serving.md §3). */
+/** `<cfg>-%05d`, or the MD5-shortened form when it would pass 63 characters. */
 export function revisionName(configName: string, generation: number): string {
   const suffix = `-${String(generation).padStart(5, '0')}`;
   const head = LONGEST - suffix.length;

@@ -1,6 +1,5 @@
 // The Revision controller, with a simulated pod: Deploying (Unknown) until `ready-after` has
-// passed since the revision was first seen, then Ready, or the failure the `fail` knob asks for
-// (knative-serving.md §1.6).
+// passed since the revision was first seen, then Ready, or the failure the `fail` knob asks for.
 import { createHash } from 'node:crypto';
 import { ConditionManager, REVISION_CONDITIONS } from './conditions.js';
 import { MSG } from './constants.js';

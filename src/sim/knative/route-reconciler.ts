@@ -1,6 +1,6 @@
 // The Route controller (pkg/reconciler/route): status.url before resolution, status.traffic and
 // address only once every target resolves, a simulated ingress that takes a moment to pick up
-// each new configuration, the finalizer and the labeler (knative-serving.md §1.4, §1.6, §4).
+// each new configuration, the finalizer and the labeler.
 import type { KObject } from '../api/contracts.js';
 import type { TrafficTarget } from '../../core/knative-types.js';
 import { ConditionManager, ROUTE_CONDITIONS } from './conditions.js';

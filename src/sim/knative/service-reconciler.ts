@@ -1,5 +1,5 @@
 // The Service controller (pkg/reconciler/service): owns a Configuration and a Route named after
-// the Service and folds their status into its own (knative-serving.md §1.4, §1.5).
+// the Service and folds their status into its own.
 import type { KObject } from '../api/contracts.js';
 import type { TrafficTarget } from '../../core/knative-types.js';
 import { ConditionManager, SERVICE_CONDITIONS } from './conditions.js';

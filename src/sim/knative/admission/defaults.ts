@@ -1,5 +1,4 @@
-// What the mutating webhook (webhook.serving.knative.dev) fills in, with stock config-defaults
-// (knative-serving.md §1.3; service/configuration/route/revision_defaults.go, SetUserInfo).
+// What the mutating webhook (webhook.serving.knative.dev) fills in, with stock config-defaults.
 
 import type { RequestContext } from '../../api/contracts.js';
 import { KnativeLabels } from '../../../core/knative-types.js';
