@@ -8,7 +8,7 @@ import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
 import type { KObject } from '../../src/sim/api/contracts.js';
 import { ConflictError } from '../../src/core/errors.js';
-import { FakePrompter, type Choice } from '../../src/ui/prompter.js';
+import { PromptWithSideEffect } from '../helpers/fake-prompter.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';
 import { ASK } from '../../src/commands/rollout/ask.js';
 import { parseRolloutOptions } from '../../src/commands/rollout/options.js';
@@ -132,24 +132,6 @@ describe('foreign writer at fixed moments', () => {
     }
   });
 });
-
-/** A FakePrompter that runs `hook` the first time `message` is asked (someone acts while the prompt waits). */
-class PromptWithSideEffect extends FakePrompter {
-  constructor(
-    answers: ReadonlyArray<readonly [string, unknown]>,
-    private readonly message: string,
-    private hook: (() => void) | undefined,
-  ) {
-    super(answers);
-  }
-  override async select<T>(message: string, choices: ReadonlyArray<Choice<T>>): Promise<T> {
-    if (message === this.message && this.hook) {
-      this.hook();
-      this.hook = undefined;
-    }
-    return super.select(message, choices);
-  }
-}
 
 describe('a person changes the traffic during a pause, a wait or a prompt: bgctl never writes over it', () => {
   const pg = usePlayground();

@@ -10,30 +10,11 @@ import { main } from '../../src/cli.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 import { readState } from '../../src/core/state.js';
 import { ConflictError } from '../../src/core/errors.js';
-import { FakePrompter } from '../helpers/fake-prompter.js';
-import type { Choice } from '../../src/ui/prompter.js';
+import { PromptWithSideEffect } from '../helpers/fake-prompter.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';
 import { ASK } from '../../src/commands/rollout/ask.js';
 import { parseRolloutOptions } from '../../src/commands/rollout/options.js';
 import { cliEnv, createReadyService, foreignMergePatch, getService, specTraffic, testContext } from './step-helpers.js';
-
-/** A FakePrompter that runs `hook` the first time `message` is asked (someone acts while the prompt waits). */
-class PromptWithSideEffect extends FakePrompter {
-  constructor(
-    answers: ReadonlyArray<readonly [string, unknown]>,
-    private readonly message: string,
-    private hook: (() => void) | undefined,
-  ) {
-    super(answers);
-  }
-  override async select<T>(message: string, choices: ReadonlyArray<Choice<T>>): Promise<T> {
-    if (message === this.message && this.hook) {
-      this.hook();
-      this.hook = undefined;
-    }
-    return super.select(message, choices);
-  }
-}
 
 /** Runs bgctl in-process and calls `during` once its stderr shows `marker` (e.g. the pause line). */
 async function runUntil(pg: Playground, argv: string[], marker: RegExp, during: () => Promise<void>) {

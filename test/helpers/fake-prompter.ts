@@ -109,3 +109,21 @@ function check(message: string, verdict: true | string | undefined): void {
     throw new Error(`FakePrompter: answer to ${JSON.stringify(message)} fails validation: ${verdict}`);
   }
 }
+
+/** A FakePrompter that runs `hook` the first time `message` is asked (someone acts while the prompt waits). */
+export class PromptWithSideEffect extends FakePrompter {
+  constructor(
+    answers: ReadonlyArray<readonly [string, unknown]>,
+    private readonly message: string,
+    private hook: (() => void) | undefined,
+  ) {
+    super(answers);
+  }
+  override async select<T>(message: string, choices: ReadonlyArray<Choice<T>>): Promise<T> {
+    if (message === this.message && this.hook) {
+      this.hook();
+      this.hook = undefined;
+    }
+    return super.select(message, choices);
+  }
+}
