@@ -17,7 +17,7 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   const flags = writeFlags(opts);
   const intent: Intent = { kind: 'promote' };
   if (opts.retire) intent.retire = true;
-  if (opts.takeOver) intent.adoptTraffic = true;
+  if (opts.takeOver) intent.adoptTraffic = {};
   if (opts.previousTag !== undefined) intent.previousTag = validateTag(opts.previousTag);
   await runStepVerb(ctx, 'promote', service, flags, { intent, question });
 }

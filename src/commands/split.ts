@@ -20,7 +20,7 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   const traffic = opts.traffic === undefined ? undefined : parseTrafficSpec(opts.traffic);
   await runStepVerb(ctx, 'split', service, flags, async (name) => {
     const intent: Intent = { kind: 'split' };
-    if (opts.takeOver) intent.adoptTraffic = true;
+    if (opts.takeOver) intent.adoptTraffic = {};
     if (traffic) intent.traffic = traffic;
     else {
       intent.percent = percent ?? (await resolveValue(ctx.io, ctx.prompter(), {

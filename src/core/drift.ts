@@ -4,7 +4,7 @@
 import { ConflictError } from './errors.js';
 import type { KnativeService } from './knative-types.js';
 import { decodeState, encodeState, isInProgress, type RolloutState } from './state.js';
-import { isFloating, normalizeTraffic, percentOf } from './traffic.js';
+import { isFloating, normalizeTraffic, percentOf, routedShares } from './traffic.js';
 
 /** Differences between the recorded state and spec.traffic, empty when they agree. */
 export function detectDrift(svc: KnativeService, state: RolloutState): string[] {
@@ -12,17 +12,32 @@ export function detectDrift(svc: KnativeService, state: RolloutState): string[] 
   const traffic = normalizeTraffic(svc.spec.traffic);
   const out: string[] = [];
   if (traffic.some((t) => isFloating(t) && (t.percent ?? 0) > 0)) out.push('a floating latestRevision target carries traffic');
-  if (state.phase === 'deployed') {
-    if (percentOf(traffic, state.stable.revision) === 0) out.push(`stable revision "${state.stable.revision}" has no traffic`);
-    return out;
+  const cand = state.candidate.revision;
+  if (state.phase !== 'deployed' && cand) {
+    const got = percentOf(traffic, cand);
+    if (got !== state.percent) out.push(`candidate "${cand}" has ${got}%, the rollout recorded ${state.percent}%`);
   }
-  const cand = state.candidate.revision as string;
-  const got = percentOf(traffic, cand);
-  if (got !== state.percent) out.push(`candidate "${cand}" has ${got}%, the rollout recorded ${state.percent}%`);
+  if (state.routing) {
+    // Every other revision's percent, as bgctl's last traffic write left it.
+    const now = routedShares(traffic);
+    for (const rev of [...new Set([...Object.keys(state.routing), ...Object.keys(now)])].sort()) {
+      if (rev === '@latest' || (rev === cand && state.phase !== 'deployed')) continue;
+      const [was, is] = [state.routing[rev] ?? 0, now[rev] ?? 0];
+      if (was !== is) out.push(`revision "${rev}" has ${is}%, bgctl left it ${was}%`);
+    }
+  } else if (state.phase === 'deployed' && percentOf(traffic, state.stable.revision) === 0) {
+    out.push(`stable revision "${state.stable.revision}" has no traffic`);
+  }
+  if (state.phase === 'deployed' || !cand) return out;
   const tagged = (tag: string | undefined, rev: string) => traffic.some((t) => t.tag === tag && t.revisionName === rev);
   if (!tagged(state.candidate.tag, cand)) out.push(`tag "${state.candidate.tag}" no longer routes to "${cand}"`);
   if (state.phase !== 'promoted' && !tagged(state.stable.tag, state.stable.revision)) out.push(`tag "${state.stable.tag}" no longer routes to "${state.stable.revision}"`);
   return out;
+}
+
+/** spec.traffic as one string (normalized): what a take-over adopts, compared again before the step that adopts it. */
+export function trafficKey(svc: KnativeService): string {
+  return JSON.stringify(normalizeTraffic(svc.spec.traffic));
 }
 
 /** The last writer of a field, from metadata.managedFields. */

@@ -1,7 +1,7 @@
 // The phase machine: what comes next, what --resume and --abort mean, and whether the cluster still
 // matches what bgctl last recorded (drift), all from the Service alone.
 import type { KnativeService } from './knative-types.js';
-import { driftError } from './drift.js';
+import { driftError, trafficKey } from './drift.js';
 import { RefusedError } from './errors.js';
 import type { Intent } from './plan-types.js';
 import { isInProgress, readState, type RolloutState } from './state.js';
@@ -46,7 +46,7 @@ export function resumeIntent(svc: KnativeService, opts: { verify?: boolean; take
   const drift = opts.takeOver ? undefined : driftError(svc, st, 'resume');
   if (drift) throw drift;
   const next = nextStep(st, opts.verify ?? true);
-  const base = { rolloutId: st.id, ...(opts.takeOver ? { adoptTraffic: true } : {}) };
+  const base = { rolloutId: st.id, ...(opts.takeOver ? { adoptTraffic: { trafficKey: trafficKey(svc) } } : {}) };
   const intent: Intent =
     next.kind === 'stage' ? { ...base, kind: 'stage' }
     : next.kind === 'verify' ? { ...base, kind: 'verify' }

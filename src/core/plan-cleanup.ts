@@ -1,7 +1,7 @@
 // cleanup: drop what no longer routes (untagged 0% targets, tags of finished rollouts), optionally
 // list revisions to delete; never the last rollback target unless forced.
 import { KnativeLabels } from './knative-types.js';
-import type { Intent, RevisionAnnotationChange } from './plan-types.js';
+import type { Intent } from './plan-types.js';
 import { bgctlPairs, pair, type Draft, type Work } from './plan-support.js';
 import { noGcRepairs } from './rollback-target.js';
 import { isInProgress } from './state.js';
@@ -18,7 +18,6 @@ export function planCleanup(w: Work, intent: Extract<Intent, { kind: 'cleanup' }
   }
   // The last rollback target: the old stable kept under its previous tag by the latest promote.
   const rollbackTarget = st?.phase === 'promoted' && st.previousTag ? pair(st.previousTag, st.stable.revision) : undefined;
-  const changes: RevisionAnnotationChange[] = [];
   const desired = w.before.filter((t) => {
     if ((t.percent ?? 0) > 0) return true;
     if (!t.tag) {
@@ -33,17 +32,14 @@ export function planCleanup(w: Work, intent: Extract<Intent, { kind: 'cleanup' }
     }
     if (key === rollbackTarget) w.warnings.push(`removing the last rollback target "${t.revisionName}" (tag "${t.tag}"): bgctl rollback will no longer be instant`);
     w.notices.push(`removing retired tag "${t.tag}" from revision "${t.revisionName}"`);
-    const rev = w.revisions.find((r) => r.metadata.name === t.revisionName);
-    if (rev?.metadata.annotations?.[KnativeLabels.noGc] === 'true') changes.push({ revision: t.revisionName as string, annotations: { [KnativeLabels.noGc]: null } });
     return false;
   });
   const deleteRevisions: string[] = [];
   if (intent.deleteRevisions) {
     const routed = new Set(desired.filter((t) => !isFloating(t)).map((t) => t.revisionName as string));
     const keep = new Set([w.svc.status?.latestReadyRevisionName, w.svc.status?.latestCreatedRevisionName, st && isInProgress(st.phase) ? st.stable.revision : undefined, st?.candidate.revision && isInProgress(st.phase) ? st.candidate.revision : undefined]);
-    // Losing no-gc here, or through the bookkeeping of bgctl's own marks (core/rollback-target.ts).
-    const stale = noGcRepairs(w.revisions, st, desired).filter((c) => c.annotations[KnativeLabels.noGc] === null);
-    const unGc = new Set([...changes, ...stale].map((c) => c.revision));
+    // A no-gc that the bookkeeping of bgctl's own marks takes away (core/rollback-target.ts) no longer keeps its revision.
+    const unGc = new Set(noGcRepairs(w.revisions, st, desired).filter((c) => c.annotations[KnativeLabels.noGc] === null).map((c) => c.revision));
     for (const rev of w.revisions) {
       const name = rev.metadata.name;
       if (routed.has(name) || keep.has(name)) continue;
@@ -54,8 +50,6 @@ export function planCleanup(w: Work, intent: Extract<Intent, { kind: 'cleanup' }
       deleteRevisions.push(name);
     }
     deleteRevisions.sort();
-    // Revisions about to be deleted need no annotation patch.
-    for (let i = changes.length - 1; i >= 0; i--) if (deleteRevisions.includes(changes[i].revision)) changes.splice(i, 1);
   }
-  return { desired, state: st, revisionAnnotations: changes, deleteRevisions };
+  return { desired, state: st, deleteRevisions };
 }

@@ -1,9 +1,8 @@
 // stage, verify, split, promote, rollback, abort: each rebuilds bgctl's own entries (stable and
 // candidate, pinned by name, tagged) inside the share bgctl owns and leaves every other entry alone.
 import { ConflictError, RefusedError, UsageError } from './errors.js';
-import { KnativeLabels } from './knative-types.js';
 import { validateTag } from './names.js';
-import { DefaultTags, type Intent, type RevisionAnnotationChange } from './plan-types.js';
+import { DefaultTags, type Intent } from './plan-types.js';
 import {
   advance, claimService, noteConversions, validateTagPair, rebuild, requireOpenRollout, requireRevision, rolloutClassifier, rolloutInProgress, servingRevision, newState,
   type Draft, type Work,
@@ -164,29 +163,23 @@ export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }
   refuseForeignTraffic(w, st, owned);
   const ownTags = [st.candidate.tag, ...(prevTag ? [prevTag] : [])];
   noteConversions(w, owned, ownTags);
-  const retired = prevTag ? w.before.filter((t) => t.tag === prevTag && t.revisionName && !owned.includes(t.revisionName)) : [];
   const { desired } = rebuild(w.before, rolloutClassifier(w, owned, [...ownTags, st.stable.tag]), (share) => [
     pinned(cand, share, st.candidate.tag),
     ...(prevTag ? [pinned(st.stable.revision, 0, prevTag)] : []),
   ]);
-  const changes: RevisionAnnotationChange[] = [];
+  // no-gc on the new rollback target, and off the one it replaces, comes from the planner's
+  // bookkeeping of bgctl's own marks (core/rollback-target.ts); a no-gc someone else set stays.
   if (prevTag) {
     const stableRev = w.revisions.find((r) => r.metadata.name === st.stable.revision);
-    // Its no-gc (and bgctl's mark on it) comes from the planner's bookkeeping: core/rollback-target.ts.
     if (!stableRev) w.warnings.push(`stable revision "${st.stable.revision}" no longer exists; there is nothing to roll back to`);
   } else if (w.before.some((t) => t.revisionName === st.stable.revision)) {
     // Only when this plan takes it out: a repeated promote --retire retires nothing.
     w.notices.push(`retired revision "${st.stable.revision}": it left spec.traffic and Knative may garbage-collect it`);
   }
-  for (const t of retired) {
-    if (desired.some((d) => d.revisionName === t.revisionName && d.tag)) continue;
-    const rev = w.revisions.find((r) => r.metadata.name === t.revisionName);
-    if (rev?.metadata.annotations?.[KnativeLabels.noGc] === 'true') changes.push({ revision: t.revisionName as string, annotations: { [KnativeLabels.noGc]: null } });
-  }
   const next = advance(w, st, { phase: 'promoted', percent: 100, ...(prevTag ? { previousTag: prevTag } : {}) });
   if (!prevTag) delete next.previousTag;
-  if (sameRollout(next, st)) return { desired, state: st, revisionAnnotations: changes };
-  return { desired, state: next, history: recordHistory(w.history, next), revisionAnnotations: changes };
+  if (sameRollout(next, st)) return { desired, state: st };
+  return { desired, state: next, history: recordHistory(w.history, next) };
 }
 
 /** Traffic back on the stable revision: shared by rollback and abort. */

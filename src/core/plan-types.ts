@@ -32,10 +32,11 @@ export interface IntentCommon {
   /** The rollout the caller is driving (wizard, --resume): refuse if the service now records another one. */
   rolloutId?: string;
   /**
-   * Continue the open rollout from the traffic as it is now, although someone else changed it since
-   * bgctl recorded the rollout (without it such a step is refused: see core/drift.ts).
+   * Continue the open rollout from traffic someone else changed since bgctl recorded the rollout
+   * (without it such a step is refused: see core/drift.ts). With `trafficKey` (core/drift.ts
+   * trafficKey), only that exact spec.traffic is adopted: the one the user saw when taking over.
    */
-  adoptTraffic?: boolean;
+  adoptTraffic?: { trafficKey?: string };
   /** Set on a re-plan after a 409 (see withExpectation). */
   expect?: Expectation;
 }

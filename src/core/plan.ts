@@ -1,7 +1,7 @@
 // The planner's entry point: one pure function from (Service, revisions, intent, clock) to the
 // complete write, or a typed refusal. Re-planning after a 409 goes through the same function.
-import type { KnativeService } from './knative-types.js';
-import { driftError } from './drift.js';
+import type { KnativeService, TrafficTarget } from './knative-types.js';
+import { driftError, trafficKey } from './drift.js';
 import { ConflictError } from './errors.js';
 import type { Expectation, Intent, Plan, PlanInput } from './plan-types.js';
 import { planCleanup } from './plan-cleanup.js';
@@ -9,8 +9,8 @@ import { planDeploy, planPin } from './plan-pin.js';
 import { planAbort, planPromote, planRollback, planSplit, planStage, planVerify } from './plan-rollout.js';
 import { makeWork, type Draft, type Work } from './plan-support.js';
 import { mergeRevisionChanges, noGcRepairs } from './rollback-target.js';
-import { StateAnnotations, boundState, encodeHistory, encodeState, isInProgress, sameRollout } from './state.js';
-import { diffTraffic, normalizeTraffic, routedShares, sameTraffic, sumPercent } from './traffic.js';
+import { StateAnnotations, boundState, encodeHistory, encodeState, isInProgress, sameRollout, type RolloutState } from './state.js';
+import { diffTraffic, normalizeTraffic, routedShares, sameShares, sameTraffic, sumPercent } from './traffic.js';
 
 /** Plans one intent; throws UsageError/RefusedError/ConflictError before anything is written. */
 export function plan(input: PlanInput): Plan {
@@ -35,13 +35,31 @@ export function plan(input: PlanInput): Plan {
   return finalize(w, draft);
 }
 
+/** Intents that state the whole traffic themselves: the record learns the routing they write. */
+const STATES_TRAFFIC = new Set<Intent['kind']>(['pin', 'deploy', 'stage', 'split', 'promote', 'rollback', 'abort']);
+
+/**
+ * The record with the routing this plan writes (what a later drift check compares with). verify and
+ * cleanup keep the recorded routing: they must not turn someone else's change into bgctl's.
+ */
+function withRouting(w: Work, state: RolloutState | undefined, desired: TrafficTarget[]): RolloutState | undefined {
+  if (!state || !STATES_TRAFFIC.has(w.intent.kind)) return state;
+  // A record from before routing was kept learns it with the next write, not with a write of its own.
+  if (!state.routing && state === w.state && sameTraffic(w.before, desired)) return state;
+  const routing = routedShares(desired);
+  if (state.routing && sameShares(state.routing, routing)) return state;
+  return { ...state, routing };
+}
+
 /** Steps that move the traffic of an open rollout onward (rollback and abort undo; pin and cleanup are not part of it). */
 const ADVANCING = new Set<Intent['kind']>(['stage', 'split', 'promote']);
 
 /** Never build on traffic someone else changed since bgctl recorded the rollout, unless told to. */
 function refuseDrift(w: Work, intent: Intent): void {
   const st = w.state;
-  if (!st || !isInProgress(st.phase) || !ADVANCING.has(intent.kind) || intent.adoptTraffic || intent.takeOver) return;
+  if (!st || !isInProgress(st.phase) || !ADVANCING.has(intent.kind) || intent.takeOver) return;
+  const adopt = intent.adoptTraffic;
+  if (adopt && (adopt.trafficKey === undefined || adopt.trafficKey === trafficKey(w.svc))) return;
   const err = driftError(w.svc, st, intent.kind);
   if (err) throw err;
 }
@@ -124,7 +142,7 @@ function finalize(w: Work, draft: Draft): Plan {
   const annotations: Record<string, string | null> = {};
   // Bounded as it will be recorded, so the comparison and p.state match the annotation.
   const drafted = draft.state && boundState(draft.state);
-  const state = drafted && !sameRollout(drafted, w.state) ? drafted : w.state;
+  const state = withRouting(w, drafted && !sameRollout(drafted, w.state) ? drafted : w.state, desired);
   if (state && state !== w.state) {
     annotations[StateAnnotations.rollout] = encodeState(state);
     if (ann[StateAnnotations.phase] !== state.phase) annotations[StateAnnotations.phase] = state.phase;

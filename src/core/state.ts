@@ -88,6 +88,11 @@ export interface RolloutState {
   updatedAt: string;
   /** Why it ended (aborted/rolled-back), or the last setback of an open rollout (a failed verification took `verified` back). */
   reason?: string;
+  /**
+   * Percent per revision (`@latest` for a floating target; entries above 0 only) of spec.traffic as
+   * bgctl's last traffic write left it: any other routing is someone else's change (core/drift.ts).
+   */
+  routing?: Record<string, number>;
 }
 
 /** True while a rollout is open: a second bgctl must not start another one without taking over. */
@@ -140,7 +145,13 @@ export function stateProblems(v: unknown): string[] {
   if (!isInt(s.percent) || s.percent < 0 || s.percent > 100) p.push('percent: must be a whole number 0..100');
   for (const k of ['startedBy', 'startedAt', 'updatedBy', 'updatedAt']) if (!isStr(s[k])) p.push(`${k}: must be a non-empty string`);
   for (const k of ['image', 'reason']) if (s[k] !== undefined && typeof s[k] !== 'string') p.push(`${k}: must be a string`);
+  if (s.routing !== undefined && !validRouting(s.routing)) p.push('routing: must map revision names to whole percents 1..100');
   return p;
+}
+
+function validRouting(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.entries(v).every(([k, n]) => (k === '@latest' || dns1035Problems(k).length === 0) && isInt(n) && n >= 1 && n <= 100);
 }
 
 function fromJson(raw: Record<string, any>): RolloutState {
@@ -160,6 +171,7 @@ function fromJson(raw: Record<string, any>): RolloutState {
   if (raw.previousTag) st.previousTag = raw.previousTag;
   if (raw.image !== undefined) st.image = raw.image;
   if (raw.reason !== undefined) st.reason = raw.reason;
+  if (raw.routing !== undefined) st.routing = { ...raw.routing };
   return st;
 }
 
@@ -183,7 +195,8 @@ export function decodeState(raw: string, svcName = 'unknown'): RolloutState {
 
 /** The history annotation value: at most HISTORY_LIMIT entries and HISTORY_BUDGET bytes, newest kept. */
 export function encodeHistory(history: RolloutState[]): string {
-  const entries = history.slice(0, HISTORY_LIMIT).map(encodeState);
+  // The routing only serves the open rollout's drift check: past rollouts go without it.
+  const entries = history.slice(0, HISTORY_LIMIT).map(({ routing: _routing, ...past }) => encodeState(past));
   const size = () => utf8.encode(`[${entries.join(',')}]`).length;
   while (entries.length > 0 && size() > HISTORY_BUDGET) entries.pop();
   return `[${entries.join(',')}]`;

@@ -49,6 +49,12 @@ export function routedShares(traffic: TrafficTarget[]): Record<string, number> {
   return out;
 }
 
+/** The same percent per revision (see routedShares). */
+export function sameShares(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
 /** Percent routed to one revision by name (floating targets not counted). */
 export function percentOf(traffic: TrafficTarget[], revision: string): number {
   return traffic.reduce((n, t) => n + (!isFloating(t) && t.revisionName === revision ? (t.percent ?? 0) : 0), 0);

@@ -256,9 +256,11 @@ export function runExecPlugin(o: ExecPluginOptions): Promise<ExecCredentialStatu
         } catch {
           // only the registration matters here
         }
-        detail = o.secrets.redact(stderr.trim()).split('\n').slice(0, 3).join(' ').slice(0, 300);
+        // Never quoted: a plugin's error output can hold secrets bgctl has never seen (a refresh
+        // token, a client secret), so no redaction could be trusted with it.
+        if (stderr.trim()) detail = ` (its error output, ${stderr.length >= MAX_OUTPUT ? 'over ' : ''}${stderr.length} bytes, is not shown: it may hold credentials)`;
         const how = signal ? `was killed by ${signal}` : `failed with exit code ${code}`;
-        return finish(new ClusterAccessError(`${who} ${how}${detail ? `: ${detail}` : ''}`, { reason: 'CredentialPluginFailed', hint: HINT }));
+        return finish(new ClusterAccessError(`${who} ${how}${detail}`, { reason: 'CredentialPluginFailed', hint: HINT }));
       }
       try {
         finish(undefined, parseCredential(stdout, exec, who, o.secrets));

@@ -14,7 +14,7 @@ import { PromptWithSideEffect } from '../helpers/fake-prompter.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';
 import { ASK } from '../../src/commands/rollout/ask.js';
 import { parseRolloutOptions } from '../../src/commands/rollout/options.js';
-import { cliEnv, createReadyService, foreignMergePatch, getService, specTraffic, testContext } from './step-helpers.js';
+import { cliEnv, createReadyService, foreignMergePatch, getService, specTraffic, testContext, waitForStored } from './step-helpers.js';
 
 /** Runs bgctl in-process and calls `during` once its stderr shows `marker` (e.g. the pause line). */
 async function runUntil(pg: Playground, argv: string[], marker: RegExp, during: () => Promise<void>) {
@@ -63,7 +63,7 @@ describe('a change made while a rollout pauses is never overwritten', () => {
     });
     assert.ok(r.fired, 'the run never paused');
     assert.equal(r.code, 5, r.stderr);
-    assert.match(r.stderr, /^Error: will not promote: the traffic of service "dpatch" was changed by kubectl-patch at \d{4}-\d\d-\d\dT[\d:]+Z after bgctl recorded rollout \S+ \(split\): candidate "dpatch-00002" has 0%, the rollout recorded 10%$/m);
+    assert.match(r.stderr, /^Error: will not promote: the traffic of service "dpatch" was changed by kubectl-patch at \d{4}-\d\d-\d\dT[\d:]+Z after bgctl recorded rollout \S+ \(split\): candidate "dpatch-00002" has 0%, the rollout recorded 10%; revision "dpatch-00001" has 100%, bgctl left it 90%$/m);
     assert.match(r.stderr, /^Hint: .*--take-over/m);
     assert.deepEqual(specTraffic(pg.current, 'dpatch'), [
       { tag: 'stable', revisionName: 'dpatch-00001', percent: 100 },
@@ -94,6 +94,39 @@ describe('a change made while a rollout pauses is never overwritten', () => {
     const st = readState(getService(pg.current, 'dweight')).state;
     assert.equal(st?.phase, 'promoted');
     assert.equal(specTraffic(pg.current, 'dweight').find((x) => x.tag === 'candidate')?.percent, 100);
+  });
+
+  test('stable\'s percent moved onto a third revision during the pause (candidate untouched): exit 5, the person\'s routing stands', async () => {
+    await pinned(pg.current, 'dthird');
+    // A third revision that exists with no traffic.
+    foreignMergePatch(pg.current, 'dthird', { spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v0' }] } } } });
+    await waitForStored(pg.current, 'dthird', (o) => o.status?.latestReadyRevisionName === 'dthird-00002');
+    const r = await runUntil(pg.current, ['rollout', 'dthird', '--image', 'ghcr.io/bgctl/hello:v2', '--yes', '--no-verify', '--steps', '10,50,100', '--pause', '3s', '--timeout', '20s'], PAUSING, async () => {
+      const traffic = [...getService(pg.current, 'dthird').spec.traffic!.map((x) => ({ ...x, percent: x.tag === 'stable' ? 60 : x.percent })), { revisionName: 'dthird-00002', percent: 30 }];
+      foreignMergePatch(pg.current, 'dthird', { spec: { traffic } });
+    });
+    assert.ok(r.fired);
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /will not split: .*changed by kubectl at .*revision "dthird-00001" has 60%, bgctl left it 90%; revision "dthird-00002" has 30%, bgctl left it 0%/);
+    assert.deepEqual(specTraffic(pg.current, 'dthird').map((x) => `${x.tag ?? '-'}:${x.revisionName}=${x.percent}`).sort(), ['-:dthird-00002=30', 'candidate:dthird-00003=10', 'stable:dthird-00001=60']);
+  });
+
+  test('--resume --take-over adopts what it found, never a change made during its own pause', async () => {
+    await pinned(pg.current, 'dadopt');
+    const env = cliEnv(pg.current);
+    const open = await runCli(['rollout', 'dadopt', '--image', 'ghcr.io/bgctl/hello:v2', '--no-verify', '--steps', '10,50,100', '--until', 'split', '--yes', '--timeout', '20s'], { env });
+    assert.equal(open.code, 8, open.stderr);
+    const set = (stable: number, candidate: number) => {
+      const traffic = getService(pg.current, 'dadopt').spec.traffic!.map((x) => ({ ...x, percent: x.tag === 'candidate' ? candidate : x.tag === 'stable' ? stable : x.percent }));
+      foreignMergePatch(pg.current, 'dadopt', { spec: { traffic } });
+    };
+    set(70, 30);
+    const r = await runUntil(pg.current, ['rollout', 'dadopt', '--resume', '--take-over', '--no-verify', '--pause', '3s', '--yes', '--timeout', '20s'], /Pausing \d+s at/, async () => set(100, 0));
+    assert.ok(r.fired);
+    assert.equal(r.code, 5, r.stderr);
+    // --until split stopped after the last split (50%): the pause comes before promote.
+    assert.match(r.stderr, /will not promote: .*candidate "dadopt-00002" has 0%, the rollout recorded 50%/);
+    assert.deepEqual(specTraffic(pg.current, 'dadopt').map((x) => x.percent), [100, 0], 'the revert made during the pause stands');
   });
 
   test('a step verb refuses drifted traffic too, and --take-over on it continues', async () => {

@@ -51,13 +51,15 @@ export function svc(o: SvcOpts = {}): KnativeService {
 }
 
 /** A revision of `hello` (or `service`), Ready unless told otherwise. */
-export function rev(name: string, o: { service?: string | null; ready?: 'True' | 'False' | 'Unknown'; message?: string; reason?: string; noGc?: boolean; gen?: number } = {}): Revision {
+export function rev(name: string, o: { service?: string | null; ready?: 'True' | 'False' | 'Unknown'; message?: string; reason?: string; noGc?: boolean; rollbackTag?: string; gen?: number } = {}): Revision {
   const labels: Record<string, string> = { 'serving.knative.dev/configuration': o.service ?? 'hello' };
   if (o.service !== null) labels['serving.knative.dev/service'] = o.service ?? 'hello';
   const gen = o.gen ?? Number(name.slice(-5));
   if (Number.isFinite(gen)) labels['serving.knative.dev/configurationGeneration'] = String(gen);
   const annotations: Record<string, string> = {};
   if (o.noGc) annotations['serving.knative.dev/no-gc'] = 'true';
+  // bgctl's mark on a no-gc it set (core/rollback-target.ts).
+  if (o.rollbackTag) annotations['bgctl.dev/rollback-tag'] = o.rollbackTag;
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Revision',

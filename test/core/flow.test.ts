@@ -57,7 +57,7 @@ describe('the OpenShift blue-green procedure, end to end', () => {
     revisions.push(rev('hello-00002'));
     go({ kind: 'stage' }, 'a');
     go({ kind: 'promote' }, 'a');
-    revisions[0] = rev('hello-00001', { noGc: true });
+    revisions[0] = rev('hello-00001', { noGc: true, rollbackTag: 'previous' });
     go({ kind: 'deploy', image: 'img:v3' }, 'b', { newRevision: 'hello-00003' });
     revisions.push(rev('hello-00003'));
     go({ kind: 'stage' }, 'b');

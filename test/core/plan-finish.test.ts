@@ -34,9 +34,9 @@ describe('promote', () => {
       traffic: [t('stable', 2, 50), t('candidate', 3, 50), t('previous', 1, 0)],
       st: state({ id: 'b', phase: 'split', percent: 50, stable: { revision: 'hello-00002', tag: 'stable' }, candidate: { revision: 'hello-00003', tag: 'candidate' } }),
       history: [state({ id: 'a', phase: 'promoted', percent: 100, previousTag: 'previous' })],
-      revisions: [rev('hello-00001', { noGc: true }), rev('hello-00002'), rev('hello-00003')],
+      revisions: [rev('hello-00001', { noGc: true, rollbackTag: 'previous' }), rev('hello-00002'), rev('hello-00003')],
       want: ['candidate:hello-00003:100', 'previous:hello-00002:0'],
-      revAnn: [{ revision: 'hello-00002', annotations: noGc }, { revision: 'hello-00001', annotations: { 'serving.knative.dev/no-gc': null } }],
+      revAnn: [{ revision: 'hello-00002', annotations: noGc }, { revision: 'hello-00001', annotations: { 'serving.knative.dev/no-gc': null, 'bgctl.dev/rollback-tag': null } }],
       notice: /retiring tag "previous" from revision "hello-00001"/,
     },
   ];
@@ -182,7 +182,8 @@ describe('cleanup', () => {
   const cur = state({ id: 'cur', phase: 'promoted', percent: 100, previousTag: 'previous', stable: { revision: 'hello-00002', tag: 'stable' }, candidate: { revision: 'hello-00003', tag: 'candidate' } });
   const traffic = [t('candidate', 3, 100), t('previous', 2, 0), t(undefined, 1, 0), t('qa', 1, 0), t('v4', 4, 0)];
   const base = () => svc({ traffic, state: cur, history: [cur, x, old], latestReady: 'hello-00003' });
-  const revisions = () => [rev('hello-00001', { noGc: true }), rev('hello-00002', { noGc: true }), rev('hello-00003'), rev('hello-00004'), rev('hello-00005')];
+  // hello-00001's no-gc is someone else's; hello-00002's is bgctl's (the rollback target, marked).
+  const revisions = () => [rev('hello-00001', { noGc: true }), rev('hello-00002', { noGc: true, rollbackTag: 'previous' }), rev('hello-00003'), rev('hello-00004'), rev('hello-00005')];
 
   test('drops untagged 0% targets and retired tags, keeps the rollback target and foreign tags', () => {
     const p = run(base(), revisions(), { kind: 'cleanup' });
@@ -204,7 +205,7 @@ describe('cleanup', () => {
   test('--force removes the last rollback target and its no-gc', () => {
     const p = run(base(), revisions(), { kind: 'cleanup', force: true });
     assert.deepEqual(short(p.desired), ['candidate:hello-00003:100', 'qa:hello-00001:0']);
-    assert.deepEqual(p.revisionAnnotations, [{ revision: 'hello-00002', annotations: { 'serving.knative.dev/no-gc': null } }]);
+    assert.deepEqual(p.revisionAnnotations, [{ revision: 'hello-00002', annotations: { 'serving.knative.dev/no-gc': null, 'bgctl.dev/rollback-tag': null } }]);
     assert.ok(p.warnings.some((w) => /removing the last rollback target "hello-00002"/.test(w)));
     const d = run(base(), revisions(), { kind: 'cleanup', force: true, deleteRevisions: true });
     assert.deepEqual(d.deleteRevisions, ['hello-00002', 'hello-00004', 'hello-00005']);

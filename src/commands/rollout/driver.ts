@@ -2,7 +2,7 @@
 // nextStep), let the caller decide (flags or prompts), run that step, repeat. A fresh run, --resume
 // and the wizard's "resume" all enter the same loop, so a run killed at any point continues
 // from what the Service records, never from what a process remembered.
-import { driftError, rolloutReplacedError, sameRecord } from '../../core/drift.js';
+import { driftError, rolloutReplacedError, sameRecord, trafficKey } from '../../core/drift.js';
 import { BgctlError, CancelError, ConflictError, FailedError, PausedError, VerificationError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import { nextStep, type NextStep } from '../../core/phase.js';
@@ -147,21 +147,22 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
           if (isRevisionFailure(err)) await onRevisionFailure(s, d, err);
           throw err;
         }
-        await refuseDrift(s, d, svc, st, 'stage');
+        // The service as the wait for the candidate left it.
+        await refuseDrift(s, d, s.svc ?? svc, st, 'stage');
         await applyIntent(s, { kind: 'stage', ...on(st) });
         break;
       case 'verify':
         await verifyStep(s, d, st);
         break;
       case 'split': {
-        const percent = await d.splitPercent(st, next.percent);
         await refuseDrift(s, d, svc, st, 'split');
+        const percent = await d.splitPercent(st, next.percent);
         await applyIntent(s, { kind: 'split', percent, ...on(st) });
         break;
       }
       case 'promote': {
-        const retire = await d.retire(st);
         await refuseDrift(s, d, svc, st, 'promote');
+        const retire = await d.retire(st);
         const intent: Intent = { kind: 'promote', retire, ...on(st) };
         if (!retire && s.opts.previousTag) intent.previousTag = s.opts.previousTag;
         await applyIntent(s, intent);
@@ -181,11 +182,15 @@ function refuseReplaced(s: Session, state: RolloutState | undefined): void {
  * decisions take over (wizard, on the user's word) or the run stops with exit 5, leaving it as set.
  */
 async function refuseDrift(s: Session, d: Decisions, svc: KnativeService, state: RolloutState, action: string): Promise<void> {
-  if (s.adoptTraffic) return;
+  if (s.adoptTraffic !== undefined) {
+    // Taken over earlier in this run: adopted only while the traffic is still what the user took over.
+    if (s.adoptTraffic === trafficKey(svc)) return;
+    s.adoptTraffic = undefined;
+  }
   const drift = driftError(svc, state, action);
   if (!drift) return;
   if ((await d.drifted(state, drift)) !== 'take-over') throw drift;
-  s.adoptTraffic = true;
+  s.adoptTraffic = trafficKey(svc);
 }
 
 async function verifyStep(s: Session, d: Decisions, state: RolloutState): Promise<void> {

@@ -2,7 +2,7 @@
 // The same driver as the wizard; only the decisions differ.
 import { BgctlError, FailedError, IncompleteError, TimeoutError, UsageError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
-import { driftError } from '../../core/drift.js';
+import { driftError, trafficKey } from '../../core/drift.js';
 import { abortIntent, resumeIntent } from '../../core/phase.js';
 import type { NextStep } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
@@ -101,7 +101,7 @@ export async function runPipeline(s: Session): Promise<void> {
         const svc = await readKnown(s);
         const { state } = resumeIntent(svc, { verify: !o.noVerify, takeOver: o.takeOver });
         s.recorded = state;
-        s.adoptTraffic = o.takeOver && driftError(svc, state, 'resume') !== undefined;
+        if (o.takeOver && driftError(svc, state, 'resume')) s.adoptTraffic = trafficKey(svc);
       }
       started = true;
       await driveRollout(s, flagDecisions(s));

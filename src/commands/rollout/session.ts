@@ -57,8 +57,8 @@ export interface Session {
   skipVerify: boolean;
   /** The rollout record as this run last wrote (or first read) it: any other record means someone else acted. */
   recorded?: RolloutState;
-  /** The next step continues from traffic someone else changed (the user took over); cleared by that step. */
-  adoptTraffic?: boolean;
+  /** The traffic (core/drift.ts trafficKey) the user took over: the next traffic step adopts exactly that, then it is cleared. */
+  adoptTraffic?: string;
 }
 
 /** The question asked before a step on a terminal. */
@@ -103,8 +103,8 @@ export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: bo
   const known = s.confirm ? undefined : s.known;
   s.known = undefined;
   const advancing = intent.kind === 'stage' || intent.kind === 'split' || intent.kind === 'promote';
-  if (advancing && s.adoptTraffic) {
-    intent = { ...intent, adoptTraffic: true };
+  if (advancing && s.adoptTraffic !== undefined) {
+    intent = { ...intent, adoptTraffic: { trafficKey: s.adoptTraffic } };
     s.adoptTraffic = undefined;
   }
   const outcome = await runStep(ctx, {

@@ -110,7 +110,7 @@ function wizardDecisions(s: Session): Decisions {
       ]);
     },
     async drifted(_state, drift) {
-      io.err.write(io.colors().warn(`${io.colors().warnIcon} ${drift.message}`) + '\n');
+      io.err.write(io.colors().warn(`${io.colors().warnIcon} ${printable(drift.message)}`) + '\n');
       return p.select(ASK.drifted, [
         { value: 'stop' as const, name: 'Stop: leave the traffic as it was set (the rollout stays open)' },
         { value: 'take-over' as const, name: 'Take over: continue the rollout from the traffic as it is now' },
