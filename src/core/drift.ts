@@ -63,19 +63,30 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
  * latest entry wins.
  */
 export function trafficWriter(svc: KnativeService): FieldWriter | undefined {
+  return writerOf(svc, (fields) => {
+    const spec = fields['f:spec'];
+    return isObj(spec) && 'f:traffic' in spec;
+  });
+}
+
+/** The most recent managedFields entry (status updates aside) whose fields pass `owns`. */
+function writerOf(svc: KnativeService, owns: (fields: Record<string, unknown>) => boolean): FieldWriter | undefined {
   const entries = svc.metadata.managedFields;
   if (!Array.isArray(entries)) return undefined;
   let best: FieldWriter | undefined;
   for (const e of entries as ManagedEntry[]) {
-    if (!isObj(e) || typeof e.manager !== 'string' || e.subresource === 'status') continue;
-    const spec = isObj(e.fieldsV1) ? e.fieldsV1['f:spec'] : undefined;
-    if (!isObj(spec) || !('f:traffic' in spec)) continue;
+    if (!isObj(e) || typeof e.manager !== 'string' || e.subresource === 'status' || !isObj(e.fieldsV1) || !owns(e.fieldsV1)) continue;
     const time = typeof e.time === 'string' ? e.time : undefined;
     if (!best || (time ?? '') > (best.time ?? '')) {
       best = { manager: e.manager, ...(typeof e.operation === 'string' ? { operation: e.operation } : {}), ...(time ? { time } : {}) };
     }
   }
   return best;
+}
+
+/** Whoever wrote the object last (any field), from metadata.managedFields. */
+export function latestWriter(svc: KnativeService): FieldWriter | undefined {
+  return writerOf(svc, () => true);
 }
 
 /** "by kubectl-patch at 2026-12-07T09:40:00Z", or what is known of it. */
@@ -99,9 +110,10 @@ export function driftError(svc: KnativeService, state: RolloutState, action: str
 }
 
 /** Another actor replaced or closed the rollout this process drives: exit 5 saying who and when. */
-export function rolloutReplacedError(name: string, mine: RolloutState, now: RolloutState | undefined): ConflictError {
+export function rolloutReplacedError(svc: KnativeService, mine: RolloutState, now: RolloutState | undefined): ConflictError {
+  const name = svc.metadata.name;
   const what = !now
-    ? `its rollout record was removed`
+    ? `its rollout record was removed (the service was last written ${describeWriter(latestWriter(svc))})`
     : now.id !== mine.id
       ? `rollout ${mine.id} was replaced by rollout ${now.id} (${now.phase}), started by ${now.startedBy} at ${now.startedAt}`
       : `rollout ${mine.id} was moved from ${mine.phase} to ${now.phase} by ${now.updatedBy} at ${now.updatedAt}${now.reason ? ` (${now.reason})` : ''}`;

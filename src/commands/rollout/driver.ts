@@ -174,7 +174,7 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
 
 /** Someone else (another bgctl) closed, advanced or replaced the rollout this run drives: stop, exit 5. */
 function refuseReplaced(s: Session, state: RolloutState | undefined): void {
-  if (s.recorded && !sameRecord(s.recorded, state)) throw rolloutReplacedError(s.service, s.recorded, state);
+  if (s.recorded && !sameRecord(s.recorded, state)) throw rolloutReplacedError(s.svc as KnativeService, s.recorded, state);
 }
 
 /**
