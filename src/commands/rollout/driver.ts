@@ -9,6 +9,7 @@ import { nextStep, type NextStep } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
 import { isInProgress, readState, type RolloutState } from '../../core/state.js';
 import { parseDuration } from '../../core/parse.js';
+import { statusMatches } from '../../core/status-match.js';
 import { openClient } from '../context.js';
 import { resumeCommand } from './commands.js';
 import { applyIntent, readKnown, type Session } from './session.js';
@@ -60,28 +61,41 @@ export function candidateSettled(svc: KnativeService, stable: string | undefined
   return !!created && created !== stable && created === svc.status?.latestReadyRevisionName && svc.status?.observedGeneration === svc.metadata.generation;
 }
 
-/** Waits until the deploy's revision of `svc` (just read) is Ready (after a deploy whose wait was interrupted). */
-async function candidateReady(s: Session, svc: KnativeService, stable: string | undefined): Promise<void> {
-  if (candidateSettled(svc, stable)) return;
+/** True once Knative carried out `svc`'s spec: the generation observed and status.traffic routing as spec.traffic says. */
+export function routeCaughtUp(svc: KnativeService): boolean {
+  return svc.status?.observedGeneration === svc.metadata.generation && statusMatches(svc, svc.spec.traffic ?? []);
+}
+
+/**
+ * Waits until `svc` (just read) satisfies `settled`: after a run was killed inside a step, its own
+ * wait never finished, so the next step waits for what it relies on (a Ready candidate, a routed tag).
+ */
+async function settle(s: Session, svc: KnativeService, settled: (x: KnativeService) => boolean, what: string, done: (x: KnativeService) => string): Promise<void> {
+  if (settled(svc)) return;
   s.known = undefined;
   const client = await s.ctx.kube();
   const { waitForService } = await import('../../kube/wait.js');
   const { startProgress } = await import('../../ui/progress.js');
-  const p = await startProgress(s.ctx.io, `Waiting for the new revision of ${s.service} to become ready`);
+  const p = await startProgress(s.ctx.io, `Waiting for ${what} of ${s.service}`);
   try {
     s.svc = await waitForService(client, s.service, {
       timeoutMs: parseDuration(s.opts.write.timeout, '--timeout'),
       from: svc,
-      predicate: (x) => candidateSettled(x, stable),
-      predicateLabel: 'the new revision to become ready',
+      predicate: settled,
+      predicateLabel: what,
       signal: s.ctx.signal,
       onProgress: (m) => p.update(m.message),
     });
-    p.succeed(`${s.svc.status?.latestReadyRevisionName} is ready`);
+    p.succeed(done(s.svc));
   } catch (err) {
     p.fail();
     throw err;
   }
+}
+
+/** Waits until the deploy's revision of `svc` (just read) is Ready (after a deploy whose wait was interrupted). */
+function candidateReady(s: Session, svc: KnativeService, stable: string | undefined): Promise<void> {
+  return settle(s, svc, (x) => candidateSettled(x, stable), 'the new revision', (x) => `${x.status?.latestReadyRevisionName} is ready`);
 }
 
 /** A revision that failed (Ready False) as opposed to a timeout or a refusal. */
@@ -152,6 +166,8 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
         await applyIntent(s, { kind: 'stage', ...on(st) });
         break;
       case 'verify':
+        // The tag URL exists once the route carries the staged traffic (a killed stage never waited).
+        await settle(s, svc, routeCaughtUp, 'the staged traffic to be routed', () => `Traffic of ${s.service} is routed as staged`);
         await verifyStep(s, d, st);
         break;
       case 'split': {

@@ -1,0 +1,56 @@
+// One row of the upstream-behaviour table: a behaviour of Knative Serving (or kube-apiserver) as its
+// source at a given commit defines it, the request that triggers it, and the exact answer. The rows
+// live in `*.rows.ts` files beside this one; a runner sends each row's request to the playground
+// through the real kubectl and client-node and compares byte for byte.
+
+/** Where upstream defines the behaviour: repository, file path, function or type, the commit read. */
+export interface UpstreamSource {
+  repo: 'knative/serving' | 'knative/pkg' | 'kubernetes/kubernetes';
+  path: string;
+  symbol: string;
+  commit: string;
+}
+
+/** The commits the rows were checked against (HEAD when read). */
+export const COMMITS = {
+  serving: '98e5ef90aa7033797aa0a61ef97f3ff7e49a3944',
+  pkg: '521cb33b33ddfe74529a68ff564450c051287436',
+} as const;
+
+/** A write (or read) against the playground, in kubectl's and the API's terms. */
+export interface UpstreamRequest {
+  verb: 'create' | 'apply' | 'patch' | 'get' | 'delete';
+  /** Plural of serving.knative.dev/v1 (services, configurations, revisions, routes). */
+  resource: 'services' | 'configurations' | 'revisions' | 'routes';
+  name: string;
+  /** The object (create/apply) or the patch body (patch). */
+  body?: unknown;
+  patchType?: 'merge' | 'json' | 'strategic';
+  /** Objects to create first (their own rows need not exist), e.g. a Service for a route test. */
+  setup?: Array<{ resource: UpstreamRequest['resource']; body: unknown }>;
+  /** kubectl's --validate (field validation) for create/apply: strict is kubectl's default. */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+}
+
+/** What the API answers: the Status of a refusal, or conditions of the stored object after it settles. */
+export interface UpstreamExpectation {
+  status: number;
+  /** Status.reason, e.g. "Invalid", "BadRequest". */
+  reason?: string;
+  /** Status.message exactly (the part after "admission webhook ... denied the request: " included). */
+  message?: string;
+  /** Warning headers the write answers with, exactly. */
+  warnings?: string[];
+  /** Conditions (type, status, reason, message?) of the object once the controllers settled. */
+  conditions?: Array<{ type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string }>;
+}
+
+export interface UpstreamRow {
+  /** Unique, kebab-case. */
+  id: string;
+  /** One line: what upstream does. */
+  behaviour: string;
+  source: UpstreamSource;
+  request: UpstreamRequest;
+  expect: UpstreamExpectation;
+}
