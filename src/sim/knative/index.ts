@@ -4,6 +4,7 @@
 // (so nothing is collected within 48h), and an injectable clock so tests can age revisions.
 import type { ChangeEvent, Registry } from '../api/contracts.js';
 import { knativeAdmission } from './admission/index.js';
+import { withSecurityWarnings } from './security-warnings.js';
 import { CONTROLLER_USER, L } from './constants.js';
 import { reconcileConfiguration } from './configuration-reconciler.js';
 import { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE } from './names.js';
@@ -64,7 +65,7 @@ export function installKnative(registry: Registry, opts: KnativeOptions): Knativ
     { ...DEFAULT_GC, ...(opts.gc ?? {}) },
     opts.now,
   );
-  for (const k of KINDS) registry.setAdmission(rt.defs[k], knativeAdmission[k]);
+  for (const k of KINDS) registry.setAdmission(rt.defs[k], withSecurityWarnings(k, knativeAdmission[k]));
 
   const queue = new WorkQueue(
     (key) => {
