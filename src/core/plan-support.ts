@@ -5,6 +5,7 @@ import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
 import type { Intent, PlanContext, RevisionAnnotationChange } from './plan-types.js';
 import { isInProgress, newRolloutId, readState, recordHistory, type RolloutState, type StateRead } from './state.js';
+import { gradualRollouts, rolloutDuration } from './gradual-rollout.js';
 import { isFloating, normalizeTraffic, revisionReady, revisionService } from './traffic.js';
 
 /** Everything a planner works on, plus the messages it collects. */
@@ -176,17 +177,25 @@ export function noteConversions(w: Work, owned: string[], ownTags: string[]): vo
 /** The one revision that serves all traffic now (floating targets resolved); refuses a split. */
 export function servingRevision(w: Work): string {
   const shares = new Map<string, number>();
+  // During Knative's gradual rollout a floating target is served by several revisions (status.traffic).
+  const inFlight = gradualRollouts(w.svc);
   for (const t of w.before) {
     if (!t.percent) continue;
+    const g = isFloating(t) ? inFlight.find((x) => (x.tag ?? '') === (t.tag ?? '')) : undefined;
+    if (g) {
+      for (const r of [...g.from, g]) shares.set(r.revisionName, (shares.get(r.revisionName) ?? 0) + Math.round((r.percent * t.percent) / (g.targetPercent || 100)));
+      continue;
+    }
     const rev = isFloating(t) ? w.svc.status?.latestReadyRevisionName : t.revisionName;
     if (!rev) throw new RefusedError(`service "${w.name}" has no ready revision yet`, { reason: 'NoReadyRevision', hint: `wait for it: bgctl status ${w.name}` });
     shares.set(rev, (shares.get(rev) ?? 0) + t.percent);
   }
   if (shares.size === 1) return [...shares.keys()][0];
   const list = [...shares].map(([r, p]) => `${r} (${p}%)`).join(', ');
-  throw new RefusedError(`traffic of service "${w.name}" is split across ${list || 'no revision'}; bgctl needs one stable revision`, {
+  const gradual = inFlight.length ? ` by Knative's gradual rollout (rollout-duration ${rolloutDuration(w.svc) ?? 'from config-network'})` : '';
+  throw new RefusedError(`traffic of service "${w.name}" is split across ${list || 'no revision'}${gradual}; bgctl needs one stable revision`, {
     reason: 'NoSingleStable',
-    hint: `pin one first: bgctl pin ${w.name} --revision REVISION`,
+    hint: gradual ? `wait until the rollout completes (bgctl status ${w.name}), or pin one now: bgctl pin ${w.name} --revision REVISION` : `pin one first: bgctl pin ${w.name} --revision REVISION`,
   });
 }
 

@@ -4,6 +4,7 @@ import { document } from './document.js';
 import type { KnativeService, Revision, TrafficTarget } from './knative-types.js';
 import { KnativeLabels, condition } from './knative-types.js';
 import { detectDrift } from './drift.js';
+import { gradualRollouts, rolloutDuration } from './gradual-rollout.js';
 import { describeRepair, noGcRepairs } from './rollback-target.js';
 import { nextStep, type NextStep } from './phase.js';
 import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
@@ -134,6 +135,9 @@ export function statusView(svc: KnativeService, revisions: Revision[] = []) {
     latestReadyRevisionName: svc.status?.latestReadyRevisionName,
     traffic: trafficRows(svc),
     rollout,
+    // Knative's own gradual rollout in flight (rollout-duration), empty when none.
+    gradualRollout: gradualRollouts(svc),
+    rolloutDuration: rolloutDuration(svc),
     protectedRevisions: noGc,
     warnings,
   });

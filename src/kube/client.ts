@@ -37,6 +37,8 @@ export interface KnativeClient {
   readonly server: string;
   /** Warnings from loading the kubeconfig, for stderr. */
   readonly warnings: readonly string[];
+  /** The server's Warning headers (admission warnings) since the last call, each text once; clears them. */
+  takeServerWarnings(): string[];
   getService(name: string): Promise<KnativeService>;
   /** The service (if it exists) and the list resourceVersion to watch from. */
   getServiceSnapshot(name: string): Promise<{ service?: KnativeService; resourceVersion: string }>;
@@ -138,6 +140,14 @@ class CustomObjectsKnativeClient implements KnativeClient {
     });
   }
 
+  private readonly serverWarnings = new Set<string>();
+
+  takeServerWarnings(): string[] {
+    const out = [...this.serverWarnings];
+    this.serverWarnings.clear();
+    return out;
+  }
+
   private async call<T>(req: RequestInfo, fn: (options: any) => Promise<T>, repeat: 'always' | 'if-not-processed', headers?: Record<string, string>): Promise<T> {
     return withRetry(
       async () => {
@@ -151,7 +161,9 @@ class CustomObjectsKnativeClient implements KnativeClient {
           secrets: this.loaded.secrets,
         });
         try {
-          return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
+          const out = await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
+          for (const w of state.warnings ?? []) this.serverWarnings.add(w);
+          return out;
         } catch (err) {
           const e = err as { code?: unknown; name?: string };
           state.finish?.({ error: typeof e.code === 'string' ? e.code : (e.name ?? 'error') });

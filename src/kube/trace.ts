@@ -49,6 +49,20 @@ export interface CallState {
   timeoutMs?: number;
   /** Set by the middleware once the request is about to be sent. */
   finish?: (outcome: { status?: number; error?: string }) => void;
+  /** Texts of the response's `Warning: 299` headers (admission webhook warnings), if any. */
+  warnings?: string[];
+}
+
+/**
+ * The texts of a Warning header value. fetch joins repeated headers with ", ", and a text may hold
+ * commas itself, so the quoted texts are read one by one (RFC 7234: code agent "text" ["date"]).
+ */
+export function parseWarningHeader(value: string | undefined): string[] {
+  if (!value) return [];
+  const out: string[] = [];
+  const re = /(\d{3}) (\S+) "((?:[^"\\]|\\.)*)"(?: "[^"]*")?/g;
+  for (let m = re.exec(value); m; m = re.exec(value)) out.push(m[3].replace(/\\(.)/g, '$1'));
+  return out;
 }
 
 /** Options for one API call's middleware. */
@@ -95,6 +109,8 @@ export function callMiddleware(opts: CallOptions): { middleware: any; state: Cal
       return observable(ctx);
     },
     post(rsp: ResponseContext) {
+      const warnings = parseWarningHeader(rsp.headers?.warning);
+      if (warnings.length) state.warnings = warnings;
       state.finish?.({ status: rsp.httpStatusCode });
       state.finish = undefined;
       return observable(rsp);

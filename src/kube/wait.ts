@@ -3,6 +3,7 @@
 // client-node 1.4's watch has no client timeout and hands ERROR events to the callback as
 // ordinary events, so both are handled here.
 
+import { gradualProgress, rolloutDuration, rolloutInProgress } from '../core/gradual-rollout.js';
 import { BgctlError, CancelError, FailedError, TimeoutError } from '../core/errors.js';
 import { condition, type Condition, type KnativeService, type TrafficTarget } from '../core/knative-types.js';
 import type { KnativeClient, WatchEventType, WatchHandle } from './client.js';
@@ -82,7 +83,7 @@ export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeSe
   if (ready?.status !== 'True' && opts.trafficOnly && onlyConfigurationNotReady(svc, opts.trafficOnly.revisions)) {
     const routes = condition(svc, 'RoutesReady');
     if (routes?.status === 'True' && (!predicate || predicate(svc))) return { done: true };
-    return { pending: routes?.status === 'True' ? `route of service "${name}" is ready; waiting for ${predicateLabel}` : progressMessage(svc, ['RoutesReady', 'Ready']), ready };
+    return { pending: routes?.status === 'True' ? `route of service "${name}" is ready; waiting for ${predicateLabel}` : (gradualProgress(svc) ?? progressMessage(svc, ['RoutesReady', 'Ready'])), ready };
   }
   if (ready?.status === 'False') {
     const why = [ready.reason, ready.message].filter(Boolean).join(': ');
@@ -97,7 +98,8 @@ export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeSe
     if (!predicate || predicate(svc)) return { done: true };
     return { pending: `service "${name}" is ready; waiting for ${predicateLabel}`, ready };
   }
-  return { pending: progressMessage(svc), ready };
+  // Knative's gradual rollout keeps Ready Unknown until the last step: say how far it is.
+  return { pending: gradualProgress(svc) ?? progressMessage(svc), ready };
 }
 
 /** The most specific message among ConfigurationsReady, RoutesReady and Ready (or the given types). */
@@ -151,6 +153,7 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
     let failures = 0;
     let emptyCloses = 0;
     let lastMessage = 'no status seen yet';
+    let lastSeen: KnativeService | undefined;
 
     const finish = (err: unknown, svc?: KnativeService) => {
       if (settled) return;
@@ -165,7 +168,10 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
       finish(
         new TimeoutError(`timed out after ${formatDuration(opts.timeoutMs)} waiting for service "${name}": ${lastMessage}`, {
           reason: 'Timeout',
-          hint: `raise --timeout, or look at \`bgctl status ${name}\``,
+          hint:
+            lastSeen && rolloutInProgress(lastSeen)
+              ? `Knative's gradual rollout (rollout-duration ${rolloutDuration(lastSeen) ?? 'from config-network'}) was still moving traffic: raise --timeout above it, or look at \`bgctl status ${name}\``
+              : `raise --timeout, or look at \`bgctl status ${name}\``,
         }),
       );
     const cancelTimer = opts.timeoutMs > 0 ? setLongTimeout(timeOut, opts.timeoutMs) : () => {};
@@ -177,6 +183,7 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     const consider = (svc: KnativeService) => {
+      lastSeen = svc;
       const v = evaluateService(svc, opts.predicate, opts.predicateLabel, { trafficOnly: opts.trafficOnly });
       if ('done' in v) return finish(undefined, svc);
       if ('error' in v) return finish(v.error);

@@ -34,6 +34,8 @@ export interface PlaygroundOptions {
   gc?: Partial<GcConfig>;
   /** Latencies of the simulated control plane (ms); default DEFAULT_TIMING (knative/index.ts). */
   timing?: Partial<Timing>;
+  /** The controllers' clock (conditions, revision GC, gradual rollout steps); default the system clock. */
+  now?: () => Date;
 }
 
 /** A running playground. */
@@ -49,6 +51,8 @@ export interface Playground {
   token: string;
   readOnlyKubeconfigPath: string;
   registry: Registry;
+  /** Reconciles every Route again (after moving an injected clock, so due rollout steps happen). */
+  resync(): void;
   stop(): Promise<void>;
 }
 
@@ -70,7 +74,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     cleanups.length = 0;
   };
   try {
-    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com', gc: opts.gc, timing: opts.timing });
+    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com', gc: opts.gc, timing: opts.timing, now: opts.now });
     cleanups.push(() => knative.stop());
     const token = randomBytes(24).toString('hex');
     const readOnlyToken = randomBytes(24).toString('hex');
@@ -108,6 +112,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       namespace: 'default',
       token,
       readOnlyKubeconfigPath,
+      resync: () => knative.resync(),
       registry,
       stop: stopAll,
     };

@@ -115,3 +115,36 @@ describe('evaluateService with trafficOnly (a failed latest revision outside the
     assert.equal(onlyConfigurationNotReady(s, ['hello-00001']), false, 'Ready False for another reason');
   });
 });
+
+describe('evaluateService during Knative gradual rollout', () => {
+  const msg = 'A gradual rollout of the latest revision(s) is in progress.';
+  const rolling = (): KnativeService => {
+    const s = svc(2, 2, [
+      { type: 'ConfigurationsReady', status: 'True' },
+      { type: 'Ready', status: 'Unknown', reason: 'RolloutInProgress', message: msg },
+      { type: 'RoutesReady', status: 'Unknown', reason: 'RolloutInProgress', message: msg },
+    ], [
+      { revisionName: 'hello-00001', latestRevision: true, percent: 66 },
+      { revisionName: 'hello-00002', latestRevision: true, percent: 34 },
+    ]);
+    s.metadata.annotations = { 'serving.knative.dev/rollout-duration': '4s' };
+    return s;
+  };
+
+  test('is pending (never done) and says how far the rollout is', () => {
+    const v = evaluateService(rolling(), () => true);
+    assert.deepEqual(v, {
+      pending: 'rolling out: 34% of target 100% to hello-00002 (from hello-00001 66%) over rollout-duration 4s',
+      ready: { type: 'Ready', status: 'Unknown', reason: 'RolloutInProgress', message: msg },
+    });
+  });
+
+  test('a traffic-only step is pending too while the route rolls out', () => {
+    const s = rolling();
+    s.status!.latestCreatedRevisionName = 'hello-00003';
+    s.status!.latestReadyRevisionName = 'hello-00002';
+    s.status!.conditions![0] = { type: 'ConfigurationsReady', status: 'Unknown', reason: 'Deploying' };
+    const v = evaluateService(s, () => true, 'x', { trafficOnly: { revisions: ['hello-00001'] } });
+    assert.match((v as any).pending, /^rolling out: 34% of target 100%/);
+  });
+});

@@ -8,6 +8,7 @@ import type { ColorScheme } from '../../ui/colors.js';
 import type { IOStreams } from '../../ui/iostreams.js';
 import { printable } from '../../ui/sanitize.js';
 import { renderTable, type Cell, type Column } from '../../ui/table.js';
+import { describeGradualRollout } from '../../core/gradual-rollout.js';
 import { renderTraffic, type Readiness } from '../../ui/traffic-table.js';
 
 type StatusDoc = ReturnType<typeof serviceStatusView>;
@@ -93,6 +94,10 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
     ['Latest', `created ${doc.latestCreatedRevisionName ?? '-'}, ready ${doc.latestReadyRevisionName ?? '-'}`],
     ['Rollout', describeRollout(doc.rollout)],
   ];
+  if (doc.gradualRollout.length) {
+    const over = doc.rolloutDuration ? ` over rollout-duration ${doc.rolloutDuration}` : '';
+    lines.push(['Knative', doc.gradualRollout.map(describeGradualRollout).join('; ') + over]);
+  }
   const width = Math.max(...lines.map(([k]) => k.length)) + 1;
   // The Rollout value comes escaped (with its own second line); the others are escaped here.
   let out = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${k === 'Rollout' ? v : printable(v)}`).join('\n') + '\n';

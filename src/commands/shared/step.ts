@@ -110,6 +110,7 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
   if (req.flags.dryRun === 'client') return { ...base, plan: current, result: 'dry-run', attempts: 0 };
   if (req.flags.dryRun === 'server') {
     const svc = await serverDryRun(client, req.service, first.svc, current);
+    printServerWarnings(ctx, client);
     return { ...base, service: svc, plan: current, result: 'server-dry-run', attempts: 1 };
   }
 
@@ -147,6 +148,7 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
     },
     { retry: { signal: ctx.signal }, initial: first.svc },
   );
+  printServerWarnings(ctx, client);
   if (current.noop) return { ...base, service: update.service, revisions, plan: current, result: 'noop', attempts: update.attempts };
 
   // The service write above is the commit point; what follows is bookkeeping (follow-up.ts).
@@ -217,7 +219,17 @@ function withGetService(c: KnativeClient, getService: KnativeClient['getService'
     mergePatchRevision: (name, patch, opts) => c.mergePatchRevision(name, patch, opts),
     deleteRevision: (name, opts) => c.deleteRevision(name, opts),
     watchService: (name, rv, onEvent, onDone) => c.watchService(name, rv, onEvent, onDone),
+    takeServerWarnings: () => c.takeServerWarnings(),
   };
+}
+
+/**
+ * The server's admission warnings of the write (Knative >= 1.9 warns about insecure securityContext
+ * defaults on every write), once each, on stderr in kubectl's words. Retries repeat them; the
+ * client keeps each text once.
+ */
+function printServerWarnings(ctx: CommandContext, client: KnativeClient): void {
+  for (const w of client.takeServerWarnings()) ctx.io.err.write(`Warning: ${printable(w)}\n`);
 }
 
 /** Sends the service patch (and revision side changes) with dryRun=All; returns what the server would store. */

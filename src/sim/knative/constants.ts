@@ -25,6 +25,8 @@ export const A = {
   routes: 'serving.knative.dev/routes',
   routingStateModified: 'serving.knative.dev/routingStateModified',
   noGc: 'serving.knative.dev/no-gc',
+  rolloutDuration: 'serving.knative.dev/rollout-duration',
+  rolloutDurationAlias: 'serving.knative.dev/rolloutDuration',
   lastApplied: 'kubectl.kubernetes.io/last-applied-configuration',
 } as const;
 
@@ -56,6 +58,7 @@ export const MSG = {
   revNotOwned: (r: string, actual: string, want: string) => `Revision ${q(r)} belongs to Service ${q(actual)}, not Service ${q(want)}.`,
   revNoService: (r: string, want: string) => `Revision ${q(r)} does not belong to Service ${q(want)}.`,
   ingressNotConfigured: 'Ingress has not yet been reconciled.',
+  rolloutInProgress: 'A gradual rollout of the latest revision(s) is in progress.',
   tlsNotEnabled: 'external-domain-tls is not enabled',
   queued: 'Requests to the target are being buffered as resources are provisioned.',
   imageMissing: (image: string, err: string) => `Unable to fetch image ${q(image)}: failed to resolve image to digest: ${err}`,

@@ -4,6 +4,7 @@
 // (so nothing is collected within 48h), and an injectable clock so tests can age revisions.
 import type { ChangeEvent, Registry } from '../api/contracts.js';
 import { knativeAdmission } from './admission/index.js';
+import { withSecurityWarnings } from './security-warnings.js';
 import { CONTROLLER_USER, L } from './constants.js';
 import { reconcileConfiguration } from './configuration-reconciler.js';
 import { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE } from './names.js';
@@ -14,6 +15,7 @@ import { KINDS, Runtime, type Kind, type Timing } from './runtime.js';
 import { reconcileService } from './service-reconciler.js';
 import { DEFAULT_READY_AFTER_MS } from './knobs.js';
 import { DEFAULT_GC, type GcConfig } from './gc.js';
+import type { Rollout } from './rollout.js';
 
 /** Options of installKnative; everything but `domain` has playground defaults. */
 export interface KnativeOptions {
@@ -41,8 +43,20 @@ const RECONCILERS: Record<Kind, (rt: Runtime, ns: string, name: string) => PassR
   routes: reconcileRoute,
 };
 
+/** The running controllers. */
+export interface KnativeControllers {
+  stop(): void;
+  /**
+   * Reconciles every Route again soon, as an informer resync would: after a test moved the
+   * injected clock, a gradual rollout takes the steps that became due.
+   */
+  resync(): void;
+  /** The rollout a Route's ingress serves (upstream's Ingress rollout annotation), for tests. */
+  rollout(ns: string, name: string): Rollout | undefined;
+}
+
 /** Installs admission and starts the controllers on `registry`; stop() ends them. */
-export function installKnative(registry: Registry, opts: KnativeOptions): { stop(): void } {
+export function installKnative(registry: Registry, opts: KnativeOptions): KnativeControllers {
   const rt = new Runtime(
     registry,
     { domain: opts.domain, domainTemplate: opts.domainTemplate ?? DEFAULT_DOMAIN_TEMPLATE, tagTemplate: opts.tagTemplate ?? DEFAULT_TAG_TEMPLATE },
@@ -51,7 +65,7 @@ export function installKnative(registry: Registry, opts: KnativeOptions): { stop
     { ...DEFAULT_GC, ...(opts.gc ?? {}) },
     opts.now,
   );
-  for (const k of KINDS) registry.setAdmission(rt.defs[k], knativeAdmission[k]);
+  for (const k of KINDS) registry.setAdmission(rt.defs[k], withSecurityWarnings(k, knativeAdmission[k]));
 
   const queue = new WorkQueue(
     (key) => {
@@ -104,5 +118,9 @@ export function installKnative(registry: Registry, opts: KnativeOptions): { stop
       unsubscribe();
       queue.stop();
     },
+    resync() {
+      for (const r of registry.list(rt.defs.routes, undefined).items) enqueue('routes', r.metadata.namespace ?? '', r.metadata.name);
+    },
+    rollout: (ns, name) => structuredClone(rt.rollouts.get(`${ns}/${name}`)),
   };
 }

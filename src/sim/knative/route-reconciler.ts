@@ -10,6 +10,7 @@ import { syncRoutingMeta } from './labeler.js';
 import { domainError, hostFor, tagName } from './names.js';
 import type { PassResult } from './queue.js';
 import type { Runtime } from './runtime.js';
+import { buildRollout, observeReady, rolloutDone, rolloutSeconds, stepRollout, trafficWithRollout, type ResolvedTarget, type Rollout } from './rollout.js';
 import { buildTraffic } from './traffic.js';
 
 /** One pass over the Route `ns/name`. */
@@ -28,7 +29,11 @@ export function reconcileRoute(rt: Runtime, ns: string, name: string): PassResul
   const status: Record<string, any> = structuredClone(route.status ?? {});
   const cm = new ConditionManager(ROUTE_CONDITIONS, status.conditions);
   cm.initialize();
-  if ((status.observedGeneration ?? 0) !== generation) cm.markUnknown('Ready', 'NewObservedGenFailure', MSG.newGen);
+  if ((status.observedGeneration ?? 0) !== generation) {
+    cm.markUnknown('Ready', 'NewObservedGenFailure', MSG.newGen);
+    // route.go: a new generation is not ready before its ingress is, even if its targets fail.
+    cm.markUnknown('IngressReady', 'IngressNotConfigured', MSG.ingressNotConfigured);
+  }
   let requeueAfterMs: number | undefined;
   try {
     requeueAfterMs = configure(rt, route, status, cm);
@@ -62,8 +67,8 @@ function configure(rt: Runtime, route: KObject, status: Record<string, any>, cm:
     else cm.markUnknown('AllTrafficAssigned', res.error.reason, res.error.message);
     return undefined;
   }
-  const traffic: TrafficTarget[] = [];
-  for (const t of res.targets) {
+  const traffic: ResolvedTarget[] = [];
+  for (const t of res.targets as ResolvedTarget[]) {
     if (!t.tag) {
       traffic.push(t);
       continue;
@@ -76,25 +81,67 @@ function configure(rt: Runtime, route: KObject, status: Record<string, any>, cm:
     }
     traffic.push({ ...t, url: `http://${tagHost}` });
   }
-  status.traffic = traffic;
+  status.traffic = traffic.map(statusTarget);
   cm.markTrue('AllTrafficAssigned');
   status.address = { url: `http://${name}.${ns}.svc.cluster.local` };
   cm.markTrue('CertificateProvisioned', 'TLSNotEnabled', MSG.tlsNotEnabled);
-  // The ingress is "programmed" with this generation's routing and needs a moment to apply it.
+  // The ingress is "programmed" with this generation's routing (and rollout) and needs a moment to apply it.
   const key = `${ns}/${name}`;
-  const config = JSON.stringify({ generation: route.metadata.generation, url: status.url, traffic });
   const now = Date.now();
   let ing = rt.ingress.get(key);
+  const ingressWasReady = ing !== undefined && now >= ing.readyAt;
+  const { rollout, nextStepMs } = reconcileRollout(rt, route, traffic, ing !== undefined, ingressWasReady, cm.get('IngressReady')?.status === 'True');
+  const served = trafficWithRollout(traffic, rollout).map(statusTarget);
+  const config = JSON.stringify({ generation: route.metadata.generation, url: status.url, traffic: served });
   if (!ing || ing.config !== config) {
     ing = { config, readyAt: now + rt.timing.ingressMs };
     rt.ingress.set(key, ing);
   }
-  if (now < ing.readyAt) {
+  const waits: number[] = [];
+  if (nextStepMs !== undefined) waits.push(nextStepMs);
+  if (!rolloutDone(rollout)) {
+    // route.go: while a rollout is in flight it is the IngressReady reason, and status shows the split.
+    cm.markUnknown('IngressReady', 'RolloutInProgress', MSG.rolloutInProgress);
+    status.traffic = served;
+    if (now < ing.readyAt) waits.push(ing.readyAt - now);
+  } else if (now < ing.readyAt) {
     cm.markUnknown('IngressReady', 'IngressNotConfigured', MSG.ingressNotConfigured);
-    return ing.readyAt - now;
+    waits.push(ing.readyAt - now);
+  } else cm.markTrue('IngressReady');
+  return waits.length ? Math.min(...waits) : undefined;
+}
+
+/** status.traffic entries do not name the configuration. */
+function statusTarget(t: ResolvedTarget): TrafficTarget {
+  const { configurationName: _configurationName, ...rest } = t;
+  return rest;
+}
+
+/**
+ * reconcile_resources.go reconcileRollout: the rollout the ingress should serve now, stepping
+ * from the previous one when the route has a rollout duration; and when the next step is due (ms from now).
+ */
+function reconcileRollout(
+  rt: Runtime,
+  route: KObject,
+  targets: ResolvedTarget[],
+  ingressExists: boolean,
+  ingressReady: boolean,
+  routeIngressReady: boolean,
+): { rollout: Rollout; nextStepMs?: number } {
+  const key = `${route.metadata.namespace}/${route.metadata.name}`;
+  const cur = buildRollout(targets);
+  const durationSecs = rolloutSeconds(route.metadata.annotations);
+  if (!ingressExists || durationSecs <= 0) {
+    rt.rollouts.set(key, cur);
+    return { rollout: cur };
   }
-  cm.markTrue('IngressReady');
-  return undefined;
+  const prev = rt.rollouts.get(key);
+  const now = rt.now().getTime();
+  if (prev && ingressReady && !routeIngressReady) observeReady(prev, now, durationSecs);
+  const { rollout, nextStepTime } = stepRollout(cur, prev, now);
+  rt.rollouts.set(key, structuredClone(rollout));
+  return { rollout, nextStepMs: nextStepTime > 0 ? Math.max(0, nextStepTime - now) : undefined };
 }
 
 function finalize(rt: Runtime, route: KObject): void {
@@ -102,6 +149,7 @@ function finalize(rt: Runtime, route: KObject): void {
   if (!finalizers.includes(ROUTE_FINALIZER)) return;
   syncRoutingMeta(rt, route, true);
   rt.ingress.delete(`${route.metadata.namespace}/${route.metadata.name}`);
+  rt.rollouts.delete(`${route.metadata.namespace}/${route.metadata.name}`);
   rt.patch('routes', route.metadata.namespace!, route.metadata.name, 'merge', {
     metadata: { finalizers: finalizers.filter((f) => f !== ROUTE_FINALIZER), resourceVersion: route.metadata.resourceVersion },
   });

@@ -4,6 +4,7 @@
 import { StatusError, type KObject, type PatchType, type Registry, type RequestContext, type ResourceDef } from '../api/contracts.js';
 import { deepEqual } from '../api/patch.js';
 import type { GcConfig } from './gc.js';
+import type { Rollout } from './rollout.js';
 import type { DomainConfig } from './names.js';
 
 /** The four served Knative resources, by plural. */
@@ -29,6 +30,8 @@ export class Runtime {
   readonly ctx: RequestContext;
   /** route key -> the configuration the simulated ingress has been given, and when it is live. */
   readonly ingress = new Map<string, { config: string; readyAt: number }>();
+  /** route key -> the rollout its ingress serves (upstream keeps it in an Ingress annotation). */
+  readonly rollouts = new Map<string, Rollout>();
   /** revision uid -> when its simulated pod finishes starting (or failing). */
   readonly podDue = new Map<string, number>();
   wrote = false;

@@ -122,6 +122,9 @@ function ownerMeta(svc: KObject): { labels: Record<string, string>; annotations:
 /** The Configuration a Service wants (resources/configuration.go MakeConfigurationFromExisting). */
 export function desiredConfiguration(svc: KObject, existing: KObject | undefined): KObject {
   const { labels, annotations } = ownerMeta(svc);
+  // The rollout duration is the Route's business; upstream keeps it off the Configuration.
+  delete annotations[A.rolloutDuration];
+  delete annotations[A.rolloutDurationAlias];
   labels[L.service] = svc.metadata.name;
   labels[L.serviceUID] = svc.metadata.uid ?? '';
   const routes = listValue(existing?.metadata.annotations?.[A.routes]);

@@ -21,7 +21,8 @@ export type TrafficResult = { targets: TrafficTarget[]; error?: undefined } | { 
 /** BuildTrafficConfiguration for `route`. */
 export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
   const ns = route.metadata.namespace!;
-  const owningService = route.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Service')?.name;
+  // Upstream reads the route's service label, not its owner reference.
+  const owningService = route.metadata.labels?.[L.service] || undefined;
   let deferred: TargetError | undefined;
   const defer = (e: TargetError) => {
     // The first error is kept unless a later one is a hard failure.
@@ -40,13 +41,8 @@ export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
         defer({ failure: true, reason: 'RevisionMissing', message: MSG.revMissing(tt.revisionName) });
         continue;
       }
-      if (!isReady(rev)) {
-        const failed = isFailed(rev);
-        defer({ failure: failed, reason: 'RevisionMissing', message: failed ? MSG.revFailed(rev.metadata.name) : MSG.revNotReady(rev.metadata.name) });
-        continue;
-      }
       if (owningService) {
-        // v1.21+: a Service's Route may only serve that Service's revisions.
+        // A Service's Route may only serve that Service's revisions, checked before readiness.
         const actual = rev.metadata.labels?.[L.service];
         if (actual !== owningService) {
           defer({
@@ -57,12 +53,17 @@ export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
           continue;
         }
       }
+      if (!isReady(rev)) {
+        const failed = isFailed(rev);
+        defer({ failure: failed, reason: 'RevisionMissing', message: failed ? MSG.revFailed(rev.metadata.name) : MSG.revNotReady(rev.metadata.name) });
+        continue;
+      }
       const cfgName = rev.metadata.labels?.[L.configuration];
       if (cfgName && !rt.get('configurations', ns, cfgName)) {
         defer({ failure: true, reason: 'ConfigurationMissing', message: MSG.configMissing(cfgName) });
         continue;
       }
-      add(statusEntry(tt, rev.metadata.name));
+      add(statusEntry(tt, rev.metadata.name, cfgName));
     } else if (tt.configurationName) {
       const config = rt.get('configurations', ns, tt.configurationName);
       if (!config) {
@@ -75,18 +76,26 @@ export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
         defer({ failure: failed, reason: 'RevisionMissing', message: failed ? MSG.configNoReady(config.metadata.name) : MSG.configWaiting(config.metadata.name) });
         continue;
       }
-      if (!rt.get('revisions', ns, lrr)) {
+      const latest = rt.get('revisions', ns, lrr);
+      if (!latest) {
         defer({ failure: true, reason: 'RevisionMissing', message: MSG.revMissing(lrr) });
         continue;
       }
-      add(statusEntry(tt, lrr));
+      if (!isReady(latest)) {
+        const failed = isFailed(latest);
+        defer({ failure: failed, reason: 'RevisionMissing', message: failed ? MSG.revFailed(lrr) : MSG.revNotReady(lrr) });
+        continue;
+      }
+      add(statusEntry(tt, lrr, config.metadata.name));
     }
   }
   return deferred ? { error: deferred } : { targets };
 }
 
-function statusEntry(tt: TrafficTarget, revisionName: string): TrafficTarget {
+/** A status entry, plus the configuration it follows (dropped before status is written). */
+function statusEntry(tt: TrafficTarget, revisionName: string, configurationName: string | undefined): TrafficTarget {
   const out: TrafficTarget = {};
+  if (configurationName) out.configurationName = configurationName;
   if (tt.tag) out.tag = tt.tag;
   out.revisionName = revisionName;
   if (tt.latestRevision !== undefined) out.latestRevision = tt.latestRevision;

@@ -3,6 +3,7 @@
 import type { KObject, Registry, ResourceDef, WatchEvent } from '../../../src/sim/api/contracts.js';
 import { createRegistry } from '../../../src/sim/api/registry.js';
 import { installKnative, type KnativeOptions } from '../../../src/sim/knative/index.js';
+import type { Rollout } from '../../../src/sim/knative/rollout.js';
 import { untilChange, WAIT_MS } from '../wait.js';
 
 export const USER = { user: 'alice' };
@@ -18,6 +19,10 @@ export interface Harness {
   mergePatch(kind: keyof Harness['defs'], name: string, body: unknown, ns?: string): KObject;
   /** Resolves with the object once `pred` holds (checked after every registry change); fails after `ms`. */
   waitFor(kind: keyof Harness['defs'], name: string, pred: (o: KObject) => boolean, what: string, ms?: number, ns?: string): Promise<KObject>;
+  /** Reconciles every Route again (after moving an injected clock). */
+  resync(): void;
+  /** The rollout a Route's simulated ingress serves. */
+  rollout(name: string, ns?: string): Rollout | undefined;
   close(): void;
 }
 
@@ -62,6 +67,8 @@ export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
         throw new Error(`${(err as Error).message}\nlast: ${JSON.stringify(last?.status)}\nerrors: ${errors.join('\n')}`);
       }
     },
+    resync: () => kn.resync(),
+    rollout: (name, ns = 'default') => kn.rollout(ns, name),
     close() {
       kn.stop();
       (registry as { close?: () => void }).close?.();

@@ -1,0 +1,65 @@
+// The webhook's warning-level result on every write of a pod template (k8s_validation.go
+// warnDefaultContainerSecurityContext, Knative >= 1.9 with secure-pod-defaults off, the shipped
+// default): each container's securityContext left at Kubernetes' insecure defaults is named. The
+// apiserver relays webhook warnings as `Warning: 299 - "..."` headers (server.ts).
+import type { AdmissionHooks, KObject, RequestContext } from '../api/contracts.js';
+
+const INSECURE = 'Kubernetes default value is insecure, Knative may default this to secure in a future release';
+
+type Sc = Record<string, any> | undefined;
+
+/** The paths (relative to the container) left insecure, and whether drop is misspelt "all". */
+function containerFindings(psc: Sc, sc: Sc): { insecure: string[]; lowercaseAll: boolean } {
+  const p = psc ?? {};
+  const c = sc ?? {};
+  const insecure: string[] = [];
+  let lowercaseAll = false;
+  if (p.runAsNonRoot == null && c.runAsNonRoot == null) insecure.push('runAsNonRoot');
+  if (c.allowPrivilegeEscalation == null) insecure.push('allowPrivilegeEscalation');
+  if (c.seccompProfile == null && p.seccompProfile == null) insecure.push('seccompProfile');
+  else if (!p.seccompProfile?.type && !c.seccompProfile?.type) insecure.push('seccompProfile.type');
+  if (c.capabilities == null) insecure.push('capabilities');
+  else if (c.capabilities.drop == null) insecure.push('capabilities.drop');
+  else if (c.capabilities.drop[0] === 'all') lowercaseAll = true;
+  return { insecure, lowercaseAll };
+}
+
+/** The warnings for one pod spec at `prefix` (e.g. `spec.template.spec`), merged as FieldError.WrappedErrors does. */
+export function securityContextWarnings(podSpec: Record<string, any> | undefined, prefix: string): string[] {
+  if (!podSpec) return [];
+  const insecure: string[] = [];
+  const misspelt: string[] = [];
+  for (const list of ['containers', 'initContainers'] as const) {
+    (podSpec[list] ?? []).forEach((ctr: Record<string, any>, i: number) => {
+      const base = `${prefix}.${list}[${i}].securityContext`;
+      const f = containerFindings(podSpec.securityContext, ctr?.securityContext);
+      insecure.push(...f.insecure.map((p) => `${base}.${p}`));
+      if (f.lowercaseAll) misspelt.push(`${base}.capabilities.drop`);
+    });
+  }
+  const out: string[] = [];
+  if (insecure.length) out.push(`${INSECURE}: ${[...new Set(insecure)].sort().join(', ')}`);
+  if (misspelt.length) out.push(`invalid value: all: ${misspelt.sort().join(', ')}\nMust be spelled as 'ALL'`);
+  return out;
+}
+
+/** Where the pod spec sits in each kind. */
+const POD_SPEC: Record<string, { get: (o: KObject) => Record<string, any> | undefined; prefix: string }> = {
+  services: { get: (o) => o.spec?.template?.spec, prefix: 'spec.template.spec' },
+  configurations: { get: (o) => o.spec?.template?.spec, prefix: 'spec.template.spec' },
+  revisions: { get: (o) => o.spec, prefix: 'spec' },
+};
+
+/** `hooks` plus the warnings of a write that the validating webhook lets through. */
+export function withSecurityWarnings(kind: string, hooks: AdmissionHooks): AdmissionHooks {
+  const at = POD_SPEC[kind];
+  if (!at) return hooks;
+  return {
+    ...hooks,
+    validate(obj: KObject, old: KObject | undefined, ctx: RequestContext) {
+      hooks.validate?.(obj, old, ctx);
+      const warnings = securityContextWarnings(at.get(obj), at.prefix);
+      if (warnings.length) (ctx.warnings ??= []).push(...warnings);
+    },
+  };
+}
