@@ -78,7 +78,7 @@ describe('Revision', () => {
     const next = structuredClone(stored);
     next.spec.timeoutSeconds = 10;
     next.metadata.labels!['serving.knative.dev/foo'] = 'x';
-    assert.equal(admit('revisions', next, stored).denial, 'Immutable fields changed (-old +new): spec\n{v1.RevisionSpec}.TimeoutSeconds:\n\t-: "300"\n\t+: "10"\n');
+    assert.equal(admit('revisions', next, stored).denial, 'Immutable fields changed (-old +new): spec\n*{v1.RevisionSpec}.TimeoutSeconds:\n\t-: "300"\n\t+: "10"\n');
   });
 });
 

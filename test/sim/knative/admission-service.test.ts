@@ -129,7 +129,7 @@ describe('Service update rules', () => {
     assert.equal(
       denial(next, byo),
       `${NAME_CHANGE}\n{*v1.RevisionTemplateSpec}.ObjectMeta.Labels:\n\t-: "map[]"\n\t+: "map[team:a]"\n\n` +
-        `{*v1.RevisionTemplateSpec}.Spec.TimeoutSeconds:\n\t-: "300"\n\t+: "100"\n`,
+        `*{*v1.RevisionTemplateSpec}.Spec.TimeoutSeconds:\n\t-: "300"\n\t+: "100"\n`,
     );
   });
 
