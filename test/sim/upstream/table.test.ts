@@ -105,7 +105,7 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
   }
 
   function kubectlArgs(ns: string, req: UpstreamRequest): { args: string[]; input?: string } {
-    const validate = ['--validate', (req.fieldValidation ?? 'Strict').toLowerCase()];
+    const validate = [`--validate=${(req.fieldValidation ?? 'Strict').toLowerCase()}`];
     if (req.verb === 'create' || req.verb === 'apply') {
       return { args: [req.verb, '-f', '-', '-n', ns, ...validate], input: JSON.stringify(manifest(req.resource, req.body)) };
     }
@@ -123,7 +123,9 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
       return causes.length === 1 ? `${head}${causes[0]}\n` : `${head}\n${causes.map((c) => `* ${c}`).join('\n')}\n`;
     }
     const source = row.request.verb === 'patch' ? '' : 'error when creating "STDIN": ';
-    return `Error from server (${reason}): ${source}${message}\n`;
+    // kubectl ends the text with a newline unless it already has one.
+    const text = `Error from server (${reason}): ${source}${message}`;
+    return text.endsWith('\n') ? text : `${text}\n`;
   }
 
   async function settled(ns: string, row: UpstreamRow): Promise<void> {

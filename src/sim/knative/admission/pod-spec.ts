@@ -58,6 +58,8 @@ function disallowed(obj: Obj, allowed: (key: string, value: unknown) => boolean)
 /** ValidatePodSpec on a RevisionSpec (its own fields ride along, as the PodSpec is inlined). */
 export function validatePodSpec(ps: Obj): FieldErrors {
   const errs: FieldErrors = disallowed(ps, (k, v) => POD_SPEC_ALLOWED.has(k) || (k === 'automountServiceAccountToken' && v === false));
+  // PodSecurityContextMask with kubernetes.podspec-securitycontext off keeps nothing of it.
+  if (isObj(ps.securityContext)) errs.push(...viaField(disallowed(ps.securityContext, () => false), 'securityContext'));
   const containers = list(ps.containers);
   const initContainers = list(ps.initContainers);
   const mounted = new Set([...initContainers, ...containers].flatMap((c) => list(c.volumeMounts).map((m) => str(m.name))));
