@@ -493,6 +493,15 @@ const probeRows: UpstreamRow[] = [
 ];
 
 const revisionSpecRows: UpstreamRow[] = [
+  svcRow(
+    'sidecar-probe-disallowed',
+    'with multi-container-probing off a sidecar may not probe; the inlined handler is reported as the probe itself and the defaulted successThreshold too',
+    K8S('validateSidecarContainer'),
+    ksvc('sidecar-probe', {
+      spec: { containers: [{ image: IMAGE, ports: [{ containerPort: 8080 }] }, { image: IMAGE, readinessProbe: { tcpSocket: { port: 9000 } } }] },
+    }),
+    denied('must not set the field(s): spec.template.spec.containers[1].readinessProbe, spec.template.spec.containers[1].readinessProbe.successThreshold'),
+  ),
   svcRow('timeout-too-long', 'timeoutSeconds at most max-revision-timeout-seconds (600)', REV('validateTimeoutSeconds'), ksvc('timeout-long', { spec: { timeoutSeconds: 601 } }), denied('expected 0 <= 601 <= 600: spec.template.spec.timeoutSeconds')),
   svcRow('timeout-negative', 'timeoutSeconds is not negative', REV('validateTimeoutSeconds'), ksvc('timeout-neg', { spec: { timeoutSeconds: -1 } }), denied('expected 0 <= -1 <= 600: spec.template.spec.timeoutSeconds')),
   svcRow(

@@ -81,6 +81,10 @@ function defaultContainer(c: Obj, single: boolean, writable: Set<string>): void 
     if (!isObj(c.readinessProbe)) c.readinessProbe = {};
     const p = c.readinessProbe;
     if (p.tcpSocket == null && p.httpGet == null && p.exec == null && p.grpc == null) p.tcpSocket = { port: 0 };
+  }
+  // Threshold defaults apply to any container's readiness probe, sidecars included.
+  if (isObj(c.readinessProbe)) {
+    const p = c.readinessProbe;
     if (p.successThreshold == null || p.successThreshold === 0) p.successThreshold = 1;
     // With an explicit period, Kubernetes' own probe defaults are filled in too.
     if (typeof p.periodSeconds === 'number' && p.periodSeconds !== 0) {
