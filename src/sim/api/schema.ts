@@ -1,4 +1,6 @@
-// Structural schemas (the CRDs' openAPIV3Schema, trimmed): pruning, type checks, OpenAPI and explain.
+// Structural schemas (the CRDs' openAPIV3Schema): pruning, defaults, type and required checks, OpenAPI and explain.
+
+import { KNATIVE_STRUCTURE } from './knative-structure.js';
 
 /** A structural schema node. */
 export interface Schema {
@@ -9,16 +11,29 @@ export interface Schema {
   items?: Schema;
   additionalProperties?: Schema;
   required?: string[];
+  default?: unknown;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-int-or-string'?: boolean;
 }
 
 const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
 const int = (description?: string): Schema => ({ type: 'integer', format: 'int64', ...(description ? { description } : {}) });
 const strMap = (description: string): Schema => ({ type: 'object', description, additionalProperties: { type: 'string' } });
-const open = (description: string): Schema => ({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });
 
-const trafficTarget: Schema = {
-  type: 'object',
+// Our descriptions laid over the CRDs' structure (knative-structure.ts): upstream decides which
+// fields exist, their types, required lists and defaults; the prose is the playground's own.
+function described(structure: Schema, prose: Schema): Schema {
+  const out: Schema = { ...structure, ...(prose.description ? { description: prose.description } : {}) };
+  if (structure.properties) {
+    out.properties = Object.fromEntries(
+      Object.entries(structure.properties).map(([k, v]) => [k, prose.properties?.[k] ? described(v, prose.properties[k]) : v]),
+    );
+  }
+  if (structure.items && prose.items) out.items = described(structure.items, prose.items);
+  return out;
+}
+
+const trafficTarget: Schema = described(KNATIVE_STRUCTURE.trafficTarget, {
   description: 'TrafficTarget holds a single entry of the routing table for a Route.',
   properties: {
     configurationName: str('ConfigurationName of a configuration to whose latest revision we will send this portion of traffic.'),
@@ -28,7 +43,7 @@ const trafficTarget: Schema = {
     tag: str('Tag is optionally used to expose a dedicated url for referencing this target exclusively.'),
     url: str('URL displays the URL for accessing named traffic targets.'),
   },
-};
+});
 
 const traffic: Schema = {
   type: 'array',
@@ -37,46 +52,34 @@ const traffic: Schema = {
 };
 
 const container: Schema = {
-  type: 'object',
   description: 'A single application container that you want to run within a pod.',
-  required: ['image'],
   properties: { name: str('Name of the container.'), image: str('Container image name.') },
-  'x-kubernetes-preserve-unknown-fields': true,
 };
 
-const revisionSpec: Schema = {
-  type: 'object',
+const revisionSpec: Schema = described(KNATIVE_STRUCTURE.revisionSpec, {
   description: 'RevisionSpec holds the desired state of the Revision (from the client).',
-  required: ['containers'],
   properties: {
     containers: { type: 'array', description: 'List of containers belonging to the pod.', items: container },
     containerConcurrency: int('ContainerConcurrency specifies the maximum allowed in-flight (concurrent) requests per container of the Revision.'),
     timeoutSeconds: int('TimeoutSeconds is the maximum duration in seconds that the request instance is allowed to respond to a request.'),
   },
-  'x-kubernetes-preserve-unknown-fields': true,
-};
+});
 
 const template: Schema = {
   type: 'object',
   description: 'Template holds the latest specification for the Revision to be stamped out.',
   properties: {
-    metadata: {
-      type: 'object',
-      properties: {
-        name: str(),
-        generateName: str(),
-        labels: strMap('Labels for the Revision.'),
-        annotations: strMap('Annotations for the Revision.'),
-      },
-      'x-kubernetes-preserve-unknown-fields': true,
-    },
+    metadata: described(KNATIVE_STRUCTURE.templateMetadata, {
+      properties: { labels: strMap('Labels for the Revision.'), annotations: strMap('Annotations for the Revision.') },
+    }),
     spec: revisionSpec,
   },
 };
 
-const status = open('Status communicates the observed state (from the controller).');
+const statusOf = (kind: keyof typeof KNATIVE_STRUCTURE.status): Schema =>
+  described(KNATIVE_STRUCTURE.status[kind], { description: 'Status communicates the observed state (from the controller).' });
 
-function root(kind: string, description: string, spec: Schema): Schema {
+function root(kind: keyof typeof KNATIVE_STRUCTURE.status, description: string, spec: Schema): Schema {
   return {
     type: 'object',
     description,
@@ -85,7 +88,7 @@ function root(kind: string, description: string, spec: Schema): Schema {
       kind: str('Kind is a string value representing the REST resource this object represents.'),
       metadata: { type: 'object', description: 'Standard object metadata.' },
       spec,
-      status,
+      status: statusOf(kind),
     },
   };
 }
@@ -128,6 +131,8 @@ export const OBJECT_META_FIELDS = new Set([
 export interface SchemaReport {
   unknown: string[];
   typeErrors: Array<{ field: string; actual: string; expected: string }>;
+  /** Fields a `required` list names that are absent (after defaulting). */
+  missing: string[];
 }
 
 function typeName(v: unknown): string {
@@ -155,11 +160,12 @@ function matchesType(v: unknown, t: Schema['type']): boolean {
 }
 
 /**
- * Prunes unknown fields (and nulls, which non-nullable fields drop) in place and reports them
- * together with type mismatches. `status` is skipped: the main endpoint ignores it anyway.
+ * Prunes unknown fields (and nulls, which non-nullable fields drop) in place, fills in schema
+ * defaults, and reports unknown fields, type mismatches and missing required fields.
+ * `status` is skipped: the main endpoint ignores it anyway.
  */
 export function pruneAndCheck(obj: Record<string, unknown>, schema: Schema, skip: string[] = []): SchemaReport {
-  const report: SchemaReport = { unknown: [], typeErrors: [] };
+  const report: SchemaReport = { unknown: [], typeErrors: [], missing: [] };
   const walk = (value: unknown, s: Schema, path: string): void => {
     if (s.type === 'object' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const rec = value as Record<string, unknown>;
@@ -184,6 +190,10 @@ export function pruneAndCheck(obj: Record<string, unknown>, schema: Schema, skip
         }
         walk(rec[key], sub, child);
       }
+      for (const [key, sub] of Object.entries(s.properties ?? {})) {
+        if (sub.default !== undefined && rec[key] === undefined) rec[key] = structuredClone(sub.default);
+      }
+      for (const key of s.required ?? []) if (rec[key] === undefined) report.missing.push(path ? `${path}.${key}` : key);
     } else if (s.type === 'array' && Array.isArray(value) && s.items) {
       value.forEach((item, i) => {
         if (!matchesType(item, s.items!.type)) report.typeErrors.push({ field: `${path}[${i}]`, actual: typeName(item), expected: s.items!.type ?? '' });

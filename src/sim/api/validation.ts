@@ -72,32 +72,30 @@ export function checkStringMaps(def: ResourceDef, obj: KObject): void {
 }
 
 /**
- * Structural-schema step: prunes unknown fields (Warn -> warnings, Strict -> error) and
- * rejects type mismatches with 422. `patchText` (the patch body) selects the patch form of the strict error.
+ * Structural-schema step. Unknown fields are pruned (Strict -> 400 as the decoder refuses them before
+ * anything else runs, Warn -> warnings, Ignore -> silently); then type mismatches and missing required
+ * fields give one 422. `patchText` (the patch body) selects the patch form of the strict error.
  */
 export function applySchema(def: ResourceDef, obj: KObject, ctx: RequestContext, patchText?: string): void {
   const schema = schemaFor(def.kind);
   if (!schema || def.group === '') return;
   const report = pruneAndCheck(obj as unknown as Record<string, unknown>, schema, ['status']);
-  if (report.typeErrors.length) {
-    throw invalidKind(
-      def,
-      obj.metadata.name,
-      report.typeErrors.map((e) =>
-        invalidValue(e.field, e.actual, `${e.field} in body must be of type ${e.expected}: ${JSON.stringify(e.actual)}`),
-      ),
-    );
-  }
-  if (!report.unknown.length) return;
-  const mode = ctx.fieldValidation ?? 'Warn';
-  const texts = report.unknown.map((f) => `unknown field ${JSON.stringify(f)}`);
-  if (mode === 'Strict') {
-    if (patchText !== undefined) {
-      throw invalidKind(def, obj.metadata.name, [
-        { field: 'patch', type: 'FieldValueInvalid', body: `Invalid value: ${JSON.stringify(patchText)}: strict decoding error: ${texts.join(', ')}` },
-      ]);
+  if (report.unknown.length) {
+    const mode = ctx.fieldValidation ?? 'Warn';
+    const texts = report.unknown.map((f) => `unknown field ${JSON.stringify(f)}`);
+    if (mode === 'Strict') {
+      if (patchText !== undefined) {
+        throw invalidKind(def, obj.metadata.name, [
+          { field: 'patch', type: 'FieldValueInvalid', body: `Invalid value: ${JSON.stringify(patchText)}: strict decoding error: ${texts.join(', ')}` },
+        ]);
+      }
+      throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${texts.join(', ')}`);
     }
-    throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${texts.join(', ')}`);
+    if (mode === 'Warn') (ctx.warnings ??= []).push(...texts);
   }
-  if (mode === 'Warn') (ctx.warnings ??= []).push(...texts);
+  const errs = [
+    ...report.typeErrors.map((e) => invalidValue(e.field, e.actual, `${e.field} in body must be of type ${e.expected}: ${JSON.stringify(e.actual)}`)),
+    ...report.missing.map((field) => requiredValue(field)),
+  ];
+  if (errs.length) throw invalidKind(def, obj.metadata.name, errs);
 }

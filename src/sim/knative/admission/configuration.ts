@@ -3,7 +3,7 @@
 import type { AdmissionHooks, KObject, RequestContext } from '../../api/contracts.js';
 import { defaultConfigurationSpec, hasOwnerReferences, setUserInfo, specOf } from './defaults.js';
 import { denyIfAny, viaField, type FieldErrors } from './field-error.js';
-import { validateConfigurationLabels, validateCreatorAndModifier, validateNoAutoscalingAnnotations, validateObjectMetadata } from './metadata.js';
+import { validateServiceOwnedLabels, validateCreatorAndModifier, validateNoAutoscalingAnnotations, validateObjectMetadata } from './metadata.js';
 import { validateRevisionTemplate, verifyNameChange } from './template.js';
 
 /** Configuration defaulting; user annotations only for Configurations nobody owns. */
@@ -18,7 +18,7 @@ export function configurationErrors(obj: KObject, old: KObject | undefined): Fie
   const errs: FieldErrors = viaField(
     [
       ...validateObjectMetadata(meta),
-      ...viaField(validateConfigurationLabels(meta), 'labels'),
+      ...viaField(validateServiceOwnedLabels(meta), 'labels'),
       ...viaField(validateNoAutoscalingAnnotations(meta.annotations), 'annotations'),
     ],
     'metadata',

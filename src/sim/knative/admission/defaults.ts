@@ -60,7 +60,7 @@ export function defaultRevisionSpec(spec: Obj, isCreate: boolean): void {
       const { name: _unset, ...rest } = c;
       c = { name, ...rest };
     }
-    defaultContainer(c, containers.length === 1);
+    defaultContainer(c, containers.length === 1, writableVolumes(spec.volumes));
     return c;
   });
   if (hasContainers) spec.containers = defaulted;
@@ -68,13 +68,23 @@ export function defaultRevisionSpec(spec: Obj, isCreate: boolean): void {
   if (isCreate && spec.enableServiceLinks == null) spec.enableServiceLinks = false;
 }
 
-function defaultContainer(c: Obj, single: boolean): void {
+// Volumes a mount may write to; mounts of every other volume are defaulted to readOnly.
+function writableVolumes(volumes: unknown): Set<string> {
+  const list: unknown[] = Array.isArray(volumes) ? volumes : [];
+  return new Set(list.filter((v): v is Obj => isObj(v) && (isObj(v.emptyDir) || isObj(v.persistentVolumeClaim) || isObj(v.ephemeral))).map((v) => v.name));
+}
+
+function defaultContainer(c: Obj, single: boolean, writable: Set<string>): void {
   if (c.resources == null) c.resources = {};
   // The readiness probe goes on the serving container: the only one, or the one that declares a port.
   if (single || (Array.isArray(c.ports) && c.ports.length > 0)) {
     if (!isObj(c.readinessProbe)) c.readinessProbe = {};
     const p = c.readinessProbe;
     if (p.tcpSocket == null && p.httpGet == null && p.exec == null && p.grpc == null) p.tcpSocket = { port: 0 };
+  }
+  // Threshold defaults apply to any container's readiness probe, sidecars included.
+  if (isObj(c.readinessProbe)) {
+    const p = c.readinessProbe;
     if (p.successThreshold == null || p.successThreshold === 0) p.successThreshold = 1;
     // With an explicit period, Kubernetes' own probe defaults are filled in too.
     if (typeof p.periodSeconds === 'number' && p.periodSeconds !== 0) {
@@ -82,7 +92,11 @@ function defaultContainer(c: Obj, single: boolean): void {
       if (p.timeoutSeconds == null || p.timeoutSeconds === 0) p.timeoutSeconds = 1;
     }
   }
-  if (Array.isArray(c.volumeMounts)) for (const vm of c.volumeMounts) if (isObj(vm)) vm.readOnly = true;
+  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+    const grpc = c[probe]?.grpc;
+    if (isObj(grpc) && grpc.service == null) grpc.service = '';
+  }
+  if (Array.isArray(c.volumeMounts)) for (const vm of c.volumeMounts) if (isObj(vm) && !writable.has(vm.name)) vm.readOnly = true;
 }
 
 /**

@@ -1,10 +1,9 @@
 // The Knative admission webhooks of the playground, keyed by resource plural. The registry runs
 // mutate -> schema -> validate on create and update (patches too), never on /status.
 //
-// Deliberately reduced from upstream (documented, not accidental): pod-spec validation covers only
-// containers/image, timeoutSeconds and containerConcurrency; autoscaling annotation *values* on
-// templates, the queue-sidecar annotation and multi-container port rules are not checked; the
-// "-old +new" diffs approximate go-cmp's output (see semantic.ts).
+// Deliberately reduced from upstream (documented in docs/playground.md, not accidental): stock
+// config maps and feature flags only; queue-sidecar and networking template annotations are not
+// checked; the "-old +new" diffs approximate go-cmp's output (see semantic.ts).
 
 import type { AdmissionHooks } from '../../api/contracts.js';
 import { configurationAdmission } from './configuration.js';

@@ -11,13 +11,8 @@ import { errInvalidKeyName, errInvalidValue, errMissingField, fieldError, type F
 export const Keys = {
   rolloutDuration: 'serving.knative.dev/rollout-duration',
   rolloutDurationAlias: 'serving.knative.dev/rolloutDuration',
-  visibility: 'networking.knative.dev/visibility',
-  route: 'serving.knative.dev/route',
-  configurationUID: 'serving.knative.dev/configurationUID',
-  serviceUID: 'serving.knative.dev/serviceUID',
 } as const;
 
-const SERVING_PREFIX = 'serving.knative.dev/';
 const AUTOSCALING_GROUP = 'autoscaling.knative.dev';
 
 type Meta = { name?: string; generateName?: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string }> };
@@ -75,55 +70,34 @@ export function validateCreatorAndModifier(
   return errs;
 }
 
-function visibilityLabel(value: string): FieldErrors {
-  return value === 'cluster-local' ? [] : errInvalidValue(value, Keys.visibility);
-}
-
 // verifyLabelOwnerRef: a parent label is only allowed when an ownerReference of that kind has that name.
 function ownerLabel(meta: Meta, key: string, value: string, kind: string): FieldErrors {
   return (meta.ownerReferences ?? []).some((r) => r.kind === kind && r.name === value) ? [] : errMissingField(key);
 }
 
-/** Labels of a Service; paths relative to `labels`. */
-export function validateServiceLabels(meta: Meta): FieldErrors {
-  return Object.entries(meta.labels ?? {}).flatMap(([k, v]) => {
-    if (k === Keys.visibility) return visibilityLabel(v);
-    return k.startsWith(SERVING_PREFIX) ? errInvalidKeyName(k, '') : [];
-  });
-}
+// Upstream dropped its other label rules in 2021 (any serving.knative.dev/* label and any
+// visibility value are accepted); only the parent labels are checked against ownerReferences.
 
-/** Labels of a Route; paths relative to `labels`. */
-export function validateRouteLabels(meta: Meta): FieldErrors {
-  return Object.entries(meta.labels ?? {}).flatMap(([k, v]) => {
-    if (k === Keys.visibility) return visibilityLabel(v);
-    if (k === KnativeLabels.service) return ownerLabel(meta, k, v, 'Service');
-    return k.startsWith(SERVING_PREFIX) ? errInvalidKeyName(k, '') : [];
-  });
+/** Labels of a Route or a Configuration; paths relative to `labels`. */
+export function validateServiceOwnedLabels(meta: Meta): FieldErrors {
+  const v = meta.labels?.[KnativeLabels.service];
+  return v === undefined ? [] : ownerLabel(meta, KnativeLabels.service, v, 'Service');
 }
-
-/** Labels of a Configuration; paths relative to `labels`. */
-export function validateConfigurationLabels(meta: Meta): FieldErrors {
-  return Object.entries(meta.labels ?? {}).flatMap(([k, v]) => {
-    if (k === Keys.route || k === Keys.configurationUID || k === Keys.serviceUID) return [];
-    if (k === KnativeLabels.service) return ownerLabel(meta, k, v, 'Service');
-    return k.startsWith(SERVING_PREFIX) ? errInvalidKeyName(k, '') : [];
-  });
-}
-
-const REVISION_KNOWN_LABELS = new Set<string>([
-  KnativeLabels.routingState,
-  Keys.route,
-  KnativeLabels.service,
-  Keys.configurationUID,
-  Keys.serviceUID,
-  KnativeLabels.configurationGeneration,
-]);
 
 /** Labels of a Revision; paths relative to `labels`. */
 export function validateRevisionLabels(meta: Meta): FieldErrors {
-  return Object.entries(meta.labels ?? {}).flatMap(([k, v]) => {
-    if (REVISION_KNOWN_LABELS.has(k)) return [];
-    if (k === KnativeLabels.configuration) return ownerLabel(meta, k, v, 'Configuration');
-    return k.startsWith(SERVING_PREFIX) ? errInvalidKeyName(k, '') : [];
-  });
+  const v = meta.labels?.[KnativeLabels.configuration];
+  return v === undefined ? [] : ownerLabel(meta, KnativeLabels.configuration, v, 'Configuration');
+}
+
+/** validateProgressDeadlineAnnotation (templates); paths relative to `annotations`. */
+export function validateProgressDeadline(annotations: Record<string, string> | undefined): FieldErrors {
+  const key = 'serving.knative.dev/progress-deadline';
+  const value = annotations?.[key] ?? '';
+  if (value === '') return [];
+  const ns = parseGoDuration(value);
+  if (ns === undefined) return errInvalidValue(value, key);
+  if (ns % 1_000_000_000n !== 0n) return fieldError(`progress-deadline=${value} is not at second precision`, key);
+  if (ns < 0n) return fieldError(`progress-deadline=${value} must be positive`, key);
+  return [];
 }

@@ -3,6 +3,7 @@
 import type { AdmissionHooks, KObject } from '../../api/contracts.js';
 import { defaultRevisionSpec, specOf } from './defaults.js';
 import { denyIfAny, viaField, type FieldErrors } from './field-error.js';
+import { validateAutoscalingAnnotations } from './autoscaling.js';
 import { validateObjectMetadata, validateRevisionLabels } from './metadata.js';
 import { validateRevisionSpec, verifyRevisionSpecUnchanged } from './template.js';
 
@@ -15,7 +16,14 @@ export function mutateRevision(obj: KObject, old: KObject | undefined): void {
 /** Revision validation errors (unsorted). */
 export function revisionErrors(obj: KObject, old: KObject | undefined): FieldErrors {
   const meta = obj.metadata ?? { name: '' };
-  const errs: FieldErrors = viaField([...validateObjectMetadata(meta), ...viaField(validateRevisionLabels(meta), 'labels')], 'metadata');
+  const errs: FieldErrors = viaField(
+    [
+      ...validateObjectMetadata(meta),
+      ...viaField(validateAutoscalingAnnotations(meta.annotations), 'annotations'),
+      ...viaField(validateRevisionLabels(meta), 'labels'),
+    ],
+    'metadata',
+  );
   if (old) {
     // Upstream returns the immutability error alone, dropping the metadata errors.
     const immutable = verifyRevisionSpecUnchanged(obj.spec, old.spec);

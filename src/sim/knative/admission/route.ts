@@ -3,7 +3,13 @@
 import type { AdmissionHooks, KObject, RequestContext } from '../../api/contracts.js';
 import { defaultTraffic, hasOwnerReferences, setUserInfo, specOf } from './defaults.js';
 import { denyIfAny, viaField, type FieldErrors } from './field-error.js';
-import { validateCreatorAndModifier, validateObjectMetadata, validateRolloutDuration, validateRouteLabels } from './metadata.js';
+import {
+  validateCreatorAndModifier,
+  validateNoAutoscalingAnnotations,
+  validateObjectMetadata,
+  validateRolloutDuration,
+  validateServiceOwnedLabels,
+} from './metadata.js';
 import { validateTraffic } from './traffic.js';
 
 /** Route defaulting: per-entry traffic defaults (no default list: a Route has no own configuration). */
@@ -18,7 +24,8 @@ export function routeErrors(obj: KObject, old: KObject | undefined): FieldErrors
   const errs: FieldErrors = viaField(
     [
       ...validateObjectMetadata(meta),
-      ...viaField(validateRouteLabels(meta), 'labels'),
+      ...viaField(validateNoAutoscalingAnnotations(meta.annotations), 'annotations'),
+      ...viaField(validateServiceOwnedLabels(meta), 'labels'),
       ...viaField(validateRolloutDuration(meta.annotations), 'annotations'),
     ],
     'metadata',

@@ -47,6 +47,10 @@ const MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', '
 const REVISION_SPEC_OWN = new Set(['containerConcurrency', 'timeoutSeconds', 'responseStartTimeoutSeconds', 'idleTimeoutSeconds']);
 const GO_NAMES: Record<string, string> = { tcpSocket: 'TCPSocket', httpGet: 'HTTPGet', grpc: 'GRPC', uid: 'UID', hostIP: 'HostIP' };
 
+// Go pointer fields (*int64, *bool, *string) of RevisionSpec, PodSpec, SecurityContext and GRPCAction.
+const POINTER_LEAF =
+  /(\{v1\.RevisionSpec\}|\.Spec)\.(ContainerConcurrency|TimeoutSeconds|ResponseStartTimeoutSeconds|IdleTimeoutSeconds)$|PodSpec\.(EnableServiceLinks|AutomountServiceAccountToken|ShareProcessNamespace|RuntimeClassName)$|SecurityContext\.(RunAsUser|RunAsGroup|RunAsNonRoot|Privileged|AllowPrivilegeEscalation|ReadOnlyRootFilesystem)$|\.GRPC\.Service$/;
+
 const goName = (key: string): string => GO_NAMES[key] ?? key.charAt(0).toUpperCase() + key.slice(1);
 
 function childPath(path: string, key: string, level: 'template' | 'revisionSpec' | 'map' | 'other'): string {
@@ -91,7 +95,9 @@ export function shortDiff(oldValue: Json, newValue: Json, root: DiffRoot): strin
       return;
     }
     const isMap = level === 'map' && !Array.isArray(a ?? b) && (a === undefined || isObject(a)) && (b === undefined || isObject(b));
-    blocks.push(`${path}:\n\t-: "${formatValue(a, b, isMap)}"\n\t+: "${formatValue(b, a, isMap)}"\n`);
+    // go-cmp's %#v path starts with `*` when the differing leaf sits behind a pointer (both non-nil).
+    const star = a !== undefined && b !== undefined && POINTER_LEAF.test(path) ? '*' : '';
+    blocks.push(`${star}${path}:\n\t-: "${formatValue(a, b, isMap)}"\n\t+: "${formatValue(b, a, isMap)}"\n`);
   };
   const rootPath = root === 'RevisionTemplateSpec' ? '{*v1.RevisionTemplateSpec}' : '{v1.RevisionSpec}';
   walk(normalizeEmpty(oldValue), normalizeEmpty(newValue), rootPath, root === 'RevisionTemplateSpec' ? 'template' : 'revisionSpec');

@@ -8,7 +8,6 @@ import {
   validateNoAutoscalingAnnotations,
   validateObjectMetadata,
   validateRolloutDuration,
-  validateServiceLabels,
 } from './metadata.js';
 import { validateRevisionTemplate, verifyNameChange } from './template.js';
 import { validateTraffic } from './traffic.js';
@@ -28,7 +27,6 @@ export function serviceErrors(obj: KObject, old: KObject | undefined): FieldErro
   const errs: FieldErrors = viaField(
     [
       ...validateObjectMetadata(meta),
-      ...viaField(validateServiceLabels(meta), 'labels'),
       ...viaField(validateNoAutoscalingAnnotations(meta.annotations), 'annotations'),
       ...viaField(validateRolloutDuration(meta.annotations), 'annotations'),
     ],

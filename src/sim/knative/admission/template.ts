@@ -1,9 +1,12 @@
 // Revision template rules (revision_validation.go): the revision spec, BYO template names and the
 // "no template change without a rename" rule. Paths are relative to the template (or RevisionSpec).
 
+import { validateAutoscalingAnnotations } from './autoscaling.js';
 import { goList, nameIsDNS1035Label } from './k8s-names.js';
+import { validateProgressDeadline } from './metadata.js';
+import { validatePodSpec } from './pod-spec.js';
 import { shortDiff } from './semantic.js';
-import { errDisallowedFields, errInvalidValue, errMissingField, errOutOfBounds, fieldError, goQuote, viaField, viaFieldIndex, type FieldErrors } from './field-error.js';
+import { errDisallowedFields, errInvalidValue, errOutOfBounds, fieldError, goQuote, viaField, type FieldErrors } from './field-error.js';
 
 /** config-defaults `max-revision-timeout-seconds`. */
 export const MAX_REVISION_TIMEOUT_SECONDS = 600;
@@ -12,18 +15,9 @@ export const CONTAINER_CONCURRENCY_MAX = 1000;
 
 type Obj = Record<string, any>;
 
-/**
- * RevisionSpec.Validate, reduced to what a playground needs: containers present, each with an
- * image; timeoutSeconds within 0..600; containerConcurrency within 0..1000.
- */
+/** RevisionSpec.Validate: the pod spec, timeoutSeconds within 0..600, containerConcurrency within 0..1000. */
 export function validateRevisionSpec(spec: Obj | undefined): FieldErrors {
-  const errs: FieldErrors = [];
-  const containers: unknown[] = Array.isArray(spec?.containers) ? spec.containers : [];
-  if (containers.length === 0) errs.push(...errMissingField('containers'));
-  containers.forEach((c, i) => {
-    const image = typeof c === 'object' && c !== null ? (c as Obj).image : undefined;
-    if (typeof image !== 'string' || image === '') errs.push(...viaFieldIndex(errMissingField('image'), 'containers', i));
-  });
+  const errs: FieldErrors = validatePodSpec(spec ?? {});
   const timeout = spec?.timeoutSeconds;
   if (typeof timeout === 'number' && timeout !== 0 && (timeout < 0 || timeout > MAX_REVISION_TIMEOUT_SECONDS)) {
     errs.push(...errOutOfBounds(timeout, 0, MAX_REVISION_TIMEOUT_SECONDS, 'timeoutSeconds'));
@@ -55,8 +49,10 @@ export function validateRevisionName(name: string, generateName: string, parent:
 /** RevisionTemplateSpec.Validate: spec rules under `spec`, plus the BYO name rules. */
 export function validateRevisionTemplate(template: Obj | undefined, parent: { name?: string; generateName?: string }): FieldErrors {
   const meta: Obj = template?.metadata ?? {};
+  const annotations = typeof meta.annotations === 'object' && meta.annotations !== null ? meta.annotations : {};
   return [
     ...viaField(validateRevisionSpec(template?.spec), 'spec'),
+    ...viaField([...validateAutoscalingAnnotations(annotations), ...validateProgressDeadline(annotations)], 'metadata.annotations'),
     ...validateRevisionName(typeof meta.name === 'string' ? meta.name : '', typeof meta.generateName === 'string' ? meta.generateName : '', parent),
   ];
 }

@@ -1,0 +1,176 @@
+// Runs every row of the upstream-behaviour table (the `*.rows.ts` files beside this one) against a
+// started playground: through client-node over HTTPS (status code, reason, message, warnings,
+// conditions) and, for create/apply/patch rows, through the real kubectl (its `Error from server`
+// or `is invalid` text on stderr). Each row gets two fresh namespaces, one per client, so rows
+// are independent and run a few at a time.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import * as k8s from '@kubernetes/client-node';
+import { usePlayground } from '../../helpers/playground.js';
+import { createKubectl, findKubectl, type Kubectl } from '../../helpers/kubectl.js';
+import type { UpstreamRequest, UpstreamRow } from './row.js';
+
+const GROUP = 'serving.knative.dev';
+const VERSION = 'v1';
+const KINDS: Record<UpstreamRequest['resource'], string> = { services: 'Service', configurations: 'Configuration', revisions: 'Revision', routes: 'Route' };
+const PATCH_TYPES = { merge: k8s.PatchStrategy.MergePatch, json: k8s.PatchStrategy.JsonPatch, strategic: k8s.PatchStrategy.StrategicMergePatch } as const;
+const CONCURRENCY = 4;
+
+const files = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.rows.ts')).sort();
+const rows: UpstreamRow[] = [];
+for (const f of files) rows.push(...((await import(`./${f}`)) as { ROWS: UpstreamRow[] }).ROWS);
+
+/** The object as sent: apiVersion and kind filled in, metadata.namespace dropped (the runner picks it). */
+function manifest(resource: UpstreamRequest['resource'], body: unknown): Record<string, any> {
+  const obj = structuredClone(body) as Record<string, any>;
+  obj.apiVersion ??= `${GROUP}/${VERSION}`;
+  obj.kind ??= KINDS[resource];
+  if (obj.metadata) delete obj.metadata.namespace;
+  return obj;
+}
+
+/** Warning header values (`299 - "text"`, possibly several joined by ", ") as their texts. */
+function warningsOf(headers: Record<string, string> | undefined): string[] {
+  const raw = headers?.warning ?? headers?.Warning;
+  if (!raw) return [];
+  return [...raw.matchAll(/\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+}
+
+interface Answer {
+  status: number;
+  body: any;
+  warnings: string[];
+}
+
+describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
+  const pg = usePlayground();
+  let api: k8s.CustomObjectsApi;
+  let core: k8s.CoreV1Api;
+  let kubectl: Kubectl | undefined;
+
+  before(async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(pg.current.kubeconfigPath);
+    api = kc.makeApiClient(k8s.CustomObjectsApi);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    const bin = findKubectl();
+    if (!bin && process.env.CI === 'true') throw new Error('kubectl not found on PATH or in the gcloud SDK folder, and CI=true');
+    if (bin) {
+      kubectl = createKubectl(bin, pg.current.kubeconfigPath);
+      // Warm discovery once, so that concurrent rows do not all fetch it.
+      const warm = await kubectl.run(['get', 'ksvc']);
+      assert.equal(warm.code, 0, warm.stderr);
+    }
+  });
+  after(() => kubectl?.dispose());
+
+  async function call(fn: () => Promise<k8s.HttpInfo<any>>): Promise<Answer> {
+    try {
+      const r = await fn();
+      return { status: r.httpStatusCode, body: r.data, warnings: warningsOf(r.headers) };
+    } catch (err: any) {
+      if (typeof err?.code !== 'number') throw err;
+      const body = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
+      return { status: err.code, body, warnings: warningsOf(err.headers) };
+    }
+  }
+
+  async function setup(ns: string, req: UpstreamRequest): Promise<void> {
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    for (const s of req.setup ?? []) {
+      await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: s.resource, body: manifest(s.resource, s.body) });
+    }
+  }
+
+  function viaClientNode(ns: string, req: UpstreamRequest): Promise<Answer> {
+    const base = { group: GROUP, version: VERSION, namespace: ns, plural: req.resource };
+    switch (req.verb) {
+      case 'create':
+      case 'apply':
+        // A first apply of a new object is a create; the playground answers both alike.
+        return call(() => api.createNamespacedCustomObjectWithHttpInfo({ ...base, body: manifest(req.resource, req.body), fieldValidation: req.fieldValidation }));
+      case 'patch':
+        return call(() =>
+          api.patchNamespacedCustomObjectWithHttpInfo(
+            { ...base, name: req.name, body: req.body },
+            k8s.setHeaderOptions('Content-Type', PATCH_TYPES[req.patchType ?? 'merge']),
+          ),
+        );
+      case 'get':
+        return call(() => api.getNamespacedCustomObjectWithHttpInfo({ ...base, name: req.name }));
+      case 'delete':
+        return call(() => api.deleteNamespacedCustomObjectWithHttpInfo({ ...base, name: req.name }));
+    }
+  }
+
+  function kubectlArgs(ns: string, req: UpstreamRequest): { args: string[]; input?: string } {
+    const validate = [`--validate=${(req.fieldValidation ?? 'Strict').toLowerCase()}`];
+    if (req.verb === 'create' || req.verb === 'apply') {
+      return { args: [req.verb, '-f', '-', '-n', ns, ...validate], input: JSON.stringify(manifest(req.resource, req.body)) };
+    }
+    return { args: ['patch', `${req.resource}.${GROUP}`, req.name, '-n', ns, '--type', req.patchType ?? 'merge', '-p', JSON.stringify(req.body)] };
+  }
+
+  /** What kubectl prints for the refusal: `Error from server (Reason): ...`, or its `is invalid` form for a 422. */
+  function kubectlText(row: UpstreamRow): string {
+    const { reason, message = '' } = row.expect;
+    if (reason === 'Invalid') {
+      // kubectl rebuilds the text from the Status details: one cause inline, several as a list.
+      const tail = message.slice(message.indexOf(' is invalid: ') + ' is invalid: '.length);
+      const causes = tail.startsWith('[') && tail.endsWith(']') ? tail.slice(1, -1).split(', ') : [tail];
+      const head = `The ${KINDS[row.request.resource]} "${row.request.name}" is invalid: `;
+      return causes.length === 1 ? `${head}${causes[0]}\n` : `${head}\n${causes.map((c) => `* ${c}`).join('\n')}\n`;
+    }
+    const source = row.request.verb === 'patch' ? '' : 'error when creating "STDIN": ';
+    // kubectl ends the text with a newline unless it already has one.
+    const text = `Error from server (${reason}): ${source}${message}`;
+    return text.endsWith('\n') ? text : `${text}\n`;
+  }
+
+  async function settled(ns: string, row: UpstreamRow): Promise<void> {
+    const want = row.expect.conditions!;
+    let last: unknown;
+    // The controllers run on the playground's own loop; poll the stored object until they settle.
+    for (let i = 0; i < 200; i++) {
+      const got = await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: row.request.resource, name: row.request.name });
+      const conds: any[] = got?.status?.conditions ?? [];
+      last = conds;
+      const ok = want.every((w) => conds.some((c) => c.type === w.type && c.status === w.status && (w.reason === undefined || c.reason === w.reason) && (w.message === undefined || c.message === w.message)));
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`conditions never became ${JSON.stringify(want)}; last ${JSON.stringify(last)}`);
+  }
+
+  rows.forEach((row, i) => {
+    test(`${row.id}: ${row.behaviour}`, async () => {
+      const req = row.request;
+      const nsClient = `upstream-${i}-c`;
+      await setup(nsClient, req);
+      const got = await viaClientNode(nsClient, req);
+      assert.equal(got.status, row.expect.status, `status (body: ${JSON.stringify(got.body)})`);
+      if (row.expect.reason !== undefined) assert.equal(got.body?.reason, row.expect.reason);
+      if (row.expect.message !== undefined) assert.equal(got.body?.message, row.expect.message);
+      if (row.expect.warnings !== undefined) assert.deepEqual(got.warnings, row.expect.warnings);
+      if (row.expect.conditions) await settled(nsClient, row);
+
+      if (!kubectl || !['create', 'apply', 'patch'].includes(req.verb)) return;
+      const nsKubectl = `upstream-${i}-k`;
+      await setup(nsKubectl, req);
+      const { args, input } = kubectlArgs(nsKubectl, req);
+      const r = await kubectl.run(args, { input });
+      const stderr = r.stderr.split('\n').filter((l) => !l.startsWith('Warning: ')).join('\n');
+      if (row.expect.status >= 400) {
+        assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} succeeded: ${r.stdout}`);
+        assert.equal(stderr, kubectlText(row));
+      } else {
+        assert.equal(r.code, 0, r.stderr);
+      }
+      if (row.expect.warnings !== undefined) {
+        const printed = r.stderr.split('\n').filter((l) => l.startsWith('Warning: ')).map((l) => l.slice('Warning: '.length));
+        assert.deepEqual(printed, row.expect.warnings);
+      }
+    });
+  });
+});
