@@ -25,8 +25,11 @@ export const HISTORY_LIMIT = 10;
  * ends in "…". With them a record stays under RECORD_BUDGET whatever it holds.
  */
 export const FIELD_LIMITS = { actor: 256, reason: 1024, image: 1024 } as const;
-/** Upper bound on the bgctl.dev/rollout value in bytes (names and tags are DNS labels, steps ≤ 100). */
-export const RECORD_BUDGET = 4 * 1024;
+/**
+ * Upper bound on the bgctl.dev/rollout value in bytes (names and tags are DNS labels, steps ≤ 100,
+ * routing ≤ 100 revisions: each holds at least 1%).
+ */
+export const RECORD_BUDGET = 12 * 1024;
 /** Bound on the bgctl.dev/history value in bytes: oldest entries are dropped first to stay within it. */
 export const HISTORY_BUDGET = 64 * 1024;
 

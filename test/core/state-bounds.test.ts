@@ -34,6 +34,8 @@ describe('free-text bounds of the rollout record', () => {
       startedBy: huge,
       updatedBy: huge,
       reason: huge,
+      // 100 revisions at 1% each, every name 63 characters.
+      routing: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`${label63.slice(0, 60)}${String(i).padStart(3, '0')}`, 1])),
     });
     const raw = encodeState(worst);
     assert.ok(bytes(raw) <= RECORD_BUDGET, `${bytes(raw)} bytes`);
