@@ -2,7 +2,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import { startApiFixture, type ApiFixture } from './fixture.js';
+import { startApiFixture, call, type ApiFixture } from './fixture.js';
+import { KNATIVE_FIELDS } from '../../../src/sim/api/knative-fields.js';
+import type { Schema } from '../../../src/sim/api/schema.js';
 
 const PROTO_ACCEPT = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 
@@ -61,5 +63,26 @@ describe('/openapi/v2', () => {
     assert.equal(json.status, 200);
     assert.notEqual(json.headers.etag, first.headers.etag);
     assert.equal((await get(f, { Accept: 'text/plain' })).status, 406);
+  });
+
+  test('every field of the Knative CRD schemas is published with a description, in v2 and v3', async () => {
+    const v2 = JSON.parse((await get(f, { Accept: 'application/json' })).body.toString()).definitions;
+    const v3 = (await call(f, 'GET', '/openapi/v3/apis/serving.knative.dev/v1')).json().components.schemas;
+    const missing: string[] = [];
+    const walk = (crd: Schema, published: any, path: string): void => {
+      for (const [k, sub] of Object.entries(crd.properties ?? {})) {
+        const p = published?.properties?.[k];
+        if (!p || p.type !== sub.type || !p.description) missing.push(`${path}.${k}`);
+        else walk(sub.items ?? sub, p.items ?? p, `${path}.${k}`);
+      }
+    };
+    for (const [kind, fields] of Object.entries(KNATIVE_FIELDS)) {
+      for (const doc of [v2, v3]) {
+        const root = doc[`dev.knative.serving.v1.${kind}`];
+        walk(fields.spec, root.properties.spec, `${kind}.spec`);
+        walk(fields.status, root.properties.status, `${kind}.status`);
+      }
+    }
+    assert.deepEqual(missing, []);
   });
 });
