@@ -77,7 +77,7 @@ describe('kubectl 1.27 … 1.33 against the playground', () => {
   });
 
   for (const v of findKubectlVersions()) {
-    test(`${v.label}: apply, diff, apply --server-side, patch, get, explain, wait, watch`, async () => {
+    test(`${v.label}: apply, create -f, diff, apply --server-side, patch, get, explain, wait, watch`, async () => {
       const k = createKubectl(v.bin, pg.current.kubeconfigPath);
       runners.push(k);
       const name = `k${v.label.replace(/\D/g, '') || 'path'}`;
@@ -87,6 +87,10 @@ describe('kubectl 1.27 … 1.33 against the playground', () => {
       let r = await k.run(['apply', '-f', file]);
       ok(r, 'apply');
       assert.equal(r.stdout.trim(), `${SVC}/${name} created`);
+
+      r = await k.run(['create', '-f', '-'], { input: manifest(`${name}-c`, 'ghcr.io/bgctl/hello:v1') });
+      ok(r, 'create -f');
+      assert.equal(r.stdout.trim(), `${SVC}/${name}-c created`);
 
       writeFileSync(file, manifest(name, 'ghcr.io/bgctl/hello:v2'));
       r = await k.run(['diff', '-f', file]);
