@@ -95,3 +95,35 @@ export function createKubectl(bin: string, kubeconfigPath: string): Kubectl {
     },
   };
 }
+
+/** One kubectl binary of the version matrix: `kubectl.1.NN` beside kubectl, or the PATH kubectl itself. */
+export interface KubectlVersion {
+  label: string;
+  bin: string;
+}
+
+/** The PATH kubectl first, then every `kubectl.1.NN` beside its resolved binary, oldest first. */
+export function findKubectlVersions(): KubectlVersion[] {
+  const main = findKubectl();
+  if (!main) return [];
+  const out: KubectlVersion[] = [{ label: 'PATH kubectl', bin: main }];
+  const dir = dirname(realpathSync(main));
+  const versioned = readdirSync(dir)
+    .filter((n) => /^kubectl\.1\.\d+$/.test(n) && executable(join(dir, n)))
+    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]));
+  for (const n of versioned) out.push({ label: n, bin: join(dir, n) });
+  return out;
+}
+
+/**
+ * The kubectl version matrix, or undefined after skipping. Under CI=true the PATH kubectl and
+ * kubectl.1.27 (the oldest supported, the one that needs /openapi/v2) must both be there.
+ */
+export function requireKubectlVersions(t: TestContext): KubectlVersion[] | undefined {
+  const found = findKubectlVersions();
+  const has127 = found.some((v) => v.label === 'kubectl.1.27');
+  if (found.length && (has127 || process.env.CI !== 'true')) return found;
+  if (process.env.CI === 'true') throw new Error(`CI=true needs kubectl on PATH and kubectl.1.27 beside it; found: ${found.map((v) => v.label).join(', ') || 'none'}`);
+  t.skip('kubectl not found');
+  return undefined;
+}

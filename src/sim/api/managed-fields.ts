@@ -68,6 +68,21 @@ function ownership(entries: Entry[]): Array<{ entry: Entry; paths: Set<string>; 
   });
 }
 
+/**
+ * The managedFields an update or non-apply patch sets itself, to be stored as given (the way a
+ * client rewrites ownership), or undefined to keep the stored ones: when absent, empty, not
+ * well-formed, or on a subresource.
+ */
+export function managedFieldsGiven(obj: KObject, subresource?: string): Entry[] | undefined {
+  const mf = obj.metadata.managedFields;
+  if (subresource || !Array.isArray(mf) || mf.length === 0) return undefined;
+  const wellFormed = mf.every(
+    (e) => isObj(e) && (e.fieldsV1 === undefined || (isObj(e.fieldsV1) && typeof e.manager === 'string' && (e.operation === 'Apply' || e.operation === 'Update'))),
+  );
+  if (!wellFormed) return undefined;
+  return structuredClone(mf as Entry[]).filter((e) => e.fieldsV1 && Object.keys(e.fieldsV1).length > 0);
+}
+
 /** Records a non-apply write: the manager takes every leaf it changed; others lose those leaves. */
 export function recordUpdate(old: KObject | undefined, next: KObject, manager: string, def: ResourceDef, now: string, subresource?: string): void {
   const changed = ownablePaths(next, subresource).filter((p) => !old || !deepEqual(valueAt(old, p), valueAt(next, p)));

@@ -9,10 +9,15 @@ export function withoutMetaStatus(o: KObject): Record<string, unknown> {
   return rest;
 }
 
-/** The object without resourceVersion and managedFields: what a no-op update compares. */
+/**
+ * The object without resourceVersion and the managedFields timestamps: what a no-op update
+ * compares. A change of field ownership alone is a write, as on the apiserver (kubectl's
+ * client-side to server-side apply migration relies on it).
+ */
 export function withoutVolatile(o: KObject): Record<string, unknown> {
-  const { resourceVersion: _rv, managedFields: _mf, ...meta } = o.metadata;
-  return { ...o, metadata: meta };
+  const { resourceVersion: _rv, managedFields: mf, ...meta } = o.metadata;
+  const ownership = Array.isArray(mf) ? mf.map((e) => (e && typeof e === 'object' ? { ...(e as Record<string, unknown>), time: undefined } : e)) : undefined;
+  return { ...o, metadata: { ...meta, managedFields: ownership } };
 }
 
 /** RFC 3339 to the second, as the apiserver writes timestamps. */

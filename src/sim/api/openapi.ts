@@ -1,9 +1,10 @@
-// Minimal OpenAPI v3 documents: enough for kubectl's server-side field
-// validation check (`apply`, `create -f`), `apply --server-side` and `explain`.
+// OpenAPI v3 documents: enough for kubectl's server-side field validation check (`apply`,
+// `create -f`), `apply --server-side`, and `explain` of every field of the Knative schemas.
 import { createHash } from 'node:crypto';
 import type { ResourceDef } from './contracts.js';
 import { apiVersionOf } from './resources.js';
-import { schemaFor, type Schema } from './schema.js';
+import { publishedSchema } from './published-schema.js';
+import type { Schema } from './schema.js';
 import { CR_PATCH_TYPES } from './status.js';
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -60,7 +61,7 @@ function ref(name: string): Record<string, unknown> {
 
 /** A schema node as JSON, with metadata pointing at ObjectMeta. */
 function rootSchema(def: ResourceDef): Record<string, unknown> {
-  const s = structuredClone(def.group ? schemaFor(def.kind)! : namespaceSchema) as Record<string, any>;
+  const s = structuredClone(def.group ? publishedSchema(def.kind)! : namespaceSchema) as Record<string, any>;
   s.properties.metadata = { ...ref(OBJECT_META), description: 'Standard object metadata.' };
   s['x-kubernetes-group-version-kind'] = [{ group: def.group, version: def.version, kind: def.kind }];
   return s;

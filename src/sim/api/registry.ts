@@ -17,7 +17,7 @@ import type {
   WatchOptions,
 } from './contracts.js';
 import { listObjects } from './list.js';
-import { applyFields, recordUpdate } from './managed-fields.js';
+import { applyFields, managedFieldsGiven, recordUpdate } from './managed-fields.js';
 import { deepEqual, isObj, jsonPatch, mergePatch } from './patch.js';
 import { apiVersionOf, defaultResources } from './resources.js';
 import { compileSelectors } from './selectors.js';
@@ -350,7 +350,7 @@ class MemoryRegistry implements SimRegistry {
         if (cur.metadata[k] === undefined) delete m[k];
         else (m as Record<string, unknown>)[k] = cur.metadata[k];
       }
-      if (!how.managed) m.managedFields = structuredClone(cur.metadata.managedFields);
+      if (!how.managed) m.managedFields = managedFieldsGiven(obj) ?? structuredClone(cur.metadata.managedFields);
       if (def.hasStatus) {
         if (cur.status === undefined) delete next.status;
         else next.status = structuredClone(cur.status);

@@ -1,4 +1,4 @@
-// The playground's kube-apiserver: HTTPS with a generated CA, bearer tokens, discovery, OpenAPI v3,
+// The playground's kube-apiserver: HTTPS with a generated CA, bearer tokens, discovery, OpenAPI v2 and v3,
 // CRUD/patch/watch over the Registry, Tables, and /sim/v1 (request log, fault injection).
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import { groupResource, type KObject, type PatchType, type Registry, type Reques
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { parseJson, readRawBody, sendJson, sendStatus, toStatus, truthyParam } from './http-util.js';
 import { openApiGroupVersion, openApiIndex } from './openapi.js';
+import { serveOpenApiV2 } from './openapi-v2.js';
 import { applyWriteParams, decodeObject, deleteOptions, forbiddenFor, type Target } from './request-options.js';
 import { SimControl, type RequestRecord } from './sim-control.js';
 import { handleSim, injectFault, VIEWER_USER } from './sim-routes.js';
@@ -133,6 +134,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (path === '/api') return send(200, apiVersions(address));
       if (path === '/apis') return send(200, apiGroupList(defs));
       if (path === '/openapi/v3') return send(200, openApiIndex(defs));
+      if (path === '/openapi/v2') return serveOpenApiV2(req, res, defs, log);
       const oa = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
       if (oa) {
         const doc = oa[1] ? openApiGroupVersion(defs, '', 'v1') : openApiGroupVersion(defs, oa[2], oa[3]);
