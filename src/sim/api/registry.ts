@@ -55,6 +55,7 @@ export interface SimRegistry extends Registry {
 
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 const FOREGROUND = 'foregroundDeletion';
+const ORPHAN = 'orphan';
 const GC_USER = 'system:serviceaccount:kube-system:generic-garbage-collector';
 const NS_USER = 'system:serviceaccount:kube-system:namespace-controller';
 
@@ -277,6 +278,22 @@ class MemoryRegistry implements SimRegistry {
       details: { name, ...(def.group ? { group: def.group } : {}), kind: def.plural, uid: obj.metadata.uid },
     } as Status);
     if (ctx.dryRun) return { object: structuredClone(cur), status: def === this.nsDef ? undefined : success(cur) };
+    if (def !== this.nsDef && orphaning(cur, ctx.propagationPolicy)) {
+      // As the apiserver does: the owner holds the orphan finalizer, deleting, until the GC has
+      // released its dependents; the answer is the object, not a Status.
+      const next = structuredClone(cur);
+      const others = (cur.metadata.finalizers ?? []).filter((f) => f !== ORPHAN && f !== FOREGROUND);
+      next.metadata.finalizers = [...others, ORPHAN];
+      if (!next.metadata.deletionTimestamp) {
+        next.metadata.deletionTimestamp = timestamp(this.now());
+        next.metadata.deletionGracePeriodSeconds = 0;
+        if (next.metadata.generation !== undefined) next.metadata.generation++;
+      }
+      const saved = deepEqual(next.metadata, cur.metadata) ? cur : this.commit('MODIFIED', def, ns, next, cur);
+      const uid = cur.metadata.uid!;
+      this.later(() => this.orphanSweep(def, ns, name, uid), 0);
+      return { object: structuredClone(saved) };
+    }
     if (ctx.propagationPolicy === 'Foreground' && def !== this.nsDef && this.dependents.get(cur.metadata.uid ?? '')?.size) {
       // The owner stays, deleting, until the GC has removed its dependents (foregroundDeletion).
       if (cur.metadata.finalizers?.includes(FOREGROUND)) return { object: structuredClone(cur) };
@@ -286,7 +303,7 @@ class MemoryRegistry implements SimRegistry {
         next.metadata.deletionGracePeriodSeconds = 0;
         if (next.metadata.generation !== undefined) next.metadata.generation++;
       }
-      next.metadata.finalizers = [...(next.metadata.finalizers ?? []), FOREGROUND];
+      next.metadata.finalizers = [...(next.metadata.finalizers ?? []).filter((f) => f !== ORPHAN), FOREGROUND];
       const saved = this.commit('MODIFIED', def, ns, next, cur);
       const uid = cur.metadata.uid!;
       this.later(() => this.foregroundSweep(def, ns, name, uid), 0);
@@ -301,15 +318,21 @@ class MemoryRegistry implements SimRegistry {
       this.later(() => this.sweepNamespace(name), 0);
       return { object: structuredClone(saved) };
     }
-    if (cur.metadata.finalizers?.length) {
-      if (cur.metadata.deletionTimestamp) return { object: structuredClone(cur) };
+    // An explicit Background policy takes the GC's own finalizers off, as the apiserver does.
+    const kept = ctx.propagationPolicy === 'Background' ? cur.metadata.finalizers?.filter((f) => f !== ORPHAN && f !== FOREGROUND) : cur.metadata.finalizers;
+    if (kept?.length) {
+      if (cur.metadata.deletionTimestamp && kept.length === cur.metadata.finalizers!.length) return { object: structuredClone(cur) };
       const next = structuredClone(cur);
+      next.metadata.finalizers = kept;
+      if (cur.metadata.deletionTimestamp) return { object: structuredClone(this.commit('MODIFIED', def, ns, next, cur)) };
       next.metadata.deletionTimestamp = timestamp(this.now());
       next.metadata.deletionGracePeriodSeconds = 0;
       if (next.metadata.generation !== undefined) next.metadata.generation++;
       return { object: structuredClone(this.commit('MODIFIED', def, ns, next, cur)) };
     }
-    const gone = this.removeNow(def, ns, cur, ctx.propagationPolicy);
+    const last = structuredClone(cur);
+    if (cur.metadata.finalizers) delete last.metadata.finalizers;
+    const gone = this.removeNow(def, ns, last, cur);
     return { object: structuredClone(gone), status: success(gone) };
   }
 
@@ -370,7 +393,7 @@ class MemoryRegistry implements SimRegistry {
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
       if (next.metadata.finalizers) delete next.metadata.finalizers;
       if (ctx.dryRun) return ordered(structuredClone(next));
-      return structuredClone(this.removeNow(def, ns, next, undefined, cur));
+      return structuredClone(this.removeNow(def, ns, next, cur));
     }
     if (ctx.dryRun) return ordered(structuredClone(next));
     return structuredClone(this.commit('MODIFIED', def, ns, next, cur));
@@ -423,12 +446,49 @@ class MemoryRegistry implements SimRegistry {
     }
   }
 
-  private removeNow(def: ResourceDef, ns: string, obj: KObject, policy?: string, old?: KObject): KObject {
+  private removeNow(def: ResourceDef, ns: string, obj: KObject, old?: KObject): KObject {
     const last = structuredClone(obj);
     const gone = this.commit('DELETED', def, ns, last, old ?? obj);
     const uid = obj.metadata.uid;
-    if (uid) this.later(() => this.collectDependents(uid, policy === 'Orphan'), 0);
+    if (uid) this.later(() => this.collectDependents(uid), 0);
     return gone;
+  }
+
+  /**
+   * Orphan deletion: take the owner's reference (only its own) off every dependent, then drop the
+   * orphan finalizer. A refused write (an admission webhook may deny it) leaves the owner deleting
+   * and is retried with backoff, as the GC's queue does.
+   */
+  private orphanSweep(def: ResourceDef, ns: string, name: string, uid: string, retryMs = 20): void {
+    const owner = this.store.get(def, ns, name);
+    if (!owner || owner.metadata.uid !== uid || !owner.metadata.finalizers?.includes(ORPHAN)) return;
+    let pending = false;
+    for (const [d, dns, dname] of [...(this.dependents.get(uid)?.values() ?? [])]) {
+      const o = this.store.get(d, dns, dname);
+      const refs = o?.metadata.ownerReferences;
+      if (!o || !refs?.some((r) => r.uid === uid)) continue;
+      const next = structuredClone(o);
+      const kept = refs.filter((r) => r.uid !== uid);
+      if (kept.length) next.metadata.ownerReferences = kept;
+      else delete next.metadata.ownerReferences;
+      try {
+        this.writeUpdate(d, dns || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
+      } catch {
+        pending = true;
+      }
+    }
+    const next = structuredClone(owner);
+    next.metadata.finalizers = owner.metadata.finalizers.filter((f) => f !== ORPHAN);
+    if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
+    try {
+      if (!pending) {
+        this.writeUpdate(def, ns || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
+        return;
+      }
+    } catch {
+      // Raced with another writer: try again.
+    }
+    this.later(() => this.orphanSweep(def, ns, name, uid, Math.min(retryMs * 2, 1000)), retryMs);
   }
 
   /** Foreground deletion: delete the dependents (foreground too), then drop the owner's finalizer once no blocking one is left. */
@@ -466,18 +526,20 @@ class MemoryRegistry implements SimRegistry {
     }
   }
 
-  /** Background garbage collection: dependents whose owners are all gone are deleted, recursively. */
-  private collectDependents(ownerUid: string, orphan: boolean): void {
+  /**
+   * Background garbage collection: a dependent with a live owner left loses only its references to
+   * owners that are gone; one whose owners are all gone is deleted, recursively.
+   */
+  private collectDependents(ownerUid: string): void {
     for (const [def, depNs, name] of [...(this.dependents.get(ownerUid)?.values() ?? [])]) {
       const o = this.store.get(def, depNs, name);
       const refs = o?.metadata.ownerReferences;
       if (!o || !refs?.some((r) => r.uid === ownerUid)) continue;
-      const rest = refs.filter((r) => r.uid !== ownerUid && this.liveUids.has(r.uid));
+      const solid = refs.filter((r) => this.liveUids.has(r.uid));
       try {
-        if (orphan || rest.length) {
+        if (solid.length) {
           const next = structuredClone(o);
-          if (rest.length) next.metadata.ownerReferences = refs.filter((r) => r.uid !== ownerUid);
-          else delete next.metadata.ownerReferences;
+          next.metadata.ownerReferences = solid;
           this.writeUpdate(def, depNs || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
         } else {
           this.delete(def, depNs || undefined, o.metadata.name, { user: GC_USER, propagationPolicy: 'Background' });
@@ -588,4 +650,14 @@ class MemoryRegistry implements SimRegistry {
     if (!found) throw notFound({ plural: def.plural, group: def.group }, '');
     return found;
   }
+}
+
+/** Whether a delete orphans the dependents: an explicit policy wins, else the finalizer the object carries. */
+function orphaning(obj: KObject, policy: string | undefined): boolean {
+  if (policy) return policy === 'Orphan';
+  for (const f of obj.metadata.finalizers ?? []) {
+    if (f === ORPHAN) return true;
+    if (f === FOREGROUND) return false;
+  }
+  return false;
 }

@@ -328,19 +328,61 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     r.close();
   });
 
-  test('propagationPolicy Orphan keeps dependents and drops their ownerReferences', async () => {
-    const { r, svc } = setup();
+  test('propagationPolicy Orphan: the owner holds the orphan finalizer while the GC takes only its own reference off each dependent', async () => {
+    const { r, svc, rev } = setup();
     const owner = r.create(svc, 'default', ksvc('own'), ctx);
+    const other = r.create(svc, 'default', ksvc('other'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
-    r.create(cfgDef, 'default', {
+    const ref = (kind: string, name: string, uid: string, controller: boolean) => ({ apiVersion: 'serving.knative.dev/v1', kind, name, uid, controller, blockOwnerDeletion: true });
+    const cfg = r.create(cfgDef, 'default', {
       apiVersion: 'serving.knative.dev/v1', kind: 'Configuration',
-      metadata: { name: 'own', ownerReferences: [{ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'own', uid: owner.metadata.uid! }] },
+      metadata: { name: 'own', ownerReferences: [ref('Service', 'own', owner.metadata.uid!, true)] },
       spec: {},
     }, ctx);
-    r.delete(svc, 'default', 'own', { ...ctx, propagationPolicy: 'Orphan' });
-    await until(() => !r.tryGet(cfgDef, 'default', 'own')?.metadata.ownerReferences, 'the orphaned ownerReferences to go');
-    const orphan = r.get(cfgDef, 'default', 'own');
-    assert.equal(orphan.metadata.ownerReferences, undefined);
+    r.create(cfgDef, 'default', {
+      apiVersion: 'serving.knative.dev/v1', kind: 'Configuration',
+      metadata: { name: 'shared', ownerReferences: [ref('Service', 'other', other.metadata.uid!, false), ref('Service', 'own', owner.metadata.uid!, true)] },
+      spec: {},
+    }, ctx);
+    r.create(rev, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'own-00001', ownerReferences: [ref('Configuration', 'own', cfg.metadata.uid!, true)] }, spec: { containers: [{ image: 'x' }] } }, ctx);
+    const d = r.delete(svc, 'default', 'own', { ...ctx, propagationPolicy: 'Orphan' });
+    assert.equal(d.status, undefined, 'a delete that waits on a finalizer answers with the object');
+    assert.deepEqual(d.object.metadata.finalizers, ['orphan']);
+    assert.ok(d.object.metadata.deletionTimestamp);
+    await until(() => !r.tryGet(svc, 'default', 'own'), 'the owner to go once its dependents are released');
+    assert.equal(r.get(cfgDef, 'default', 'own').metadata.ownerReferences, undefined);
+    assert.deepEqual(r.get(cfgDef, 'default', 'shared').metadata.ownerReferences, [ref('Service', 'other', other.metadata.uid!, false)]);
+    assert.deepEqual(r.get(rev, 'default', 'own-00001').metadata.ownerReferences, [ref('Configuration', 'own', cfg.metadata.uid!, true)]);
+  });
+
+  test('an orphan finalizer set on the object makes a delete without a policy orphan; an explicit policy overrides it', async () => {
+    const { r, svc } = setup();
+    const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
+    for (const [name, policy] of [['keep', undefined], ['drop', 'Background']] as const) {
+      const owner = r.create(svc, 'default', { ...ksvc(name), metadata: { name, finalizers: ['orphan'] } }, ctx);
+      r.create(cfgDef, 'default', {
+        apiVersion: 'serving.knative.dev/v1', kind: 'Configuration',
+        metadata: { name, ownerReferences: [{ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name, uid: owner.metadata.uid! }] },
+        spec: {},
+      }, ctx);
+      r.delete(svc, 'default', name, { ...ctx, propagationPolicy: policy });
+    }
+    // Background takes the orphan finalizer off: the owner goes at once and its dependent with it.
+    assert.equal(r.tryGet(svc, 'default', 'drop'), undefined);
+    await until(() => !r.tryGet(svc, 'default', 'keep') && !r.tryGet(cfgDef, 'default', 'drop'), 'the orphaning owner and the cascaded dependent to go');
+    assert.equal(r.get(cfgDef, 'default', 'keep').metadata.ownerReferences, undefined);
+  });
+
+  test('background GC: a dependent with another live owner keeps that owner and loses only the deleted one', async () => {
+    const { r, svc } = setup();
+    const a = r.create(svc, 'default', ksvc('a'), ctx);
+    const b = r.create(svc, 'default', ksvc('b'), ctx);
+    const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
+    const ref = (name: string, uid: string) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name, uid });
+    r.create(cfgDef, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', metadata: { name: 'ab', ownerReferences: [ref('a', a.metadata.uid!), ref('b', b.metadata.uid!)] }, spec: {} }, ctx);
+    r.delete(svc, 'default', 'a', { ...ctx, propagationPolicy: 'Background' });
+    await until(() => r.tryGet(cfgDef, 'default', 'ab')?.metadata.ownerReferences?.length === 1, 'the dangling reference to go');
+    assert.deepEqual(r.get(cfgDef, 'default', 'ab').metadata.ownerReferences, [ref('b', b.metadata.uid!)]);
   });
 
   test('namespaces: undeletable system ones; deletion terminates, empties, then removes', async () => {

@@ -27,7 +27,7 @@ export interface UpstreamRequest {
   body?: unknown;
   patchType?: 'merge' | 'json' | 'strategic';
   /** Objects to create first (their own rows need not exist), e.g. a Service for a route test. */
-  setup?: Array<{ resource: UpstreamRequest['resource']; body: unknown }>;
+  setup?: Array<{ resource: UpstreamRequest['resource']; body: unknown; /** Wait for Ready True before the request (a scenario's earlier step). */ ready?: boolean }>;
   /** kubectl's --validate (field validation) for create/apply: strict is kubectl's default. */
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
 }
@@ -43,6 +43,11 @@ export interface UpstreamExpectation {
   warnings?: string[];
   /** Conditions (type, status, reason, message?) of the object once the controllers settled. */
   conditions?: Array<{ type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string }>;
+  /**
+   * Part of the settled object's status: every key given must match (objects by subset, arrays
+   * element by element and of the same length). `{namespace}` in a string stands for the row's namespace.
+   */
+  objectStatus?: Record<string, unknown>;
 }
 
 export interface UpstreamRow {
