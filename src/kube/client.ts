@@ -141,9 +141,12 @@ class CustomObjectsKnativeClient implements KnativeClient {
   }
 
   private readonly serverWarnings = new Set<string>();
+  private readonly shownWarnings = new Set<string>();
 
   takeServerWarnings(): string[] {
-    const out = [...this.serverWarnings];
+    // Once per client (one command, a whole rollout included): the same warning on every write says nothing new.
+    const out = [...this.serverWarnings].filter((w) => !this.shownWarnings.has(w));
+    for (const w of out) this.shownWarnings.add(w);
     this.serverWarnings.clear();
     return out;
   }
@@ -165,6 +168,8 @@ class CustomObjectsKnativeClient implements KnativeClient {
           for (const w of state.warnings ?? []) this.serverWarnings.add(w);
           return out;
         } catch (err) {
+          // A refused write carries the webhook's warnings too (the apiserver relays them first).
+          for (const w of state.warnings ?? []) this.serverWarnings.add(w);
           const e = err as { code?: unknown; name?: string };
           state.finish?.({ error: typeof e.code === 'string' ? e.code : (e.name ?? 'error') });
           // Like kubectl: a plugin credential the server refuses is fetched afresh next time.

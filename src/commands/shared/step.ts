@@ -147,8 +147,7 @@ export async function runStep(ctx: CommandContext, req: StepRequest): Promise<St
       return { ops: buildServicePatch(fresh, current).filter((op) => op.path !== '/metadata/resourceVersion') };
     },
     { retry: { signal: ctx.signal }, initial: first.svc },
-  );
-  printServerWarnings(ctx, client);
+  ).finally(() => printServerWarnings(ctx, client));
   if (current.noop) return { ...base, service: update.service, revisions, plan: current, result: 'noop', attempts: update.attempts };
 
   // The service write above is the commit point; what follows is bookkeeping (follow-up.ts).
@@ -225,8 +224,8 @@ function withGetService(c: KnativeClient, getService: KnativeClient['getService'
 
 /**
  * The server's admission warnings of the write (Knative >= 1.9 warns about insecure securityContext
- * defaults on every write), once each, on stderr in kubectl's words. Retries repeat them; the
- * client keeps each text once.
+ * defaults on every write), on stderr in kubectl's words, also when the write was refused. The
+ * client hands out each text once per command, so a rollout shows a warning once, not per step.
  */
 function printServerWarnings(ctx: CommandContext, client: KnativeClient): void {
   for (const w of client.takeServerWarnings()) ctx.io.err.write(`Warning: ${printable(w)}\n`);

@@ -57,9 +57,16 @@ export function withSecurityWarnings(kind: string, hooks: AdmissionHooks): Admis
   return {
     ...hooks,
     validate(obj: KObject, old: KObject | undefined, ctx: RequestContext) {
-      hooks.validate?.(obj, old, ctx);
-      const warnings = securityContextWarnings(at.get(obj), at.prefix);
+      // knative/pkg attaches the warnings in a defer and the apiserver relays them before it looks
+      // at `allowed`: a refused write carries them too.
+      let warnings: string[] = [];
+      try {
+        warnings = securityContextWarnings(at.get(obj), at.prefix);
+      } catch {
+        // A malformed pod spec: validation below says what is wrong with it.
+      }
       if (warnings.length) (ctx.warnings ??= []).push(...warnings);
+      hooks.validate?.(obj, old, ctx);
     },
   };
 }

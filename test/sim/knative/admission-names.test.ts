@@ -47,6 +47,12 @@ describe('k8s name validation messages', () => {
       value: 'a/b/c',
       want: [`a qualified name ${QNAME} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`],
     },
+    {
+      name: 'qualified two slashes, as Knative\'s webhook (apimachinery v0.35) words it',
+      fn: (v: string) => isQualifiedName(v, 'webhook'),
+      value: 'a/b/c',
+      want: [`a valid label key ${QNAME} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`],
+    },
   ];
   for (const c of cases) test(c.name, () => assert.deepEqual(c.fn(c.value), c.want));
 

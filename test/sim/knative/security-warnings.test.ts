@@ -7,7 +7,7 @@ import { securityContextWarnings } from '../../../src/sim/knative/security-warni
 import { parseWarningHeader } from '../../../src/kube/trace.js';
 import { usePlayground } from '../../helpers/playground.js';
 import { runCli } from '../../helpers/cli.js';
-import { cliEnv } from '../../commands/step-helpers.js';
+import { cliEnv, createReadyService } from '../../commands/step-helpers.js';
 
 const P = 'spec.template.spec.containers[0].securityContext';
 export const INSECURE_WARNING = `Kubernetes default value is insecure, Knative may default this to secure in a future release: ${P}.allowPrivilegeEscalation, ${P}.capabilities, ${P}.runAsNonRoot, ${P}.seccompProfile`;
@@ -40,6 +40,18 @@ describe('insecure securityContext warnings', () => {
       assert.equal(r.code, 0, r.stderr);
       const lines = r.stderr.split('\n').filter((l) => l.startsWith('Warning: '));
       assert.deepEqual(lines, [`Warning: ${INSECURE_WARNING}`]);
+    });
+
+    test('a whole rollout shows the warning once, and a refused write shows it too (the webhook warns before it refuses)', async () => {
+      await createReadyService(pg.current, 'warned2');
+      const warnings = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('Warning: '));
+      const rollout = await runCli(['rollout', 'warned2', '--image', 'ghcr.io/bgctl/hello:v2', '--no-verify', '--yes', '--timeout', '60s'], { env: cliEnv(pg.current) });
+      assert.equal(rollout.code, 0, rollout.stderr);
+      assert.deepEqual(warnings(rollout.stderr), [`Warning: ${INSECURE_WARNING}`]);
+      const refused = await runCli(['deploy', 'warned2', '--image', 'ghcr.io/bgctl/hello:v3', '--env', 'PORT=9000', '--yes', '--timeout', '60s'], { env: cliEnv(pg.current) });
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, /^Error: .*PORT/m);
+      assert.deepEqual(warnings(refused.stderr), [`Warning: ${INSECURE_WARNING}`]);
     });
   });
 });

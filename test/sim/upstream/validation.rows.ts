@@ -14,7 +14,7 @@ const DNS1035 =
 const SUBDOMAIN =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const QUALIFIED =
-  "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+  "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
 // Silences the insecure-securityContext warnings upstream >= 1.9 sends, so warning rows stay exact.
 const SECURE = { runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] } };
 
@@ -209,10 +209,17 @@ const containerRows: UpstreamRow[] = [
   ),
   svcRow(
     'image-empty-tag',
-    'a colon needs a tag after it',
+    'an empty tag is no error under weak validation (go-containerregistry name.NewTag: it becomes "latest")',
     K8S('validate'),
-    ksvc('image-colon', { container: { image: 'hello:' } }),
-    denied(`Failed to parse image reference: ${C0}.image\nimage: "hello:", error: could not parse reference: hello:`),
+    ksvc('image-colon', { container: { image: 'ghcr.io/bgctl/hello:' } }),
+    created,
+  ),
+  svcRow(
+    'image-repository-too-short',
+    'a repository of one character does not parse (go-containerregistry checkRepository: 2 to 255)',
+    K8S('validate'),
+    ksvc('image-short', { container: { image: 'ghcr.io/a' } }),
+    denied(`Failed to parse image reference: ${C0}.image\nimage: "ghcr.io/a", error: could not parse reference: ghcr.io/a`),
   ),
   svcRow(
     'image-digest',

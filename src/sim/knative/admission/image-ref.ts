@@ -2,7 +2,7 @@
 // container images: only whether a reference parses, not whether the image exists.
 
 const TAG_CHARS = /^[A-Za-z0-9_.-]{1,128}$/;
-const REPOSITORY_CHARS = /^[a-z0-9_./-]{1,255}$/;
+const REPOSITORY_CHARS = /^[a-z0-9_./-]{2,255}$/;
 // url.Parse("//" + registry).Host == registry, for the registry strings an image can carry.
 const REGISTRY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?$/;
 const SHA256 = /^sha256:[0-9a-f]{64}$/;
@@ -11,7 +11,8 @@ function isRepository(name: string): boolean {
   if (name === '') return false;
   const parts = name.split('/');
   let repo = name;
-  if (parts.length > 1 && (parts[0] === 'localhost' || /[.:]/.test(parts[0]))) {
+  // The first segment is a registry only when it holds '.' or ':' (so "localhost/x" is a repository).
+  if (parts.length > 1 && /[.:]/.test(parts[0])) {
     if (!REGISTRY.test(parts[0])) return false;
     repo = parts.slice(1).join('/');
   }
@@ -23,7 +24,8 @@ function isTag(name: string): boolean {
   let base = name;
   if (parts.length > 1 && !parts[parts.length - 1].includes('/')) {
     const tag = parts[parts.length - 1];
-    if (!TAG_CHARS.test(tag)) return false;
+    // An empty tag is no error under weak validation: it becomes "latest".
+    if (tag !== '' && !TAG_CHARS.test(tag)) return false;
     base = parts.slice(0, -1).join(':');
   }
   return isRepository(base);

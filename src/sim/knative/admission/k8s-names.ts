@@ -72,8 +72,14 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
-/** IsQualifiedName: `[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 chars of [A-Za-z0-9._-]. */
-export function isQualifiedName(value: string): string[] {
+/**
+ * IsQualifiedName: `[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 chars of
+ * [A-Za-z0-9._-]. The message for a value with several '/' depends on the apimachinery a component
+ * is built with: "a qualified name …" up to v0.34 (the v1.32 apiserver the playground models), "a
+ * valid label key …" from v0.35 on (content.IsLabelKey; Knative Serving's webhook at the commit
+ * the playground follows pins v0.35.7).
+ */
+export function isQualifiedName(value: string, wording: 'apiserver' | 'webhook' = 'apiserver'): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -86,7 +92,7 @@ export function isQualifiedName(value: string): string[] {
     else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
   } else {
     return [
-      `a qualified name ${regexError(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+      `${wording === 'webhook' ? 'a valid label key' : 'a qualified name'} ${regexError(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
     ];
   }
   if (name.length === 0) errs.push(`name part ${emptyError()}`);

@@ -37,10 +37,10 @@ export function validateTrafficTarget(tt: Target, hasDefaultConfigurationName: b
   } else if (revisionName !== '' && configurationName !== '') {
     errs.push(...errMultipleOneOf('revisionName', 'configurationName'));
   } else if (revisionName !== '') {
-    const msgs = isQualifiedName(revisionName);
+    const msgs = isQualifiedName(revisionName, 'webhook');
     if (msgs.length > 0) errs.push(...errInvalidKeyName(revisionName, 'revisionName', ...msgs));
   } else if (configurationName !== '') {
-    const msgs = isQualifiedName(configurationName);
+    const msgs = isQualifiedName(configurationName, 'webhook');
     if (msgs.length > 0) errs.push(...errInvalidKeyName(configurationName, 'configurationName', ...msgs));
   } else if (!hasDefaultConfigurationName) {
     errs.push(...errMissingOneOf('revisionName', 'configurationName'));
