@@ -49,7 +49,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     if (code !== ExitCode.Ok) {
       // -o json|yaml: one `kind: Error` document on stdout too. Loaded only on failure (it pulls in
       // js-yaml), never for --help or --version, which also arrive here through exitOverride.
-      const { outputFormatFromArgv, writeErrorDocument } = await import('./commands/shared/error-document.js');
+      const { outputFormatFromArgv, writeErrorDocument } = await import('./commands/error-document.js');
       writeErrorDocument(io, outputFormatFromArgv(argv), signal.aborted && !(err instanceof BgctlError) ? new CancelError() : err);
     }
     return code;

@@ -2,7 +2,7 @@
 // optionally delete revisions nothing routes to; the last rollback target stays unless --force.
 import type { Intent, Plan } from '../core/plan-types.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './shared/step-verb.js';
+import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
 
 function question(p: Plan): string {
   const removed = p.diff.filter((r) => r.change === 'removed').length;

@@ -6,7 +6,7 @@ import { document } from '../core/document.js';
 import { writeDocument } from '../ui/document.js';
 import { completionProgram } from './catalog/read.js';
 import type { CommandContext } from './context.js';
-import { SHELLS, completionScript, type Shell } from './shared/read-completion.js';
+import { SHELLS, completionScript, type Shell } from './read-views/read-completion.js';
 
 /** `bgctl completion`. */
 export async function run(ctx: CommandContext, shell: string | undefined, _opts: Record<string, any>): Promise<void> {

@@ -6,8 +6,8 @@ import { parseEnvList } from '../core/parse.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import { resolveValue } from '../ui/resolve.js';
 import type { CommandContext } from './context.js';
-import { parseAnnotations } from './shared/step-annotations.js';
-import { runStepVerb, writeFlags } from './shared/step-verb.js';
+import { parseAnnotations } from './step-engine/step-annotations.js';
+import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
 
 /** An image reference as typed: non-empty, no whitespace (the registry judges the rest). */
 export function parseImage(raw: string, flag = '--image'): string {

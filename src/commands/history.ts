@@ -7,8 +7,8 @@ import { writeDocument } from '../ui/document.js';
 import { printable } from '../ui/sanitize.js';
 import { renderTable, type Cell } from '../ui/table.js';
 import type { CommandContext } from './context.js';
-import { renderOptions, type RenderOptions } from './shared/read-print.js';
-import { resolveService } from './shared/service-arg.js';
+import { renderOptions, type RenderOptions } from './read-views/read-print.js';
+import { resolveService } from './service-arg.js';
 
 type HistoryDoc = ReturnType<typeof historyView>;
 

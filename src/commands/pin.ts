@@ -2,7 +2,7 @@
 import { validateRevisionName } from '../core/names.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './shared/step-verb.js';
+import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
 
 function pinnedTo(p: Plan): string {
   return p.desired.find((t) => t.percent === 100)?.revisionName ?? 'one revision';

@@ -3,7 +3,7 @@
 import { validateTag } from '../core/names.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './shared/step-verb.js';
+import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
 
 function question(p: Plan): string {
   const st = p.state;

@@ -9,9 +9,9 @@ import type { IOStreams } from '../ui/iostreams.js';
 import { printable } from '../ui/sanitize.js';
 import { truncate } from '../ui/table.js';
 import type { CommandContext } from './context.js';
-import { parseChunkSize } from './shared/read-options.js';
-import { renderOptions, type RenderOptions } from './shared/read-print.js';
-import { resolveService } from './shared/service-arg.js';
+import { parseChunkSize } from './read-views/read-options.js';
+import { renderOptions, type RenderOptions } from './read-views/read-print.js';
+import { resolveService } from './service-arg.js';
 
 interface FixedColumn {
   header: string;

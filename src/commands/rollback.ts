@@ -1,7 +1,7 @@
 // bgctl rollback SERVICE: bgctl's whole share back to the stable revision of the current or last rollout.
 import type { Plan } from '../core/plan-types.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './shared/step-verb.js';
+import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
 
 function question(p: Plan): string {
   const stable = p.state?.stable.revision;

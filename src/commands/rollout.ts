@@ -2,7 +2,7 @@
 // without a terminal), --resume and --abort for a recorded rollout. All of them drive the same
 // phase loop (rollout/driver.ts) over runStep, so each change is what a step verb would write.
 import type { CommandContext } from './context.js';
-import { resolveService } from './shared/service-arg.js';
+import { resolveService } from './service-arg.js';
 import { parseRolloutOptions } from './rollout/options.js';
 import { newSession, runPipeline } from './rollout/pipeline.js';
 

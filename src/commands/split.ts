@@ -4,7 +4,7 @@ import { parsePercent, parseTrafficSpec } from '../core/parse.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import { resolveValue } from '../ui/resolve.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './shared/step-verb.js';
+import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
 
 function question(p: Plan): string {
   const st = p.state;

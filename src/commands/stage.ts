@@ -4,8 +4,8 @@ import { validateRevisionName, validateTag } from '../core/names.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import type { KnativeService } from '../core/knative-types.js';
 import type { CommandContext } from './context.js';
-import type { StepOutcome } from './shared/step.js';
-import { runStepVerb, writeFlags } from './shared/step-verb.js';
+import type { StepOutcome } from './step-engine/step.js';
+import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
 
 function urlOf(svc: KnativeService, tag: string): string {
   return svc.status?.traffic?.find((t) => t.tag === tag)?.url ?? `(not assigned yet: bgctl url ${svc.metadata.name} --tag ${tag})`;

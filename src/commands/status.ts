@@ -7,8 +7,8 @@ import { serviceStatusListView, serviceStatusView } from '../core/view-read.js';
 import { writeDocument } from '../ui/document.js';
 import { printable } from '../ui/sanitize.js';
 import type { CommandContext } from './context.js';
-import { parseChunkSize } from './shared/read-options.js';
-import { renderOptions, renderServiceList, renderServiceStatus } from './shared/read-print.js';
+import { parseChunkSize } from './read-views/read-options.js';
+import { renderOptions, renderServiceList, renderServiceStatus } from './read-views/read-print.js';
 
 /** `bgctl status`. */
 export async function run(ctx: CommandContext, service: string | undefined, opts: Record<string, any>): Promise<void> {

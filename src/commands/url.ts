@@ -5,7 +5,7 @@ import { requireTagUrl, urlView } from '../core/view-read.js';
 import { writeDocument } from '../ui/document.js';
 import { printable } from '../ui/sanitize.js';
 import type { CommandContext } from './context.js';
-import { resolveService } from './shared/service-arg.js';
+import { resolveService } from './service-arg.js';
 
 /** `bgctl url`. */
 export async function run(ctx: CommandContext, serviceArg: string | undefined, opts: Record<string, any>): Promise<void> {

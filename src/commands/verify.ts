@@ -15,9 +15,9 @@ import { startProgress } from '../ui/progress.js';
 import { printable } from '../ui/sanitize.js';
 import { renderTable } from '../ui/table.js';
 import type { CommandContext } from './context.js';
-import { createProber } from './shared/read-http.js';
-import { resolveService } from './shared/service-arg.js';
-import { actorOf } from './shared/step.js';
+import { createProber } from './read-views/read-http.js';
+import { resolveService } from './service-arg.js';
+import { actorOf } from './step-engine/step.js';
 
 export type { VerificationResult } from '../core/view-read.js';
 

@@ -1,5 +1,5 @@
 // The pure half of `bgctl verify`: flag parsing, per-response checks, latency statistics and the
-// verdict. The HTTP requests themselves live in src/commands/shared/read-http.ts.
+// verdict. The HTTP requests themselves live in src/commands/read-views/read-http.ts.
 import { UsageError } from './errors.js';
 import { parseDuration } from './parse.js';
 

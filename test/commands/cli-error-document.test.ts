@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import yaml from 'js-yaml';
 import { CommanderError } from 'commander';
 import { ClusterAccessError, ConflictError, TimeoutError, UsageError } from '../../src/core/errors.js';
-import { errorDocument, outputFormatFromArgv, writeErrorDocument } from '../../src/commands/shared/error-document.js';
+import { errorDocument, outputFormatFromArgv, writeErrorDocument } from '../../src/commands/error-document.js';
 import { document } from '../../src/core/document.js';
 import { writeDocument } from '../../src/ui/document.js';
 import { IOStreams } from '../../src/ui/iostreams.js';

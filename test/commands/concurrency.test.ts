@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
 import { requests, sim } from '../kube/sim-helpers.js';
-import { runStep } from '../../src/commands/shared/step.js';
+import { runStep } from '../../src/commands/step-engine/step.js';
 import { ConflictError, exitCodeOf } from '../../src/core/errors.js';
 import type { KnativeClient } from '../../src/kube/client.js';
 import { cliEnv, createReadyService, foreignMergePatch, specTraffic, testContext, waitForStored } from './step-helpers.js';

@@ -5,7 +5,7 @@ import { RefusedError } from '../../src/core/errors.js';
 import {
   conditionsNotTrue, defaultVerifyTag, knownTags, nextCommand, requireTagUrl, serviceStatusView, serviceSummary, urlView,
 } from '../../src/core/view-read.js';
-import { renderServiceStatus, describeRollout } from '../../src/commands/shared/read-print.js';
+import { renderServiceStatus, describeRollout } from '../../src/commands/read-views/read-print.js';
 import { renderVerification } from '../../src/commands/verify.js';
 import { verificationView } from '../../src/core/view-read.js';
 import { parseVerifyFlags, summarize } from '../../src/core/verify.js';

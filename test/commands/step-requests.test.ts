@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
 import { requests, sim } from '../kube/sim-helpers.js';
-import { runStep, type StepOutcome, type WriteFlags } from '../../src/commands/shared/step.js';
+import { runStep, type StepOutcome, type WriteFlags } from '../../src/commands/step-engine/step.js';
 import { cliEnv, createReadyService, foreignMergePatch, getService, specTraffic, testContext } from './step-helpers.js';
 
 /** "verb resource" per logged request, e.g. "get services", in order. */

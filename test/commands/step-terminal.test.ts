@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { FakePrompter, CANCEL } from '../helpers/fake-prompter.js';
 import { CancelError, UsageError } from '../../src/core/errors.js';
-import { PICK_SERVICE_MESSAGE, resolveService } from '../../src/commands/shared/service-arg.js';
+import { PICK_SERVICE_MESSAGE, resolveService } from '../../src/commands/service-arg.js';
 import { run as pin } from '../../src/commands/pin.js';
 import { run as split } from '../../src/commands/split.js';
 import { createReadyService, getService, specTraffic, testContext } from './step-helpers.js';

@@ -3,8 +3,8 @@ import { UsageError } from '../../core/errors.js';
 import { parseDuration, parseEnvList, parseSteps, type EnvChange } from '../../core/parse.js';
 import { validateRevisionName, validateTag } from '../../core/names.js';
 import { parsePath, parseVerifyFlags, type VerifyFlags } from '../../core/verify.js';
-import type { WriteFlags } from '../shared/step.js';
-import { parseAnnotations } from '../shared/step-annotations.js';
+import type { WriteFlags } from '../step-engine/step.js';
+import { parseAnnotations } from '../step-engine/step-annotations.js';
 
 /** Phases --until accepts. */
 export type UntilPhase = 'staged' | 'verified' | 'split' | 'promoted';

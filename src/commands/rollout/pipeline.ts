@@ -9,7 +9,7 @@ import type { Intent } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
 import { applyIntent, pauseFor, questionFor, readKnown, type Session, type SessionView } from './session.js';
-import { printOutcome } from '../shared/step-verb.js';
+import { printOutcome } from '../step-engine/step-verb.js';
 import { driveRollout, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narratedView } from './narrate.js';
 import type { RolloutOptions, UntilPhase } from './options.js';

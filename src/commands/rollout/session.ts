@@ -6,7 +6,7 @@ import type { KnativeService, Revision } from '../../core/knative-types.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import type { RolloutState } from '../../core/state.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
-import { runStep, type StepOutcome } from '../shared/step.js';
+import { runStep, type StepOutcome } from '../step-engine/step.js';
 import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
 import type { RolloutOptions } from './options.js';

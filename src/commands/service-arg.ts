@@ -2,11 +2,11 @@
 // (an explicitly empty one is "service name must not be empty"); missing on a terminal, the
 // namespace's services are offered in a searchable list; missing without a terminal, it is a usage
 // error naming SERVICE (nothing was read or written). docs/cli.md, "Prompting".
-import { UsageError } from '../../core/errors.js';
-import { validateServiceName } from '../../core/names.js';
-import { requiredMessage } from '../../ui/resolve.js';
-import type { Choice } from '../../ui/prompter.js';
-import type { CommandContext } from '../context.js';
+import { UsageError } from '../core/errors.js';
+import { validateServiceName } from '../core/names.js';
+import { requiredMessage } from '../ui/resolve.js';
+import type { Choice } from '../ui/prompter.js';
+import type { CommandContext } from './context.js';
 
 /** The prompt message of the service picker (tests answer it by this text). */
 export const PICK_SERVICE_MESSAGE = 'Service';

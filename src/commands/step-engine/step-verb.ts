@@ -13,7 +13,7 @@ import { printTraffic, printTrafficPlan, type Readiness } from '../../ui/traffic
 import type { CommandContext } from '../context.js';
 import { runStep, type StepOutcome, type WriteFlags } from './step.js';
 import { trafficChangeDocument, trafficPlanDocument } from './step-documents.js';
-import { resolveService } from './service-arg.js';
+import { resolveService } from '../service-arg.js';
 
 /** What a verb hands to runStepVerb once its own flags are parsed. */
 export interface StepVerb {

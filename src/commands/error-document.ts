@@ -1,11 +1,11 @@
 // `kind: Error`: with -o json|yaml a failed command still prints exactly one document on stdout
 // (docs/cli.md, "Documents"), so a CI job can read reason and exit code from the same stream
 // it reads results from. The human `Error:`/`Hint:` lines stay on stderr.
-import { BgctlError, ExitCode, exitCodeOf, type ExitCodeValue } from '../../core/errors.js';
-import { document, type BgctlDocument } from '../../core/document.js';
-import { documentWritten, writeDocument, type OutputFormat } from '../../ui/document.js';
-import type { IOStreams } from '../../ui/iostreams.js';
-import { redactKnown } from '../../core/redact.js';
+import { BgctlError, ExitCode, exitCodeOf, type ExitCodeValue } from '../core/errors.js';
+import { document, type BgctlDocument } from '../core/document.js';
+import { documentWritten, writeDocument, type OutputFormat } from '../ui/document.js';
+import type { IOStreams } from '../ui/iostreams.js';
+import { redactKnown } from '../core/redact.js';
 
 /** commander's errors without importing commander here (duck-typed on its `commander.*` codes). */
 function commanderCode(err: unknown): string | undefined {
