@@ -5,6 +5,7 @@ import { ConflictError } from './errors.js';
 import type { KnativeService } from './knative-types.js';
 import { decodeState, encodeState, isInProgress, type RolloutState } from './state.js';
 import { isFloating, normalizeTraffic, percentOf, routedShares } from './traffic.js';
+import { isObject } from './validate-object.js';
 
 /** Differences between the recorded state and spec.traffic, empty when they agree. */
 export function detectDrift(svc: KnativeService, state: RolloutState): string[] {
@@ -55,8 +56,6 @@ interface ManagedEntry {
   fieldsV1?: unknown;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * The manager that owns `.spec.traffic`. Lists are atomic in Knative's schema, so whoever changed
  * the list last owns it whole; with several owners (server-side apply of identical values) the
@@ -65,7 +64,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 export function trafficWriter(svc: KnativeService): FieldWriter | undefined {
   return writerOf(svc, (fields) => {
     const spec = fields['f:spec'];
-    return isObj(spec) && 'f:traffic' in spec;
+    return isObject(spec) && 'f:traffic' in spec;
   });
 }
 
@@ -75,7 +74,7 @@ function writerOf(svc: KnativeService, owns: (fields: Record<string, unknown>) =
   if (!Array.isArray(entries)) return undefined;
   let best: FieldWriter | undefined;
   for (const e of entries as ManagedEntry[]) {
-    if (!isObj(e) || typeof e.manager !== 'string' || e.subresource === 'status' || !isObj(e.fieldsV1) || !owns(e.fieldsV1)) continue;
+    if (!isObject(e) || typeof e.manager !== 'string' || e.subresource === 'status' || !isObject(e.fieldsV1) || !owns(e.fieldsV1)) continue;
     const time = typeof e.time === 'string' ? e.time : undefined;
     if (!best || (time ?? '') > (best.time ?? '')) {
       best = { manager: e.manager, ...(typeof e.operation === 'string' ? { operation: e.operation } : {}), ...(time ? { time } : {}) };

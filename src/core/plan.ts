@@ -54,10 +54,15 @@ function withRouting(w: Work, state: RolloutState | undefined, desired: TrafficT
 /** Steps that move the traffic of an open rollout onward (rollback and abort undo; pin and cleanup are not part of it). */
 const ADVANCING = new Set<Intent['kind']>(['stage', 'split', 'promote']);
 
+/** True for the intents that move an open rollout onward: the ones a drift refuses and a take-over adopts for. */
+export function advancesRollout(kind: Intent['kind']): boolean {
+  return ADVANCING.has(kind);
+}
+
 /** Never build on traffic someone else changed since bgctl recorded the rollout, unless told to. */
 function refuseDrift(w: Work, intent: Intent): void {
   const st = w.state;
-  if (!st || !isInProgress(st.phase) || !ADVANCING.has(intent.kind) || intent.takeOver) return;
+  if (!st || !isInProgress(st.phase) || !advancesRollout(intent.kind) || intent.takeOver) return;
   const adopt = intent.adoptTraffic;
   if (adopt && (adopt.trafficKey === undefined || adopt.trafficKey === trafficKey(w.svc))) return;
   const err = driftError(w.svc, st, intent.kind);
@@ -154,7 +159,7 @@ function finalize(w: Work, draft: Draft): Plan {
   const trafficChanged = !sameTraffic(w.before, desired);
   const deleteRevisions = draft.deleteRevisions ?? [];
   const repairs = noGcRepairs(w.revisions, state, desired, new Set(deleteRevisions));
-  const revisionAnnotations = mergeRevisionChanges(draft.revisionAnnotations ?? [], repairs).filter((c) => !deleteRevisions.includes(c.revision));
+  const revisionAnnotations = mergeRevisionChanges(draft.revisionAnnotations ?? [], repairs);
   const p: Plan = {
     kind: w.intent.kind,
     service: { name: w.name, namespace: w.svc.metadata.namespace, resourceVersion: w.svc.metadata.resourceVersion },

@@ -6,7 +6,8 @@
 
 type Check = (value: unknown, path: string) => string | undefined;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A JSON object (not an array, not null). */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const str: Check = (v, path) => (typeof v === 'string' ? undefined : `${path}: expected a string`);
 /** Go marshals a zero metav1.Time as null. */

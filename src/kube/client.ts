@@ -164,17 +164,16 @@ class CustomObjectsKnativeClient implements KnativeClient {
           secrets: this.loaded.secrets,
         });
         try {
-          const out = await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
-          for (const w of state.warnings ?? []) this.serverWarnings.add(w);
-          return out;
+          return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
         } catch (err) {
-          // A refused write carries the webhook's warnings too (the apiserver relays them first).
-          for (const w of state.warnings ?? []) this.serverWarnings.add(w);
           const e = err as { code?: unknown; name?: string };
           state.finish?.({ error: typeof e.code === 'string' ? e.code : (e.name ?? 'error') });
           // Like kubectl: a plugin credential the server refuses is fetched afresh next time.
           if (e.code === 401) this.plugin?.invalidate();
           throw translateError(err, req, this.cluster, state);
+        } finally {
+          // A refused write carries the webhook's warnings too (the apiserver relays them first).
+          for (const w of state.warnings ?? []) this.serverWarnings.add(w);
         }
       },
       this.policy,

@@ -3,6 +3,7 @@
 // demo write exactly what `bgctl deploy|stage|split|promote` would.
 import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
+import { advancesRollout } from '../../core/plan.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import type { RolloutState } from '../../core/state.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
@@ -102,8 +103,7 @@ export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: bo
   // A wizard step follows a prompt (time passes, others may write): it reads afresh.
   const known = s.confirm ? undefined : s.known;
   s.known = undefined;
-  const advancing = intent.kind === 'stage' || intent.kind === 'split' || intent.kind === 'promote';
-  if (advancing && s.adoptTraffic !== undefined) {
+  if (advancesRollout(intent.kind) && s.adoptTraffic !== undefined) {
     intent = { ...intent, adoptTraffic: { trafficKey: s.adoptTraffic } };
     s.adoptTraffic = undefined;
   }

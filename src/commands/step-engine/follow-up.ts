@@ -7,6 +7,7 @@ import { BgctlError, IncompleteError } from '../../core/errors.js';
 import { KnativeLabels, type Revision } from '../../core/knative-types.js';
 import { buildRevisionPatch } from '../../core/patch.js';
 import type { RevisionAnnotationChange } from '../../core/plan-types.js';
+import { ROLLBACK_TAG_ANNOTATION } from '../../core/rollback-target.js';
 import type { KnativeClient } from '../../kube/client.js';
 import { isStaleWrite } from '../../kube/errors.js';
 import { backoffDelay, defaultRetryPolicy } from '../../kube/retry.js';
@@ -21,7 +22,7 @@ export interface MissedWrite {
 
 /** "set serving.knative.dev/no-gc on hello-00001" / "remove … from …". */
 export function describeChange(c: RevisionAnnotationChange): string {
-  const keys = Object.keys(c.annotations).filter((k) => k !== 'bgctl.dev/rollback-tag');
+  const keys = Object.keys(c.annotations).filter((k) => k !== ROLLBACK_TAG_ANNOTATION);
   const shown = keys.length ? keys : Object.keys(c.annotations);
   const sets = shown.filter((k) => c.annotations[k] !== null);
   const parts = [...(sets.length ? [`set ${sets.join(', ')}`] : []), ...(sets.length < shown.length ? [`remove ${shown.filter((k) => c.annotations[k] === null).join(', ')}`] : [])];
