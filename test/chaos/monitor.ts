@@ -71,6 +71,33 @@ export function countExpired(registry: Registry): { n: number } {
   return c;
 }
 
+const churnOnClose = new WeakMap<Registry, { armed?: () => void }>();
+
+/**
+ * Churns (see churn) the moment the next watch of services ends: its watcher resumes from a version
+ * that has left the history, so the 410 does not depend on which events happened to come first.
+ */
+export function churnWhenWatchCloses(registry: Registry, n: number): void {
+  let hook = churnOnClose.get(registry);
+  if (!hook) {
+    const h: { armed?: () => void } = {};
+    hook = h;
+    churnOnClose.set(registry, h);
+    const original = registry.watch.bind(registry);
+    registry.watch = (def, namespace, opts, onEvent) => {
+      const stop = original(def, namespace, opts, onEvent);
+      if (def.plural !== 'services') return stop;
+      return () => {
+        stop();
+        const fire = h.armed;
+        h.armed = undefined;
+        fire?.();
+      };
+    };
+  }
+  hook.armed = () => churn(registry, n);
+}
+
 /** Writes `n` label changes to a namespace so that older resource versions fall out of the watch history (410 on resume). */
 export function churn(registry: Registry, n: number): void {
   const ns = defs(registry).ns;

@@ -8,7 +8,7 @@ import type { Playground } from '../helpers/playground.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { sim } from '../kube/sim-helpers.js';
 import { fmtRouting, isOpen, recordedRollout, routingOf, sameRouting, type RecordedRollout } from './invariants.js';
-import { churn, countExpired, Monitor, revisionsOf, storedRevision, storedService } from './monitor.js';
+import { churnWhenWatchCloses, countExpired, Monitor, revisionsOf, storedRevision, storedService } from './monitor.js';
 import { createRng, type Rng } from './rng.js';
 import { splitRouted, strike, type Struck } from './strike.js';
 
@@ -153,7 +153,7 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
     // During a strike the person's edit (or the other bgctl) is the only foreign write: a random one
     // would mostly end the run in its wait (exit 5) before the pause or the split it strikes.
     if (foreignMode !== 'none' && !STRIKES.includes(kind)) mon.startForeignWriter(rng, foreignMode, rng.int(60, 250));
-    if (profile === 'watch-410') mon.afterNextBgctlWrite(() => setTimeout(() => churn(pg.registry, 5100), 20));
+    if (profile === 'watch-410') mon.afterNextBgctlWrite(() => churnWhenWatchCloses(pg.registry, 5100));
   };
   const faultsOff = async () => {
     mon.stopForeignWriter();
