@@ -1,9 +1,11 @@
-// The commander program: global flags, every verb of the catalog (its options built only when it
-// runs), and the context a verb gets. Loaded by cli.ts for everything but a bare --version.
-import { Command, CommanderError, Help, Option } from 'commander';
+// The commander program: global flags, every verb of the catalog with its flags, and the context a
+// verb gets. Loaded by cli.ts for everything but a bare --version.
+import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from './core/errors.js';
 import { parseDuration } from './core/parse.js';
-import { COMMANDS, type CommandSpec } from './commands/catalog.js';
+import { VERBS } from './commands/catalog.js';
+import { FlagValues, type RunOverride } from './commands/verb.js';
+import { addWriteFlags } from './commands/write-flags.js';
 import { openClient, type CommandContext, type GlobalOptions } from './commands/context.js';
 import type { IOStreams } from './ui/iostreams.js';
 import type { Prompter } from './ui/prompter.js';
@@ -21,16 +23,25 @@ Environment: KUBECONFIG, NO_COLOR, BGCTL_NO_PROMPT, BGCTL_INGRESS, BGCTL_DEBUG`;
 /** The verb commander was dispatching when it failed (for the hint `see bgctl VERB --help`). */
 const activeVerb = new WeakMap<Command, string>();
 
-/** Verbs that read the whole program (every verb's flags), so all option sets are built for them. */
-const WHOLE_PROGRAM_VERBS = new Set(['completion']);
-
-/** The whole program; a verb's action reports success through setExit. */
-export function buildProgram(version: string, io: IOStreams, signal: AbortSignal, now: () => Date, setExit: (code: number) => void): Command {
+/**
+ * The whole program; a verb's action reports success through setExit. With `override`, a verb's
+ * parsed Options go there instead of to its run (the parse tests' seam, as gh's runF).
+ */
+export function buildProgram(
+  version: string,
+  io: IOStreams,
+  signal: AbortSignal,
+  now: () => Date,
+  setExit: (code: number) => void,
+  override?: RunOverride,
+): Command {
   const program = new Command('bgctl')
     .description('Blue-green rollouts of Knative Services: pin, deploy, stage under a tag, verify, split, promote, roll back.')
     .version(version, '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpCommand(false)
+    // Inherited by every verb created below: its help lists the global flags in their own section.
+    .configureHelp({ showGlobalOptions: true })
     .option('-n, --namespace <namespace>', 'namespace of the service (default: the context\'s, else "default")')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
@@ -49,46 +60,34 @@ export function buildProgram(version: string, io: IOStreams, signal: AbortSignal
       outputError: () => undefined,
     });
 
-  // Each verb's options, write flags and examples are built only when that verb runs (or its help
-  // is shown): `bgctl --help`, `--version` and every other verb skip the other 16 option sets.
-  const specs = new Map<Command, CommandSpec>();
-  const attached = new Set<Command>();
-  const attach = (cmd: Command): void => {
-    const spec = specs.get(cmd);
-    if (!spec || attached.has(cmd)) return;
-    attached.add(cmd);
-    spec.options?.(cmd);
-    if (spec.writes) addWriteOptions(cmd);
-    if (spec.example) cmd.addHelpText('after', `\nExamples:\n${spec.example}`);
-  };
-  for (const spec of COMMANDS) {
-    const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
-    if (spec.args) cmd.argument(spec.args.name, spec.args.description);
-    specs.set(cmd, spec);
+  for (const verb of VERBS) {
+    const cmd = program.command(verb.name).summary(verb.summary).description(verb.description);
+    if (verb.args) cmd.argument(verb.args.name, verb.args.description);
+    verb.flags?.(cmd);
+    if (verb.writes) addWriteFlags(cmd);
+    cmd.addHelpText('after', `\nExamples:\n${verb.examples.map((e) => `  ${e}`).join('\n')}`);
     cmd.action(async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
-      const all = command.optsWithGlobals();
+      const all = new FlagValues(command.optsWithGlobals());
       const globals = parseGlobals(all);
-      io.setNoColor(all.color === false);
-      const ctx = createContext(io, globals, signal, now);
-      const mod = await spec.load();
-      const service = spec.args ? (args[0] as string | undefined) : undefined;
-      const opts = command.opts();
-      if (spec.writes) dryRunMode(opts);
-      await mod.run(ctx, service, opts);
+      io.setNoColor(!all.enabled('color'));
+      const ctx = createContext(io, globals, signal, now, program);
+      const arg = verb.args ? (args[0] as string | undefined) : undefined;
+      await verb.invoke({ arg, flags: new FlagValues(command.opts()), env: io.env }, ctx, override);
       setExit(ExitCode.Ok);
     });
   }
   program
     .command('help')
     .summary('show the help of bgctl, or of one verb (same as bgctl VERB --help)')
+    .description('Shows the help of bgctl, or of one verb (the same as bgctl VERB --help).')
     .argument('[verb]', 'the verb')
+    .addHelpText('after', '\nExamples:\n  bgctl help\n  bgctl help split')
     .action((name: string | undefined) => {
       if (name === undefined) program.outputHelp();
       else {
-        const cmd = program.commands.find((c) => c.name() === name);
-        if (!cmd || !specs.has(cmd)) throw new UsageError(`unknown command '${name}'`, { reason: 'UnknownCommand', hint: 'see bgctl --help' });
-        attach(cmd);
+        const cmd = program.commands.find((c) => c.name() === name && c.name() !== 'help');
+        if (!cmd) throw new UsageError(`unknown command '${name}'`, { reason: 'UnknownCommand', hint: 'see bgctl --help' });
         cmd.outputHelp();
       }
       setExit(ExitCode.Ok);
@@ -96,48 +95,8 @@ export function buildProgram(version: string, io: IOStreams, signal: AbortSignal
   // Runs after the program parsed its own (global) options and before the verb parses its argv.
   program.hook('preSubcommand', (_program, verb) => {
     activeVerb.set(program, verb.name());
-    attach(verb);
-    // The completion generator reads every verb's flags from the program.
-    if (WHOLE_PROGRAM_VERBS.has(verb.name())) for (const cmd of specs.keys()) attach(cmd);
-  });
-  program.configureHelp({
-    // The root help's "deploy [options] [service]": a verb that writes always has flags (--yes…),
-    // so its options need not be built to say so; a read or tool verb's are built to find out
-    // (completion's callback only restricts its argument). Same text as with every verb built.
-    subcommandTerm(this: Help, cmd: Command): string {
-      const spec = specs.get(cmd);
-      if (spec && !spec.writes) attach(cmd);
-      const term = Help.prototype.subcommandTerm.call(this, cmd);
-      if (!spec?.writes || attached.has(cmd)) return term;
-      return `${cmd.name()} [options]${term.slice(cmd.name().length)}`;
-    },
   });
   return program;
-}
-
-/**
- * --dry-run, --yes, --wait/--no-wait and --timeout, shared by every command that writes. The dry-run
- * mode is given only with `=` (kubectl's form): an optional value would take the next word, so that
- * `--dry-run hello` would lose the service. userArgv() turns `--dry-run=MODE` into the hidden option.
- */
-function addWriteOptions(cmd: Command): void {
-  cmd
-    .option('--dry-run', 'print the plan and change nothing (--dry-run=server: also send the patch with dryRun=All)')
-    .addOption(new Option('--dry-run-mode <mode>').hideHelp())
-    .option('-y, --yes', 'apply without asking (required when not on a terminal)')
-    .option('--wait', 'wait until the service is Ready and traffic matches (default)', true)
-    .option('--no-wait', 'return right after the write')
-    .option('--timeout <duration>', 'how long to wait for readiness, at most 168h (0: check once, do not wait)', '5m');
-}
-
-/** The verb's dryRun option as the verbs read it: undefined, 'client' or 'server'. */
-function dryRunMode(opts: Record<string, any>): void {
-  const mode: unknown = opts.dryRunMode ?? (opts.dryRun === true ? 'client' : undefined);
-  delete opts.dryRunMode;
-  if (mode !== undefined && mode !== 'client' && mode !== 'server') {
-    throw new UsageError(`invalid value "${String(mode)}" for --dry-run: use --dry-run, --dry-run=client or --dry-run=server`, { reason: 'InvalidDryRun' });
-  }
-  opts.dryRun = mode;
 }
 
 /**
@@ -159,21 +118,22 @@ export function userArgv(argv: readonly string[]): string[] {
   return out;
 }
 
-function parseGlobals(all: Record<string, any>): GlobalOptions {
+function parseGlobals(all: FlagValues): GlobalOptions {
+  const requestTimeout = all.string('requestTimeout');
   return {
-    namespace: all.namespace,
-    context: all.context,
-    kubeconfig: all.kubeconfig,
+    namespace: all.string('namespace'),
+    context: all.string('context'),
+    kubeconfig: all.string('kubeconfig'),
     // commander's .choices() has validated -o already; importing ui/document.js here would load
     // js-yaml on every start, --help included.
-    output: all.output as OutputFormat,
-    verbose: all.verbose === true,
-    requestTimeoutMs: all.requestTimeout === undefined ? undefined : parseDuration(all.requestTimeout, '--request-timeout'),
-    insecureSkipTlsVerify: all.insecureSkipTlsVerify === true,
+    output: all.string('output') as OutputFormat,
+    verbose: all.given('verbose'),
+    requestTimeoutMs: requestTimeout === undefined ? undefined : parseDuration(requestTimeout, '--request-timeout'),
+    insecureSkipTlsVerify: all.given('insecureSkipTlsVerify'),
   };
 }
 
-function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSignal, now: () => Date): CommandContext {
+function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSignal, now: () => Date, program: Command): CommandContext {
   let client: Promise<KnativeClient> | undefined;
   let prompter: Prompter | undefined;
   return {
@@ -181,6 +141,7 @@ function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSigna
     globals,
     signal,
     now,
+    program,
     kube() {
       client ??= openClient(io, globals, signal);
       return client;

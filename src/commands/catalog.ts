@@ -1,24 +1,41 @@
-// Every verb: its flags and a lazy loader for its implementation, so `bgctl --help` loads no
-// client, prompt or spinner code. The specs live in catalog/*.ts, one file per group of verbs.
-import type { Command } from 'commander';
-import type { CommandModule } from './context.js';
-import { READ_COMMANDS } from './catalog/read.js';
-import { STEP_COMMANDS } from './catalog/steps.js';
-import { ROLLOUT_COMMANDS } from './catalog/rollout.js';
-import { TOOL_COMMANDS } from './catalog/tools.js';
+// Every verb, in the order `bgctl --help` lists them: the wizard, the steps of the procedure, the
+// reads, the tools. Each verb's folder holds its flags and parse (options.ts) and its run (run.ts,
+// loaded only when the verb runs).
+import type { VerbEntry } from './verb.js';
+import { rolloutVerb } from './rollout/options.js';
+import { demoVerb } from './demo/options.js';
+import { pinVerb } from './pin/options.js';
+import { deployVerb } from './deploy/options.js';
+import { stageVerb } from './stage/options.js';
+import { splitVerb } from './split/options.js';
+import { promoteVerb } from './promote/options.js';
+import { rollbackVerb } from './rollback/options.js';
+import { cleanupVerb } from './cleanup/options.js';
+import { statusVerb } from './status/options.js';
+import { revisionsVerb } from './revisions/options.js';
+import { urlVerb } from './url/options.js';
+import { historyVerb } from './history/options.js';
+import { verifyVerb } from './verify/options.js';
+import { completionVerb } from './completion/options.js';
+import { playgroundVerb } from './playground/options.js';
+import { versionVerb } from './version/options.js';
 
-export interface CommandSpec {
-  name: string;
-  summary: string;
-  description?: string;
-  /** The one positional identifier (kn convention), e.g. `[service]`. */
-  args?: { name: string; description: string };
-  options?: (cmd: Command) => void;
-  /** Adds --dry-run, --yes, --wait/--no-wait, --timeout. */
-  writes?: boolean;
-  example?: string;
-  load(): Promise<CommandModule>;
-}
-
-/** In the order `bgctl --help` lists them: the wizard, the steps of the procedure, reads, tools. */
-export const COMMANDS: CommandSpec[] = [...ROLLOUT_COMMANDS, ...STEP_COMMANDS, ...READ_COMMANDS, ...TOOL_COMMANDS];
+export const VERBS: readonly VerbEntry[] = [
+  rolloutVerb,
+  demoVerb,
+  pinVerb,
+  deployVerb,
+  stageVerb,
+  splitVerb,
+  promoteVerb,
+  rollbackVerb,
+  cleanupVerb,
+  statusVerb,
+  revisionsVerb,
+  urlVerb,
+  historyVerb,
+  verifyVerb,
+  completionVerb,
+  playgroundVerb,
+  versionVerb,
+];

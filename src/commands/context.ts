@@ -1,5 +1,6 @@
 // What every command receives: streams and terminal policy, the parsed global flags, a cancel
 // signal, and lazy access to the cluster and the prompter (neither is built unless used).
+import type { Command } from 'commander';
 import type { KnativeClient } from '../kube/client.js';
 import type { ClientTuning } from '../kube/connect.js';
 import type { IOStreams } from '../ui/iostreams.js';
@@ -28,11 +29,8 @@ export interface CommandContext {
   kube(): Promise<KnativeClient>;
   prompter(): Prompter;
   now(): Date;
-}
-
-/** The module shape each verb's implementation file exports; loaded lazily by src/cli.ts. */
-export interface CommandModule {
-  run(ctx: CommandContext, service: string | undefined, opts: Record<string, any>): Promise<void>;
+  /** The commander program the verb was dispatched from (the completion script is generated from it). */
+  program?: Command;
 }
 
 /** Kubeconfig warnings already printed on a stream set: a second client of the same run repeats none. */

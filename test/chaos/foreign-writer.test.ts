@@ -11,7 +11,7 @@ import { ConflictError } from '../../src/core/errors.js';
 import { PromptWithSideEffect } from '../helpers/fake-prompter.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';
 import { ASK } from '../../src/commands/rollout/ask.js';
-import { parseRolloutOptions } from '../../src/commands/rollout/options.js';
+import { rolloutOptions } from '../helpers/rollout-options.js';
 import { testContext } from '../commands/step-helpers.js';
 import { fmtRouting, routingOf } from './invariants.js';
 import { Monitor, storedService } from './monitor.js';
@@ -195,7 +195,7 @@ describe('a person changes the traffic during a pause, a wait or a prompt: bgctl
         const prompter = new PromptWithSideEffect(answers, ASK.next, () => (struck = strike(mon, '70-30', storedService(pg.current.registry, name))));
         // The wizard's "take over" answer is its --take-over.
         mon.command = ['rollout', name, ...(answer === 'take-over' ? ['--take-over'] : [])];
-        const wizard = runWizard(testContext(pg.current, { tty: true, prompter }), name, parseRolloutOptions({ wait: true, timeout: '20s', retire: true }));
+        const wizard = runWizard(testContext(pg.current, { tty: true, prompter }), name, rolloutOptions({ wait: true, timeout: '20s', retire: true }));
         if (answer === 'stop') {
           await assert.rejects(wizard, (err: unknown) => err instanceof ConflictError && err.reason === 'Drift');
           assert.equal(routing(name), struck?.text);

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main, VERSION } from '../../src/cli.js';
-import { COMMANDS } from '../../src/commands/catalog.js';
+import { VERBS } from '../../src/commands/catalog.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
@@ -21,7 +21,7 @@ describe('bgctl without a cluster', () => {
   test('--help lists every verb and the exit codes', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0, r.stderr);
-    for (const spec of COMMANDS) assert.match(r.stdout, new RegExp(`^  ${spec.name}\\b`, 'm'), `verb ${spec.name} listed`);
+    for (const spec of VERBS) assert.match(r.stdout, new RegExp(`^  ${spec.name}\\b`, 'm'), `verb ${spec.name} listed`);
     assert.match(r.stdout, /Exit codes:\n {2}0 done · 1 failed · 2 usage error \(nothing written\) · 3 verification failed\n {2}4 cannot reach or use the cluster · 5 conflict: the service changed underneath\n {2}6 timed out waiting · 8 stopped on purpose \(resumable\) · 130 cancelled/);
     for (const flag of ['-n, --namespace', '--context', '--kubeconfig', '-o, --output', '--no-color', '--verbose', '--request-timeout']) assert.ok(r.stdout.includes(flag), flag);
     assert.equal(r.stderr, '');

@@ -3,7 +3,7 @@
 // ingress on" on a line of its own). Paragraphs are separated by a blank line ("\n\n") only.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS } from '../../src/commands/catalog.js';
+import { VERBS } from '../../src/commands/catalog.js';
 import { runCli } from '../helpers/cli.js';
 
 /** The description block of a verb's --help: the lines between "Usage:" and "Options:". */
@@ -15,10 +15,10 @@ function descriptionLines(help: string): string[] {
 }
 
 describe('help texts', () => {
-  for (const spec of COMMANDS) {
+  for (const spec of VERBS) {
     test(`${spec.name}: summary and description have no hard line break inside a paragraph`, () => {
       assert.ok(!spec.summary.includes('\n'), `summary of ${spec.name}: ${JSON.stringify(spec.summary)}`);
-      for (const paragraph of (spec.description ?? '').split('\n\n')) {
+      for (const paragraph of spec.description.split('\n\n')) {
         assert.ok(!paragraph.includes('\n'), `description of ${spec.name} has a lone "\\n": ${JSON.stringify(paragraph)}`);
         assert.equal(paragraph, paragraph.trim(), `description of ${spec.name}: no leading or trailing spaces around a paragraph`);
       }
@@ -26,7 +26,7 @@ describe('help texts', () => {
   }
 
   test('playground --help: the description is wrapped as one paragraph, with no stray short line', async () => {
-    const spec = COMMANDS.find((s) => s.name === 'playground')!;
+    const spec = VERBS.find((s) => s.name === 'playground')!;
     const r = await runCli(['playground', '--help']);
     assert.equal(r.code, 0, r.stderr);
     const lines = descriptionLines(r.stdout);

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { COMMANDS } from '../../src/commands/catalog.js';
+import { VERBS } from '../../src/commands/catalog.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bgctl-completion-'));
 const has = (shell: string) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
@@ -42,7 +42,7 @@ describe('bgctl completion', () => {
     const syntax = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
     assert.equal(syntax.status, 0, syntax.stderr);
     const verbs = text.match(/local verbs="([^"]*)"/)?.[1].split(' ');
-    assert.deepEqual(verbs, [...COMMANDS.map((c) => c.name), 'help']);
+    assert.deepEqual(verbs, [...VERBS.map((c) => c.name), 'help']);
     for (const v of ['status', 'revisions', 'url', 'history', 'verify', 'completion']) assert.ok(verbs?.includes(v), v);
 
     assert.deepEqual(complete(file, 'bgctl st'), ['stage', 'status']);
@@ -61,7 +61,7 @@ describe('bgctl completion', () => {
     const top = await runCli(['--help']);
     const globals = text.match(/local globals="([^"]*)"/)?.[1].split(' ').sort();
     assert.deepEqual(globals, helpFlags(top.stdout));
-    for (const spec of COMMANDS) {
+    for (const spec of VERBS) {
       const help = await runCli([spec.name, '--help']);
       const flags = text.match(new RegExp(`\\n    ${spec.name}\\) flags="([^"]*)"`))?.[1].split(' ').sort();
       assert.deepEqual(flags, helpFlags(help.stdout), spec.name);
@@ -71,7 +71,7 @@ describe('bgctl completion', () => {
   test('zsh: a compdef function with every verb and flag', async () => {
     const text = await script('zsh');
     assert.match(text, /^#compdef bgctl\n/);
-    for (const spec of COMMANDS) assert.match(text, new RegExp(`'${spec.name}:`), spec.name);
+    for (const spec of VERBS) assert.match(text, new RegExp(`'${spec.name}:`), spec.name);
     assert.match(text, /'--output\[output format\]:value:\(table json yaml\)'/);
     assert.match(text, /completion\) _arguments -s "\$\{globals\[@\]\}" .* '1:completion:\(bash zsh fish\)' ;;/);
     assert.match(text, /'--expect-body\[every response body must match this regular expression in its first 1 MiB\]:value: '/);
@@ -87,7 +87,7 @@ describe('bgctl completion', () => {
     const text = await script('fish');
     const lines = text.trimEnd().split('\n');
     assert.ok(lines.slice(2).every((l) => l.startsWith('complete -c bgctl ')));
-    for (const spec of COMMANDS) assert.ok(lines.some((l) => l.includes(` -a ${spec.name} -d `)), spec.name);
+    for (const spec of VERBS) assert.ok(lines.some((l) => l.includes(` -a ${spec.name} -d `)), spec.name);
     assert.ok(lines.includes("complete -c bgctl -s o -l output -x -a 'table json yaml' -d 'output format'"));
     assert.ok(lines.some((l) => l.startsWith("complete -c bgctl -n '__fish_seen_subcommand_from verify' -l max-latency -x -d ")));
     if (has('fish')) {

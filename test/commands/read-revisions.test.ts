@@ -4,7 +4,7 @@ import { runCli } from '../helpers/cli.js';
 import { usePlayground } from '../helpers/playground.js';
 import { requests, sim } from '../kube/sim-helpers.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { streamRevisionTable } from '../../src/commands/revisions.js';
+import { streamRevisionTable } from '../../src/commands/revisions/run.js';
 import type { KnativeService, Revision } from '../../src/core/knative-types.js';
 import { createService, getService, getRevisions, waitFor } from './read-setup.js';
 

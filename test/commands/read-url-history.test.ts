@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
 import { usePlayground } from '../helpers/playground.js';
 import { applyIntent, stagedService } from './read-setup.js';
-import { run as runUrl } from '../../src/commands/url.js';
+import { run as runUrl } from '../../src/commands/url/run.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { createKnativeClient } from '../../src/kube/client.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
@@ -114,7 +114,7 @@ describe('bgctl url and bgctl history', () => {
       prompter: () => prompter,
       now: () => new Date(),
     };
-    await runUrl(ctx, undefined, {});
+    await runUrl({}, ctx);
     assert.equal(io.stdout, 'http://web.default.example.com\n');
     assert.deepEqual(prompter.asked.map((a) => [a.kind, a.message]), [['search', 'Service']]);
   });

@@ -6,7 +6,7 @@ import {
   conditionsNotTrue, defaultVerifyTag, knownTags, nextCommand, requireTagUrl, serviceStatusView, serviceSummary, urlView,
 } from '../../src/core/view-read.js';
 import { renderServiceStatus, describeRollout } from '../../src/commands/read-views/read-print.js';
-import { renderVerification } from '../../src/commands/verify.js';
+import { renderVerification } from '../../src/commands/verify/run.js';
 import { verificationView } from '../../src/core/view-read.js';
 import { parseVerifyFlags, summarize } from '../../src/core/verify.js';
 import { rev, revs, state, svc } from '../core/fixtures.js';

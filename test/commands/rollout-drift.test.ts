@@ -13,7 +13,7 @@ import { ConflictError } from '../../src/core/errors.js';
 import { PromptWithSideEffect } from '../helpers/fake-prompter.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';
 import { ASK } from '../../src/commands/rollout/ask.js';
-import { parseRolloutOptions } from '../../src/commands/rollout/options.js';
+import { rolloutOptions } from '../helpers/rollout-options.js';
 import { cliEnv, createReadyService, foreignMergePatch, getService, specTraffic, testContext, waitForStored } from './step-helpers.js';
 
 /** Runs bgctl in-process and calls `during` once its stderr shows `marker` (e.g. the pause line). */
@@ -204,7 +204,7 @@ describe('a change made while a rollout pauses is never overwritten', () => {
       if (answer === 'take-over') answers.push(['Promote ' + `${name}-00002 to 100% of traffic?`, true]);
       const prompter = new PromptWithSideEffect(answers, ASK.next, reweigh);
       const ctx = testContext(pg.current, { tty: true, prompter });
-      const run = runWizard(ctx, name, parseRolloutOptions({ wait: true, timeout: '20s', retire: true }));
+      const run = runWizard(ctx, name, rolloutOptions({ wait: true, timeout: '20s', retire: true }));
       if (answer === 'stop') {
         await assert.rejects(run, (err: unknown) => err instanceof ConflictError && /will not promote: .*changed by kubectl at .*has 40%, the rollout recorded 10%/.test(err.message));
         assert.deepEqual(specTraffic(pg.current, name).map((x) => x.percent), [60, 40], 'the person\'s 60/40 stands');

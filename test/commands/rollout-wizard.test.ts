@@ -10,12 +10,12 @@ import { readState } from '../../src/core/state.js';
 import { FailedError } from '../../src/core/errors.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';
 import { ASK } from '../../src/commands/rollout/ask.js';
-import { parseRolloutOptions } from '../../src/commands/rollout/options.js';
+import { rolloutOptions } from '../helpers/rollout-options.js';
 import { runCli } from '../helpers/cli.js';
 
 describe('bgctl rollout wizard (in-process)', () => {
   const pg = usePlayground();
-  const opts = (raw: Record<string, unknown> = {}) => parseRolloutOptions({ wait: true, timeout: '1m', ...raw });
+  const opts = (raw: Record<string, unknown> = {}) => rolloutOptions({ wait: true, timeout: '1m', ...raw });
 
   test('a failing revision: the reason is shown and abort closes the rollout, traffic untouched', async () => {
     await createReadyService(pg.current, 'wfail');

@@ -6,8 +6,8 @@ import { usePlayground } from '../helpers/playground.js';
 import { FakePrompter, CANCEL } from '../helpers/fake-prompter.js';
 import { CancelError, UsageError } from '../../src/core/errors.js';
 import { PICK_SERVICE_MESSAGE, resolveService } from '../../src/commands/service-arg.js';
-import { run as pin } from '../../src/commands/pin.js';
-import { run as split } from '../../src/commands/split.js';
+import { run as pin } from '../../src/commands/pin/run.js';
+import { run as split } from '../../src/commands/split/run.js';
 import { createReadyService, getService, specTraffic, testContext } from './step-helpers.js';
 
 describe('step verbs on a terminal', () => {
@@ -48,7 +48,7 @@ describe('step verbs on a terminal', () => {
   test('pin picks the service and asks before moving traffic; yes applies it', async () => {
     const prompter = new FakePrompter({ [PICK_SERVICE_MESSAGE]: 'tty-a', 'Pin 100% of the traffic of tty-a to tty-a-00001?': true });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    await pin(ctx, undefined, { wait: true, timeout: '30s' });
+    await pin({ takeOver: false, write: { wait: true, timeout: '30s' } }, ctx);
     prompter.assertAllConsumed();
     assert.deepEqual(specTraffic(pg.current, 'tty-a'), [{ revisionName: 'tty-a-00001', percent: 100 }]);
     assert.match(ctx.io.stderr, /Plan: pin tty-a/);
@@ -59,14 +59,14 @@ describe('step verbs on a terminal', () => {
     const rv = getService(pg.current, 'tty-b').metadata.resourceVersion;
     const prompter = new FakePrompter({ 'Pin 100% of the traffic of tty-b to tty-b-00001?': false });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    await assert.rejects(pin(ctx, 'tty-b', { wait: true, timeout: '30s' }), (err: unknown) => err instanceof CancelError && err.exitCode === 130);
+    await assert.rejects(pin({ service: 'tty-b', takeOver: false, write: { wait: true, timeout: '30s' } }, ctx), (err: unknown) => err instanceof CancelError && err.exitCode === 130);
     assert.equal(getService(pg.current, 'tty-b').metadata.resourceVersion, rv);
   });
 
   test('split asks for the percent it was not given, after the service is known', async () => {
     const prompter = new FakePrompter({ 'Percent of the traffic of tty-b for the candidate': CANCEL });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    await assert.rejects(split(ctx, 'tty-b', { wait: true, timeout: '30s' }), CancelError);
+    await assert.rejects(split({ service: 'tty-b', takeOver: false, write: { wait: true, timeout: '30s' } }, ctx), CancelError);
     prompter.assertAllConsumed();
   });
 });

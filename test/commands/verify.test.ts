@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { runCli } from '../helpers/cli.js';
 import { usePlayground } from '../helpers/playground.js';
-import { runVerification } from '../../src/commands/verify.js';
+import { runVerification } from '../../src/commands/verify/run.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { createKnativeClient } from '../../src/kube/client.js';
 import { IOStreams } from '../../src/ui/iostreams.js';

@@ -1,10 +1,15 @@
-// The rollout's flags, parsed strictly before anything is read or written (exit 2, nothing written).
+// bgctl rollout [SERVICE] …: the wizard's and the unattended pipeline's flags, parsed strictly before
+// anything is read or written (exit 2, nothing written).
+import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration, parseEnvList, parseSteps, type EnvChange } from '../../core/parse.js';
-import { validateRevisionName, validateTag } from '../../core/names.js';
 import { parsePath, parseVerifyFlags, type VerifyFlags } from '../../core/verify.js';
 import type { WriteFlags } from '../step-engine/step.js';
 import { parseAnnotations } from '../step-engine/step-annotations.js';
+import { collect, optionalRevision, optionalTag } from '../options-common.js';
+import { defineVerb, fromEnv, type VerbInput } from '../verb.js';
+import { parseWriteFlags } from '../write-flags.js';
+import { parseImage } from '../deploy/options.js';
 
 /** Phases --until accepts. */
 export type UntilPhase = 'staged' | 'verified' | 'split' | 'promoted';
@@ -21,6 +26,8 @@ export interface VerifySettings {
 
 /** Everything `bgctl rollout` was asked to do. */
 export interface RolloutOptions {
+  service?: string;
+  /** --image, else BGCTL_IMAGE; asked on a terminal when a new revision is needed and neither is set. */
   image?: string;
   env: EnvChange[];
   /** The raw --env values, for the equivalent command lines. */
@@ -33,8 +40,9 @@ export interface RolloutOptions {
   stableTag?: string;
   previousTag?: string;
   retire: boolean;
-  steps: number[];
-  /** Pause between traffic steps, in ms. */
+  /** The candidate's traffic levels, increasing; a final 100 means promote. */
+  percents: number[];
+  /** Pause between traffic levels, in ms. */
   pauseMs: number;
   verify: VerifySettings;
   noVerify: boolean;
@@ -58,53 +66,125 @@ export function verifyFlags(v: VerifySettings): VerifyFlags {
   return f;
 }
 
-/** Parses commander's opts for `rollout`; throws UsageError naming the flag. */
-export function parseRolloutOptions(opts: Record<string, any>): RolloutOptions {
-  const envRaw: string[] = opts.env ?? [];
+/** Checks every rollout flag; throws UsageError naming the flag. */
+export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOptions {
+  const envRaw = flags.list('env');
+  const annotationRaw = flags.list('annotation');
+  const percentsRaw = flags.string('percents');
+  const stepsRaw = flags.string('steps');
+  if (percentsRaw !== undefined && stepsRaw !== undefined) throw new UsageError('--steps is the old name of --percents: pass one of them', { reason: 'ConflictingFlags' });
+  const flagImage = flags.string('image');
+  const verify: VerifySettings = {};
+  const setVerify = (key: keyof VerifySettings, value: string | undefined): void => {
+    if (value !== undefined) verify[key] = value;
+  };
+  setVerify('path', flags.string('verifyPath'));
+  setVerify('expectStatus', flags.string('expectStatus'));
+  setVerify('expectBody', flags.string('expectBody'));
+  setVerify('requests', flags.string('requests'));
+  setVerify('maxLatency', flags.string('maxLatency'));
+  setVerify('ingress', flags.string('ingress') || undefined);
   const out: RolloutOptions = {
-    image: opts.image,
+    service: arg,
+    image: flagImage !== undefined ? parseImage(flagImage) : undefined,
     env: parseEnvList(envRaw),
     envRaw,
-    annotations: parseAnnotations(opts.annotation ?? []),
-    annotationRaw: opts.annotation ?? [],
-    revision: opts.revision === undefined ? undefined : validateRevisionName(opts.revision),
-    tag: opts.tag === undefined ? undefined : validateTag(opts.tag),
-    stableTag: opts.stableTag === undefined ? undefined : validateTag(opts.stableTag),
-    previousTag: opts.previousTag === undefined ? undefined : validateTag(opts.previousTag),
-    retire: opts.retire === true,
-    steps: parseSteps(opts.steps ?? '50,100'),
-    pauseMs: opts.pause === undefined ? 0 : parseDuration(opts.pause, '--pause'),
-    verify: {
-      path: opts.verifyPath,
-      expectStatus: opts.expectStatus,
-      expectBody: opts.expectBody,
-      requests: opts.requests,
-      maxLatency: opts.maxLatency,
-      ingress: opts.ingress,
-    },
-    noVerify: opts.verify === false,
-    rollbackOnFailure: opts.rollback !== false,
-    until: opts.until ?? 'promoted',
-    resume: opts.resume === true,
-    abort: opts.abort === true,
-    takeOver: opts.takeOver === true,
-    write: { dryRun: opts.dryRun, yes: opts.yes === true, wait: opts.wait !== false, timeout: opts.timeout ?? '5m' },
+    annotations: parseAnnotations(annotationRaw),
+    annotationRaw,
+    revision: optionalRevision(flags.string('revision')),
+    tag: optionalTag(flags.string('tag')),
+    stableTag: optionalTag(flags.string('stableTag')),
+    previousTag: optionalTag(flags.string('previousTag')),
+    retire: flags.given('retire'),
+    percents: stepsRaw !== undefined ? parseSteps(stepsRaw, '--steps') : parseSteps(percentsRaw ?? '50,100', '--percents'),
+    pauseMs: parseDuration(flags.string('pause') ?? '0s', '--pause'),
+    verify,
+    noVerify: !flags.enabled('verify'),
+    rollbackOnFailure: flags.enabled('rollback'),
+    until: parseUntil(flags.string('until')),
+    resume: flags.given('resume'),
+    abort: flags.given('abort'),
+    takeOver: flags.given('takeOver'),
+    write: parseWriteFlags(flags),
   };
-  parseDuration(out.write.timeout, '--timeout');
   // The same parser verify uses, so a bad value fails here, before the rollout writes anything.
-  if (out.verify.path !== undefined) parsePath(out.verify.path, '--verify-path');
-  parseVerifyFlags(verifyFlags(out.verify));
+  if (verify.path !== undefined) parsePath(verify.path, '--verify-path');
+  parseVerifyFlags(verifyFlags(verify), env.BGCTL_INGRESS);
+  if (verify.ingress === undefined && env.BGCTL_INGRESS) verify.ingress = env.BGCTL_INGRESS;
   if (out.resume && out.abort) throw new UsageError('pass either --resume or --abort, not both', { reason: 'ConflictingFlags' });
-  const changes = out.image !== undefined || out.env.length > 0 || out.revision !== undefined || out.annotationRaw.length > 0;
+  const changes = out.image !== undefined || out.env.length > 0 || out.revision !== undefined || annotationRaw.length > 0;
   if ((out.resume || out.abort) && changes) {
     throw new UsageError(`--${out.resume ? 'resume' : 'abort'} works on the recorded rollout; drop --image, --env, --annotation and --revision`, { reason: 'ConflictingFlags' });
   }
-  if (out.revision !== undefined && (out.image !== undefined || out.env.length > 0 || out.annotationRaw.length > 0)) {
+  if (out.revision !== undefined && (out.image !== undefined || out.env.length > 0 || annotationRaw.length > 0)) {
     throw new UsageError('pass either --revision (an existing revision) or --image/--env/--annotation (a new one), not both', { reason: 'ConflictingFlags' });
   }
   if (!out.write.wait) {
     throw new UsageError('bgctl rollout waits for each step before the next; use the step commands (deploy, stage, split, promote) with --no-wait', { reason: 'ConflictingFlags' });
   }
   if (out.tag && out.stableTag && out.tag === out.stableTag) throw new UsageError(`--tag and --stable-tag must differ (both "${out.tag}")`, { reason: 'SameTags' });
+  // BGCTL_IMAGE only where no other source of the new revision was given.
+  if (!changes && !out.resume && !out.abort) {
+    const image = fromEnv(env, 'BGCTL_IMAGE', (raw) => parseImage(raw, 'BGCTL_IMAGE'));
+    if (image !== undefined) out.image = image;
+  }
   return out;
 }
+
+const UNTIL = ['staged', 'verified', 'split', 'promoted'] as const;
+
+function parseUntil(raw: string | undefined): UntilPhase {
+  if (raw === undefined) return 'promoted';
+  if (!(UNTIL as readonly string[]).includes(raw)) throw new UsageError(`invalid value "${raw}" for --until: use ${UNTIL.join(', ')}`, { reason: 'InvalidChoice' });
+  return raw as UntilPhase;
+}
+
+export const rolloutVerb = defineVerb<RolloutOptions>({
+  name: 'rollout',
+  summary: 'walk a blue-green rollout step by step (wizard), or run it unattended with --yes',
+  description:
+    'On a terminal, a wizard: pick the service, see where it stands, deploy or pick the new revision, stage it ' +
+    'at 0% under a tag, verify the tag URL, split, promote, retire. Before each change it shows the planned ' +
+    'traffic and the equivalent step command.\n\n' +
+    'With --yes (required without a terminal) the same sequence runs unattended. The rollout state is recorded ' +
+    'on the Service with each traffic change, so --resume continues it from any machine and --abort returns all ' +
+    'traffic to the stable revision.',
+  args: { name: '[service]', description: 'the Knative Service (prompted on a terminal when omitted)' },
+  writes: true,
+  examples: [
+    'bgctl rollout                                   # wizard',
+    'bgctl rollout hello --image ghcr.io/acme/hello:v2 --yes',
+    'bgctl rollout hello --image IMG --percents 10,50,100 --pause 1m --expect-body ok --yes -o json',
+    'bgctl rollout hello --image IMG --until staged --yes && bgctl rollout hello --resume --yes',
+    'bgctl rollout hello --abort --yes',
+  ],
+  flags: (cmd) =>
+    cmd
+      .option('--image <image>', 'image of the new revision (also BGCTL_IMAGE)')
+      .option('--env <KEY=VALUE|KEY->', 'set (KEY=VALUE) or remove (KEY-) an env var of the new revision; repeatable', collect)
+      .option('--annotation <KEY=VALUE|KEY->', 'set or remove a template annotation of the new revision (e.g. autoscaling.knative.dev/min-scale=1); repeatable', collect)
+      .option('--revision <name>', 'use this existing revision as the candidate instead of deploying one')
+      .option('--tag <tag>', 'tag of the candidate revision (default "candidate")')
+      .option('--stable-tag <tag>', 'tag of the stable revision (default "stable")')
+      .option('--previous-tag <tag>', 'tag kept on the old revision after promote (default "previous")')
+      .option('--retire', 'after promote, drop the old revision from traffic instead of keeping it tagged at 0%')
+      .option('--percents <list>', 'the candidate\'s traffic levels, e.g. 10,50,100 (a final 100 means promote; default 50,100)')
+      .addOption(new Option('--steps <list>', 'old name of --percents').hideHelp())
+      .option('--pause <duration>', 'wait this long at each traffic level before the next, e.g. 30s (at most 168h)')
+      .option('--verify-path <path>', 'path requested on the tag URL (default /)')
+      .option('--expect-status <codes>', 'accepted HTTP status of each request, e.g. 200, 200,204 or 2xx (default 200)')
+      .option('--expect-body <regex>', 'regular expression each response body must match in its first 1 MiB')
+      .option('--requests <n>', 'number of requests sent to the tag URL (default 10)')
+      .option('--max-latency <duration>', 'slowest acceptable response, e.g. 500ms')
+      .option('--ingress <host:port>', 'connect there and send the tag URL as Host header (also BGCTL_INGRESS)')
+      .option('--no-verify', 'skip the HTTP checks of the tag URL')
+      .option('--no-rollback', 'on a failed verification or revision, leave the rollout as it is (resumable)')
+      .addOption(
+        new Option('--until <phase>', 'stop there (exit 8, resumable): staged, verified, split (after the last planned split, before promote), promoted').choices(UNTIL),
+      )
+      .option('--resume', 'continue the rollout in progress from its recorded phase')
+      .option('--abort', 'return all traffic to the stable revision and close the rollout in progress')
+      .option('--take-over', 'start a new rollout even though another one is in progress (it is recorded as aborted); when resuming, continue from traffic someone else changed'),
+  parse: parseRolloutInput,
+  load: () => import('./run.js'),
+});

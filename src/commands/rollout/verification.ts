@@ -2,7 +2,7 @@
 // same checks `bgctl verify` runs), shown on stderr so stdout keeps the one final result.
 import type { RolloutState } from '../../core/state.js';
 import { startProgress } from '../../ui/progress.js';
-import { renderVerification, runVerification, type VerificationResult } from '../verify.js';
+import { renderVerification, runVerification, type VerificationResult } from '../verify/run.js';
 import { verifyCommand } from './commands.js';
 import { verifyFlags, type VerifySettings } from './options.js';
 import type { Session } from './session.js';

@@ -1,0 +1,79 @@
+// `bgctl demo`: the playground in-process (temp kubeconfig, sample service "hello" serving its
+// first revision) and a rollout on it — the wizard on a terminal, narrated unattended steps
+// otherwise. Nothing keeps running afterwards: the playground stops in `finally`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tagUrl } from '../../core/view.js';
+import { readState } from '../../core/state.js';
+import { printable } from '../../ui/sanitize.js';
+import type { CommandContext } from '../context.js';
+import { contextWith } from '../rollout/context.js';
+import { parseRolloutInput } from '../rollout/options.js';
+import { FlagValues } from '../verb.js';
+import type { DemoOptions } from './options.js';
+import { newSession, runPipeline } from '../rollout/pipeline.js';
+
+/** Name of the sample service the demo rolls out. */
+export const DEMO_SERVICE = 'hello';
+
+/** The image of the demo's new revision (the sample serves v1). */
+export const DEMO_NEXT_IMAGE = 'ghcr.io/bgctl/hello:v2';
+
+/** One GET through the ingress with a Host header; resolves with the body. */
+function get(ingress: string, host: string): Promise<string> {
+  const [hostname, port] = [ingress.slice(0, ingress.lastIndexOf(':')), Number(ingress.slice(ingress.lastIndexOf(':') + 1))];
+  return new Promise((resolve, reject) => {
+    const req = http.get({ hostname, port, path: '/', headers: { Host: host }, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
+/** Runs the demo verb. */
+export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void> {
+  const { io } = ctx;
+  const c = io.colors();
+  const interactive = io.canPrompt();
+  const dir = mkdtempSync(join(tmpdir(), 'bgctl-demo-'));
+  const { startPlayground } = await import('../../sim/playground.js');
+  io.err.write('Starting the playground (a simulated Kubernetes API with Knative Serving, on 127.0.0.1)…\n');
+  const pg = await startPlayground({ kubeconfigPath: join(dir, 'kubeconfig'), sample: DEMO_SERVICE });
+  try {
+    io.err.write(`${c.successIcon} Playground up: API ${pg.server}, ingress ${pg.ingress}; service "${DEMO_SERVICE}" serves its first revision.\n`);
+    // The playground's kubeconfig and its context's namespace, whatever -n and --context said.
+    const demoCtx = contextWith(ctx, { kubeconfig: pg.kubeconfigPath, namespace: undefined, context: undefined });
+    const flags: Record<string, unknown> = { percents: opts.percents, ingress: pg.ingress, yes: !interactive, timeout: '1m' };
+    if (!interactive) Object.assign(flags, { image: opts.image ?? DEMO_NEXT_IMAGE, expectBody: 'Hello from', requests: '3' });
+    else if (opts.image !== undefined) flags.image = opts.image;
+    // The demo's own environment does not choose the image or the ingress: the playground does.
+    const rollout = parseRolloutInput({ arg: DEMO_SERVICE, flags: new FlagValues(flags), env: {} });
+    if (interactive) {
+      const { runWizard } = await import('../rollout/wizard.js');
+      await runWizard(demoCtx, DEMO_SERVICE, rollout);
+    } else {
+      const session = newSession(demoCtx, DEMO_SERVICE, rollout);
+      await runPipeline(session);
+    }
+    const svc = await (await demoCtx.kube()).getService(DEMO_SERVICE);
+    const st = readState(svc).state;
+    const url = st ? tagUrl(svc, st.candidate.tag) : undefined;
+    if (url) {
+      // Show the tag URL answering through the ingress, with the curl line that does the same.
+      const host = new URL(url).host;
+      io.err.write(`\n${c.bold('The tag URL through the ingress')}:\n  $ curl -H 'Host: ${host}' http://${pg.ingress}/\n`);
+      const answer = await get(pg.ingress, host).catch((err: Error) => `(no answer: ${err.message})`);
+      io.err.write(`  ${printable(answer.trim())}\n`);
+    }
+  } finally {
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  io.err.write('Demo finished; the playground is stopped.\n');
+}

@@ -1,0 +1,22 @@
+// `bgctl rollout [SERVICE]`: the wizard on a terminal, the unattended pipeline with --yes (or
+// without a terminal), --resume and --abort for a recorded rollout. All of them drive the same
+// phase loop (driver.ts) over runStep, so each change is what a step verb would write.
+import type { CommandContext } from '../context.js';
+import { resolveService } from '../service-arg.js';
+import type { RolloutOptions } from './options.js';
+import { newSession, runPipeline } from './pipeline.js';
+
+/** Runs the rollout verb. */
+export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
+  const serviceArg = opts.service;
+  const interactive = ctx.io.canPrompt() && !opts.write.yes && !opts.write.dryRun;
+  if (interactive && !opts.resume && !opts.abort) {
+    const { runWizard } = await import('./wizard.js');
+    return runWizard(ctx, serviceArg, opts);
+  }
+  const service = await resolveService(ctx, serviceArg, 'rollout');
+  const session = newSession(ctx, service, opts);
+  // On a terminal without --yes, --resume and --abort still ask before each traffic change.
+  session.confirm = interactive;
+  await runPipeline(session);
+}

@@ -1,0 +1,100 @@
+// What a verb is: its help texts, its flags, a typed parse from what commander read to the verb's
+// Options, and a lazily loaded run(opts, ctx). Each verb lives in src/commands/<verb>/: options.ts
+// holds the first three, run.ts the last. program.ts registers them all from catalog.ts.
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+import type { CommandContext } from './context.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** commander's parsed flags of one verb, read through getters that check each value's shape. */
+export class FlagValues {
+  constructor(private readonly values: Readonly<Record<string, unknown>>) {}
+
+  /** A flag that takes a value; undefined when not given and without a default. */
+  string(key: string): string | undefined {
+    const v = this.values[key];
+    if (v === undefined || typeof v === 'string') return v;
+    throw new Error(`internal: flag value "${key}" is not a string`);
+  }
+
+  /** A switch: true only when given. */
+  given(key: string): boolean {
+    return this.values[key] === true;
+  }
+
+  /** The value of a `--no-X` switch pair: false only when `--no-X` was given. */
+  enabled(key: string): boolean {
+    return this.values[key] !== false;
+  }
+
+  /** A repeatable flag: every value in the order given. */
+  list(key: string): string[] {
+    const v = this.values[key];
+    if (v === undefined) return [];
+    if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v;
+    throw new Error(`internal: flag value "${key}" is not a list of strings`);
+  }
+}
+
+/** What a verb's parse reads: its positional argument, its flags and the environment. */
+export interface VerbInput {
+  arg: string | undefined;
+  flags: FlagValues;
+  env: Env;
+}
+
+export interface VerbRun<O> {
+  run(opts: O, ctx: CommandContext): Promise<void>;
+}
+
+/** One verb as its folder defines it. */
+export interface Verb<O> {
+  name: string;
+  summary: string;
+  /** Paragraphs separated by a blank line; commander wraps each to the help width. */
+  description: string;
+  /** The one positional (kn's convention), e.g. `[service]`. */
+  args?: { name: string; description: string };
+  /** Adds --dry-run, --yes, --wait/--no-wait and --timeout (parsed with writeOptions). */
+  writes?: boolean;
+  /** Lines of the Examples section, each a command with an optional `# comment`. */
+  examples: string[];
+  flags?(cmd: Command): void;
+  /** Checks every flag and returns the verb's Options; throws UsageError (exit 2) before any request. */
+  parse(input: VerbInput): O;
+  load(): Promise<VerbRun<O>>;
+}
+
+/** Replaces a verb's run (gh's runF): parse tests capture the Options instead of running. */
+export type RunOverride = (verb: string, opts: unknown) => Promise<void>;
+
+/** A verb with its Options type hidden, as the catalog lists them. */
+export interface VerbEntry extends Omit<Verb<unknown>, 'parse' | 'load'> {
+  invoke(input: VerbInput, ctx: CommandContext, override?: RunOverride): Promise<void>;
+}
+
+export function defineVerb<O>(verb: Verb<O>): VerbEntry {
+  const { parse, load, ...meta } = verb;
+  return {
+    ...meta,
+    async invoke(input, ctx, override) {
+      const opts = parse(input);
+      if (override) return override(verb.name, opts);
+      const mod = await load();
+      await mod.run(opts, ctx);
+    },
+  };
+}
+
+/** A value from the environment (an empty one counts as unset), parsed; a bad one is a usage error naming the variable. */
+export function fromEnv<T>(env: Env, name: string, parse: (raw: string) => T): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return parse(raw);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`invalid ${name}: ${why}`, { reason: 'InvalidEnv', cause: err });
+  }
+}
