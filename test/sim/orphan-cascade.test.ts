@@ -22,7 +22,7 @@ describe('orphan cascade of a Knative Service', () => {
   const pg = usePlayground({ clock });
   const stored = (plural: string, name: string) => pg.current.registry.tryGet(pg.current.registry.resource(plural, GROUP)!, 'default', name);
   /** Moves the clock until `cond()` holds for the stored objects. */
-  const until = (cond: () => unknown, what: string): void => void clock.runUntil(cond, what);
+  const runUntil = (cond: () => unknown, what: string): void => void clock.runUntil(cond, what);
   let api: k8s.CustomObjectsApi;
   let kubectl: Kubectl | undefined;
   before(() => {
@@ -37,10 +37,10 @@ describe('orphan cascade of a Knative Service', () => {
   /** A ready Service with two revisions; returns its uid and the Configuration's. */
   async function readyService(name: string): Promise<{ svcUid: string; cfgUid: string }> {
     await api.createNamespacedCustomObject({ ...at('services', name), body: ksvc(name, 'ghcr.io/bgctl/hello:v1') });
-    until(() => isReady(stored('services', name)), `${name} ready`);
+    runUntil(() => isReady(stored('services', name)), `${name} ready`);
     const patch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
     await api.patchNamespacedCustomObject({ ...at('services', name), body: { spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } } }, patch);
-    until(() => isReady(stored('services', name)) && stored('services', name)?.status.latestReadyRevisionName === `${name}-00002`, `${name} second revision`);
+    runUntil(() => isReady(stored('services', name)) && stored('services', name)?.status.latestReadyRevisionName === `${name}-00002`, `${name} second revision`);
     return { svcUid: (await tryGet('services', name)).metadata.uid, cfgUid: (await tryGet('configurations', name)).metadata.uid };
   }
 
@@ -110,7 +110,7 @@ describe('orphan cascade of a Knative Service', () => {
       const l = await kubectl.run(['label', kind, 'kept', 'serving.knative.dev/service-']);
       assert.equal(l.code, 0, l.stderr);
     }
-    until(() => !stored('services', 'kept'), 'the Service to go');
+    runUntil(() => !stored('services', 'kept'), 'the Service to go');
     const w = await kubectl.run(['wait', '--for=delete', 'ksvc/kept', '--timeout=60s']);
     assert.equal(w.code, 0, w.stderr);
     await assertOrphaned('kept', cfgUid);
@@ -128,14 +128,14 @@ describe('orphan cascade of a Knative Service', () => {
     assert.ok(answer.metadata.deletionTimestamp);
     await assertHeld('left', svcUid);
     await unlabel('left');
-    until(() => !stored('services', 'left'), 'the Service to go');
+    runUntil(() => !stored('services', 'left'), 'the Service to go');
     await assertOrphaned('left', cfgUid);
   });
 
   test('Background still deletes the children', async () => {
     await readyService('swept');
     await api.deleteNamespacedCustomObject({ ...at('services', 'swept'), propagationPolicy: 'Background' });
-    until(() => !stored('configurations', 'swept') && !stored('routes', 'swept') && !stored('revisions', 'swept-00001'), 'the cascade');
+    runUntil(() => !stored('configurations', 'swept') && !stored('routes', 'swept') && !stored('revisions', 'swept-00001'), 'the cascade');
     for (const [plural, name] of [['configurations', 'swept'], ['routes', 'swept'], ['revisions', 'swept-00001']]) assert.equal(await tryGet(plural, name), undefined, `${plural}/${name} is gone`);
   });
 });
