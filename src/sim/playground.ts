@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { KObject, Registry } from './api/contracts.js';
 import { renderKubeconfig } from './api/kubeconfig.js';
 import { createRegistry } from './api/registry.js';
+import type { SimClock } from './clock.js';
 import { startApiServer } from './api/server.js';
 import { startIngress } from './ingress.js';
 import type { GcConfig } from './knative/gc.js';
@@ -34,8 +35,13 @@ export interface PlaygroundOptions {
   gc?: Partial<GcConfig>;
   /** Latencies of the simulated control plane (ms); default DEFAULT_TIMING (knative/index.ts). */
   timing?: Partial<Timing>;
-  /** The controllers' clock (conditions, revision GC, gradual rollout steps); default the system clock. */
+  /** The controllers' time of day (conditions, revision GC, gradual rollout steps); default `clock`'s. */
   now?: () => Date;
+  /**
+   * What the control plane waits on (reconcile steps, pod start, ingress programming, rollout
+   * steps, GC sweeps) and its timestamps; default the system clock. Tests pass one they move.
+   */
+  clock?: SimClock;
 }
 
 /** A running playground. */
@@ -63,7 +69,7 @@ const SYSTEM_USER = 'system:admin';
 
 /** Starts every part of the playground; on failure, whatever started is stopped again. */
 export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Playground> {
-  const registry = createRegistry();
+  const registry = createRegistry({ clock: opts.clock });
   const nsDef = registry.resource('namespaces', '')!;
   for (const name of ['default', 'kube-system', 'kube-public']) {
     registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { user: SYSTEM_USER });
@@ -74,7 +80,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     cleanups.length = 0;
   };
   try {
-    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com', gc: opts.gc, timing: opts.timing, now: opts.now });
+    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com', gc: opts.gc, timing: opts.timing, now: opts.now, clock: opts.clock });
     cleanups.push(() => knative.stop());
     const token = randomBytes(24).toString('hex');
     const readOnlyToken = randomBytes(24).toString('hex');

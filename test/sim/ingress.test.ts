@@ -100,6 +100,7 @@ describe('ingress', () => {
   test('latency holds a revision\'s answer back (a later fast request finishes first)', async () => {
     const order: string[] = [];
     const slow = get(ing.port, 'slow.default.example.com').then((r) => order.push(r.revision!));
+    // Data-plane latency is wall time (HTTP clients wait on it); this only sends the fast request later.
     await new Promise((r) => setTimeout(r, 20));
     const fast = get(ing.port, 'blue-web.default.example.com').then((r) => order.push(r.revision!));
     await Promise.all([slow, fast]);

@@ -3,13 +3,14 @@
 // takes its owner reference off the Configuration and Route; Knative's webhook refuses that while
 // they still carry the serving.knative.dev/service label (verifyLabelOwnerRef), so the Service stays
 // deleting until the label is gone. Then only the Service's reference goes: the Revisions keep the
-// Configuration's.
+// Configuration's. The playground runs on a manual clock: the test moves it until the state it
+// awaits is stored, and past the GC's retries to show that a held Service stays held.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import { usePlayground } from '../helpers/playground.js';
 import { createKubectl, requireKubectl, type Kubectl } from '../helpers/kubectl.js';
-import { until } from './wait.js';
+import { ManualClock } from './clock.js';
 import { ksvc } from './api/fixture.js';
 
 const GROUP = 'serving.knative.dev';
@@ -17,7 +18,11 @@ const at = (plural: string, name: string) => ({ group: GROUP, version: 'v1', nam
 const isReady = (o: any) => o?.status?.observedGeneration === o?.metadata.generation && o?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 describe('orphan cascade of a Knative Service', () => {
-  const pg = usePlayground();
+  const clock = new ManualClock();
+  const pg = usePlayground({ clock });
+  const stored = (plural: string, name: string) => pg.current.registry.tryGet(pg.current.registry.resource(plural, GROUP)!, 'default', name);
+  /** Moves the clock until `cond()` holds for the stored objects. */
+  const runUntil = (cond: () => unknown, what: string): void => void clock.runUntil(cond, what);
   let api: k8s.CustomObjectsApi;
   let kubectl: Kubectl | undefined;
   before(() => {
@@ -32,13 +37,10 @@ describe('orphan cascade of a Knative Service', () => {
   /** A ready Service with two revisions; returns its uid and the Configuration's. */
   async function readyService(name: string): Promise<{ svcUid: string; cfgUid: string }> {
     await api.createNamespacedCustomObject({ ...at('services', name), body: ksvc(name, 'ghcr.io/bgctl/hello:v1') });
-    await until(async () => isReady(await tryGet('services', name)), `${name} ready`);
+    runUntil(() => isReady(stored('services', name)), `${name} ready`);
     const patch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
     await api.patchNamespacedCustomObject({ ...at('services', name), body: { spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } } }, patch);
-    await until(async () => {
-      const s = await tryGet('services', name);
-      return isReady(s) && s.status.latestReadyRevisionName === `${name}-00002`;
-    }, `${name} second revision`);
+    runUntil(() => isReady(stored('services', name)) && stored('services', name)?.status.latestReadyRevisionName === `${name}-00002`, `${name} second revision`);
     return { svcUid: (await tryGet('services', name)).metadata.uid, cfgUid: (await tryGet('configurations', name)).metadata.uid };
   }
 
@@ -46,6 +48,8 @@ describe('orphan cascade of a Knative Service', () => {
 
   /** While the label is on, the Service stays deleting with the orphan finalizer and the children keep its reference. */
   async function assertHeld(name: string, svcUid: string): Promise<void> {
+    // Well past the GC's retries (their backoff stops at 1 s): nothing lets the Service go.
+    clock.advance(30_000);
     const svc = await tryGet('services', name);
     assert.ok(svc, 'the Service stays while the GC cannot release its children');
     assert.deepEqual(svc.metadata.finalizers, ['orphan']);
@@ -106,6 +110,7 @@ describe('orphan cascade of a Knative Service', () => {
       const l = await kubectl.run(['label', kind, 'kept', 'serving.knative.dev/service-']);
       assert.equal(l.code, 0, l.stderr);
     }
+    runUntil(() => !stored('services', 'kept'), 'the Service to go');
     const w = await kubectl.run(['wait', '--for=delete', 'ksvc/kept', '--timeout=60s']);
     assert.equal(w.code, 0, w.stderr);
     await assertOrphaned('kept', cfgUid);
@@ -123,13 +128,14 @@ describe('orphan cascade of a Knative Service', () => {
     assert.ok(answer.metadata.deletionTimestamp);
     await assertHeld('left', svcUid);
     await unlabel('left');
-    await until(async () => !(await tryGet('services', 'left')), 'the Service to go');
+    runUntil(() => !stored('services', 'left'), 'the Service to go');
     await assertOrphaned('left', cfgUid);
   });
 
   test('Background still deletes the children', async () => {
     await readyService('swept');
     await api.deleteNamespacedCustomObject({ ...at('services', 'swept'), propagationPolicy: 'Background' });
-    await until(async () => !(await tryGet('configurations', 'swept')) && !(await tryGet('routes', 'swept')) && !(await tryGet('revisions', 'swept-00001')), 'the cascade');
+    runUntil(() => !stored('configurations', 'swept') && !stored('routes', 'swept') && !stored('revisions', 'swept-00001'), 'the cascade');
+    for (const [plural, name] of [['configurations', 'swept'], ['routes', 'swept'], ['revisions', 'swept-00001']]) assert.equal(await tryGet(plural, name), undefined, `${plural}/${name} is gone`);
   });
 });

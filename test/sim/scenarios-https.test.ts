@@ -1,10 +1,11 @@
 // TestBlueGreenRoute end to end: client-node over HTTPS against startPlayground(), then the
-// playground's ingress by Host header.
+// playground's ingress by Host header. The playground runs on a manual clock that the test moves
+// until the stored Service is in the state awaited, which it then reads over HTTPS.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import { startPlayground, type Playground } from '../../src/sim/playground.js';
-import { WAIT_MS } from './wait.js';
+import { ManualClock } from './clock.js';
 import { ingressGet } from '../helpers/ingress.js';
 import { SERVICES, mergePatch } from './api/fixture.js';
 
@@ -13,22 +14,21 @@ const get = (address: string, host: string) => ingressGet(address, host);
 
 const isReady = (o: any) => o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 
-async function waitFor(api: k8s.CustomObjectsApi, name: string, pred: (o: any) => boolean, what: string): Promise<any> {
-  const deadline = Date.now() + WAIT_MS;
-  let last: any;
-  while (Date.now() < deadline) {
-    last = await api.getNamespacedCustomObject({ ...SERVICES, name });
-    if (pred(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${name}: ${what}; last status ${JSON.stringify(last?.status)}`);
+/** Moves the playground's clock until the stored Service satisfies `pred`; returns it as served over HTTPS. */
+async function waitFor(pg: Playground, clock: ManualClock, api: k8s.CustomObjectsApi, name: string, pred: (o: any) => boolean, what: string): Promise<any> {
+  const def = pg.registry.resource(SERVICES.plural, SERVICES.group)!;
+  clock.runUntil(() => pred(pg.registry.tryGet(def, SERVICES.namespace, name)), `${name}: ${what}`);
+  const served = await api.getNamespacedCustomObject({ ...SERVICES, name });
+  assert.ok(pred(served), `${name}: ${what}, but served ${JSON.stringify(served?.status)}`);
+  return served;
 }
 
 describe('blue-green over HTTPS with client-node', () => {
   let pg: Playground;
   let api: k8s.CustomObjectsApi;
+  const clock = new ManualClock();
   before(async () => {
-    pg = await startPlayground();
+    pg = await startPlayground({ clock });
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(pg.kubeconfigPath);
     api = kc.makeApiClient(k8s.CustomObjectsApi);
@@ -40,7 +40,7 @@ describe('blue-green over HTTPS with client-node', () => {
       ...SERVICES,
       body: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'pizza' }, spec: { template: { spec: { containers: [{ image: 'ghcr.io/x/pizza:v1' }] } } } },
     });
-    const first = await waitFor(api, 'pizza', isReady, 'ready');
+    const first = await waitFor(pg, clock, api, 'pizza', isReady, 'ready');
     assert.equal(first.status.observedGeneration, 1);
     const blue = first.status.latestReadyRevisionName;
     assert.equal(blue, first.status.latestCreatedRevisionName);
@@ -48,15 +48,15 @@ describe('blue-green over HTTPS with client-node', () => {
     const cur = await api.getNamespacedCustomObject({ ...SERVICES, name: 'pizza' });
     cur.spec.template.spec.containers[0].image = 'ghcr.io/x/pizza:v2';
     await api.replaceNamespacedCustomObject({ ...SERVICES, name: 'pizza', body: cur });
-    const created = await waitFor(api, 'pizza', (o) => o.status?.latestCreatedRevisionName && o.status.latestCreatedRevisionName !== blue, 'green created');
+    const created = await waitFor(pg, clock, api, 'pizza', (o) => o.status?.latestCreatedRevisionName && o.status.latestCreatedRevisionName !== blue, 'green created');
     const green = created.status.latestCreatedRevisionName;
-    await waitFor(api, 'pizza', (o) => o.status?.latestReadyRevisionName === green, 'green ready');
+    await waitFor(pg, clock, api, 'pizza', (o) => o.status?.latestReadyRevisionName === green, 'green ready');
 
     await api.patchNamespacedCustomObject(
       { ...SERVICES, name: 'pizza', body: { spec: { traffic: [{ tag: 'blue', revisionName: blue, percent: 50 }, { tag: 'green', revisionName: green, percent: 50 }] } } },
       mergePatch(),
     );
-    const svc = await waitFor(api, 'pizza', isReady, 'ready after the split');
+    const svc = await waitFor(pg, clock, api, 'pizza', isReady, 'ready after the split');
     const blueUrl = svc.status.traffic.find((t: any) => t.tag === 'blue')?.url;
     const greenUrl = svc.status.traffic.find((t: any) => t.tag === 'green')?.url;
     assert.ok(blueUrl && greenUrl, JSON.stringify(svc.status.traffic));

@@ -1,6 +1,7 @@
-// Event-driven waiting for the sim tests: re-check a condition whenever the registry changes (or,
-// for state outside the registry, on a short poll), with a deadline generous enough for a loaded
-// 2-core machine. A test never passes or fails because of how long something took.
+// Waiting for the sim tests on the system clock: re-check a condition whenever the registry
+// changes (or, for state outside the registry, on a short poll), with a deadline generous enough
+// for a loaded 2-core machine. State of the controllers is awaited by moving a ManualClock
+// (clock.ts) instead; test/repo/no-sleeps.test.ts keeps new sleeps and polls out of test/sim.
 import type { Registry } from '../../src/sim/api/contracts.js';
 
 /** Default deadline: only reached when the awaited state never comes. */
@@ -43,6 +44,7 @@ export async function until<T>(cond: () => T | undefined | false | Promise<T | u
     const v = await cond();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    // A poll, for state no registry change announces (HTTP watch streams, kubectl's request log).
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -36,6 +36,7 @@ import { generateName, ordered, timestamp, withoutMetaStatus, withoutVolatile } 
 import { Store, type HistoryEntry } from './store.js';
 import { applySchema, checkName, checkStringMaps } from './validation.js';
 import { WatchHub } from './watch-hub.js';
+import { systemClock, type SimClock } from '../clock.js';
 
 /** Options of createRegistry. */
 export interface RegistryOptions {
@@ -43,8 +44,10 @@ export interface RegistryOptions {
   historyLimit?: number;
   /** How often watches with allowWatchBookmarks get a BOOKMARK. Default 60 s, as upstream. */
   bookmarkIntervalMs?: number;
-  /** Clock, for timestamps. */
+  /** Clock, for timestamps; default `clock`'s time. */
   now?: () => Date;
+  /** What the garbage collector and namespace deletion wait on; default the system clock. */
+  clock?: SimClock;
 }
 
 /** The Registry plus the playground's housekeeping. */
@@ -75,17 +78,19 @@ class MemoryRegistry implements SimRegistry {
   private readonly listeners = new Set<(ev: ChangeEvent) => void>();
   private readonly queue: HistoryEntry[] = [];
   private dispatching = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<() => void>();
   /** uid of every stored object, and owner uid -> dependents (GC without scanning namespaces). */
   private readonly liveUids = new Set<string>();
   private readonly dependents = new Map<string, Map<string, [ResourceDef, string, string]>>();
   private closed = false;
   private readonly now: () => Date;
+  private readonly clock: SimClock;
 
   constructor(opts: RegistryOptions) {
     this.store = new Store(opts.historyLimit ?? 5000);
     this.hub = new WatchHub(this.store, opts.bookmarkIntervalMs ?? 60_000);
-    this.now = opts.now ?? (() => new Date());
+    this.clock = opts.clock ?? systemClock;
+    this.now = opts.now ?? (() => new Date(this.clock.now()));
   }
 
   resources(): ResourceDef[] {
@@ -111,7 +116,7 @@ class MemoryRegistry implements SimRegistry {
 
   close(): void {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const cancel of this.timers) cancel();
     this.timers.clear();
     this.hub.closeAll();
   }
@@ -596,13 +601,13 @@ class MemoryRegistry implements SimRegistry {
 
   private later(fn: () => void, ms: number): void {
     if (this.closed) return;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
+    const cancel = this.clock.after(ms, () => {
+      this.timers.delete(cancel);
       if (!this.closed) fn();
-    }, ms);
-    t.unref();
-    this.timers.add(t);
+    });
+    this.timers.add(cancel);
   }
+
 
   private checkTypeMeta(def: ResourceDef, obj: KObject): void {
     const want = apiVersionOf(def);

@@ -3,6 +3,7 @@
 // Revision GC runs after each Configuration pass, with config-gc defaults unless told otherwise
 // (so nothing is collected within 48h), and an injectable clock so tests can age revisions.
 import type { ChangeEvent, Registry } from '../api/contracts.js';
+import type { SimClock } from '../clock.js';
 import { knativeAdmission } from './admission/index.js';
 import { withSecurityWarnings } from './security-warnings.js';
 import { CONTROLLER_USER, L } from './constants.js';
@@ -27,7 +28,9 @@ export interface KnativeOptions {
   timing?: Partial<Timing>;
   /** config-gc overrides (durations in ms, or 'disabled'). Default: the shipped config-gc. */
   gc?: Partial<GcConfig>;
-  /** The controllers' clock (condition times, routingStateModified, GC staleness). Default: the system clock. */
+  /** What the controllers wait on (reconcile steps, dwell, pod start, ingress, rollout steps); default the system clock. */
+  clock?: SimClock;
+  /** The controllers' time of day (condition times, routingStateModified, GC staleness). Default: `clock`'s. */
   now?: () => Date;
   /** Called when a reconcile pass throws (it is retried with backoff). */
   onError?: (key: string, err: unknown) => void;
@@ -64,6 +67,7 @@ export function installKnative(registry: Registry, opts: KnativeOptions): Knativ
     CONTROLLER_USER,
     { ...DEFAULT_GC, ...(opts.gc ?? {}) },
     opts.now,
+    opts.clock,
   );
   for (const k of KINDS) registry.setAdmission(rt.defs[k], withSecurityWarnings(k, knativeAdmission[k]));
 
@@ -73,7 +77,7 @@ export function installKnative(registry: Registry, opts: KnativeOptions): Knativ
       rt.wrote = false;
       return RECONCILERS[kind](rt, ns, name);
     },
-    { dwellMs: rt.timing.dwellMs, onError: opts.onError },
+    { dwellMs: rt.timing.dwellMs, onError: opts.onError, clock: rt.clock },
   );
   const enqueue = (kind: Kind, ns: string, name: string) => queue.add(`${kind}/${ns}/${name}`, rt.timing.stepMs);
   // Like the route's tracker: a route hears about the revisions and configurations it names.

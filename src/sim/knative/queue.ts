@@ -1,6 +1,7 @@
 // A delaying work queue keyed by object. Adding a key that is already waiting keeps the earlier
 // time (coalescing). After a pass that wrote, the same key waits `dwellMs` before it runs again,
 // so every state an object goes through stays visible long enough for a poller to see it.
+import { systemClock, type SimClock } from '../clock.js';
 
 /** What a reconcile pass reports back to the queue. */
 export interface PassResult {
@@ -13,6 +14,8 @@ export interface PassResult {
 export interface QueueOptions {
   dwellMs: number;
   onError?: (key: string, err: unknown) => void;
+  /** What due times are measured on; default the system clock. */
+  clock?: SimClock;
 }
 
 interface Item {
@@ -25,20 +28,23 @@ export class WorkQueue {
   private readonly items = new Map<string, Item>();
   private readonly lastWrite = new Map<string, number>();
   private readonly failures = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private timerDue = Infinity;
   private seq = 0;
   private stopped = false;
+  private readonly clock: SimClock;
 
   constructor(
     private readonly handle: (key: string) => PassResult,
     private readonly opts: QueueOptions,
-  ) {}
+  ) {
+    this.clock = opts.clock ?? systemClock;
+  }
 
   /** Schedules `key` in `delayMs` (or earlier if it is already scheduled earlier). */
   add(key: string, delayMs: number): void {
     if (this.stopped) return;
-    const now = Date.now();
+    const now = this.clock.now();
     const due = Math.max(now + delayMs, (this.lastWrite.get(key) ?? -Infinity) + this.opts.dwellMs);
     const cur = this.items.get(key);
     if (cur && cur.due <= due) return;
@@ -48,8 +54,8 @@ export class WorkQueue {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     this.items.clear();
   }
 
@@ -57,17 +63,16 @@ export class WorkQueue {
     let next = Infinity;
     for (const it of this.items.values()) next = Math.min(next, it.due);
     if (next === Infinity || next >= this.timerDue) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
     this.timerDue = next;
-    this.timer = setTimeout(() => this.run(), Math.max(0, next - Date.now()));
-    this.timer.unref?.();
+    this.cancelTimer = this.clock.after(next - this.clock.now(), () => this.run());
   }
 
   private run(): void {
     // Only what this timer was armed for: after a stall, later items get timers of their own, so
     // timers due in between (a poller's, say) still run between two writes to the same object.
     const cutoff = this.timerDue;
-    this.timer = undefined;
+    this.cancelTimer = undefined;
     this.timerDue = Infinity;
     const due = [...this.items.entries()].filter(([, it]) => it.due <= cutoff).sort((a, b) => a[1].due - b[1].due || a[1].seq - b[1].seq);
     for (const [key] of due) {
@@ -85,7 +90,7 @@ export class WorkQueue {
         res = { wrote: false, requeueAfterMs: Math.min(2000, 20 * 2 ** n) };
       }
       if (res.wrote) {
-        const at = Date.now();
+        const at = this.clock.now();
         this.lastWrite.set(key, at);
         // The pass's own writes re-queued it before the dwell was known.
         const again = this.items.get(key);

@@ -20,7 +20,7 @@ export function reconcileRevision(rt: Runtime, ns: string, name: string): PassRe
 
   const knobs = knobsOf(rev.metadata.annotations, rt.timing.readyAfterMs);
   const uid = rev.metadata.uid ?? name;
-  const now = Date.now();
+  const now = rt.clock.now();
   let due = rt.podDue.get(uid);
   if (due === undefined) {
     due = now + knobs.readyAfterMs;

@@ -87,7 +87,7 @@ function configure(rt: Runtime, route: KObject, status: Record<string, any>, cm:
   cm.markTrue('CertificateProvisioned', 'TLSNotEnabled', MSG.tlsNotEnabled);
   // The ingress is "programmed" with this generation's routing (and rollout) and needs a moment to apply it.
   const key = `${ns}/${name}`;
-  const now = Date.now();
+  const now = rt.clock.now();
   let ing = rt.ingress.get(key);
   const ingressWasReady = ing !== undefined && now >= ing.readyAt;
   const { rollout, nextStepMs } = reconcileRollout(rt, route, traffic, ing !== undefined, ingressWasReady, cm.get('IngressReady')?.status === 'True');

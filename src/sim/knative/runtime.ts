@@ -3,6 +3,7 @@
 // parts of a cluster the playground does not store (ingress programming, pod start times).
 import { StatusError, type KObject, type PatchType, type Registry, type RequestContext, type ResourceDef } from '../api/contracts.js';
 import { deepEqual } from '../api/patch.js';
+import { systemClock, type SimClock } from '../clock.js';
 import type { GcConfig } from './gc.js';
 import type { Rollout } from './rollout.js';
 import type { DomainConfig } from './names.js';
@@ -43,7 +44,10 @@ export class Runtime {
     user: string,
     /** config-gc of the revision collector. */
     readonly gc: GcConfig,
-    private readonly clock: () => Date = () => new Date(),
+    /** Time of day of conditions, routingStateModified and GC; default the scheduling clock's. */
+    private readonly timeOfDay?: () => Date,
+    /** What pod start, ingress programming and the work queue wait on. */
+    readonly clock: SimClock = systemClock,
   ) {
     const defs = {} as Record<Kind, ResourceDef>;
     for (const k of KINDS) {
@@ -57,7 +61,7 @@ export class Runtime {
 
   /** The controllers' clock: condition times, routingStateModified and revision GC. */
   now(): Date {
-    return this.clock();
+    return this.timeOfDay ? this.timeOfDay() : new Date(this.clock.now());
   }
 
   get(kind: Kind, ns: string, name: string): KObject | undefined {

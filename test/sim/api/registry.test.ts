@@ -3,16 +3,19 @@ import assert from 'node:assert/strict';
 import { createRegistry } from '../../../src/sim/api/registry.js';
 import { StatusError, type KObject, type WatchEvent, type ChangeEvent } from '../../../src/sim/api/contracts.js';
 import { until } from '../wait.js';
+import { ManualClock } from '../clock.js';
 
 const ctx = { user: 'tester', fieldManager: 'test' };
 
+/** A registry on a manual clock: its GC and namespace sweeps run when a test moves the clock. */
 function setup(opts?: { historyLimit?: number }) {
-  const r = createRegistry(opts);
+  const clock = new ManualClock();
+  const r = createRegistry({ ...opts, clock });
   const ns = r.resource('namespaces', '')!;
   const svc = r.resource('services', 'serving.knative.dev')!;
   const rev = r.resource('revisions', 'serving.knative.dev')!;
   r.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
-  return { r, ns, svc, rev };
+  return { r, ns, svc, rev, clock };
 }
 
 function ksvc(name: string, extra: Partial<KObject> = {}): KObject {
@@ -283,7 +286,7 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
   });
 
   test('ownerReference cascade deletes dependents recursively with DELETED events', async () => {
-    const { r, svc, rev } = setup();
+    const { r, svc, rev, clock } = setup();
     const owner = r.create(svc, 'default', ksvc('a'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
     const cfg = r.create(cfgDef, 'default', {
@@ -299,12 +302,12 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     const deleted: string[] = [];
     r.onChange((ev) => ev.type === 'DELETED' && deleted.push(`${ev.resource.plural}/${ev.object.metadata.name}`));
     r.delete(svc, 'default', 'a', { ...ctx, propagationPolicy: 'Background' });
-    await until(() => deleted.length >= 3, 'three deletions');
+    clock.runUntil(() => deleted.length >= 3, 'three deletions');
     assert.deepEqual(deleted, ['services/a', 'configurations/a', 'revisions/a-00001']);
   });
 
   test('propagationPolicy Foreground: the owner waits, deleting, until its blocking dependents are gone', async () => {
-    const { r, svc, rev } = setup();
+    const { r, svc, rev, clock } = setup();
     const owner = r.create(svc, 'default', ksvc('fg'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
     const ref = (kind: string, name: string, uid: string) => [{ apiVersion: 'serving.knative.dev/v1', kind, name, uid, controller: true, blockOwnerDeletion: true }];
@@ -318,18 +321,18 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     assert.ok(d.object.metadata.deletionTimestamp);
     assert.deepEqual(d.object.metadata.finalizers, ['foregroundDeletion']);
     // The Configuration is deleted in the foreground too: its revision goes first, then it waits for 'hold'.
-    await until(() => deleted.includes('revisions/fg-00001') && r.tryGet(cfgDef, 'default', 'fg')?.metadata.deletionTimestamp, 'the revision to go and the configuration to be deleting');
+    clock.runUntil(() => deleted.includes('revisions/fg-00001') && r.tryGet(cfgDef, 'default', 'fg')?.metadata.deletionTimestamp, 'the revision to go and the configuration to be deleting');
     assert.ok(r.tryGet(svc, 'default', 'fg'), 'the owner stays while a blocking dependent exists');
     const held = r.get(cfgDef, 'default', 'fg');
     assert.deepEqual(held.metadata.finalizers, ['hold']);
     r.update(cfgDef, 'default', { ...held, metadata: { ...held.metadata, finalizers: [] } }, ctx);
-    await until(() => !r.tryGet(svc, 'default', 'fg'), 'the owner to go');
+    clock.runUntil(() => !r.tryGet(svc, 'default', 'fg'), 'the owner to go');
     assert.deepEqual(deleted, ['revisions/fg-00001', 'configurations/fg', 'services/fg']);
     r.close();
   });
 
   test('propagationPolicy Orphan: the owner holds the orphan finalizer while the GC takes only its own reference off each dependent', async () => {
-    const { r, svc, rev } = setup();
+    const { r, svc, rev, clock } = setup();
     const owner = r.create(svc, 'default', ksvc('own'), ctx);
     const other = r.create(svc, 'default', ksvc('other'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
@@ -349,14 +352,14 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     assert.equal(d.status, undefined, 'a delete that waits on a finalizer answers with the object');
     assert.deepEqual(d.object.metadata.finalizers, ['orphan']);
     assert.ok(d.object.metadata.deletionTimestamp);
-    await until(() => !r.tryGet(svc, 'default', 'own'), 'the owner to go once its dependents are released');
+    clock.runUntil(() => !r.tryGet(svc, 'default', 'own'), 'the owner to go once its dependents are released');
     assert.equal(r.get(cfgDef, 'default', 'own').metadata.ownerReferences, undefined);
     assert.deepEqual(r.get(cfgDef, 'default', 'shared').metadata.ownerReferences, [ref('Service', 'other', other.metadata.uid!, false)]);
     assert.deepEqual(r.get(rev, 'default', 'own-00001').metadata.ownerReferences, [ref('Configuration', 'own', cfg.metadata.uid!, true)]);
   });
 
   test('an orphan finalizer set on the object makes a delete without a policy orphan; an explicit policy overrides it', async () => {
-    const { r, svc } = setup();
+    const { r, svc, clock } = setup();
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
     for (const [name, policy] of [['keep', undefined], ['drop', 'Background']] as const) {
       const owner = r.create(svc, 'default', { ...ksvc(name), metadata: { name, finalizers: ['orphan'] } }, ctx);
@@ -369,24 +372,24 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     }
     // Background takes the orphan finalizer off: the owner goes at once and its dependent with it.
     assert.equal(r.tryGet(svc, 'default', 'drop'), undefined);
-    await until(() => !r.tryGet(svc, 'default', 'keep') && !r.tryGet(cfgDef, 'default', 'drop'), 'the orphaning owner and the cascaded dependent to go');
+    clock.runUntil(() => !r.tryGet(svc, 'default', 'keep') && !r.tryGet(cfgDef, 'default', 'drop'), 'the orphaning owner and the cascaded dependent to go');
     assert.equal(r.get(cfgDef, 'default', 'keep').metadata.ownerReferences, undefined);
   });
 
   test('background GC: a dependent with another live owner keeps that owner and loses only the deleted one', async () => {
-    const { r, svc } = setup();
+    const { r, svc, clock } = setup();
     const a = r.create(svc, 'default', ksvc('a'), ctx);
     const b = r.create(svc, 'default', ksvc('b'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
     const ref = (name: string, uid: string) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name, uid });
     r.create(cfgDef, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', metadata: { name: 'ab', ownerReferences: [ref('a', a.metadata.uid!), ref('b', b.metadata.uid!)] }, spec: {} }, ctx);
     r.delete(svc, 'default', 'a', { ...ctx, propagationPolicy: 'Background' });
-    await until(() => r.tryGet(cfgDef, 'default', 'ab')?.metadata.ownerReferences?.length === 1, 'the dangling reference to go');
+    clock.runUntil(() => r.tryGet(cfgDef, 'default', 'ab')?.metadata.ownerReferences?.length === 1, 'the dangling reference to go');
     assert.deepEqual(r.get(cfgDef, 'default', 'ab').metadata.ownerReferences, [ref('b', b.metadata.uid!)]);
   });
 
   test('namespaces: undeletable system ones; deletion terminates, empties, then removes', async () => {
-    const { r, ns, svc } = setup();
+    const { r, ns, svc, clock } = setup();
     const e = statusOf(() => r.delete(ns, undefined, 'default', ctx));
     assert.equal(e.code, 403);
     assert.equal(e.status.message, 'namespaces "default" is forbidden: this namespace may not be deleted');
@@ -397,7 +400,7 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     const t = statusOf(() => r.create(svc, 'tmp', ksvc('b'), ctx));
     assert.equal(t.code, 403);
     assert.equal(t.status.message, 'services.serving.knative.dev "b" is forbidden: unable to create new content in namespace tmp because it is being terminated');
-    await until(() => !r.tryGet(ns, undefined, 'tmp'), 'namespace tmp to go');
+    clock.runUntil(() => !r.tryGet(ns, undefined, 'tmp'), 'namespace tmp to go');
     assert.equal(r.tryGet(ns, undefined, 'tmp'), undefined);
     assert.equal(r.tryGet(svc, 'tmp', 'a'), undefined);
     r.close();

@@ -2,7 +2,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cond, isReady, startHarness, template, USER, type Harness } from './harness.js';
-import { untilChange } from '../wait.js';
 
 describe('children of a Service', () => {
   let h: Harness;
@@ -74,7 +73,7 @@ describe('children of a Service', () => {
     h.createService('gone', { template: template('img:1') });
     await h.waitFor('services', 'gone', isReady, 'ready');
     h.registry.delete(h.defs.services, 'default', 'gone', { ...USER, propagationPolicy: 'Background' });
-    await untilChange(h.registry, () => !(h.tryGet('routes', 'gone') || h.tryGet('configurations', 'gone') || h.tryGet('revisions', 'gone-00001')), 'the cascade');
+    h.until(() => !(h.tryGet('routes', 'gone') || h.tryGet('configurations', 'gone') || h.tryGet('revisions', 'gone-00001')), 'the cascade');
     assert.equal(h.tryGet('routes', 'gone'), undefined);
     assert.equal(h.tryGet('configurations', 'gone'), undefined);
     assert.equal(h.tryGet('revisions', 'gone-00001'), undefined);
@@ -88,7 +87,7 @@ describe('children of a Service', () => {
     try {
       const d = h.registry.delete(h.defs.services, 'default', 'fore', { ...USER, propagationPolicy: 'Foreground' });
       assert.deepEqual(d.object.metadata.finalizers, ['foregroundDeletion']);
-      await untilChange(h.registry, () => !h.tryGet('services', 'fore'), 'the Service to go');
+      h.until(() => !h.tryGet('services', 'fore'), 'the Service to go');
     } finally {
       stop();
     }

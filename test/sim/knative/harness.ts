@@ -1,10 +1,11 @@
 // In-process playground for the Knative controller tests: a registry with the `default`
-// namespace, the controllers installed, and helpers to write as a user and wait on state.
+// namespace, the controllers installed on a manual clock, and helpers to write as a user and to
+// move the clock until a state holds (no wall-clock waiting: a pass runs when the clock says).
 import type { KObject, Registry, ResourceDef, WatchEvent } from '../../../src/sim/api/contracts.js';
 import { createRegistry } from '../../../src/sim/api/registry.js';
 import { installKnative, type KnativeOptions } from '../../../src/sim/knative/index.js';
 import type { Rollout } from '../../../src/sim/knative/rollout.js';
-import { untilChange, WAIT_MS } from '../wait.js';
+import { ManualClock, RUN_LIMIT_MS } from '../clock.js';
 
 export const USER = { user: 'alice' };
 
@@ -13,12 +14,16 @@ export interface Harness {
   registry: Registry;
   defs: Record<'services' | 'configurations' | 'revisions' | 'routes', ResourceDef>;
   errors: string[];
+  /** The clock the registry and the controllers schedule on; only the test moves it. */
+  clock: ManualClock;
   get(kind: keyof Harness['defs'], name: string, ns?: string): KObject;
   tryGet(kind: keyof Harness['defs'], name: string, ns?: string): KObject | undefined;
   createService(name: string, spec: Record<string, unknown>, meta?: Record<string, unknown>, ns?: string): KObject;
   mergePatch(kind: keyof Harness['defs'], name: string, body: unknown, ns?: string): KObject;
-  /** Resolves with the object once `pred` holds (checked after every registry change); fails after `ms`. */
+  /** Moves the clock until `pred` holds for the object; fails when nothing left to run makes it hold within `ms` of simulated time. */
   waitFor(kind: keyof Harness['defs'], name: string, pred: (o: KObject) => boolean, what: string, ms?: number, ns?: string): Promise<KObject>;
+  /** Moves the clock until `cond()` holds (any state: the registry, the simulated ingress). */
+  until<T>(cond: () => T | undefined | false, what: string): T;
   /** Reconciles every Route again (after moving an injected clock). */
   resync(): void;
   /** The rollout a Route's simulated ingress serves. */
@@ -28,13 +33,14 @@ export interface Harness {
 
 /** Starts a registry with Knative (domain example.com unless given). */
 export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
-  const registry = createRegistry();
+  const clock = new ManualClock();
+  const registry = createRegistry({ clock });
   const nsDef = registry.resource('namespaces', '')!;
   for (const ns of ['default', 'other']) {
     if (!registry.tryGet(nsDef, undefined, ns)) registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, USER);
   }
   const errors: string[] = [];
-  const kn = installKnative(registry, { domain: 'example.com', onError: (k, e) => errors.push(`${k}: ${String(e)}`), ...opts });
+  const kn = installKnative(registry, { domain: 'example.com', onError: (k, e) => errors.push(`${k}: ${String(e)}`), clock, ...opts });
   const g = 'serving.knative.dev';
   const defs = {
     services: registry.resource('services', g)!,
@@ -46,16 +52,16 @@ export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
     registry,
     defs,
     errors,
+    clock,
     get: (kind, name, ns = 'default') => registry.get(defs[kind], ns, name),
     tryGet: (kind, name, ns = 'default') => registry.tryGet(defs[kind], ns, name),
     createService: (name, spec, meta = {}, ns = 'default') =>
       registry.create(defs.services, ns, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...meta }, spec }, USER),
     mergePatch: (kind, name, body, ns = 'default') => registry.patch(defs[kind], ns, name, 'merge', body, USER).object,
-    async waitFor(kind, name, pred, what, ms = WAIT_MS, ns = 'default') {
+    async waitFor(kind, name, pred, what, ms = RUN_LIMIT_MS, ns = 'default') {
       let last: KObject | undefined;
       try {
-        return await untilChange(
-          registry,
+        return clock.runUntil(
           () => {
             last = registry.tryGet(defs[kind], ns, name);
             return last && pred(last) ? last : undefined;
@@ -67,6 +73,7 @@ export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
         throw new Error(`${(err as Error).message}\nlast: ${JSON.stringify(last?.status)}\nerrors: ${errors.join('\n')}`);
       }
     },
+    until: (cond, what) => clock.runUntil(cond, what),
     resync: () => kn.resync(),
     rollout: (name, ns = 'default') => kn.rollout(ns, name),
     close() {

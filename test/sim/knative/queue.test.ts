@@ -1,73 +1,72 @@
-// The work queue's ordering rules. Assertions are about order, never about elapsed time: each
-// test waits (with a generous deadline) for the passes it expects, and proves that something did
-// NOT run by scheduling a later sentinel key and waiting for that instead of sleeping.
+// The work queue's ordering rules, on a manual clock: each test moves the clock past the due
+// times it cares about and asserts which passes ran, in which order, and at what simulated time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkQueue } from '../../../src/sim/knative/queue.js';
-import { until } from '../wait.js';
+import { ManualClock, T0 } from '../clock.js';
 
-test('adding a waiting key again coalesces into one pass', async () => {
+test('adding a waiting key again coalesces into one pass', () => {
+  const clock = new ManualClock();
   const runs: string[] = [];
-  const q = new WorkQueue((k) => (runs.push(k), { wrote: false }), { dwellMs: 0 });
+  const q = new WorkQueue((k) => (runs.push(k), { wrote: false }), { dwellMs: 0, clock });
   q.add('a', 5);
   q.add('a', 5);
   q.add('a', 1);
-  // Keys run in due order, so once the later sentinel ran every pass of `a` has run too.
-  q.add('z', 30);
-  await until(() => runs.includes('z'), 'the sentinel pass');
+  clock.advance(1_000);
   q.stop();
-  assert.deepEqual(runs, ['a', 'z']);
+  assert.deepEqual(runs, ['a']);
 });
 
-test('after a pass that wrote, the key waits its dwell; other keys go first', async () => {
+test('after a pass that wrote, the key waits its dwell; other keys go first', () => {
+  const clock = new ManualClock();
   const runs: string[] = [];
   const q: WorkQueue = new WorkQueue(
     (k) => {
-      runs.push(k);
+      runs.push(`${k}@${clock.now() - T0}`);
       // The pass's own write re-queues it at once, as the change feed would.
-      if (k === 'a' && runs.filter((r) => r === 'a').length === 1) q.add('a', 0);
+      if (k === 'a' && runs.filter((r) => r.startsWith('a')).length === 1) q.add('a', 0);
       return { wrote: k === 'a' };
     },
-    { dwellMs: 60 },
+    { dwellMs: 60, clock },
   );
   q.add('a', 0);
   q.add('b', 20);
-  await until(() => runs.length >= 3, 'three passes');
+  clock.advance(1_000);
   q.stop();
-  assert.deepEqual(runs, ['a', 'b', 'a']);
+  assert.deepEqual(runs, ['a@0', 'b@20', 'a@60']);
 });
 
-test('a throwing pass is retried and reported', async () => {
+test('a throwing pass is retried with backoff and reported', () => {
+  const clock = new ManualClock();
   let n = 0;
   const errors: string[] = [];
-  const runs: string[] = [];
-  const q: WorkQueue = new WorkQueue(
-    (k) => {
-      runs.push(k);
-      if (k !== 'x') return { wrote: false };
+  const runs: number[] = [];
+  const q = new WorkQueue(
+    () => {
+      runs.push(clock.now() - T0);
       n++;
       if (n < 3) throw new Error(`boom ${n}`);
-      // Success: nothing may run `x` again; the sentinel is due after any backoff would be.
-      q.add('z', 400);
       return { wrote: false };
     },
-    { dwellMs: 0, onError: (k, e) => errors.push(`${k}: ${(e as Error).message}`) },
+    { dwellMs: 0, clock, onError: (k, e) => errors.push(`${k}: ${(e as Error).message}`) },
   );
   q.add('x', 0);
-  await until(() => runs.includes('z'), 'the sentinel pass');
+  // Success on the third pass: nothing runs `x` again, however far the clock moves.
+  clock.advance(60_000);
   q.stop();
-  assert.deepEqual(runs, ['x', 'x', 'x', 'z']);
+  assert.deepEqual(runs, [0, 40, 120]);
   assert.deepEqual(errors, ['x: boom 1', 'x: boom 2']);
 });
 
-test('requeueAfterMs runs the key again; stop() ends everything', async () => {
+test('requeueAfterMs runs the key again; stop() ends everything', () => {
+  const clock = new ManualClock();
   let n = 0;
-  const q = new WorkQueue(() => (n++, { wrote: false, requeueAfterMs: 5 }), { dwellMs: 0 });
+  const q = new WorkQueue(() => (n++, { wrote: false, requeueAfterMs: 5 }), { dwellMs: 0, clock });
   q.add('r', 0);
-  await until(() => n >= 2, 'a second pass');
+  clock.advance(12);
+  assert.equal(n, 3);
   q.stop();
-  const seen = n;
   q.add('r', 0);
-  await new Promise((r) => setTimeout(r, 40));
-  assert.equal(n, seen);
+  clock.advance(1_000);
+  assert.equal(n, 3);
 });

@@ -5,7 +5,6 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../../../src/sim/api/contracts.js';
 import { buildRollout, observeReady, rolloutSeconds, stepRollout } from '../../../src/sim/knative/rollout.js';
-import { until } from '../wait.js';
 import { cond, condSummary, isReady, recordStates, startHarness, template, type Harness } from './harness.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -71,8 +70,8 @@ describe('gradual rollout through the controllers', () => {
         started.status.traffic.map((t: { latestRevision?: boolean }) => t.latestRevision),
         [true, true],
       );
-      // The steps are planned once the ingress serves the 1% split (it takes real ms to program).
-      await until(() => h.rollout('web')?.[0]?.step.stepDuration, 'steps planned');
+      // The steps are planned once the ingress serves the 1% split (it takes ingressMs to program).
+      h.until(() => h.rollout('web')?.[0]?.step.stepDuration, 'steps planned');
       assert.deepEqual(h.rollout('web')![0].step, { startTime: T0 + 0, nextStepTime: T0 + 1_000, stepDuration: 1_000, stepSize: 33 });
       for (const want of ['web-00001:66,web-00002:34', 'web-00001:33,web-00002:67']) {
         now += 1_000;

@@ -17,19 +17,24 @@ function assertSubsequence(states: string[], want: RegExp[]): void {
   assert.equal(i, want.length, `missing ${want[i]} in\n${states.join('\n')}`);
 }
 
-/** Gives the poller one more round before its states are read. */
-const settle = () => new Promise((r) => setTimeout(r, 100));
-
+/** A poller on the harness clock: reads the Service every `everyMs` of simulated time. */
 function startPoller(h: Harness, name: string, everyMs: number): { states: string[]; stop(): void } {
   const states: string[] = [];
-  const t = setInterval(() => {
+  let cancel = (): void => {};
+  const poll = (): void => {
     const o = h.tryGet('services', name);
-    if (!o) return;
-    const s = render(o);
-    if (states[states.length - 1] !== s) states.push(s);
-  }, everyMs);
-  return { states, stop: () => clearInterval(t) };
+    if (o) {
+      const s = render(o);
+      if (states[states.length - 1] !== s) states.push(s);
+    }
+    cancel = h.clock.after(everyMs, poll);
+  };
+  cancel = h.clock.after(everyMs, poll);
+  return { states, stop: () => cancel() };
 }
+
+/** Gives the poller more rounds (simulated time) before its states are read. */
+const settle = (h: Harness): void => h.clock.advance(100);
 
 const A_STATES = [
   /ConfigurationsReady=Unknown\/OutOfDate RoutesReady=Unknown\/OutOfDate Ready=Unknown\/OutOfDate created= ready= traffic=$/,
@@ -64,7 +69,7 @@ describe('§1.7 intermediate states', () => {
       h.createService('seq', { template: template('img:v1') });
       const svc = await h.waitFor('services', 'seq', isReady, 'ready (A)');
       assert.equal(svc.status.observedGeneration, 1);
-      await settle();
+      settle(h);
       assertSubsequence(watcher.states, A_STATES);
       assertSubsequence(poller.states, A_STATES);
 
@@ -72,7 +77,7 @@ describe('§1.7 intermediate states', () => {
       const pa = poller.states.length;
       h.mergePatch('services', 'seq', { spec: { template: template('img:v2') } });
       await h.waitFor('services', 'seq', (o) => isReady(o) && o.status.latestReadyRevisionName === 'seq-00002' && o.status.traffic?.[0]?.revisionName === 'seq-00002', 'ready (B)');
-      await settle();
+      settle(h);
       assertSubsequence(watcher.states.slice(a), B_STATES);
       assertSubsequence(poller.states.slice(pa), B_STATES);
 
@@ -80,7 +85,7 @@ describe('§1.7 intermediate states', () => {
       const pb = poller.states.length;
       h.mergePatch('services', 'seq', { spec: { traffic: [{ tag: 'blue', revisionName: 'seq-00001', percent: 50 }, { tag: 'green', revisionName: 'seq-00002', percent: 50 }] } });
       await h.waitFor('services', 'seq', (o) => isReady(o) && o.status.traffic?.length === 2, 'ready (C)');
-      await settle();
+      settle(h);
       assertSubsequence(watcher.states.slice(b), C_STATES);
       assertSubsequence(poller.states.slice(pb), C_STATES);
       // C creates no revision: the Configuration is untouched.

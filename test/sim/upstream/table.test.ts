@@ -2,7 +2,8 @@
 // started playground: through client-node over HTTPS (status code, reason, message, warnings,
 // conditions) and, for create/apply/patch rows, through the real kubectl (its `Error from server`
 // or `is invalid` text on stderr). Each row gets two fresh namespaces, one per client, so rows
-// are independent and run a few at a time.
+// are independent and run a few at a time. The playground runs on a manual clock: a row moves it
+// until the stored object settles, then reads it over HTTPS.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import * as k8s from '@kubernetes/client-node';
 import { usePlayground } from '../../helpers/playground.js';
 import { createKubectl, findKubectl, type Kubectl } from '../../helpers/kubectl.js';
 import type { UpstreamRequest, UpstreamRow } from './row.js';
+import { ManualClock } from '../clock.js';
 
 const GROUP = 'serving.knative.dev';
 const VERSION = 'v1';
@@ -44,7 +46,10 @@ interface Answer {
 }
 
 describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
-  const pg = usePlayground();
+  const clock = new ManualClock();
+  const pg = usePlayground({ clock });
+  const stored = (ns: string, resource: UpstreamRequest['resource'], name: string) => pg.current.registry.tryGet(pg.current.registry.resource(resource, GROUP)!, ns, name);
+  const isReady = (o: any) => o?.status?.observedGeneration === o?.metadata.generation && o?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
   let api: k8s.CustomObjectsApi;
   let core: k8s.CoreV1Api;
   let kubectl: Kubectl | undefined;
@@ -80,12 +85,7 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
     await core.createNamespace({ body: { metadata: { name: ns } } });
     for (const s of req.setup ?? []) {
       const made = await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: s.resource, body: manifest(s.resource, s.body) });
-      for (let i = 0; s.ready; i++) {
-        const o = await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: s.resource, name: made.metadata.name });
-        if (o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) break;
-        assert.ok(i < 400, `setup ${s.resource}/${made.metadata.name} never became Ready: ${JSON.stringify(o.status)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      if (s.ready) clock.runUntil(() => isReady(stored(ns, s.resource, made.metadata.name)), `setup ${s.resource}/${made.metadata.name} Ready`);
     }
   }
 
@@ -144,18 +144,18 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
   async function settled(ns: string, row: UpstreamRow): Promise<void> {
     const want = row.expect.conditions ?? [];
     const wantStatus = row.expect.objectStatus === undefined ? undefined : JSON.parse(JSON.stringify(row.expect.objectStatus).replaceAll('{namespace}', ns));
-    let last: unknown;
-    // The controllers run on the playground's own loop; poll the stored object until they settle.
-    for (let i = 0; i < 200; i++) {
-      const got = await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: row.request.resource, name: row.request.name });
+    const matches = (got: any): boolean => {
       const conds: any[] = got?.status?.conditions ?? [];
-      last = conds;
       const ok = want.every((w) => conds.some((c) => c.type === w.type && c.status === w.status && (w.reason === undefined || c.reason === w.reason) && (w.message === undefined || c.message === w.message)));
-      if (wantStatus && !holds(got?.status, wantStatus)) last = got?.status;
-      else if (ok) return;
-      await new Promise((r) => setTimeout(r, 50));
+      return ok && (!wantStatus || holds(got?.status, wantStatus));
+    };
+    try {
+      clock.runUntil(() => matches(stored(ns, row.request.resource, row.request.name)), 'the stored object to settle');
+    } catch (err) {
+      assert.fail(`conditions never became ${JSON.stringify(want)}${wantStatus ? ` with status ${JSON.stringify(wantStatus)}` : ''}; last ${JSON.stringify(stored(ns, row.request.resource, row.request.name)?.status)} (${(err as Error).message})`);
     }
-    assert.fail(`conditions never became ${JSON.stringify(want)}${wantStatus ? ` with status ${JSON.stringify(wantStatus)}` : ''}; last ${JSON.stringify(last)}`);
+    const served = await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: row.request.resource, name: row.request.name });
+    assert.ok(matches(served), `served over HTTPS: ${JSON.stringify(served?.status)}`);
   }
 
   rows.forEach((row, i) => {
