@@ -118,7 +118,7 @@ export function userArgv(argv: readonly string[]): string[] {
   return out;
 }
 
-function parseGlobals(all: FlagValues): GlobalOptions {
+export function parseGlobals(all: FlagValues): GlobalOptions {
   const requestTimeout = all.string('requestTimeout');
   return {
     namespace: all.string('namespace'),
