@@ -95,6 +95,7 @@ export function fromEnv<T>(env: Env, name: string, parse: (raw: string) => T): T
     return parse(raw);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new UsageError(`invalid ${name}: ${why}`, { reason: 'InvalidEnv', cause: err });
+    // Parsers told the variable's name already say it (`invalid BGCTL_IMAGE "…"`).
+    throw new UsageError(why.includes(name) ? why : `invalid ${name}: ${why}`, { reason: 'InvalidEnv', cause: err });
   }
 }

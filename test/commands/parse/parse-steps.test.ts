@@ -105,7 +105,7 @@ describe('deploy options', () => {
     await assert.rejects(parseOpts(['deploy', 'hello'], { BGCTL_IMAGE: 'img v2' }), usage('InvalidEnv', /BGCTL_IMAGE/));
   });
 
-  test('a bad BGCTL_IMAGE is named once in the message', { todo: 'fromEnv wraps the message of parseImage, which already names BGCTL_IMAGE: "invalid BGCTL_IMAGE: invalid BGCTL_IMAGE (img v2): expected an image reference…"' }, async () => {
+  test('a bad BGCTL_IMAGE is named once in the message', async () => {
     await assert.rejects(parseOpts(['deploy', 'hello'], { BGCTL_IMAGE: 'img v2' }), (err: unknown) => {
       assert.equal((err as Error).message.match(/BGCTL_IMAGE/g)?.length, 1, (err as Error).message);
       return true;
