@@ -2,6 +2,7 @@
 // candidate, pinned by name, tagged) inside the share bgctl owns and leaves every other entry alone.
 import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
+import { STEP_FOLLOWS, stepMayFollow } from './phase-table.js';
 import { DefaultTags, type Intent } from './plan-types.js';
 import {
   advance, claimService, noteConversions, validateTagPair, rebuild, requireOpenRollout, requireRevision, rolloutClassifier, rolloutInProgress, servingRevision, newState,
@@ -38,7 +39,7 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
   if (cur && isInProgress(cur.phase) && !intent.takeOver) {
     const sameCandidate = !intent.revision || cur.phase === 'deployed' || intent.revision === cur.candidate.revision;
     if (!sameCandidate) throw rolloutInProgress(w, cur, `stage revision "${intent.revision}"`);
-    if (cur.phase === 'split') {
+    if (!stepMayFollow('stage', cur.phase)) {
       throw new ConflictError(`cannot stage: rollout ${cur.id} already sends ${cur.percent}% to the candidate`, {
         reason: 'WrongPhase',
         hint: `go back with bgctl rollback ${w.name}, or continue with bgctl split/promote`,
@@ -85,7 +86,7 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
  * has nothing to take back, and `split` is what the traffic says.
  */
 export function planVerify(w: Work, intent: Extract<Intent, { kind: 'verify' }>): Draft {
-  const st = requireOpenRollout(w, 'record verification', ['staged', 'verified', 'split']);
+  const st = requireOpenRollout(w, 'record verification', STEP_FOLLOWS.verify);
   if (intent.failed !== undefined) {
     if (st.phase !== 'verified') return { desired: w.before, state: st };
     const next = advance(w, st, { phase: 'staged', reason: intent.failed });
@@ -105,7 +106,7 @@ function resolveRef(w: Work, ref: string): string {
 
 /** split: N% to the candidate, the rest of bgctl's share to stable (or explicit --traffic). */
 export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): Draft {
-  const st = requireOpenRollout(w, 'split', ['staged', 'verified', 'split']);
+  const st = requireOpenRollout(w, 'split', STEP_FOLLOWS.split);
   const cand = st.candidate.revision as string;
   let percent = intent.percent;
   if (intent.traffic) {
@@ -153,7 +154,7 @@ function refuseForeignTraffic(w: Work, st: RolloutState, owned: string[]): void 
 
 /** promote: the candidate takes bgctl's whole share; the old stable stays at 0% under `previous` with no-gc, or goes (--retire). */
 export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }>): Draft {
-  const st = w.state?.phase === 'promoted' ? w.state : requireOpenRollout(w, 'promote', ['staged', 'verified', 'split']);
+  const st = w.state?.phase === 'promoted' ? w.state : requireOpenRollout(w, 'promote', STEP_FOLLOWS.promote);
   const cand = st.candidate.revision as string;
   requireRevision(w, cand, { ready: true, role: 'candidate' });
   const retire = intent.retire ?? (st.phase === 'promoted' && !st.previousTag);
@@ -214,7 +215,7 @@ export function planRollback(w: Work, intent: Extract<Intent, { kind: 'rollback'
 
 /** abort: close the open rollout with all of bgctl's share on stable (the candidate stays tagged at 0%). */
 export function planAbort(w: Work, intent: Extract<Intent, { kind: 'abort' }>): Draft {
-  const st = requireOpenRollout(w, 'abort', ['deployed', 'staged', 'verified', 'split']);
+  const st = requireOpenRollout(w, 'abort', STEP_FOLLOWS.abort);
   const desired = backToStable(w, st);
   if (st.phase === 'deployed') w.notices.push(`the template still describes the new revision; traffic stays on "${st.stable.revision}"`);
   const next = advance(w, st, { phase: 'aborted', percent: 0, reason: intent.reason ?? `aborted by ${w.ctx.actor}` });

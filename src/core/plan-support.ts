@@ -241,7 +241,7 @@ export function advance(w: Work, st: RolloutState, changes: Partial<RolloutState
 }
 
 /** The open rollout, refusing when there is none or it is in a phase the step cannot follow. */
-export function requireOpenRollout(w: Work, what: string, phases: RolloutState['phase'][]): RolloutState {
+export function requireOpenRollout(w: Work, what: string, phases: readonly RolloutState['phase'][]): RolloutState {
   const st = w.state;
   if (!st || !isInProgress(st.phase)) {
     throw new RefusedError(`cannot ${what}: no rollout in progress on service "${w.name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`, {

@@ -6,8 +6,10 @@ import { parsePath, parseVerifyFlags, type VerifyFlags } from '../../core/verify
 import type { WriteFlags } from '../step-engine/step.js';
 import { parseAnnotations } from '../step-engine/step-annotations.js';
 
-/** Phases --until accepts. */
-export type UntilPhase = 'staged' | 'verified' | 'split' | 'promoted';
+import type { UntilPhase } from '../../core/phase-table.js';
+
+/** Phases --until accepts (core/phase-table.ts). */
+export type { UntilPhase };
 
 /** The HTTP checks of the tag URL, as typed (verify's own parser validates them). */
 export interface VerifySettings {

@@ -4,7 +4,7 @@ import { BgctlError, FailedError, IncompleteError, TimeoutError, UsageError } fr
 import type { KnativeService } from '../../core/knative-types.js';
 import { driftError, trafficKey } from '../../core/drift.js';
 import { abortIntent, resumeIntent } from '../../core/phase.js';
-import type { NextStep } from '../../core/phase.js';
+import { beyondUntil, movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
@@ -12,25 +12,17 @@ import { applyIntent, pauseFor, questionFor, readKnown, type Session, type Sessi
 import { printOutcome } from '../step-engine/step-verb.js';
 import { driveRollout, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narratedView } from './narrate.js';
-import type { RolloutOptions, UntilPhase } from './options.js';
+import type { RolloutOptions } from './options.js';
 import { printResult } from './result.js';
-
-const RANK: Record<NextStep['kind'], number> = { deploy: 0, stage: 1, verify: 2, split: 3, promote: 4, done: 5 };
-const UNTIL_RANK: Record<UntilPhase, number> = { staged: 1, verified: 2, split: 3, promoted: 4 };
-
-/** True when the next step lies beyond --until: `--until split` stops before promote, and so on. */
-export function beyondUntil(until: UntilPhase, next: NextStep): boolean {
-  return RANK[next.kind] > UNTIL_RANK[until] && next.kind !== 'done';
-}
 
 /** Choices from flags: --until and --pause between steps, rollback on failures unless --no-rollback. */
 export function flagDecisions(s: Session): Decisions {
   const o = s.opts;
   return {
     async between(state, next) {
-      if (beyondUntil(o.until, next)) return 'pause';
+      if (beyondUntil(o.until, next.kind)) return 'pause';
       // Pause between traffic levels, so the previous split can be watched before the next one.
-      if (o.pauseMs > 0 && state.phase === 'split' && (next.kind === 'split' || next.kind === 'promote')) {
+      if (o.pauseMs > 0 && state.phase === 'split' && movesUserTraffic(next.kind)) {
         s.view.note(`Pausing ${o.pauseMs / 1000}s at ${state.percent}% before the next step.`);
         await pauseFor(o.pauseMs, s.ctx.signal);
         // Others may have written meanwhile: the next step reads afresh.

@@ -2,6 +2,7 @@
 // verify → split → promote with a plan, the equivalent command and a confirmation before each
 // change. Decisions come from prompts; the phase loop and every write are the pipeline's.
 import type { KnativeService } from '../../core/knative-types.js';
+import { movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
 import { parseEnvList } from '../../core/parse.js';
 import { isInProgress, readState } from '../../core/state.js';
@@ -89,7 +90,7 @@ function wizardDecisions(s: Session): Decisions {
   const io = s.ctx.io;
   return {
     async between(state, next) {
-      if (next.kind !== 'split' && next.kind !== 'promote') return 'continue';
+      if (!movesUserTraffic(next.kind)) return 'continue';
       return askNext(p, state, next, s.service);
     },
     splitPercent: (_state, planned) => askPercent(p, planned),
