@@ -72,8 +72,8 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
   }
   requireRevision(w, stable, { role: 'stable' });
   requireRevision(w, candidate, { ready: true, role: 'candidate' });
-  const fields = { stable: { revision: stable, tag: stableTag }, candidate: { revision: candidate, tag: candTag }, steps: intent.steps ?? prev?.steps ?? [] };
-  const state = prev ? advance(w, prev, { ...fields, phase: prev.phase === 'verified' && prev.candidate.revision === candidate ? 'verified' : 'staged', step: -1, percent: 0 }) : newState(w, { ...fields, phase: 'staged' });
+  const fields = { stable: { revision: stable, tag: stableTag }, candidate: { revision: candidate, tag: candTag }, percents: intent.percents ?? prev?.percents ?? [] };
+  const state = prev ? advance(w, prev, { ...fields, phase: prev.phase === 'verified' && prev.candidate.revision === candidate ? 'verified' : 'staged', levelIndex: -1, percent: 0 }) : newState(w, { ...fields, phase: 'staged' });
   const { desired } = twoWay(w, state, 0);
   w.notices.push(`a 0% revision may scale to zero: the first request to its tag URL can be a cold start`);
   return { desired, state, history: history === w.history ? undefined : history };
@@ -132,9 +132,9 @@ export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): 
   requireRevision(w, st.stable.revision, { ready: percent < 100, role: 'stable' });
   const { desired, share } = twoWay(w, st, percent);
   if (percent === share) w.warnings.push(`all of bgctl's share is on the candidate; finish with bgctl promote ${w.name} (it keeps a rollback tag)`);
-  let step = -1;
-  st.steps.forEach((s, i) => (s <= percent ? (step = i) : undefined));
-  return { desired, state: advance(w, st, { phase: 'split', percent, step }) };
+  let levelIndex = -1;
+  st.percents.forEach((s, i) => (s <= percent ? (levelIndex = i) : undefined));
+  return { desired, state: advance(w, st, { phase: 'split', percent, levelIndex }) };
 }
 
 /**

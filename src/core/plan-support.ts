@@ -218,10 +218,10 @@ export function rolloutInProgress(w: Work, st: RolloutState, what: string): Conf
 }
 
 /** A new rollout record. */
-export function newState(w: Work, fields: Pick<RolloutState, 'phase' | 'stable' | 'candidate' | 'steps'> & Partial<RolloutState>): RolloutState {
+export function newState(w: Work, fields: Pick<RolloutState, 'phase' | 'stable' | 'candidate' | 'percents'> & Partial<RolloutState>): RolloutState {
   return {
     id: w.ctx.newRolloutId ?? newRolloutId(w.ctx.now, w.name),
-    step: -1,
+    levelIndex: -1,
     percent: 0,
     startedBy: w.ctx.actor,
     startedAt: w.ctx.now,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BgctlError } from '../../src/core/errors.js';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { ACTION_ORDER, allowedTransitions, beyondUntil, PHASE_RECORDED_BY, STEP_FOLLOWS, stepMayFollow, UNTIL_PHASES, type ActionKind, type UntilPhase } from '../../src/core/phase-table.js';
-import { nextStep } from '../../src/core/phase.js';
+import { nextAction } from '../../src/core/phase.js';
 import type { Intent } from '../../src/core/plan-types.js';
 import { ROLLOUT_PHASES, type RolloutPhase } from '../../src/core/state.js';
 import { revs, run, state, svc } from './fixtures.js';
@@ -38,13 +38,13 @@ describe('phase table: order', () => {
     const walk: Array<{ st?: ReturnType<typeof state>; want: ActionKind }> = [
       { st: undefined, want: 'deploy' },
       { st: state({ phase: 'deployed', candidate: { tag: 'candidate' } }), want: 'stage' },
-      { st: state({ phase: 'staged', steps: [10, 50] }), want: 'verify' },
-      { st: state({ phase: 'verified', steps: [10, 50] }), want: 'split' },
-      { st: state({ phase: 'split', steps: [10, 50], step: 1, percent: 50 }), want: 'promote' },
+      { st: state({ phase: 'staged', percents: [10, 50] }), want: 'verify' },
+      { st: state({ phase: 'verified', percents: [10, 50] }), want: 'split' },
+      { st: state({ phase: 'split', percents: [10, 50], levelIndex: 1, percent: 50 }), want: 'promote' },
       { st: state({ phase: 'promoted', percent: 100 }), want: 'done' },
     ];
-    assert.deepEqual(walk.map((w) => nextStep(w.st).kind), walk.map((w) => w.want));
-    assert.deepEqual(walk.map((w) => ACTION_ORDER.indexOf(nextStep(w.st).kind)), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(walk.map((w) => nextAction(w.st).kind), walk.map((w) => w.want));
+    assert.deepEqual(walk.map((w) => ACTION_ORDER.indexOf(nextAction(w.st).kind)), [0, 1, 2, 3, 4, 5]);
   });
 });
 

@@ -1,11 +1,11 @@
 // The rollout as a loop over the recorded phase: read the state, ask what comes next (core's
-// nextStep), let the caller decide (flags or prompts), run that step, repeat. A fresh run, --resume
+// nextAction), let the caller decide (flags or prompts), run that step, repeat. A fresh run, --resume
 // and the wizard's "resume" all enter the same loop, so a run killed at any point continues
 // from what the Service records, never from what a process remembered.
 import { driftError, rolloutReplacedError, sameRecord, trafficKey } from '../../core/drift.js';
 import { BgctlError, CancelError, ConflictError, FailedError, PausedError, VerificationError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
-import { nextStep, type NextStep } from '../../core/phase.js';
+import { nextAction, type NextAction } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
 import { isInProgress, readState, type RolloutState } from '../../core/state.js';
 import { parseDuration } from '../../core/parse.js';
@@ -22,7 +22,7 @@ export type Between = 'continue' | 'pause' | 'rollback' | 'abort';
 /** The choices a run makes: from flags (unattended) or from prompts (wizard). */
 export interface Decisions {
   /** Before each step of an open rollout. */
-  between(state: RolloutState, next: NextStep): Promise<Between>;
+  between(state: RolloutState, next: NextAction): Promise<Between>;
   /** The candidate's percent for a split step (the planned one by default). */
   splitPercent(state: RolloutState, planned: number): Promise<number>;
   /** After promote: drop the old revision from traffic (true) or keep it tagged at 0%. */
@@ -131,7 +131,7 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
     let { svc, state } = await readService(s);
     refuseReplaced(s, state);
     if (!state || !isInProgress(state.phase)) return svc;
-    const next = nextStep(state, !s.skipVerify);
+    const next = nextAction(state, !s.skipVerify);
     if (next.kind === 'done' || next.kind === 'deploy') return svc;
     const choice = await d.between(state, next);
     if (choice === 'pause') {

@@ -27,7 +27,7 @@ export function rolloutResult(s: Session, svc: KnativeService, outcome: 'complet
     candidate: role(st?.candidate),
     ...(st?.previousTag ? { previous: role({ revision: st.stable.revision, tag: st.previousTag }) } : {}),
     percent: st?.percent,
-    plannedSteps: st?.steps,
+    plannedSteps: st?.percents,
     next: view.next,
     url: svc.status?.url,
     traffic: trafficRows(svc),
