@@ -2,7 +2,10 @@
 // optionally delete revisions nothing routes to; the last rollback target stays unless --force.
 import type { Intent, Plan } from '../core/plan-types.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
+import { resolveService } from './service-arg.js';
+import { runTrafficStep } from './traffic-step/run.js';
+import { printOutcome } from './traffic-step/show.js';
+import { writeFlags } from './traffic-step/write-flags.js';
 
 function question(p: Plan): string {
   const removed = p.diff.filter((r) => r.change === 'removed').length;
@@ -16,5 +19,6 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   const intent: Intent = { kind: 'cleanup' };
   if (opts.deleteRevisions) intent.deleteRevisions = true;
   if (opts.force) intent.force = true;
-  await runStepVerb(ctx, 'cleanup', service, flags, { intent, question });
+  const name = await resolveService(ctx, service, 'cleanup');
+  printOutcome(ctx, await runTrafficStep(ctx, { service: name, intent, flags, question }));
 }

@@ -6,8 +6,11 @@ import { parseEnvList } from '../core/parse.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import { resolveValue } from '../ui/resolve.js';
 import type { CommandContext } from './context.js';
-import { parseAnnotations } from './step-engine/step-annotations.js';
-import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
+import { parseAnnotations } from './traffic-step/annotations.js';
+import { resolveService } from './service-arg.js';
+import { runTrafficStep } from './traffic-step/run.js';
+import { printOutcome } from './traffic-step/show.js';
+import { writeFlags } from './traffic-step/write-flags.js';
 
 /** An image reference as typed: non-empty, no whitespace (the registry judges the rest). */
 export function parseImage(raw: string, flag = '--image'): string {
@@ -31,23 +34,21 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   const revisionName = opts.revisionName === undefined ? undefined : validateRevisionName(opts.revisionName);
   const tag = opts.tag === undefined ? undefined : validateTag(opts.tag);
   const stableTag = opts.stableTag === undefined ? undefined : validateTag(opts.stableTag, undefined);
-  await runStepVerb(ctx, 'deploy', service, flags, async (name) => {
-    const intent: Intent = { kind: 'deploy', env };
-    if (Object.keys(annotations).length) intent.annotations = annotations;
-    // The image is the one value a deploy needs; --env, --annotation or --revision-name alone also make a new revision.
-    intent.image = image ?? (env.length || revisionName || intent.annotations
-      ? undefined
-      : await resolveValue(ctx.io, ctx.prompter(), { flag: '--image', value: undefined, env: 'BGCTL_IMAGE', parse: (raw) => parseImage(raw, 'BGCTL_IMAGE'), prompt: async (p) => parseImage(await p.input(`Image of the new revision of ${name}`)) }));
-    if (intent.image === undefined) delete intent.image;
-    if (revisionName) intent.revisionName = revisionName;
-    if (tag) intent.tag = tag;
-    if (stableTag) intent.stableTag = stableTag;
-    if (opts.takeOver) intent.takeOver = true;
-    return {
-      intent,
-      question,
-      summary: (o) => (o.newRevision ? [`New revision: ${o.newRevision} (0% of the traffic)`] : []),
-      next: (o) => (o.newRevision ? `bgctl stage ${name}${tag ? ` --tag ${tag}` : ''}` : undefined),
-    };
+  const name = await resolveService(ctx, service, 'deploy');
+  const intent: Intent = { kind: 'deploy', env };
+  if (Object.keys(annotations).length) intent.annotations = annotations;
+  // The image is the one value a deploy needs; --env, --annotation or --revision-name alone also make a new revision.
+  intent.image = image ?? (env.length || revisionName || intent.annotations
+    ? undefined
+    : await resolveValue(ctx.io, ctx.prompter(), { flag: '--image', value: undefined, env: 'BGCTL_IMAGE', parse: (raw) => parseImage(raw, 'BGCTL_IMAGE'), prompt: async (p) => parseImage(await p.input(`Image of the new revision of ${name}`)) }));
+  if (intent.image === undefined) delete intent.image;
+  if (revisionName) intent.revisionName = revisionName;
+  if (tag) intent.tag = tag;
+  if (stableTag) intent.stableTag = stableTag;
+  if (opts.takeOver) intent.takeOver = true;
+  const outcome = await runTrafficStep(ctx, { service: name, intent, flags, question });
+  printOutcome(ctx, outcome, {
+    summary: outcome.newRevision ? [`New revision: ${outcome.newRevision} (0% of the traffic)`] : [],
+    next: outcome.newRevision ? `bgctl stage ${name}${tag ? ` --tag ${tag}` : ''}` : undefined,
   });
 }

@@ -3,7 +3,10 @@
 import { validateTag } from '../core/names.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
+import { resolveService } from './service-arg.js';
+import { runTrafficStep } from './traffic-step/run.js';
+import { printOutcome } from './traffic-step/show.js';
+import { writeFlags } from './traffic-step/write-flags.js';
 
 function question(p: Plan): string {
   const st = p.state;
@@ -19,5 +22,6 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   if (opts.retire) intent.retire = true;
   if (opts.takeOver) intent.adoptTraffic = {};
   if (opts.previousTag !== undefined) intent.previousTag = validateTag(opts.previousTag);
-  await runStepVerb(ctx, 'promote', service, flags, { intent, question });
+  const name = await resolveService(ctx, service, 'promote');
+  printOutcome(ctx, await runTrafficStep(ctx, { service: name, intent, flags, question }));
 }

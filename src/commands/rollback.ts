@@ -1,7 +1,10 @@
 // bgctl rollback SERVICE: bgctl's whole share back to the stable revision of the current or last rollout.
 import type { Plan } from '../core/plan-types.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
+import { resolveService } from './service-arg.js';
+import { runTrafficStep } from './traffic-step/run.js';
+import { printOutcome } from './traffic-step/show.js';
+import { writeFlags } from './traffic-step/write-flags.js';
 
 function question(p: Plan): string {
   const stable = p.state?.stable.revision;
@@ -10,5 +13,7 @@ function question(p: Plan): string {
 
 /** Rolls back to the stable revision. */
 export async function run(ctx: CommandContext, service: string | undefined, opts: Record<string, any>): Promise<void> {
-  await runStepVerb(ctx, 'rollback', service, writeFlags(opts), { intent: { kind: 'rollback' }, question });
+  const flags = writeFlags(opts);
+  const name = await resolveService(ctx, service, 'rollback');
+  printOutcome(ctx, await runTrafficStep(ctx, { service: name, intent: { kind: 'rollback' }, flags, question }));
 }

@@ -1,6 +1,6 @@
 // `bgctl rollout [SERVICE]`: the wizard on a terminal, the unattended pipeline with --yes (or
 // without a terminal), --resume and --abort for a recorded rollout. All of them drive the same
-// phase loop (rollout/driver.ts) over runStep, so each change is what a step verb would write.
+// phase loop (rollout/driver.ts) over the traffic-step engine, so each change is what a step verb would write.
 import type { CommandContext } from './context.js';
 import { resolveService } from './service-arg.js';
 import { parseRolloutOptions } from './rollout/options.js';

@@ -4,7 +4,10 @@ import { parsePercent, parseTrafficSpec } from '../core/parse.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import { resolveValue } from '../ui/resolve.js';
 import type { CommandContext } from './context.js';
-import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
+import { resolveService } from './service-arg.js';
+import { runTrafficStep } from './traffic-step/run.js';
+import { printOutcome } from './traffic-step/show.js';
+import { writeFlags } from './traffic-step/write-flags.js';
 
 function question(p: Plan): string {
   const st = p.state;
@@ -18,17 +21,16 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   if (opts.percent !== undefined && opts.traffic !== undefined) throw new UsageError('pass either --percent or --traffic, not both', { reason: 'ConflictingFlags' });
   const percent = opts.percent === undefined ? undefined : parsePercent(opts.percent);
   const traffic = opts.traffic === undefined ? undefined : parseTrafficSpec(opts.traffic);
-  await runStepVerb(ctx, 'split', service, flags, async (name) => {
-    const intent: Intent = { kind: 'split' };
-    if (opts.takeOver) intent.adoptTraffic = {};
-    if (traffic) intent.traffic = traffic;
-    else {
-      intent.percent = percent ?? (await resolveValue(ctx.io, ctx.prompter(), {
-        flag: '--percent',
-        value: undefined,
-        prompt: (p) => p.number(`Percent of the traffic of ${name} for the candidate`, { min: 0, max: 100 }),
-      }));
-    }
-    return { intent, question };
-  });
+  const name = await resolveService(ctx, service, 'split');
+  const intent: Intent = { kind: 'split' };
+  if (opts.takeOver) intent.adoptTraffic = {};
+  if (traffic) intent.traffic = traffic;
+  else {
+    intent.percent = percent ?? (await resolveValue(ctx.io, ctx.prompter(), {
+      flag: '--percent',
+      value: undefined,
+      prompt: (p) => p.number(`Percent of the traffic of ${name} for the candidate`, { min: 0, max: 100 }),
+    }));
+  }
+  printOutcome(ctx, await runTrafficStep(ctx, { service: name, intent, flags, question }));
 }

@@ -4,8 +4,11 @@ import { validateRevisionName, validateTag } from '../core/names.js';
 import type { Intent, Plan } from '../core/plan-types.js';
 import type { KnativeService } from '../core/knative-types.js';
 import type { CommandContext } from './context.js';
-import type { StepOutcome } from './step-engine/step.js';
-import { runStepVerb, writeFlags } from './step-engine/step-verb.js';
+import type { StepOutcome } from './traffic-step/engine.js';
+import { resolveService } from './service-arg.js';
+import { runTrafficStep } from './traffic-step/run.js';
+import { printOutcome } from './traffic-step/show.js';
+import { writeFlags } from './traffic-step/write-flags.js';
 
 function urlOf(svc: KnativeService, tag: string): string {
   return svc.status?.traffic?.find((t) => t.tag === tag)?.url ?? `(not assigned yet: bgctl url ${svc.metadata.name} --tag ${tag})`;
@@ -35,5 +38,7 @@ export async function run(ctx: CommandContext, service: string | undefined, opts
   if (opts.stableTag !== undefined) intent.stableTag = validateTag(opts.stableTag);
   if (opts.revision !== undefined) intent.revision = validateRevisionName(opts.revision);
   if (opts.takeOver) intent.takeOver = true;
-  await runStepVerb(ctx, 'stage', service, flags, { intent, question, summary: stageSummary });
+  const name = await resolveService(ctx, service, 'stage');
+  const outcome = await runTrafficStep(ctx, { service: name, intent, flags, question });
+  printOutcome(ctx, outcome, { summary: stageSummary(outcome) });
 }

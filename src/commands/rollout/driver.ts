@@ -143,7 +143,7 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
     // A pause or a prompt let time pass: whatever comes next is decided on the service as it is now.
     if (s.confirm) s.known = undefined;
     if (!s.known) {
-      // Unattended, the read is also what the step plans on (runStep's `known`): no second read.
+      // Unattended, the read is also what the step plans on (the engine's `known`): no second read.
       if (!s.confirm) await readKnown(s);
       ({ svc, state } = await readService(s));
       refuseReplaced(s, state);

@@ -3,8 +3,8 @@ import { UsageError } from '../../core/errors.js';
 import { parseDuration, parseEnvList, parseSteps, type EnvChange } from '../../core/parse.js';
 import { validateRevisionName, validateTag } from '../../core/names.js';
 import { parsePath, parseVerifyFlags, type VerifyFlags } from '../../core/verify.js';
-import type { WriteFlags } from '../step-engine/step.js';
-import { parseAnnotations } from '../step-engine/step-annotations.js';
+import type { WriteFlags } from '../traffic-step/write-flags.js';
+import { parseAnnotations } from '../traffic-step/annotations.js';
 
 import type { UntilPhase } from '../../core/phase-table.js';
 

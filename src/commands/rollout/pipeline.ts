@@ -8,8 +8,8 @@ import { beyondUntil, movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
-import { applyIntent, pauseFor, questionFor, readKnown, type Session, type SessionView } from './session.js';
-import { printOutcome } from '../step-engine/step-verb.js';
+import { applyIntent, pauseFor, readKnown, type Session, type SessionView } from './session.js';
+import { printOutcome } from '../traffic-step/show.js';
 import { driveRollout, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narratedView } from './narrate.js';
 import type { RolloutOptions } from './options.js';
@@ -74,7 +74,7 @@ export async function runPipeline(s: Session): Promise<void> {
       : o.resume
         ? resumeIntent(svc, { verify: !o.noVerify }).intent
         : openingIntent(o, image);
-    printOutcome(ctx, { intent, question: questionFor }, await applyIntent(s, intent));
+    printOutcome(ctx, await applyIntent(s, intent));
     return;
   }
   let started = false;

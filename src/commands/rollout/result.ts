@@ -8,7 +8,7 @@ import { writeDocument } from '../../ui/document.js';
 import { printTraffic } from '../../ui/traffic-table.js';
 import { printable } from '../../ui/sanitize.js';
 import { normalizeTraffic } from '../../core/traffic.js';
-import { readinessOf } from '../step-engine/step-verb.js';
+import { readinessOf } from '../traffic-step/show.js';
 import type { Session } from './session.js';
 
 /** The document for the service as it is now and the steps of this run. */

@@ -1,5 +1,5 @@
 // One rollout run: what it was asked, what it did so far, and how each step is shown. Every change
-// goes through runStep (shared with the step verbs), so the wizard, the unattended pipeline and the
+// goes through the traffic-step engine (shared with the step verbs), so the wizard, the unattended pipeline and the
 // demo write exactly what `bgctl deploy|stage|split|promote` would.
 import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
@@ -7,7 +7,7 @@ import { advancesRollout } from '../../core/plan.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import type { RolloutState } from '../../core/state.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
-import { runStep, type StepOutcome } from '../step-engine/step.js';
+import { carryOutStep, prepareStep, settleWithoutWriting, type StepOutcome } from '../traffic-step/engine.js';
 import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
 import type { RolloutOptions } from './options.js';
@@ -50,7 +50,7 @@ export interface Session {
   svc?: KnativeService;
   /**
    * The service and revisions as the last step (or the run's first read) left them: the next step
-   * plans on them instead of reading both again (runStep's `known`; a stale copy gets a 409 and a
+   * plans on them instead of reading both again (the engine's `known`; a stale copy gets a 409 and a
    * re-read). Dropped whenever the run waits on something outside itself (a pause, a prompt).
    */
   known?: { service: KnativeService; revisions: Revision[] };
@@ -96,7 +96,7 @@ export async function readKnown(s: Session): Promise<KnativeService> {
   return service;
 }
 
-/** Runs one step through runStep (which shows its own wait progress), with the plan shown and a record kept. */
+/** Runs one step through the traffic-step engine (which shows its own wait progress), with the plan shown and a record kept. */
 export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: boolean } = {}): Promise<StepOutcome> {
   const { ctx } = s;
   const command = equivalentCommand(intent, s.service, s.namespace, { envRaw: s.opts.envRaw, annotationRaw: s.opts.annotationRaw });
@@ -107,21 +107,21 @@ export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: bo
     intent = { ...intent, adoptTraffic: { trafficKey: s.adoptTraffic } };
     s.adoptTraffic = undefined;
   }
-  const outcome = await runStep(ctx, {
+  const step = await prepareStep(ctx, {
     service: s.service,
     intent,
     // Recording a passed verification changes no traffic: like `bgctl verify`, it asks nothing.
     flags: { ...s.opts.write, yes: !s.confirm || s.opts.write.yes || intent.kind === 'verify', wait: s.opts.write.wait && needsWait(intent) },
     question: questionFor,
-    // Announced with the service the step planned on, so the narration describes what it changes.
-    onPlan: (plan, svc, revisions) => {
-      s.svc = svc;
-      if (opts.quiet) return;
-      s.view.announce(intent, command, svc);
-      s.view.plan(plan, command, svc, revisions);
-    },
     known,
   });
+  s.svc = step.read.service;
+  if (!opts.quiet) {
+    // Announced with the service the step planned on, so the narration describes what it changes.
+    s.view.announce(intent, command, step.read.service);
+    s.view.plan(step.plan, command, step.read.service, step.read.revisions);
+  }
+  const outcome = (await settleWithoutWriting(ctx, step)) ?? (await carryOutStep(ctx, step));
   s.svc = outcome.service;
   if (outcome.result === 'applied' || outcome.result === 'noop') {
     s.known = { service: outcome.service, revisions: outcome.revisions };

@@ -14,7 +14,7 @@ import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
 import { renderServiceStatus } from '../read-views/read-print.js';
 import { resolveService } from '../service-arg.js';
-import { printMessages, printPlan } from '../step-engine/step-verb.js';
+import { printMessages, printPlan } from '../traffic-step/show.js';
 import { askEnv, askImage, askInProgress, askNext, askPercent, askRetire, askRevision, askSource, askTag, askVerify, idleRevisions, ASK } from './ask.js';
 import { contextWith } from './context.js';
 import { driveRollout, readService, startRollout, withResumeHint, type Decisions } from './driver.js';
@@ -53,7 +53,7 @@ function renderOpts(io: IOStreams, now: Date) {
   return { colors: io.colors().enabled ? io.colors() : undefined, unicode: io.unicodeEnabled(), maxWidth: io.terminalWidth(), relativeTimes: true, now };
 }
 
-/** Plans, equivalent commands and URLs on stderr; prompts come from runStep and the decisions. */
+/** Plans, equivalent commands and URLs on stderr; prompts come from the traffic-step engine and the decisions. */
 function wizardView(ctx: CommandContext, s: () => Session): SessionView {
   const { io } = ctx;
   const c = io.colors();
