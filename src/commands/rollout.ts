@@ -15,8 +15,6 @@ export async function run(ctx: CommandContext, serviceArg: string | undefined, r
     return runWizard(ctx, serviceArg, opts);
   }
   const service = await resolveService(ctx, serviceArg, 'rollout');
-  const session = newSession(ctx, service, opts);
   // On a terminal without --yes, --resume and --abort still ask before each traffic change.
-  session.confirm = interactive;
-  await runPipeline(session);
+  await runPipeline(newSession(ctx, service, opts, { confirm: interactive }));
 }
