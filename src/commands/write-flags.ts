@@ -5,8 +5,16 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/parse.js';
-import type { WriteFlags } from './step-engine/step.js';
 import type { FlagValues } from './verb.js';
+
+/** The write flags as a verb's Options carry them. */
+export interface WriteFlags {
+  dryRun?: 'client' | 'server';
+  yes?: boolean;
+  wait: boolean;
+  /** --timeout as typed, e.g. "5m" (already checked). */
+  timeout: string;
+}
 
 export function addWriteFlags(cmd: Command): void {
   cmd

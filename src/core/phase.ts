@@ -6,33 +6,33 @@ import { RefusedError } from './errors.js';
 import type { Intent } from './plan-types.js';
 import { isInProgress, readState, type RolloutState } from './state.js';
 
-/** The next action of a rollout. */
-export type NextStep =
+/** What a rollout does next (the kinds and their order: ACTION_ORDER in phase-table.ts). */
+export type NextAction =
   | { kind: 'deploy' }
   | { kind: 'stage' }
   | { kind: 'verify' }
-  | { kind: 'split'; percent: number; step: number }
+  | { kind: 'split'; percent: number; levelIndex: number }
   | { kind: 'promote' }
   | { kind: 'done' };
 
-/** What follows the state's phase. Steps below 100 are splits; the step after the last split is promote. */
-export function nextStep(state: RolloutState | undefined, verify = true): NextStep {
+/** What follows the state's phase. Levels below 100 are splits; the action after the last split is promote. */
+export function nextAction(state: RolloutState | undefined, verify = true): NextAction {
   if (!state || !isInProgress(state.phase)) return state ? { kind: 'done' } : { kind: 'deploy' };
   switch (state.phase) {
     case 'deployed': return { kind: 'stage' };
     case 'staged': return verify ? { kind: 'verify' } : splitOrPromote(state, -1);
     case 'verified': return splitOrPromote(state, -1);
-    default: return splitOrPromote(state, state.step);
+    default: return splitOrPromote(state, state.levelIndex);
   }
 }
 
-function splitOrPromote(state: RolloutState, after: number): NextStep {
-  const i = state.steps.findIndex((s, idx) => idx > after && s < 100 && s > state.percent);
-  return i >= 0 ? { kind: 'split', percent: state.steps[i], step: i } : { kind: 'promote' };
+function splitOrPromote(state: RolloutState, after: number): NextAction {
+  const i = state.percents.findIndex((s, idx) => idx > after && s < 100 && s > state.percent);
+  return i >= 0 ? { kind: 'split', percent: state.percents[i], levelIndex: i } : { kind: 'promote' };
 }
 
 /** The intent `--resume` runs next; refuses when nothing is open, or (unless taking over) when the traffic drifted from the record. */
-export function resumeIntent(svc: KnativeService, opts: { verify?: boolean; takeOver?: boolean } = {}): { intent: Intent; next: NextStep; state: RolloutState } {
+export function resumeIntent(svc: KnativeService, opts: { verify?: boolean; takeOver?: boolean } = {}): { intent: Intent; next: NextAction; state: RolloutState } {
   const read = readState(svc);
   if (read.error) throw read.error;
   const st = read.state;
@@ -45,7 +45,7 @@ export function resumeIntent(svc: KnativeService, opts: { verify?: boolean; take
   }
   const drift = opts.takeOver ? undefined : driftError(svc, st, 'resume');
   if (drift) throw drift;
-  const next = nextStep(st, opts.verify ?? true);
+  const next = nextAction(st, opts.verify ?? true);
   const base = { rolloutId: st.id, ...(opts.takeOver ? { adoptTraffic: { trafficKey: trafficKey(svc) } } : {}) };
   const intent: Intent =
     next.kind === 'stage' ? { ...base, kind: 'stage' }

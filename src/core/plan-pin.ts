@@ -156,8 +156,8 @@ export function planDeploy(w: Work, intent: Extract<Intent, { kind: 'deploy' }>)
   const created = w.svc.status?.latestCreatedRevisionName;
   if (created && created !== w.svc.status?.latestReadyRevisionName) w.warnings.push(`the latest created revision "${created}" is not Ready; this deploy supersedes it`);
   const reuse = w.state && isInProgress(w.state.phase) && intent.rolloutId === w.state.id;
-  const fields = { phase: 'deployed' as const, stable: { revision: stable, tag: stableTag }, candidate: { tag: candTag }, steps: intent.steps ?? w.state?.steps ?? [], image: intent.image };
-  const state = reuse && w.state ? advance(w, w.state, { ...fields, step: -1, percent: 0 }) : newState(w, fields);
+  const fields = { phase: 'deployed' as const, stable: { revision: stable, tag: stableTag }, candidate: { tag: candTag }, percents: intent.percents ?? w.state?.percents ?? [], image: intent.image };
+  const state = reuse && w.state ? advance(w, w.state, { ...fields, levelIndex: -1, percent: 0 }) : newState(w, fields);
   if (state.image === undefined) delete state.image;
   return { desired, template, state, history: history === w.history ? undefined : history };
 }

@@ -2,6 +2,7 @@
 // candidate, pinned by name, tagged) inside the share bgctl owns and leaves every other entry alone.
 import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
+import { STEP_FOLLOWS, stepMayFollow } from './phase-table.js';
 import { DefaultTags, type Intent } from './plan-types.js';
 import {
   advance, claimService, noteConversions, validateTagPair, rebuild, requireOpenRollout, requireRevision, rolloutClassifier, rolloutInProgress, servingRevision, newState,
@@ -38,7 +39,7 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
   if (cur && isInProgress(cur.phase) && !intent.takeOver) {
     const sameCandidate = !intent.revision || cur.phase === 'deployed' || intent.revision === cur.candidate.revision;
     if (!sameCandidate) throw rolloutInProgress(w, cur, `stage revision "${intent.revision}"`);
-    if (cur.phase === 'split') {
+    if (!stepMayFollow('stage', cur.phase)) {
       throw new ConflictError(`cannot stage: rollout ${cur.id} already sends ${cur.percent}% to the candidate`, {
         reason: 'WrongPhase',
         hint: `go back with bgctl rollback ${w.name}, or continue with bgctl split/promote`,
@@ -71,8 +72,8 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
   }
   requireRevision(w, stable, { role: 'stable' });
   requireRevision(w, candidate, { ready: true, role: 'candidate' });
-  const fields = { stable: { revision: stable, tag: stableTag }, candidate: { revision: candidate, tag: candTag }, steps: intent.steps ?? prev?.steps ?? [] };
-  const state = prev ? advance(w, prev, { ...fields, phase: prev.phase === 'verified' && prev.candidate.revision === candidate ? 'verified' : 'staged', step: -1, percent: 0 }) : newState(w, { ...fields, phase: 'staged' });
+  const fields = { stable: { revision: stable, tag: stableTag }, candidate: { revision: candidate, tag: candTag }, percents: intent.percents ?? prev?.percents ?? [] };
+  const state = prev ? advance(w, prev, { ...fields, phase: prev.phase === 'verified' && prev.candidate.revision === candidate ? 'verified' : 'staged', levelIndex: -1, percent: 0 }) : newState(w, { ...fields, phase: 'staged' });
   const { desired } = twoWay(w, state, 0);
   w.notices.push(`a 0% revision may scale to zero: the first request to its tag URL can be a cold start`);
   return { desired, state, history: history === w.history ? undefined : history };
@@ -85,7 +86,7 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
  * has nothing to take back, and `split` is what the traffic says.
  */
 export function planVerify(w: Work, intent: Extract<Intent, { kind: 'verify' }>): Draft {
-  const st = requireOpenRollout(w, 'record verification', ['staged', 'verified', 'split']);
+  const st = requireOpenRollout(w, 'record verification', STEP_FOLLOWS.verify);
   if (intent.failed !== undefined) {
     if (st.phase !== 'verified') return { desired: w.before, state: st };
     const next = advance(w, st, { phase: 'staged', reason: intent.failed });
@@ -105,7 +106,7 @@ function resolveRef(w: Work, ref: string): string {
 
 /** split: N% to the candidate, the rest of bgctl's share to stable (or explicit --traffic). */
 export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): Draft {
-  const st = requireOpenRollout(w, 'split', ['staged', 'verified', 'split']);
+  const st = requireOpenRollout(w, 'split', STEP_FOLLOWS.split);
   const cand = st.candidate.revision as string;
   let percent = intent.percent;
   if (intent.traffic) {
@@ -131,9 +132,9 @@ export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): 
   requireRevision(w, st.stable.revision, { ready: percent < 100, role: 'stable' });
   const { desired, share } = twoWay(w, st, percent);
   if (percent === share) w.warnings.push(`all of bgctl's share is on the candidate; finish with bgctl promote ${w.name} (it keeps a rollback tag)`);
-  let step = -1;
-  st.steps.forEach((s, i) => (s <= percent ? (step = i) : undefined));
-  return { desired, state: advance(w, st, { phase: 'split', percent, step }) };
+  let levelIndex = -1;
+  st.percents.forEach((s, i) => (s <= percent ? (levelIndex = i) : undefined));
+  return { desired, state: advance(w, st, { phase: 'split', percent, levelIndex }) };
 }
 
 /**
@@ -153,7 +154,7 @@ function refuseForeignTraffic(w: Work, st: RolloutState, owned: string[]): void 
 
 /** promote: the candidate takes bgctl's whole share; the old stable stays at 0% under `previous` with no-gc, or goes (--retire). */
 export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }>): Draft {
-  const st = w.state?.phase === 'promoted' ? w.state : requireOpenRollout(w, 'promote', ['staged', 'verified', 'split']);
+  const st = w.state?.phase === 'promoted' ? w.state : requireOpenRollout(w, 'promote', STEP_FOLLOWS.promote);
   const cand = st.candidate.revision as string;
   requireRevision(w, cand, { ready: true, role: 'candidate' });
   const retire = intent.retire ?? (st.phase === 'promoted' && !st.previousTag);
@@ -214,7 +215,7 @@ export function planRollback(w: Work, intent: Extract<Intent, { kind: 'rollback'
 
 /** abort: close the open rollout with all of bgctl's share on stable (the candidate stays tagged at 0%). */
 export function planAbort(w: Work, intent: Extract<Intent, { kind: 'abort' }>): Draft {
-  const st = requireOpenRollout(w, 'abort', ['deployed', 'staged', 'verified', 'split']);
+  const st = requireOpenRollout(w, 'abort', STEP_FOLLOWS.abort);
   const desired = backToStable(w, st);
   if (st.phase === 'deployed') w.notices.push(`the template still describes the new revision; traffic stays on "${st.stable.revision}"`);
   const next = advance(w, st, { phase: 'aborted', percent: 0, reason: intent.reason ?? `aborted by ${w.ctx.actor}` });

@@ -218,10 +218,10 @@ export function rolloutInProgress(w: Work, st: RolloutState, what: string): Conf
 }
 
 /** A new rollout record. */
-export function newState(w: Work, fields: Pick<RolloutState, 'phase' | 'stable' | 'candidate' | 'steps'> & Partial<RolloutState>): RolloutState {
+export function newState(w: Work, fields: Pick<RolloutState, 'phase' | 'stable' | 'candidate' | 'percents'> & Partial<RolloutState>): RolloutState {
   return {
     id: w.ctx.newRolloutId ?? newRolloutId(w.ctx.now, w.name),
-    step: -1,
+    levelIndex: -1,
     percent: 0,
     startedBy: w.ctx.actor,
     startedAt: w.ctx.now,
@@ -241,7 +241,7 @@ export function advance(w: Work, st: RolloutState, changes: Partial<RolloutState
 }
 
 /** The open rollout, refusing when there is none or it is in a phase the step cannot follow. */
-export function requireOpenRollout(w: Work, what: string, phases: RolloutState['phase'][]): RolloutState {
+export function requireOpenRollout(w: Work, what: string, phases: readonly RolloutState['phase'][]): RolloutState {
   const st = w.state;
   if (!st || !isInProgress(st.phase)) {
     throw new RefusedError(`cannot ${what}: no rollout in progress on service "${w.name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`, {

@@ -54,9 +54,9 @@ export type Intent = IntentCommon &
         revisionName?: string;
         tag?: string;
         stableTag?: string;
-        steps?: number[];
+        percents?: number[];
       }
-    | { kind: 'stage'; revision?: string; tag?: string; stableTag?: string; steps?: number[] }
+    | { kind: 'stage'; revision?: string; tag?: string; stableTag?: string; percents?: number[] }
     | {
         kind: 'verify';
         /** The checks failed (why, one line): a verified rollout goes back to staged with this recorded. */

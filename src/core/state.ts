@@ -26,7 +26,7 @@ export const HISTORY_LIMIT = 10;
  */
 export const FIELD_LIMITS = { actor: 256, reason: 1024, image: 1024 } as const;
 /**
- * Upper bound on the bgctl.dev/rollout value in bytes (names and tags are DNS labels, steps ≤ 100,
+ * Upper bound on the bgctl.dev/rollout value in bytes (names and tags are DNS labels, percents ≤ 100,
  * routing ≤ 100 revisions: each holds at least 1%).
  */
 export const RECORD_BUDGET = 12 * 1024;
@@ -78,9 +78,10 @@ export interface RolloutState {
   candidate: { revision?: string; tag: string };
   /** Tag left on the old stable revision after promote (absent with --retire). */
   previousTag?: string;
-  /** Split percents planned, e.g. [10, 50]; `step` is the index of the last applied one (-1: none). */
-  steps: number[];
-  step: number;
+  /** The candidate's traffic levels planned (`--percents`), e.g. [10, 50]. */
+  percents: number[];
+  /** Index in `percents` of the last level applied (-1: none yet). */
+  levelIndex: number;
   /** Percent bgctl last gave the candidate. */
   percent: number;
   /** Image the deploy asked for, when bgctl deployed it. */
@@ -142,14 +143,23 @@ export function stateProblems(v: unknown): string[] {
   role('stable', true);
   role('candidate', false);
   if (s.previousTag !== undefined && (!isStr(s.previousTag) || dns1035Problems(s.previousTag).length)) p.push('previousTag: must be a DNS-1035 label');
-  if (!Array.isArray(s.steps) || !s.steps.every((n: unknown, i: number) => isInt(n) && n >= 1 && n <= 100 && (i === 0 || n > s.steps[i - 1]))) {
-    p.push('steps: must be increasing whole percents');
-  } else if (!isInt(s.step) || s.step < -1 || s.step >= Math.max(s.steps.length, 1)) p.push('step: out of range');
+  const { percents, levelIndex } = levels(s);
+  if (!Array.isArray(percents) || !percents.every((n: unknown, i: number) => isInt(n) && n >= 1 && n <= 100 && (i === 0 || n > percents[i - 1]))) {
+    p.push('percents: must be increasing whole percents');
+  } else if (!isInt(levelIndex) || levelIndex < -1 || levelIndex >= Math.max(percents.length, 1)) p.push('levelIndex: out of range');
   if (!isInt(s.percent) || s.percent < 0 || s.percent > 100) p.push('percent: must be a whole number 0..100');
   for (const k of ['startedBy', 'startedAt', 'updatedBy', 'updatedAt']) if (!isStr(s[k])) p.push(`${k}: must be a non-empty string`);
   for (const k of ['image', 'reason']) if (s[k] !== undefined && typeof s[k] !== 'string') p.push(`${k}: must be a string`);
   if (s.routing !== undefined && !validRouting(s.routing)) p.push('routing: must map revision names to whole percents 1..100');
   return p;
+}
+
+/**
+ * The traffic levels of a decoded record. Records written before the keys were renamed carry them as
+ * `steps` and `step`; they are still read (and written back under the new keys by the next step).
+ */
+function levels(s: Record<string, any>): { percents: any; levelIndex: any } {
+  return 'percents' in s || 'levelIndex' in s ? { percents: s.percents, levelIndex: s.levelIndex } : { percents: s.steps, levelIndex: s.step };
 }
 
 function validRouting(v: unknown): boolean {
@@ -163,8 +173,8 @@ function fromJson(raw: Record<string, any>): RolloutState {
     phase: raw.phase,
     stable: { revision: raw.stable.revision, tag: raw.stable.tag },
     candidate: raw.candidate.revision ? { revision: raw.candidate.revision, tag: raw.candidate.tag } : { tag: raw.candidate.tag },
-    steps: [...raw.steps],
-    step: raw.step,
+    percents: [...levels(raw).percents],
+    levelIndex: levels(raw).levelIndex,
     percent: raw.percent,
     startedBy: raw.startedBy,
     startedAt: raw.startedAt,

@@ -6,7 +6,7 @@ import { RefusedError } from './errors.js';
 import { document } from './document.js';
 import { deriveRollout, revisionsView, statusView, tagUrl, trafficRows, type RevisionRow, type RolloutView, type TrafficRow } from './view.js';
 import { isInProgress, readState } from './state.js';
-import { nextStep } from './phase.js';
+import { nextAction } from './phase.js';
 import { DefaultTags } from './plan-types.js';
 import { BODY_CHECK_LIMIT, type VerifySpec, type VerifySummary } from './verify.js';
 
@@ -65,9 +65,9 @@ export function nextCommand(svc: KnativeService, rollout: RolloutView = deriveRo
     case 'verified':
     case 'split': {
       const st = readState(svc).state;
-      const next = st && isInProgress(st.phase) ? nextStep(st) : undefined;
+      const next = st && isInProgress(st.phase) ? nextAction(st) : undefined;
       if (next?.kind === 'split') return { command: cmd(`split ${name} --percent ${next.percent}`), why: `next step of the rollout: ${next.percent}% to the candidate` };
-      if (next?.kind === 'promote' && rollout.phase === 'verified' && !(st?.steps.length)) {
+      if (next?.kind === 'promote' && rollout.phase === 'verified' && !(st?.percents.length)) {
         return { command: cmd(`split ${name} --percent 50`), why: 'send part of the traffic to the candidate (or promote directly)' };
       }
       return { command: cmd(`promote ${name}`), why: 'send all traffic to the candidate' };

@@ -6,7 +6,7 @@ import { KnativeLabels, condition } from './knative-types.js';
 import { detectDrift } from './drift.js';
 import { gradualRollouts, rolloutDuration } from './gradual-rollout.js';
 import { describeRepair, noGcRepairs } from './rollback-target.js';
-import { nextStep, type NextStep } from './phase.js';
+import { nextAction, type NextAction } from './phase.js';
 import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
 import { isFloating, normalizeTraffic, revisionReady } from './traffic.js';
 
@@ -39,7 +39,7 @@ export interface RolloutView {
   percent?: number;
   steps?: number[];
   step?: number;
-  next?: NextStep['kind'];
+  next?: NextAction['kind'];
   startedBy?: string;
   startedAt?: string;
   updatedBy?: string;
@@ -85,8 +85,9 @@ function stateView(st: RolloutState, svc: KnativeService): RolloutView {
     stable: { revisionName: st.stable.revision, tag: st.stable.tag },
     candidate: st.candidate.revision ? { revisionName: st.candidate.revision, tag: st.candidate.tag } : { tag: st.candidate.tag },
     percent: st.percent,
-    steps: st.steps,
-    step: st.step,
+    // The document keeps its field names (docs/cli.md): the planned levels and the level reached.
+    steps: st.percents,
+    step: st.levelIndex,
     startedBy: st.startedBy,
     startedAt: st.startedAt,
     updatedBy: st.updatedBy,
@@ -95,7 +96,7 @@ function stateView(st: RolloutState, svc: KnativeService): RolloutView {
   };
   if (st.previousTag) v.previousTag = st.previousTag;
   if (st.reason) v.reason = st.reason;
-  if (isInProgress(st.phase)) v.next = nextStep(st).kind;
+  if (isInProgress(st.phase)) v.next = nextAction(st).kind;
   return v;
 }
 

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
 import { requests, sim } from '../kube/sim-helpers.js';
-import { runStep } from '../../src/commands/step-engine/step.js';
+import { carryOutStep, prepareStep, settleWithoutWriting } from '../../src/commands/traffic-step/engine.js';
+import { runTrafficStep } from '../../src/commands/traffic-step/run.js';
 import { ConflictError, exitCodeOf } from '../../src/core/errors.js';
 import type { KnativeClient } from '../../src/kube/client.js';
 import { cliEnv, createReadyService, foreignMergePatch, specTraffic, testContext, waitForStored } from './step-helpers.js';
@@ -19,17 +20,12 @@ describe('concurrent writers', () => {
   test('a foreign tag added after the plan was shown survives: bgctl plans again', async () => {
     await createReadyService(pg.current, 'race-tag');
     const ctx = testContext(pg.current);
-    const replans: number[] = [];
-    const outcome = await runStep(ctx, {
-      service: 'race-tag',
-      intent: { kind: 'pin' },
-      flags: YES,
-      question: () => 'Pin?',
-      onPlan: () => {
-        foreignMergePatch(pg.current, 'race-tag', { spec: { traffic: [{ latestRevision: true, percent: 100 }, { tag: 'qa', revisionName: 'race-tag-00001', percent: 0 }] } });
-      },
-      onReplan: (_p, attempt) => replans.push(attempt),
-    });
+    const step = await prepareStep(ctx, { service: 'race-tag', intent: { kind: 'pin' }, flags: YES, question: () => 'Pin?' });
+    // Someone else writes after the plan was shown, before bgctl writes.
+    foreignMergePatch(pg.current, 'race-tag', { spec: { traffic: [{ latestRevision: true, percent: 100 }, { tag: 'qa', revisionName: 'race-tag-00001', percent: 0 }] } });
+    assert.equal(await settleWithoutWriting(ctx, step), undefined);
+    const outcome = await carryOutStep(ctx, step);
+    const replans = outcome.replans.map((r) => r.attempt);
     assert.equal(outcome.result, 'applied');
     // The first write uses the step's own read, meets the foreign change as a 409 and plans again
     // (round 2); the controllers' status writes after the foreign change may force one more round.
@@ -59,7 +55,7 @@ describe('concurrent writers', () => {
       },
     });
     ctx.kube = async () => racing;
-    const outcome = await runStep(ctx, { service: 'race-409', intent: { kind: 'pin' }, flags: YES, question: () => 'Pin?' });
+    const outcome = await runTrafficStep(ctx, { service: 'race-409', intent: { kind: 'pin' }, flags: YES, question: () => 'Pin?' });
     const patches = await requests(pg.current, { verb: 'patch', resource: 'services', name: 'race-409' });
     // The controllers' status writes after the foreign change may cost another round.
     const codes = patches.map((p) => p.code);
@@ -85,14 +81,10 @@ describe('concurrent writers', () => {
       { tag: 'v2', revisionName: 'race-split-00002', percent: 10 },
     ];
     const ctx = testContext(pg.current);
+    const step = await prepareStep(ctx, { service: 'race-split', intent: { kind: 'split', percent: 50 }, flags: YES, question: () => 'Split?' });
+    foreignMergePatch(pg.current, 'race-split', { spec: { traffic: foreign } });
     await assert.rejects(
-      runStep(ctx, {
-        service: 'race-split',
-        intent: { kind: 'split', percent: 50 },
-        flags: YES,
-        question: () => 'Split?',
-        onPlan: () => void foreignMergePatch(pg.current, 'race-split', { spec: { traffic: foreign } }),
-      }),
+      carryOutStep(ctx, step),
       (err: unknown) => {
         assert.ok(err instanceof ConflictError);
         assert.equal(exitCodeOf(err), 5);
@@ -117,18 +109,12 @@ describe('concurrent writers', () => {
     const left = [{ tag: 'stable', revisionName: 'race-del-00002', percent: 100 }];
     await sim(pg.current, 'DELETE', 'requests');
     const ctx = testContext(pg.current);
+    const step = await prepareStep(ctx, { service: 'race-del', intent: { kind: 'split', percent: 50 }, flags: YES, question: () => 'Split?' });
+    // Someone else drops the candidate's target and deletes the revision.
+    foreignMergePatch(pg.current, 'race-del', { spec: { traffic: left } });
+    pg.current.registry.delete(revDef, 'default', 'race-del-00001', { user: 'someone-else' });
     await assert.rejects(
-      runStep(ctx, {
-        service: 'race-del',
-        intent: { kind: 'split', percent: 50 },
-        flags: YES,
-        question: () => 'Split?',
-        onPlan: () => {
-          // Someone else drops the candidate's target and deletes the revision.
-          foreignMergePatch(pg.current, 'race-del', { spec: { traffic: left } });
-          pg.current.registry.delete(revDef, 'default', 'race-del-00001', { user: 'someone-else' });
-        },
-      }),
+      carryOutStep(ctx, step),
       (err: unknown) => {
         assert.ok(err instanceof ConflictError, String(err));
         assert.equal(exitCodeOf(err), 5);

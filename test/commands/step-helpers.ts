@@ -1,6 +1,6 @@
 // Shared by the step-verb tests: services created straight in the playground's registry, reads of
 // the stored objects (the cluster state after a step), ingress requests by Host header, and a
-// CommandContext for calling runStep in-process.
+// CommandContext for calling the traffic-step engine in-process.
 import type { KObject } from '../../src/sim/api/contracts.js';
 import type { Playground } from '../helpers/playground.js';
 import { ingressGet } from '../helpers/ingress.js';
@@ -107,7 +107,7 @@ export function cliEnv(pg: Playground, extra: Record<string, string> = {}): Reco
   return { KUBECONFIG: pg.kubeconfigPath, BGCTL_ACTOR: 'tester', ...extra };
 }
 
-/** A CommandContext like main() builds, for calling runStep in-process (no TTY unless asked). */
+/** A CommandContext like main() builds, for calling the traffic-step engine in-process (no TTY unless asked). */
 export function testContext(pg: Playground, opts: { tty?: boolean; prompter?: FakePrompter; globals?: Partial<GlobalOptions> } = {}): CommandContext & { io: TestIOStreams } {
   const io = IOStreams.test({ stdinTTY: opts.tty, stdoutTTY: opts.tty, stderrTTY: opts.tty, env: { NO_COLOR: '1', KUBECONFIG: pg.kubeconfigPath, BGCTL_ACTOR: 'tester' } });
   let client: Promise<KnativeClient> | undefined;

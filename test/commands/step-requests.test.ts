@@ -1,13 +1,15 @@
 // Round trips of a step, from the playground's request log (deterministic, unlike timings): one read
 // of the service and its revisions, one write on that read (no second GET), one watch, and a second
-// revision list only after a deploy. With `known`, runStep makes no read at all; a stale `known`
+// revision list only after a deploy. With `known`, the engine makes no read at all; a stale `known`
 // costs one 409 and a fresh read, and nothing is lost.
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
 import { requests, sim } from '../kube/sim-helpers.js';
-import { runStep, type StepOutcome, type WriteFlags } from '../../src/commands/step-engine/step.js';
+import type { StepOutcome } from '../../src/commands/traffic-step/engine.js';
+import { runTrafficStep } from '../../src/commands/traffic-step/run.js';
+import type { WriteFlags } from '../../src/commands/write-flags.js';
 import { cliEnv, createReadyService, foreignMergePatch, getService, specTraffic, testContext } from './step-helpers.js';
 
 /** "verb resource" per logged request, e.g. "get services", in order. */
@@ -57,15 +59,15 @@ describe('requests per step', () => {
     assert.match(r.stdout, /shown-00001.*True|True.*shown-00001/);
   });
 
-  test('runStep with known: no read at all; the outcome carries the next step\'s known', async () => {
+  test('runTrafficStep with known: no read at all; the outcome carries the next step\'s known', async () => {
     await createReadyService(pg.current, 'chained');
     const ctx = testContext(pg.current);
-    const pin = await runStep(ctx, { service: 'chained', intent: { kind: 'pin' } as any, flags, question: () => 'ok?' });
+    const pin = await runTrafficStep(ctx, { service: 'chained', intent: { kind: 'pin' } as any, flags, question: () => 'ok?' });
     assert.equal(pin.result, 'applied');
     assert.deepEqual(pin.revisions.map((r) => r.metadata.name), ['chained-00001']);
 
     await sim(pg.current, 'DELETE', 'requests');
-    const deploy = await runStep(ctx, {
+    const deploy = await runTrafficStep(ctx, {
       service: 'chained',
       intent: { kind: 'deploy', image: 'ghcr.io/bgctl/hello:v2' } as any,
       flags,
@@ -79,7 +81,7 @@ describe('requests per step', () => {
     await sim(pg.current, 'DELETE', 'requests');
     let outcome: StepOutcome = deploy;
     for (const intent of [{ kind: 'stage', tag: 'v2' }, { kind: 'split', percent: 50 }, { kind: 'promote' }]) {
-      outcome = await runStep(ctx, { service: 'chained', intent: intent as any, flags, question: () => 'ok?', known: { service: outcome.service, revisions: outcome.revisions } });
+      outcome = await runTrafficStep(ctx, { service: 'chained', intent: intent as any, flags, question: () => 'ok?', known: { service: outcome.service, revisions: outcome.revisions } });
       assert.equal(outcome.result, 'applied', intent.kind);
     }
     assert.deepEqual(counts(await log(pg.current)), { 'patch services': 3, 'watch services': 3, 'patch revisions': 1 });
@@ -95,21 +97,19 @@ describe('requests per step', () => {
   test('a stale known is refused by the precondition, read again and planned again; the other change is kept', async () => {
     const created = await createReadyService(pg.current, 'stale');
     const ctx = testContext(pg.current);
-    const first = await runStep(ctx, { service: 'stale', intent: { kind: 'pin' } as any, flags, question: () => 'ok?' });
+    const first = await runTrafficStep(ctx, { service: 'stale', intent: { kind: 'pin' } as any, flags, question: () => 'ok?' });
     foreignMergePatch(pg.current, 'stale', { metadata: { labels: { team: 'b' } } });
     await sim(pg.current, 'DELETE', 'requests');
-    const replans: number[] = [];
-    const out = await runStep(ctx, {
+    const out = await runTrafficStep(ctx, {
       service: 'stale',
       intent: { kind: 'deploy', image: 'ghcr.io/bgctl/hello:v3' } as any,
       flags: { ...flags, wait: false },
       question: () => 'ok?',
-      onReplan: (_p, attempt) => replans.push(attempt),
       known: { service: first.service, revisions: first.revisions },
     });
     assert.equal(out.result, 'applied');
     assert.equal(out.attempts, 2);
-    assert.ok(replans.length >= 1);
+    assert.ok(out.replans.length >= 1);
     assert.deepEqual((await log(pg.current)).slice(0, 4), ['patch services 409', 'get services', 'list revisions', 'patch services']);
     const stored = getService(pg.current, 'stale');
     assert.equal(stored.metadata.labels?.team, 'b');

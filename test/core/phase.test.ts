@@ -3,27 +3,27 @@ import assert from 'node:assert/strict';
 import { ConflictError, RefusedError } from '../../src/core/errors.js';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { detectDrift } from '../../src/core/drift.js';
-import { abortIntent, nextStep, resumeIntent } from '../../src/core/phase.js';
+import { abortIntent, nextAction, resumeIntent } from '../../src/core/phase.js';
 import { StateAnnotations } from '../../src/core/state.js';
 import { revs, run, short, state, svc, thrown } from './fixtures.js';
 
 const t = (tag: string | undefined, n: number, percent: number): TrafficTarget => ({ ...(tag ? { tag } : {}), revisionName: `hello-0000${n}`, latestRevision: false, percent });
 
-describe('nextStep', () => {
+describe('nextAction', () => {
   const cases = [
     { name: 'no rollout: deploy', st: undefined, want: { kind: 'deploy' } },
     { name: 'deployed: stage', st: state({ phase: 'deployed', candidate: { tag: 'candidate' } }), want: { kind: 'stage' } },
     { name: 'staged: verify', st: state(), want: { kind: 'verify' } },
-    { name: 'staged without verification: first step', st: state({ steps: [10, 50] }), verify: false, want: { kind: 'split', percent: 10, step: 0 } },
+    { name: 'staged without verification: first step', st: state({ percents: [10, 50] }), verify: false, want: { kind: 'split', percent: 10, levelIndex: 0 } },
     { name: 'verified without steps: promote', st: state({ phase: 'verified' }), want: { kind: 'promote' } },
-    { name: 'verified with only 100: promote', st: state({ phase: 'verified', steps: [100] }), want: { kind: 'promote' } },
-    { name: 'split at step 0: next step', st: state({ phase: 'split', steps: [10, 50, 100], step: 0, percent: 10 }), want: { kind: 'split', percent: 50, step: 1 } },
-    { name: 'split at the last step below 100: promote', st: state({ phase: 'split', steps: [10, 50, 100], step: 1, percent: 50 }), want: { kind: 'promote' } },
-    { name: 'manual split beyond the next step skips it', st: state({ phase: 'split', steps: [10, 50], step: -1, percent: 30 }), want: { kind: 'split', percent: 50, step: 1 } },
+    { name: 'verified with only 100: promote', st: state({ phase: 'verified', percents: [100] }), want: { kind: 'promote' } },
+    { name: 'split at step 0: next step', st: state({ phase: 'split', percents: [10, 50, 100], levelIndex: 0, percent: 10 }), want: { kind: 'split', percent: 50, levelIndex: 1 } },
+    { name: 'split at the last step below 100: promote', st: state({ phase: 'split', percents: [10, 50, 100], levelIndex: 1, percent: 50 }), want: { kind: 'promote' } },
+    { name: 'manual split beyond the next step skips it', st: state({ phase: 'split', percents: [10, 50], levelIndex: -1, percent: 30 }), want: { kind: 'split', percent: 50, levelIndex: 1 } },
     { name: 'promoted: done', st: state({ phase: 'promoted', percent: 100 }), want: { kind: 'done' } },
     { name: 'aborted: done', st: state({ phase: 'aborted' }), want: { kind: 'done' } },
   ] as const;
-  for (const c of cases) test(c.name, () => assert.deepEqual(nextStep(c.st as any, (c as any).verify ?? true), c.want));
+  for (const c of cases) test(c.name, () => assert.deepEqual(nextAction(c.st as any, (c as any).verify ?? true), c.want));
 });
 
 describe('drift', () => {
@@ -45,12 +45,12 @@ describe('drift', () => {
 
 describe('--resume and --abort', () => {
   test('resume gives the next intent, bound to the rollout id, and it plans', () => {
-    const s = svc({ traffic: [t('stable', 1, 90), t('candidate', 2, 10)], state: state({ phase: 'split', steps: [10, 50], step: 0, percent: 10 }) });
+    const s = svc({ traffic: [t('stable', 1, 90), t('candidate', 2, 10)], state: state({ phase: 'split', percents: [10, 50], levelIndex: 0, percent: 10 }) });
     const r = resumeIntent(s);
     assert.deepEqual(r.intent, { rolloutId: 'hello-1', kind: 'split', percent: 50 });
     const p = run(s, revs(2), r.intent);
     assert.deepEqual(short(p.desired), ['stable:hello-00001:50', 'candidate:hello-00002:50']);
-    assert.equal(p.state?.step, 1);
+    assert.equal(p.state?.levelIndex, 1);
   });
   test('resume after deploy stages', () => {
     const r = resumeIntent(svc({ traffic: [t(undefined, 1, 100)], state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }) }));

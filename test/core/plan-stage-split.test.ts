@@ -123,9 +123,9 @@ describe('verify', () => {
 
 describe('split', () => {
   const withForeign: TrafficTarget[] = [...staged.map((t) => ({ ...t, percent: t.tag === 'stable' ? 90 : 0 })), { tag: 'qa', revisionName: 'hello-00003', latestRevision: false, percent: 10 }];
-  const cases: Array<{ name: string; traffic?: TrafficTarget[]; st?: RolloutState; intent: Partial<Extract<Intent, { kind: 'split' }>>; want: string[]; percent: number; step?: number; warning?: RegExp }> = [
+  const cases: Array<{ name: string; traffic?: TrafficTarget[]; st?: RolloutState; intent: Partial<Extract<Intent, { kind: 'split' }>>; want: string[]; percent: number; levelIndex?: number; warning?: RegExp }> = [
     { name: '50/50', intent: { percent: 50 }, want: ['stable:hello-00001:50', 'candidate:hello-00002:50'], percent: 50 },
-    { name: 'records the step of the plan', st: state({ phase: 'verified', steps: [10, 50] }), intent: { percent: 50 }, want: ['stable:hello-00001:50', 'candidate:hello-00002:50'], percent: 50, step: 1 },
+    { name: 'records the step of the plan', st: state({ phase: 'verified', percents: [10, 50] }), intent: { percent: 50 }, want: ['stable:hello-00001:50', 'candidate:hello-00002:50'], percent: 50, levelIndex: 1 },
     { name: '--traffic by tags', intent: { traffic: [{ ref: 'stable', percent: 30 }, { ref: 'candidate', percent: 70 }] }, want: ['stable:hello-00001:30', 'candidate:hello-00002:70'], percent: 70 },
     { name: '--traffic by one revision name', intent: { traffic: [{ ref: 'hello-00002', percent: 20 }] }, want: ['stable:hello-00001:80', 'candidate:hello-00002:20'], percent: 20 },
     { name: '--traffic naming only stable', intent: { traffic: [{ ref: 'hello-00001', percent: 90 }] }, want: ['stable:hello-00001:90', 'candidate:hello-00002:10'], percent: 10 },
@@ -139,7 +139,7 @@ describe('split', () => {
       assert.deepEqual(short(p.desired), c.want);
       assert.equal(p.state?.phase, 'split');
       assert.equal(p.state?.percent, c.percent);
-      assert.equal(p.state?.step, c.step ?? -1);
+      assert.equal(p.state?.levelIndex, c.levelIndex ?? -1);
       assert.equal(p.state?.updatedBy, ctx.actor);
       if (c.warning) assert.ok(p.warnings.some((n) => c.warning!.test(n)), p.warnings.join('\n'));
     });

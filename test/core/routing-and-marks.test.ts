@@ -10,7 +10,7 @@ import { noGcRepairs } from '../../src/core/rollback-target.js';
 import { rev, revs, run, state, svc, thrown } from './fixtures.js';
 
 const t = (tag: string | undefined, n: number, percent: number): TrafficTarget => ({ ...(tag ? { tag } : {}), revisionName: `hello-0000${n}`, latestRevision: false, percent });
-const split10 = state({ phase: 'split', percent: 10, steps: [10, 50], step: 0, routing: { 'hello-00001': 90, 'hello-00002': 10 } });
+const split10 = state({ phase: 'split', percent: 10, percents: [10, 50], levelIndex: 0, routing: { 'hello-00001': 90, 'hello-00002': 10 } });
 
 describe('routing in the record', () => {
   test('a traffic step records the routing it writes; verify does not', () => {

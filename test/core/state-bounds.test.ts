@@ -27,8 +27,8 @@ describe('free-text bounds of the rollout record', () => {
       stable: { revision: label63, tag: label63 },
       candidate: { revision: label63, tag: label63 },
       previousTag: label63,
-      steps: Array.from({ length: 100 }, (_, i) => i + 1),
-      step: 50,
+      percents: Array.from({ length: 100 }, (_, i) => i + 1),
+      levelIndex: 50,
       percent: 51,
       image: huge,
       startedBy: huge,
@@ -63,7 +63,7 @@ describe('free-text bounds of the rollout record', () => {
   test('history: the byte budget drops the oldest entries when the count alone would not', () => {
     // Entries from before the bounds are re-encoded bounded; this checks the byte loop itself with
     // entries whose fixed part is large (100 steps, long names).
-    const big = (i: number) => state({ id: `${label63}-${i}`, steps: Array.from({ length: 100 }, (_, k) => k + 1), step: 0, image: 'i'.repeat(5000), startedBy: 'é'.repeat(5000), updatedBy: 'é'.repeat(5000), reason: 'r'.repeat(5000) });
+    const big = (i: number) => state({ id: `${label63}-${i}`, percents: Array.from({ length: 100 }, (_, k) => k + 1), levelIndex: 0, image: 'i'.repeat(5000), startedBy: 'é'.repeat(5000), updatedBy: 'é'.repeat(5000), reason: 'r'.repeat(5000) });
     const enc = encodeHistory(Array.from({ length: HISTORY_LIMIT }, (_, i) => big(i)));
     assert.ok(bytes(enc) <= HISTORY_BUDGET);
     assert.equal(decodeHistory(enc)[0].id, `${label63}-0`, 'the newest entry is kept');

@@ -2,13 +2,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RefusedError } from '../../src/core/errors.js';
 import { HISTORY_LIMIT, StateAnnotations, decodeHistory, decodeState, encodeHistory, encodeState, newRolloutId, readState, recordHistory } from '../../src/core/state.js';
+import { resumeIntent } from '../../src/core/phase.js';
 import { state, svc } from './fixtures.js';
 
 describe('rollout state encode/decode', () => {
   const roundTrips = [
     { name: 'staged', st: state() },
     { name: 'deployed without candidate revision', st: state({ phase: 'deployed', candidate: { tag: 'v2' }, image: 'img:v2' }) },
-    { name: 'split with steps', st: state({ phase: 'split', steps: [10, 50], step: 1, percent: 50 }) },
+    { name: 'split with steps', st: state({ phase: 'split', percents: [10, 50], levelIndex: 1, percent: 50 }) },
     { name: 'promoted with previous tag', st: state({ phase: 'promoted', percent: 100, previousTag: 'previous' }) },
     { name: 'aborted with reason', st: state({ phase: 'aborted', reason: 'aborted by bob' }) },
   ];
@@ -32,8 +33,11 @@ describe('rollout state encode/decode', () => {
     { name: 'bad tag', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), candidate: { revision: 'hello-00002', tag: 'V2' } }), want: /candidate.tag/ },
     { name: 'percent out of range', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percent: 150 }), want: /percent/ },
     { name: 'percent not integer', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percent: 10.5 }), want: /percent/ },
-    { name: 'steps decreasing', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), steps: [50, 10] }), want: /steps/ },
-    { name: 'step out of range', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), steps: [10], step: 3 }), want: /step: out of range/ },
+    { name: 'percents decreasing', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percents: [50, 10] }), want: /percents: must be increasing/ },
+    { name: 'levelIndex out of range', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percents: [10], levelIndex: 3 }), want: /levelIndex: out of range/ },
+    { name: 'old keys: steps decreasing', raw: JSON.stringify(oldKeys(state(), { steps: [50, 10], step: -1 })), want: /percents: must be increasing/ },
+    { name: 'old keys: step out of range', raw: JSON.stringify(oldKeys(state(), { steps: [10], step: 3 })), want: /levelIndex: out of range/ },
+    { name: 'no levels at all', raw: JSON.stringify(oldKeys(state(), {})), want: /percents: must be increasing/ },
     { name: 'missing who', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), startedBy: '' }), want: /startedBy/ },
   ];
   for (const c of garbage) {
@@ -44,6 +48,40 @@ describe('rollout state encode/decode', () => {
       );
     });
   }
+});
+
+/** A record as bgctl wrote it before the keys were renamed: `steps` and `step` instead of `percents` and `levelIndex`. */
+function oldKeys(st: ReturnType<typeof state>, levels: { steps?: unknown; step?: unknown }): Record<string, unknown> {
+  const { percents: _p, levelIndex: _l, ...rest } = JSON.parse(encodeState(st));
+  return { ...rest, ...levels };
+}
+
+describe('records written under the old keys (steps, step)', () => {
+  const st = state({ phase: 'split', percents: [10, 50, 100], levelIndex: 1, percent: 50 });
+  test('new records carry percents and levelIndex, and no step or steps', () => {
+    const raw = JSON.parse(encodeState(st));
+    assert.deepEqual([raw.percents, raw.levelIndex], [[10, 50, 100], 1]);
+    assert.ok(!('steps' in raw) && !('step' in raw), JSON.stringify(raw));
+  });
+  test('an old record decodes to the same state', () => {
+    const raw = JSON.stringify(oldKeys(st, { steps: [10, 50, 100], step: 1 }));
+    assert.deepEqual(decodeState(raw, 'hello'), st);
+  });
+  test('an old record is written back under the new keys', () => {
+    const raw = JSON.stringify(oldKeys(st, { steps: [10, 50, 100], step: 1 }));
+    assert.deepEqual(JSON.parse(encodeState(decodeState(raw))), JSON.parse(encodeState(st)));
+  });
+  test('an old record in the history decodes too', () => {
+    const old = oldKeys(state({ id: 'old', phase: 'promoted', percents: [50], levelIndex: 0, percent: 100 }), { steps: [50], step: 0 });
+    const [h] = decodeHistory(JSON.stringify([old]), 'hello');
+    assert.deepEqual([h.id, h.percents, h.levelIndex], ['old', [50], 0]);
+  });
+  test('an open rollout recorded under the old keys resumes at its next level', () => {
+    const t = (tag: string, n: number, percent: number) => ({ tag, revisionName: `hello-0000${n}`, latestRevision: false, percent });
+    const s = svc({ traffic: [t('stable', 1, 90), t('candidate', 2, 10)] });
+    s.metadata.annotations = { ...s.metadata.annotations, [StateAnnotations.rollout]: JSON.stringify(oldKeys(state({ phase: 'split', percent: 10 }), { steps: [10, 50], step: 0 })) };
+    assert.deepEqual(resumeIntent(s).intent, { rolloutId: 'hello-1', kind: 'split', percent: 50 });
+  });
 });
 
 describe('history', () => {

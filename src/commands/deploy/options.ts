@@ -1,8 +1,8 @@
 // bgctl deploy [SERVICE] --image IMG [--env K=V|K-]… [--annotation K=V|K-]… [--revision-name N]
 import { UsageError } from '../../core/errors.js';
 import { parseEnvList, type EnvChange } from '../../core/parse.js';
-import { parseAnnotations } from '../step-engine/step-annotations.js';
-import type { WriteFlags } from '../step-engine/step.js';
+import { parseAnnotations } from '../traffic-step/annotations.js';
+import type { WriteFlags } from '../write-flags.js';
 import { defineVerb, fromEnv } from '../verb.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, collect, optionalRevision, optionalTag } from '../options-common.js';

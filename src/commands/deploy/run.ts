@@ -3,7 +3,9 @@
 import type { Intent, Plan } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
-import { runStepVerb } from '../step-engine/step-verb.js';
+import { resolveService } from '../service-arg.js';
+import { runTrafficStep } from '../traffic-step/run.js';
+import { printOutcome } from '../traffic-step/show.js';
 import { parseImage, type DeployOptions } from './options.js';
 
 function question(p: Plan): string {
@@ -12,26 +14,26 @@ function question(p: Plan): string {
   return `Deploy ${image ?? 'the new template'} as a new revision of ${p.service.name}${pin}?`;
 }
 
-/** Deploys a new revision. */
 export async function run(opts: DeployOptions, ctx: CommandContext): Promise<void> {
-  const { env, annotations, image, revisionName, tag, stableTag } = opts;
-  await runStepVerb(ctx, 'deploy', opts.service, opts.write, async (name) => {
-    const intent: Intent = { kind: 'deploy', env };
-    if (Object.keys(annotations).length) intent.annotations = annotations;
-    // The image is the one value a deploy needs; --env, --annotation or --revision-name alone also make a new revision.
-    intent.image = image ?? (env.length || revisionName || intent.annotations
-      ? undefined
-      : await resolveValue(ctx.io, ctx.prompter(), { flag: '--image', value: undefined, env: 'BGCTL_IMAGE', parse: (raw) => parseImage(raw, 'BGCTL_IMAGE'), prompt: async (p) => parseImage(await p.input(`Image of the new revision of ${name}`)) }));
-    if (intent.image === undefined) delete intent.image;
-    if (revisionName) intent.revisionName = revisionName;
-    if (tag) intent.tag = tag;
-    if (stableTag) intent.stableTag = stableTag;
-    if (opts.takeOver) intent.takeOver = true;
-    return {
-      intent,
-      question,
-      summary: (o) => (o.newRevision ? [`New revision: ${o.newRevision} (0% of the traffic)`] : []),
-      next: (o) => (o.newRevision ? `bgctl stage ${name}${tag ? ` --tag ${tag}` : ''}` : undefined),
-    };
+  const service = await resolveService(ctx, opts.service, 'deploy');
+  const intent: Intent = { kind: 'deploy', env: opts.env };
+  if (Object.keys(opts.annotations).length) intent.annotations = opts.annotations;
+  if (opts.revisionName) intent.revisionName = opts.revisionName;
+  // The image is the one value a deploy needs; --env, --annotation or --revision-name alone also make a new revision.
+  const otherChange = opts.env.length > 0 || intent.annotations !== undefined || opts.revisionName !== undefined;
+  const image = opts.image ?? (otherChange ? undefined : await resolveValue(ctx.io, ctx.prompter(), {
+    flag: '--image',
+    value: undefined,
+    env: 'BGCTL_IMAGE',
+    prompt: async (p) => parseImage(await p.input(`Image of the new revision of ${service}`)),
+  }));
+  if (image !== undefined) intent.image = image;
+  if (opts.tag) intent.tag = opts.tag;
+  if (opts.stableTag) intent.stableTag = opts.stableTag;
+  if (opts.takeOver) intent.takeOver = true;
+  const outcome = await runTrafficStep(ctx, { service, intent, flags: opts.write, question });
+  printOutcome(ctx, outcome, {
+    summary: outcome.newRevision ? [`New revision: ${outcome.newRevision} (0% of the traffic)`] : [],
+    next: outcome.newRevision ? `bgctl stage ${service}${opts.tag ? ` --tag ${opts.tag}` : ''}` : undefined,
   });
 }

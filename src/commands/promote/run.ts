@@ -2,7 +2,9 @@
 // stays routable at 0% under a tag (annotated no-gc) for an instant rollback, unless --retire.
 import type { Intent, Plan } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
-import { runStepVerb } from '../step-engine/step-verb.js';
+import { resolveService } from '../service-arg.js';
+import { runTrafficStep } from '../traffic-step/run.js';
+import { printOutcome } from '../traffic-step/show.js';
 import type { PromoteOptions } from './options.js';
 
 function question(p: Plan): string {
@@ -12,11 +14,11 @@ function question(p: Plan): string {
   return `Send 100% of the traffic of ${p.service.name} to ${st.candidate.revision}${keep}?`;
 }
 
-/** Promotes the candidate. */
 export async function run(opts: PromoteOptions, ctx: CommandContext): Promise<void> {
+  const service = await resolveService(ctx, opts.service, 'promote');
   const intent: Intent = { kind: 'promote' };
   if (opts.retire) intent.retire = true;
   if (opts.takeOver) intent.adoptTraffic = {};
   if (opts.previousTag !== undefined) intent.previousTag = opts.previousTag;
-  await runStepVerb(ctx, 'promote', opts.service, opts.write, { intent, question });
+  printOutcome(ctx, await runTrafficStep(ctx, { service, intent, flags: opts.write, question }));
 }

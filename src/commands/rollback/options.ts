@@ -1,5 +1,5 @@
 // bgctl rollback [SERVICE]
-import type { WriteFlags } from '../step-engine/step.js';
+import type { WriteFlags } from '../write-flags.js';
 import { defineVerb } from '../verb.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG } from '../options-common.js';

@@ -1,7 +1,9 @@
-// bgctl rollback SERVICE: bgctl's whole share back to the stable revision of the current or last rollout.
+// bgctl rollback SERVICE: the traffic back to the stable revision of the current or last rollout.
 import type { Plan } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
-import { runStepVerb } from '../step-engine/step-verb.js';
+import { resolveService } from '../service-arg.js';
+import { runTrafficStep } from '../traffic-step/run.js';
+import { printOutcome } from '../traffic-step/show.js';
 import type { RollbackOptions } from './options.js';
 
 function question(p: Plan): string {
@@ -9,7 +11,7 @@ function question(p: Plan): string {
   return stable ? `Send the traffic of ${p.service.name} back to ${stable}?` : `Roll back ${p.service.name}?`;
 }
 
-/** Rolls back to the stable revision. */
 export async function run(opts: RollbackOptions, ctx: CommandContext): Promise<void> {
-  await runStepVerb(ctx, 'rollback', opts.service, opts.write, { intent: { kind: 'rollback' }, question });
+  const service = await resolveService(ctx, opts.service, 'rollback');
+  printOutcome(ctx, await runTrafficStep(ctx, { service, intent: { kind: 'rollback' }, flags: opts.write, question }));
 }

@@ -2,7 +2,7 @@
 // without asking, so the wizard and the flags produce the same options.
 import { UsageError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
-import type { NextStep } from '../../core/phase.js';
+import type { NextAction } from '../../core/phase.js';
 import { parseEnvList } from '../../core/parse.js';
 import { validateTag } from '../../core/names.js';
 import type { RolloutState } from '../../core/state.js';
@@ -96,7 +96,7 @@ export async function askVerify(p: Prompter, preset: VerifySettings, skip: boole
 }
 
 /** Continue, pause, roll back or abort, before a traffic step. */
-export async function askNext(p: Prompter, state: RolloutState, next: NextStep, service: string): Promise<Between> {
+export async function askNext(p: Prompter, state: RolloutState, next: NextAction, service: string): Promise<Between> {
   const cand = state.candidate.revision ?? 'the candidate';
   const go = next.kind === 'split' ? `Continue: send ${next.percent}% of traffic to ${cand}` : `Continue: promote ${cand} to 100%`;
   return p.select<Between>(ASK.next, [

@@ -1,28 +1,31 @@
 // The rollout as a loop over the recorded phase: read the state, ask what comes next (core's
-// nextStep), let the caller decide (flags or prompts), run that step, repeat. A fresh run, --resume
+// nextAction), let the caller decide (flags or prompts), run that step, repeat. A fresh run, --resume
 // and the wizard's "resume" all enter the same loop, so a run killed at any point continues
 // from what the Service records, never from what a process remembered.
 import { driftError, rolloutReplacedError, sameRecord, trafficKey } from '../../core/drift.js';
 import { BgctlError, CancelError, ConflictError, FailedError, PausedError, VerificationError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
-import { nextStep, type NextStep } from '../../core/phase.js';
+import { nextAction, type NextAction } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
 import { isInProgress, readState, type RolloutState } from '../../core/state.js';
 import { parseDuration } from '../../core/parse.js';
 import { statusMatches } from '../../core/status-match.js';
 import { openClient } from '../context.js';
 import { resumeCommand } from './commands.js';
-import { applyIntent, readKnown, type Session } from './session.js';
+import { applyIntent, readKnown, type Carry, type Journal, type Session } from './session.js';
 import { runChecks, type VerificationReport } from './verification.js';
 import type { VerifySettings } from './options.js';
 
-/** What to do before the next step of an open rollout. */
-export type Between = 'continue' | 'pause' | 'rollback' | 'abort';
+/**
+ * What to do before the next step of an open rollout. `continue-after-pause`: go on, but time passed
+ * (a --pause), so the next step reads the service afresh instead of reusing what the last one left.
+ */
+export type Between = 'continue' | 'continue-after-pause' | 'pause' | 'rollback' | 'abort';
 
 /** The choices a run makes: from flags (unattended) or from prompts (wizard). */
 export interface Decisions {
   /** Before each step of an open rollout. */
-  between(state: RolloutState, next: NextStep): Promise<Between>;
+  between(state: RolloutState, next: NextAction): Promise<Between>;
   /** The candidate's percent for a split step (the planned one by default). */
   splitPercent(state: RolloutState, planned: number): Promise<number>;
   /** After promote: drop the old revision from traffic (true) or keep it tagged at 0%. */
@@ -37,15 +40,15 @@ export interface Decisions {
   drifted(state: RolloutState, drift: ConflictError): Promise<'take-over' | 'stop'>;
 }
 
-/** The service (as the last step left it, else read) and its rollout state. */
-export async function readService(s: Session): Promise<{ svc: KnativeService; state?: RolloutState }> {
+/** The service (as the last step left it, else read) and its rollout state, with the carry that saw it. */
+export async function readService(s: Session, j: Journal, carry: Carry): Promise<{ svc: KnativeService; state?: RolloutState; carry: Carry }> {
   // The last step's outcome is the service as its wait saw it last (what a read now would return,
   // bar others' writes, which the next step's conditional write catches).
-  const svc = s.known?.service ?? (await (await s.ctx.kube()).getService(s.service));
-  s.svc = svc;
+  const svc = carry.known?.service ?? (await (await s.ctx.kube()).getService(s.service));
   const read = readState(svc);
+  const next = j.saw({ ...carry, svc });
   if (read.error) throw read.error;
-  return { svc, state: read.state };
+  return { svc, state: read.state, carry: next };
 }
 
 /** The open rollout's id (refuses intents against a rollout someone else replaced meanwhile). */
@@ -70,15 +73,15 @@ export function routeCaughtUp(svc: KnativeService): boolean {
  * Waits until `svc` (just read) satisfies `settled`: after a run was killed inside a step, its own
  * wait never finished, so the next step waits for what it relies on (a Ready candidate, a routed tag).
  */
-async function settle(s: Session, svc: KnativeService, settled: (x: KnativeService) => boolean, what: string, done: (x: KnativeService) => string): Promise<void> {
-  if (settled(svc)) return;
-  s.known = undefined;
+async function settle(s: Session, j: Journal, carry: Carry, svc: KnativeService, settled: (x: KnativeService) => boolean, what: string, done: (x: KnativeService) => string): Promise<Carry> {
+  if (settled(svc)) return carry;
+  j.saw({ ...carry, known: undefined });
   const client = await s.ctx.kube();
   const { waitForService } = await import('../../kube/wait.js');
   const { startProgress } = await import('../../ui/progress.js');
   const p = await startProgress(s.ctx.io, `Waiting for ${what} of ${s.service}`);
   try {
-    s.svc = await waitForService(client, s.service, {
+    const waited = await waitForService(client, s.service, {
       timeoutMs: parseDuration(s.opts.write.timeout, '--timeout'),
       from: svc,
       predicate: settled,
@@ -86,7 +89,8 @@ async function settle(s: Session, svc: KnativeService, settled: (x: KnativeServi
       signal: s.ctx.signal,
       onProgress: (m) => p.update(m.message),
     });
-    p.succeed(done(s.svc));
+    p.succeed(done(waited));
+    return j.saw({ ...carry, svc: waited, known: undefined });
   } catch (err) {
     p.fail();
     throw err;
@@ -94,8 +98,8 @@ async function settle(s: Session, svc: KnativeService, settled: (x: KnativeServi
 }
 
 /** Waits until the deploy's revision of `svc` (just read) is Ready (after a deploy whose wait was interrupted). */
-function candidateReady(s: Session, svc: KnativeService, stable: string | undefined): Promise<void> {
-  return settle(s, svc, (x) => candidateSettled(x, stable), 'the new revision', (x) => `${x.status?.latestReadyRevisionName} is ready`);
+function candidateReady(s: Session, j: Journal, carry: Carry, svc: KnativeService, stable: string | undefined): Promise<Carry> {
+  return settle(s, j, carry, svc, (x) => candidateSettled(x, stable), 'the new revision', (x) => `${x.status?.latestReadyRevisionName} is ready`);
 }
 
 /** A revision that failed (Ready False) as opposed to a timeout or a refusal. */
@@ -103,21 +107,23 @@ function isRevisionFailure(err: unknown): err is FailedError {
   return err instanceof FailedError;
 }
 
-async function onRevisionFailure(s: Session, d: Decisions, err: FailedError): Promise<never> {
-  const { state } = await readService(s);
+async function onRevisionFailure(s: Session, j: Journal, carry: Carry, d: Decisions, err: FailedError): Promise<never> {
+  // The failed step left nothing to reuse: read the service as it is now.
+  const read = await readService(s, j, { ...carry, known: undefined });
+  const state = read.state;
   if (state && isInProgress(state.phase) && (await d.revisionFailed(err)) === 'abort') {
-    await applyIntent(s, { kind: 'abort', ...on(state), reason: `revision failed: ${err.message}` });
+    await applyIntent(s, j, read.carry, { kind: 'abort', ...on(state), reason: `revision failed: ${err.message}` });
     throw new FailedError(`${err.message}; rollout ${state.id} aborted, traffic stays on ${state.stable.revision}`, { reason: err.reason, hint: err.hint, cause: err });
   }
   throw err;
 }
 
-/** Opens the rollout: deploys a new revision (or stages an existing one) and waits for it. */
-export async function startRollout(s: Session, d: Decisions, intent: Intent): Promise<void> {
+/** Opens the rollout: deploys a new revision (or stages an existing one) and waits for it; returns what it left. */
+export async function startRollout(s: Session, j: Journal, carry: Carry, d: Decisions, intent: Intent): Promise<Carry> {
   try {
-    await applyIntent(s, intent);
+    return (await applyIntent(s, j, carry, intent)).carry;
   } catch (err) {
-    if (isRevisionFailure(err)) await onRevisionFailure(s, d, err);
+    if (isRevisionFailure(err)) await onRevisionFailure(s, j, carry, d, err);
     throw err;
   }
 }
@@ -126,12 +132,15 @@ export async function startRollout(s: Session, d: Decisions, intent: Intent): Pr
  * Runs the open rollout to its end or to a stop the decisions ask for. Returns the final service;
  * throws PausedError (exit 8), VerificationError (3), FailedError (1), TimeoutError (6)…
  */
-export async function driveRollout(s: Session, d: Decisions): Promise<KnativeService> {
+export async function driveRollout(s: Session, j: Journal, start: Carry, d: Decisions): Promise<KnativeService> {
+  let carry = start;
   for (;;) {
-    let { svc, state } = await readService(s);
-    refuseReplaced(s, state);
+    const read = await readService(s, j, carry);
+    const { svc, state } = read;
+    carry = read.carry;
+    refuseReplaced(carry, state);
     if (!state || !isInProgress(state.phase)) return svc;
-    const next = nextStep(state, !s.skipVerify);
+    const next = nextAction(state, !carry.skipVerify);
     if (next.kind === 'done' || next.kind === 'deploy') return svc;
     const choice = await d.between(state, next);
     if (choice === 'pause') {
@@ -141,99 +150,98 @@ export async function driveRollout(s: Session, d: Decisions): Promise<KnativeSer
       });
     }
     // A pause or a prompt let time pass: whatever comes next is decided on the service as it is now.
-    if (s.confirm) s.known = undefined;
-    if (!s.known) {
-      // Unattended, the read is also what the step plans on (runStep's `known`): no second read.
-      if (!s.confirm) await readKnown(s);
-      ({ svc, state } = await readService(s));
-      refuseReplaced(s, state);
-    }
-    const st = state as RolloutState;
+    // So it is when the last step left nothing to plan on (a wait in between, the run's first read).
+    const fresh = s.confirm || choice === 'continue-after-pause' || !carry.known ? await readAfresh(s, j, carry) : read;
+    carry = fresh.carry;
+    const st = fresh.state as RolloutState;
     if (choice === 'rollback' || choice === 'abort') {
-      await applyIntent(s, { kind: choice, ...on(st) });
-      return s.svc as KnativeService;
+      return (await applyIntent(s, j, carry, { kind: choice, ...on(st) })).carry.svc as KnativeService;
     }
-    switch (next.kind) {
-      case 'stage':
-        try {
-          await candidateReady(s, svc, st.stable.revision);
-        } catch (err) {
-          if (isRevisionFailure(err)) await onRevisionFailure(s, d, err);
-          throw err;
-        }
-        // The service as the wait for the candidate left it.
-        await refuseDrift(s, d, s.svc ?? svc, st, 'stage');
-        await applyIntent(s, { kind: 'stage', ...on(st) });
-        break;
-      case 'verify':
-        // The tag URL exists once the route carries the staged traffic (a killed stage never waited).
-        await settle(s, svc, routeCaughtUp, 'the staged traffic to be routed', () => `Traffic of ${s.service} is routed as staged`);
-        await verifyStep(s, d, st);
-        break;
-      case 'split': {
-        await refuseDrift(s, d, svc, st, 'split');
-        const percent = await d.splitPercent(st, next.percent);
-        await applyIntent(s, { kind: 'split', percent, ...on(st) });
-        break;
+    carry = await takeAction(s, j, carry, d, next, fresh.svc, st);
+  }
+}
+
+/** Reads the service again (unattended, the read is also what the next step plans on: no second read). */
+async function readAfresh(s: Session, j: Journal, carry: Carry): Promise<{ svc: KnativeService; state?: RolloutState; carry: Carry }> {
+  const known = s.confirm ? { ...carry, known: undefined } : await readKnown(s, j, { ...carry, known: undefined });
+  const read = await readService(s, j, known);
+  refuseReplaced(read.carry, read.state);
+  return read;
+}
+
+/** One action of the phase machine on the open rollout `st`; returns what it left for the next. */
+async function takeAction(s: Session, j: Journal, carry: Carry, d: Decisions, next: NextAction, svc: KnativeService, st: RolloutState): Promise<Carry> {
+  switch (next.kind) {
+    case 'stage': {
+      let ready: Carry;
+      try {
+        ready = await candidateReady(s, j, carry, svc, st.stable.revision);
+      } catch (err) {
+        if (isRevisionFailure(err)) await onRevisionFailure(s, j, carry, d, err);
+        throw err;
       }
-      case 'promote': {
-        await refuseDrift(s, d, svc, st, 'promote');
-        const retire = await d.retire(st);
-        const intent: Intent = { kind: 'promote', retire, ...on(st) };
-        if (!retire && s.opts.previousTag) intent.previousTag = s.opts.previousTag;
-        await applyIntent(s, intent);
-        break;
-      }
+      // The service as the wait for the candidate left it.
+      const adopted = await refuseDrift(d, ready, ready.svc ?? svc, st, 'stage');
+      return (await applyIntent(s, j, adopted, { kind: 'stage', ...on(st) })).carry;
     }
+    case 'verify': {
+      // The tag URL exists once the route carries the staged traffic (a killed stage never waited).
+      const routed = await settle(s, j, carry, svc, routeCaughtUp, 'the staged traffic to be routed', () => `Traffic of ${s.service} is routed as staged`);
+      return verifyStep(s, j, routed, d, st);
+    }
+    case 'split': {
+      const adopted = await refuseDrift(d, carry, svc, st, 'split');
+      const percent = await d.splitPercent(st, next.percent);
+      return (await applyIntent(s, j, adopted, { kind: 'split', percent, ...on(st) })).carry;
+    }
+    case 'promote': {
+      const adopted = await refuseDrift(d, carry, svc, st, 'promote');
+      const retire = await d.retire(st);
+      const intent: Intent = { kind: 'promote', retire, ...on(st) };
+      if (!retire && s.opts.previousTag) intent.previousTag = s.opts.previousTag;
+      return (await applyIntent(s, j, adopted, intent)).carry;
+    }
+    default:
+      return carry;
   }
 }
 
 /** Someone else (another bgctl) closed, advanced or replaced the rollout this run drives: stop, exit 5. */
-function refuseReplaced(s: Session, state: RolloutState | undefined): void {
-  if (s.recorded && !sameRecord(s.recorded, state)) throw rolloutReplacedError(s.svc as KnativeService, s.recorded, state);
+function refuseReplaced(carry: Carry, state: RolloutState | undefined): void {
+  if (carry.recorded && !sameRecord(carry.recorded, state)) throw rolloutReplacedError(carry.svc as KnativeService, carry.recorded, state);
 }
 
 /**
  * Before a step that moves traffic: if someone changed the traffic since this run recorded it, the
  * decisions take over (wizard, on the user's word) or the run stops with exit 5, leaving it as set.
+ * Returns the carry with the traffic to adopt (or none).
  */
-async function refuseDrift(s: Session, d: Decisions, svc: KnativeService, state: RolloutState, action: string): Promise<void> {
-  if (s.adoptTraffic !== undefined) {
-    // Taken over earlier in this run: adopted only while the traffic is still what the user took over.
-    if (s.adoptTraffic === trafficKey(svc)) return;
-    s.adoptTraffic = undefined;
-  }
+async function refuseDrift(d: Decisions, carry: Carry, svc: KnativeService, state: RolloutState, action: string): Promise<Carry> {
+  // Taken over earlier in this run: adopted only while the traffic is still what the user took over.
+  if (carry.adoptTraffic !== undefined && carry.adoptTraffic === trafficKey(svc)) return carry;
+  const cleared: Carry = { ...carry, adoptTraffic: undefined };
   const drift = driftError(svc, state, action);
-  if (!drift) return;
+  if (!drift) return cleared;
   if ((await d.drifted(state, drift)) !== 'take-over') throw drift;
-  s.adoptTraffic = trafficKey(svc);
+  return { ...cleared, adoptTraffic: trafficKey(svc) };
 }
 
-async function verifyStep(s: Session, d: Decisions, state: RolloutState): Promise<void> {
+async function verifyStep(s: Session, j: Journal, carry: Carry, d: Decisions, state: RolloutState): Promise<Carry> {
   const settings = await d.verification(state);
-  if (!settings) {
-    s.skipVerify = true;
-    return;
-  }
-  const report = await runChecks(s, state, settings);
-  s.verification.push(report);
-  s.steps.push({ action: 'verify', result: report.passed ? 'passed' : 'failed', revisionName: state.candidate.revision, at: s.ctx.now().toISOString() });
-  if (report.passed) {
-    await applyIntent(s, { kind: 'verify', ...on(state) }, { quiet: true });
-    return;
-  }
+  if (!settings) return { ...carry, skipVerify: true };
+  const report = await runChecks(s, carry.svc, state, settings);
+  j.verified(report);
+  j.took({ action: 'verify', result: report.passed ? 'passed' : 'failed', revisionName: state.candidate.revision, at: s.ctx.now().toISOString() });
+  if (report.passed) return (await applyIntent(s, j, carry, { kind: 'verify', ...on(state) }, { quiet: true })).carry;
   const failure = new VerificationError(`verification of ${state.candidate.revision} (tag "${state.candidate.tag}") failed: ${report.summary}`, {
     reason: 'VerificationFailed',
     hint: `the rollout is still open at phase ${state.phase}: continue anyway with ${resumeCommand(s.service, s.namespace)} --no-verify, or undo with bgctl rollout ${s.service} --abort --yes`,
   });
   const action = await d.verificationFailed(state, report);
-  if (action === 'continue') {
-    s.skipVerify = true;
-    return;
-  }
+  if (action === 'continue') return { ...carry, skipVerify: true };
   if (action === 'rollback' || action === 'abort') {
     const reason = action === 'abort' ? `verification failed: ${report.summary}` : `rolled back after failed verification: ${report.summary}`;
-    await applyIntent(s, { kind: action, ...on(state), reason });
+    await applyIntent(s, j, carry, { kind: action, ...on(state), reason });
     throw new VerificationError(failure.message, { reason: failure.reason, hint: `traffic is back on ${state.stable.revision}; fix the revision and run a new rollout` });
   }
   throw failure;
@@ -243,9 +251,9 @@ async function verifyStep(s: Session, d: Decisions, state: RolloutState): Promis
  * Ctrl-C anywhere: exit 130, and say how to continue when a rollout is left open. The command's
  * client is tied to the cancelled signal, so the state is read once more with a short-lived one.
  */
-export async function withResumeHint(s: Session, err: unknown): Promise<unknown> {
+export async function withResumeHint(s: Session, j: Journal, err: unknown): Promise<unknown> {
   if (!(err instanceof CancelError || (s.ctx.signal.aborted && !(err instanceof BgctlError)))) return err;
-  let st = s.svc ? readState(s.svc).state : undefined;
+  let st = j.lastSeen ? readState(j.lastSeen).state : undefined;
   try {
     const client = await openClient(s.ctx.io, s.ctx.globals, undefined, { requestTimeoutMs: 5000, retry: { maxAttempts: 1 } });
     st = readState(await client.getService(s.service)).state;

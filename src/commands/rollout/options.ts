@@ -4,15 +4,17 @@ import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration, parseEnvList, parseSteps, type EnvChange } from '../../core/parse.js';
 import { parsePath, parseVerifyFlags, type VerifyFlags } from '../../core/verify.js';
-import type { WriteFlags } from '../step-engine/step.js';
-import { parseAnnotations } from '../step-engine/step-annotations.js';
+import type { WriteFlags } from '../write-flags.js';
+import { parseAnnotations } from '../traffic-step/annotations.js';
 import { collect, optionalRevision, optionalTag } from '../options-common.js';
 import { defineVerb, fromEnv, type VerbInput } from '../verb.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { parseImage } from '../deploy/options.js';
 
-/** Phases --until accepts. */
-export type UntilPhase = 'staged' | 'verified' | 'split' | 'promoted';
+import { UNTIL_PHASES, type UntilPhase } from '../../core/phase-table.js';
+
+/** Phases --until accepts (core/phase-table.ts). */
+export type { UntilPhase };
 
 /** The HTTP checks of the tag URL, as typed (verify's own parser validates them). */
 export interface VerifySettings {
@@ -131,7 +133,7 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   return out;
 }
 
-const UNTIL = ['staged', 'verified', 'split', 'promoted'] as const;
+const UNTIL = Object.keys(UNTIL_PHASES) as UntilPhase[];
 
 function parseUntil(raw: string | undefined): UntilPhase {
   if (raw === undefined) return 'promoted';

@@ -4,37 +4,29 @@ import { BgctlError, FailedError, IncompleteError, TimeoutError, UsageError } fr
 import type { KnativeService } from '../../core/knative-types.js';
 import { driftError, trafficKey } from '../../core/drift.js';
 import { abortIntent, resumeIntent } from '../../core/phase.js';
-import type { NextStep } from '../../core/phase.js';
+import { beyondUntil, movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
-import { applyIntent, pauseFor, questionFor, readKnown, type Session, type SessionView } from './session.js';
-import { printOutcome } from '../step-engine/step-verb.js';
+import { applyIntent, freshCarry, Journal, pauseFor, readKnown, type Carry, type Session, type SessionView } from './session.js';
+import { printOutcome } from '../traffic-step/show.js';
 import { driveRollout, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narratedView } from './narrate.js';
-import type { RolloutOptions, UntilPhase } from './options.js';
+import type { RolloutOptions } from './options.js';
 import { printResult } from './result.js';
-
-const RANK: Record<NextStep['kind'], number> = { deploy: 0, stage: 1, verify: 2, split: 3, promote: 4, done: 5 };
-const UNTIL_RANK: Record<UntilPhase, number> = { staged: 1, verified: 2, split: 3, promoted: 4 };
-
-/** True when the next step lies beyond --until: `--until split` stops before promote, and so on. */
-export function beyondUntil(until: UntilPhase, next: NextStep): boolean {
-  return RANK[next.kind] > UNTIL_RANK[until] && next.kind !== 'done';
-}
 
 /** Choices from flags: --until and --pause between steps, rollback on failures unless --no-rollback. */
 export function flagDecisions(s: Session): Decisions {
   const o = s.opts;
   return {
     async between(state, next) {
-      if (beyondUntil(o.until, next)) return 'pause';
+      if (beyondUntil(o.until, next.kind)) return 'pause';
       // Pause between traffic levels, so the previous split can be watched before the next one.
-      if (o.pauseMs > 0 && state.phase === 'split' && (next.kind === 'split' || next.kind === 'promote')) {
+      if (o.pauseMs > 0 && state.phase === 'split' && movesUserTraffic(next.kind)) {
         s.view.note(`Pausing ${o.pauseMs / 1000}s at ${state.percent}% before the next step.`);
         await pauseFor(o.pauseMs, s.ctx.signal);
         // Others may have written meanwhile: the next step reads afresh.
-        s.known = undefined;
+        return 'continue-after-pause';
       }
       return 'continue';
     },
@@ -50,21 +42,22 @@ export function flagDecisions(s: Session): Decisions {
 
 /** The intent that opens the rollout: deploy a new revision, or stage an existing one. */
 export function openingIntent(o: RolloutOptions, image: string | undefined): Intent {
-  const common = { takeOver: o.takeOver || undefined, tag: o.tag, stableTag: o.stableTag, steps: o.percents };
+  const common = { takeOver: o.takeOver || undefined, tag: o.tag, stableTag: o.stableTag, percents: o.percents };
   if (o.revision) return { kind: 'stage', revision: o.revision, ...common };
   const annotations = Object.keys(o.annotations).length ? o.annotations : undefined;
   return { kind: 'deploy', image, env: o.env.length ? o.env : undefined, annotations, ...common };
 }
 
-/** A new session for `service` with the narrated view. */
-export function newSession(ctx: CommandContext, service: string, opts: RolloutOptions, view: SessionView = narratedView(ctx.io)): Session {
-  return { ctx, service, namespace: ctx.globals.namespace, opts, view, confirm: false, steps: [], verification: [], skipVerify: opts.noVerify };
+/** A session for `service` (narrated view, unattended unless `confirm`). */
+export function newSession(ctx: CommandContext, service: string, opts: RolloutOptions, more: { view?: SessionView; confirm?: boolean; namespace?: string } = {}): Session {
+  return { ctx, service, namespace: more.namespace ?? ctx.globals.namespace, opts, view: more.view ?? narratedView(ctx.io), confirm: more.confirm ?? false };
 }
 
 /** Runs the rollout without prompts; prints one RolloutResult at the end (also after a stop or failure). */
 export async function runPipeline(s: Session): Promise<void> {
   const o = s.opts;
   const { ctx } = s;
+  const j = new Journal();
   // Resolve inputs before anything is written: a missing value is exit 2 with nothing changed.
   let image: string | undefined = o.image;
   if (!o.resume && !o.abort && !o.revision && o.env.length === 0) {
@@ -76,46 +69,49 @@ export async function runPipeline(s: Session): Promise<void> {
   if (o.write.dryRun) {
     // Only the next step can be planned: every later one depends on what Knative does with it.
     // Nothing is written, so the plan (not a RolloutResult) is the whole answer.
-    const svc = await readKnown(s);
+    const carry = await readKnown(s, j, freshCarry(o));
+    const svc = carry.svc as KnativeService;
     const intent = o.abort
       ? abortIntent(svc, `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`)
       : o.resume
         ? resumeIntent(svc, { verify: !o.noVerify }).intent
         : openingIntent(o, image);
-    printOutcome(ctx, { intent, question: questionFor }, await applyIntent(s, intent));
+    printOutcome(ctx, (await applyIntent(s, j, carry, intent)).outcome);
     return;
   }
   let started = false;
+  let last: KnativeService | undefined;
   try {
+    const first = await readKnown(s, j, freshCarry(o));
+    const svc = first.svc as KnativeService;
     if (o.abort) {
       // Refuses when nothing is open, before anything is written (no RolloutResult, like --resume).
-      const intent = abortIntent(await readKnown(s), `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`);
+      const intent = abortIntent(svc, `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`);
       started = true;
-      await applyIntent(s, intent);
+      last = (await applyIntent(s, j, first, intent)).carry.svc;
     } else {
-      if (!o.resume) {
-        await readKnown(s);
-        await startRollout(s, flagDecisions(s), openingIntent(o, image));
-      } else {
+      let carry: Carry;
+      if (!o.resume) carry = await startRollout(s, j, first, flagDecisions(s), openingIntent(o, image));
+      else {
         // Refuses when nothing is open, and when the traffic drifted from what was recorded (unless taking over).
-        const svc = await readKnown(s);
         const { state } = resumeIntent(svc, { verify: !o.noVerify, takeOver: o.takeOver });
-        s.recorded = state;
-        if (o.takeOver && driftError(svc, state, 'resume')) s.adoptTraffic = trafficKey(svc);
+        carry = { ...first, recorded: state, ...(o.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {}) };
       }
       started = true;
-      await driveRollout(s, flagDecisions(s));
+      await driveRollout(s, j, carry, flagDecisions(s));
+      last = j.lastSeen;
     }
   } catch (err) {
-    const e = await withResumeHint(s, err);
+    const e = await withResumeHint(s, j, err);
     // After a write (or a deploy whose revision failed), the document says where the rollout stands.
-    const wrote = started || s.steps.length > 0 || e instanceof FailedError || e instanceof TimeoutError || e instanceof IncompleteError;
-    if (wrote && s.svc && e instanceof BgctlError && !(e instanceof UsageError)) {
-      const svc = await (await ctx.kube()).getService(s.service).catch(() => s.svc as KnativeService);
+    const wrote = started || j.steps.length > 0 || e instanceof FailedError || e instanceof TimeoutError || e instanceof IncompleteError;
+    const seen = j.lastSeen;
+    if (wrote && seen && e instanceof BgctlError && !(e instanceof UsageError)) {
+      const svc = await (await ctx.kube()).getService(s.service).catch(() => seen);
       const outcome = e.exitCode === 8 ? 'paused' : e.exitCode === 130 ? 'cancelled' : 'failed';
-      if (outcome !== 'cancelled') await printResult(s, svc, outcome);
+      if (outcome !== 'cancelled') await printResult(s, j, svc, outcome);
     }
     throw e;
   }
-  await printResult(s, s.svc as KnativeService, 'completed');
+  await printResult(s, j, last as KnativeService, 'completed');
 }

@@ -8,11 +8,11 @@ import { writeDocument } from '../../ui/document.js';
 import { printTraffic } from '../../ui/traffic-table.js';
 import { printable } from '../../ui/sanitize.js';
 import { normalizeTraffic } from '../../core/traffic.js';
-import { readinessOf } from '../step-engine/step-verb.js';
-import type { Session } from './session.js';
+import { readinessOf } from '../traffic-step/show.js';
+import type { Journal, Session } from './session.js';
 
-/** The document for the service as it is now and the steps of this run. */
-export function rolloutResult(s: Session, svc: KnativeService, outcome: 'completed' | 'paused' | 'failed' | 'cancelled' | 'dry-run') {
+/** The document for the service as it is now and the steps of this run (its journal). */
+export function rolloutResult(j: Journal, svc: KnativeService, outcome: 'completed' | 'paused' | 'failed' | 'cancelled' | 'dry-run') {
   const st = readState(svc).state;
   const view = deriveRollout(svc);
   const role = (r: { revision?: string; tag: string } | undefined) =>
@@ -27,26 +27,25 @@ export function rolloutResult(s: Session, svc: KnativeService, outcome: 'complet
     candidate: role(st?.candidate),
     ...(st?.previousTag ? { previous: role({ revision: st.stable.revision, tag: st.previousTag }) } : {}),
     percent: st?.percent,
-    plannedSteps: st?.steps,
+    plannedSteps: st?.percents,
     next: view.next,
     url: svc.status?.url,
     traffic: trafficRows(svc),
-    steps: s.steps,
-    verification: s.verification.map((v) => v.result),
+    steps: j.steps,
+    verification: j.verification.map((v) => v.result),
   });
 }
 
 /** Prints the result: the document with -o json|yaml, else the traffic table and URLs on stdout. */
-export async function printResult(s: Session, svc: KnativeService, outcome: Parameters<typeof rolloutResult>[2]): Promise<void> {
+export async function printResult(s: Session, j: Journal, svc: KnativeService, outcome: Parameters<typeof rolloutResult>[2]): Promise<void> {
   const { io, globals } = s.ctx;
-  const doc = rolloutResult(s, svc, outcome);
+  const doc = rolloutResult(j, svc, outcome);
   if (globals.output !== 'table') {
     writeDocument(io, globals.output, doc);
     return;
   }
   // The last step's revisions when the document shows the service that step left; else a list.
-  const known = s.known?.service === svc ? s.known.revisions : undefined;
-  const revisions = known ?? (await (await s.ctx.kube()).listRevisions(svc.metadata.name).catch(() => []));
+  const revisions = j.revisionsOf(svc) ?? (await (await s.ctx.kube()).listRevisions(svc.metadata.name).catch(() => []));
   printTraffic(io, svc.status?.traffic?.length ? svc.status.traffic : normalizeTraffic(svc.spec.traffic), {
     readiness: readinessOf(revisions),
     latestRevisionName: svc.status?.latestReadyRevisionName,

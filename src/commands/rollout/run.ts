@@ -1,6 +1,6 @@
 // `bgctl rollout [SERVICE]`: the wizard on a terminal, the unattended pipeline with --yes (or
 // without a terminal), --resume and --abort for a recorded rollout. All of them drive the same
-// phase loop (driver.ts) over runStep, so each change is what a step verb would write.
+// phase loop (driver.ts) over the traffic-step engine, so each change is what a step verb would write.
 import type { CommandContext } from '../context.js';
 import { resolveService } from '../service-arg.js';
 import type { RolloutOptions } from './options.js';
@@ -15,8 +15,6 @@ export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<vo
     return runWizard(ctx, serviceArg, opts);
   }
   const service = await resolveService(ctx, serviceArg, 'rollout');
-  const session = newSession(ctx, service, opts);
   // On a terminal without --yes, --resume and --abort still ask before each traffic change.
-  session.confirm = interactive;
-  await runPipeline(session);
+  await runPipeline(newSession(ctx, service, opts, { confirm: interactive }));
 }

@@ -1,5 +1,5 @@
 // One rollout run: what it was asked, what it did so far, and how each step is shown. Every change
-// goes through runStep (shared with the step verbs), so the wizard, the unattended pipeline and the
+// goes through the traffic-step engine (shared with the step verbs), so the wizard, the unattended pipeline and the
 // demo write exactly what `bgctl deploy|stage|split|promote` would.
 import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
@@ -7,7 +7,7 @@ import { advancesRollout } from '../../core/plan.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import type { RolloutState } from '../../core/state.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
-import { runStep, type StepOutcome } from '../step-engine/step.js';
+import { carryOutStep, prepareStep, settleWithoutWriting, type StepOutcome, type Target } from '../traffic-step/engine.js';
 import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
 import type { RolloutOptions } from './options.js';
@@ -15,11 +15,11 @@ import type { VerificationReport } from './verification.js';
 
 /** One step the run took, for the RolloutResult document. */
 export interface StepRecord {
-  action: IntentKind;
-  result: StepOutcome['result'] | 'passed' | 'failed';
-  revisionName?: string;
-  percent?: number;
-  at: string;
+  readonly action: IntentKind;
+  readonly result: StepOutcome['result'] | 'passed' | 'failed';
+  readonly revisionName?: string;
+  readonly percent?: number;
+  readonly at: string;
 }
 
 /** How a run shows itself: narrated lines (unattended) or plans and prompts (wizard). */
@@ -34,32 +34,87 @@ export interface SessionView {
   note(line: string): void;
 }
 
-/** State shared by the steps of one run. */
+/** What one run was asked to do and how it shows itself: fixed for the whole run. */
 export interface Session {
-  ctx: CommandContext;
-  service: string;
+  readonly ctx: CommandContext;
+  readonly service: string;
   /** -n as typed or picked, repeated in the equivalent commands. */
-  namespace?: string;
-  opts: RolloutOptions;
-  view: SessionView;
+  readonly namespace?: string;
+  readonly opts: RolloutOptions;
+  readonly view: SessionView;
   /** Ask before each traffic change (wizard); unattended runs pass --yes. */
-  confirm: boolean;
-  steps: StepRecord[];
-  verification: VerificationReport[];
+  readonly confirm: boolean;
+}
+
+/**
+ * What the next step may reuse from the steps before it. Every step (and every read) returns a new
+ * Carry; nothing writes into the old one.
+ */
+export interface Carry {
   /** The service as last seen. */
-  svc?: KnativeService;
+  readonly svc?: KnativeService;
   /**
    * The service and revisions as the last step (or the run's first read) left them: the next step
-   * plans on them instead of reading both again (runStep's `known`; a stale copy gets a 409 and a
-   * re-read). Dropped whenever the run waits on something outside itself (a pause, a prompt).
+   * plans on them instead of reading both again (the engine's `known`; a stale copy gets a 409 and
+   * a re-read). Dropped whenever the run waits on something outside itself (a pause, a prompt).
    */
-  known?: { service: KnativeService; revisions: Revision[] };
-  /** Set when verification was skipped (flag or answer), so the phase machine goes on without it. */
-  skipVerify: boolean;
+  readonly known?: Target;
   /** The rollout record as this run last wrote (or first read) it: any other record means someone else acted. */
-  recorded?: RolloutState;
-  /** The traffic (core/drift.ts trafficKey) the user took over: the next traffic step adopts exactly that, then it is cleared. */
-  adoptTraffic?: string;
+  readonly recorded?: RolloutState;
+  /** The traffic (core/drift.ts trafficKey) the user took over: the next traffic step adopts exactly that. */
+  readonly adoptTraffic?: string;
+  /** Verification was skipped (flag or answer), so the phase machine goes on without it. */
+  readonly skipVerify: boolean;
+}
+
+/**
+ * The run's journal, for the RolloutResult document and the error path: the steps taken and the
+ * verifications run, in order, and the service as last seen. Append-only; its entries are immutable.
+ */
+export class Journal {
+  readonly #steps: StepRecord[] = [];
+  readonly #verification: VerificationReport[] = [];
+  #lastSeen?: KnativeService;
+  #lastKnown?: Target;
+
+  get steps(): readonly StepRecord[] {
+    return this.#steps;
+  }
+  get verification(): readonly VerificationReport[] {
+    return this.#verification;
+  }
+  /** The service as the run last saw it. */
+  get lastSeen(): KnativeService | undefined {
+    return this.#lastSeen;
+  }
+  /** The revisions of `svc` when it is the service the last step left (no list needed to show it). */
+  revisionsOf(svc: KnativeService): Revision[] | undefined {
+    return this.#lastKnown?.service === svc ? this.#lastKnown.revisions : undefined;
+  }
+  took(record: StepRecord): void {
+    this.#steps.push(Object.freeze(record));
+  }
+  verified(report: VerificationReport): void {
+    this.#verification.push(Object.freeze(report));
+  }
+  /** Returns `carry` after noting what it saw. */
+  saw(carry: Carry): Carry {
+    if (carry.svc) this.#lastSeen = carry.svc;
+    this.#lastKnown = carry.known;
+    return carry;
+  }
+}
+
+/** What one step returns: its record, its outcome, and what the next step may reuse. */
+export interface StepResult {
+  readonly record: StepRecord;
+  readonly outcome: StepOutcome;
+  readonly carry: Carry;
+}
+
+/** The carry a run starts with. */
+export function freshCarry(opts: RolloutOptions): Carry {
+  return { skipVerify: opts.noVerify };
 }
 
 /** The question asked before a step on a terminal. */
@@ -87,54 +142,64 @@ export function needsWait(intent: Intent): boolean {
 }
 
 /** Reads the service, and its revisions (in parallel) as what the next step plans on when it will not ask first. */
-export async function readKnown(s: Session): Promise<KnativeService> {
+export async function readKnown(s: Session, j: Journal, carry: Carry): Promise<Carry> {
   const client = await s.ctx.kube();
-  if (s.confirm) return (s.svc = await client.getService(s.service));
+  if (s.confirm) return j.saw({ ...carry, svc: await client.getService(s.service), known: undefined });
   const [service, revisions] = await Promise.all([client.getService(s.service), client.listRevisions(s.service)]);
-  s.svc = service;
-  s.known = { service, revisions };
-  return service;
+  return j.saw({ ...carry, svc: service, known: { service, revisions } });
 }
 
-/** Runs one step through runStep (which shows its own wait progress), with the plan shown and a record kept. */
-export async function applyIntent(s: Session, intent: Intent, opts: { quiet?: boolean } = {}): Promise<StepOutcome> {
+/** Runs one step through the traffic-step engine (which shows its own wait progress), with the plan shown; returns its record. */
+export async function applyIntent(s: Session, j: Journal, carry: Carry, intent: Intent, opts: { quiet?: boolean } = {}): Promise<StepResult> {
   const { ctx } = s;
   const command = equivalentCommand(intent, s.service, s.namespace, { envRaw: s.opts.envRaw, annotationRaw: s.opts.annotationRaw });
-  // A wizard step follows a prompt (time passes, others may write): it reads afresh.
-  const known = s.confirm ? undefined : s.known;
-  s.known = undefined;
-  if (advancesRollout(intent.kind) && s.adoptTraffic !== undefined) {
-    intent = { ...intent, adoptTraffic: { trafficKey: s.adoptTraffic } };
-    s.adoptTraffic = undefined;
+  let adoptTraffic = carry.adoptTraffic;
+  if (advancesRollout(intent.kind) && adoptTraffic !== undefined) {
+    intent = { ...intent, adoptTraffic: { trafficKey: adoptTraffic } };
+    adoptTraffic = undefined;
   }
-  const outcome = await runStep(ctx, {
+  const step = await prepareStep(ctx, {
     service: s.service,
     intent,
     // Recording a passed verification changes no traffic: like `bgctl verify`, it asks nothing.
     flags: { ...s.opts.write, yes: !s.confirm || s.opts.write.yes || intent.kind === 'verify', wait: s.opts.write.wait && needsWait(intent) },
     question: questionFor,
-    // Announced with the service the step planned on, so the narration describes what it changes.
-    onPlan: (plan, svc, revisions) => {
-      s.svc = svc;
-      if (opts.quiet) return;
-      s.view.announce(intent, command, svc);
-      s.view.plan(plan, command, svc, revisions);
-    },
-    known,
+    // A wizard step follows a prompt (time passes, others may write): it reads afresh.
+    known: s.confirm ? undefined : carry.known,
   });
-  s.svc = outcome.service;
-  if (outcome.result === 'applied' || outcome.result === 'noop') {
-    s.known = { service: outcome.service, revisions: outcome.revisions };
-    s.recorded = outcome.plan.state;
+  // Until the step returns, the run has seen what it planned on (and knows nothing it may reuse).
+  j.saw({ ...carry, svc: step.read.service, known: undefined });
+  if (!opts.quiet) {
+    // Announced with the service the step planned on, so the narration describes what it changes.
+    s.view.announce(intent, command, step.read.service);
+    s.view.plan(step.plan, command, step.read.service, step.read.revisions);
   }
-  const st = outcome.plan.state;
-  const rec: StepRecord = { action: intent.kind, result: outcome.result, at: ctx.now().toISOString() };
-  const rev = outcome.newRevision ?? st?.candidate.revision;
-  if (rev) rec.revisionName = rev;
-  if (intent.kind === 'split' || intent.kind === 'promote') rec.percent = st?.percent;
-  s.steps.push(rec);
+  const outcome = (await settleWithoutWriting(ctx, step)) ?? (await carryOutStep(ctx, step));
+  const wrote = outcome.result === 'applied' || outcome.result === 'noop';
+  const next: Carry = {
+    ...carry,
+    adoptTraffic,
+    svc: outcome.service,
+    known: wrote ? { service: outcome.service, revisions: outcome.revisions } : undefined,
+    recorded: wrote ? outcome.plan.state : carry.recorded,
+  };
+  const record = stepRecord(intent, outcome, ctx.now().toISOString());
+  j.took(record);
+  j.saw(next);
   s.view.done?.(intent, outcome);
-  return outcome;
+  return { record, outcome, carry: next };
+}
+
+function stepRecord(intent: Intent, outcome: StepOutcome, at: string): StepRecord {
+  const st = outcome.plan.state;
+  const revisionName = outcome.newRevision ?? st?.candidate.revision;
+  return {
+    action: intent.kind,
+    result: outcome.result,
+    ...(revisionName ? { revisionName } : {}),
+    ...(intent.kind === 'split' || intent.kind === 'promote' ? { percent: st?.percent } : {}),
+    at,
+  };
 }
 
 /** Sleeps, but wakes with the signal's abort (Ctrl-C during a --pause). */

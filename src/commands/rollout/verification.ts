@@ -1,5 +1,6 @@
 // The rollout's verify step: verify's own runVerification against the candidate's tag URL (the
 // same checks `bgctl verify` runs), shown on stderr so stdout keeps the one final result.
+import type { KnativeService } from '../../core/knative-types.js';
 import type { RolloutState } from '../../core/state.js';
 import { startProgress } from '../../ui/progress.js';
 import { renderVerification, runVerification, type VerificationResult } from '../verify/run.js';
@@ -16,10 +17,10 @@ export interface VerificationReport {
 }
 
 /** Runs the checks on the candidate's tag URL; throws only when they could not run (exit 4, 2…). */
-export async function runChecks(s: Session, state: RolloutState, settings: VerifySettings): Promise<VerificationReport> {
+export async function runChecks(s: Session, svc: KnativeService | undefined, state: RolloutState, settings: VerifySettings): Promise<VerificationReport> {
   const { ctx } = s;
   const tag = state.candidate.tag;
-  s.view.announce({ kind: 'verify', rolloutId: state.id }, verifyCommand(s.service, s.namespace, tag, settings), s.svc);
+  s.view.announce({ kind: 'verify', rolloutId: state.id }, verifyCommand(s.service, s.namespace, tag, settings), svc);
   const label = `Verifying tag "${tag}" (${state.candidate.revision})`;
   const progress = await startProgress(ctx.io, label);
   let result: VerificationResult;

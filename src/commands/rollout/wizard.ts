@@ -2,6 +2,7 @@
 // verify → split → promote with a plan, the equivalent command and a confirmation before each
 // change. Decisions come from prompts; the phase loop and every write are the pipeline's.
 import type { KnativeService } from '../../core/knative-types.js';
+import { movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
 import { parseEnvList } from '../../core/parse.js';
 import { isInProgress, readState } from '../../core/state.js';
@@ -13,7 +14,7 @@ import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
 import { renderServiceStatus } from '../read-views/read-print.js';
 import { resolveService } from '../service-arg.js';
-import { printMessages, printPlan } from '../step-engine/step-verb.js';
+import { printMessages, printPlan } from '../traffic-step/show.js';
 import { askEnv, askImage, askInProgress, askNext, askPercent, askRetire, askRevision, askSource, askTag, askVerify, idleRevisions, ASK } from './ask.js';
 import { contextWith } from './context.js';
 import { driveRollout, readService, startRollout, withResumeHint, type Decisions } from './driver.js';
@@ -21,7 +22,7 @@ import { narration } from './narrate.js';
 import type { RolloutOptions } from './options.js';
 import { newSession, openingIntent } from './pipeline.js';
 import { printResult } from './result.js';
-import { applyIntent, type Session, type SessionView } from './session.js';
+import { applyIntent, freshCarry, Journal, type Session, type SessionView } from './session.js';
 
 /** Namespace and service: given, else picked from searchable lists (namespaces only when several have services). */
 async function askTarget(ctx: CommandContext, serviceArg: string | undefined): Promise<{ ctx: CommandContext; service: string; namespace?: string }> {
@@ -52,8 +53,8 @@ function renderOpts(io: IOStreams, now: Date) {
   return { colors: io.colors().enabled ? io.colors() : undefined, unicode: io.unicodeEnabled(), maxWidth: io.terminalWidth(), relativeTimes: true, now };
 }
 
-/** Plans, equivalent commands and URLs on stderr; prompts come from runStep and the decisions. */
-function wizardView(ctx: CommandContext, s: () => Session): SessionView {
+/** Plans, equivalent commands and URLs on stderr; prompts come from the traffic-step engine and the decisions. */
+function wizardView(ctx: CommandContext, verifyIngress: string | undefined): SessionView {
   const { io } = ctx;
   const c = io.colors();
   return {
@@ -77,7 +78,7 @@ function wizardView(ctx: CommandContext, s: () => Session): SessionView {
       const stableUrl = st ? tagUrl(svc, st.stable.tag) : undefined;
       if (stableUrl) io.err.write(`${c.successIcon} ${p(st?.stable.revision)} (stable) answers at ${c.accent(p(stableUrl))} (tag "${p(st?.stable.tag)}")\n`);
       if (svc.status?.url) io.err.write(`  The main URL ${p(svc.status.url)} still serves ${p(st?.stable.revision)} only.\n`);
-      const ingress = s().opts.verify.ingress ?? io.env.BGCTL_INGRESS;
+      const ingress = verifyIngress ?? io.env.BGCTL_INGRESS;
       if (url && ingress) io.err.write(c.muted(p(`  Try it: curl -H 'Host: ${new URL(url).host}' http://${ingress}/`)) + '\n');
     },
     note: (line) => void io.err.write(printable(line) + '\n'),
@@ -89,7 +90,7 @@ function wizardDecisions(s: Session): Decisions {
   const io = s.ctx.io;
   return {
     async between(state, next) {
-      if (next.kind !== 'split' && next.kind !== 'promote') return 'continue';
+      if (!movesUserTraffic(next.kind)) return 'continue';
       return askNext(p, state, next, s.service);
     },
     splitPercent: (_state, planned) => askPercent(p, planned),
@@ -119,8 +120,8 @@ function wizardDecisions(s: Session): Decisions {
   };
 }
 
-/** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent. */
-async function askOpening(s: Session, svc: KnativeService): Promise<Intent> {
+/** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent and the options as answered. */
+async function askOpening(s: Session, svc: KnativeService): Promise<{ intent: Intent; opts: RolloutOptions }> {
   const p = s.ctx.prompter();
   const client = await s.ctx.kube();
   const revisions = await client.listRevisions(s.service);
@@ -131,26 +132,24 @@ async function askOpening(s: Session, svc: KnativeService): Promise<Intent> {
   if (source === 'existing') {
     const revision = await askRevision(p, o.revision, idle);
     const tag = await askTag(p, o.tag, s.service);
-    s.opts = { ...o, revision, tag };
-    return openingIntent(s.opts, undefined);
+    const opts = { ...o, revision, tag };
+    return { intent: openingIntent(opts, undefined), opts };
   }
   const image = await askImage(p, o.image, svc.spec.template.spec.containers[0]?.image);
   const envRaw = await askEnv(p, o.envRaw);
   const tag = await askTag(p, o.tag, s.service);
-  s.opts = { ...o, image, envRaw, env: parseEnvList(envRaw), tag };
-  return openingIntent(s.opts, image);
+  const opts = { ...o, image, envRaw, env: parseEnvList(envRaw), tag };
+  return { intent: openingIntent(opts, image), opts };
 }
 
 /** Runs the wizard; ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
 export async function runWizard(ctx: CommandContext, serviceArg: string | undefined, opts: RolloutOptions): Promise<void> {
   const target = await askTarget(ctx, serviceArg);
-  const holder: { s?: Session } = {};
-  const s = newSession(target.ctx, target.service, opts, wizardView(target.ctx, () => holder.s as Session));
-  holder.s = s;
-  s.namespace = target.namespace;
-  s.confirm = true;
+  const s = newSession(target.ctx, target.service, opts, { view: wizardView(target.ctx, opts.verify.ingress), confirm: true, namespace: target.namespace });
+  const j = new Journal();
   try {
-    const { svc } = await readService(s);
+    const first = await readService(s, j, freshCarry(opts));
+    const svc = first.svc;
     const client = await s.ctx.kube();
     const revisions = await client.listRevisions(s.service);
     ctx.io.err.write(renderServiceStatus(serviceStatusView(svc, revisions), renderOpts(ctx.io, ctx.now())));
@@ -159,27 +158,27 @@ export async function runWizard(ctx: CommandContext, serviceArg: string | undefi
     if (st && isInProgress(st.phase) && !opts.takeOver) {
       const choice = await askInProgress(ctx.prompter(), st);
       if (choice === 'quit') return;
-      if (choice === 'rollback' || choice === 'abort') await applyIntent(s, { kind: choice, rolloutId: st.id });
-      else {
-        s.recorded = st;
-        await driveRollout(s, d);
-      }
+      if (choice === 'rollback' || choice === 'abort') await applyIntent(s, j, first.carry, { kind: choice, rolloutId: st.id });
+      else await driveRollout(s, j, { ...first.carry, recorded: st }, d);
     } else {
+      let carry = first.carry;
       if (isUnpinned(svc)) {
         ctx.io.err.write(
           ctx.io.colors().warn('\nTraffic follows the latest revision: a deploy now would send it all traffic as soon as it is Ready.') +
             '\nbgctl pins the current revision by name first, so the new one starts at 0%.\n',
         );
-        await applyIntent(s, { kind: 'pin' });
+        carry = (await applyIntent(s, j, carry, { kind: 'pin' })).carry;
       }
-      const fresh = (await readService(s)).svc;
-      await startRollout(s, d, await askOpening(s, fresh));
-      await driveRollout(s, d);
+      const fresh = await readService(s, j, carry);
+      const opening = await askOpening(s, fresh.svc);
+      // The rest of the run repeats the options as answered in its equivalent commands.
+      const run: Session = { ...s, opts: opening.opts };
+      await driveRollout(run, j, await startRollout(run, j, fresh.carry, d, opening.intent), d);
     }
     const final = await client.getService(s.service);
     ctx.io.err.write('\n');
-    await printResult(s, final, 'completed');
+    await printResult(s, j, final, 'completed');
   } catch (err) {
-    throw await withResumeHint(s, err);
+    throw await withResumeHint(s, j, err);
   }
 }

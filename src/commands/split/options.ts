@@ -1,7 +1,7 @@
 // bgctl split [SERVICE] --percent N | --traffic REF=PCT,… [--take-over]
 import { UsageError } from '../../core/errors.js';
 import { parsePercent, parseTrafficSpec, type TrafficAssignment } from '../../core/parse.js';
-import type { WriteFlags } from '../step-engine/step.js';
+import type { WriteFlags } from '../write-flags.js';
 import { defineVerb } from '../verb.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, collect } from '../options-common.js';

@@ -1,5 +1,5 @@
 // bgctl stage [SERVICE] [--tag v2] [--stable-tag stable] [--revision R] [--take-over]
-import type { WriteFlags } from '../step-engine/step.js';
+import type { WriteFlags } from '../write-flags.js';
 import { defineVerb } from '../verb.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, optionalRevision, optionalTag } from '../options-common.js';

@@ -1,10 +1,12 @@
 // bgctl stage SERVICE [--tag v2] [--stable-tag stable] [--revision R]: the candidate at 0% under a
 // tag, the stable revision tagged too; prints both tag URLs so the candidate can be tested.
-import type { Intent, Plan } from '../../core/plan-types.js';
 import type { KnativeService } from '../../core/knative-types.js';
+import type { Intent, Plan } from '../../core/plan-types.js';
 import type { CommandContext } from '../context.js';
-import type { StepOutcome } from '../step-engine/step.js';
-import { runStepVerb } from '../step-engine/step-verb.js';
+import { resolveService } from '../service-arg.js';
+import type { StepOutcome } from '../traffic-step/engine.js';
+import { runTrafficStep } from '../traffic-step/run.js';
+import { printOutcome } from '../traffic-step/show.js';
 import type { StageOptions } from './options.js';
 
 function urlOf(svc: KnativeService, tag: string): string {
@@ -27,12 +29,13 @@ function question(p: Plan): string {
   return `Route ${st.candidate.revision} at 0% under tag "${st.candidate.tag}" (stable ${st.stable.revision} tagged "${st.stable.tag}")?`;
 }
 
-/** Stages the candidate under a tag. */
 export async function run(opts: StageOptions, ctx: CommandContext): Promise<void> {
+  const service = await resolveService(ctx, opts.service, 'stage');
   const intent: Intent = { kind: 'stage' };
   if (opts.tag !== undefined) intent.tag = opts.tag;
   if (opts.stableTag !== undefined) intent.stableTag = opts.stableTag;
   if (opts.revision !== undefined) intent.revision = opts.revision;
   if (opts.takeOver) intent.takeOver = true;
-  await runStepVerb(ctx, 'stage', opts.service, opts.write, { intent, question, summary: stageSummary });
+  const outcome = await runTrafficStep(ctx, { service, intent, flags: opts.write, question });
+  printOutcome(ctx, outcome, { summary: stageSummary(outcome) });
 }

@@ -17,7 +17,7 @@ import { renderTable } from '../../ui/table.js';
 import type { CommandContext } from '../context.js';
 import { createProber } from '../read-views/read-http.js';
 import { resolveService } from '../service-arg.js';
-import { actorOf } from '../step-engine/step.js';
+import { actorOf } from '../traffic-step/engine.js';
 import type { VerifyVerbOptions } from './options.js';
 
 export type { VerificationResult } from '../../core/view-read.js';

@@ -11,7 +11,7 @@ import type { SplitOptions } from '../../../src/commands/split/options.js';
 import type { PromoteOptions } from '../../../src/commands/promote/options.js';
 import type { RollbackOptions } from '../../../src/commands/rollback/options.js';
 import type { CleanupOptions } from '../../../src/commands/cleanup/options.js';
-import type { WriteFlags } from '../../../src/commands/step-engine/step.js';
+import type { WriteFlags } from '../../../src/commands/write-flags.js';
 
 const WRITE: WriteFlags = { yes: false, wait: true, timeout: '5m' };
 

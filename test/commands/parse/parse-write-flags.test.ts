@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOpts, usage } from '../../helpers/parse-verb.js';
-import type { WriteFlags } from '../../../src/commands/step-engine/step.js';
+import type { WriteFlags } from '../../../src/commands/write-flags.js';
 import { rolloutDefaults } from './rollout-defaults.js';
 
 const WRITE: WriteFlags = { yes: false, wait: true, timeout: '5m' };

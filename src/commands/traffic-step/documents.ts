@@ -5,7 +5,7 @@ import type { Plan } from '../../core/plan-types.js';
 import { readState } from '../../core/state.js';
 import { normalizeTraffic } from '../../core/traffic.js';
 import { document, type BgctlDocument } from '../../core/document.js';
-import type { StepOutcome } from './step.js';
+import type { StepOutcome } from './engine.js';
 
 /** A target with Knative's field names in Knative's order and nothing undefined. */
 function target(t: TrafficTarget): TrafficTarget {

@@ -1,0 +1,19 @@
+// One traffic step as a step verb runs it, top to bottom: plan, show the plan, settle a step that
+// writes nothing, confirm, write (re-planning on conflict), finish (follow-ups, wait, deletes).
+// The verb prints the returned outcome itself (printOutcome), with the extras it computes from it.
+import type { CommandContext } from '../context.js';
+import { confirmStep, finishStep, prepareStep, settleWithoutWriting, willWrite, type StepOutcome, type TrafficStepRequest } from './engine.js';
+import { printPlanToConfirm, printReplans } from './show.js';
+import { writeStep } from './write.js';
+
+/** Runs one step end to end; throws the typed errors of core/errors.ts (exit codes: docs/cli.md). */
+export async function runTrafficStep(ctx: CommandContext, req: TrafficStepRequest): Promise<StepOutcome> {
+  const step = await prepareStep(ctx, req);
+  if (willWrite(step)) printPlanToConfirm(ctx.io, step);
+  const unwritten = await settleWithoutWriting(ctx, step);
+  if (unwritten) return unwritten;
+  await confirmStep(ctx, step);
+  const written = await writeStep(ctx, step);
+  printReplans(ctx.io, step.plan, written.replans);
+  return finishStep(ctx, step, written);
+}
