@@ -14,7 +14,11 @@ ensureBuilt();
 
 const EVIL = '\x1b]0;pwned\x07\x1b[2J\nforged row\r\u202e';
 const SHOWN = '\\x1b]0;pwned\\x07\\x1b[2J\\nforged row\\r\\u202e';
-const IMAGE = `ghcr.io/bgctl/hello:v2${EVIL}`;
+// bgctl refuses whitespace in --image itself (a newline never reaches the cluster), so the image
+// that Knative refuses carries every hostile sequence but the line breaks.
+const IMAGE_EVIL = '\x1b]0;pwned\x07\x1b[2J\u202e';
+const IMAGE_SHOWN = '\\x1b]0;pwned\\x07\\x1b[2J\\u202e';
+const IMAGE = `ghcr.io/bgctl/hello:v2${IMAGE_EVIL}`;
 // Anything a terminal acts on, except the newline that ends bgctl's own lines.
 // eslint-disable-next-line no-control-regex
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -33,14 +37,18 @@ describe('cluster strings with terminal sequences (built CLI)', () => {
   const env = (actor = EVIL) => ({ KUBECONFIG: pg.current.kubeconfigPath, BGCTL_INGRESS: pg.current.ingress, BGCTL_ACTOR: actor });
 
   test('pipes: rollout narration, status, history, revisions, a refusal naming the actor, and YAML carry no raw control characters', async () => {
+    const local = await runBin(['rollout', 'hello', '--image', `ghcr.io/bgctl/hello:v2${EVIL}`, '--no-verify', '--yes'], { env: env() });
+    assert.equal(local.code, 2, local.stderr);
+    assertClean('image refused by bgctl', local.stdout + local.stderr);
+    assert.ok(local.stderr.includes(`invalid --image "ghcr.io/bgctl/hello:v2${SHOWN}"`), local.stderr);
     // Knative refuses such an image, and its message quotes it: the Error line shows it escaped.
     const hostile = await runBin(['rollout', 'hello', '--image', IMAGE, '--no-verify', '--until', 'staged', '--yes'], { env: env() });
     assert.equal(hostile.code, 1, hostile.stderr);
     assertClean('refused image', hostile.stdout + hostile.stderr);
-    assert.ok(hostile.stderr.includes(`Deploying ghcr.io/bgctl/hello:v2${SHOWN} as a new revision`), hostile.stderr);
+    assert.ok(hostile.stderr.includes(`Deploying ghcr.io/bgctl/hello:v2${IMAGE_SHOWN} as a new revision`), hostile.stderr);
     const refusedImage = hostile.stderr.split('\n').filter((l) => l.startsWith('Error: '));
     assert.equal(refusedImage.length, 1);
-    assert.ok(refusedImage[0].includes(`could not parse reference: ghcr.io/bgctl/hello:v2${SHOWN}`), hostile.stderr);
+    assert.ok(refusedImage[0].includes(`could not parse reference: ghcr.io/bgctl/hello:v2${IMAGE_SHOWN}`), hostile.stderr);
 
     const rollout = await runBin(['rollout', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--no-verify', '--until', 'staged', '--yes'], { env: env() });
     assert.equal(rollout.code, 8, rollout.stderr);
