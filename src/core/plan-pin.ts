@@ -1,5 +1,6 @@
 // pin and deploy: get the service off the floating target, then change the template (image, env,
 // annotations) in the same write.
+import { templateDifferences } from './template-diff.js';
 import type { Container, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import { RefusedError } from './errors.js';
 import type { EnvChange } from './parse.js';
@@ -159,5 +160,7 @@ export function planDeploy(w: Work, intent: Extract<Intent, { kind: 'deploy' }>)
   const fields = { phase: 'deployed' as const, stable: { revision: stable, tag: stableTag }, candidate: { tag: candTag }, percents: intent.percents ?? w.state?.percents ?? [], image: intent.image };
   const state = reuse && w.state ? advance(w, w.state, { ...fields, levelIndex: -1, percent: 0 }) : newState(w, fields);
   if (state.image === undefined) delete state.image;
-  return { desired, template, state, history: history === w.history ? undefined : history };
+  const revision = (name: string | undefined) => w.revisions.find((r) => r.metadata.name === name);
+  const templateDiff = templateDifferences(revision(stable), template, revision(created));
+  return { desired, template, templateDiff, state, history: history === w.history ? undefined : history };
 }

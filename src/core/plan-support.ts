@@ -1,5 +1,6 @@
 // Shared machinery of the planners: the working set, revision checks, the ownership rule that
 // rebuilds spec.traffic around bgctl's own entries, and rollout start/update bookkeeping.
+import type { TemplateDifference } from './template-diff.js';
 import type { KnativeService, Revision, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
@@ -28,6 +29,7 @@ export interface Work {
 export interface Draft {
   desired: TrafficTarget[];
   template?: RevisionTemplate;
+  templateDiff?: TemplateDifference[];
   state?: RolloutState;
   history?: RolloutState[];
   revisionAnnotations?: RevisionAnnotationChange[];

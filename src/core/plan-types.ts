@@ -1,5 +1,6 @@
 // The planner's inputs and outputs: plain data that the wizard, the step commands, CI runs and the
 // demo all pass through the same functions.
+import type { TemplateDifference } from './template-diff.js';
 import type { KnativeService, Revision, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import type { EnvChange, TrafficAssignment } from './parse.js';
 import type { RolloutPhase, RolloutState } from './state.js';
@@ -106,6 +107,8 @@ export interface Plan {
   trafficChanged: boolean;
   /** New spec.template (deploy), written in the same patch as the traffic. */
   template?: RevisionTemplate;
+  /** What the new template changes compared with the serving revision (deploy). */
+  templateDiff?: TemplateDifference[];
   /** bgctl.dev/* annotation changes on the Service (null removes). */
   annotations: Record<string, string | null>;
   /** Rollout state after the write (absent: no rollout recorded). */

@@ -176,6 +176,7 @@ function finalize(w: Work, draft: Draft): Plan {
     expect: expectationOf(w, draft),
   };
   if (draft.template) p.template = draft.template;
+  if (draft.templateDiff) p.templateDiff = draft.templateDiff;
   if (state) p.state = state;
   return p;
 }

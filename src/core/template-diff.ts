@@ -5,7 +5,7 @@
 import type { Container, Revision, RevisionTemplate } from './knative-types.js';
 import { revisionReady } from './traffic.js';
 
-export interface TemplateChange {
+export interface TemplateDifference {
   /** `image`, `env NAME` or `annotation KEY` (prefixed by the container's name when there are several). */
   field: string;
   /** Absent: not set on the serving revision. */
@@ -29,13 +29,13 @@ function envOf(c: Container | undefined): Map<string, string> {
   return out;
 }
 
-function diffMaps(label: string, from: Map<string, string>, to: Map<string, string>, out: TemplateChange[]): void {
+function diffMaps(label: string, from: Map<string, string>, to: Map<string, string>, out: TemplateDifference[]): void {
   const keys = [...new Set([...from.keys(), ...to.keys()])].sort();
   for (const k of keys) {
     const a = from.get(k);
     const b = to.get(k);
     if (a === b) continue;
-    const change: TemplateChange = { field: `${label} ${k}` };
+    const change: TemplateDifference = { field: `${label} ${k}` };
     if (a !== undefined) change.from = a;
     if (b !== undefined) change.to = b;
     out.push(change);
@@ -51,15 +51,15 @@ function likeRevision(r: Revision): TemplateLike {
   return { containers: r.spec.containers, annotations: r.metadata.annotations };
 }
 
-function compare(from: TemplateLike, to: TemplateLike): TemplateChange[] {
-  const out: TemplateChange[] = [];
+function compare(from: TemplateLike, to: TemplateLike): TemplateDifference[] {
+  const out: TemplateDifference[] = [];
   const many = Math.max(from.containers.length, to.containers.length) > 1;
   for (let i = 0; i < Math.max(from.containers.length, to.containers.length); i++) {
     const a = from.containers[i];
     const b = to.containers[i];
     const prefix = many ? `${b?.name ?? a?.name ?? `container ${i}`} ` : '';
     if (a?.image !== b?.image) {
-      const change: TemplateChange = { field: `${prefix}image` };
+      const change: TemplateDifference = { field: `${prefix}image` };
       if (a?.image !== undefined) change.from = a.image;
       if (b?.image !== undefined) change.to = b.image;
       out.push(change);
@@ -75,7 +75,7 @@ function compare(from: TemplateLike, to: TemplateLike): TemplateChange[] {
  * revision failed, a change whose new value that failed revision already had is marked as carried
  * over from it.
  */
-export function templateChanges(serving: Revision | undefined, template: RevisionTemplate, latest?: Revision): TemplateChange[] {
+export function templateDifferences(serving: Revision | undefined, template: RevisionTemplate, latest?: Revision): TemplateDifference[] {
   if (!serving) return [];
   const to: TemplateLike = { containers: template.spec.containers, annotations: template.metadata?.annotations };
   const changes = compare(likeRevision(serving), to);
@@ -89,7 +89,7 @@ export function templateChanges(serving: Revision | undefined, template: Revisio
 }
 
 /** One line per change, e.g. `env MODE: blue -> (unset)`; carried-over values say where they came from. */
-export function describeTemplateChange(c: TemplateChange): string {
+export function describeTemplateDifference(c: TemplateDifference): string {
   const line = `${c.field}: ${c.from ?? '(unset)'} -> ${c.to ?? '(unset)'}`;
   return c.carriedFrom ? `${line}   (kept from ${c.carriedFrom}, which failed)` : line;
 }

@@ -38,12 +38,35 @@ describe('step verbs: failures and refusals', () => {
     await createReadyService(pg.current, 'knob');
     const r = await cli('deploy', 'knob', '--annotation', 'sim.bgctl.dev/latency=5ms', '--yes');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /Template of knob changes \(image stays ghcr\.io\/bgctl\/hello:v1\)/);
+    assert.match(r.stderr, /^Template of knob against the serving revision knob-00001 \(Knative creates a new revision\):\n {2}annotation sim\.bgctl\.dev\/latency: \(unset\) -> 5ms\n/m);
+    assert.doesNotMatch(r.stderr, /^ {2}image:/m, 'the image did not change');
     assert.match(r.stdout, /New revision: knob-00002 \(0% of the traffic\)/);
     const rev = getRevision(pg.current, 'knob-00002');
     assert.equal(rev?.metadata.annotations?.['sim.bgctl.dev/latency'], '5ms');
     assert.equal(rev?.spec.containers[0].image, 'ghcr.io/bgctl/hello:v1');
     assert.deepEqual(specTraffic(pg.current, 'knob'), [{ revisionName: 'knob-00001', percent: 100 }]);
+  });
+
+  test('a deploy after a failed revision shows the setting it carries over from it, not just the new image', async () => {
+    await createReadyService(pg.current, 'carry');
+    const failed = await cli('deploy', 'carry', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/fail=ContainerMissing', '--env', 'MODE=green', '--yes');
+    assert.equal(failed.code, 1, failed.stderr);
+    const r = await cli('deploy', 'carry', '--image', 'ghcr.io/bgctl/hello:v3', '--take-over', '--dry-run');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    const at = lines.indexOf('Template of carry against the serving revision carry-00001 (Knative creates a new revision):');
+    assert.ok(at >= 0, r.stdout);
+    assert.deepEqual(lines.slice(at + 1, at + 4), [
+      '  image: ghcr.io/bgctl/hello:v1 -> ghcr.io/bgctl/hello:v3',
+      '  env MODE: (unset) -> green   (kept from carry-00002, which failed)',
+      '  annotation sim.bgctl.dev/fail: (unset) -> ContainerMissing   (kept from carry-00002, which failed)',
+    ]);
+    const doc = JSON.parse((await cli('deploy', 'carry', '--image', 'ghcr.io/bgctl/hello:v3', '--take-over', '--dry-run', '-o', 'json')).stdout);
+    assert.deepEqual(doc.templateDiff.map((d: { field: string; carriedFrom?: string }) => [d.field, d.carriedFrom ?? null]), [
+      ['image', null],
+      ['env MODE', 'carry-00002'],
+      ['annotation sim.bgctl.dev/fail', 'carry-00002'],
+    ]);
   });
 
   test('a revision that never becomes ready times out with exit 6', async () => {

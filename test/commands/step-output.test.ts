@@ -75,7 +75,7 @@ describe('step verbs: dry runs, confirmation, documents, golden output', () => {
   });
 
   test('deploy: client and server dry runs describe the same image change (old -> new)', async () => {
-    const want = 'Image of gold: ghcr.io/bgctl/hello:v1 -> ghcr.io/bgctl/hello:ds (Knative creates a new revision)';
+    const want = '  image: ghcr.io/bgctl/hello:v1 -> ghcr.io/bgctl/hello:ds';
     for (const mode of ['--dry-run', '--dry-run=server']) {
       const r = await cli('deploy', 'gold', '--image', 'ghcr.io/bgctl/hello:ds', mode);
       assert.equal(r.code, 0, r.stderr);

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Revision, RevisionTemplate } from '../../src/core/knative-types.js';
-import { describeTemplateChange, templateChanges } from '../../src/core/template-diff.js';
+import { describeTemplateDifference, templateDifferences } from '../../src/core/template-diff.js';
 
 function revision(name: string, o: { image: string; env?: Record<string, string>; annotations?: Record<string, string>; ready?: 'True' | 'False' }): Revision {
   return {
@@ -27,7 +27,7 @@ describe('template changes against the serving revision', () => {
 
   test('image, env and user annotations are compared; system annotations are not', () => {
     const to = template({ image: 'img:v2', env: { MODE: 'green', DEBUG: '1' }, annotations: { 'autoscaling.knative.dev/min-scale': '1' } });
-    assert.deepEqual(templateChanges(stable, to), [
+    assert.deepEqual(templateDifferences(stable, to), [
       { field: 'image', from: 'img:v1', to: 'img:v2' },
       { field: 'env DEBUG', to: '1' },
       { field: 'env MODE', from: 'blue', to: 'green' },
@@ -38,25 +38,25 @@ describe('template changes against the serving revision', () => {
   test('a setting of a failed latest revision kept by the new template is marked as carried over', () => {
     const failed = revision('hello-00002', { image: 'img:v2', env: { MODE: 'blue' }, annotations: { 'autoscaling.knative.dev/min-scale': 'abc-bad' }, ready: 'False' });
     const to = template({ image: 'img:v3', env: { MODE: 'blue' }, annotations: { 'autoscaling.knative.dev/min-scale': 'abc-bad' } });
-    const changes = templateChanges(stable, to, failed);
+    const changes = templateDifferences(stable, to, failed);
     assert.deepEqual(changes, [
       { field: 'image', from: 'img:v1', to: 'img:v3' },
       { field: 'annotation autoscaling.knative.dev/min-scale', to: 'abc-bad', carriedFrom: 'hello-00002' },
     ]);
-    assert.equal(describeTemplateChange(changes[1]), 'annotation autoscaling.knative.dev/min-scale: (unset) -> abc-bad   (kept from hello-00002, which failed)');
-    assert.equal(describeTemplateChange(changes[0]), 'image: img:v1 -> img:v3');
+    assert.equal(describeTemplateDifference(changes[1]), 'annotation autoscaling.knative.dev/min-scale: (unset) -> abc-bad   (kept from hello-00002, which failed)');
+    assert.equal(describeTemplateDifference(changes[0]), 'image: img:v1 -> img:v3');
   });
 
   test('nothing is marked when the latest revision is ready, or is the serving one', () => {
     const ready = revision('hello-00002', { image: 'img:v2', annotations: { 'autoscaling.knative.dev/min-scale': '2' } });
     const to = template({ image: 'img:v3', env: { MODE: 'blue' }, annotations: { 'autoscaling.knative.dev/min-scale': '2' } });
-    assert.ok(templateChanges(stable, to, ready).every((c) => c.carriedFrom === undefined));
-    assert.ok(templateChanges(stable, to, stable).every((c) => c.carriedFrom === undefined));
+    assert.ok(templateDifferences(stable, to, ready).every((c) => c.carriedFrom === undefined));
+    assert.ok(templateDifferences(stable, to, stable).every((c) => c.carriedFrom === undefined));
   });
 
   test('a removed env var and annotation show as unset', () => {
     const from = revision('hello-00001', { image: 'img:v1', env: { MODE: 'blue' }, annotations: { 'sim.bgctl.dev/error-rate': '50' } });
-    assert.deepEqual(templateChanges(from, template({ image: 'img:v1' })), [
+    assert.deepEqual(templateDifferences(from, template({ image: 'img:v1' })), [
       { field: 'env MODE', from: 'blue' },
       { field: 'annotation sim.bgctl.dev/error-rate', from: '50' },
     ]);

@@ -33,7 +33,7 @@ export function trafficPlanDocument(outcome: StepOutcome): BgctlDocument {
     before: p.before.map(target),
     desired: p.desired.map(target),
     diff: p.diff,
-    ...(p.template ? { template: p.template } : {}),
+    ...(p.template ? { template: p.template, templateDiff: p.templateDiff ?? [] } : {}),
     annotations: p.annotations,
     revisionAnnotations: p.revisionAnnotations,
     deleteRevisions: p.deleteRevisions,

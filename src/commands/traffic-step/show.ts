@@ -2,6 +2,7 @@
 // re-plans after a conflict, and the outcome as a table or as one -o json|yaml document.
 import type { KnativeService, Revision, TrafficTarget } from '../../core/knative-types.js';
 import type { Plan } from '../../core/plan-types.js';
+import { describeTemplateDifference } from '../../core/template-diff.js';
 import { normalizeTraffic } from '../../core/traffic.js';
 import { writeDocument } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';
@@ -30,11 +31,20 @@ export function printMessages(io: IOStreams, p: Plan): void {
   for (const w of p.warnings) note(io, c.warn(`Warning: ${printable(w)}`));
 }
 
-function templateLine(p: Plan, svc: KnativeService): string | undefined {
-  if (!p.template) return undefined;
-  const from = svc.spec.template?.spec?.containers?.[0]?.image;
-  const to = p.template.spec.containers[0]?.image;
-  return from === to ? `Template of ${p.service.name} changes (image stays ${to}); Knative creates a new revision` : `Image of ${p.service.name}: ${from} -> ${to} (Knative creates a new revision)`;
+/**
+ * A deploy's template: every difference from the serving revision, so a setting carried over from a
+ * failed revision is seen before it breaks the next one too.
+ */
+function templateLines(p: Plan, svc: KnativeService): string[] {
+  if (!p.template) return [];
+  const diff = p.templateDiff ?? [];
+  const serving = p.state?.stable.revision;
+  if (diff.length === 0) return [`Template of ${p.service.name} changes; Knative creates a new revision`];
+  const image = p.template.spec.containers[0]?.image;
+  const heading = serving
+    ? `Template of ${p.service.name} against the serving revision ${serving} (Knative creates a new revision):`
+    : `Template of ${p.service.name} (Knative creates a new revision; image ${image ?? svc.spec.template?.spec?.containers?.[0]?.image}):`;
+  return [heading, ...diff.map((d) => `  ${describeTemplateDifference(d)}`)];
 }
 
 /** The plan as a table with its heading: on stdout for a dry run, on stderr before a confirmation. */
@@ -43,8 +53,7 @@ export function printPlan(io: IOStreams, p: Plan, svc: KnativeService, revisions
   const say = (line: string) => void io[stream].write(printable(line) + '\n');
   say(heading);
   printTrafficPlan(io, p.before, p.desired, { stream, readiness: readinessOf(revisions), latestRevisionName: svc.status?.latestReadyRevisionName });
-  const t = templateLine(p, svc);
-  if (t) say(t);
+  for (const line of templateLines(p, svc)) say(line);
   for (const d of p.deleteRevisions) say(`Delete revision ${d}`);
   for (const r of p.revisionAnnotations) {
     for (const [k, v] of Object.entries(r.annotations)) say(v === null ? `Revision ${r.revision}: remove annotation ${k}` : `Revision ${r.revision}: annotate ${k}=${v}`);
