@@ -7,6 +7,7 @@ import { writeDocument } from '../ui/document.js';
 import { completionProgram } from './catalog/read.js';
 import type { CommandContext } from './context.js';
 import { SHELLS, completionScript, type Shell } from './read-views/read-completion.js';
+import { COMPLETE_ENV, printClusterCompletions } from './read-views/cluster-completion.js';
 
 /** `bgctl completion`. */
 export async function run(ctx: CommandContext, shell: string | undefined, _opts: Record<string, any>): Promise<void> {
@@ -16,6 +17,8 @@ export async function run(ctx: CommandContext, shell: string | undefined, _opts:
       hint: 'e.g. source <(bgctl completion bash)',
     });
   }
+  const lookup = ctx.io.env[COMPLETE_ENV];
+  if (lookup) return printClusterCompletions(ctx, lookup);
   const program = completionProgram();
   if (!program) throw new Error('internal: the completion command was not registered through the catalog');
   const script = completionScript(shell as Shell, program);
