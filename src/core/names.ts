@@ -62,7 +62,11 @@ export function validateTag(tag: string, service?: string): string {
   if (tag === '') throw new UsageError('tag must not be empty', { reason: 'InvalidTag' });
   const problems = dns1035Problems(tag);
   if (problems.length > 0) {
-    throw new UsageError(`invalid tag "${tag}": not a DNS 1035 label: [${problems.join(' ')}]`, { reason: 'InvalidTag' });
+    const valid = suggestTag(tag, service);
+    throw new UsageError(`invalid tag "${tag}": not a DNS 1035 label: [${problems.join(' ')}]`, {
+      reason: 'InvalidTag',
+      hint: valid ? `did you mean "${valid}"? A tag is lower case letters, digits and '-', starting with a letter` : undefined,
+    });
   }
   if (service !== undefined) {
     const host = tagHostLabel(tag, service);
@@ -70,7 +74,7 @@ export function validateTag(tag: string, service?: string): string {
       // Knative admits this and then fails the Route with ErrorConfig; refuse before writing.
       throw new UsageError(
         `tag "${tag}" gives the host label "${host}" (${host.length} characters); a DNS label must be no more than ${MAX_LABEL} characters`,
-        { reason: 'TagTooLong', hint: `use a tag of at most ${MAX_LABEL - 1 - service.length} characters` },
+        { reason: 'TagTooLong', hint: `use a tag of at most ${MAX_LABEL - 1 - service.length} characters${suggestTag(tag, service) ? `, e.g. "${suggestTag(tag, service)}"` : ''}` },
       );
     }
   }
@@ -87,4 +91,51 @@ export function validateEnvName(name: string): string {
   if (name === '') throw new UsageError('environment variable name must not be empty', { reason: 'InvalidEnv' });
   if (!ENV_NAME.test(name)) throw new UsageError(`invalid environment variable name "${name}": ${ENV_NAME_MESSAGE}`, { reason: 'InvalidEnv' });
   return name;
+}
+
+/** Edit distance (insertions, deletions, substitutions, swaps of neighbours) between a and b. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * The one candidate close to name (a typo away: 1 edit for names up to 4 characters, 2 up to 8, 3
+ * beyond), or undefined when none is close or two are equally close (a guess would mislead).
+ */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : 3;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  let tie = false;
+  for (const c of new Set(candidates)) {
+    if (c === name) continue;
+    const dist = editDistance(name, c);
+    if (dist < bestDistance) [best, bestDistance, tie] = [c, dist, false];
+    else if (dist === bestDistance) tie = true;
+  }
+  return best !== undefined && bestDistance <= limit && !tie ? best : undefined;
+}
+
+/**
+ * A valid tag close to an invalid one: lower case, other characters as '-', no leading digit or
+ * '-' (a leading digit gets a 'v': `1.2` → `v1-2`), cut to fit. `V2_bad` → `v2-bad`.
+ */
+export function suggestTag(tag: string, service?: string): string | undefined {
+  let s = tag
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (/^[0-9]/.test(s)) s = `v${s}`;
+  const max = service === undefined ? MAX_LABEL : MAX_LABEL - 1 - service.length;
+  s = s.slice(0, Math.max(0, max)).replace(/-+$/, '');
+  return s !== '' && s !== tag && dns1035Problems(s).length === 0 ? s : undefined;
 }

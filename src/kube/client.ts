@@ -8,6 +8,8 @@ import { KnativeLabels, SERVING_GROUP, SERVING_VERSION, type KnativeService, typ
 import { createAgentPool, type AgentPool } from './agent.js';
 import { revisionProblem, serviceProblem } from '../core/validate-object.js';
 import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
+import { explainMissingService } from './missing-service.js';
+import { getStatus } from './raw-get.js';
 import { ExecCredentialProvider } from './exec-credential.js';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
@@ -220,8 +222,36 @@ class CustomObjectsKnativeClient implements KnativeClient {
 
   async getService(name: string): Promise<KnativeService> {
     const req: RequestInfo = { verb: 'get', resource: 'services', name, namespace: this.namespace };
-    const res = await this.call(req, (o) => this.api.getNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', name }, o), 'always');
+    let res: unknown;
+    try {
+      res = await this.call(req, (o) => this.api.getNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', name }, o), 'always');
+    } catch (err) {
+      if (!(err instanceof BgctlError && err.reason === 'NotFound')) throw err;
+      throw await explainMissingService(err, name, this.namespace, {
+        serviceNames: async () => (await this.listServicePage()).map((s) => s.metadata.name),
+        namespaceExists: () => this.namespaceExists(),
+      });
+    }
     return this.expectObject<KnativeService>(res, req, 'Service');
+  }
+
+  /** The first page of the namespace's services (enough to suggest a name). */
+  private async listServicePage(): Promise<KnativeService[]> {
+    const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
+    const res = await this.call(req, (o) => this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', limit: 500 }, o), 'always');
+    return this.expectList<KnativeService>(res, req, 'Service').items;
+  }
+
+  /** GET /api/v1/namespaces/NS: true on 200, false on 404, undefined otherwise (403: cannot tell). */
+  private async namespaceExists(): Promise<boolean | undefined> {
+    const status = await getStatus(this.loaded, `/api/v1/namespaces/${encodeURIComponent(this.namespace)}`, {
+      userAgent: this.userAgent,
+      tracer: this.tracer,
+      agents: this.agents,
+      timeoutMs: this.opts.requestTimeoutMs,
+      signal: this.opts.signal,
+    });
+    return status === 200 ? true : status === 404 ? false : undefined;
   }
 
   async getServiceSnapshot(name: string): Promise<{ service?: KnativeService; resourceVersion: string }> {

@@ -1,14 +1,16 @@
 // Progress for long waits. On a terminal: an ora spinner on stderr whose text follows the latest
-// condition message. Elsewhere (pipes, CI): one plain stderr line per change, so logs stay readable
-// and nothing is repainted. Either way stdout is never touched. Label, detail and final texts carry
-// cluster strings (condition messages, revision names): each is printed through printable().
+// condition message. Elsewhere (pipes, CI): one line when the wait starts and one when it ends, so a
+// log gets one line per step, not every intermediate condition; the end line of a failure or warning
+// carries the last condition seen (why it failed or took long), and log() prints what a reader needs
+// on its own line (a new situation, e.g. narration). Either way stdout is never touched. Label,
+// detail and final texts carry cluster strings: each is printed through printable().
 import type { Condition } from '../core/knative-types.js';
 import type { IOStreams } from './iostreams.js';
 import { printable } from './sanitize.js';
 
 /** A running progress indicator; every method is safe to call after it has finished (then a no-op). */
 export interface Progress {
-  /** Replaces the detail shown after the label; unchanged text prints nothing new. */
+  /** Replaces the detail shown after the label (on a terminal; elsewhere it is kept for a failure's end line). */
   update(detail: string | undefined): void;
   /** Shows a condition as the detail, e.g. "Ready=Unknown RevisionMissing: waiting for …". */
   updateCondition(c: Condition | undefined): void;
@@ -48,27 +50,23 @@ export async function startProgress(io: IOStreams, rawLabel: string): Promise<Pr
   const text = () => (detail ? `${label}: ${detail}` : label);
 
   if (!io.spinnerEnabled()) {
-    let last = text();
-    io.err.write(last + '\n');
-    const end = (icon: string, t?: string) => {
+    io.err.write(label + '\n');
+    // The default end line of a failure or warning says what the wait saw last.
+    const end = (icon: string, t?: string, withDetail = false) => {
       if (done) return;
       done = true;
-      io.err.write(`${icon} ${t === undefined ? label : printable(t)}\n`);
+      io.err.write(`${icon} ${t !== undefined ? printable(t) : withDetail ? text() : label}\n`);
     };
     const update = (d: string | undefined) => {
-      if (done) return;
-      detail = d === undefined ? undefined : printable(d);
-      if (text() === last) return;
-      last = text();
-      io.err.write(last + '\n');
+      if (!done) detail = d === undefined ? undefined : printable(d);
     };
     return {
       update,
       updateCondition: (cond) => update(cond ? describeCondition(cond) : undefined),
       log: (line) => void io.err.write(printable(line) + '\n'),
       succeed: (t) => end(c.successIcon, t),
-      fail: (t) => end(c.failIcon, t),
-      warn: (t) => end(c.warnIcon, t),
+      fail: (t) => end(c.failIcon, t, true),
+      warn: (t) => end(c.warnIcon, t, true),
       stop: () => void (done = true),
     };
   }

@@ -1,8 +1,10 @@
 // Column tables in the kubectl layout: upper-case headers, columns three spaces apart, no borders.
-// Widths are measured on plain text and styles are applied after padding and truncation, so
-// color never shifts a column. Truncation happens on a terminal only; pipes get full values.
+// Widths are measured on the text as printed (escaped, before color) and styles are applied after
+// padding and cutting, so color never shifts a column. Cutting happens on a terminal only (to its
+// width, so no line wraps); pipes get whole values.
 import type { IOStreams } from './iostreams.js';
 import { printable } from './sanitize.js';
+import { cutToWidth, displayWidth } from './text-width.js';
 
 /** A cell: plain text, or text plus a style applied after layout (e.g. a color). */
 export type Cell = string | { text: string; style?: (s: string) => string };
@@ -11,15 +13,23 @@ export type Cell = string | { text: string; style?: (s: string) => string };
 export interface Column {
   header: string;
   align?: 'left' | 'right';
-  /** May be shortened (with an ellipsis) when the table is wider than the terminal. */
-  truncate?: boolean;
-  /** Truncation never goes below this many characters (default 8, or the header width if larger). */
+  /**
+   * May be cut (with an ellipsis) when the table is wider than the terminal: `early` columns
+   * (reasons, messages, tags) are cut before `late` ones (URLs, images), which people copy.
+   */
+  cut?: 'early' | 'late';
+  /** Cut the start instead of the end (images: the tag at the end tells revisions apart). */
+  cutFrom?: 'end' | 'start';
+  /**
+   * Cutting stops at this many columns (default 8, or the header width if larger); 0: the column
+   * is hidden rather than cut below its header's width.
+   */
   minWidth?: number;
 }
 
 /** Layout options. */
 export interface TableOptions {
-  /** Truncate truncatable columns to fit this width; no truncation when undefined. */
+  /** Cut cells so that no line is wider than this; nothing is cut when undefined (pipes). */
   maxWidth?: number;
   /** Style for the header row (e.g. bold); none by default. */
   headerStyle?: (s: string) => string;
@@ -29,9 +39,9 @@ export interface TableOptions {
 
 const GAP = '   ';
 
-/** Display width of plain text: one column per code point (bgctl prints no wide characters). */
+/** Display width of plain text (see text-width.ts): wide characters count two, marks none. */
 export function textWidth(s: string): number {
-  return Array.from(s).length;
+  return displayWidth(s);
 }
 
 // Cells often carry cluster strings: shown with control characters escaped, so a value can
@@ -42,43 +52,71 @@ function textOf(c: Cell): string {
 
 /** Shortens s to width columns, marking the cut with the ellipsis. */
 export function truncate(s: string, width: number, ellipsis = '…'): string {
-  const chars = Array.from(s);
-  if (chars.length <= width) return s;
-  if (width <= textWidth(ellipsis)) return chars.slice(0, width).join('');
-  return chars.slice(0, width - textWidth(ellipsis)).join('') + ellipsis;
+  return cutToWidth(s, width, ellipsis);
 }
 
-/** Shrinks truncatable columns, widest first, until the row fits maxWidth or nothing can shrink. */
-function fitWidths(columns: Column[], widths: number[], maxWidth: number): number[] {
+/** Width of a row of columns of these widths; a column of width 0 is hidden with its gap. */
+export function rowWidth(widths: readonly number[]): number {
+  const shown = widths.filter((w) => w > 0);
+  return shown.reduce((a, b) => a + b, 0) + GAP.length * Math.max(0, shown.length - 1);
+}
+
+/**
+ * Column widths that fit maxWidth: `early` columns are cut first, widest first, down to their
+ * minimum; then `late` ones. If the row is still too wide (a very narrow terminal), columns are cut
+ * from the right edge, hidden when nothing of them is left, so that no line ever wraps.
+ */
+export function fitWidths(columns: readonly Pick<Column, 'header' | 'cut' | 'minWidth'>[], widths: readonly number[], maxWidth: number): number[] {
   const out = [...widths];
-  const total = () => out.reduce((a, b) => a + b, 0) + GAP.length * (out.length - 1);
-  const floor = columns.map((c) => Math.max(c.minWidth ?? 8, textWidth(c.header.toUpperCase())));
-  while (total() > maxWidth) {
-    let widest = -1;
-    for (let i = 0; i < out.length; i++) {
-      if (columns[i].truncate && out[i] > floor[i] && (widest < 0 || out[i] > out[widest])) widest = i;
+  const headerWidth = columns.map((c) => textWidth(c.header.toUpperCase()));
+  const floor = columns.map((c, i) => (c.minWidth === 0 ? 0 : Math.max(c.minWidth ?? 8, headerWidth[i])));
+  for (const stage of ['early', 'late'] as const) {
+    while (rowWidth(out) > maxWidth) {
+      let widest = -1;
+      for (let i = 0; i < out.length; i++) {
+        if (columns[i].cut === stage && out[i] > floor[i] && (widest < 0 || out[i] > out[widest])) widest = i;
+      }
+      if (widest < 0) break;
+      out[widest] = out[widest] > headerWidth[widest] ? out[widest] - 1 : 0;
     }
-    if (widest < 0) break;
-    out[widest] -= 1;
   }
+  for (let i = out.length - 1; i > 0 && rowWidth(out) > maxWidth; i--) {
+    const over = rowWidth(out) - maxWidth;
+    // Keep at least two columns of a cut column (a character and the ellipsis), else hide it.
+    out[i] = out[i] - over >= 2 ? out[i] - over : 0;
+  }
+  if (rowWidth(out) > maxWidth) out[0] = Math.max(1, maxWidth);
   return out;
+}
+
+/** Widths of the columns with every value whole (what a pipe gets). */
+function naturalWidths(columns: readonly Column[], rows: readonly Cell[][]): number[] {
+  return columns.map((c, i) => Math.max(textWidth(c.header.toUpperCase()), ...rows.map((r) => textWidth(textOf(r[i] ?? '')))));
+}
+
+/** Width of the widest line the table has when nothing is cut. */
+export function naturalTableWidth(columns: readonly Column[], rows: readonly Cell[][]): number {
+  return rowWidth(naturalWidths(columns, rows).map((w) => Math.max(w, 1)));
 }
 
 /** Renders header plus rows as text lines, each ending in a newline, without trailing blanks. */
 export function renderTable(columns: Column[], rows: Cell[][], opts: TableOptions = {}): string {
   const headers = columns.map((c) => c.header.toUpperCase());
-  let widths = columns.map((_, i) => Math.max(textWidth(headers[i]), ...rows.map((r) => textWidth(textOf(r[i] ?? '')))));
+  let widths = naturalWidths(columns, rows).map((w) => Math.max(w, 1));
   if (opts.maxWidth !== undefined) widths = fitWidths(columns, widths, opts.maxWidth);
   const ellipsis = opts.unicode === false ? '~' : '…';
 
   const line = (cells: Cell[], headerRow: boolean) => {
-    const parts = columns.map((col, i) => {
+    const parts: string[] = [];
+    columns.forEach((col, i) => {
+      if (widths[i] === 0) return;
       const cell = cells[i] ?? '';
-      const text = truncate(textOf(cell), widths[i], ellipsis);
-      const pad = ' '.repeat(widths[i] - textWidth(text));
+      const whole = textOf(cell);
+      const text = cutToWidth(whole, widths[i], ellipsis, col.cutFrom);
+      const pad = ' '.repeat(Math.max(0, widths[i] - textWidth(text)));
       const style = headerRow ? opts.headerStyle : typeof cell === 'string' ? undefined : cell.style;
       const shown = style && text !== '' ? style(text) : text;
-      return col.align === 'right' ? pad + shown : shown + pad;
+      parts.push(col.align === 'right' ? pad + shown : shown + pad);
     });
     return parts.join(GAP).replace(/ +$/, '') + '\n';
   };

@@ -6,7 +6,7 @@ import { pairTraffic, routeRef, type TrafficChange } from '../core/traffic.js';
 import { percentBar, percentText } from './bar.js';
 import type { ColorScheme } from './colors.js';
 import type { IOStreams } from './iostreams.js';
-import { renderTable, type Cell, type Column } from './table.js';
+import { naturalTableWidth, renderTable, type Cell, type Column } from './table.js';
 
 /** Ready condition status per revision name. */
 export type Readiness = Record<string, ConditionStatus>;
@@ -18,7 +18,9 @@ export interface TrafficRenderOptions {
   latestRevisionName?: string;
   colors?: ColorScheme;
   unicode?: boolean;
+  /** Cells of the percent bar (20 by default; 0: the percent alone). */
   barWidth?: number;
+  /** The terminal's width: the bar narrows first, then cells are cut (URLs last); undefined in pipes. */
   maxWidth?: number;
 }
 
@@ -46,21 +48,26 @@ function readyCell(name: string | undefined, opts: TrafficRenderOptions): Cell {
 
 function trafficCell(percent: number | undefined, opts: TrafficRenderOptions): Cell {
   const bar = { width: opts.barWidth ?? 20, unicode: opts.unicode ?? false };
+  if (bar.width === 0) return percentText(percent).trim();
   const text = `${percentBar(percent, bar)} ${percentText(percent)}`;
   if (!opts.colors) return text;
-  // This column is never truncated, so the style can return the pre-colored bar as a whole.
+  // The bar is colored cell by cell, so the style swaps in the colored bar, unless the cell was cut.
   const colored = `${percentBar(percent, { ...bar, colors: opts.colors })} ${percentText(percent)}`;
-  return { text, style: () => colored };
+  return { text, style: (shown) => (shown === text ? colored : shown) };
 }
 
 /** The current split: REVISION, TAG, TRAFFIC (bar and percent), READY, URL. */
 export function renderTraffic(targets: readonly TrafficTarget[], opts: TrafficRenderOptions = {}): string {
+  return fitBar(opts, (o) => trafficTable(targets, o));
+}
+
+function trafficTable(targets: readonly TrafficTarget[], opts: TrafficRenderOptions): [Column[], Cell[][]] {
   const columns: Column[] = [
     { header: 'revision' },
-    { header: 'tag' },
+    { header: 'tag', cut: 'early' },
     { header: 'traffic' },
     { header: 'ready' },
-    { header: 'url', truncate: true, minWidth: 16 },
+    { header: 'url', cut: 'late', minWidth: 16 },
   ];
   const rows = targets.map((t): Cell[] => [
     revisionLabel(t, opts.latestRevisionName),
@@ -69,7 +76,24 @@ export function renderTraffic(targets: readonly TrafficTarget[], opts: TrafficRe
     readyCell(resolvedName(t, opts.latestRevisionName), opts),
     t.url ?? '-',
   ]);
-  return renderTable(columns, rows, { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: opts.colors?.bold });
+  return [columns, rows];
+}
+
+/**
+ * Renders a table that has percent bars, fitted to opts.maxWidth: the widest bar (20, 10 cells, or
+ * none) with which nothing needs cutting; when even the bare percents do not fit, cells are cut.
+ */
+function fitBar(opts: TrafficRenderOptions, table: (o: TrafficRenderOptions) => [Column[], Cell[][]]): string {
+  const render = (o: TrafficRenderOptions) => {
+    const [columns, rows] = table(o);
+    return renderTable(columns, rows, { maxWidth: o.maxWidth, unicode: o.unicode, headerStyle: o.colors?.bold });
+  };
+  if (opts.maxWidth === undefined || opts.barWidth !== undefined) return render(opts);
+  for (const barWidth of [20, 10]) {
+    const [columns, rows] = table({ ...opts, barWidth });
+    if (naturalTableWidth(columns, rows) <= opts.maxWidth) return render({ ...opts, barWidth });
+  }
+  return render({ ...opts, barWidth: 0 });
 }
 
 /**
@@ -81,6 +105,10 @@ export function renderTrafficPlan(
   after: readonly TrafficTarget[],
   opts: TrafficRenderOptions = {},
 ): string {
+  return fitBar(opts, (o) => planTable(before, after, o));
+}
+
+function planTable(before: readonly TrafficTarget[], after: readonly TrafficTarget[], opts: TrafficRenderOptions): [Column[], Cell[][]] {
   const c = opts.colors;
   const arrow = opts.unicode ? ' → ' : ' -> ';
   const rowStyle: Record<TrafficChange, ((s: string) => string) | undefined> = {
@@ -92,7 +120,7 @@ export function renderTrafficPlan(
   const columns: Column[] = [
     { header: '' },
     { header: 'revision' },
-    { header: 'tag' },
+    { header: 'tag', cut: 'early' },
     { header: 'before', align: 'right' },
     { header: 'after' },
     { header: 'ready' },
@@ -111,7 +139,7 @@ export function renderTrafficPlan(
       readyCell(resolvedName(t, opts.latestRevisionName), opts),
     ];
   });
-  return renderTable(columns, rows, { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: c?.bold });
+  return [columns, rows];
 }
 
 function ioOptions(io: IOStreams, opts: Pick<TrafficRenderOptions, 'readiness' | 'latestRevisionName'>): TrafficRenderOptions {

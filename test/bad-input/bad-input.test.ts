@@ -69,7 +69,7 @@ const names: Case[] = [
   { name: 'namespace: uppercase', argv: ['pin', 'hello', '-n', 'Prod', ...W], code: 2, message: /invalid namespace "Prod"/ },
   { name: 'namespace: 64 characters', argv: ['status', 'hello', '-n', L64], code: 2, message: /invalid namespace "a{64}"/ },
   { name: 'namespace: underscore', argv: ['status', '-n', 'my_ns'], code: 2, message: /invalid namespace "my_ns"/ },
-  { name: 'namespace: a leading digit is valid (DNS-1123), the service is just not there', argv: ['pin', 'hello', '-n', '1prod', ...W], code: 1, message: /service "hello" not found in namespace "1prod"/ },
+  { name: 'namespace: a leading digit is valid (DNS-1123), the service is just not there', argv: ['pin', 'hello', '-n', '1prod', ...W], code: 1, message: /service "hello" not found: namespace "1prod" does not exist/ },
   { name: 'revision: uppercase', argv: ['pin', 'hello', '--revision', 'Hello-00001', ...W], code: 2, message: /invalid revision name "Hello-00001"/ },
   { name: 'revision: 64 characters', argv: ['pin', 'hello', '--revision', L64, ...W], code: 2, message: /invalid revision name "a{64}"/ },
   { name: 'revision: leading digit', argv: ['stage', 'hello', '--revision', '1hello-00001', ...W], code: 2, message: /invalid revision name "1hello-00001"/ },

@@ -20,7 +20,7 @@ describe('bgctl revisions', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       maskTimes(r.stdout),
-      'NAME          READY     TRAFFIC   TAGS               GEN   AGE                    IMAGE                                  REASON\n' +
+      'NAME          READY     TRAFFIC   TAGS               GEN   AGE                    IMAGE                    REASON\n' +
         'hello-00001   True         100%   -                    1   0000-00-00T00:00:00Z   ghcr.io/bgctl/hello:v1\n',
     );
     assert.equal(r.stderr, '');

@@ -18,11 +18,13 @@ export interface RunOptions {
   tty?: boolean;
   signal?: AbortSignal;
   now?: () => Date;
+  /** Columns of the pretend terminal (80 by default). */
+  width?: number;
 }
 
 /** Runs main(argv) in this process with in-memory streams. */
 export async function runCli(argv: string[], opts: RunOptions = {}): Promise<CliResult> {
-  const io = IOStreams.test({ stdinTTY: opts.tty, stdoutTTY: opts.tty, stderrTTY: opts.tty, env: { NO_COLOR: '1', ...opts.env } });
+  const io = IOStreams.test({ stdinTTY: opts.tty, stdoutTTY: opts.tty, stderrTTY: opts.tty, width: opts.width, env: { NO_COLOR: '1', ...opts.env } });
   const code = await main(argv, { io, signal: opts.signal, now: opts.now });
   return { code, stdout: io.stdout, stderr: io.stderr };
 }

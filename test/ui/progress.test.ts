@@ -7,25 +7,40 @@ import { describeCondition, startProgress, withProgress } from '../../src/ui/pro
 const waiting = { type: 'Ready', status: 'Unknown' as const, reason: 'RevisionMissing', message: 'Configuration "hello" is waiting for a Revision to become ready.' };
 
 describe('plain progress (pipes, CI)', () => {
-  test('one line per change on stderr, nothing on stdout', async () => {
+  test('one line when the wait starts and one when it ends, whatever changed in between; nothing on stdout', async () => {
     const io = IOStreams.test({ stdoutTTY: false, stderrTTY: false });
     const p = await startProgress(io, 'Waiting for hello');
     p.updateCondition(waiting);
-    p.updateCondition(waiting); // unchanged: no new line
+    p.updateCondition({ ...waiting, message: 'Revision "hello-00002" is not ready yet' });
     p.update('hello-00002 is ready');
     p.log('note: tag v2 routed');
     p.succeed('hello is ready');
     p.update('after the end'); // ignored
     p.fail('ignored too');
     assert.equal(io.stdout, '');
+    assert.equal(io.stderr, ['Waiting for hello', 'note: tag v2 routed', '✓ hello is ready', ''].join('\n'));
+  });
+
+  test('a failure or warning ends with the last condition seen, so the log says why', async () => {
+    const io = IOStreams.test();
+    const p = await startProgress(io, 'Waiting for hello');
+    p.update('first');
+    p.updateCondition(waiting);
+    p.fail();
+    const q = await startProgress(io, 'Waiting for shop');
+    q.warn();
+    const r = await startProgress(io, 'Waiting for cart');
+    r.update('\u001b[2Jcleared');
+    r.fail('cart failed');
     assert.equal(
       io.stderr,
       [
         'Waiting for hello',
-        'Waiting for hello: Configuration "hello" is waiting for a Revision to become ready.',
-        'Waiting for hello: hello-00002 is ready',
-        'note: tag v2 routed',
-        '✓ hello is ready',
+        '✗ Waiting for hello: Configuration "hello" is waiting for a Revision to become ready.',
+        'Waiting for shop',
+        '! Waiting for shop',
+        'Waiting for cart',
+        '✗ cart failed',
         '',
       ].join('\n'),
     );

@@ -68,6 +68,12 @@ describe('printers escape cluster strings', () => {
     p.update('message\r\nforged');
     p.log('note\x07');
     p.fail('failed \u202eevil');
-    assert.equal(io.stderr, ['Waiting for \\x1b[2J', 'Waiting for \\x1b[2J: message\\r\\nforged', 'note\\x07', '✗ failed \\u202eevil', ''].join('\n'));
+    const q = await startProgress(io, 'Waiting again');
+    q.update('message\r\nforged');
+    q.fail();
+    assert.equal(
+      io.stderr,
+      ['Waiting for \\x1b[2J', 'note\\x07', '✗ failed \\u202eevil', 'Waiting again', '✗ Waiting again: message\\r\\nforged', ''].join('\n'),
+    );
   });
 });

@@ -54,10 +54,23 @@ describe('renderTraffic (golden, color off)', () => {
     assert.equal(stripAnsi(colored), plain);
   });
 
-  test('the URL column is truncated to fit a narrow terminal', () => {
-    const out = renderTraffic(status, { readiness, maxWidth: 90 });
-    assert.ok(out.split('\n').every((l) => l.length <= 90));
-    assert.match(out, /http:\/\/blue-hello\.de…/);
+  test('a narrower terminal: the bar narrows (20, 10 cells, then none) before a URL is cut', () => {
+    const at = (maxWidth: number) => renderTraffic(status, { readiness, maxWidth });
+    assert.equal(at(106), renderTraffic(status, { readiness }), 'room for the whole table');
+    assert.match(at(105), /^hello-00001 +blue +#########\. +90% +True +http:\/\/blue-hello\.default\.example\.com$/m);
+    assert.match(at(95), /^hello-00001 +blue +90% +True +http:\/\/blue-hello\.default\.example\.com$/m);
+    for (const maxWidth of [80, 40]) {
+      const out = at(maxWidth);
+      assert.ok(out.trimEnd().split('\n').every((l) => l.length <= maxWidth), out);
+    }
+    assert.match(at(88), /^hello-00001 +blue +90% +True +http:\/\/blue-hello\.default\.example\.com$/m, 'no bar, whole URLs');
+    assert.match(at(80), /^hello-00001 +blue +90% +True +http:\/\/blue-hello\.default\.ex…$/m, 'then the URL is cut');
+  });
+
+  test('colored bars are colored only when whole: a cut cell is plain and still fits', () => {
+    const colors = createColorScheme(1);
+    const out = renderTraffic(status, { readiness, colors, barWidth: 20, maxWidth: 40, unicode: true });
+    assert.ok(stripAnsi(out).trimEnd().split('\n').every((l) => l.length <= 40), stripAnsi(out));
   });
 });
 
@@ -105,10 +118,13 @@ describe('print helpers use the IOStreams policy', () => {
   });
 
   test('terminal: Unicode, fitted to width', () => {
-    const io = IOStreams.test({ stdoutTTY: true, width: 90 });
+    const io = IOStreams.test({ stdoutTTY: true, width: 110 });
     printTraffic(io, status, { readiness });
     assert.match(io.stdout, /█/);
-    assert.ok(io.stdout.split('\n').every((l) => l.length <= 90));
+    assert.ok(io.stdout.split('\n').every((l) => l.length <= 110));
+    const narrow = IOStreams.test({ stdoutTTY: true, width: 40 });
+    printTraffic(narrow, status, { readiness });
+    assert.ok(narrow.stdout.trimEnd().split('\n').every((l) => l.length <= 40), narrow.stdout);
   });
 
   test('a plan shown before a confirmation goes to stderr', () => {

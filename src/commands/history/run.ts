@@ -40,7 +40,17 @@ export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string
     ];
   });
   return renderTable(
-    [{ header: gutter ? '  id' : 'id' }, { header: 'phase' }, { header: 'stable' }, { header: 'candidate' }, { header: 'tags' }, { header: 'by' }, { header: 'started' }, { header: 'updated' }, { header: 'reason', truncate: true }],
+    [
+      { header: gutter ? '  id' : 'id' },
+      { header: 'phase' },
+      { header: 'stable' },
+      { header: 'candidate' },
+      { header: 'tags', cut: 'early' },
+      { header: 'by', cut: 'early' },
+      { header: 'started' },
+      { header: 'updated' },
+      { header: 'reason', cut: 'early' },
+    ],
     rows,
     { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: c?.bold },
   );

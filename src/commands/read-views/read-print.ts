@@ -8,6 +8,7 @@ import type { ColorScheme } from '../../ui/colors.js';
 import type { IOStreams } from '../../ui/iostreams.js';
 import { printable } from '../../ui/sanitize.js';
 import { renderTable, type Cell, type Column } from '../../ui/table.js';
+import { cutToWidth } from '../../ui/text-width.js';
 import { describeGradualRollout } from '../../core/gradual-rollout.js';
 import { renderTraffic, type Readiness } from '../../ui/traffic-table.js';
 
@@ -100,13 +101,16 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
   }
   const width = Math.max(...lines.map(([k]) => k.length)) + 1;
   // The Rollout value comes escaped (with its own second line); the others are escaped here.
-  let out = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${k === 'Rollout' ? v : printable(v)}`).join('\n') + '\n';
+  const text = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${k === 'Rollout' ? v : printable(v)}`).join('\n');
+  // On a terminal these lines are cut like table cells, so nothing wraps (-o yaml has them whole).
+  const fit = (l: string) => (opts.maxWidth === undefined ? l : cutToWidth(l, opts.maxWidth, opts.unicode === false ? '~' : '…'));
+  let out = text.split('\n').map(fit).join('\n') + '\n';
 
   const readiness: Readiness = {};
   for (const r of doc.revisions) readiness[r.name] = r.ready.status;
   out += `\n${bold('Traffic')}\n`;
-  // No width limit: tag URLs are what people copy from here, so they are never cut.
-  out += renderTraffic(doc.traffic, { readiness, latestRevisionName: doc.latestReadyRevisionName, colors: c, unicode: opts.unicode });
+  // Fitted like every table: the bar narrows first and URLs are cut last (`bgctl url` prints them whole).
+  out += renderTraffic(doc.traffic, { readiness, latestRevisionName: doc.latestReadyRevisionName, colors: c, unicode: opts.unicode, maxWidth: opts.maxWidth });
 
   if (doc.revisions.length) {
     const limit = opts.revisionLimit ?? 10;
@@ -116,8 +120,8 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
     out += `\n${bold('Revisions')}\n`;
     // REASON only when some revision is not Ready: a healthy service gets a narrower table.
     const reasons = shown.some((r) => r.ready.status !== 'True');
-    const columns: Column[] = [{ header: 'name' }, { header: 'ready' }, { header: 'traffic', align: 'right' }, { header: 'tags' }, { header: 'age' }];
-    if (reasons) columns.push({ header: 'reason', truncate: true });
+    const columns: Column[] = [{ header: 'name' }, { header: 'ready' }, { header: 'traffic', align: 'right' }, { header: 'tags', cut: 'early' }, { header: 'age' }];
+    if (reasons) columns.push({ header: 'reason', cut: 'early' });
     out += renderTable(
       columns,
       shown.map((r) => [
@@ -135,7 +139,7 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
 
   if (doc.conditions.length) {
     out += `\n${bold('Conditions not True')}\n`;
-    out += renderTable([{ header: 'type' }, { header: 'status' }, { header: 'reason' }, { header: 'message', truncate: true, minWidth: 20 }], conditionRows(doc.conditions, c), {
+    out += renderTable([{ header: 'type' }, { header: 'status' }, { header: 'reason', cut: 'early' }, { header: 'message', cut: 'early', minWidth: 20 }], conditionRows(doc.conditions, c), {
       maxWidth: opts.maxWidth,
       unicode: opts.unicode,
       headerStyle: c?.bold,
@@ -155,10 +159,10 @@ export function renderServiceList(items: readonly ServiceSummary[], opts: Render
   const columns: Column[] = [
     ...(opts.allNamespaces ? [{ header: 'namespace' }] : []),
     { header: 'name' },
-    { header: 'ready' },
+    { header: 'ready', cut: 'early' },
     { header: 'phase' },
-    { header: 'traffic', truncate: true, minWidth: 16 },
-    { header: 'url', truncate: true, minWidth: 16 },
+    { header: 'traffic', cut: 'early', minWidth: 16 },
+    { header: 'url', cut: 'late', minWidth: 16 },
   ];
   const rows = items.map((s): Cell[] => [
     ...(opts.allNamespaces ? [s.namespace ?? '-'] : []),

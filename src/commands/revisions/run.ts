@@ -7,7 +7,8 @@ import { timeCell } from '../../ui/age.js';
 import { writeDocument } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';
 import { printable } from '../../ui/sanitize.js';
-import { truncate } from '../../ui/table.js';
+import { fitWidths } from '../../ui/table.js';
+import { cutToWidth, displayWidth } from '../../ui/text-width.js';
 import type { CommandContext } from '../context.js';
 import type { RevisionsOptions } from './options.js';
 import { renderOptions, type RenderOptions } from '../read-views/read-print.js';
@@ -17,8 +18,12 @@ interface FixedColumn {
   header: string;
   width: number;
   align?: 'right';
-  /** Shortened to the width on a terminal (never in pipes). */
-  truncate?: boolean;
+  /** Cut to the width on a terminal (never in pipes), `early` before `late` (see ui/table.ts). */
+  cut?: 'early' | 'late';
+  cutFrom?: 'start';
+  minWidth?: number;
+  /** Narrowed below its width by a terminal too narrow for the other columns: cut as well. */
+  squeezed?: boolean;
   cell(r: RevisionListRow): string;
   style?(r: RevisionListRow, text: string): string;
 }
@@ -32,9 +37,24 @@ function knownRevisionNames(svc: KnativeService): string[] {
 
 /**
  * The columns, sized from what is known before the first page: the service (its generated
- * revision names, and any name its status or traffic mentions) and the time format.
+ * revision names, and any name its status or traffic mentions) and the time format. On a terminal
+ * they are fitted to its width: TAGS and REASON are cut first (REASON takes the room that is left,
+ * and is left out when there is none), then IMAGE, from its start so the tag stays.
  */
 export function revisionColumns(svc: KnativeService, opts: RenderOptions): FixedColumn[] {
+  const columns = naturalColumns(svc, opts);
+  if (opts.maxWidth === undefined) return columns;
+  const maxWidth = opts.maxWidth;
+  const widths = fitWidths(columns, columns.map((c) => (c.header === 'REASON' ? maxWidth : c.width)), maxWidth);
+  return columns.map((c, i) => ({ ...c, width: widths[i], squeezed: !c.cut && widths[i] < c.width }));
+}
+
+function imageWidth(svc: KnativeService): number {
+  const image = svc.spec.template?.spec?.containers?.[0]?.image;
+  return image ? Math.min(36, Math.max('IMAGE'.length, displayWidth(printable(image)))) : 36;
+}
+
+function naturalColumns(svc: KnativeService, opts: RenderOptions): FixedColumn[] {
   const c = opts.colors;
   const service = svc.metadata.name;
   const now = opts.now ?? new Date();
@@ -50,21 +70,27 @@ export function revisionColumns(svc: KnativeService, opts: RenderOptions): Fixed
       style: (r, t) => (!c ? t : r.ready.status === 'True' ? c.success(t) : r.ready.status === 'False' ? c.fail(t) : c.warn(t)),
     },
     { header: 'TRAFFIC', width: 7, align: 'right', cell: (r) => `${r.percent}%` },
-    { header: 'TAGS', width: 16, truncate: true, cell: (r) => r.tags.join(',') || '-' },
+    { header: 'TAGS', width: 16, cut: 'early', minWidth: 4, cell: (r) => r.tags.join(',') || '-' },
     { header: 'GEN', width: 3, align: 'right', cell: (r) => (r.generation === undefined ? '-' : String(r.generation)) },
     { header: 'AGE', width: relative ? 7 : 20, cell: (r) => timeCell(r.createdAt, now, relative) },
-    { header: 'IMAGE', width: 36, truncate: true, cell: (r) => r.image ?? '-' },
-    { header: 'REASON', width: 0, cell: (r) => (r.ready.status === 'True' ? '' : [r.ready.reason, r.ready.message].filter(Boolean).join(': ')) },
+    // As wide as the template's image (revisions of one service mostly differ in the tag), at most 36.
+    { header: 'IMAGE', width: imageWidth(svc), cut: 'late', cutFrom: 'start', minWidth: 12, cell: (r) => r.image ?? '-' },
+    // In pipes the last column is never padded, so its width there is only the header's.
+    { header: 'REASON', width: 6, cut: 'early', minWidth: 0, cell: (r) => (r.ready.status === 'True' ? '' : [r.ready.reason, r.ready.message].filter(Boolean).join(': ')) },
   ];
 }
 
 function line(columns: FixedColumn[], cells: string[], opts: RenderOptions, styles?: Array<((t: string) => string) | undefined>): string {
-  const parts = columns.map((col, i) => {
+  const fitted = opts.maxWidth !== undefined;
+  const parts: string[] = [];
+  columns.forEach((col, i) => {
+    // A width of 0 on a terminal: no room was left for the column (see fitWidths).
+    if (fitted && col.width === 0) return;
     let text = printable(cells[i]);
-    if (col.truncate && opts.maxWidth !== undefined) text = truncate(text, col.width, opts.unicode === false ? '~' : '…');
-    const pad = ' '.repeat(Math.max(0, col.width - Array.from(text).length));
+    if (fitted && (col.cut || col.squeezed)) text = cutToWidth(text, col.width, opts.unicode === false ? '~' : '…', col.cutFrom);
+    const pad = ' '.repeat(Math.max(0, col.width - displayWidth(text)));
     const shown = styles?.[i] && text ? (styles[i] as (t: string) => string)(text) : text;
-    return col.align === 'right' ? pad + shown : shown + pad;
+    parts.push(col.align === 'right' ? pad + shown : shown + pad);
   });
   return parts.join('   ').replace(/ +$/, '') + '\n';
 }
