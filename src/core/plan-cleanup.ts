@@ -2,7 +2,8 @@
 // list revisions to delete; never the last rollback target unless forced.
 import { KnativeLabels } from './knative-types.js';
 import type { Intent } from './plan-types.js';
-import { bgctlPairs, pair, type Draft, type Work } from './plan-support.js';
+import { bgctlPairs, pair } from './plan-ownership.js';
+import type { Draft, Work } from './plan-work.js';
 import { noGcRepairs } from './rollback-target.js';
 import { isInProgress } from './state.js';
 import { isFloating } from './traffic.js';

@@ -5,7 +5,9 @@ import type { Container, RevisionTemplate, TrafficTarget } from './knative-types
 import { RefusedError } from './errors.js';
 import type { EnvChange } from './parse.js';
 import { DefaultTags, type Intent } from './plan-types.js';
-import { advance, claimService, validateTagPair, newState, rebuild, requireRevision, servingRevision, type Disposition, type Draft, type Work } from './plan-support.js';
+import { advance, claimService, newState, validateTagPair } from './plan-bookkeeping.js';
+import { rebuild, type Disposition } from './plan-ownership.js';
+import { requireRevision, servingRevision, type Draft, type Work } from './plan-work.js';
 import { isInProgress, type RolloutState } from './state.js';
 import { isFloating, isUnpinned, pinned } from './traffic.js';
 

@@ -4,10 +4,9 @@ import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
 import { STEP_FOLLOWS, stepMayFollow } from './phase-table.js';
 import { DefaultTags, type Intent } from './plan-types.js';
-import {
-  advance, claimService, noteConversions, validateTagPair, rebuild, requireOpenRollout, requireRevision, rolloutClassifier, rolloutInProgress, servingRevision, newState,
-  type Draft, type Work,
-} from './plan-support.js';
+import { advance, claimService, newState, requireOpenRollout, rolloutInProgress, validateTagPair } from './plan-bookkeeping.js';
+import { noteConversions, rebuild, rolloutClassifier } from './plan-ownership.js';
+import { requireRevision, servingRevision, type Draft, type Work } from './plan-work.js';
 import { isInProgress, recordHistory, sameRollout, type RolloutState } from './state.js';
 import { isFloating, pinned } from './traffic.js';
 

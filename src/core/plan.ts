@@ -7,7 +7,7 @@ import type { Expectation, Intent, Plan, PlanInput } from './plan-types.js';
 import { planCleanup } from './plan-cleanup.js';
 import { planDeploy, planPin } from './plan-pin.js';
 import { planAbort, planPromote, planRollback, planSplit, planStage, planVerify } from './plan-rollout.js';
-import { makeWork, type Draft, type Work } from './plan-support.js';
+import { makeWork, type Draft, type Work } from './plan-work.js';
 import { mergeRevisionChanges, noGcRepairs } from './rollback-target.js';
 import { StateAnnotations, boundState, encodeHistory, encodeState, isInProgress, sameRollout, type RolloutState } from './state.js';
 import { diffTraffic, normalizeTraffic, routedShares, sameShares, sameTraffic, sumPercent } from './traffic.js';
