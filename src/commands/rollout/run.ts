@@ -13,7 +13,7 @@ export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<vo
   if (interactive && !opts.abort) {
     // --resume on a terminal is the wizard, continuing from the recorded phase.
     const { runWizard } = await import('./wizard.js');
-    return runWizard(ctx, serviceArg, opts, { resume: opts.resume });
+    return runWizard(ctx, serviceArg, opts);
   }
   const service = await resolveService(ctx, serviceArg, 'rollout');
   // On a terminal without --yes, --abort still asks before its traffic change.

@@ -148,8 +148,6 @@ async function askOpening(s: Session, svc: KnativeService, imageDefault: string 
 
 /** How the wizard was started, beyond the rollout's options. */
 export interface WizardSettings {
-  /** --resume: continue the open rollout from its recorded phase, without the in-progress menu. */
-  resume?: boolean;
   /** The image offered at the image question (the demo's next image); default the one deployed now. */
   imageDefault?: string;
   /** Enter at a step's confirmation says yes (the demo, where every default leads forward); default no. */
@@ -213,7 +211,7 @@ function pausedByDecline(s: Session, j: Journal): PausedError | undefined {
   });
 }
 
-/** Runs the wizard; ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
+/** Runs the wizard (with --resume: continues the open rollout); ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
 export async function runWizard(ctx: CommandContext, serviceArg: string | undefined, opts: RolloutOptions, w: WizardSettings = {}): Promise<void> {
   const target = await askTarget(ctx, serviceArg);
   const s = newSession(target.ctx, target.service, opts, {
@@ -231,7 +229,8 @@ export async function runWizard(ctx: CommandContext, serviceArg: string | undefi
     ctx.io.err.write(renderServiceStatus(serviceStatusView(svc, revisions), renderOpts(ctx.io, ctx.now())));
     const st = readState(svc).state;
     const d = wizardDecisions(s);
-    if (w.resume) {
+    if (opts.resume) {
+      // --resume: on from the recorded phase, without the in-progress menu.
       // Refused when nothing is open, like the unattended --resume; a drift is asked about before the next traffic step.
       const { state } = resumeIntent(svc, { verify: !opts.noVerify, takeOver: true });
       const adopt = opts.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {};
