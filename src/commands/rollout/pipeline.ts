@@ -8,7 +8,7 @@ import { beyondUntil, movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
-import { applyIntent, freshCarry, Journal, pauseFor, readKnown, type Carry, type Session, type SessionView } from './session.js';
+import { applyIntent, freshCarry, Journal, pauseFor, readKnown, type Carry, type Session } from './session.js';
 import { printOutcome } from '../traffic-step/show.js';
 import { driveRollout, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narratedView } from './narrate.js';
