@@ -56,21 +56,25 @@ export interface ConfirmOptions {
   message: string;
   /** Error thrown when the person answers no; default CancelError (exit 130), nothing changed. */
   onDecline?: () => BgctlError;
+  /** The answer Enter gives; default no. */
+  defaultAnswer?: boolean;
+  /** The usage error's message without a terminal and without --yes; default YES_REQUIRED_MESSAGE. */
+  withoutTerminal?: string;
 }
 
 /**
- * Gate before a traffic change. --yes passes without asking; on a terminal the person is asked
- * (default no) and a "no" throws; without a terminal and without --yes it is a UsageError, so a
+ * Gate before a write. --yes passes without asking; on a terminal the person is asked
+ * (default no unless told otherwise) and a "no" throws; without a terminal and without --yes it is a UsageError, so a
  * script never moves traffic by accident. Returns only when the change may go ahead.
  */
 export async function confirmChange(io: IOStreams, prompter: Prompter, opts: ConfirmOptions): Promise<void> {
   if (opts.yes) return;
   if (!io.canPrompt()) {
-    throw new UsageError(YES_REQUIRED_MESSAGE, {
+    throw new UsageError(opts.withoutTerminal ?? YES_REQUIRED_MESSAGE, {
       reason: 'ConfirmationRequired',
       hint: 'add --yes to apply the change, or --dry-run to preview it',
     });
   }
-  const ok = await prompter.confirm(opts.message, { default: false });
+  const ok = await prompter.confirm(opts.message, { default: opts.defaultAnswer ?? false });
   if (!ok) throw opts.onDecline ? opts.onDecline() : new CancelError('cancelled: nothing was changed');
 }

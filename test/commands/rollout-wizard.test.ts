@@ -7,8 +7,9 @@ import { usePlayground } from '../helpers/playground.js';
 import { createReadyService, foreignMergePatch, getService, specTraffic, testContext, waitForStored } from './step-helpers.js';
 import { FakePrompter } from '../helpers/fake-prompter.js';
 import { readState } from '../../src/core/state.js';
-import { FailedError } from '../../src/core/errors.js';
+import { FailedError, PausedError, RefusedError } from '../../src/core/errors.js';
 import { runWizard } from '../../src/commands/rollout/wizard.js';
+import { run as runRollout } from '../../src/commands/rollout/run.js';
 import { ASK } from '../../src/commands/rollout/ask.js';
 import { rolloutOptions } from '../helpers/rollout-options.js';
 import { runCli } from '../helpers/cli.js';
@@ -97,12 +98,80 @@ describe('bgctl rollout wizard (in-process)', () => {
       [ASK.namespace]: 'team-b',
       [ASK.service]: 'api',
       'Pin service "api" to its current revision?': false,
+      [ASK.declined]: 'quit',
     });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    await assert.rejects(runWizard(ctx, undefined, opts()), /nothing was changed/);
+    // "No" is not Ctrl-C: nothing was written, so the wizard offers to go back or quit (exit 0).
+    await runWizard(ctx, undefined, opts());
     prompter.assertAllConsumed();
+    assert.match(ctx.io.stderr, /No rollout was started/);
     assert.match(ctx.io.stderr, /Service: api \(namespace team-b\)/);
     assert.match(ctx.io.stderr, /Equivalent command: bgctl pin api -n team-b --yes/);
     assert.deepEqual(reg.tryGet(svcDef, 'team-b', 'api')?.spec.traffic, [{ latestRevision: true, percent: 100 }]);
+  });
+
+  test('"no" to the deploy before any rollout is open goes back to the first question, not exit 130', async () => {
+    await createReadyService(pg.current, 'wback');
+    foreignMergePatch(pg.current, 'wback', { spec: { traffic: [{ revisionName: 'wback-00001', percent: 100 }] } });
+    const rv = getService(pg.current, 'wback').metadata.resourceVersion;
+    const prompter = new FakePrompter([
+      [ASK.source, 'deploy'],
+      [ASK.image, 'ghcr.io/bgctl/hello:v2'],
+      [ASK.env, ''],
+      [ASK.tag, 'candidate'],
+      ['Deploy ghcr.io/bgctl/hello:v2 as a new revision (at 0%)?', false],
+      [ASK.declined, 'again'],
+      [ASK.source, 'deploy'],
+      [ASK.image, 'ghcr.io/bgctl/hello:v3'],
+      [ASK.env, ''],
+      [ASK.tag, 'candidate'],
+      ['Deploy ghcr.io/bgctl/hello:v3 as a new revision (at 0%)?', false],
+      [ASK.declined, 'quit'],
+    ]);
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await runWizard(ctx, 'wback', opts());
+    prompter.assertAllConsumed();
+    assert.equal(getService(pg.current, 'wback').metadata.resourceVersion, rv);
+  });
+
+  test('"no" to a step of an open rollout pauses it (exit 8) with the --resume hint; --resume on a terminal continues it in the wizard', async () => {
+    await createReadyService(pg.current, 'wno');
+    foreignMergePatch(pg.current, 'wno', { spec: { traffic: [{ revisionName: 'wno-00001', percent: 100 }] } });
+    const prompter = new FakePrompter({
+      [ASK.env]: '',
+      [ASK.tag]: 'candidate',
+      'Deploy ghcr.io/bgctl/hello:v2 as a new revision (at 0%)?': true,
+      'Stage wno-00002 at 0% under tag "candidate"?': false,
+    });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await assert.rejects(runWizard(ctx, 'wno', opts({ image: 'ghcr.io/bgctl/hello:v2' })), (err: unknown) => {
+      assert.ok(err instanceof PausedError, String(err));
+      assert.equal(err.exitCode, 8);
+      assert.match(err.message, /rollout wno-\d+ of service "wno" paused at phase deployed/);
+      assert.match(err.hint ?? '', /continue with: bgctl rollout wno --resume \(the wizard\), or unattended: bgctl rollout wno --resume --yes/);
+      return true;
+    });
+    prompter.assertAllConsumed();
+    assert.equal(readState(getService(pg.current, 'wno')).state?.phase, 'deployed');
+
+    // --resume: no in-progress menu, straight on from the recorded phase.
+    const resumed = new FakePrompter([
+      ['Stage wno-00002 at 0% under tag "candidate"?', true],
+      [ASK.verifyNow, false],
+      [ASK.next, 'continue'],
+      [ASK.percent, 50],
+      ['Send 50% of traffic to wno-00002?', false],
+    ]);
+    const again = testContext(pg.current, { tty: true, prompter: resumed });
+    await assert.rejects(runRollout({ ...opts({ resume: true }), service: 'wno' }, again), (err: unknown) => err instanceof PausedError && /paused at phase staged/.test(err.message));
+    resumed.assertAllConsumed();
+    assert.equal(readState(getService(pg.current, 'wno')).state?.phase, 'staged');
+    assert.equal(specTraffic(pg.current, 'wno').find((t) => t.revisionName === 'wno-00001')?.percent, 100);
+  });
+
+  test('--resume on a terminal with no open rollout is refused like the unattended one', async () => {
+    await createReadyService(pg.current, 'wnone');
+    const ctx = testContext(pg.current, { tty: true, prompter: new FakePrompter({}) });
+    await assert.rejects(runWizard(ctx, 'wnone', opts({ resume: true })), (err: unknown) => err instanceof RefusedError && err.reason === 'NoRollout');
   });
 });

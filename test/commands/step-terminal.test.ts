@@ -8,7 +8,9 @@ import { CancelError, UsageError } from '../../src/core/errors.js';
 import { PICK_SERVICE_MESSAGE, resolveService } from '../../src/commands/service-arg.js';
 import { run as pin } from '../../src/commands/pin/run.js';
 import { run as split } from '../../src/commands/split/run.js';
-import { createReadyService, getService, specTraffic, testContext } from './step-helpers.js';
+import { run as deploy } from '../../src/commands/deploy/run.js';
+import { runCli } from '../helpers/cli.js';
+import { cliEnv, createReadyService, getService, specTraffic, testContext } from './step-helpers.js';
 
 describe('step verbs on a terminal', () => {
   const pg = usePlayground();
@@ -68,5 +70,31 @@ describe('step verbs on a terminal', () => {
     const ctx = testContext(pg.current, { tty: true, prompter });
     await assert.rejects(split({ service: 'tty-b', takeOver: false, write: { wait: true, timeout: '30s' } }, ctx), CancelError);
     prompter.assertAllConsumed();
+  });
+
+  test('deploy asks saying it writes the Service and moves no traffic; yes writes the template, traffic untouched', async () => {
+    await createReadyService(pg.current, 'tty-d');
+    const question = 'Write service tty-d: deploy ghcr.io/bgctl/hello:v2 as a new revision and pin tty-d-00001 by name (no traffic moves, it starts at 0%)?';
+    const prompter = new FakePrompter({ [question]: true });
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await deploy({ service: 'tty-d', image: 'ghcr.io/bgctl/hello:v2', env: [], annotations: {}, takeOver: false, write: { wait: true, timeout: '30s' } }, ctx);
+    prompter.assertAllConsumed();
+    assert.equal(getService(pg.current, 'tty-d').spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v2');
+    assert.deepEqual(specTraffic(pg.current, 'tty-d'), [{ revisionName: 'tty-d-00001', percent: 100 }]);
+  });
+
+  test('deploy without a terminal and without --yes: exit 2, says deploy writes only with --yes, never that traffic moves', async () => {
+    await createReadyService(pg.current, 'tty-e');
+    const rv = getService(pg.current, 'tty-e').metadata.resourceVersion;
+    const r = await runCli(['deploy', 'tty-e', '--image', 'ghcr.io/bgctl/hello:v2', '-o', 'json'], { env: cliEnv(pg.current) });
+    assert.equal(r.code, 2, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.reason, 'ConfirmationRequired');
+    assert.match(doc.message, /bgctl deploy writes the Service only with --yes/);
+    assert.doesNotMatch(r.stdout + r.stderr, /traffic moves/);
+    const text = await runCli(['deploy', 'tty-e', '--image', 'ghcr.io/bgctl/hello:v2'], { env: cliEnv(pg.current) });
+    assert.equal(text.code, 2);
+    assert.match(text.stderr, /Error: not running interactively: bgctl deploy writes the Service only with --yes \(it moves no traffic\)/);
+    assert.equal(getService(pg.current, 'tty-e').metadata.resourceVersion, rv);
   });
 });

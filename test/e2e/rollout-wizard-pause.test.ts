@@ -34,7 +34,7 @@ describe('bgctl rollout wizard: pause and resume (pseudo-terminal)', () => {
     await w.waitFor('Continue: send 50% of traffic to hello-00002');
     w.type(Keys.down + Keys.enter);
     await w.waitFor('stopped at phase staged');
-    await w.waitFor('Hint: continue with: bgctl rollout hello --resume --yes');
+    await w.waitFor('Hint: continue with: bgctl rollout hello --resume (the wizard), or unattended: bgctl rollout hello --resume --yes');
     assert.equal(await w.exited, 8, w.screen());
     assert.equal(phase(), 'staged');
     assert.deepEqual(specTraffic(pg.current, 'hello'), [

@@ -123,6 +123,20 @@ describe('confirmChange', () => {
     assert.equal(seen, false);
   });
 
+  test('defaultAnswer makes Enter say yes (the demo), and withoutTerminal replaces the refusal message', async () => {
+    let seen: boolean | undefined;
+    class Spy extends FakePrompter {
+      override async confirm(_m: string, o?: { default?: boolean }): Promise<boolean> {
+        seen = o?.default;
+        return true;
+      }
+    }
+    await confirmChange(terminal(), new Spy(), { yes: false, message, defaultAnswer: true });
+    assert.equal(seen, true);
+    await assert.rejects(confirmChange(pipe(), new FakePrompter(), { yes: false, message, withoutTerminal: 'writes only with --yes' }), (err: unknown) =>
+      err instanceof UsageError && err.message === 'writes only with --yes' && err.reason === 'ConfirmationRequired' && err.exitCode === 2);
+  });
+
   test('without a terminal and without --yes it is a usage error and nothing is asked', async () => {
     const p = new FakePrompter({ [message]: true });
     await assert.rejects(confirmChange(pipe(), p, { yes: false, message }), (err: unknown) => {

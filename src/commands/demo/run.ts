@@ -56,7 +56,8 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
     const rollout = parseRolloutInput({ arg: DEMO_SERVICE, flags: new FlagValues(flags), env: {} });
     if (interactive) {
       const { runWizard } = await import('../rollout/wizard.js');
-      await runWizard(demoCtx, DEMO_SERVICE, rollout);
+      // Enter at every prompt completes the demo: the next image is offered, confirmations say yes.
+      await runWizard(demoCtx, DEMO_SERVICE, rollout, { imageDefault: DEMO_NEXT_IMAGE, confirmDefault: true });
     } else {
       const session = newSession(demoCtx, DEMO_SERVICE, rollout);
       await runPipeline(session);

@@ -8,11 +8,15 @@ import { runTrafficStep } from '../traffic-step/run.js';
 import { printOutcome } from '../traffic-step/show.js';
 import { parseImage, type DeployOptions } from './options.js';
 
+/** deploy writes the Service's template (and a pin) but moves no traffic: its question and refusal say so. */
 function question(p: Plan): string {
   const image = p.template?.spec.containers[0]?.image;
-  const pin = p.trafficChanged ? `, pinning ${p.desired.find((t) => (t.percent ?? 0) > 0)?.revisionName} first so it starts at 0%` : '';
-  return `Deploy ${image ?? 'the new template'} as a new revision of ${p.service.name}${pin}?`;
+  const pin = p.trafficChanged ? ` and pin ${p.desired.find((t) => (t.percent ?? 0) > 0)?.revisionName} by name` : '';
+  return `Write service ${p.service.name}: deploy ${image ?? 'the new template'} as a new revision${pin} (no traffic moves, it starts at 0%)?`;
 }
+
+/** The usage error's message off a terminal without --yes. */
+export const DEPLOY_YES_REQUIRED = 'not running interactively: bgctl deploy writes the Service only with --yes (it moves no traffic)';
 
 export async function run(opts: DeployOptions, ctx: CommandContext): Promise<void> {
   const service = await resolveService(ctx, opts.service, 'deploy');
@@ -31,7 +35,7 @@ export async function run(opts: DeployOptions, ctx: CommandContext): Promise<voi
   if (opts.tag) intent.tag = opts.tag;
   if (opts.stableTag) intent.stableTag = opts.stableTag;
   if (opts.takeOver) intent.takeOver = true;
-  const outcome = await runTrafficStep(ctx, { service, intent, flags: opts.write, question });
+  const outcome = await runTrafficStep(ctx, { service, intent, flags: opts.write, question, confirm: { withoutTerminal: DEPLOY_YES_REQUIRED } });
   printOutcome(ctx, outcome, {
     summary: outcome.newRevision ? [`New revision: ${outcome.newRevision} (0% of the traffic)`] : [],
     next: outcome.newRevision ? `bgctl stage ${service}${opts.tag ? ` --tag ${opts.tag}` : ''}` : undefined,

@@ -30,6 +30,7 @@ export const ASK = {
   retire: 'After promote, the old revision',
   revisionFailed: 'The new revision failed. What now?',
   drifted: 'Someone else changed the traffic. What now?',
+  declined: 'The step was not made. What now?',
 } as const;
 
 const validated = (check: (v: string) => unknown) => (v: string): true | string => {
@@ -41,10 +42,10 @@ const validated = (check: (v: string) => unknown) => (v: string): true | string 
   }
 };
 
-/** The image, prefilled with the current one. */
-export async function askImage(p: Prompter, preset: string | undefined, current: string | undefined): Promise<string> {
+/** The image, prefilled with `offered` (the demo's next image), else the current one to edit. */
+export async function askImage(p: Prompter, preset: string | undefined, current: string | undefined, offered?: string): Promise<string> {
   if (preset !== undefined) return preset;
-  return (await p.input(ASK.image, { default: current, validate: (v) => (v.trim() ? true : 'an image is required') })).trim();
+  return (await p.input(ASK.image, { default: offered ?? current, validate: (v) => (v.trim() ? true : 'an image is required') })).trim();
 }
 
 /** Env changes as typed (`K=V, K-`); empty for none. */
@@ -129,5 +130,13 @@ export async function askInProgress(p: Prompter, state: RolloutState): Promise<'
     { value: 'rollback' as const, name: `Roll back: all traffic to ${state.stable.revision}` },
     { value: 'abort' as const, name: `Abort: all traffic to ${state.stable.revision}, rollout closed` },
     { value: 'quit' as const, name: 'Quit and leave it as it is' },
+  ]);
+}
+
+/** After a "no" to a step while no rollout is open: back to the first question, or quit. */
+export async function askDeclined(p: Prompter): Promise<'again' | 'quit'> {
+  return p.select(ASK.declined, [
+    { value: 'again' as const, name: 'Go back: answer the questions of the new revision again' },
+    { value: 'quit' as const, name: 'Quit: no rollout was started' },
   ]);
 }

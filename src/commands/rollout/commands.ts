@@ -65,7 +65,13 @@ export function verifyCommand(service: string, namespace: string | undefined, ta
   ]);
 }
 
-/** `bgctl rollout hello --resume --yes`: how to continue a paused or interrupted rollout. */
-export function resumeCommand(service: string, namespace?: string): string {
-  return line('rollout', service, namespace, ['--resume', '--yes']);
+/** `bgctl rollout hello --resume --yes` (or without --yes: the wizard): how to continue a paused or interrupted rollout. */
+export function resumeCommand(service: string, namespace?: string, opts: { wizard?: boolean } = {}): string {
+  return line('rollout', service, namespace, opts.wizard ? ['--resume'] : ['--resume', '--yes']);
+}
+
+/** The hint of a paused rollout: the wizard's way back first when the pause came from a prompt. */
+export function resumeHint(service: string, namespace: string | undefined, wizard: boolean): string {
+  const unattended = resumeCommand(service, namespace);
+  return wizard ? `continue with: ${resumeCommand(service, namespace, { wizard })} (the wizard), or unattended: ${unattended}` : `continue with: ${unattended}`;
 }

@@ -11,7 +11,7 @@ import { isInProgress, readState, type RolloutState } from '../../core/state.js'
 import { parseDuration } from '../../core/parse.js';
 import { statusMatches } from '../../core/status-match.js';
 import { openClient } from '../context.js';
-import { resumeCommand } from './commands.js';
+import { resumeCommand, resumeHint } from './commands.js';
 import { applyIntent, readKnown, type Carry, type Journal, type Session } from './session.js';
 import { runChecks, type VerificationReport } from './verification.js';
 import type { VerifySettings } from './options.js';
@@ -146,7 +146,7 @@ export async function driveRollout(s: Session, j: Journal, start: Carry, d: Deci
     if (choice === 'pause') {
       throw new PausedError(`rollout ${state.id} of service "${s.service}" stopped at phase ${state.phase}`, {
         reason: 'Paused',
-        hint: `continue with: ${resumeCommand(s.service, s.namespace)}`,
+        hint: resumeHint(s.service, s.namespace, s.confirm),
       });
     }
     // A pause or a prompt let time pass: whatever comes next is decided on the service as it is now.

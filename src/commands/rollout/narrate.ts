@@ -18,19 +18,20 @@ function servingOf(svc: KnativeService | undefined): string {
 
 /** The sentence for one step, from the intent and the state recorded before it. */
 export function narration(intent: Intent, svc: KnativeService | undefined): string {
-  const st: RolloutState | undefined = svc ? readState(svc).state : undefined;
+  const recorded: RolloutState | undefined = svc ? readState(svc).state : undefined;
+  // Only an open rollout's record describes the service now: a closed one's stable is the revision
+  // its promote replaced, so a step opening a new rollout (pin, deploy, staging an existing
+  // revision) names the revision spec.traffic routes to now.
+  const st = recorded && isInProgress(recorded.phase) ? recorded : undefined;
   const stable = st?.stable.revision ?? servingOf(svc);
-  // Pin and deploy open a new rollout: a closed rollout's stable is the revision its promote
-  // replaced, so they name the revision spec.traffic routes to now (an open one's stable still is).
-  const serving = st && isInProgress(st.phase) ? st.stable.revision : servingOf(svc);
   const cand = st?.candidate.revision ?? svc?.status?.latestCreatedRevisionName ?? 'the new revision';
   switch (intent.kind) {
     case 'pin':
-      return `Pinning traffic to ${intent.revision ?? serving} by name, so the next deploy does not take traffic the moment it is ready.`;
+      return `Pinning traffic to ${intent.revision ?? stable} by name, so the next deploy does not take traffic the moment it is ready.`;
     case 'deploy': {
       const what = [intent.image, ...(intent.env ?? []).map((e) => ('remove' in e ? `without ${e.name}` : `${e.name}=${e.value}`))].filter(Boolean).join(', ');
-      const pin = svc && isUnpinned(svc) ? ` The service follows its latest revision, so the same write pins ${serving} first.` : '';
-      return `Deploying ${what || 'the new template'} as a new revision; traffic stays on ${serving}, so the new revision starts at 0%.${pin}`;
+      const pin = svc && isUnpinned(svc) ? ` The service follows its latest revision, so the same write pins ${stable} first.` : '';
+      return `Deploying ${what || 'the new template'} as a new revision; traffic stays on ${stable}, so the new revision starts at 0%.${pin}`;
     }
     case 'stage':
       return `Staging ${intent.revision ?? cand} at 0% under tag "${intent.tag ?? st?.candidate.tag ?? 'candidate'}": it gets its own URL to test while the main URL keeps serving ${stable}.`;

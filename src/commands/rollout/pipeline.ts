@@ -8,7 +8,7 @@ import { beyondUntil, movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
-import { applyIntent, freshCarry, Journal, pauseFor, readKnown, type Carry, type Session, type SessionView } from './session.js';
+import { applyIntent, freshCarry, Journal, pauseFor, readKnown, type Carry, type Session } from './session.js';
 import { printOutcome } from '../traffic-step/show.js';
 import { driveRollout, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narratedView } from './narrate.js';
@@ -49,8 +49,9 @@ export function openingIntent(o: RolloutOptions, image: string | undefined): Int
 }
 
 /** A session for `service` (narrated view, unattended unless `confirm`). */
-export function newSession(ctx: CommandContext, service: string, opts: RolloutOptions, more: { view?: SessionView; confirm?: boolean; namespace?: string } = {}): Session {
-  return { ctx, service, namespace: more.namespace ?? ctx.globals.namespace, opts, view: more.view ?? narratedView(ctx.io), confirm: more.confirm ?? false };
+export function newSession(ctx: CommandContext, service: string, opts: RolloutOptions, more: Partial<Pick<Session, 'view' | 'confirm' | 'namespace' | 'prompting'>> = {}): Session {
+  const session: Session = { ctx, service, namespace: more.namespace ?? ctx.globals.namespace, opts, view: more.view ?? narratedView(ctx.io), confirm: more.confirm ?? false };
+  return more.prompting ? { ...session, prompting: more.prompting } : session;
 }
 
 /** Runs the rollout without prompts; prints one RolloutResult at the end (also after a stop or failure). */

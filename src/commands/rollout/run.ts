@@ -1,5 +1,5 @@
-// `bgctl rollout [SERVICE]`: the wizard on a terminal, the unattended pipeline with --yes (or
-// without a terminal), --resume and --abort for a recorded rollout. All of them drive the same
+// `bgctl rollout [SERVICE]`: the wizard on a terminal (also for --resume), the unattended pipeline
+// with --yes (or without a terminal), --resume and --abort for a recorded rollout. All of them drive the same
 // phase loop (driver.ts) over the traffic-step engine, so each change is what a step verb would write.
 import type { CommandContext } from '../context.js';
 import { resolveService } from '../service-arg.js';
@@ -10,11 +10,12 @@ import { newSession, runPipeline } from './pipeline.js';
 export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !opts.write.dryRun;
-  if (interactive && !opts.resume && !opts.abort) {
+  if (interactive && !opts.abort) {
+    // --resume on a terminal is the wizard, continuing from the recorded phase.
     const { runWizard } = await import('./wizard.js');
     return runWizard(ctx, serviceArg, opts);
   }
   const service = await resolveService(ctx, serviceArg, 'rollout');
-  // On a terminal without --yes, --resume and --abort still ask before each traffic change.
+  // On a terminal without --yes, --abort still asks before its traffic change.
   await runPipeline(newSession(ctx, service, opts, { confirm: interactive }));
 }

@@ -7,7 +7,7 @@ import { advancesRollout } from '../../core/plan.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import type { RolloutState } from '../../core/state.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
-import { carryOutStep, prepareStep, settleWithoutWriting, type StepOutcome, type Target } from '../traffic-step/engine.js';
+import { carryOutStep, prepareStep, settleWithoutWriting, type StepOutcome, type Target, type TrafficStepRequest } from '../traffic-step/engine.js';
 import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
 import type { RolloutOptions } from './options.js';
@@ -44,6 +44,8 @@ export interface Session {
   readonly view: SessionView;
   /** Ask before each traffic change (wizard); unattended runs pass --yes. */
   readonly confirm: boolean;
+  /** How those questions behave (the wizard's "no" is not a cancel; the demo's Enter says yes). */
+  readonly prompting?: TrafficStepRequest['confirm'];
 }
 
 /**
@@ -166,6 +168,7 @@ export async function applyIntent(s: Session, j: Journal, carry: Carry, intent: 
     question: questionFor,
     // A wizard step follows a prompt (time passes, others may write): it reads afresh.
     known: s.confirm ? undefined : carry.known,
+    confirm: s.prompting,
   });
   // Until the step returns, the run has seen what it planned on (and knows nothing it may reuse).
   j.saw({ ...carry, svc: step.read.service, known: undefined });

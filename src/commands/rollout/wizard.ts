@@ -5,7 +5,10 @@ import type { KnativeService } from '../../core/knative-types.js';
 import { movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
 import { parseEnvList } from '../../core/parse.js';
-import { isInProgress, readState } from '../../core/state.js';
+import { driftError, trafficKey } from '../../core/drift.js';
+import { PausedError } from '../../core/errors.js';
+import { resumeIntent } from '../../core/phase.js';
+import { isInProgress, readState, type RolloutState } from '../../core/state.js';
 import { isUnpinned } from '../../core/traffic.js';
 import { serviceStatusView } from '../../core/view-read.js';
 import { tagUrl } from '../../core/view.js';
@@ -15,14 +18,15 @@ import type { CommandContext } from '../context.js';
 import { renderServiceStatus } from '../read-views/read-print.js';
 import { resolveService } from '../service-arg.js';
 import { printMessages, printPlan } from '../traffic-step/show.js';
-import { askEnv, askImage, askInProgress, askNext, askPercent, askRetire, askRevision, askSource, askTag, askVerify, idleRevisions, ASK } from './ask.js';
+import { askDeclined, askEnv, askImage, askInProgress, askNext, askPercent, askRetire, askRevision, askSource, askTag, askVerify, idleRevisions, ASK } from './ask.js';
+import { resumeHint } from './commands.js';
 import { contextWith } from './context.js';
 import { driveRollout, readService, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narration } from './narrate.js';
 import type { RolloutOptions } from './options.js';
 import { newSession, openingIntent } from './pipeline.js';
 import { printResult } from './result.js';
-import { applyIntent, freshCarry, Journal, type Session, type SessionView } from './session.js';
+import { applyIntent, freshCarry, Journal, type Carry, type Session, type SessionView } from './session.js';
 
 /** Namespace and service: given, else picked from searchable lists (namespaces only when several have services). */
 async function askTarget(ctx: CommandContext, serviceArg: string | undefined): Promise<{ ctx: CommandContext; service: string; namespace?: string }> {
@@ -121,7 +125,7 @@ function wizardDecisions(s: Session): Decisions {
 }
 
 /** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent and the options as answered. */
-async function askOpening(s: Session, svc: KnativeService): Promise<{ intent: Intent; opts: RolloutOptions }> {
+async function askOpening(s: Session, svc: KnativeService, imageDefault: string | undefined): Promise<{ intent: Intent; opts: RolloutOptions }> {
   const p = s.ctx.prompter();
   const client = await s.ctx.kube();
   const revisions = await client.listRevisions(s.service);
@@ -135,17 +139,87 @@ async function askOpening(s: Session, svc: KnativeService): Promise<{ intent: In
     const opts = { ...o, revision, tag };
     return { intent: openingIntent(opts, undefined), opts };
   }
-  const image = await askImage(p, o.image, svc.spec.template.spec.containers[0]?.image);
+  const image = await askImage(p, o.image, svc.spec.template.spec.containers[0]?.image, imageDefault);
   const envRaw = await askEnv(p, o.envRaw);
   const tag = await askTag(p, o.tag, s.service);
   const opts = { ...o, image, envRaw, env: parseEnvList(envRaw), tag };
   return { intent: openingIntent(opts, image), opts };
 }
 
-/** Runs the wizard; ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
-export async function runWizard(ctx: CommandContext, serviceArg: string | undefined, opts: RolloutOptions): Promise<void> {
+/** How the wizard was started, beyond the rollout's options. */
+export interface WizardSettings {
+  /** The image offered at the image question (the demo's next image); default the one deployed now. */
+  imageDefault?: string;
+  /** Enter at a step's confirmation says yes (the demo, where every default leads forward); default no. */
+  confirmDefault?: boolean;
+}
+
+/**
+ * A step's confirmation answered "no". Not a cancel (130 is Ctrl-C's): the wizard turns it into a
+ * pause (exit 8) when a rollout is open, or goes back to its first question when none is.
+ */
+class Declined extends PausedError {
+  constructor() {
+    super('the step was not made', { reason: 'Declined' });
+  }
+}
+
+function openRollout(svc: KnativeService | undefined): RolloutState | undefined {
+  const st = svc ? readState(svc).state : undefined;
+  return st && isInProgress(st.phase) ? st : undefined;
+}
+
+/**
+ * Pins when traffic follows the latest revision, asks for the new revision and opens the rollout.
+ * A "no" before a rollout is open offers to go back or quit. Returns the session as answered and
+ * what the opening step left, or undefined when the user quit.
+ */
+async function openWithQuestions(s: Session, j: Journal, first: { svc: KnativeService; carry: Carry }, d: Decisions, w: WizardSettings): Promise<{ run: Session; carry: Carry } | undefined> {
+  const { ctx } = s;
+  let read = first;
+  for (;;) {
+    try {
+      let carry = read.carry;
+      if (isUnpinned(read.svc)) {
+        ctx.io.err.write(
+          ctx.io.colors().warn('\nTraffic follows the latest revision: a deploy now would send it all traffic as soon as it is Ready.') +
+            '\nbgctl pins the current revision by name first, so the new one starts at 0%.\n',
+        );
+        carry = (await applyIntent(s, j, carry, { kind: 'pin' })).carry;
+      }
+      const fresh = await readService(s, j, carry);
+      const opening = await askOpening(s, fresh.svc, w.imageDefault);
+      // The rest of the run repeats the options as answered in its equivalent commands.
+      const run: Session = { ...s, opts: opening.opts };
+      return { run, carry: await startRollout(run, j, fresh.carry, d, opening.intent) };
+    } catch (err) {
+      if (!(err instanceof Declined) || openRollout(j.lastSeen)) throw err;
+      if ((await askDeclined(ctx.prompter())) === 'quit') return undefined;
+      // Back to the first question, on the service as it is now.
+      read = await readService(s, j, { ...read.carry, known: undefined });
+    }
+  }
+}
+
+/** The error a "no" ends the wizard with: a pause of the open rollout (exit 8), resumable. */
+function pausedByDecline(s: Session, j: Journal): PausedError | undefined {
+  const st = openRollout(j.lastSeen);
+  if (!st) return undefined;
+  return new PausedError(`rollout ${st.id} of service "${s.service}" paused at phase ${st.phase}: the step was not made`, {
+    reason: 'Paused',
+    hint: resumeHint(s.service, s.namespace, true),
+  });
+}
+
+/** Runs the wizard (with --resume: continues the open rollout); ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
+export async function runWizard(ctx: CommandContext, serviceArg: string | undefined, opts: RolloutOptions, w: WizardSettings = {}): Promise<void> {
   const target = await askTarget(ctx, serviceArg);
-  const s = newSession(target.ctx, target.service, opts, { view: wizardView(target.ctx, opts.verify.ingress), confirm: true, namespace: target.namespace });
+  const s = newSession(target.ctx, target.service, opts, {
+    view: wizardView(target.ctx, opts.verify.ingress),
+    confirm: true,
+    namespace: target.namespace,
+    prompting: { onDecline: () => new Declined(), defaultAnswer: w.confirmDefault },
+  });
   const j = new Journal();
   try {
     const first = await readService(s, j, freshCarry(opts));
@@ -155,30 +229,36 @@ export async function runWizard(ctx: CommandContext, serviceArg: string | undefi
     ctx.io.err.write(renderServiceStatus(serviceStatusView(svc, revisions), renderOpts(ctx.io, ctx.now())));
     const st = readState(svc).state;
     const d = wizardDecisions(s);
-    if (st && isInProgress(st.phase) && !opts.takeOver) {
+    if (opts.resume) {
+      // --resume: on from the recorded phase, without the in-progress menu.
+      // Refused when nothing is open, like the unattended --resume; a drift is asked about before the next traffic step.
+      const { state } = resumeIntent(svc, { verify: !opts.noVerify, takeOver: true });
+      const adopt = opts.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {};
+      await driveRollout(s, j, { ...first.carry, recorded: state, ...adopt }, d);
+    } else if (st && isInProgress(st.phase) && !opts.takeOver) {
       const choice = await askInProgress(ctx.prompter(), st);
       if (choice === 'quit') return;
       if (choice === 'rollback' || choice === 'abort') await applyIntent(s, j, first.carry, { kind: choice, rolloutId: st.id });
       else await driveRollout(s, j, { ...first.carry, recorded: st }, d);
     } else {
-      let carry = first.carry;
-      if (isUnpinned(svc)) {
-        ctx.io.err.write(
-          ctx.io.colors().warn('\nTraffic follows the latest revision: a deploy now would send it all traffic as soon as it is Ready.') +
-            '\nbgctl pins the current revision by name first, so the new one starts at 0%.\n',
-        );
-        carry = (await applyIntent(s, j, carry, { kind: 'pin' })).carry;
+      const opened = await openWithQuestions(s, j, first, d, w);
+      if (!opened) {
+        ctx.io.err.write('No rollout was started.\n');
+        return;
       }
-      const fresh = await readService(s, j, carry);
-      const opening = await askOpening(s, fresh.svc);
-      // The rest of the run repeats the options as answered in its equivalent commands.
-      const run: Session = { ...s, opts: opening.opts };
-      await driveRollout(run, j, await startRollout(run, j, fresh.carry, d, opening.intent), d);
+      await driveRollout(opened.run, j, opened.carry, d);
     }
     const final = await client.getService(s.service);
     ctx.io.err.write('\n');
     await printResult(s, j, final, 'completed');
   } catch (err) {
+    if (err instanceof Declined) {
+      const paused = pausedByDecline(s, j);
+      if (paused) throw paused;
+      // Nothing open to pause (someone else closed it meanwhile): nothing more to do.
+      ctx.io.err.write('The step was not made; no rollout is open.\n');
+      return;
+    }
     throw await withResumeHint(s, j, err);
   }
 }

@@ -11,7 +11,7 @@ import type { Intent, Plan, PlanContext } from '../../core/plan-types.js';
 import { parseDuration } from '../../core/parse.js';
 import type { KnativeClient } from '../../kube/client.js';
 import { printable } from '../../ui/sanitize.js';
-import { confirmChange } from '../../ui/resolve.js';
+import { confirmChange, type ConfirmOptions } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
 import { applyRevisionChanges, incompleteError, type MissedWrite } from './follow-up.js';
 import { waitForStep } from './wait.js';
@@ -37,6 +37,8 @@ export interface TrafficStepRequest {
    * resourceVersion precondition of the write refuses it (409) and the step reads and plans again.
    */
   known?: Target;
+  /** How the confirmation behaves beyond the question: what a "no" throws, Enter's answer, the refusal without a terminal. */
+  confirm?: Pick<ConfirmOptions, 'onDecline' | 'defaultAnswer' | 'withoutTerminal'>;
 }
 
 /** A step read and planned, not yet written. */
@@ -121,7 +123,7 @@ export async function settleWithoutWriting(ctx: CommandContext, step: PreparedSt
 
 /** Asks the step's question unless --yes (refuses without a terminal). */
 export async function confirmStep(ctx: CommandContext, step: PreparedStep): Promise<void> {
-  await confirmChange(ctx.io, ctx.prompter(), { yes: step.req.flags.yes, message: step.req.question(step.plan) });
+  await confirmChange(ctx.io, ctx.prompter(), { ...step.req.confirm, yes: step.req.flags.yes, message: step.req.question(step.plan) });
 }
 
 /** Confirms, writes and finishes a prepared step that writes (re-plans are in the outcome, not shown). */
