@@ -113,7 +113,8 @@ describe('cluster strings with terminal sequences (built CLI)', () => {
       for (const seq of ['\x1b]', '\x07', '\x1b[2J', '\u202e']) assert.ok(!raw.includes(seq), `${argv.join(' ')}: raw ${JSON.stringify(seq)} on the terminal`);
       assert.doesNotMatch(run.screen(), /^forged row/m, `${argv.join(' ')}: a forged line`);
       // revisions shows images and names only, which Knative validates: nothing hostile to show there.
-      if (argv[0] !== 'revisions') assert.ok(run.screen().includes('\\x1b]0;pwned'), `${argv.join(' ')}: the escaped form is shown\n${run.screen()}`);
+      // Tables are cut to the terminal's width, so the escaped text may end early: its start is enough.
+      if (argv[0] !== 'revisions') assert.ok(run.screen().includes('\\x1b]0;'), `${argv.join(' ')}: the escaped form is shown\n${run.screen()}`);
     }
   });
 
