@@ -13,10 +13,32 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', fetch: 'readonly', setImmediate: 'readonly', queueMicrotask: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        structuredClone: 'readonly',
+        fetch: 'readonly',
+        setImmediate: 'readonly',
+        queueMicrotask: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
@@ -28,11 +50,17 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**'],
-    rules: restrict(['@kubernetes/*', 'node:*', '../kube/*', '../sim/*', '../ui/*', '../commands/*', ...terminalLibs], 'src/core is pure: no I/O, no client, no terminal.'),
+    rules: restrict(
+      ['@kubernetes/*', 'node:*', '../kube/*', '../sim/*', '../ui/*', '../commands/*', ...terminalLibs],
+      'src/core is pure: no I/O, no client, no terminal.',
+    ),
   },
   {
     files: ['src/sim/**', 'src/ui/**'],
-    rules: restrict(['@kubernetes/*', '../kube/*', '../../kube/*', '../commands/*', '../../commands/*'], 'only src/kube talks to client-node; sim and ui do not depend on commands.'),
+    rules: restrict(
+      ['@kubernetes/*', '../kube/*', '../../kube/*', '../commands/*', '../../commands/*'],
+      'only src/kube talks to client-node; sim and ui do not depend on commands.',
+    ),
   },
   {
     files: ['src/kube/**'],

@@ -11,14 +11,27 @@ import { parseArgs } from 'node:util';
 import { findKubectl } from '../test/helpers/kubectl.js';
 import { renderSuite, type SuiteResult } from './results.js';
 import { startBenchPlayground, startScaleCluster } from './sim.js';
-import { BENCH_ROOT, reactionSuite, rolloutSuite, scaleSuite, startupSuite, statusSuite, type SuiteOptions } from './suites.js';
+import {
+  BENCH_ROOT,
+  reactionSuite,
+  rolloutSuite,
+  scaleSuite,
+  startupSuite,
+  statusSuite,
+  type SuiteOptions,
+} from './suites.js';
 
 const ALL = ['startup', 'status', 'rollout', 'rollout-instant', 'reaction', 'scale'];
 
 function machine(kubectl: string | undefined): string {
   const cpus = os.cpus();
-  const kv = kubectl ? execFileSync(kubectl, ['version', '--client'], { encoding: 'utf8' }).split('\n')[0] : 'kubectl: not found';
-  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  const kv = kubectl
+    ? execFileSync(kubectl, ['version', '--client'], { encoding: 'utf8' }).split('\n')[0]
+    : 'kubectl: not found';
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
   return [
     `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} (${os.arch()})`,
     `Node ${process.version}; ${kv}`,
@@ -29,10 +42,13 @@ function machine(kubectl: string | undefined): string {
 /** Builds bin/ + dist/ as users get them into BENCH_ROOT. */
 async function buildPrivateCopy(): Promise<void> {
   // @ts-expect-error: scripts/build.mjs is plain JavaScript without type declarations.
-  const { buildCli } = (await import('../scripts/build.mjs')) as { buildCli: (o: { outdir: string }) => Promise<unknown> };
+  const { buildCli } = (await import('../scripts/build.mjs')) as {
+    buildCli: (o: { outdir: string }) => Promise<unknown>;
+  };
   await buildCli({ outdir: '.tmp/bench/dist' });
   mkdirSync(join(BENCH_ROOT, 'bin'), { recursive: true });
-  for (const name of ['bgctl.js', 'package.json']) copyFileSync(new URL(`../bin/${name}`, import.meta.url), join(BENCH_ROOT, 'bin', name));
+  for (const name of ['bgctl.js', 'package.json'])
+    copyFileSync(new URL(`../bin/${name}`, import.meta.url), join(BENCH_ROOT, 'bin', name));
 }
 
 async function main(): Promise<void> {
@@ -52,7 +68,9 @@ async function main(): Promise<void> {
   const kubectl = findKubectl();
   const opts: SuiteOptions = { warmup: Number(values.warmup), rounds: Number(values.rounds), kubectl };
   const header = machine(kubectl);
-  process.stdout.write(`${header}\nRounds: ${opts.rounds} measured after ${opts.warmup} warm-up, cases alternated.\n\n`);
+  process.stdout.write(
+    `${header}\nRounds: ${opts.rounds} measured after ${opts.warmup} warm-up, cases alternated.\n\n`,
+  );
   const results: SuiteResult[] = [];
   const show = (r: SuiteResult): void => {
     results.push(r);
@@ -79,8 +97,14 @@ async function main(): Promise<void> {
     }
   }
   if (only.has('scale')) {
-    const size = { services: Number(values.services), revisions: Number(values.revisions), bigRevisions: Number(values['big-revisions']) };
-    process.stderr.write(`filling a cluster with ${size.services} services, ${size.revisions} revisions and one service with ${size.bigRevisions}...\n`);
+    const size = {
+      services: Number(values.services),
+      revisions: Number(values.revisions),
+      bigRevisions: Number(values['big-revisions']),
+    };
+    process.stderr.write(
+      `filling a cluster with ${size.services} services, ${size.revisions} revisions and one service with ${size.bigRevisions}...\n`,
+    );
     const sc = await startScaleCluster({ ...size, namespaces: 20 });
     try {
       for (const r of await scaleSuite(sc, { ...opts, ...size })) show(r);
@@ -88,7 +112,10 @@ async function main(): Promise<void> {
       await sc.stop();
     }
   }
-  const footer = `Load average (1/5/15 min) at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`;
+  const footer = `Load average (1/5/15 min) at the end: ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`;
   process.stdout.write(footer + '\n');
   if (values.out) writeFileSync(values.out, [header, '', ...results.map(renderSuite), footer, ''].join('\n'));
 }

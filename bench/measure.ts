@@ -46,7 +46,12 @@ function childrenCpuMs(): number {
 export async function runOnce(cmd: Cmd, opts: { input?: string; timeoutMs?: number } = {}): Promise<Sample> {
   const usageDir = cmd.node ? mkdtempSync(join(tmpdir(), 'bgctl-bench-')) : undefined;
   const usageFile = usageDir ? join(usageDir, 'usage.jsonl') : undefined;
-  const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...cmd.env };
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NO_COLOR: '1',
+    ...cmd.env,
+  };
   if (usageFile) {
     env.BGCTL_BENCH_USAGE = usageFile;
     env.NODE_OPTIONS = `--require=${HOOK}`;
@@ -55,26 +60,33 @@ export async function runOnce(cmd: Cmd, opts: { input?: string; timeoutMs?: numb
   const startedAt = Date.now();
   const t0 = performance.now();
   let firstStdoutAt: number | undefined;
-  const result = await new Promise<{ code: number; stdout: string; stderr: string; wallMs: number }>((resolve, reject) => {
-    const child = spawn(cmd.file, cmd.args, { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => {
-      firstStdoutAt ??= Date.now();
-      out.push(d);
-    });
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
-    child.on('error', reject);
-    // 'exit' is the process's end; 'close' also waits for the pipes, which we need for the output.
-    let wallMs = 0;
-    child.on('exit', () => (wallMs = performance.now() - t0));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), wallMs });
-    });
-    child.stdin.end(opts.input ?? '');
-  });
+  const result = await new Promise<{ code: number; stdout: string; stderr: string; wallMs: number }>(
+    (resolve, reject) => {
+      const child = spawn(cmd.file, cmd.args, { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => {
+        firstStdoutAt ??= Date.now();
+        out.push(d);
+      });
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+      child.on('error', reject);
+      // 'exit' is the process's end; 'close' also waits for the pipes, which we need for the output.
+      let wallMs = 0;
+      child.on('exit', () => (wallMs = performance.now() - t0));
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({
+          code: code ?? (signal ? 128 : 1),
+          stdout: Buffer.concat(out).toString(),
+          stderr: Buffer.concat(err).toString(),
+          wallMs,
+        });
+      });
+      child.stdin.end(opts.input ?? '');
+    },
+  );
   let cpuMs = childrenCpuMs() - cpuBefore;
   let maxRssMb: number | undefined;
   if (usageFile && usageDir) {
@@ -92,7 +104,8 @@ export async function runOnce(cmd: Cmd, opts: { input?: string; timeoutMs?: numb
 /** Runs cmd and throws with its stderr unless it exits with `expect` (default 0). */
 export async function runChecked(cmd: Cmd, expect = 0): Promise<Sample> {
   const s = await runOnce(cmd);
-  if (s.code !== expect) throw new Error(`${cmd.label}: exit ${s.code} (expected ${expect})\n${s.stderr.slice(0, 2000)}`);
+  if (s.code !== expect)
+    throw new Error(`${cmd.label}: exit ${s.code} (expected ${expect})\n${s.stderr.slice(0, 2000)}`);
   return s;
 }
 
@@ -113,7 +126,11 @@ export function relativeSpread(xs: number[]): number {
 }
 
 /** Runs `rounds` rounds of every case after `warmup` unrecorded ones, rotating the order each round so no case always goes first. */
-export async function alternate<T>(cases: readonly T[], run: (c: T, round: number) => Promise<void>, opts: { warmup: number; rounds: number }): Promise<void> {
+export async function alternate<T>(
+  cases: readonly T[],
+  run: (c: T, round: number) => Promise<void>,
+  opts: { warmup: number; rounds: number },
+): Promise<void> {
   for (let r = 0; r < opts.warmup + opts.rounds; r++) {
     for (let i = 0; i < cases.length; i++) await run(cases[(i + r) % cases.length], r - opts.warmup);
   }

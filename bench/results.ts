@@ -56,11 +56,21 @@ export function ratio(s: SuiteResult, p: Pair): number {
 }
 
 const fmt = (x: number, digits = 0): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
-const METRIC_NAME: Record<Metric, string> = { wallMs: 'wall', cpuMs: 'CPU', maxRssMb: 'peak RSS', requests: 'API requests' };
+const METRIC_NAME: Record<Metric, string> = {
+  wallMs: 'wall',
+  cpuMs: 'CPU',
+  maxRssMb: 'peak RSS',
+  requests: 'API requests',
+};
 
 /** A plain-text (and Markdown-compatible) rendering of one suite. */
 export function renderSuite(s: SuiteResult): string {
-  const lines = [`### ${s.title}`, '', '| case | runs | wall median ms | spread | CPU median ms | peak RSS MB | API requests |', '|---|---|---|---|---|---|---|'];
+  const lines = [
+    `### ${s.title}`,
+    '',
+    '| case | runs | wall median ms | spread | CPU median ms | peak RSS MB | API requests |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const c of s.cases) {
     const rss = c.maxRssMb.filter(Number.isFinite);
     lines.push(
@@ -71,13 +81,19 @@ export function renderSuite(s: SuiteResult): string {
     lines.push('', '| ratio | of | value | target | |', '|---|---|---|---|---|');
     for (const p of s.pairs) {
       const r = ratio(s, p);
-      const verdict = p.target === undefined ? '' : r <= p.target ? 'met' : `missed by ${fmt((r / p.target - 1) * 100)}%`;
-      lines.push(`| ${p.a} / ${p.b} | ${METRIC_NAME[p.metric]} | ${fmt(r, 2)} | ${p.target === undefined ? '-' : `≤ ${p.target}`} | ${verdict} |`);
+      const verdict =
+        p.target === undefined ? '' : r <= p.target ? 'met' : `missed by ${fmt((r / p.target - 1) * 100)}%`;
+      lines.push(
+        `| ${p.a} / ${p.b} | ${METRIC_NAME[p.metric]} | ${fmt(r, 2)} | ${p.target === undefined ? '-' : `≤ ${p.target}`} | ${verdict} |`,
+      );
     }
   }
   if (s.limits.length) {
     lines.push('', '| bound | value | limit | |', '|---|---|---|---|');
-    for (const l of s.limits) lines.push(`| ${l.what} | ${fmt(l.value, l.unit === 'ms' ? 0 : 1)} ${l.unit} | ≤ ${l.limit} ${l.unit} | ${l.value <= l.limit ? 'met' : `missed by ${fmt((l.value / l.limit - 1) * 100)}%`} |`);
+    for (const l of s.limits)
+      lines.push(
+        `| ${l.what} | ${fmt(l.value, l.unit === 'ms' ? 0 : 1)} ${l.unit} | ≤ ${l.limit} ${l.unit} | ${l.value <= l.limit ? 'met' : `missed by ${fmt((l.value / l.limit - 1) * 100)}%`} |`,
+      );
   }
   for (const n of s.notes) lines.push('', n);
   return lines.join('\n') + '\n';

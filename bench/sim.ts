@@ -40,11 +40,23 @@ function caOf(kubeconfig: string): Buffer {
 /** Calls /sim/v1 of the cluster: GET/DELETE requests, POST/DELETE faults. */
 export function sim(c: BenchCluster, method: string, path: string, body?: unknown): Promise<any> {
   return new Promise((resolve, reject) => {
-    const req = request(`${c.server}/sim/v1/${path}`, { method, ca: caOf(c.kubeconfig), headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(text ? JSON.parse(text) : {}) : reject(new Error(`/sim/v1/${path}: ${res.statusCode} ${text}`))));
-    });
+    const req = request(
+      `${c.server}/sim/v1/${path}`,
+      {
+        method,
+        ca: caOf(c.kubeconfig),
+        headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(text ? JSON.parse(text) : {})
+            : reject(new Error(`/sim/v1/${path}: ${res.statusCode} ${text}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -62,12 +74,25 @@ export async function requestLog(c: BenchCluster): Promise<LoggedRequest[]> {
  */
 export async function startBenchPlayground(opts: { instant?: boolean } = {}): Promise<BenchCluster> {
   const { startPlayground } = await import('../src/sim/playground.js');
-  const pg = await startPlayground(opts.instant ? { timing: { stepMs: 0, dwellMs: 0, ingressMs: 0, readyAfterMs: 0 } } : {});
-  return { server: pg.server, token: pg.token, kubeconfigPath: pg.kubeconfigPath, kubeconfig: pg.kubeconfig, registry: pg.registry, stop: () => pg.stop() };
+  const pg = await startPlayground(
+    opts.instant ? { timing: { stepMs: 0, dwellMs: 0, ingressMs: 0, readyAfterMs: 0 } } : {},
+  );
+  return {
+    server: pg.server,
+    token: pg.token,
+    kubeconfigPath: pg.kubeconfigPath,
+    kubeconfig: pg.kubeconfig,
+    registry: pg.registry,
+    stop: () => pg.stop(),
+  };
 }
 
 const isReady = (o: KObject | undefined): boolean =>
-  Boolean(o && o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
+  Boolean(
+    o &&
+    o.status?.observedGeneration === o.metadata.generation &&
+    o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
+  );
 
 /** Creates a Knative Service whose revisions are ready at once, and resolves when it is Ready. */
 export function createReadyService(c: BenchCluster, name: string, image = 'ghcr.io/bgctl/hello:v1'): Promise<void> {
@@ -89,7 +114,12 @@ export function createReadyService(c: BenchCluster, name: string, image = 'ghcr.
         kind: 'Service',
         metadata: { name, namespace: 'default' },
         // "Revisions ready at once": the playground's knob, kept by every later template change.
-        spec: { template: { metadata: { annotations: { 'sim.bgctl.dev/ready-after': '0s' } }, spec: { containers: [{ image }] } } },
+        spec: {
+          template: {
+            metadata: { annotations: { 'sim.bgctl.dev/ready-after': '0s' } },
+            spec: { containers: [{ image }] },
+          },
+        },
       },
       SYSTEM,
     );
@@ -99,7 +129,12 @@ export function createReadyService(c: BenchCluster, name: string, image = 'ghcr.
 /** Calls back (once) when the named service is Ready at a generation above `afterGeneration`; returns a canceller. */
 export function onReady(c: BenchCluster, name: string, afterGeneration: number, cb: (at: number) => void): () => void {
   const stop = c.registry.onChange((ev) => {
-    if (ev.resource.plural === 'services' && ev.object.metadata.name === name && (ev.object.metadata.generation ?? 0) > afterGeneration && isReady(ev.object)) {
+    if (
+      ev.resource.plural === 'services' &&
+      ev.object.metadata.name === name &&
+      (ev.object.metadata.generation ?? 0) > afterGeneration &&
+      isReady(ev.object)
+    ) {
       stop();
       cb(Date.now());
     }
@@ -108,7 +143,12 @@ export function onReady(c: BenchCluster, name: string, afterGeneration: number, 
 }
 
 /** A bare API server (no controllers) holding `services` ready services with `revisions` revisions in all, plus one service with `bigRevisions`. */
-export async function startScaleCluster(opts: { services: number; revisions: number; namespaces: number; bigRevisions: number }): Promise<BenchCluster> {
+export async function startScaleCluster(opts: {
+  services: number;
+  revisions: number;
+  namespaces: number;
+  bigRevisions: number;
+}): Promise<BenchCluster> {
   const { createRegistry } = await import('../src/sim/api/registry.js');
   const { startApiServer } = await import('../src/sim/api/server.js');
   const { renderKubeconfig } = await import('../src/sim/api/kubeconfig.js');
@@ -119,17 +159,29 @@ export async function startScaleCluster(opts: { services: number; revisions: num
   const perNs = Math.ceil(opts.services / opts.namespaces);
   const revsPerSvc = Math.max(1, Math.round(opts.revisions / opts.services));
   const namespaces = Array.from({ length: opts.namespaces }, (_, i) => `team-${String(i).padStart(2, '0')}`);
-  for (const name of ['default', 'big', ...namespaces]) registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, SYSTEM);
+  for (const name of ['default', 'big', ...namespaces])
+    registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, SYSTEM);
   const fill = (ns: string, name: string, count: number): void => {
     const last = `${name}-${String(count).padStart(5, '0')}`;
     const svc = registry.create(svcDef, ns, serviceObject(ns, name, count), SYSTEM);
-    registry.updateStatus(svcDef, ns, { ...svc, status: serviceStatus(ns, name, last, svc.metadata.generation ?? 1) }, SYSTEM);
+    registry.updateStatus(
+      svcDef,
+      ns,
+      { ...svc, status: serviceStatus(ns, name, last, svc.metadata.generation ?? 1) },
+      SYSTEM,
+    );
     for (let g = 1; g <= count; g++) {
       const rev = registry.create(revDef, ns, revisionObject(ns, name, g), SYSTEM);
-      registry.updateStatus(revDef, ns, { ...rev, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] } }, SYSTEM);
+      registry.updateStatus(
+        revDef,
+        ns,
+        { ...rev, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] } },
+        SYSTEM,
+      );
     }
   };
-  for (let i = 0; i < opts.services; i++) fill(namespaces[Math.floor(i / perNs)], `svc-${String(i).padStart(4, '0')}`, revsPerSvc);
+  for (let i = 0; i < opts.services; i++)
+    fill(namespaces[Math.floor(i / perNs)], `svc-${String(i).padStart(4, '0')}`, revsPerSvc);
   fill('big', 'big', opts.bigRevisions);
 
   const token = randomBytes(16).toString('hex');
@@ -158,7 +210,11 @@ function serviceObject(ns: string, name: string, generation: number): KObject {
     kind: 'Service',
     metadata: { name, namespace: ns, labels: { app: name } },
     spec: {
-      template: { spec: { containers: [{ image: `ghcr.io/bgctl/${name}:v${generation}`, env: [{ name: 'MODE', value: 'blue' }] }] } },
+      template: {
+        spec: {
+          containers: [{ image: `ghcr.io/bgctl/${name}:v${generation}`, env: [{ name: 'MODE', value: 'blue' }] }],
+        },
+      },
       traffic: [{ latestRevision: true, percent: 100 }],
     },
   };
@@ -173,7 +229,11 @@ function serviceStatus(ns: string, name: string, revision: string, generation: n
     latestCreatedRevisionName: revision,
     latestReadyRevisionName: revision,
     traffic: [{ revisionName: revision, latestRevision: true, percent: 100 }],
-    conditions: ['ConfigurationsReady', 'Ready', 'RoutesReady'].map((type) => ({ type, status: 'True', lastTransitionTime: now })),
+    conditions: ['ConfigurationsReady', 'Ready', 'RoutesReady'].map((type) => ({
+      type,
+      status: 'True',
+      lastTransitionTime: now,
+    })),
   };
 }
 
@@ -190,6 +250,10 @@ function revisionObject(ns: string, service: string, generation: number): KObjec
         'serving.knative.dev/configurationGeneration': String(generation),
       },
     },
-    spec: { containers: [{ image: `ghcr.io/bgctl/${service}:v${generation}` }], containerConcurrency: 0, timeoutSeconds: 300 },
+    spec: {
+      containers: [{ image: `ghcr.io/bgctl/${service}:v${generation}` }],
+      containerConcurrency: 0,
+      timeoutSeconds: 300,
+    },
   };
 }

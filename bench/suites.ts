@@ -58,7 +58,10 @@ async function compareCommands(cmds: Cmd[], opts: SuiteOptions): Promise<CaseSta
 /** `node -e 0` against `bgctl --version` and `bgctl --help`. */
 export async function startupSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const node0: Cmd = { label: 'node -e 0', file: NODE, args: ['-e', '0'], node: true };
-  const cases = await compareCommands([node0, bgctl('bgctl --version', undefined, '--version'), bgctl('bgctl --help', undefined, '--help')], opts);
+  const cases = await compareCommands(
+    [node0, bgctl('bgctl --version', undefined, '--version'), bgctl('bgctl --help', undefined, '--help')],
+    opts,
+  );
   return {
     name: 'startup',
     title: 'Start-up: --version and --help against node -e 0',
@@ -77,8 +80,24 @@ export async function startupSuite(opts: SuiteOptions): Promise<SuiteResult> {
 /** `bgctl status SERVICE -o json` against `node -e 0` and `kubectl get ksvc SERVICE -o json`. */
 export async function statusSuite(pg: BenchCluster, opts: SuiteOptions): Promise<SuiteResult> {
   await createReadyService(pg, 'hello');
-  const cmds: Cmd[] = [{ label: 'node -e 0', file: NODE, args: ['-e', '0'], node: true }, bgctl('bgctl status -o json', pg, 'status', 'hello', '-o', 'json')];
-  if (opts.kubectl) cmds.push(kubectl('kubectl get ksvc -o json', opts.kubectl, pg, mkdtempSync(join(tmpdir(), 'bgctl-bench-kube-')), 'get', 'ksvc', 'hello', '-o', 'json'));
+  const cmds: Cmd[] = [
+    { label: 'node -e 0', file: NODE, args: ['-e', '0'], node: true },
+    bgctl('bgctl status -o json', pg, 'status', 'hello', '-o', 'json'),
+  ];
+  if (opts.kubectl)
+    cmds.push(
+      kubectl(
+        'kubectl get ksvc -o json',
+        opts.kubectl,
+        pg,
+        mkdtempSync(join(tmpdir(), 'bgctl-bench-kube-')),
+        'get',
+        'ksvc',
+        'hello',
+        '-o',
+        'json',
+      ),
+    );
   const cases = await compareCommands(cmds, opts);
   return {
     name: 'status',
@@ -86,7 +105,9 @@ export async function statusSuite(pg: BenchCluster, opts: SuiteOptions): Promise
     cases,
     pairs: [
       { a: 'bgctl status -o json', b: 'node -e 0', metric: 'wallMs', target: 1.6 },
-      ...(opts.kubectl ? [{ a: 'bgctl status -o json', b: 'kubectl get ksvc -o json', metric: 'wallMs' as const }] : []),
+      ...(opts.kubectl
+        ? [{ a: 'bgctl status -o json', b: 'kubectl get ksvc -o json', metric: 'wallMs' as const }]
+        : []),
       { a: 'bgctl status -o json', b: 'node -e 0', metric: 'cpuMs' },
     ],
     limits: [],
@@ -97,7 +118,11 @@ export async function statusSuite(pg: BenchCluster, opts: SuiteOptions): Promise
 type Procedure = { label: string; run: (service: string) => Promise<Sample[]> };
 
 /** pin, deploy, stage, split 50, promote: bgctl step by step, bgctl rollout in one process, and the kubectl script. */
-export async function rolloutSuite(pg: BenchCluster, opts: SuiteOptions, controlPlane: 'default' | 'instant' = 'default'): Promise<SuiteResult> {
+export async function rolloutSuite(
+  pg: BenchCluster,
+  opts: SuiteOptions,
+  controlPlane: 'default' | 'instant' = 'default',
+): Promise<SuiteResult> {
   const image = 'ghcr.io/bgctl/hello:v2';
   const procedures: Procedure[] = [
     {
@@ -111,14 +136,25 @@ export async function rolloutSuite(pg: BenchCluster, opts: SuiteOptions, control
     },
     {
       label: 'bgctl rollout --yes',
-      run: async (svc) => [await runChecked(bgctl('rollout', pg, 'rollout', svc, '--image', image, '--steps', '50,100', '--no-verify', '--yes'))],
+      run: async (svc) => [
+        await runChecked(
+          bgctl('rollout', pg, 'rollout', svc, '--image', image, '--steps', '50,100', '--no-verify', '--yes'),
+        ),
+      ],
     },
   ];
   if (opts.kubectl) {
     const cache = mkdtempSync(join(tmpdir(), 'bgctl-bench-kube-'));
     procedures.push({
       label: 'kubectl script',
-      run: async (svc) => [await runChecked({ label: 'kubectl script', file: 'bash', args: [KUBECTL_SCRIPT, svc, image], env: { KUBECONFIG: pg.kubeconfigPath, KUBECACHEDIR: cache, KUBECTL: opts.kubectl } })],
+      run: async (svc) => [
+        await runChecked({
+          label: 'kubectl script',
+          file: 'bash',
+          args: [KUBECTL_SCRIPT, svc, image],
+          env: { KUBECONFIG: pg.kubeconfigPath, KUBECACHEDIR: cache, KUBECTL: opts.kubectl },
+        }),
+      ],
     });
   }
   const stats = new Map(procedures.map((p) => [p.label, newCase(p.label)]));
@@ -165,7 +201,7 @@ export async function rolloutSuite(pg: BenchCluster, opts: SuiteOptions, control
     notes: [
       'Wall time is the whole procedure including process start-ups; API requests are everything /sim/v1/requests logged during it (kubectl with a warm discovery cache).',
       controlPlane === 'instant'
-        ? 'The playground ran with every control-plane latency at zero, so the wall times are the tools\' own: start-ups, requests and reactions.'
+        ? "The playground ran with every control-plane latency at zero, so the wall times are the tools' own: start-ups, requests and reactions."
         : 'The playground ran with its default control-plane latencies (20 ms per reconcile step, 75 ms minimum per state, 100 ms to program the ingress): each traffic change takes it about 220 ms, and the deploy about 420 ms, whichever tool waits.',
       ...[...breakdown].map(([label, text]) => `Requests of the last ${label} run: ${text}.`),
     ],
@@ -192,7 +228,19 @@ export async function reactionSuite(pg: BenchCluster, opts: SuiteOptions): Promi
     await sim(pg, 'DELETE', 'requests');
     let readyAt = NaN;
     const cancel = onReady(pg, svc, 1, (at) => (readyAt = at));
-    const s = await runOnce(bgctl('deploy', pg, 'deploy', svc, '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=1500ms', '--yes'));
+    const s = await runOnce(
+      bgctl(
+        'deploy',
+        pg,
+        'deploy',
+        svc,
+        '--image',
+        'ghcr.io/bgctl/hello:v2',
+        '--annotation',
+        'sim.bgctl.dev/ready-after=1500ms',
+        '--yes',
+      ),
+    );
     cancel();
     if (s.code !== 0) throw new Error(`deploy ${svc}: exit ${s.code}\n${s.stderr}`);
     const next = (await requestLog(pg)).find((r) => Date.parse(r.time) >= Math.floor(readyAt) && r.verb !== 'watch');
@@ -204,21 +252,39 @@ export async function reactionSuite(pg: BenchCluster, opts: SuiteOptions): Promi
   const worst = Math.max(...reactions);
   return {
     name: 'reaction',
-    title: 'Reaction: service marked Ready -> bgctl\'s next request',
+    title: "Reaction: service marked Ready -> bgctl's next request",
     cases: [c],
     pairs: [],
     limits: [
       { what: 'median reaction', value: median(reactions), unit: 'ms', limit: 50 },
       { what: 'worst reaction', value: worst, unit: 'ms', limit: 50 },
     ],
-    notes: [`Reactions (ms): ${reactions.map((r) => r.toFixed(0)).join(', ')}. The next request is the revision list bgctl reads after its watch reports Ready.`],
+    notes: [
+      `Reactions (ms): ${reactions.map((r) => r.toFixed(0)).join(', ')}. The next request is the revision list bgctl reads after its watch reports Ready.`,
+    ],
   };
 }
 
 /** `status -A -o json` over thousands of services, and `revisions` of a service with thousands of revisions. */
-export async function scaleSuite(sc: BenchCluster, opts: SuiteOptions & { services: number; revisions: number; bigRevisions: number }): Promise<SuiteResult[]> {
+export async function scaleSuite(
+  sc: BenchCluster,
+  opts: SuiteOptions & { services: number; revisions: number; bigRevisions: number },
+): Promise<SuiteResult[]> {
   const cmds: Cmd[] = [bgctl('bgctl status -A -o json', sc, 'status', '-A', '-o', 'json')];
-  if (opts.kubectl) cmds.push(kubectl('kubectl get ksvc -A -o json', opts.kubectl, sc, mkdtempSync(join(tmpdir(), 'bgctl-bench-kube-')), 'get', 'ksvc', '-A', '-o', 'json'));
+  if (opts.kubectl)
+    cmds.push(
+      kubectl(
+        'kubectl get ksvc -A -o json',
+        opts.kubectl,
+        sc,
+        mkdtempSync(join(tmpdir(), 'bgctl-bench-kube-')),
+        'get',
+        'ksvc',
+        '-A',
+        '-o',
+        'json',
+      ),
+    );
   const fewer = { ...opts, warmup: 1, rounds: Math.max(3, Math.ceil(opts.rounds / 3)) };
   const listCases = await compareCommands(cmds, fewer);
   const status = listCases[0];
@@ -259,8 +325,17 @@ export async function scaleSuite(sc: BenchCluster, opts: SuiteOptions & { servic
     title: `revisions SERVICE with ${opts.bigRevisions} revisions (50 ms added to each request)`,
     cases: [rev],
     pairs: [],
-    limits: [{ what: 'first row printed after the last page was requested (negative: before)', value: -median(leads), unit: 'ms', limit: 0 }],
-    notes: [`${pages} LIST pages per run; the first row reached stdout ${leads.map((l) => l.toFixed(0)).join(', ')} ms before the last page was requested.`],
+    limits: [
+      {
+        what: 'first row printed after the last page was requested (negative: before)',
+        value: -median(leads),
+        unit: 'ms',
+        limit: 0,
+      },
+    ],
+    notes: [
+      `${pages} LIST pages per run; the first row reached stdout ${leads.map((l) => l.toFixed(0)).join(', ')} ms before the last page was requested.`,
+    ],
   };
   return [listSuite, revSuite];
 }

@@ -5,6 +5,8 @@ const file = process.env.BGCTL_BENCH_USAGE;
 if (file) {
   process.on('exit', () => {
     const u = process.resourceUsage();
-    process.getBuiltinModule('node:fs').appendFileSync(file, JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, maxRssKb: u.maxRSS }) + '\n');
+    process
+      .getBuiltinModule('node:fs')
+      .appendFileSync(file, JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, maxRssKb: u.maxRSS }) + '\n');
   });
 }

@@ -40,7 +40,9 @@ export const SLIM_ENTRIES = {
 
 function slimSource(pkg) {
   return Object.entries(SLIM_ENTRIES[pkg])
-    .map(([name, [from, original]]) => `export { ${original === name ? name : `${original} as ${name}`} } from '${from}';`)
+    .map(
+      ([name, [from, original]]) => `export { ${original === name ? name : `${original} as ${name}`} } from '${from}';`,
+    )
     .join('\n');
 }
 
@@ -96,25 +98,44 @@ export const slimPlugin = {
       'whatwg-url': 'module.exports = { URL: globalThis.URL };',
       'object-serializer': OBJECT_SERIALIZER,
       'lazy-child-process': "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
-      'lazy-socks-proxy-agent': "module.exports = { get SocksProxyAgent() { return require('socks-proxy-agent').SocksProxyAgent; } };",
+      'lazy-socks-proxy-agent':
+        "module.exports = { get SocksProxyAgent() { return require('socks-proxy-agent').SocksProxyAgent; } };",
     };
-    b.onResolve({ filter: new RegExp(`^(${pkgs.map(escape).join('|')})$`) }, (a) => ({ path: a.path, namespace: 'bgctl-slim' }));
+    b.onResolve({ filter: new RegExp(`^(${pkgs.map(escape).join('|')})$`) }, (a) => ({
+      path: a.path,
+      namespace: 'bgctl-slim',
+    }));
     b.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'bgctl-slim' }));
     // commander needs child_process only to run executable subcommands, which bgctl has none of;
     // requiring it at start-up would load child_process, net and dgram for every run.
-    b.onResolve({ filter: /^node:child_process$/ }, (a) => (/[\\/]commander[\\/]/.test(a.importer) ? { path: 'lazy-child-process', namespace: 'bgctl-slim' } : undefined));
+    b.onResolve({ filter: /^node:child_process$/ }, (a) =>
+      /[\\/]commander[\\/]/.test(a.importer) ? { path: 'lazy-child-process', namespace: 'bgctl-slim' } : undefined,
+    );
     // client-node imports the SOCKS agent (socks, ip-address, debug: the largest start-up cost left
     // in its chunk) for the rare proxy-url: socks5://; a getter defers loading it to that first use.
-    b.onResolve({ filter: /^socks-proxy-agent$/ }, (a) => (a.namespace === 'bgctl-slim' ? undefined : { path: 'lazy-socks-proxy-agent', namespace: 'bgctl-slim' }));
-    b.onResolve({ filter: /ObjectSerializer\.js$/ }, (a) => (CLIENT_NODE_DIST.test(a.importer) ? { path: 'object-serializer', namespace: 'bgctl-slim' } : undefined));
+    b.onResolve({ filter: /^socks-proxy-agent$/ }, (a) =>
+      a.namespace === 'bgctl-slim' ? undefined : { path: 'lazy-socks-proxy-agent', namespace: 'bgctl-slim' },
+    );
+    b.onResolve({ filter: /ObjectSerializer\.js$/ }, (a) =>
+      CLIENT_NODE_DIST.test(a.importer) ? { path: 'object-serializer', namespace: 'bgctl-slim' } : undefined,
+    );
     // client-node's modules only declare things; marking them side-effect free lets esbuild drop the
     // ones nothing uses (the models, the other API groups) even though index files re-export them.
     b.onResolve({ filter: /.*/ }, async (a) => {
       if (a.pluginData?.bgctlResolved || !CLIENT_NODE_DIST.test(a.importer)) return undefined;
-      const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, importer: a.importer, pluginData: { bgctlResolved: true } });
+      const r = await b.resolve(a.path, {
+        resolveDir: a.resolveDir,
+        kind: a.kind,
+        importer: a.importer,
+        pluginData: { bgctlResolved: true },
+      });
       return r.errors.length === 0 && CLIENT_NODE_DIST.test(r.path) ? { path: r.path, sideEffects: false } : undefined;
     });
-    b.onLoad({ filter: /.*/, namespace: 'bgctl-slim' }, (a) => ({ contents: replaced[a.path] ?? slimSource(a.path), resolveDir: root, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'bgctl-slim' }, (a) => ({
+      contents: replaced[a.path] ?? slimSource(a.path),
+      resolveDir: root,
+      loader: 'js',
+    }));
   },
 };
 
@@ -139,7 +160,10 @@ export function usedNames(source, pkg) {
     for (const part of m[1].split(',')) if (part.trim()) names.add(part.trim().split(/\s*:\s*/)[0]);
   }
   add(new RegExp(`typeof\\s+${spec}\\.(\\w+)`, 'g'));
-  const holders = [...source.matchAll(new RegExp(`(\\w+)\\s*=\\s*await\\s+${spec}`, 'g')), ...source.matchAll(new RegExp(`(\\w+)\\s*:\\s*typeof\\s+${spec}(?!\\.)`, 'g'))];
+  const holders = [
+    ...source.matchAll(new RegExp(`(\\w+)\\s*=\\s*await\\s+${spec}`, 'g')),
+    ...source.matchAll(new RegExp(`(\\w+)\\s*:\\s*typeof\\s+${spec}(?!\\.)`, 'g')),
+  ];
   for (const h of holders) add(new RegExp(`\\b${h[1]}\\.(\\w+)`, 'g'));
   return names;
 }
@@ -160,11 +184,28 @@ export function checkSlimNames(srcDir = join(root, 'src')) {
 }
 
 /** What both stages share: Node 20 code, minified, with linked source maps. */
-const COMMON = { absWorkingDir: root, platform: 'node', target: 'node20', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning' };
+const COMMON = {
+  absWorkingDir: root,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
 /** The ESM build with code splitting: every lazy `import()` becomes a chunk of its own. */
 function buildEsm(outdir, minify) {
-  return build({ ...COMMON, entryPoints: { cli: 'src/cli.ts' }, outdir, bundle: true, splitting: true, format: 'esm', minify, metafile: true, plugins: [slimPlugin] });
+  return build({
+    ...COMMON,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    minify,
+    metafile: true,
+    plugins: [slimPlugin],
+  });
 }
 
 /**

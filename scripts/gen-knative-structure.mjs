@@ -8,14 +8,27 @@ import yaml from 'js-yaml';
 const [gitDir, commit] = process.argv.slice(2);
 if (!gitDir || !commit) throw new Error('usage: gen-knative-structure.mjs <serving git dir> <commit>');
 const load = (file) =>
-  yaml.load(execFileSync('git', ['-C', gitDir, 'show', `${commit}:config/core/300-resources/${file}.yaml`], { encoding: 'utf8' }))
+  yaml
+    .load(
+      execFileSync('git', ['-C', gitDir, 'show', `${commit}:config/core/300-resources/${file}.yaml`], {
+        encoding: 'utf8',
+      }),
+    )
     .spec.versions.find((v) => v.name === 'v1').schema.openAPIV3Schema;
 
-const KEEP = ['type', 'format', 'required', 'default', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string'];
+const KEEP = [
+  'type',
+  'format',
+  'required',
+  'default',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-int-or-string',
+];
 function structure(node) {
   const out = {};
   for (const k of KEEP) if (node[k] !== undefined) out[k] = node[k];
-  if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, structure(v)]));
+  if (node.properties)
+    out.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, structure(v)]));
   if (node.items) out.items = structure(node.items);
   if (node.additionalProperties) out.additionalProperties = structure(node.additionalProperties);
   return out;

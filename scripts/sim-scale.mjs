@@ -36,21 +36,43 @@ async function main() {
   let t = performance.now();
   for (let i = 0; i < services; i++) {
     const name = `svc-${String(i).padStart(5, '0')}`;
-    registry.create(svcDef, ns, {
-      apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, labels: { app: name } },
-      spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } }, traffic: [{ latestRevision: true, percent: 100 }] },
-    }, ctx);
+    registry.create(
+      svcDef,
+      ns,
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: { name, labels: { app: name } },
+        spec: {
+          template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } },
+          traffic: [{ latestRevision: true, percent: 100 }],
+        },
+      },
+      ctx,
+    );
   }
   const perSvc = Math.ceil(revisions / services);
   let made = 0;
   for (let i = 0; i < services && made < revisions; i++) {
     for (let g = 1; g <= perSvc && made < revisions; g++, made++) {
       const cfg = `svc-${String(i).padStart(5, '0')}`;
-      registry.create(revDef, ns, {
-        apiVersion: 'serving.knative.dev/v1', kind: 'Revision',
-        metadata: { name: `${cfg}-${String(g).padStart(5, '0')}`, labels: { 'serving.knative.dev/configuration': cfg, 'serving.knative.dev/configurationGeneration': String(g) } },
-        spec: { containers: [{ image: `ghcr.io/bgctl/hello:v${g}` }] },
-      }, ctx);
+      registry.create(
+        revDef,
+        ns,
+        {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Revision',
+          metadata: {
+            name: `${cfg}-${String(g).padStart(5, '0')}`,
+            labels: {
+              'serving.knative.dev/configuration': cfg,
+              'serving.knative.dev/configurationGeneration': String(g),
+            },
+          },
+          spec: { containers: [{ image: `ghcr.io/bgctl/hello:v${g}` }] },
+        },
+        ctx,
+      );
     }
   }
   const createMs = performance.now() - t;
@@ -71,7 +93,14 @@ async function main() {
     let pages = 0;
     let rv;
     do {
-      const page = await api.listNamespacedCustomObject({ group: 'serving.knative.dev', version: 'v1', namespace: ns, plural, limit, _continue: cont });
+      const page = await api.listNamespacedCustomObject({
+        group: 'serving.knative.dev',
+        version: 'v1',
+        namespace: ns,
+        plural,
+        limit,
+        _continue: cont,
+      });
       pages++;
       rv ??= page.metadata.resourceVersion;
       assert.equal(page.metadata.resourceVersion, rv, 'every page comes from the same snapshot');
@@ -89,7 +118,9 @@ async function main() {
   try {
     const s = await listAll('services', services);
     const r = await listAll('revisions', made);
-    console.log(`created ${services} services + ${made} revisions through the registry in ${(createMs / 1000).toFixed(2)} s`);
+    console.log(
+      `created ${services} services + ${made} revisions through the registry in ${(createMs / 1000).toFixed(2)} s`,
+    );
     console.log(`listed services over HTTPS: ${s.pages} pages of ${limit} in ${(s.ms / 1000).toFixed(2)} s`);
     console.log(`listed revisions over HTTPS: ${r.pages} pages of ${limit} in ${(r.ms / 1000).toFixed(2)} s`);
     console.log('OK: every object returned exactly once');

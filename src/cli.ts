@@ -43,14 +43,23 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       if (parsed === ExitCode.Ok) return ExitCode.Ok;
       if (parsed instanceof UsageError) err = parsed;
       // A usage error with nothing more specific to say points to the help of its verb.
-      if (err instanceof UsageError && !err.hint) err = new UsageError(err.message, { reason: err.reason, hint: program.helpHint(program.verbOf(cmd)), cause: err.cause });
+      if (err instanceof UsageError && !err.hint)
+        err = new UsageError(err.message, {
+          reason: err.reason,
+          hint: program.helpHint(program.verbOf(cmd)),
+          cause: err.cause,
+        });
     }
     const code = reportError(io, err, signal);
     if (code !== ExitCode.Ok) {
       // -o json|yaml: one `kind: Error` document on stdout too. Loaded only on failure (it pulls in
       // js-yaml), never for --help or --version, which also arrive here through exitOverride.
       const { outputFormatFromArgv, writeErrorDocument } = await import('./commands/error-document.js');
-      writeErrorDocument(io, outputFormatFromArgv(argv), signal.aborted && !(err instanceof BgctlError) ? new CancelError() : err);
+      writeErrorDocument(
+        io,
+        outputFormatFromArgv(argv),
+        signal.aborted && !(err instanceof BgctlError) ? new CancelError() : err,
+      );
     }
     return code;
   }
@@ -74,7 +83,8 @@ function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
     const message = err instanceof Error ? err.message : String(err);
     io.err.write(c.fail(`Error: ${safe(message)}`) + '\n');
   }
-  if (io.env.BGCTL_DEBUG && err instanceof Error) io.err.write(debugTrace(err).split('\n').map(printable).join('\n') + '\n');
+  if (io.env.BGCTL_DEBUG && err instanceof Error)
+    io.err.write(debugTrace(err).split('\n').map(printable).join('\n') + '\n');
   return exitCodeOf(err);
 }
 

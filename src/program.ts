@@ -36,7 +36,9 @@ export function buildProgram(
   override?: RunOverride,
 ): Command {
   const program = new Command('bgctl')
-    .description('Blue-green rollouts of Knative Services: pin, deploy, stage under a tag, verify, split, promote, roll back.')
+    .description(
+      'Blue-green rollouts of Knative Services: pin, deploy, stage under a tag, verify, split, promote, roll back.',
+    )
     .version(version, '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpCommand(false)
@@ -87,7 +89,8 @@ export function buildProgram(
       if (name === undefined) program.outputHelp();
       else {
         const cmd = program.commands.find((c) => c.name() === name && c.name() !== 'help');
-        if (!cmd) throw new UsageError(`unknown command '${name}'`, { reason: 'UnknownCommand', hint: 'see bgctl --help' });
+        if (!cmd)
+          throw new UsageError(`unknown command '${name}'`, { reason: 'UnknownCommand', hint: 'see bgctl --help' });
         cmd.outputHelp();
       }
       setExit(ExitCode.Ok);
@@ -133,7 +136,13 @@ export function parseGlobals(all: FlagValues): GlobalOptions {
   };
 }
 
-function createContext(io: IOStreams, globals: GlobalOptions, signal: AbortSignal, now: () => Date, program: Command): CommandContext {
+function createContext(
+  io: IOStreams,
+  globals: GlobalOptions,
+  signal: AbortSignal,
+  now: () => Date,
+  program: Command,
+): CommandContext {
   let client: Promise<KnativeClient> | undefined;
   let prompter: Prompter | undefined;
   return {
@@ -185,9 +194,13 @@ const COMMANDER_REASONS: Record<string, string> = {
  */
 export function fromCommander(err: unknown, program: Command): number | UsageError | undefined {
   if (!(err instanceof CommanderError)) return undefined;
-  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+    return ExitCode.Ok;
   // "error: unknown option '--bogus'\n(Did you mean --verbose?)" -> one line.
-  const [first, ...more] = err.message.replace(/^error: /, '').split('\n').filter((l) => l.trim() !== '');
+  const [first, ...more] = err.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const suggestion = more.join(' ').replace(/^\((.*)\)$/, '$1');
   const message = suggestion ? `${first} (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : first;
   const verb = err.code === 'commander.unknownCommand' ? undefined : activeVerb.get(program);

@@ -40,19 +40,28 @@ const shownWarnings = new WeakMap<IOStreams, Set<string>>();
  * The cluster client for global flags (every command's ctx.kube() comes from here): kubeconfig
  * warnings on stderr once per run, the --verbose trace on stderr. client-node loads on first call.
  */
-export async function openClient(io: IOStreams, globals: GlobalOptions, signal: AbortSignal | undefined, tuning?: ClientTuning): Promise<KnativeClient> {
+export async function openClient(
+  io: IOStreams,
+  globals: GlobalOptions,
+  signal: AbortSignal | undefined,
+  tuning?: ClientTuning,
+): Promise<KnativeClient> {
   const { connect } = await import('../kube/connect.js');
   let shown = shownWarnings.get(io);
   if (!shown) shownWarnings.set(io, (shown = new Set()));
   const seen = shown;
-  return connect(globals, {
-    env: io.env,
-    signal,
-    warn: (text) => {
-      if (seen.has(text)) return;
-      seen.add(text);
-      io.err.write(io.colors().warn(`Warning: ${printable(text)}`) + '\n');
+  return connect(
+    globals,
+    {
+      env: io.env,
+      signal,
+      warn: (text) => {
+        if (seen.has(text)) return;
+        seen.add(text);
+        io.err.write(io.colors().warn(`Warning: ${printable(text)}`) + '\n');
+      },
+      trace: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
     },
-    trace: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
-  }, tuning);
+    tuning,
+  );
 }

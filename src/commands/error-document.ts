@@ -34,7 +34,12 @@ export function errorDocument(err: unknown): BgctlDocument {
     message = err instanceof Error ? err.message : String(err);
   }
   // Messages may quote a server or a plugin: every credential this process holds is removed once more.
-  return document('Error', { reason, message: redactKnown(message), ...(hint ? { hint: redactKnown(hint) } : {}), exitCode });
+  return document('Error', {
+    reason,
+    message: redactKnown(message),
+    ...(hint ? { hint: redactKnown(hint) } : {}),
+    exitCode,
+  });
 }
 
 /**

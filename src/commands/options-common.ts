@@ -2,7 +2,10 @@
 import type { Command } from 'commander';
 import { validateRevisionName, validateTag } from '../core/names.js';
 
-export const SERVICE_ARG = { name: '[service]', description: 'the Knative Service (on a terminal, picked from a list when omitted)' };
+export const SERVICE_ARG = {
+  name: '[service]',
+  description: 'the Knative Service (on a terminal, picked from a list when omitted)',
+};
 
 /** commander's argument parser for a repeatable flag (--env, --annotation, --traffic). */
 export function collect(value: string, previous: string[] | undefined): string[] {

@@ -30,7 +30,9 @@ export function addWriteFlags(cmd: Command): void {
 export function parseWriteFlags(flags: FlagValues): WriteFlags {
   const mode = flags.string('dryRunMode') ?? (flags.given('dryRun') ? 'client' : undefined);
   if (mode !== undefined && mode !== 'client' && mode !== 'server') {
-    throw new UsageError(`invalid value "${mode}" for --dry-run: use --dry-run, --dry-run=client or --dry-run=server`, { reason: 'InvalidDryRun' });
+    throw new UsageError(`invalid value "${mode}" for --dry-run: use --dry-run, --dry-run=client or --dry-run=server`, {
+      reason: 'InvalidDryRun',
+    });
   }
   const timeout = flags.string('timeout') ?? '5m';
   parseDuration(timeout, '--timeout');

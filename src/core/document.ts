@@ -12,6 +12,9 @@ export interface BgctlDocument {
 }
 
 /** Wraps fields in the envelope: `{apiVersion: bgctl.dev/v1, kind, ...fields}`. */
-export function document<K extends string, T extends object>(kind: K, body: T): { apiVersion: typeof BGCTL_API_VERSION; kind: K } & T {
+export function document<K extends string, T extends object>(
+  kind: K,
+  body: T,
+): { apiVersion: typeof BGCTL_API_VERSION; kind: K } & T {
   return { apiVersion: BGCTL_API_VERSION, kind, ...body };
 }

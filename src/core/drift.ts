@@ -12,7 +12,8 @@ export function detectDrift(svc: KnativeService, state: RolloutState): string[] 
   if (!isInProgress(state.phase) && state.phase !== 'promoted') return [];
   const traffic = normalizeTraffic(svc.spec.traffic);
   const out: string[] = [];
-  if (traffic.some((t) => isFloating(t) && (t.percent ?? 0) > 0)) out.push('a floating latestRevision target carries traffic');
+  if (traffic.some((t) => isFloating(t) && (t.percent ?? 0) > 0))
+    out.push('a floating latestRevision target carries traffic');
   const cand = state.candidate.revision;
   if (state.phase !== 'deployed' && cand) {
     const got = percentOf(traffic, cand);
@@ -32,7 +33,8 @@ export function detectDrift(svc: KnativeService, state: RolloutState): string[] 
   if (state.phase === 'deployed' || !cand) return out;
   const tagged = (tag: string | undefined, rev: string) => traffic.some((t) => t.tag === tag && t.revisionName === rev);
   if (!tagged(state.candidate.tag, cand)) out.push(`tag "${state.candidate.tag}" no longer routes to "${cand}"`);
-  if (state.phase !== 'promoted' && !tagged(state.stable.tag, state.stable.revision)) out.push(`tag "${state.stable.tag}" no longer routes to "${state.stable.revision}"`);
+  if (state.phase !== 'promoted' && !tagged(state.stable.tag, state.stable.revision))
+    out.push(`tag "${state.stable.tag}" no longer routes to "${state.stable.revision}"`);
   return out;
 }
 
@@ -74,10 +76,21 @@ function writerOf(svc: KnativeService, owns: (fields: Record<string, unknown>) =
   if (!Array.isArray(entries)) return undefined;
   let best: FieldWriter | undefined;
   for (const e of entries as ManagedEntry[]) {
-    if (!isObject(e) || typeof e.manager !== 'string' || e.subresource === 'status' || !isObject(e.fieldsV1) || !owns(e.fieldsV1)) continue;
+    if (
+      !isObject(e) ||
+      typeof e.manager !== 'string' ||
+      e.subresource === 'status' ||
+      !isObject(e.fieldsV1) ||
+      !owns(e.fieldsV1)
+    )
+      continue;
     const time = typeof e.time === 'string' ? e.time : undefined;
     if (!best || (time ?? '') > (best.time ?? '')) {
-      best = { manager: e.manager, ...(typeof e.operation === 'string' ? { operation: e.operation } : {}), ...(time ? { time } : {}) };
+      best = {
+        manager: e.manager,
+        ...(typeof e.operation === 'string' ? { operation: e.operation } : {}),
+        ...(time ? { time } : {}),
+      };
     }
   }
   return best;
@@ -109,7 +122,11 @@ export function driftError(svc: KnativeService, state: RolloutState, action: str
 }
 
 /** Another actor replaced or closed the rollout this process drives: exit 5 saying who and when. */
-export function rolloutReplacedError(svc: KnativeService, mine: RolloutState, now: RolloutState | undefined): ConflictError {
+export function rolloutReplacedError(
+  svc: KnativeService,
+  mine: RolloutState,
+  now: RolloutState | undefined,
+): ConflictError {
   const name = svc.metadata.name;
   const what = !now
     ? `its rollout record was removed (the service was last written ${describeWriter(latestWriter(svc))})`

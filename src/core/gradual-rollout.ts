@@ -6,7 +6,10 @@ import type { KnativeService } from './knative-types.js';
 import { condition } from './knative-types.js';
 
 /** Annotation keys of the rollout duration (the second is the older spelling upstream still reads). */
-export const ROLLOUT_DURATION_KEYS = ['serving.knative.dev/rollout-duration', 'serving.knative.dev/rolloutDuration'] as const;
+export const ROLLOUT_DURATION_KEYS = [
+  'serving.knative.dev/rollout-duration',
+  'serving.knative.dev/rolloutDuration',
+] as const;
 
 /** The condition reason of a rollout in flight. */
 export const ROLLOUT_IN_PROGRESS = 'RolloutInProgress';
@@ -30,7 +33,9 @@ export function rolloutDuration(svc: KnativeService): string | undefined {
 
 /** Whether Knative reports a gradual rollout in flight on the service's route. */
 export function rolloutInProgress(svc: KnativeService): boolean {
-  return [condition(svc, 'Ready'), condition(svc, 'RoutesReady')].some((c) => c?.status === 'Unknown' && c.reason === ROLLOUT_IN_PROGRESS);
+  return [condition(svc, 'Ready'), condition(svc, 'RoutesReady')].some(
+    (c) => c?.status === 'Unknown' && c.reason === ROLLOUT_IN_PROGRESS,
+  );
 }
 
 /**
@@ -49,7 +54,12 @@ export function gradualRollouts(svc: KnativeService): GradualRolloutView[] {
   for (const [tag, list] of groups) {
     if (list.length < 2) continue;
     const newest = list[list.length - 1];
-    const v: GradualRolloutView = { revisionName: newest.revisionName, percent: newest.percent, targetPercent: list.reduce((s, r) => s + r.percent, 0), from: list.slice(0, -1) };
+    const v: GradualRolloutView = {
+      revisionName: newest.revisionName,
+      percent: newest.percent,
+      targetPercent: list.reduce((s, r) => s + r.percent, 0),
+      from: list.slice(0, -1),
+    };
     if (tag) v.tag = tag;
     out.push(v);
   }

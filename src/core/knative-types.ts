@@ -14,7 +14,14 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }>;
   [key: string]: unknown;
 }
 
@@ -48,7 +55,12 @@ export interface Container {
 }
 
 export interface RevisionTemplate {
-  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
+  metadata?: {
+    name?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
   spec: { containers: Container[]; [key: string]: unknown };
 }
 
@@ -87,6 +99,9 @@ export const KnativeLabels = {
   lastModifier: 'serving.knative.dev/lastModifier',
 } as const;
 
-export function condition(obj: { status?: { conditions?: Condition[] } } | undefined, type: string): Condition | undefined {
+export function condition(
+  obj: { status?: { conditions?: Condition[] } } | undefined,
+  type: string,
+): Condition | undefined {
   return obj?.status?.conditions?.find((c) => c.type === type);
 }

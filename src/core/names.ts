@@ -35,7 +35,11 @@ export function dns1123LabelProblems(value: string): string[] {
 }
 
 function check(kind: string, value: string, problems: string[], flag?: string): string {
-  if (value === '') throw new UsageError(`${kind} name must not be empty`, { reason: 'InvalidName', hint: flag ? `pass ${flag}` : undefined });
+  if (value === '')
+    throw new UsageError(`${kind} name must not be empty`, {
+      reason: 'InvalidName',
+      hint: flag ? `pass ${flag}` : undefined,
+    });
   if (problems.length > 0) {
     throw new UsageError(`invalid ${kind} name "${value}": ${problems.join(', ')}`, { reason: 'InvalidName' });
   }
@@ -65,7 +69,9 @@ export function validateTag(tag: string, service?: string): string {
     const valid = suggestTag(tag, service);
     throw new UsageError(`invalid tag "${tag}": not a DNS 1035 label: [${problems.join(' ')}]`, {
       reason: 'InvalidTag',
-      hint: valid ? `did you mean "${valid}"? A tag is lower case letters, digits and '-', starting with a letter` : undefined,
+      hint: valid
+        ? `did you mean "${valid}"? A tag is lower case letters, digits and '-', starting with a letter`
+        : undefined,
     });
   }
   if (service !== undefined) {
@@ -74,7 +80,10 @@ export function validateTag(tag: string, service?: string): string {
       // Knative admits this and then fails the Route with ErrorConfig; refuse before writing.
       throw new UsageError(
         `tag "${tag}" gives the host label "${host}" (${host.length} characters); a DNS label must be no more than ${MAX_LABEL} characters`,
-        { reason: 'TagTooLong', hint: `use a tag of at most ${MAX_LABEL - 1 - service.length} characters${suggestTag(tag, service) ? `, e.g. "${suggestTag(tag, service)}"` : ''}` },
+        {
+          reason: 'TagTooLong',
+          hint: `use a tag of at most ${MAX_LABEL - 1 - service.length} characters${suggestTag(tag, service) ? `, e.g. "${suggestTag(tag, service)}"` : ''}`,
+        },
       );
     }
   }
@@ -89,7 +98,8 @@ export function tagHostLabel(tag: string, service: string): string {
 /** An environment variable name (Kubernetes rule). */
 export function validateEnvName(name: string): string {
   if (name === '') throw new UsageError('environment variable name must not be empty', { reason: 'InvalidEnv' });
-  if (!ENV_NAME.test(name)) throw new UsageError(`invalid environment variable name "${name}": ${ENV_NAME_MESSAGE}`, { reason: 'InvalidEnv' });
+  if (!ENV_NAME.test(name))
+    throw new UsageError(`invalid environment variable name "${name}": ${ENV_NAME_MESSAGE}`, { reason: 'InvalidEnv' });
   return name;
 }
 
@@ -101,7 +111,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];

@@ -16,22 +16,30 @@ export type EnvChange = { name: string; value: string } | { name: string; remove
 export function parsePercent(raw: string, flag = '--percent'): number {
   const text = raw.trim().replace(/%$/, '');
   if (!/^\d{1,3}$/.test(text)) {
-    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 0 to 100`, { reason: 'InvalidPercent' });
+    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 0 to 100`, {
+      reason: 'InvalidPercent',
+    });
   }
   const n = Number(text);
-  if (n > 100) throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 0 to 100`, { reason: 'InvalidPercent' });
+  if (n > 100)
+    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 0 to 100`, {
+      reason: 'InvalidPercent',
+    });
   return n;
 }
 
 /** `REF=PCT,REF=PCT` (also repeatable flags joined by the caller); refs must be unique. */
 export function parseTrafficSpec(raw: string | string[], flag = '--traffic'): TrafficAssignment[] {
   const items = (Array.isArray(raw) ? raw : [raw]).flatMap((r) => r.split(',')).map((s) => s.trim());
-  if (items.length === 0 || items.every((s) => s === '')) throw new UsageError(`${flag} needs at least one REF=PCT`, { reason: 'InvalidTraffic' });
+  if (items.length === 0 || items.every((s) => s === ''))
+    throw new UsageError(`${flag} needs at least one REF=PCT`, { reason: 'InvalidTraffic' });
   const out: TrafficAssignment[] = [];
   for (const item of items) {
     const eq = item.lastIndexOf('=');
     if (eq <= 0) {
-      throw new UsageError(`invalid ${flag} item "${item}": expected REF=PCT, e.g. hello-00001=50`, { reason: 'InvalidTraffic' });
+      throw new UsageError(`invalid ${flag} item "${item}": expected REF=PCT, e.g. hello-00001=50`, {
+        reason: 'InvalidTraffic',
+      });
     }
     const ref = item.slice(0, eq).trim();
     if (ref === '@latest') {
@@ -40,7 +48,8 @@ export function parseTrafficSpec(raw: string | string[], flag = '--traffic'): Tr
         hint: 'name the revision or its tag (see bgctl revisions SERVICE)',
       });
     }
-    if (out.some((a) => a.ref === ref)) throw new UsageError(`${flag} names "${ref}" more than once`, { reason: 'InvalidTraffic' });
+    if (out.some((a) => a.ref === ref))
+      throw new UsageError(`${flag} names "${ref}" more than once`, { reason: 'InvalidTraffic' });
     out.push({ ref, percent: parsePercent(item.slice(eq + 1), `${flag} ${ref}`) });
   }
   return out;
@@ -51,9 +60,12 @@ export function parseSteps(raw: string, flag = '--steps'): number[] {
   const parts = raw.split(',').map((s) => s.trim());
   const steps = parts.map((p) => parsePercent(p, flag));
   for (let i = 0; i < steps.length; i++) {
-    if (steps[i] === 0) throw new UsageError(`invalid ${flag} "${raw}": a step must be at least 1`, { reason: 'InvalidSteps' });
+    if (steps[i] === 0)
+      throw new UsageError(`invalid ${flag} "${raw}": a step must be at least 1`, { reason: 'InvalidSteps' });
     if (i > 0 && steps[i] <= steps[i - 1]) {
-      throw new UsageError(`invalid ${flag} "${raw}": steps must increase (${steps[i - 1]} then ${steps[i]})`, { reason: 'InvalidSteps' });
+      throw new UsageError(`invalid ${flag} "${raw}": steps must increase (${steps[i - 1]} then ${steps[i]})`, {
+        reason: 'InvalidSteps',
+      });
     }
   }
   return steps;
@@ -88,7 +100,9 @@ export function parseDuration(raw: string, flag = '--timeout'): number {
     pos = re.lastIndex;
   }
   if (text === '' || pos !== text.length) {
-    throw new UsageError(`invalid duration "${raw}" for ${flag}: use a number with a unit, e.g. 30s, 5m, 1h30m`, { reason: 'InvalidDuration' });
+    throw new UsageError(`invalid duration "${raw}" for ${flag}: use a number with a unit, e.g. 30s, 5m, 1h30m`, {
+      reason: 'InvalidDuration',
+    });
   }
   if (!(total <= MAX_DURATION_MS)) {
     throw new UsageError(`invalid duration "${raw}" for ${flag}: at most 168h (7 days)`, { reason: 'InvalidDuration' });
@@ -111,7 +125,8 @@ export function parseEnvList(raws: string[], flag = '--env'): EnvChange[] {
   const out: EnvChange[] = [];
   for (const raw of raws) {
     const change = parseEnv(raw, flag);
-    if (out.some((c) => c.name === change.name)) throw new UsageError(`${flag} names "${change.name}" more than once`, { reason: 'InvalidEnv' });
+    if (out.some((c) => c.name === change.name))
+      throw new UsageError(`${flag} names "${change.name}" more than once`, { reason: 'InvalidEnv' });
     out.push(change);
   }
   return out;

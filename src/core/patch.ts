@@ -7,8 +7,7 @@ import type { Plan, RevisionAnnotationChange } from './plan-types.js';
 
 /** One RFC 6902 operation. */
 export type JsonPatchOp =
-  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
-  | { op: 'remove'; path: string };
+  { op: 'add' | 'replace' | 'test'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 /** RFC 6901 escaping of one path segment (`~` then `/`; annotation keys contain `/`). */
 export function escapePointer(segment: string): string {
@@ -24,7 +23,8 @@ export function buildServicePatch(svc: KnativeService, plan: Plan): JsonPatchOp[
   const ops: JsonPatchOp[] = [];
   const body: JsonPatchOp[] = [];
   if (plan.template) body.push({ op: 'replace', path: '/spec/template', value: plan.template });
-  if (plan.trafficChanged) body.push({ op: svc.spec.traffic === undefined ? 'add' : 'replace', path: '/spec/traffic', value: plan.desired });
+  if (plan.trafficChanged)
+    body.push({ op: svc.spec.traffic === undefined ? 'add' : 'replace', path: '/spec/traffic', value: plan.desired });
   const entries = Object.entries(plan.annotations);
   const current = svc.metadata.annotations;
   if (entries.length) {
@@ -48,6 +48,8 @@ export function buildServicePatch(svc: KnativeService, plan: Plan): JsonPatchOp[
 }
 
 /** Merge patch (RFC 7386) for a Revision's annotations, as Knative's own labeler writes them; null removes. */
-export function buildRevisionPatch(change: RevisionAnnotationChange): { metadata: { annotations: Record<string, string | null> } } {
+export function buildRevisionPatch(change: RevisionAnnotationChange): {
+  metadata: { annotations: Record<string, string | null> };
+} {
   return { metadata: { annotations: { ...change.annotations } } };
 }

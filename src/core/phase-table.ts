@@ -46,12 +46,32 @@ export function stepMayFollow(step: keyof typeof STEP_FOLLOWS, phase: RolloutPha
 export function allowedTransitions(phase: RolloutPhase): RolloutPhase[] {
   const steps = Object.keys(STEP_FOLLOWS) as Array<keyof typeof STEP_FOLLOWS>;
   const open = steps.filter((s) => stepMayFollow(s, phase)).map((s) => PHASE_RECORDED_BY[s]);
-  if (open.length === 0) return [...new Set<RolloutPhase>(['deployed', 'staged', phase, ...(phase === 'promoted' ? ['rolled-back' as const] : [])])];
-  return [...new Set<RolloutPhase>([...open, 'deployed', 'rolled-back', ...(phase === 'verified' ? ['staged' as const] : [])])];
+  if (open.length === 0)
+    return [
+      ...new Set<RolloutPhase>([
+        'deployed',
+        'staged',
+        phase,
+        ...(phase === 'promoted' ? ['rolled-back' as const] : []),
+      ]),
+    ];
+  return [
+    ...new Set<RolloutPhase>([
+      ...open,
+      'deployed',
+      'rolled-back',
+      ...(phase === 'verified' ? ['staged' as const] : []),
+    ]),
+  ];
 }
 
 /** The phases `--until` may name, each with the action that records it. */
-export const UNTIL_PHASES = { staged: 'stage', verified: 'verify', split: 'split', promoted: 'promote' } as const satisfies Record<string, ActionKind>;
+export const UNTIL_PHASES = {
+  staged: 'stage',
+  verified: 'verify',
+  split: 'split',
+  promoted: 'promote',
+} as const satisfies Record<string, ActionKind>;
 export type UntilPhase = keyof typeof UNTIL_PHASES;
 
 /** Position of an action in ACTION_ORDER. */

@@ -19,10 +19,14 @@ export type NextAction =
 export function nextAction(state: RolloutState | undefined, verify = true): NextAction {
   if (!state || !isInProgress(state.phase)) return state ? { kind: 'done' } : { kind: 'deploy' };
   switch (state.phase) {
-    case 'deployed': return { kind: 'stage' };
-    case 'staged': return verify ? { kind: 'verify' } : splitOrPromote(state, -1);
-    case 'verified': return splitOrPromote(state, -1);
-    default: return splitOrPromote(state, state.levelIndex);
+    case 'deployed':
+      return { kind: 'stage' };
+    case 'staged':
+      return verify ? { kind: 'verify' } : splitOrPromote(state, -1);
+    case 'verified':
+      return splitOrPromote(state, -1);
+    default:
+      return splitOrPromote(state, state.levelIndex);
   }
 }
 
@@ -32,26 +36,35 @@ function splitOrPromote(state: RolloutState, after: number): NextAction {
 }
 
 /** The intent `--resume` runs next; refuses when nothing is open, or (unless taking over) when the traffic drifted from the record. */
-export function resumeIntent(svc: KnativeService, opts: { verify?: boolean; takeOver?: boolean } = {}): { intent: Intent; next: NextAction; state: RolloutState } {
+export function resumeIntent(
+  svc: KnativeService,
+  opts: { verify?: boolean; takeOver?: boolean } = {},
+): { intent: Intent; next: NextAction; state: RolloutState } {
   const read = readState(svc);
   if (read.error) throw read.error;
   const st = read.state;
   const name = svc.metadata.name;
   if (!st || !isInProgress(st.phase)) {
-    throw new RefusedError(`nothing to resume: no rollout in progress on service "${name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`, {
-      reason: 'NoRollout',
-      hint: `start one: bgctl rollout ${name}`,
-    });
+    throw new RefusedError(
+      `nothing to resume: no rollout in progress on service "${name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`,
+      {
+        reason: 'NoRollout',
+        hint: `start one: bgctl rollout ${name}`,
+      },
+    );
   }
   const drift = opts.takeOver ? undefined : driftError(svc, st, 'resume');
   if (drift) throw drift;
   const next = nextAction(st, opts.verify ?? true);
   const base = { rolloutId: st.id, ...(opts.takeOver ? { adoptTraffic: { trafficKey: trafficKey(svc) } } : {}) };
   const intent: Intent =
-    next.kind === 'stage' ? { ...base, kind: 'stage' }
-    : next.kind === 'verify' ? { ...base, kind: 'verify' }
-    : next.kind === 'split' ? { ...base, kind: 'split', percent: next.percent }
-    : { ...base, kind: 'promote' };
+    next.kind === 'stage'
+      ? { ...base, kind: 'stage' }
+      : next.kind === 'verify'
+        ? { ...base, kind: 'verify' }
+        : next.kind === 'split'
+          ? { ...base, kind: 'split', percent: next.percent }
+          : { ...base, kind: 'promote' };
   return { intent, next, state: st };
 }
 
@@ -61,7 +74,10 @@ export function abortIntent(svc: KnativeService, reason?: string): Intent {
   if (read.error) throw read.error;
   const st = read.state;
   if (!st || !isInProgress(st.phase)) {
-    throw new RefusedError(`nothing to abort: no rollout in progress on service "${svc.metadata.name}"`, { reason: 'NoRollout', hint: `to undo a promoted rollout use bgctl rollback ${svc.metadata.name}` });
+    throw new RefusedError(`nothing to abort: no rollout in progress on service "${svc.metadata.name}"`, {
+      reason: 'NoRollout',
+      hint: `to undo a promoted rollout use bgctl rollback ${svc.metadata.name}`,
+    });
   }
   return { kind: 'abort', rolloutId: st.id, ...(reason ? { reason } : {}) };
 }

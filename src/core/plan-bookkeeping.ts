@@ -11,20 +11,34 @@ export function claimService(w: Work, what: string): RolloutState[] {
   if (!st || !isInProgress(st.phase)) return w.history;
   if (w.intent.rolloutId && w.intent.rolloutId === st.id) return w.history;
   if (!w.intent.takeOver) throw rolloutInProgress(w, st, what);
-  w.warnings.push(`takes over rollout ${st.id} (phase ${st.phase}, started by ${st.startedBy}): it will be recorded as aborted`);
-  return recordHistory(w.history, { ...st, phase: 'aborted', reason: `taken over by ${w.ctx.actor}`, updatedBy: w.ctx.actor, updatedAt: w.ctx.now });
+  w.warnings.push(
+    `takes over rollout ${st.id} (phase ${st.phase}, started by ${st.startedBy}): it will be recorded as aborted`,
+  );
+  return recordHistory(w.history, {
+    ...st,
+    phase: 'aborted',
+    reason: `taken over by ${w.ctx.actor}`,
+    updatedBy: w.ctx.actor,
+    updatedAt: w.ctx.now,
+  });
 }
 
 /** The ConflictError for a rollout that someone else has open. */
 export function rolloutInProgress(w: Work, st: RolloutState, what: string): ConflictError {
-  return new ConflictError(`cannot ${what}: rollout ${st.id} is in progress on service "${w.name}" (phase ${st.phase}, started by ${st.startedBy} at ${st.startedAt})`, {
-    reason: 'RolloutInProgress',
-    hint: `continue it (bgctl rollout ${w.name} --resume), abort it (bgctl rollout ${w.name} --abort), or pass --take-over`,
-  });
+  return new ConflictError(
+    `cannot ${what}: rollout ${st.id} is in progress on service "${w.name}" (phase ${st.phase}, started by ${st.startedBy} at ${st.startedAt})`,
+    {
+      reason: 'RolloutInProgress',
+      hint: `continue it (bgctl rollout ${w.name} --resume), abort it (bgctl rollout ${w.name} --abort), or pass --take-over`,
+    },
+  );
 }
 
 /** A new rollout record. */
-export function newState(w: Work, fields: Pick<RolloutState, 'phase' | 'stable' | 'candidate' | 'percents'> & Partial<RolloutState>): RolloutState {
+export function newState(
+  w: Work,
+  fields: Pick<RolloutState, 'phase' | 'stable' | 'candidate' | 'percents'> & Partial<RolloutState>,
+): RolloutState {
   return {
     id: w.ctx.newRolloutId ?? newRolloutId(w.ctx.now, w.name),
     levelIndex: -1,
@@ -50,10 +64,13 @@ export function advance(w: Work, st: RolloutState, changes: Partial<RolloutState
 export function requireOpenRollout(w: Work, what: string, phases: readonly RolloutState['phase'][]): RolloutState {
   const st = w.state;
   if (!st || !isInProgress(st.phase)) {
-    throw new RefusedError(`cannot ${what}: no rollout in progress on service "${w.name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`, {
-      reason: 'NoRollout',
-      hint: `start one: bgctl deploy ${w.name} --image IMAGE, then bgctl stage ${w.name}`,
-    });
+    throw new RefusedError(
+      `cannot ${what}: no rollout in progress on service "${w.name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`,
+      {
+        reason: 'NoRollout',
+        hint: `start one: bgctl deploy ${w.name} --image IMAGE, then bgctl stage ${w.name}`,
+      },
+    );
   }
   if (!phases.includes(st.phase)) {
     throw new RefusedError(`cannot ${what}: rollout ${st.id} is ${st.phase}`, {
@@ -68,5 +85,6 @@ export function requireOpenRollout(w: Work, what: string, phases: readonly Rollo
 export function validateTagPair(w: Work, stableTag: string, candTag: string): void {
   validateTag(stableTag, w.name);
   validateTag(candTag, w.name);
-  if (stableTag === candTag) throw new UsageError(`the stable and candidate tags must differ (both "${candTag}")`, { reason: 'SameTags' });
+  if (stableTag === candTag)
+    throw new UsageError(`the stable and candidate tags must differ (both "${candTag}")`, { reason: 'SameTags' });
 }

@@ -18,7 +18,8 @@ export function planCleanup(w: Work, intent: Extract<Intent, { kind: 'cleanup' }
     if (st.candidate.revision) active.add(pair(st.candidate.tag, st.candidate.revision));
   }
   // The last rollback target: the old stable kept under its previous tag by the latest promote.
-  const rollbackTarget = st?.phase === 'promoted' && st.previousTag ? pair(st.previousTag, st.stable.revision) : undefined;
+  const rollbackTarget =
+    st?.phase === 'promoted' && st.previousTag ? pair(st.previousTag, st.stable.revision) : undefined;
   const desired = w.before.filter((t) => {
     if ((t.percent ?? 0) > 0) return true;
     if (!t.tag) {
@@ -28,19 +29,33 @@ export function planCleanup(w: Work, intent: Extract<Intent, { kind: 'cleanup' }
     const key = pair(t.tag, t.revisionName);
     if (isFloating(t) || !pairs.has(key) || active.has(key)) return true;
     if (key === rollbackTarget && !intent.force) {
-      w.notices.push(`keeping tag "${t.tag}" on "${t.revisionName}": it is the rollback target of rollout ${st?.id} (use --force to remove it)`);
+      w.notices.push(
+        `keeping tag "${t.tag}" on "${t.revisionName}": it is the rollback target of rollout ${st?.id} (use --force to remove it)`,
+      );
       return true;
     }
-    if (key === rollbackTarget) w.warnings.push(`removing the last rollback target "${t.revisionName}" (tag "${t.tag}"): bgctl rollback will no longer be instant`);
+    if (key === rollbackTarget)
+      w.warnings.push(
+        `removing the last rollback target "${t.revisionName}" (tag "${t.tag}"): bgctl rollback will no longer be instant`,
+      );
     w.notices.push(`removing retired tag "${t.tag}" from revision "${t.revisionName}"`);
     return false;
   });
   const deleteRevisions: string[] = [];
   if (intent.deleteRevisions) {
     const routed = new Set(desired.filter((t) => !isFloating(t)).map((t) => t.revisionName as string));
-    const keep = new Set([w.svc.status?.latestReadyRevisionName, w.svc.status?.latestCreatedRevisionName, st && isInProgress(st.phase) ? st.stable.revision : undefined, st?.candidate.revision && isInProgress(st.phase) ? st.candidate.revision : undefined]);
+    const keep = new Set([
+      w.svc.status?.latestReadyRevisionName,
+      w.svc.status?.latestCreatedRevisionName,
+      st && isInProgress(st.phase) ? st.stable.revision : undefined,
+      st?.candidate.revision && isInProgress(st.phase) ? st.candidate.revision : undefined,
+    ]);
     // A no-gc that the bookkeeping of bgctl's own marks takes away (core/rollback-target.ts) no longer keeps its revision.
-    const unGc = new Set(noGcRepairs(w.revisions, st, desired).filter((c) => c.annotations[KnativeLabels.noGc] === null).map((c) => c.revision));
+    const unGc = new Set(
+      noGcRepairs(w.revisions, st, desired)
+        .filter((c) => c.annotations[KnativeLabels.noGc] === null)
+        .map((c) => c.revision),
+    );
     for (const rev of w.revisions) {
       const name = rev.metadata.name;
       if (routed.has(name) || keep.has(name)) continue;

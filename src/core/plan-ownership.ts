@@ -30,7 +30,11 @@ export type Disposition = 'consume' | 'zero' | 'keep' | 'drop';
  * bgctl's share), 'keep' entries are left exactly as they are, 'drop' entries go. bgctl's share is
  * 100 minus what the kept entries carry, so foreign percent is never touched.
  */
-export function rebuild(before: TrafficTarget[], classify: (t: TrafficTarget) => Disposition, own: (share: number) => TrafficTarget[]): { desired: TrafficTarget[]; share: number } {
+export function rebuild(
+  before: TrafficTarget[],
+  classify: (t: TrafficTarget) => Disposition,
+  own: (share: number) => TrafficTarget[],
+): { desired: TrafficTarget[]; share: number } {
   const kinds = before.map(classify);
   const foreign = before.reduce((n, t, i) => n + (kinds[i] === 'keep' ? (t.percent ?? 0) : 0), 0);
   const share = Math.max(0, 100 - foreign);
@@ -55,10 +59,13 @@ export function assertUniqueTags(traffic: TrafficTarget[]): void {
   for (const t of traffic) {
     if (!t.tag) continue;
     if (seen.has(t.tag)) {
-      throw new RefusedError(`tag "${t.tag}" is already used by ${describe(traffic.find((x) => x.tag === t.tag) as TrafficTarget)}, which bgctl does not own`, {
-        reason: 'TagInUse',
-        hint: 'pick another tag (--tag / --stable-tag / --previous-tag) or remove that tag first',
-      });
+      throw new RefusedError(
+        `tag "${t.tag}" is already used by ${describe(traffic.find((x) => x.tag === t.tag) as TrafficTarget)}, which bgctl does not own`,
+        {
+          reason: 'TagInUse',
+          hint: 'pick another tag (--tag / --stable-tag / --previous-tag) or remove that tag first',
+        },
+      );
     }
     seen.set(t.tag, t.revisionName);
   }
@@ -74,7 +81,12 @@ export function describe(t: TrafficTarget): string {
  * stay at 0%), floating percent is absorbed (bgctl never leaves traffic floating), a floating entry
  * carrying one of bgctl's tags is converted to a pinned one, retired bgctl tags that collide are dropped.
  */
-export function rolloutClassifier(w: Work, owned: string[], ownTags: string[], dropTags: string[] = []): (t: TrafficTarget) => Disposition {
+export function rolloutClassifier(
+  w: Work,
+  owned: string[],
+  ownTags: string[],
+  dropTags: string[] = [],
+): (t: TrafficTarget) => Disposition {
   const pairs = bgctlPairs(w);
   return (t) => {
     const pct = t.percent ?? 0;
@@ -100,11 +112,15 @@ export function rolloutClassifier(w: Work, owned: string[], ownTags: string[], d
 export function noteConversions(w: Work, owned: string[], ownTags: string[]): void {
   for (const t of w.before) {
     if (isFloating(t) && (t.percent ?? 0) > 0) {
-      w.notices.push(`pinned the floating latestRevision target (${t.percent}%) to revision "${w.svc.status?.latestReadyRevisionName}"`);
+      w.notices.push(
+        `pinned the floating latestRevision target (${t.percent}%) to revision "${w.svc.status?.latestReadyRevisionName}"`,
+      );
     } else if (isFloating(t) && t.tag && ownTags.includes(t.tag)) {
       w.notices.push(`converted floating tag "${t.tag}" to a pinned one`);
     } else if (!isFloating(t) && (t.percent ?? 0) > 0 && !owned.includes(t.revisionName as string)) {
-      w.warnings.push(`revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}")` : ''} keeps its ${t.percent}%: it is not part of this rollout`);
+      w.warnings.push(
+        `revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}")` : ''} keeps its ${t.percent}%: it is not part of this rollout`,
+      );
     }
   }
 }

@@ -21,8 +21,14 @@ export function pinTraffic(w: Work, revision: string): TrafficTarget[] {
   const routed = w.before.filter((t) => (t.percent ?? 0) > 0);
   if (routed.length && routed.every(onTarget)) return w.before;
   for (const t of w.before) {
-    if ((t.percent ?? 0) > 0 && !isFloating(t) && t.revisionName !== revision) w.warnings.push(`moving ${t.percent}% away from revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}" stays at 0%)` : ''}`);
-    if ((t.percent ?? 0) > 0 && isFloating(t)) w.notices.push(`replaced the floating latestRevision target (${t.percent}%) with revision "${revision}" pinned by name`);
+    if ((t.percent ?? 0) > 0 && !isFloating(t) && t.revisionName !== revision)
+      w.warnings.push(
+        `moving ${t.percent}% away from revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}" stays at 0%)` : ''}`,
+      );
+    if ((t.percent ?? 0) > 0 && isFloating(t))
+      w.notices.push(
+        `replaced the floating latestRevision target (${t.percent}%) with revision "${revision}" pinned by name`,
+      );
   }
   const host = hostEntry(w.before, revision);
   if (host) {
@@ -79,7 +85,9 @@ export interface TemplateChange {
 
 /** True when the change names nothing to change (then there is nothing to deploy). */
 export function isEmptyChange(c: TemplateChange): boolean {
-  return c.image === undefined && !c.env?.length && !Object.keys(c.annotations ?? {}).length && c.revisionName === undefined;
+  return (
+    c.image === undefined && !c.env?.length && !Object.keys(c.annotations ?? {}).length && c.revisionName === undefined
+  );
 }
 
 function applyAnnotations(next: RevisionTemplate, changes: Record<string, string | null>, w: Work): void {
@@ -101,8 +109,12 @@ export function changeTemplate(w: Work, template: RevisionTemplate, change: Temp
   const { image, env = [], annotations = {}, revisionName } = change;
   const next: RevisionTemplate = structuredClone(template);
   const containers = next.spec.containers;
-  if (!containers?.length) throw new RefusedError(`service "${w.name}" has no container in spec.template`, { reason: 'NoContainer' });
-  if (containers.length > 1 && (image !== undefined || env.length)) w.warnings.push(`the template has ${containers.length} containers; changing the first one ("${containers[0].name ?? 'user-container'}")`);
+  if (!containers?.length)
+    throw new RefusedError(`service "${w.name}" has no container in spec.template`, { reason: 'NoContainer' });
+  if (containers.length > 1 && (image !== undefined || env.length))
+    w.warnings.push(
+      `the template has ${containers.length} containers; changing the first one ("${containers[0].name ?? 'user-container'}")`,
+    );
   const c: Container = containers[0];
   if (image !== undefined) c.image = image;
   for (const change of env) {
@@ -120,21 +132,30 @@ export function changeTemplate(w: Work, template: RevisionTemplate, change: Temp
   applyAnnotations(next, annotations, w);
   const byo = template.metadata?.name;
   if (revisionName !== undefined) {
-    if (!revisionName.startsWith(`${w.name}-`)) throw new RefusedError(`revision name "${revisionName}" must start with "${w.name}-"`, { reason: 'InvalidRevisionName' });
+    if (!revisionName.startsWith(`${w.name}-`))
+      throw new RefusedError(`revision name "${revisionName}" must start with "${w.name}-"`, {
+        reason: 'InvalidRevisionName',
+      });
     next.metadata = { ...(next.metadata ?? {}), name: revisionName };
   }
   if (JSON.stringify(next) === JSON.stringify(template)) {
-    throw new RefusedError(`nothing to deploy: the template of service "${w.name}" already has ${image ? `image ${image}` : 'these settings'}`, {
-      reason: 'NoChange',
-      hint: 'pass a different --image, --env or --annotation',
-    });
+    throw new RefusedError(
+      `nothing to deploy: the template of service "${w.name}" already has ${image ? `image ${image}` : 'these settings'}`,
+      {
+        reason: 'NoChange',
+        hint: 'pass a different --image, --env or --annotation',
+      },
+    );
   }
   if (byo && next.metadata?.name === byo) {
     // The webhook rejects any template change that keeps a user-chosen revision name.
-    throw new RefusedError(`the template names its revision "${byo}" (spec.template.metadata.name); Knative rejects a template change without a new name`, {
-      reason: 'RevisionNameUnchanged',
-      hint: `pass a new revision name starting with "${w.name}-"`,
-    });
+    throw new RefusedError(
+      `the template names its revision "${byo}" (spec.template.metadata.name); Knative rejects a template change without a new name`,
+      {
+        reason: 'RevisionNameUnchanged',
+        hint: `pass a new revision name starting with "${w.name}-"`,
+      },
+    );
   }
   return next;
 }
@@ -154,12 +175,21 @@ export function planDeploy(w: Work, intent: Extract<Intent, { kind: 'deploy' }>)
   let desired = w.before;
   if (isUnpinned(w.svc)) {
     desired = pinTraffic(w, stable);
-    w.notices.push(`service was unpinned: pinned revision "${stable}" at 100% in the same write, so the new revision starts at 0%`);
+    w.notices.push(
+      `service was unpinned: pinned revision "${stable}" at 100% in the same write, so the new revision starts at 0%`,
+    );
   }
   const created = w.svc.status?.latestCreatedRevisionName;
-  if (created && created !== w.svc.status?.latestReadyRevisionName) w.warnings.push(`the latest created revision "${created}" is not Ready; this deploy supersedes it`);
+  if (created && created !== w.svc.status?.latestReadyRevisionName)
+    w.warnings.push(`the latest created revision "${created}" is not Ready; this deploy supersedes it`);
   const reuse = w.state && isInProgress(w.state.phase) && intent.rolloutId === w.state.id;
-  const fields = { phase: 'deployed' as const, stable: { revision: stable, tag: stableTag }, candidate: { tag: candTag }, percents: intent.percents ?? w.state?.percents ?? [], image: intent.image };
+  const fields = {
+    phase: 'deployed' as const,
+    stable: { revision: stable, tag: stableTag },
+    candidate: { tag: candTag },
+    percents: intent.percents ?? w.state?.percents ?? [],
+    image: intent.image,
+  };
   const state = reuse && w.state ? advance(w, w.state, { ...fields, levelIndex: -1, percent: 0 }) : newState(w, fields);
   if (state.image === undefined) delete state.image;
   const revision = (name: string | undefined) => w.revisions.find((r) => r.metadata.name === name);

@@ -38,7 +38,19 @@ export interface Draft {
 /** Builds the working set; unreadable state refuses unless the intent takes over. */
 export function makeWork(svc: KnativeService, revisions: Revision[], intent: Intent, ctx: PlanContext): Work {
   const read = readState(svc);
-  const w: Work = { svc, name: svc.metadata.name, revisions, intent, ctx, before: normalizeTraffic(svc.spec.traffic), read, state: read.state, history: read.history, warnings: [], notices: [] };
+  const w: Work = {
+    svc,
+    name: svc.metadata.name,
+    revisions,
+    intent,
+    ctx,
+    before: normalizeTraffic(svc.spec.traffic),
+    read,
+    state: read.state,
+    history: read.history,
+    warnings: [],
+    notices: [],
+  };
   if (read.error) {
     if (!intent.takeOver) throw read.error;
     w.warnings.push(`ignoring unreadable rollout state (${read.error.message}); it will be replaced`);
@@ -52,20 +64,31 @@ export function requireRevision(w: Work, name: string, opts: { ready?: boolean; 
   const role = opts.role ? `${opts.role} ` : '';
   const rev = w.revisions.find((r) => r.metadata.name === name);
   if (!rev) {
-    throw new RefusedError(`${role}revision "${name}" not found for service "${w.name}"`, { reason: 'RevisionNotFound', hint: `list revisions with: bgctl revisions ${w.name}` });
+    throw new RefusedError(`${role}revision "${name}" not found for service "${w.name}"`, {
+      reason: 'RevisionNotFound',
+      hint: `list revisions with: bgctl revisions ${w.name}`,
+    });
   }
   const owner = revisionService(rev);
   if (owner !== w.name) {
     // Knative 1.21+ fails the Route with RevisionNotOwned; older clusters would route it anyway.
-    const msg = owner ? `revision "${name}" belongs to service "${owner}", not "${w.name}"` : `revision "${name}" does not belong to service "${w.name}"`;
+    const msg = owner
+      ? `revision "${name}" belongs to service "${owner}", not "${w.name}"`
+      : `revision "${name}" does not belong to service "${w.name}"`;
     throw new RefusedError(msg, { reason: 'RevisionNotOwned', hint: `list revisions with: bgctl revisions ${w.name}` });
   }
   if (opts.ready) {
     const ready = revisionReady(rev);
     if (ready.status !== 'True') {
-      const why = ready.status === 'False' ? `failed${ready.message ? `: ${ready.message}` : ''}` : `is not Ready yet${ready.reason ? ` (${ready.reason})` : ''}`;
+      const why =
+        ready.status === 'False'
+          ? `failed${ready.message ? `: ${ready.message}` : ''}`
+          : `is not Ready yet${ready.reason ? ` (${ready.reason})` : ''}`;
       // Any not-Ready target blocks the whole Route update, even at 0%.
-      throw new RefusedError(`${role}revision "${name}" ${why}`, { reason: 'RevisionNotReady', hint: ready.status === 'False' ? 'fix the template and deploy again' : 'wait for it: bgctl status ' + w.name });
+      throw new RefusedError(`${role}revision "${name}" ${why}`, {
+        reason: 'RevisionNotReady',
+        hint: ready.status === 'False' ? 'fix the template and deploy again' : 'wait for it: bgctl status ' + w.name,
+      });
     }
   }
   return rev;
@@ -80,18 +103,33 @@ export function servingRevision(w: Work): string {
     if (!t.percent) continue;
     const g = isFloating(t) ? inFlight.find((x) => (x.tag ?? '') === (t.tag ?? '')) : undefined;
     if (g) {
-      for (const r of [...g.from, g]) shares.set(r.revisionName, (shares.get(r.revisionName) ?? 0) + Math.round((r.percent * t.percent) / (g.targetPercent || 100)));
+      for (const r of [...g.from, g])
+        shares.set(
+          r.revisionName,
+          (shares.get(r.revisionName) ?? 0) + Math.round((r.percent * t.percent) / (g.targetPercent || 100)),
+        );
       continue;
     }
     const rev = isFloating(t) ? w.svc.status?.latestReadyRevisionName : t.revisionName;
-    if (!rev) throw new RefusedError(`service "${w.name}" has no ready revision yet`, { reason: 'NoReadyRevision', hint: `wait for it: bgctl status ${w.name}` });
+    if (!rev)
+      throw new RefusedError(`service "${w.name}" has no ready revision yet`, {
+        reason: 'NoReadyRevision',
+        hint: `wait for it: bgctl status ${w.name}`,
+      });
     shares.set(rev, (shares.get(rev) ?? 0) + t.percent);
   }
   if (shares.size === 1) return [...shares.keys()][0];
   const list = [...shares].map(([r, p]) => `${r} (${p}%)`).join(', ');
-  const gradual = inFlight.length ? ` by Knative's gradual rollout (rollout-duration ${rolloutDuration(w.svc) ?? 'from config-network'})` : '';
-  throw new RefusedError(`traffic of service "${w.name}" is split across ${list || 'no revision'}${gradual}; bgctl needs one stable revision`, {
-    reason: 'NoSingleStable',
-    hint: gradual ? `wait until the rollout completes (bgctl status ${w.name}), or pin one now: bgctl pin ${w.name} --revision REVISION` : `pin one first: bgctl pin ${w.name} --revision REVISION`,
-  });
+  const gradual = inFlight.length
+    ? ` by Knative's gradual rollout (rollout-duration ${rolloutDuration(w.svc) ?? 'from config-network'})`
+    : '';
+  throw new RefusedError(
+    `traffic of service "${w.name}" is split across ${list || 'no revision'}${gradual}; bgctl needs one stable revision`,
+    {
+      reason: 'NoSingleStable',
+      hint: gradual
+        ? `wait until the rollout completes (bgctl status ${w.name}), or pin one now: bgctl pin ${w.name} --revision REVISION`
+        : `pin one first: bgctl pin ${w.name} --revision REVISION`,
+    },
+  );
 }

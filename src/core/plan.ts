@@ -9,7 +9,15 @@ import { planDeploy, planPin } from './plan-pin.js';
 import { planAbort, planPromote, planRollback, planSplit, planStage, planVerify } from './plan-rollout.js';
 import { makeWork, type Draft, type Work } from './plan-work.js';
 import { mergeRevisionChanges, noGcRepairs } from './rollback-target.js';
-import { StateAnnotations, boundState, encodeHistory, encodeState, isInProgress, sameRollout, type RolloutState } from './state.js';
+import {
+  StateAnnotations,
+  boundState,
+  encodeHistory,
+  encodeState,
+  isInProgress,
+  sameRollout,
+  type RolloutState,
+} from './state.js';
 import { diffTraffic, normalizeTraffic, routedShares, sameShares, sameTraffic, sumPercent } from './traffic.js';
 
 /** Plans one intent; throws UsageError/RefusedError/ConflictError before anything is written. */
@@ -18,17 +26,23 @@ export function plan(input: PlanInput): Plan {
   const w = makeWork(service, revisions, intent, ctx);
   if (intent.expect) checkExpectation(w, intent.expect);
   if (intent.rolloutId && w.state?.id !== intent.rolloutId) {
-    throw new ConflictError(`rollout ${intent.rolloutId} is no longer the rollout of service "${w.name}" (${w.state ? `it records ${w.state.id}, ${w.state.phase}, by ${w.state.updatedBy}` : 'no rollout is recorded'})`, {
-      reason: 'RolloutChanged',
-      hint: `see bgctl status ${w.name}`,
-    });
+    throw new ConflictError(
+      `rollout ${intent.rolloutId} is no longer the rollout of service "${w.name}" (${w.state ? `it records ${w.state.id}, ${w.state.phase}, by ${w.state.updatedBy}` : 'no rollout is recorded'})`,
+      {
+        reason: 'RolloutChanged',
+        hint: `see bgctl status ${w.name}`,
+      },
+    );
   }
   if (intent.rolloutId && w.state && !isInProgress(w.state.phase)) {
     const st = w.state;
-    throw new ConflictError(`rollout ${st.id} of service "${w.name}" was closed meanwhile: it is ${st.phase}, by ${st.updatedBy} at ${st.updatedAt}${st.reason ? ` (${st.reason})` : ''}`, {
-      reason: 'RolloutChanged',
-      hint: `see bgctl history ${w.name}`,
-    });
+    throw new ConflictError(
+      `rollout ${st.id} of service "${w.name}" was closed meanwhile: it is ${st.phase}, by ${st.updatedBy} at ${st.updatedAt}${st.reason ? ` (${st.reason})` : ''}`,
+      {
+        reason: 'RolloutChanged',
+        hint: `see bgctl history ${w.name}`,
+      },
+    );
   }
   const draft = dispatch(w, intent);
   refuseDrift(w, intent);
@@ -71,15 +85,24 @@ function refuseDrift(w: Work, intent: Intent): void {
 
 function dispatch(w: Work, intent: Intent): Draft {
   switch (intent.kind) {
-    case 'pin': return planPin(w, intent);
-    case 'deploy': return planDeploy(w, intent);
-    case 'stage': return planStage(w, intent);
-    case 'verify': return planVerify(w, intent);
-    case 'split': return planSplit(w, intent);
-    case 'promote': return planPromote(w, intent);
-    case 'rollback': return planRollback(w, intent);
-    case 'abort': return planAbort(w, intent);
-    case 'cleanup': return planCleanup(w, intent);
+    case 'pin':
+      return planPin(w, intent);
+    case 'deploy':
+      return planDeploy(w, intent);
+    case 'stage':
+      return planStage(w, intent);
+    case 'verify':
+      return planVerify(w, intent);
+    case 'split':
+      return planSplit(w, intent);
+    case 'promote':
+      return planPromote(w, intent);
+    case 'rollback':
+      return planRollback(w, intent);
+    case 'abort':
+      return planAbort(w, intent);
+    case 'cleanup':
+      return planCleanup(w, intent);
   }
 }
 
@@ -118,21 +141,39 @@ function checkExpectation(w: Work, e: Expectation): void {
   const hint = `review with bgctl status ${w.name}, then run the command again`;
   if (st?.id !== e.rolloutId) {
     const now = st ? `rollout ${st.id} (${st.phase}, by ${st.updatedBy} at ${st.updatedAt})` : 'no rollout';
-    throw new ConflictError(`service "${w.name}" changed while planning: expected ${e.rolloutId ? `rollout ${e.rolloutId}` : 'no rollout'}, found ${now}`, { reason: 'RolloutChanged', hint });
+    throw new ConflictError(
+      `service "${w.name}" changed while planning: expected ${e.rolloutId ? `rollout ${e.rolloutId}` : 'no rollout'}, found ${now}`,
+      { reason: 'RolloutChanged', hint },
+    );
   }
   if (st && st.phase !== e.phase) {
-    throw new ConflictError(`service "${w.name}" changed while planning: rollout ${st.id} moved from ${e.phase} to ${st.phase} (by ${st.updatedBy} at ${st.updatedAt})`, { reason: 'RolloutChanged', hint });
+    throw new ConflictError(
+      `service "${w.name}" changed while planning: rollout ${st.id} moved from ${e.phase} to ${st.phase} (by ${st.updatedBy} at ${st.updatedAt})`,
+      { reason: 'RolloutChanged', hint },
+    );
   }
   const shares = routedShares(w.before);
   if (JSON.stringify(Object.entries(shares).sort()) !== JSON.stringify(Object.entries(e.shares).sort())) {
-    throw new ConflictError(`traffic of service "${w.name}" changed while planning: it was ${describeShares(e.shares)}, it is now ${describeShares(shares)}`, { reason: 'TrafficChanged', hint });
+    throw new ConflictError(
+      `traffic of service "${w.name}" changed while planning: it was ${describeShares(e.shares)}, it is now ${describeShares(shares)}`,
+      { reason: 'TrafficChanged', hint },
+    );
   }
   if (e.image !== undefined && firstImage(w.svc) !== e.image) {
-    throw new ConflictError(`the template of service "${w.name}" changed while planning: image was ${e.image}, now ${firstImage(w.svc)}`, { reason: 'TemplateChanged', hint });
+    throw new ConflictError(
+      `the template of service "${w.name}" changed while planning: image was ${e.image}, now ${firstImage(w.svc)}`,
+      { reason: 'TemplateChanged', hint },
+    );
   }
-  for (const [role, name] of [['stable', e.stable], ['candidate', e.candidate]] as const) {
+  for (const [role, name] of [
+    ['stable', e.stable],
+    ['candidate', e.candidate],
+  ] as const) {
     if (name && !w.revisions.some((r) => r.metadata.name === name)) {
-      throw new ConflictError(`${role} revision "${name}" was deleted while planning`, { reason: 'RevisionDeleted', hint });
+      throw new ConflictError(`${role} revision "${name}" was deleted while planning`, {
+        reason: 'RevisionDeleted',
+        hint,
+      });
     }
   }
 }
@@ -172,7 +213,12 @@ function finalize(w: Work, draft: Draft): Plan {
     deleteRevisions,
     warnings: [...new Set(w.warnings)],
     notices: [...new Set(w.notices)],
-    noop: !trafficChanged && !draft.template && Object.keys(annotations).length === 0 && revisionAnnotations.length === 0 && deleteRevisions.length === 0,
+    noop:
+      !trafficChanged &&
+      !draft.template &&
+      Object.keys(annotations).length === 0 &&
+      revisionAnnotations.length === 0 &&
+      deleteRevisions.length === 0,
     expect: expectationOf(w, draft),
   };
   if (draft.template) p.template = draft.template;

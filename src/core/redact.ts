@@ -5,7 +5,14 @@
 const REDACTED = '<redacted>';
 
 /** Header names whose values are credentials (compared lower-case). */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-auth-token', 'x-api-key']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-auth-token',
+  'x-api-key',
+]);
 
 /** True for a header that carries a credential. */
 export function isSecretHeader(name: string): boolean {
@@ -37,7 +44,10 @@ export function redactText(text: string, secrets: Iterable<string> = []): string
   out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'`]+@/gi, `$1${REDACTED}@`);
   out = out.replace(/\b(access_token|id_token|refresh_token)=(?!<redacted>)[^\s&#"'`]+/gi, `$1=${REDACTED}`);
   out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
-  out = out.replace(/("(?:token|password|clientKeyData|client-key-data|access_token|id-token|refresh-token)"\s*:\s*")[^"]*"/gi, `$1${REDACTED}"`);
+  out = out.replace(
+    /("(?:token|password|clientKeyData|client-key-data|access_token|id-token|refresh-token)"\s*:\s*")[^"]*"/gi,
+    `$1${REDACTED}"`,
+  );
   return out;
 }
 
@@ -116,11 +126,16 @@ export class SecretSet implements Iterable<string> {
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (!u.username && !u.password && ![...u.searchParams.keys()].some((k) => /token|secret|password|key/i.test(k))) return url;
+    if (!u.username && !u.password && ![...u.searchParams.keys()].some((k) => /token|secret|password|key/i.test(k)))
+      return url;
     u.username = '';
     u.password = '';
-    for (const k of [...u.searchParams.keys()]) if (/token|secret|password|key/i.test(k)) u.searchParams.set(k, 'REDACTED');
-    return u.toString().replace(/\/$/, '').replace(/REDACTED/g, REDACTED);
+    for (const k of [...u.searchParams.keys()])
+      if (/token|secret|password|key/i.test(k)) u.searchParams.set(k, 'REDACTED');
+    return u
+      .toString()
+      .replace(/\/$/, '')
+      .replace(/REDACTED/g, REDACTED);
   } catch {
     return redactText(url);
   }

@@ -12,7 +12,10 @@ import type { RolloutState } from './state.js';
 export const ROLLBACK_TAG_ANNOTATION = 'bgctl.dev/rollback-tag';
 
 /** The revision the latest promote keeps for an instant rollback, while its tag still routes to it. */
-export function rollbackTarget(state: RolloutState | undefined, traffic: TrafficTarget[]): { revision: string; tag: string } | undefined {
+export function rollbackTarget(
+  state: RolloutState | undefined,
+  traffic: TrafficTarget[],
+): { revision: string; tag: string } | undefined {
   if (state?.phase !== 'promoted' || !state.previousTag) return undefined;
   const { previousTag: tag, stable } = state;
   const routed = traffic.some((t) => !t.latestRevision && t.tag === tag && t.revisionName === stable.revision);
@@ -25,7 +28,12 @@ export function rollbackTarget(state: RolloutState | undefined, traffic: Traffic
  * A no-gc without bgctl's mark is someone else's and is left alone. Revisions in `skip` (about to be
  * deleted) are not touched.
  */
-export function noGcRepairs(revisions: Revision[], state: RolloutState | undefined, traffic: TrafficTarget[], skip: ReadonlySet<string> = new Set()): RevisionAnnotationChange[] {
+export function noGcRepairs(
+  revisions: Revision[],
+  state: RolloutState | undefined,
+  traffic: TrafficTarget[],
+  skip: ReadonlySet<string> = new Set(),
+): RevisionAnnotationChange[] {
   const target = rollbackTarget(state, traffic);
   const out: RevisionAnnotationChange[] = [];
   for (const r of revisions) {
@@ -35,7 +43,11 @@ export function noGcRepairs(revisions: Revision[], state: RolloutState | undefin
     const mark = ann[ROLLBACK_TAG_ANNOTATION];
     if (target && name === target.revision) {
       if (ann[KnativeLabels.noGc] === 'true' && mark === undefined) continue;
-      if (ann[KnativeLabels.noGc] !== 'true' || mark !== target.tag) out.push({ revision: name, annotations: { [KnativeLabels.noGc]: 'true', [ROLLBACK_TAG_ANNOTATION]: target.tag } });
+      if (ann[KnativeLabels.noGc] !== 'true' || mark !== target.tag)
+        out.push({
+          revision: name,
+          annotations: { [KnativeLabels.noGc]: 'true', [ROLLBACK_TAG_ANNOTATION]: target.tag },
+        });
     } else if (mark !== undefined) {
       out.push({ revision: name, annotations: { [KnativeLabels.noGc]: null, [ROLLBACK_TAG_ANNOTATION]: null } });
     }
@@ -47,9 +59,13 @@ export function noGcRepairs(revisions: Revision[], state: RolloutState | undefin
  * Both lists as one change per revision (on the same key the second list wins), the revisions that
  * gain no-gc first: the new rollback target is protected before the old one is released.
  */
-export function mergeRevisionChanges(first: RevisionAnnotationChange[], second: RevisionAnnotationChange[]): RevisionAnnotationChange[] {
+export function mergeRevisionChanges(
+  first: RevisionAnnotationChange[],
+  second: RevisionAnnotationChange[],
+): RevisionAnnotationChange[] {
   const byRevision = new Map<string, Record<string, string | null>>();
-  for (const c of [...first, ...second]) byRevision.set(c.revision, { ...byRevision.get(c.revision), ...c.annotations });
+  for (const c of [...first, ...second])
+    byRevision.set(c.revision, { ...byRevision.get(c.revision), ...c.annotations });
   const merged = [...byRevision].map(([revision, annotations]) => ({ revision, annotations }));
   const protects = (c: RevisionAnnotationChange) => (c.annotations[KnativeLabels.noGc] === 'true' ? 0 : 1);
   return merged.sort((a, b) => protects(a) - protects(b));

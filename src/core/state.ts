@@ -58,13 +58,25 @@ export function boundText(s: string, limit: number): string {
 
 /** The state with its free-text fields within FIELD_LIMITS (applied when recording, never when reading). */
 export function boundState(st: RolloutState): RolloutState {
-  const out: RolloutState = { ...st, startedBy: boundText(st.startedBy, FIELD_LIMITS.actor), updatedBy: boundText(st.updatedBy, FIELD_LIMITS.actor) };
+  const out: RolloutState = {
+    ...st,
+    startedBy: boundText(st.startedBy, FIELD_LIMITS.actor),
+    updatedBy: boundText(st.updatedBy, FIELD_LIMITS.actor),
+  };
   if (st.image !== undefined) out.image = boundText(st.image, FIELD_LIMITS.image);
   if (st.reason !== undefined) out.reason = boundText(st.reason, FIELD_LIMITS.reason);
   return out;
 }
 
-export const ROLLOUT_PHASES = ['deployed', 'staged', 'verified', 'split', 'promoted', 'rolled-back', 'aborted'] as const;
+export const ROLLOUT_PHASES = [
+  'deployed',
+  'staged',
+  'verified',
+  'split',
+  'promoted',
+  'rolled-back',
+  'aborted',
+] as const;
 /** Where a rollout is; the last three close it. */
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
 
@@ -142,15 +154,23 @@ export function stateProblems(v: unknown): string[] {
   };
   role('stable', true);
   role('candidate', false);
-  if (s.previousTag !== undefined && (!isStr(s.previousTag) || dns1035Problems(s.previousTag).length)) p.push('previousTag: must be a DNS-1035 label');
+  if (s.previousTag !== undefined && (!isStr(s.previousTag) || dns1035Problems(s.previousTag).length))
+    p.push('previousTag: must be a DNS-1035 label');
   const { percents, levelIndex } = levels(s);
-  if (!Array.isArray(percents) || !percents.every((n: unknown, i: number) => isInt(n) && n >= 1 && n <= 100 && (i === 0 || n > percents[i - 1]))) {
+  if (
+    !Array.isArray(percents) ||
+    !percents.every((n: unknown, i: number) => isInt(n) && n >= 1 && n <= 100 && (i === 0 || n > percents[i - 1]))
+  ) {
     p.push('percents: must be increasing whole percents');
-  } else if (!isInt(levelIndex) || levelIndex < -1 || levelIndex >= Math.max(percents.length, 1)) p.push('levelIndex: out of range');
+  } else if (!isInt(levelIndex) || levelIndex < -1 || levelIndex >= Math.max(percents.length, 1))
+    p.push('levelIndex: out of range');
   if (!isInt(s.percent) || s.percent < 0 || s.percent > 100) p.push('percent: must be a whole number 0..100');
-  for (const k of ['startedBy', 'startedAt', 'updatedBy', 'updatedAt']) if (!isStr(s[k])) p.push(`${k}: must be a non-empty string`);
-  for (const k of ['image', 'reason']) if (s[k] !== undefined && typeof s[k] !== 'string') p.push(`${k}: must be a string`);
-  if (s.routing !== undefined && !validRouting(s.routing)) p.push('routing: must map revision names to whole percents 1..100');
+  for (const k of ['startedBy', 'startedAt', 'updatedBy', 'updatedAt'])
+    if (!isStr(s[k])) p.push(`${k}: must be a non-empty string`);
+  for (const k of ['image', 'reason'])
+    if (s[k] !== undefined && typeof s[k] !== 'string') p.push(`${k}: must be a string`);
+  if (s.routing !== undefined && !validRouting(s.routing))
+    p.push('routing: must map revision names to whole percents 1..100');
   return p;
 }
 
@@ -159,12 +179,16 @@ export function stateProblems(v: unknown): string[] {
  * `steps` and `step`; they are still read (and written back under the new keys by the next step).
  */
 function levels(s: Record<string, any>): { percents: any; levelIndex: any } {
-  return 'percents' in s || 'levelIndex' in s ? { percents: s.percents, levelIndex: s.levelIndex } : { percents: s.steps, levelIndex: s.step };
+  return 'percents' in s || 'levelIndex' in s
+    ? { percents: s.percents, levelIndex: s.levelIndex }
+    : { percents: s.steps, levelIndex: s.step };
 }
 
 function validRouting(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  return Object.entries(v).every(([k, n]) => (k === '@latest' || dns1035Problems(k).length === 0) && isInt(n) && n >= 1 && n <= 100);
+  return Object.entries(v).every(
+    ([k, n]) => (k === '@latest' || dns1035Problems(k).length === 0) && isInt(n) && n >= 1 && n <= 100,
+  );
 }
 
 function fromJson(raw: Record<string, any>): RolloutState {
@@ -172,7 +196,9 @@ function fromJson(raw: Record<string, any>): RolloutState {
     id: raw.id,
     phase: raw.phase,
     stable: { revision: raw.stable.revision, tag: raw.stable.tag },
-    candidate: raw.candidate.revision ? { revision: raw.candidate.revision, tag: raw.candidate.tag } : { tag: raw.candidate.tag },
+    candidate: raw.candidate.revision
+      ? { revision: raw.candidate.revision, tag: raw.candidate.tag }
+      : { tag: raw.candidate.tag },
     percents: [...levels(raw).percents],
     levelIndex: levels(raw).levelIndex,
     percent: raw.percent,

@@ -34,7 +34,11 @@ function entryKey(t: TrafficTarget): string {
  * owner removed after bgctl's write (bgctl only kept it in place); a changed or missing target of
  * bgctl's, or any moved percent, means someone moved bgctl's traffic after its write.
  */
-export function planStillHolds(spec: readonly TrafficTarget[] | undefined, desired: readonly TrafficTarget[], ownTags: ReadonlySet<string> = new Set()): boolean {
+export function planStillHolds(
+  spec: readonly TrafficTarget[] | undefined,
+  desired: readonly TrafficTarget[],
+  ownTags: ReadonlySet<string> = new Set(),
+): boolean {
   if (!spec) return false;
   const available = new Map<string, number>();
   for (const t of spec) available.set(entryKey(t), (available.get(entryKey(t)) ?? 0) + 1);

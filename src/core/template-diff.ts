@@ -75,11 +75,16 @@ function compare(from: TemplateLike, to: TemplateLike): TemplateDifference[] {
  * revision failed, a change whose new value that failed revision already had is marked as carried
  * over from it.
  */
-export function templateDifferences(serving: Revision | undefined, template: RevisionTemplate, latest?: Revision): TemplateDifference[] {
+export function templateDifferences(
+  serving: Revision | undefined,
+  template: RevisionTemplate,
+  latest?: Revision,
+): TemplateDifference[] {
   if (!serving) return [];
   const to: TemplateLike = { containers: template.spec.containers, annotations: template.metadata?.annotations };
   const changes = compare(likeRevision(serving), to);
-  if (!latest || latest.metadata.name === serving.metadata.name || revisionReady(latest).status !== 'False') return changes;
+  if (!latest || latest.metadata.name === serving.metadata.name || revisionReady(latest).status !== 'False')
+    return changes;
   const inFailed = compare(likeRevision(serving), likeRevision(latest));
   const failedHas = new Map(inFailed.map((c) => [c.field, c.to]));
   for (const c of changes) {

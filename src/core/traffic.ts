@@ -9,7 +9,12 @@ export function normalizeTraffic(traffic: TrafficTarget[] | undefined): TrafficT
 }
 
 /** A target with Knative's field order and no undefined fields (so JSON and diffs stay stable). */
-export function target(tag: string | undefined, revisionName: string | undefined, percent: number, latestRevision = !revisionName): TrafficTarget {
+export function target(
+  tag: string | undefined,
+  revisionName: string | undefined,
+  percent: number,
+  latestRevision = !revisionName,
+): TrafficTarget {
   const t: TrafficTarget = {};
   if (tag) t.tag = tag;
   if (revisionName) t.revisionName = revisionName;
@@ -99,7 +104,12 @@ export function routeRef(t: TrafficTarget): string {
 }
 
 function sameTarget(a: TrafficTarget, b: TrafficTarget): boolean {
-  return (a.percent ?? 0) === (b.percent ?? 0) && a.tag === b.tag && !!a.latestRevision === !!b.latestRevision && routeRef(a) === routeRef(b);
+  return (
+    (a.percent ?? 0) === (b.percent ?? 0) &&
+    a.tag === b.tag &&
+    !!a.latestRevision === !!b.latestRevision &&
+    routeRef(a) === routeRef(b)
+  );
 }
 
 /**
@@ -138,7 +148,11 @@ export function diffTraffic(before: readonly TrafficTarget[], after: readonly Tr
 }
 
 /** Ready state of a revision from its Ready condition. */
-export function revisionReady(rev: Revision): { status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string } {
+export function revisionReady(rev: Revision): {
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+} {
   const c = condition(rev, 'Ready');
   return { status: c?.status ?? 'Unknown', reason: c?.reason, message: c?.message };
 }

@@ -7,14 +7,19 @@
 type Check = (value: unknown, path: string) => string | undefined;
 
 /** A JSON object (not an array, not null). */
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const str: Check = (v, path) => (typeof v === 'string' ? undefined : `${path}: expected a string`);
 /** Go marshals a zero metav1.Time as null. */
 const time: Check = (v, path) => (v === null || typeof v === 'string' ? undefined : `${path}: expected a timestamp`);
 const bool: Check = (v, path) => (typeof v === 'boolean' ? undefined : `${path}: expected true or false`);
-const count: Check = (v, path) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : `${path}: expected a whole number`);
-const percent: Check = (v, path) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100 ? undefined : `${path}: expected a whole number from 0 to 100`);
+const count: Check = (v, path) =>
+  Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : `${path}: expected a whole number`;
+const percent: Check = (v, path) =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100
+    ? undefined
+    : `${path}: expected a whole number from 0 to 100`;
 
 const stringMap: Check = (v, path) => {
   if (!isObject(v)) return `${path}: expected a map`;
@@ -69,11 +74,25 @@ const metadata = required(
   }),
 );
 
-const trafficTarget = fields({ tag: str, revisionName: str, configurationName: str, latestRevision: bool, percent, url: str });
+const trafficTarget = fields({
+  tag: str,
+  revisionName: str,
+  configurationName: str,
+  latestRevision: bool,
+  percent,
+  url: str,
+});
 
-const conditions = listOf(required(['type', 'status'], fields({ type: str, status: str, reason: str, message: str, severity: str, lastTransitionTime: time })));
+const conditions = listOf(
+  required(
+    ['type', 'status'],
+    fields({ type: str, status: str, reason: str, message: str, severity: str, lastTransitionTime: time }),
+  ),
+);
 
-const containers = listOf(fields({ name: str, image: str, env: listOf(required(['name'], fields({ name: str, value: str }))) }));
+const containers = listOf(
+  fields({ name: str, image: str, env: listOf(required(['name'], fields({ name: str, value: str }))) }),
+);
 
 const podSpec = fields({ containers });
 
@@ -98,7 +117,10 @@ const service = required(
   }),
 );
 
-const revision = required(['metadata'], fields({ metadata, spec: podSpec, status: fields({ observedGeneration: count, conditions }) }));
+const revision = required(
+  ['metadata'],
+  fields({ metadata, spec: podSpec, status: fields({ observedGeneration: count, conditions }) }),
+);
 
 /** What makes `obj` unusable as a Knative Service ("spec.traffic: expected a list"), or undefined. */
 export function serviceProblem(obj: unknown): string | undefined {

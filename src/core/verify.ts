@@ -59,7 +59,11 @@ export function parseExpectStatus(raw: string | number, flag = '--expect-status'
   for (const part of text.split(',').map((s) => s.trim())) {
     if (/^[1-5]xx$/i.test(part)) m.classes.push(Number(part[0]));
     else if (/^[1-5]\d\d$/.test(part)) m.codes.push(Number(part));
-    else throw new UsageError(`invalid value "${raw}" for ${flag}: use HTTP status codes or classes, e.g. 200, 200,204 or 2xx`, { reason: 'InvalidStatus' });
+    else
+      throw new UsageError(
+        `invalid value "${raw}" for ${flag}: use HTTP status codes or classes, e.g. 200, 200,204 or 2xx`,
+        { reason: 'InvalidStatus' },
+      );
   }
   return m;
 }
@@ -74,7 +78,9 @@ export function parseRequests(raw: string | number, flag = '--requests'): number
   const text = String(raw).trim();
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > MAX_REQUESTS) {
-    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 1 to ${MAX_REQUESTS}`, { reason: 'InvalidRequests' });
+    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 1 to ${MAX_REQUESTS}`, {
+      reason: 'InvalidRequests',
+    });
   }
   return n;
 }
@@ -83,7 +89,9 @@ export function parseRequests(raw: string | number, flag = '--requests'): number
 export function parsePath(raw: string, flag = '--path'): string {
   const p = raw.trim();
   if (!p.startsWith('/') || /\s/.test(p) || p.startsWith('//')) {
-    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a path starting with "/", e.g. /healthz`, { reason: 'InvalidPath' });
+    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a path starting with "/", e.g. /healthz`, {
+      reason: 'InvalidPath',
+    });
   }
   return p;
 }
@@ -93,7 +101,9 @@ export function parseBodyRegex(raw: string, flag = '--expect-body'): RegExp {
   try {
     return new RegExp(raw);
   } catch (err) {
-    throw new UsageError(`invalid regular expression "${raw}" for ${flag}: ${(err as Error).message}`, { reason: 'InvalidRegex' });
+    throw new UsageError(`invalid regular expression "${raw}" for ${flag}: ${(err as Error).message}`, {
+      reason: 'InvalidRegex',
+    });
   }
 }
 
@@ -103,7 +113,9 @@ export function parseIngress(raw: string, source = '--ingress'): ConnectTarget {
   const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d+)$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
   if (!m || port < 1 || port > 65535) {
-    throw new UsageError(`invalid value "${raw}" for ${source}: expected HOST:PORT, e.g. 127.0.0.1:8080`, { reason: 'InvalidIngress' });
+    throw new UsageError(`invalid value "${raw}" for ${source}: expected HOST:PORT, e.g. 127.0.0.1:8080`, {
+      reason: 'InvalidIngress',
+    });
   }
   return { host: m[1], port };
 }
@@ -141,7 +153,8 @@ export interface Sample {
 export function sampleProblems(s: Sample, spec: Pick<VerifySpec, 'expectStatus' | 'expectBody'>): string[] {
   if (s.error) return [s.error.code === 'Timeout' ? s.error.message : `request failed: ${s.error.message}`];
   const out: string[] = [];
-  if (s.status === undefined || !statusAccepted(spec.expectStatus, s.status)) out.push(`status ${s.status ?? '?'} (want ${spec.expectStatus.text})`);
+  if (s.status === undefined || !statusAccepted(spec.expectStatus, s.status))
+    out.push(`status ${s.status ?? '?'} (want ${spec.expectStatus.text})`);
   if (spec.expectBody && !spec.expectBody.test(s.body ?? '')) {
     out.push(
       s.bodyTruncated
@@ -207,7 +220,10 @@ function formatMs(ms: number): string {
 }
 
 /** Judges the samples: every request must pass its checks, and p95 must stay within --max-latency. */
-export function summarize(samples: readonly Sample[], spec: Pick<VerifySpec, 'expectStatus' | 'expectBody' | 'maxLatencyMs'>): VerifySummary {
+export function summarize(
+  samples: readonly Sample[],
+  spec: Pick<VerifySpec, 'expectStatus' | 'expectBody' | 'maxLatencyMs'>,
+): VerifySummary {
   const failures = new Map<string, number>();
   const statusCodes: Record<string, number> = {};
   const revisions: Record<string, number> = {};
@@ -231,7 +247,9 @@ export function summarize(samples: readonly Sample[], spec: Pick<VerifySpec, 'ex
     requests: samples.length,
     succeeded: samples.length - failed,
     failed,
-    failures: [...failures].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    failures: [...failures]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     statusCodes,
     revisions,
     latency,
@@ -240,7 +258,14 @@ export function summarize(samples: readonly Sample[], spec: Pick<VerifySpec, 'ex
 }
 
 /** Transport errors that mean no connection was made (as opposed to a reset or a slow answer). */
-export const CONNECT_ERRORS: readonly string[] = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'];
+export const CONNECT_ERRORS: readonly string[] = [
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+];
 
 /**
  * True when no request ever connected: the endpoint was not reached, so nothing about the revision

@@ -4,7 +4,16 @@
 import { condition, type Condition, type KnativeService, type Revision } from './knative-types.js';
 import { RefusedError } from './errors.js';
 import { document } from './document.js';
-import { deriveRollout, revisionsView, statusView, tagUrl, trafficRows, type RevisionRow, type RolloutView, type TrafficRow } from './view.js';
+import {
+  deriveRollout,
+  revisionsView,
+  statusView,
+  tagUrl,
+  trafficRows,
+  type RevisionRow,
+  type RolloutView,
+  type TrafficRow,
+} from './view.js';
 import { isInProgress, readState } from './state.js';
 import { nextAction } from './phase.js';
 import { DefaultTags } from './plan-types.js';
@@ -34,18 +43,27 @@ export function revisionRows(svc: KnativeService, revisions: readonly Revision[]
 
 /** The `RevisionList` document of `revisions -o json|yaml`. */
 export function revisionListView(svc: KnativeService, revisions: readonly Revision[]) {
-  return document('RevisionList', { service: svc.metadata.name, namespace: svc.metadata.namespace, items: revisionRows(svc, revisions) });
+  return document('RevisionList', {
+    service: svc.metadata.name,
+    namespace: svc.metadata.namespace,
+    items: revisionRows(svc, revisions),
+  });
 }
 
 const q = (s: string) => (/^[A-Za-z0-9._/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** The command a person most likely runs next, from the rollout phase and the traffic shape. */
-export function nextCommand(svc: KnativeService, rollout: RolloutView = deriveRollout(svc)): { command: string; why: string } | undefined {
+export function nextCommand(
+  svc: KnativeService,
+  rollout: RolloutView = deriveRollout(svc),
+): { command: string; why: string } | undefined {
   const name = q(svc.metadata.name);
   const ns = svc.metadata.namespace && svc.metadata.namespace !== 'default' ? ` -n ${q(svc.metadata.namespace)}` : '';
   const cmd = (s: string) => `bgctl ${s}${ns}`;
-  if (rollout.phase === 'invalid-state') return { command: cmd(`rollout ${name} --take-over`), why: 'the recorded rollout state cannot be read' };
-  if (rollout.drift.length && rollout.phase !== 'promoted') return { command: cmd(`rollback ${name}`), why: 'traffic no longer matches the recorded rollout' };
+  if (rollout.phase === 'invalid-state')
+    return { command: cmd(`rollout ${name} --take-over`), why: 'the recorded rollout state cannot be read' };
+  if (rollout.drift.length && rollout.phase !== 'promoted')
+    return { command: cmd(`rollback ${name}`), why: 'traffic no longer matches the recorded rollout' };
   const latestCreated = svc.status?.latestCreatedRevisionName;
   const latestReady = svc.status?.latestReadyRevisionName;
   switch (rollout.phase) {
@@ -56,32 +74,60 @@ export function nextCommand(svc: KnativeService, rollout: RolloutView = deriveRo
       const cand = rollout.candidate?.revisionName ?? latestCreated;
       const configs = condition(svc, 'ConfigurationsReady');
       if (cand && cand !== latestReady && configs?.status === 'False') {
-        return { command: cmd(`rollback ${name}`), why: `revision ${cand} failed${configs.reason ? ` (${configs.reason})` : ''}: close the rollout, then deploy a fixed image` };
+        return {
+          command: cmd(`rollback ${name}`),
+          why: `revision ${cand} failed${configs.reason ? ` (${configs.reason})` : ''}: close the rollout, then deploy a fixed image`,
+        };
       }
       return { command: cmd(`stage ${name}`), why: 'route the new revision at 0% under a tag' };
     }
     case 'staged':
-      return { command: cmd(`verify ${name} --tag ${q(rollout.candidate?.tag ?? DefaultTags.candidate)}`), why: 'test the candidate through its tag URL' };
+      return {
+        command: cmd(`verify ${name} --tag ${q(rollout.candidate?.tag ?? DefaultTags.candidate)}`),
+        why: 'test the candidate through its tag URL',
+      };
     case 'verified':
     case 'split': {
       const st = readState(svc).state;
       const next = st && isInProgress(st.phase) ? nextAction(st) : undefined;
-      if (next?.kind === 'split') return { command: cmd(`split ${name} --percent ${next.percent}`), why: `next step of the rollout: ${next.percent}% to the candidate` };
-      if (next?.kind === 'promote' && rollout.phase === 'verified' && !(st?.percents.length)) {
-        return { command: cmd(`split ${name} --percent 50`), why: 'send part of the traffic to the candidate (or promote directly)' };
+      if (next?.kind === 'split')
+        return {
+          command: cmd(`split ${name} --percent ${next.percent}`),
+          why: `next step of the rollout: ${next.percent}% to the candidate`,
+        };
+      if (next?.kind === 'promote' && rollout.phase === 'verified' && !st?.percents.length) {
+        return {
+          command: cmd(`split ${name} --percent 50`),
+          why: 'send part of the traffic to the candidate (or promote directly)',
+        };
       }
       return { command: cmd(`promote ${name}`), why: 'send all traffic to the candidate' };
     }
     case 'promoted':
-      return { command: cmd(`cleanup ${name}`), why: `drop old targets once you are sure (undo with bgctl rollback ${name})` };
+      return {
+        command: cmd(`cleanup ${name}`),
+        why: `drop old targets once you are sure (undo with bgctl rollback ${name})`,
+      };
     case 'rolled-back':
     case 'aborted':
       // A closed rollout's candidate is not staged again: the next rollout starts with a new deploy.
-      return { command: cmd(`deploy ${name} --image IMAGE`), why: `rollout ${rollout.id} is ${rollout.phase}: start a new one with a fixed image (bgctl cleanup ${name} drops its tags)` };
+      return {
+        command: cmd(`deploy ${name} --image IMAGE`),
+        why: `rollout ${rollout.id} is ${rollout.phase}: start a new one with a fixed image (bgctl cleanup ${name} drops its tags)`,
+      };
     default: {
       // pinned, manual-split: a rollout can start when a newer revision is ready.
-      const serving = new Set(trafficRows(svc).filter((t) => t.percent > 0).map((t) => t.revisionName));
-      if (latestCreated && latestCreated === latestReady && !serving.has(latestCreated) && rollout.phase !== 'manual-split') {
+      const serving = new Set(
+        trafficRows(svc)
+          .filter((t) => t.percent > 0)
+          .map((t) => t.revisionName),
+      );
+      if (
+        latestCreated &&
+        latestCreated === latestReady &&
+        !serving.has(latestCreated) &&
+        rollout.phase !== 'manual-split'
+      ) {
         return { command: cmd(`stage ${name}`), why: `revision ${latestCreated} is ready and gets no traffic yet` };
       }
       return { command: cmd(`deploy ${name} --image IMAGE`), why: 'start a rollout with a new revision' };
@@ -132,7 +178,10 @@ export function serviceSummary(svc: KnativeService): ServiceSummary {
 }
 
 /** `status` of many services: `ServiceStatusList` with summaries. */
-export function serviceStatusListView(services: readonly KnativeService[], scope: { namespace?: string; allNamespaces: boolean }) {
+export function serviceStatusListView(
+  services: readonly KnativeService[],
+  scope: { namespace?: string; allNamespaces: boolean },
+) {
   return document('ServiceStatusList', {
     ...(scope.allNamespaces ? { allNamespaces: true } : { namespace: scope.namespace }),
     items: services.map(serviceSummary),
@@ -141,7 +190,13 @@ export function serviceStatusListView(services: readonly KnativeService[], scope
 
 /** The tags a service routes (status when the route caught up, else spec), in list order. */
 export function knownTags(svc: KnativeService): string[] {
-  return [...new Set(trafficRows(svc).map((t) => t.tag).filter((t): t is string => !!t))];
+  return [
+    ...new Set(
+      trafficRows(svc)
+        .map((t) => t.tag)
+        .filter((t): t is string => !!t),
+    ),
+  ];
 }
 
 /** The URL of `tag`, or a RefusedError naming the tags the service has. */
@@ -150,13 +205,19 @@ export function requireTagUrl(svc: KnativeService, tag: string): string {
   if (url) return url;
   const name = svc.metadata.name;
   if (trafficRows(svc).some((t) => t.tag === tag) || svc.spec.traffic?.some((t) => t.tag === tag)) {
-    throw new RefusedError(`tag "${tag}" of service "${name}" has no URL yet: the route has not caught up`, { reason: 'TagNotRouted', hint: `wait until it is Ready: bgctl status ${name}` });
+    throw new RefusedError(`tag "${tag}" of service "${name}" has no URL yet: the route has not caught up`, {
+      reason: 'TagNotRouted',
+      hint: `wait until it is Ready: bgctl status ${name}`,
+    });
   }
   const tags = knownTags(svc);
-  throw new RefusedError(`service "${name}" has no tag "${tag}"${tags.length ? ` (its tags: ${tags.join(', ')})` : ' (it has no tags)'}`, {
-    reason: 'UnknownTag',
-    hint: tags.length ? `pass one of them with --tag` : `stage a candidate under a tag first: bgctl stage ${name}`,
-  });
+  throw new RefusedError(
+    `service "${name}" has no tag "${tag}"${tags.length ? ` (its tags: ${tags.join(', ')})` : ' (it has no tags)'}`,
+    {
+      reason: 'UnknownTag',
+      hint: tags.length ? `pass one of them with --tag` : `stage a candidate under a tag first: bgctl stage ${name}`,
+    },
+  );
 }
 
 /** The tag `verify` checks by default: the candidate tag of the rollout in progress, else "candidate". */
@@ -167,7 +228,12 @@ export function defaultVerifyTag(svc: KnativeService): string {
 
 /** The `ServiceURL` document of `url`. */
 export function urlView(svc: KnativeService, url: string, tag?: string) {
-  return document('ServiceURL', { service: svc.metadata.name, namespace: svc.metadata.namespace, ...(tag ? { tag } : {}), url });
+  return document('ServiceURL', {
+    service: svc.metadata.name,
+    namespace: svc.metadata.namespace,
+    ...(tag ? { tag } : {}),
+    url,
+  });
 }
 
 /** What was checked and where, for the `VerificationResult` document. */

@@ -10,7 +10,6 @@ import { nextAction, type NextAction } from './phase.js';
 import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
 import { isFloating, normalizeTraffic, revisionReady } from './traffic.js';
 
-
 /** One traffic row (Knative field names). */
 export interface TrafficRow {
   revisionName?: string;
@@ -83,7 +82,9 @@ function stateView(st: RolloutState, svc: KnativeService): RolloutView {
     phase: st.phase,
     id: st.id,
     stable: { revisionName: st.stable.revision, tag: st.stable.tag },
-    candidate: st.candidate.revision ? { revisionName: st.candidate.revision, tag: st.candidate.tag } : { tag: st.candidate.tag },
+    candidate: st.candidate.revision
+      ? { revisionName: st.candidate.revision, tag: st.candidate.tag }
+      : { tag: st.candidate.tag },
     percent: st.percent,
     // The document keeps its field names (docs/cli.md): the planned levels and the level reached.
     steps: st.percents,
@@ -122,11 +123,20 @@ export function deriveRollout(svc: KnativeService): RolloutView {
 export function statusView(svc: KnativeService, revisions: Revision[] = []) {
   const rollout = deriveRollout(svc);
   const warnings: string[] = [];
-  if (rollout.phase === 'unpinned') warnings.push('traffic follows the latest revision: the next deploy takes all traffic once Ready (bgctl pin)');
+  if (rollout.phase === 'unpinned')
+    warnings.push('traffic follows the latest revision: the next deploy takes all traffic once Ready (bgctl pin)');
   if (rollout.drift.length) warnings.push(`traffic differs from the recorded rollout: ${rollout.drift.join('; ')}`);
-  const noGc = revisions.filter((r) => r.metadata.annotations?.[KnativeLabels.noGc] === 'true').map((r) => r.metadata.name);
-  const repairs = rollout.phase === 'invalid-state' ? [] : noGcRepairs(revisions, readState(svc).state, normalizeTraffic(svc.spec.traffic));
-  if (repairs.length) warnings.push(`bookkeeping left undone by an earlier command: ${repairs.map(describeRepair).join('; ')}; the next bgctl write on this service repairs it (bgctl cleanup ${svc.metadata.name} --yes)`);
+  const noGc = revisions
+    .filter((r) => r.metadata.annotations?.[KnativeLabels.noGc] === 'true')
+    .map((r) => r.metadata.name);
+  const repairs =
+    rollout.phase === 'invalid-state'
+      ? []
+      : noGcRepairs(revisions, readState(svc).state, normalizeTraffic(svc.spec.traffic));
+  if (repairs.length)
+    warnings.push(
+      `bookkeeping left undone by an earlier command: ${repairs.map(describeRepair).join('; ')}; the next bgctl write on this service repairs it (bgctl cleanup ${svc.metadata.name} --yes)`,
+    );
   return document('ServiceStatus', {
     name: svc.metadata.name,
     namespace: svc.metadata.namespace,
@@ -165,7 +175,8 @@ export interface RevisionRow {
 /** `bgctl revisions`: newest first, with traffic and tags from the served (or desired) list. */
 export function revisionsView(svc: KnativeService, revisions: Revision[]) {
   const traffic = trafficRows(svc);
-  const resolve = (t: TrafficRow) => t.revisionName ?? (t.latestRevision ? svc.status?.latestReadyRevisionName : undefined);
+  const resolve = (t: TrafficRow) =>
+    t.revisionName ?? (t.latestRevision ? svc.status?.latestReadyRevisionName : undefined);
   const rows: RevisionRow[] = revisions.map((r) => {
     const name = r.metadata.name;
     const mine = traffic.filter((t) => resolve(t) === name);
@@ -187,7 +198,12 @@ export function revisionsView(svc: KnativeService, revisions: Revision[]) {
     if (r.metadata.creationTimestamp) out.createdAt = r.metadata.creationTimestamp;
     return out;
   });
-  rows.sort((a, b) => (b.generation ?? 0) - (a.generation ?? 0) || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+  rows.sort(
+    (a, b) =>
+      (b.generation ?? 0) - (a.generation ?? 0) ||
+      (b.createdAt ?? '').localeCompare(a.createdAt ?? '') ||
+      a.name.localeCompare(b.name),
+  );
   return document('RevisionList', { service: svc.metadata.name, namespace: svc.metadata.namespace, items: rows });
 }
 
@@ -195,7 +211,9 @@ export function revisionsView(svc: KnativeService, revisions: Revision[]) {
 export function historyView(svc: KnativeService) {
   const read = readState(svc);
   const seen = new Set<string>();
-  const items = [...(read.state ? [read.state] : []), ...read.history].filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));
+  const items = [...(read.state ? [read.state] : []), ...read.history].filter((s) =>
+    seen.has(s.id) ? false : (seen.add(s.id), true),
+  );
   const errors = [read.error?.message, read.historyError].filter((e): e is string => !!e);
   return document('RolloutHistory', {
     service: svc.metadata.name,

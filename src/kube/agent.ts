@@ -24,7 +24,17 @@ export interface AgentPool {
 }
 
 // Keys Node itself adds to Agent.options, or that only tune the pool: never part of the identity.
-const BOOKKEEPING = new Set(['path', 'noDelay', 'keepAlive', 'keepAliveMsecs', 'maxSockets', 'maxFreeSockets', 'maxTotalSockets', 'scheduling', 'timeout']);
+const BOOKKEEPING = new Set([
+  'path',
+  'noDelay',
+  'keepAlive',
+  'keepAliveMsecs',
+  'maxSockets',
+  'maxFreeSockets',
+  'maxTotalSockets',
+  'scheduling',
+  'timeout',
+]);
 // A client certificate can rotate; a handful of live pools is plenty, older ones are closed.
 const MAX_POOLS = 4;
 
@@ -40,7 +50,8 @@ function identity(options: Options): Options {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
   return false;
 }
 

@@ -4,7 +4,13 @@
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { BgctlError, ClusterAccessError } from '../core/errors.js';
 import type { JsonPatchOp } from '../core/patch.js';
-import { KnativeLabels, SERVING_GROUP, SERVING_VERSION, type KnativeService, type Revision } from '../core/knative-types.js';
+import {
+  KnativeLabels,
+  SERVING_GROUP,
+  SERVING_VERSION,
+  type KnativeService,
+  type Revision,
+} from '../core/knative-types.js';
 import { createAgentPool, type AgentPool } from './agent.js';
 import { revisionProblem, serviceProblem } from '../core/validate-object.js';
 import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
@@ -55,7 +61,11 @@ export interface KnativeClient {
   /** application/json-patch+json. Retried on 429/5xx only when the ops carry a resourceVersion precondition. */
   patchService(name: string, ops: JsonPatchOp[], opts?: PatchOptions): Promise<KnativeService>;
   /** application/merge-patch+json of a revision's metadata (annotations, labels; null deletes a key). */
-  mergePatchRevision(name: string, patch: { metadata: { annotations?: Record<string, string | null>; labels?: Record<string, string | null> } }, opts?: PatchOptions): Promise<Revision>;
+  mergePatchRevision(
+    name: string,
+    patch: { metadata: { annotations?: Record<string, string | null>; labels?: Record<string, string | null> } },
+    opts?: PatchOptions,
+  ): Promise<Revision>;
   deleteRevision(name: string, opts?: { dryRun?: 'All' }): Promise<void>;
   /** Watches one service (fieldSelector metadata.name) from a resourceVersion. `onDone` gets a typed error or null. */
   watchService(
@@ -153,7 +163,12 @@ class CustomObjectsKnativeClient implements KnativeClient {
     return out;
   }
 
-  private async call<T>(req: RequestInfo, fn: (options: any) => Promise<T>, repeat: 'always' | 'if-not-processed', headers?: Record<string, string>): Promise<T> {
+  private async call<T>(
+    req: RequestInfo,
+    fn: (options: any) => Promise<T>,
+    repeat: 'always' | 'if-not-processed',
+    headers?: Record<string, string>,
+  ): Promise<T> {
     return withRetry(
       async () => {
         const { middleware, state } = callMiddleware({
@@ -184,23 +199,38 @@ class CustomObjectsKnativeClient implements KnativeClient {
   }
 
   private expectObject<T>(value: unknown, req: RequestInfo, kind: string): T {
-    const ok = value && typeof value === 'object' && (kind === 'List' ? Array.isArray((value as any).items) : (value as any).kind === kind);
+    const ok =
+      value &&
+      typeof value === 'object' &&
+      (kind === 'List' ? Array.isArray((value as any).items) : (value as any).kind === kind);
     if (!ok) {
-      throw new ClusterAccessError(`the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a ${kind}`, {
-        reason: 'NotKubernetes',
-        hint: `check the server URL of context "${this.context}"`,
-      });
+      throw new ClusterAccessError(
+        `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a ${kind}`,
+        {
+          reason: 'NotKubernetes',
+          hint: `check the server URL of context "${this.context}"`,
+        },
+      );
     }
     if (kind !== 'List') this.expectShape(value, req, kind as ShapeKind);
     return value as T;
   }
 
   /** A list whose items are all well-formed objects of `kind`. */
-  private expectList<T>(value: unknown, req: RequestInfo, kind: ShapeKind): { items: T[]; metadata?: { continue?: string; resourceVersion?: string } } {
+  private expectList<T>(
+    value: unknown,
+    req: RequestInfo,
+    kind: ShapeKind,
+  ): { items: T[]; metadata?: { continue?: string; resourceVersion?: string } } {
     const list = this.expectObject<{ items: unknown[]; metadata?: unknown }>(value, req, 'List');
     list.items.forEach((item, i) => this.expectShape(item, req, kind, `items[${i}]: `));
     const meta = list.metadata;
-    if (meta !== undefined && (typeof meta !== 'object' || meta === null || ['continue', 'resourceVersion'].some((k) => (meta as any)[k] != null && typeof (meta as any)[k] !== 'string'))) {
+    if (
+      meta !== undefined &&
+      (typeof meta !== 'object' ||
+        meta === null ||
+        ['continue', 'resourceVersion'].some((k) => (meta as any)[k] != null && typeof (meta as any)[k] !== 'string'))
+    ) {
       throw this.notKnative(req, 'List', 'metadata: expected continue and resourceVersion strings');
     }
     return list as { items: T[]; metadata?: { continue?: string; resourceVersion?: string } };
@@ -214,17 +244,24 @@ class CustomObjectsKnativeClient implements KnativeClient {
 
   private notKnative(req: RequestInfo, kind: string, problem: string): ClusterAccessError {
     // The problem names a field path and an expectation, never a value the server sent.
-    return new ClusterAccessError(`the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a Knative ${kind}: ${problem}`, {
-      reason: 'InvalidObject',
-      hint: `the server does not follow the Knative Serving API (${SERVING_GROUP}/${SERVING_VERSION}); check the server URL of context "${this.context}" and what serves it`,
-    });
+    return new ClusterAccessError(
+      `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a Knative ${kind}: ${problem}`,
+      {
+        reason: 'InvalidObject',
+        hint: `the server does not follow the Knative Serving API (${SERVING_GROUP}/${SERVING_VERSION}); check the server URL of context "${this.context}" and what serves it`,
+      },
+    );
   }
 
   async getService(name: string): Promise<KnativeService> {
     const req: RequestInfo = { verb: 'get', resource: 'services', name, namespace: this.namespace };
     let res: unknown;
     try {
-      res = await this.call(req, (o) => this.api.getNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', name }, o), 'always');
+      res = await this.call(
+        req,
+        (o) => this.api.getNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', name }, o),
+        'always',
+      );
     } catch (err) {
       if (!(err instanceof BgctlError && err.reason === 'NotFound')) throw err;
       throw await explainMissingService(err, name, this.namespace, {
@@ -238,7 +275,12 @@ class CustomObjectsKnativeClient implements KnativeClient {
   /** The first page of the namespace's services (enough to suggest a name). */
   private async listServicePage(): Promise<KnativeService[]> {
     const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
-    const res = await this.call(req, (o) => this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', limit: 500 }, o), 'always');
+    const res = await this.call(
+      req,
+      (o) =>
+        this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', limit: 500 }, o),
+      'always',
+    );
     return this.expectList<KnativeService>(res, req, 'Service').items;
   }
 
@@ -258,14 +300,22 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
     const res = await this.call(
       req,
-      (o) => this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', fieldSelector: `metadata.name=${name}` }, o),
+      (o) =>
+        this.api.listNamespacedCustomObject(
+          { ...base, namespace: this.namespace, plural: 'services', fieldSelector: `metadata.name=${name}` },
+          o,
+        ),
       'always',
     );
     const list = this.expectList<KnativeService>(res, req, 'Service');
     return { service: list.items[0], resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
 
-  private async *pages<T>(req: RequestInfo, kind: ShapeKind, list: (cont: string | undefined, o: any) => Promise<unknown>): AsyncIterable<T[]> {
+  private async *pages<T>(
+    req: RequestInfo,
+    kind: ShapeKind,
+    list: (cont: string | undefined, o: any) => Promise<unknown>,
+  ): AsyncIterable<T[]> {
     let cont: string | undefined;
     do {
       const res = await this.call(req, (o) => list(cont, o), 'always');
@@ -280,11 +330,17 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const out: KnativeService[] = [];
     if (opts.allNamespaces) {
       const req: RequestInfo = { verb: 'list', resource: 'services' };
-      for await (const page of this.pages<KnativeService>(req, 'Service', (cont, o) => this.api.listClusterCustomObject({ ...base, plural: 'services', limit, _continue: cont }, o))) out.push(...page);
+      for await (const page of this.pages<KnativeService>(req, 'Service', (cont, o) =>
+        this.api.listClusterCustomObject({ ...base, plural: 'services', limit, _continue: cont }, o),
+      ))
+        out.push(...page);
     } else {
       const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
       const ns = this.namespace;
-      for await (const page of this.pages<KnativeService>(req, 'Service', (cont, o) => this.api.listNamespacedCustomObject({ ...base, namespace: ns, plural: 'services', limit, _continue: cont }, o))) out.push(...page);
+      for await (const page of this.pages<KnativeService>(req, 'Service', (cont, o) =>
+        this.api.listNamespacedCustomObject({ ...base, namespace: ns, plural: 'services', limit, _continue: cont }, o),
+      ))
+        out.push(...page);
     }
     return out;
   }
@@ -293,7 +349,17 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const req: RequestInfo = { verb: 'list', resource: 'revisions', namespace: this.namespace };
     const limit = opts.pageSize ?? 250;
     return this.pages<Revision>(req, 'Revision', (cont, o) =>
-      this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'revisions', labelSelector: `${KnativeLabels.service}=${service}`, limit, _continue: cont }, o),
+      this.api.listNamespacedCustomObject(
+        {
+          ...base,
+          namespace: this.namespace,
+          plural: 'revisions',
+          labelSelector: `${KnativeLabels.service}=${service}`,
+          limit,
+          _continue: cont,
+        },
+        o,
+      ),
     );
   }
 
@@ -303,16 +369,29 @@ class CustomObjectsKnativeClient implements KnativeClient {
 
   async getRevision(name: string): Promise<Revision> {
     const req: RequestInfo = { verb: 'get', resource: 'revisions', name, namespace: this.namespace };
-    const res = await this.call(req, (o) => this.api.getNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'revisions', name }, o), 'always');
+    const res = await this.call(
+      req,
+      (o) => this.api.getNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'revisions', name }, o),
+      'always',
+    );
     return this.expectObject<Revision>(res, req, 'Revision');
   }
 
   async createService(svc: KnativeService, opts: { dryRun?: 'All' } = {}): Promise<KnativeService> {
-    const req: RequestInfo = { verb: 'create', resource: 'services', name: svc.metadata?.name, namespace: this.namespace };
+    const req: RequestInfo = {
+      verb: 'create',
+      resource: 'services',
+      name: svc.metadata?.name,
+      namespace: this.namespace,
+    };
     const body = { ...svc, metadata: { ...svc.metadata, namespace: this.namespace } };
     const res = await this.call(
       req,
-      (o) => this.api.createNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', body, dryRun: opts.dryRun, fieldManager: 'bgctl' }, o),
+      (o) =>
+        this.api.createNamespacedCustomObject(
+          { ...base, namespace: this.namespace, plural: 'services', body, dryRun: opts.dryRun, fieldManager: 'bgctl' },
+          o,
+        ),
       'if-not-processed',
     );
     return this.expectObject<KnativeService>(res, req, 'Service');
@@ -322,12 +401,22 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const req: RequestInfo = { verb: 'patch', resource: 'services', name, namespace: this.namespace };
     // With a resourceVersion precondition a repeat is harmless: if the first try landed, the
     // repeat gets 409 and the caller re-reads; without one it could apply twice.
-    const conditional = ops.some((op) => (op.op === 'replace' || op.op === 'test') && op.path === '/metadata/resourceVersion');
+    const conditional = ops.some(
+      (op) => (op.op === 'replace' || op.op === 'test') && op.path === '/metadata/resourceVersion',
+    );
     const res = await this.call(
       req,
       (o) =>
         this.api.patchNamespacedCustomObject(
-          { ...base, namespace: this.namespace, plural: 'services', name, body: ops, dryRun: opts.dryRun, fieldManager: opts.fieldManager ?? 'bgctl' },
+          {
+            ...base,
+            namespace: this.namespace,
+            plural: 'services',
+            name,
+            body: ops,
+            dryRun: opts.dryRun,
+            fieldManager: opts.fieldManager ?? 'bgctl',
+          },
           o,
         ),
       conditional ? 'always' : 'if-not-processed',
@@ -346,7 +435,15 @@ class CustomObjectsKnativeClient implements KnativeClient {
       req,
       (o) =>
         this.api.patchNamespacedCustomObject(
-          { ...base, namespace: this.namespace, plural: 'revisions', name, body: patch, dryRun: opts.dryRun, fieldManager: opts.fieldManager ?? 'bgctl' },
+          {
+            ...base,
+            namespace: this.namespace,
+            plural: 'revisions',
+            name,
+            body: patch,
+            dryRun: opts.dryRun,
+            fieldManager: opts.fieldManager ?? 'bgctl',
+          },
           o,
         ),
       // A metadata merge patch sets absolute values, so repeating it is harmless.
@@ -360,7 +457,18 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const req: RequestInfo = { verb: 'delete', resource: 'revisions', name, namespace: this.namespace };
     await this.call(
       req,
-      (o) => this.api.deleteNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'revisions', name, dryRun: opts.dryRun, propagationPolicy: 'Background' }, o),
+      (o) =>
+        this.api.deleteNamespacedCustomObject(
+          {
+            ...base,
+            namespace: this.namespace,
+            plural: 'revisions',
+            name,
+            dryRun: opts.dryRun,
+            propagationPolicy: 'Background',
+          },
+          o,
+        ),
       'if-not-processed',
     );
   }
@@ -378,7 +486,10 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const ua = this.userAgent;
     const secrets = this.loaded.secrets;
     const path = `/apis/${SERVING_GROUP}/${SERVING_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/services`;
-    const params: Record<string, string | boolean> = { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true };
+    const params: Record<string, string | boolean> = {
+      fieldSelector: `metadata.name=${name}`,
+      allowWatchBookmarks: true,
+    };
     if (resourceVersion) params.resourceVersion = resourceVersion;
     // Watch reads only these two members; the wrapper adds the User-Agent, the trace and the TLS rule.
     const config = {
@@ -390,7 +501,10 @@ class CustomObjectsKnativeClient implements KnativeClient {
         if (tracer.enabled) {
           const headers: Record<string, string> = {};
           (init.headers as any)?.forEach?.((v: string, k: string) => (headers[k] = v));
-          const q = new URLSearchParams({ watch: 'true', ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+          const q = new URLSearchParams({
+            watch: 'true',
+            ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+          });
           tracer.start('GET', `${this.server}${path}?${q}`, headers)({ label: '(watch stream opening)' });
         }
         return init;

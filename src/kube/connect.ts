@@ -28,7 +28,11 @@ export interface ClientSink {
 export type ClientTuning = Pick<CreateClientOptions, 'requestTimeoutMs' | 'retry'>;
 
 /** Loads the kubeconfig for the flags and builds the client; warnings go to sink.warn before it returns. */
-export async function connect(flags: ClusterFlags, sink: ClientSink, tuning: ClientTuning = {}): Promise<KnativeClient> {
+export async function connect(
+  flags: ClusterFlags,
+  sink: ClientSink,
+  tuning: ClientTuning = {},
+): Promise<KnativeClient> {
   const { createKnativeClient } = await import('./client.js');
   const client = await createKnativeClient({
     kubeconfig: flags.kubeconfig,

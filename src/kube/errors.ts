@@ -2,13 +2,7 @@
 // TLS and socket errors, plugin failures, garbage answers) into the typed errors of src/core/errors.ts.
 // Callers never see a raw client-node error, and no message carries a credential.
 
-import {
-  BgctlError,
-  CancelError,
-  ClusterAccessError,
-  ConflictError,
-  FailedError,
-} from '../core/errors.js';
+import { BgctlError, CancelError, ClusterAccessError, ConflictError, FailedError } from '../core/errors.js';
 import { SERVING_GROUP } from '../core/knative-types.js';
 import { redactText } from '../core/redact.js';
 
@@ -57,7 +51,13 @@ interface ParsedStatus {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; kind?: string; group?: string; retryAfterSeconds?: number; causes?: Array<{ message?: string; field?: string }> };
+  details?: {
+    name?: string;
+    kind?: string;
+    group?: string;
+    retryAfterSeconds?: number;
+    causes?: Array<{ message?: string; field?: string }>;
+  };
 }
 
 /** Parses an ApiException body (a string in client-node 1.4; undefined on 401) as a Status. */
@@ -73,7 +73,11 @@ export function parseStatus(body: unknown): ParsedStatus | undefined {
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), from headers or the Status details. */
-export function retryAfterMs(headers: Record<string, string> | undefined, status?: ParsedStatus, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  headers: Record<string, string> | undefined,
+  status?: ParsedStatus,
+  now = Date.now(),
+): number | undefined {
   const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
   if (raw !== undefined) {
     const secs = Number(raw);
@@ -100,7 +104,13 @@ function canIHint(req: RequestInfo): string {
 }
 
 function isApiException(err: any): err is { code: number; body?: unknown; headers?: Record<string, string> } {
-  return !!err && typeof err === 'object' && typeof err.code === 'number' && 'headers' in err && /^HTTP-Code:/.test(String(err.message));
+  return (
+    !!err &&
+    typeof err === 'object' &&
+    typeof err.code === 'number' &&
+    'headers' in err &&
+    /^HTTP-Code:/.test(String(err.message))
+  );
 }
 
 const TLS_CODES = new Set([
@@ -120,77 +130,124 @@ const TLS_CODES = new Set([
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 /** Translates an HTTP error answer (ApiException) into a typed error. */
-function fromHttp(err: { code: number; body?: unknown; headers?: Record<string, string> }, req: RequestInfo, cluster: ClusterInfo): BgctlError {
+function fromHttp(
+  err: { code: number; body?: unknown; headers?: Record<string, string> },
+  req: RequestInfo,
+  cluster: ClusterInfo,
+): BgctlError {
   const status = parseStatus(err.body);
   const secrets = cluster.secrets ?? [];
   // Redacted before it is shortened: a cut through a token would leave a piece no redaction recognises.
-  const serverMsg = redactText(status?.message ?? (typeof err.body === 'string' ? err.body.trim() : ''), secrets).slice(0, status?.message ? undefined : 300);
+  const serverMsg = redactText(status?.message ?? (typeof err.body === 'string' ? err.body.trim() : ''), secrets).slice(
+    0,
+    status?.message ? undefined : 300,
+  );
   const code = err.code;
   const reason = status?.reason;
   switch (true) {
     case code === 401:
-      return new ClusterAccessError(`the cluster at ${cluster.server} rejected the credentials of context "${cluster.context}" (401 Unauthorized)`, {
-        reason: 'Unauthorized',
-        hint: 'the token or client certificate is wrong or expired: check the user of this context in your kubeconfig (kubectl auth whoami)',
-      });
+      return new ClusterAccessError(
+        `the cluster at ${cluster.server} rejected the credentials of context "${cluster.context}" (401 Unauthorized)`,
+        {
+          reason: 'Unauthorized',
+          hint: 'the token or client certificate is wrong or expired: check the user of this context in your kubeconfig (kubectl auth whoami)',
+        },
+      );
     case code === 403:
-      return new ClusterAccessError(`not allowed to ${req.verb} ${what(req)} in ${where(req)}${serverMsg ? `: ${serverMsg}` : ''}`, {
-        reason: 'Forbidden',
-        hint: canIHint(req),
-      });
+      return new ClusterAccessError(
+        `not allowed to ${req.verb} ${what(req)} in ${where(req)}${serverMsg ? `: ${serverMsg}` : ''}`,
+        {
+          reason: 'Forbidden',
+          hint: canIHint(req),
+        },
+      );
     case code === 404: {
       const details = status?.details;
       if (details?.kind === 'namespaces' && details.name) {
-        return new FailedError(`namespace "${details.name}" does not exist`, { reason: 'NamespaceNotFound', hint: 'pass an existing namespace with -n' });
+        return new FailedError(`namespace "${details.name}" does not exist`, {
+          reason: 'NamespaceNotFound',
+          hint: 'pass an existing namespace with -n',
+        });
       }
       // A named object that is missing comes back as a Status naming it; a missing API group
       // or resource comes back without details (or as plain "404 page not found").
       if (req.name && details?.name === req.name) {
-        const list = req.resource === 'services' ? `bgctl status -n ${req.namespace ?? 'default'}` : `bgctl revisions <service> -n ${req.namespace ?? 'default'}`;
-        return new FailedError(`${what(req)} not found in ${where(req)}`, { reason: 'NotFound', hint: `check the name and namespace; \`${list}\` lists what exists` });
+        const list =
+          req.resource === 'services'
+            ? `bgctl status -n ${req.namespace ?? 'default'}`
+            : `bgctl revisions <service> -n ${req.namespace ?? 'default'}`;
+        return new FailedError(`${what(req)} not found in ${where(req)}`, {
+          reason: 'NotFound',
+          hint: `check the name and namespace; \`${list}\` lists what exists`,
+        });
       }
-      return new ClusterAccessError(`Knative Serving is not installed on the cluster at ${cluster.server} (no ${req.resource}.${SERVING_GROUP} API)`, {
-        reason: 'KnativeNotInstalled',
-        hint: 'install Knative Serving (or OpenShift Serverless), or pick the right cluster with --context; `bgctl playground` starts a local one',
-      });
+      return new ClusterAccessError(
+        `Knative Serving is not installed on the cluster at ${cluster.server} (no ${req.resource}.${SERVING_GROUP} API)`,
+        {
+          reason: 'KnativeNotInstalled',
+          hint: 'install Knative Serving (or OpenShift Serverless), or pick the right cluster with --context; `bgctl playground` starts a local one',
+        },
+      );
     }
     case code === 409 && reason === 'AlreadyExists':
       return new FailedError(`${what(req)} already exists in ${where(req)}`, { reason: 'AlreadyExists' });
     case code === 409:
-      return new StaleWriteError(`${what(req)} was changed by someone else while bgctl was updating it${serverMsg ? `: ${serverMsg}` : ''}`, {
-        reason: 'Conflict',
-        hint: 'run the command again: it re-reads the service and re-plans',
-      });
+      return new StaleWriteError(
+        `${what(req)} was changed by someone else while bgctl was updating it${serverMsg ? `: ${serverMsg}` : ''}`,
+        {
+          reason: 'Conflict',
+          hint: 'run the command again: it re-reads the service and re-plans',
+        },
+      );
     case code === 410:
-      return new FailedError(`the cluster no longer has the requested version of ${req.resource} (410 ${reason ?? 'Gone'})${serverMsg ? `: ${serverMsg}` : ''}`, {
-        reason: 'Expired',
-        hint: 'run the command again',
-      });
+      return new FailedError(
+        `the cluster no longer has the requested version of ${req.resource} (410 ${reason ?? 'Gone'})${serverMsg ? `: ${serverMsg}` : ''}`,
+        {
+          reason: 'Expired',
+          hint: 'run the command again',
+        },
+      );
     case code === 400 || code === 422:
-      return new FailedError(`the cluster rejected the ${req.verb} of ${what(req)}: ${serverMsg || `HTTP ${code}`}`, { reason: reason ?? (code === 400 ? 'BadRequest' : 'Invalid') });
+      return new FailedError(`the cluster rejected the ${req.verb} of ${what(req)}: ${serverMsg || `HTTP ${code}`}`, {
+        reason: reason ?? (code === 400 ? 'BadRequest' : 'Invalid'),
+      });
     case code === 429:
       return markTransient(
-        new ClusterAccessError(`the API server at ${cluster.server} is rate limiting requests (429 Too Many Requests)`, {
-          reason: 'TooManyRequests',
-          hint: 'wait a little and run the command again',
-        }),
+        new ClusterAccessError(
+          `the API server at ${cluster.server} is rate limiting requests (429 Too Many Requests)`,
+          {
+            reason: 'TooManyRequests',
+            hint: 'wait a little and run the command again',
+          },
+        ),
         { retryAfterMs: retryAfterMs(err.headers, status), notProcessed: true },
       );
     case code === 500:
-      return markTransient(new FailedError(`the API server failed to ${req.verb} ${what(req)}: ${serverMsg || 'Internal Server Error'}`, { reason: reason ?? 'InternalError' }), {
-        retryAfterMs: retryAfterMs(err.headers, status),
-        notProcessed: false,
-      });
+      return markTransient(
+        new FailedError(`the API server failed to ${req.verb} ${what(req)}: ${serverMsg || 'Internal Server Error'}`, {
+          reason: reason ?? 'InternalError',
+        }),
+        {
+          retryAfterMs: retryAfterMs(err.headers, status),
+          notProcessed: false,
+        },
+      );
     case code === 502 || code === 503 || code === 504:
       return markTransient(
-        new ClusterAccessError(`the API server at ${cluster.server} is unavailable (HTTP ${code})${serverMsg ? `: ${serverMsg}` : ''}`, {
-          reason: reason ?? 'ServiceUnavailable',
-          hint: 'the control plane may be restarting or overloaded; try again shortly',
-        }),
+        new ClusterAccessError(
+          `the API server at ${cluster.server} is unavailable (HTTP ${code})${serverMsg ? `: ${serverMsg}` : ''}`,
+          {
+            reason: reason ?? 'ServiceUnavailable',
+            hint: 'the control plane may be restarting or overloaded; try again shortly',
+          },
+        ),
         { retryAfterMs: retryAfterMs(err.headers, status), notProcessed: false },
       );
     default:
-      return new FailedError(`the cluster answered the ${req.verb} of ${what(req)} with HTTP ${code}${serverMsg ? `: ${serverMsg}` : ''}`, { reason: reason ?? `HTTP${code}` });
+      return new FailedError(
+        `the cluster answered the ${req.verb} of ${what(req)} with HTTP ${code}${serverMsg ? `: ${serverMsg}` : ''}`,
+        { reason: reason ?? `HTTP${code}` },
+      );
   }
 }
 
@@ -205,11 +262,24 @@ function formatSeconds(ms: number): string {
 }
 
 /** Translates anything thrown by a client-node call into a typed error (passes typed errors through). */
-export function translateError(err: unknown, req: RequestInfo, cluster: ClusterInfo, abort: AbortContext = {}): BgctlError {
+export function translateError(
+  err: unknown,
+  req: RequestInfo,
+  cluster: ClusterInfo,
+  abort: AbortContext = {},
+): BgctlError {
   if (err instanceof BgctlError) return err;
   const secrets = cluster.secrets ?? [];
   if (isApiException(err)) return fromHttp(err, req, cluster);
-  const e = (err ?? {}) as { name?: string; code?: string; message?: string; type?: string; errno?: string; statusCode?: number; cause?: any };
+  const e = (err ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    type?: string;
+    errno?: string;
+    statusCode?: number;
+    cause?: any;
+  };
   const code = e.code ?? e.errno ?? e.cause?.code;
   const message = redactText(String(e.message ?? err), secrets);
   const at = `the cluster at ${cluster.server}`;
@@ -234,7 +304,10 @@ export function translateError(err: unknown, req: RequestInfo, cluster: ClusterI
     });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new ClusterAccessError(`cannot resolve the host of ${at}`, { reason: 'HostNotFound', hint: `check the server of context "${cluster.context}" and your DNS` });
+    return new ClusterAccessError(`cannot resolve the host of ${at}`, {
+      reason: 'HostNotFound',
+      hint: `check the server of context "${cluster.context}" and your DNS`,
+    });
   }
   if (typeof code === 'string' && (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
     return new ClusterAccessError(`the TLS certificate of ${at} is not trusted (${code})`, {
@@ -243,13 +316,28 @@ export function translateError(err: unknown, req: RequestInfo, cluster: ClusterI
     });
   }
   if (typeof code === 'string' && RESET_CODES.has(code)) {
-    return markTransient(new ClusterAccessError(`the connection to ${at} was reset (${code})`, { reason: 'ConnectionReset', hint: 'try again' }), { notProcessed: false });
+    return markTransient(
+      new ClusterAccessError(`the connection to ${at} was reset (${code})`, {
+        reason: 'ConnectionReset',
+        hint: 'try again',
+      }),
+      { notProcessed: false },
+    );
   }
   if (/socket hang up|premature close/i.test(message)) {
-    return markTransient(new ClusterAccessError(`the connection to ${at} was closed unexpectedly`, { reason: 'ConnectionReset', hint: 'try again' }), { notProcessed: false });
+    return markTransient(
+      new ClusterAccessError(`the connection to ${at} was closed unexpectedly`, {
+        reason: 'ConnectionReset',
+        hint: 'try again',
+      }),
+      { notProcessed: false },
+    );
   }
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-    return new ClusterAccessError(`cannot reach ${at} (${code})`, { reason: 'Unreachable', hint: 'check the network path (VPN, proxy, firewall) to the cluster' });
+    return new ClusterAccessError(`cannot reach ${at} (${code})`, {
+      reason: 'Unreachable',
+      hint: 'check the network path (VPN, proxy, firewall) to the cluster',
+    });
   }
   if (e.name === 'SyntaxError' || /No Content-Type defined|is not supported by ObjectSerializer/.test(message)) {
     return new ClusterAccessError(`${at} did not answer like a Kubernetes API server (${message.slice(0, 120)})`, {
@@ -258,7 +346,10 @@ export function translateError(err: unknown, req: RequestInfo, cluster: ClusterI
     });
   }
   if (/HTTP protocol is not allowed/.test(message)) {
-    return new ClusterAccessError(`${at} uses plain http, which needs insecure-skip-tls-verify: true in the kubeconfig`, { reason: 'InsecureServer' });
+    return new ClusterAccessError(
+      `${at} uses plain http, which needs insecure-skip-tls-verify: true in the kubeconfig`,
+      { reason: 'InsecureServer' },
+    );
   }
   return new ClusterAccessError(`request to ${at} failed: ${message}`, { reason: 'RequestFailed' });
 }

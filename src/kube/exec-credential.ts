@@ -62,7 +62,8 @@ export const DEFAULT_PLUGIN_TIMEOUT_MS = 120_000;
 
 const API_VERSIONS = new Set(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1']);
 const MAX_OUTPUT = 1 << 20;
-const HINT = 'run the plugin by hand to see what it needs (login, PATH, environment); it must print an ExecCredential JSON';
+const HINT =
+  'run the plugin by hand to see what it needs (login, PATH, environment); it must print an ExecCredential JSON';
 
 // Plugins still running: killed if bgctl exits (a second Ctrl-C exits at once, without unwinding).
 // The value says whether the plugin leads its own process group.
@@ -102,19 +103,26 @@ function parseCredential(stdout: string, exec: ExecConfig, who: string, secrets:
   } catch {
     // A plugin that prints a bare token: whatever it printed is a credential.
     secrets.add(stdout);
-    throw new ClusterAccessError(`${who} did not print an ExecCredential JSON document on stdout (${Buffer.byteLength(stdout)} bytes of something else)`, {
-      reason: 'CredentialPluginFailed',
-      hint: HINT,
-    });
+    throw new ClusterAccessError(
+      `${who} did not print an ExecCredential JSON document on stdout (${Buffer.byteLength(stdout)} bytes of something else)`,
+      {
+        reason: 'CredentialPluginFailed',
+        hint: HINT,
+      },
+    );
   }
-  const status = doc && typeof doc === 'object' && doc.status && typeof doc.status === 'object' ? doc.status : undefined;
+  const status =
+    doc && typeof doc === 'object' && doc.status && typeof doc.status === 'object' ? doc.status : undefined;
   // Registered before any check can fail, so no message can show them.
   if (typeof status?.token === 'string') secrets.add(status.token);
   if (typeof status?.clientKeyData === 'string') secrets.addKeyMaterial(status.clientKeyData);
-  const fail = (what: string) => new ClusterAccessError(`${who} ${what}`, { reason: 'CredentialPluginFailed', hint: HINT });
-  if (!doc || typeof doc !== 'object' || doc.kind !== 'ExecCredential') throw fail('printed JSON that is not an ExecCredential');
+  const fail = (what: string) =>
+    new ClusterAccessError(`${who} ${what}`, { reason: 'CredentialPluginFailed', hint: HINT });
+  if (!doc || typeof doc !== 'object' || doc.kind !== 'ExecCredential')
+    throw fail('printed JSON that is not an ExecCredential');
   if (exec.apiVersion && doc.apiVersion !== exec.apiVersion) {
-    const got = typeof doc.apiVersion === 'string' && /^[\w./-]{1,80}$/.test(doc.apiVersion) ? doc.apiVersion : 'another one';
+    const got =
+      typeof doc.apiVersion === 'string' && /^[\w./-]{1,80}$/.test(doc.apiVersion) ? doc.apiVersion : 'another one';
     throw fail(`is configured to use API version ${exec.apiVersion}, plugin returned version ${got}`);
   }
   if (!status) throw fail("didn't return a status field");
@@ -125,15 +133,21 @@ function parseCredential(stdout: string, exec: ExecConfig, who: string, secrets:
     clientKeyData: str(status.clientKeyData),
     expirationTimestamp: str(status.expirationTimestamp),
   };
-  if (!out.token && !out.clientCertificateData && !out.clientKeyData) throw fail("didn't return a token or cert/key pair");
+  if (!out.token && !out.clientCertificateData && !out.clientKeyData)
+    throw fail("didn't return a token or cert/key pair");
   if (!out.clientCertificateData !== !out.clientKeyData) throw fail('returned only certificate or key, not both');
   return out;
 }
 
 /** Whether the plugin gets bgctl's terminal as stdin, per interactiveMode (client-go's rules). */
 function interactive(exec: ExecConfig, stdinIsTerminal: boolean, who: string): boolean {
-  const mode = exec.interactiveMode ?? (exec.apiVersion === 'client.authentication.k8s.io/v1' ? undefined : 'IfAvailable');
-  const fail = (what: string) => new ClusterAccessError(`${who} ${what}`, { reason: 'KubeconfigInvalid', hint: 'fix the exec section of this user in your kubeconfig' });
+  const mode =
+    exec.interactiveMode ?? (exec.apiVersion === 'client.authentication.k8s.io/v1' ? undefined : 'IfAvailable');
+  const fail = (what: string) =>
+    new ClusterAccessError(`${who} ${what}`, {
+      reason: 'KubeconfigInvalid',
+      hint: 'fix the exec section of this user in your kubeconfig',
+    });
   switch (mode) {
     case 'Never':
       return false;
@@ -141,10 +155,13 @@ function interactive(exec: ExecConfig, stdinIsTerminal: boolean, who: string): b
       return stdinIsTerminal;
     case 'Always':
       if (!stdinIsTerminal) {
-        throw new ClusterAccessError(`${who} needs a terminal (interactiveMode: Always), but standard input is not a terminal`, {
-          reason: 'CredentialPluginNeedsTerminal',
-          hint: 'run bgctl from a terminal, or log in first so that the plugin need not ask',
-        });
+        throw new ClusterAccessError(
+          `${who} needs a terminal (interactiveMode: Always), but standard input is not a terminal`,
+          {
+            reason: 'CredentialPluginNeedsTerminal',
+            hint: 'run bgctl from a terminal, or log in first so that the plugin need not ask',
+          },
+        );
       }
       return true;
     case undefined:
@@ -166,7 +183,9 @@ function execInfo(exec: ExecConfig, isInteractive: boolean, cluster: ExecCluster
         // The request itself reports an unreadable CA.
       }
     }
-    spec.cluster = Object.fromEntries(Object.entries({ ...rest, 'certificate-authority-data': caData }).filter(([, v]) => v !== undefined));
+    spec.cluster = Object.fromEntries(
+      Object.entries({ ...rest, 'certificate-authority-data': caData }).filter(([, v]) => v !== undefined),
+    );
   }
   return JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec });
 }
@@ -190,7 +209,12 @@ export function runExecPlugin(o: ExecPluginOptions): Promise<ExecCredentialStatu
   } catch (err) {
     return Promise.reject(err);
   }
-  const timeoutMs = o.requestTimeoutMs && o.requestTimeoutMs > 0 ? o.requestTimeoutMs : isInteractive ? undefined : DEFAULT_PLUGIN_TIMEOUT_MS;
+  const timeoutMs =
+    o.requestTimeoutMs && o.requestTimeoutMs > 0
+      ? o.requestTimeoutMs
+      : isInteractive
+        ? undefined
+        : DEFAULT_PLUGIN_TIMEOUT_MS;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const e of exec.env ?? []) if (e && typeof e.name === 'string') env[e.name] = String(e.value ?? '');
   env.KUBERNETES_EXEC_INFO = execInfo(exec, isInteractive, o.cluster);
@@ -201,7 +225,11 @@ export function runExecPlugin(o: ExecPluginOptions): Promise<ExecCredentialStatu
     let stderr = '';
     // Interactive plugins talk to the user on the terminal; others get no stdin and a captured stderr.
     const detached = !isInteractive && process.platform !== 'win32';
-    const child = spawn(exec.command, exec.args ?? [], { env, detached, stdio: [isInteractive ? 'inherit' : 'ignore', 'pipe', isInteractive ? 'inherit' : 'pipe'] });
+    const child = spawn(exec.command, exec.args ?? [], {
+      env,
+      detached,
+      stdio: [isInteractive ? 'inherit' : 'ignore', 'pipe', isInteractive ? 'inherit' : 'pipe'],
+    });
     track(child, detached);
     const finish = (err: Error | undefined, value?: ExecCredentialStatus) => {
       if (settled) return;
@@ -231,16 +259,23 @@ export function runExecPlugin(o: ExecPluginOptions): Promise<ExecCredentialStatu
           timeoutMs,
         )
       : undefined;
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout.length < MAX_OUTPUT ? (stdout += d) : undefined));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr.length < MAX_OUTPUT ? (stderr += d) : undefined));
+    child
+      .stdout!.setEncoding('utf8')
+      .on('data', (d: string) => (stdout.length < MAX_OUTPUT ? (stdout += d) : undefined));
+    child.stderr
+      ?.setEncoding('utf8')
+      .on('data', (d: string) => (stderr.length < MAX_OUTPUT ? (stderr += d) : undefined));
     child.on('error', (err: NodeJS.ErrnoException) => {
       running.delete(child);
       const notFound = err.code === 'ENOENT';
       finish(
-        new ClusterAccessError(`${who} ${notFound ? 'was not found' : 'could not be started'} (${err.code ?? 'error'})`, {
-          reason: 'CredentialPluginFailed',
-          hint: notFound && exec.installHint ? o.secrets.redact(exec.installHint.trim()) : HINT,
-        }),
+        new ClusterAccessError(
+          `${who} ${notFound ? 'was not found' : 'could not be started'} (${err.code ?? 'error'})`,
+          {
+            reason: 'CredentialPluginFailed',
+            hint: notFound && exec.installHint ? o.secrets.redact(exec.installHint.trim()) : HINT,
+          },
+        ),
       );
     });
     child.on('close', (code, signal) => {
@@ -258,9 +293,12 @@ export function runExecPlugin(o: ExecPluginOptions): Promise<ExecCredentialStatu
         }
         // Never quoted: a plugin's error output can hold secrets bgctl has never seen (a refresh
         // token, a client secret), so no redaction could be trusted with it.
-        if (stderr.trim()) detail = ` (its error output, ${stderr.length >= MAX_OUTPUT ? 'over ' : ''}${stderr.length} bytes, is not shown: it may hold credentials)`;
+        if (stderr.trim())
+          detail = ` (its error output, ${stderr.length >= MAX_OUTPUT ? 'over ' : ''}${stderr.length} bytes, is not shown: it may hold credentials)`;
         const how = signal ? `was killed by ${signal}` : `failed with exit code ${code}`;
-        return finish(new ClusterAccessError(`${who} ${how}${detail}`, { reason: 'CredentialPluginFailed', hint: HINT }));
+        return finish(
+          new ClusterAccessError(`${who} ${how}${detail}`, { reason: 'CredentialPluginFailed', hint: HINT }),
+        );
       }
       try {
         finish(undefined, parseCredential(stdout, exec, who, o.secrets));
@@ -282,7 +320,8 @@ export class ExecCredentialProvider {
 
   get(): Promise<ExecCredentialStatus> {
     const now = (this.opts.now ?? Date.now)();
-    if (this.cached && (this.cached.expiresAt === undefined || now < this.cached.expiresAt)) return Promise.resolve(this.cached.status);
+    if (this.cached && (this.cached.expiresAt === undefined || now < this.cached.expiresAt))
+      return Promise.resolve(this.cached.status);
     this.inFlight ??= runExecPlugin(this.opts)
       .then((status) => {
         const exp = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : NaN;
@@ -302,7 +341,10 @@ export class ExecCredentialProvider {
   authenticator(userName: string) {
     return {
       isAuthProvider: (user: { name?: string } | null | undefined) => user?.name === userName,
-      applyAuthentication: async (_user: unknown, opts: { headers?: Record<string, string>; cert?: unknown; key?: unknown }) => {
+      applyAuthentication: async (
+        _user: unknown,
+        opts: { headers?: Record<string, string>; cert?: unknown; key?: unknown },
+      ) => {
         const c = await this.get();
         if (c.clientCertificateData && c.clientKeyData) {
           opts.cert = c.clientCertificateData;

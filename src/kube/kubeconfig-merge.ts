@@ -58,7 +58,8 @@ export interface MergedKubeconfig {
   sources: string[];
 }
 
-const KUBECONFIG_HINT = 'point --kubeconfig or KUBECONFIG at a valid kubeconfig (or start a local cluster with `bgctl playground`)';
+const KUBECONFIG_HINT =
+  'point --kubeconfig or KUBECONFIG at a valid kubeconfig (or start a local cluster with `bgctl playground`)';
 
 /** A parsed file, or a ClusterAccessError naming the file for empty or malformed content. */
 export interface ParsedFile {
@@ -70,7 +71,12 @@ export interface ParsedFile {
   currentContext?: string;
 }
 
-function entries<T>(doc: Record<string, unknown>, key: 'clusters' | 'users' | 'contexts', inner: string, source: string): NamedEntry<T>[] {
+function entries<T>(
+  doc: Record<string, unknown>,
+  key: 'clusters' | 'users' | 'contexts',
+  inner: string,
+  source: string,
+): NamedEntry<T>[] {
   const list = doc[key];
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw malformed(source, `"${key}" must be a list`);
@@ -79,13 +85,17 @@ function entries<T>(doc: Record<string, unknown>, key: 'clusters' | 'users' | 'c
       throw malformed(source, `${key}[${i}] has no name`);
     }
     const value = (item as any)[inner];
-    if (value !== undefined && value !== null && typeof value !== 'object') throw malformed(source, `${key}[${i}].${inner} must be a mapping`);
+    if (value !== undefined && value !== null && typeof value !== 'object')
+      throw malformed(source, `${key}[${i}].${inner} must be a mapping`);
     return { name: (item as any).name as string, value: (value ?? {}) as T, source };
   });
 }
 
 function malformed(source: string, why: string): ClusterAccessError {
-  return new ClusterAccessError(`kubeconfig ${source} is malformed: ${why}`, { reason: 'KubeconfigInvalid', hint: KUBECONFIG_HINT });
+  return new ClusterAccessError(`kubeconfig ${source} is malformed: ${why}`, {
+    reason: 'KubeconfigInvalid',
+    hint: KUBECONFIG_HINT,
+  });
 }
 
 /** Resolves a path relative to the kubeconfig that names it, as kubectl does. */
@@ -101,7 +111,10 @@ export function parseKubeconfig(text: string, source: string): ParsedFile {
     doc = yaml.load(text, { filename: source });
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ClusterAccessError(`kubeconfig ${source} is not valid YAML: ${reason}`, { reason: 'KubeconfigInvalid', hint: KUBECONFIG_HINT });
+    throw new ClusterAccessError(`kubeconfig ${source} is not valid YAML: ${reason}`, {
+      reason: 'KubeconfigInvalid',
+      hint: KUBECONFIG_HINT,
+    });
   }
   if (doc === undefined || doc === null || (typeof doc === 'string' && !doc.trim())) {
     return { source, empty: true, clusters: [], users: [], contexts: [] };
@@ -118,7 +131,8 @@ export function parseKubeconfig(text: string, source: string): ParsedFile {
     u['client-key'] = resolveFrom(source, u['client-key']);
     u['token-file'] = resolveFrom(source, u['token-file']);
     // A bare command name is looked up on PATH; one with a separator is relative to the file.
-    if (u.exec?.command && u.exec.command.includes('/')) u.exec = { ...u.exec, command: resolveFrom(source, u.exec.command) };
+    if (u.exec?.command && u.exec.command.includes('/'))
+      u.exec = { ...u.exec, command: resolveFrom(source, u.exec.command) };
     return { ...e, value: u };
   });
   const contexts = entries<RawContext>(d, 'contexts', 'context', source);
@@ -129,7 +143,12 @@ export function parseKubeconfig(text: string, source: string): ParsedFile {
 
 /** Merges parsed files kubectl-style: the first file to define a name (or current-context) wins. */
 export function mergeKubeconfigs(files: ParsedFile[]): MergedKubeconfig {
-  const merged: MergedKubeconfig = { clusters: new Map(), users: new Map(), contexts: new Map(), sources: files.map((f) => f.source) };
+  const merged: MergedKubeconfig = {
+    clusters: new Map(),
+    users: new Map(),
+    contexts: new Map(),
+    sources: files.map((f) => f.source),
+  };
   for (const f of files) {
     for (const c of f.clusters) if (!merged.clusters.has(c.name)) merged.clusters.set(c.name, c);
     for (const u of f.users) if (!merged.users.has(u.name)) merged.users.set(u.name, u);
@@ -176,31 +195,55 @@ export function selectContext(merged: MergedKubeconfig, opts: { context?: string
   const clusterName = ctx.value.cluster;
   const cluster = clusterName ? merged.clusters.get(clusterName) : undefined;
   if (!clusterName || !cluster) {
-    throw new ClusterAccessError(`context "${contextName}" refers to cluster "${clusterName ?? ''}", which is not in the kubeconfig (${files})`, {
+    throw new ClusterAccessError(
+      `context "${contextName}" refers to cluster "${clusterName ?? ''}", which is not in the kubeconfig (${files})`,
+      {
+        reason: 'KubeconfigInvalid',
+        hint: KUBECONFIG_HINT,
+      },
+    );
+  }
+  if (!cluster.value.server) {
+    throw new ClusterAccessError(`cluster "${clusterName}" in ${cluster.source} has no server`, {
       reason: 'KubeconfigInvalid',
       hint: KUBECONFIG_HINT,
     });
-  }
-  if (!cluster.value.server) {
-    throw new ClusterAccessError(`cluster "${clusterName}" in ${cluster.source} has no server`, { reason: 'KubeconfigInvalid', hint: KUBECONFIG_HINT });
   }
   const userName = ctx.value.user || undefined;
   const user = userName ? merged.users.get(userName) : undefined;
   if (userName && !user) {
-    throw new ClusterAccessError(`context "${contextName}" refers to user "${userName}", which is not in the kubeconfig (${files})`, {
-      reason: 'KubeconfigInvalid',
-      hint: KUBECONFIG_HINT,
-    });
+    throw new ClusterAccessError(
+      `context "${contextName}" refers to user "${userName}", which is not in the kubeconfig (${files})`,
+      {
+        reason: 'KubeconfigInvalid',
+        hint: KUBECONFIG_HINT,
+      },
+    );
   }
   const namespace = opts.namespace || ctx.value.namespace || 'default';
   // Checked here so that a typo gives kubectl's wording (exit 2), not "service not found" from the server.
   const problems = dns1123LabelProblems(namespace);
   if (problems.length && opts.namespace) {
-    throw new UsageError(`invalid namespace "${namespace}": ${problems.join(', ')}`, { reason: 'InvalidName', hint: 'namespaces are lowercase RFC 1123 labels, e.g. -n my-team' });
+    throw new UsageError(`invalid namespace "${namespace}": ${problems.join(', ')}`, {
+      reason: 'InvalidName',
+      hint: 'namespaces are lowercase RFC 1123 labels, e.g. -n my-team',
+    });
   }
   if (problems.length) {
-    throw new ClusterAccessError(`context "${contextName}" has an invalid namespace "${namespace}": ${problems.join(', ')}`, { reason: 'KubeconfigInvalid', hint: 'pass -n <namespace> or fix the context' });
+    throw new ClusterAccessError(
+      `context "${contextName}" has an invalid namespace "${namespace}": ${problems.join(', ')}`,
+      { reason: 'KubeconfigInvalid', hint: 'pass -n <namespace> or fix the context' },
+    );
   }
   const namespaceFrom = opts.namespace ? 'flag' : ctx.value.namespace ? 'context' : 'default';
-  return { contextName, context: ctx.value, clusterName, cluster: cluster.value, userName, user: user?.value, namespace, namespaceFrom };
+  return {
+    contextName,
+    context: ctx.value,
+    clusterName,
+    cluster: cluster.value,
+    userName,
+    user: user?.value,
+    namespace,
+    namespaceFrom,
+  };
 }

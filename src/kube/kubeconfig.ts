@@ -8,7 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterAccessError } from '../core/errors.js';
-import { mergeKubeconfigs, parseKubeconfig, selectContext, type ParsedFile, type Selection } from './kubeconfig-merge.js';
+import {
+  mergeKubeconfigs,
+  parseKubeconfig,
+  selectContext,
+  type ParsedFile,
+  type Selection,
+} from './kubeconfig-merge.js';
 import type { ExecClusterInfo, ExecConfig } from './exec-credential.js';
 import { SecretSet, displayUrl } from '../core/redact.js';
 
@@ -66,7 +72,11 @@ export function kubeconfigPaths(opts: KubeconfigOptions = {}): { paths: string[]
 function readFile(file: string, origin: 'flag' | 'env' | 'home'): ParsedFile | undefined {
   let text: string;
   try {
-    if (statSync(file).isDirectory()) throw new ClusterAccessError(`kubeconfig ${file} is a directory, not a file`, { reason: 'KubeconfigInvalid', hint: HINT });
+    if (statSync(file).isDirectory())
+      throw new ClusterAccessError(`kubeconfig ${file} is a directory, not a file`, {
+        reason: 'KubeconfigInvalid',
+        hint: HINT,
+      });
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof ClusterAccessError) throw err;
@@ -75,9 +85,15 @@ function readFile(file: string, origin: 'flag' | 'env' | 'home'): ParsedFile | u
     if (code === 'ENOENT' && origin === 'env') return undefined;
     if (code === 'ENOENT') {
       const where = origin === 'flag' ? 'given by --kubeconfig' : 'the default location';
-      throw new ClusterAccessError(`kubeconfig not found: ${file} (${where})`, { reason: 'KubeconfigNotFound', hint: HINT });
+      throw new ClusterAccessError(`kubeconfig not found: ${file} (${where})`, {
+        reason: 'KubeconfigNotFound',
+        hint: HINT,
+      });
     }
-    throw new ClusterAccessError(`cannot read kubeconfig ${file}: ${code ?? String(err)}`, { reason: 'KubeconfigUnreadable', hint: HINT });
+    throw new ClusterAccessError(`cannot read kubeconfig ${file}: ${code ?? String(err)}`, {
+      reason: 'KubeconfigUnreadable',
+      hint: HINT,
+    });
   }
   return parseKubeconfig(text, file);
 }
@@ -87,7 +103,10 @@ function readTokenFile(file: string, userName: string): string {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ClusterAccessError(`cannot read the token-file ${file} of user "${userName}" (${code})`, { reason: 'KubeconfigInvalid', hint: HINT });
+    throw new ClusterAccessError(`cannot read the token-file ${file} of user "${userName}" (${code})`, {
+      reason: 'KubeconfigInvalid',
+      hint: HINT,
+    });
   }
 }
 
@@ -96,10 +115,16 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
   const { paths, origin } = kubeconfigPaths(opts);
   const parsed = paths.map((p) => readFile(p, origin)).filter((f): f is ParsedFile => f !== undefined);
   if (parsed.length === 0) {
-    throw new ClusterAccessError(`none of the kubeconfig files in KUBECONFIG exist: ${paths.join(path.delimiter)}`, { reason: 'KubeconfigNotFound', hint: HINT });
+    throw new ClusterAccessError(`none of the kubeconfig files in KUBECONFIG exist: ${paths.join(path.delimiter)}`, {
+      reason: 'KubeconfigNotFound',
+      hint: HINT,
+    });
   }
   if (parsed.every((f) => f.empty)) {
-    throw new ClusterAccessError(`kubeconfig ${paths.join(path.delimiter)} is empty`, { reason: 'KubeconfigEmpty', hint: HINT });
+    throw new ClusterAccessError(`kubeconfig ${paths.join(path.delimiter)} is empty`, {
+      reason: 'KubeconfigEmpty',
+      hint: HINT,
+    });
   }
   const merged = mergeKubeconfigs(parsed);
   const sel = selectContext(merged, opts);
@@ -108,8 +133,12 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
 
   const insecure = opts.insecureSkipTlsVerify === true || sel.cluster['insecure-skip-tls-verify'] === true;
   if (insecure) {
-    const why = opts.insecureSkipTlsVerify ? '--insecure-skip-tls-verify' : `insecure-skip-tls-verify in the kubeconfig (cluster "${sel.clusterName}")`;
-    warnings.push(`TLS certificate verification is disabled by ${why}; the connection to ${displayUrl(String(sel.cluster.server))} is not protected against interception.`);
+    const why = opts.insecureSkipTlsVerify
+      ? '--insecure-skip-tls-verify'
+      : `insecure-skip-tls-verify in the kubeconfig (cluster "${sel.clusterName}")`;
+    warnings.push(
+      `TLS certificate verification is disabled by ${why}; the connection to ${displayUrl(String(sel.cluster.server))} is not protected against interception.`,
+    );
   }
 
   const u = sel.user ?? {};
@@ -183,7 +212,9 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
         'tls-server-name': sel.cluster['tls-server-name'],
         'insecure-skip-tls-verify': insecure || undefined,
         'proxy-url': sel.cluster['proxy-url'],
-        config: (sel.cluster.extensions as Array<{ name?: string; extension?: unknown }> | undefined)?.find?.((e) => e?.name === 'client.authentication.k8s.io/exec')?.extension,
+        config: (sel.cluster.extensions as Array<{ name?: string; extension?: unknown }> | undefined)?.find?.(
+          (e) => e?.name === 'client.authentication.k8s.io/exec',
+        )?.extension,
       },
     },
   };
@@ -201,5 +232,6 @@ function readQuietly(file: string): Buffer | undefined {
 function registerAuthProviderSecrets(provider: unknown, secrets: SecretSet): void {
   const config = (provider as { config?: Record<string, unknown> } | undefined)?.config;
   if (!config || typeof config !== 'object') return;
-  for (const [k, v] of Object.entries(config)) if (typeof v === 'string' && /token|secret|password/i.test(k)) secrets.add(v);
+  for (const [k, v] of Object.entries(config))
+    if (typeof v === 'string' && /token|secret|password/i.test(k)) secrets.add(v);
 }

@@ -13,15 +13,27 @@ export interface MissingServiceProbe {
 }
 
 /** The NotFound of `name`, with a suggestion or the namespace's absence when the cluster tells. */
-export async function explainMissingService(notFound: BgctlError, name: string, namespace: string, probe: MissingServiceProbe): Promise<BgctlError> {
+export async function explainMissingService(
+  notFound: BgctlError,
+  name: string,
+  namespace: string,
+  probe: MissingServiceProbe,
+): Promise<BgctlError> {
   const names = await probe.serviceNames().catch(() => undefined);
   if (names === undefined) return notFound;
   const list = `\`bgctl status -n ${namespace}\` lists the services`;
   if (names.length > 0) {
     // Names from the server are shown only when they are valid names (no control characters to escape).
-    const close = closestName(name, names.filter((n) => dns1035Problems(n).length === 0));
+    const close = closestName(
+      name,
+      names.filter((n) => dns1035Problems(n).length === 0),
+    );
     if (!close) return notFound;
-    return new FailedError(notFound.message, { reason: notFound.reason, hint: `did you mean ${close}? (${list})`, cause: notFound });
+    return new FailedError(notFound.message, {
+      reason: notFound.reason,
+      hint: `did you mean ${close}? (${list})`,
+      cause: notFound,
+    });
   }
   const exists = await probe.namespaceExists().catch(() => undefined);
   if (exists === false) {
@@ -32,7 +44,11 @@ export async function explainMissingService(notFound: BgctlError, name: string, 
     });
   }
   if (exists === true) {
-    return new FailedError(notFound.message, { reason: notFound.reason, hint: `namespace "${namespace}" has no Knative services; pick another with -n`, cause: notFound });
+    return new FailedError(notFound.message, {
+      reason: notFound.reason,
+      hint: `namespace "${namespace}" has no Knative services; pick another with -n`,
+      cause: notFound,
+    });
   }
   return notFound;
 }

@@ -17,11 +17,18 @@ export interface RawGetOptions {
 }
 
 /** The HTTP status of GET server+path, or undefined when there is no answer (error, timeout). */
-export async function getStatus(loaded: LoadedKubeconfig, path: string, opts: RawGetOptions): Promise<number | undefined> {
+export async function getStatus(
+  loaded: LoadedKubeconfig,
+  path: string,
+  opts: RawGetOptions,
+): Promise<number | undefined> {
   // The server as configured (a path prefix kept); loaded.server is its printable form, for the trace.
   const server = (loaded.kubeConfig.getCurrentCluster()?.server ?? loaded.server).replace(/\/+$/, '');
   const url = new URL(server + path);
-  const init = (await loaded.kubeConfig.applyToFetchOptions({ method: 'GET', headers: { 'User-Agent': opts.userAgent, Accept: 'application/json' } })) as {
+  const init = (await loaded.kubeConfig.applyToFetchOptions({
+    method: 'GET',
+    headers: { 'User-Agent': opts.userAgent, Accept: 'application/json' },
+  })) as {
     headers?: { forEach?(fn: (v: string, k: string) => void): void };
     agent?: http.Agent;
   };
@@ -30,7 +37,10 @@ export async function getStatus(loaded: LoadedKubeconfig, path: string, opts: Ra
   loaded.secrets.addAuthorization(headers.authorization);
   const agent = init.agent ? opts.agents.agentFor(init.agent, { enforceTls: !loaded.insecure }) : undefined;
   const finish = opts.tracer.start('GET', loaded.server.replace(/\/+$/, '') + path, headers);
-  const signals = [opts.signal, opts.timeoutMs && opts.timeoutMs > 0 ? AbortSignal.timeout(opts.timeoutMs) : undefined].filter((s): s is AbortSignal => !!s);
+  const signals = [
+    opts.signal,
+    opts.timeoutMs && opts.timeoutMs > 0 ? AbortSignal.timeout(opts.timeoutMs) : undefined,
+  ].filter((s): s is AbortSignal => !!s);
   return new Promise((resolve) => {
     const get = url.protocol === 'http:' ? http.get : https.get;
     const req = get(url, { headers, agent, signal: signals.length ? AbortSignal.any(signals) : undefined }, (res) => {

@@ -30,21 +30,35 @@ export const realSleep: Sleep = async (ms, signal) => {
   try {
     await delay(ms, undefined, { signal });
   } catch (err) {
-    if (signal?.aborted) throw signal.reason instanceof Error && 'exitCode' in signal.reason ? signal.reason : new CancelError('cancelled');
+    if (signal?.aborted)
+      throw signal.reason instanceof Error && 'exitCode' in signal.reason
+        ? signal.reason
+        : new CancelError('cancelled');
     throw err;
   }
 };
 
 /** Defaults: 5 attempts, 200 ms doubling to at most 5 s, Retry-After capped at 10 s. */
 export function defaultRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  return { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 10_000, sleep: realSleep, random: Math.random, ...overrides };
+  return {
+    maxAttempts: 5,
+    baseDelayMs: 200,
+    maxDelayMs: 5_000,
+    maxRetryAfterMs: 10_000,
+    sleep: realSleep,
+    random: Math.random,
+    ...overrides,
+  };
 }
 
 /**
  * "Equal jitter" backoff for retry number `retry` (0 for the first retry): half of the exponential
  * step is fixed and half random, so waits grow but concurrent clients spread out.
  */
-export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+): number {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   return Math.round(step / 2 + policy.random() * (step / 2));
 }
@@ -61,7 +75,11 @@ export function retryDelay(err: unknown, retry: number, policy: RetryPolicy): nu
  * error is thrown). `safeToRepeat` says whether a transient failure of this call may be repeated:
  * reads and conditional writes always, other writes only when the server did not process them (429).
  */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy, safeToRepeat: 'always' | 'if-not-processed' = 'always'): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  safeToRepeat: 'always' | 'if-not-processed' = 'always',
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);

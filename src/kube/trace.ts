@@ -14,7 +14,11 @@ export type TraceSink = (line: string) => void;
 export interface Tracer {
   readonly enabled: boolean;
   /** Starts a request; call the returned function with the outcome. */
-  start(method: string, url: string, headers: Record<string, string>): (outcome: { status?: number; error?: string; label?: string }) => void;
+  start(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+  ): (outcome: { status?: number; error?: string; label?: string }) => void;
   /** A free-form line (retries, watch reconnects), redacted. */
   note(line: string): void;
 }

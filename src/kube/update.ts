@@ -46,28 +46,40 @@ export function resourceVersionPrecondition(resourceVersion: string): JsonPatchO
  * Applies `plan` to the service `name` with optimistic concurrency. On 409 it re-reads and re-plans
  * with jittered backoff, at most `maxAttempts` rounds, then throws ConflictError (exit 5).
  */
-export async function updateWithRetry(client: KnativeClient, name: string, plan: UpdatePlan, opts: UpdateOptions = {}): Promise<UpdateResult> {
+export async function updateWithRetry(
+  client: KnativeClient,
+  name: string,
+  plan: UpdatePlan,
+  opts: UpdateOptions = {},
+): Promise<UpdateResult> {
   const maxAttempts = opts.maxAttempts ?? 5;
   const policy = defaultRetryPolicy(opts.retry);
   for (let attempt = 1; ; attempt++) {
     const fresh = attempt === 1 && opts.initial ? opts.initial : await client.getService(name);
     // The plan gets its own copy, so it cannot corrupt what we compare against.
     const decision = plan(structuredClone(fresh));
-    if (decision === 'noop' || decision.ops.every((op) => op.path === '/metadata/resourceVersion')) return { service: fresh, noop: true, attempts: attempt, ops: [] };
+    if (decision === 'noop' || decision.ops.every((op) => op.path === '/metadata/resourceVersion'))
+      return { service: fresh, noop: true, attempts: attempt, ops: [] };
     const rv = fresh.metadata.resourceVersion;
     if (!rv) throw new ConflictError(`service "${name}" has no resourceVersion; cannot update it safely`);
     // The guard always comes from the object just read; a plan's own guard (core/patch.ts adds one) is replaced.
     const body = decision.ops.filter((op) => op.path !== '/metadata/resourceVersion');
     try {
-      const service = await client.patchService(name, [resourceVersionPrecondition(rv), ...body], { dryRun: opts.dryRun, fieldManager: opts.fieldManager });
+      const service = await client.patchService(name, [resourceVersionPrecondition(rv), ...body], {
+        dryRun: opts.dryRun,
+        fieldManager: opts.fieldManager,
+      });
       return { service, noop: false, attempts: attempt, ops: body };
     } catch (err) {
       if (!isStaleWrite(err)) throw err;
       if (attempt >= maxAttempts) {
-        throw new ConflictError(`service "${name}" kept changing while bgctl tried to update it (${attempt} attempts)`, {
-          reason: 'Conflict',
-          hint: 'another client or controller is writing the service; look at `bgctl status` and run the command again',
-        });
+        throw new ConflictError(
+          `service "${name}" kept changing while bgctl tried to update it (${attempt} attempts)`,
+          {
+            reason: 'Conflict',
+            hint: 'another client or controller is writing the service; look at `bgctl status` and run the command again',
+          },
+        );
       }
       opts.onConflict?.(attempt);
       await policy.sleep(backoffDelay(attempt - 1, policy), policy.signal);

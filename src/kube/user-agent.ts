@@ -12,7 +12,11 @@ const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386' };
 /** `bgctl/0.1.0 (linux/amd64) node/v20.11.1`. */
 export function userAgent(
   version: string = VERSION,
-  runtime: { platform: string; arch: string; node: string } = { platform: process.platform, arch: process.arch, node: process.version },
+  runtime: { platform: string; arch: string; node: string } = {
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+  },
 ): string {
   const os = GOOS[runtime.platform] ?? runtime.platform;
   const arch = GOARCH[runtime.arch] ?? runtime.arch;

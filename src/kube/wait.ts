@@ -74,16 +74,28 @@ function onlyUnroutedLatestNotReady(svc: KnativeService, routed: string[]): bool
 }
 
 /** Decides whether the service is where the caller wants it, has failed, or is still moving. */
-export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeService) => boolean, predicateLabel = 'the intended state', opts: EvaluateOptions = {}): Verdict {
+export function evaluateService(
+  svc: KnativeService,
+  predicate?: (svc: KnativeService) => boolean,
+  predicateLabel = 'the intended state',
+  opts: EvaluateOptions = {},
+): Verdict {
   const name = svc.metadata.name;
   const generation = svc.metadata.generation ?? 0;
   const observed = svc.status?.observedGeneration ?? 0;
   const ready = condition(svc, 'Ready');
-  if (observed < generation) return { pending: `waiting for Knative to process generation ${generation} of service "${name}"`, ready };
+  if (observed < generation)
+    return { pending: `waiting for Knative to process generation ${generation} of service "${name}"`, ready };
   if (ready?.status !== 'True' && opts.trafficOnly && onlyConfigurationNotReady(svc, opts.trafficOnly.revisions)) {
     const routes = condition(svc, 'RoutesReady');
     if (routes?.status === 'True' && (!predicate || predicate(svc))) return { done: true };
-    return { pending: routes?.status === 'True' ? `route of service "${name}" is ready; waiting for ${predicateLabel}` : (gradualProgress(svc) ?? progressMessage(svc, ['RoutesReady', 'Ready'])), ready };
+    return {
+      pending:
+        routes?.status === 'True'
+          ? `route of service "${name}" is ready; waiting for ${predicateLabel}`
+          : (gradualProgress(svc) ?? progressMessage(svc, ['RoutesReady', 'Ready'])),
+      ready,
+    };
   }
   if (ready?.status === 'False') {
     const why = [ready.reason, ready.message].filter(Boolean).join(': ');
@@ -103,7 +115,10 @@ export function evaluateService(svc: KnativeService, predicate?: (svc: KnativeSe
 }
 
 /** The most specific message among ConfigurationsReady, RoutesReady and Ready (or the given types). */
-export function progressMessage(svc: KnativeService, types: string[] = ['ConfigurationsReady', 'RoutesReady', 'Ready']): string {
+export function progressMessage(
+  svc: KnativeService,
+  types: string[] = ['ConfigurationsReady', 'RoutesReady', 'Ready'],
+): string {
   for (const type of types) {
     const c = condition(svc, type);
     if (c && c.status !== 'True' && (c.message || c.reason)) return `${type}: ${c.message || c.reason}`;
@@ -166,13 +181,16 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
     };
     const timeOut = () =>
       finish(
-        new TimeoutError(`timed out after ${formatDuration(opts.timeoutMs)} waiting for service "${name}": ${lastMessage}`, {
-          reason: 'Timeout',
-          hint:
-            lastSeen && rolloutInProgress(lastSeen)
-              ? `Knative's gradual rollout (rollout-duration ${rolloutDuration(lastSeen) ?? 'from config-network'}) was still moving traffic: raise --timeout above it, or look at \`bgctl status ${name}\``
-              : `raise --timeout, or look at \`bgctl status ${name}\``,
-        }),
+        new TimeoutError(
+          `timed out after ${formatDuration(opts.timeoutMs)} waiting for service "${name}": ${lastMessage}`,
+          {
+            reason: 'Timeout',
+            hint:
+              lastSeen && rolloutInProgress(lastSeen)
+                ? `Knative's gradual rollout (rollout-duration ${rolloutDuration(lastSeen) ?? 'from config-network'}) was still moving traffic: raise --timeout above it, or look at \`bgctl status ${name}\``
+                : `raise --timeout, or look at \`bgctl status ${name}\``,
+          },
+        ),
       );
     const cancelTimer = opts.timeoutMs > 0 ? setLongTimeout(timeOut, opts.timeoutMs) : () => {};
     const onAbort = () => {
@@ -206,7 +224,8 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
       const rv = obj?.metadata?.resourceVersion;
       if (rv) lastRV = rv;
       if (type === 'BOOKMARK') return;
-      if (type === 'DELETED') return finish(new FailedError(`service "${name}" was deleted while waiting for it`, { reason: 'Deleted' }));
+      if (type === 'DELETED')
+        return finish(new FailedError(`service "${name}" was deleted while waiting for it`, { reason: 'Deleted' }));
       consider(obj as KnativeService);
     };
 
@@ -232,7 +251,10 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
         if (relist || lastRV === undefined) {
           const snap = await client.getServiceSnapshot(name);
           relist = false;
-          if (!snap.service) return finish(new FailedError(`service "${name}" not found in namespace "${client.namespace}"`, { reason: 'NotFound' }));
+          if (!snap.service)
+            return finish(
+              new FailedError(`service "${name}" not found in namespace "${client.namespace}"`, { reason: 'NotFound' }),
+            );
           consider(snap.service);
           if (settled) return;
           lastRV = snap.resourceVersion || snap.service.metadata.resourceVersion;

@@ -42,11 +42,18 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
     for (const svc of registry.list(svcDef, undefined).items) {
       const traffic: TrafficTarget[] = svc.status?.traffic ?? [];
       if (!traffic.length) continue;
-      const main: Backend = { service: svc, split: traffic.filter((t) => t.revisionName && (t.percent ?? 0) > 0).map((t) => ({ revision: t.revisionName!, percent: t.percent! })) };
-      for (const h of [hostOf(svc.status?.url), hostOf(svc.status?.address?.url)]) if (h && !map.has(h)) map.set(h, main);
+      const main: Backend = {
+        service: svc,
+        split: traffic
+          .filter((t) => t.revisionName && (t.percent ?? 0) > 0)
+          .map((t) => ({ revision: t.revisionName!, percent: t.percent! })),
+      };
+      for (const h of [hostOf(svc.status?.url), hostOf(svc.status?.address?.url)])
+        if (h && !map.has(h)) map.set(h, main);
       for (const t of traffic) {
         const h = hostOf(t.url);
-        if (h && t.revisionName && !map.has(h)) map.set(h, { service: svc, split: [{ revision: t.revisionName, percent: 100 }] });
+        if (h && t.revisionName && !map.has(h))
+          map.set(h, { service: svc, split: [{ revision: t.revisionName, percent: 100 }] });
       }
     }
     return map;
@@ -75,8 +82,14 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
     errorCounters.set(rev.metadata.uid ?? revision, n);
     const fail = Math.floor(n * knobs.errorRate + 1e-9) > Math.floor((n - 1) * knobs.errorRate + 1e-9);
     const send = () => {
-      if (fail) reply(res, 500, `Internal error from ${revision} (simulated error rate ${knobs.errorRate})\n`, { 'X-Revision': revision });
-      else reply(res, 200, `Hello from ${revision} (service ${backend.service.metadata.name}, image ${image})\n`, { 'X-Revision': revision });
+      if (fail)
+        reply(res, 500, `Internal error from ${revision} (simulated error rate ${knobs.errorRate})\n`, {
+          'X-Revision': revision,
+        });
+      else
+        reply(res, 200, `Hello from ${revision} (service ${backend.service.metadata.name}, image ${image})\n`, {
+          'X-Revision': revision,
+        });
     };
     if (knobs.latencyMs > 0) setTimeout(send, knobs.latencyMs);
     else send();
@@ -124,7 +137,11 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
 
 function reply(res: ServerResponse, code: number, body: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.writeHead(code, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 

@@ -72,7 +72,12 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
   const registry = createRegistry({ clock: opts.clock });
   const nsDef = registry.resource('namespaces', '')!;
   for (const name of ['default', 'kube-system', 'kube-public']) {
-    registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { user: SYSTEM_USER });
+    registry.create(
+      nsDef,
+      undefined,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { user: SYSTEM_USER },
+    );
   }
   const cleanups: Array<() => Promise<void> | void> = [() => registry.close()];
   const stopAll = async (): Promise<void> => {
@@ -80,7 +85,13 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     cleanups.length = 0;
   };
   try {
-    const knative = installKnative(registry, { domain: opts.domain ?? 'example.com', gc: opts.gc, timing: opts.timing, now: opts.now, clock: opts.clock });
+    const knative = installKnative(registry, {
+      domain: opts.domain ?? 'example.com',
+      gc: opts.gc,
+      timing: opts.timing,
+      now: opts.now,
+      clock: opts.clock,
+    });
     cleanups.push(() => knative.stop());
     const token = randomBytes(24).toString('hex');
     const readOnlyToken = randomBytes(24).toString('hex');
@@ -101,13 +112,24 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     refuseUnsafeTarget(readOnlyKubeconfigPath, 'read-only kubeconfig');
     const kubeconfig = renderKubeconfig({ server: api.url, caPem: api.caPem, token });
     writePrivateFile(kubeconfigPath, kubeconfig, 'kubeconfig');
-    const readOnly = renderKubeconfig({ server: api.url, caPem: api.caPem, token: readOnlyToken, name: 'bgctl-playground-readonly' });
+    const readOnly = renderKubeconfig({
+      server: api.url,
+      caPem: api.caPem,
+      token: readOnlyToken,
+      name: 'bgctl-playground-readonly',
+    });
     writePrivateFile(readOnlyKubeconfigPath, readOnly, 'read-only kubeconfig');
     if (opts.kubeconfigPath) cleanups.push(() => rmSync(readOnlyKubeconfigPath, { force: true }));
 
     if (opts.sample) {
       const ns = opts.namespace ?? 'default';
-      if (!registry.tryGet(nsDef, undefined, ns)) registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { user: SYSTEM_USER });
+      if (!registry.tryGet(nsDef, undefined, ns))
+        registry.create(
+          nsDef,
+          undefined,
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+          { user: SYSTEM_USER },
+        );
       await createSample(registry, ns, opts.sample, opts.readyTimeoutMs ?? 30_000);
     }
     return {
@@ -132,7 +154,11 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
 async function createSample(registry: Registry, namespace: string, name: string, timeoutMs: number): Promise<KObject> {
   const def = registry.resource('services', 'serving.knative.dev')!;
   const isReady = (o: KObject | undefined): boolean =>
-    Boolean(o && o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
+    Boolean(
+      o &&
+      o.status?.observedGeneration === o.metadata.generation &&
+      o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
+    );
   return new Promise<KObject>((resolve, reject) => {
     let stop = (): void => {};
     const timer = setTimeout(() => {
@@ -145,7 +171,13 @@ async function createSample(registry: Registry, namespace: string, name: string,
       resolve(o);
     };
     stop = registry.onChange((ev) => {
-      if (ev.resource.plural === 'services' && ev.object.metadata.namespace === namespace && ev.object.metadata.name === name && isReady(ev.object)) finish(ev.object);
+      if (
+        ev.resource.plural === 'services' &&
+        ev.object.metadata.namespace === namespace &&
+        ev.object.metadata.name === name &&
+        isReady(ev.object)
+      )
+        finish(ev.object);
     });
     try {
       const existing = registry.tryGet(def, namespace, name);

@@ -1,7 +1,17 @@
 // Files holding credentials (the playground's kubeconfigs): written whole or not at all, owner-only,
 // and never through a symbolic link someone left at the path.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync, constants } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  constants,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
@@ -35,7 +45,11 @@ export function refuseUnsafeTarget(path: string, what: string): void {
 export function writePrivateFile(path: string, text: string, what: string): void {
   refuseUnsafeTarget(path, what);
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  const fd = openSync(
+    tmp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+    0o600,
+  );
   try {
     try {
       fchmodSync(fd, 0o600);

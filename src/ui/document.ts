@@ -18,7 +18,9 @@ export function parseOutputFormat(value: string | undefined): OutputFormat {
   if (value === undefined || value === '') return 'table';
   const v = value.toLowerCase();
   if ((OUTPUT_FORMATS as readonly string[]).includes(v)) return v as OutputFormat;
-  throw new UsageError(`unknown output format "${value}": use one of ${OUTPUT_FORMATS.join(', ')}`, { reason: 'InvalidOutput' });
+  throw new UsageError(`unknown output format "${value}": use one of ${OUTPUT_FORMATS.join(', ')}`, {
+    reason: 'InvalidOutput',
+  });
 }
 
 function normalise(doc: BgctlDocument): unknown {

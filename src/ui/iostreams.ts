@@ -1,7 +1,13 @@
 // The one place that decides TTY, color, prompt and spinner policy.
 // Commands never look at process.stdout.isTTY or process.env for these themselves.
 import { PassThrough, Writable, type Readable } from 'node:stream';
-import { colorSupportLoaded, createColorScheme, loadColorSupport, type ColorLevel, type ColorScheme } from './colors.js';
+import {
+  colorSupportLoaded,
+  createColorScheme,
+  loadColorSupport,
+  type ColorLevel,
+  type ColorScheme,
+} from './colors.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -52,7 +58,12 @@ export class IOStreams {
   #colorOverride: boolean | undefined;
   #scheme: ColorScheme | undefined;
 
-  protected constructor(streams: { in: Readable | (() => Readable); out: Writable; err: Writable }, env: Env, noColor: boolean, colorOverride?: boolean) {
+  protected constructor(
+    streams: { in: Readable | (() => Readable); out: Writable; err: Writable },
+    env: Env,
+    noColor: boolean,
+    colorOverride?: boolean,
+  ) {
     this.#in = streams.in;
     this.out = streams.out;
     this.err = streams.err;
@@ -149,7 +160,8 @@ export class IOStreams {
     if (truthy(this.env.CLICOLOR_FORCE)) return 1;
     if (this.env.NO_COLOR || this.env.CLICOLOR === '0' || force === '0' || force?.toLowerCase() === 'false') return 0;
     if (!this.isStdoutTTY() || this.env.TERM === 'dumb') return 0;
-    const depth = (this.out as TTYish).getColorDepth?.({ ...this.env, NO_COLOR: undefined, FORCE_COLOR: undefined }) ?? 4;
+    const depth =
+      (this.out as TTYish).getColorDepth?.({ ...this.env, NO_COLOR: undefined, FORCE_COLOR: undefined }) ?? 4;
     return depth >= 24 ? 3 : depth >= 8 ? 2 : 1;
   }
 

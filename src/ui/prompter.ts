@@ -22,10 +22,16 @@ export type Validate<T> = (value: T) => true | string;
 export interface Prompter {
   select<T>(message: string, choices: ReadonlyArray<Choice<T>>, opts?: { default?: T }): Promise<T>;
   /** A list filtered as the user types; source(undefined) must return the full list. */
-  search<T>(message: string, source: (term: string | undefined) => ReadonlyArray<Choice<T>> | Promise<ReadonlyArray<Choice<T>>>): Promise<T>;
+  search<T>(
+    message: string,
+    source: (term: string | undefined) => ReadonlyArray<Choice<T>> | Promise<ReadonlyArray<Choice<T>>>,
+  ): Promise<T>;
   confirm(message: string, opts?: { default?: boolean }): Promise<boolean>;
   input(message: string, opts?: { default?: string; validate?: Validate<string> }): Promise<string>;
-  number(message: string, opts?: { default?: number; min?: number; max?: number; validate?: Validate<number> }): Promise<number>;
+  number(
+    message: string,
+    opts?: { default?: number; min?: number; max?: number; validate?: Validate<number> },
+  ): Promise<number>;
 }
 
 /** What any prompter throws when asked to prompt without a terminal (a bug in the caller). */
@@ -87,7 +93,15 @@ export function createPrompter(io: IOStreams, signal?: AbortSignal): Prompter {
     number: (message, opts = {}) =>
       run(message, (p) =>
         p.number(
-          { message, default: opts.default, min: opts.min, max: opts.max, required: true, validate: opts.validate, theme },
+          {
+            message,
+            default: opts.default,
+            min: opts.min,
+            max: opts.max,
+            required: true,
+            validate: opts.validate,
+            theme,
+          },
           ctx(),
         ),
       ),

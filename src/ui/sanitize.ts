@@ -27,4 +27,3 @@ function escape(ch: string): string {
 export function printable(s: string): string {
   return s.replace(UNSAFE, escape);
 }
-

@@ -66,7 +66,11 @@ export function rowWidth(widths: readonly number[]): number {
  * minimum; then `late` ones. If the row is still too wide (a very narrow terminal), columns are cut
  * from the right edge, hidden when nothing of them is left, so that no line ever wraps.
  */
-export function fitWidths(columns: readonly Pick<Column, 'header' | 'cut' | 'minWidth'>[], widths: readonly number[], maxWidth: number): number[] {
+export function fitWidths(
+  columns: readonly Pick<Column, 'header' | 'cut' | 'minWidth'>[],
+  widths: readonly number[],
+  maxWidth: number,
+): number[] {
   const out = [...widths];
   const headerWidth = columns.map((c) => textWidth(c.header.toUpperCase()));
   const floor = columns.map((c, i) => (c.minWidth === 0 ? 0 : Math.max(c.minWidth ?? 8, headerWidth[i])));
@@ -91,7 +95,9 @@ export function fitWidths(columns: readonly Pick<Column, 'header' | 'cut' | 'min
 
 /** Widths of the columns with every value whole (what a pipe gets). */
 function naturalWidths(columns: readonly Column[], rows: readonly Cell[][]): number[] {
-  return columns.map((c, i) => Math.max(textWidth(c.header.toUpperCase()), ...rows.map((r) => textWidth(textOf(r[i] ?? '')))));
+  return columns.map((c, i) =>
+    Math.max(textWidth(c.header.toUpperCase()), ...rows.map((r) => textWidth(textOf(r[i] ?? '')))),
+  );
 }
 
 /** Width of the widest line the table has when nothing is cut. */

@@ -108,7 +108,11 @@ export function renderTrafficPlan(
   return fitBar(opts, (o) => planTable(before, after, o));
 }
 
-function planTable(before: readonly TrafficTarget[], after: readonly TrafficTarget[], opts: TrafficRenderOptions): [Column[], Cell[][]] {
+function planTable(
+  before: readonly TrafficTarget[],
+  after: readonly TrafficTarget[],
+  opts: TrafficRenderOptions,
+): [Column[], Cell[][]] {
   const c = opts.colors;
   const arrow = opts.unicode ? ' → ' : ' -> ';
   const rowStyle: Record<TrafficChange, ((s: string) => string) | undefined> = {
@@ -142,7 +146,10 @@ function planTable(before: readonly TrafficTarget[], after: readonly TrafficTarg
   return [columns, rows];
 }
 
-function ioOptions(io: IOStreams, opts: Pick<TrafficRenderOptions, 'readiness' | 'latestRevisionName'>): TrafficRenderOptions {
+function ioOptions(
+  io: IOStreams,
+  opts: Pick<TrafficRenderOptions, 'readiness' | 'latestRevisionName'>,
+): TrafficRenderOptions {
   return {
     ...opts,
     colors: io.colors().enabled ? io.colors() : undefined,
@@ -152,7 +159,11 @@ function ioOptions(io: IOStreams, opts: Pick<TrafficRenderOptions, 'readiness' |
 }
 
 /** Prints the current split on stdout with the terminal's color, glyph and width policy. */
-export function printTraffic(io: IOStreams, targets: readonly TrafficTarget[], opts: Pick<TrafficRenderOptions, 'readiness' | 'latestRevisionName'> = {}): void {
+export function printTraffic(
+  io: IOStreams,
+  targets: readonly TrafficTarget[],
+  opts: Pick<TrafficRenderOptions, 'readiness' | 'latestRevisionName'> = {},
+): void {
   io.out.write(renderTraffic(targets, ioOptions(io, opts)));
 }
 

@@ -19,7 +19,9 @@ export interface Hostile {
   stop(): Promise<void>;
 }
 
-async function serve(handler: (req: IncomingMessage) => { status: number; type: string; body: string }): Promise<Hostile> {
+async function serve(
+  handler: (req: IncomingMessage) => { status: number; type: string; body: string },
+): Promise<Hostile> {
   const requests: string[] = [];
   const tls = await generateTls();
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
@@ -44,7 +46,11 @@ async function serve(handler: (req: IncomingMessage) => { status: number; type: 
 
 /** Answers every request with 200 and an HTML page. */
 export function garbageServer(): Promise<Hostile> {
-  return serve(() => ({ status: 200, type: 'text/html', body: '<html><body>Welcome to nginx! {"kind": definitely not JSON</body></html>' }));
+  return serve(() => ({
+    status: 200,
+    type: 'text/html',
+    body: '<html><body>Welcome to nginx! {"kind": definitely not JSON</body></html>',
+  }));
 }
 
 /** A Kubernetes API server without Knative: discovery lists only core v1, every other path is 404. */
@@ -55,7 +61,16 @@ export function noKnativeServer(): Promise<Hostile> {
     if (url === '/version') return json(200, { major: '1', minor: '31', gitVersion: 'v1.31.0' });
     if (url === '/api') return json(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
     if (url === '/apis') return json(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
-    return json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
+    return json(404, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'the server could not find the requested resource',
+      reason: 'NotFound',
+      details: {},
+      code: 404,
+    });
   });
 }
 
@@ -68,11 +83,24 @@ export function tempFile(name: string, text: string): string {
 }
 
 /** A one-context kubeconfig for a hostile server with a bearer token, trusting its CA. */
-export function kubeconfigFor(h: Pick<Hostile, 'url' | 'caPem'>, token: string, extra: { cluster?: Record<string, unknown>; user?: Record<string, unknown> } = {}): string {
+export function kubeconfigFor(
+  h: Pick<Hostile, 'url' | 'caPem'>,
+  token: string,
+  extra: { cluster?: Record<string, unknown>; user?: Record<string, unknown> } = {},
+): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'c', cluster: { server: h.url, 'certificate-authority-data': Buffer.from(h.caPem).toString('base64'), ...extra.cluster } }],
+    clusters: [
+      {
+        name: 'c',
+        cluster: {
+          server: h.url,
+          'certificate-authority-data': Buffer.from(h.caPem).toString('base64'),
+          ...extra.cluster,
+        },
+      },
+    ],
     users: [{ name: 'u', user: { token, ...extra.user } }],
     contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u', namespace: 'default' } }],
     'current-context': 'ctx',
@@ -87,8 +115,18 @@ export function conformantService(name: string): Record<string, any> {
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
-    metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '7', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' },
-    spec: { template: { spec: { containers: [{ image: 'ghcr.io/x/y:v1' }] } }, traffic: [{ latestRevision: true, percent: 100 }] },
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      resourceVersion: '7',
+      generation: 1,
+      creationTimestamp: '2026-01-01T00:00:00Z',
+    },
+    spec: {
+      template: { spec: { containers: [{ image: 'ghcr.io/x/y:v1' }] } },
+      traffic: [{ latestRevision: true, percent: 100 }],
+    },
     status: {
       observedGeneration: 1,
       conditions: ['Ready', 'ConfigurationsReady', 'RoutesReady'].map((type) => ({ type, status: 'True' })),
@@ -105,7 +143,14 @@ export function conformantRevision(service: string): Record<string, any> {
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Revision',
-    metadata: { name: `${service}-00001`, namespace: 'default', resourceVersion: '5', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z', labels: { 'serving.knative.dev/service': service } },
+    metadata: {
+      name: `${service}-00001`,
+      namespace: 'default',
+      resourceVersion: '5',
+      generation: 1,
+      creationTimestamp: '2026-01-01T00:00:00Z',
+      labels: { 'serving.knative.dev/service': service },
+    },
     spec: { containers: [{ image: 'ghcr.io/x/y:v1' }] },
     status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] },
   };
@@ -118,8 +163,14 @@ export function conformantRevision(service: string): Record<string, any> {
  */
 export function fakeKnativeServer(services: Record<string, unknown>): Promise<Hostile> {
   const json = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
-  const status = (code: number, reason: string, message: string) => json(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-  const list = (items: unknown[]) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'List', metadata: { resourceVersion: '9' }, items });
+  const status = (code: number, reason: string, message: string) =>
+    json(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+  const list = (items: unknown[]) => ({
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'List',
+    metadata: { resourceVersion: '9' },
+    items,
+  });
   return serve((req) => {
     const url = new URL(req.url ?? '/', 'https://x');
     if (req.method !== 'GET') return status(403, 'Forbidden', 'this server takes no writes');
@@ -132,17 +183,29 @@ export function fakeKnativeServer(services: Record<string, unknown>): Promise<Ho
       return { status: 200, type: 'application/json', body: JSON.stringify(event) + '\n' };
     }
     if (url.pathname === `${ns}/services` || url.pathname === `${SERVING}/services`) {
-      return json(200, list(Object.entries(services).filter(([n]) => !selected || n === selected).map(([, o]) => o)));
+      return json(
+        200,
+        list(
+          Object.entries(services)
+            .filter(([n]) => !selected || n === selected)
+            .map(([, o]) => o),
+        ),
+      );
     }
     if (url.pathname.startsWith(`${ns}/services/`)) {
       const name = decodeURIComponent(url.pathname.slice(`${ns}/services/`.length));
-      return name in services ? json(200, services[name]) : status(404, 'NotFound', `services.serving.knative.dev "${name}" not found`);
+      return name in services
+        ? json(200, services[name])
+        : status(404, 'NotFound', `services.serving.knative.dev "${name}" not found`);
     }
-    if (url.pathname === `${ns}/revisions`) return json(200, list(owner in services ? [conformantRevision(owner)] : []));
+    if (url.pathname === `${ns}/revisions`)
+      return json(200, list(owner in services ? [conformantRevision(owner)] : []));
     if (url.pathname.startsWith(`${ns}/revisions/`)) {
       const name = decodeURIComponent(url.pathname.slice(`${ns}/revisions/`.length));
       const owner2 = name.replace(/-\d{5}$/, '');
-      return owner2 in services ? json(200, conformantRevision(owner2)) : status(404, 'NotFound', `revisions.serving.knative.dev "${name}" not found`);
+      return owner2 in services
+        ? json(200, conformantRevision(owner2))
+        : status(404, 'NotFound', `revisions.serving.knative.dev "${name}" not found`);
     }
     return status(404, 'NotFound', 'the server could not find the requested resource');
   });

@@ -27,13 +27,24 @@ const BAD: Array<{ name: string; edit: (o: any) => void; field: RegExp }> = [
   {
     name: 'string-percents',
     edit: (o) => {
-      o.spec.traffic = [{ revisionName: 'string-percents-00001', percent: '50' }, { revisionName: 'string-percents-00001', tag: 'b', percent: '50' }];
+      o.spec.traffic = [
+        { revisionName: 'string-percents-00001', percent: '50' },
+        { revisionName: 'string-percents-00001', tag: 'b', percent: '50' },
+      ];
       o.status.traffic = o.spec.traffic;
     },
     field: /spec\.traffic\[0\]\.percent: expected a whole number from 0 to 100/,
   },
-  { name: 'no-resource-version', edit: (o) => delete o.metadata.resourceVersion, field: /metadata\.resourceVersion: missing/ },
-  { name: 'conditions-string', edit: (o) => (o.status.conditions = 'Ready'), field: /status\.conditions: expected a list/ },
+  {
+    name: 'no-resource-version',
+    edit: (o) => delete o.metadata.resourceVersion,
+    field: /metadata\.resourceVersion: missing/,
+  },
+  {
+    name: 'conditions-string',
+    edit: (o) => (o.status.conditions = 'Ready'),
+    field: /status\.conditions: expected a list/,
+  },
 ];
 
 const VERBS: Array<[string, string[]]> = [
@@ -48,7 +59,9 @@ describe('the built CLI against a server that is not Knative-conformant', () => 
   let kubeconfig: string;
   before(async () => {
     if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
-      const { buildCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build.mjs')).href)) as { buildCli: () => Promise<unknown> };
+      const { buildCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build.mjs')).href)) as {
+        buildCli: () => Promise<unknown>;
+      };
       await buildCli();
     }
     const services: Record<string, unknown> = Object.fromEntries(BAD.map((b) => [b.name, bad(b.name, b.edit)]));
@@ -61,7 +74,11 @@ describe('the built CLI against a server that is not Knative-conformant', () => 
   async function bgctl(argv: string[]) {
     server.requests.length = 0;
     const r = await runBin(argv, { env: { KUBECONFIG: kubeconfig, BGCTL_ACTOR: 'tester' } });
-    assert.deepEqual(server.requests.filter((q) => !q.startsWith('GET ')), [], 'bgctl tried to write');
+    assert.deepEqual(
+      server.requests.filter((q) => !q.startsWith('GET ')),
+      [],
+      'bgctl tried to write',
+    );
     assert.ok(!/TypeError|internal:|\n\s+at /.test(r.stderr), `a crash, not a report:\n${r.stderr}`);
     assert.ok(!r.stderr.includes('fake-token-0123456789'), 'the token was printed');
     return r;
@@ -90,13 +107,19 @@ describe('the built CLI against a server that is not Knative-conformant', () => 
     assert.deepEqual(events, []);
     assert.equal(err?.exitCode, 4);
     assert.equal(err?.reason, 'InvalidObject');
-    assert.match(err?.message ?? '', /answered the watch of services with something that is not a Knative Service: a MODIFIED event: spec\.traffic: expected a list/);
+    assert.match(
+      err?.message ?? '',
+      /answered the watch of services with something that is not a Knative Service: a MODIFIED event: spec\.traffic: expected a list/,
+    );
   });
 
   test('status of every service: the list names the item', async () => {
     const r = await bgctl(['status', '-o', 'json']);
     assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /answered the list of services with something that is not a Knative Service: items\[0\]: spec\.traffic: expected a list/);
+    assert.match(
+      r.stderr,
+      /answered the list of services with something that is not a Knative Service: items\[0\]: spec\.traffic: expected a list/,
+    );
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.kind, 'Error');
     assert.equal(doc.reason, 'InvalidObject');

@@ -13,7 +13,11 @@ import { crashRun } from './crash.js';
 const DEFAULT_SEEDS = ['64', '104', 'k2'];
 
 function explain(kind: string, r: RunReport): string {
-  return [`${kind} seed ${r.seed} (${r.scenario}) broke ${r.violations.length} invariant(s):`, ...r.violations.map((v) => `  ${v}`), `replay: npm run test:chaos -- --only ${kind === 'crash' ? 'k' : ''}${r.seed} --verbose`].join('\n');
+  return [
+    `${kind} seed ${r.seed} (${r.scenario}) broke ${r.violations.length} invariant(s):`,
+    ...r.violations.map((v) => `  ${v}`),
+    `replay: npm run test:chaos -- --only ${kind === 'crash' ? 'k' : ''}${r.seed} --verbose`,
+  ].join('\n');
 }
 
 // The suite gets its own timeout: on a loaded machine three runs can outlast the runner's 120 s default.
@@ -21,7 +25,8 @@ describe('chaos (short mode)', { concurrency: 2, timeout: 300_000 }, () => {
   const pool: Playground[] = [];
   const free: Playground[] = [];
   const waiting: Array<(pg: Playground) => void> = [];
-  const take = (): Promise<Playground> => (free.length ? Promise.resolve(free.pop()!) : new Promise((r) => waiting.push(r)));
+  const take = (): Promise<Playground> =>
+    free.length ? Promise.resolve(free.pop()!) : new Promise((r) => waiting.push(r));
   const give = (pg: Playground): void => {
     const w = waiting.shift();
     if (w) w(pg);
@@ -45,9 +50,12 @@ describe('chaos (short mode)', { concurrency: 2, timeout: 300_000 }, () => {
         const r = crash ? await crashRun(pg, seed) : await chaosRun(pg, seed);
         assert.ok(r.commands.length > 0, `seed ${s} ran no command`);
         assert.deepEqual(r.violations, [], explain(crash ? 'crash' : 'chaos', r));
-        if (!crash && /watch-410/.test(r.scenario)) assert.ok(r.expired > 0, `seed ${s}: the watch-410 profile delivered no 410 Expired`);
-        if (!crash && /conflict-storm|errors-500|unavailable-503|throttle-429|mixed/.test(r.scenario)) assert.ok(r.faults > 0, `seed ${s}: no fault was injected`);
-        if (!crash && /pause-strike|wait-strike|other-bgctl/.test(r.scenario) && !process.env.CHAOS_SEEDS) assert.ok((r.strikes ?? 0) > 0, `seed ${s}: the strike never hit its moment`);
+        if (!crash && /watch-410/.test(r.scenario))
+          assert.ok(r.expired > 0, `seed ${s}: the watch-410 profile delivered no 410 Expired`);
+        if (!crash && /conflict-storm|errors-500|unavailable-503|throttle-429|mixed/.test(r.scenario))
+          assert.ok(r.faults > 0, `seed ${s}: no fault was injected`);
+        if (!crash && /pause-strike|wait-strike|other-bgctl/.test(r.scenario) && !process.env.CHAOS_SEEDS)
+          assert.ok((r.strikes ?? 0) > 0, `seed ${s}: the strike never hit its moment`);
       } finally {
         give(pg);
       }

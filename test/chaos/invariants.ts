@@ -33,7 +33,8 @@ export function recordedRollout(svc: KnativeService): RecordedRollout | string |
   if (raw === undefined) return undefined;
   try {
     const v = JSON.parse(raw);
-    if (!v || typeof v.phase !== 'string' || !v.stable?.revision || typeof v.percent !== 'number') return `bgctl.dev/rollout is incomplete: ${raw}`;
+    if (!v || typeof v.phase !== 'string' || !v.stable?.revision || typeof v.percent !== 'number')
+      return `bgctl.dev/rollout is incomplete: ${raw}`;
     return v as RecordedRollout;
   } catch {
     return `bgctl.dev/rollout is not JSON: ${raw}`;
@@ -49,15 +50,19 @@ export function isOpen(phase: string | undefined): boolean {
 export function checkSums(svc: KnativeService, where = 'spec'): string[] {
   const out: string[] = [];
   const spec = svc.spec?.traffic;
-  if (where === 'spec' && spec && spec.length && percentSum(spec) !== 100) out.push(`spec.traffic sums to ${percentSum(spec)}: ${fmt(spec)}`);
+  if (where === 'spec' && spec && spec.length && percentSum(spec) !== 100)
+    out.push(`spec.traffic sums to ${percentSum(spec)}: ${fmt(spec)}`);
   const status = svc.status?.traffic;
-  if (where === 'status' && status && status.length && percentSum(status) !== 100) out.push(`status.traffic sums to ${percentSum(status)}: ${fmt(status)}`);
+  if (where === 'status' && status && status.length && percentSum(status) !== 100)
+    out.push(`status.traffic sums to ${percentSum(status)}: ${fmt(status)}`);
   return out;
 }
 
 /** Every revisionName in spec.traffic names an existing revision. */
 export function checkRevisionsExist(svc: KnativeService, existing: Set<string>): string[] {
-  return (svc.spec?.traffic ?? []).filter((t) => t.revisionName && !existing.has(t.revisionName)).map((t) => `spec.traffic names missing revision "${t.revisionName}"${t.tag ? ` (tag ${t.tag})` : ''}`);
+  return (svc.spec?.traffic ?? [])
+    .filter((t) => t.revisionName && !existing.has(t.revisionName))
+    .map((t) => `spec.traffic names missing revision "${t.revisionName}"${t.tag ? ` (tag ${t.tag})` : ''}`);
 }
 
 /** Every foreign target is still there, with its revision and 0%. */
@@ -67,14 +72,18 @@ export function checkForeign(svc: KnativeService, foreign: Iterable<ForeignTarge
   for (const f of foreign) {
     const t = traffic.find((x) => x.tag === f.tag);
     if (!t) out.push(`foreign target tag ${f.tag} -> ${f.revisionName} was dropped`);
-    else if (t.revisionName !== f.revisionName || (t.percent ?? 0) !== 0) out.push(`foreign target tag ${f.tag} was changed to ${fmt([t])}`);
+    else if (t.revisionName !== f.revisionName || (t.percent ?? 0) !== 0)
+      out.push(`foreign target tag ${f.tag} was changed to ${fmt([t])}`);
   }
   return out;
 }
 
 const pct = (traffic: TrafficTarget[], rev: string | undefined): number =>
-  rev === undefined ? 0 : traffic.filter((t) => !t.latestRevision && t.revisionName === rev).reduce((n, t) => n + (t.percent ?? 0), 0);
-const tagged = (traffic: TrafficTarget[], tag: string | undefined, rev: string | undefined): boolean => traffic.some((t) => t.tag === tag && t.revisionName === rev && !t.latestRevision);
+  rev === undefined
+    ? 0
+    : traffic.filter((t) => !t.latestRevision && t.revisionName === rev).reduce((n, t) => n + (t.percent ?? 0), 0);
+const tagged = (traffic: TrafficTarget[], tag: string | undefined, rev: string | undefined): boolean =>
+  traffic.some((t) => t.tag === tag && t.revisionName === rev && !t.latestRevision);
 
 /**
  * The recorded rollout agrees with spec.traffic. `closedToo` also checks rolled-back/aborted
@@ -89,7 +98,9 @@ export function checkStateMatchesTraffic(svc: KnativeService, closedToo = false)
   const ph = st.phase;
   const cand = st.candidate.revision;
   const own = new Set([st.stable.revision, cand].filter(Boolean));
-  const foreignPct = traffic.filter((t) => t.latestRevision || !own.has(t.revisionName)).reduce((n, t) => n + (t.percent ?? 0), 0);
+  const foreignPct = traffic
+    .filter((t) => t.latestRevision || !own.has(t.revisionName))
+    .reduce((n, t) => n + (t.percent ?? 0), 0);
   const share = 100 - foreignPct;
   const floating = traffic.some((t) => t.latestRevision && (t.percent ?? 0) > 0);
   const expect = (what: string, got: number, want: number): void => {
@@ -98,18 +109,22 @@ export function checkStateMatchesTraffic(svc: KnativeService, closedToo = false)
   if (isOpen(ph) || ph === 'promoted') {
     if (floating) out.push(`phase ${ph}: a floating latestRevision target carries traffic (${fmt(traffic)})`);
     if (ph === 'deployed') {
-      if (pct(traffic, st.stable.revision) === 0) out.push(`phase deployed: stable ${st.stable.revision} has no traffic (${fmt(traffic)})`);
+      if (pct(traffic, st.stable.revision) === 0)
+        out.push(`phase deployed: stable ${st.stable.revision} has no traffic (${fmt(traffic)})`);
       return out;
     }
     if (!cand) return [`phase ${ph} without a candidate revision`];
-    if (!tagged(traffic, st.candidate.tag, cand)) out.push(`phase ${ph}: tag ${st.candidate.tag} does not route to candidate ${cand} (${fmt(traffic)})`);
+    if (!tagged(traffic, st.candidate.tag, cand))
+      out.push(`phase ${ph}: tag ${st.candidate.tag} does not route to candidate ${cand} (${fmt(traffic)})`);
     if (ph === 'promoted') {
       expect(`candidate ${cand}`, pct(traffic, cand), share);
       if (st.percent !== 100) out.push(`phase promoted records ${st.percent}%`);
-      if (st.previousTag && !tagged(traffic, st.previousTag, st.stable.revision)) out.push(`phase promoted: tag ${st.previousTag} does not route to the old revision ${st.stable.revision}`);
+      if (st.previousTag && !tagged(traffic, st.previousTag, st.stable.revision))
+        out.push(`phase promoted: tag ${st.previousTag} does not route to the old revision ${st.stable.revision}`);
       return out;
     }
-    if (!tagged(traffic, st.stable.tag, st.stable.revision)) out.push(`phase ${ph}: tag ${st.stable.tag} does not route to stable ${st.stable.revision} (${fmt(traffic)})`);
+    if (!tagged(traffic, st.stable.tag, st.stable.revision))
+      out.push(`phase ${ph}: tag ${st.stable.tag} does not route to stable ${st.stable.revision} (${fmt(traffic)})`);
     const want = ph === 'split' ? st.percent : 0;
     if (ph !== 'split' && st.percent !== 0) out.push(`phase ${ph} records ${st.percent}% for the candidate`);
     expect(`candidate ${cand}`, pct(traffic, cand), want);
@@ -124,7 +139,9 @@ export function checkStateMatchesTraffic(svc: KnativeService, closedToo = false)
 
 /** Compact text of a traffic list for violation messages. */
 export function fmt(traffic: TrafficTarget[]): string {
-  return traffic.map((t) => `${t.tag ?? '-'}:${t.latestRevision ? '@latest' : t.revisionName}=${t.percent ?? 0}`).join(',');
+  return traffic
+    .map((t) => `${t.tag ?? '-'}:${t.latestRevision ? '@latest' : t.revisionName}=${t.percent ?? 0}`)
+    .join(',');
 }
 
 /**
@@ -150,7 +167,9 @@ export function sameRouting(a: Routing, b: Routing): boolean {
 }
 
 export function fmtRouting(r: Routing): string {
-  const parts = Object.entries(r).sort(([a], [b]) => a.localeCompare(b)).map(([k, p]) => `${k} ${p}%`);
+  const parts = Object.entries(r)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, p]) => `${k} ${p}%`);
   return parts.length ? parts.join(', ') : 'nothing';
 }
 
@@ -172,12 +191,19 @@ export function checkNoOverride(left: Routing, before: KnativeService, after: Kn
     const others = new Set([...Object.keys(was), ...Object.keys(now)].filter((k) => !own.has(k)));
     if ([...others].every((k) => (was[k] ?? 0) === (now[k] ?? 0))) return [];
   }
-  return [`wrote over a traffic change it did not make: bgctl had left ${fmtRouting(left)}, someone else set ${fmtRouting(was)}, bgctl wrote ${fmtRouting(now)}`];
+  return [
+    `wrote over a traffic change it did not make: bgctl had left ${fmtRouting(left)}, someone else set ${fmtRouting(was)}, bgctl wrote ${fmtRouting(now)}`,
+  ];
 }
 
 /** Commands allowed to move traffic someone else set: told to take over, or an explicit undo. */
 export function mayOverride(argv: readonly string[]): boolean {
-  return argv.includes('--take-over') || argv[0] === 'rollback' || argv[0] === 'pin' || (argv[0] === 'rollout' && argv.includes('--abort'));
+  return (
+    argv.includes('--take-over') ||
+    argv[0] === 'rollback' ||
+    argv[0] === 'pin' ||
+    (argv[0] === 'rollout' && argv.includes('--abort'))
+  );
 }
 
 /**
@@ -188,5 +214,11 @@ export function mayOverride(argv: readonly string[]): boolean {
 export function closesAsUndo(before: KnativeService, after: KnativeService): boolean {
   const b = recordedRollout(before);
   const a = recordedRollout(after);
-  return typeof b === 'object' && typeof a === 'object' && a.id === b.id && isOpen(b.phase) && (a.phase === 'rolled-back' || a.phase === 'aborted');
+  return (
+    typeof b === 'object' &&
+    typeof a === 'object' &&
+    a.id === b.id &&
+    isOpen(b.phase) &&
+    (a.phase === 'rolled-back' || a.phase === 'aborted')
+  );
 }

@@ -24,7 +24,9 @@ async function runLong(): Promise<number> {
   const crashes = Number(values.crashes);
   const lanes = Math.max(1, Number(values.lanes));
   const jobs: Array<{ kind: 'chaos' | 'crash'; seed: number }> = [];
-  if (values.only) for (const s of values.only.split(',')) jobs.push({ kind: s.startsWith('k') ? 'crash' : 'chaos', seed: Number(s.replace(/^k/, '')) });
+  if (values.only)
+    for (const s of values.only.split(','))
+      jobs.push({ kind: s.startsWith('k') ? 'crash' : 'chaos', seed: Number(s.replace(/^k/, '')) });
   else {
     // Interleaved in proportion, so a run stopped early has sampled both suites.
     let c = 0;
@@ -45,7 +47,20 @@ async function runLong(): Promise<number> {
       try {
         r = job.kind === 'chaos' ? await chaosRun(pg, job.seed, { log }) : await crashRun(pg, job.seed, { log });
       } catch (err) {
-        r = { seed: job.seed, scenario: 'harness error', violations: [`harness error: ${String((err as Error).stack ?? err).split('\n').slice(0, 3).join(' | ')}`], faults: 0, expired: 0, foreignWrites: 0, commands: [] };
+        r = {
+          seed: job.seed,
+          scenario: 'harness error',
+          violations: [
+            `harness error: ${String((err as Error).stack ?? err)
+              .split('\n')
+              .slice(0, 3)
+              .join(' | ')}`,
+          ],
+          faults: 0,
+          expired: 0,
+          foreignWrites: 0,
+          commands: [],
+        };
       }
       reports.push({ ...r, kind: job.kind });
       const tag = job.kind === 'crash' ? `k${job.seed}` : String(job.seed);
@@ -59,7 +74,9 @@ async function runLong(): Promise<number> {
         const faults = reports.reduce((n, x) => n + x.faults, 0);
         const expired = reports.reduce((n, x) => n + x.expired, 0);
         const foreign = reports.reduce((n, x) => n + x.foreignWrites, 0);
-        console.log(`${reports.length}/${jobs.length} runs, ${faults} faults, ${expired} watch 410s, ${foreign} foreign writes, ${bad} with violations, ${Math.round((Date.now() - t0) / 1000)}s`);
+        console.log(
+          `${reports.length}/${jobs.length} runs, ${faults} faults, ${expired} watch 410s, ${foreign} foreign writes, ${bad} with violations, ${Math.round((Date.now() - t0) / 1000)}s`,
+        );
       }
     }
   };
@@ -70,14 +87,16 @@ async function runLong(): Promise<number> {
     await Promise.all(pgs.map((pg) => pg.stop()));
   }
   const failed = reports.filter((r) => r.violations.length);
-  const sum = (k: 'faults' | 'expired' | 'foreignWrites', kind: string) => reports.filter((r) => r.kind === kind).reduce((n, r) => n + r[k], 0);
+  const sum = (k: 'faults' | 'expired' | 'foreignWrites', kind: string) =>
+    reports.filter((r) => r.kind === kind).reduce((n, r) => n + r[k], 0);
   const cmds = reports.reduce((n, r) => n + r.commands.length, 0);
   console.log(
     `chaos: ${reports.filter((r) => r.kind === 'chaos').length} runs, crash-resume: ${reports.filter((r) => r.kind === 'crash').length} runs, ${cmds} bgctl commands, ` +
       `${sum('faults', 'chaos') + sum('faults', 'crash')} faults injected, ${sum('expired', 'chaos')} watch 410s, ${sum('foreignWrites', 'chaos')} foreign writes, ` +
       `${reports.reduce((n, r) => n + (r.strikes ?? 0), 0)} strikes (pause/wait/other bgctl), ${failed.length} runs with violations, ${Math.round((Date.now() - t0) / 1000)}s`,
   );
-  if (failed.length) console.log(`failing seeds: ${failed.map((r) => (r.kind === 'crash' ? `k${r.seed}` : r.seed)).join(',')}`);
+  if (failed.length)
+    console.log(`failing seeds: ${failed.map((r) => (r.kind === 'crash' ? `k${r.seed}` : r.seed)).join(',')}`);
   return failed.length ? 1 : 0;
 }
 

@@ -25,19 +25,31 @@ const FOREIGN_USER = { user: 'chaos-foreign-writer', fieldManager: 'kubectl-edit
 const NS = 'default';
 
 function defs(registry: Registry) {
-  return { svc: registry.resource('services', 'serving.knative.dev')!, rev: registry.resource('revisions', 'serving.knative.dev')!, ns: registry.resource('namespaces', '')! };
+  return {
+    svc: registry.resource('services', 'serving.knative.dev')!,
+    rev: registry.resource('revisions', 'serving.knative.dev')!,
+    ns: registry.resource('namespaces', '')!,
+  };
 }
 
 /** Names of the stored revisions of a service. */
 export function revisionsOf(registry: Registry, service: string): Set<string> {
-  const items = registry.list(defs(registry).rev, NS, { labelSelector: `serving.knative.dev/service=${service}` }).items;
+  const items = registry.list(defs(registry).rev, NS, {
+    labelSelector: `serving.knative.dev/service=${service}`,
+  }).items;
   return new Set(items.map((r) => r.metadata.name));
 }
 
 /** Names of the revisions of a service whose Ready condition is True (a route to any other fails). */
 export function readyRevisionsOf(registry: Registry, service: string): string[] {
-  const items = registry.list(defs(registry).rev, NS, { labelSelector: `serving.knative.dev/service=${service}` }).items;
-  return items.filter((r) => r.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')).map((r) => r.metadata.name);
+  const items = registry.list(defs(registry).rev, NS, {
+    labelSelector: `serving.knative.dev/service=${service}`,
+  }).items;
+  return items
+    .filter((r) =>
+      r.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
+    )
+    .map((r) => r.metadata.name);
 }
 
 /** The stored Service (undefined when missing). */
@@ -101,7 +113,15 @@ export function churnWhenWatchCloses(registry: Registry, n: number): void {
 /** Writes `n` label changes to a namespace so that older resource versions fall out of the watch history (410 on resume). */
 export function churn(registry: Registry, n: number): void {
   const ns = defs(registry).ns;
-  for (let i = 0; i < n; i++) registry.patch(ns, undefined, 'kube-public', 'merge', { metadata: { labels: { 'chaos.bgctl.dev/churn': String(i) } } }, { user: 'system:admin' });
+  for (let i = 0; i < n; i++)
+    registry.patch(
+      ns,
+      undefined,
+      'kube-public',
+      'merge',
+      { metadata: { labels: { 'chaos.bgctl.dev/churn': String(i) } } },
+      { user: 'system:admin' },
+    );
 }
 
 const bgctlView = (o: KObject | undefined): string => {
@@ -203,7 +223,8 @@ export class Monitor {
     if (ev.resource.plural === 'revisions' && ev.type === 'DELETED') {
       const svc = storedService(reg, this.service);
       const name = ev.object.metadata.name;
-      if (svc?.spec?.traffic?.some((t) => t.revisionName === name)) this.fail(`revision ${name} was deleted while spec.traffic routes to it`);
+      if (svc?.spec?.traffic?.some((t) => t.revisionName === name))
+        this.fail(`revision ${name} was deleted while spec.traffic routes to it`);
       return;
     }
     if (ev.resource.plural !== 'services' || ev.object.metadata.name !== this.service || ev.type !== 'MODIFIED') return;
@@ -221,7 +242,9 @@ export class Monitor {
     const old = ev.old as unknown as KnativeService | undefined;
     const before = old ? recordedRollout(old) : undefined;
     const after = recordedRollout(svc);
-    const phaseChanged = typeof after === 'object' && (typeof before !== 'object' || before.phase !== after.phase || before.id !== after.id);
+    const phaseChanged =
+      typeof after === 'object' &&
+      (typeof before !== 'object' || before.phase !== after.phase || before.id !== after.id);
     this.checkOverride(old, svc, typeof after === 'object' && (typeof before !== 'object' || before.id !== after.id));
     for (const v of [
       ...checkSums(svc, 'spec'),
@@ -257,7 +280,15 @@ export class Monitor {
     for (const v of found) this.fail(`bgctl ${argv.join(' ') || '(unknown command)'} as ${actor} ${v}`);
     if (!left || !sameRouting(was, now) || allowed || newRollout) this.left.set(actor, now);
     const st = recordedRollout(svc);
-    this.writes.push({ seq: ++this.seq, actor, argv, pending, routingChanged: !sameRouting(was, now), override: found.length > 0, ...(typeof st === 'object' ? { phase: st.phase } : {}) });
+    this.writes.push({
+      seq: ++this.seq,
+      actor,
+      argv,
+      pending,
+      routingChanged: !sameRouting(was, now),
+      override: found.length > 0,
+      ...(typeof st === 'object' ? { phase: st.phase } : {}),
+    });
   }
 
   /** Calls `fn` once, after the next write by bgctl (inside its commit: defer any write). */
@@ -271,7 +302,9 @@ export class Monitor {
    */
   asBgctlLeftIt(): { svc: KnativeService | undefined; raced: boolean } {
     const stored = storedService(this.pg.registry, this.service);
-    return this.foreignSinceBgctl > 0 && this.lastBgctl ? { svc: this.lastBgctl, raced: true } : { svc: stored, raced: false };
+    return this.foreignSinceBgctl > 0 && this.lastBgctl
+      ? { svc: this.lastBgctl, raced: true }
+      : { svc: stored, raced: false };
   }
 
   /** The checks of a settled point (after a command returned): the same oracle on the stored object. */
@@ -284,7 +317,8 @@ export class Monitor {
     // the person's — expected, and not bgctl's doing. What bgctl wrote itself was checked when it
     // committed (state match, and that it did not write over the change), so nothing bgctl caused is
     // skipped; the moment bgctl writes again, the stored object is its own and is checked in full.
-    const personsSince = !!this.lastBgctl && !sameRouting(routingOf(svc.spec?.traffic), routingOf(this.lastBgctl.spec?.traffic));
+    const personsSince =
+      !!this.lastBgctl && !sameRouting(routingOf(svc.spec?.traffic), routingOf(this.lastBgctl.spec?.traffic));
     const found = [
       ...checkSums(svc, 'spec'),
       ...checkSums(svc, 'status'),
@@ -360,7 +394,10 @@ export class Monitor {
   }
 
   /** Read, change, PUT. `change` returns a commit callback, or undefined to skip the write. */
-  private edit(change: (traffic: TrafficTarget[]) => (() => void) | undefined, labels?: Record<string, string>): boolean {
+  private edit(
+    change: (traffic: TrafficTarget[]) => (() => void) | undefined,
+    labels?: Record<string, string>,
+  ): boolean {
     const reg = this.pg.registry;
     const obj = reg.tryGet(defs(reg).svc, NS, this.service);
     if (!obj) return false;

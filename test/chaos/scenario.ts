@@ -34,22 +34,50 @@ type Strike = 'pause-strike' | 'wait-strike' | 'other-bgctl';
 const STRIKES: readonly Release[] = ['pause-strike', 'wait-strike', 'other-bgctl'];
 
 /** Steps that build on the traffic of an open rollout (they must refuse someone else's change unless told to take over). */
-const advancing = (argv: readonly string[]) => ((argv[0] === 'rollout' && !argv.includes('--abort')) || argv[0] === 'split' || argv[0] === 'promote') && !argv.includes('--take-over');
+const advancing = (argv: readonly string[]) =>
+  ((argv[0] === 'rollout' && !argv.includes('--abort')) || argv[0] === 'split' || argv[0] === 'promote') &&
+  !argv.includes('--take-over');
 
-const PROFILES = ['conflict-storm', 'errors-500', 'unavailable-503', 'throttle-429', 'slow', 'watch-close', 'watch-410', 'mixed'] as const;
+const PROFILES = [
+  'conflict-storm',
+  'errors-500',
+  'unavailable-503',
+  'throttle-429',
+  'slow',
+  'watch-close',
+  'watch-410',
+  'mixed',
+] as const;
 type Profile = (typeof PROFILES)[number];
 
 function faultsFor(profile: Profile, rng: Rng, seed: number): FaultConfig {
   const p = (lo: number, hi: number) => Math.round((lo + rng.next() * (hi - lo)) * 100) / 100;
   switch (profile) {
-    case 'conflict-storm': return { seed, conflictProbability: p(0.3, 0.7) };
-    case 'errors-500': return { seed, errorProbability: p(0.03, 0.12) };
-    case 'unavailable-503': return { seed, unavailableProbability: p(0.05, 0.15), retryAfterSeconds: 0 };
-    case 'throttle-429': return { seed, throttleProbability: p(0.03, 0.1), retryAfterSeconds: rng.pick([0, 0, 1]) };
-    case 'slow': return { seed, latencyMs: rng.int(20, 120) };
-    case 'watch-close': return { seed, closeWatchAfterMs: rng.int(40, 400) };
-    case 'watch-410': return { seed, closeWatchAfterMs: 150 };
-    case 'mixed': return { seed, conflictProbability: p(0.1, 0.3), errorProbability: p(0, 0.05), unavailableProbability: p(0, 0.05), throttleProbability: p(0, 0.05), retryAfterSeconds: 0, latencyMs: rng.int(0, 40), closeWatchAfterMs: rng.int(100, 600) };
+    case 'conflict-storm':
+      return { seed, conflictProbability: p(0.3, 0.7) };
+    case 'errors-500':
+      return { seed, errorProbability: p(0.03, 0.12) };
+    case 'unavailable-503':
+      return { seed, unavailableProbability: p(0.05, 0.15), retryAfterSeconds: 0 };
+    case 'throttle-429':
+      return { seed, throttleProbability: p(0.03, 0.1), retryAfterSeconds: rng.pick([0, 0, 1]) };
+    case 'slow':
+      return { seed, latencyMs: rng.int(20, 120) };
+    case 'watch-close':
+      return { seed, closeWatchAfterMs: rng.int(40, 400) };
+    case 'watch-410':
+      return { seed, closeWatchAfterMs: 150 };
+    case 'mixed':
+      return {
+        seed,
+        conflictProbability: p(0.1, 0.3),
+        errorProbability: p(0, 0.05),
+        unavailableProbability: p(0, 0.05),
+        throttleProbability: p(0, 0.05),
+        retryAfterSeconds: 0,
+        latencyMs: rng.int(0, 40),
+        closeWatchAfterMs: rng.int(100, 600),
+      };
   }
 }
 
@@ -67,17 +95,30 @@ export async function createService(pg: Playground, name: string, pinned: boolea
   pg.registry.create(
     def,
     'default',
-    { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } } } },
+    {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'default' },
+      spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } } },
+    },
     { user: 'system:admin', fieldManager: 'chaos-setup' },
   );
   await settle(pg, name, 20_000);
   if (pinned) {
-    pg.registry.patch(def, 'default', name, 'merge', { spec: { traffic: [{ revisionName: `${name}-00001`, percent: 100 }] } }, { user: 'system:admin', fieldManager: 'chaos-setup' });
+    pg.registry.patch(
+      def,
+      'default',
+      name,
+      'merge',
+      { spec: { traffic: [{ revisionName: `${name}-00001`, percent: 100 }] } },
+      { user: 'system:admin', fieldManager: 'chaos-setup' },
+    );
     await settle(pg, name, 20_000);
   }
 }
 
-const key = (t: { tag?: string; revisionName?: string; percent?: number }) => `${t.tag ?? ''}|${t.revisionName ?? ''}|${t.percent ?? 0}`;
+const key = (t: { tag?: string; revisionName?: string; percent?: number }) =>
+  `${t.tag ?? ''}|${t.revisionName ?? ''}|${t.percent ?? 0}`;
 
 /** True when Knative caught up with spec: observed generation, routes ready, status.traffic == spec.traffic. */
 export function caughtUp(svc: KnativeService | undefined): boolean {
@@ -105,18 +146,44 @@ function stateOf(svc: KnativeService | undefined): RecordedRollout | undefined {
 }
 
 const pctOf = (svc: KnativeService | undefined, rev: string | undefined) =>
-  (svc?.spec.traffic ?? []).filter((t) => rev && t.revisionName === rev && !t.latestRevision).reduce((n, t) => n + (t.percent ?? 0), 0);
+  (svc?.spec.traffic ?? [])
+    .filter((t) => rev && t.revisionName === rev && !t.latestRevision)
+    .reduce((n, t) => n + (t.percent ?? 0), 0);
 
 /** One seeded chaos run on `pg` (which it shares with nobody while it runs). */
-export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line: string) => void } = {}): Promise<RunReport> {
+export async function chaosRun(
+  pg: Playground,
+  seed: number,
+  opts: { log?: (line: string) => void } = {},
+): Promise<RunReport> {
   const rng = createRng(seed);
   const name = `chaos-${seed}`;
   const profile = rng.pick(PROFILES);
   const foreignMode = rng.pick(['none', 'none', 'tags', 'tags', 'tags', 'percent'] as const);
-  const releases: Release[] = [rng.pick(['rollout', 'rollout', 'rollout-verify', 'until-resume', 'steps', 'steps', 'fail', 'verify-fail', ...STRIKES] as const)];
+  const releases: Release[] = [
+    rng.pick([
+      'rollout',
+      'rollout',
+      'rollout-verify',
+      'until-resume',
+      'steps',
+      'steps',
+      'fail',
+      'verify-fail',
+      ...STRIKES,
+    ] as const),
+  ];
   if (rng.chance(0.5)) releases.push(rng.pick(['rollout', 'until-resume', 'steps', 'fail', ...STRIKES] as const));
   const faults = faultsFor(profile, rng, seed);
-  const report: RunReport = { seed, scenario: `${profile} ${JSON.stringify(faults)}, foreign writer: ${foreignMode}, releases: ${releases.join(' then ')}`, violations: [], faults: 0, expired: 0, foreignWrites: 0, commands: [] };
+  const report: RunReport = {
+    seed,
+    scenario: `${profile} ${JSON.stringify(faults)}, foreign writer: ${foreignMode}, releases: ${releases.join(' then ')}`,
+    violations: [],
+    faults: 0,
+    expired: 0,
+    foreignWrites: 0,
+    commands: [],
+  };
   opts.log?.(`seed ${seed}: ${report.scenario}`);
   const expired = countExpired(pg.registry);
   const expiredBefore = expired.n;
@@ -132,17 +199,34 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
     const mark = mon.writes.length;
     const r = await runCli(argv, { env: chaosEnv(pg) });
     // Never exit 0 with a step built over someone else's traffic change (the write itself is flagged by the monitor too).
-    if (r.code === 0 && advancing(argv) && mon.writes.slice(mark).some((w) => w.actor === mon.actor && w.override)) violation(`exit 0 although bgctl wrote over someone else's traffic change; it must refuse (exit 5) without --take-over`);
+    if (r.code === 0 && advancing(argv) && mon.writes.slice(mark).some((w) => w.actor === mon.actor && w.override))
+      violation(
+        `exit 0 although bgctl wrote over someone else's traffic change; it must refuse (exit 5) without --take-over`,
+      );
     report.commands.push({ argv: mon.label, code: r.code });
-    opts.log?.(`  seed ${seed}: bgctl ${mon.label} -> ${r.code}${r.code ? `: ${r.stderr.trim().split('\n').filter((l) => /^Error: /.test(l)).join(' ')}` : ''}`);
+    opts.log?.(
+      `  seed ${seed}: bgctl ${mon.label} -> ${r.code}${
+        r.code
+          ? `: ${r.stderr
+              .trim()
+              .split('\n')
+              .filter((l) => /^Error: /.test(l))
+              .join(' ')}`
+          : ''
+      }`,
+    );
     if (r.code && process.env.CHAOS_STDERR) opts.log?.(r.stderr.replace(/^/gm, '      | '));
-    if (!ALLOWED.has(r.code)) violation(`exit ${r.code} is not a possible outcome of a valid command: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (!ALLOWED.has(r.code))
+      violation(
+        `exit ${r.code} is not a possible outcome of a valid command: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      );
     if (argv.includes('json')) {
       try {
         const doc = JSON.parse(r.stdout);
         if (doc.apiVersion !== 'bgctl.dev/v1' || !doc.kind) violation(`-o json document lacks apiVersion/kind`);
       } catch {
-        if (r.stdout.trim() || r.code === 0) violation(`-o json printed something that is not one JSON document: ${r.stdout.slice(0, 200)}`);
+        if (r.stdout.trim() || r.code === 0)
+          violation(`-o json printed something that is not one JSON document: ${r.stdout.slice(0, 200)}`);
       }
     }
     mon.checkpoint();
@@ -168,10 +252,17 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
     const { svc, raced } = mon.asBgctlLeftIt();
     const st = stateOf(svc);
     if (st?.phase !== 'promoted') return violation(`exit 0 but the rollout is ${st?.phase ?? 'not recorded'}`);
-    if (pctOf(svc, st.candidate.revision) !== 100 - foreignPercent(svc, st)) violation(`exit 0 but candidate ${st.candidate.revision} has ${pctOf(svc, st.candidate.revision)}%`);
+    if (pctOf(svc, st.candidate.revision) !== 100 - foreignPercent(svc, st))
+      violation(`exit 0 but candidate ${st.candidate.revision} has ${pctOf(svc, st.candidate.revision)}%`);
     const rev = st.candidate.revision ? storedRevision(pg.registry, st.candidate.revision) : undefined;
-    if (image && rev?.spec?.containers?.[0]?.image !== image) violation(`exit 0 but candidate ${st.candidate.revision} runs ${rev?.spec?.containers?.[0]?.image}, not ${image}`);
-    if (!raced && !caughtUp(svc)) violation('exit 0 but status.traffic does not show the promoted split yet (bgctl returned before Knative routed it)');
+    if (image && rev?.spec?.containers?.[0]?.image !== image)
+      violation(
+        `exit 0 but candidate ${st.candidate.revision} runs ${rev?.spec?.containers?.[0]?.image}, not ${image}`,
+      );
+    if (!raced && !caughtUp(svc))
+      violation(
+        'exit 0 but status.traffic does not show the promoted split yet (bgctl returned before Knative routed it)',
+      );
   };
   /** The rollout as bgctl's last write left it (see Monitor.asBgctlLeftIt). */
   const left = () => mon.asBgctlLeftIt().svc;
@@ -189,16 +280,42 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
     switch (kind) {
       case 'rollout':
       case 'rollout-verify': {
-        const r = await cli(['rollout', name, '--image', image, ...unknob, '--steps', steps, ...(kind === 'rollout' ? ['--no-verify'] : verifyFlags), ...common, ...json]);
+        const r = await cli([
+          'rollout',
+          name,
+          '--image',
+          image,
+          ...unknob,
+          '--steps',
+          steps,
+          ...(kind === 'rollout' ? ['--no-verify'] : verifyFlags),
+          ...common,
+          ...json,
+        ]);
         expectPromoted(r, image);
         break;
       }
       case 'until-resume': {
         const until = rng.pick(['staged', 'split'] as const);
-        const r = await cli(['rollout', name, '--image', image, ...unknob, '--steps', '50,100', '--no-verify', '--until', until, ...common, ...json]);
+        const r = await cli([
+          'rollout',
+          name,
+          '--image',
+          image,
+          ...unknob,
+          '--steps',
+          '50,100',
+          '--no-verify',
+          '--until',
+          until,
+          ...common,
+          ...json,
+        ]);
         if (r.code === 0) violation(`--until ${until} ended with exit 0 instead of 8`);
-        if (r.code === 8 && state()?.phase !== until) violation(`exit 8 but the rollout is ${state()?.phase}, not ${until}`);
-        if (state() && isOpen(state()!.phase)) expectPromoted(await cli(['rollout', name, '--resume', '--no-verify', ...common]), image);
+        if (r.code === 8 && state()?.phase !== until)
+          violation(`exit 8 but the rollout is ${state()?.phase}, not ${until}`);
+        if (state() && isOpen(state()!.phase))
+          expectPromoted(await cli(['rollout', name, '--resume', '--no-verify', ...common]), image);
         break;
       }
       case 'steps': {
@@ -207,8 +324,14 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
           const st = state();
           const svc = left();
           const latest = storedService(pg.registry, name)?.status?.latestReadyRevisionName;
-          if (st?.phase !== 'deployed' || !latest || storedRevision(pg.registry, latest)?.spec?.containers?.[0]?.image !== image) violation(`deploy exit 0 but phase ${st?.phase}, latest ready ${latest}`);
-          if (pctOf(svc, latest) !== 0 && latest !== st?.stable.revision) violation(`deploy exit 0 but the new revision ${latest} already has traffic`);
+          if (
+            st?.phase !== 'deployed' ||
+            !latest ||
+            storedRevision(pg.registry, latest)?.spec?.containers?.[0]?.image !== image
+          )
+            violation(`deploy exit 0 but phase ${st?.phase}, latest ready ${latest}`);
+          if (pctOf(svc, latest) !== 0 && latest !== st?.stable.revision)
+            violation(`deploy exit 0 but the new revision ${latest} already has traffic`);
         }
         if (d.code !== 0) break;
         const s = await cli(['stage', name, ...common]);
@@ -218,22 +341,34 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
         const sp = await cli(['split', name, '--percent', String(percent), ...common, ...json]);
         if (sp.code === 0) {
           const st = state();
-          if (st?.phase !== 'split' || pctOf(left(), st.candidate.revision) !== percent) violation(`split exit 0 but phase ${st?.phase}, candidate at ${pctOf(left(), st?.candidate.revision)}%`);
+          if (st?.phase !== 'split' || pctOf(left(), st.candidate.revision) !== percent)
+            violation(`split exit 0 but phase ${st?.phase}, candidate at ${pctOf(left(), st?.candidate.revision)}%`);
         }
         if (sp.code !== 0) break;
         const pr = await cli(['promote', name, ...(rng.chance(0.3) ? ['--retire'] : []), ...common]);
         expectPromoted(pr, image);
-        if (pr.code === 0 && rng.chance(0.5)) await cli(['cleanup', name, ...(rng.chance(0.5) ? ['--delete-revisions'] : []), ...common]);
+        if (pr.code === 0 && rng.chance(0.5))
+          await cli(['cleanup', name, ...(rng.chance(0.5) ? ['--delete-revisions'] : []), ...common]);
         break;
       }
       case 'fail': {
         const existing = revisionsOf(pg.registry, name);
-        const r = await cli(['rollout', name, '--image', image, '--annotation', 'sim.bgctl.dev/fail=ExitCode1', '--no-verify', ...common]);
+        const r = await cli([
+          'rollout',
+          name,
+          '--image',
+          image,
+          '--annotation',
+          'sim.bgctl.dev/fail=ExitCode1',
+          '--no-verify',
+          ...common,
+        ]);
         if (r.code === 0 || r.code === 8) violation(`a rollout whose revision fails ended with exit ${r.code}`);
         // The failed revision never gets traffic (whatever the foreign writer moved among the others).
         const after = storedService(pg.registry, name);
         for (const rev of revisionsOf(pg.registry, name)) {
-          if (!existing.has(rev) && pctOf(after, rev) > 0) violation(`the failed revision ${rev} was given ${pctOf(after, rev)}% of traffic`);
+          if (!existing.has(rev) && pctOf(after, rev) > 0)
+            violation(`the failed revision ${rev} was given ${pctOf(after, rev)}% of traffic`);
         }
         break;
       }
@@ -241,7 +376,10 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
       case 'other-bgctl': {
         // An unattended rollout pauses after its first split; once Knative routes it, someone acts.
         const edit = rng.pick(['stable-100', '70-30'] as const);
-        const undo = rng.pick([['rollback', name], ['rollout', name, '--abort']]);
+        const undo = rng.pick([
+          ['rollback', name],
+          ['rollout', name, '--abort'],
+        ]);
         // Well inside the pause: bgctl sees the routed split within milliseconds, then sleeps 1–2 s.
         const delay = rng.int(250, 600);
         let struck: Struck | undefined;
@@ -259,7 +397,20 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
             }
           }, delay),
         );
-        const r = await cli(['rollout', name, '--image', image, ...unknob, '--steps', '10,50,100', '--pause', kind === 'pause-strike' ? '1s' : '2s', '--no-verify', ...common, ...json]);
+        const r = await cli([
+          'rollout',
+          name,
+          '--image',
+          image,
+          ...unknob,
+          '--steps',
+          '10,50,100',
+          '--pause',
+          kind === 'pause-strike' ? '1s' : '2s',
+          '--no-verify',
+          ...common,
+          ...json,
+        ]);
         done = true;
         const bobLanded = mon.writes.slice(otherFrom).some((w) => w.actor === 'bob');
         if (struck) checkStruck(r, struck, 'the pause');
@@ -271,11 +422,27 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
           opts.log?.(`  seed ${seed}: bob: bgctl ${undo.join(' ')} during the pause -> ${o.code}`);
           if (!ALLOWED.has(o.code)) violation(`bob's ${undo.join(' ')} ended with exit ${o.code}`);
           const bobs = mon.writes.slice(otherFrom).filter((w) => w.actor === 'bob');
-          const promotedFirst = mon.writes.slice(0, otherFrom).some((w) => w.actor === mon.actor && w.phase === 'promoted') || mon.writes.slice(otherFrom).some((w) => w.actor === mon.actor && w.phase === 'promoted' && (!bobs.length || w.seq < bobs[0].seq));
+          const promotedFirst =
+            mon.writes.slice(0, otherFrom).some((w) => w.actor === mon.actor && w.phase === 'promoted') ||
+            mon.writes
+              .slice(otherFrom)
+              .some((w) => w.actor === mon.actor && w.phase === 'promoted' && (!bobs.length || w.seq < bobs[0].seq));
           // The undo landed while the run was still going and before it promoted: the run must stop with exit 5 (RolloutChanged).
-          if (bobLanded && !promotedFirst && r.code !== 5) violation(`another bgctl closed the rollout during the pause (${undo.join(' ')}), yet the paused run ended with exit ${r.code}, not 5: ${r.stderr.trim().split('\n').filter((l) => /^Error: /.test(l)).join(' ')}`);
+          if (bobLanded && !promotedFirst && r.code !== 5)
+            violation(
+              `another bgctl closed the rollout during the pause (${undo.join(' ')}), yet the paused run ended with exit ${r.code}, not 5: ${r.stderr
+                .trim()
+                .split('\n')
+                .filter((l) => /^Error: /.test(l))
+                .join(' ')}`,
+            );
           const st = state();
-          if (o.code === 0 && bobs.length && (st?.phase !== (undo[0] === 'rollback' ? 'rolled-back' : 'aborted') || st.updatedBy !== 'bob')) violation(`bob's ${undo.join(' ')} exit 0, but the rollout is ${st?.phase} by ${st?.updatedBy}`);
+          if (
+            o.code === 0 &&
+            bobs.length &&
+            (st?.phase !== (undo[0] === 'rollback' ? 'rolled-back' : 'aborted') || st.updatedBy !== 'bob')
+          )
+            violation(`bob's ${undo.join(' ')} exit 0, but the rollout is ${st?.phase} by ${st?.updatedBy}`);
         }
         break;
       }
@@ -293,17 +460,39 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
             });
           });
         arm();
-        const r = await cli(['rollout', name, '--image', image, ...unknob, '--steps', rng.pick(['50,100', '10,50,100']), '--no-verify', ...common, ...json]);
+        const r = await cli([
+          'rollout',
+          name,
+          '--image',
+          image,
+          ...unknob,
+          '--steps',
+          rng.pick(['50,100', '10,50,100']),
+          '--no-verify',
+          ...common,
+          ...json,
+        ]);
         done = true;
         if (struck) checkStruck(r, struck, 'its wait');
         break;
       }
       case 'verify-fail': {
-        const r = await cli(['rollout', name, '--image', image, '--annotation', 'sim.bgctl.dev/error-rate=1', ...verifyFlags, ...common]);
+        const r = await cli([
+          'rollout',
+          name,
+          '--image',
+          image,
+          '--annotation',
+          'sim.bgctl.dev/error-rate=1',
+          ...verifyFlags,
+          ...common,
+        ]);
         if (r.code === 0 || r.code === 8) violation(`a rollout whose verification must fail ended with exit ${r.code}`);
         const st = state();
-        if (r.code === 3 && st && isOpen(st.phase)) violation(`exit 3 with rollback on failure, but the rollout is still ${st.phase}`);
-        if (r.code === 3 && st && pctOf(left(), st.candidate.revision) !== 0) violation('exit 3 but the candidate still has traffic');
+        if (r.code === 3 && st && isOpen(st.phase))
+          violation(`exit 3 with rollback on failure, but the rollout is still ${st.phase}`);
+        if (r.code === 3 && st && pctOf(left(), st.candidate.revision) !== 0)
+          violation('exit 3 but the candidate still has traffic');
         break;
       }
     }
@@ -313,9 +502,13 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
   const checkStruck = (r: CliResult, struck: Struck, when: string) => {
     opts.log?.(`  seed ${seed}: a person set ${struck.text} during ${when} (${struck.edit})`);
     report.strikes = (report.strikes ?? 0) + 1;
-    if (r.code === 0) violation(`a person set ${struck.text} during ${when}, yet the rollout ended with exit 0 (it must refuse with exit 5)`);
+    if (r.code === 0)
+      violation(
+        `a person set ${struck.text} during ${when}, yet the rollout ended with exit 0 (it must refuse with exit 5)`,
+      );
     const now = routingOf(storedService(pg.registry, name)?.spec.traffic);
-    if (!sameRouting(now, struck.routing)) violation(`the person's ${struck.text} (set during ${when}) did not stand: the traffic is ${fmtRouting(now)}`);
+    if (!sameRouting(now, struck.routing))
+      violation(`the person's ${struck.text} (set during ${when}) did not stand: the traffic is ${fmtRouting(now)}`);
   };
 
   /** With the faults off, an open rollout must resume (or abort) to completion. */
@@ -328,15 +521,35 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
     // adopted (--resume --take-over) — unless it put percent outside the rollout, which promote
     // refuses to move even then.
     const latest = storedService(pg.registry, name)?.status?.latestCreatedRevisionName;
-    const failed = latest ? storedRevision(pg.registry, latest)?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'False') : false;
+    const failed = latest
+      ? storedRevision(pg.registry, latest)?.status?.conditions?.some(
+          (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'False',
+        )
+      : false;
     const stored = storedService(pg.registry, name);
-    const way = failed ? 'abort' : mon.personChangePending() ? (foreignPercent(stored, st) > 0 ? 'abort' : rng.pick(['abort', 'take-over'] as const)) : rng.pick(['resume', 'abort'] as const);
-    const flags = way === 'abort' ? ['--abort'] : ['--resume', ...(way === 'take-over' ? ['--take-over'] : []), '--no-verify'];
+    const way = failed
+      ? 'abort'
+      : mon.personChangePending()
+        ? foreignPercent(stored, st) > 0
+          ? 'abort'
+          : rng.pick(['abort', 'take-over'] as const)
+        : rng.pick(['resume', 'abort'] as const);
+    const flags =
+      way === 'abort' ? ['--abort'] : ['--resume', ...(way === 'take-over' ? ['--take-over'] : []), '--no-verify'];
     const r = await cli(['rollout', name, ...flags, '--yes', '--timeout', '30s']);
     const after = state();
-    if (r.code !== 0) violation(`rollout ${flags.join(' ')} without faults ended with exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-    else if (after?.phase !== (way === 'abort' ? 'aborted' : 'promoted')) violation(`rollout ${flags.join(' ')} exit 0 but the rollout is ${after?.phase}`);
-    else if (way === 'abort' && pctOf(storedService(pg.registry, name), after.stable.revision) !== 100 - foreignPercent(storedService(pg.registry, name), after)) violation('abort exit 0 but the stable revision does not carry the traffic');
+    if (r.code !== 0)
+      violation(
+        `rollout ${flags.join(' ')} without faults ended with exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+      );
+    else if (after?.phase !== (way === 'abort' ? 'aborted' : 'promoted'))
+      violation(`rollout ${flags.join(' ')} exit 0 but the rollout is ${after?.phase}`);
+    else if (
+      way === 'abort' &&
+      pctOf(storedService(pg.registry, name), after.stable.revision) !==
+        100 - foreignPercent(storedService(pg.registry, name), after)
+    )
+      violation('abort exit 0 but the stable revision does not carry the traffic');
   };
 
   try {
@@ -346,7 +559,10 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
       await recover();
     }
     mon.label = 'final';
-    if (!(await settle(pg, name, 15_000))) violation(`Knative never caught up with spec: ${JSON.stringify(storedService(pg.registry, name)?.spec.traffic)} vs status ${JSON.stringify(storedService(pg.registry, name)?.status?.traffic)}`);
+    if (!(await settle(pg, name, 15_000)))
+      violation(
+        `Knative never caught up with spec: ${JSON.stringify(storedService(pg.registry, name)?.spec.traffic)} vs status ${JSON.stringify(storedService(pg.registry, name)?.status?.traffic)}`,
+      );
     mon.checkpoint();
   } finally {
     await faultsOff().catch(() => undefined);
@@ -363,5 +579,7 @@ export async function chaosRun(pg: Playground, seed: number, opts: { log?: (line
 /** Percent carried by targets outside the rollout's two revisions (foreign ones). */
 function foreignPercent(svc: KnativeService | undefined, st: RecordedRollout): number {
   const own = new Set([st.stable.revision, st.candidate.revision]);
-  return (svc?.spec.traffic ?? []).filter((t) => t.latestRevision || !own.has(t.revisionName)).reduce((n, t) => n + (t.percent ?? 0), 0);
+  return (svc?.spec.traffic ?? [])
+    .filter((t) => t.latestRevision || !own.has(t.revisionName))
+    .reduce((n, t) => n + (t.percent ?? 0), 0);
 }

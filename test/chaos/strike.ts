@@ -29,8 +29,12 @@ export function strike(mon: Monitor, edit: StrikeEdit, svc: KnativeService | und
     const ok = mon.personEdit((traffic: TrafficTarget[]) => {
       const own = traffic.filter((t) => !t.latestRevision && (t.revisionName === stable || t.revisionName === cand));
       const share = own.reduce((n, t) => n + (t.percent ?? 0), 0);
-      const sTarget = own.find((t) => t.revisionName === stable && t.tag === st.stable.tag) ?? own.find((t) => t.revisionName === stable);
-      const cTarget = own.find((t) => t.revisionName === cand && t.tag === st.candidate.tag) ?? own.find((t) => t.revisionName === cand);
+      const sTarget =
+        own.find((t) => t.revisionName === stable && t.tag === st.stable.tag) ??
+        own.find((t) => t.revisionName === stable);
+      const cTarget =
+        own.find((t) => t.revisionName === cand && t.tag === st.candidate.tag) ??
+        own.find((t) => t.revisionName === cand);
       if (!sTarget || !cTarget || share === 0) return false;
       const before = JSON.stringify(routingOf(traffic));
       for (const t of own) t.percent = 0;
@@ -49,6 +53,8 @@ export function splitRouted(svc: KnativeService): boolean {
   const st = recordedRollout(svc);
   if (typeof st !== 'object' || st.phase !== 'split' || !st.candidate.revision) return false;
   if (svc.status?.observedGeneration !== svc.metadata.generation) return false;
-  const routed = (svc.status?.traffic ?? []).filter((t) => t.revisionName === st.candidate.revision).reduce((n, t) => n + (t.percent ?? 0), 0);
+  const routed = (svc.status?.traffic ?? [])
+    .filter((t) => t.revisionName === st.candidate.revision)
+    .reduce((n, t) => n + (t.percent ?? 0), 0);
   return routed === st.percent;
 }

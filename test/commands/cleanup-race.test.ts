@@ -25,7 +25,7 @@ describe('cleanup --delete-revisions against a concurrent writer', () => {
     assert.equal(getRevision(pg.current, 'plain-00001'), undefined);
   });
 
-  test('a revision routed again after bgctl\'s write is kept, with a warning', async () => {
+  test("a revision routed again after bgctl's write is kept, with a warning", async () => {
     await promoted('tidy');
     // As soon as bgctl's write drops the old target, another client tags the old revision at 0%.
     let tagged = false;
@@ -34,7 +34,11 @@ describe('cleanup --delete-revisions against a concurrent writer', () => {
       const traffic = (ev.object.spec?.traffic ?? []) as Array<{ revisionName?: string }>;
       if (traffic.some((t) => t.revisionName === 'tidy-00001')) return;
       tagged = true;
-      setImmediate(() => foreignMergePatch(pg.current, 'tidy', { spec: { traffic: [...traffic, { tag: 'keep', revisionName: 'tidy-00001', percent: 0 }] } }));
+      setImmediate(() =>
+        foreignMergePatch(pg.current, 'tidy', {
+          spec: { traffic: [...traffic, { tag: 'keep', revisionName: 'tidy-00001', percent: 0 }] },
+        }),
+      );
     });
     try {
       const r = await cli('cleanup', 'tidy', '--force', '--delete-revisions', '--yes');
@@ -47,7 +51,8 @@ describe('cleanup --delete-revisions against a concurrent writer', () => {
     assert.ok(getRevision(pg.current, 'tidy-00001'), 'the routed revision still exists');
     assert.ok(specTraffic(pg.current, 'tidy').some((t) => t.tag === 'keep' && t.revisionName === 'tidy-00001'));
     for (const t of getService(pg.current, 'tidy').spec.traffic ?? []) {
-      if (t.revisionName) assert.ok(getRevision(pg.current, t.revisionName), `spec.traffic names ${t.revisionName}, which exists`);
+      if (t.revisionName)
+        assert.ok(getRevision(pg.current, t.revisionName), `spec.traffic names ${t.revisionName}, which exists`);
     }
   });
 });

@@ -11,12 +11,28 @@ import { IOStreams } from '../../src/ui/iostreams.js';
 
 describe('errorDocument', () => {
   test('a typed error keeps its reason, message, hint and exit code', () => {
-    const err = new ClusterAccessError('cannot read kubeconfig "/nope"', { reason: 'KubeconfigMissing', hint: 'set KUBECONFIG' });
-    assert.deepEqual(errorDocument(err), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'KubeconfigMissing', message: 'cannot read kubeconfig "/nope"', hint: 'set KUBECONFIG', exitCode: 4 });
+    const err = new ClusterAccessError('cannot read kubeconfig "/nope"', {
+      reason: 'KubeconfigMissing',
+      hint: 'set KUBECONFIG',
+    });
+    assert.deepEqual(errorDocument(err), {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'Error',
+      reason: 'KubeconfigMissing',
+      message: 'cannot read kubeconfig "/nope"',
+      hint: 'set KUBECONFIG',
+      exitCode: 4,
+    });
   });
 
   test('exit codes of the other classes; no hint key without a hint', () => {
-    assert.deepEqual(errorDocument(new ConflictError('changed', { reason: 'TrafficChanged' })), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'TrafficChanged', message: 'changed', exitCode: 5 });
+    assert.deepEqual(errorDocument(new ConflictError('changed', { reason: 'TrafficChanged' })), {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'Error',
+      reason: 'TrafficChanged',
+      message: 'changed',
+      exitCode: 5,
+    });
     assert.equal(errorDocument(new TimeoutError('slow')).exitCode, 6);
     assert.equal(errorDocument(new UsageError('bad')).reason, 'Usage');
   });
@@ -29,7 +45,13 @@ describe('errorDocument', () => {
   });
 
   test('anything else is a failure (exit 1)', () => {
-    assert.deepEqual(errorDocument(new Error('boom')), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'Failed', message: 'boom', exitCode: 1 });
+    assert.deepEqual(errorDocument(new Error('boom')), {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'Error',
+      reason: 'Failed',
+      message: 'boom',
+      exitCode: 1,
+    });
     assert.equal(errorDocument('text').message, 'text');
   });
 });
@@ -40,7 +62,14 @@ describe('writeErrorDocument', () => {
   test('json: exactly one parseable document on stdout, nothing on stderr', () => {
     const io = IOStreams.test();
     assert.equal(writeErrorDocument(io, 'json', err), true);
-    assert.deepEqual(JSON.parse(io.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'TrafficChanged', message: 'the service changed', hint: 'run again', exitCode: 5 });
+    assert.deepEqual(JSON.parse(io.stdout), {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'Error',
+      reason: 'TrafficChanged',
+      message: 'the service changed',
+      hint: 'run again',
+      exitCode: 5,
+    });
     assert.equal(io.stderr, '');
   });
 
@@ -98,12 +127,22 @@ describe('main() with -o json on failure', () => {
     const { runCli } = await import('../helpers/cli.js');
     const r = await runCli(['status', 'hello', '--bogus', '-o', 'yaml']);
     assert.equal(r.code, 2);
-    assert.deepEqual(yaml.load(r.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'Error', reason: 'UnknownOption', message: "unknown option '--bogus'", hint: 'see bgctl status --help', exitCode: 2 });
+    assert.deepEqual(yaml.load(r.stdout), {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'Error',
+      reason: 'UnknownOption',
+      message: "unknown option '--bogus'",
+      hint: 'see bgctl status --help',
+      exitCode: 2,
+    });
   });
 
   test('--help and --version print no Error document', async () => {
     const { runCli } = await import('../helpers/cli.js');
-    for (const argv of [['--help', '-o', 'json'], ['--version', '-o', 'json']]) {
+    for (const argv of [
+      ['--help', '-o', 'json'],
+      ['--version', '-o', 'json'],
+    ]) {
       const r = await runCli(argv);
       assert.equal(r.code, 0);
       assert.doesNotMatch(r.stdout, /"kind": "Error"/);

@@ -19,7 +19,9 @@ describe('verb help', () => {
   test('--help lists every verb with its usage term, in catalog order', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0, r.stderr);
-    const terms = section(r.stdout, 'Commands').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/ {2,}/)[0]);
+    const terms = section(r.stdout, 'Commands')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(/ {2,}/)[0]);
     assert.deepEqual(terms, [
       'rollout [options] [service]',
       'demo [options]',
@@ -46,18 +48,33 @@ describe('verb help', () => {
     test(`${verb.name} --help: description, examples, global flags in their own section, no doubled default`, async () => {
       const r = await runCli([verb.name, '--help']);
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(verb.description.length > verb.summary.length, `${verb.name} has a description longer than its summary`);
+      assert.ok(
+        verb.description.length > verb.summary.length,
+        `${verb.name} has a description longer than its summary`,
+      );
       assert.ok(verb.examples.length > 0, `${verb.name} has examples`);
       const examples = section(r.stdout, 'Examples');
-      assert.deepEqual(examples, verb.examples.map((e) => `  ${e}`));
-      for (const e of verb.examples) assert.match(e, /^(\S+=\S+ )?(source <\()?bgctl |^curl |^export /, `example of ${verb.name} runs bgctl: ${e}`);
+      assert.deepEqual(
+        examples,
+        verb.examples.map((e) => `  ${e}`),
+      );
+      for (const e of verb.examples)
+        assert.match(e, /^(\S+=\S+ )?(source <\()?bgctl |^curl |^export /, `example of ${verb.name} runs bgctl: ${e}`);
       const globals = section(r.stdout, 'Global Options').join('\n');
-      for (const flag of ['-n, --namespace <namespace>', '--context <name>', '--kubeconfig <path>', '-o, --output <format>', '--request-timeout <duration>']) {
+      for (const flag of [
+        '-n, --namespace <namespace>',
+        '--context <name>',
+        '--kubeconfig <path>',
+        '-o, --output <format>',
+        '--request-timeout <duration>',
+      ]) {
         assert.ok(globals.includes(flag), `${verb.name} --help lists ${flag} under Global Options`);
       }
       const own = section(r.stdout, 'Options').join('\n');
       assert.ok(!own.includes('--namespace'), `${verb.name}: global flags are not mixed into its own Options`);
-      if (verb.writes) for (const flag of ['--dry-run', '-y, --yes', '--wait', '--no-wait', '--timeout <duration>']) assert.ok(own.includes(flag), `${verb.name} lists ${flag}`);
+      if (verb.writes)
+        for (const flag of ['--dry-run', '-y, --yes', '--wait', '--no-wait', '--timeout <duration>'])
+          assert.ok(own.includes(flag), `${verb.name} lists ${flag}`);
       assert.doesNotMatch(r.stdout, /\(default\)\s*\(default: /, 'no "(default) (default: …)"');
       assert.doesNotMatch(r.stdout, /\(default: [^)]*\)\s*\(default: /, 'no doubled default');
     });
@@ -70,7 +87,7 @@ describe('verb help', () => {
     assert.equal(a.stdout, b.stdout);
   });
 
-  test('a verb\'s own flags are known when it parses its argv (global flags on either side)', async () => {
+  test("a verb's own flags are known when it parses its argv (global flags on either side)", async () => {
     const r = await runCli(['-o', 'json', 'split', 'hello', '--percent', 'abc', '--dry-run=bogus']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^Error: invalid value "bogus" for --dry-run/);
@@ -79,10 +96,13 @@ describe('verb help', () => {
     assert.match(unknown.stderr, /^Error: unknown option '--image'/);
   });
 
-  test('the completion script offers every verb\'s flags', async () => {
+  test("the completion script offers every verb's flags", async () => {
     const r = await runCli(['completion', 'bash']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^ {4}deploy\) flags="--image [^"]*--dry-run -y --yes --wait --no-wait --timeout -h --help"/m);
+    assert.match(
+      r.stdout,
+      /^ {4}deploy\) flags="--image [^"]*--dry-run -y --yes --wait --no-wait --timeout -h --help"/m,
+    );
     assert.match(r.stdout, /^ {4}split\) flags="[^"]*--percent/m);
   });
 });

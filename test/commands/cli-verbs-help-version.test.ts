@@ -35,7 +35,13 @@ describe('help and version', () => {
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(plain.stdout, `${VERSION}\n`);
     assert.equal(plain.stdout, (await runCli(['--version'])).stdout);
-    const expected = { apiVersion: 'bgctl.dev/v1', kind: 'Version', version: VERSION, node: process.version, platform: `${process.platform}/${process.arch}` };
+    const expected = {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'Version',
+      version: VERSION,
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+    };
     const json = await runCli(['version', '-o', 'json']);
     assert.equal(json.code, 0, json.stderr);
     assert.deepEqual(JSON.parse(json.stdout), expected);
@@ -55,20 +61,36 @@ describe('--dry-run never swallows the next word', () => {
   const pg = usePlayground({ sample: 'hello' });
 
   test('--dry-run before the service plans for that service (client mode)', async () => {
-    const rv = pg.current.registry.get(pg.current.registry.resource('services', 'serving.knative.dev')!, 'default', 'hello').metadata.resourceVersion;
+    const rv = pg.current.registry.get(
+      pg.current.registry.resource('services', 'serving.knative.dev')!,
+      'default',
+      'hello',
+    ).metadata.resourceVersion;
     const r = await runCli(['pin', '--dry-run', 'hello', '-o', 'json'], { env: cliEnv(pg.current) });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.deepEqual([doc.kind, doc.service, doc.dryRunMode], ['TrafficPlan', 'hello', 'client']);
     const split = await runCli(['split', '--dry-run', 'hello', '--percent', '50'], { env: cliEnv(pg.current) });
-    assert.doesNotMatch(split.stderr, /unknown|invalid value "hello"|SERVICE is required/, 'hello was taken as the service');
-    assert.equal(pg.current.registry.get(pg.current.registry.resource('services', 'serving.knative.dev')!, 'default', 'hello').metadata.resourceVersion, rv, 'nothing was written');
+    assert.doesNotMatch(
+      split.stderr,
+      /unknown|invalid value "hello"|SERVICE is required/,
+      'hello was taken as the service',
+    );
+    assert.equal(
+      pg.current.registry.get(pg.current.registry.resource('services', 'serving.knative.dev')!, 'default', 'hello')
+        .metadata.resourceVersion,
+      rv,
+      'nothing was written',
+    );
   });
 
   test('--dry-run=server is the server mode, --dry-run=client the client one', async () => {
     const server = await runCli(['pin', '--dry-run=server', 'hello', '-o', 'json'], { env: cliEnv(pg.current) });
     assert.equal(server.code, 0, server.stderr);
-    assert.deepEqual([JSON.parse(server.stdout).dryRunMode, JSON.parse(server.stdout).serverAccepted], ['server', true]);
+    assert.deepEqual(
+      [JSON.parse(server.stdout).dryRunMode, JSON.parse(server.stdout).serverAccepted],
+      ['server', true],
+    );
     const client = await runCli(['pin', 'hello', '--dry-run=client', '-o', 'json'], { env: cliEnv(pg.current) });
     assert.equal(client.code, 0, client.stderr);
     assert.equal(JSON.parse(client.stdout).dryRunMode, 'client');

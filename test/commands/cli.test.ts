@@ -22,30 +22,97 @@ describe('bgctl without a cluster', () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0, r.stderr);
     for (const spec of VERBS) assert.match(r.stdout, new RegExp(`^  ${spec.name}\\b`, 'm'), `verb ${spec.name} listed`);
-    assert.match(r.stdout, /Exit codes:\n {2}0 done · 1 failed · 2 usage error \(nothing written\) · 3 verification failed\n {2}4 cannot reach or use the cluster · 5 conflict: the service changed underneath\n {2}6 timed out waiting · 8 stopped on purpose \(resumable\) · 130 cancelled/);
-    for (const flag of ['-n, --namespace', '--context', '--kubeconfig', '-o, --output', '--no-color', '--verbose', '--request-timeout']) assert.ok(r.stdout.includes(flag), flag);
+    assert.match(
+      r.stdout,
+      /Exit codes:\n {2}0 done · 1 failed · 2 usage error \(nothing written\) · 3 verification failed\n {2}4 cannot reach or use the cluster · 5 conflict: the service changed underneath\n {2}6 timed out waiting · 8 stopped on purpose \(resumable\) · 130 cancelled/,
+    );
+    for (const flag of [
+      '-n, --namespace',
+      '--context',
+      '--kubeconfig',
+      '-o, --output',
+      '--no-color',
+      '--verbose',
+      '--request-timeout',
+    ])
+      assert.ok(r.stdout.includes(flag), flag);
     assert.equal(r.stderr, '');
   });
 
-  test('a verb\'s --help shows its flags, the write flags and exits 0', async () => {
+  test("a verb's --help shows its flags, the write flags and exits 0", async () => {
     const r = await runCli(['split', '--help']);
     assert.equal(r.code, 0);
-    for (const flag of ['--percent', '--traffic', '--dry-run', '-y, --yes', '--no-wait', '--timeout']) assert.ok(r.stdout.includes(flag), flag);
+    for (const flag of ['--percent', '--traffic', '--dry-run', '-y, --yes', '--no-wait', '--timeout'])
+      assert.ok(r.stdout.includes(flag), flag);
   });
 
   // Every parse error, commander's included: `Error:` then `Hint:`, exit 2; with -o json the same
   // reason and hint in a kind: Error document on stdout.
   const usage: Array<[string, string[], RegExp, string, string]> = [
     ['an unknown verb', ['deplyo', 'hello'], /^Error: unknown command 'deplyo'/, 'UnknownCommand', 'see bgctl --help'],
-    ['an unknown flag', ['status', 'hello', '--bogus'], /^Error: unknown option '--bogus'/, 'UnknownOption', 'see bgctl status --help'],
-    ['an unknown global flag before the verb', ['--bogus', 'status'], /^Error: unknown option '--bogus'/, 'UnknownOption', 'see bgctl --help'],
-    ['-o xml', ['status', 'hello', '-o', 'xml'], /^Error: option '-o, --output <format>' argument 'xml' is invalid\. Allowed choices are table, json, yaml\./, 'InvalidChoice', 'see bgctl --help'],
-    ['a bad --dry-run mode', ['pin', 'hello', '--dry-run=maybe'], /^Error: invalid value "maybe" for --dry-run: use --dry-run, --dry-run=client or --dry-run=server/, 'InvalidDryRun', 'see bgctl pin --help'],
-    ['an empty --dry-run mode', ['pin', 'hello', '--dry-run='], /^Error: invalid value "" for --dry-run/, 'InvalidDryRun', 'see bgctl pin --help'],
-    ['a second positional', ['status', 'a', 'b'], /^Error: too many arguments for 'status'/, 'ExcessArguments', 'see bgctl status --help'],
-    ['a missing argument', ['completion'], /^Error: missing required argument 'shell'/, 'MissingArgument', 'see bgctl completion --help'],
-    ['a flag without its value', ['split', 'hello', '--timeout'], /^Error: option '--timeout <duration>' argument missing/, 'MissingOptionValue', 'see bgctl split --help'],
-    ['help for an unknown verb', ['help', 'nosuch'], /^Error: unknown command 'nosuch'/, 'UnknownCommand', 'see bgctl --help'],
+    [
+      'an unknown flag',
+      ['status', 'hello', '--bogus'],
+      /^Error: unknown option '--bogus'/,
+      'UnknownOption',
+      'see bgctl status --help',
+    ],
+    [
+      'an unknown global flag before the verb',
+      ['--bogus', 'status'],
+      /^Error: unknown option '--bogus'/,
+      'UnknownOption',
+      'see bgctl --help',
+    ],
+    [
+      '-o xml',
+      ['status', 'hello', '-o', 'xml'],
+      /^Error: option '-o, --output <format>' argument 'xml' is invalid\. Allowed choices are table, json, yaml\./,
+      'InvalidChoice',
+      'see bgctl --help',
+    ],
+    [
+      'a bad --dry-run mode',
+      ['pin', 'hello', '--dry-run=maybe'],
+      /^Error: invalid value "maybe" for --dry-run: use --dry-run, --dry-run=client or --dry-run=server/,
+      'InvalidDryRun',
+      'see bgctl pin --help',
+    ],
+    [
+      'an empty --dry-run mode',
+      ['pin', 'hello', '--dry-run='],
+      /^Error: invalid value "" for --dry-run/,
+      'InvalidDryRun',
+      'see bgctl pin --help',
+    ],
+    [
+      'a second positional',
+      ['status', 'a', 'b'],
+      /^Error: too many arguments for 'status'/,
+      'ExcessArguments',
+      'see bgctl status --help',
+    ],
+    [
+      'a missing argument',
+      ['completion'],
+      /^Error: missing required argument 'shell'/,
+      'MissingArgument',
+      'see bgctl completion --help',
+    ],
+    [
+      'a flag without its value',
+      ['split', 'hello', '--timeout'],
+      /^Error: option '--timeout <duration>' argument missing/,
+      'MissingOptionValue',
+      'see bgctl split --help',
+    ],
+    [
+      'help for an unknown verb',
+      ['help', 'nosuch'],
+      /^Error: unknown command 'nosuch'/,
+      'UnknownCommand',
+      'see bgctl --help',
+    ],
   ];
   for (const [name, argv, message, reason, hint] of usage) {
     test(`${name}: exit 2, Error and Hint on stderr, nothing on stdout; -o json: the Error document`, async () => {
@@ -58,7 +125,10 @@ describe('bgctl without a cluster', () => {
       const json = await runCli([...argv, '-o', 'json'], { env: { KUBECONFIG: '/nonexistent/kubeconfig' } });
       assert.equal(json.code, 2, json.stderr);
       const doc = JSON.parse(json.stdout);
-      assert.deepEqual([doc.apiVersion, doc.kind, doc.reason, doc.hint, doc.exitCode], ['bgctl.dev/v1', 'Error', reason, hint, 2]);
+      assert.deepEqual(
+        [doc.apiVersion, doc.kind, doc.reason, doc.hint, doc.exitCode],
+        ['bgctl.dev/v1', 'Error', reason, hint, 2],
+      );
     });
   }
 
@@ -66,7 +136,10 @@ describe('bgctl without a cluster', () => {
     const r = await runCli(['deplyo']);
     assert.match(r.stderr, /^Error: unknown command 'deplyo' \(did you mean deploy\?\)\n/);
     const flag = await runCli(['split', 'hello', '--verbsoe']);
-    assert.match(flag.stderr, /^Error: unknown option '--verbsoe' \(did you mean --verbose\?\)\nHint: see bgctl split --help\n$/);
+    assert.match(
+      flag.stderr,
+      /^Error: unknown option '--verbsoe' \(did you mean --verbose\?\)\nHint: see bgctl split --help\n$/,
+    );
   });
 
   test('a missing kubeconfig: exit 4 with a one-line error and a hint, nothing on stdout', async () => {
@@ -80,7 +153,9 @@ describe('bgctl without a cluster', () => {
   });
 
   test('--kubeconfig wins over KUBECONFIG', async () => {
-    const r = await runCli(['status', 'hello', '--kubeconfig', '/nonexistent/flag'], { env: { KUBECONFIG: '/nonexistent/env' } });
+    const r = await runCli(['status', 'hello', '--kubeconfig', '/nonexistent/flag'], {
+      env: { KUBECONFIG: '/nonexistent/env' },
+    });
     assert.equal(r.code, 4);
     assert.match(r.stderr, /\/nonexistent\/flag/);
     assert.doesNotMatch(r.stderr, /\/nonexistent\/env/);
@@ -158,13 +233,40 @@ describe('bgctl against the playground', () => {
         error: /not allowed to patch service "guarded"/,
         hint: /kubectl auth can-i patch services\.serving\.knative\.dev -n default/,
       },
-      { name: '401 (wrong token)', kubeconfig: kubeconfigVariant(p, (d) => (d.users[0].user.token = 'wrong-token-1234')), argv: ['status', 'guarded'], error: /401|[Uu]nauthorized/, hint: /./ },
-      { name: 'unknown context', kubeconfig: p.kubeconfigPath, argv: ['status', 'guarded', '--context', 'nope'], error: /context "nope"/, hint: /./ },
-      { name: 'connection refused', kubeconfig: kubeconfigVariant(p, (d) => (d.clusters[0].cluster.server = 'https://127.0.0.1:1')), argv: ['status', 'guarded'], error: /127\.0\.0\.1:1/, hint: /./ },
-      { name: 'untrusted certificate', kubeconfig: kubeconfigVariant(p, (d) => delete d.clusters[0].cluster['certificate-authority-data']), argv: ['status', 'guarded'], error: /certificate|TLS/i, hint: /./ },
+      {
+        name: '401 (wrong token)',
+        kubeconfig: kubeconfigVariant(p, (d) => (d.users[0].user.token = 'wrong-token-1234')),
+        argv: ['status', 'guarded'],
+        error: /401|[Uu]nauthorized/,
+        hint: /./,
+      },
+      {
+        name: 'unknown context',
+        kubeconfig: p.kubeconfigPath,
+        argv: ['status', 'guarded', '--context', 'nope'],
+        error: /context "nope"/,
+        hint: /./,
+      },
+      {
+        name: 'connection refused',
+        kubeconfig: kubeconfigVariant(p, (d) => (d.clusters[0].cluster.server = 'https://127.0.0.1:1')),
+        argv: ['status', 'guarded'],
+        error: /127\.0\.0\.1:1/,
+        hint: /./,
+      },
+      {
+        name: 'untrusted certificate',
+        kubeconfig: kubeconfigVariant(p, (d) => delete d.clusters[0].cluster['certificate-authority-data']),
+        argv: ['status', 'guarded'],
+        error: /certificate|TLS/i,
+        hint: /./,
+      },
       {
         name: 'Knative not installed (no serving.knative.dev API at that server)',
-        kubeconfig: kubeconfigVariant(p, (d) => (d.clusters[0].cluster.server = `https://127.0.0.1:${server.port}/no-such-prefix`)),
+        kubeconfig: kubeconfigVariant(
+          p,
+          (d) => (d.clusters[0].cluster.server = `https://127.0.0.1:${server.port}/no-such-prefix`),
+        ),
         argv: ['status', 'guarded'],
         error: /Knative Serving is not installed/,
         hint: /./,
@@ -175,8 +277,16 @@ describe('bgctl against the playground', () => {
       assert.equal(r.code, 4, `${c.name}: ${r.stderr}`);
       assert.equal(r.stdout, '', c.name);
       // pin shows its plan before the write; from the error on, exactly two lines.
-      const all = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('Warning: '));
-      const lines = all.slice(Math.max(0, all.findIndex((l) => l.startsWith('Error: '))));
+      const all = r.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((l) => !l.startsWith('Warning: '));
+      const lines = all.slice(
+        Math.max(
+          0,
+          all.findIndex((l) => l.startsWith('Error: ')),
+        ),
+      );
       assert.match(lines[0], /^Error: /, c.name);
       assert.match(lines[0], c.error, c.name);
       assert.match(lines[1] ?? '', /^Hint: /, `${c.name}: ${r.stderr}`);
@@ -190,7 +300,10 @@ describe('bgctl against the playground', () => {
     await sim(pg.current, 'DELETE', 'requests');
     const r = await runCli(['url', 'where', '-n', 'team-a', '--verbose'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /GET https:\/\/127\.0\.0\.1:\d+\/apis\/serving\.knative\.dev\/v1\/namespaces\/team-a\/services\/where/);
+    assert.match(
+      r.stderr,
+      /GET https:\/\/127\.0\.0\.1:\d+\/apis\/serving\.knative\.dev\/v1\/namespaces\/team-a\/services\/where/,
+    );
     assert.ok(!r.stderr.includes(pg.current.token), 'token not printed');
     assert.doesNotMatch(r.stdout, /GET /);
   });

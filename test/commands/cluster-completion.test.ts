@@ -49,8 +49,16 @@ describe('completion of service names and tags from the cluster', () => {
   });
 
   test('an unreachable cluster: empty output, nothing on stderr, exit 0', async () => {
-    const refused = kubeconfigVariant(pg.current, (doc) => (doc.clusters[0].cluster.server = 'https://127.0.0.1:1'), 'refused');
-    const silent = kubeconfigVariant(pg.current, (doc) => (doc.clusters[0].cluster.server = `https://127.0.0.1:${blackholePort}`), 'silent');
+    const refused = kubeconfigVariant(
+      pg.current,
+      (doc) => (doc.clusters[0].cluster.server = 'https://127.0.0.1:1'),
+      'refused',
+    );
+    const silent = kubeconfigVariant(
+      pg.current,
+      (doc) => (doc.clusters[0].cluster.server = `https://127.0.0.1:${blackholePort}`),
+      'silent',
+    );
     for (const kubeconfig of [refused, silent, '/nonexistent/kubeconfig']) {
       const r = await runCli(['completion', 'bash'], { env: { KUBECONFIG: kubeconfig, BGCTL_COMPLETE: 'services' } });
       assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', ''], kubeconfig);
@@ -69,7 +77,10 @@ describe('completion of service names and tags from the cluster', () => {
     const complete = async (line: string, kubeconfig = pg.current.kubeconfigPath) => {
       const words = line.split(' ');
       const prog = `source '${file}'; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _bgctl; printf '%s\\n' "\${COMPREPLY[@]}"`;
-      const r = await promisify(execFile)('bash', ['--norc', '--noprofile', '-c', prog], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}`, HOME: process.env.HOME, KUBECONFIG: kubeconfig } });
+      const r = await promisify(execFile)('bash', ['--norc', '--noprofile', '-c', prog], {
+        encoding: 'utf8',
+        env: { PATH: `${dir}:${process.env.PATH}`, HOME: process.env.HOME, KUBECONFIG: kubeconfig },
+      });
       return r.stdout.split('\n').filter(Boolean).sort();
     };
     assert.deepEqual(await complete('bgctl status hel'), ['hello', 'help-desk']);
@@ -77,7 +88,11 @@ describe('completion of service names and tags from the cluster', () => {
     assert.deepEqual(await complete('bgctl url shop --tag c'), ['candidate']);
     assert.deepEqual(await complete('bgctl status hello '), [], 'one SERVICE only');
     assert.deepEqual(await complete('bgctl status --a'), ['--all-namespaces'], 'flags need no cluster');
-    const unreachable = kubeconfigVariant(pg.current, (doc) => (doc.clusters[0].cluster.server = `https://127.0.0.1:${blackholePort}`), 'unreachable');
+    const unreachable = kubeconfigVariant(
+      pg.current,
+      (doc) => (doc.clusters[0].cluster.server = `https://127.0.0.1:${blackholePort}`),
+      'unreachable',
+    );
     assert.deepEqual(await complete('bgctl status hel', unreachable), []);
   });
 });

@@ -17,12 +17,19 @@ describe('a zero duration', () => {
       const r = await runCli(['pin', name, '--yes', '--timeout', zero], { env: cliEnv(pg.current) });
       assert.equal(r.code, 6, r.stderr);
       assert.match(r.stderr, new RegExp(`^Error: timed out after 0ms waiting for service "${name}"`, 'm'));
-      assert.deepEqual(specTraffic(pg.current, name).map((t) => [t.revisionName, t.percent]), [[`${name}-00001`, 100]], 'the pin was written');
+      assert.deepEqual(
+        specTraffic(pg.current, name).map((t) => [t.revisionName, t.percent]),
+        [[`${name}-00001`, 100]],
+        'the pin was written',
+      );
     });
 
     test(`--request-timeout ${zero} sets no limit`, async () => {
       await createReadyService(pg.current, `rt-${zero === '0' ? 'bare' : 'unit'}`);
-      const r = await runCli(['status', `rt-${zero === '0' ? 'bare' : 'unit'}`, '--request-timeout', zero, '-o', 'json'], { env: cliEnv(pg.current) });
+      const r = await runCli(
+        ['status', `rt-${zero === '0' ? 'bare' : 'unit'}`, '--request-timeout', zero, '-o', 'json'],
+        { env: cliEnv(pg.current) },
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(JSON.parse(r.stdout).kind, 'ServiceStatus');
     });

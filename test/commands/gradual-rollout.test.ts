@@ -11,15 +11,29 @@ import { cliEnv, getService, specTraffic, waitForStored } from './step-helpers.j
 
 const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
 const ANN = { 'serving.knative.dev/rollout-duration': '60s' };
-const served = (o: KObject) => (o.status?.traffic ?? []).map((t: { revisionName: string; percent: number }) => `${t.revisionName}:${t.percent}`).join(',');
+const served = (o: KObject) =>
+  (o.status?.traffic ?? [])
+    .map((t: { revisionName: string; percent: number }) => `${t.revisionName}:${t.percent}`)
+    .join(',');
 const readyReason = (o: KObject) => o.status?.conditions?.find((c: { type: string }) => c.type === 'Ready');
 
 function createService(pg: Playground, name: string, image = 'ghcr.io/bgctl/hello:v1'): void {
   const def = pg.registry.resource('services', 'serving.knative.dev')!;
-  pg.registry.create(def, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, annotations: ANN }, spec: { template: { spec: { containers: [{ image }] } } } }, SYSTEM);
+  pg.registry.create(
+    def,
+    'default',
+    {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name, annotations: ANN },
+      spec: { template: { spec: { containers: [{ image }] } } },
+    },
+    SYSTEM,
+  );
 }
 
-const isReady = (o: KObject) => o.status?.observedGeneration === o.metadata.generation && readyReason(o)?.status === 'True';
+const isReady = (o: KObject) =>
+  o.status?.observedGeneration === o.metadata.generation && readyReason(o)?.status === 'True';
 
 describe('services with a rollout duration', () => {
   const now = Date.parse('2026-11-26T12:00:00Z');
@@ -31,7 +45,8 @@ describe('services with a rollout duration', () => {
     await waitForStored(pg.current, 'calm', isReady);
     const seen: string[] = [];
     const stop = pg.current.registry.onChange((ev) => {
-      if (ev.resource.plural === 'services' && ev.object.metadata.name === 'calm') seen.push(`${readyReason(ev.object)?.reason ?? ''} ${served(ev.object)}`);
+      if (ev.resource.plural === 'services' && ev.object.metadata.name === 'calm')
+        seen.push(`${readyReason(ev.object)?.reason ?? ''} ${served(ev.object)}`);
     });
     try {
       const r = await cli('deploy', 'calm', '--image', 'ghcr.io/bgctl/hello:v2', '--yes');
@@ -40,7 +55,10 @@ describe('services with a rollout duration', () => {
       stop();
     }
     assert.ok(!seen.some((s) => s.startsWith('RolloutInProgress')), seen.join('\n'));
-    assert.ok(seen.every((s) => !s.includes('calm-00002:') || s.includes('calm-00002:0')), seen.join('\n'));
+    assert.ok(
+      seen.every((s) => !s.includes('calm-00002:') || s.includes('calm-00002:0')),
+      seen.join('\n'),
+    );
     assert.deepEqual(
       specTraffic(pg.current, 'calm').filter((t) => t.percent > 0),
       [{ revisionName: 'calm-00001', percent: 100 }],
@@ -52,21 +70,48 @@ describe('services with a rollout duration', () => {
     createService(pg.current, 'moving');
     await waitForStored(pg.current, 'moving', isReady);
     const def = pg.current.registry.resource('services', 'serving.knative.dev')!;
-    pg.current.registry.patch(def, 'default', 'moving', 'merge', { spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } }, { user: 'someone-else', fieldManager: 'kubectl' });
-    await waitForStored(pg.current, 'moving', (o) => served(o) === 'moving-00001:99,moving-00002:1' && readyReason(o)?.reason === 'RolloutInProgress');
+    pg.current.registry.patch(
+      def,
+      'default',
+      'moving',
+      'merge',
+      { spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } },
+      { user: 'someone-else', fieldManager: 'kubectl' },
+    );
+    await waitForStored(
+      pg.current,
+      'moving',
+      (o) => served(o) === 'moving-00001:99,moving-00002:1' && readyReason(o)?.reason === 'RolloutInProgress',
+    );
 
     const st = await cli('status', 'moving');
     assert.equal(st.code, 0, st.stderr);
-    assert.match(st.stdout, /Knative: +rolling out: 1% of target 100% to moving-00002 \(from moving-00001 99%\) over rollout-duration 60s/);
+    assert.match(
+      st.stdout,
+      /Knative: +rolling out: 1% of target 100% to moving-00002 \(from moving-00001 99%\) over rollout-duration 60s/,
+    );
     const json = await cli('status', 'moving', '-o', 'json');
     const doc = JSON.parse(json.stdout);
-    assert.deepEqual(doc.gradualRollout, [{ revisionName: 'moving-00002', percent: 1, targetPercent: 100, from: [{ revisionName: 'moving-00001', percent: 99 }] }]);
+    assert.deepEqual(doc.gradualRollout, [
+      {
+        revisionName: 'moving-00002',
+        percent: 1,
+        targetPercent: 100,
+        from: [{ revisionName: 'moving-00001', percent: 99 }],
+      },
+    ]);
     assert.equal(doc.rolloutDuration, '60s');
 
-    for (const argv of [['pin', 'moving'], ['deploy', 'moving', '--image', 'ghcr.io/bgctl/hello:v3']]) {
+    for (const argv of [
+      ['pin', 'moving'],
+      ['deploy', 'moving', '--image', 'ghcr.io/bgctl/hello:v3'],
+    ]) {
       const r = await cli(...argv, '--yes');
       assert.notEqual(r.code, 0, `${argv.join(' ')} should refuse`);
-      assert.match(r.stderr, /split across moving-00001 \(99%\), moving-00002 \(1%\) by Knative's gradual rollout \(rollout-duration 60s\)/);
+      assert.match(
+        r.stderr,
+        /split across moving-00001 \(99%\), moving-00002 \(1%\) by Knative's gradual rollout \(rollout-duration 60s\)/,
+      );
       assert.match(r.stderr, /wait until the rollout completes/);
     }
     // Naming the revision is a choice: the pin ends Knative's rollout at once.

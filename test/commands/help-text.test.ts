@@ -19,8 +19,15 @@ describe('help texts', () => {
     test(`${spec.name}: summary and description have no hard line break inside a paragraph`, () => {
       assert.ok(!spec.summary.includes('\n'), `summary of ${spec.name}: ${JSON.stringify(spec.summary)}`);
       for (const paragraph of spec.description.split('\n\n')) {
-        assert.ok(!paragraph.includes('\n'), `description of ${spec.name} has a lone "\\n": ${JSON.stringify(paragraph)}`);
-        assert.equal(paragraph, paragraph.trim(), `description of ${spec.name}: no leading or trailing spaces around a paragraph`);
+        assert.ok(
+          !paragraph.includes('\n'),
+          `description of ${spec.name} has a lone "\\n": ${JSON.stringify(paragraph)}`,
+        );
+        assert.equal(
+          paragraph,
+          paragraph.trim(),
+          `description of ${spec.name}: no leading or trailing spaces around a paragraph`,
+        );
       }
     });
   }
@@ -35,7 +42,10 @@ describe('help texts', () => {
     const width = Math.max(80, ...lines.map((l) => l.length));
     for (let i = 0; i + 1 < lines.length; i++) {
       const next = lines[i + 1].split(' ')[0];
-      assert.ok(lines[i].length + 1 + next.length > width, `line ${i + 1} of the description ends early: ${JSON.stringify(lines[i])} (next word ${JSON.stringify(next)})`);
+      assert.ok(
+        lines[i].length + 1 + next.length > width,
+        `line ${i + 1} of the description ends early: ${JSON.stringify(lines[i])} (next word ${JSON.stringify(next)})`,
+      );
     }
   });
 });

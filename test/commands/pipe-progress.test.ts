@@ -16,14 +16,34 @@ describe('pipes get one line per wait, not every intermediate condition', () => 
     const pin = await cli('pin', 'piped', '--yes');
     assert.equal(pin.code, 0, pin.stderr);
     // A revision that takes a while goes through several conditions before it is Ready.
-    const r = await cli('deploy', 'piped', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=300ms', '--yes');
+    const r = await cli(
+      'deploy',
+      'piped',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/ready-after=300ms',
+      '--yes',
+    );
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(waitLines(r.stderr), ['Waiting for the new revision of piped to become ready', '✓ Revision piped-00002 is ready'], r.stderr);
+    assert.deepEqual(
+      waitLines(r.stderr),
+      ['Waiting for the new revision of piped to become ready', '✓ Revision piped-00002 is ready'],
+      r.stderr,
+    );
   });
 
   test('a revision that fails: the start line, and a ✗ line that says what the wait saw last', async () => {
     await createReadyService(pg.current, 'failing');
-    const r = await cli('deploy', 'failing', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/fail=ContainerMissing', '--yes');
+    const r = await cli(
+      'deploy',
+      'failing',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/fail=ContainerMissing',
+      '--yes',
+    );
     assert.equal(r.code, 1, r.stderr);
     const lines = waitLines(r.stderr);
     assert.equal(lines.length, 2, r.stderr);

@@ -3,7 +3,16 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync, symlinkSync, statSync, lstatSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  existsSync,
+  writeFileSync,
+  symlinkSync,
+  statSync,
+  lstatSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +59,10 @@ function start(args: string[], env: Record<string, string> = {}): Running {
   });
   const when = <T>(test: () => T | undefined, what: string): Promise<T> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}; stdout: ${out}\nstderr: ${err}`)), WAIT_MS);
+      const timer = setTimeout(
+        () => done(new Error(`timed out waiting for ${what}; stdout: ${out}\nstderr: ${err}`)),
+        WAIT_MS,
+      );
       const check = () => {
         const v = test();
         if (v !== undefined) return done(undefined, v);
@@ -74,7 +86,8 @@ function start(args: string[], env: Record<string, string> = {}): Running {
         const got = out.split('\n');
         return got.length > n ? got.slice(0, n) : undefined;
       }, `${n} line(s) on stdout`),
-    stderrHas: (text) => when(() => (err.includes(text) ? true : undefined), JSON.stringify(text)).then(() => undefined),
+    stderrHas: (text) =>
+      when(() => (err.includes(text) ? true : undefined), JSON.stringify(text)).then(() => undefined),
     stop: (sig) => {
       if (!dead) child.kill(sig);
       const timer = setTimeout(() => child.kill('SIGKILL'), WAIT_MS);
@@ -141,11 +154,17 @@ describe('bgctl playground (built CLI)', () => {
           assert.equal(svc.status.conditions.find((c: any) => c.type === 'Ready').status, 'True');
           const table = await k.run(['get', 'ksvc']);
           assert.equal(table.code, 0, table.stderr);
-          assert.match(table.stdout, /^NAME\s+URL\s+LATESTCREATED\s+LATESTREADY\s+READY\s+REASON\nhello\s+http:\/\/hello\.default\.example\.com\s+hello-00001\s+hello-00001\s+True\s*\n$/);
+          assert.match(
+            table.stdout,
+            /^NAME\s+URL\s+LATESTCREATED\s+LATESTREADY\s+READY\s+REASON\nhello\s+http:\/\/hello\.default\.example\.com\s+hello-00001\s+hello-00001\s+True\s*\n$/,
+          );
           // The read-only kubeconfig reads but cannot write.
           const ro = createKubectl(bin, `${kubeconfig}.readonly`);
           try {
-            assert.equal((await ro.run(['get', 'ksvc', 'hello', '-o', 'name'])).stdout, 'service.serving.knative.dev/hello\n');
+            assert.equal(
+              (await ro.run(['get', 'ksvc', 'hello', '-o', 'name'])).stdout,
+              'service.serving.knative.dev/hello\n',
+            );
             const denied = await ro.run(['delete', 'ksvc', 'hello']);
             assert.notEqual(denied.code, 0);
             assert.match(denied.stderr, /Forbidden/);
@@ -243,7 +262,10 @@ describe('bgctl playground (built CLI)', () => {
       const r = await runBin(['playground', '--port', port, '--kubeconfig-out', join(dir, 'b')]);
       assert.equal(r.code, 1);
       assert.equal(r.stdout, '');
-      assert.equal(r.stderr, `Error: address already in use 127.0.0.1:${port}\nHint: choose another --port, or 0 for a free one\n`);
+      assert.equal(
+        r.stderr,
+        `Error: address already in use 127.0.0.1:${port}\nHint: choose another --port, or 0 for a free one\n`,
+      );
       assert.equal(await first.stop('SIGINT'), 0);
     } finally {
       await first.stop('SIGKILL');
@@ -283,12 +305,18 @@ describe('bgctl playground (built CLI)', () => {
         const r = await runBin(['playground', '--kubeconfig-out', kubeconfig]);
         assert.equal(r.code, 2);
         assert.equal(r.stdout, '');
-        assert.match(r.stderr, new RegExp(`^Error: refusing to write the ${which} to ${link.replace(/[.]/g, '\\.')}: it is a symbolic link\n`));
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `^Error: refusing to write the ${which} to ${link.replace(/[.]/g, '\\.')}: it is a symbolic link\n`,
+          ),
+        );
         assert.match(r.stderr, /Hint: pass --kubeconfig-out a path that is not a symbolic link/);
         assert.equal(readFileSync(target, 'utf8'), 'do not overwrite\n');
         assert.equal(statSync(target).mode & 0o777, 0o644);
         assert.ok(lstatSync(link).isSymbolicLink());
-        if (which === 'read-only kubeconfig') assert.equal(existsSync(kubeconfig), false, 'nothing written when either path is refused');
+        if (which === 'read-only kubeconfig')
+          assert.equal(existsSync(kubeconfig), false, 'nothing written when either path is refused');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

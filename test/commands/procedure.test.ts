@@ -4,7 +4,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
-import { cliEnv, createReadyService, getRevision, getService, revisionNames, specTraffic, viaIngress } from './step-helpers.js';
+import {
+  cliEnv,
+  createReadyService,
+  getRevision,
+  getService,
+  revisionNames,
+  specTraffic,
+  viaIngress,
+} from './step-helpers.js';
 import { readState } from '../../src/core/state.js';
 
 const MAIN = 'http://hello.default.example.com';
@@ -114,7 +122,10 @@ describe('the procedure, step by step', () => {
     const r = await cli('cleanup', 'hello', '--yes');
     assert.equal(r.code, 0, r.stderr);
     const traffic = specTraffic(pg.current, 'hello');
-    assert.equal(traffic.reduce((n, t) => n + t.percent, 0), 100);
+    assert.equal(
+      traffic.reduce((n, t) => n + t.percent, 0),
+      100,
+    );
     assert.equal(traffic.find((t) => t.revisionName === 'hello-00001')?.percent, 100);
     assert.deepEqual(await servedBy(MAIN, 2), { 'hello-00001': 2 });
   });
@@ -123,7 +134,10 @@ describe('the procedure, step by step', () => {
     await createReadyService(pg.current, 'floaty');
     const r = await cli('deploy', 'floaty', '--image', 'ghcr.io/bgctl/hello:v2', '--yes');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /pinned revision "floaty-00001" at 100% in the same write, so the new revision starts at 0%/);
+    assert.match(
+      r.stderr,
+      /pinned revision "floaty-00001" at 100% in the same write, so the new revision starts at 0%/,
+    );
     assert.deepEqual(specTraffic(pg.current, 'floaty'), [{ revisionName: 'floaty-00001', percent: 100 }]);
     assert.equal(getService(pg.current, 'floaty').status?.latestReadyRevisionName, 'floaty-00002');
     assert.deepEqual(await servedBy('http://floaty.default.example.com', 3), { 'floaty-00001': 3 });

@@ -31,7 +31,10 @@ function complete(file: string, line: string): string[] {
 /** Flags listed in a `--help` text (the Options section). */
 function helpFlags(text: string): string[] {
   const section = text.split(/\nOptions:\n/)[1]?.split(/\n\n/)[0] ?? '';
-  return [...section.matchAll(/(?:^|[\s,])(--?[a-zA-Z][\w-]*)/gm)].map((m) => m[1]).filter((f) => f !== '-' ).sort();
+  return [...section.matchAll(/(?:^|[\s,])(--?[a-zA-Z][\w-]*)/gm)]
+    .map((m) => m[1])
+    .filter((f) => f !== '-')
+    .sort();
 }
 
 describe('bgctl completion', () => {
@@ -59,11 +62,17 @@ describe('bgctl completion', () => {
   test('the scripts carry exactly the flags `--help` shows, for every verb', async () => {
     const text = await script('bash');
     const top = await runCli(['--help']);
-    const globals = text.match(/local globals="([^"]*)"/)?.[1].split(' ').sort();
+    const globals = text
+      .match(/local globals="([^"]*)"/)?.[1]
+      .split(' ')
+      .sort();
     assert.deepEqual(globals, helpFlags(top.stdout));
     for (const spec of VERBS) {
       const help = await runCli([spec.name, '--help']);
-      const flags = text.match(new RegExp(`\\n    ${spec.name}\\) flags="([^"]*)"`))?.[1].split(' ').sort();
+      const flags = text
+        .match(new RegExp(`\\n    ${spec.name}\\) flags="([^"]*)"`))?.[1]
+        .split(' ')
+        .sort();
       assert.deepEqual(flags, helpFlags(help.stdout), spec.name);
     }
   });
@@ -74,7 +83,10 @@ describe('bgctl completion', () => {
     for (const spec of VERBS) assert.match(text, new RegExp(`'${spec.name}:`), spec.name);
     assert.match(text, /'--output\[output format\]:value:\(table json yaml\)'/);
     assert.match(text, /completion\) _arguments -s "\$\{globals\[@\]\}" .* '1:completion:\(bash zsh fish\)' ;;/);
-    assert.match(text, /'--expect-body\[every response body must match this regular expression in its first 1 MiB\]:value: '/);
+    assert.match(
+      text,
+      /'--expect-body\[every response body must match this regular expression in its first 1 MiB\]:value: '/,
+    );
     if (has('zsh')) {
       const file = path.join(dir, '_bgctl');
       writeFileSync(file, text);
@@ -87,9 +99,17 @@ describe('bgctl completion', () => {
     const text = await script('fish');
     const lines = text.trimEnd().split('\n');
     assert.ok(lines.slice(2).every((l) => l.startsWith('complete -c bgctl ')));
-    for (const spec of VERBS) assert.ok(lines.some((l) => l.includes(` -a ${spec.name} -d `)), spec.name);
+    for (const spec of VERBS)
+      assert.ok(
+        lines.some((l) => l.includes(` -a ${spec.name} -d `)),
+        spec.name,
+      );
     assert.ok(lines.includes("complete -c bgctl -s o -l output -x -a 'table json yaml' -d 'output format'"));
-    assert.ok(lines.some((l) => l.startsWith("complete -c bgctl -n '__fish_seen_subcommand_from verify' -l max-latency -x -d ")));
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith("complete -c bgctl -n '__fish_seen_subcommand_from verify' -l max-latency -x -d "),
+      ),
+    );
     if (has('fish')) {
       const file = path.join(dir, 'bgctl.fish');
       writeFileSync(file, text);
@@ -104,10 +124,20 @@ describe('bgctl completion', () => {
       const json = await runCli(['completion', shell, '-o', 'json']);
       assert.equal(json.code, 0, json.stderr);
       assert.equal(json.stderr, '');
-      assert.deepEqual(JSON.parse(json.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'CompletionScript', shell, script: text });
+      assert.deepEqual(JSON.parse(json.stdout), {
+        apiVersion: 'bgctl.dev/v1',
+        kind: 'CompletionScript',
+        shell,
+        script: text,
+      });
       const y = await runCli(['-o', 'yaml', 'completion', shell]);
       assert.equal(y.code, 0, y.stderr);
-      assert.deepEqual(yaml.load(y.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'CompletionScript', shell, script: text });
+      assert.deepEqual(yaml.load(y.stdout), {
+        apiVersion: 'bgctl.dev/v1',
+        kind: 'CompletionScript',
+        shell,
+        script: text,
+      });
     }
     const table = await runCli(['completion', 'bash', '-o', 'table']);
     assert.equal(table.stdout, await script('bash'), '-o table is the plain script');

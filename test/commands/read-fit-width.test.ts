@@ -25,7 +25,9 @@ describe('tables fit the terminal width; pipes keep whole values', () => {
     await createService(p, NAME, { image: IMAGE_V1 });
     await applyIntent(p, NAME, { kind: 'pin' });
     await applyIntent(p, NAME, { kind: 'deploy', image: IMAGE_V2 });
-    await waitFor(p, 'revisions', `${NAME}-00002`, (o) => o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    await waitFor(p, 'revisions', `${NAME}-00002`, (o) =>
+      o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    );
     await applyIntent(p, NAME, { kind: 'stage' });
     assert.equal(getRevisions(p, NAME).length, 2);
     assert.ok((getService(p, NAME).status?.url ?? '').length > 80, 'the service URL alone is wider than 80 columns');

@@ -32,24 +32,55 @@ describe('bgctl revisions', () => {
     const def = p.registry.resource('services', 'serving.knative.dev')!;
     for (let i = 2; i <= 30; i++) {
       const annotations = i === 5 ? { 'sim.bgctl.dev/fail': 'ExitCode1' } : undefined;
-      p.registry.patch(def, 'default', 'many', 'merge', { spec: { template: { metadata: { annotations: annotations ?? null }, spec: { containers: [{ image: `ghcr.io/bgctl/hello:v${i}` }] } } } }, { user: 'tester' });
+      p.registry.patch(
+        def,
+        'default',
+        'many',
+        'merge',
+        {
+          spec: {
+            template: {
+              metadata: { annotations: annotations ?? null },
+              spec: { containers: [{ image: `ghcr.io/bgctl/hello:v${i}` }] },
+            },
+          },
+        },
+        { user: 'tester' },
+      );
       await waitFor(p, 'services', 'many', (o) => o.status?.latestCreatedRevisionName === `many-${pad(i)}`);
     }
-    await waitFor(p, 'services', 'many', (o) => o.status?.latestReadyRevisionName === 'many-00030' && o.status?.traffic?.[0]?.revisionName === 'many-00030');
-    await waitFor(p, 'revisions', 'many-00005', (o) => o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'False'));
+    await waitFor(
+      p,
+      'services',
+      'many',
+      (o) =>
+        o.status?.latestReadyRevisionName === 'many-00030' && o.status?.traffic?.[0]?.revisionName === 'many-00030',
+    );
+    await waitFor(p, 'revisions', 'many-00005', (o) =>
+      o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'False'),
+    );
     await sim(p, 'DELETE', 'requests');
 
     const r = await runCli(['revisions', 'many', '--chunk-size', '7'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^NAME +READY +TRAFFIC +TAGS +GEN +AGE +IMAGE +REASON$/);
-    assert.deepEqual(lines.slice(1).map((l) => l.split(/ +/)[0]), Array.from({ length: 30 }, (_, i) => `many-${pad(i + 1)}`));
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(/ +/)[0]),
+      Array.from({ length: 30 }, (_, i) => `many-${pad(i + 1)}`),
+    );
     assert.match(lines[30], /^many-00030 +True +100% +- +30 +\S+ +ghcr\.io\/bgctl\/hello:v30$/);
     assert.match(lines[1], /^many-00001 +True +0% +- +1 /);
-    assert.match(lines[5], /^many-00005 +False +0% +- +5 +\S+ +ghcr\.io\/bgctl\/hello:v5 +\w+/, 'a failed revision shows its reason');
+    assert.match(
+      lines[5],
+      /^many-00005 +False +0% +- +5 +\S+ +ghcr\.io\/bgctl\/hello:v5 +\w+/,
+      'a failed revision shows its reason',
+    );
     const lists = await requests(p, { verb: 'list', resource: 'revisions' });
     assert.equal(lists.length, 5);
-    assert.ok(lists.every((q) => q.query.limit === '7' && q.query.labelSelector === 'serving.knative.dev/service=many'));
+    assert.ok(
+      lists.every((q) => q.query.limit === '7' && q.query.labelSelector === 'serving.knative.dev/service=many'),
+    );
     assert.equal(lists.filter((q) => q.query.continue).length, 4);
 
     const json = await runCli(['revisions', 'many', '-o', 'json', '--chunk-size', '7'], { env: env() });
@@ -59,11 +90,30 @@ describe('bgctl revisions', () => {
     assert.equal(doc.kind, 'RevisionList');
     assert.equal(doc.service, 'many');
     assert.equal(doc.items.length, 30);
-    assert.deepEqual(doc.items.map((i: any) => i.name), lines.slice(1).map((l) => l.split(/ +/)[0]), 'same order as the table');
+    assert.deepEqual(
+      doc.items.map((i: any) => i.name),
+      lines.slice(1).map((l) => l.split(/ +/)[0]),
+      'same order as the table',
+    );
     const last = doc.items[29];
-    assert.deepEqual({ name: last.name, percent: last.percent, generation: last.generation, image: last.image, ready: last.ready.status, latestReady: last.latestReady }, {
-      name: 'many-00030', percent: 100, generation: 30, image: 'ghcr.io/bgctl/hello:v30', ready: 'True', latestReady: true,
-    });
+    assert.deepEqual(
+      {
+        name: last.name,
+        percent: last.percent,
+        generation: last.generation,
+        image: last.image,
+        ready: last.ready.status,
+        latestReady: last.latestReady,
+      },
+      {
+        name: 'many-00030',
+        percent: 100,
+        generation: 30,
+        image: 'ghcr.io/bgctl/hello:v30',
+        ready: 'True',
+        latestReady: true,
+      },
+    );
     assert.equal(doc.items[4].ready.status, 'False');
     assert.ok(doc.items[4].ready.reason);
   });
@@ -71,9 +121,25 @@ describe('bgctl revisions', () => {
   test('tags and traffic come from the served split; ages are relative on a terminal', async () => {
     const p = pg.current;
     const def = p.registry.resource('services', 'serving.knative.dev')!;
-    p.registry.patch(def, 'default', 'many', 'merge', { spec: { traffic: [{ revisionName: 'many-00029', percent: 60, tag: 'old' }, { revisionName: 'many-00030', percent: 40, tag: 'new' }] } }, { user: 'tester' });
+    p.registry.patch(
+      def,
+      'default',
+      'many',
+      'merge',
+      {
+        spec: {
+          traffic: [
+            { revisionName: 'many-00029', percent: 60, tag: 'old' },
+            { revisionName: 'many-00030', percent: 40, tag: 'new' },
+          ],
+        },
+      },
+      { user: 'tester' },
+    );
     await waitFor(p, 'services', 'many', (o) => o.status?.traffic?.length === 2 && o.status.traffic[0].percent === 60);
-    const created = Date.parse(getRevisions(p, 'many').find((x) => x.metadata.name === 'many-00030')!.metadata.creationTimestamp!);
+    const created = Date.parse(
+      getRevisions(p, 'many').find((x) => x.metadata.name === 'many-00030')!.metadata.creationTimestamp!,
+    );
     const r = await runCli(['revisions', 'many'], { env: env(), tty: true, now: () => new Date(created + 90_000) });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^many-00029 +True +60% +old +29 +\d+s +ghcr\.io\/bgctl\/hello:v29$/m);
@@ -92,7 +158,10 @@ describe('bgctl revisions', () => {
       return io.stdout.split('\n')[0];
     };
     assert.match(await render(svc), /^NAME {10}READY /, 'hello-00001 is 11 characters: NAME plus 7, then the gap');
-    const custom = { ...svc, status: { ...svc.status, latestCreatedRevisionName: 'hello-blue-green-v2' } } as KnativeService;
+    const custom = {
+      ...svc,
+      status: { ...svc.status, latestCreatedRevisionName: 'hello-blue-green-v2' },
+    } as KnativeService;
     assert.match(await render(custom), /^NAME {18}READY /, 'room for the 19-character name the status names');
   });
 
@@ -122,7 +191,11 @@ describe('bgctl revisions', () => {
     }
     const n = await streamRevisionTable(io, svc, pages(), {});
     assert.equal(n, 30);
-    assert.equal(seenBeforePage[0].trimEnd().split('\n').length, 11, 'header and the first page were out before page 2');
+    assert.equal(
+      seenBeforePage[0].trimEnd().split('\n').length,
+      11,
+      'header and the first page were out before page 2',
+    );
     assert.equal(seenBeforePage[1].trimEnd().split('\n').length, 21);
     // Fixed widths: every row's GEN column ends at the same place as the header's.
     const lines = io.stdout.trimEnd().split('\n');

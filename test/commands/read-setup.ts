@@ -24,11 +24,19 @@ export function getService(pg: Playground, name: string, ns = 'default'): Knativ
 
 /** The service's revisions as stored. */
 export function getRevisions(pg: Playground, name: string, ns = 'default'): Revision[] {
-  return pg.registry.list(defs(pg).rev, ns, { labelSelector: `serving.knative.dev/service=${name}` }).items as unknown as Revision[];
+  return pg.registry.list(defs(pg).rev, ns, { labelSelector: `serving.knative.dev/service=${name}` })
+    .items as unknown as Revision[];
 }
 
 /** Resolves when `pred` holds for the stored object (checked on every change), or rejects after timeoutMs. */
-export function waitFor(pg: Playground, kind: 'services' | 'revisions', name: string, pred: (o: any) => boolean, ns = 'default', timeoutMs = 20_000): Promise<KObject> {
+export function waitFor(
+  pg: Playground,
+  kind: 'services' | 'revisions',
+  name: string,
+  pred: (o: any) => boolean,
+  ns = 'default',
+  timeoutMs = 20_000,
+): Promise<KObject> {
   const def = kind === 'services' ? defs(pg).svc : defs(pg).rev;
   return new Promise((resolve, reject) => {
     let stop = () => {};
@@ -51,7 +59,9 @@ export function waitFor(pg: Playground, kind: 'services' | 'revisions', name: st
   });
 }
 
-const isReady = (o: any) => o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+const isReady = (o: any) =>
+  o.status?.observedGeneration === o.metadata.generation &&
+  o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 /** Creates a service (template annotations are simulator knobs) and waits until it is Ready. */
 export async function createService(
@@ -61,7 +71,8 @@ export async function createService(
 ): Promise<KnativeService> {
   const ns = opts.ns ?? 'default';
   const nsDef = pg.registry.resource('namespaces', '')!;
-  if (!pg.registry.tryGet(nsDef, undefined, ns)) pg.registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ctx);
+  if (!pg.registry.tryGet(nsDef, undefined, ns))
+    pg.registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ctx);
   pg.registry.create(
     defs(pg).svc,
     ns,
@@ -70,7 +81,10 @@ export async function createService(
       kind: 'Service',
       metadata: { name, namespace: ns },
       spec: {
-        template: { ...(opts.annotations ? { metadata: { annotations: opts.annotations } } : {}), spec: { containers: [{ image: opts.image ?? 'ghcr.io/bgctl/hello:v1' }] } },
+        template: {
+          ...(opts.annotations ? { metadata: { annotations: opts.annotations } } : {}),
+          spec: { containers: [{ image: opts.image ?? 'ghcr.io/bgctl/hello:v1' }] },
+        },
         ...(opts.traffic ? { traffic: opts.traffic } : {}),
       },
     },
@@ -81,18 +95,31 @@ export async function createService(
 }
 
 /** Plans `intent` with the real planner, writes it like bgctl would, and waits until it is routed. */
-export async function applyIntent(pg: Playground, name: string, intent: Intent, now = new Date().toISOString()): Promise<KnativeService> {
+export async function applyIntent(
+  pg: Playground,
+  name: string,
+  intent: Intent,
+  now = new Date().toISOString(),
+): Promise<KnativeService> {
   const svc = getService(pg, name);
   const p = plan({ service: svc, revisions: getRevisions(pg, name), intent, ctx: { now, actor: 'alice' } });
   const ops = buildServicePatch(svc, p);
   if (ops.length) pg.registry.patch(defs(pg).svc, 'default', name, 'json', ops, ctx);
-  for (const change of p.revisionAnnotations) pg.registry.patch(defs(pg).rev, 'default', change.revision, 'merge', buildRevisionPatch(change), ctx);
-  const done = (o: any) => isReady(o) && statusMatches(o, p.desired) && (!p.template || o.status?.latestReadyRevisionName === o.status?.latestCreatedRevisionName);
+  for (const change of p.revisionAnnotations)
+    pg.registry.patch(defs(pg).rev, 'default', change.revision, 'merge', buildRevisionPatch(change), ctx);
+  const done = (o: any) =>
+    isReady(o) &&
+    statusMatches(o, p.desired) &&
+    (!p.template || o.status?.latestReadyRevisionName === o.status?.latestCreatedRevisionName);
   return (await waitFor(pg, 'services', name, done)) as unknown as KnativeService;
 }
 
 /** A service mid-rollout: pinned, v2 deployed, staged under `candidate` (phase staged). */
-export async function stagedService(pg: Playground, name: string, opts: { now?: string; tag?: string } = {}): Promise<KnativeService> {
+export async function stagedService(
+  pg: Playground,
+  name: string,
+  opts: { now?: string; tag?: string } = {},
+): Promise<KnativeService> {
   await createService(pg, name);
   await applyIntent(pg, name, { kind: 'pin' }, opts.now);
   await applyIntent(pg, name, { kind: 'deploy', image: 'ghcr.io/bgctl/hello:v2' }, opts.now);

@@ -110,9 +110,14 @@ describe('bgctl status', () => {
   });
 
   test('a failing service lists the conditions that are not True', async () => {
-    await createService(pg.current, 'broken', { annotations: { 'sim.bgctl.dev/fail': 'ContainerMissing' }, wait: false });
+    await createService(pg.current, 'broken', {
+      annotations: { 'sim.bgctl.dev/fail': 'ContainerMissing' },
+      wait: false,
+    });
     // Event-driven: wait for the stored Service to report the failure, then read it through bgctl.
-    await waitFor(pg.current, 'services', 'broken', (o) => o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'False'));
+    await waitFor(pg.current, 'services', 'broken', (o) =>
+      o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'False'),
+    );
     let r = await runCli(['status', 'broken', '-o', 'json'], { env: env() });
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.ready.status, 'False');
@@ -131,7 +136,11 @@ describe('bgctl status', () => {
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^NAME {5}READY +PHASE {6}TRAFFIC {24}URL$/);
     const cells = lines.slice(1).map((l) => l.split(/ {3,}/));
-    assert.deepEqual(cells[0].slice(2), ['unpinned', '@latest 100%', 'http://broken.default.example.com'], 'no revision is ready: the desired split is shown');
+    assert.deepEqual(
+      cells[0].slice(2),
+      ['unpinned', '@latest 100%', 'http://broken.default.example.com'],
+      'no revision is ready: the desired split is shown',
+    );
     assert.match(cells[0][1], /^False \(\w+\)$/);
     assert.deepEqual(cells.slice(1), [
       ['hello', 'True', 'unpinned', 'hello-00001 100%', 'http://hello.default.example.com'],
@@ -146,13 +155,19 @@ describe('bgctl status', () => {
     await createService(pg.current, 'api', { ns: 'team-a' });
     const r = await runCli(['status', '-A'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    const rows = r.stdout.trim().split('\n').map((l) => l.split(/ {3,}/).slice(0, 2).join('/'));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/ {3,}/).slice(0, 2).join('/'));
     assert.deepEqual(rows, ['NAMESPACE/NAME', 'default/broken', 'default/hello', 'default/web', 'team-a/api']);
     const ns = await runCli(['status', '-n', 'team-a', '-o', 'json'], { env: env() });
     const doc = JSON.parse(ns.stdout);
     assert.equal(doc.kind, 'ServiceStatusList');
     assert.equal(doc.namespace, 'team-a');
-    assert.deepEqual(doc.items.map((i: any) => i.name), ['api']);
+    assert.deepEqual(
+      doc.items.map((i: any) => i.name),
+      ['api'],
+    );
     const empty = await runCli(['status', '-n', 'kube-public'], { env: env() });
     assert.equal(empty.code, 0);
     assert.equal(empty.stdout, '');
@@ -163,7 +178,11 @@ describe('bgctl status', () => {
     // The row shows the revision's age; the revision can be created a second after the service.
     const revision = getRevisions(pg.current, 'hello').find((r) => r.metadata.name === 'hello-00001')!;
     const created = Date.parse(revision.metadata.creationTimestamp!);
-    const r = await runCli(['status', 'hello'], { env: env(), tty: true, now: () => new Date(created + 3 * 3600_000 + 5 * 60_000) });
+    const r = await runCli(['status', 'hello'], {
+      env: env(),
+      tty: true,
+      now: () => new Date(created + 3 * 3600_000 + 5 * 60_000),
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^hello-00001 +True +100% +- +3h5m$/m);
   });
@@ -188,14 +207,28 @@ describe('bgctl status -A at scale', () => {
     try {
       const nsDef = f.registry.resource('namespaces', '')!;
       const def = f.registry.resource('services', 'serving.knative.dev')!;
-      for (const ns of ['team-a', 'team-b']) f.registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { user: 'setup' });
+      for (const ns of ['team-a', 'team-b'])
+        f.registry.create(
+          nsDef,
+          undefined,
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+          { user: 'setup' },
+        );
       for (let i = 0; i < 2000; i++) {
         const ns = i % 2 ? 'team-a' : 'team-b';
         const name = `svc-${String(i).padStart(4, '0')}`;
         const created = f.registry.create(
           def,
           ns,
-          { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { template: { spec: { containers: [{ image: 'x/y:1' }] } }, traffic: [{ revisionName: `${name}-00001`, percent: 100 }] } },
+          {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Service',
+            metadata: { name, namespace: ns },
+            spec: {
+              template: { spec: { containers: [{ image: 'x/y:1' }] } },
+              traffic: [{ revisionName: `${name}-00001`, percent: 100 }],
+            },
+          },
           { user: 'setup' },
         );
         created.status = {
@@ -209,12 +242,23 @@ describe('bgctl status -A at scale', () => {
         f.registry.updateStatus(def, ns, created, { user: 'setup' });
       }
       f.server.control.resetLog();
-      const r = await runCli(['status', '-A', '-o', 'json', '--chunk-size', '500'], { env: { KUBECONFIG: f.kubeconfigPath } });
+      const r = await runCli(['status', '-A', '-o', 'json', '--chunk-size', '500'], {
+        env: { KUBECONFIG: f.kubeconfigPath },
+      });
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
       assert.equal(doc.kind, 'ServiceStatusList');
       assert.equal(doc.items.length, 2000);
-      assert.deepEqual(Object.keys(doc.items[0]).sort(), ['latestCreatedRevisionName', 'latestReadyRevisionName', 'name', 'namespace', 'phase', 'ready', 'traffic', 'url']);
+      assert.deepEqual(Object.keys(doc.items[0]).sort(), [
+        'latestCreatedRevisionName',
+        'latestReadyRevisionName',
+        'name',
+        'namespace',
+        'phase',
+        'ready',
+        'traffic',
+        'url',
+      ]);
       assert.equal(doc.items[0].namespace, 'team-a');
       assert.equal(doc.items[1999].namespace, 'team-b');
       assert.equal(doc.items[0].phase, 'pinned');
@@ -235,7 +279,18 @@ describe('bgctl status: next command after a failure or a closed rollout', () =>
   test('next after a failed deploy is rollback; after rollback (a closed rollout) a new deploy', async () => {
     await createService(pg.current, 'broken');
     assert.equal((await runCli(['pin', 'broken', '--yes'], { env: env() })).code, 0);
-    const dep = await runCli(['deploy', 'broken', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/fail=ContainerMissing', '--yes'], { env: env() });
+    const dep = await runCli(
+      [
+        'deploy',
+        'broken',
+        '--image',
+        'ghcr.io/bgctl/hello:v2',
+        '--annotation',
+        'sim.bgctl.dev/fail=ContainerMissing',
+        '--yes',
+      ],
+      { env: env() },
+    );
     assert.notEqual(dep.code, 0, dep.stderr);
     const failed = JSON.parse((await runCli(['status', 'broken', '-o', 'json'], { env: env() })).stdout);
     assert.equal(failed.rollout.phase, 'deployed');

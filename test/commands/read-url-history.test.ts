@@ -19,7 +19,13 @@ describe('bgctl url and bgctl history', () => {
     assert.equal(r.stdout, 'http://hello.default.example.com\n');
     assert.equal(r.stderr, '');
     const json = await runCli(['url', 'hello', '-o', 'json'], { env: env() });
-    assert.deepEqual(JSON.parse(json.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'ServiceURL', service: 'hello', namespace: 'default', url: 'http://hello.default.example.com' });
+    assert.deepEqual(JSON.parse(json.stdout), {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'ServiceURL',
+      service: 'hello',
+      namespace: 'default',
+      url: 'http://hello.default.example.com',
+    });
   });
 
   test('url --tag: the tag URL; an unknown tag lists the known ones (exit 1)', async () => {
@@ -28,14 +34,23 @@ describe('bgctl url and bgctl history', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'http://candidate-web.default.example.com\n');
     const yaml = await runCli(['url', 'web', '--tag', 'stable', '-o', 'yaml'], { env: env() });
-    assert.equal(yaml.stdout, 'apiVersion: bgctl.dev/v1\nkind: ServiceURL\nnamespace: default\nservice: web\ntag: stable\nurl: http://stable-web.default.example.com\n');
+    assert.equal(
+      yaml.stdout,
+      'apiVersion: bgctl.dev/v1\nkind: ServiceURL\nnamespace: default\nservice: web\ntag: stable\nurl: http://stable-web.default.example.com\n',
+    );
     const unknown = await runCli(['url', 'web', '--tag', 'v9'], { env: env() });
     assert.equal(unknown.code, 1);
     assert.equal(unknown.stdout, '');
-    assert.equal(unknown.stderr, 'Error: service "web" has no tag "v9" (its tags: stable, candidate)\nHint: pass one of them with --tag\n');
+    assert.equal(
+      unknown.stderr,
+      'Error: service "web" has no tag "v9" (its tags: stable, candidate)\nHint: pass one of them with --tag\n',
+    );
     const none = await runCli(['url', 'hello', '--tag', 'v2'], { env: env() });
     assert.equal(none.code, 1);
-    assert.match(none.stderr, /^Error: service "hello" has no tag "v2" \(it has no tags\)\nHint: stage a candidate under a tag first: bgctl stage hello\n$/);
+    assert.match(
+      none.stderr,
+      /^Error: service "hello" has no tag "v2" \(it has no tags\)\nHint: stage a candidate under a tag first: bgctl stage hello\n$/,
+    );
     const bad = await runCli(['url', 'web', '--tag', 'Not_A_Tag'], { env: env() });
     assert.equal(bad.code, 2);
   });
@@ -46,7 +61,14 @@ describe('bgctl url and bgctl history', () => {
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, 'No rollouts recorded on service hello. Start one with: bgctl rollout hello\n');
     const json = await runCli(['history', 'hello', '-o', 'json'], { env: env() });
-    assert.deepEqual(JSON.parse(json.stdout), { apiVersion: 'bgctl.dev/v1', kind: 'RolloutHistory', service: 'hello', namespace: 'default', items: [], errors: [] });
+    assert.deepEqual(JSON.parse(json.stdout), {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'RolloutHistory',
+      service: 'hello',
+      namespace: 'default',
+      items: [],
+      errors: [],
+    });
   });
 
   test('history: the open rollout first (marked *), then past ones (golden)', async () => {
@@ -68,7 +90,14 @@ describe('bgctl url and bgctl history', () => {
     const doc = JSON.parse(json.stdout);
     assert.equal(doc.kind, 'RolloutHistory');
     assert.deepEqual(
-      doc.items.map((i: any) => [i.id, i.phase, i.stable.revisionName, i.candidate.revisionName, i.candidate.tag, i.startedBy]),
+      doc.items.map((i: any) => [
+        i.id,
+        i.phase,
+        i.stable.revisionName,
+        i.candidate.revisionName,
+        i.candidate.tag,
+        i.startedBy,
+      ]),
       [
         ['web-20260103080000', 'split', 'web-00001', 'web-00002', 'v2', 'alice'],
         ['web-20260102030405', 'aborted', 'web-00001', 'web-00002', 'candidate', 'alice'],
@@ -93,7 +122,14 @@ describe('bgctl url and bgctl history', () => {
 
   test('history: an unreadable annotation is a warning, the rest still shows', async () => {
     const def = pg.current.registry.resource('services', 'serving.knative.dev')!;
-    pg.current.registry.patch(def, 'default', 'hello', 'merge', { metadata: { annotations: { 'bgctl.dev/history': '{oops' } } }, { user: 'tester' });
+    pg.current.registry.patch(
+      def,
+      'default',
+      'hello',
+      'merge',
+      { metadata: { annotations: { 'bgctl.dev/history': '{oops' } } },
+      { user: 'tester' },
+    );
     const r = await runCli(['history', 'hello'], { env: env() });
     assert.equal(r.code, 0);
     assert.match(r.stderr, /^Warning: annotation bgctl\.dev\/history on service "hello" is not valid: not JSON/);
@@ -116,6 +152,9 @@ describe('bgctl url and bgctl history', () => {
     };
     await runUrl({}, ctx);
     assert.equal(io.stdout, 'http://web.default.example.com\n');
-    assert.deepEqual(prompter.asked.map((a) => [a.kind, a.message]), [['search', 'Service']]);
+    assert.deepEqual(
+      prompter.asked.map((a) => [a.kind, a.message]),
+      [['search', 'Service']],
+    );
   });
 });

@@ -3,7 +3,14 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { RefusedError } from '../../src/core/errors.js';
 import {
-  conditionsNotTrue, defaultVerifyTag, knownTags, nextCommand, requireTagUrl, serviceStatusView, serviceSummary, urlView,
+  conditionsNotTrue,
+  defaultVerifyTag,
+  knownTags,
+  nextCommand,
+  requireTagUrl,
+  serviceStatusView,
+  serviceSummary,
+  urlView,
 } from '../../src/core/view-read.js';
 import { renderServiceStatus, describeRollout } from '../../src/commands/read-views/read-print.js';
 import { renderVerification } from '../../src/commands/verify/run.js';
@@ -26,23 +33,87 @@ describe('nextCommand', () => {
     ['unpinned', {}, 'bgctl pin hello'],
     ['pinned, nothing new', { traffic: pinned }, 'bgctl deploy hello --image IMAGE'],
     ['pinned, a newer ready revision', { traffic: pinned, latestReady: 'hello-00002' }, 'bgctl stage hello'],
-    ['deployed', { traffic: pinned, latestReady: 'hello-00002', state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }) }, 'bgctl stage hello'],
+    [
+      'deployed',
+      {
+        traffic: pinned,
+        latestReady: 'hello-00002',
+        state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }),
+      },
+      'bgctl stage hello',
+    ],
     ['staged', { traffic: staged, latestReady: 'hello-00002', state: state() }, 'bgctl verify hello --tag candidate'],
-    ['staged, custom tag', { traffic: [staged[0], { ...staged[1], tag: 'v2' }], latestReady: 'hello-00002', state: state({ candidate: { revision: 'hello-00002', tag: 'v2' } }) }, 'bgctl verify hello --tag v2'],
-    ['verified, no steps', { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'verified' }) }, 'bgctl split hello --percent 50'],
-    ['verified, steps', { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'verified', percents: [10, 50, 100] }) }, 'bgctl split hello --percent 10'],
-    ['split, next step', { traffic: split, latestReady: 'hello-00002', state: state({ phase: 'split', percent: 30, percents: [30, 60], levelIndex: 0 }) }, 'bgctl split hello --percent 60'],
-    ['split, last step', { traffic: split, latestReady: 'hello-00002', state: state({ phase: 'split', percent: 30 }) }, 'bgctl promote hello'],
-    ['drifted', { traffic: pinned, latestReady: 'hello-00002', state: state({ phase: 'split', percent: 30 }) }, 'bgctl rollback hello'],
-    ['promoted', { traffic: [{ tag: 'candidate', revisionName: 'hello-00002', percent: 100 }, { tag: 'previous', revisionName: 'hello-00001', percent: 0 }], latestReady: 'hello-00002', state: state({ phase: 'promoted', percent: 100, previousTag: 'previous' }) }, 'bgctl cleanup hello'],
-    ['rolled back: a new deploy, not stage of the tagged candidate', { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'rolled-back', percent: 0 }) }, 'bgctl deploy hello --image IMAGE'],
-    ['aborted: a new deploy, not stage of the tagged candidate', { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'aborted', percent: 0 }) }, 'bgctl deploy hello --image IMAGE'],
+    [
+      'staged, custom tag',
+      {
+        traffic: [staged[0], { ...staged[1], tag: 'v2' }],
+        latestReady: 'hello-00002',
+        state: state({ candidate: { revision: 'hello-00002', tag: 'v2' } }),
+      },
+      'bgctl verify hello --tag v2',
+    ],
+    [
+      'verified, no steps',
+      { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'verified' }) },
+      'bgctl split hello --percent 50',
+    ],
+    [
+      'verified, steps',
+      { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'verified', percents: [10, 50, 100] }) },
+      'bgctl split hello --percent 10',
+    ],
+    [
+      'split, next step',
+      {
+        traffic: split,
+        latestReady: 'hello-00002',
+        state: state({ phase: 'split', percent: 30, percents: [30, 60], levelIndex: 0 }),
+      },
+      'bgctl split hello --percent 60',
+    ],
+    [
+      'split, last step',
+      { traffic: split, latestReady: 'hello-00002', state: state({ phase: 'split', percent: 30 }) },
+      'bgctl promote hello',
+    ],
+    [
+      'drifted',
+      { traffic: pinned, latestReady: 'hello-00002', state: state({ phase: 'split', percent: 30 }) },
+      'bgctl rollback hello',
+    ],
+    [
+      'promoted',
+      {
+        traffic: [
+          { tag: 'candidate', revisionName: 'hello-00002', percent: 100 },
+          { tag: 'previous', revisionName: 'hello-00001', percent: 0 },
+        ],
+        latestReady: 'hello-00002',
+        state: state({ phase: 'promoted', percent: 100, previousTag: 'previous' }),
+      },
+      'bgctl cleanup hello',
+    ],
+    [
+      'rolled back: a new deploy, not stage of the tagged candidate',
+      { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'rolled-back', percent: 0 }) },
+      'bgctl deploy hello --image IMAGE',
+    ],
+    [
+      'aborted: a new deploy, not stage of the tagged candidate',
+      { traffic: staged, latestReady: 'hello-00002', state: state({ phase: 'aborted', percent: 0 }) },
+      'bgctl deploy hello --image IMAGE',
+    ],
     ['garbage state', { annotations: { 'bgctl.dev/rollout': '{' } }, 'bgctl rollout hello --take-over'],
   ];
   for (const [name, opts, want] of cases) test(name, () => assert.equal(nextCommand(svc(opts))?.command, want));
 
   test('deployed with a failed candidate: rollback, not stage', () => {
-    const s = svc({ traffic: pinned, latestReady: 'hello-00001', latestCreated: 'hello-00002', state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }) });
+    const s = svc({
+      traffic: pinned,
+      latestReady: 'hello-00001',
+      latestCreated: 'hello-00002',
+      state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }),
+    });
     s.status!.conditions = [
       { type: 'Ready', status: 'False', reason: 'RevisionFailed' },
       { type: 'ConfigurationsReady', status: 'False', reason: 'RevisionFailed' },
@@ -53,8 +124,16 @@ describe('nextCommand', () => {
   });
 
   test('deployed with a candidate still starting: stage', () => {
-    const s = svc({ traffic: pinned, latestReady: 'hello-00001', latestCreated: 'hello-00002', state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }) });
-    s.status!.conditions = [{ type: 'Ready', status: 'Unknown' }, { type: 'ConfigurationsReady', status: 'Unknown' }];
+    const s = svc({
+      traffic: pinned,
+      latestReady: 'hello-00001',
+      latestCreated: 'hello-00002',
+      state: state({ phase: 'deployed', candidate: { tag: 'candidate' } }),
+    });
+    s.status!.conditions = [
+      { type: 'Ready', status: 'Unknown' },
+      { type: 'ConfigurationsReady', status: 'Unknown' },
+    ];
     assert.equal(nextCommand(s)?.command, 'bgctl stage hello');
   });
 
@@ -73,37 +152,84 @@ describe('view models', () => {
       { type: 'ConfigurationsReady', status: 'True' },
       { type: 'Ready', status: 'False', reason: 'RevisionFailed', message: 'boom' },
     ];
-    assert.deepEqual(conditionsNotTrue(s).map((c) => c.type), ['Ready', 'RoutesReady']);
+    assert.deepEqual(
+      conditionsNotTrue(s).map((c) => c.type),
+      ['Ready', 'RoutesReady'],
+    );
   });
 
   test('serviceSummary is lean and keeps the served split', () => {
     const s = serviceSummary(svc({ traffic: staged, latestReady: 'hello-00002', state: state() }));
     assert.deepEqual(s, {
-      name: 'hello', namespace: 'default', ready: 'True', phase: 'staged',
-      traffic: [{ tag: 'stable', revisionName: 'hello-00001', percent: 100, latestRevision: false }, { tag: 'candidate', revisionName: 'hello-00002', percent: 0, latestRevision: false }],
-      url: 'http://hello.default.example.com', latestCreatedRevisionName: 'hello-00002', latestReadyRevisionName: 'hello-00002',
+      name: 'hello',
+      namespace: 'default',
+      ready: 'True',
+      phase: 'staged',
+      traffic: [
+        { tag: 'stable', revisionName: 'hello-00001', percent: 100, latestRevision: false },
+        { tag: 'candidate', revisionName: 'hello-00002', percent: 0, latestRevision: false },
+      ],
+      url: 'http://hello.default.example.com',
+      latestCreatedRevisionName: 'hello-00002',
+      latestReadyRevisionName: 'hello-00002',
     });
   });
 
   test('tags, the default verify tag and tag URLs', () => {
-    const s = svc({ traffic: [staged[0], { ...staged[1], tag: 'v2' }], latestReady: 'hello-00002', state: state({ candidate: { revision: 'hello-00002', tag: 'v2' } }) });
+    const s = svc({
+      traffic: [staged[0], { ...staged[1], tag: 'v2' }],
+      latestReady: 'hello-00002',
+      state: state({ candidate: { revision: 'hello-00002', tag: 'v2' } }),
+    });
     assert.deepEqual(knownTags(s), ['stable', 'v2']);
     assert.equal(defaultVerifyTag(s), 'v2');
-    assert.equal(defaultVerifyTag(svc({ traffic: staged, state: state({ phase: 'promoted' }) })), 'candidate', 'a closed rollout does not pick the tag');
+    assert.equal(
+      defaultVerifyTag(svc({ traffic: staged, state: state({ phase: 'promoted' }) })),
+      'candidate',
+      'a closed rollout does not pick the tag',
+    );
     assert.equal(requireTagUrl(s, 'v2'), 'http://v2-hello.default.example.com');
-    assert.throws(() => requireTagUrl(s, 'x'), (e: unknown) => e instanceof RefusedError && e.reason === 'UnknownTag' && /its tags: stable, v2/.test(e.message));
+    assert.throws(
+      () => requireTagUrl(s, 'x'),
+      (e: unknown) => e instanceof RefusedError && e.reason === 'UnknownTag' && /its tags: stable, v2/.test(e.message),
+    );
     const pending = svc({ traffic: staged });
     pending.status!.traffic = [];
-    assert.throws(() => requireTagUrl(pending, 'candidate'), (e: unknown) => e instanceof RefusedError && e.reason === 'TagNotRouted');
-    assert.deepEqual(urlView(s, 'http://x', 'v2'), { apiVersion: 'bgctl.dev/v1', kind: 'ServiceURL', service: 'hello', namespace: 'default', tag: 'v2', url: 'http://x' });
+    assert.throws(
+      () => requireTagUrl(pending, 'candidate'),
+      (e: unknown) => e instanceof RefusedError && e.reason === 'TagNotRouted',
+    );
+    assert.deepEqual(urlView(s, 'http://x', 'v2'), {
+      apiVersion: 'bgctl.dev/v1',
+      kind: 'ServiceURL',
+      service: 'hello',
+      namespace: 'default',
+      tag: 'v2',
+      url: 'http://x',
+    });
   });
 });
 
 describe('renderers (golden, color off)', () => {
   test('status: a split, a failed revision, routed revisions kept past the newest ten', () => {
-    const revisions = [...revs(12), rev('hello-00013', { ready: 'False', reason: 'ExitCode1', message: 'container exited' })];
-    const s = svc({ traffic: split, latestReady: 'hello-00002', latestCreated: 'hello-00013', state: state({ phase: 'split', percent: 30 }) });
-    s.status!.conditions = [{ type: 'Ready', status: 'False', reason: 'RevisionFailed', message: 'Revision "hello-00013" failed with message: container exited.' }];
+    const revisions = [
+      ...revs(12),
+      rev('hello-00013', { ready: 'False', reason: 'ExitCode1', message: 'container exited' }),
+    ];
+    const s = svc({
+      traffic: split,
+      latestReady: 'hello-00002',
+      latestCreated: 'hello-00013',
+      state: state({ phase: 'split', percent: 30 }),
+    });
+    s.status!.conditions = [
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'RevisionFailed',
+        message: 'Revision "hello-00013" failed with message: container exited.',
+      },
+    ];
     const out = renderServiceStatus(serviceStatusView(s, revisions), { now: new Date('2026-11-26T12:00:00Z') });
     assert.equal(
       out,
@@ -149,7 +275,15 @@ describe('renderers (golden, color off)', () => {
     assert.equal(describeRollout({ phase: 'manual-split', drift: [] }), 'manual split (no rollout recorded)');
     assert.equal(describeRollout({ phase: 'invalid-state', drift: [], error: 'bad' }), 'invalid rollout state: bad');
     assert.equal(
-      describeRollout({ phase: 'aborted', id: 'r1', drift: [], updatedBy: 'bob', reason: 'smoke test failed', stable: { revisionName: 'a-1', tag: 'stable' }, candidate: { revisionName: 'a-2', tag: 'v2' } }),
+      describeRollout({
+        phase: 'aborted',
+        id: 'r1',
+        drift: [],
+        updatedBy: 'bob',
+        reason: 'smoke test failed',
+        stable: { revisionName: 'a-1', tag: 'stable' },
+        candidate: { revisionName: 'a-2', tag: 'v2' },
+      }),
       'aborted (rollout r1, by bob): smoke test failed\n  stable a-1 [stable] -> candidate a-2 [v2]',
     );
   });
@@ -164,7 +298,17 @@ describe('renderers (golden, color off)', () => {
       ],
       spec,
     );
-    const doc = verificationView({ service: 'hello', namespace: 'default', tag: 'candidate', url: 'http://candidate-hello.default.example.com/', revisionName: 'hello-00002' }, spec, summary);
+    const doc = verificationView(
+      {
+        service: 'hello',
+        namespace: 'default',
+        tag: 'candidate',
+        url: 'http://candidate-hello.default.example.com/',
+        revisionName: 'hello-00002',
+      },
+      spec,
+      summary,
+    );
     assert.equal(
       renderVerification(doc),
       [

@@ -19,7 +19,19 @@ describe('rollout --abort from deployed waits for the route, not for the candida
     await createReadyService(pg.current, 'halted');
     // A rollout whose candidate takes a minute to start, stopped right after its deploy write.
     const controller = new AbortController();
-    const rollout = cli(['rollout', 'halted', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=60s', '--no-verify', '--yes'], controller.signal);
+    const rollout = cli(
+      [
+        'rollout',
+        'halted',
+        '--image',
+        'ghcr.io/bgctl/hello:v2',
+        '--annotation',
+        'sim.bgctl.dev/ready-after=60s',
+        '--no-verify',
+        '--yes',
+      ],
+      controller.signal,
+    );
     await waitForStored(pg.current, 'halted', (o) => o.metadata.annotations?.[StateAnnotations.phase] === 'deployed');
     controller.abort();
     assert.equal((await rollout).code, 130);
@@ -29,7 +41,10 @@ describe('rollout --abort from deployed waits for the route, not for the candida
     assert.equal(abort.code, 0, abort.stderr);
     const svc = getService(pg.current, 'halted');
     assert.equal(readState(svc).state?.phase, 'aborted');
-    assert.ok(caughtUp(svc), `Knative routes the final traffic: ${JSON.stringify(svc.status?.traffic)} / ${JSON.stringify(svc.status?.conditions)}`);
+    assert.ok(
+      caughtUp(svc),
+      `Knative routes the final traffic: ${JSON.stringify(svc.status?.traffic)} / ${JSON.stringify(svc.status?.conditions)}`,
+    );
     assert.equal(svc.status?.latestReadyRevisionName, 'halted-00001', 'the abort did not wait for the candidate');
   });
 });

@@ -42,7 +42,16 @@ describe('bgctl rollout --resume right after the deploy write', () => {
   test('waits for the new, slowly created revision and stages it instead of the stable one', async () => {
     await createReadyService(pg.current, 'crash');
     // Phase deployed recorded and the template changed, but nothing waited (as after a SIGKILL).
-    const deploy = await cli('deploy', 'crash', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=300ms', '--no-wait', '--yes');
+    const deploy = await cli(
+      'deploy',
+      'crash',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/ready-after=300ms',
+      '--no-wait',
+      '--yes',
+    );
     assert.equal(deploy.code, 0, deploy.stderr);
     const resume = await cli('rollout', 'crash', '--resume', '--no-verify', '--until', 'staged', '--yes');
     assert.equal(resume.code, 8, resume.stderr);

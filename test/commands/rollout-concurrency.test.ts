@@ -17,8 +17,24 @@ describe('bgctl rollout (unattended): concurrency and cancellation', () => {
 
   test('a second rollout on the same service is refused with exit 5 while the first runs', async () => {
     await createReadyService(pg.current, 'busy');
-    const first = cli('rollout', 'busy', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=4s', '--no-verify', '--steps', '100', '--yes');
-    await waitForStored(pg.current, 'busy', (o) => o.metadata.annotations?.[StateAnnotations.phase] === 'deployed', 90_000);
+    const first = cli(
+      'rollout',
+      'busy',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/ready-after=4s',
+      '--no-verify',
+      '--steps',
+      '100',
+      '--yes',
+    );
+    await waitForStored(
+      pg.current,
+      'busy',
+      (o) => o.metadata.annotations?.[StateAnnotations.phase] === 'deployed',
+      90_000,
+    );
     const second = await cli('rollout', 'busy', '--image', 'ghcr.io/bgctl/hello:v3', '--yes');
     assert.equal(second.code, 5, second.stderr);
     assert.match(second.stderr, /rollout busy-20261126120000 is in progress on service "busy" \(phase deployed/);
@@ -34,21 +50,44 @@ describe('bgctl rollout (unattended): concurrency and cancellation', () => {
     const first = await cli('rollout', 'taken', '--image', 'ghcr.io/bgctl/hello:v2', '--until', 'staged', '--yes');
     assert.equal(first.code, 8, first.stderr);
     const later = () => new Date('2026-11-26T13:00:00Z');
-    const r = await runCli(['rollout', 'taken', '--image', 'ghcr.io/bgctl/hello:v3', '--no-verify', '--take-over', '--yes'], { env: env(), now: later });
+    const r = await runCli(
+      ['rollout', 'taken', '--image', 'ghcr.io/bgctl/hello:v3', '--no-verify', '--take-over', '--yes'],
+      { env: env(), now: later },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /takes over rollout taken-20261126120000/);
     const read = readState(getService(pg.current, 'taken'));
     assert.equal(read.state?.id, 'taken-20261126130000');
     assert.equal(read.state?.phase, 'promoted');
     assert.equal(read.state?.candidate.revision, 'taken-00003');
-    assert.deepEqual(read.history.map((h) => `${h.id}:${h.phase}`), ['taken-20261126130000:promoted', 'taken-20261126120000:aborted']);
+    assert.deepEqual(
+      read.history.map((h) => `${h.id}:${h.phase}`),
+      ['taken-20261126130000:promoted', 'taken-20261126120000:aborted'],
+    );
   });
 
   test('Ctrl-C while waiting: exit 130 with a resume hint; --resume then finishes', async () => {
     await createReadyService(pg.current, 'interrupted');
     const ctrlC = new AbortController();
-    const running = runCli(['rollout', 'interrupted', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=4s', '--no-verify', '--yes'], { env: env(), now: NOW, signal: ctrlC.signal });
-    await waitForStored(pg.current, 'interrupted', (o) => o.metadata.annotations?.[StateAnnotations.phase] === 'deployed', 90_000);
+    const running = runCli(
+      [
+        'rollout',
+        'interrupted',
+        '--image',
+        'ghcr.io/bgctl/hello:v2',
+        '--annotation',
+        'sim.bgctl.dev/ready-after=4s',
+        '--no-verify',
+        '--yes',
+      ],
+      { env: env(), now: NOW, signal: ctrlC.signal },
+    );
+    await waitForStored(
+      pg.current,
+      'interrupted',
+      (o) => o.metadata.annotations?.[StateAnnotations.phase] === 'deployed',
+      90_000,
+    );
     ctrlC.abort();
     const r = await running;
     assert.equal(r.code, 130, r.stderr);

@@ -15,9 +15,17 @@ describe('bgctl rollout (unattended): failures', () => {
   const cli = (...argv: string[]) => runCli(argv, { env: env(), now: NOW });
   const phaseOf = (name: string) => readState(getService(pg.current, name)).state?.phase;
 
-  test('a failing revision: exit 1 with Knative\'s reason, traffic stays on the stable revision, rollout closed', async () => {
+  test("a failing revision: exit 1 with Knative's reason, traffic stays on the stable revision, rollout closed", async () => {
     await createReadyService(pg.current, 'broken');
-    const r = await cli('rollout', 'broken', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/fail=ContainerMissing', '--yes');
+    const r = await cli(
+      'rollout',
+      'broken',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/fail=ContainerMissing',
+      '--yes',
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /ContainerMissing/);
     assert.match(r.stderr, /rollout broken-20261126120000 aborted, traffic stays on broken-00001/);
@@ -29,7 +37,19 @@ describe('bgctl rollout (unattended): failures', () => {
 
   test('failed verification: rolled back to the stable revision, exit 3', async () => {
     await createReadyService(pg.current, 'unverified');
-    const r = await cli('rollout', 'unverified', '--image', 'ghcr.io/bgctl/hello:v2', '--expect-body', 'nomatch', '--requests', '2', '--yes', '-o', 'json');
+    const r = await cli(
+      'rollout',
+      'unverified',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--expect-body',
+      'nomatch',
+      '--requests',
+      '2',
+      '--yes',
+      '-o',
+      'json',
+    );
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /verification of unverified-00002 \(tag "candidate"\) failed: 2 of 2 requests failed/);
     assert.match(r.stderr, /Rolling back: all traffic returns to unverified-00001/);
@@ -52,7 +72,17 @@ describe('bgctl rollout (unattended): failures', () => {
 
   test('a revision that never gets ready: exit 6, the rollout stays resumable', async () => {
     await createReadyService(pg.current, 'slow');
-    const r = await cli('rollout', 'slow', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=1h', '--timeout', '1s', '--yes');
+    const r = await cli(
+      'rollout',
+      'slow',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/ready-after=1h',
+      '--timeout',
+      '1s',
+      '--yes',
+    );
     assert.equal(r.code, 6, r.stderr);
     assert.match(r.stderr, /timed out after 1s/);
     assert.equal(phaseOf('slow'), 'deployed');
@@ -64,9 +94,23 @@ describe('bgctl rollout (unattended): failures', () => {
 
   test('failed verification with --no-rollback: exit 3, the rollout stays open at staged', async () => {
     await createReadyService(pg.current, 'kept');
-    const r = await cli('rollout', 'kept', '--image', 'ghcr.io/bgctl/hello:v2', '--expect-status', '204', '--requests', '1', '--no-rollback', '--yes');
+    const r = await cli(
+      'rollout',
+      'kept',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--expect-status',
+      '204',
+      '--requests',
+      '1',
+      '--no-rollback',
+      '--yes',
+    );
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /Hint: the rollout is still open at phase staged: continue anyway with bgctl rollout kept --resume --yes --no-verify/);
+    assert.match(
+      r.stderr,
+      /Hint: the rollout is still open at phase staged: continue anyway with bgctl rollout kept --resume --yes --no-verify/,
+    );
     assert.doesNotMatch(r.stderr, /Rolling back/);
     assert.equal(phaseOf('kept'), 'staged');
     assert.deepEqual(specTraffic(pg.current, 'kept'), [

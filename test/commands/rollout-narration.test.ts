@@ -17,7 +17,16 @@ describe('bgctl rollout: narration and refusals', () => {
     await createReadyService(pg.current, 'twice');
     const first = await cli('rollout', 'twice', '--image', 'ghcr.io/bgctl/hello:v2', '--no-verify', '--yes');
     assert.equal(first.code, 0, first.stderr);
-    const second = await cli('rollout', 'twice', '--image', 'ghcr.io/bgctl/hello:v3', '--no-verify', '--until', 'staged', '--yes');
+    const second = await cli(
+      'rollout',
+      'twice',
+      '--image',
+      'ghcr.io/bgctl/hello:v3',
+      '--no-verify',
+      '--until',
+      'staged',
+      '--yes',
+    );
     assert.equal(second.code, 8, second.stderr);
     assert.match(second.stderr, /Deploying ghcr\.io\/bgctl\/hello:v3 as a new revision; traffic stays on twice-00002,/);
   });
@@ -27,9 +36,23 @@ describe('bgctl rollout: narration and refusals', () => {
     const first = await cli('rollout', 'back', '--image', 'ghcr.io/bgctl/hello:v2', '--no-verify', '--yes');
     assert.equal(first.code, 0, first.stderr);
     // back-00002 serves 100%; back-00001 (the first rollout's stable) is kept at 0% under "previous".
-    const second = await cli('rollout', 'back', '--revision', 'back-00001', '--tag', 'old', '--no-verify', '--until', 'staged', '--yes');
+    const second = await cli(
+      'rollout',
+      'back',
+      '--revision',
+      'back-00001',
+      '--tag',
+      'old',
+      '--no-verify',
+      '--until',
+      'staged',
+      '--yes',
+    );
     assert.equal(second.code, 8, second.stderr);
-    assert.match(second.stderr, /Staging back-00001 at 0% under tag "old": it gets its own URL to test while the main URL keeps serving back-00002\./);
+    assert.match(
+      second.stderr,
+      /Staging back-00001 at 0% under tag "old": it gets its own URL to test while the main URL keeps serving back-00002\./,
+    );
   });
 
   test('--abort with no open rollout: the NoRollout error document, like --resume, and nothing written', async () => {

@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
 import { requests, sim } from '../kube/sim-helpers.js';
-import { cliEnv, createReadyService, foreignMergePatch, getService, specTraffic, waitForStored } from './step-helpers.js';
+import {
+  cliEnv,
+  createReadyService,
+  foreignMergePatch,
+  getService,
+  specTraffic,
+  waitForStored,
+} from './step-helpers.js';
 import { readState, StateAnnotations } from '../../src/core/state.js';
 
 const NOW = () => new Date('2026-11-26T12:00:00Z');
@@ -32,7 +39,21 @@ describe('bgctl rollout: API requests per run', () => {
       const name = `count-${output}`;
       await createReadyService(pg.current, name);
       await sim(pg.current, 'DELETE', 'requests');
-      const r = await runCli(['rollout', name, '--image', 'ghcr.io/bgctl/hello:v2', '--steps', '50,100', '--no-verify', '--yes', '-o', output], { env: env(), now: NOW });
+      const r = await runCli(
+        [
+          'rollout',
+          name,
+          '--image',
+          'ghcr.io/bgctl/hello:v2',
+          '--steps',
+          '50,100',
+          '--no-verify',
+          '--yes',
+          '-o',
+          output,
+        ],
+        { env: env(), now: NOW },
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(specTraffic(pg.current, name), [
         { tag: 'candidate', revisionName: `${name}-00002`, percent: 100 },
@@ -42,7 +63,13 @@ describe('bgctl rollout: API requests per run', () => {
       // One read of the service and its revisions to start, then per step one patch and one watch;
       // one revision list after the deploy (a new revision), one revision patch at promote. The
       // driver and the final document reuse what the steps returned (before: 32 requests).
-      assert.deepEqual(counts, { 'get services': 1, 'list revisions': 2, 'patch services': 4, 'watch services': 4, 'patch revisions': 1 });
+      assert.deepEqual(counts, {
+        'get services': 1,
+        'list revisions': 2,
+        'patch services': 4,
+        'watch services': 4,
+        'patch revisions': 1,
+      });
       assert.equal(total(counts), 12);
     });
   }
@@ -50,12 +77,34 @@ describe('bgctl rollout: API requests per run', () => {
   test('after a --pause the next step reads the service again (others may have written meanwhile)', async () => {
     await createReadyService(pg.current, 'count-pause');
     await sim(pg.current, 'DELETE', 'requests');
-    const r = await runCli(['rollout', 'count-pause', '--image', 'ghcr.io/bgctl/hello:v2', '--steps', '50,100', '--pause', '100ms', '--no-verify', '--yes', '-o', 'json'], { env: env(), now: NOW });
+    const r = await runCli(
+      [
+        'rollout',
+        'count-pause',
+        '--image',
+        'ghcr.io/bgctl/hello:v2',
+        '--steps',
+        '50,100',
+        '--pause',
+        '100ms',
+        '--no-verify',
+        '--yes',
+        '-o',
+        'json',
+      ],
+      { env: env(), now: NOW },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Pausing 0\.1s at 50% before the next step\./);
     const counts = await countsSinceReset(pg.current);
     // The promote after the pause plans on a fresh read (get + list) instead of the split's outcome.
-    assert.deepEqual(counts, { 'get services': 2, 'list revisions': 3, 'patch services': 4, 'watch services': 4, 'patch revisions': 1 });
+    assert.deepEqual(counts, {
+      'get services': 2,
+      'list revisions': 3,
+      'patch services': 4,
+      'watch services': 4,
+      'patch revisions': 1,
+    });
   });
 
   test('a stale copy is caught by the conditional write: another writer between two steps costs a 409 and a re-read, not a lost update', async () => {
@@ -63,17 +112,39 @@ describe('bgctl rollout: API requests per run', () => {
     await sim(pg.current, 'DELETE', 'requests');
     // Right after the split is routed (the event that ends the split's wait), someone else writes an
     // unrelated annotation: what the run carries into promote is now one write behind.
-    const routed = waitForStored(pg.current, 'count-stale', (o) =>
-      o.metadata.annotations?.[StateAnnotations.phase] === 'split' &&
-      o.status?.observedGeneration === o.metadata.generation &&
-      (o.status?.traffic ?? []).some((t: { percent?: number }) => t.percent === 50) &&
-      (o.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
-    60_000).then(() => foreignMergePatch(pg.current, 'count-stale', { metadata: { annotations: { 'example.com/owner': 'team-b' } } }));
-    const r = await runCli(['rollout', 'count-stale', '--image', 'ghcr.io/bgctl/hello:v2', '--steps', '50,100', '--no-verify', '--yes', '-o', 'json'], { env: env(), now: NOW });
+    const routed = waitForStored(
+      pg.current,
+      'count-stale',
+      (o) =>
+        o.metadata.annotations?.[StateAnnotations.phase] === 'split' &&
+        o.status?.observedGeneration === o.metadata.generation &&
+        (o.status?.traffic ?? []).some((t: { percent?: number }) => t.percent === 50) &&
+        (o.status?.conditions ?? []).some(
+          (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+        ),
+      60_000,
+    ).then(() =>
+      foreignMergePatch(pg.current, 'count-stale', { metadata: { annotations: { 'example.com/owner': 'team-b' } } }),
+    );
+    const r = await runCli(
+      [
+        'rollout',
+        'count-stale',
+        '--image',
+        'ghcr.io/bgctl/hello:v2',
+        '--steps',
+        '50,100',
+        '--no-verify',
+        '--yes',
+        '-o',
+        'json',
+      ],
+      { env: env(), now: NOW },
+    );
     await routed;
     assert.equal(r.code, 0, r.stderr);
     const stored = getService(pg.current, 'count-stale');
-    assert.equal(stored.metadata.annotations?.['example.com/owner'], 'team-b', 'the other writer\'s change survives');
+    assert.equal(stored.metadata.annotations?.['example.com/owner'], 'team-b', "the other writer's change survives");
     assert.equal(readState(stored).state?.phase, 'promoted');
     assert.deepEqual(specTraffic(pg.current, 'count-stale'), [
       { tag: 'candidate', revisionName: 'count-stale-00002', percent: 100 },
@@ -81,7 +152,10 @@ describe('bgctl rollout: API requests per run', () => {
     ]);
     // Promote wrote on the carried copy, got 409, read again and wrote once more.
     const patches = await requests(pg.current, { verb: 'patch', resource: 'services' });
-    assert.deepEqual(patches.map((p) => p.code), [200, 200, 200, 409, 200]);
+    assert.deepEqual(
+      patches.map((p) => p.code),
+      [200, 200, 200, 409, 200],
+    );
     assert.equal((await requests(pg.current, { verb: 'get', resource: 'services' })).length, 2);
   });
 });

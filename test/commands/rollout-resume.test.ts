@@ -49,7 +49,10 @@ describe('bgctl rollout (unattended): stop, resume, abort', () => {
     assert.equal(again.code, 0, again.stderr);
     const doc = JSON.parse(again.stdout);
     assert.equal(doc.phase, 'promoted');
-    assert.deepEqual(doc.steps.map((s: { action: string }) => s.action), ['verify', 'verify', 'split', 'promote']);
+    assert.deepEqual(
+      doc.steps.map((s: { action: string }) => s.action),
+      ['verify', 'verify', 'split', 'promote'],
+    );
     assert.equal(phaseOf('paused'), 'promoted');
     assert.doesNotMatch(again.stderr, /Deploying/);
     // Nothing left to resume: refused, nothing written.
@@ -60,7 +63,18 @@ describe('bgctl rollout (unattended): stop, resume, abort', () => {
 
   test('--until split then --abort: all traffic back on stable, rollout closed', async () => {
     await createReadyService(pg.current, 'aborted');
-    const first = await cli('rollout', 'aborted', '--image', 'ghcr.io/bgctl/hello:v2', '--steps', '20,60,100', '--no-verify', '--until', 'split', '--yes');
+    const first = await cli(
+      'rollout',
+      'aborted',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--steps',
+      '20,60,100',
+      '--no-verify',
+      '--until',
+      'split',
+      '--yes',
+    );
     assert.equal(first.code, 8, first.stderr);
     assert.deepEqual(specTraffic(pg.current, 'aborted'), [
       { tag: 'stable', revisionName: 'aborted-00001', percent: 40 },

@@ -4,7 +4,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
-import { createReadyService, foreignMergePatch, getService, specTraffic, testContext, waitForStored } from './step-helpers.js';
+import {
+  createReadyService,
+  foreignMergePatch,
+  getService,
+  specTraffic,
+  testContext,
+  waitForStored,
+} from './step-helpers.js';
 import { FakePrompter } from '../helpers/fake-prompter.js';
 import { readState } from '../../src/core/state.js';
 import { FailedError, PausedError, RefusedError } from '../../src/core/errors.js';
@@ -30,14 +37,20 @@ describe('bgctl rollout wizard (in-process)', () => {
       'Abort rollout wfail-20261126120000: all traffic to wfail-00001?': true,
     });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    await assert.rejects(runWizard(ctx, 'wfail', opts({ image: 'ghcr.io/bgctl/hello:v2', annotation: ['sim.bgctl.dev/fail=ExitCode1'] })), (err: unknown) => {
-      assert.ok(err instanceof FailedError);
-      assert.match(err.message, /ExitCode1|exit code 1/i);
-      assert.match(err.message, /rollout wfail-20261126120000 aborted, traffic stays on wfail-00001/);
-      return true;
-    });
+    await assert.rejects(
+      runWizard(ctx, 'wfail', opts({ image: 'ghcr.io/bgctl/hello:v2', annotation: ['sim.bgctl.dev/fail=ExitCode1'] })),
+      (err: unknown) => {
+        assert.ok(err instanceof FailedError);
+        assert.match(err.message, /ExitCode1|exit code 1/i);
+        assert.match(err.message, /rollout wfail-20261126120000 aborted, traffic stays on wfail-00001/);
+        return true;
+      },
+    );
     prompter.assertAllConsumed();
-    assert.match(ctx.io.stderr, /Equivalent command: bgctl deploy wfail --image ghcr\.io\/bgctl\/hello:v2 --annotation sim\.bgctl\.dev\/fail=ExitCode1 --tag v2 --yes/);
+    assert.match(
+      ctx.io.stderr,
+      /Equivalent command: bgctl deploy wfail --image ghcr\.io\/bgctl\/hello:v2 --annotation sim\.bgctl\.dev\/fail=ExitCode1 --tag v2 --yes/,
+    );
     assert.equal(readState(getService(pg.current, 'wfail')).state?.phase, 'aborted');
     assert.deepEqual(specTraffic(pg.current, 'wfail'), [{ revisionName: 'wfail-00001', percent: 100 }]);
   });
@@ -45,7 +58,12 @@ describe('bgctl rollout wizard (in-process)', () => {
   test('an idle revision is rolled out without deploying; promote with --retire preset', async () => {
     await createReadyService(pg.current, 'widle');
     // A second revision that exists with no traffic (pinned to the first, then a template change).
-    foreignMergePatch(pg.current, 'widle', { spec: { traffic: [{ revisionName: 'widle-00001', percent: 100 }], template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } });
+    foreignMergePatch(pg.current, 'widle', {
+      spec: {
+        traffic: [{ revisionName: 'widle-00001', percent: 100 }],
+        template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } },
+      },
+    });
     await waitForStored(pg.current, 'widle', (o) => o.status?.latestReadyRevisionName === 'widle-00002');
     const prompter = new FakePrompter([
       [ASK.source, 'existing'],
@@ -66,14 +84,19 @@ describe('bgctl rollout wizard (in-process)', () => {
     assert.match(ctx.io.stderr, /Equivalent command: bgctl stage widle --tag candidate --revision widle-00002 --yes/);
     assert.match(ctx.io.stderr, /Equivalent command: bgctl promote widle --retire --yes/);
     assert.equal(readState(getService(pg.current, 'widle')).state?.phase, 'promoted');
-    assert.deepEqual(specTraffic(pg.current, 'widle'), [{ tag: 'candidate', revisionName: 'widle-00002', percent: 100 }]);
+    assert.deepEqual(specTraffic(pg.current, 'widle'), [
+      { tag: 'candidate', revisionName: 'widle-00002', percent: 100 },
+    ]);
     assert.match(ctx.io.stdout, /Rollout: +widle-20261126120000 promoted/);
   });
 
   test('a rollout in progress is offered for resume, rollback or abort', async () => {
     await createReadyService(pg.current, 'wopen');
     const env = { KUBECONFIG: pg.current.kubeconfigPath, BGCTL_INGRESS: pg.current.ingress, BGCTL_ACTOR: 'ci' };
-    const staged = await runCli(['rollout', 'wopen', '--image', 'ghcr.io/bgctl/hello:v2', '--until', 'staged', '--yes'], { env, now: () => new Date('2026-11-26T11:00:00Z') });
+    const staged = await runCli(
+      ['rollout', 'wopen', '--image', 'ghcr.io/bgctl/hello:v2', '--until', 'staged', '--yes'],
+      { env, now: () => new Date('2026-11-26T11:00:00Z') },
+    );
     assert.equal(staged.code, 8, staged.stderr);
     const prompter = new FakePrompter({
       [ASK.inProgress]: 'abort',
@@ -91,9 +114,29 @@ describe('bgctl rollout wizard (in-process)', () => {
     const reg = pg.current.registry;
     const ns = reg.resource('namespaces', '')!;
     const svcDef = reg.resource('services', 'serving.knative.dev')!;
-    reg.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } }, { user: 'system:admin' });
-    reg.create(svcDef, 'team-b', { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'api', namespace: 'team-b' }, spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/api:v1' }] } } } }, { user: 'system:admin' });
-    for (let i = 0; i < 200 && reg.tryGet(svcDef, 'team-b', 'api')?.status?.latestReadyRevisionName !== 'api-00001'; i++) await new Promise((r) => setTimeout(r, 100));
+    reg.create(
+      ns,
+      undefined,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } },
+      { user: 'system:admin' },
+    );
+    reg.create(
+      svcDef,
+      'team-b',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: { name: 'api', namespace: 'team-b' },
+        spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/api:v1' }] } } },
+      },
+      { user: 'system:admin' },
+    );
+    for (
+      let i = 0;
+      i < 200 && reg.tryGet(svcDef, 'team-b', 'api')?.status?.latestReadyRevisionName !== 'api-00001';
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
     const prompter = new FakePrompter({
       [ASK.namespace]: 'team-b',
       [ASK.service]: 'api',
@@ -148,7 +191,10 @@ describe('bgctl rollout wizard (in-process)', () => {
       assert.ok(err instanceof PausedError, String(err));
       assert.equal(err.exitCode, 8);
       assert.match(err.message, /rollout wno-\d+ of service "wno" paused at phase deployed/);
-      assert.match(err.hint ?? '', /continue with: bgctl rollout wno --resume \(the wizard\), or unattended: bgctl rollout wno --resume --yes/);
+      assert.match(
+        err.hint ?? '',
+        /continue with: bgctl rollout wno --resume \(the wizard\), or unattended: bgctl rollout wno --resume --yes/,
+      );
       return true;
     });
     prompter.assertAllConsumed();
@@ -163,7 +209,10 @@ describe('bgctl rollout wizard (in-process)', () => {
       ['Send 50% of traffic to wno-00002?', false],
     ]);
     const again = testContext(pg.current, { tty: true, prompter: resumed });
-    await assert.rejects(runRollout({ ...opts({ resume: true }), service: 'wno' }, again), (err: unknown) => err instanceof PausedError && /paused at phase staged/.test(err.message));
+    await assert.rejects(
+      runRollout({ ...opts({ resume: true }), service: 'wno' }, again),
+      (err: unknown) => err instanceof PausedError && /paused at phase staged/.test(err.message),
+    );
     resumed.assertAllConsumed();
     assert.equal(readState(getService(pg.current, 'wno')).state?.phase, 'staged');
     assert.equal(specTraffic(pg.current, 'wno').find((t) => t.revisionName === 'wno-00001')?.percent, 100);
@@ -172,6 +221,9 @@ describe('bgctl rollout wizard (in-process)', () => {
   test('--resume on a terminal with no open rollout is refused like the unattended one', async () => {
     await createReadyService(pg.current, 'wnone');
     const ctx = testContext(pg.current, { tty: true, prompter: new FakePrompter({}) });
-    await assert.rejects(runWizard(ctx, 'wnone', opts({ resume: true })), (err: unknown) => err instanceof RefusedError && err.reason === 'NoRollout');
+    await assert.rejects(
+      runWizard(ctx, 'wnone', opts({ resume: true })),
+      (err: unknown) => err instanceof RefusedError && err.reason === 'NoRollout',
+    );
   });
 });

@@ -4,7 +4,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePlayground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
-import { cliEnv, createReadyService, foreignMergePatch, getService, mask, revisionNames, specTraffic, waitForStored } from './step-helpers.js';
+import {
+  cliEnv,
+  createReadyService,
+  foreignMergePatch,
+  getService,
+  mask,
+  revisionNames,
+  specTraffic,
+  waitForStored,
+} from './step-helpers.js';
 import { readState } from '../../src/core/state.js';
 
 const NOW = () => new Date('2026-11-26T12:00:00Z');
@@ -16,7 +25,19 @@ describe('bgctl rollout (unattended)', () => {
 
   test('full run: deploy, stage, verify, split 50, promote; one RolloutResult on stdout', async () => {
     await createReadyService(pg.current, 'full');
-    const r = await cli('rollout', 'full', '--image', 'ghcr.io/bgctl/hello:v2', '--expect-body', 'Hello from full-00002', '--requests', '3', '--yes', '-o', 'json');
+    const r = await cli(
+      'rollout',
+      'full',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--expect-body',
+      'Hello from full-00002',
+      '--requests',
+      '3',
+      '--yes',
+      '-o',
+      'json',
+    );
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.apiVersion, 'bgctl.dev/v1');
@@ -24,15 +45,33 @@ describe('bgctl rollout (unattended)', () => {
     assert.equal(doc.phase, 'promoted');
     assert.equal(doc.outcome, 'completed');
     assert.deepEqual(doc.stable, { revisionName: 'full-00001', tag: 'stable' });
-    assert.deepEqual(doc.candidate, { revisionName: 'full-00002', tag: 'candidate', url: 'http://candidate-full.default.example.com' });
-    assert.deepEqual(doc.previous, { revisionName: 'full-00001', tag: 'previous', url: 'http://previous-full.default.example.com' });
-    assert.deepEqual(doc.steps.map((s: { action: string; result: string }) => `${s.action}:${s.result}`), ['deploy:applied', 'stage:applied', 'verify:passed', 'verify:applied', 'split:applied', 'promote:applied']);
+    assert.deepEqual(doc.candidate, {
+      revisionName: 'full-00002',
+      tag: 'candidate',
+      url: 'http://candidate-full.default.example.com',
+    });
+    assert.deepEqual(doc.previous, {
+      revisionName: 'full-00001',
+      tag: 'previous',
+      url: 'http://previous-full.default.example.com',
+    });
+    assert.deepEqual(
+      doc.steps.map((s: { action: string; result: string }) => `${s.action}:${s.result}`),
+      ['deploy:applied', 'stage:applied', 'verify:passed', 'verify:applied', 'split:applied', 'promote:applied'],
+    );
     assert.equal(doc.verification.length, 1);
     assert.equal(doc.verification[0].verdict, 'Passed');
     assert.equal(doc.verification[0].requests, 3);
     assert.deepEqual(
-      doc.traffic.map((t: { revisionName: string; tag: string; percent: number }) => [t.revisionName, t.tag, t.percent]),
-      [['full-00002', 'candidate', 100], ['full-00001', 'previous', 0]],
+      doc.traffic.map((t: { revisionName: string; tag: string; percent: number }) => [
+        t.revisionName,
+        t.tag,
+        t.percent,
+      ]),
+      [
+        ['full-00002', 'candidate', 100],
+        ['full-00001', 'previous', 0],
+      ],
     );
     // The cluster agrees, and the finished rollout is in the history.
     assert.deepEqual(specTraffic(pg.current, 'full'), [
@@ -53,7 +92,16 @@ describe('bgctl rollout (unattended)', () => {
 
   test('human output: the final traffic and URLs on stdout (golden)', async () => {
     await createReadyService(pg.current, 'gold');
-    const r = await cli('rollout', 'gold', '--image', 'ghcr.io/bgctl/hello:v2', '--no-verify', '--steps', '100', '--yes');
+    const r = await cli(
+      'rollout',
+      'gold',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--no-verify',
+      '--steps',
+      '100',
+      '--yes',
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       mask(r.stdout),
@@ -103,12 +151,32 @@ describe('bgctl rollout (unattended)', () => {
 
   test('--revision rolls out an existing idle revision without deploying', async () => {
     await createReadyService(pg.current, 'idle');
-    foreignMergePatch(pg.current, 'idle', { spec: { traffic: [{ revisionName: 'idle-00001', percent: 100 }], template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } });
+    foreignMergePatch(pg.current, 'idle', {
+      spec: {
+        traffic: [{ revisionName: 'idle-00001', percent: 100 }],
+        template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } },
+      },
+    });
     await waitForStored(pg.current, 'idle', (o) => o.status?.latestReadyRevisionName === 'idle-00002');
-    const r = await cli('rollout', 'idle', '--revision', 'idle-00002', '--tag', 'next', '--no-verify', '--retire', '--yes', '-o', 'json');
+    const r = await cli(
+      'rollout',
+      'idle',
+      '--revision',
+      'idle-00002',
+      '--tag',
+      'next',
+      '--no-verify',
+      '--retire',
+      '--yes',
+      '-o',
+      'json',
+    );
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
-    assert.deepEqual(doc.steps.map((s: { action: string }) => s.action), ['stage', 'split', 'promote']);
+    assert.deepEqual(
+      doc.steps.map((s: { action: string }) => s.action),
+      ['stage', 'split', 'promote'],
+    );
     assert.match(r.stderr, /\$ bgctl stage idle --tag next --revision idle-00002 --yes/);
     assert.doesNotMatch(r.stderr, /Deploying/);
     assert.deepEqual(specTraffic(pg.current, 'idle'), [{ tag: 'next', revisionName: 'idle-00002', percent: 100 }]);

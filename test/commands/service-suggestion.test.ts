@@ -81,6 +81,9 @@ describe('an unknown service suggests the closest name or says the namespace doe
     const r = await runCli(['stage', 'hello', '--tag', 'V2_bad', '--yes'], { env: env() });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^Error: invalid tag "V2_bad"/m);
-    assert.match(r.stderr, /^Hint: did you mean "v2-bad"\? A tag is lower case letters, digits and '-', starting with a letter$/m);
+    assert.match(
+      r.stderr,
+      /^Hint: did you mean "v2-bad"\? A tag is lower case letters, digits and '-', starting with a letter$/m,
+    );
   });
 });

@@ -16,13 +16,27 @@ describe('step verbs: failures and refusals', () => {
     await sim(pg.current, 'DELETE', 'requests');
   });
 
-  test('a revision that fails (ContainerMissing) exits 1 with Knative\'s reason; traffic stays put', async () => {
+  test("a revision that fails (ContainerMissing) exits 1 with Knative's reason; traffic stays put", async () => {
     await createReadyService(pg.current, 'broken');
-    const r = await cli('deploy', 'broken', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/fail=ContainerMissing', '--yes');
+    const r = await cli(
+      'deploy',
+      'broken',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/fail=ContainerMissing',
+      '--yes',
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /Error: revision "broken-00002" of service "broken" failed: ContainerMissing: /);
-    assert.match(r.stderr, /Hint: traffic is unchanged \(broken-00001 100%\); close the rollout with bgctl rollback broken/);
-    assert.equal(getRevision(pg.current, 'broken-00002')?.metadata.annotations?.['sim.bgctl.dev/fail'], 'ContainerMissing');
+    assert.match(
+      r.stderr,
+      /Hint: traffic is unchanged \(broken-00001 100%\); close the rollout with bgctl rollback broken/,
+    );
+    assert.equal(
+      getRevision(pg.current, 'broken-00002')?.metadata.annotations?.['sim.bgctl.dev/fail'],
+      'ContainerMissing',
+    );
     assert.deepEqual(specTraffic(pg.current, 'broken'), [{ revisionName: 'broken-00001', percent: 100 }]);
   });
 
@@ -38,7 +52,10 @@ describe('step verbs: failures and refusals', () => {
     await createReadyService(pg.current, 'knob');
     const r = await cli('deploy', 'knob', '--annotation', 'sim.bgctl.dev/latency=5ms', '--yes');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^Template of knob against the serving revision knob-00001 \(Knative creates a new revision\):\n {2}annotation sim\.bgctl\.dev\/latency: \(unset\) -> 5ms\n/m);
+    assert.match(
+      r.stderr,
+      /^Template of knob against the serving revision knob-00001 \(Knative creates a new revision\):\n {2}annotation sim\.bgctl\.dev\/latency: \(unset\) -> 5ms\n/m,
+    );
     assert.doesNotMatch(r.stderr, /^ {2}image:/m, 'the image did not change');
     assert.match(r.stdout, /New revision: knob-00002 \(0% of the traffic\)/);
     const rev = getRevision(pg.current, 'knob-00002');
@@ -49,29 +66,57 @@ describe('step verbs: failures and refusals', () => {
 
   test('a deploy after a failed revision shows the setting it carries over from it, not just the new image', async () => {
     await createReadyService(pg.current, 'carry');
-    const failed = await cli('deploy', 'carry', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/fail=ContainerMissing', '--env', 'MODE=green', '--yes');
+    const failed = await cli(
+      'deploy',
+      'carry',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/fail=ContainerMissing',
+      '--env',
+      'MODE=green',
+      '--yes',
+    );
     assert.equal(failed.code, 1, failed.stderr);
     const r = await cli('deploy', 'carry', '--image', 'ghcr.io/bgctl/hello:v3', '--take-over', '--dry-run');
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
-    const at = lines.indexOf('Template of carry against the serving revision carry-00001 (Knative creates a new revision):');
+    const at = lines.indexOf(
+      'Template of carry against the serving revision carry-00001 (Knative creates a new revision):',
+    );
     assert.ok(at >= 0, r.stdout);
     assert.deepEqual(lines.slice(at + 1, at + 4), [
       '  image: ghcr.io/bgctl/hello:v1 -> ghcr.io/bgctl/hello:v3',
       '  env MODE: (unset) -> green   (kept from carry-00002, which failed)',
       '  annotation sim.bgctl.dev/fail: (unset) -> ContainerMissing   (kept from carry-00002, which failed)',
     ]);
-    const doc = JSON.parse((await cli('deploy', 'carry', '--image', 'ghcr.io/bgctl/hello:v3', '--take-over', '--dry-run', '-o', 'json')).stdout);
-    assert.deepEqual(doc.templateDiff.map((d: { field: string; carriedFrom?: string }) => [d.field, d.carriedFrom ?? null]), [
-      ['image', null],
-      ['env MODE', 'carry-00002'],
-      ['annotation sim.bgctl.dev/fail', 'carry-00002'],
-    ]);
+    const doc = JSON.parse(
+      (await cli('deploy', 'carry', '--image', 'ghcr.io/bgctl/hello:v3', '--take-over', '--dry-run', '-o', 'json'))
+        .stdout,
+    );
+    assert.deepEqual(
+      doc.templateDiff.map((d: { field: string; carriedFrom?: string }) => [d.field, d.carriedFrom ?? null]),
+      [
+        ['image', null],
+        ['env MODE', 'carry-00002'],
+        ['annotation sim.bgctl.dev/fail', 'carry-00002'],
+      ],
+    );
   });
 
   test('a revision that never becomes ready times out with exit 6', async () => {
     await createReadyService(pg.current, 'slow');
-    const r = await cli('deploy', 'slow', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=1h', '--timeout', '2s', '--yes');
+    const r = await cli(
+      'deploy',
+      'slow',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/ready-after=1h',
+      '--timeout',
+      '2s',
+      '--yes',
+    );
     assert.equal(r.code, 6, r.stderr);
     assert.match(r.stderr, /Error: timed out after 2s waiting for service "slow"/);
     assert.equal(getService(pg.current, 'slow').status?.latestCreatedRevisionName, 'slow-00002');
@@ -79,7 +124,16 @@ describe('step verbs: failures and refusals', () => {
 
   test('--no-wait returns right after the write', async () => {
     await createReadyService(pg.current, 'nowait');
-    const r = await cli('deploy', 'nowait', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=1h', '--no-wait', '--yes');
+    const r = await cli(
+      'deploy',
+      'nowait',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/ready-after=1h',
+      '--no-wait',
+      '--yes',
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Not waiting/);
     assert.equal((await requests(pg.current, { verb: 'watch' })).length, 0);
@@ -106,7 +160,10 @@ describe('step verbs: failures and refusals', () => {
       [['split', 'nope', '--percent', '50.5', '--yes'], /invalid value "50.5" for --percent/],
       [['split', 'nope', '--percent', '10', '--traffic', 'a=10', '--yes'], /either --percent or --traffic/],
       [['deploy', 'nope', '--env', '1BAD=x', '--yes'], /invalid environment variable name "1BAD"/],
-      [['deploy', 'nope', '--image', 'x:v2', '--annotation', 'bad key=1', '--yes'], /invalid --annotation key "bad key"/],
+      [
+        ['deploy', 'nope', '--image', 'x:v2', '--annotation', 'bad key=1', '--yes'],
+        /invalid --annotation key "bad key"/,
+      ],
       [['pin', 'nope', '--timeout', '5', '--yes'], /invalid duration "5" for --timeout/],
       [['stage', 'nope', '--tag', 'V2', '--yes'], /invalid tag "V2"/],
       [['pin', 'Not_A_Name', '--yes'], /invalid service name "Not_A_Name"/],
@@ -125,7 +182,9 @@ describe('step verbs: failures and refusals', () => {
 
   test('BGCTL_IMAGE stands in for --image', async () => {
     await createReadyService(pg.current, 'fromenv');
-    const r = await runCli(['deploy', 'fromenv', '--yes', '--no-wait'], { env: cliEnv(pg.current, { BGCTL_IMAGE: 'ghcr.io/bgctl/hello:env' }) });
+    const r = await runCli(['deploy', 'fromenv', '--yes', '--no-wait'], {
+      env: cliEnv(pg.current, { BGCTL_IMAGE: 'ghcr.io/bgctl/hello:env' }),
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(getService(pg.current, 'fromenv').spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:env');
   });

@@ -39,7 +39,10 @@ describe('step verbs under injected faults', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(specTraffic(pg.current, 'conflicted'), [{ revisionName: 'conflicted-00001', percent: 100 }]);
     const patches = await requests(pg.current, { verb: 'patch', resource: 'services', name: 'conflicted' });
-    assert.deepEqual(patches.map((p) => p.code), [409, 200]);
+    assert.deepEqual(
+      patches.map((p) => p.code),
+      [409, 200],
+    );
     // The first attempt writes on the plan's read; only the retry after the 409 reads again.
     const gets = await requests(pg.current, { verb: 'get', resource: 'services', name: 'conflicted' });
     assert.equal(gets.length, 2);
@@ -47,19 +50,33 @@ describe('step verbs under injected faults', () => {
 
   test('429 and 503 answers to the write are retried and the step completes', async () => {
     await createReadyService(pg.current, 'throttled');
-    const cfg: FaultConfig = { throttleProbability: 0.5, unavailableProbability: 0.5, retryAfterSeconds: 0, verbs: ['patch'], resources: ['services'] };
+    const cfg: FaultConfig = {
+      throttleProbability: 0.5,
+      unavailableProbability: 0.5,
+      retryAfterSeconds: 0,
+      verbs: ['patch'],
+      resources: ['services'],
+    };
     await sim(pg.current, 'POST', 'faults', { ...cfg, seed: seedFor(cfg, ['throttle', 'unavailable', undefined]) });
     const r = await cli('pin', 'throttled', '--yes');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(specTraffic(pg.current, 'throttled'), [{ revisionName: 'throttled-00001', percent: 100 }]);
     const patches = await requests(pg.current, { verb: 'patch', resource: 'services', name: 'throttled' });
-    assert.deepEqual(patches.map((p) => p.code), [429, 503, 200]);
+    assert.deepEqual(
+      patches.map((p) => p.code),
+      [429, 503, 200],
+    );
   });
 
   test('a 409 on every attempt gives up with exit 5 and writes nothing', async () => {
     await createReadyService(pg.current, 'stuck');
     const before = getService(pg.current, 'stuck').metadata.resourceVersion;
-    await sim(pg.current, 'POST', 'faults', { conflictProbability: 1, verbs: ['patch'], resources: ['services'], seed: 1 });
+    await sim(pg.current, 'POST', 'faults', {
+      conflictProbability: 1,
+      verbs: ['patch'],
+      resources: ['services'],
+      seed: 1,
+    });
     const r = await cli('pin', 'stuck', '--yes');
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /kept changing while bgctl tried to update it \(5 attempts\)/);
@@ -69,7 +86,15 @@ describe('step verbs under injected faults', () => {
   test('watch streams closed by the server are resumed until the new revision is ready', async () => {
     await createReadyService(pg.current, 'flaky-watch');
     await sim(pg.current, 'POST', 'faults', { closeWatchAfterMs: 100 });
-    const r = await cli('deploy', 'flaky-watch', '--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=600ms', '--yes');
+    const r = await cli(
+      'deploy',
+      'flaky-watch',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/ready-after=600ms',
+      '--yes',
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(getService(pg.current, 'flaky-watch').status?.latestReadyRevisionName, 'flaky-watch-00002');
     const watches = await requests(pg.current, { verb: 'watch', resource: 'services' });

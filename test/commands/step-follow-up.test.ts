@@ -7,14 +7,25 @@ import { usePlayground, type Playground } from '../helpers/playground.js';
 import { runCli } from '../helpers/cli.js';
 import { sim } from '../kube/sim-helpers.js';
 import { readState } from '../../src/core/state.js';
-import { cliEnv, createReadyService, foreignMergePatch, getRevision, getService, revisionNames, specTraffic } from './step-helpers.js';
+import {
+  cliEnv,
+  createReadyService,
+  foreignMergePatch,
+  getRevision,
+  getService,
+  revisionNames,
+  specTraffic,
+} from './step-helpers.js';
 
 const NO_GC = 'serving.knative.dev/no-gc';
 const MARK = 'bgctl.dev/rollback-tag';
 const revisionPatchesFail = { conflictProbability: 1, verbs: ['patch'], resources: ['revisions'], seed: 7 };
 
 async function releaseTo(pg: Playground, name: string, image: string, until: string[] = []): Promise<void> {
-  const r = await runCli(['rollout', name, '--image', image, '--no-verify', '--steps', '50,100', ...until, '--yes', '--timeout', '20s'], { env: cliEnv(pg) });
+  const r = await runCli(
+    ['rollout', name, '--image', image, '--no-verify', '--steps', '50,100', ...until, '--yes', '--timeout', '20s'],
+    { env: cliEnv(pg) },
+  );
   assert.equal(r.code, until.length ? 8 : 0, r.stderr);
 }
 
@@ -25,7 +36,8 @@ const annotationsOf = (pg: Playground, rev: string) => {
 
 describe('follow-up writes after the commit point', () => {
   const pg = usePlayground();
-  const cli = (...argv: string[]) => runCli([...argv, ...(argv[0] === 'status' ? [] : ['--timeout', '20s'])], { env: cliEnv(pg.current) });
+  const cli = (...argv: string[]) =>
+    runCli([...argv, ...(argv[0] === 'status' ? [] : ['--timeout', '20s'])], { env: cliEnv(pg.current) });
 
   test('promote whose revision patches keep failing: exit 1 saying the traffic moved, status warns, the next command repairs', async () => {
     await createReadyService(pg.current, 'fu');
@@ -39,7 +51,10 @@ describe('follow-up writes after the commit point', () => {
       await sim(pg.current, 'DELETE', 'faults');
     }
     assert.equal(promote.code, 1, promote.stderr);
-    assert.match(promote.stderr, /^Error: the promote of service "fu" happened \(its change to the service's traffic and rollout record stands\), but bgctl could not set serving\.knative\.dev\/no-gc on revision fu-00001 \(the server answered 409 Conflict 4 times\)$/m);
+    assert.match(
+      promote.stderr,
+      /^Error: the promote of service "fu" happened \(its change to the service's traffic and rollout record stands\), but bgctl could not set serving\.knative\.dev\/no-gc on revision fu-00001 \(the server answered 409 Conflict 4 times\)$/m,
+    );
     assert.doesNotMatch(promote.stderr, /someone else/);
     assert.equal(JSON.parse(promote.stdout).reason, 'BookkeepingIncomplete');
     assert.equal(readState(getService(pg.current, 'fu')).state?.phase, 'promoted');
@@ -48,7 +63,10 @@ describe('follow-up writes after the commit point', () => {
 
     const status = await cli('status', 'fu');
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout + status.stderr, /revision fu-00001 lacks serving\.knative\.dev\/no-gc as the rollback target/);
+    assert.match(
+      status.stdout + status.stderr,
+      /revision fu-00001 lacks serving\.knative\.dev\/no-gc as the rollback target/,
+    );
 
     const repair = await cli('cleanup', 'fu', '--yes');
     assert.equal(repair.code, 0, repair.stderr);
@@ -65,24 +83,46 @@ describe('follow-up writes after the commit point', () => {
     await sim(pg.current, 'POST', 'faults', revisionPatchesFail);
     let deploy;
     try {
-      deploy = await cli('rollout', 'fu2', '--image', 'ghcr.io/bgctl/hello:v3', '--no-verify', '--steps', '50,100', '--yes');
+      deploy = await cli(
+        'rollout',
+        'fu2',
+        '--image',
+        'ghcr.io/bgctl/hello:v3',
+        '--no-verify',
+        '--steps',
+        '50,100',
+        '--yes',
+      );
     } finally {
       await sim(pg.current, 'DELETE', 'faults');
     }
     assert.equal(deploy.code, 1, deploy.stderr);
-    assert.match(deploy.stderr, /^Error: the deploy of service "fu2" happened .*could not remove serving\.knative\.dev\/no-gc on revision fu2-00001/m);
+    assert.match(
+      deploy.stderr,
+      /^Error: the deploy of service "fu2" happened .*could not remove serving\.knative\.dev\/no-gc on revision fu2-00001/m,
+    );
     assert.equal(readState(getService(pg.current, 'fu2')).state?.phase, 'deployed');
     assert.equal(annotationsOf(pg.current, 'fu2-00001').noGc, 'true', 'left behind by the failed follow-up');
     const status = await cli('status', 'fu2');
-    assert.match(status.stdout + status.stderr, /revision fu2-00001 keeps serving\.knative\.dev\/no-gc set by bgctl though it is no longer the rollback target/);
+    assert.match(
+      status.stdout + status.stderr,
+      /revision fu2-00001 keeps serving\.knative\.dev\/no-gc set by bgctl though it is no longer the rollback target/,
+    );
 
     const resume = await cli('rollout', 'fu2', '--resume', '--no-verify', '--yes');
     assert.equal(resume.code, 0, resume.stderr);
     assert.deepEqual(annotationsOf(pg.current, 'fu2-00001'), { noGc: undefined, mark: undefined });
     const cleanup = await cli('cleanup', 'fu2', '--delete-revisions', '--yes');
     assert.equal(cleanup.code, 0, cleanup.stderr);
-    assert.ok(!revisionNames(pg.current, 'fu2').includes('fu2-00001'), 'the old target, no longer protected, is deleted');
-    assert.deepEqual(annotationsOf(pg.current, 'fu2-00002'), { noGc: 'true', mark: 'previous' }, 'the current rollback target stays protected');
+    assert.ok(
+      !revisionNames(pg.current, 'fu2').includes('fu2-00001'),
+      'the old target, no longer protected, is deleted',
+    );
+    assert.deepEqual(
+      annotationsOf(pg.current, 'fu2-00002'),
+      { noGc: 'true', mark: 'previous' },
+      'the current rollback target stays protected',
+    );
     assert.ok(revisionNames(pg.current, 'fu2').includes('fu2-00002'));
   });
 
@@ -96,11 +136,18 @@ describe('follow-up writes after the commit point', () => {
     assert.deepEqual(annotationsOf(pg.current, 'fu3-00001'), { noGc: undefined, mark: undefined });
   });
 
-  test('someone else\'s no-gc is never removed by the bookkeeping', async () => {
+  test("someone else's no-gc is never removed by the bookkeeping", async () => {
     await createReadyService(pg.current, 'fu4');
     foreignMergePatch(pg.current, 'fu4', { spec: { traffic: [{ revisionName: 'fu4-00001', percent: 100 }] } });
     const def = pg.current.registry.resource('revisions', 'serving.knative.dev')!;
-    pg.current.registry.patch(def, 'default', 'fu4-00001', 'merge', { metadata: { annotations: { [NO_GC]: 'true' } } }, { user: 'ops', fieldManager: 'kubectl-annotate' });
+    pg.current.registry.patch(
+      def,
+      'default',
+      'fu4-00001',
+      'merge',
+      { metadata: { annotations: { [NO_GC]: 'true' } } },
+      { user: 'ops', fieldManager: 'kubectl-annotate' },
+    );
     await releaseTo(pg.current, 'fu4', 'ghcr.io/bgctl/hello:v2');
     const rb = await cli('rollback', 'fu4', '--yes');
     assert.equal(rb.code, 0, rb.stderr);
@@ -120,9 +167,15 @@ describe('follow-up writes after the commit point', () => {
       await sim(pg.current, 'DELETE', 'faults');
     }
     const { requests } = await sim(pg.current, 'GET', 'requests');
-    const revisionPatches = requests.filter((r: { verb: string; resource: string; name?: string }) => r.verb === 'patch' && r.resource === 'revisions' && r.name === 'fu5-00001');
+    const revisionPatches = requests.filter(
+      (r: { verb: string; resource: string; name?: string }) =>
+        r.verb === 'patch' && r.resource === 'revisions' && r.name === 'fu5-00001',
+    );
     assert.equal(promote.code, 0, promote.stderr);
-    assert.ok(revisionPatches.some((r: { fault?: string }) => r.fault), 'the seed made at least one patch conflict');
+    assert.ok(
+      revisionPatches.some((r: { fault?: string }) => r.fault),
+      'the seed made at least one patch conflict',
+    );
     assert.deepEqual(annotationsOf(pg.current, 'fu5-00001'), { noGc: 'true', mark: 'previous' });
   });
 });

@@ -38,9 +38,14 @@ export function revisionNames(pg: Playground, service: string): string[] {
 }
 
 /** spec.traffic as stored, reduced to tag/revision/percent for compact assertions. */
-export function specTraffic(pg: Playground, name: string): Array<{ tag?: string; revisionName?: string; percent: number; latestRevision?: boolean }> {
+export function specTraffic(
+  pg: Playground,
+  name: string,
+): Array<{ tag?: string; revisionName?: string; percent: number; latestRevision?: boolean }> {
   return (getService(pg, name).spec.traffic ?? []).map((t) => {
-    const o: { tag?: string; revisionName?: string; percent: number; latestRevision?: boolean } = { percent: t.percent ?? 0 };
+    const o: { tag?: string; revisionName?: string; percent: number; latestRevision?: boolean } = {
+      percent: t.percent ?? 0,
+    };
     if (t.tag) o.tag = t.tag;
     if (t.revisionName) o.revisionName = t.revisionName;
     if (t.latestRevision) o.latestRevision = true;
@@ -50,15 +55,27 @@ export function specTraffic(pg: Playground, name: string): Array<{ tag?: string;
 
 /** Writes to the Service as another client would (a JSON merge patch through the registry). */
 export function foreignMergePatch(pg: Playground, name: string, body: unknown): KObject {
-  return pg.registry.patch(defs(pg).svc, 'default', name, 'merge', body, { user: 'someone-else', fieldManager: 'kubectl' }).object;
+  return pg.registry.patch(defs(pg).svc, 'default', name, 'merge', body, {
+    user: 'someone-else',
+    fieldManager: 'kubectl',
+  }).object;
 }
 
 function isReady(o: KObject | undefined): boolean {
-  return Boolean(o && o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
+  return Boolean(
+    o &&
+    o.status?.observedGeneration === o.metadata.generation &&
+    o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
+  );
 }
 
 /** Resolves once the stored Service satisfies `test` (checked on every change). */
-export function waitForStored(pg: Playground, name: string, test: (o: KObject) => boolean, timeoutMs = 20_000): Promise<KObject> {
+export function waitForStored(
+  pg: Playground,
+  name: string,
+  test: (o: KObject) => boolean,
+  timeoutMs = 20_000,
+): Promise<KObject> {
   const def = defs(pg).svc;
   return new Promise((resolve, reject) => {
     let stop = (): void => {};
@@ -81,7 +98,11 @@ export function waitForStored(pg: Playground, name: string, test: (o: KObject) =
 }
 
 /** Creates an (unpinned) Service in `default` and resolves once it is Ready. */
-export async function createReadyService(pg: Playground, name: string, opts: { image?: string; annotations?: Record<string, string> } = {}): Promise<KnativeService> {
+export async function createReadyService(
+  pg: Playground,
+  name: string,
+  opts: { image?: string; annotations?: Record<string, string> } = {},
+): Promise<KnativeService> {
   pg.registry.create(
     defs(pg).svc,
     'default',
@@ -89,7 +110,12 @@ export async function createReadyService(pg: Playground, name: string, opts: { i
       apiVersion: 'serving.knative.dev/v1',
       kind: 'Service',
       metadata: { name, namespace: 'default' },
-      spec: { template: { ...(opts.annotations ? { metadata: { annotations: opts.annotations } } : {}), spec: { containers: [{ image: opts.image ?? 'ghcr.io/bgctl/hello:v1' }] } } },
+      spec: {
+        template: {
+          ...(opts.annotations ? { metadata: { annotations: opts.annotations } } : {}),
+          spec: { containers: [{ image: opts.image ?? 'ghcr.io/bgctl/hello:v1' }] },
+        },
+      },
     },
     SYSTEM,
   );
@@ -97,7 +123,10 @@ export async function createReadyService(pg: Playground, name: string, opts: { i
 }
 
 /** GET http://<ingress>/ with the Host of `url` (see test/helpers/ingress.ts). */
-export async function viaIngress(pg: Playground, url: string): Promise<{ status: number; body: string; revision?: string }> {
+export async function viaIngress(
+  pg: Playground,
+  url: string,
+): Promise<{ status: number; body: string; revision?: string }> {
   const { status, body, revision } = await ingressGet(pg.ingress, url);
   return { status, body, revision };
 }
@@ -108,8 +137,16 @@ export function cliEnv(pg: Playground, extra: Record<string, string> = {}): Reco
 }
 
 /** A CommandContext like main() builds, for calling the traffic-step engine in-process (no TTY unless asked). */
-export function testContext(pg: Playground, opts: { tty?: boolean; prompter?: FakePrompter; globals?: Partial<GlobalOptions> } = {}): CommandContext & { io: TestIOStreams } {
-  const io = IOStreams.test({ stdinTTY: opts.tty, stdoutTTY: opts.tty, stderrTTY: opts.tty, env: { NO_COLOR: '1', KUBECONFIG: pg.kubeconfigPath, BGCTL_ACTOR: 'tester' } });
+export function testContext(
+  pg: Playground,
+  opts: { tty?: boolean; prompter?: FakePrompter; globals?: Partial<GlobalOptions> } = {},
+): CommandContext & { io: TestIOStreams } {
+  const io = IOStreams.test({
+    stdinTTY: opts.tty,
+    stdoutTTY: opts.tty,
+    stderrTTY: opts.tty,
+    env: { NO_COLOR: '1', KUBECONFIG: pg.kubeconfigPath, BGCTL_ACTOR: 'tester' },
+  });
   let client: Promise<KnativeClient> | undefined;
   const prompter = opts.prompter ?? new FakePrompter({}, { io });
   const globals: GlobalOptions = { output: 'table', verbose: false, ...opts.globals };

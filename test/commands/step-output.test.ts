@@ -84,7 +84,7 @@ describe('step verbs: dry runs, confirmation, documents, golden output', () => {
     assert.equal(getService(pg.current, 'gold').spec.template?.spec?.containers?.[0]?.image, 'ghcr.io/bgctl/hello:v1');
   });
 
-  test('--dry-run=server goes through the server\'s authorization; a client dry run only reads', async () => {
+  test("--dry-run=server goes through the server's authorization; a client dry run only reads", async () => {
     const env = cliEnv(pg.current, { KUBECONFIG: pg.current.readOnlyKubeconfigPath });
     const client = await runCli(['pin', 'gold', '--dry-run', '-o', 'yaml'], { env });
     assert.equal(client.code, 0, client.stderr);
@@ -156,8 +156,20 @@ describe('step verbs: dry runs, confirmation, documents, golden output', () => {
       { tag: 'v2', revisionName: 'gold-00002', latestRevision: false, percent: 40 },
     ]);
     assert.deepEqual(doc.traffic, [
-      { tag: 'stable', revisionName: 'gold-00001', latestRevision: false, percent: 60, url: 'http://stable-gold.default.example.com' },
-      { tag: 'v2', revisionName: 'gold-00002', latestRevision: false, percent: 40, url: 'http://v2-gold.default.example.com' },
+      {
+        tag: 'stable',
+        revisionName: 'gold-00001',
+        latestRevision: false,
+        percent: 60,
+        url: 'http://stable-gold.default.example.com',
+      },
+      {
+        tag: 'v2',
+        revisionName: 'gold-00002',
+        latestRevision: false,
+        percent: 40,
+        url: 'http://v2-gold.default.example.com',
+      },
     ]);
     assert.equal(doc.before.find((t: { tag: string }) => t.tag === 'v2').percent, 0);
     assert.equal(doc.rollout.phase, 'split');
@@ -177,7 +189,13 @@ describe('step verbs: dry runs, confirmation, documents, golden output', () => {
     const r = await cli('promote', 'gold', '--dry-run=server');
     assert.equal(r.code, 0, r.stderr);
     const revPatches = await requests(pg.current, { verb: 'patch', resource: 'revisions', name: 'gold-00001' });
-    assert.deepEqual(revPatches.map((q) => q.query.dryRun), ['All']);
-    assert.equal(getService(pg.current, 'gold').spec.traffic?.find((t) => t.revisionName === 'gold-00002')?.percent, 40);
+    assert.deepEqual(
+      revPatches.map((q) => q.query.dryRun),
+      ['All'],
+    );
+    assert.equal(
+      getService(pg.current, 'gold').spec.traffic?.find((t) => t.revisionName === 'gold-00002')?.percent,
+      40,
+    );
   });
 });

@@ -17,7 +17,8 @@ async function log(pg: Parameters<typeof requests>[0]): Promise<string[]> {
   return (await requests(pg)).map((r) => `${r.verb} ${r.resource}${r.code >= 300 ? ` ${r.code}` : ''}`);
 }
 
-const counts = (lines: string[]) => lines.reduce<Record<string, number>>((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), {});
+const counts = (lines: string[]) =>
+  lines.reduce<Record<string, number>>((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), {});
 const flags: WriteFlags = { yes: true, wait: true, timeout: '30s' };
 
 describe('requests per step', () => {
@@ -31,10 +32,22 @@ describe('requests per step', () => {
     await createReadyService(pg.current, 'counted');
     const steps: Array<[string[], Record<string, number>]> = [
       [['pin', 'counted'], { 'get services': 1, 'list revisions': 1, 'patch services': 1, 'watch services': 1 }],
-      [['deploy', 'counted', '--image', 'ghcr.io/bgctl/hello:v2'], { 'get services': 1, 'list revisions': 2, 'patch services': 1, 'watch services': 1 }],
-      [['stage', 'counted', '--tag', 'v2'], { 'get services': 1, 'list revisions': 1, 'patch services': 1, 'watch services': 1 }],
-      [['split', 'counted', '--percent', '50'], { 'get services': 1, 'list revisions': 1, 'patch services': 1, 'watch services': 1 }],
-      [['promote', 'counted'], { 'get services': 1, 'list revisions': 1, 'patch services': 1, 'watch services': 1, 'patch revisions': 1 }],
+      [
+        ['deploy', 'counted', '--image', 'ghcr.io/bgctl/hello:v2'],
+        { 'get services': 1, 'list revisions': 2, 'patch services': 1, 'watch services': 1 },
+      ],
+      [
+        ['stage', 'counted', '--tag', 'v2'],
+        { 'get services': 1, 'list revisions': 1, 'patch services': 1, 'watch services': 1 },
+      ],
+      [
+        ['split', 'counted', '--percent', '50'],
+        { 'get services': 1, 'list revisions': 1, 'patch services': 1, 'watch services': 1 },
+      ],
+      [
+        ['promote', 'counted'],
+        { 'get services': 1, 'list revisions': 1, 'patch services': 1, 'watch services': 1, 'patch revisions': 1 },
+      ],
     ];
     for (const [argv, want] of steps) {
       await sim(pg.current, 'DELETE', 'requests');
@@ -59,12 +72,20 @@ describe('requests per step', () => {
     assert.match(r.stdout, /shown-00001.*True|True.*shown-00001/);
   });
 
-  test('runTrafficStep with known: no read at all; the outcome carries the next step\'s known', async () => {
+  test("runTrafficStep with known: no read at all; the outcome carries the next step's known", async () => {
     await createReadyService(pg.current, 'chained');
     const ctx = testContext(pg.current);
-    const pin = await runTrafficStep(ctx, { service: 'chained', intent: { kind: 'pin' } as any, flags, question: () => 'ok?' });
+    const pin = await runTrafficStep(ctx, {
+      service: 'chained',
+      intent: { kind: 'pin' } as any,
+      flags,
+      question: () => 'ok?',
+    });
     assert.equal(pin.result, 'applied');
-    assert.deepEqual(pin.revisions.map((r) => r.metadata.name), ['chained-00001']);
+    assert.deepEqual(
+      pin.revisions.map((r) => r.metadata.name),
+      ['chained-00001'],
+    );
 
     await sim(pg.current, 'DELETE', 'requests');
     const deploy = await runTrafficStep(ctx, {
@@ -81,7 +102,13 @@ describe('requests per step', () => {
     await sim(pg.current, 'DELETE', 'requests');
     let outcome: StepOutcome = deploy;
     for (const intent of [{ kind: 'stage', tag: 'v2' }, { kind: 'split', percent: 50 }, { kind: 'promote' }]) {
-      outcome = await runTrafficStep(ctx, { service: 'chained', intent: intent as any, flags, question: () => 'ok?', known: { service: outcome.service, revisions: outcome.revisions } });
+      outcome = await runTrafficStep(ctx, {
+        service: 'chained',
+        intent: intent as any,
+        flags,
+        question: () => 'ok?',
+        known: { service: outcome.service, revisions: outcome.revisions },
+      });
       assert.equal(outcome.result, 'applied', intent.kind);
     }
     assert.deepEqual(counts(await log(pg.current)), { 'patch services': 3, 'watch services': 3, 'patch revisions': 1 });
@@ -97,7 +124,12 @@ describe('requests per step', () => {
   test('a stale known is refused by the precondition, read again and planned again; the other change is kept', async () => {
     const created = await createReadyService(pg.current, 'stale');
     const ctx = testContext(pg.current);
-    const first = await runTrafficStep(ctx, { service: 'stale', intent: { kind: 'pin' } as any, flags, question: () => 'ok?' });
+    const first = await runTrafficStep(ctx, {
+      service: 'stale',
+      intent: { kind: 'pin' } as any,
+      flags,
+      question: () => 'ok?',
+    });
     foreignMergePatch(pg.current, 'stale', { metadata: { labels: { team: 'b' } } });
     await sim(pg.current, 'DELETE', 'requests');
     const out = await runTrafficStep(ctx, {
@@ -110,7 +142,12 @@ describe('requests per step', () => {
     assert.equal(out.result, 'applied');
     assert.equal(out.attempts, 2);
     assert.ok(out.replans.length >= 1);
-    assert.deepEqual((await log(pg.current)).slice(0, 4), ['patch services 409', 'get services', 'list revisions', 'patch services']);
+    assert.deepEqual((await log(pg.current)).slice(0, 4), [
+      'patch services 409',
+      'get services',
+      'list revisions',
+      'patch services',
+    ]);
     const stored = getService(pg.current, 'stale');
     assert.equal(stored.metadata.labels?.team, 'b');
     assert.equal(stored.spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v3');

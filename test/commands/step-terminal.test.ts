@@ -19,7 +19,7 @@ describe('step verbs on a terminal', () => {
     await createReadyService(pg.current, 'tty-b');
   });
 
-  test('a missing SERVICE is picked from the namespace\'s services', async () => {
+  test("a missing SERVICE is picked from the namespace's services", async () => {
     const prompter = new FakePrompter({ [PICK_SERVICE_MESSAGE]: 'tty-b' });
     const ctx = testContext(pg.current, { tty: true, prompter });
     assert.equal(await resolveService(ctx, undefined, 'pin'), 'tty-b');
@@ -33,22 +33,39 @@ describe('step verbs on a terminal', () => {
       built = true;
       throw new Error('must not connect');
     };
-    await assert.rejects(resolveService(ctx, undefined, 'pin'), (err: unknown) => err instanceof UsageError && /SERVICE is required when not running interactively/.test(err.message));
+    await assert.rejects(
+      resolveService(ctx, undefined, 'pin'),
+      (err: unknown) =>
+        err instanceof UsageError && /SERVICE is required when not running interactively/.test(err.message),
+    );
     assert.equal(built, false);
   });
 
   test('on a terminal, a namespace without services is a usage error naming the namespace (exit 2)', async () => {
     const ctx = testContext(pg.current, { tty: true, globals: { namespace: 'nothing-here' } });
-    await assert.rejects(resolveService(ctx, undefined, 'split'), (err: unknown) =>
-      err instanceof UsageError && err.exitCode === 2 && err.reason === 'NoServices' && /no Knative services in namespace "nothing-here"/.test(err.message));
+    await assert.rejects(
+      resolveService(ctx, undefined, 'split'),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        err.exitCode === 2 &&
+        err.reason === 'NoServices' &&
+        /no Knative services in namespace "nothing-here"/.test(err.message),
+    );
   });
 
   test('without a terminal, the hint names the verb', async () => {
-    await assert.rejects(resolveService(testContext(pg.current), undefined, 'promote'), (err: unknown) => err instanceof UsageError && err.hint === 'pass the service name as the first argument: bgctl promote SERVICE');
+    await assert.rejects(
+      resolveService(testContext(pg.current), undefined, 'promote'),
+      (err: unknown) =>
+        err instanceof UsageError && err.hint === 'pass the service name as the first argument: bgctl promote SERVICE',
+    );
   });
 
   test('pin picks the service and asks before moving traffic; yes applies it', async () => {
-    const prompter = new FakePrompter({ [PICK_SERVICE_MESSAGE]: 'tty-a', 'Pin 100% of the traffic of tty-a to tty-a-00001?': true });
+    const prompter = new FakePrompter({
+      [PICK_SERVICE_MESSAGE]: 'tty-a',
+      'Pin 100% of the traffic of tty-a to tty-a-00001?': true,
+    });
     const ctx = testContext(pg.current, { tty: true, prompter });
     await pin({ takeOver: false, write: { wait: true, timeout: '30s' } }, ctx);
     prompter.assertAllConsumed();
@@ -61,23 +78,40 @@ describe('step verbs on a terminal', () => {
     const rv = getService(pg.current, 'tty-b').metadata.resourceVersion;
     const prompter = new FakePrompter({ 'Pin 100% of the traffic of tty-b to tty-b-00001?': false });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    await assert.rejects(pin({ service: 'tty-b', takeOver: false, write: { wait: true, timeout: '30s' } }, ctx), (err: unknown) => err instanceof CancelError && err.exitCode === 130);
+    await assert.rejects(
+      pin({ service: 'tty-b', takeOver: false, write: { wait: true, timeout: '30s' } }, ctx),
+      (err: unknown) => err instanceof CancelError && err.exitCode === 130,
+    );
     assert.equal(getService(pg.current, 'tty-b').metadata.resourceVersion, rv);
   });
 
   test('split asks for the percent it was not given, after the service is known', async () => {
     const prompter = new FakePrompter({ 'Percent of the traffic of tty-b for the candidate': CANCEL });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    await assert.rejects(split({ service: 'tty-b', takeOver: false, write: { wait: true, timeout: '30s' } }, ctx), CancelError);
+    await assert.rejects(
+      split({ service: 'tty-b', takeOver: false, write: { wait: true, timeout: '30s' } }, ctx),
+      CancelError,
+    );
     prompter.assertAllConsumed();
   });
 
   test('deploy asks saying it writes the Service and moves no traffic; yes writes the template, traffic untouched', async () => {
     await createReadyService(pg.current, 'tty-d');
-    const question = 'Write service tty-d: deploy ghcr.io/bgctl/hello:v2 as a new revision and pin tty-d-00001 by name (no traffic moves, it starts at 0%)?';
+    const question =
+      'Write service tty-d: deploy ghcr.io/bgctl/hello:v2 as a new revision and pin tty-d-00001 by name (no traffic moves, it starts at 0%)?';
     const prompter = new FakePrompter({ [question]: true });
     const ctx = testContext(pg.current, { tty: true, prompter });
-    await deploy({ service: 'tty-d', image: 'ghcr.io/bgctl/hello:v2', env: [], annotations: {}, takeOver: false, write: { wait: true, timeout: '30s' } }, ctx);
+    await deploy(
+      {
+        service: 'tty-d',
+        image: 'ghcr.io/bgctl/hello:v2',
+        env: [],
+        annotations: {},
+        takeOver: false,
+        write: { wait: true, timeout: '30s' },
+      },
+      ctx,
+    );
     prompter.assertAllConsumed();
     assert.equal(getService(pg.current, 'tty-d').spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v2');
     assert.deepEqual(specTraffic(pg.current, 'tty-d'), [{ revisionName: 'tty-d-00001', percent: 100 }]);
@@ -86,7 +120,9 @@ describe('step verbs on a terminal', () => {
   test('deploy without a terminal and without --yes: exit 2, says deploy writes only with --yes, never that traffic moves', async () => {
     await createReadyService(pg.current, 'tty-e');
     const rv = getService(pg.current, 'tty-e').metadata.resourceVersion;
-    const r = await runCli(['deploy', 'tty-e', '--image', 'ghcr.io/bgctl/hello:v2', '-o', 'json'], { env: cliEnv(pg.current) });
+    const r = await runCli(['deploy', 'tty-e', '--image', 'ghcr.io/bgctl/hello:v2', '-o', 'json'], {
+      env: cliEnv(pg.current),
+    });
     assert.equal(r.code, 2, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.reason, 'ConfirmationRequired');
@@ -94,7 +130,10 @@ describe('step verbs on a terminal', () => {
     assert.doesNotMatch(r.stdout + r.stderr, /traffic moves/);
     const text = await runCli(['deploy', 'tty-e', '--image', 'ghcr.io/bgctl/hello:v2'], { env: cliEnv(pg.current) });
     assert.equal(text.code, 2);
-    assert.match(text.stderr, /Error: not running interactively: bgctl deploy writes the Service only with --yes \(it moves no traffic\)/);
+    assert.match(
+      text.stderr,
+      /Error: not running interactively: bgctl deploy writes the Service only with --yes \(it moves no traffic\)/,
+    );
     assert.equal(getService(pg.current, 'tty-e').metadata.resourceVersion, rv);
   });
 });

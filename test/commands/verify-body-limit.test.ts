@@ -33,7 +33,10 @@ describe('verify --expect-body on large bodies', () => {
   });
   after(() => new Promise<void>((r) => server.close(() => r())));
   const verify = (...argv: string[]) =>
-    runCli(['verify', 'big', '--no-record', '--requests', '2', '--expect-body', 'MARKER', '--ingress', ingress, ...argv], { env: { KUBECONFIG: pg.current.kubeconfigPath } });
+    runCli(
+      ['verify', 'big', '--no-record', '--requests', '2', '--expect-body', 'MARKER', '--ingress', ingress, ...argv],
+      { env: { KUBECONFIG: pg.current.kubeconfigPath } },
+    );
 
   test('--help of verify and rollout states the cap', async () => {
     for (const verb of ['verify', 'rollout']) {
@@ -53,7 +56,10 @@ describe('verify --expect-body on large bodies', () => {
   test('a body over 1 MiB whose text lies past the cap fails and says it was cut (not a silent pass)', async () => {
     const r = await verify('--path', '/1500k');
     assert.equal(r.code, 3, r.stdout + r.stderr);
-    assert.match(r.stdout, /body does not match \/MARKER\/ in its first 1 MiB \(the body is longer; --expect-body reads at most 1 MiB\)/);
+    assert.match(
+      r.stdout,
+      /body does not match \/MARKER\/ in its first 1 MiB \(the body is longer; --expect-body reads at most 1 MiB\)/,
+    );
     assert.match(r.stderr, /^Error: verification of tag "candidate" of service "big" failed/m);
   });
 

@@ -25,7 +25,12 @@ async function closedPort(): Promise<number> {
 
 describe('bgctl verify', () => {
   const pg = usePlayground();
-  const env = (extra: Record<string, string> = {}) => ({ KUBECONFIG: pg.current.kubeconfigPath, BGCTL_INGRESS: pg.current.ingress, BGCTL_ACTOR: 'ci-bot', ...extra });
+  const env = (extra: Record<string, string> = {}) => ({
+    KUBECONFIG: pg.current.kubeconfigPath,
+    BGCTL_INGRESS: pg.current.ingress,
+    BGCTL_ACTOR: 'ci-bot',
+    ...extra,
+  });
 
   test('pass: the rollout candidate tag by default, report (golden), pass recorded as verified', async () => {
     await stagedService(pg.current, 'web');
@@ -66,7 +71,9 @@ describe('bgctl verify', () => {
     const pass = await runCli(['verify', 'again', '--requests', '2'], { env: env() });
     assert.equal(pass.code, 0, pass.stderr);
     assert.equal(phaseOf(pg.current, 'again'), 'verified');
-    const r = await runCli(['verify', 'again', '--expect-body', '^Goodbye', '--requests', '2'], { env: env({ BGCTL_ACTOR: 'qa-bot' }) });
+    const r = await runCli(['verify', 'again', '--expect-body', '^Goodbye', '--requests', '2'], {
+      env: env({ BGCTL_ACTOR: 'qa-bot' }),
+    });
     assert.equal(r.code, 3);
     const ann = getService(pg.current, 'again').metadata.annotations!;
     assert.equal(ann['bgctl.dev/phase'], 'staged');
@@ -76,9 +83,17 @@ describe('bgctl verify', () => {
     assert.equal(st.reason, 'verification of tag "candidate" failed: 2 of 2 requests failed');
     const hist = JSON.parse(ann['bgctl.dev/history']);
     assert.deepEqual([hist[0].id, hist[0].phase, hist[0].reason], [st.id, 'staged', st.reason]);
-    assert.match(r.stderr, new RegExp(`\\n. Recorded: rollout ${st.id} is staged again: verification of tag "candidate" failed: 2 of 2 requests failed\\nError: verification of tag "candidate" of service "again" failed`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `\\n. Recorded: rollout ${st.id} is staged again: verification of tag "candidate" failed: 2 of 2 requests failed\\nError: verification of tag "candidate" of service "again" failed`,
+      ),
+    );
     const h = await runCli(['history', 'again', '-o', 'json'], { env: env() });
-    assert.deepEqual(JSON.parse(h.stdout).items.map((i: any) => [i.phase, i.reason]), [['staged', st.reason]]);
+    assert.deepEqual(
+      JSON.parse(h.stdout).items.map((i: any) => [i.phase, i.reason]),
+      [['staged', st.reason]],
+    );
     // A later pass verifies again and clears the failure.
     const again = await runCli(['verify', 'again', '--requests', '2'], { env: env() });
     assert.equal(again.code, 0, again.stderr);
@@ -94,12 +109,18 @@ describe('bgctl verify', () => {
     assert.match(r.stdout, /^Requests: {8}3: 0 passed, 3 failed$/m);
     assert.match(r.stdout, /\nCOUNT {3}FAILURE\n {4}3 {3}body does not match \/\^Goodbye\/\n/);
     assert.match(r.stdout, /\nResult: Failed \(3 of 3 requests failed\)\n$/);
-    assert.match(r.stderr, /✗ verification of tag "candidate" failed\nError: verification of tag "candidate" of service "api" failed: 3 of 3 requests failed\nHint: /);
+    assert.match(
+      r.stderr,
+      /✗ verification of tag "candidate" failed\nError: verification of tag "candidate" of service "api" failed: 3 of 3 requests failed\nHint: /,
+    );
     assert.equal(phaseOf(pg.current, 'api'), 'staged');
   });
 
   test('fail: a revision answering 500 (error-rate 1) exits 3; -o json is one VerificationResult', async () => {
-    await createService(pg.current, 'flaky', { annotations: { 'sim.bgctl.dev/error-rate': '1' }, traffic: [{ latestRevision: true, percent: 100, tag: 'candidate' }] });
+    await createService(pg.current, 'flaky', {
+      annotations: { 'sim.bgctl.dev/error-rate': '1' },
+      traffic: [{ latestRevision: true, percent: 100, tag: 'candidate' }],
+    });
     const r = await runCli(['verify', 'flaky', '-o', 'json', '--requests', '4'], { env: env() });
     assert.equal(r.code, 3);
     const doc = JSON.parse(r.stdout);
@@ -115,13 +136,18 @@ describe('bgctl verify', () => {
     assert.equal(doc.url, 'http://candidate-flaky.default.example.com/');
     assert.equal(doc.connectTo, pg.current.ingress);
     assert.match(r.stderr, /Error: verification of tag "candidate" of service "flaky" failed/);
-    const ok = await runCli(['verify', 'flaky', '--expect-status', '5xx', '--requests', '2', '-o', 'json'], { env: env() });
+    const ok = await runCli(['verify', 'flaky', '--expect-status', '5xx', '--requests', '2', '-o', 'json'], {
+      env: env(),
+    });
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(JSON.parse(ok.stdout).verdict, 'Passed');
   });
 
   test('half the requests failing is a failure with the count', async () => {
-    await createService(pg.current, 'half', { annotations: { 'sim.bgctl.dev/error-rate': '0.5' }, traffic: [{ latestRevision: true, percent: 100, tag: 'canary' }] });
+    await createService(pg.current, 'half', {
+      annotations: { 'sim.bgctl.dev/error-rate': '0.5' },
+      traffic: [{ latestRevision: true, percent: 100, tag: 'canary' }],
+    });
     const r = await runCli(['verify', 'half', '--tag', 'canary', '--requests', '6', '-o', 'json'], { env: env() });
     assert.equal(r.code, 3);
     const doc = JSON.parse(r.stdout);
@@ -130,14 +156,21 @@ describe('bgctl verify', () => {
   });
 
   test('latency: p95 over --max-latency fails; a request over --http-timeout counts as failed (exit 3, not 4)', async () => {
-    await createService(pg.current, 'slow', { annotations: { 'sim.bgctl.dev/latency': '150ms' }, traffic: [{ latestRevision: true, percent: 100, tag: 'candidate' }] });
-    const r = await runCli(['verify', 'slow', '--requests', '2', '--max-latency', '100ms', '-o', 'json'], { env: env() });
+    await createService(pg.current, 'slow', {
+      annotations: { 'sim.bgctl.dev/latency': '150ms' },
+      traffic: [{ latestRevision: true, percent: 100, tag: 'candidate' }],
+    });
+    const r = await runCli(['verify', 'slow', '--requests', '2', '--max-latency', '100ms', '-o', 'json'], {
+      env: env(),
+    });
     assert.equal(r.code, 3);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.failed, 0);
     assert.ok(doc.latency.p95Ms >= 150);
     assert.match(doc.reasons[0], /^p95 latency \d+ms exceeds --max-latency 100ms$/);
-    const t = await runCli(['verify', 'slow', '--requests', '2', '--http-timeout', '20ms', '-o', 'json'], { env: env() });
+    const t = await runCli(['verify', 'slow', '--requests', '2', '--http-timeout', '20ms', '-o', 'json'], {
+      env: env(),
+    });
     assert.equal(t.code, 3);
     assert.deepEqual(JSON.parse(t.stdout).failures, [{ reason: 'no response within 20 ms', count: 2 }]);
   });
@@ -147,7 +180,12 @@ describe('bgctl verify', () => {
     const r = await runCli(['verify', 'web', '--ingress', `127.0.0.1:${port}`, '--requests', '2'], { env: env() });
     assert.equal(r.code, 4);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`Error: cannot reach 127\\.0\\.0\\.1:${port} for http://candidate-web\\.default\\.example\\.com/: connect ECONNREFUSED`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `Error: cannot reach 127\\.0\\.0\\.1:${port} for http://candidate-web\\.default\\.example\\.com/: connect ECONNREFUSED`,
+      ),
+    );
     assert.match(r.stderr, /Hint: check the --ingress address \(or BGCTL_INGRESS\); nothing was verified/);
   });
 
@@ -156,7 +194,10 @@ describe('bgctl verify', () => {
     const wrong = await runCli(['verify', 'shop', '--tag', 'candidate'], { env: env() });
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /Error: service "shop" has no tag "candidate" \(its tags: stable, v2\)/);
-    const r = await runCli(['verify', 'shop', '--path', '/healthz?probe=1', '--requests', '1', '--no-record', '-o', 'json'], { env: env() });
+    const r = await runCli(
+      ['verify', 'shop', '--path', '/healthz?probe=1', '--requests', '1', '--no-record', '-o', 'json'],
+      { env: env() },
+    );
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.tag, 'v2');
@@ -170,7 +211,9 @@ describe('bgctl verify', () => {
 
   test('with read-only credentials the pass still exits 0; not recording it is a warning', async () => {
     await stagedService(pg.current, 'ro');
-    const r = await runCli(['verify', 'ro', '--requests', '2'], { env: env({ KUBECONFIG: pg.current.readOnlyKubeconfigPath }) });
+    const r = await runCli(['verify', 'ro', '--requests', '2'], {
+      env: env({ KUBECONFIG: pg.current.readOnlyKubeconfigPath }),
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\nResult: Passed\n$/);
     assert.match(r.stderr, /\nWarning: the pass was not recorded on the rollout: .*forbidden/i);
@@ -207,7 +250,11 @@ describe('bgctl verify', () => {
       now: () => new Date(),
     };
     const seen: number[] = [];
-    const res = await runVerification(ctx, 'flaky', { requests: 3, ingress: pg.current.ingress, onProgress: (n) => seen.push(n) });
+    const res = await runVerification(ctx, 'flaky', {
+      requests: 3,
+      ingress: pg.current.ingress,
+      onProgress: (n) => seen.push(n),
+    });
     assert.equal(res.kind, 'VerificationResult');
     assert.equal(res.passed, false);
     assert.deepEqual(seen, [1, 2, 3]);
@@ -215,9 +262,13 @@ describe('bgctl verify', () => {
     const pass = await runVerification(ctx, 'api', { ingress: pg.current.ingress, requests: '2' });
     assert.equal(pass.passed, true);
     assert.equal(pass.revisionName, 'api-00002');
-    assert.equal(phaseOf(pg.current, 'api'), 'staged', 'recording is the caller\'s business');
+    assert.equal(phaseOf(pg.current, 'api'), 'staged', "recording is the caller's business");
     const ac = new AbortController();
-    const cancelled = runVerification({ ...ctx, signal: ac.signal }, 'api', { ingress: pg.current.ingress, requests: 50, onProgress: (n) => n === 2 && ac.abort() });
+    const cancelled = runVerification({ ...ctx, signal: ac.signal }, 'api', {
+      ingress: pg.current.ingress,
+      requests: 50,
+      onProgress: (n) => n === 2 && ac.abort(),
+    });
     await assert.rejects(cancelled, (e: unknown) => e instanceof CancelError);
   });
 });

@@ -9,7 +9,10 @@ import * as kube from '../../src/kube/errors.js';
 type ErrorClass = typeof core.BgctlError;
 
 function errorClasses(mod: Record<string, unknown>): Array<[string, ErrorClass]> {
-  return Object.entries(mod).filter((e): e is [string, ErrorClass] => typeof e[1] === 'function' && (e[1] === core.BgctlError || e[1].prototype instanceof core.BgctlError));
+  return Object.entries(mod).filter(
+    (e): e is [string, ErrorClass] =>
+      typeof e[1] === 'function' && (e[1] === core.BgctlError || e[1].prototype instanceof core.BgctlError),
+  );
 }
 
 /** What esbuild's minifier does to a class: same code, another name. */

@@ -45,13 +45,28 @@ export function svc(o: SvcOpts = {}): KnativeService {
       latestCreatedRevisionName: o.latestCreated ?? latestReady,
       latestReadyRevisionName: latestReady,
       url: `http://${name}.default.example.com`,
-      traffic: traffic.map((t) => ({ ...t, revisionName: t.revisionName ?? latestReady, ...(t.tag ? { url: `http://${t.tag}-${name}.default.example.com` } : {}) })),
+      traffic: traffic.map((t) => ({
+        ...t,
+        revisionName: t.revisionName ?? latestReady,
+        ...(t.tag ? { url: `http://${t.tag}-${name}.default.example.com` } : {}),
+      })),
     },
   };
 }
 
 /** A revision of `hello` (or `service`), Ready unless told otherwise. */
-export function rev(name: string, o: { service?: string | null; ready?: 'True' | 'False' | 'Unknown'; message?: string; reason?: string; noGc?: boolean; rollbackTag?: string; gen?: number } = {}): Revision {
+export function rev(
+  name: string,
+  o: {
+    service?: string | null;
+    ready?: 'True' | 'False' | 'Unknown';
+    message?: string;
+    reason?: string;
+    noGc?: boolean;
+    rollbackTag?: string;
+    gen?: number;
+  } = {},
+): Revision {
   const labels: Record<string, string> = { 'serving.knative.dev/configuration': o.service ?? 'hello' };
   if (o.service !== null) labels['serving.knative.dev/service'] = o.service ?? 'hello';
   const gen = o.gen ?? Number(name.slice(-5));
@@ -65,7 +80,16 @@ export function rev(name: string, o: { service?: string | null; ready?: 'True' |
     kind: 'Revision',
     metadata: { name, namespace: 'default', labels, annotations, creationTimestamp: `2026-11-26T10:0${gen % 10}:00Z` },
     spec: { containers: [{ image: 'img' }] },
-    status: { conditions: [{ type: 'Ready', status: o.ready ?? 'True', ...(o.reason ? { reason: o.reason } : {}), ...(o.message ? { message: o.message } : {}) }] },
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: o.ready ?? 'True',
+          ...(o.reason ? { reason: o.reason } : {}),
+          ...(o.message ? { message: o.message } : {}),
+        },
+      ],
+    },
   };
 }
 
@@ -114,15 +138,21 @@ export function applyJsonPatch<T>(doc: T, ops: JsonPatchOp[]): T {
     } else if (op.op === 'remove') {
       if (!(last in parent)) throw new Error(`422: remove of missing ${op.path}`);
       delete parent[last];
-    } else if (JSON.stringify(parent[last]) !== JSON.stringify(op.value)) throw new Error(`422: test failed at ${op.path}`);
+    } else if (JSON.stringify(parent[last]) !== JSON.stringify(op.value))
+      throw new Error(`422: test failed at ${op.path}`);
   }
   return out;
 }
 
 /** What the cluster would hold after the patch: new RV, status.traffic following spec (URLs for tags). */
-export function written(before: KnativeService, ops: JsonPatchOp[], opts: { newRevision?: string } = {}): KnativeService {
+export function written(
+  before: KnativeService,
+  ops: JsonPatchOp[],
+  opts: { newRevision?: string } = {},
+): KnativeService {
   const rvOp = ops[0];
-  if (!rvOp || rvOp.path !== '/metadata/resourceVersion' || (rvOp as any).value !== before.metadata.resourceVersion) throw new Error('409: stale resourceVersion');
+  if (!rvOp || rvOp.path !== '/metadata/resourceVersion' || (rvOp as any).value !== before.metadata.resourceVersion)
+    throw new Error('409: stale resourceVersion');
   const next = applyJsonPatch(before, ops);
   next.metadata.resourceVersion = String(Number(before.metadata.resourceVersion) + 1);
   if (opts.newRevision) {
@@ -130,7 +160,11 @@ export function written(before: KnativeService, ops: JsonPatchOp[], opts: { newR
     next.status!.latestReadyRevisionName = opts.newRevision;
   }
   const ready = next.status!.latestReadyRevisionName;
-  next.status!.traffic = (next.spec.traffic ?? []).map((t) => ({ ...t, revisionName: t.revisionName ?? ready, ...(t.tag ? { url: `http://${t.tag}-${next.metadata.name}.default.example.com` } : {}) }));
+  next.status!.traffic = (next.spec.traffic ?? []).map((t) => ({
+    ...t,
+    revisionName: t.revisionName ?? ready,
+    ...(t.tag ? { url: `http://${t.tag}-${next.metadata.name}.default.example.com` } : {}),
+  }));
   return next;
 }
 
@@ -148,7 +182,8 @@ export function thrown(fn: () => unknown, cls: new (...a: any[]) => BgctlError, 
   try {
     fn();
   } catch (err) {
-    if (!(err instanceof cls)) throw new Error(`expected ${cls.name}, got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
+    if (!(err instanceof cls))
+      throw new Error(`expected ${cls.name}, got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
     if (err.reason !== reason) throw new Error(`expected reason ${reason}, got ${err.reason}: ${err.message}`);
     return err;
   }
@@ -157,5 +192,7 @@ export function thrown(fn: () => unknown, cls: new (...a: any[]) => BgctlError, 
 
 /** Short form of a traffic list for assertions: "tag:rev:pct", "@latest" for floating. */
 export function short(traffic: TrafficTarget[]): string[] {
-  return traffic.map((t) => `${t.tag ?? ''}:${t.latestRevision || !t.revisionName ? '@latest' : t.revisionName}:${t.percent ?? 0}`);
+  return traffic.map(
+    (t) => `${t.tag ?? ''}:${t.latestRevision || !t.revisionName ? '@latest' : t.revisionName}:${t.percent ?? 0}`,
+  );
 }

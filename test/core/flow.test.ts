@@ -8,7 +8,12 @@ import { readState } from '../../src/core/state.js';
 import { tagUrl, statusView } from '../../src/core/view.js';
 import { ctx, rev, run, short, svc, written } from './fixtures.js';
 
-function step(s: KnativeService, revisions: Revision[], intent: Intent, opts: { newRevision?: string } = {}): { s: KnativeService; p: Plan } {
+function step(
+  s: KnativeService,
+  revisions: Revision[],
+  intent: Intent,
+  opts: { newRevision?: string } = {},
+): { s: KnativeService; p: Plan } {
   const p = run(s, revisions, intent, { ...ctx, newRolloutId: 'r1' });
   return { s: written(s, buildServicePatch(s, p), opts), p };
 }
@@ -35,17 +40,25 @@ describe('the OpenShift blue-green procedure, end to end', () => {
     r = step(s, revisions, { kind: 'promote' });
     s = r.s;
     assert.deepEqual(short(s.spec.traffic!), ['v2:hello-00002:100', 'previous:hello-00001:0']);
-    assert.deepEqual(r.p.revisionAnnotations, [{ revision: 'hello-00001', annotations: { 'serving.knative.dev/no-gc': 'true', 'bgctl.dev/rollback-tag': 'previous' } }]);
+    assert.deepEqual(r.p.revisionAnnotations, [
+      {
+        revision: 'hello-00001',
+        annotations: { 'serving.knative.dev/no-gc': 'true', 'bgctl.dev/rollback-tag': 'previous' },
+      },
+    ]);
     assert.equal(statusView(s).rollout.phase, 'promoted');
 
     s = step(s, revisions, { kind: 'rollback' }).s;
     assert.deepEqual(short(s.spec.traffic!), ['stable:hello-00001:100', 'v2:hello-00002:0']);
     const read = readState(s);
     assert.equal(read.state?.phase, 'rolled-back');
-    assert.deepEqual(read.history.map((h) => [h.id, h.phase]), [['r1', 'rolled-back']]);
+    assert.deepEqual(
+      read.history.map((h) => [h.id, h.phase]),
+      [['r1', 'rolled-back']],
+    );
   });
 
-  test('two rollouts in a row; the second retires the first one\'s rollback target', () => {
+  test("two rollouts in a row; the second retires the first one's rollback target", () => {
     let s = svc();
     const revisions = [rev('hello-00001')];
     const go = (intent: Intent, id: string, opts: { newRevision?: string } = {}) => {
@@ -61,17 +74,34 @@ describe('the OpenShift blue-green procedure, end to end', () => {
     go({ kind: 'deploy', image: 'img:v3' }, 'b', { newRevision: 'hello-00003' });
     revisions.push(rev('hello-00003'));
     go({ kind: 'stage' }, 'b');
-    assert.deepEqual(short(s.spec.traffic!), ['stable:hello-00002:100', 'candidate:hello-00003:0', 'previous:hello-00001:0']);
+    assert.deepEqual(short(s.spec.traffic!), [
+      'stable:hello-00002:100',
+      'candidate:hello-00003:0',
+      'previous:hello-00001:0',
+    ]);
     const p = go({ kind: 'promote' }, 'b');
     assert.deepEqual(short(s.spec.traffic!), ['candidate:hello-00003:100', 'previous:hello-00002:0']);
-    assert.deepEqual(p.revisionAnnotations.map((c) => [c.revision, c.annotations['serving.knative.dev/no-gc']]), [['hello-00002', 'true'], ['hello-00001', null]]);
-    assert.deepEqual(readState(s).history.map((h) => h.id), ['b', 'a']);
+    assert.deepEqual(
+      p.revisionAnnotations.map((c) => [c.revision, c.annotations['serving.knative.dev/no-gc']]),
+      [
+        ['hello-00002', 'true'],
+        ['hello-00001', null],
+      ],
+    );
+    assert.deepEqual(
+      readState(s).history.map((h) => h.id),
+      ['b', 'a'],
+    );
   });
 });
 
 describe('upstream traffic scenarios (knative-serving.md §7)', () => {
   test('TestBlueGreenRoute: blue/green tags at 50/50 give exactly the upstream traffic block', () => {
-    let s = svc({ traffic: [{ revisionName: 'hello-00001', percent: 100 }], latestCreated: 'hello-00002', latestReady: 'hello-00002' });
+    let s = svc({
+      traffic: [{ revisionName: 'hello-00001', percent: 100 }],
+      latestCreated: 'hello-00002',
+      latestReady: 'hello-00002',
+    });
     const revisions = [rev('hello-00001'), rev('hello-00002')];
     s = step(s, revisions, { kind: 'stage', stableTag: 'blue', tag: 'green' }).s;
     s = step(s, revisions, { kind: 'split', percent: 50 }).s;
@@ -84,16 +114,33 @@ describe('upstream traffic scenarios (knative-serving.md §7)', () => {
   });
 
   test('TestServiceWithTrafficSplit shape: foreign `current` and floating `latest` tags survive a whole rollout', () => {
-    let s = svc({ traffic: [{ tag: 'current', revisionName: 'hello-00001', percent: 100 }, { tag: 'latest' }], latestCreated: 'hello-00002', latestReady: 'hello-00002' });
+    let s = svc({
+      traffic: [{ tag: 'current', revisionName: 'hello-00001', percent: 100 }, { tag: 'latest' }],
+      latestCreated: 'hello-00002',
+      latestReady: 'hello-00002',
+    });
     const revisions = [rev('hello-00001'), rev('hello-00002')];
     s = step(s, revisions, { kind: 'stage' }).s;
-    assert.deepEqual(short(s.spec.traffic!), ['current:hello-00001:0', 'stable:hello-00001:100', 'candidate:hello-00002:0', 'latest:@latest:0']);
+    assert.deepEqual(short(s.spec.traffic!), [
+      'current:hello-00001:0',
+      'stable:hello-00001:100',
+      'candidate:hello-00002:0',
+      'latest:@latest:0',
+    ]);
     s = step(s, revisions, { kind: 'split', percent: 50 }).s;
     s = step(s, revisions, { kind: 'promote' }).s;
-    assert.deepEqual(short(s.spec.traffic!), ['current:hello-00001:0', 'candidate:hello-00002:100', 'previous:hello-00001:0', 'latest:@latest:0']);
+    assert.deepEqual(short(s.spec.traffic!), [
+      'current:hello-00001:0',
+      'candidate:hello-00002:100',
+      'previous:hello-00001:0',
+      'latest:@latest:0',
+    ]);
   });
 
   test('TestRoutesNotReady: a revision that does not exist is refused before any write', () => {
-    assert.throws(() => run(svc(), [rev('hello-00001')], { kind: 'pin', revision: 'foobar' }), /revision "foobar" not found/);
+    assert.throws(
+      () => run(svc(), [rev('hello-00001')], { kind: 'pin', revision: 'foobar' }),
+      /revision "foobar" not found/,
+    );
   });
 });

@@ -35,11 +35,15 @@ describe('suggestions for mistyped names', () => {
   test('validateTag puts the suggestion in the UsageError hint', () => {
     assert.throws(
       () => validateTag('V2_bad', 'hello'),
-      (e: unknown) => e instanceof UsageError && e.reason === 'InvalidTag' && /^did you mean "v2-bad"\?/.test(e.hint ?? ''),
+      (e: unknown) =>
+        e instanceof UsageError && e.reason === 'InvalidTag' && /^did you mean "v2-bad"\?/.test(e.hint ?? ''),
     );
     assert.throws(
       () => validateTag('a'.repeat(60), 'hello'),
-      (e: unknown) => e instanceof UsageError && e.reason === 'TagTooLong' && e.hint === `use a tag of at most 57 characters, e.g. "${'a'.repeat(57)}"`,
+      (e: unknown) =>
+        e instanceof UsageError &&
+        e.reason === 'TagTooLong' &&
+        e.hint === `use a tag of at most 57 characters, e.g. "${'a'.repeat(57)}"`,
     );
   });
 });

@@ -2,19 +2,45 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BgctlError } from '../../src/core/errors.js';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
-import { ACTION_ORDER, allowedTransitions, beyondUntil, PHASE_RECORDED_BY, STEP_FOLLOWS, stepMayFollow, UNTIL_PHASES, type ActionKind, type UntilPhase } from '../../src/core/phase-table.js';
+import {
+  ACTION_ORDER,
+  allowedTransitions,
+  beyondUntil,
+  PHASE_RECORDED_BY,
+  STEP_FOLLOWS,
+  stepMayFollow,
+  UNTIL_PHASES,
+  type ActionKind,
+  type UntilPhase,
+} from '../../src/core/phase-table.js';
 import { nextAction } from '../../src/core/phase.js';
 import type { Intent } from '../../src/core/plan-types.js';
 import { ROLLOUT_PHASES, type RolloutPhase } from '../../src/core/state.js';
 import { revs, run, state, svc } from './fixtures.js';
 
-const t = (tag: string | undefined, n: number, percent: number): TrafficTarget => ({ ...(tag ? { tag } : {}), revisionName: `hello-0000${n}`, latestRevision: false, percent });
+const t = (tag: string | undefined, n: number, percent: number): TrafficTarget => ({
+  ...(tag ? { tag } : {}),
+  revisionName: `hello-0000${n}`,
+  latestRevision: false,
+  percent,
+});
 
 /** A service whose traffic matches a rollout recorded at `phase` (no drift). */
 function at(phase: RolloutPhase) {
-  if (phase === 'deployed') return svc({ traffic: [t(undefined, 1, 100)], latestCreated: 'hello-00002', latestReady: 'hello-00002', state: state({ phase, candidate: { tag: 'candidate' } }) });
-  if (phase === 'split') return svc({ traffic: [t('stable', 1, 50), t('candidate', 2, 50)], state: state({ phase, percent: 50 }) });
-  if (phase === 'promoted') return svc({ traffic: [t('candidate', 2, 100), t('previous', 1, 0)], state: state({ phase, percent: 100, previousTag: 'previous' }) });
+  if (phase === 'deployed')
+    return svc({
+      traffic: [t(undefined, 1, 100)],
+      latestCreated: 'hello-00002',
+      latestReady: 'hello-00002',
+      state: state({ phase, candidate: { tag: 'candidate' } }),
+    });
+  if (phase === 'split')
+    return svc({ traffic: [t('stable', 1, 50), t('candidate', 2, 50)], state: state({ phase, percent: 50 }) });
+  if (phase === 'promoted')
+    return svc({
+      traffic: [t('candidate', 2, 100), t('previous', 1, 0)],
+      state: state({ phase, percent: 100, previousTag: 'previous' }),
+    });
   return svc({ traffic: [t('stable', 1, 100), t('candidate', 2, 0)], state: state({ phase }) });
 }
 
@@ -32,7 +58,15 @@ describe('phase table: order', () => {
     assert.deepEqual([...ACTION_ORDER], ['deploy', 'stage', 'verify', 'split', 'promote', 'done']);
   });
   test('each step records its own phase', () => {
-    assert.deepEqual(PHASE_RECORDED_BY, { deploy: 'deployed', stage: 'staged', verify: 'verified', split: 'split', promote: 'promoted', rollback: 'rolled-back', abort: 'aborted' });
+    assert.deepEqual(PHASE_RECORDED_BY, {
+      deploy: 'deployed',
+      stage: 'staged',
+      verify: 'verified',
+      split: 'split',
+      promote: 'promoted',
+      rollback: 'rolled-back',
+      abort: 'aborted',
+    });
   });
   test('the phase machine walks the table forward: each next action ranks after the one before', () => {
     const walk: Array<{ st?: ReturnType<typeof state>; want: ActionKind }> = [
@@ -43,15 +77,22 @@ describe('phase table: order', () => {
       { st: state({ phase: 'split', percents: [10, 50], levelIndex: 1, percent: 50 }), want: 'promote' },
       { st: state({ phase: 'promoted', percent: 100 }), want: 'done' },
     ];
-    assert.deepEqual(walk.map((w) => nextAction(w.st).kind), walk.map((w) => w.want));
-    assert.deepEqual(walk.map((w) => ACTION_ORDER.indexOf(nextAction(w.st).kind)), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      walk.map((w) => nextAction(w.st).kind),
+      walk.map((w) => w.want),
+    );
+    assert.deepEqual(
+      walk.map((w) => ACTION_ORDER.indexOf(nextAction(w.st).kind)),
+      [0, 1, 2, 3, 4, 5],
+    );
   });
 });
 
 describe('phase table: --until', () => {
   test('names exactly staged, verified, split, promoted, each with the action that records it', () => {
     assert.deepEqual(UNTIL_PHASES, { staged: 'stage', verified: 'verify', split: 'split', promoted: 'promote' });
-    for (const [phase, action] of Object.entries(UNTIL_PHASES)) assert.equal(PHASE_RECORDED_BY[action as keyof typeof PHASE_RECORDED_BY], phase);
+    for (const [phase, action] of Object.entries(UNTIL_PHASES))
+      assert.equal(PHASE_RECORDED_BY[action as keyof typeof PHASE_RECORDED_BY], phase);
   });
   const stops: Record<UntilPhase, ActionKind[]> = {
     staged: ['verify', 'split', 'promote'],
@@ -61,7 +102,8 @@ describe('phase table: --until', () => {
   };
   for (const [until, beyond] of Object.entries(stops) as Array<[UntilPhase, ActionKind[]]>) {
     test(`--until ${until} stops before ${beyond.join(', ') || 'nothing'}`, () => {
-      for (const action of ACTION_ORDER) assert.equal(beyondUntil(until, action), beyond.includes(action), `${until} / ${action}`);
+      for (const action of ACTION_ORDER)
+        assert.equal(beyondUntil(until, action), beyond.includes(action), `${until} / ${action}`);
     });
   }
 });
@@ -84,7 +126,10 @@ describe('phase table: transitions, checked against the planners', () => {
           return;
         }
         assert.equal(refusal, undefined, refusal?.message);
-        assert.ok(recorded && allowedTransitions(phase).includes(recorded), `${phase} -> ${recorded} not in ${allowedTransitions(phase).join(',')}`);
+        assert.ok(
+          recorded && allowedTransitions(phase).includes(recorded),
+          `${phase} -> ${recorded} not in ${allowedTransitions(phase).join(',')}`,
+        );
       });
     }
   }
@@ -98,7 +143,8 @@ describe('phase table: transitions, checked against the planners', () => {
     assert.deepEqual(allowedTransitions('aborted').sort(), ['aborted', 'deployed', 'staged']);
     assert.deepEqual(allowedTransitions('promoted').sort(), ['deployed', 'promoted', 'rolled-back', 'staged']);
     for (const phase of ROLLOUT_PHASES.filter((p) => !OPEN.includes(p))) {
-      for (const step of Object.keys(STEP_FOLLOWS) as Array<keyof typeof STEP_FOLLOWS>) assert.equal(stepMayFollow(step, phase), false, `${step} after ${phase}`);
+      for (const step of Object.keys(STEP_FOLLOWS) as Array<keyof typeof STEP_FOLLOWS>)
+        assert.equal(stepMayFollow(step, phase), false, `${step} after ${phase}`);
     }
   });
 });

@@ -1,6 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELD_LIMITS, HISTORY_BUDGET, HISTORY_LIMIT, RECORD_BUDGET, boundText, decodeHistory, decodeState, encodeHistory, encodeState } from '../../src/core/state.js';
+import {
+  FIELD_LIMITS,
+  HISTORY_BUDGET,
+  HISTORY_LIMIT,
+  RECORD_BUDGET,
+  boundText,
+  decodeHistory,
+  decodeState,
+  encodeHistory,
+  encodeState,
+} from '../../src/core/state.js';
 import { revs, run, state, svc } from './fixtures.js';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -35,7 +45,9 @@ describe('free-text bounds of the rollout record', () => {
       updatedBy: huge,
       reason: huge,
       // 100 revisions at 1% each, every name 63 characters.
-      routing: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`${label63.slice(0, 60)}${String(i).padStart(3, '0')}`, 1])),
+      routing: Object.fromEntries(
+        Array.from({ length: 100 }, (_, i) => [`${label63.slice(0, 60)}${String(i).padStart(3, '0')}`, 1]),
+      ),
     });
     const raw = encodeState(worst);
     assert.ok(bytes(raw) <= RECORD_BUDGET, `${bytes(raw)} bytes`);
@@ -53,17 +65,31 @@ describe('free-text bounds of the rollout record', () => {
   });
 
   test('history: at most HISTORY_LIMIT entries and HISTORY_BUDGET bytes; the oldest go first', () => {
-    const many = Array.from({ length: 30 }, (_, i) => state({ id: `r-${i}`, phase: 'promoted', startedBy: '\x07'.repeat(5000), reason: 'z'.repeat(5000) }));
+    const many = Array.from({ length: 30 }, (_, i) =>
+      state({ id: `r-${i}`, phase: 'promoted', startedBy: '\x07'.repeat(5000), reason: 'z'.repeat(5000) }),
+    );
     const enc = encodeHistory(many);
     assert.ok(bytes(enc) <= HISTORY_BUDGET);
     const back = decodeHistory(enc);
-    assert.deepEqual(back.map((s) => s.id), many.slice(0, HISTORY_LIMIT).map((s) => s.id));
+    assert.deepEqual(
+      back.map((s) => s.id),
+      many.slice(0, HISTORY_LIMIT).map((s) => s.id),
+    );
   });
 
   test('history: the byte budget drops the oldest entries when the count alone would not', () => {
     // Entries from before the bounds are re-encoded bounded; this checks the byte loop itself with
     // entries whose fixed part is large (100 steps, long names).
-    const big = (i: number) => state({ id: `${label63}-${i}`, percents: Array.from({ length: 100 }, (_, k) => k + 1), levelIndex: 0, image: 'i'.repeat(5000), startedBy: 'é'.repeat(5000), updatedBy: 'é'.repeat(5000), reason: 'r'.repeat(5000) });
+    const big = (i: number) =>
+      state({
+        id: `${label63}-${i}`,
+        percents: Array.from({ length: 100 }, (_, k) => k + 1),
+        levelIndex: 0,
+        image: 'i'.repeat(5000),
+        startedBy: 'é'.repeat(5000),
+        updatedBy: 'é'.repeat(5000),
+        reason: 'r'.repeat(5000),
+      });
     const enc = encodeHistory(Array.from({ length: HISTORY_LIMIT }, (_, i) => big(i)));
     assert.ok(bytes(enc) <= HISTORY_BUDGET);
     assert.equal(decodeHistory(enc)[0].id, `${label63}-0`, 'the newest entry is kept');
@@ -71,7 +97,12 @@ describe('free-text bounds of the rollout record', () => {
 
   test('the planner records a bounded actor and image, and its plan state is what it records', () => {
     const actor = 'A'.repeat(100_000);
-    const p = run(svc(), revs(1), { kind: 'deploy', image: `img:${'v'.repeat(100_000)}` }, { now: '2026-01-01T00:00:00Z', actor });
+    const p = run(
+      svc(),
+      revs(1),
+      { kind: 'deploy', image: `img:${'v'.repeat(100_000)}` },
+      { now: '2026-01-01T00:00:00Z', actor },
+    );
     const raw = p.annotations['bgctl.dev/rollout'];
     assert.ok(raw && bytes(raw) <= RECORD_BUDGET);
     assert.deepEqual(p.state, decodeState(raw));

@@ -1,14 +1,27 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RefusedError } from '../../src/core/errors.js';
-import { HISTORY_LIMIT, StateAnnotations, decodeHistory, decodeState, encodeHistory, encodeState, newRolloutId, readState, recordHistory } from '../../src/core/state.js';
+import {
+  HISTORY_LIMIT,
+  StateAnnotations,
+  decodeHistory,
+  decodeState,
+  encodeHistory,
+  encodeState,
+  newRolloutId,
+  readState,
+  recordHistory,
+} from '../../src/core/state.js';
 import { resumeIntent } from '../../src/core/phase.js';
 import { state, svc } from './fixtures.js';
 
 describe('rollout state encode/decode', () => {
   const roundTrips = [
     { name: 'staged', st: state() },
-    { name: 'deployed without candidate revision', st: state({ phase: 'deployed', candidate: { tag: 'v2' }, image: 'img:v2' }) },
+    {
+      name: 'deployed without candidate revision',
+      st: state({ phase: 'deployed', candidate: { tag: 'v2' }, image: 'img:v2' }),
+    },
     { name: 'split with steps', st: state({ phase: 'split', percents: [10, 50], levelIndex: 1, percent: 50 }) },
     { name: 'promoted with previous tag', st: state({ phase: 'promoted', percent: 100, previousTag: 'previous' }) },
     { name: 'aborted with reason', st: state({ phase: 'aborted', reason: 'aborted by bob' }) },
@@ -26,25 +39,78 @@ describe('rollout state encode/decode', () => {
     { name: 'a string', raw: '"staged"', want: /expected a JSON object/ },
     { name: 'an array', raw: '[]', want: /expected a JSON object/ },
     { name: 'null', raw: 'null', want: /expected a JSON object/ },
-    { name: 'unknown version', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), v: 2 }), want: /unsupported version 2/ },
-    { name: 'unknown phase', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), phase: 'half-done' }), want: /phase: must be one of/ },
-    { name: 'bad stable revision', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), stable: { revision: 'Hello_1', tag: 'stable' } }), want: /stable.revision/ },
-    { name: 'missing stable', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), stable: undefined }), want: /stable: must be an object/ },
-    { name: 'bad tag', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), candidate: { revision: 'hello-00002', tag: 'V2' } }), want: /candidate.tag/ },
-    { name: 'percent out of range', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percent: 150 }), want: /percent/ },
-    { name: 'percent not integer', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percent: 10.5 }), want: /percent/ },
-    { name: 'percents decreasing', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percents: [50, 10] }), want: /percents: must be increasing/ },
-    { name: 'levelIndex out of range', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percents: [10], levelIndex: 3 }), want: /levelIndex: out of range/ },
-    { name: 'old keys: steps decreasing', raw: JSON.stringify(oldKeys(state(), { steps: [50, 10], step: -1 })), want: /percents: must be increasing/ },
-    { name: 'old keys: step out of range', raw: JSON.stringify(oldKeys(state(), { steps: [10], step: 3 })), want: /levelIndex: out of range/ },
+    {
+      name: 'unknown version',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), v: 2 }),
+      want: /unsupported version 2/,
+    },
+    {
+      name: 'unknown phase',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), phase: 'half-done' }),
+      want: /phase: must be one of/,
+    },
+    {
+      name: 'bad stable revision',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), stable: { revision: 'Hello_1', tag: 'stable' } }),
+      want: /stable.revision/,
+    },
+    {
+      name: 'missing stable',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), stable: undefined }),
+      want: /stable: must be an object/,
+    },
+    {
+      name: 'bad tag',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), candidate: { revision: 'hello-00002', tag: 'V2' } }),
+      want: /candidate.tag/,
+    },
+    {
+      name: 'percent out of range',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percent: 150 }),
+      want: /percent/,
+    },
+    {
+      name: 'percent not integer',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percent: 10.5 }),
+      want: /percent/,
+    },
+    {
+      name: 'percents decreasing',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percents: [50, 10] }),
+      want: /percents: must be increasing/,
+    },
+    {
+      name: 'levelIndex out of range',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), percents: [10], levelIndex: 3 }),
+      want: /levelIndex: out of range/,
+    },
+    {
+      name: 'old keys: steps decreasing',
+      raw: JSON.stringify(oldKeys(state(), { steps: [50, 10], step: -1 })),
+      want: /percents: must be increasing/,
+    },
+    {
+      name: 'old keys: step out of range',
+      raw: JSON.stringify(oldKeys(state(), { steps: [10], step: 3 })),
+      want: /levelIndex: out of range/,
+    },
     { name: 'no levels at all', raw: JSON.stringify(oldKeys(state(), {})), want: /percents: must be increasing/ },
-    { name: 'missing who', raw: JSON.stringify({ ...JSON.parse(encodeState(state())), startedBy: '' }), want: /startedBy/ },
+    {
+      name: 'missing who',
+      raw: JSON.stringify({ ...JSON.parse(encodeState(state())), startedBy: '' }),
+      want: /startedBy/,
+    },
   ];
   for (const c of garbage) {
     test(`garbage: ${c.name}`, () => {
       assert.throws(
         () => decodeState(c.raw, 'hello'),
-        (err: unknown) => err instanceof RefusedError && err.reason === 'InvalidRolloutState' && c.want.test(err.message) && /bgctl.dev\/rollout on service "hello"/.test(err.message) && /kubectl annotate ksvc hello bgctl.dev\/rollout-/.test(err.hint ?? ''),
+        (err: unknown) =>
+          err instanceof RefusedError &&
+          err.reason === 'InvalidRolloutState' &&
+          c.want.test(err.message) &&
+          /bgctl.dev\/rollout on service "hello"/.test(err.message) &&
+          /kubectl annotate ksvc hello bgctl.dev\/rollout-/.test(err.hint ?? ''),
       );
     });
   }
@@ -72,14 +138,27 @@ describe('records written under the old keys (steps, step)', () => {
     assert.deepEqual(JSON.parse(encodeState(decodeState(raw))), JSON.parse(encodeState(st)));
   });
   test('an old record in the history decodes too', () => {
-    const old = oldKeys(state({ id: 'old', phase: 'promoted', percents: [50], levelIndex: 0, percent: 100 }), { steps: [50], step: 0 });
+    const old = oldKeys(state({ id: 'old', phase: 'promoted', percents: [50], levelIndex: 0, percent: 100 }), {
+      steps: [50],
+      step: 0,
+    });
     const [h] = decodeHistory(JSON.stringify([old]), 'hello');
     assert.deepEqual([h.id, h.percents, h.levelIndex], ['old', [50], 0]);
   });
   test('an open rollout recorded under the old keys resumes at its next level', () => {
-    const t = (tag: string, n: number, percent: number) => ({ tag, revisionName: `hello-0000${n}`, latestRevision: false, percent });
+    const t = (tag: string, n: number, percent: number) => ({
+      tag,
+      revisionName: `hello-0000${n}`,
+      latestRevision: false,
+      percent,
+    });
     const s = svc({ traffic: [t('stable', 1, 90), t('candidate', 2, 10)] });
-    s.metadata.annotations = { ...s.metadata.annotations, [StateAnnotations.rollout]: JSON.stringify(oldKeys(state({ phase: 'split', percent: 10 }), { steps: [10, 50], step: 0 })) };
+    s.metadata.annotations = {
+      ...s.metadata.annotations,
+      [StateAnnotations.rollout]: JSON.stringify(
+        oldKeys(state({ phase: 'split', percent: 10 }), { steps: [10, 50], step: 0 }),
+      ),
+    };
     assert.deepEqual(resumeIntent(s).intent, { rolloutId: 'hello-1', kind: 'split', percent: 50 });
   });
 });
@@ -92,9 +171,15 @@ describe('history', () => {
   test('recordHistory replaces by id and prepends new ones', () => {
     const h = [state({ id: 'a', phase: 'promoted' })];
     const h2 = recordHistory(h, state({ id: 'a', phase: 'rolled-back' }));
-    assert.deepEqual(h2.map((s) => [s.id, s.phase]), [['a', 'rolled-back']]);
+    assert.deepEqual(
+      h2.map((s) => [s.id, s.phase]),
+      [['a', 'rolled-back']],
+    );
     const h3 = recordHistory(h2, state({ id: 'b', phase: 'aborted' }));
-    assert.deepEqual(h3.map((s) => s.id), ['b', 'a']);
+    assert.deepEqual(
+      h3.map((s) => s.id),
+      ['b', 'a'],
+    );
   });
   test(`bounded to ${HISTORY_LIMIT}`, () => {
     let h = [] as ReturnType<typeof state>[];
@@ -103,8 +188,16 @@ describe('history', () => {
     assert.equal(h[0].id, 'r14');
     assert.equal(decodeHistory(encodeHistory(h)).length, HISTORY_LIMIT);
   });
-  for (const [name, raw, re] of [['not JSON', 'nope', /not JSON/], ['object', '{}', /JSON array/], ['bad entry', '[{"v":1}]', /entry 0/]] as const) {
-    test(`garbage: ${name}`, () => assert.throws(() => decodeHistory(raw, 'hello'), (e: unknown) => e instanceof RefusedError && re.test(e.message)));
+  for (const [name, raw, re] of [
+    ['not JSON', 'nope', /not JSON/],
+    ['object', '{}', /JSON array/],
+    ['bad entry', '[{"v":1}]', /entry 0/],
+  ] as const) {
+    test(`garbage: ${name}`, () =>
+      assert.throws(
+        () => decodeHistory(raw, 'hello'),
+        (e: unknown) => e instanceof RefusedError && re.test(e.message),
+      ));
   }
 });
 
@@ -117,7 +210,9 @@ describe('readState', () => {
     assert.equal(r.error, undefined);
   });
   test('hand-edited garbage is reported, not thrown', () => {
-    const r = readState(svc({ annotations: { [StateAnnotations.rollout]: '{"phase":"split"', [StateAnnotations.history]: 'x' } }));
+    const r = readState(
+      svc({ annotations: { [StateAnnotations.rollout]: '{"phase":"split"', [StateAnnotations.history]: 'x' } }),
+    );
     assert.equal(r.state, undefined);
     assert.ok(r.error instanceof RefusedError);
     assert.match(r.historyError ?? '', /bgctl.dev\/history/);

@@ -28,28 +28,88 @@ describe('serviceProblem', () => {
     ['an empty name', (o) => (o.metadata.name = ''), /^metadata\.name: expected a non-empty string$/],
     ['a numeric name', (o) => (o.metadata.name = 42), /^metadata\.name: expected a non-empty string$/],
     ['no spec', (o) => delete o.spec, /^spec: missing$/],
-    ['string percents', (o) => (o.spec.traffic = [{ revisionName: 'a', percent: '50' }, { revisionName: 'b', percent: '50' }]), /^spec\.traffic\[0\]\.percent: expected a whole number from 0 to 100$/],
-    ['a percent above 100', (o) => (o.spec.traffic[0].percent = 150), /^spec\.traffic\[0\]\.percent: expected a whole number from 0 to 100$/],
+    [
+      'string percents',
+      (o) =>
+        (o.spec.traffic = [
+          { revisionName: 'a', percent: '50' },
+          { revisionName: 'b', percent: '50' },
+        ]),
+      /^spec\.traffic\[0\]\.percent: expected a whole number from 0 to 100$/,
+    ],
+    [
+      'a percent above 100',
+      (o) => (o.spec.traffic[0].percent = 150),
+      /^spec\.traffic\[0\]\.percent: expected a whole number from 0 to 100$/,
+    ],
     ['a fractional percent', (o) => (o.spec.traffic[0].percent = 50.5), /percent: expected a whole number/],
     ['a negative percent', (o) => (o.spec.traffic[0].percent = -1), /percent: expected a whole number/],
-    ['a traffic entry that is not an object', (o) => (o.spec.traffic = [7]), /^spec\.traffic\[0\]: expected an object$/],
-    ['a numeric revisionName', (o) => (o.spec.traffic[0].revisionName = 1), /^spec\.traffic\[0\]\.revisionName: expected a string$/],
+    [
+      'a traffic entry that is not an object',
+      (o) => (o.spec.traffic = [7]),
+      /^spec\.traffic\[0\]: expected an object$/,
+    ],
+    [
+      'a numeric revisionName',
+      (o) => (o.spec.traffic[0].revisionName = 1),
+      /^spec\.traffic\[0\]\.revisionName: expected a string$/,
+    ],
     ['a numeric tag', (o) => (o.spec.traffic[0].tag = 2), /^spec\.traffic\[0\]\.tag: expected a string$/],
-    ['latestRevision "true"', (o) => (o.spec.traffic[0].latestRevision = 'true'), /^spec\.traffic\[0\]\.latestRevision: expected true or false$/],
+    [
+      'latestRevision "true"',
+      (o) => (o.spec.traffic[0].latestRevision = 'true'),
+      /^spec\.traffic\[0\]\.latestRevision: expected true or false$/,
+    ],
     ['a null traffic list', (o) => (o.spec.traffic = null), /^spec\.traffic: expected a list$/],
     ['status.traffic an object', (o) => (o.status.traffic = { a: 1 }), /^status\.traffic: expected a list$/],
-    ['status.traffic with a string percent', (o) => (o.status.traffic = [{ revisionName: 'a', percent: '100' }]), /^status\.traffic\[0\]\.percent/],
+    [
+      'status.traffic with a string percent',
+      (o) => (o.status.traffic = [{ revisionName: 'a', percent: '100' }]),
+      /^status\.traffic\[0\]\.percent/,
+    ],
     ['status.url a number', (o) => (o.status.url = 3), /^status\.url: expected a string$/],
     ['conditions an object', (o) => (o.status.conditions = { Ready: 'True' }), /^status\.conditions: expected a list$/],
-    ['a condition without type', (o) => (o.status.conditions = [{ status: 'True' }]), /^status\.conditions\[0\]\.type: missing$/],
-    ['latestReadyRevisionName a number', (o) => (o.status.latestReadyRevisionName = 1), /^status\.latestReadyRevisionName: expected a string$/],
-    ['observedGeneration a string', (o) => (o.status.observedGeneration = '2'), /^status\.observedGeneration: expected a whole number$/],
+    [
+      'a condition without type',
+      (o) => (o.status.conditions = [{ status: 'True' }]),
+      /^status\.conditions\[0\]\.type: missing$/,
+    ],
+    [
+      'latestReadyRevisionName a number',
+      (o) => (o.status.latestReadyRevisionName = 1),
+      /^status\.latestReadyRevisionName: expected a string$/,
+    ],
+    [
+      'observedGeneration a string',
+      (o) => (o.status.observedGeneration = '2'),
+      /^status\.observedGeneration: expected a whole number$/,
+    ],
     ['generation a string', (o) => (o.metadata.generation = '2'), /^metadata\.generation: expected a whole number$/],
-    ['no resourceVersion (bgctl could not guard its write)', (o) => delete o.metadata.resourceVersion, /^metadata\.resourceVersion: missing$/],
-    ['resourceVersion a number', (o) => (o.metadata.resourceVersion = 5), /^metadata\.resourceVersion: expected a string$/],
-    ['an annotation value that is not a string', (o) => (o.metadata.annotations = { 'bgctl.dev/rollout': { v: 1 } }), /^metadata\.annotations: expected string values$/],
-    ['containers an object', (o) => (o.spec.template.spec.containers = { image: 'x' }), /^spec\.template\.spec\.containers: expected a list$/],
-    ['an image that is not a string', (o) => (o.spec.template.spec.containers[0].image = ['x']), /^spec\.template\.spec\.containers\[0\]\.image: expected a string$/],
+    [
+      'no resourceVersion (bgctl could not guard its write)',
+      (o) => delete o.metadata.resourceVersion,
+      /^metadata\.resourceVersion: missing$/,
+    ],
+    [
+      'resourceVersion a number',
+      (o) => (o.metadata.resourceVersion = 5),
+      /^metadata\.resourceVersion: expected a string$/,
+    ],
+    [
+      'an annotation value that is not a string',
+      (o) => (o.metadata.annotations = { 'bgctl.dev/rollout': { v: 1 } }),
+      /^metadata\.annotations: expected string values$/,
+    ],
+    [
+      'containers an object',
+      (o) => (o.spec.template.spec.containers = { image: 'x' }),
+      /^spec\.template\.spec\.containers: expected a list$/,
+    ],
+    [
+      'an image that is not a string',
+      (o) => (o.spec.template.spec.containers[0].image = ['x']),
+      /^spec\.template\.spec\.containers\[0\]\.image: expected a string$/,
+    ],
     ['the whole object a list', (o) => (o.spec = []), /^spec: expected an object$/],
   ];
   for (const [name, edit, re] of cases) {
@@ -66,7 +126,8 @@ describe('serviceProblem', () => {
     assert.ok(problem && !problem.includes(secretish) && !problem.includes('sk-live'));
   });
 
-  for (const v of [null, 'abc', 42, []]) test(`${JSON.stringify(v)} is not a service`, () => assert.ok(serviceProblem(v)));
+  for (const v of [null, 'abc', 42, []])
+    test(`${JSON.stringify(v)} is not a service`, () => assert.ok(serviceProblem(v)));
 });
 
 describe('revisionProblem', () => {

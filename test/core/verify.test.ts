@@ -2,7 +2,17 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/core/errors.js';
 import {
-  latencyStats, parseExpectStatus, parseIngress, parsePath, parseRequests, parseVerifyFlags, percentile, sampleProblems, statusAccepted, summarize, unreachable,
+  latencyStats,
+  parseExpectStatus,
+  parseIngress,
+  parsePath,
+  parseRequests,
+  parseVerifyFlags,
+  percentile,
+  sampleProblems,
+  statusAccepted,
+  summarize,
+  unreachable,
   type Sample,
 } from '../../src/core/verify.js';
 
@@ -53,7 +63,10 @@ describe('verification flags', () => {
     assert.equal(d.timeoutMs, 10_000);
     assert.equal(d.ingress, undefined);
     assert.deepEqual(parseVerifyFlags({}, '10.0.0.1:80').ingress, { host: '10.0.0.1', port: 80 });
-    assert.deepEqual(parseVerifyFlags({ ingress: '127.0.0.1:9' }, '10.0.0.1:80').ingress, { host: '127.0.0.1', port: 9 });
+    assert.deepEqual(parseVerifyFlags({ ingress: '127.0.0.1:9' }, '10.0.0.1:80').ingress, {
+      host: '127.0.0.1',
+      port: 9,
+    });
     assert.equal(parseVerifyFlags({ maxLatency: '1s' }).maxLatencyMs, 1000);
   });
 });
@@ -73,10 +86,19 @@ describe('checks and statistics', () => {
     ['wrong status', { status: 500, latencyMs: 5, body: 'Hello' }, ['status 500 (want 200)']],
     ['wrong body', { status: 200, latencyMs: 5, body: 'Bye' }, ['body does not match /Hello/']],
     ['both', { status: 503, latencyMs: 5, body: '' }, ['status 503 (want 200)', 'body does not match /Hello/']],
-    ['refused', { latencyMs: 1, error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } }, ['request failed: connect ECONNREFUSED 127.0.0.1:1']],
-    ['timeout', { latencyMs: 10, error: { code: 'Timeout', message: 'no response within 10 ms' } }, ['no response within 10 ms']],
+    [
+      'refused',
+      { latencyMs: 1, error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } },
+      ['request failed: connect ECONNREFUSED 127.0.0.1:1'],
+    ],
+    [
+      'timeout',
+      { latencyMs: 10, error: { code: 'Timeout', message: 'no response within 10 ms' } },
+      ['no response within 10 ms'],
+    ],
   ];
-  for (const [name, sample, want] of cases) test(`sample: ${name}`, () => assert.deepEqual(sampleProblems(sample, spec), want));
+  for (const [name, sample, want] of cases)
+    test(`sample: ${name}`, () => assert.deepEqual(sampleProblems(sample, spec), want));
 
   test('nearest-rank percentiles', () => {
     const v = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
@@ -97,25 +119,47 @@ describe('checks and statistics', () => {
       { latencyMs: 900, error: { code: 'ECONNRESET', message: 'socket hang up' } },
     ];
     assert.deepEqual(latencyStats(s), { count: 2, minMs: 1, p50Ms: 1, p95Ms: 3, maxMs: 3 });
-    assert.deepEqual(latencyStats([]), { count: 0, minMs: undefined, p50Ms: undefined, p95Ms: undefined, maxMs: undefined });
+    assert.deepEqual(latencyStats([]), {
+      count: 0,
+      minMs: undefined,
+      p50Ms: undefined,
+      p95Ms: undefined,
+      maxMs: undefined,
+    });
   });
 });
 
 describe('verdict', () => {
-  const ok = (latencyMs: number, revision = 'hello-00002'): Sample => ({ status: 200, latencyMs, body: 'Hello', revision });
+  const ok = (latencyMs: number, revision = 'hello-00002'): Sample => ({
+    status: 200,
+    latencyMs,
+    body: 'Hello',
+    revision,
+  });
   const spec = { expectStatus: parseExpectStatus('200') };
 
   test('all good', () => {
     const s = summarize([ok(1), ok(2), ok(3)], spec);
     assert.equal(s.passed, true);
     assert.deepEqual(s.reasons, []);
-    assert.deepEqual({ requests: s.requests, succeeded: s.succeeded, failed: s.failed }, { requests: 3, succeeded: 3, failed: 0 });
+    assert.deepEqual(
+      { requests: s.requests, succeeded: s.succeeded, failed: s.failed },
+      { requests: 3, succeeded: 3, failed: 0 },
+    );
     assert.deepEqual(s.statusCodes, { 200: 3 });
     assert.deepEqual(s.revisions, { 'hello-00002': 3 });
   });
 
   test('one failure fails the run; reasons are counted, most frequent first', () => {
-    const s = summarize([ok(1), { status: 500, latencyMs: 1, revision: 'r' }, { status: 500, latencyMs: 1 }, { status: 404, latencyMs: 1 }], spec);
+    const s = summarize(
+      [
+        ok(1),
+        { status: 500, latencyMs: 1, revision: 'r' },
+        { status: 500, latencyMs: 1 },
+        { status: 404, latencyMs: 1 },
+      ],
+      spec,
+    );
     assert.equal(s.passed, false);
     assert.equal(s.failed, 3);
     assert.deepEqual(s.failures, [

@@ -8,7 +8,10 @@ import { BIN } from '../helpers/cli.js';
 import { usePlayground } from '../helpers/playground.js';
 
 /** Runs the built CLI with its stdout pipe closed before it starts writing; stderr is collected. */
-function runWithClosedStdout(argv: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+function runWithClosedStdout(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...argv], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
@@ -38,10 +41,14 @@ describe('output to a closed pipe', () => {
   });
 
   test('a write goes through to the end and reports success by exit code', async () => {
-    const r = await runWithClosedStdout(['pin', 'hello', '--yes', '-o', 'json'], { KUBECONFIG: pg.current.kubeconfigPath });
+    const r = await runWithClosedStdout(['pin', 'hello', '--yes', '-o', 'json'], {
+      KUBECONFIG: pg.current.kubeconfigPath,
+    });
     assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
     assert.equal(r.code, 0, r.stderr);
     const def = pg.current.registry.resource('services', 'serving.knative.dev')!;
-    assert.deepEqual(pg.current.registry.get(def, 'default', 'hello').spec.traffic, [{ revisionName: 'hello-00001', percent: 100, latestRevision: false }]);
+    assert.deepEqual(pg.current.registry.get(def, 'default', 'hello').spec.traffic, [
+      { revisionName: 'hello-00001', percent: 100, latestRevision: false },
+    ]);
   });
 });

@@ -12,10 +12,7 @@ async function enterAt(run: PtyRun, prompts: Array<string | RegExp>): Promise<vo
   }
 }
 
-const rest = [
-  'Env changes',
-  'Tag for the new revision',
-] as const;
+const rest = ['Env changes', 'Tag for the new revision'] as const;
 
 const afterDeploy = [
   'Stage hello-00002 at 0% under tag "candidate"?',
@@ -34,7 +31,11 @@ describe('bgctl demo on a terminal (pseudo-terminal)', () => {
 
   test('Enter at every prompt completes the demo with the next image, promoted', async () => {
     const run = spawnPty(['demo'], { BGCTL_ACTOR: 'demo' });
-    await enterAt(run, ['Pin service "hello" to its current revision?', 'The new revision', 'Image of the new revision']);
+    await enterAt(run, [
+      'Pin service "hello" to its current revision?',
+      'The new revision',
+      'Image of the new revision',
+    ]);
     await enterAt(run, [...rest, 'Deploy ghcr.io/bgctl/hello:v2 as a new revision (at 0%)?', ...afterDeploy]);
     await run.waitFor(/Rollout: +hello-\d+ promoted/);
     await run.waitFor('Demo finished; the playground is stopped.');
@@ -44,7 +45,12 @@ describe('bgctl demo on a terminal (pseudo-terminal)', () => {
 
   test('--image is used without asking for it; Enter does the rest', async () => {
     const run = spawnPty(['demo', '--image', 'ghcr.io/bgctl/hello:v7'], { BGCTL_ACTOR: 'demo' });
-    await enterAt(run, ['Pin service "hello" to its current revision?', ...rest, 'Deploy ghcr.io/bgctl/hello:v7 as a new revision (at 0%)?', ...afterDeploy]);
+    await enterAt(run, [
+      'Pin service "hello" to its current revision?',
+      ...rest,
+      'Deploy ghcr.io/bgctl/hello:v7 as a new revision (at 0%)?',
+      ...afterDeploy,
+    ]);
     await run.waitFor(/Rollout: +hello-\d+ promoted/);
     assert.equal(await run.exited, 0, run.screen());
     assert.doesNotMatch(run.screen(), /Image of the new revision/);

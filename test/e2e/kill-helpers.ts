@@ -14,7 +14,10 @@ export function killEnv(pg: Playground): Record<string, string> {
 }
 
 /** Records every problem with the stored traffic of `service`, from now until stop(). */
-export function watchTraffic(pg: Playground, service: string): { problems: string[]; versions: () => number; stop(): void } {
+export function watchTraffic(
+  pg: Playground,
+  service: string,
+): { problems: string[]; versions: () => number; stop(): void } {
   const revDef = pg.registry.resource('revisions', 'serving.knative.dev')!;
   const problems: string[] = [];
   let versions = 0;
@@ -22,11 +25,13 @@ export function watchTraffic(pg: Playground, service: string): { problems: strin
     if (ev.resource.plural !== 'services' || ev.object.metadata.name !== service) return;
     versions++;
     const rv = ev.object.metadata.resourceVersion;
-    const traffic: Array<{ revisionName?: string; percent?: number; latestRevision?: boolean }> = ev.object.spec?.traffic ?? [{ latestRevision: true, percent: 100 }];
+    const traffic: Array<{ revisionName?: string; percent?: number; latestRevision?: boolean }> = ev.object.spec
+      ?.traffic ?? [{ latestRevision: true, percent: 100 }];
     const sum = traffic.reduce((n, t) => n + (t.percent ?? 0), 0);
     if (sum !== 100) problems.push(`rv ${rv}: spec.traffic sums to ${sum}`);
     for (const t of traffic) {
-      if (t.revisionName && !pg.registry.tryGet(revDef, 'default', t.revisionName)) problems.push(`rv ${rv}: spec.traffic names missing revision ${t.revisionName}`);
+      if (t.revisionName && !pg.registry.tryGet(revDef, 'default', t.revisionName))
+        problems.push(`rv ${rv}: spec.traffic names missing revision ${t.revisionName}`);
     }
     const served = ev.object.status?.traffic as Array<{ percent?: number }> | undefined;
     if (served?.length) {
@@ -38,7 +43,13 @@ export function watchTraffic(pg: Playground, service: string): { problems: strin
 }
 
 /** Spawns `bgctl rollout …` and SIGKILLs it as soon as the Service records `phase`. */
-export function rolloutKilledAt(pg: Playground, service: string, phase: string, argv: string[], timeoutMs = 90_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; killed: boolean }> {
+export function rolloutKilledAt(
+  pg: Playground,
+  service: string,
+  phase: string,
+  argv: string[],
+  timeoutMs = 90_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'rollout', service, ...argv], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...killEnv(pg) },
@@ -72,7 +83,10 @@ export function finish(pg: Playground, argv: string[]): Promise<CliResult> {
 }
 
 /** Asserts the kill landed and no stored version had invalid traffic. */
-export function assertCrashSafe(run: { signal: NodeJS.Signals | null; stderr: string; killed: boolean }, watch: { problems: string[]; versions: () => number }): void {
+export function assertCrashSafe(
+  run: { signal: NodeJS.Signals | null; stderr: string; killed: boolean },
+  watch: { problems: string[]; versions: () => number },
+): void {
   assert.ok(run.killed, `the CLI was not killed (it ended first); stderr:\n${run.stderr}`);
   assert.equal(run.signal, 'SIGKILL');
   assert.ok(watch.versions() > 0, 'no stored version was observed');

@@ -11,7 +11,17 @@ import { assertCrashSafe, finish, rolloutKilledAt, watchTraffic } from './kill-h
 describe('rollout killed late, then resumed or aborted', () => {
   before(() => ensureBuilt());
   const pg = usePlayground();
-  const ROLLOUT = ['--image', 'ghcr.io/bgctl/hello:v2', '--steps', '30,100', '--pause', '1s', '--requests', '3', '--yes'];
+  const ROLLOUT = [
+    '--image',
+    'ghcr.io/bgctl/hello:v2',
+    '--steps',
+    '30,100',
+    '--pause',
+    '1s',
+    '--requests',
+    '3',
+    '--yes',
+  ];
 
   test('killed at verified, resumed to promoted', async () => {
     const name = 'kill-verified';

@@ -17,10 +17,21 @@ describe('rollout killed mid-wait', () => {
     await createReadyService(pg.current, name);
     const watch = watchTraffic(pg.current, name);
     try {
-      const run = await rolloutKilledAt(pg.current, name, 'deployed', ['--image', 'ghcr.io/bgctl/hello:v2', '--annotation', 'sim.bgctl.dev/ready-after=3s', '--no-verify', '--yes']);
+      const run = await rolloutKilledAt(pg.current, name, 'deployed', [
+        '--image',
+        'ghcr.io/bgctl/hello:v2',
+        '--annotation',
+        'sim.bgctl.dev/ready-after=3s',
+        '--no-verify',
+        '--yes',
+      ]);
       const svc = getService(pg.current, name);
       assert.equal(readState(svc).state?.phase, 'deployed');
-      assert.notEqual(svc.status?.latestReadyRevisionName, `${name}-00002`, 'the kill should land before the revision is ready');
+      assert.notEqual(
+        svc.status?.latestReadyRevisionName,
+        `${name}-00002`,
+        'the kill should land before the revision is ready',
+      );
       assert.deepEqual(specTraffic(pg.current, name), [{ revisionName: `${name}-00001`, percent: 100 }]);
       const resumed = await finish(pg.current, ['rollout', name, '--resume', '--no-verify', '--yes']);
       assert.equal(resumed.code, 0, resumed.stderr);

@@ -10,7 +10,11 @@ import { readState } from '../../src/core/state.js';
 describe('bgctl rollout wizard: pause and resume (pseudo-terminal)', () => {
   before(() => ensureBuilt());
   const pg = usePlayground({ sample: 'hello' });
-  const env = () => ({ KUBECONFIG: pg.current.kubeconfigPath, BGCTL_INGRESS: pg.current.ingress, BGCTL_ACTOR: 'wizard' });
+  const env = () => ({
+    KUBECONFIG: pg.current.kubeconfigPath,
+    BGCTL_INGRESS: pg.current.ingress,
+    BGCTL_ACTOR: 'wizard',
+  });
   const phase = () => readState(getService(pg.current, 'hello')).state?.phase;
 
   test('pause (exit 8), resume from the recorded phase, split 30%, then roll back', async () => {
@@ -34,7 +38,9 @@ describe('bgctl rollout wizard: pause and resume (pseudo-terminal)', () => {
     await w.waitFor('Continue: send 50% of traffic to hello-00002');
     w.type(Keys.down + Keys.enter);
     await w.waitFor('stopped at phase staged');
-    await w.waitFor('Hint: continue with: bgctl rollout hello --resume (the wizard), or unattended: bgctl rollout hello --resume --yes');
+    await w.waitFor(
+      'Hint: continue with: bgctl rollout hello --resume (the wizard), or unattended: bgctl rollout hello --resume --yes',
+    );
     assert.equal(await w.exited, 8, w.screen());
     assert.equal(phase(), 'staged');
     assert.deepEqual(specTraffic(pg.current, 'hello'), [

@@ -10,10 +10,15 @@ import { readState, StateAnnotations } from '../../src/core/state.js';
 describe('bgctl rollout wizard (pseudo-terminal)', () => {
   before(() => ensureBuilt());
   const pg = usePlayground({ sample: 'hello' });
-  const env = () => ({ KUBECONFIG: pg.current.kubeconfigPath, BGCTL_INGRESS: pg.current.ingress, BGCTL_ACTOR: 'wizard' });
+  const env = () => ({
+    KUBECONFIG: pg.current.kubeconfigPath,
+    BGCTL_INGRESS: pg.current.ingress,
+    BGCTL_ACTOR: 'wizard',
+  });
   const phase = () => readState(getService(pg.current, 'hello')).state?.phase;
   /** The stored phase annotation reaches `want` (the CLI writes, then the test reads the registry). */
-  const phaseBecomes = (want: string) => waitForStored(pg.current, 'hello', (o) => o.metadata.annotations?.[StateAnnotations.phase] === want, 90_000);
+  const phaseBecomes = (want: string) =>
+    waitForStored(pg.current, 'hello', (o) => o.metadata.annotations?.[StateAnnotations.phase] === want, 90_000);
 
   test('from service pick to promoted, one prompt at a time', async () => {
     const w = spawnPty(['rollout'], env());
@@ -35,7 +40,9 @@ describe('bgctl rollout wizard (pseudo-terminal)', () => {
     w.type('COLOR=green' + Keys.enter);
     await w.waitFor('Tag for the new revision');
     w.type(Keys.enter);
-    await w.waitFor('Equivalent command: bgctl deploy hello --image ghcr.io/bgctl/hello:v2 --env COLOR=green --tag candidate --yes');
+    await w.waitFor(
+      'Equivalent command: bgctl deploy hello --image ghcr.io/bgctl/hello:v2 --env COLOR=green --tag candidate --yes',
+    );
     await w.waitFor('Deploy ghcr.io/bgctl/hello:v2 as a new revision (at 0%)?');
     w.type('y' + Keys.enter);
     await w.waitFor('Revision hello-00002 is ready');

@@ -24,7 +24,9 @@ const HEAVY = /node_modules\/(@kubernetes\/client-node|@inquirer\/|ora\/|node-fo
 /** Builds dist/ if it is missing (npm test builds first; a lone `run-tests startup` may not have). */
 async function ensureBuilt(): Promise<void> {
   if (existsSync(join(DIST, 'cli.js'))) return;
-  const { buildCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build.mjs')).href)) as { buildCli: () => Promise<unknown> };
+  const { buildCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build.mjs')).href)) as {
+    buildCli: () => Promise<unknown>;
+  };
   await buildCli();
 }
 
@@ -34,7 +36,10 @@ function chunkSources(): Map<string, string[]> {
   for (const name of readdirSync(DIST)) {
     if (!name.endsWith('.js') || !existsSync(join(DIST, `${name}.map`))) continue;
     const map = JSON.parse(readFileSync(join(DIST, `${name}.map`), 'utf8')) as { sources: string[] };
-    out.set(name, map.sources.map((s) => s.replace(/^(\.\.\/)+/, '')));
+    out.set(
+      name,
+      map.sources.map((s) => s.replace(/^(\.\.\/)+/, '')),
+    );
   }
   return out;
 }
@@ -93,11 +98,17 @@ function simRequests(pg: Playground): Promise<Array<{ verb: string; resource?: s
   const kc = yaml.load(pg.kubeconfig) as { clusters: Array<{ cluster: { 'certificate-authority-data': string } }> };
   const ca = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64');
   return new Promise((resolve, reject) => {
-    const req = request(`${pg.server}/sim/v1/requests`, { ca, headers: { authorization: `Bearer ${pg.token}` } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body).requests) : reject(new Error(`${res.statusCode}: ${body}`))));
-    });
+    const req = request(
+      `${pg.server}/sim/v1/requests`,
+      { ca, headers: { authorization: `Bearer ${pg.token}` } },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(JSON.parse(body).requests) : reject(new Error(`${res.statusCode}: ${body}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -114,18 +125,28 @@ describe('start-up paths of the built CLI load only what they need', () => {
     assert.equal(r.stdout, `${VERSION}\n`);
     assert.ok(r.chunks.includes('cli.js'), `the trace saw the bundle: ${r.chunks.join(', ')}`);
     assert.deepEqual(heavyIn(r.sources), []);
-    assert.deepEqual(r.sources.filter((s) => /node_modules\/js-yaml\/|src\/(kube|sim)\//.test(s)), []);
+    assert.deepEqual(
+      r.sources.filter((s) => /node_modules\/js-yaml\/|src\/(kube|sim)\//.test(s)),
+      [],
+    );
     // A bare --version needs no argument parser and no verb catalog (src/cli.ts answers it first).
-    assert.deepEqual(r.sources.filter((s) => /node_modules\/commander\/|src\/commands\//.test(s)), []);
+    assert.deepEqual(
+      r.sources.filter((s) => /node_modules\/commander\/|src\/commands\//.test(s)),
+      [],
+    );
   });
 
   test('--help lists the verbs and loads no client, prompt, spinner or YAML code', async () => {
     const r = await runTraced(['--help']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Usage: bgctl /m);
-    for (const verb of ['rollout', 'pin', 'deploy', 'stage', 'split', 'promote', 'status']) assert.match(r.stdout, new RegExp(`^  ${verb}\\b`, 'm'));
+    for (const verb of ['rollout', 'pin', 'deploy', 'stage', 'split', 'promote', 'status'])
+      assert.match(r.stdout, new RegExp(`^  ${verb}\\b`, 'm'));
     assert.deepEqual(heavyIn(r.sources), []);
-    assert.deepEqual(r.sources.filter((s) => /node_modules\/js-yaml\/|src\/(kube|sim|commands\/shared)\//.test(s)), []);
+    assert.deepEqual(
+      r.sources.filter((s) => /node_modules\/js-yaml\/|src\/(kube|sim|commands\/shared)\//.test(s)),
+      [],
+    );
   });
 
   test('bgctl version (also -o json) loads no client, prompt, spinner or playground code', async () => {
@@ -133,10 +154,13 @@ describe('start-up paths of the built CLI load only what they need', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).version, VERSION);
     assert.deepEqual(heavyIn(r.sources), []);
-    assert.deepEqual(r.sources.filter((s) => /src\/(kube|sim)\//.test(s)), []);
+    assert.deepEqual(
+      r.sources.filter((s) => /src\/(kube|sim)\//.test(s)),
+      [],
+    );
   });
 
-  test('a verb\'s --help and a usage error stay off the heavy paths too', async () => {
+  test("a verb's --help and a usage error stay off the heavy paths too", async () => {
     const help = await runTraced(['deploy', '--help']);
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /--image <image>/);
@@ -155,7 +179,10 @@ describe('colors load only when they are on', () => {
     const colored = await runTraced(['no-such-verb'], { NO_COLOR: '', FORCE_COLOR: '1' });
     assert.equal(colored.code, 2);
     assert.ok(colored.stderr.includes("\u001b[31mError: unknown command 'no-such-verb'"), colored.stderr);
-    assert.ok(colored.sources.some((s) => s.startsWith('node_modules/chalk/')), `chalk was loaded: ${colored.sources.join(', ')}`);
+    assert.ok(
+      colored.sources.some((s) => s.startsWith('node_modules/chalk/')),
+      `chalk was loaded: ${colored.sources.join(', ')}`,
+    );
     const plain = await runTraced(['no-such-verb']);
     assert.equal(plain.code, 2);
     assert.ok(!plain.stderr.includes('\u001b['), plain.stderr);
@@ -175,9 +202,16 @@ describe('the built CLI against a playground (bundled, trimmed client-node)', ()
     assert.equal(doc.name, 'hello');
     assert.equal(doc.traffic[0].revisionName, 'hello-00001');
     // The positive control for the tests above: this path does load client-node...
-    assert.ok(r.sources.some((s) => s.startsWith('node_modules/@kubernetes/client-node/')), 'client-node was loaded');
+    assert.ok(
+      r.sources.some((s) => s.startsWith('node_modules/@kubernetes/client-node/')),
+      'client-node was loaded',
+    );
     // ...but only the trimmed part: no other API group, no URL polyfill, no prompts, no playground.
-    const unwanted = r.sources.filter((s) => /client-node\/(dist|src)\/gen\/apis\/(CoreV1Api|AppsV1Api)|client-node\/(dist|src)\/(informer|cp|exec|attach)\.[jt]s|\/(tr46|whatwg-url)\/|@inquirer\/|node-forge\//.test(s));
+    const unwanted = r.sources.filter((s) =>
+      /client-node\/(dist|src)\/gen\/apis\/(CoreV1Api|AppsV1Api)|client-node\/(dist|src)\/(informer|cp|exec|attach)\.[jt]s|\/(tr46|whatwg-url)\/|@inquirer\/|node-forge\//.test(
+        s,
+      ),
+    );
     assert.deepEqual(unwanted, []);
   });
 
@@ -190,7 +224,10 @@ describe('the built CLI against a playground (bundled, trimmed client-node)', ()
   });
 
   test('deploy --yes writes and waits on a watch stream (client-node Watch from the bundle)', async () => {
-    const r = await runTraced(['deploy', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--yes', '-o', 'json'], { KUBECONFIG: pg.current.kubeconfigPath, BGCTL_ACTOR: 'tester' });
+    const r = await runTraced(['deploy', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--yes', '-o', 'json'], {
+      KUBECONFIG: pg.current.kubeconfigPath,
+      BGCTL_ACTOR: 'tester',
+    });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.newRevision, 'hello-00002');
@@ -230,9 +267,13 @@ describe('the build guards its trimmed entries', () => {
       checkSlimNames: (srcDir?: string) => void;
       usedNames: (source: string, pkg: string) => Set<string>;
     };
-    const code = "const k8s = await import('@kubernetes/client-node');\nconst api = kc.makeApiClient(k8s.CoreV1Api);\nconst { KubeConfig, Watch: W } = await import('@kubernetes/client-node');";
+    const code =
+      "const k8s = await import('@kubernetes/client-node');\nconst api = kc.makeApiClient(k8s.CoreV1Api);\nconst { KubeConfig, Watch: W } = await import('@kubernetes/client-node');";
     assert.deepEqual([...usedNames(code, '@kubernetes/client-node')].sort(), ['CoreV1Api', 'KubeConfig', 'Watch']);
-    assert.deepEqual([...usedNames("async (p: typeof import('@inquirer/prompts')) => p.editor({})", '@inquirer/prompts')], ['editor']);
+    assert.deepEqual(
+      [...usedNames("async (p: typeof import('@inquirer/prompts')) => p.editor({})", '@inquirer/prompts')],
+      ['editor'],
+    );
     const dir = mkdtempSync(join(tmpdir(), 'bgctl-slim-'));
     try {
       writeFileSync(join(dir, 'uses.ts'), code);

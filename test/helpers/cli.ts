@@ -24,7 +24,13 @@ export interface RunOptions {
 
 /** Runs main(argv) in this process with in-memory streams. */
 export async function runCli(argv: string[], opts: RunOptions = {}): Promise<CliResult> {
-  const io = IOStreams.test({ stdinTTY: opts.tty, stdoutTTY: opts.tty, stderrTTY: opts.tty, width: opts.width, env: { NO_COLOR: '1', ...opts.env } });
+  const io = IOStreams.test({
+    stdinTTY: opts.tty,
+    stdoutTTY: opts.tty,
+    stderrTTY: opts.tty,
+    width: opts.width,
+    env: { NO_COLOR: '1', ...opts.env },
+  });
   const code = await main(argv, { io, signal: opts.signal, now: opts.now });
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
@@ -32,7 +38,10 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Cli
 export const BIN = fileURLToPath(new URL('../../bin/bgctl.js', import.meta.url));
 
 /** Spawns the built CLI (npm test builds dist/ first). Resolves when it exits. */
-export function runBin(argv: string[], opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runBin(
+  argv: string[],
+  opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...argv], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...opts.env },

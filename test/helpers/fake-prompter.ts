@@ -26,7 +26,10 @@ export class FakePrompter implements Prompter {
   #io: Pick<IOStreams, 'canPrompt'> | undefined;
 
   /** With opts.io, behaves like the real prompter off a terminal: any prompt is an error. */
-  constructor(answers: Record<string, unknown> | ReadonlyArray<readonly [string, unknown]> = {}, opts: { io?: Pick<IOStreams, 'canPrompt'> } = {}) {
+  constructor(
+    answers: Record<string, unknown> | ReadonlyArray<readonly [string, unknown]> = {},
+    opts: { io?: Pick<IOStreams, 'canPrompt'> } = {},
+  ) {
     this.#io = opts.io;
     const entries = Array.isArray(answers) ? answers : Object.entries(answers);
     for (const [message, answer] of entries) {
@@ -38,13 +41,16 @@ export class FakePrompter implements Prompter {
 
   /** Messages whose answers were never asked for, with how many are left. */
   unconsumed(): string[] {
-    return [...this.#queues].filter(([, q]) => q.length > 0).map(([m, q]) => (q.length > 1 ? `${m} (x${q.length})` : m));
+    return [...this.#queues]
+      .filter(([, q]) => q.length > 0)
+      .map(([m, q]) => (q.length > 1 ? `${m} (x${q.length})` : m));
   }
 
   /** Throws if some answers were never used: the code under test skipped a prompt the test expected. */
   assertAllConsumed(): void {
     const left = this.unconsumed();
-    if (left.length > 0) throw new Error(`FakePrompter: prompts never asked: ${left.map((m) => JSON.stringify(m)).join(', ')}`);
+    if (left.length > 0)
+      throw new Error(`FakePrompter: prompts never asked: ${left.map((m) => JSON.stringify(m)).join(', ')}`);
   }
 
   #take(kind: AskedPrompt['kind'], message: string): unknown {
@@ -52,7 +58,9 @@ export class FakePrompter implements Prompter {
     const q = this.#queues.get(message);
     if (!q || q.length === 0) {
       const known = [...this.#queues.keys()].map((m) => JSON.stringify(m)).join(', ') || 'none';
-      throw new Error(`FakePrompter: unexpected ${kind} prompt ${JSON.stringify(message)} (answers given for: ${known})`);
+      throw new Error(
+        `FakePrompter: unexpected ${kind} prompt ${JSON.stringify(message)} (answers given for: ${known})`,
+      );
     }
     const answer = q.shift();
     this.asked.push({ kind, message, answer });
@@ -65,29 +73,40 @@ export class FakePrompter implements Prompter {
     return pick(message, choices, answer);
   }
 
-  async search<T>(message: string, source: (term: string | undefined) => ReadonlyArray<Choice<T>> | Promise<ReadonlyArray<Choice<T>>>): Promise<T> {
+  async search<T>(
+    message: string,
+    source: (term: string | undefined) => ReadonlyArray<Choice<T>> | Promise<ReadonlyArray<Choice<T>>>,
+  ): Promise<T> {
     const answer = this.#take('search', message);
     return pick(message, await source(undefined), answer);
   }
 
   async confirm(message: string): Promise<boolean> {
     const answer = this.#take('confirm', message);
-    if (typeof answer !== 'boolean') throw new Error(`FakePrompter: confirm ${JSON.stringify(message)} needs a boolean answer`);
+    if (typeof answer !== 'boolean')
+      throw new Error(`FakePrompter: confirm ${JSON.stringify(message)} needs a boolean answer`);
     return answer;
   }
 
   async input(message: string, opts: { validate?: Validate<string> } = {}): Promise<string> {
     const answer = this.#take('input', message);
-    if (typeof answer !== 'string') throw new Error(`FakePrompter: input ${JSON.stringify(message)} needs a string answer`);
+    if (typeof answer !== 'string')
+      throw new Error(`FakePrompter: input ${JSON.stringify(message)} needs a string answer`);
     check(message, opts.validate?.(answer));
     return answer;
   }
 
-  async number(message: string, opts: { min?: number; max?: number; validate?: Validate<number> } = {}): Promise<number> {
+  async number(
+    message: string,
+    opts: { min?: number; max?: number; validate?: Validate<number> } = {},
+  ): Promise<number> {
     const answer = this.#take('number', message);
-    if (typeof answer !== 'number' || Number.isNaN(answer)) throw new Error(`FakePrompter: number ${JSON.stringify(message)} needs a number answer`);
+    if (typeof answer !== 'number' || Number.isNaN(answer))
+      throw new Error(`FakePrompter: number ${JSON.stringify(message)} needs a number answer`);
     if ((opts.min !== undefined && answer < opts.min) || (opts.max !== undefined && answer > opts.max)) {
-      throw new Error(`FakePrompter: answer ${answer} to ${JSON.stringify(message)} is outside [${opts.min ?? '-∞'}, ${opts.max ?? '∞'}]`);
+      throw new Error(
+        `FakePrompter: answer ${answer} to ${JSON.stringify(message)} is outside [${opts.min ?? '-∞'}, ${opts.max ?? '∞'}]`,
+      );
     }
     check(message, opts.validate?.(answer));
     return answer;
@@ -98,9 +117,12 @@ function pick<T>(message: string, choices: ReadonlyArray<Choice<T>>, answer: unk
   const hit = choices.find((c) => Object.is(c.value, answer) || JSON.stringify(c.value) === JSON.stringify(answer));
   if (!hit) {
     const offered = choices.map((c) => JSON.stringify(c.value)).join(', ');
-    throw new Error(`FakePrompter: answer ${JSON.stringify(answer)} to ${JSON.stringify(message)} is not among the choices (${offered})`);
+    throw new Error(
+      `FakePrompter: answer ${JSON.stringify(answer)} to ${JSON.stringify(message)} is not among the choices (${offered})`,
+    );
   }
-  if (hit.disabled) throw new Error(`FakePrompter: answer ${JSON.stringify(answer)} to ${JSON.stringify(message)} is disabled`);
+  if (hit.disabled)
+    throw new Error(`FakePrompter: answer ${JSON.stringify(answer)} to ${JSON.stringify(message)} is disabled`);
   return hit.value;
 }
 

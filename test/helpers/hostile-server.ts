@@ -30,7 +30,17 @@ export async function startHostileServer(): Promise<HostileServer> {
     }
     const message = `services is forbidden: User "${bare}" (sent "${auth}", token:${bare}!) cannot get ${req.url}`;
     res.writeHead(403, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Forbidden', code: 403 }));
+    res.end(
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message,
+        reason: 'Forbidden',
+        code: 403,
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

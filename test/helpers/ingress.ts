@@ -28,7 +28,12 @@ export function ingressGet(address: string, host: string, path = '/'): Promise<I
       res.on('data', (c) => (body += c));
       res.on('end', () => {
         const rev = res.headers['x-revision'];
-        resolve({ status: res.statusCode ?? 0, body, headers: res.headers, revision: typeof rev === 'string' ? rev : undefined });
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          headers: res.headers,
+          revision: typeof rev === 'string' ? rev : undefined,
+        });
       });
     });
     req.on('error', reject);

@@ -123,7 +123,10 @@ export function requireKubectlVersions(t: TestContext): KubectlVersion[] | undef
   const found = findKubectlVersions();
   const has127 = found.some((v) => v.label === 'kubectl.1.27');
   if (found.length && (has127 || process.env.CI !== 'true')) return found;
-  if (process.env.CI === 'true') throw new Error(`CI=true needs kubectl on PATH and kubectl.1.27 beside it; found: ${found.map((v) => v.label).join(', ') || 'none'}`);
+  if (process.env.CI === 'true')
+    throw new Error(
+      `CI=true needs kubectl on PATH and kubectl.1.27 beside it; found: ${found.map((v) => v.label).join(', ') || 'none'}`,
+    );
   t.skip('kubectl not found');
   return undefined;
 }

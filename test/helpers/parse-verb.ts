@@ -20,9 +20,16 @@ export interface ParsedVerb {
 export async function parseVerb(argv: string[], env: Record<string, string> = {}): Promise<ParsedVerb> {
   const io = IOStreams.test({ env });
   let captured: { verb: string; opts: unknown } | undefined;
-  const program = buildProgram('0.0.0-test', io, new AbortController().signal, () => new Date(0), () => undefined, async (verb, opts) => {
-    captured = { verb, opts };
-  });
+  const program = buildProgram(
+    '0.0.0-test',
+    io,
+    new AbortController().signal,
+    () => new Date(0),
+    () => undefined,
+    async (verb, opts) => {
+      captured = { verb, opts };
+    },
+  );
   try {
     await program.parseAsync(userArgv(argv), { from: 'user' });
   } catch (err) {
@@ -51,7 +58,8 @@ export function usage(reason: string, message?: RegExp): (err: unknown) => boole
   return (err) => {
     if (!(err instanceof UsageError)) throw new Error(`expected a UsageError, got ${String(err)}`);
     if (err.reason !== reason) throw new Error(`expected reason ${reason}, got ${err.reason}: ${err.message}`);
-    if (message && !message.test(err.message)) throw new Error(`message ${JSON.stringify(err.message)} does not match ${message}`);
+    if (message && !message.test(err.message))
+      throw new Error(`message ${JSON.stringify(err.message)} does not match ${message}`);
     return true;
   };
 }

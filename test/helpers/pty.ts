@@ -24,8 +24,13 @@ export function ensureBuilt(): void {
 
 /** Removes terminal control sequences so screen text can be matched. */
 export function stripControls(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\][^\x07]*\x07/g, '').replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b[()][A-Za-z0-9]/g, '').replace(/\r/g, '');
+  /* eslint-disable no-control-regex */
+  return s
+    .replace(/\x1b\][^\x07]*\x07/g, '')
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\x1b[()][A-Za-z0-9]/g, '')
+    .replace(/\r/g, '');
+  /* eslint-enable no-control-regex */
 }
 
 /** A running CLI in a pseudo-terminal. */
@@ -59,10 +64,12 @@ export function spawnPty(argv: string[], env: Record<string, string>): PtyRun {
     raw += d;
     for (const w of [...waiters]) w();
   });
-  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => {
-    for (const w of [...waiters]) w();
-    resolve(exitCode);
-  }));
+  const exited = new Promise<number>((resolve) =>
+    term.onExit(({ exitCode }) => {
+      for (const w of [...waiters]) w();
+      resolve(exitCode);
+    }),
+  );
   let done = false;
   void exited.then(() => (done = true));
   const screen = () => stripControls(raw);
@@ -76,10 +83,15 @@ export function spawnPty(argv: string[], env: Record<string, string>): PtyRun {
       return new Promise((resolve, reject) => {
         const check = () => {
           const text = screen().slice(mark);
-          const m = typeof what === 'string' ? (text.includes(what) ? { index: text.indexOf(what), length: what.length } : undefined) : (() => {
-            const r = what.exec(text);
-            return r ? { index: r.index, length: r[0].length } : undefined;
-          })();
+          const m =
+            typeof what === 'string'
+              ? text.includes(what)
+                ? { index: text.indexOf(what), length: what.length }
+                : undefined
+              : (() => {
+                  const r = what.exec(text);
+                  return r ? { index: r.index, length: r[0].length } : undefined;
+                })();
           if (m) {
             mark += m.index + m.length;
             finish();

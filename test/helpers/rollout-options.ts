@@ -3,6 +3,9 @@
 import { parseRolloutInput, type RolloutOptions } from '../../src/commands/rollout/options.js';
 import { FlagValues } from '../../src/commands/verb.js';
 
-export function rolloutOptions(flags: Record<string, unknown> = {}, env: Record<string, string | undefined> = {}): RolloutOptions {
+export function rolloutOptions(
+  flags: Record<string, unknown> = {},
+  env: Record<string, string | undefined> = {},
+): RolloutOptions {
   return parseRolloutInput({ arg: undefined, flags: new FlagValues(flags), env });
 }

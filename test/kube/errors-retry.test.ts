@@ -2,7 +2,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiException } from '@kubernetes/client-node';
 import { CancelError, ClusterAccessError, ConflictError, FailedError } from '../../src/core/errors.js';
-import { StaleWriteError, parseStatus, retryAfterMs, transientOf, translateError, type RequestInfo } from '../../src/kube/errors.js';
+import {
+  StaleWriteError,
+  parseStatus,
+  retryAfterMs,
+  transientOf,
+  translateError,
+  type RequestInfo,
+} from '../../src/kube/errors.js';
 import { backoffDelay, defaultRetryPolicy, withRetry } from '../../src/kube/retry.js';
 import { redactHeaderValue, redactText } from '../../src/core/redact.js';
 
@@ -10,7 +17,8 @@ const cluster = { server: 'https://127.0.0.1:6443', context: 'play', secrets: ['
 const getSvc: RequestInfo = { verb: 'get', resource: 'services', name: 'hello', namespace: 'demo' };
 const status = (code: number, reason: string, message: string, details: object = {}) =>
   JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, reason, message, details });
-const api = (code: number, body: string | undefined, headers: Record<string, string> = {}) => new ApiException(code, 'Unknown API Status Code!', body, headers);
+const api = (code: number, body: string | undefined, headers: Record<string, string> = {}) =>
+  new ApiException(code, 'Unknown API Status Code!', body, headers);
 
 describe('translateError', () => {
   test('401 has no body and becomes exit 4 without any credential in the message', () => {
@@ -22,7 +30,8 @@ describe('translateError', () => {
   });
 
   test('403 names the verb and resource and suggests kubectl auth can-i', () => {
-    const msg = 'services.serving.knative.dev "hello" is forbidden: User "viewer" cannot patch resource "services" in API group "serving.knative.dev" in the namespace "demo"';
+    const msg =
+      'services.serving.knative.dev "hello" is forbidden: User "viewer" cannot patch resource "services" in API group "serving.knative.dev" in the namespace "demo"';
     const e = translateError(api(403, status(403, 'Forbidden', msg)), { ...getSvc, verb: 'patch' }, cluster);
     assert.ok(e instanceof ClusterAccessError);
     assert.match(e.message, /not allowed to patch service "hello" in namespace "demo"/);
@@ -30,22 +39,56 @@ describe('translateError', () => {
   });
 
   test('404: a named service is FailedError, a missing API is "Knative Serving is not installed"', () => {
-    const nf = translateError(api(404, status(404, 'NotFound', 'services.serving.knative.dev "hello" not found', { name: 'hello', group: 'serving.knative.dev', kind: 'services' })), getSvc, cluster);
+    const nf = translateError(
+      api(
+        404,
+        status(404, 'NotFound', 'services.serving.knative.dev "hello" not found', {
+          name: 'hello',
+          group: 'serving.knative.dev',
+          kind: 'services',
+        }),
+      ),
+      getSvc,
+      cluster,
+    );
     assert.ok(nf instanceof FailedError);
     assert.equal(nf.reason, 'NotFound');
     assert.match(nf.hint ?? '', /bgctl status -n demo/);
-    const missingApi = translateError(api(404, status(404, 'NotFound', 'the server could not find the requested resource')), getSvc, cluster);
+    const missingApi = translateError(
+      api(404, status(404, 'NotFound', 'the server could not find the requested resource')),
+      getSvc,
+      cluster,
+    );
     assert.ok(missingApi instanceof ClusterAccessError);
     assert.equal(missingApi.exitCode, 4);
     assert.match(missingApi.message, /Knative Serving is not installed/);
-    const plain = translateError(api(404, '404 page not found'), { verb: 'list', resource: 'services', namespace: 'demo' }, cluster);
+    const plain = translateError(
+      api(404, '404 page not found'),
+      { verb: 'list', resource: 'services', namespace: 'demo' },
+      cluster,
+    );
     assert.equal(plain.reason, 'KnativeNotInstalled');
-    const ns = translateError(api(404, status(404, 'NotFound', 'namespaces "nope" not found', { name: 'nope', kind: 'namespaces' })), { verb: 'create', resource: 'services', name: 'x', namespace: 'nope' }, cluster);
+    const ns = translateError(
+      api(404, status(404, 'NotFound', 'namespaces "nope" not found', { name: 'nope', kind: 'namespaces' })),
+      { verb: 'create', resource: 'services', name: 'x', namespace: 'nope' },
+      cluster,
+    );
     assert.equal(ns.reason, 'NamespaceNotFound');
   });
 
   test('409 Conflict is a retryable StaleWriteError; AlreadyExists is not', () => {
-    const c = translateError(api(409, status(409, 'Conflict', 'Operation cannot be fulfilled on services.serving.knative.dev "hello": the object has been modified; please apply your changes to the latest version and try again')), getSvc, cluster);
+    const c = translateError(
+      api(
+        409,
+        status(
+          409,
+          'Conflict',
+          'Operation cannot be fulfilled on services.serving.knative.dev "hello": the object has been modified; please apply your changes to the latest version and try again',
+        ),
+      ),
+      getSvc,
+      cluster,
+    );
     assert.ok(c instanceof StaleWriteError);
     assert.ok(c instanceof ConflictError);
     assert.equal(c.exitCode, 5);
@@ -54,7 +97,8 @@ describe('translateError', () => {
   });
 
   test('400/422 carry the server message (e.g. the admission webhook denial)', () => {
-    const msg = 'admission webhook "validation.webhook.serving.knative.dev" denied the request: validation failed: Traffic targets sum to 90, want 100: spec.traffic';
+    const msg =
+      'admission webhook "validation.webhook.serving.knative.dev" denied the request: validation failed: Traffic targets sum to 90, want 100: spec.traffic';
     const e = translateError(api(400, status(400, 'BadRequest', msg)), { ...getSvc, verb: 'patch' }, cluster);
     assert.ok(e instanceof FailedError);
     assert.equal(e.exitCode, 1);
@@ -62,7 +106,11 @@ describe('translateError', () => {
   });
 
   test('429, 500 and 503 are transient; 429 keeps Retry-After and is safe even for unconditional writes', () => {
-    const r = translateError(api(429, 'Too many requests, please try again later.', { 'retry-after': '3' }), getSvc, cluster);
+    const r = translateError(
+      api(429, 'Too many requests, please try again later.', { 'retry-after': '3' }),
+      getSvc,
+      cluster,
+    );
     assert.deepEqual(transientOf(r), { retryAfterMs: 3000, notProcessed: true });
     assert.ok(r instanceof ClusterAccessError);
     const s = translateError(api(503, status(503, 'ServiceUnavailable', 'down')), getSvc, cluster);
@@ -72,9 +120,15 @@ describe('translateError', () => {
   });
 
   test('network and parse failures', () => {
-    const refused = Object.assign(new Error('request to https://127.0.0.1:1/ failed, reason: connect ECONNREFUSED'), { name: 'FetchError', code: 'ECONNREFUSED' });
+    const refused = Object.assign(new Error('request to https://127.0.0.1:1/ failed, reason: connect ECONNREFUSED'), {
+      name: 'FetchError',
+      code: 'ECONNREFUSED',
+    });
     assert.equal(translateError(refused, getSvc, cluster).reason, 'ConnectionRefused');
-    const tls = Object.assign(new Error('unable to verify the first certificate'), { name: 'FetchError', code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    const tls = Object.assign(new Error('unable to verify the first certificate'), {
+      name: 'FetchError',
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    });
     assert.equal(translateError(tls, getSvc, cluster).reason, 'TLSVerificationFailed');
     const reset = Object.assign(new Error('socket hang up'), { name: 'FetchError', code: 'ECONNRESET' });
     assert.ok(transientOf(translateError(reset, getSvc, cluster)));
@@ -107,7 +161,8 @@ describe('redaction', () => {
     assert.equal(redactHeaderValue('Accept', 'application/json'), 'application/json');
   });
   test('free text loses known secrets, bearer values and private keys', () => {
-    const text = 'a sekret-token-abcdef b Bearer xyz.123 -----BEGIN RSA PRIVATE KEY-----\nAAA\n-----END RSA PRIVATE KEY----- {"token":"t0ken"}';
+    const text =
+      'a sekret-token-abcdef b Bearer xyz.123 -----BEGIN RSA PRIVATE KEY-----\nAAA\n-----END RSA PRIVATE KEY----- {"token":"t0ken"}';
     const out = redactText(text, ['sekret-token-abcdef']);
     assert.doesNotMatch(out, /sekret|xyz\.123|AAA|t0ken/);
   });
@@ -115,11 +170,16 @@ describe('redaction', () => {
 
 describe('withRetry', () => {
   const transient = () => translateError(api(503, status(503, 'ServiceUnavailable', 'down')), getSvc, cluster);
-  const limited = (after?: string) => translateError(api(429, 'slow down', after ? { 'retry-after': after } : {}), getSvc, cluster);
+  const limited = (after?: string) =>
+    translateError(api(429, 'slow down', after ? { 'retry-after': after } : {}), getSvc, cluster);
 
   test('retries transient failures with jittered exponential backoff, then succeeds', async () => {
     const waits: number[] = [];
-    const policy = defaultRetryPolicy({ sleep: async (ms) => void waits.push(ms), random: () => 0.5, baseDelayMs: 100 });
+    const policy = defaultRetryPolicy({
+      sleep: async (ms) => void waits.push(ms),
+      random: () => 0.5,
+      baseDelayMs: 100,
+    });
     let calls = 0;
     const result = await withRetry(async () => {
       calls++;
@@ -133,7 +193,11 @@ describe('withRetry', () => {
 
   test('honours Retry-After, capped', async () => {
     const waits: number[] = [];
-    const policy = defaultRetryPolicy({ sleep: async (ms) => void waits.push(ms), random: () => 0, maxRetryAfterMs: 5000 });
+    const policy = defaultRetryPolicy({
+      sleep: async (ms) => void waits.push(ms),
+      random: () => 0,
+      maxRetryAfterMs: 5000,
+    });
     let calls = 0;
     await withRetry(async () => {
       if (++calls === 1) throw limited('2');
@@ -146,20 +210,47 @@ describe('withRetry', () => {
   test('gives up after maxAttempts with the last error; never retries a permanent error', async () => {
     const policy = defaultRetryPolicy({ sleep: async () => {}, maxAttempts: 3 });
     let calls = 0;
-    await assert.rejects(withRetry(async () => { calls++; throw transient(); }, policy), (e: any) => e.reason === 'ServiceUnavailable');
+    await assert.rejects(
+      withRetry(async () => {
+        calls++;
+        throw transient();
+      }, policy),
+      (e: any) => e.reason === 'ServiceUnavailable',
+    );
     assert.equal(calls, 3);
     calls = 0;
-    await assert.rejects(withRetry(async () => { calls++; throw new FailedError('nope'); }, policy));
+    await assert.rejects(
+      withRetry(async () => {
+        calls++;
+        throw new FailedError('nope');
+      }, policy),
+    );
     assert.equal(calls, 1);
   });
 
   test('an unconditional write is repeated only when the server did not process it (429)', async () => {
     const policy = defaultRetryPolicy({ sleep: async () => {} });
     let calls = 0;
-    await assert.rejects(withRetry(async () => { calls++; throw transient(); }, policy, 'if-not-processed'));
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw transient();
+        },
+        policy,
+        'if-not-processed',
+      ),
+    );
     assert.equal(calls, 1);
     calls = 0;
-    await withRetry(async () => { if (++calls === 1) throw limited(); return 1; }, policy, 'if-not-processed');
+    await withRetry(
+      async () => {
+        if (++calls === 1) throw limited();
+        return 1;
+      },
+      policy,
+      'if-not-processed',
+    );
     assert.equal(calls, 2);
   });
 

@@ -13,7 +13,9 @@ import { usePlayground } from '../helpers/playground.js';
 import { kubeconfigVariant, service } from './sim-helpers.js';
 
 /** A TCP relay to `target` that counts the connections it accepted. */
-async function countingRelay(target: string): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+async function countingRelay(
+  target: string,
+): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   const { hostname, port } = new URL(target);
   let count = 0;
   const open = new Set<Socket>();
@@ -45,12 +47,16 @@ describe('keep-alive agent pool (unit)', () => {
     const pool = createAgentPool();
     const ca = Buffer.from('CA-PEM');
     const first = pool.agentFor(new https.Agent({ ca, servername: 'api' }), { enforceTls: false });
-    const again = pool.agentFor(new https.Agent({ ca: Buffer.from('CA-PEM'), servername: 'api', timeout: undefined }), { enforceTls: false });
+    const again = pool.agentFor(new https.Agent({ ca: Buffer.from('CA-PEM'), servername: 'api', timeout: undefined }), {
+      enforceTls: false,
+    });
     assert.equal(again, first);
     assert.equal(pool.created, 1);
     assert.equal((first as any).keepAlive, true);
     // A rotated client certificate must never ride on a connection made with the old one.
-    const rotated = pool.agentFor(new https.Agent({ ca, servername: 'api', cert: Buffer.from('new-cert') }), { enforceTls: false });
+    const rotated = pool.agentFor(new https.Agent({ ca, servername: 'api', cert: Buffer.from('new-cert') }), {
+      enforceTls: false,
+    });
     assert.notEqual(rotated, first);
     assert.equal(pool.created, 2);
     // enforceTls turns verification on in the pooled agent even when client-node left it unset.
@@ -58,7 +64,9 @@ describe('keep-alive agent pool (unit)', () => {
     assert.equal((enforced as any).options.rejectUnauthorized, true);
     assert.notEqual(enforced, first);
     // An explicit skip stays a distinct identity from the verifying one.
-    const skip = pool.agentFor(new https.Agent({ ca, servername: 'api', rejectUnauthorized: false }), { enforceTls: false });
+    const skip = pool.agentFor(new https.Agent({ ca, servername: 'api', rejectUnauthorized: false }), {
+      enforceTls: false,
+    });
     assert.equal((skip as any).options.rejectUnauthorized, false);
     // Subclasses (proxy agents) keep their own connection handling.
     class ProxyAgent extends https.Agent {}
@@ -71,7 +79,12 @@ describe('keep-alive agent pool (unit)', () => {
   });
 
   test('sameIdentity', () => {
-    assert.ok(sameIdentity({ ca: Buffer.from('a'), x: ['1', Buffer.from('b')] }, { x: ['1', Buffer.from('b')], ca: Buffer.from('a') }));
+    assert.ok(
+      sameIdentity(
+        { ca: Buffer.from('a'), x: ['1', Buffer.from('b')] },
+        { x: ['1', Buffer.from('b')], ca: Buffer.from('a') },
+      ),
+    );
     assert.ok(!sameIdentity({ ca: Buffer.from('a') }, { ca: Buffer.from('b') }));
     assert.ok(!sameIdentity({ ca: Buffer.from('a') }, { ca: 'a' }));
     assert.ok(!sameIdentity({ ca: 'a' }, { ca: 'a', key: 'k' }));
@@ -104,14 +117,19 @@ describe('KnativeClient keeps its TLS connection alive', () => {
     const seen = await new Promise<string>((resolve, reject) => {
       let handle: { stop(): void } | undefined;
       let got: string | undefined;
-      c.watchService('hello', svc.metadata.resourceVersion, (type, obj) => {
-        if (got) return;
-        got = `${type} ${obj?.metadata?.name}`;
-        if (handle) {
-          handle.stop();
-          resolve(got);
-        }
-      }, (err) => reject(err ?? new Error('watch closed early'))).then((h) => {
+      c.watchService(
+        'hello',
+        svc.metadata.resourceVersion,
+        (type, obj) => {
+          if (got) return;
+          got = `${type} ${obj?.metadata?.name}`;
+          if (handle) {
+            handle.stop();
+            resolve(got);
+          }
+        },
+        (err) => reject(err ?? new Error('watch closed early')),
+      ).then((h) => {
         handle = h;
         if (got) {
           h.stop();
@@ -146,16 +164,26 @@ describe('KnativeClient keeps its TLS connection alive', () => {
     try {
       const untrusted = await createKnativeClient({ kubeconfig: noCa, retry: { maxAttempts: 1 } });
       for (const call of [() => untrusted.getService('hello'), () => untrusted.getService('hello')]) {
-        await assert.rejects(call(), (e: unknown) => e instanceof ClusterAccessError && e.reason === 'TLSVerificationFailed');
+        await assert.rejects(
+          call(),
+          (e: unknown) => e instanceof ClusterAccessError && e.reason === 'TLSVerificationFailed',
+        );
       }
       // The watch path verifies too.
       await new Promise<void>((resolve, reject) => {
         untrusted
-          .watchService('hello', undefined, () => reject(new Error('an untrusted server delivered an event')), (err) => {
-            if (err instanceof ClusterAccessError && err.reason === 'TLSVerificationFailed') resolve();
-            else reject(err ?? new Error('watch ended without the TLS error'));
-          })
-          .catch((err) => (err instanceof ClusterAccessError && err.reason === 'TLSVerificationFailed' ? resolve() : reject(err)));
+          .watchService(
+            'hello',
+            undefined,
+            () => reject(new Error('an untrusted server delivered an event')),
+            (err) => {
+              if (err instanceof ClusterAccessError && err.reason === 'TLSVerificationFailed') resolve();
+              else reject(err ?? new Error('watch ended without the TLS error'));
+            },
+          )
+          .catch((err) =>
+            err instanceof ClusterAccessError && err.reason === 'TLSVerificationFailed' ? resolve() : reject(err),
+          );
       });
     } finally {
       if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;

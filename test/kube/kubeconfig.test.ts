@@ -14,7 +14,16 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-function config(opts: { cluster: string; server: string; user: string; token?: string; context: string; current?: string; namespace?: string; extra?: string }): string {
+function config(opts: {
+  cluster: string;
+  server: string;
+  user: string;
+  token?: string;
+  context: string;
+  current?: string;
+  namespace?: string;
+  extra?: string;
+}): string {
   return `apiVersion: v1
 kind: Config
 clusters:
@@ -54,13 +63,28 @@ describe('kubeconfig loading', () => {
     const env = { KUBECONFIG: ['/a', '/b', '', '/a'].join(path.delimiter) };
     assert.deepEqual(kubeconfigPaths({ kubeconfig: '/x', env }), { paths: ['/x'], origin: 'flag' });
     assert.deepEqual(kubeconfigPaths({ env }), { paths: ['/a', '/b'], origin: 'env' });
-    assert.deepEqual(kubeconfigPaths({ env: {}, homeDir: '/home/u' }), { paths: ['/home/u/.kube/config'], origin: 'home' });
+    assert.deepEqual(kubeconfigPaths({ env: {}, homeDir: '/home/u' }), {
+      paths: ['/home/u/.kube/config'],
+      origin: 'home',
+    });
   });
 
   test('a missing file is a ClusterAccessError with a hint', async () => {
-    await rejects(loadKubeconfig({ kubeconfig: path.join(dir, 'nope') }), 'KubeconfigNotFound', /kubeconfig not found: .*nope/);
-    await rejects(loadKubeconfig({ env: {}, homeDir: path.join(dir, 'nohome') }), 'KubeconfigNotFound', /default location/);
-    await rejects(loadKubeconfig({ env: { KUBECONFIG: path.join(dir, 'n1') + path.delimiter + path.join(dir, 'n2') } }), 'KubeconfigNotFound', /none of the kubeconfig files/);
+    await rejects(
+      loadKubeconfig({ kubeconfig: path.join(dir, 'nope') }),
+      'KubeconfigNotFound',
+      /kubeconfig not found: .*nope/,
+    );
+    await rejects(
+      loadKubeconfig({ env: {}, homeDir: path.join(dir, 'nohome') }),
+      'KubeconfigNotFound',
+      /default location/,
+    );
+    await rejects(
+      loadKubeconfig({ env: { KUBECONFIG: path.join(dir, 'n1') + path.delimiter + path.join(dir, 'n2') } }),
+      'KubeconfigNotFound',
+      /none of the kubeconfig files/,
+    );
   });
 
   test('an empty file is reported as empty', async () => {
@@ -69,15 +93,33 @@ describe('kubeconfig loading', () => {
   });
 
   test('malformed YAML and wrong shapes name the file', async () => {
-    await rejects(loadKubeconfig({ kubeconfig: file('bad.yaml', 'clusters: [\n  - name: a\n  cluster: {') }), 'KubeconfigInvalid', /bad\.yaml is not valid YAML/);
-    await rejects(loadKubeconfig({ kubeconfig: file('list.yaml', '- a\n- b\n') }), 'KubeconfigInvalid', /top level must be a mapping/);
-    await rejects(loadKubeconfig({ kubeconfig: file('shape.yaml', 'clusters: 3\n') }), 'KubeconfigInvalid', /"clusters" must be a list/);
+    await rejects(
+      loadKubeconfig({ kubeconfig: file('bad.yaml', 'clusters: [\n  - name: a\n  cluster: {') }),
+      'KubeconfigInvalid',
+      /bad\.yaml is not valid YAML/,
+    );
+    await rejects(
+      loadKubeconfig({ kubeconfig: file('list.yaml', '- a\n- b\n') }),
+      'KubeconfigInvalid',
+      /top level must be a mapping/,
+    );
+    await rejects(
+      loadKubeconfig({ kubeconfig: file('shape.yaml', 'clusters: 3\n') }),
+      'KubeconfigInvalid',
+      /"clusters" must be a list/,
+    );
   });
 
   test('unknown --context and no current context list the available contexts', async () => {
     const p = file('two.yaml', config({ cluster: 'c', server: 'https://127.0.0.1:1', user: 'u', context: 'one' }));
-    await rejects(loadKubeconfig({ kubeconfig: p, context: 'zzz' }), 'UnknownContext', /context "zzz" is not in the kubeconfig/);
-    await assert.rejects(loadKubeconfig({ kubeconfig: p, context: 'zzz' }), (e: any) => /available contexts: one/.test(e.hint));
+    await rejects(
+      loadKubeconfig({ kubeconfig: p, context: 'zzz' }),
+      'UnknownContext',
+      /context "zzz" is not in the kubeconfig/,
+    );
+    await assert.rejects(loadKubeconfig({ kubeconfig: p, context: 'zzz' }), (e: any) =>
+      /available contexts: one/.test(e.hint),
+    );
     await rejects(loadKubeconfig({ kubeconfig: p }), 'NoCurrentContext', /no current context/);
     const ok = await loadKubeconfig({ kubeconfig: p, context: 'one' });
     assert.equal(ok.contextName, 'one');
@@ -85,14 +127,37 @@ describe('kubeconfig loading', () => {
 
   test('a context pointing at a missing cluster is an error', async () => {
     const p = file('dangling.yaml', 'contexts:\n- name: x\n  context:\n    cluster: gone\ncurrent-context: x\n');
-    await rejects(loadKubeconfig({ kubeconfig: p }), 'KubeconfigInvalid', /cluster "gone", which is not in the kubeconfig/);
+    await rejects(
+      loadKubeconfig({ kubeconfig: p }),
+      'KubeconfigInvalid',
+      /cluster "gone", which is not in the kubeconfig/,
+    );
   });
 
   test('KUBECONFIG merges kubectl-style: the first file wins for every key and for current-context', async () => {
-    const a = file('merge/a', config({ cluster: 'shared', server: 'https://127.0.0.1:1111', user: 'shared', token: 'token-from-a', context: 'ctx-a', current: 'ctx-a', namespace: 'ns-a' }));
+    const a = file(
+      'merge/a',
+      config({
+        cluster: 'shared',
+        server: 'https://127.0.0.1:1111',
+        user: 'shared',
+        token: 'token-from-a',
+        context: 'ctx-a',
+        current: 'ctx-a',
+        namespace: 'ns-a',
+      }),
+    );
     const b = file(
       'merge/b',
-      config({ cluster: 'shared', server: 'https://127.0.0.1:2222', user: 'shared', token: 'token-from-b', context: 'ctx-b', current: 'ctx-b', namespace: 'ns-b' }),
+      config({
+        cluster: 'shared',
+        server: 'https://127.0.0.1:2222',
+        user: 'shared',
+        token: 'token-from-b',
+        context: 'ctx-b',
+        current: 'ctx-b',
+        namespace: 'ns-b',
+      }),
     );
     const missing = path.join(dir, 'merge/missing');
     const env = { KUBECONFIG: [a, missing, b].join(path.delimiter) };
@@ -113,13 +178,32 @@ describe('kubeconfig loading', () => {
   });
 
   test('namespace: -n, else the context namespace, else default', async () => {
-    const p = file('ns.yaml', config({ cluster: 'c', server: 'https://127.0.0.1:1', user: 'u', context: 'with', current: 'with', namespace: 'team' }) );
+    const p = file(
+      'ns.yaml',
+      config({
+        cluster: 'c',
+        server: 'https://127.0.0.1:1',
+        user: 'u',
+        context: 'with',
+        current: 'with',
+        namespace: 'team',
+      }),
+    );
     assert.equal((await loadKubeconfig({ kubeconfig: p })).namespace, 'team');
     assert.equal((await loadKubeconfig({ kubeconfig: p, namespace: 'flag' })).namespace, 'flag');
-    await assert.rejects(loadKubeconfig({ kubeconfig: p, namespace: 'Prod' }), (e: any) => e.exitCode === 2 && /invalid namespace "Prod": a lowercase RFC 1123 label/.test(e.message));
-    await assert.rejects(loadKubeconfig({ kubeconfig: p, namespace: 'a'.repeat(64) }), (e: any) => e.exitCode === 2 && /no more than 63 characters/.test(e.message));
+    await assert.rejects(
+      loadKubeconfig({ kubeconfig: p, namespace: 'Prod' }),
+      (e: any) => e.exitCode === 2 && /invalid namespace "Prod": a lowercase RFC 1123 label/.test(e.message),
+    );
+    await assert.rejects(
+      loadKubeconfig({ kubeconfig: p, namespace: 'a'.repeat(64) }),
+      (e: any) => e.exitCode === 2 && /no more than 63 characters/.test(e.message),
+    );
     assert.equal((await loadKubeconfig({ kubeconfig: p, namespace: '1prod' })).namespace, '1prod');
-    const q = file('nons.yaml', config({ cluster: 'c', server: 'https://127.0.0.1:1', user: 'u', context: 'plain', current: 'plain' }));
+    const q = file(
+      'nons.yaml',
+      config({ cluster: 'c', server: 'https://127.0.0.1:1', user: 'u', context: 'plain', current: 'plain' }),
+    );
     const d = await loadKubeconfig({ kubeconfig: q });
     assert.equal(d.namespace, 'default');
     assert.equal(d.namespaceFrom, 'default');
@@ -135,12 +219,21 @@ describe('kubeconfig loading', () => {
     assert.equal(loaded.kubeConfig.getCurrentUser()?.token, 'secret-token-value-123');
     assert.equal(loaded.server, 'https://127.0.0.1:1');
     assert.deepEqual([...loaded.secrets], ['secret-token-value-123']);
-    const bad = file('tf/bad', `clusters:\n- name: c\n  cluster: {server: 'https://h'}\nusers:\n- name: u\n  user: {token-file: missing-token}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
-    await rejects(loadKubeconfig({ kubeconfig: bad }), 'KubeconfigInvalid', /cannot read the token-file .*missing-token/);
+    const bad = file(
+      'tf/bad',
+      `clusters:\n- name: c\n  cluster: {server: 'https://h'}\nusers:\n- name: u\n  user: {token-file: missing-token}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+    );
+    await rejects(
+      loadKubeconfig({ kubeconfig: bad }),
+      'KubeconfigInvalid',
+      /cannot read the token-file .*missing-token/,
+    );
   });
 
   test('credentials of every kind are registered; the printable server has no user:password; exec stays with bgctl', async () => {
-    const key = Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAkubeconfigKeyLine01\n-----END RSA PRIVATE KEY-----\n').toString('base64');
+    const key = Buffer.from(
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAkubeconfigKeyLine01\n-----END RSA PRIVATE KEY-----\n',
+    ).toString('base64');
     const p = file(
       'creds/config',
       `clusters:\n- name: c\n  cluster:\n    server: https://alice:url-pass-123@127.0.0.1:1/?access_token=query-token-456\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    client-key-data: ${key}\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: my-plugin, interactiveMode: Never}\n    auth-provider: {name: oidc, config: {id-token: oidc-id-token-789, refresh-token: oidc-refresh-000}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
@@ -157,7 +250,10 @@ describe('kubeconfig loading', () => {
   });
 
   test('insecure-skip-tls-verify is honoured only when asked, with a warning', async () => {
-    const plain = file('tls/plain', config({ cluster: 'c', server: 'https://127.0.0.1:1', user: 'u', context: 'x', current: 'x' }));
+    const plain = file(
+      'tls/plain',
+      config({ cluster: 'c', server: 'https://127.0.0.1:1', user: 'u', context: 'x', current: 'x' }),
+    );
     const quiet = await loadKubeconfig({ kubeconfig: plain });
     assert.equal(quiet.insecure, false);
     assert.deepEqual(quiet.warnings, []);
@@ -174,12 +270,18 @@ describe('kubeconfig loading', () => {
     assert.match(l.warnings[0], /insecure-skip-tls-verify in the kubeconfig \(cluster "c"\)/);
     assert.equal(l.kubeConfig.getCurrentCluster()?.caFile, undefined);
     // The string "true" is not the boolean true (client-go and client-node agree).
-    const str = file('tls/string', `clusters:\n- name: c\n  cluster:\n    server: https://h\n    insecure-skip-tls-verify: "true"\ncontexts:\n- name: x\n  context: {cluster: c}\ncurrent-context: x\n`);
+    const str = file(
+      'tls/string',
+      `clusters:\n- name: c\n  cluster:\n    server: https://h\n    insecure-skip-tls-verify: "true"\ncontexts:\n- name: x\n  context: {cluster: c}\ncurrent-context: x\n`,
+    );
     assert.equal((await loadKubeconfig({ kubeconfig: str })).insecure, false);
   });
 
   test('relative certificate paths resolve against the file that names them', async () => {
-    const p = file('rel/sub/config', `clusters:\n- name: c\n  cluster:\n    server: https://h\n    certificate-authority: ../ca.pem\nusers:\n- name: u\n  user:\n    client-certificate: certs/u.crt\n    client-key: /abs/u.key\n    exec: {command: ./bin/plugin, args: [a]}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+    const p = file(
+      'rel/sub/config',
+      `clusters:\n- name: c\n  cluster:\n    server: https://h\n    certificate-authority: ../ca.pem\nusers:\n- name: u\n  user:\n    client-certificate: certs/u.crt\n    client-key: /abs/u.key\n    exec: {command: ./bin/plugin, args: [a]}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+    );
     const l = await loadKubeconfig({ kubeconfig: p });
     assert.equal(l.kubeConfig.getCurrentCluster()?.caFile, path.join(dir, 'rel/ca.pem'));
     assert.equal(l.kubeConfig.getCurrentUser()?.certFile, path.join(dir, 'rel/sub/certs/u.crt'));

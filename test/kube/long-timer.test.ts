@@ -46,8 +46,14 @@ describe('setLongTimeout', () => {
       t.fire();
     }
     assert.equal(fired, 1);
-    assert.ok(t.delays.every((d) => d >= 0 && d <= MAX_TIMER_MS), `a delay above ${MAX_TIMER_MS}: ${t.delays}`);
-    assert.equal(t.delays.reduce((a, b) => a + b, 0), ms);
+    assert.ok(
+      t.delays.every((d) => d >= 0 && d <= MAX_TIMER_MS),
+      `a delay above ${MAX_TIMER_MS}: ${t.delays}`,
+    );
+    assert.equal(
+      t.delays.reduce((a, b) => a + b, 0),
+      ms,
+    );
     assert.ok(t.delays.length > 1);
   });
 

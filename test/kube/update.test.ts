@@ -8,7 +8,9 @@ import { waitForService } from '../../src/kube/wait.js';
 import { usePlayground } from '../helpers/playground.js';
 import { requests, service, sim } from './sim-helpers.js';
 
-const setImage = (image: string) => ({ ops: [{ op: 'replace' as const, path: '/spec/template/spec/containers/0/image', value: image }] });
+const setImage = (image: string) => ({
+  ops: [{ op: 'replace' as const, path: '/spec/template/spec/containers/0/image', value: image }],
+});
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
 describe('updateWithRetry and retries against the playground', () => {
@@ -16,7 +18,14 @@ describe('updateWithRetry and retries against the playground', () => {
   const svcDef = () => pg.current.registry.resource('services', 'serving.knative.dev')!;
   /** Another writer, in-process: bumps the resourceVersion between our read and our write. */
   const otherWriter = (name: string, labels: Record<string, string>) =>
-    pg.current.registry.patch(svcDef(), 'default', name, 'merge', { metadata: { labels } }, { user: 'someone-else', fieldManager: 'kubectl-edit' });
+    pg.current.registry.patch(
+      svcDef(),
+      'default',
+      name,
+      'merge',
+      { metadata: { labels } },
+      { user: 'someone-else', fieldManager: 'kubectl-edit' },
+    );
 
   before(async () => {
     const c = await createKnativeClient({ kubeconfig: pg.current.kubeconfigPath });
@@ -61,7 +70,8 @@ describe('updateWithRetry and retries against the playground', () => {
         'u-refuse',
         (fresh) => {
           calls++;
-          if (fresh.metadata.labels?.frozen) throw new ConflictError('service "u-refuse" was frozen by someone else; the intent no longer applies');
+          if (fresh.metadata.labels?.frozen)
+            throw new ConflictError('service "u-refuse" was frozen by someone else; the intent no longer applies');
           otherWriter('u-refuse', { frozen: 'true' });
           return setImage('ghcr.io/bgctl/hello:v3');
         },
@@ -77,10 +87,20 @@ describe('updateWithRetry and retries against the playground', () => {
     const c = await createKnativeClient({ kubeconfig: pg.current.kubeconfigPath });
     const read = await c.getService('u-initial');
     await sim(pg.current, 'DELETE', 'requests');
-    const first = await updateWithRetry(c, 'u-initial', (fresh) => ({ ops: [{ op: 'add', path: '/metadata/labels', value: { ...fresh.metadata.labels, initial: 'one' } }] }), { initial: read, retry: noSleep });
+    const first = await updateWithRetry(
+      c,
+      'u-initial',
+      (fresh) => ({
+        ops: [{ op: 'add', path: '/metadata/labels', value: { ...fresh.metadata.labels, initial: 'one' } }],
+      }),
+      { initial: read, retry: noSleep },
+    );
     assert.equal(first.attempts, 1);
     assert.equal(first.service.metadata.labels?.initial, 'one');
-    assert.deepEqual((await requests(pg.current)).map((r) => `${r.verb} ${r.code}`), ['patch 200']);
+    assert.deepEqual(
+      (await requests(pg.current)).map((r) => `${r.verb} ${r.code}`),
+      ['patch 200'],
+    );
 
     // `read` is stale now: the precondition refuses it, the next round reads and plans again.
     await sim(pg.current, 'DELETE', 'requests');
@@ -104,7 +124,10 @@ describe('updateWithRetry and retries against the playground', () => {
     const c = await createKnativeClient({ kubeconfig: pg.current.kubeconfigPath });
     await sim(pg.current, 'DELETE', 'requests');
     const r = await updateWithRetry(c, 'u-replan', () => ({
-      ops: [{ op: 'replace', path: '/metadata/resourceVersion', value: '1' }, { op: 'add', path: '/metadata/labels/guarded', value: 'yes' }],
+      ops: [
+        { op: 'replace', path: '/metadata/resourceVersion', value: '1' },
+        { op: 'add', path: '/metadata/labels/guarded', value: 'yes' },
+      ],
     }));
     // A stale guard ('1') would conflict on every round and end in ConflictError.
     assert.equal(r.service.metadata.labels?.guarded, 'yes');
@@ -126,7 +149,10 @@ describe('updateWithRetry and retries against the playground', () => {
     const waits: number[] = [];
     try {
       await assert.rejects(
-        updateWithRetry(c, 'u-storm', () => setImage('ghcr.io/bgctl/hello:v4'), { maxAttempts: 3, retry: { sleep: async (ms) => void waits.push(ms), random: () => 0, baseDelayMs: 100 } }),
+        updateWithRetry(c, 'u-storm', () => setImage('ghcr.io/bgctl/hello:v4'), {
+          maxAttempts: 3,
+          retry: { sleep: async (ms) => void waits.push(ms), random: () => 0, baseDelayMs: 100 },
+        }),
         (e: unknown) => e instanceof ConflictError && e.exitCode === 5 && /kept changing .*3 attempts/.test(e.message),
       );
     } finally {
@@ -134,7 +160,10 @@ describe('updateWithRetry and retries against the playground', () => {
     }
     assert.deepEqual(waits, [50, 100]);
     const log = await requests(pg.current, { name: 'u-storm' });
-    assert.deepEqual(log.map((r) => `${r.verb}:${r.code}`), ['get:200', 'patch:409', 'get:200', 'patch:409', 'get:200', 'patch:409']);
+    assert.deepEqual(
+      log.map((r) => `${r.verb}:${r.code}`),
+      ['get:200', 'patch:409', 'get:200', 'patch:409', 'get:200', 'patch:409'],
+    );
   });
 
   test('429 (honouring Retry-After) and 503 are retried for reads and conditional writes', async () => {
@@ -142,7 +171,13 @@ describe('updateWithRetry and retries against the playground', () => {
     // The injected sleep lifts the fault, so exactly one failure precedes each success.
     const c = await createKnativeClient({
       kubeconfig: pg.current.kubeconfigPath,
-      retry: { random: () => 0, sleep: async (ms) => { waits.push(ms); await sim(pg.current, 'DELETE', 'faults'); } },
+      retry: {
+        random: () => 0,
+        sleep: async (ms) => {
+          waits.push(ms);
+          await sim(pg.current, 'DELETE', 'faults');
+        },
+      },
     });
     await sim(pg.current, 'DELETE', 'requests');
     await sim(pg.current, 'POST', 'faults', { throttleProbability: 1, retryAfterSeconds: 2, verbs: ['get'] });
@@ -154,22 +189,37 @@ describe('updateWithRetry and retries against the playground', () => {
     assert.equal(waits[0], 2000, 'Retry-After honoured');
     assert.equal(waits.length, 2);
     const log = await requests(pg.current, { name: 'u-retry' });
-    assert.deepEqual(log.map((x) => `${x.verb}:${x.code}`), ['get:429', 'get:200', 'get:200', 'patch:503', 'patch:200']);
+    assert.deepEqual(
+      log.map((x) => `${x.verb}:${x.code}`),
+      ['get:429', 'get:200', 'get:200', 'patch:503', 'patch:200'],
+    );
   });
 
   test('an unconditional write is not repeated after a 503; retries stop at the bound', async () => {
     const waits: number[] = [];
-    const c = await createKnativeClient({ kubeconfig: pg.current.kubeconfigPath, retry: { maxAttempts: 3, sleep: async (ms) => void waits.push(ms) } });
+    const c = await createKnativeClient({
+      kubeconfig: pg.current.kubeconfigPath,
+      retry: { maxAttempts: 3, sleep: async (ms) => void waits.push(ms) },
+    });
     await sim(pg.current, 'DELETE', 'requests');
     await sim(pg.current, 'POST', 'faults', { unavailableProbability: 1, verbs: ['patch', 'get'] });
     try {
-      await assert.rejects(c.patchService('u-retry', [{ op: 'add', path: '/metadata/labels', value: { x: 'y' } }]), (e: unknown) => e instanceof ClusterAccessError && e.reason === 'ServiceUnavailable');
-      await assert.rejects(c.getService('u-retry'), (e: unknown) => e instanceof ClusterAccessError && e.exitCode === 4);
+      await assert.rejects(
+        c.patchService('u-retry', [{ op: 'add', path: '/metadata/labels', value: { x: 'y' } }]),
+        (e: unknown) => e instanceof ClusterAccessError && e.reason === 'ServiceUnavailable',
+      );
+      await assert.rejects(
+        c.getService('u-retry'),
+        (e: unknown) => e instanceof ClusterAccessError && e.exitCode === 4,
+      );
     } finally {
       await sim(pg.current, 'DELETE', 'faults');
     }
     const log = await requests(pg.current, { name: 'u-retry' });
-    assert.deepEqual(log.map((x) => `${x.verb}:${x.code}`), ['patch:503', 'get:503', 'get:503', 'get:503']);
+    assert.deepEqual(
+      log.map((x) => `${x.verb}:${x.code}`),
+      ['patch:503', 'get:503', 'get:503', 'get:503'],
+    );
     assert.equal(waits.length, 2);
   });
 });

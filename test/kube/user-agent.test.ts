@@ -27,16 +27,30 @@ async function logged(pg: Playground): Promise<Logged[]> {
 /** Fails with the offending requests listed when any of them carries another User-Agent. */
 function assertAllBgctl(reqs: Logged[]): void {
   const expected = userAgent();
-  const others = reqs.filter((r) => r.userAgent !== expected).map((r) => `${r.verb} ${r.path}: ${JSON.stringify(r.userAgent)}`);
+  const others = reqs
+    .filter((r) => r.userAgent !== expected)
+    .map((r) => `${r.verb} ${r.path}: ${JSON.stringify(r.userAgent)}`);
   assert.deepEqual(others, [], `every request carries ${JSON.stringify(expected)}`);
 }
 
 describe('User-Agent', () => {
   test('is kubectl-shaped: program/version (GOOS/GOARCH) runtime/version', () => {
-    assert.equal(userAgent('0.1.0', { platform: 'linux', arch: 'x64', node: 'v20.11.1' }), 'bgctl/0.1.0 (linux/amd64) node/v20.11.1');
-    assert.equal(userAgent('0.1.0', { platform: 'darwin', arch: 'arm64', node: 'v22.0.0' }), 'bgctl/0.1.0 (darwin/arm64) node/v22.0.0');
-    assert.equal(userAgent('1.2.3', { platform: 'win32', arch: 'ia32', node: 'v20.0.0' }), 'bgctl/1.2.3 (windows/386) node/v20.0.0');
-    assert.match(userAgent(), new RegExp(`^bgctl/${VERSION.replace(/\./g, '\\.')} \\([a-z0-9]+/[a-z0-9]+\\) node/v\\d+\\.\\d+\\.\\d+$`));
+    assert.equal(
+      userAgent('0.1.0', { platform: 'linux', arch: 'x64', node: 'v20.11.1' }),
+      'bgctl/0.1.0 (linux/amd64) node/v20.11.1',
+    );
+    assert.equal(
+      userAgent('0.1.0', { platform: 'darwin', arch: 'arm64', node: 'v22.0.0' }),
+      'bgctl/0.1.0 (darwin/arm64) node/v22.0.0',
+    );
+    assert.equal(
+      userAgent('1.2.3', { platform: 'win32', arch: 'ia32', node: 'v20.0.0' }),
+      'bgctl/1.2.3 (windows/386) node/v20.0.0',
+    );
+    assert.match(
+      userAgent(),
+      new RegExp(`^bgctl/${VERSION.replace(/\./g, '\\.')} \\([a-z0-9]+/[a-z0-9]+\\) node/v\\d+\\.\\d+\\.\\d+$`),
+    );
   });
 
   test('the version has one source: --version, the User-Agent and package.json agree', () => {
@@ -60,7 +74,12 @@ describe('User-Agent', () => {
       const { resourceVersion } = await c.getServiceSnapshot('hello');
       await new Promise<void>((resolve, reject) => {
         let handle: { stop(): void } | undefined;
-        c.watchService('hello', resourceVersion, () => {}, (err) => (err ? reject(err) : resolve()))
+        c.watchService(
+          'hello',
+          resourceVersion,
+          () => {},
+          (err) => (err ? reject(err) : resolve()),
+        )
           .then((h) => {
             handle = h;
             // One event is enough to know the stream opened; then close it ourselves.
@@ -70,7 +89,8 @@ describe('User-Agent', () => {
       });
       const reqs = await logged(pg.current);
       const verbs = new Set(reqs.map((r) => r.verb));
-      for (const v of ['get', 'list', 'patch', 'watch']) assert.ok(verbs.has(v), `a ${v} was logged (${[...verbs].join(', ')})`);
+      for (const v of ['get', 'list', 'patch', 'watch'])
+        assert.ok(verbs.has(v), `a ${v} was logged (${[...verbs].join(', ')})`);
       assertAllBgctl(reqs);
     });
 
@@ -79,12 +99,19 @@ describe('User-Agent', () => {
       const env = { KUBECONFIG: pg.current.kubeconfigPath, BGCTL_ACTOR: 'ua-test' };
       const status = await runCli(['status', 'hello'], { env });
       assert.equal(status.code, 0, status.stderr);
-      const deploy = await runCli(['deploy', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--yes', '--verbose', '--timeout', '60s'], { env });
+      const deploy = await runCli(
+        ['deploy', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--yes', '--verbose', '--timeout', '60s'],
+        { env },
+      );
       assert.equal(deploy.code, 0, deploy.stderr);
-      assert.ok(deploy.stderr.includes(`User-Agent: ${userAgent()}`), `the trace shows the User-Agent:\n${deploy.stderr}`);
+      assert.ok(
+        deploy.stderr.includes(`User-Agent: ${userAgent()}`),
+        `the trace shows the User-Agent:\n${deploy.stderr}`,
+      );
       const reqs = await logged(pg.current);
       const verbs = new Set(reqs.map((r) => r.verb));
-      for (const v of ['get', 'list', 'patch', 'watch']) assert.ok(verbs.has(v), `a ${v} was logged (${[...verbs].join(', ')})`);
+      for (const v of ['get', 'list', 'patch', 'watch'])
+        assert.ok(verbs.has(v), `a ${v} was logged (${[...verbs].join(', ')})`);
       assertAllBgctl(reqs);
     });
   });

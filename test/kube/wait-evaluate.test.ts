@@ -4,7 +4,12 @@ import { FailedError } from '../../src/core/errors.js';
 import type { Condition, KnativeService } from '../../src/core/knative-types.js';
 import { evaluateService, onlyConfigurationNotReady, progressMessage, trafficMatches } from '../../src/kube/wait.js';
 
-function svc(generation: number, observed: number, conditions: Condition[], traffic: KnativeService['spec']['traffic'] = []): KnativeService {
+function svc(
+  generation: number,
+  observed: number,
+  conditions: Condition[],
+  traffic: KnativeService['spec']['traffic'] = [],
+): KnativeService {
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
@@ -22,7 +27,16 @@ describe('evaluateService', () => {
   });
 
   test('Ready False at the current generation fails with the reason and message', () => {
-    const v = evaluateService(svc(2, 2, [{ type: 'Ready', status: 'False', reason: 'RevisionMissing', message: 'Configuration "hello" does not have any ready Revision.' }]));
+    const v = evaluateService(
+      svc(2, 2, [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'RevisionMissing',
+          message: 'Configuration "hello" does not have any ready Revision.',
+        },
+      ]),
+    );
     assert.ok('error' in v);
     assert.ok(v.error instanceof FailedError);
     assert.equal(v.error.reason, 'RevisionMissing');
@@ -32,7 +46,10 @@ describe('evaluateService', () => {
   test('Ready True is done only when the predicate holds', () => {
     const s = svc(2, 2, [T('Ready')], [{ revisionName: 'hello-00001', percent: 100 }]);
     assert.deepEqual(evaluateService(s), { done: true });
-    assert.deepEqual(evaluateService(s, (x) => x.status?.traffic?.[0]?.percent === 100), { done: true });
+    assert.deepEqual(
+      evaluateService(s, (x) => x.status?.traffic?.[0]?.percent === 100),
+      { done: true },
+    );
     const pending = evaluateService(s, () => false, 'status.traffic to match the plan');
     assert.match((pending as any).pending, /waiting for status.traffic to match the plan/);
   });
@@ -40,11 +57,19 @@ describe('evaluateService', () => {
   test('progress uses the most specific unready condition', () => {
     const s = svc(2, 2, [
       { type: 'ConfigurationsReady', status: 'True' },
-      { type: 'RoutesReady', status: 'Unknown', reason: 'TrafficNotMigrated', message: 'Traffic is not yet migrated to the latest revision.' },
+      {
+        type: 'RoutesReady',
+        status: 'Unknown',
+        reason: 'TrafficNotMigrated',
+        message: 'Traffic is not yet migrated to the latest revision.',
+      },
       { type: 'Ready', status: 'Unknown', reason: 'TrafficNotMigrated' },
     ]);
     assert.equal(progressMessage(s), 'RoutesReady: Traffic is not yet migrated to the latest revision.');
-    assert.equal((evaluateService(s) as any).pending, 'RoutesReady: Traffic is not yet migrated to the latest revision.');
+    assert.equal(
+      (evaluateService(s) as any).pending,
+      'RoutesReady: Traffic is not yet migrated to the latest revision.',
+    );
   });
 });
 
@@ -59,20 +84,46 @@ describe('trafficMatches', () => {
       { revisionName: 'hello-00001', percent: 50 },
       { revisionName: 'hello-00002', percent: 50, tag: 'v2' },
     ];
-    assert.ok(trafficMatches(desired)(withStatus([{ revisionName: 'hello-00002', percent: 50, tag: 'v2', url: 'http://v2-hello.default.example.com' }, { revisionName: 'hello-00001', percent: 50 }])));
+    assert.ok(
+      trafficMatches(desired)(
+        withStatus([
+          { revisionName: 'hello-00002', percent: 50, tag: 'v2', url: 'http://v2-hello.default.example.com' },
+          { revisionName: 'hello-00001', percent: 50 },
+        ]),
+      ),
+    );
     assert.ok(!trafficMatches(desired)(withStatus([{ revisionName: 'hello-00001', percent: 100 }])));
-    assert.ok(!trafficMatches(desired)(withStatus([{ revisionName: 'hello-00001', percent: 50 }, { revisionName: 'hello-00002', percent: 50, tag: 'v3' }])));
+    assert.ok(
+      !trafficMatches(desired)(
+        withStatus([
+          { revisionName: 'hello-00001', percent: 50 },
+          { revisionName: 'hello-00002', percent: 50, tag: 'v3' },
+        ]),
+      ),
+    );
   });
   test('a latestRevision target must resolve to the latest ready revision', () => {
     const desired = [{ latestRevision: true, percent: 100 }];
-    assert.ok(trafficMatches(desired)(withStatus([{ latestRevision: true, revisionName: 'hello-00002', percent: 100 }])));
-    assert.ok(!trafficMatches(desired)(withStatus([{ latestRevision: true, revisionName: 'hello-00001', percent: 100 }])));
+    assert.ok(
+      trafficMatches(desired)(withStatus([{ latestRevision: true, revisionName: 'hello-00002', percent: 100 }])),
+    );
+    assert.ok(
+      !trafficMatches(desired)(withStatus([{ latestRevision: true, revisionName: 'hello-00001', percent: 100 }])),
+    );
   });
 });
 
 describe('evaluateService with trafficOnly (a failed latest revision outside the plan)', () => {
-  const F = (type: string, reason = 'RevisionFailed'): Condition => ({ type, status: 'False', reason, message: 'Revision "hello-00002" failed with message: exit 1.' });
-  const failedConfig = (routes: Condition, traffic: KnativeService['spec']['traffic'] = [{ revisionName: 'hello-00001', percent: 100 }]) => {
+  const F = (type: string, reason = 'RevisionFailed'): Condition => ({
+    type,
+    status: 'False',
+    reason,
+    message: 'Revision "hello-00002" failed with message: exit 1.',
+  });
+  const failedConfig = (
+    routes: Condition,
+    traffic: KnativeService['spec']['traffic'] = [{ revisionName: 'hello-00001', percent: 100 }],
+  ) => {
     const s = svc(4, 4, [F('Ready'), F('ConfigurationsReady'), routes], traffic);
     s.status!.latestCreatedRevisionName = 'hello-00002';
     s.status!.latestReadyRevisionName = 'hello-00001';
@@ -81,35 +132,85 @@ describe('evaluateService with trafficOnly (a failed latest revision outside the
   const routesTo1 = () => true;
 
   test('done when RoutesReady is True and the predicate holds', () => {
-    assert.deepEqual(evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001'] } }), { done: true });
-    assert.ok('error' in evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x'), 'without the mode it is a failure');
+    assert.deepEqual(
+      evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001'] } }),
+      { done: true },
+    );
+    assert.ok(
+      'error' in evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x'),
+      'without the mode it is a failure',
+    );
   });
 
   test('pending while the route moves or the predicate does not hold yet', () => {
-    const moving = evaluateService(failedConfig({ type: 'RoutesReady', status: 'Unknown', message: 'Waiting for load balancer' }), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001'] } });
+    const moving = evaluateService(
+      failedConfig({ type: 'RoutesReady', status: 'Unknown', message: 'Waiting for load balancer' }),
+      routesTo1,
+      'x',
+      { trafficOnly: { revisions: ['hello-00001'] } },
+    );
     assert.match((moving as any).pending, /RoutesReady: Waiting for load balancer/);
-    const notYet = evaluateService(failedConfig(T('RoutesReady')), () => false, 'the new split', { trafficOnly: { revisions: ['hello-00001'] } });
+    const notYet = evaluateService(failedConfig(T('RoutesReady')), () => false, 'the new split', {
+      trafficOnly: { revisions: ['hello-00001'] },
+    });
     assert.match((notYet as any).pending, /route of service "hello" is ready; waiting for the new split/);
   });
 
   test('a latest revision still starting outside the plan: done once the route is ready, not before', () => {
-    const U = (type: string): Condition => ({ type, status: 'Unknown', reason: 'Deploying', message: 'Revision "hello-00002" is starting.' });
+    const U = (type: string): Condition => ({
+      type,
+      status: 'Unknown',
+      reason: 'Deploying',
+      message: 'Revision "hello-00002" is starting.',
+    });
     const starting = (routes: Condition) => {
-      const s = svc(4, 4, [U('Ready'), U('ConfigurationsReady'), routes], [{ revisionName: 'hello-00001', percent: 100 }]);
+      const s = svc(
+        4,
+        4,
+        [U('Ready'), U('ConfigurationsReady'), routes],
+        [{ revisionName: 'hello-00001', percent: 100 }],
+      );
       s.status!.latestCreatedRevisionName = 'hello-00002';
       s.status!.latestReadyRevisionName = 'hello-00001';
       return s;
     };
     const only1 = { trafficOnly: { revisions: ['hello-00001'] } };
     assert.deepEqual(evaluateService(starting(T('RoutesReady')), routesTo1, 'x', only1), { done: true });
-    assert.ok('pending' in evaluateService(starting({ type: 'RoutesReady', status: 'Unknown', message: 'Waiting for load balancer' }), routesTo1, 'x', only1));
-    assert.ok('pending' in evaluateService(starting(T('RoutesReady')), routesTo1, 'x'), 'without the mode it waits for Ready');
-    assert.ok('pending' in evaluateService(starting(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001', 'hello-00002'] } }), 'a plan routing to it waits for it');
+    assert.ok(
+      'pending' in
+        evaluateService(
+          starting({ type: 'RoutesReady', status: 'Unknown', message: 'Waiting for load balancer' }),
+          routesTo1,
+          'x',
+          only1,
+        ),
+    );
+    assert.ok(
+      'pending' in evaluateService(starting(T('RoutesReady')), routesTo1, 'x'),
+      'without the mode it waits for Ready',
+    );
+    assert.ok(
+      'pending' in
+        evaluateService(starting(T('RoutesReady')), routesTo1, 'x', {
+          trafficOnly: { revisions: ['hello-00001', 'hello-00002'] },
+        }),
+      'a plan routing to it waits for it',
+    );
   });
 
   test('still a failure when the route failed or the plan routes to the failed revision', () => {
-    assert.ok('error' in evaluateService(failedConfig(F('RoutesReady', 'RevisionMissing')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001'] } }));
-    assert.ok('error' in evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x', { trafficOnly: { revisions: ['hello-00001', 'hello-00002'] } }));
+    assert.ok(
+      'error' in
+        evaluateService(failedConfig(F('RoutesReady', 'RevisionMissing')), routesTo1, 'x', {
+          trafficOnly: { revisions: ['hello-00001'] },
+        }),
+    );
+    assert.ok(
+      'error' in
+        evaluateService(failedConfig(T('RoutesReady')), routesTo1, 'x', {
+          trafficOnly: { revisions: ['hello-00001', 'hello-00002'] },
+        }),
+    );
     const s = failedConfig(T('RoutesReady'));
     s.status!.conditions = [F('Ready'), T('ConfigurationsReady'), T('RoutesReady')];
     assert.equal(onlyConfigurationNotReady(s, ['hello-00001']), false, 'Ready False for another reason');
@@ -119,14 +220,19 @@ describe('evaluateService with trafficOnly (a failed latest revision outside the
 describe('evaluateService during Knative gradual rollout', () => {
   const msg = 'A gradual rollout of the latest revision(s) is in progress.';
   const rolling = (): KnativeService => {
-    const s = svc(2, 2, [
-      { type: 'ConfigurationsReady', status: 'True' },
-      { type: 'Ready', status: 'Unknown', reason: 'RolloutInProgress', message: msg },
-      { type: 'RoutesReady', status: 'Unknown', reason: 'RolloutInProgress', message: msg },
-    ], [
-      { revisionName: 'hello-00001', latestRevision: true, percent: 66 },
-      { revisionName: 'hello-00002', latestRevision: true, percent: 34 },
-    ]);
+    const s = svc(
+      2,
+      2,
+      [
+        { type: 'ConfigurationsReady', status: 'True' },
+        { type: 'Ready', status: 'Unknown', reason: 'RolloutInProgress', message: msg },
+        { type: 'RoutesReady', status: 'Unknown', reason: 'RolloutInProgress', message: msg },
+      ],
+      [
+        { revisionName: 'hello-00001', latestRevision: true, percent: 66 },
+        { revisionName: 'hello-00002', latestRevision: true, percent: 34 },
+      ],
+    );
     s.metadata.annotations = { 'serving.knative.dev/rollout-duration': '4s' };
     return s;
   };

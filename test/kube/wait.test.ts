@@ -18,7 +18,12 @@ describe('waitForService (watch-based) against the playground', () => {
     const created = await c.createService(service('w-ok', { annotations: { 'sim.bgctl.dev/ready-after': '500ms' } }));
     await sim(pg.current, 'DELETE', 'requests');
     const progress: string[] = [];
-    const done = await waitForService(c, 'w-ok', { timeoutMs: 20_000, from: created, predicate: allTrafficToLatest, onProgress: (p) => progress.push(p.message) });
+    const done = await waitForService(c, 'w-ok', {
+      timeoutMs: 20_000,
+      from: created,
+      predicate: allTrafficToLatest,
+      onProgress: (p) => progress.push(p.message),
+    });
     assert.equal(done.status?.observedGeneration, done.metadata.generation);
     assert.ok(allTrafficToLatest(done));
     assert.ok(progress.length >= 1, 'at least one progress message');
@@ -33,7 +38,12 @@ describe('waitForService (watch-based) against the playground', () => {
 
   test('Ready False (ContainerMissing) rejects with FailedError carrying the condition', async () => {
     const c = await client();
-    const created = await c.createService(service('w-fail', { image: 'ghcr.io/bgctl/missing:v9', annotations: { 'sim.bgctl.dev/fail': 'ContainerMissing' } }));
+    const created = await c.createService(
+      service('w-fail', {
+        image: 'ghcr.io/bgctl/missing:v9',
+        annotations: { 'sim.bgctl.dev/fail': 'ContainerMissing' },
+      }),
+    );
     await assert.rejects(waitForService(c, 'w-fail', { timeoutMs: 20_000, from: created }), (e: unknown) => {
       assert.ok(e instanceof FailedError, String(e));
       assert.equal(e.exitCode, 1);
@@ -55,7 +65,10 @@ describe('waitForService (watch-based) against the playground', () => {
     ]);
     const configFailed = (s: import('../../src/core/knative-types.js').KnativeService) =>
       s.status?.latestCreatedRevisionName === 'w-cfg-00002' && condition(s, 'ConfigurationsReady')?.status === 'False';
-    await assert.rejects(waitForService(c, 'w-cfg', { timeoutMs: 20_000, predicate: configFailed }), (e: unknown) => e instanceof FailedError);
+    await assert.rejects(
+      waitForService(c, 'w-cfg', { timeoutMs: 20_000, predicate: configFailed }),
+      (e: unknown) => e instanceof FailedError,
+    );
     const failed = await c.getService('w-cfg');
     assert.ok(configFailed(failed), JSON.stringify(failed.status?.conditions));
     assert.equal(condition(failed, 'Ready')?.status, 'False');
@@ -65,14 +78,30 @@ describe('waitForService (watch-based) against the playground', () => {
     const written = await c.patchService('w-cfg', [{ op: 'replace', path: '/spec/traffic', value: desired }]);
     const tagged = trafficMatches(desired);
     // Without the mode the configuration failure fails the wait (the earlier behaviour) ...
-    await assert.rejects(waitForService(c, 'w-cfg', { timeoutMs: 20_000, from: written, predicate: tagged }), (e: unknown) => e instanceof FailedError && e.reason === condition(failed, 'Ready')?.reason);
+    await assert.rejects(
+      waitForService(c, 'w-cfg', { timeoutMs: 20_000, from: written, predicate: tagged }),
+      (e: unknown) => e instanceof FailedError && e.reason === condition(failed, 'Ready')?.reason,
+    );
     // ... with it the wait ends once the route serves the plan, and the service is still not Ready.
-    const done = await waitForService(c, 'w-cfg', { timeoutMs: 20_000, from: written, predicate: tagged, trafficOnly: { revisions: ['w-cfg-00001'] } });
+    const done = await waitForService(c, 'w-cfg', {
+      timeoutMs: 20_000,
+      from: written,
+      predicate: tagged,
+      trafficOnly: { revisions: ['w-cfg-00001'] },
+    });
     assert.ok(tagged(done));
     assert.equal(condition(done, 'RoutesReady')?.status, 'True');
     assert.equal(condition(done, 'Ready')?.status, 'False');
     // When the plan routes to the failed revision itself, the failure stands.
-    await assert.rejects(waitForService(c, 'w-cfg', { timeoutMs: 20_000, from: written, predicate: tagged, trafficOnly: { revisions: ['w-cfg-00002'] } }), (e: unknown) => e instanceof FailedError);
+    await assert.rejects(
+      waitForService(c, 'w-cfg', {
+        timeoutMs: 20_000,
+        from: written,
+        predicate: tagged,
+        trafficOnly: { revisions: ['w-cfg-00002'] },
+      }),
+      (e: unknown) => e instanceof FailedError,
+    );
   });
 
   test('times out with TimeoutError (exit 6) naming the last status', async () => {
@@ -99,7 +128,8 @@ describe('waitForService (watch-based) against the playground', () => {
     }
     const watches = await requests(pg.current, { verb: 'watch' });
     assert.ok(watches.length >= 2, `reconnected (${watches.length} watches)`);
-    for (const w of watches) assert.match(w.query.resourceVersion ?? '', /^\d+$/, 'every watch resumes from a resourceVersion');
+    for (const w of watches)
+      assert.match(w.query.resourceVersion ?? '', /^\d+$/, 'every watch resumes from a resourceVersion');
     const rvs = watches.map((w) => Number(w.query.resourceVersion));
     assert.ok(rvs.at(-1)! > rvs[0], 'later watches start after events already seen');
   });
@@ -110,7 +140,15 @@ describe('waitForService (watch-based) against the playground', () => {
     // Push the write's resourceVersion out of the server's watch history.
     const reg = pg.current.registry;
     const nsDef = reg.resource('namespaces', '')!;
-    for (let i = 0; i < 5100; i++) reg.patch(nsDef, undefined, 'kube-public', 'merge', { metadata: { labels: { churn: String(i) } } }, { user: 'test' });
+    for (let i = 0; i < 5100; i++)
+      reg.patch(
+        nsDef,
+        undefined,
+        'kube-public',
+        'merge',
+        { metadata: { labels: { churn: String(i) } } },
+        { user: 'test' },
+      );
     await sim(pg.current, 'DELETE', 'requests');
     const done = await waitForService(c, 'w-410', { timeoutMs: 20_000, from: created });
     assert.equal(done.status?.conditions?.find((x) => x.type === 'Ready')?.status, 'True');
@@ -126,7 +164,12 @@ describe('waitForService (watch-based) against the playground', () => {
     const created = await c.createService(service('w-abort', { annotations: { 'sim.bgctl.dev/ready-after': '1h' } }));
     const ac = new AbortController();
     // Aborted once the wait has seen the service (its first progress report), not after a delay.
-    const p = waitForService(c, 'w-abort', { timeoutMs: 20_000, from: created, signal: ac.signal, onProgress: () => ac.abort() });
+    const p = waitForService(c, 'w-abort', {
+      timeoutMs: 20_000,
+      from: created,
+      signal: ac.signal,
+      onProgress: () => ac.abort(),
+    });
     await assert.rejects(p, (e: unknown) => e instanceof CancelError && e.exitCode === 130);
 
     // Deleted right after the first look (the list), so the DELETED event reaches the watch that follows.

@@ -15,13 +15,20 @@ const SLEEP = /setTimeout\(\s*(r|resolve)\s*,|setInterval\(|(^|[^.\w])until\(/;
 
 /** `file: the trimmed line` of the sleeps and polls that stay, each with why. */
 const ALLOWED: Record<string, string> = {
-  'test/sim/wait.ts: await new Promise((r) => setTimeout(r, everyMs));': 'the poll of `until`, for state no registry change announces',
-  'test/sim/ingress.test.ts: await new Promise((r) => setTimeout(r, 20));': 'data-plane latency is wall time: it only orders two HTTP requests',
-  'test/sim/api/server.test.ts: await until(() => w.events.length === 1);': 'events of an HTTP watch stream, read by the client',
-  'test/sim/api/server.test.ts: await until(() => tw.events.length === 1);': 'events of an HTTP watch stream, read by the client',
-  "test/sim/api/client-node.test.ts: await until(() => events.length >= 3, 'three watch events');": "events of client-node's Watch over HTTPS",
-  "test/sim/api/registry.test.ts: await until(() => seen.length > 0, 'a bookmark');": "the watch hub's bookmark interval, an API server timer",
-  'test/sim/api/kubectl-versions.test.ts: await until(async () => {': "kubectl's watch opening, seen in the request log through another kubectl",
+  'test/sim/wait.ts: await new Promise((r) => setTimeout(r, everyMs));':
+    'the poll of `until`, for state no registry change announces',
+  'test/sim/ingress.test.ts: await new Promise((r) => setTimeout(r, 20));':
+    'data-plane latency is wall time: it only orders two HTTP requests',
+  'test/sim/api/server.test.ts: await until(() => w.events.length === 1);':
+    'events of an HTTP watch stream, read by the client',
+  'test/sim/api/server.test.ts: await until(() => tw.events.length === 1);':
+    'events of an HTTP watch stream, read by the client',
+  "test/sim/api/client-node.test.ts: await until(() => events.length >= 3, 'three watch events');":
+    "events of client-node's Watch over HTTPS",
+  "test/sim/api/registry.test.ts: await until(() => seen.length > 0, 'a bookmark');":
+    "the watch hub's bookmark interval, an API server timer",
+  'test/sim/api/kubectl-versions.test.ts: await until(async () => {':
+    "kubectl's watch opening, seen in the request log through another kubectl",
 };
 
 function files(dir: string): string[] {
@@ -37,11 +44,16 @@ test('test/sim sleeps and polls only where a listed reason says why', () => {
     readFileSync(file, 'utf8')
       .split('\n')
       .forEach((line) => {
-        if (SLEEP.test(line) && !line.trim().startsWith('//') && !line.includes('function until')) found.push(`${relative(ROOT, file)}: ${line.trim()}`);
+        if (SLEEP.test(line) && !line.trim().startsWith('//') && !line.includes('function until'))
+          found.push(`${relative(ROOT, file)}: ${line.trim()}`);
       });
   }
   const unexplained = found.filter((f) => !(f in ALLOWED));
-  assert.deepEqual(unexplained, [], 'move the ManualClock (test/sim/clock.ts) or wait on registry changes (test/sim/wait.ts untilChange) instead');
+  assert.deepEqual(
+    unexplained,
+    [],
+    'move the ManualClock (test/sim/clock.ts) or wait on registry changes (test/sim/wait.ts untilChange) instead',
+  );
   const stale = Object.keys(ALLOWED).filter((a) => !found.includes(a));
   assert.deepEqual(stale, [], 'allow-list entries that no longer match a line');
 });

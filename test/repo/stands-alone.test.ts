@@ -28,7 +28,10 @@ function hits(pattern: RegExp, among: string[] = CHECKED): string[] {
 
 describe('the repository stands alone', () => {
   test('src/, docs/ and README.md cite no document that lives outside the repository', () => {
-    assert.deepEqual(hits(/PRODUCT\.md|kube-api\.md|knative-serving\.md|landscape\.md|landscape §|style-anchors|shared\/reference/), []);
+    assert.deepEqual(
+      hits(/PRODUCT\.md|kube-api\.md|knative-serving\.md|landscape\.md|landscape §|style-anchors|shared\/reference/),
+      [],
+    );
   });
 
   test('every relative link of docs/ and README.md names a file of the repository', () => {

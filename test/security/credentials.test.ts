@@ -51,7 +51,12 @@ describe('credentials never reach the output', () => {
     };
     const execUser = (file: string) => (d: any) => {
       delete d.users[0].user.token;
-      d.users[0].user.exec = { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [file], interactiveMode: 'Never' };
+      d.users[0].user.exec = {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: process.execPath,
+        args: [file],
+        interactiveMode: 'Never',
+      };
     };
     pluginKubeconfig = kubeconfigVariant(pg, execUser(plugin(path.join(dir, 'plugin.mjs'), pluginToken())));
     badPluginKubeconfig = kubeconfigVariant(pg, execUser(plugin(path.join(dir, 'bad-plugin.mjs'), wrongPluginToken)));
@@ -71,7 +76,9 @@ describe('credentials never reach the output', () => {
   });
 
   const run = (argv: string[], kubeconfig?: string): Promise<CliResult> =>
-    runCli(['--verbose', ...argv], { env: { KUBECONFIG: kubeconfig ?? withKey, BGCTL_DEBUG: '1', BGCTL_ACTOR: 'security' } });
+    runCli(['--verbose', ...argv], {
+      env: { KUBECONFIG: kubeconfig ?? withKey, BGCTL_DEBUG: '1', BGCTL_ACTOR: 'security' },
+    });
 
   function assertClean(r: CliResult, what: string): void {
     for (const s of secrets) {
@@ -104,7 +111,11 @@ describe('credentials never reach the output', () => {
       { argv: ['status', 'nosuch'], code: 1 },
       { argv: ['pin', 'sec', '--revision', 'sec-00099', '--yes'], code: 1 },
       { argv: ['rollout', 'sec', '--resume', '--yes'], code: 1 },
-      { argv: ['deploy', 'sec', '--image', 'ghcr.io/bgctl/hello:v4', '--yes'], kubeconfig: pg.readOnlyKubeconfigPath, code: 4 },
+      {
+        argv: ['deploy', 'sec', '--image', 'ghcr.io/bgctl/hello:v4', '--yes'],
+        kubeconfig: pg.readOnlyKubeconfigPath,
+        code: 4,
+      },
       { argv: ['status', 'sec'], kubeconfig: expiredKubeconfig, code: 4 },
       { argv: ['split', 'sec', '--percent', '10', '--yes', '-o', 'json'], kubeconfig: expiredKubeconfig, code: 4 },
       { argv: ['status', 'sec'], kubeconfig: badPluginKubeconfig, code: 4 },
@@ -142,7 +153,10 @@ describe('credentials never reach the output', () => {
   test('bgctl playground prints how to connect, never the token it wrote into the kubeconfig', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'bgctl-security-pg-')), 'kubeconfig');
     const stop = new AbortController();
-    const running = runCli(['playground', '--kubeconfig-out', out, '--verbose'], { env: { HOME: path.dirname(out) }, signal: stop.signal });
+    const running = runCli(['playground', '--kubeconfig-out', out, '--verbose'], {
+      env: { HOME: path.dirname(out) },
+      signal: stop.signal,
+    });
     for (let i = 0; i < 600 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 50));
     const token = /token: (\S+)/.exec(readFileSync(out, 'utf8'))?.[1];
     await new Promise((r) => setTimeout(r, 200));
@@ -153,7 +167,7 @@ describe('credentials never reach the output', () => {
     assert.ok(!r.stdout.includes(token!) && !r.stderr.includes(token!), 'the playground printed its token');
   });
 
-  test('bgctl demo traces its own playground\'s requests but never prints the tokens of its kubeconfigs', async () => {
+  test("bgctl demo traces its own playground's requests but never prints the tokens of its kubeconfigs", async () => {
     // The demo writes its playground's kubeconfigs (admin and read-only) under os.tmpdir() and removes
     // them when it ends, so the test points TMPDIR at a directory of its own and reads the tokens
     // while the demo runs.
@@ -188,8 +202,9 @@ describe('credentials never reach the output', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(tokens.size, 2, 'read the admin and the read-only token of the demo\'s playground');
-    for (const token of tokens) assert.ok(!r.stdout.includes(token) && !r.stderr.includes(token), 'the demo printed a token of its playground');
+    assert.equal(tokens.size, 2, "read the admin and the read-only token of the demo's playground");
+    for (const token of tokens)
+      assert.ok(!r.stdout.includes(token) && !r.stderr.includes(token), 'the demo printed a token of its playground');
     assertClean(r, 'bgctl --verbose demo');
     assert.match(r.stderr, /Authorization: Bearer <redacted>/, 'the demo traced its requests (redacted)');
     assert.match(r.stderr, /Playground up: API https:\/\/127\.0\.0\.1:\d+/);
@@ -221,7 +236,10 @@ describe('credentials never reach the output', () => {
     const r = await runCli(['status', 'hello', '-o', 'json'], { env: { KUBECONFIG: insecure } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).kind, 'ServiceStatus');
-    assert.match(r.stderr, /^Warning: TLS certificate verification is disabled by insecure-skip-tls-verify in the kubeconfig/m);
+    assert.match(
+      r.stderr,
+      /^Warning: TLS certificate verification is disabled by insecure-skip-tls-verify in the kubeconfig/m,
+    );
   });
 
   test('--insecure-skip-tls-verify is honoured, with a warning on stderr', async () => {

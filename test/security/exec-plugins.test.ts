@@ -43,13 +43,22 @@ function assertNoPiece(r: CliResult, secret: string, what: string): void {
 }
 
 /** Spawns the built CLI, waits for the plugin to report its pid, sends `sig`, returns the result. */
-async function interruptWhilePluginHangs(kubeconfig: string, report: string, sig: NodeJS.Signals): Promise<{ r: CliResult; pluginPid: number }> {
-  const child = spawn(process.execPath, [BIN, 'status', 'hello'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', KUBECONFIG: kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function interruptWhilePluginHangs(
+  kubeconfig: string,
+  report: string,
+  sig: NodeJS.Signals,
+): Promise<{ r: CliResult; pluginPid: number }> {
+  const child = spawn(process.execPath, [BIN, 'status', 'hello'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', KUBECONFIG: kubeconfig },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const closed = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const closed = new Promise<number>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
   while (!readReport(report)?.started) await new Promise((r) => setTimeout(r, 20));
   const pluginPid = readReport(report).pid as number;
   child.kill(sig);
@@ -81,7 +90,11 @@ describe('exec credential plugins (built CLI)', () => {
     const failing = await runBin(['status', 'echo500', '-o', 'json', '--verbose', '--request-timeout', '20s'], { env });
     assert.equal(failing.code, 1, failing.stderr);
     assert.equal(JSON.parse(failing.stdout).kind, 'Error');
-    assert.match(failing.stderr, /retrying in \d+ ms after attempt 1: the API server failed to get service "echo500"/, 'the retry notes were printed');
+    assert.match(
+      failing.stderr,
+      /retrying in \d+ ms after attempt 1: the API server failed to get service "echo500"/,
+      'the retry notes were printed',
+    );
     assertNoPiece(failing, TOKEN, '500');
     // The test means something only if the token really went to the server.
     assert.ok(hostile.seen.includes(`Bearer ${TOKEN}`), 'the server received the plugin token');
@@ -93,10 +106,23 @@ describe('exec credential plugins (built CLI)', () => {
     const plugin = writePlugin('url-token', `credential(${JSON.stringify(TOKEN)});`);
     const server = `${hostile.url.replace('https://', `https://hostile-user:${encodeURIComponent(password)}@`)}/?access_token=${query}`;
     const kc = kubeconfigFor(server, hostile.caData, execStanza(plugin.file));
-    const r = await runBin(['status', 'echo403', '-o', 'json', '--verbose'], { env: { KUBECONFIG: kc, BGCTL_DEBUG: '1' } });
+    const r = await runBin(['status', 'echo403', '-o', 'json', '--verbose'], {
+      env: { KUBECONFIG: kc, BGCTL_DEBUG: '1' },
+    });
     assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /GET https:\/\/<redacted>@127\.0\.0\.1/, 'the trace shows the request, without user:password');
-    for (const s of [password, encodeURIComponent(password), query, TOKEN, Buffer.from(`hostile-user:${password}`).toString('base64')]) assertNoPiece(r, s, 'server URL');
+    assert.match(
+      r.stderr,
+      /GET https:\/\/<redacted>@127\.0\.0\.1/,
+      'the trace shows the request, without user:password',
+    );
+    for (const s of [
+      password,
+      encodeURIComponent(password),
+      query,
+      TOKEN,
+      Buffer.from(`hostile-user:${password}`).toString('base64'),
+    ])
+      assertNoPiece(r, s, 'server URL');
   });
 
   test('a hanging plugin: exit 4 within --request-timeout, naming the plugin, and the plugin is killed', async () => {
@@ -136,14 +162,19 @@ describe('exec credential plugins (built CLI)', () => {
       delete d.users[0].user.token;
       d.users[0].user.exec = execStanza(plugin.file);
     });
-    const r = await runBin(['status', 'hello', '-o', 'json', '--verbose'], { env: { KUBECONFIG: kc, BGCTL_DEBUG: '1' } });
+    const r = await runBin(['status', 'hello', '-o', 'json', '--verbose'], {
+      env: { KUBECONFIG: kc, BGCTL_DEBUG: '1' },
+    });
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /did not print an ExecCredential JSON document on stdout/);
     assertNoPiece(r, raw, 'raw token');
   });
 
   test('a failing plugin: exit 4 naming the plugin and its exit code; its error output is never quoted (it may hold secrets bgctl never saw)', async () => {
-    const plugin = writePlugin('fails', `process.stderr.write('login required (old token ${'ab'.repeat(3)}cd, Bearer abc:def!x, refresh_token rt-SUPERSECRET-9f8e7d6c, client_secret=cs-TOPSECRET-123456)\\n'); process.exit(3);`);
+    const plugin = writePlugin(
+      'fails',
+      `process.stderr.write('login required (old token ${'ab'.repeat(3)}cd, Bearer abc:def!x, refresh_token rt-SUPERSECRET-9f8e7d6c, client_secret=cs-TOPSECRET-123456)\\n'); process.exit(3);`,
+    );
     const kc = kubeconfigVariant(pg, (d) => {
       delete d.users[0].user.token;
       d.users[0].user.exec = execStanza(plugin.file);
@@ -152,8 +183,15 @@ describe('exec credential plugins (built CLI)', () => {
     assert.equal(r.code, 4, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.reason, 'CredentialPluginFailed');
-    assert.match(doc.message, /^the credential plugin ".*" of context "bgctl-playground" failed with exit code 3 \(its error output, \d+ bytes, is not shown: it may hold credentials\)$/);
-    assert.doesNotMatch(r.stdout + r.stderr, /abc:def|def!x|SUPERSECRET|TOPSECRET|login required/, 'the plugin\'s output was echoed');
+    assert.match(
+      doc.message,
+      /^the credential plugin ".*" of context "bgctl-playground" failed with exit code 3 \(its error output, \d+ bytes, is not shown: it may hold credentials\)$/,
+    );
+    assert.doesNotMatch(
+      r.stdout + r.stderr,
+      /abc:def|def!x|SUPERSECRET|TOPSECRET|login required/,
+      "the plugin's output was echoed",
+    );
   });
 
   test('interactiveMode Never: the plugin gets no stdin (EOF at once) even when bgctl has input, and KUBERNETES_EXEC_INFO says so', async () => {
@@ -165,11 +203,18 @@ describe('exec credential plugins (built CLI)', () => {
       delete d.users[0].user.token;
       d.users[0].user.exec = execStanza(plugin.file);
     });
-    const r = await runBin(['status', 'hello', '-o', 'json', '--request-timeout', '20s'], { env: { KUBECONFIG: kc }, input: 'typed-by-the-user\n' });
+    const r = await runBin(['status', 'hello', '-o', 'json', '--request-timeout', '20s'], {
+      env: { KUBECONFIG: kc },
+      input: 'typed-by-the-user\n',
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).kind, 'ServiceStatus');
     const seen = readReport(plugin.report);
-    assert.equal(seen.stdinBytes, 0, 'the plugin read bgctl\'s stdin');
-    assert.deepEqual(seen.info, { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } });
+    assert.equal(seen.stdinBytes, 0, "the plugin read bgctl's stdin");
+    assert.deepEqual(seen.info, {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      spec: { interactive: false },
+    });
   });
 });

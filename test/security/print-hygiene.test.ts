@@ -34,23 +34,41 @@ const bytes = (s: string | undefined) => Buffer.byteLength(s ?? '', 'utf8');
 
 describe('cluster strings with terminal sequences (built CLI)', () => {
   const pg = usePlayground({ sample: 'hello' });
-  const env = (actor = EVIL) => ({ KUBECONFIG: pg.current.kubeconfigPath, BGCTL_INGRESS: pg.current.ingress, BGCTL_ACTOR: actor });
+  const env = (actor = EVIL) => ({
+    KUBECONFIG: pg.current.kubeconfigPath,
+    BGCTL_INGRESS: pg.current.ingress,
+    BGCTL_ACTOR: actor,
+  });
 
   test('pipes: rollout narration, status, history, revisions, a refusal naming the actor, and YAML carry no raw control characters', async () => {
-    const local = await runBin(['rollout', 'hello', '--image', `ghcr.io/bgctl/hello:v2${EVIL}`, '--no-verify', '--yes'], { env: env() });
+    const local = await runBin(
+      ['rollout', 'hello', '--image', `ghcr.io/bgctl/hello:v2${EVIL}`, '--no-verify', '--yes'],
+      { env: env() },
+    );
     assert.equal(local.code, 2, local.stderr);
     assertClean('image refused by bgctl', local.stdout + local.stderr);
     assert.ok(local.stderr.includes(`invalid --image "ghcr.io/bgctl/hello:v2${SHOWN}"`), local.stderr);
     // Knative refuses such an image, and its message quotes it: the Error line shows it escaped.
-    const hostile = await runBin(['rollout', 'hello', '--image', IMAGE, '--no-verify', '--until', 'staged', '--yes'], { env: env() });
+    const hostile = await runBin(['rollout', 'hello', '--image', IMAGE, '--no-verify', '--until', 'staged', '--yes'], {
+      env: env(),
+    });
     assert.equal(hostile.code, 1, hostile.stderr);
     assertClean('refused image', hostile.stdout + hostile.stderr);
-    assert.ok(hostile.stderr.includes(`Deploying ghcr.io/bgctl/hello:v2${IMAGE_SHOWN} as a new revision`), hostile.stderr);
+    assert.ok(
+      hostile.stderr.includes(`Deploying ghcr.io/bgctl/hello:v2${IMAGE_SHOWN} as a new revision`),
+      hostile.stderr,
+    );
     const refusedImage = hostile.stderr.split('\n').filter((l) => l.startsWith('Error: '));
     assert.equal(refusedImage.length, 1);
-    assert.ok(refusedImage[0].includes(`could not parse reference: ghcr.io/bgctl/hello:v2${IMAGE_SHOWN}`), hostile.stderr);
+    assert.ok(
+      refusedImage[0].includes(`could not parse reference: ghcr.io/bgctl/hello:v2${IMAGE_SHOWN}`),
+      hostile.stderr,
+    );
 
-    const rollout = await runBin(['rollout', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--no-verify', '--until', 'staged', '--yes'], { env: env() });
+    const rollout = await runBin(
+      ['rollout', 'hello', '--image', 'ghcr.io/bgctl/hello:v2', '--no-verify', '--until', 'staged', '--yes'],
+      { env: env() },
+    );
     assert.equal(rollout.code, 8, rollout.stderr);
     assertClean('rollout stdout', rollout.stdout);
     assertClean('rollout stderr', rollout.stderr);
@@ -72,7 +90,9 @@ describe('cluster strings with terminal sequences (built CLI)', () => {
     assert.equal(revisions.stdout.trimEnd().split('\n').length, 3, 'header and two rows');
 
     // Someone else's deploy is refused; the Error line quotes the recorded actor, escaped, on one line.
-    const refused = await runBin(['rollout', 'hello', '--image', 'ghcr.io/bgctl/hello:v3', '--no-verify', '--yes'], { env: env('someone') });
+    const refused = await runBin(['rollout', 'hello', '--image', 'ghcr.io/bgctl/hello:v3', '--no-verify', '--yes'], {
+      env: env('someone'),
+    });
     assert.equal(refused.code, 5, refused.stderr);
     assertClean('refusal', refused.stdout + refused.stderr);
     const errorLines = refused.stderr.split('\n').filter((l) => l.startsWith('Error: '));
@@ -89,7 +109,11 @@ describe('cluster strings with terminal sequences (built CLI)', () => {
 
     // Documents are data: their encoders escape C0/C1 control characters (JSON \u001b, YAML "\e")
     // and keep the value intact; printable Unicode such as U+202E is left as data, as kubectl does.
-    for (const argv of [['status', 'hello', '-o', 'yaml'], ['history', 'hello', '-o', 'yaml'], ['history', 'hello', '-o', 'json']]) {
+    for (const argv of [
+      ['status', 'hello', '-o', 'yaml'],
+      ['history', 'hello', '-o', 'yaml'],
+      ['history', 'hello', '-o', 'json'],
+    ]) {
       const doc = await runBin(argv, { env: env('someone') });
       assert.equal(doc.code, 0, doc.stderr);
       assertClean(argv.join(' '), doc.stdout.replaceAll('\u202e', ''));
@@ -108,26 +132,40 @@ describe('cluster strings with terminal sequences (built CLI)', () => {
       const run = spawnPty(argv, env());
       const code = await run.exited;
       // The hostile image is refused by Knative (exit 1), its message quoting it.
-      assert.ok(code === 0 || code === 8 || (argv[0] === 'rollout' && code === 1), `${argv.join(' ')}: exit ${code}\n${run.screen()}`);
+      assert.ok(
+        code === 0 || code === 8 || (argv[0] === 'rollout' && code === 1),
+        `${argv.join(' ')}: exit ${code}\n${run.screen()}`,
+      );
       const raw = run.raw();
-      for (const seq of ['\x1b]', '\x07', '\x1b[2J', '\u202e']) assert.ok(!raw.includes(seq), `${argv.join(' ')}: raw ${JSON.stringify(seq)} on the terminal`);
+      for (const seq of ['\x1b]', '\x07', '\x1b[2J', '\u202e'])
+        assert.ok(!raw.includes(seq), `${argv.join(' ')}: raw ${JSON.stringify(seq)} on the terminal`);
       assert.doesNotMatch(run.screen(), /^forged row/m, `${argv.join(' ')}: a forged line`);
       // revisions shows images and names only, which Knative validates: nothing hostile to show there.
       // Tables are cut to the terminal's width, so the escaped text may end early: its start is enough.
-      if (argv[0] !== 'revisions') assert.ok(run.screen().includes('\\x1b]0;'), `${argv.join(' ')}: the escaped form is shown\n${run.screen()}`);
+      if (argv[0] !== 'revisions')
+        assert.ok(run.screen().includes('\\x1b]0;'), `${argv.join(' ')}: the escaped form is shown\n${run.screen()}`);
     }
   });
 
   test('a 100 kB BGCTL_ACTOR: the rollout succeeds and bgctl.dev/ annotations stay within their budget', async () => {
     const actor = `${EVIL}${'A'.repeat(100_000)}`;
     for (const v of ['v4', 'v5', 'v6']) {
-      const r = await runBin(['rollout', 'hello', '--image', `ghcr.io/bgctl/hello:${v}`, '--no-verify', '--take-over', '--yes'], { env: env(actor) });
+      const r = await runBin(
+        ['rollout', 'hello', '--image', `ghcr.io/bgctl/hello:${v}`, '--no-verify', '--take-over', '--yes'],
+        { env: env(actor) },
+      );
       assert.equal(r.code, 0, r.stderr.slice(0, 2000));
       assertClean(`rollout ${v}`, r.stdout + r.stderr);
     }
     const ann = getService(pg.current, 'hello').metadata.annotations ?? {};
-    assert.ok(bytes(ann[StateAnnotations.rollout]) <= RECORD_BUDGET, `rollout record: ${bytes(ann[StateAnnotations.rollout])} bytes`);
-    assert.ok(bytes(ann[StateAnnotations.history]) <= HISTORY_BUDGET, `history: ${bytes(ann[StateAnnotations.history])} bytes`);
+    assert.ok(
+      bytes(ann[StateAnnotations.rollout]) <= RECORD_BUDGET,
+      `rollout record: ${bytes(ann[StateAnnotations.rollout])} bytes`,
+    );
+    assert.ok(
+      bytes(ann[StateAnnotations.history]) <= HISTORY_BUDGET,
+      `history: ${bytes(ann[StateAnnotations.history])} bytes`,
+    );
     const record = JSON.parse(ann[StateAnnotations.rollout]);
     assert.equal(record.phase, 'promoted');
     assert.ok(record.startedBy.startsWith(EVIL) && record.startedBy.endsWith('…'));

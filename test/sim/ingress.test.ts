@@ -12,19 +12,52 @@ const G = 'serving.knative.dev';
 
 const get = (port: number, host: string) => ingressGet(`127.0.0.1:${port}`, host, '/anything?x=1');
 
-function revision(reg: Registry, name: string, image: string, ready: 'True' | 'Unknown', annotations: Record<string, string> = {}): void {
+function revision(
+  reg: Registry,
+  name: string,
+  image: string,
+  ready: 'True' | 'Unknown',
+  annotations: Record<string, string> = {},
+): void {
   const def = reg.resource('revisions', G)!;
-  const rev = reg.create(def, 'default', { apiVersion: `${G}/v1`, kind: 'Revision', metadata: { name, annotations }, spec: { containers: [{ image }] } }, CTX);
-  reg.updateStatus(def, 'default', { ...rev, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: ready }] } }, CTX);
+  const rev = reg.create(
+    def,
+    'default',
+    { apiVersion: `${G}/v1`, kind: 'Revision', metadata: { name, annotations }, spec: { containers: [{ image }] } },
+    CTX,
+  );
+  reg.updateStatus(
+    def,
+    'default',
+    { ...rev, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: ready }] } },
+    CTX,
+  );
 }
 
 function service(reg: Registry, name: string, traffic: Array<Record<string, unknown>>): KObject {
   const def = reg.resource('services', G)!;
-  const svc = reg.create(def, 'default', { apiVersion: `${G}/v1`, kind: 'Service', metadata: { name }, spec: { template: { spec: { containers: [{ image: 'x' }] } } } }, CTX);
+  const svc = reg.create(
+    def,
+    'default',
+    {
+      apiVersion: `${G}/v1`,
+      kind: 'Service',
+      metadata: { name },
+      spec: { template: { spec: { containers: [{ image: 'x' }] } } },
+    },
+    CTX,
+  );
   return reg.updateStatus(
     def,
     'default',
-    { ...svc, status: { url: `http://${name}.default.example.com`, address: { url: `http://${name}.default.svc.cluster.local` }, traffic } },
+    {
+      ...svc,
+      status: {
+        url: `http://${name}.default.example.com`,
+        address: { url: `http://${name}.default.svc.cluster.local` },
+        traffic,
+      },
+    },
     CTX,
   );
 }
@@ -35,16 +68,29 @@ describe('ingress', () => {
   before(async () => {
     reg = createRegistry();
     const nsDef = reg.resource('namespaces', '')!;
-    if (!reg.tryGet(nsDef, undefined, 'default')) reg.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, CTX);
+    if (!reg.tryGet(nsDef, undefined, 'default'))
+      reg.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, CTX);
     revision(reg, 'web-00001', 'img:v1', 'True');
     revision(reg, 'web-00002', 'img:v2', 'True');
     revision(reg, 'web-00003', 'img:v3', 'Unknown');
     revision(reg, 'flaky-00001', 'img:f', 'True', { 'sim.bgctl.dev/error-rate': '0.25' });
     revision(reg, 'slow-00001', 'img:s', 'True', { 'sim.bgctl.dev/latency': '1s' });
     service(reg, 'web', [
-      { tag: 'blue', revisionName: 'web-00001', percent: 75, latestRevision: false, url: 'http://blue-web.default.example.com' },
+      {
+        tag: 'blue',
+        revisionName: 'web-00001',
+        percent: 75,
+        latestRevision: false,
+        url: 'http://blue-web.default.example.com',
+      },
       { revisionName: 'web-00002', percent: 25, latestRevision: false },
-      { tag: 'next', revisionName: 'web-00003', percent: 0, latestRevision: false, url: 'http://next-web.default.example.com' },
+      {
+        tag: 'next',
+        revisionName: 'web-00003',
+        percent: 0,
+        latestRevision: false,
+        url: 'http://next-web.default.example.com',
+      },
     ]);
     service(reg, 'flaky', [{ revisionName: 'flaky-00001', percent: 100 }]);
     service(reg, 'slow', [{ revisionName: 'slow-00001', percent: 100 }]);
@@ -73,7 +119,8 @@ describe('ingress', () => {
   });
 
   test('a tag host serves only its revision; the cluster-local address serves like the main host', async () => {
-    for (let i = 0; i < 5; i++) assert.equal((await get(ing.port, 'BLUE-web.default.example.com')).revision, 'web-00001');
+    for (let i = 0; i < 5; i++)
+      assert.equal((await get(ing.port, 'BLUE-web.default.example.com')).revision, 'web-00001');
     const seen = new Set<string>();
     for (let i = 0; i < 8; i++) seen.add((await get(ing.port, 'web.default.svc.cluster.local')).revision!);
     assert.deepEqual([...seen].sort(), ['web-00001', 'web-00002']);
@@ -97,7 +144,7 @@ describe('ingress', () => {
     assert.equal(codes.filter((c) => c === 200).length, 15);
   });
 
-  test('latency holds a revision\'s answer back (a later fast request finishes first)', async () => {
+  test("latency holds a revision's answer back (a later fast request finishes first)", async () => {
     const order: string[] = [];
     const slow = get(ing.port, 'slow.default.example.com').then((r) => order.push(r.revision!));
     // Data-plane latency is wall time (HTTP clients wait on it); this only sends the fast request later.
@@ -110,7 +157,12 @@ describe('ingress', () => {
   test('routing follows status changes without a restart', async () => {
     const def = reg.resource('services', G)!;
     const svc = reg.get(def, 'default', 'web');
-    reg.updateStatus(def, 'default', { ...svc, status: { ...svc.status, traffic: [{ revisionName: 'web-00002', percent: 100 }] } }, CTX);
+    reg.updateStatus(
+      def,
+      'default',
+      { ...svc, status: { ...svc.status, traffic: [{ revisionName: 'web-00002', percent: 100 }] } },
+      CTX,
+    );
     for (let i = 0; i < 4; i++) assert.equal((await get(ing.port, 'web.default.example.com')).revision, 'web-00002');
     assert.equal((await get(ing.port, 'blue-web.default.example.com')).status, 404);
   });

@@ -15,12 +15,15 @@ import { ksvc } from './api/fixture.js';
 
 const GROUP = 'serving.knative.dev';
 const at = (plural: string, name: string) => ({ group: GROUP, version: 'v1', namespace: 'default', plural, name });
-const isReady = (o: any) => o?.status?.observedGeneration === o?.metadata.generation && o?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+const isReady = (o: any) =>
+  o?.status?.observedGeneration === o?.metadata.generation &&
+  o?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 describe('orphan cascade of a Knative Service', () => {
   const clock = new ManualClock();
   const pg = usePlayground({ clock });
-  const stored = (plural: string, name: string) => pg.current.registry.tryGet(pg.current.registry.resource(plural, GROUP)!, 'default', name);
+  const stored = (plural: string, name: string) =>
+    pg.current.registry.tryGet(pg.current.registry.resource(plural, GROUP)!, 'default', name);
   /** Moves the clock until `cond()` holds for the stored objects. */
   const runUntil = (cond: () => unknown, what: string): void => void clock.runUntil(cond, what);
   let api: k8s.CustomObjectsApi;
@@ -32,19 +35,37 @@ describe('orphan cascade of a Knative Service', () => {
   });
   after(() => kubectl?.dispose());
 
-  const tryGet = (plural: string, name: string): Promise<any> => api.getNamespacedCustomObject(at(plural, name)).catch((err) => (err?.code === 404 ? undefined : Promise.reject(err)));
+  const tryGet = (plural: string, name: string): Promise<any> =>
+    api
+      .getNamespacedCustomObject(at(plural, name))
+      .catch((err) => (err?.code === 404 ? undefined : Promise.reject(err)));
 
   /** A ready Service with two revisions; returns its uid and the Configuration's. */
   async function readyService(name: string): Promise<{ svcUid: string; cfgUid: string }> {
     await api.createNamespacedCustomObject({ ...at('services', name), body: ksvc(name, 'ghcr.io/bgctl/hello:v1') });
     runUntil(() => isReady(stored('services', name)), `${name} ready`);
     const patch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-    await api.patchNamespacedCustomObject({ ...at('services', name), body: { spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } } }, patch);
-    runUntil(() => isReady(stored('services', name)) && stored('services', name)?.status.latestReadyRevisionName === `${name}-00002`, `${name} second revision`);
-    return { svcUid: (await tryGet('services', name)).metadata.uid, cfgUid: (await tryGet('configurations', name)).metadata.uid };
+    await api.patchNamespacedCustomObject(
+      {
+        ...at('services', name),
+        body: { spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v2' }] } } } },
+      },
+      patch,
+    );
+    runUntil(
+      () =>
+        isReady(stored('services', name)) &&
+        stored('services', name)?.status.latestReadyRevisionName === `${name}-00002`,
+      `${name} second revision`,
+    );
+    return {
+      svcUid: (await tryGet('services', name)).metadata.uid,
+      cfgUid: (await tryGet('configurations', name)).metadata.uid,
+    };
   }
 
-  const LABEL_DENIED = 'admission webhook "validation.webhook.serving.knative.dev" denied the request: validation failed: missing field(s): metadata.labels.serving.knative.dev/service';
+  const LABEL_DENIED =
+    'admission webhook "validation.webhook.serving.knative.dev" denied the request: validation failed: missing field(s): metadata.labels.serving.knative.dev/service';
 
   /** While the label is on, the Service stays deleting with the orphan finalizer and the children keep its reference. */
   async function assertHeld(name: string, svcUid: string): Promise<void> {
@@ -56,14 +77,23 @@ describe('orphan cascade of a Knative Service', () => {
     assert.ok(svc.metadata.deletionTimestamp);
     for (const plural of ['configurations', 'routes']) {
       const o = await tryGet(plural, name);
-      assert.deepEqual(o.metadata.ownerReferences.map((r: any) => r.uid), [svcUid], `${plural}/${name} keeps the Service reference`);
+      assert.deepEqual(
+        o.metadata.ownerReferences.map((r: any) => r.uid),
+        [svcUid],
+        `${plural}/${name} keeps the Service reference`,
+      );
     }
     // The GC's own write, as any client would send it, is what the webhook refuses.
     const patch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-    const refused = await api.patchNamespacedCustomObject({ ...at('configurations', name), body: { metadata: { ownerReferences: null } } }, patch).then(
-      () => undefined,
-      (err) => (typeof err.body === 'string' ? JSON.parse(err.body) : err.body),
-    );
+    const refused = await api
+      .patchNamespacedCustomObject(
+        { ...at('configurations', name), body: { metadata: { ownerReferences: null } } },
+        patch,
+      )
+      .then(
+        () => undefined,
+        (err) => (typeof err.body === 'string' ? JSON.parse(err.body) : err.body),
+      );
     assert.equal(refused?.message, LABEL_DENIED);
   }
 
@@ -71,7 +101,10 @@ describe('orphan cascade of a Knative Service', () => {
   async function unlabel(name: string): Promise<void> {
     const patch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
     for (const plural of ['configurations', 'routes']) {
-      await api.patchNamespacedCustomObject({ ...at(plural, name), body: { metadata: { labels: { 'serving.knative.dev/service': null } } } }, patch);
+      await api.patchNamespacedCustomObject(
+        { ...at(plural, name), body: { metadata: { labels: { 'serving.knative.dev/service': null } } } },
+        patch,
+      );
     }
   }
 
@@ -87,7 +120,16 @@ describe('orphan cascade of a Knative Service', () => {
       assert.ok(o, `revisions/${rev} stays`);
       assert.deepEqual(
         o.metadata.ownerReferences,
-        [{ apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', name, uid: cfgUid, controller: true, blockOwnerDeletion: true }],
+        [
+          {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Configuration',
+            name,
+            uid: cfgUid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
         `revisions/${rev} keeps its Configuration as owner`,
       );
     }
@@ -121,7 +163,10 @@ describe('orphan cascade of a Knative Service', () => {
 
   test('client-node deleteNamespacedCustomObject with propagationPolicy Orphan: the object with the orphan finalizer, held, then gone', async () => {
     const { svcUid, cfgUid } = await readyService('left');
-    const answer: any = await api.deleteNamespacedCustomObject({ ...at('services', 'left'), propagationPolicy: 'Orphan' });
+    const answer: any = await api.deleteNamespacedCustomObject({
+      ...at('services', 'left'),
+      propagationPolicy: 'Orphan',
+    });
     assert.equal(answer.kind, 'Service', 'a delete held by a finalizer answers with the object');
     assert.equal(answer.metadata.uid, svcUid);
     assert.deepEqual(answer.metadata.finalizers, ['orphan']);
@@ -135,7 +180,15 @@ describe('orphan cascade of a Knative Service', () => {
   test('Background still deletes the children', async () => {
     await readyService('swept');
     await api.deleteNamespacedCustomObject({ ...at('services', 'swept'), propagationPolicy: 'Background' });
-    runUntil(() => !stored('configurations', 'swept') && !stored('routes', 'swept') && !stored('revisions', 'swept-00001'), 'the cascade');
-    for (const [plural, name] of [['configurations', 'swept'], ['routes', 'swept'], ['revisions', 'swept-00001']]) assert.equal(await tryGet(plural, name), undefined, `${plural}/${name} is gone`);
+    runUntil(
+      () => !stored('configurations', 'swept') && !stored('routes', 'swept') && !stored('revisions', 'swept-00001'),
+      'the cascade',
+    );
+    for (const [plural, name] of [
+      ['configurations', 'swept'],
+      ['routes', 'swept'],
+      ['revisions', 'swept-00001'],
+    ])
+      assert.equal(await tryGet(plural, name), undefined, `${plural}/${name} is gone`);
   });
 });

@@ -9,13 +9,21 @@ import { ManualClock } from './clock.js';
 import { ingressGet } from '../helpers/ingress.js';
 import { SERVICES, mergePatch } from './api/fixture.js';
 
-
 const get = (address: string, host: string) => ingressGet(address, host);
 
-const isReady = (o: any) => o.status?.observedGeneration === o.metadata.generation && o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+const isReady = (o: any) =>
+  o.status?.observedGeneration === o.metadata.generation &&
+  o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
 
 /** Moves the playground's clock until the stored Service satisfies `pred`; returns it as served over HTTPS. */
-async function waitFor(pg: Playground, clock: ManualClock, api: k8s.CustomObjectsApi, name: string, pred: (o: any) => boolean, what: string): Promise<any> {
+async function waitFor(
+  pg: Playground,
+  clock: ManualClock,
+  api: k8s.CustomObjectsApi,
+  name: string,
+  pred: (o: any) => boolean,
+  what: string,
+): Promise<any> {
   const def = pg.registry.resource(SERVICES.plural, SERVICES.group)!;
   clock.runUntil(() => pred(pg.registry.tryGet(def, SERVICES.namespace, name)), `${name}: ${what}`);
   const served = await api.getNamespacedCustomObject({ ...SERVICES, name });
@@ -38,7 +46,12 @@ describe('blue-green over HTTPS with client-node', () => {
   test('TestBlueGreenRoute', async () => {
     await api.createNamespacedCustomObject({
       ...SERVICES,
-      body: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'pizza' }, spec: { template: { spec: { containers: [{ image: 'ghcr.io/x/pizza:v1' }] } } } },
+      body: {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: { name: 'pizza' },
+        spec: { template: { spec: { containers: [{ image: 'ghcr.io/x/pizza:v1' }] } } },
+      },
     });
     const first = await waitFor(pg, clock, api, 'pizza', isReady, 'ready');
     assert.equal(first.status.observedGeneration, 1);
@@ -48,12 +61,30 @@ describe('blue-green over HTTPS with client-node', () => {
     const cur = await api.getNamespacedCustomObject({ ...SERVICES, name: 'pizza' });
     cur.spec.template.spec.containers[0].image = 'ghcr.io/x/pizza:v2';
     await api.replaceNamespacedCustomObject({ ...SERVICES, name: 'pizza', body: cur });
-    const created = await waitFor(pg, clock, api, 'pizza', (o) => o.status?.latestCreatedRevisionName && o.status.latestCreatedRevisionName !== blue, 'green created');
+    const created = await waitFor(
+      pg,
+      clock,
+      api,
+      'pizza',
+      (o) => o.status?.latestCreatedRevisionName && o.status.latestCreatedRevisionName !== blue,
+      'green created',
+    );
     const green = created.status.latestCreatedRevisionName;
     await waitFor(pg, clock, api, 'pizza', (o) => o.status?.latestReadyRevisionName === green, 'green ready');
 
     await api.patchNamespacedCustomObject(
-      { ...SERVICES, name: 'pizza', body: { spec: { traffic: [{ tag: 'blue', revisionName: blue, percent: 50 }, { tag: 'green', revisionName: green, percent: 50 }] } } },
+      {
+        ...SERVICES,
+        name: 'pizza',
+        body: {
+          spec: {
+            traffic: [
+              { tag: 'blue', revisionName: blue, percent: 50 },
+              { tag: 'green', revisionName: green, percent: 50 },
+            ],
+          },
+        },
+      },
       mergePatch(),
     );
     const svc = await waitFor(pg, clock, api, 'pizza', isReady, 'ready after the split');

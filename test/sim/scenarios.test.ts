@@ -13,7 +13,12 @@ const get = (port: number, host: string) => ingressGet(`127.0.0.1:${port}`, host
 /** status.traffic keyed by tag, read the way TestServiceWithTrafficSplit reads it. */
 function byTag(svc: KObject): Record<string, { revisionName?: string; percent: number; latestRevision: boolean }> {
   const out: Record<string, { revisionName?: string; percent: number; latestRevision: boolean }> = {};
-  for (const t of (svc.status?.traffic ?? []) as Target[]) out[t.tag ?? ''] = { revisionName: t.revisionName, percent: t.percent ?? 0, latestRevision: t.latestRevision ?? false };
+  for (const t of (svc.status?.traffic ?? []) as Target[])
+    out[t.tag ?? ''] = {
+      revisionName: t.revisionName,
+      percent: t.percent ?? 0,
+      latestRevision: t.latestRevision ?? false,
+    };
   return out;
 }
 
@@ -37,11 +42,23 @@ describe('upstream scenarios', () => {
     const cur = h.get('services', 'bg');
     cur.spec.template.spec.containers[0].image = 'ghcr.io/x/pizza:v2';
     h.registry.update(h.defs.services, 'default', cur, USER);
-    const created = await h.waitFor('services', 'bg', (o) => o.status?.latestCreatedRevisionName !== blue, 'new revision');
+    const created = await h.waitFor(
+      'services',
+      'bg',
+      (o) => o.status?.latestCreatedRevisionName !== blue,
+      'new revision',
+    );
     const green = created.status.latestCreatedRevisionName;
     await h.waitFor('services', 'bg', (o) => o.status?.latestReadyRevisionName === green, 'green ready');
 
-    h.mergePatch('services', 'bg', { spec: { traffic: [{ tag: 'blue', revisionName: blue, percent: 50 }, { tag: 'green', revisionName: green, percent: 50 }] } });
+    h.mergePatch('services', 'bg', {
+      spec: {
+        traffic: [
+          { tag: 'blue', revisionName: blue, percent: 50 },
+          { tag: 'green', revisionName: green, percent: 50 },
+        ],
+      },
+    });
     const svc = await h.waitFor('services', 'bg', isReady, 'ready after split');
     const traffic = svc.status.traffic as Target[];
     const blueUrl = traffic.find((t) => t.tag === 'blue')?.url;
@@ -65,8 +82,10 @@ describe('upstream scenarios', () => {
         seen[r.revision!]++;
       }
       assert.ok(seen[blue] >= 5 && seen[green] >= 5, `teal split ${JSON.stringify(seen)}`);
-      for (const r of results.slice(20, 30)) assert.equal(r.body, `Hello from ${blue} (service bg, image ghcr.io/x/pizza:v1)\n`);
-      for (const r of results.slice(30)) assert.equal(r.body, `Hello from ${green} (service bg, image ghcr.io/x/pizza:v2)\n`);
+      for (const r of results.slice(20, 30))
+        assert.equal(r.body, `Hello from ${blue} (service bg, image ghcr.io/x/pizza:v1)\n`);
+      for (const r of results.slice(30))
+        assert.equal(r.body, `Hello from ${green} (service bg, image ghcr.io/x/pizza:v2)\n`);
     } finally {
       await ing.stop();
     }
@@ -76,18 +95,48 @@ describe('upstream scenarios', () => {
     h.createService('split', { template: template('img:1') });
     await h.waitFor('services', 'split', isReady, 'ready');
     const r1 = 'split-00001';
-    const expect = async (want: Record<string, { revisionName: string; percent: number; latestRevision: boolean }>, what: string) => {
-      const svc = await h.waitFor('services', 'split', (o) => isReady(o) && JSON.stringify(byTag(o)) === JSON.stringify(want), what);
+    const expect = async (
+      want: Record<string, { revisionName: string; percent: number; latestRevision: boolean }>,
+      what: string,
+    ) => {
+      const svc = await h.waitFor(
+        'services',
+        'split',
+        (o) => isReady(o) && JSON.stringify(byTag(o)) === JSON.stringify(want),
+        what,
+      );
       assert.deepEqual(byTag(svc), want);
     };
-    h.mergePatch('services', 'split', { spec: { traffic: [{ tag: 'current', revisionName: r1, percent: 100 }, { tag: 'latest' }] } });
-    await expect({ current: { revisionName: r1, percent: 100, latestRevision: false }, latest: { revisionName: r1, percent: 0, latestRevision: true } }, 'step 1');
+    h.mergePatch('services', 'split', {
+      spec: { traffic: [{ tag: 'current', revisionName: r1, percent: 100 }, { tag: 'latest' }] },
+    });
+    await expect(
+      {
+        current: { revisionName: r1, percent: 100, latestRevision: false },
+        latest: { revisionName: r1, percent: 0, latestRevision: true },
+      },
+      'step 1',
+    );
 
     h.mergePatch('services', 'split', { spec: { template: template('img:2') } });
     const r2 = 'split-00002';
-    await expect({ current: { revisionName: r1, percent: 100, latestRevision: false }, latest: { revisionName: r2, percent: 0, latestRevision: true } }, 'step 2');
+    await expect(
+      {
+        current: { revisionName: r1, percent: 100, latestRevision: false },
+        latest: { revisionName: r2, percent: 0, latestRevision: true },
+      },
+      'step 2',
+    );
 
-    h.mergePatch('services', 'split', { spec: { traffic: [{ tag: 'current', revisionName: r1, percent: 50 }, { tag: 'candidate', revisionName: r2, percent: 50 }, { tag: 'latest' }] } });
+    h.mergePatch('services', 'split', {
+      spec: {
+        traffic: [
+          { tag: 'current', revisionName: r1, percent: 50 },
+          { tag: 'candidate', revisionName: r2, percent: 50 },
+          { tag: 'latest' },
+        ],
+      },
+    });
     await expect(
       {
         current: { revisionName: r1, percent: 50, latestRevision: false },
@@ -108,7 +157,15 @@ describe('upstream scenarios', () => {
       'step 4',
     );
 
-    h.mergePatch('services', 'split', { spec: { traffic: [{ tag: 'current', revisionName: r1, percent: 50 }, { tag: 'candidate', percent: 50 }, { tag: 'latest' }] } });
+    h.mergePatch('services', 'split', {
+      spec: {
+        traffic: [
+          { tag: 'current', revisionName: r1, percent: 50 },
+          { tag: 'candidate', percent: 50 },
+          { tag: 'latest' },
+        ],
+      },
+    });
     await expect(
       {
         current: { revisionName: r1, percent: 50, latestRevision: false },
@@ -131,7 +188,10 @@ describe('upstream scenarios', () => {
   });
 
   test('TestRollbackBYOName: rename + pin in one JSON Patch, then back reuses the old revision', async () => {
-    h.createService('rb', { template: template('img:1', undefined, 'rb-byo-foo'), traffic: [{ revisionName: 'rb-byo-foo', percent: 100 }] });
+    h.createService('rb', {
+      template: template('img:1', undefined, 'rb-byo-foo'),
+      traffic: [{ revisionName: 'rb-byo-foo', percent: 100 }],
+    });
     await h.waitFor('services', 'rb', isReady, 'ready');
     const original = h.get('services', 'rb').spec;
     h.registry.patch(
@@ -146,15 +206,28 @@ describe('upstream scenarios', () => {
       ],
       USER,
     );
-    const moved = await h.waitFor('services', 'rb', (o) => isReady(o) && o.status.latestCreatedRevisionName === 'rb-byo-foo-new', 'new revision');
+    const moved = await h.waitFor(
+      'services',
+      'rb',
+      (o) => isReady(o) && o.status.latestCreatedRevisionName === 'rb-byo-foo-new',
+      'new revision',
+    );
     assert.equal(moved.status.traffic[0].revisionName, 'rb-byo-foo-new');
 
     h.mergePatch('services', 'rb', { spec: original });
-    const back = await h.waitFor('services', 'rb', (o) => isReady(o) && o.status.traffic?.[0]?.revisionName === 'rb-byo-foo', 'rolled back');
+    const back = await h.waitFor(
+      'services',
+      'rb',
+      (o) => isReady(o) && o.status.traffic?.[0]?.revisionName === 'rb-byo-foo',
+      'rolled back',
+    );
     assert.equal(back.status.traffic[0].percent, 100);
     assert.equal(back.status.latestCreatedRevisionName, 'rb-byo-foo');
     assert.equal(back.status.latestReadyRevisionName, 'rb-byo-foo');
-    const revs = h.registry.list(h.defs.revisions, 'default', { labelSelector: 'serving.knative.dev/service=rb' }).items.map((r) => r.metadata.name).sort();
+    const revs = h.registry
+      .list(h.defs.revisions, 'default', { labelSelector: 'serving.knative.dev/service=rb' })
+      .items.map((r) => r.metadata.name)
+      .sort();
     assert.deepEqual(revs, ['rb-byo-foo', 'rb-byo-foo-new']);
   });
 
@@ -165,18 +238,51 @@ describe('upstream scenarios', () => {
     h.createService('thief', { template: template('img:x') });
     await h.waitFor('services', 'thief', isReady, 'thief ready');
     const foreign = h.get('revisions', 'thief-00001');
-    const { uid: _u, resourceVersion: _r, creationTimestamp: _c, generation: _g, managedFields: _m, ...meta } = foreign.metadata;
-    h.registry.create(h.defs.revisions, 'default', { apiVersion: foreign.apiVersion, kind: 'Revision', metadata: { ...meta, name: 'taken-two' }, spec: foreign.spec }, USER);
+    const {
+      uid: _u,
+      resourceVersion: _r,
+      creationTimestamp: _c,
+      generation: _g,
+      managedFields: _m,
+      ...meta
+    } = foreign.metadata;
+    h.registry.create(
+      h.defs.revisions,
+      'default',
+      {
+        apiVersion: foreign.apiVersion,
+        kind: 'Revision',
+        metadata: { ...meta, name: 'taken-two' },
+        spec: foreign.spec,
+      },
+      USER,
+    );
     const routeGen = h.get('routes', 'taken').metadata.generation;
 
-    h.mergePatch('services', 'taken', { spec: { template: template('img:2', undefined, 'taken-two'), traffic: [{ revisionName: 'taken-two', percent: 100 }] } });
-    const svc = await h.waitFor('services', 'taken', (o) => cond(o, 'RoutesReady')?.reason === 'RevisionNameTaken', 'name taken');
+    h.mergePatch('services', 'taken', {
+      spec: {
+        template: template('img:2', undefined, 'taken-two'),
+        traffic: [{ revisionName: 'taken-two', percent: 100 }],
+      },
+    });
+    const svc = await h.waitFor(
+      'services',
+      'taken',
+      (o) => cond(o, 'RoutesReady')?.reason === 'RevisionNameTaken',
+      'name taken',
+    );
     assert.equal(cond(svc, 'RoutesReady')!.status, 'False');
-    assert.equal(cond(svc, 'RoutesReady')!.message, 'The revision name "taken-two" is taken by a conflicting Revision, so traffic will not be migrated');
+    assert.equal(
+      cond(svc, 'RoutesReady')!.message,
+      'The revision name "taken-two" is taken by a conflicting Revision, so traffic will not be migrated',
+    );
     assert.ok(isFailed(svc));
     const cfg = h.get('configurations', 'taken');
     assert.equal(cond(cfg, 'Ready')!.reason, 'RevisionFailed');
-    assert.equal(cond(cfg, 'Ready')!.message, 'Revision creation failed with message: revisions.serving.knative.dev "taken-two" already exists.');
+    assert.equal(
+      cond(cfg, 'Ready')!.message,
+      'Revision creation failed with message: revisions.serving.knative.dev "taken-two" already exists.',
+    );
     assert.equal(h.get('routes', 'taken').metadata.generation, routeGen, 'the Route is not touched');
   });
 
@@ -196,19 +302,37 @@ describe('upstream scenarios', () => {
   test('a missing revision keeps the previous status.traffic (§1.7 F)', async () => {
     h.createService('keep', { template: template('img:1') });
     await h.waitFor('services', 'keep', isReady, 'ready');
-    h.mergePatch('services', 'keep', { spec: { traffic: [{ revisionName: 'keep-00001', percent: 50 }, { revisionName: 'nope', percent: 50 }] } });
+    h.mergePatch('services', 'keep', {
+      spec: {
+        traffic: [
+          { revisionName: 'keep-00001', percent: 50 },
+          { revisionName: 'nope', percent: 50 },
+        ],
+      },
+    });
     const svc = await h.waitFor('services', 'keep', isFailed, 'failed');
     assert.deepEqual(svc.status.traffic, [{ revisionName: 'keep-00001', latestRevision: true, percent: 100 }]);
   });
 
   for (const [fail, reason, message] of [
-    ['ContainerMissing', 'ContainerMissing', /^Unable to fetch image "ghcr\.io\/x\/missing:v9": failed to resolve image to digest: GET https:\/\/ghcr\.io\/v2\/x\/missing\/manifests\/v9: MANIFEST_UNKNOWN/],
+    [
+      'ContainerMissing',
+      'ContainerMissing',
+      /^Unable to fetch image "ghcr\.io\/x\/missing:v9": failed to resolve image to digest: GET https:\/\/ghcr\.io\/v2\/x\/missing\/manifests\/v9: MANIFEST_UNKNOWN/,
+    ],
     ['ExitCode1', 'ExitCode1', /^Container failed with: /],
   ] as const) {
     test(`TestContainerErrorMsg/ExitingMsg: ${fail} fails revision, configuration, route and service`, async () => {
       const name = `fail-${fail.toLowerCase()}`;
-      h.createService(name, { template: template('ghcr.io/x/missing:v9', { 'sim.bgctl.dev/fail': fail, 'sim.bgctl.dev/ready-after': '50ms' }) });
-      const svc = await h.waitFor('services', name, (o) => isFailed(o) && cond(o, 'RoutesReady')?.status === 'False', 'failed');
+      h.createService(name, {
+        template: template('ghcr.io/x/missing:v9', { 'sim.bgctl.dev/fail': fail, 'sim.bgctl.dev/ready-after': '50ms' }),
+      });
+      const svc = await h.waitFor(
+        'services',
+        name,
+        (o) => isFailed(o) && cond(o, 'RoutesReady')?.status === 'False',
+        'failed',
+      );
       assert.equal(cond(svc, 'ConfigurationsReady')!.status, 'False');
       assert.equal(cond(svc, 'Ready')!.reason, 'RevisionMissing', 'the Route reason wins');
       assert.equal(cond(svc, 'Ready')!.message, `Configuration "${name}" does not have any ready Revision.`);
@@ -221,7 +345,10 @@ describe('upstream scenarios', () => {
       assert.equal(cond(rev, 'Ready')!.message, cond(rev, 'ContainerHealthy')!.message);
       const cfg = h.get('configurations', name);
       assert.equal(cond(cfg, 'Ready')!.reason, 'RevisionFailed');
-      assert.equal(cond(cfg, 'Ready')!.message, `Revision "${name}-00001" failed with message: ${cond(rev, 'Ready')!.message}.`);
+      assert.equal(
+        cond(cfg, 'Ready')!.message,
+        `Revision "${name}-00001" failed with message: ${cond(rev, 'Ready')!.message}.`,
+      );
       assert.ok(isFailed(h.get('routes', name)));
     });
   }
@@ -229,16 +356,26 @@ describe('upstream scenarios', () => {
   test('a later revision fails while traffic follows latest (§1.7 E)', async () => {
     h.createService('later', { template: template('img:1') });
     await h.waitFor('services', 'later', isReady, 'ready');
-    h.mergePatch('services', 'later', { spec: { template: template('img:2', { 'sim.bgctl.dev/fail': 'ExitCode1', 'sim.bgctl.dev/ready-after': '20ms' }) } });
-    const svc = await h.waitFor('services', 'later', (o) => isFailed(o) && o.status.latestCreatedRevisionName === 'later-00002', 'failed');
+    h.mergePatch('services', 'later', {
+      spec: { template: template('img:2', { 'sim.bgctl.dev/fail': 'ExitCode1', 'sim.bgctl.dev/ready-after': '20ms' }) },
+    });
+    const svc = await h.waitFor(
+      'services',
+      'later',
+      (o) => isFailed(o) && o.status.latestCreatedRevisionName === 'later-00002',
+      'failed',
+    );
     assert.equal(svc.status.latestReadyRevisionName, 'later-00001');
     assert.equal(cond(svc, 'RoutesReady')!.status, 'True');
     assert.equal(cond(svc, 'Ready')!.reason, 'RevisionFailed');
-    assert.match(cond(svc, 'Ready')!.message!, /^Revision "later-00002" failed with message: Container failed with: .*\.$/);
+    assert.match(
+      cond(svc, 'Ready')!.message!,
+      /^Revision "later-00002" failed with message: Container failed with: .*\.$/,
+    );
     assert.equal(svc.status.traffic[0].revisionName, 'later-00001');
   });
 
-  test('RevisionNotOwned: a Service may not route to another Service\'s revision', async () => {
+  test("RevisionNotOwned: a Service may not route to another Service's revision", async () => {
     h.createService('own-a', { template: template('img:a') });
     h.createService('own-b', { template: template('img:b') });
     await h.waitFor('services', 'own-a', isReady, 'a ready');
@@ -246,7 +383,10 @@ describe('upstream scenarios', () => {
     h.mergePatch('services', 'own-b', { spec: { traffic: [{ revisionName: 'own-a-00001', percent: 100 }] } });
     const svc = await h.waitFor('services', 'own-b', isFailed, 'failed');
     assert.equal(cond(svc, 'RoutesReady')!.reason, 'RevisionNotOwned');
-    assert.equal(cond(svc, 'RoutesReady')!.message, 'Revision "own-a-00001" belongs to Service "own-a", not Service "own-b".');
+    assert.equal(
+      cond(svc, 'RoutesReady')!.message,
+      'Revision "own-a-00001" belongs to Service "own-a", not Service "own-b".',
+    );
   });
 
   test('ErrorConfig: a tag whose host label passes 63 characters', async () => {
@@ -269,7 +409,12 @@ describe('upstream scenarios', () => {
     h.mergePatch('services', 'gen', { spec: { traffic: [{ tag: 'a', revisionName: 'gen-00001', percent: 100 }] } });
     await h.waitFor('services', 'gen', (o) => isReady(o) && o.metadata.generation === 2, 'traffic only');
     h.mergePatch('services', 'gen', { spec: { template: template('img:2') } });
-    const svc = await h.waitFor('services', 'gen', (o) => isReady(o) && o.status.latestReadyRevisionName === 'gen-00002', 'second revision');
+    const svc = await h.waitFor(
+      'services',
+      'gen',
+      (o) => isReady(o) && o.status.latestReadyRevisionName === 'gen-00002',
+      'second revision',
+    );
     assert.equal(svc.metadata.generation, 3);
     assert.equal(h.get('revisions', 'gen-00002').metadata.labels!['serving.knative.dev/configurationGeneration'], '2');
   });

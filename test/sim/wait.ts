@@ -8,7 +8,12 @@ import type { Registry } from '../../src/sim/api/contracts.js';
 export const WAIT_MS = 20_000;
 
 /** Resolves once `cond()` holds, checking after every registry change; rejects after `ms`. */
-export function untilChange<T>(registry: Registry, cond: () => T | undefined | false, what: string, ms = WAIT_MS): Promise<T> {
+export function untilChange<T>(
+  registry: Registry,
+  cond: () => T | undefined | false,
+  what: string,
+  ms = WAIT_MS,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let stop = (): void => {};
     const timer = setTimeout(() => {
@@ -38,7 +43,12 @@ export function untilChange<T>(registry: Registry, cond: () => T | undefined | f
 }
 
 /** Resolves once `cond()` holds, polling every `everyMs`; rejects after `ms`. For state the registry does not feed. */
-export async function until<T>(cond: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = WAIT_MS, everyMs = 10): Promise<T> {
+export async function until<T>(
+  cond: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  ms = WAIT_MS,
+  everyMs = 10,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await cond();

@@ -7,7 +7,11 @@ import { BGCTL_API_VERSION, document } from '../../src/core/document.js';
 import { parseOutputFormat, renderJSON, renderYAML, writeDocument } from '../../src/ui/document.js';
 
 const shared = { revisionName: 'hello-00002', percent: 50 };
-const doc = document('Status', { service: 'hello', traffic: [shared, { ...shared, tag: 'v2', percent: 0, url: undefined }], also: shared });
+const doc = document('Status', {
+  service: 'hello',
+  traffic: [shared, { ...shared, tag: 'v2', percent: 0, url: undefined }],
+  also: shared,
+});
 
 describe('documents', () => {
   test('envelope puts apiVersion and kind first', () => {
@@ -31,7 +35,10 @@ describe('documents', () => {
     const out = renderYAML(doc);
     assert.doesNotMatch(out, /[&*]ref_/);
     assert.deepEqual(yaml.load(out), JSON.parse(renderJSON(doc)));
-    const top = out.split('\n').filter((l) => /^[a-z]/i.test(l)).map((l) => l.split(':')[0]);
+    const top = out
+      .split('\n')
+      .filter((l) => /^[a-z]/i.test(l))
+      .map((l) => l.split(':')[0]);
     assert.deepEqual(top, [...top].sort());
     assert.deepEqual(top, ['also', 'apiVersion', 'kind', 'service', 'traffic']);
     assert.match(out, /- percent: 50\n {4}revisionName: hello-00002\n/);
@@ -50,6 +57,9 @@ describe('documents', () => {
     assert.equal(parseOutputFormat(undefined), 'table');
     assert.equal(parseOutputFormat('JSON'), 'json');
     assert.equal(parseOutputFormat('yaml'), 'yaml');
-    assert.throws(() => parseOutputFormat('xml'), (e: unknown) => e instanceof UsageError && /table, json, yaml/.test(e.message));
+    assert.throws(
+      () => parseOutputFormat('xml'),
+      (e: unknown) => e instanceof UsageError && /table, json, yaml/.test(e.message),
+    );
   });
 });

@@ -12,28 +12,46 @@ const revisions = [
 
 describe('FakePrompter', () => {
   test('answers by message and records what was asked', async () => {
-    const p = new FakePrompter({ 'Candidate revision': 'hello-00002', 'Tag for the candidate': 'v2', 'Percent': 50, 'Proceed?': true });
+    const p = new FakePrompter({
+      'Candidate revision': 'hello-00002',
+      'Tag for the candidate': 'v2',
+      Percent: 50,
+      'Proceed?': true,
+    });
     assert.equal(await p.select('Candidate revision', revisions), 'hello-00002');
     assert.equal(await p.input('Tag for the candidate'), 'v2');
     assert.equal(await p.number('Percent', { min: 0, max: 100 }), 50);
     assert.equal(await p.confirm('Proceed?'), true);
-    assert.deepEqual(p.asked.map((a) => `${a.kind}:${a.message}`), ['select:Candidate revision', 'input:Tag for the candidate', 'number:Percent', 'confirm:Proceed?']);
+    assert.deepEqual(
+      p.asked.map((a) => `${a.kind}:${a.message}`),
+      ['select:Candidate revision', 'input:Tag for the candidate', 'number:Percent', 'confirm:Proceed?'],
+    );
     p.assertAllConsumed();
   });
 
   test('throws on a prompt it has no answer for', async () => {
     const p = new FakePrompter({ 'Proceed?': true });
-    await assert.rejects(p.confirm('Delete everything?'), /unexpected confirm prompt "Delete everything\?".*"Proceed\?"/);
+    await assert.rejects(
+      p.confirm('Delete everything?'),
+      /unexpected confirm prompt "Delete everything\?".*"Proceed\?"/,
+    );
   });
 
   test('reports unconsumed answers', () => {
-    const p = new FakePrompter([['Proceed?', true], ['Proceed?', false], ['Tag', 'v2']]);
+    const p = new FakePrompter([
+      ['Proceed?', true],
+      ['Proceed?', false],
+      ['Tag', 'v2'],
+    ]);
     assert.deepEqual(p.unconsumed(), ['Proceed? (x2)', 'Tag']);
     assert.throws(() => p.assertAllConsumed(), /never asked: "Proceed\? \(x2\)", "Tag"/);
   });
 
   test('repeated messages take answers in order, then run out', async () => {
-    const p = new FakePrompter([['Proceed?', true], ['Proceed?', false]]);
+    const p = new FakePrompter([
+      ['Proceed?', true],
+      ['Proceed?', false],
+    ]);
     assert.equal(await p.confirm('Proceed?'), true);
     assert.equal(await p.confirm('Proceed?'), false);
     await assert.rejects(p.confirm('Proceed?'), /unexpected confirm/);
@@ -53,7 +71,10 @@ describe('FakePrompter', () => {
   test('input and number answers must pass the prompt validation', async () => {
     const validate = (v: string) => (/^[a-z0-9-]+$/.test(v) ? true : 'lower-case letters, digits and dashes');
     await assert.rejects(new FakePrompter({ Tag: 'V 2' }).input('Tag', { validate }), /fails validation: lower-case/);
-    await assert.rejects(new FakePrompter({ Percent: 150 }).number('Percent', { min: 0, max: 100 }), /outside \[0, 100\]/);
+    await assert.rejects(
+      new FakePrompter({ Percent: 150 }).number('Percent', { min: 0, max: 100 }),
+      /outside \[0, 100\]/,
+    );
     await assert.rejects(new FakePrompter({ Proceed: 'yes' }).confirm('Proceed'), /needs a boolean/);
   });
 

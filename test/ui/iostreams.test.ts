@@ -30,7 +30,12 @@ describe('IOStreams.test', () => {
     assert.equal(on.colorEnabled(), true);
     assert.notEqual(on.colors().success('ok'), 'ok');
     assert.equal(stripAnsi(on.colors().success('ok')), 'ok');
-    assert.equal(IOStreams.test({ ...tty, color: false }).colors().success('ok'), 'ok');
+    assert.equal(
+      IOStreams.test({ ...tty, color: false })
+        .colors()
+        .success('ok'),
+      'ok',
+    );
   });
 });
 

@@ -31,7 +31,10 @@ function inChild(body: string): any {
     const trace = join(dir, 'loaded.txt');
     writeFileSync(trace, '');
     writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
-    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', { parentURL: import.meta.url, data: { file: ${JSON.stringify(trace)} } });\n`);
+    writeFileSync(
+      join(dir, 'register.mjs'),
+      `import { register } from 'node:module';\nregister('./hooks.mjs', { parentURL: import.meta.url, data: { file: ${JSON.stringify(trace)} } });\n`,
+    );
     const docUrl = pathToFileURL(join(ROOT, 'src/ui/document.ts')).href;
     writeFileSync(
       join(dir, 'child.mjs'),
@@ -44,7 +47,11 @@ const doc = await import(${JSON.stringify(docUrl)});
 ${body}
 `,
     );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(join(dir, 'register.mjs')).href, join(dir, 'child.mjs')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--import', pathToFileURL(join(dir, 'register.mjs')).href, join(dir, 'child.mjs')],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout.trim().split('\n').at(-1) as string);
   } finally {
@@ -64,7 +71,10 @@ console.log(JSON.stringify({ json, afterJson, yaml, afterYaml }));
 `);
     assert.deepEqual(r.afterJson, { esm: [], cjs: false });
     assert.equal(r.afterYaml.cjs, true);
-    assert.equal(r.yaml, 'apiVersion: bgctl.dev/v1\nkind: Thing\nlist:\n  - 1\n  - two\nname: hello\nnested:\n  a: null\n  b: true\n');
+    assert.equal(
+      r.yaml,
+      'apiVersion: bgctl.dev/v1\nkind: Thing\nlist:\n  - 1\n  - two\nname: hello\nnested:\n  a: null\n  b: true\n',
+    );
     assert.equal(JSON.parse(r.json).name, 'hello');
   });
 

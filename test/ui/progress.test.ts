@@ -4,7 +4,12 @@ import { stripAnsi } from '../../src/ui/colors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
 import { describeCondition, startProgress, withProgress } from '../../src/ui/progress.js';
 
-const waiting = { type: 'Ready', status: 'Unknown' as const, reason: 'RevisionMissing', message: 'Configuration "hello" is waiting for a Revision to become ready.' };
+const waiting = {
+  type: 'Ready',
+  status: 'Unknown' as const,
+  reason: 'RevisionMissing',
+  message: 'Configuration "hello" is waiting for a Revision to become ready.',
+};
 
 describe('plain progress (pipes, CI)', () => {
   test('one line when the wait starts and one when it ends, whatever changed in between; nothing on stdout', async () => {
@@ -83,20 +88,33 @@ describe('spinner progress (terminals)', () => {
 describe('withProgress', () => {
   test('succeeds with the result text', async () => {
     const io = IOStreams.test();
-    const v = await withProgress(io, 'Pinning', async () => 42, (n) => `pinned (${n})`);
+    const v = await withProgress(
+      io,
+      'Pinning',
+      async () => 42,
+      (n) => `pinned (${n})`,
+    );
     assert.equal(v, 42);
     assert.equal(io.stderr, 'Pinning\n✓ pinned (42)\n');
   });
 
   test('fails and rethrows, also with a live spinner', async () => {
     const io = IOStreams.test({ stdoutTTY: true, stderrTTY: true });
-    await assert.rejects(withProgress(io, 'Pinning', async () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      withProgress(io, 'Pinning', async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.match(stripAnsi(io.stderr), /✗ Pinning\n$/);
   });
 });
 
 test('describeCondition', () => {
   assert.equal(describeCondition(waiting), waiting.message);
-  assert.equal(describeCondition({ type: 'Ready', status: 'False', reason: 'RevisionFailed' }), 'Ready=False (RevisionFailed)');
+  assert.equal(
+    describeCondition({ type: 'Ready', status: 'False', reason: 'RevisionFailed' }),
+    'Ready=False (RevisionFailed)',
+  );
   assert.equal(describeCondition({ type: 'Ready', status: 'True' }), 'Ready=True');
 });

@@ -20,8 +20,15 @@ interface Session {
 
 function start(...args: string[]): Session {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI' && k !== 'BGCTL_NO_PROMPT') env[k] = v;
-  const pty = spawn(process.execPath, ['--import', 'tsx', script, ...args], { name: 'xterm', cols: 100, rows: 30, cwd: process.cwd(), env: { ...env, TERM: 'xterm', NO_COLOR: '1' } });
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && k !== 'CI' && k !== 'BGCTL_NO_PROMPT') env[k] = v;
+  const pty = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    name: 'xterm',
+    cols: 100,
+    rows: 30,
+    cwd: process.cwd(),
+    env: { ...env, TERM: 'xterm', NO_COLOR: '1' },
+  });
   let out = '';
   const waiters = new Set<() => void>();
   pty.onData((d) => {

@@ -22,14 +22,17 @@ describe('printable', () => {
 
   test('bidi overrides, isolates and line separators are escaped as \\uXXXX', () => {
     assert.equal(printable('gnp.\u202eexe'), 'gnp.\\u202eexe');
-    for (const cp of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x2028, 0x2029, 0x200e, 0x200f, 0x061c]) {
+    for (const cp of [
+      0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x2028, 0x2029, 0x200e, 0x200f, 0x061c,
+    ]) {
       const s = printable(`x${String.fromCodePoint(cp)}y`);
       assert.equal(s, `x\\u${cp.toString(16).padStart(4, '0')}y`);
     }
   });
 
   test('ordinary text, Unicode and backslashes pass unchanged', () => {
-    for (const s of ['ghcr.io/bgctl/hello:v2', 'héllo wörld → ✓ █░', 'C:\\path\\x1b', '日本語', '']) assert.equal(printable(s), s);
+    for (const s of ['ghcr.io/bgctl/hello:v2', 'héllo wörld → ✓ █░', 'C:\\path\\x1b', '日本語', ''])
+      assert.equal(printable(s), s);
   });
 
   test('no character of U+0000..U+FFFF that a terminal acts on survives', () => {
@@ -41,7 +44,13 @@ describe('printable', () => {
 
 describe('printers escape cluster strings', () => {
   test('a table cell cannot forge a row or carry an escape; widths follow the escaped text', () => {
-    const out = renderTable([{ header: 'name' }, { header: 'by' }], [['a', 'x\nb   forged'], ['\x1b[2Jc', 'y']]);
+    const out = renderTable(
+      [{ header: 'name' }, { header: 'by' }],
+      [
+        ['a', 'x\nb   forged'],
+        ['\x1b[2Jc', 'y'],
+      ],
+    );
     assert.equal(out.split('\n').length, 4);
     for (const l of out.split('\n')) assert.doesNotMatch(l, ACTIVE);
     assert.equal(out, ['NAME       BY', 'a          x\\nb   forged', '\\x1b[2Jc   y', ''].join('\n'));
@@ -73,7 +82,14 @@ describe('printers escape cluster strings', () => {
     q.fail();
     assert.equal(
       io.stderr,
-      ['Waiting for \\x1b[2J', 'note\\x07', '✗ failed \\u202eevil', 'Waiting again', '✗ Waiting again: message\\r\\nforged', ''].join('\n'),
+      [
+        'Waiting for \\x1b[2J',
+        'note\\x07',
+        '✗ failed \\u202eevil',
+        'Waiting again',
+        '✗ Waiting again: message\\r\\nforged',
+        '',
+      ].join('\n'),
     );
   });
 });

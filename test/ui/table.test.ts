@@ -8,7 +8,12 @@ import { cutToWidth, displayWidth } from '../../src/ui/text-width.js';
 // chalk is loaded lazily (src/ui/colors.ts); colored schemes need it loaded first.
 await loadColorSupport();
 
-const columns: Column[] = [{ header: 'name' }, { header: 'ready' }, { header: 'traffic', align: 'right' }, { header: 'url', cut: 'late' }];
+const columns: Column[] = [
+  { header: 'name' },
+  { header: 'ready' },
+  { header: 'traffic', align: 'right' },
+  { header: 'url', cut: 'late' },
+];
 const rows = [
   ['hello-00001', 'True', '100%', 'http://hello.default.example.com'],
   ['hello-00002', 'Unknown', '0%', 'http://v2-hello.default.example.com'],
@@ -45,7 +50,11 @@ describe('renderTable', () => {
   });
 
   test('early columns are cut before late ones (URLs last), widest first', () => {
-    const cols: Column[] = [{ header: 'name' }, { header: 'reason', cut: 'early' }, { header: 'url', cut: 'late', minWidth: 16 }];
+    const cols: Column[] = [
+      { header: 'name' },
+      { header: 'reason', cut: 'early' },
+      { header: 'url', cut: 'late', minWidth: 16 },
+    ];
     const url = 'http://hello.default.' + 'x'.repeat(40) + '.example.com';
     const reason = 'ContainerMissing: image ' + 'y'.repeat(40) + ' not found';
     // The reason alone has to give way: the URL stays whole.
@@ -89,7 +98,11 @@ describe('renderTable', () => {
 
   test('styles are applied after layout so columns stay aligned', () => {
     const c = createColorScheme(1);
-    const styled = renderTable(columns, rows.map((r) => [r[0], { text: r[1], style: c.success }, r[2], r[3]]), { headerStyle: c.bold });
+    const styled = renderTable(
+      columns,
+      rows.map((r) => [r[0], { text: r[1], style: c.success }, r[2], r[3]]),
+      { headerStyle: c.bold },
+    );
     assert.notEqual(styled, renderTable(columns, rows));
     assert.equal(stripAnsi(styled), renderTable(columns, rows));
   });

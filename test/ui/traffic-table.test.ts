@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { createColorScheme, loadColorSupport, stripAnsi } from '../../src/ui/colors.js';
 import { IOStreams } from '../../src/ui/iostreams.js';
-import { printTraffic, printTrafficPlan, renderTraffic, renderTrafficPlan, revisionLabel, type Readiness } from '../../src/ui/traffic-table.js';
+import {
+  printTraffic,
+  printTrafficPlan,
+  renderTraffic,
+  renderTrafficPlan,
+  revisionLabel,
+  type Readiness,
+} from '../../src/ui/traffic-table.js';
 import { after, before } from '../helpers/traffic-fixtures.js';
 
 // chalk is loaded lazily (src/ui/colors.ts); colored schemes need it loaded first.
@@ -61,16 +68,32 @@ describe('renderTraffic (golden, color off)', () => {
     assert.match(at(95), /^hello-00001 +blue +90% +True +http:\/\/blue-hello\.default\.example\.com$/m);
     for (const maxWidth of [80, 40]) {
       const out = at(maxWidth);
-      assert.ok(out.trimEnd().split('\n').every((l) => l.length <= maxWidth), out);
+      assert.ok(
+        out
+          .trimEnd()
+          .split('\n')
+          .every((l) => l.length <= maxWidth),
+        out,
+      );
     }
-    assert.match(at(88), /^hello-00001 +blue +90% +True +http:\/\/blue-hello\.default\.example\.com$/m, 'no bar, whole URLs');
+    assert.match(
+      at(88),
+      /^hello-00001 +blue +90% +True +http:\/\/blue-hello\.default\.example\.com$/m,
+      'no bar, whole URLs',
+    );
     assert.match(at(80), /^hello-00001 +blue +90% +True +http:\/\/blue-hello\.default\.ex…$/m, 'then the URL is cut');
   });
 
   test('colored bars are colored only when whole: a cut cell is plain and still fits', () => {
     const colors = createColorScheme(1);
     const out = renderTraffic(status, { readiness, colors, barWidth: 20, maxWidth: 40, unicode: true });
-    assert.ok(stripAnsi(out).trimEnd().split('\n').every((l) => l.length <= 40), stripAnsi(out));
+    assert.ok(
+      stripAnsi(out)
+        .trimEnd()
+        .split('\n')
+        .every((l) => l.length <= 40),
+      stripAnsi(out),
+    );
   });
 });
 
@@ -124,7 +147,13 @@ describe('print helpers use the IOStreams policy', () => {
     assert.ok(io.stdout.split('\n').every((l) => l.length <= 110));
     const narrow = IOStreams.test({ stdoutTTY: true, width: 40 });
     printTraffic(narrow, status, { readiness });
-    assert.ok(narrow.stdout.trimEnd().split('\n').every((l) => l.length <= 40), narrow.stdout);
+    assert.ok(
+      narrow.stdout
+        .trimEnd()
+        .split('\n')
+        .every((l) => l.length <= 40),
+      narrow.stdout,
+    );
   });
 
   test('a plan shown before a confirmation goes to stderr', () => {

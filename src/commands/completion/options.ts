@@ -22,10 +22,13 @@ export const completionVerb = defineVerb<CompletionOptions>({
   flags: (cmd) => void cmd.registeredArguments[0]?.choices(SHELLS),
   parse: ({ arg }) => {
     if (arg === undefined || !(SHELLS as readonly string[]).includes(arg)) {
-      throw new UsageError(arg === undefined ? 'which shell? pass bash, zsh or fish' : `unsupported shell "${arg}": use bash, zsh or fish`, {
-        reason: 'InvalidShell',
-        hint: 'e.g. source <(bgctl completion bash)',
-      });
+      throw new UsageError(
+        arg === undefined ? 'which shell? pass bash, zsh or fish' : `unsupported shell "${arg}": use bash, zsh or fish`,
+        {
+          reason: 'InvalidShell',
+          hint: 'e.g. source <(bgctl completion bash)',
+        },
+      );
     }
     return { shell: arg as Shell };
   },

@@ -22,13 +22,14 @@ export const demoVerb = defineVerb<DemoOptions>({
   examples: ['bgctl demo', 'bgctl demo --image ghcr.io/bgctl/hello:v3 --percents 10,50,100', 'bgctl demo -o json'],
   flags: (cmd) =>
     cmd
-      .option('--image <image>', 'image of the new revision (default: the sample\'s next version)')
-      .option('--percents <list>', 'the candidate\'s traffic levels (a final 100 means promote; default 50,100)')
+      .option('--image <image>', "image of the new revision (default: the sample's next version)")
+      .option('--percents <list>', "the candidate's traffic levels (a final 100 means promote; default 50,100)")
       .addOption(new Option('--steps <list>', 'old name of --percents').hideHelp()),
   parse: ({ flags }) => {
     const image = flags.string('image');
     const steps = flags.string('steps');
-    if (steps !== undefined && flags.string('percents') !== undefined) throw new UsageError('--steps is the old name of --percents: pass one of them', { reason: 'ConflictingFlags' });
+    if (steps !== undefined && flags.string('percents') !== undefined)
+      throw new UsageError('--steps is the old name of --percents: pass one of them', { reason: 'ConflictingFlags' });
     const percents = steps ?? flags.string('percents') ?? '50,100';
     parseSteps(percents, steps !== undefined ? '--steps' : '--percents');
     return { image: image === undefined ? undefined : parseImage(image), percents };

@@ -23,7 +23,10 @@ export const DEMO_NEXT_IMAGE = 'ghcr.io/bgctl/hello:v2';
 
 /** One GET through the ingress with a Host header; resolves with the body. */
 function get(ingress: string, host: string): Promise<string> {
-  const [hostname, port] = [ingress.slice(0, ingress.lastIndexOf(':')), Number(ingress.slice(ingress.lastIndexOf(':') + 1))];
+  const [hostname, port] = [
+    ingress.slice(0, ingress.lastIndexOf(':')),
+    Number(ingress.slice(ingress.lastIndexOf(':') + 1)),
+  ];
   return new Promise((resolve, reject) => {
     const req = http.get({ hostname, port, path: '/', headers: { Host: host }, timeout: 5000 }, (res) => {
       let body = '';
@@ -46,11 +49,19 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
   io.err.write('Starting the playground (a simulated Kubernetes API with Knative Serving, on 127.0.0.1)…\n');
   const pg = await startPlayground({ kubeconfigPath: join(dir, 'kubeconfig'), sample: DEMO_SERVICE });
   try {
-    io.err.write(`${c.successIcon} Playground up: API ${pg.server}, ingress ${pg.ingress}; service "${DEMO_SERVICE}" serves its first revision.\n`);
+    io.err.write(
+      `${c.successIcon} Playground up: API ${pg.server}, ingress ${pg.ingress}; service "${DEMO_SERVICE}" serves its first revision.\n`,
+    );
     // The playground's kubeconfig and its context's namespace, whatever -n and --context said.
     const demoCtx = contextWith(ctx, { kubeconfig: pg.kubeconfigPath, namespace: undefined, context: undefined });
-    const flags: Record<string, unknown> = { percents: opts.percents, ingress: pg.ingress, yes: !interactive, timeout: '1m' };
-    if (!interactive) Object.assign(flags, { image: opts.image ?? DEMO_NEXT_IMAGE, expectBody: 'Hello from', requests: '3' });
+    const flags: Record<string, unknown> = {
+      percents: opts.percents,
+      ingress: pg.ingress,
+      yes: !interactive,
+      timeout: '1m',
+    };
+    if (!interactive)
+      Object.assign(flags, { image: opts.image ?? DEMO_NEXT_IMAGE, expectBody: 'Hello from', requests: '3' });
     else if (opts.image !== undefined) flags.image = opts.image;
     // The demo's own environment does not choose the image or the ingress: the playground does.
     const rollout = parseRolloutInput({ arg: DEMO_SERVICE, flags: new FlagValues(flags), env: {} });
@@ -68,7 +79,9 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
     if (url) {
       // Show the tag URL answering through the ingress, with the curl line that does the same.
       const host = new URL(url).host;
-      io.err.write(`\n${c.bold('The tag URL through the ingress')}:\n  $ curl -H 'Host: ${host}' http://${pg.ingress}/\n`);
+      io.err.write(
+        `\n${c.bold('The tag URL through the ingress')}:\n  $ curl -H 'Host: ${host}' http://${pg.ingress}/\n`,
+      );
       const answer = await get(pg.ingress, host).catch((err: Error) => `(no answer: ${err.message})`);
       io.err.write(`  ${printable(answer.trim())}\n`);
     }

@@ -24,7 +24,10 @@ export interface DeployOptions {
 /** An image reference as typed: non-empty, no whitespace (the registry judges the rest). */
 export function parseImage(raw: string, flag = '--image'): string {
   const image = raw.trim();
-  if (image === '' || /\s/.test(image)) throw new UsageError(`invalid ${flag} "${raw}": expected an image reference such as ghcr.io/acme/hello:v2`, { reason: 'InvalidImage' });
+  if (image === '' || /\s/.test(image))
+    throw new UsageError(`invalid ${flag} "${raw}": expected an image reference such as ghcr.io/acme/hello:v2`, {
+      reason: 'InvalidImage',
+    });
   return image;
 }
 
@@ -48,7 +51,11 @@ export const deployVerb = defineVerb<DeployOptions>({
     cmd
       .option('--image <image>', 'container image of the new revision (also BGCTL_IMAGE)')
       .option('--env <KEY=VALUE|KEY->', 'set (KEY=VALUE) or remove (KEY-) an environment variable; repeatable', collect)
-      .option('--annotation <KEY=VALUE|KEY->', 'set or remove a revision template annotation, e.g. autoscaling.knative.dev/min-scale=1; repeatable', collect)
+      .option(
+        '--annotation <KEY=VALUE|KEY->',
+        'set or remove a revision template annotation, e.g. autoscaling.knative.dev/min-scale=1; repeatable',
+        collect,
+      )
       .option('--revision-name <name>', 'name the new revision (must start with "SERVICE-")')
       .option('--tag <tag>', 'tag the candidate will get when staged (default "candidate")')
       .option('--stable-tag <tag>', 'tag the serving revision will get when staged (default "stable")')
@@ -61,7 +68,12 @@ export const deployVerb = defineVerb<DeployOptions>({
     const revisionName = optionalRevision(flags.string('revisionName'));
     // --env, --annotation or --revision-name alone also make a new revision: BGCTL_IMAGE is for a bare deploy.
     const otherChange = envChanges.length > 0 || Object.keys(annotations).length > 0 || revisionName !== undefined;
-    const image = flagImage !== undefined ? parseImage(flagImage) : otherChange ? undefined : fromEnv(env, 'BGCTL_IMAGE', (raw) => parseImage(raw, 'BGCTL_IMAGE'));
+    const image =
+      flagImage !== undefined
+        ? parseImage(flagImage)
+        : otherChange
+          ? undefined
+          : fromEnv(env, 'BGCTL_IMAGE', (raw) => parseImage(raw, 'BGCTL_IMAGE'));
     return {
       service: arg,
       image,

@@ -16,7 +16,8 @@ function question(p: Plan): string {
 }
 
 /** The usage error's message off a terminal without --yes. */
-export const DEPLOY_YES_REQUIRED = 'not running interactively: bgctl deploy writes the Service only with --yes (it moves no traffic)';
+export const DEPLOY_YES_REQUIRED =
+  'not running interactively: bgctl deploy writes the Service only with --yes (it moves no traffic)';
 
 export async function run(opts: DeployOptions, ctx: CommandContext): Promise<void> {
   const service = await resolveService(ctx, opts.service, 'deploy');
@@ -25,17 +26,27 @@ export async function run(opts: DeployOptions, ctx: CommandContext): Promise<voi
   if (opts.revisionName) intent.revisionName = opts.revisionName;
   // The image is the one value a deploy needs; --env, --annotation or --revision-name alone also make a new revision.
   const otherChange = opts.env.length > 0 || intent.annotations !== undefined || opts.revisionName !== undefined;
-  const image = opts.image ?? (otherChange ? undefined : await resolveValue(ctx.io, ctx.prompter(), {
-    flag: '--image',
-    value: undefined,
-    env: 'BGCTL_IMAGE',
-    prompt: async (p) => parseImage(await p.input(`Image of the new revision of ${service}`)),
-  }));
+  const image =
+    opts.image ??
+    (otherChange
+      ? undefined
+      : await resolveValue(ctx.io, ctx.prompter(), {
+          flag: '--image',
+          value: undefined,
+          env: 'BGCTL_IMAGE',
+          prompt: async (p) => parseImage(await p.input(`Image of the new revision of ${service}`)),
+        }));
   if (image !== undefined) intent.image = image;
   if (opts.tag) intent.tag = opts.tag;
   if (opts.stableTag) intent.stableTag = opts.stableTag;
   if (opts.takeOver) intent.takeOver = true;
-  const outcome = await runTrafficStep(ctx, { service, intent, flags: opts.write, question, confirm: { withoutTerminal: DEPLOY_YES_REQUIRED } });
+  const outcome = await runTrafficStep(ctx, {
+    service,
+    intent,
+    flags: opts.write,
+    question,
+    confirm: { withoutTerminal: DEPLOY_YES_REQUIRED },
+  });
   printOutcome(ctx, outcome, {
     summary: outcome.newRevision ? [`New revision: ${outcome.newRevision} (0% of the traffic)`] : [],
     next: outcome.newRevision ? `bgctl stage ${service}${opts.tag ? ` --tag ${opts.tag}` : ''}` : undefined,

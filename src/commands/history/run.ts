@@ -26,7 +26,12 @@ export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string
   const gutter = doc.items.some((h) => isInProgress(h.phase));
   const rows = doc.items.map((h): Cell[] => {
     const open = isInProgress(h.phase);
-    const phase: Cell = c && open ? { text: h.phase, style: c.accent } : c && (h.phase === 'aborted' || h.phase === 'rolled-back') ? { text: h.phase, style: c.warn } : h.phase;
+    const phase: Cell =
+      c && open
+        ? { text: h.phase, style: c.accent }
+        : c && (h.phase === 'aborted' || h.phase === 'rolled-back')
+          ? { text: h.phase, style: c.warn }
+          : h.phase;
     return [
       gutter ? `${open ? '*' : ' '} ${h.id}` : h.id,
       phase,
@@ -69,5 +74,8 @@ export async function run(opts: HistoryOptions, ctx: CommandContext): Promise<vo
   }
   if (doc.items.length) io.out.write(renderHistory(doc, renderOptions(io, ctx.now())));
   for (const e of doc.errors) warn(e);
-  if (!doc.items.length) io.err.write(`No rollouts recorded on service ${service}.${doc.errors.length ? '' : ` Start one with: bgctl rollout ${service}`}\n`);
+  if (!doc.items.length)
+    io.err.write(
+      `No rollouts recorded on service ${service}.${doc.errors.length ? '' : ` Start one with: bgctl rollout ${service}`}\n`,
+    );
 }

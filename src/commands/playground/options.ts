@@ -17,7 +17,8 @@ export interface PlaygroundOptions {
 
 function parsePort(raw: string, flag: string): number {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > 65535) throw new UsageError(`invalid value "${raw}" for ${flag}: must be a port number 0-65535`);
+  if (!/^\d+$/.test(raw) || n > 65535)
+    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a port number 0-65535`);
   return n;
 }
 

@@ -13,26 +13,33 @@ export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise
   // Refuse a symlinked target before anything starts (the playground checks again when it writes).
   refuseUnsafeTarget(kubeconfigPath, 'kubeconfig');
   refuseUnsafeTarget(`${kubeconfigPath}.readonly`, 'read-only kubeconfig');
-  const pg = await startPlayground({ port, ingressPort, domain: opts.domain, kubeconfigPath, sample: opts.sample }).catch((err: NodeJS.ErrnoException) => {
+  const pg = await startPlayground({
+    port,
+    ingressPort,
+    domain: opts.domain,
+    kubeconfigPath,
+    sample: opts.sample,
+  }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code !== 'EADDRINUSE') throw err;
     // Name the flag to change rather than leaving a bare listen error.
     const flag = port && err.message.endsWith(`:${port}`) ? '--port' : '--ingress-port';
-    throw new FailedError(`${err.message.replace(/^listen EADDRINUSE: /, '')}`, { reason: 'PortInUse', hint: `choose another ${flag}, or 0 for a free one`, cause: err });
+    throw new FailedError(`${err.message.replace(/^listen EADDRINUSE: /, '')}`, {
+      reason: 'PortInUse',
+      hint: `choose another ${flag}, or 0 for a free one`,
+      cause: err,
+    });
   });
   try {
     // Ctrl-C while it was starting (the sample can take a while): stop without announcing it.
     if (ctx.signal.aborted) return;
     if (globals.output === 'table') {
       const c = io.colors();
-      io.err.write(`${c.success('✓')} Playground running: Kubernetes API ${pg.server}, Knative Serving (domain ${opts.domain})\n`);
-      if (opts.sample) io.err.write(`${c.success('✓')} Sample service "${opts.sample}" is Ready in namespace ${pg.namespace}\n`);
-      io.out.write(
-        [
-          `export KUBECONFIG=${pg.kubeconfigPath}`,
-          `export BGCTL_INGRESS=${pg.ingress}`,
-          '',
-        ].join('\n'),
+      io.err.write(
+        `${c.success('✓')} Playground running: Kubernetes API ${pg.server}, Knative Serving (domain ${opts.domain})\n`,
       );
+      if (opts.sample)
+        io.err.write(`${c.success('✓')} Sample service "${opts.sample}" is Ready in namespace ${pg.namespace}\n`);
+      io.out.write([`export KUBECONFIG=${pg.kubeconfigPath}`, `export BGCTL_INGRESS=${pg.ingress}`, ''].join('\n'));
       io.err.write(
         c.muted(
           `\nIngress: http://${pg.ingress} (send the service's Host header, e.g. curl -H 'Host: ${opts.sample ?? 'hello'}.${pg.namespace}.${opts.domain}' http://${pg.ingress}/)\n` +
@@ -41,7 +48,12 @@ export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise
         ),
       );
     } else {
-      const doc = document('Playground', { kubeconfig: pg.kubeconfigPath, server: pg.server, ingress: pg.ingress, namespace: pg.namespace });
+      const doc = document('Playground', {
+        kubeconfig: pg.kubeconfigPath,
+        server: pg.server,
+        ingress: pg.ingress,
+        namespace: pg.namespace,
+      });
       if (globals.output === 'json') io.out.write(JSON.stringify(doc) + '\n');
       else writeDocument(io, 'yaml', doc);
     }

@@ -10,7 +10,9 @@ import type { PromoteOptions } from './options.js';
 function question(p: Plan): string {
   const st = p.state;
   if (!st?.candidate.revision) return `Promote the candidate of ${p.service.name}?`;
-  const keep = st.previousTag ? `, keeping ${st.stable.revision} at 0% under tag "${st.previousTag}"` : `, retiring ${st.stable.revision}`;
+  const keep = st.previousTag
+    ? `, keeping ${st.stable.revision} at 0% under tag "${st.previousTag}"`
+    : `, retiring ${st.stable.revision}`;
   return `Send 100% of the traffic of ${p.service.name} to ${st.candidate.revision}${keep}?`;
 }
 

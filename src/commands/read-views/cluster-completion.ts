@@ -16,7 +16,9 @@ export const COMPLETION_TIMEOUT_MS = 2000;
 export async function printClusterCompletions(ctx: CommandContext, what: string): Promise<void> {
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(COMPLETION_TIMEOUT_MS)]);
   const lookup = lookupValues(ctx, what, signal).catch(() => []);
-  const timeout = new Promise<string[]>((resolve) => signal.addEventListener('abort', () => resolve([]), { once: true }));
+  const timeout = new Promise<string[]>((resolve) =>
+    signal.addEventListener('abort', () => resolve([]), { once: true }),
+  );
   const values = await Promise.race([lookup, timeout]);
   // Only valid names: a value is typed into the user's shell, so nothing else may come through.
   const safe = [...new Set(values)].filter((v) => dns1035Problems(v).length === 0).sort();
@@ -26,7 +28,11 @@ export async function printClusterCompletions(ctx: CommandContext, what: string)
 async function lookupValues(ctx: CommandContext, what: string, signal: AbortSignal): Promise<string[]> {
   const { connect } = await import('../../kube/connect.js');
   // Kubeconfig warnings and traces would land in the middle of the user's command line: none.
-  const client = await connect(ctx.globals, { env: ctx.io.env, signal, warn: () => {} }, { requestTimeoutMs: COMPLETION_TIMEOUT_MS, retry: { maxAttempts: 1 } });
+  const client = await connect(
+    ctx.globals,
+    { env: ctx.io.env, signal, warn: () => {} },
+    { requestTimeoutMs: COMPLETION_TIMEOUT_MS, retry: { maxAttempts: 1 } },
+  );
   if (what === 'services') return (await client.listServices({ pageSize: 500 })).map((s) => s.metadata.name);
   const service = /^tags:(.+)$/.exec(what)?.[1];
   if (service === undefined || dns1035Problems(service).length) return [];

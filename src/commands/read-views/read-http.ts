@@ -20,7 +20,10 @@ export interface Prober {
 
 /** Creates a prober; call close() when done so no socket outlives the command. */
 export function createProber(): Prober {
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 1 }), https: new https.Agent({ keepAlive: true, maxSockets: 1 }) };
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 1 }),
+  };
   return {
     get: (url, opts) => probe(url, opts, agents),
     close() {
@@ -30,7 +33,11 @@ export function createProber(): Prober {
   };
 }
 
-function probe(url: URL, opts: { connectTo?: ConnectTarget; timeoutMs: number; signal?: AbortSignal }, agents: { http: http.Agent; https: https.Agent }): Promise<Sample> {
+function probe(
+  url: URL,
+  opts: { connectTo?: ConnectTarget; timeoutMs: number; signal?: AbortSignal },
+  agents: { http: http.Agent; https: https.Agent },
+): Promise<Sample> {
   const secure = url.protocol === 'https:';
   const lib = secure ? https : http;
   const start = performance.now();

@@ -7,7 +7,9 @@ export function parseChunkSize(raw: string | number | undefined): number | undef
   const text = String(raw).trim();
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 10_000) {
-    throw new UsageError(`invalid value "${raw}" for --chunk-size: must be a whole number from 1 to 10000`, { reason: 'InvalidChunkSize' });
+    throw new UsageError(`invalid value "${raw}" for --chunk-size: must be a whole number from 1 to 10000`, {
+      reason: 'InvalidChunkSize',
+    });
   }
   return n;
 }

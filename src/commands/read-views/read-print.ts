@@ -44,7 +44,8 @@ function readyCell(status: string, c?: ColorScheme, text = status): Cell {
 }
 
 function roleTags(r: RolloutView): string {
-  const part = (label: string, v?: { revisionName?: string; tag: string }) => (v ? `${label} ${v.revisionName ?? '(not staged)'} [${v.tag}]` : '');
+  const part = (label: string, v?: { revisionName?: string; tag: string }) =>
+    v ? `${label} ${v.revisionName ?? '(not staged)'} [${v.tag}]` : '';
   return [part('stable', r.stable), part('candidate', r.candidate)].filter(Boolean).join(' -> ');
 }
 
@@ -80,7 +81,12 @@ function conditionRows(conds: Condition[], c?: ColorScheme): Cell[][] {
 
 /** Revisions newest first (highest generation), as `status` shows them. */
 function newestFirst(rows: readonly RevisionListRow[]): RevisionListRow[] {
-  return [...rows].sort((a, b) => (b.generation ?? 0) - (a.generation ?? 0) || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+  return [...rows].sort(
+    (a, b) =>
+      (b.generation ?? 0) - (a.generation ?? 0) ||
+      (b.createdAt ?? '').localeCompare(a.createdAt ?? '') ||
+      a.name.localeCompare(b.name),
+  );
 }
 
 /** The detail view of one service: header, traffic with bars, revisions, conditions, warnings. */
@@ -103,24 +109,39 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
   // The Rollout value comes escaped (with its own second line); the others are escaped here.
   const text = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${k === 'Rollout' ? v : printable(v)}`).join('\n');
   // On a terminal these lines are cut like table cells, so nothing wraps (-o yaml has them whole).
-  const fit = (l: string) => (opts.maxWidth === undefined ? l : cutToWidth(l, opts.maxWidth, opts.unicode === false ? '~' : '…'));
+  const fit = (l: string) =>
+    opts.maxWidth === undefined ? l : cutToWidth(l, opts.maxWidth, opts.unicode === false ? '~' : '…');
   let out = text.split('\n').map(fit).join('\n') + '\n';
 
   const readiness: Readiness = {};
   for (const r of doc.revisions) readiness[r.name] = r.ready.status;
   out += `\n${bold('Traffic')}\n`;
   // Fitted like every table: the bar narrows first and URLs are cut last (`bgctl url` prints them whole).
-  out += renderTraffic(doc.traffic, { readiness, latestRevisionName: doc.latestReadyRevisionName, colors: c, unicode: opts.unicode, maxWidth: opts.maxWidth });
+  out += renderTraffic(doc.traffic, {
+    readiness,
+    latestRevisionName: doc.latestReadyRevisionName,
+    colors: c,
+    unicode: opts.unicode,
+    maxWidth: opts.maxWidth,
+  });
 
   if (doc.revisions.length) {
     const limit = opts.revisionLimit ?? 10;
     const rows = newestFirst(doc.revisions);
     // The newest few, plus every revision that is routed, tagged or latest, wherever it sits.
-    const shown = rows.filter((r, i) => i < limit || r.percent > 0 || r.tags.length > 0 || r.latestCreated || r.latestReady);
+    const shown = rows.filter(
+      (r, i) => i < limit || r.percent > 0 || r.tags.length > 0 || r.latestCreated || r.latestReady,
+    );
     out += `\n${bold('Revisions')}\n`;
     // REASON only when some revision is not Ready: a healthy service gets a narrower table.
     const reasons = shown.some((r) => r.ready.status !== 'True');
-    const columns: Column[] = [{ header: 'name' }, { header: 'ready' }, { header: 'traffic', align: 'right' }, { header: 'tags', cut: 'early' }, { header: 'age' }];
+    const columns: Column[] = [
+      { header: 'name' },
+      { header: 'ready' },
+      { header: 'traffic', align: 'right' },
+      { header: 'tags', cut: 'early' },
+      { header: 'age' },
+    ];
     if (reasons) columns.push({ header: 'reason', cut: 'early' });
     out += renderTable(
       columns,
@@ -134,27 +155,48 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
       ]),
       { maxWidth: opts.maxWidth, unicode: opts.unicode, headerStyle: c?.bold },
     );
-    if (rows.length > shown.length) out += `… and ${rows.length - shown.length} older (bgctl revisions ${printable(doc.name)})\n`.replace('…', opts.unicode ? '…' : '...');
+    if (rows.length > shown.length)
+      out += `… and ${rows.length - shown.length} older (bgctl revisions ${printable(doc.name)})\n`.replace(
+        '…',
+        opts.unicode ? '…' : '...',
+      );
   }
 
   if (doc.conditions.length) {
     out += `\n${bold('Conditions not True')}\n`;
-    out += renderTable([{ header: 'type' }, { header: 'status' }, { header: 'reason', cut: 'early' }, { header: 'message', cut: 'early', minWidth: 20 }], conditionRows(doc.conditions, c), {
-      maxWidth: opts.maxWidth,
-      unicode: opts.unicode,
-      headerStyle: c?.bold,
-    });
+    out += renderTable(
+      [
+        { header: 'type' },
+        { header: 'status' },
+        { header: 'reason', cut: 'early' },
+        { header: 'message', cut: 'early', minWidth: 20 },
+      ],
+      conditionRows(doc.conditions, c),
+      {
+        maxWidth: opts.maxWidth,
+        unicode: opts.unicode,
+        headerStyle: c?.bold,
+      },
+    );
   }
   return out;
 }
 
 function trafficSummary(s: ServiceSummary): string {
-  const parts = s.traffic.filter((t) => t.percent > 0).map((t) => `${t.revisionName ?? (t.latestRevision ? `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}` : '?')} ${t.percent}%`);
+  const parts = s.traffic
+    .filter((t) => t.percent > 0)
+    .map(
+      (t) =>
+        `${t.revisionName ?? (t.latestRevision ? `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}` : '?')} ${t.percent}%`,
+    );
   return parts.join(', ') || '-';
 }
 
 /** One row per service: NAMESPACE (with -A), NAME, READY, PHASE, TRAFFIC, URL. */
-export function renderServiceList(items: readonly ServiceSummary[], opts: RenderOptions & { allNamespaces: boolean }): string {
+export function renderServiceList(
+  items: readonly ServiceSummary[],
+  opts: RenderOptions & { allNamespaces: boolean },
+): string {
   const c = opts.colors;
   const columns: Column[] = [
     ...(opts.allNamespaces ? [{ header: 'namespace' }] : []),

@@ -32,7 +32,9 @@ interface FixedColumn {
 function knownRevisionNames(svc: KnativeService): string[] {
   const s = svc.status;
   const targets = [...(svc.spec.traffic ?? []), ...(s?.traffic ?? [])];
-  return [s?.latestCreatedRevisionName, s?.latestReadyRevisionName, ...targets.map((t) => t.revisionName)].filter((n): n is string => !!n);
+  return [s?.latestCreatedRevisionName, s?.latestReadyRevisionName, ...targets.map((t) => t.revisionName)].filter(
+    (n): n is string => !!n,
+  );
 }
 
 /**
@@ -45,7 +47,11 @@ export function revisionColumns(svc: KnativeService, opts: RenderOptions): Fixed
   const columns = naturalColumns(svc, opts);
   if (opts.maxWidth === undefined) return columns;
   const maxWidth = opts.maxWidth;
-  const widths = fitWidths(columns, columns.map((c) => (c.header === 'REASON' ? maxWidth : c.width)), maxWidth);
+  const widths = fitWidths(
+    columns,
+    columns.map((c) => (c.header === 'REASON' ? maxWidth : c.width)),
+    maxWidth,
+  );
   return columns.map((c, i) => ({ ...c, width: widths[i], squeezed: !c.cut && widths[i] < c.width }));
 }
 
@@ -62,32 +68,60 @@ function naturalColumns(svc: KnativeService, opts: RenderOptions): FixedColumn[]
   return [
     // Generated names are SERVICE-00001: six characters past the service name. A longer custom name
     // (spec.template.metadata.name) shifts only its own line unless the Service already names it.
-    { header: 'NAME', width: Math.max('NAME'.length, service.length + 6, ...knownRevisionNames(svc).map((n) => Array.from(printable(n)).length)), cell: (r) => r.name },
+    {
+      header: 'NAME',
+      width: Math.max(
+        'NAME'.length,
+        service.length + 6,
+        ...knownRevisionNames(svc).map((n) => Array.from(printable(n)).length),
+      ),
+      cell: (r) => r.name,
+    },
     {
       header: 'READY',
       width: 7,
       cell: (r) => r.ready.status,
-      style: (r, t) => (!c ? t : r.ready.status === 'True' ? c.success(t) : r.ready.status === 'False' ? c.fail(t) : c.warn(t)),
+      style: (r, t) =>
+        !c ? t : r.ready.status === 'True' ? c.success(t) : r.ready.status === 'False' ? c.fail(t) : c.warn(t),
     },
     { header: 'TRAFFIC', width: 7, align: 'right', cell: (r) => `${r.percent}%` },
     { header: 'TAGS', width: 16, cut: 'early', minWidth: 4, cell: (r) => r.tags.join(',') || '-' },
     { header: 'GEN', width: 3, align: 'right', cell: (r) => (r.generation === undefined ? '-' : String(r.generation)) },
     { header: 'AGE', width: relative ? 7 : 20, cell: (r) => timeCell(r.createdAt, now, relative) },
     // As wide as the template's image (revisions of one service mostly differ in the tag), at most 36.
-    { header: 'IMAGE', width: imageWidth(svc), cut: 'late', cutFrom: 'start', minWidth: 12, cell: (r) => r.image ?? '-' },
+    {
+      header: 'IMAGE',
+      width: imageWidth(svc),
+      cut: 'late',
+      cutFrom: 'start',
+      minWidth: 12,
+      cell: (r) => r.image ?? '-',
+    },
     // In pipes the last column is never padded, so its width there is only the header's.
-    { header: 'REASON', width: 6, cut: 'early', minWidth: 0, cell: (r) => (r.ready.status === 'True' ? '' : [r.ready.reason, r.ready.message].filter(Boolean).join(': ')) },
+    {
+      header: 'REASON',
+      width: 6,
+      cut: 'early',
+      minWidth: 0,
+      cell: (r) => (r.ready.status === 'True' ? '' : [r.ready.reason, r.ready.message].filter(Boolean).join(': ')),
+    },
   ];
 }
 
-function line(columns: FixedColumn[], cells: string[], opts: RenderOptions, styles?: Array<((t: string) => string) | undefined>): string {
+function line(
+  columns: FixedColumn[],
+  cells: string[],
+  opts: RenderOptions,
+  styles?: Array<((t: string) => string) | undefined>,
+): string {
   const fitted = opts.maxWidth !== undefined;
   const parts: string[] = [];
   columns.forEach((col, i) => {
     // A width of 0 on a terminal: no room was left for the column (see fitWidths).
     if (fitted && col.width === 0) return;
     let text = printable(cells[i]);
-    if (fitted && (col.cut || col.squeezed)) text = cutToWidth(text, col.width, opts.unicode === false ? '~' : '…', col.cutFrom);
+    if (fitted && (col.cut || col.squeezed))
+      text = cutToWidth(text, col.width, opts.unicode === false ? '~' : '…', col.cutFrom);
     const pad = ' '.repeat(Math.max(0, col.width - displayWidth(text)));
     const shown = styles?.[i] && text ? (styles[i] as (t: string) => string)(text) : text;
     parts.push(col.align === 'right' ? pad + shown : shown + pad);
@@ -99,18 +133,37 @@ function line(columns: FixedColumn[], cells: string[], opts: RenderOptions, styl
  * Prints the header, then the rows of each page as it arrives. Returns the number of rows; prints
  * nothing when there are none (the caller writes a note on stderr).
  */
-export async function streamRevisionTable(io: IOStreams, svc: KnativeService, pages: AsyncIterable<Revision[]>, opts: RenderOptions): Promise<number> {
+export async function streamRevisionTable(
+  io: IOStreams,
+  svc: KnativeService,
+  pages: AsyncIterable<Revision[]>,
+  opts: RenderOptions,
+): Promise<number> {
   const columns = revisionColumns(svc, opts);
   let count = 0;
   for await (const page of pages) {
     if (page.length === 0) continue;
     if (count === 0) {
       const headerStyle = opts.colors ? opts.colors.bold : undefined;
-      io.out.write(line(columns, columns.map((c) => c.header), opts, columns.map(() => headerStyle)));
+      io.out.write(
+        line(
+          columns,
+          columns.map((c) => c.header),
+          opts,
+          columns.map(() => headerStyle),
+        ),
+      );
     }
     let text = '';
     for (const row of revisionRows(svc, page)) {
-      text += line(columns, columns.map((c) => c.cell(row)), opts, columns.map((c) => (c.style ? (t: string) => (c.style as NonNullable<FixedColumn['style']>)(row, t) : undefined)));
+      text += line(
+        columns,
+        columns.map((c) => c.cell(row)),
+        opts,
+        columns.map((c) =>
+          c.style ? (t: string) => (c.style as NonNullable<FixedColumn['style']>)(row, t) : undefined,
+        ),
+      );
     }
     io.out.write(text);
     count += page.length;

@@ -33,41 +33,72 @@ export const ASK = {
   declined: 'The step was not made. What now?',
 } as const;
 
-const validated = (check: (v: string) => unknown) => (v: string): true | string => {
-  try {
-    check(v);
-    return true;
-  } catch (err) {
-    return err instanceof UsageError ? err.message : String(err);
-  }
-};
+const validated =
+  (check: (v: string) => unknown) =>
+  (v: string): true | string => {
+    try {
+      check(v);
+      return true;
+    } catch (err) {
+      return err instanceof UsageError ? err.message : String(err);
+    }
+  };
 
 /** The image, prefilled with `offered` (the demo's next image), else the current one to edit. */
-export async function askImage(p: Prompter, preset: string | undefined, current: string | undefined, offered?: string): Promise<string> {
+export async function askImage(
+  p: Prompter,
+  preset: string | undefined,
+  current: string | undefined,
+  offered?: string,
+): Promise<string> {
   if (preset !== undefined) return preset;
-  return (await p.input(ASK.image, { default: offered ?? current, validate: (v) => (v.trim() ? true : 'an image is required') })).trim();
+  return (
+    await p.input(ASK.image, {
+      default: offered ?? current,
+      validate: (v) => (v.trim() ? true : 'an image is required'),
+    })
+  ).trim();
 }
 
 /** Env changes as typed (`K=V, K-`); empty for none. */
 export async function askEnv(p: Prompter, preset: string[]): Promise<string[]> {
   if (preset.length) return preset;
-  const split = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+  const split = (v: string) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const raw = await p.input(ASK.env, { default: '', validate: validated((v) => parseEnvList(split(v))) });
   return split(raw);
 }
 
 /** The candidate's tag. */
-export async function askTag(p: Prompter, preset: string | undefined, service: string, fallback = 'candidate'): Promise<string> {
+export async function askTag(
+  p: Prompter,
+  preset: string | undefined,
+  service: string,
+  fallback = 'candidate',
+): Promise<string> {
   if (preset !== undefined) return preset;
-  return (await p.input(ASK.tag, { default: fallback, validate: validated((v) => validateTag(v.trim(), service)) })).trim();
+  return (
+    await p.input(ASK.tag, { default: fallback, validate: validated((v) => validateTag(v.trim(), service)) })
+  ).trim();
 }
 
 /** Deploy a new revision, or roll out one that exists and has no traffic. */
-export async function askSource(p: Prompter, preset: 'deploy' | 'existing' | undefined, idle: Revision[]): Promise<'deploy' | 'existing'> {
+export async function askSource(
+  p: Prompter,
+  preset: 'deploy' | 'existing' | undefined,
+  idle: Revision[],
+): Promise<'deploy' | 'existing'> {
   if (preset) return preset;
   return p.select<'deploy' | 'existing'>(ASK.source, [
     { value: 'deploy', name: 'Deploy a new image or env change' },
-    { value: 'existing', name: 'Use a revision that exists and has no traffic', disabled: idle.length ? false : '(none is Ready with 0%)' },
+    {
+      value: 'existing',
+      name: 'Use a revision that exists and has no traffic',
+      disabled: idle.length ? false : '(none is Ready with 0%)',
+    },
   ]);
 }
 
@@ -77,18 +108,34 @@ export function idleRevisions(svc: KnativeService, revisions: Revision[]): Revis
   const latestReady = svc.status?.latestReadyRevisionName;
   const floating = traffic.some((t) => t.latestRevision && (t.percent ?? 0) > 0);
   return revisions
-    .filter((r) => revisionReady(r).status === 'True' && percentOf(traffic, r.metadata.name) === 0 && !(floating && r.metadata.name === latestReady))
-    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || b.metadata.name.localeCompare(a.metadata.name));
+    .filter(
+      (r) =>
+        revisionReady(r).status === 'True' &&
+        percentOf(traffic, r.metadata.name) === 0 &&
+        !(floating && r.metadata.name === latestReady),
+    )
+    .sort(
+      (a, b) =>
+        (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
+        b.metadata.name.localeCompare(a.metadata.name),
+    );
 }
 
 /** One of the idle revisions. */
 export async function askRevision(p: Prompter, preset: string | undefined, idle: Revision[]): Promise<string> {
   if (preset !== undefined) return preset;
-  return p.select(ASK.revision, idle.map((r) => ({ value: r.metadata.name, description: r.spec?.containers?.[0]?.image })));
+  return p.select(
+    ASK.revision,
+    idle.map((r) => ({ value: r.metadata.name, description: r.spec?.containers?.[0]?.image })),
+  );
 }
 
 /** Whether and how to check the tag URL (undefined: skip). */
-export async function askVerify(p: Prompter, preset: VerifySettings, skip: boolean): Promise<VerifySettings | undefined> {
+export async function askVerify(
+  p: Prompter,
+  preset: VerifySettings,
+  skip: boolean,
+): Promise<VerifySettings | undefined> {
   if (skip) return undefined;
   if (!(await p.confirm(ASK.verifyNow, { default: true }))) return undefined;
   if (preset.path !== undefined) return preset;
@@ -99,7 +146,10 @@ export async function askVerify(p: Prompter, preset: VerifySettings, skip: boole
 /** Continue, pause, roll back or abort, before a traffic step. */
 export async function askNext(p: Prompter, state: RolloutState, next: NextAction, service: string): Promise<Between> {
   const cand = state.candidate.revision ?? 'the candidate';
-  const go = next.kind === 'split' ? `Continue: send ${next.percent}% of traffic to ${cand}` : `Continue: promote ${cand} to 100%`;
+  const go =
+    next.kind === 'split'
+      ? `Continue: send ${next.percent}% of traffic to ${cand}`
+      : `Continue: promote ${cand} to 100%`;
   return p.select<Between>(ASK.next, [
     { value: 'continue', name: go },
     { value: 'pause', name: `Pause here (continue later: bgctl rollout ${service} --resume)` },
@@ -114,7 +164,12 @@ export async function askPercent(p: Prompter, planned: number): Promise<number> 
 }
 
 /** Keep the old revision tagged at 0% (instant rollback) or retire it. */
-export async function askRetire(p: Prompter, preset: boolean, state: RolloutState, previousTag: string): Promise<boolean> {
+export async function askRetire(
+  p: Prompter,
+  preset: boolean,
+  state: RolloutState,
+  previousTag: string,
+): Promise<boolean> {
   if (preset) return true;
   const keep = await p.select<'keep' | 'retire'>(ASK.retire, [
     { value: 'keep', name: `Keep ${state.stable.revision} at 0% under tag "${previousTag}" for an instant rollback` },
@@ -124,7 +179,10 @@ export async function askRetire(p: Prompter, preset: boolean, state: RolloutStat
 }
 
 /** Whether a rollout in progress is resumed, rolled back, aborted, or left alone. */
-export async function askInProgress(p: Prompter, state: RolloutState): Promise<'resume' | 'rollback' | 'abort' | 'quit'> {
+export async function askInProgress(
+  p: Prompter,
+  state: RolloutState,
+): Promise<'resume' | 'rollback' | 'abort' | 'quit'> {
   return p.select(ASK.inProgress, [
     { value: 'resume' as const, name: `Resume rollout ${state.id} from phase ${state.phase}` },
     { value: 'rollback' as const, name: `Roll back: all traffic to ${state.stable.revision}` },

@@ -8,7 +8,13 @@ export function shellQuote(word: string): string {
 }
 
 function line(verb: string, service: string, namespace: string | undefined, args: Array<string | undefined>): string {
-  const words = ['bgctl', verb, service, ...(namespace ? ['-n', namespace] : []), ...args.filter((a): a is string => a !== undefined)];
+  const words = [
+    'bgctl',
+    verb,
+    service,
+    ...(namespace ? ['-n', namespace] : []),
+    ...args.filter((a): a is string => a !== undefined),
+  ];
   return words.map((w, i) => (i < 2 ? w : shellQuote(w))).join(' ');
 }
 
@@ -19,7 +25,12 @@ export interface CommandExtras {
 }
 
 /** `bgctl split hello --percent 50 --yes` for a split intent, and so on for every step. */
-export function equivalentCommand(intent: Intent, service: string, namespace?: string, extras: CommandExtras = {}): string {
+export function equivalentCommand(
+  intent: Intent,
+  service: string,
+  namespace?: string,
+  extras: CommandExtras = {},
+): string {
   const flag = (name: string, value: string | number | undefined) => (value === undefined ? [] : [name, String(value)]);
   switch (intent.kind) {
     case 'pin':
@@ -35,13 +46,21 @@ export function equivalentCommand(intent: Intent, service: string, namespace?: s
         '--yes',
       ]);
     case 'stage':
-      return line('stage', service, namespace, [...flag('--tag', intent.tag), ...flag('--revision', intent.revision), ...(intent.takeOver ? ['--take-over'] : []), '--yes']);
+      return line('stage', service, namespace, [
+        ...flag('--tag', intent.tag),
+        ...flag('--revision', intent.revision),
+        ...(intent.takeOver ? ['--take-over'] : []),
+        '--yes',
+      ]);
     case 'verify':
       return line('verify', service, namespace, []);
     case 'split':
       return line('split', service, namespace, [...flag('--percent', intent.percent), '--yes']);
     case 'promote':
-      return line('promote', service, namespace, [...(intent.retire ? ['--retire'] : flag('--previous-tag', intent.previousTag)), '--yes']);
+      return line('promote', service, namespace, [
+        ...(intent.retire ? ['--retire'] : flag('--previous-tag', intent.previousTag)),
+        '--yes',
+      ]);
     case 'rollback':
       return line('rollback', service, namespace, ['--yes']);
     case 'abort':
@@ -73,5 +92,7 @@ export function resumeCommand(service: string, namespace?: string, opts: { wizar
 /** The hint of a paused rollout: the wizard's way back first when the pause came from a prompt. */
 export function resumeHint(service: string, namespace: string | undefined, wizard: boolean): string {
   const unattended = resumeCommand(service, namespace);
-  return wizard ? `continue with: ${resumeCommand(service, namespace, { wizard })} (the wizard), or unattended: ${unattended}` : `continue with: ${unattended}`;
+  return wizard
+    ? `continue with: ${resumeCommand(service, namespace, { wizard })} (the wizard), or unattended: ${unattended}`
+    : `continue with: ${unattended}`;
 }

@@ -4,7 +4,10 @@ import type { KnativeClient } from '../../kube/client.js';
 import { openClient, type CommandContext, type GlobalOptions } from '../context.js';
 
 /** ctx with some global flags replaced; its client is created on first use, like the original's. */
-export function contextWith(ctx: CommandContext, changes: Partial<Pick<GlobalOptions, 'namespace' | 'kubeconfig' | 'context'>>): CommandContext {
+export function contextWith(
+  ctx: CommandContext,
+  changes: Partial<Pick<GlobalOptions, 'namespace' | 'kubeconfig' | 'context'>>,
+): CommandContext {
   const globals: GlobalOptions = { ...ctx.globals, ...changes };
   let client: Promise<KnativeClient> | undefined;
   return {

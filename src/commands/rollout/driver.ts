@@ -3,7 +3,14 @@
 // and the wizard's "resume" all enter the same loop, so a run killed at any point continues
 // from what the Service records, never from what a process remembered.
 import { driftError, rolloutReplacedError, sameRecord, trafficKey } from '../../core/drift.js';
-import { BgctlError, CancelError, ConflictError, FailedError, PausedError, VerificationError } from '../../core/errors.js';
+import {
+  BgctlError,
+  CancelError,
+  ConflictError,
+  FailedError,
+  PausedError,
+  VerificationError,
+} from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import { nextAction, type NextAction } from '../../core/phase.js';
 import type { Intent } from '../../core/plan-types.js';
@@ -33,7 +40,10 @@ export interface Decisions {
   /** The checks to run on the tag URL, or undefined to skip verification. */
   verification(state: RolloutState): Promise<VerifySettings | undefined>;
   /** After failed checks: undo (rollback/abort), go on anyway, or stop with exit 3 leaving the rollout open. */
-  verificationFailed(state: RolloutState, report: VerificationReport): Promise<'rollback' | 'abort' | 'continue' | 'stop'>;
+  verificationFailed(
+    state: RolloutState,
+    report: VerificationReport,
+  ): Promise<'rollback' | 'abort' | 'continue' | 'stop'>;
   /** The new revision failed (Knative's reason in err): close the rollout (traffic stays on stable) or leave it. */
   revisionFailed(err: BgctlError): Promise<'abort' | 'leave'>;
   /** Someone else changed the traffic since this run recorded it (drift says what, who, when): take over, or stop with it. */
@@ -41,7 +51,11 @@ export interface Decisions {
 }
 
 /** The service (as the last step left it, else read) and its rollout state, with the carry that saw it. */
-export async function readService(s: Session, j: Journal, carry: Carry): Promise<{ svc: KnativeService; state?: RolloutState; carry: Carry }> {
+export async function readService(
+  s: Session,
+  j: Journal,
+  carry: Carry,
+): Promise<{ svc: KnativeService; state?: RolloutState; carry: Carry }> {
   // The last step's outcome is the service as its wait saw it last (what a read now would return,
   // bar others' writes, which the next step's conditional write catches).
   const svc = carry.known?.service ?? (await (await s.ctx.kube()).getService(s.service));
@@ -61,7 +75,12 @@ const on = (st: RolloutState) => ({ rolloutId: st.id });
  */
 export function candidateSettled(svc: KnativeService, stable: string | undefined): boolean {
   const created = svc.status?.latestCreatedRevisionName;
-  return !!created && created !== stable && created === svc.status?.latestReadyRevisionName && svc.status?.observedGeneration === svc.metadata.generation;
+  return (
+    !!created &&
+    created !== stable &&
+    created === svc.status?.latestReadyRevisionName &&
+    svc.status?.observedGeneration === svc.metadata.generation
+  );
 }
 
 /** True once Knative carried out `svc`'s spec: the generation observed and status.traffic routing as spec.traffic says. */
@@ -73,7 +92,15 @@ export function routeCaughtUp(svc: KnativeService): boolean {
  * Waits until `svc` (just read) satisfies `settled`: after a run was killed inside a step, its own
  * wait never finished, so the next step waits for what it relies on (a Ready candidate, a routed tag).
  */
-async function settle(s: Session, j: Journal, carry: Carry, svc: KnativeService, settled: (x: KnativeService) => boolean, what: string, done: (x: KnativeService) => string): Promise<Carry> {
+async function settle(
+  s: Session,
+  j: Journal,
+  carry: Carry,
+  svc: KnativeService,
+  settled: (x: KnativeService) => boolean,
+  what: string,
+  done: (x: KnativeService) => string,
+): Promise<Carry> {
   if (settled(svc)) return carry;
   j.saw({ ...carry, known: undefined });
   const client = await s.ctx.kube();
@@ -98,8 +125,22 @@ async function settle(s: Session, j: Journal, carry: Carry, svc: KnativeService,
 }
 
 /** Waits until the deploy's revision of `svc` (just read) is Ready (after a deploy whose wait was interrupted). */
-function candidateReady(s: Session, j: Journal, carry: Carry, svc: KnativeService, stable: string | undefined): Promise<Carry> {
-  return settle(s, j, carry, svc, (x) => candidateSettled(x, stable), 'the new revision', (x) => `${x.status?.latestReadyRevisionName} is ready`);
+function candidateReady(
+  s: Session,
+  j: Journal,
+  carry: Carry,
+  svc: KnativeService,
+  stable: string | undefined,
+): Promise<Carry> {
+  return settle(
+    s,
+    j,
+    carry,
+    svc,
+    (x) => candidateSettled(x, stable),
+    'the new revision',
+    (x) => `${x.status?.latestReadyRevisionName} is ready`,
+  );
 }
 
 /** A revision that failed (Ready False) as opposed to a timeout or a refusal. */
@@ -113,7 +154,11 @@ async function onRevisionFailure(s: Session, j: Journal, carry: Carry, d: Decisi
   const state = read.state;
   if (state && isInProgress(state.phase) && (await d.revisionFailed(err)) === 'abort') {
     await applyIntent(s, j, read.carry, { kind: 'abort', ...on(state), reason: `revision failed: ${err.message}` });
-    throw new FailedError(`${err.message}; rollout ${state.id} aborted, traffic stays on ${state.stable.revision}`, { reason: err.reason, hint: err.hint, cause: err });
+    throw new FailedError(`${err.message}; rollout ${state.id} aborted, traffic stays on ${state.stable.revision}`, {
+      reason: err.reason,
+      hint: err.hint,
+      cause: err,
+    });
   }
   throw err;
 }
@@ -162,7 +207,11 @@ export async function driveRollout(s: Session, j: Journal, start: Carry, d: Deci
 }
 
 /** Reads the service again (unattended, the read is also what the next step plans on: no second read). */
-async function readAfresh(s: Session, j: Journal, carry: Carry): Promise<{ svc: KnativeService; state?: RolloutState; carry: Carry }> {
+async function readAfresh(
+  s: Session,
+  j: Journal,
+  carry: Carry,
+): Promise<{ svc: KnativeService; state?: RolloutState; carry: Carry }> {
   const known = s.confirm ? { ...carry, known: undefined } : await readKnown(s, j, { ...carry, known: undefined });
   const read = await readService(s, j, known);
   refuseReplaced(read.carry, read.state);
@@ -170,7 +219,15 @@ async function readAfresh(s: Session, j: Journal, carry: Carry): Promise<{ svc: 
 }
 
 /** One action of the phase machine on the open rollout `st`; returns what it left for the next. */
-async function takeAction(s: Session, j: Journal, carry: Carry, d: Decisions, next: NextAction, svc: KnativeService, st: RolloutState): Promise<Carry> {
+async function takeAction(
+  s: Session,
+  j: Journal,
+  carry: Carry,
+  d: Decisions,
+  next: NextAction,
+  svc: KnativeService,
+  st: RolloutState,
+): Promise<Carry> {
   switch (next.kind) {
     case 'stage': {
       let ready: Carry;
@@ -186,7 +243,15 @@ async function takeAction(s: Session, j: Journal, carry: Carry, d: Decisions, ne
     }
     case 'verify': {
       // The tag URL exists once the route carries the staged traffic (a killed stage never waited).
-      const routed = await settle(s, j, carry, svc, routeCaughtUp, 'the staged traffic to be routed', () => `Traffic of ${s.service} is routed as staged`);
+      const routed = await settle(
+        s,
+        j,
+        carry,
+        svc,
+        routeCaughtUp,
+        'the staged traffic to be routed',
+        () => `Traffic of ${s.service} is routed as staged`,
+      );
       return verifyStep(s, j, routed, d, st);
     }
     case 'split': {
@@ -208,7 +273,8 @@ async function takeAction(s: Session, j: Journal, carry: Carry, d: Decisions, ne
 
 /** Someone else (another bgctl) closed, advanced or replaced the rollout this run drives: stop, exit 5. */
 function refuseReplaced(carry: Carry, state: RolloutState | undefined): void {
-  if (carry.recorded && !sameRecord(carry.recorded, state)) throw rolloutReplacedError(carry.svc as KnativeService, carry.recorded, state);
+  if (carry.recorded && !sameRecord(carry.recorded, state))
+    throw rolloutReplacedError(carry.svc as KnativeService, carry.recorded, state);
 }
 
 /**
@@ -216,7 +282,13 @@ function refuseReplaced(carry: Carry, state: RolloutState | undefined): void {
  * decisions take over (wizard, on the user's word) or the run stops with exit 5, leaving it as set.
  * Returns the carry with the traffic to adopt (or none).
  */
-async function refuseDrift(d: Decisions, carry: Carry, svc: KnativeService, state: RolloutState, action: string): Promise<Carry> {
+async function refuseDrift(
+  d: Decisions,
+  carry: Carry,
+  svc: KnativeService,
+  state: RolloutState,
+  action: string,
+): Promise<Carry> {
   // Taken over earlier in this run: adopted only while the traffic is still what the user took over.
   if (carry.adoptTraffic !== undefined && carry.adoptTraffic === trafficKey(svc)) return carry;
   const cleared: Carry = { ...carry, adoptTraffic: undefined };
@@ -231,18 +303,32 @@ async function verifyStep(s: Session, j: Journal, carry: Carry, d: Decisions, st
   if (!settings) return { ...carry, skipVerify: true };
   const report = await runChecks(s, carry.svc, state, settings);
   j.verified(report);
-  j.took({ action: 'verify', result: report.passed ? 'passed' : 'failed', revisionName: state.candidate.revision, at: s.ctx.now().toISOString() });
-  if (report.passed) return (await applyIntent(s, j, carry, { kind: 'verify', ...on(state) }, { quiet: true })).carry;
-  const failure = new VerificationError(`verification of ${state.candidate.revision} (tag "${state.candidate.tag}") failed: ${report.summary}`, {
-    reason: 'VerificationFailed',
-    hint: `the rollout is still open at phase ${state.phase}: continue anyway with ${resumeCommand(s.service, s.namespace)} --no-verify, or undo with bgctl rollout ${s.service} --abort --yes`,
+  j.took({
+    action: 'verify',
+    result: report.passed ? 'passed' : 'failed',
+    revisionName: state.candidate.revision,
+    at: s.ctx.now().toISOString(),
   });
+  if (report.passed) return (await applyIntent(s, j, carry, { kind: 'verify', ...on(state) }, { quiet: true })).carry;
+  const failure = new VerificationError(
+    `verification of ${state.candidate.revision} (tag "${state.candidate.tag}") failed: ${report.summary}`,
+    {
+      reason: 'VerificationFailed',
+      hint: `the rollout is still open at phase ${state.phase}: continue anyway with ${resumeCommand(s.service, s.namespace)} --no-verify, or undo with bgctl rollout ${s.service} --abort --yes`,
+    },
+  );
   const action = await d.verificationFailed(state, report);
   if (action === 'continue') return { ...carry, skipVerify: true };
   if (action === 'rollback' || action === 'abort') {
-    const reason = action === 'abort' ? `verification failed: ${report.summary}` : `rolled back after failed verification: ${report.summary}`;
+    const reason =
+      action === 'abort'
+        ? `verification failed: ${report.summary}`
+        : `rolled back after failed verification: ${report.summary}`;
     await applyIntent(s, j, carry, { kind: action, ...on(state), reason });
-    throw new VerificationError(failure.message, { reason: failure.reason, hint: `traffic is back on ${state.stable.revision}; fix the revision and run a new rollout` });
+    throw new VerificationError(failure.message, {
+      reason: failure.reason,
+      hint: `traffic is back on ${state.stable.revision}; fix the revision and run a new rollout`,
+    });
   }
   throw failure;
 }
@@ -255,7 +341,10 @@ export async function withResumeHint(s: Session, j: Journal, err: unknown): Prom
   if (!(err instanceof CancelError || (s.ctx.signal.aborted && !(err instanceof BgctlError)))) return err;
   let st = j.lastSeen ? readState(j.lastSeen).state : undefined;
   try {
-    const client = await openClient(s.ctx.io, s.ctx.globals, undefined, { requestTimeoutMs: 5000, retry: { maxAttempts: 1 } });
+    const client = await openClient(s.ctx.io, s.ctx.globals, undefined, {
+      requestTimeoutMs: 5000,
+      retry: { maxAttempts: 1 },
+    });
     st = readState(await client.getService(s.service)).state;
   } catch {
     // Best effort: without a fresh read, the last state seen decides the hint.

@@ -29,8 +29,16 @@ export function narration(intent: Intent, svc: KnativeService | undefined): stri
     case 'pin':
       return `Pinning traffic to ${intent.revision ?? stable} by name, so the next deploy does not take traffic the moment it is ready.`;
     case 'deploy': {
-      const what = [intent.image, ...(intent.env ?? []).map((e) => ('remove' in e ? `without ${e.name}` : `${e.name}=${e.value}`))].filter(Boolean).join(', ');
-      const pin = svc && isUnpinned(svc) ? ` The service follows its latest revision, so the same write pins ${stable} first.` : '';
+      const what = [
+        intent.image,
+        ...(intent.env ?? []).map((e) => ('remove' in e ? `without ${e.name}` : `${e.name}=${e.value}`)),
+      ]
+        .filter(Boolean)
+        .join(', ');
+      const pin =
+        svc && isUnpinned(svc)
+          ? ` The service follows its latest revision, so the same write pins ${stable} first.`
+          : '';
       return `Deploying ${what || 'the new template'} as a new revision; traffic stays on ${stable}, so the new revision starts at 0%.${pin}`;
     }
     case 'stage':

@@ -74,7 +74,8 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   const annotationRaw = flags.list('annotation');
   const percentsRaw = flags.string('percents');
   const stepsRaw = flags.string('steps');
-  if (percentsRaw !== undefined && stepsRaw !== undefined) throw new UsageError('--steps is the old name of --percents: pass one of them', { reason: 'ConflictingFlags' });
+  if (percentsRaw !== undefined && stepsRaw !== undefined)
+    throw new UsageError('--steps is the old name of --percents: pass one of them', { reason: 'ConflictingFlags' });
   const flagImage = flags.string('image');
   const verify: VerifySettings = {};
   const setVerify = (key: keyof VerifySettings, value: string | undefined): void => {
@@ -98,7 +99,8 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     stableTag: optionalTag(flags.string('stableTag')),
     previousTag: optionalTag(flags.string('previousTag')),
     retire: flags.given('retire'),
-    percents: stepsRaw !== undefined ? parseSteps(stepsRaw, '--steps') : parseSteps(percentsRaw ?? '50,100', '--percents'),
+    percents:
+      stepsRaw !== undefined ? parseSteps(stepsRaw, '--steps') : parseSteps(percentsRaw ?? '50,100', '--percents'),
     pauseMs: parseDuration(flags.string('pause') ?? '0s', '--pause'),
     verify,
     noVerify: !flags.enabled('verify'),
@@ -113,18 +115,30 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   if (verify.path !== undefined) parsePath(verify.path, '--verify-path');
   parseVerifyFlags(verifyFlags(verify), env.BGCTL_INGRESS);
   if (verify.ingress === undefined && env.BGCTL_INGRESS) verify.ingress = env.BGCTL_INGRESS;
-  if (out.resume && out.abort) throw new UsageError('pass either --resume or --abort, not both', { reason: 'ConflictingFlags' });
-  const changes = out.image !== undefined || out.env.length > 0 || out.revision !== undefined || annotationRaw.length > 0;
+  if (out.resume && out.abort)
+    throw new UsageError('pass either --resume or --abort, not both', { reason: 'ConflictingFlags' });
+  const changes =
+    out.image !== undefined || out.env.length > 0 || out.revision !== undefined || annotationRaw.length > 0;
   if ((out.resume || out.abort) && changes) {
-    throw new UsageError(`--${out.resume ? 'resume' : 'abort'} works on the recorded rollout; drop --image, --env, --annotation and --revision`, { reason: 'ConflictingFlags' });
+    throw new UsageError(
+      `--${out.resume ? 'resume' : 'abort'} works on the recorded rollout; drop --image, --env, --annotation and --revision`,
+      { reason: 'ConflictingFlags' },
+    );
   }
   if (out.revision !== undefined && (out.image !== undefined || out.env.length > 0 || annotationRaw.length > 0)) {
-    throw new UsageError('pass either --revision (an existing revision) or --image/--env/--annotation (a new one), not both', { reason: 'ConflictingFlags' });
+    throw new UsageError(
+      'pass either --revision (an existing revision) or --image/--env/--annotation (a new one), not both',
+      { reason: 'ConflictingFlags' },
+    );
   }
   if (!out.write.wait) {
-    throw new UsageError('bgctl rollout waits for each step before the next; use the step commands (deploy, stage, split, promote) with --no-wait', { reason: 'ConflictingFlags' });
+    throw new UsageError(
+      'bgctl rollout waits for each step before the next; use the step commands (deploy, stage, split, promote) with --no-wait',
+      { reason: 'ConflictingFlags' },
+    );
   }
-  if (out.tag && out.stableTag && out.tag === out.stableTag) throw new UsageError(`--tag and --stable-tag must differ (both "${out.tag}")`, { reason: 'SameTags' });
+  if (out.tag && out.stableTag && out.tag === out.stableTag)
+    throw new UsageError(`--tag and --stable-tag must differ (both "${out.tag}")`, { reason: 'SameTags' });
   // BGCTL_IMAGE only where no other source of the new revision was given.
   if (!changes && !out.resume && !out.abort) {
     const image = fromEnv(env, 'BGCTL_IMAGE', (raw) => parseImage(raw, 'BGCTL_IMAGE'));
@@ -137,7 +151,8 @@ const UNTIL = Object.keys(UNTIL_PHASES) as UntilPhase[];
 
 function parseUntil(raw: string | undefined): UntilPhase {
   if (raw === undefined) return 'promoted';
-  if (!(UNTIL as readonly string[]).includes(raw)) throw new UsageError(`invalid value "${raw}" for --until: use ${UNTIL.join(', ')}`, { reason: 'InvalidChoice' });
+  if (!(UNTIL as readonly string[]).includes(raw))
+    throw new UsageError(`invalid value "${raw}" for --until: use ${UNTIL.join(', ')}`, { reason: 'InvalidChoice' });
   return raw as UntilPhase;
 }
 
@@ -163,14 +178,25 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
   flags: (cmd) =>
     cmd
       .option('--image <image>', 'image of the new revision (also BGCTL_IMAGE)')
-      .option('--env <KEY=VALUE|KEY->', 'set (KEY=VALUE) or remove (KEY-) an env var of the new revision; repeatable', collect)
-      .option('--annotation <KEY=VALUE|KEY->', 'set or remove a template annotation of the new revision (e.g. autoscaling.knative.dev/min-scale=1); repeatable', collect)
+      .option(
+        '--env <KEY=VALUE|KEY->',
+        'set (KEY=VALUE) or remove (KEY-) an env var of the new revision; repeatable',
+        collect,
+      )
+      .option(
+        '--annotation <KEY=VALUE|KEY->',
+        'set or remove a template annotation of the new revision (e.g. autoscaling.knative.dev/min-scale=1); repeatable',
+        collect,
+      )
       .option('--revision <name>', 'use this existing revision as the candidate instead of deploying one')
       .option('--tag <tag>', 'tag of the candidate revision (default "candidate")')
       .option('--stable-tag <tag>', 'tag of the stable revision (default "stable")')
       .option('--previous-tag <tag>', 'tag kept on the old revision after promote (default "previous")')
       .option('--retire', 'after promote, drop the old revision from traffic instead of keeping it tagged at 0%')
-      .option('--percents <list>', 'the candidate\'s traffic levels, e.g. 10,50,100 (a final 100 means promote; default 50,100)')
+      .option(
+        '--percents <list>',
+        "the candidate's traffic levels, e.g. 10,50,100 (a final 100 means promote; default 50,100)",
+      )
       .addOption(new Option('--steps <list>', 'old name of --percents').hideHelp())
       .option('--pause <duration>', 'wait this long at each traffic level before the next, e.g. 30s (at most 168h)')
       .option('--verify-path <path>', 'path requested on the tag URL (default /)')
@@ -182,11 +208,17 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
       .option('--no-verify', 'skip the HTTP checks of the tag URL')
       .option('--no-rollback', 'on a failed verification or revision, leave the rollout as it is (resumable)')
       .addOption(
-        new Option('--until <phase>', 'stop there (exit 8, resumable): staged, verified, split (after the last planned split, before promote), promoted').choices(UNTIL),
+        new Option(
+          '--until <phase>',
+          'stop there (exit 8, resumable): staged, verified, split (after the last planned split, before promote), promoted',
+        ).choices(UNTIL),
       )
       .option('--resume', 'continue the rollout in progress from its recorded phase')
       .option('--abort', 'return all traffic to the stable revision and close the rollout in progress')
-      .option('--take-over', 'start a new rollout even though another one is in progress (it is recorded as aborted); when resuming, continue from traffic someone else changed'),
+      .option(
+        '--take-over',
+        'start a new rollout even though another one is in progress (it is recorded as aborted); when resuming, continue from traffic someone else changed',
+      ),
   parse: parseRolloutInput,
   load: () => import('./run.js'),
 });

@@ -49,8 +49,20 @@ export function openingIntent(o: RolloutOptions, image: string | undefined): Int
 }
 
 /** A session for `service` (narrated view, unattended unless `confirm`). */
-export function newSession(ctx: CommandContext, service: string, opts: RolloutOptions, more: Partial<Pick<Session, 'view' | 'confirm' | 'namespace' | 'prompting'>> = {}): Session {
-  const session: Session = { ctx, service, namespace: more.namespace ?? ctx.globals.namespace, opts, view: more.view ?? narratedView(ctx.io), confirm: more.confirm ?? false };
+export function newSession(
+  ctx: CommandContext,
+  service: string,
+  opts: RolloutOptions,
+  more: Partial<Pick<Session, 'view' | 'confirm' | 'namespace' | 'prompting'>> = {},
+): Session {
+  const session: Session = {
+    ctx,
+    service,
+    namespace: more.namespace ?? ctx.globals.namespace,
+    opts,
+    view: more.view ?? narratedView(ctx.io),
+    confirm: more.confirm ?? false,
+  };
   return more.prompting ? { ...session, prompting: more.prompting } : session;
 }
 
@@ -62,10 +74,18 @@ export async function runPipeline(s: Session): Promise<void> {
   // Resolve inputs before anything is written: a missing value is exit 2 with nothing changed.
   let image: string | undefined = o.image;
   if (!o.resume && !o.abort && !o.revision && o.env.length === 0) {
-    image = await resolveValue(ctx.io, ctx.prompter(), { flag: '--image', value: o.image, env: 'BGCTL_IMAGE', prompt: (p) => p.input('Image of the new revision') });
+    image = await resolveValue(ctx.io, ctx.prompter(), {
+      flag: '--image',
+      value: o.image,
+      env: 'BGCTL_IMAGE',
+      prompt: (p) => p.input('Image of the new revision'),
+    });
   }
   if (!o.write.yes && !ctx.io.canPrompt() && !o.write.dryRun) {
-    throw new UsageError('not running interactively: bgctl rollout moves traffic only with --yes', { reason: 'ConfirmationRequired', hint: 'add --yes, or --dry-run to preview the first step' });
+    throw new UsageError('not running interactively: bgctl rollout moves traffic only with --yes', {
+      reason: 'ConfirmationRequired',
+      hint: 'add --yes, or --dry-run to preview the first step',
+    });
   }
   if (o.write.dryRun) {
     // Only the next step can be planned: every later one depends on what Knative does with it.
@@ -96,7 +116,11 @@ export async function runPipeline(s: Session): Promise<void> {
       else {
         // Refuses when nothing is open, and when the traffic drifted from what was recorded (unless taking over).
         const { state } = resumeIntent(svc, { verify: !o.noVerify, takeOver: o.takeOver });
-        carry = { ...first, recorded: state, ...(o.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {}) };
+        carry = {
+          ...first,
+          recorded: state,
+          ...(o.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {}),
+        };
       }
       started = true;
       await driveRollout(s, j, carry, flagDecisions(s));
@@ -105,7 +129,12 @@ export async function runPipeline(s: Session): Promise<void> {
   } catch (err) {
     const e = await withResumeHint(s, j, err);
     // After a write (or a deploy whose revision failed), the document says where the rollout stands.
-    const wrote = started || j.steps.length > 0 || e instanceof FailedError || e instanceof TimeoutError || e instanceof IncompleteError;
+    const wrote =
+      started ||
+      j.steps.length > 0 ||
+      e instanceof FailedError ||
+      e instanceof TimeoutError ||
+      e instanceof IncompleteError;
     const seen = j.lastSeen;
     if (wrote && seen && e instanceof BgctlError && !(e instanceof UsageError)) {
       const svc = await (await ctx.kube()).getService(s.service).catch(() => seen);

@@ -12,11 +12,21 @@ import { readinessOf } from '../traffic-step/show.js';
 import type { Journal, Session } from './session.js';
 
 /** The document for the service as it is now and the steps of this run (its journal). */
-export function rolloutResult(j: Journal, svc: KnativeService, outcome: 'completed' | 'paused' | 'failed' | 'cancelled' | 'dry-run') {
+export function rolloutResult(
+  j: Journal,
+  svc: KnativeService,
+  outcome: 'completed' | 'paused' | 'failed' | 'cancelled' | 'dry-run',
+) {
   const st = readState(svc).state;
   const view = deriveRollout(svc);
   const role = (r: { revision?: string; tag: string } | undefined) =>
-    r ? { ...(r.revision ? { revisionName: r.revision } : {}), tag: r.tag, ...(tagUrl(svc, r.tag) ? { url: tagUrl(svc, r.tag) } : {}) } : undefined;
+    r
+      ? {
+          ...(r.revision ? { revisionName: r.revision } : {}),
+          tag: r.tag,
+          ...(tagUrl(svc, r.tag) ? { url: tagUrl(svc, r.tag) } : {}),
+        }
+      : undefined;
   return document('RolloutResult', {
     service: svc.metadata.name,
     namespace: svc.metadata.namespace,
@@ -37,7 +47,12 @@ export function rolloutResult(j: Journal, svc: KnativeService, outcome: 'complet
 }
 
 /** Prints the result: the document with -o json|yaml, else the traffic table and URLs on stdout. */
-export async function printResult(s: Session, j: Journal, svc: KnativeService, outcome: Parameters<typeof rolloutResult>[2]): Promise<void> {
+export async function printResult(
+  s: Session,
+  j: Journal,
+  svc: KnativeService,
+  outcome: Parameters<typeof rolloutResult>[2],
+): Promise<void> {
   const { io, globals } = s.ctx;
   const doc = rolloutResult(j, svc, outcome);
   if (globals.output !== 'table') {
@@ -52,7 +67,11 @@ export async function printResult(s: Session, j: Journal, svc: KnativeService, o
   });
   const lines = [`Rollout:   ${doc.rolloutId ?? '-'} ${doc.phase}`];
   if (doc.url) lines.push(`URL:       ${doc.url}`);
-  for (const [label, r] of [['Stable', doc.stable], ['Candidate', doc.candidate], ['Previous', (doc as { previous?: typeof doc.stable }).previous]] as const) {
+  for (const [label, r] of [
+    ['Stable', doc.stable],
+    ['Candidate', doc.candidate],
+    ['Previous', (doc as { previous?: typeof doc.stable }).previous],
+  ] as const) {
     if (r?.url) lines.push(`${`${label}:`.padEnd(11)}${r.url} (${r.revisionName ?? '-'}, tag ${r.tag})`);
   }
   io.out.write(lines.map(printable).join('\n') + '\n');

@@ -7,7 +7,14 @@ import { advancesRollout } from '../../core/plan.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
 import type { RolloutState } from '../../core/state.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
-import { carryOutStep, prepareStep, settleWithoutWriting, type StepOutcome, type Target, type TrafficStepRequest } from '../traffic-step/engine.js';
+import {
+  carryOutStep,
+  prepareStep,
+  settleWithoutWriting,
+  type StepOutcome,
+  type Target,
+  type TrafficStepRequest,
+} from '../traffic-step/engine.js';
 import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
 import type { RolloutOptions } from './options.js';
@@ -124,14 +131,22 @@ export function questionFor(plan: Plan): string {
   const st = plan.state;
   const cand = st?.candidate.revision;
   switch (plan.kind) {
-    case 'pin': return `Pin service "${plan.service.name}" to its current revision?`;
-    case 'deploy': return `Deploy ${plan.template?.spec.containers[0]?.image ?? 'the new template'} as a new revision (at 0%)?`;
-    case 'stage': return `Stage ${cand} at 0% under tag "${st?.candidate.tag}"?`;
-    case 'split': return `Send ${st?.percent}% of traffic to ${cand}?`;
-    case 'promote': return `Promote ${cand} to 100% of traffic?`;
-    case 'rollback': return `Roll back: all traffic to ${st?.stable.revision}?`;
-    case 'abort': return `Abort rollout ${st?.id}: all traffic to ${st?.stable.revision}?`;
-    default: return `Apply this change to service "${plan.service.name}"?`;
+    case 'pin':
+      return `Pin service "${plan.service.name}" to its current revision?`;
+    case 'deploy':
+      return `Deploy ${plan.template?.spec.containers[0]?.image ?? 'the new template'} as a new revision (at 0%)?`;
+    case 'stage':
+      return `Stage ${cand} at 0% under tag "${st?.candidate.tag}"?`;
+    case 'split':
+      return `Send ${st?.percent}% of traffic to ${cand}?`;
+    case 'promote':
+      return `Promote ${cand} to 100% of traffic?`;
+    case 'rollback':
+      return `Roll back: all traffic to ${st?.stable.revision}?`;
+    case 'abort':
+      return `Abort rollout ${st?.id}: all traffic to ${st?.stable.revision}?`;
+    default:
+      return `Apply this change to service "${plan.service.name}"?`;
   }
 }
 
@@ -152,9 +167,18 @@ export async function readKnown(s: Session, j: Journal, carry: Carry): Promise<C
 }
 
 /** Runs one step through the traffic-step engine (which shows its own wait progress), with the plan shown; returns its record. */
-export async function applyIntent(s: Session, j: Journal, carry: Carry, intent: Intent, opts: { quiet?: boolean } = {}): Promise<StepResult> {
+export async function applyIntent(
+  s: Session,
+  j: Journal,
+  carry: Carry,
+  intent: Intent,
+  opts: { quiet?: boolean } = {},
+): Promise<StepResult> {
   const { ctx } = s;
-  const command = equivalentCommand(intent, s.service, s.namespace, { envRaw: s.opts.envRaw, annotationRaw: s.opts.annotationRaw });
+  const command = equivalentCommand(intent, s.service, s.namespace, {
+    envRaw: s.opts.envRaw,
+    annotationRaw: s.opts.annotationRaw,
+  });
   let adoptTraffic = carry.adoptTraffic;
   if (advancesRollout(intent.kind) && adoptTraffic !== undefined) {
     intent = { ...intent, adoptTraffic: { trafficKey: adoptTraffic } };
@@ -164,7 +188,11 @@ export async function applyIntent(s: Session, j: Journal, carry: Carry, intent: 
     service: s.service,
     intent,
     // Recording a passed verification changes no traffic: like `bgctl verify`, it asks nothing.
-    flags: { ...s.opts.write, yes: !s.confirm || s.opts.write.yes || intent.kind === 'verify', wait: s.opts.write.wait && needsWait(intent) },
+    flags: {
+      ...s.opts.write,
+      yes: !s.confirm || s.opts.write.yes || intent.kind === 'verify',
+      wait: s.opts.write.wait && needsWait(intent),
+    },
     question: questionFor,
     // A wizard step follows a prompt (time passes, others may write): it reads afresh.
     known: s.confirm ? undefined : carry.known,

@@ -17,7 +17,12 @@ export interface VerificationReport {
 }
 
 /** Runs the checks on the candidate's tag URL; throws only when they could not run (exit 4, 2…). */
-export async function runChecks(s: Session, svc: KnativeService | undefined, state: RolloutState, settings: VerifySettings): Promise<VerificationReport> {
+export async function runChecks(
+  s: Session,
+  svc: KnativeService | undefined,
+  state: RolloutState,
+  settings: VerifySettings,
+): Promise<VerificationReport> {
   const { ctx } = s;
   const tag = state.candidate.tag;
   s.view.announce({ kind: 'verify', rolloutId: state.id }, verifyCommand(s.service, s.namespace, tag, settings), svc);

@@ -18,7 +18,21 @@ import type { CommandContext } from '../context.js';
 import { renderServiceStatus } from '../read-views/read-print.js';
 import { resolveService } from '../service-arg.js';
 import { printMessages, printPlan } from '../traffic-step/show.js';
-import { askDeclined, askEnv, askImage, askInProgress, askNext, askPercent, askRetire, askRevision, askSource, askTag, askVerify, idleRevisions, ASK } from './ask.js';
+import {
+  askDeclined,
+  askEnv,
+  askImage,
+  askInProgress,
+  askNext,
+  askPercent,
+  askRetire,
+  askRevision,
+  askSource,
+  askTag,
+  askVerify,
+  idleRevisions,
+  ASK,
+} from './ask.js';
 import { resumeHint } from './commands.js';
 import { contextWith } from './context.js';
 import { driveRollout, readService, startRollout, withResumeHint, type Decisions } from './driver.js';
@@ -29,7 +43,10 @@ import { printResult } from './result.js';
 import { applyIntent, freshCarry, Journal, type Carry, type Session, type SessionView } from './session.js';
 
 /** Namespace and service: given, else picked from searchable lists (namespaces only when several have services). */
-async function askTarget(ctx: CommandContext, serviceArg: string | undefined): Promise<{ ctx: CommandContext; service: string; namespace?: string }> {
+async function askTarget(
+  ctx: CommandContext,
+  serviceArg: string | undefined,
+): Promise<{ ctx: CommandContext; service: string; namespace?: string }> {
   if (serviceArg !== undefined || ctx.globals.namespace !== undefined) {
     return { ctx, service: await resolveService(ctx, serviceArg, 'rollout'), namespace: ctx.globals.namespace };
   }
@@ -41,20 +58,37 @@ async function askTarget(ctx: CommandContext, serviceArg: string | undefined): P
     // Not allowed to list across namespaces: stay in the context's namespace.
     return { ctx, service: await resolveService(ctx, undefined, 'rollout') };
   }
-  const namespaces = [...new Set(all.map((s) => s.metadata.namespace as string))].sort((a, b) => (a === client.namespace ? -1 : b === client.namespace ? 1 : a.localeCompare(b)));
+  const namespaces = [...new Set(all.map((s) => s.metadata.namespace as string))].sort((a, b) =>
+    a === client.namespace ? -1 : b === client.namespace ? 1 : a.localeCompare(b),
+  );
   if (namespaces.length <= 1) return { ctx, service: await resolveService(ctx, undefined, 'rollout') };
   const count = (ns: string) => all.filter((s) => s.metadata.namespace === ns).length;
-  const ns = await ctx.prompter().search(ASK.namespace, (term) =>
-    namespaces.filter((n) => !term || n.includes(term)).map((n) => ({ value: n, name: `${n} (${count(n)} service${count(n) === 1 ? '' : 's'})` })),
-  );
+  const ns = await ctx
+    .prompter()
+    .search(ASK.namespace, (term) =>
+      namespaces
+        .filter((n) => !term || n.includes(term))
+        .map((n) => ({ value: n, name: `${n} (${count(n)} service${count(n) === 1 ? '' : 's'})` })),
+    );
   const target = ns === client.namespace ? ctx : contextWith(ctx, { namespace: ns });
-  const names = all.filter((s) => s.metadata.namespace === ns).map((s) => s.metadata.name).sort();
-  const service = await ctx.prompter().search(ASK.service, (term) => names.filter((n) => !term || n.includes(term)).map((n) => ({ value: n })));
+  const names = all
+    .filter((s) => s.metadata.namespace === ns)
+    .map((s) => s.metadata.name)
+    .sort();
+  const service = await ctx
+    .prompter()
+    .search(ASK.service, (term) => names.filter((n) => !term || n.includes(term)).map((n) => ({ value: n })));
   return { ctx: target, service, namespace: ns === client.namespace ? undefined : ns };
 }
 
 function renderOpts(io: IOStreams, now: Date) {
-  return { colors: io.colors().enabled ? io.colors() : undefined, unicode: io.unicodeEnabled(), maxWidth: io.terminalWidth(), relativeTimes: true, now };
+  return {
+    colors: io.colors().enabled ? io.colors() : undefined,
+    unicode: io.unicodeEnabled(),
+    maxWidth: io.terminalWidth(),
+    relativeTimes: true,
+    now,
+  };
 }
 
 /** Plans, equivalent commands and URLs on stderr; prompts come from the traffic-step engine and the decisions. */
@@ -78,12 +112,20 @@ function wizardView(ctx: CommandContext, verifyIngress: string | undefined): Ses
       const svc = outcome.service;
       const url = st ? tagUrl(svc, st.candidate.tag) : undefined;
       const p = (v: string | undefined) => printable(String(v));
-      if (url) io.err.write(`${c.successIcon} ${p(st?.candidate.revision)} answers at ${c.accent(p(url))} (tag "${p(st?.candidate.tag)}")\n`);
+      if (url)
+        io.err.write(
+          `${c.successIcon} ${p(st?.candidate.revision)} answers at ${c.accent(p(url))} (tag "${p(st?.candidate.tag)}")\n`,
+        );
       const stableUrl = st ? tagUrl(svc, st.stable.tag) : undefined;
-      if (stableUrl) io.err.write(`${c.successIcon} ${p(st?.stable.revision)} (stable) answers at ${c.accent(p(stableUrl))} (tag "${p(st?.stable.tag)}")\n`);
-      if (svc.status?.url) io.err.write(`  The main URL ${p(svc.status.url)} still serves ${p(st?.stable.revision)} only.\n`);
+      if (stableUrl)
+        io.err.write(
+          `${c.successIcon} ${p(st?.stable.revision)} (stable) answers at ${c.accent(p(stableUrl))} (tag "${p(st?.stable.tag)}")\n`,
+        );
+      if (svc.status?.url)
+        io.err.write(`  The main URL ${p(svc.status.url)} still serves ${p(st?.stable.revision)} only.\n`);
       const ingress = verifyIngress ?? io.env.BGCTL_INGRESS;
-      if (url && ingress) io.err.write(c.muted(p(`  Try it: curl -H 'Host: ${new URL(url).host}' http://${ingress}/`)) + '\n');
+      if (url && ingress)
+        io.err.write(c.muted(p(`  Try it: curl -H 'Host: ${new URL(url).host}' http://${ingress}/`)) + '\n');
     },
     note: (line) => void io.err.write(printable(line) + '\n'),
   };
@@ -125,7 +167,11 @@ function wizardDecisions(s: Session): Decisions {
 }
 
 /** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent and the options as answered. */
-async function askOpening(s: Session, svc: KnativeService, imageDefault: string | undefined): Promise<{ intent: Intent; opts: RolloutOptions }> {
+async function askOpening(
+  s: Session,
+  svc: KnativeService,
+  imageDefault: string | undefined,
+): Promise<{ intent: Intent; opts: RolloutOptions }> {
   const p = s.ctx.prompter();
   const client = await s.ctx.kube();
   const revisions = await client.listRevisions(s.service);
@@ -174,7 +220,13 @@ function openRollout(svc: KnativeService | undefined): RolloutState | undefined 
  * A "no" before a rollout is open offers to go back or quit. Returns the session as answered and
  * what the opening step left, or undefined when the user quit.
  */
-async function openWithQuestions(s: Session, j: Journal, first: { svc: KnativeService; carry: Carry }, d: Decisions, w: WizardSettings): Promise<{ run: Session; carry: Carry } | undefined> {
+async function openWithQuestions(
+  s: Session,
+  j: Journal,
+  first: { svc: KnativeService; carry: Carry },
+  d: Decisions,
+  w: WizardSettings,
+): Promise<{ run: Session; carry: Carry } | undefined> {
   const { ctx } = s;
   let read = first;
   for (;;) {
@@ -182,8 +234,11 @@ async function openWithQuestions(s: Session, j: Journal, first: { svc: KnativeSe
       let carry = read.carry;
       if (isUnpinned(read.svc)) {
         ctx.io.err.write(
-          ctx.io.colors().warn('\nTraffic follows the latest revision: a deploy now would send it all traffic as soon as it is Ready.') +
-            '\nbgctl pins the current revision by name first, so the new one starts at 0%.\n',
+          ctx.io
+            .colors()
+            .warn(
+              '\nTraffic follows the latest revision: a deploy now would send it all traffic as soon as it is Ready.',
+            ) + '\nbgctl pins the current revision by name first, so the new one starts at 0%.\n',
         );
         carry = (await applyIntent(s, j, carry, { kind: 'pin' })).carry;
       }
@@ -205,14 +260,22 @@ async function openWithQuestions(s: Session, j: Journal, first: { svc: KnativeSe
 function pausedByDecline(s: Session, j: Journal): PausedError | undefined {
   const st = openRollout(j.lastSeen);
   if (!st) return undefined;
-  return new PausedError(`rollout ${st.id} of service "${s.service}" paused at phase ${st.phase}: the step was not made`, {
-    reason: 'Paused',
-    hint: resumeHint(s.service, s.namespace, true),
-  });
+  return new PausedError(
+    `rollout ${st.id} of service "${s.service}" paused at phase ${st.phase}: the step was not made`,
+    {
+      reason: 'Paused',
+      hint: resumeHint(s.service, s.namespace, true),
+    },
+  );
 }
 
 /** Runs the wizard (with --resume: continues the open rollout); ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
-export async function runWizard(ctx: CommandContext, serviceArg: string | undefined, opts: RolloutOptions, w: WizardSettings = {}): Promise<void> {
+export async function runWizard(
+  ctx: CommandContext,
+  serviceArg: string | undefined,
+  opts: RolloutOptions,
+  w: WizardSettings = {},
+): Promise<void> {
   const target = await askTarget(ctx, serviceArg);
   const s = newSession(target.ctx, target.service, opts, {
     view: wizardView(target.ctx, opts.verify.ingress),
@@ -238,7 +301,8 @@ export async function runWizard(ctx: CommandContext, serviceArg: string | undefi
     } else if (st && isInProgress(st.phase) && !opts.takeOver) {
       const choice = await askInProgress(ctx.prompter(), st);
       if (choice === 'quit') return;
-      if (choice === 'rollback' || choice === 'abort') await applyIntent(s, j, first.carry, { kind: choice, rolloutId: st.id });
+      if (choice === 'rollback' || choice === 'abort')
+        await applyIntent(s, j, first.carry, { kind: choice, rolloutId: st.id });
       else await driveRollout(s, j, { ...first.carry, recorded: st }, d);
     } else {
       const opened = await openWithQuestions(s, j, first, d, w);

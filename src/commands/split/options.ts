@@ -16,7 +16,8 @@ export interface SplitOptions {
   write: WriteFlags;
 }
 
-const TAKE_OVER = 'continue although someone else changed the traffic since bgctl recorded the rollout (their change is built on, not restored)';
+const TAKE_OVER =
+  'continue although someone else changed the traffic since bgctl recorded the rollout (their change is built on, not restored)';
 
 export const splitVerb = defineVerb<SplitOptions>({
   name: 'split',
@@ -27,17 +28,26 @@ export const splitVerb = defineVerb<SplitOptions>({
     'A traffic change bgctl did not make since it recorded the rollout is refused (exit 5) unless --take-over.',
   args: SERVICE_ARG,
   writes: true,
-  examples: ['bgctl split hello --percent 50 --yes', 'bgctl split hello --traffic stable=90,v2=10 --yes', 'bgctl split hello --dry-run=server --percent 10'],
+  examples: [
+    'bgctl split hello --percent 50 --yes',
+    'bgctl split hello --traffic stable=90,v2=10 --yes',
+    'bgctl split hello --dry-run=server --percent 10',
+  ],
   flags: (cmd) =>
     cmd
       .option('--percent <n>', 'percent for the candidate (0-100)')
-      .option('--traffic <REF=PCT,...>', 'explicit split by revision name or tag, e.g. stable=50,v2=50; repeatable', collect)
+      .option(
+        '--traffic <REF=PCT,...>',
+        'explicit split by revision name or tag, e.g. stable=50,v2=50; repeatable',
+        collect,
+      )
       .option('--take-over', TAKE_OVER),
   parse: ({ arg, flags }) => {
     const write = parseWriteFlags(flags);
     const percent = flags.string('percent');
     const traffic = flags.list('traffic');
-    if (percent !== undefined && traffic.length > 0) throw new UsageError('pass either --percent or --traffic, not both', { reason: 'ConflictingFlags' });
+    if (percent !== undefined && traffic.length > 0)
+      throw new UsageError('pass either --percent or --traffic, not both', { reason: 'ConflictingFlags' });
     return {
       service: arg,
       percent: percent === undefined ? undefined : parsePercent(percent),

@@ -10,7 +10,10 @@ import { printOutcome } from '../traffic-step/show.js';
 import type { StageOptions } from './options.js';
 
 function urlOf(svc: KnativeService, tag: string): string {
-  return svc.status?.traffic?.find((t) => t.tag === tag)?.url ?? `(not assigned yet: bgctl url ${svc.metadata.name} --tag ${tag})`;
+  return (
+    svc.status?.traffic?.find((t) => t.tag === tag)?.url ??
+    `(not assigned yet: bgctl url ${svc.metadata.name} --tag ${tag})`
+  );
 }
 
 /** The lines that end a stage: the candidate's tag URL, then the stable one. */

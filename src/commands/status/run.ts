@@ -16,11 +16,19 @@ export async function run(opts: StatusOptions, ctx: CommandContext): Promise<voi
 
   if (service === undefined) {
     const services = await client.listServices({ allNamespaces, pageSize });
-    services.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+    services.sort(
+      (a, b) =>
+        (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    );
     const doc = serviceStatusListView(services, { namespace: client.namespace, allNamespaces });
     if (globals.output !== 'table') return writeDocument(io, globals.output, doc);
     if (doc.items.length === 0) {
-      io.err.write(allNamespaces ? 'No Knative services found in any namespace.\n' : `No Knative services found in namespace ${client.namespace}.\n`);
+      io.err.write(
+        allNamespaces
+          ? 'No Knative services found in any namespace.\n'
+          : `No Knative services found in namespace ${client.namespace}.\n`,
+      );
       return;
     }
     io.out.write(renderServiceList(doc.items, { ...renderOptions(io, ctx.now()), allNamespaces }));

@@ -13,9 +13,12 @@ export function validateAnnotationKey(key: string, flag = '--annotation'): strin
   const okName = name.length > 0 && name.length <= 63 && NAME.test(name);
   const okPrefix = prefix === undefined || (prefix.length > 0 && prefix.length <= 253 && SUBDOMAIN.test(prefix));
   if (!okName || !okPrefix) {
-    throw new UsageError(`invalid ${flag} key "${key}": must be a name of at most 63 alphanumerics, '-', '_' or '.' (starting and ending alphanumeric), optionally after a DNS subdomain and '/', e.g. autoscaling.knative.dev/min-scale`, {
-      reason: 'InvalidAnnotation',
-    });
+    throw new UsageError(
+      `invalid ${flag} key "${key}": must be a name of at most 63 alphanumerics, '-', '_' or '.' (starting and ending alphanumeric), optionally after a DNS subdomain and '/', e.g. autoscaling.knative.dev/min-scale`,
+      {
+        reason: 'InvalidAnnotation',
+      },
+    );
   }
   return key;
 }
@@ -34,7 +37,9 @@ export function parseAnnotations(raws: string[], flag = '--annotation'): Record<
       key = raw.slice(0, -1);
       value = null;
     } else {
-      throw new UsageError(`invalid ${flag} "${raw}": expected KEY=VALUE, or KEY- to remove`, { reason: 'InvalidAnnotation' });
+      throw new UsageError(`invalid ${flag} "${raw}": expected KEY=VALUE, or KEY- to remove`, {
+        reason: 'InvalidAnnotation',
+      });
     }
     validateAnnotationKey(key, flag);
     if (key in out) throw new UsageError(`${flag} names "${key}" more than once`, { reason: 'InvalidAnnotation' });

@@ -94,7 +94,13 @@ export async function prepareStep(ctx: CommandContext, req: TrafficStepRequest):
   const client = await ctx.kube();
   const planCtx = { now: ctx.now().toISOString(), actor: actorOf(ctx.io.env) };
   const read = req.known ?? (await readTarget(client, req.service));
-  return { req, client, planCtx, read, plan: planIntent({ service: read.service, revisions: read.revisions, intent: req.intent, ctx: planCtx }) };
+  return {
+    req,
+    client,
+    planCtx,
+    read,
+    plan: planIntent({ service: read.service, revisions: read.revisions, intent: req.intent, ctx: planCtx }),
+  };
 }
 
 async function readTarget(client: KnativeClient, name: string): Promise<Target> {
@@ -110,7 +116,16 @@ export function willWrite(step: PreparedStep): boolean {
 /** The outcome of a step that writes nothing (no-op, --dry-run, --dry-run=server); undefined when it writes. */
 export async function settleWithoutWriting(ctx: CommandContext, step: PreparedStep): Promise<StepOutcome | undefined> {
   const { plan, read, req, client } = step;
-  const base = { plan, service: read.service, planned: read.service, revisions: read.revisions, deleted: [], waited: false, replans: [], attempts: 0 };
+  const base = {
+    plan,
+    service: read.service,
+    planned: read.service,
+    revisions: read.revisions,
+    deleted: [],
+    waited: false,
+    replans: [],
+    attempts: 0,
+  };
   if (plan.noop) return { ...base, result: 'noop' };
   if (req.flags.dryRun === 'client') return { ...base, result: 'dry-run' };
   if (req.flags.dryRun === 'server') {
@@ -123,7 +138,11 @@ export async function settleWithoutWriting(ctx: CommandContext, step: PreparedSt
 
 /** Asks the step's question unless --yes (refuses without a terminal). */
 export async function confirmStep(ctx: CommandContext, step: PreparedStep): Promise<void> {
-  await confirmChange(ctx.io, ctx.prompter(), { ...step.req.confirm, yes: step.req.flags.yes, message: step.req.question(step.plan) });
+  await confirmChange(ctx.io, ctx.prompter(), {
+    ...step.req.confirm,
+    yes: step.req.flags.yes,
+    message: step.req.question(step.plan),
+  });
 }
 
 /** Confirms, writes and finishes a prepared step that writes (re-plans are in the outcome, not shown). */
@@ -140,21 +159,37 @@ export async function finishStep(ctx: CommandContext, step: PreparedStep, writte
   const { req, client } = step;
   const { plan, update, replans } = written;
   const base = { plan, planned: step.read.service, replans, attempts: update.attempts, deleted: [] as string[] };
-  if (plan.noop) return { ...base, result: 'noop', service: update.service, revisions: written.revisions, waited: false };
+  if (plan.noop)
+    return { ...base, result: 'noop', service: update.service, revisions: written.revisions, waited: false };
   const { patched, missed } = await applyRevisionChanges(client, plan.revisionAnnotations, ctx.signal);
   let service = update.service;
   let waited = false;
   if (req.flags.wait && !update.noop) {
-    service = await waitForStep(ctx, client, req.service, plan, written.planned, update.service, parseDuration(req.flags.timeout, '--timeout'));
+    service = await waitForStep(
+      ctx,
+      client,
+      req.service,
+      plan,
+      written.planned,
+      update.service,
+      parseDuration(req.flags.timeout, '--timeout'),
+    );
     waited = true;
   }
   let deleted: string[] = [];
-  if (plan.deleteRevisions.length > 0) ({ service, deleted } = await deleteUnrouted(ctx, client, req.service, plan.deleteRevisions, missed));
+  if (plan.deleteRevisions.length > 0)
+    ({ service, deleted } = await deleteUnrouted(ctx, client, req.service, plan.deleteRevisions, missed));
   const created = service.status?.latestCreatedRevisionName;
-  const newRevision = plan.template && created && created !== written.planned.status?.latestCreatedRevisionName ? created : undefined;
+  const newRevision =
+    plan.template && created && created !== written.planned.status?.latestCreatedRevisionName ? created : undefined;
   // Only a template change adds a revision; for traffic moves the watched service plus what the
   // step planned on (and the patches it got back) is the whole picture, so no second list.
-  const revisions = waited && newRevision ? await client.listRevisions(req.service) : written.revisions.filter((r) => !deleted.includes(r.metadata.name)).map((r) => patched.get(r.metadata.name) ?? r);
+  const revisions =
+    waited && newRevision
+      ? await client.listRevisions(req.service)
+      : written.revisions
+          .filter((r) => !deleted.includes(r.metadata.name))
+          .map((r) => patched.get(r.metadata.name) ?? r);
   if (missed.length) throw incompleteError(req.service, plan.kind, missed);
   const outcome: StepOutcome = { ...base, result: 'applied', service, revisions, deleted, waited };
   if (newRevision) outcome.newRevision = newRevision;
@@ -178,7 +213,15 @@ async function deleteUnrouted(
   const deleted: string[] = [];
   for (const rev of revisions) {
     if (routed.has(rev)) {
-      ctx.io.err.write(ctx.io.colors().warn(printable(`Warning: kept revision ${rev}: traffic of service "${name}" routes to it again (someone else changed it after bgctl's plan)`)) + '\n');
+      ctx.io.err.write(
+        ctx.io
+          .colors()
+          .warn(
+            printable(
+              `Warning: kept revision ${rev}: traffic of service "${name}" routes to it again (someone else changed it after bgctl's plan)`,
+            ),
+          ) + '\n',
+      );
       continue;
     }
     try {

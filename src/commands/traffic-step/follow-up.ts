@@ -25,7 +25,10 @@ export function describeChange(c: RevisionAnnotationChange): string {
   const keys = Object.keys(c.annotations).filter((k) => k !== ROLLBACK_TAG_ANNOTATION);
   const shown = keys.length ? keys : Object.keys(c.annotations);
   const sets = shown.filter((k) => c.annotations[k] !== null);
-  const parts = [...(sets.length ? [`set ${sets.join(', ')}`] : []), ...(sets.length < shown.length ? [`remove ${shown.filter((k) => c.annotations[k] === null).join(', ')}`] : [])];
+  const parts = [
+    ...(sets.length ? [`set ${sets.join(', ')}`] : []),
+    ...(sets.length < shown.length ? [`remove ${shown.filter((k) => c.annotations[k] === null).join(', ')}`] : []),
+  ];
   return `${parts.join(' and ')} on revision ${c.revision}`;
 }
 
@@ -69,9 +72,17 @@ export async function applyRevisionChanges(
 
 /** The error of a step whose traffic change was written but whose bookkeeping was not. */
 export function incompleteError(service: string, kind: string, missed: MissedWrite[]): IncompleteError {
-  const list = missed.map((m) => `${m.what} (${isStaleWrite(m.error) ? `the server answered 409 Conflict ${ATTEMPTS} times` : m.error.message})`).join('; ');
+  const list = missed
+    .map(
+      (m) =>
+        `${m.what} (${isStaleWrite(m.error) ? `the server answered 409 Conflict ${ATTEMPTS} times` : m.error.message})`,
+    )
+    .join('; ');
   const noGc = missed.some((m) => m.what.includes(KnativeLabels.noGc));
-  return new IncompleteError(`the ${kind} of service "${service}" happened (its change to the service's traffic and rollout record stands), but bgctl could not ${list}`, {
-    hint: `${noGc ? 'the rollback target may lack its garbage-collection protection, or a revision keeps it for nothing; ' : ''}the next bgctl command on ${service} repairs it, e.g. bgctl cleanup ${service} --yes`,
-  });
+  return new IncompleteError(
+    `the ${kind} of service "${service}" happened (its change to the service's traffic and rollout record stands), but bgctl could not ${list}`,
+    {
+      hint: `${noGc ? 'the rollback target may lack its garbage-collection protection, or a revision keeps it for nothing; ' : ''}the next bgctl command on ${service} repairs it, e.g. bgctl cleanup ${service} --yes`,
+    },
+  );
 }

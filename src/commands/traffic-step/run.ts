@@ -2,7 +2,15 @@
 // writes nothing, confirm, write (re-planning on conflict), finish (follow-ups, wait, deletes).
 // The verb prints the returned outcome itself (printOutcome), with the extras it computes from it.
 import type { CommandContext } from '../context.js';
-import { confirmStep, finishStep, prepareStep, settleWithoutWriting, willWrite, type StepOutcome, type TrafficStepRequest } from './engine.js';
+import {
+  confirmStep,
+  finishStep,
+  prepareStep,
+  settleWithoutWriting,
+  willWrite,
+  type StepOutcome,
+  type TrafficStepRequest,
+} from './engine.js';
 import { printPlanToConfirm, printReplans } from './show.js';
 import { writeStep } from './write.js';
 

@@ -15,7 +15,8 @@ import { trafficChangeDocument, trafficPlanDocument } from './documents.js';
 /** Ready status per revision name, for the READY column. */
 export function readinessOf(revisions: Revision[]): Readiness {
   const out: Readiness = {};
-  for (const r of revisions) out[r.metadata.name] = r.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+  for (const r of revisions)
+    out[r.metadata.name] = r.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
   return out;
 }
 
@@ -48,15 +49,26 @@ function templateLines(p: Plan, svc: KnativeService): string[] {
 }
 
 /** The plan as a table with its heading: on stdout for a dry run, on stderr before a confirmation. */
-export function printPlan(io: IOStreams, p: Plan, svc: KnativeService, revisions: Revision[], stream: 'out' | 'err'): void {
+export function printPlan(
+  io: IOStreams,
+  p: Plan,
+  svc: KnativeService,
+  revisions: Revision[],
+  stream: 'out' | 'err',
+): void {
   const heading = `Plan: ${p.kind} ${p.service.name} (namespace ${p.service.namespace ?? '?'})`;
   const say = (line: string) => void io[stream].write(printable(line) + '\n');
   say(heading);
-  printTrafficPlan(io, p.before, p.desired, { stream, readiness: readinessOf(revisions), latestRevisionName: svc.status?.latestReadyRevisionName });
+  printTrafficPlan(io, p.before, p.desired, {
+    stream,
+    readiness: readinessOf(revisions),
+    latestRevisionName: svc.status?.latestReadyRevisionName,
+  });
   for (const line of templateLines(p, svc)) say(line);
   for (const d of p.deleteRevisions) say(`Delete revision ${d}`);
   for (const r of p.revisionAnnotations) {
-    for (const [k, v] of Object.entries(r.annotations)) say(v === null ? `Revision ${r.revision}: remove annotation ${k}` : `Revision ${r.revision}: annotate ${k}=${v}`);
+    for (const [k, v] of Object.entries(r.annotations))
+      say(v === null ? `Revision ${r.revision}: remove annotation ${k}` : `Revision ${r.revision}: annotate ${k}=${v}`);
   }
 }
 
@@ -84,7 +96,14 @@ export function printPlanToConfirm(io: IOStreams, step: PreparedStep): void {
 /** Plans made again after a conflict: a line each, and the new traffic when it differs from the first plan's. */
 export function printReplans(io: IOStreams, first: Plan, replans: StepOutcome['replans']): void {
   for (const { plan, attempt } of replans) {
-    note(io, io.colors().warn(`Service ${first.service.name} changed while bgctl was writing (attempt ${attempt}); planned again from the new state.`));
+    note(
+      io,
+      io
+        .colors()
+        .warn(
+          `Service ${first.service.name} changed while bgctl was writing (attempt ${attempt}); planned again from the new state.`,
+        ),
+    );
     if (JSON.stringify(plan.desired) !== JSON.stringify(first.desired)) {
       printTrafficPlan(io, plan.before, plan.desired, { stream: 'err' });
       printMessages(io, plan);
@@ -103,7 +122,12 @@ export function printOutcome(ctx: CommandContext, outcome: StepOutcome, extras: 
     // line compares against the Service the plan was made from.
     else printPlan(io, p, outcome.planned, outcome.revisions, 'out');
     printMessages(io, p);
-    note(io, outcome.result === 'server-dry-run' ? 'Server dry run: the API server accepted the change (dryRun=All); nothing was stored.' : 'Dry run: nothing was changed.');
+    note(
+      io,
+      outcome.result === 'server-dry-run'
+        ? 'Server dry run: the API server accepted the change (dryRun=All); nothing was stored.'
+        : 'Dry run: nothing was changed.',
+    );
     return;
   }
   if (outcome.result === 'noop') {
@@ -118,10 +142,15 @@ export function printOutcome(ctx: CommandContext, outcome: StepOutcome, extras: 
   }
   const svc = outcome.service;
   // Without waiting, status.traffic may still show the old split: print what was written instead.
-  const shown: TrafficTarget[] = outcome.waited && svc.status?.traffic?.length ? svc.status.traffic : normalizeTraffic(svc.spec.traffic);
-  printTraffic(io, shown, { readiness: readinessOf(outcome.revisions), latestRevisionName: svc.status?.latestReadyRevisionName });
+  const shown: TrafficTarget[] =
+    outcome.waited && svc.status?.traffic?.length ? svc.status.traffic : normalizeTraffic(svc.spec.traffic);
+  printTraffic(io, shown, {
+    readiness: readinessOf(outcome.revisions),
+    latestRevisionName: svc.status?.latestReadyRevisionName,
+  });
   const lines = [...urlLines(svc), ...(extras.summary ?? [])];
   if (lines.length) io.out.write('\n' + lines.map(printable).join('\n') + '\n');
-  if (!outcome.waited) note(io, `Not waiting: Knative applies the change in the background (see bgctl status ${p.service.name}).`);
+  if (!outcome.waited)
+    note(io, `Not waiting: Knative applies the change in the background (see bgctl status ${p.service.name}).`);
   if (extras.next) note(io, io.colors().muted(printable(`Next: ${extras.next}`)));
 }

@@ -22,19 +22,32 @@ export function newRevisionReady(svc: KnativeService, previous: string | undefin
 }
 
 /** Waits by watch until Knative carried the plan out (progress on stderr); a failed new revision is reported with its own reason. */
-export async function waitForStep(ctx: CommandContext, client: KnativeClient, name: string, p: Plan, planned: KnativeService, written: KnativeService, timeoutMs: number): Promise<KnativeService> {
+export async function waitForStep(
+  ctx: CommandContext,
+  client: KnativeClient,
+  name: string,
+  p: Plan,
+  planned: KnativeService,
+  written: KnativeService,
+  timeoutMs: number,
+): Promise<KnativeService> {
   const { waitForService } = await import('../../kube/wait.js');
   const desired = p.desired;
   const previous = planned.status?.latestCreatedRevisionName;
   const deploy = p.template !== undefined;
-  const progress = await startProgress(ctx.io, deploy ? `Waiting for the new revision of ${name} to become ready` : `Waiting for ${name} to route the new traffic`);
+  const progress = await startProgress(
+    ctx.io,
+    deploy ? `Waiting for the new revision of ${name} to become ready` : `Waiting for ${name} to route the new traffic`,
+  );
   try {
     const svc = await waitForService(client, name, {
       timeoutMs,
       from: written,
       // Routed as the live spec says: a foreign edit after bgctl's write (a 0% tag) must not make the
       // wait run into --timeout; whether bgctl's own targets survived is checked once it returns.
-      predicate: deploy ? (s) => newRevisionReady(s, previous) && statusMatches(s, s.spec.traffic ?? desired) : (s) => statusMatches(s, s.spec.traffic ?? desired),
+      predicate: deploy
+        ? (s) => newRevisionReady(s, previous) && statusMatches(s, s.spec.traffic ?? desired)
+        : (s) => statusMatches(s, s.spec.traffic ?? desired),
       predicateLabel: deploy ? 'the new revision to become ready' : 'the new traffic split to be routed',
       // A traffic move among ready revisions (e.g. a rollback after a failed deploy) is carried out
       // by the Route even while a failed latest revision keeps ConfigurationsReady False.
@@ -45,14 +58,25 @@ export async function waitForStep(ctx: CommandContext, client: KnativeClient, na
     const st = p.state;
     const ownTags = new Set(st ? [st.stable.tag, st.candidate.tag, ...(st.previousTag ? [st.previousTag] : [])] : []);
     if (!planStillHolds(svc.spec.traffic, desired, ownTags)) {
-      throw new ConflictError(`traffic of service "${name}" was changed ${describeWriter(trafficWriter(svc))} right after bgctl's write`, {
-        reason: 'TrafficChanged',
-        hint: `bgctl status ${name} shows the traffic now; run the command again if it still applies`,
-      });
+      throw new ConflictError(
+        `traffic of service "${name}" was changed ${describeWriter(trafficWriter(svc))} right after bgctl's write`,
+        {
+          reason: 'TrafficChanged',
+          hint: `bgctl status ${name} shows the traffic now; run the command again if it still applies`,
+        },
+      );
     }
     const notReady = condition(svc, 'Ready')?.status === 'False' ? condition(svc, 'ConfigurationsReady') : undefined;
-    if (notReady) progress.warn(`Traffic of ${name} is routed as planned, but the service is not Ready: ${notReady.message ?? notReady.reason ?? ''}`);
-    else progress.succeed(deploy ? `Revision ${svc.status?.latestCreatedRevisionName} is ready` : `Traffic of ${name} is routed as planned`);
+    if (notReady)
+      progress.warn(
+        `Traffic of ${name} is routed as planned, but the service is not Ready: ${notReady.message ?? notReady.reason ?? ''}`,
+      );
+    else
+      progress.succeed(
+        deploy
+          ? `Revision ${svc.status?.latestCreatedRevisionName} is ready`
+          : `Traffic of ${name} is routed as planned`,
+      );
     return svc;
   } catch (err) {
     progress.fail();
@@ -62,19 +86,30 @@ export async function waitForStep(ctx: CommandContext, client: KnativeClient, na
 }
 
 /** Replaces "service not ready: RevisionFailed" by the failed revision's own reason (e.g. ContainerMissing) and message. */
-async function revisionFailure(client: KnativeClient, name: string, previous: string | undefined, err: FailedError): Promise<FailedError> {
+async function revisionFailure(
+  client: KnativeClient,
+  name: string,
+  previous: string | undefined,
+  err: FailedError,
+): Promise<FailedError> {
   try {
     const svc = await client.getService(name);
     const created = svc.status?.latestCreatedRevisionName;
     if (!created || created === previous) return err;
     const ready = revisionReady(await client.getRevision(created));
     if (ready.status !== 'False') return err;
-    const serving = (svc.status?.traffic ?? []).filter((t) => (t.percent ?? 0) > 0).map((t) => `${t.revisionName} ${t.percent}%`).join(', ');
-    return new FailedError(`revision "${created}" of service "${name}" failed: ${[ready.reason, ready.message].filter(Boolean).join(': ')}`, {
-      reason: ready.reason || err.reason,
-      hint: `traffic is unchanged${serving ? ` (${serving})` : ''}; close the rollout with bgctl rollback ${name}, or deploy a fixed template with --take-over`,
-      cause: err,
-    });
+    const serving = (svc.status?.traffic ?? [])
+      .filter((t) => (t.percent ?? 0) > 0)
+      .map((t) => `${t.revisionName} ${t.percent}%`)
+      .join(', ');
+    return new FailedError(
+      `revision "${created}" of service "${name}" failed: ${[ready.reason, ready.message].filter(Boolean).join(': ')}`,
+      {
+        reason: ready.reason || err.reason,
+        hint: `traffic is unchanged${serving ? ` (${serving})` : ''}; close the rollout with bgctl rollback ${name}, or deploy a fixed template with --take-over`,
+        cause: err,
+      },
+    );
   } catch {
     return err;
   }

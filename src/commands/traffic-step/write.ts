@@ -37,7 +37,8 @@ export async function writeStep(ctx: CommandContext, step: PreparedStep): Promis
   // function below stays synchronous.
   const getFresh = async (name: string): Promise<KnativeService> => {
     const fresh = await client.getService(name);
-    if (fresh.metadata.resourceVersion !== planned.metadata.resourceVersion) revisions = await client.listRevisions(name);
+    if (fresh.metadata.resourceVersion !== planned.metadata.resourceVersion)
+      revisions = await client.listRevisions(name);
     return fresh;
   };
   const update = await updateWithRetry(
@@ -46,7 +47,12 @@ export async function writeStep(ctx: CommandContext, step: PreparedStep): Promis
     (fresh) => {
       rounds++;
       if (fresh.metadata.resourceVersion !== planned.metadata.resourceVersion) {
-        current = planIntent({ service: fresh, revisions, intent: withExpectation(req.intent, current), ctx: step.planCtx });
+        current = planIntent({
+          service: fresh,
+          revisions,
+          intent: withExpectation(req.intent, current),
+          ctx: step.planCtx,
+        });
         planned = fresh;
         replans.push({ plan: current, attempt: rounds });
       }
@@ -99,10 +105,16 @@ export function printServerWarnings(ctx: CommandContext, client: KnativeClient):
 }
 
 /** Sends the service patch (and revision side changes) with dryRun=All; returns what the server would store. */
-export async function serverDryRun(client: KnativeClient, name: string, svc: KnativeService, p: Plan): Promise<KnativeService> {
+export async function serverDryRun(
+  client: KnativeClient,
+  name: string,
+  svc: KnativeService,
+  p: Plan,
+): Promise<KnativeService> {
   const ops = buildServicePatch(svc, p);
   const result = ops.length ? await client.patchService(name, ops, { dryRun: 'All' }) : svc;
-  for (const change of p.revisionAnnotations) await client.mergePatchRevision(change.revision, buildRevisionPatch(change), { dryRun: 'All' });
+  for (const change of p.revisionAnnotations)
+    await client.mergePatchRevision(change.revision, buildRevisionPatch(change), { dryRun: 'All' });
   for (const rev of p.deleteRevisions) await client.deleteRevision(rev, { dryRun: 'All' });
   return result;
 }

@@ -21,7 +21,10 @@ export async function run(opts: UrlOptions, ctx: CommandContext): Promise<void> 
     url = requireTagUrl(svc, tag);
   } else {
     if (!svc.status?.url) {
-      throw new FailedError(`service "${service}" has no URL yet: its route is not ready`, { reason: 'NoURL', hint: `see bgctl status ${service}` });
+      throw new FailedError(`service "${service}" has no URL yet: its route is not ready`, {
+        reason: 'NoURL',
+        hint: `see bgctl status ${service}`,
+      });
     }
     url = svc.status.url;
   }

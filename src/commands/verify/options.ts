@@ -56,10 +56,9 @@ export const verifyVerb = defineVerb<VerifyVerbOptions>({
     'bgctl verify hello --ingress 127.0.0.1:8080 --requests 50 -o json',
   ],
   flags: (cmd) =>
-    addVerifyFlags(cmd.option('--tag <tag>', 'tag to check (default: the rollout candidate tag, else "candidate")')).option(
-      '--no-record',
-      'do not record the result on the rollout in progress',
-    ),
+    addVerifyFlags(
+      cmd.option('--tag <tag>', 'tag to check (default: the rollout candidate tag, else "candidate")'),
+    ).option('--no-record', 'do not record the result on the rollout in progress'),
   parse: ({ arg, flags, env }) => {
     const checks = checksOf(flags);
     // A bad BGCTL_INGRESS is reported under its own name.

@@ -33,7 +33,11 @@ export interface VerifyOptions extends VerifyFlags {
 }
 
 /** Sends the requests and judges them; throws only for bad flags, an unknown tag or an unreachable endpoint. */
-export async function runVerification(ctx: CommandContext, service: string, opts: VerifyOptions = {}): Promise<VerificationResult> {
+export async function runVerification(
+  ctx: CommandContext,
+  service: string,
+  opts: VerifyOptions = {},
+): Promise<VerificationResult> {
   const spec = parseVerifyFlags(opts, ctx.io.env.BGCTL_INGRESS);
   if (opts.tag !== undefined) validateTag(opts.tag, service);
   const client = await ctx.kube();
@@ -41,7 +45,9 @@ export async function runVerification(ctx: CommandContext, service: string, opts
   const tag = opts.tag ?? defaultVerifyTag(svc);
   const base = requireTagUrl(svc, tag);
   const url = new URL(spec.path, base);
-  const connectTo = spec.ingress ? `${spec.ingress.host.includes(':') ? `[${spec.ingress.host}]` : spec.ingress.host}:${spec.ingress.port}` : undefined;
+  const connectTo = spec.ingress
+    ? `${spec.ingress.host.includes(':') ? `[${spec.ingress.host}]` : spec.ingress.host}:${spec.ingress.port}`
+    : undefined;
 
   const samples: Sample[] = [];
   const prober = createProber();
@@ -66,7 +72,14 @@ export async function runVerification(ctx: CommandContext, service: string, opts
   }
   const revisionName = svc.status?.traffic?.find((t) => t.tag === tag)?.revisionName;
   return verificationView(
-    { service: svc.metadata.name, namespace: svc.metadata.namespace, tag, url: url.href, ...(revisionName ? { revisionName } : {}), ...(connectTo ? { connectTo } : {}) },
+    {
+      service: svc.metadata.name,
+      namespace: svc.metadata.namespace,
+      tag,
+      url: url.href,
+      ...(revisionName ? { revisionName } : {}),
+      ...(connectTo ? { connectTo } : {}),
+    },
     spec,
     summarize(samples, spec),
   );
@@ -75,8 +88,13 @@ export async function runVerification(ctx: CommandContext, service: string, opts
 /** The human report: a key/value block and the failure reasons. */
 export function renderVerification(r: VerificationResult): string {
   const ms = (n: number | undefined) => (n === undefined ? '-' : `${n}ms`);
-  const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}×${n}`).join(' ') || '-';
-  const revs = Object.entries(r.revisions).map(([c, n]) => (Object.keys(r.revisions).length > 1 ? `${c}×${n}` : c)).join(' ');
+  const codes =
+    Object.entries(r.statusCodes)
+      .map(([c, n]) => `${c}×${n}`)
+      .join(' ') || '-';
+  const revs = Object.entries(r.revisions)
+    .map(([c, n]) => (Object.keys(r.revisions).length > 1 ? `${c}×${n}` : c))
+    .join(' ');
   const checks = [`status ${r.checks.expectStatus}`];
   if (r.checks.expectBody !== undefined) checks.push(`body /${r.checks.expectBody}/ (first 1 MiB)`);
   if (r.checks.maxLatencyMs !== undefined) checks.push(`p95 <= ${r.checks.maxLatencyMs}ms`);
@@ -93,7 +111,12 @@ export function renderVerification(r: VerificationResult): string {
   const width = Math.max(...lines.map(([k]) => k.length)) + 1;
   let out = lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${printable(v)}`).join('\n') + '\n';
   if (r.failures.length) {
-    out += '\n' + renderTable([{ header: 'count', align: 'right' }, { header: 'failure' }], r.failures.map((f) => [String(f.count), f.reason]));
+    out +=
+      '\n' +
+      renderTable(
+        [{ header: 'count', align: 'right' }, { header: 'failure' }],
+        r.failures.map((f) => [String(f.count), f.reason]),
+      );
   }
   out += `\nResult: ${printable(`${r.verdict}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`)}\n`;
   return out;
@@ -105,7 +128,13 @@ export function renderVerification(r: VerificationResult): string {
  * with the failure recorded in the state and the history. Annotation-only, so no confirmation; a
  * refusal or missing permission is a warning.
  */
-async function recordOutcome(ctx: CommandContext, client: KnativeClient, svc: KnativeService, tag: string, failed?: string): Promise<string | undefined> {
+async function recordOutcome(
+  ctx: CommandContext,
+  client: KnativeClient,
+  svc: KnativeService,
+  tag: string,
+  failed?: string,
+): Promise<string | undefined> {
   const st = readState(svc).state;
   if (!st || st.phase !== (failed === undefined ? 'staged' : 'verified') || st.candidate.tag !== tag) return undefined;
   const { updateWithRetry } = await import('../../kube/update.js');
@@ -115,8 +144,15 @@ async function recordOutcome(ctx: CommandContext, client: KnativeClient, svc: Kn
       client,
       svc.metadata.name,
       (fresh) => {
-        const p = plan({ service: fresh, revisions: [], intent: { kind: 'verify', rolloutId: st.id, ...(failed === undefined ? {} : { failed }) }, ctx: planCtx });
-        return p.noop ? 'noop' : { ops: buildServicePatch(fresh, p).filter((op) => op.path !== '/metadata/resourceVersion') };
+        const p = plan({
+          service: fresh,
+          revisions: [],
+          intent: { kind: 'verify', rolloutId: st.id, ...(failed === undefined ? {} : { failed }) },
+          ctx: planCtx,
+        });
+        return p.noop
+          ? 'noop'
+          : { ops: buildServicePatch(fresh, p).filter((op) => op.path !== '/metadata/resourceVersion') };
       },
       { retry: { signal: ctx.signal } },
     );
@@ -124,7 +160,13 @@ async function recordOutcome(ctx: CommandContext, client: KnativeClient, svc: Kn
     return failed === undefined ? `rollout ${st.id} is now verified` : `rollout ${st.id} is staged again: ${failed}`;
   } catch (err) {
     if (err instanceof CancelError || !(err instanceof BgctlError)) throw err;
-    ctx.io.err.write(ctx.io.colors().warn(`Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ${printable(err.message)}`) + '\n');
+    ctx.io.err.write(
+      ctx.io
+        .colors()
+        .warn(
+          `Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ${printable(err.message)}`,
+        ) + '\n',
+    );
     return undefined;
   }
 }
@@ -160,13 +202,22 @@ export async function run(opts: VerifyVerbOptions, ctx: CommandContext): Promise
 
   if (!result.passed) {
     if (opts.record) {
-      const recorded = await recordOutcome(ctx, client, svc, tag, `verification of tag "${tag}" failed: ${result.reasons.join('; ')}`);
+      const recorded = await recordOutcome(
+        ctx,
+        client,
+        svc,
+        tag,
+        `verification of tag "${tag}" failed: ${result.reasons.join('; ')}`,
+      );
       if (recorded) io.err.write(`${io.colors().warnIcon} Recorded: ${printable(recorded)}\n`);
     }
-    throw new VerificationError(`verification of tag "${tag}" of service "${service}" failed: ${result.reasons.join('; ')}`, {
-      reason: 'VerificationFailed',
-      hint: `inspect the revision (bgctl revisions ${service}); to send traffic back: bgctl rollback ${service}`,
-    });
+    throw new VerificationError(
+      `verification of tag "${tag}" of service "${service}" failed: ${result.reasons.join('; ')}`,
+      {
+        reason: 'VerificationFailed',
+        hint: `inspect the revision (bgctl revisions ${service}); to send traffic back: bgctl rollback ${service}`,
+      },
+    );
   }
   if (opts.record) {
     const recorded = await recordOutcome(ctx, client, svc, tag);

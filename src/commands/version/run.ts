@@ -12,5 +12,9 @@ export async function run(_opts: VersionOptions, ctx: CommandContext): Promise<v
     ctx.io.out.write(`${VERSION}\n`);
     return;
   }
-  writeDocument(ctx.io, output, document('Version', { version: VERSION, node: process.version, platform: `${process.platform}/${process.arch}` }));
+  writeDocument(
+    ctx.io,
+    output,
+    document('Version', { version: VERSION, node: process.version, platform: `${process.platform}/${process.arch}` }),
+  );
 }

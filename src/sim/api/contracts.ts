@@ -18,7 +18,14 @@ export interface KObject {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     finalizers?: string[];
-    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
+    ownerReferences?: Array<{
+      apiVersion: string;
+      kind: string;
+      name: string;
+      uid: string;
+      controller?: boolean;
+      blockOwnerDeletion?: boolean;
+    }>;
     managedFields?: unknown[];
     [key: string]: unknown;
   };
@@ -142,9 +149,7 @@ export interface WatchOptions {
   allowWatchBookmarks?: boolean;
 }
 
-export type WatchEvent =
-  | { type: ChangeType | 'BOOKMARK'; object: KObject }
-  | { type: 'ERROR'; object: Status };
+export type WatchEvent = { type: ChangeType | 'BOOKMARK'; object: KObject } | { type: 'ERROR'; object: Status };
 
 /** kube-apiserver semantics over an in-memory store. All objects returned are copies. */
 export interface Registry {
@@ -176,7 +181,12 @@ export interface Registry {
     ctx: RequestContext & { preconditions?: { uid?: string; resourceVersion?: string }; propagationPolicy?: string },
   ): { object: KObject; status?: Status };
   /** Starts a watch; events arrive through `onEvent` until the returned stop() is called. Throws 422 for a non-numeric RV. */
-  watch(def: ResourceDef, namespace: string | undefined, opts: WatchOptions, onEvent: (ev: WatchEvent) => void): () => void;
+  watch(
+    def: ResourceDef,
+    namespace: string | undefined,
+    opts: WatchOptions,
+    onEvent: (ev: WatchEvent) => void,
+  ): () => void;
   /** In-process change feed for controllers. */
   onChange(listener: (ev: ChangeEvent) => void): () => void;
   currentResourceVersion(): number;

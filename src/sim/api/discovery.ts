@@ -22,7 +22,11 @@ export function versionInfo(): Record<string, string> {
 
 /** `/api`. */
 export function apiVersions(serverAddress: string): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 /** The groups other than core, each with its single version. */
@@ -49,7 +53,11 @@ export function apiGroup(defs: ResourceDef[], group: string): Record<string, unk
 }
 
 /** `/api/v1` or `/apis/<group>/<version>`, or undefined when not served. */
-export function apiResourceList(defs: ResourceDef[], group: string, version: string): Record<string, unknown> | undefined {
+export function apiResourceList(
+  defs: ResourceDef[],
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const mine = defs.filter((d) => d.group === group && d.version === version);
   if (!mine.length) return undefined;
   const resources: Array<Record<string, unknown>> = [];
@@ -66,8 +74,27 @@ export function apiResourceList(defs: ResourceDef[], group: string, version: str
     if (d.categories.length) main.categories = d.categories;
     if (core) main.storageVersionHash = 'Q3oi5N2YM8M=';
     resources.push(main);
-    if (core) resources.push({ name: `${d.plural}/finalize`, singularName: '', namespaced: false, kind: d.kind, verbs: ['update'] });
-    if (d.hasStatus) resources.push({ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: STATUS_VERBS });
+    if (core)
+      resources.push({
+        name: `${d.plural}/finalize`,
+        singularName: '',
+        namespaced: false,
+        kind: d.kind,
+        verbs: ['update'],
+      });
+    if (d.hasStatus)
+      resources.push({
+        name: `${d.plural}/status`,
+        singularName: '',
+        namespaced: d.namespaced,
+        kind: d.kind,
+        verbs: STATUS_VERBS,
+      });
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }

@@ -9,9 +9,18 @@ export function warningHeader(text: string): string {
 }
 
 /** Writes a JSON body with Content-Type application/json, plus Warning headers. */
-export function sendJson(res: ServerResponse, code: number, body: unknown, opts: { warnings?: string[]; pretty?: boolean; headers?: Record<string, string> } = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  opts: { warnings?: string[]; pretty?: boolean; headers?: Record<string, string> } = {},
+): void {
   const text = opts.pretty ? JSON.stringify(body, null, 2) + '\n' : JSON.stringify(body);
-  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...(opts.headers ?? {}) };
+  const headers: Record<string, string | string[]> = {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    ...(opts.headers ?? {}),
+  };
   if (opts.warnings?.length) headers.Warning = [...new Set(opts.warnings)].map(warningHeader);
   res.writeHead(code, headers);
   res.end(text);

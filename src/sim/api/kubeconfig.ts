@@ -17,7 +17,9 @@ export function renderKubeconfig(k: KubeconfigInput): string {
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: k.server, 'certificate-authority-data': Buffer.from(k.caPem).toString('base64') } }],
+    clusters: [
+      { name, cluster: { server: k.server, 'certificate-authority-data': Buffer.from(k.caPem).toString('base64') } },
+    ],
     users: [{ name, user: { token: k.token } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: k.namespace ?? 'default' } }],
     'current-context': name,

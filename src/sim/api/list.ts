@@ -11,13 +11,16 @@ interface Token {
 }
 
 function encodeToken(t: Token): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: t.rv, start: `${t.ns}/${t.name}\u0000`, ns: t.ns, name: t.name })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ v: 'meta.k8s.io/v1', rv: t.rv, start: `${t.ns}/${t.name}\u0000`, ns: t.ns, name: t.name }),
+  ).toString('base64url');
 }
 
 function decodeToken(s: string): Token {
   try {
     const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (t.v !== 'meta.k8s.io/v1' || !Number.isInteger(t.rv) || typeof t.ns !== 'string' || typeof t.name !== 'string') throw new Error('bad');
+    if (t.v !== 'meta.k8s.io/v1' || !Number.isInteger(t.rv) || typeof t.ns !== 'string' || typeof t.name !== 'string')
+      throw new Error('bad');
     return { rv: t.rv, ns: t.ns, name: t.name };
   } catch {
     throw badRequest(`invalid continue token: continue key is not valid: ${s}`);
@@ -63,12 +66,19 @@ function lowerBound(names: string[], after: string): number {
 }
 
 /** Lists objects; items are copies, and a continue token pins the first page's resourceVersion. */
-export function listObjects(store: Store, def: ResourceDef, namespace: string | undefined, opts: ListOptions, builtinNamespace: boolean): ListResult {
+export function listObjects(
+  store: Store,
+  def: ResourceDef,
+  namespace: string | undefined,
+  opts: ListOptions,
+  builtinNamespace: boolean,
+): ListResult {
   const match = compileSelectors(opts.labelSelector, opts.fieldSelector, builtinNamespace);
   let rv = store.currentRv();
   let start: { ns: string; name: string } | undefined;
   if (opts.continue) {
-    if (opts.resourceVersion && opts.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+    if (opts.resourceVersion && opts.resourceVersion !== '0')
+      throw badRequest('specifying resource version is not allowed when using continue');
     const t = decodeToken(opts.continue);
     if (t.rv < store.oldestReplayable()) throw expired(CONTINUE_EXPIRED_MSG);
     rv = t.rv;

@@ -15,8 +15,17 @@ interface Entry {
 }
 
 const SYSTEM_META = new Set([
-  'name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
-  'deletionGracePeriodSeconds', 'managedFields', 'generateName', 'selfLink',
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'generateName',
+  'selfLink',
 ]);
 
 /** Leaf paths a manager can own: apiVersion/kind and system metadata are nobody's. */
@@ -77,28 +86,43 @@ export function managedFieldsGiven(obj: KObject, subresource?: string): Entry[] 
   const mf = obj.metadata.managedFields;
   if (subresource || !Array.isArray(mf) || mf.length === 0) return undefined;
   const wellFormed = mf.every(
-    (e) => isObj(e) && (e.fieldsV1 === undefined || (isObj(e.fieldsV1) && typeof e.manager === 'string' && (e.operation === 'Apply' || e.operation === 'Update'))),
+    (e) =>
+      isObj(e) &&
+      (e.fieldsV1 === undefined ||
+        (isObj(e.fieldsV1) && typeof e.manager === 'string' && (e.operation === 'Apply' || e.operation === 'Update'))),
   );
   if (!wellFormed) return undefined;
   return structuredClone(mf as Entry[]).filter((e) => e.fieldsV1 && Object.keys(e.fieldsV1).length > 0);
 }
 
 /** Records a non-apply write: the manager takes every leaf it changed; others lose those leaves. */
-export function recordUpdate(old: KObject | undefined, next: KObject, manager: string, def: ResourceDef, now: string, subresource?: string): void {
+export function recordUpdate(
+  old: KObject | undefined,
+  next: KObject,
+  manager: string,
+  def: ResourceDef,
+  now: string,
+  subresource?: string,
+): void {
   const changed = ownablePaths(next, subresource).filter((p) => !old || !deepEqual(valueAt(old, p), valueAt(next, p)));
   const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
   const owners = ownership(entriesOf(next));
   const changedKeys = new Set(changed.map(key));
   // Leaves that no longer exist belong to nobody.
   const present = new Set(ownablePaths(next, undefined).concat(ownablePaths(next, 'status')).map(key));
-  let mine = owners.find((o) => o.entry.manager === manager && o.entry.operation === 'Update' && o.entry.subresource === subresource);
+  let mine = owners.find(
+    (o) => o.entry.manager === manager && o.entry.operation === 'Update' && o.entry.subresource === subresource,
+  );
   for (const o of owners) {
     if (o === mine) continue;
     const list = o.list.filter((p) => !changedKeys.has(key(p)) && present.has(key(p)));
     if (list.length !== o.list.length) o.entry.fieldsV1 = toFields(list);
   }
   if (!changed.length && !mine) {
-    setEntries(next, owners.map((o) => o.entry));
+    setEntries(
+      next,
+      owners.map((o) => o.entry),
+    );
     return;
   }
   if (!mine) {
@@ -111,27 +135,43 @@ export function recordUpdate(old: KObject | undefined, next: KObject, manager: s
   for (const p of changed) all.set(key(p), p);
   mine.entry.fieldsV1 = toFields([...all.values()]);
   if (changed.length) mine.entry.time = now;
-  setEntries(next, owners.map((o) => o.entry));
+  setEntries(
+    next,
+    owners.map((o) => o.entry),
+  );
 }
 
 /**
  * Server-side apply of `body` by `manager` onto `current` (undefined when creating). Conflicts are
  * leaves another manager owns whose value would change; `force` takes them over instead.
  */
-export function applyFields(current: KObject | undefined, body: KObject, manager: string, force: boolean, def: ResourceDef, now: string, subresource?: string): KObject {
+export function applyFields(
+  current: KObject | undefined,
+  body: KObject,
+  manager: string,
+  force: boolean,
+  def: ResourceDef,
+  now: string,
+  subresource?: string,
+): KObject {
   const applied = ownablePaths(body, subresource);
   const appliedKeys = new Set(applied.map(key));
-  const base: KObject = current ? structuredClone(current) : ({ apiVersion: body.apiVersion, kind: body.kind, metadata: { name: body.metadata.name } } as KObject);
+  const base: KObject = current
+    ? structuredClone(current)
+    : ({ apiVersion: body.apiVersion, kind: body.kind, metadata: { name: body.metadata.name } } as KObject);
   const owners = ownership(entriesOf(base));
   const conflicts: Array<{ manager: Entry; path: string[] }> = [];
   for (const p of applied) {
     for (const o of owners) {
       if (o.entry.manager === manager && o.entry.operation === 'Apply') continue;
-      if (o.paths.has(key(p)) && !deepEqual(valueAt(base, p), valueAt(body, p))) conflicts.push({ manager: o.entry, path: p });
+      if (o.paths.has(key(p)) && !deepEqual(valueAt(base, p), valueAt(body, p)))
+        conflicts.push({ manager: o.entry, path: p });
     }
   }
   if (conflicts.length && !force) throw conflictError(conflicts);
-  const mine = owners.find((o) => o.entry.manager === manager && o.entry.operation === 'Apply' && o.entry.subresource === subresource);
+  const mine = owners.find(
+    (o) => o.entry.manager === manager && o.entry.operation === 'Apply' && o.entry.subresource === subresource,
+  );
   let merged = applyMerge(base, body) as KObject;
   // Fields this manager applied before, no longer applies, and nobody else owns are removed.
   if (mine) {
@@ -149,7 +189,14 @@ export function applyFields(current: KObject | undefined, body: KObject, manager
     if (list.length !== o.list.length) o.entry.fieldsV1 = toFields(list);
   }
   const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
-  const entry: Entry = mine?.entry ?? { manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: {} };
+  const entry: Entry = mine?.entry ?? {
+    manager,
+    operation: 'Apply',
+    apiVersion,
+    time: now,
+    fieldsType: 'FieldsV1',
+    fieldsV1: {},
+  };
   if (subresource) entry.subresource = subresource;
   entry.fieldsV1 = toFields(applied);
   entry.time = now;
@@ -184,6 +231,10 @@ function conflictError(conflicts: Array<{ manager: Entry; path: string[] }>) {
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   }
   return failure(409, 'Conflict', message, {
-    causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.manager)}`, field: renderPath(c.path) })),
+    causes: conflicts.map((c) => ({
+      reason: 'FieldManagerConflict',
+      message: `conflict with ${printManager(c.manager)}`,
+      field: renderPath(c.path),
+    })),
   });
 }

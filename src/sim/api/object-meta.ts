@@ -16,7 +16,9 @@ export function withoutMetaStatus(o: KObject): Record<string, unknown> {
  */
 export function withoutVolatile(o: KObject): Record<string, unknown> {
   const { resourceVersion: _rv, managedFields: mf, ...meta } = o.metadata;
-  const ownership = Array.isArray(mf) ? mf.map((e) => (e && typeof e === 'object' ? { ...(e as Record<string, unknown>), time: undefined } : e)) : undefined;
+  const ownership = Array.isArray(mf)
+    ? mf.map((e) => (e && typeof e === 'object' ? { ...(e as Record<string, unknown>), time: undefined } : e))
+    : undefined;
   return { ...o, metadata: { ...meta, managedFields: ownership } };
 }
 
@@ -33,8 +35,20 @@ export function generateName(prefix: string): string {
 }
 
 const META_ORDER = [
-  'name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
-  'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+  'name',
+  'generateName',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
 ];
 
 /** Puts metadata keys and top-level keys in the apiserver's order, so output reads naturally. */

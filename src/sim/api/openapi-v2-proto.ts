@@ -23,10 +23,14 @@ function varint(n: number): Buffer {
 
 const key = (no: number, wire: number): Buffer => varint((no << 3) | wire);
 const bytesField = (no: number, b: Buffer): Buffer => Buffer.concat([key(no, 2), varint(b.length), b]);
-const str = (no: number, s: unknown): Buffer => (typeof s === 'string' && s !== '' ? bytesField(no, Buffer.from(s, 'utf8')) : Buffer.alloc(0));
-const strs = (no: number, list: unknown): Buffer => Buffer.concat(Array.isArray(list) ? list.map((s) => bytesField(no, Buffer.from(String(s), 'utf8'))) : []);
-const bool = (no: number, b: unknown): Buffer => (b === true ? Buffer.concat([key(no, 0), varint(1)]) : Buffer.alloc(0));
-const int = (no: number, n: unknown): Buffer => (typeof n === 'number' && n > 0 ? Buffer.concat([key(no, 0), varint(n)]) : Buffer.alloc(0));
+const str = (no: number, s: unknown): Buffer =>
+  typeof s === 'string' && s !== '' ? bytesField(no, Buffer.from(s, 'utf8')) : Buffer.alloc(0);
+const strs = (no: number, list: unknown): Buffer =>
+  Buffer.concat(Array.isArray(list) ? list.map((s) => bytesField(no, Buffer.from(String(s), 'utf8'))) : []);
+const bool = (no: number, b: unknown): Buffer =>
+  b === true ? Buffer.concat([key(no, 0), varint(1)]) : Buffer.alloc(0);
+const int = (no: number, n: unknown): Buffer =>
+  typeof n === 'number' && n > 0 ? Buffer.concat([key(no, 0), varint(n)]) : Buffer.alloc(0);
 const msg = (no: number, b: Buffer | undefined): Buffer => (b ? bytesField(no, b) : Buffer.alloc(0));
 function double(no: number, n: unknown): Buffer {
   if (typeof n !== 'number') return Buffer.alloc(0);
@@ -37,10 +41,15 @@ function double(no: number, n: unknown): Buffer {
 
 /** Any{yaml}: a value as YAML text. */
 const anyValue = (v: unknown): Buffer => str(2, JSON.stringify(v));
-const named = (no: number, name: string, value: Buffer): Buffer => msg(no, Buffer.concat([str(1, name), msg(2, value)]));
+const named = (no: number, name: string, value: Buffer): Buffer =>
+  msg(no, Buffer.concat([str(1, name), msg(2, value)]));
 
 function extensions(no: number, o: Json): Buffer {
-  return Buffer.concat(Object.entries(o).filter(([k]) => k.startsWith('x-')).map(([k, v]) => named(no, k, anyValue(v))));
+  return Buffer.concat(
+    Object.entries(o)
+      .filter(([k]) => k.startsWith('x-'))
+      .map(([k, v]) => named(no, k, anyValue(v))),
+  );
 }
 
 function schema(s: Json): Buffer {
@@ -68,19 +77,52 @@ function schema(s: Json): Buffer {
   if (s.type) parts.push(msg(22, strs(1, [s.type])));
   if (s.items) parts.push(msg(23, msg(1, schema(s.items))));
   for (const a of (s.allOf ?? []) as Json[]) parts.push(msg(24, schema(a)));
-  if (s.properties) parts.push(msg(25, Buffer.concat(Object.entries(s.properties as Json).map(([k, v]) => named(1, k, schema(v))))));
+  if (s.properties)
+    parts.push(msg(25, Buffer.concat(Object.entries(s.properties as Json).map(([k, v]) => named(1, k, schema(v))))));
   parts.push(extensions(31, s));
   return Buffer.concat(parts);
 }
 
 function parameter(p: Json): Buffer {
   if (p.in === 'body') {
-    return msg(1, Buffer.concat([str(1, p.description), str(2, p.name), str(3, p.in), bool(4, p.required), msg(5, schema(p.schema ?? {})), extensions(6, p)]));
+    return msg(
+      1,
+      Buffer.concat([
+        str(1, p.description),
+        str(2, p.name),
+        str(3, p.in),
+        bool(4, p.required),
+        msg(5, schema(p.schema ?? {})),
+        extensions(6, p),
+      ]),
+    );
   }
   const sub =
     p.in === 'query'
-      ? msg(3, Buffer.concat([bool(1, p.required), str(2, p.in), str(3, p.description), str(4, p.name), str(6, p.type), bool(20, p.uniqueItems), extensions(23, p)]))
-      : msg(4, Buffer.concat([bool(1, p.required), str(2, p.in), str(3, p.description), str(4, p.name), str(5, p.type), bool(19, p.uniqueItems), extensions(22, p)]));
+      ? msg(
+          3,
+          Buffer.concat([
+            bool(1, p.required),
+            str(2, p.in),
+            str(3, p.description),
+            str(4, p.name),
+            str(6, p.type),
+            bool(20, p.uniqueItems),
+            extensions(23, p),
+          ]),
+        )
+      : msg(
+          4,
+          Buffer.concat([
+            bool(1, p.required),
+            str(2, p.in),
+            str(3, p.description),
+            str(4, p.name),
+            str(5, p.type),
+            bool(19, p.uniqueItems),
+            extensions(22, p),
+          ]),
+        );
   return msg(2, sub);
 }
 
@@ -89,7 +131,11 @@ const parametersItem = (no: number, p: Json): Buffer => msg(no, msg(1, parameter
 
 function operation(op: Json): Buffer {
   const responses = Object.entries((op.responses ?? {}) as Json).map(([code, r]) =>
-    named(1, code, msg(1, Buffer.concat([str(1, r.description), r.schema ? msg(2, msg(1, schema(r.schema))) : Buffer.alloc(0)]))),
+    named(
+      1,
+      code,
+      msg(1, Buffer.concat([str(1, r.description), r.schema ? msg(2, msg(1, schema(r.schema))) : Buffer.alloc(0)])),
+    ),
   );
   return Buffer.concat([
     strs(1, op.tags),

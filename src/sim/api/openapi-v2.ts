@@ -18,8 +18,10 @@ export function schemaToV2(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [k, v] of Object.entries(node as Json)) {
-    if (k === '$ref' && typeof v === 'string') out.$ref = v.startsWith(V3_REF) ? `#/definitions/${v.slice(V3_REF.length)}` : v;
-    else if (k === 'allOf' && Array.isArray(v) && v.length === 1 && v[0].$ref) out.$ref = (schemaToV2(v[0]) as Json).$ref;
+    if (k === '$ref' && typeof v === 'string')
+      out.$ref = v.startsWith(V3_REF) ? `#/definitions/${v.slice(V3_REF.length)}` : v;
+    else if (k === 'allOf' && Array.isArray(v) && v.length === 1 && v[0].$ref)
+      out.$ref = (schemaToV2(v[0]) as Json).$ref;
     else out[k] = schemaToV2(v);
   }
   return out;
@@ -53,7 +55,8 @@ function operationToV2(op: Json): Json {
 
 function pathItemToV2(item: Json): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(item)) out[k] = k === 'parameters' ? (v as Json[]).map(parameterToV2) : operationToV2(v as Json);
+  for (const [k, v] of Object.entries(item))
+    out[k] = k === 'parameters' ? (v as Json[]).map(parameterToV2) : operationToV2(v as Json);
   return out;
 }
 
@@ -65,7 +68,8 @@ export function openApiV2(defs: ResourceDef[]): Json {
   for (const d of defs) gvs.set(apiVersionOf(d), d);
   for (const d of gvs.values()) {
     const doc = openApiGroupVersion(defs, d.group, d.version)!;
-    for (const [name, s] of Object.entries(doc.components as Json).flatMap(([, m]) => Object.entries(m as Json))) definitions[name] = schemaToV2(s);
+    for (const [name, s] of Object.entries(doc.components as Json).flatMap(([, m]) => Object.entries(m as Json)))
+      definitions[name] = schemaToV2(s);
     for (const [p, item] of Object.entries(doc.paths as Json)) paths[p] = pathItemToV2(item as Json);
   }
   return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.4-bgctl' }, paths, definitions };
@@ -104,8 +108,16 @@ const JSON_RANGES = ['application/json', 'application/*', '*/*'];
  * GET /openapi/v2: protobuf when the Accept header names it (either spelling), JSON for JSON or
  * a wildcard or no Accept at all, 406 otherwise; ETag and 304 as the apiserver does.
  */
-export function serveOpenApiV2(req: IncomingMessage, res: ServerResponse, defs: ResourceDef[], log: (code: number) => void): void {
-  const accept = (req.headers.accept ?? '').split(',').map((a) => a.split(';')[0].trim()).filter(Boolean);
+export function serveOpenApiV2(
+  req: IncomingMessage,
+  res: ServerResponse,
+  defs: ResourceDef[],
+  log: (code: number) => void,
+): void {
+  const accept = (req.headers.accept ?? '')
+    .split(',')
+    .map((a) => a.split(';')[0].trim())
+    .filter(Boolean);
   const proto = accept.some((a) => a === OPENAPI_V2_PROTO || a === OPENAPI_V2_PROTO_ACCEPT);
   if (!proto && accept.length && !accept.some((a) => JSON_RANGES.includes(a))) {
     log(406);
@@ -115,7 +127,12 @@ export function serveOpenApiV2(req: IncomingMessage, res: ServerResponse, defs: 
   const r = render(defs);
   const body = proto ? r.proto : r.json;
   const etag = proto ? r.protoTag : r.jsonTag;
-  const headers = { 'Content-Type': proto ? OPENAPI_V2_PROTO : 'application/json', ETag: etag, Vary: 'Accept', 'Cache-Control': 'no-cache, private' };
+  const headers = {
+    'Content-Type': proto ? OPENAPI_V2_PROTO : 'application/json',
+    ETag: etag,
+    Vary: 'Accept',
+    'Cache-Control': 'no-cache, private',
+  };
   if (req.headers['if-none-match'] === etag) {
     log(304);
     res.writeHead(304, headers);

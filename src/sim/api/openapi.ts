@@ -9,25 +9,69 @@ import { CR_PATCH_TYPES } from './status.js';
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
-const NS_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+const NS_PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
 
 const objectMetaSchema: Schema = {
   type: 'object',
-  description: 'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.',
+  description:
+    'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.',
   properties: {
     name: { type: 'string', description: 'Name must be unique within a namespace.' },
-    generateName: { type: 'string', description: 'GenerateName is an optional prefix, used by the server, to generate a unique name.' },
+    generateName: {
+      type: 'string',
+      description: 'GenerateName is an optional prefix, used by the server, to generate a unique name.',
+    },
     namespace: { type: 'string', description: 'Namespace defines the space within which each name must be unique.' },
     uid: { type: 'string', description: 'UID is the unique in time and space value for this object.' },
-    resourceVersion: { type: 'string', description: 'An opaque value that represents the internal version of this object.' },
-    generation: { type: 'integer', format: 'int64', description: 'A sequence number representing a specific generation of the desired state.' },
-    creationTimestamp: { type: 'string', format: 'date-time', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' },
-    deletionTimestamp: { type: 'string', format: 'date-time', description: 'DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted.' },
-    labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Map of string keys and values that can be used to organize and categorize objects.' },
-    annotations: { type: 'object', additionalProperties: { type: 'string' }, description: 'Annotations is an unstructured key value map stored with a resource.' },
-    finalizers: { type: 'array', items: { type: 'string' }, description: 'Must be empty before the object is deleted from the registry.' },
-    ownerReferences: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, description: 'List of objects depended by this object.' },
-    managedFields: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, description: 'ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow.' },
+    resourceVersion: {
+      type: 'string',
+      description: 'An opaque value that represents the internal version of this object.',
+    },
+    generation: {
+      type: 'integer',
+      format: 'int64',
+      description: 'A sequence number representing a specific generation of the desired state.',
+    },
+    creationTimestamp: {
+      type: 'string',
+      format: 'date-time',
+      description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+    },
+    deletionTimestamp: {
+      type: 'string',
+      format: 'date-time',
+      description: 'DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted.',
+    },
+    labels: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'Map of string keys and values that can be used to organize and categorize objects.',
+    },
+    annotations: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'Annotations is an unstructured key value map stored with a resource.',
+    },
+    finalizers: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Must be empty before the object is deleted from the registry.',
+    },
+    ownerReferences: {
+      type: 'array',
+      items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      description: 'List of objects depended by this object.',
+    },
+    managedFields: {
+      type: 'array',
+      items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      description: 'ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow.',
+    },
   },
 };
 
@@ -35,13 +79,26 @@ const namespaceSchema: Schema = {
   type: 'object',
   description: 'Namespace provides a scope for Names. Use of multiple namespaces is optional.',
   properties: {
-    apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
-    kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+    apiVersion: {
+      type: 'string',
+      description: 'APIVersion defines the versioned schema of this representation of an object.',
+    },
+    kind: {
+      type: 'string',
+      description: 'Kind is a string value representing the REST resource this object represents.',
+    },
     metadata: { type: 'object', description: 'Standard object metadata.' },
     spec: {
       type: 'object',
       description: 'Spec defines the behavior of the Namespace.',
-      properties: { finalizers: { type: 'array', items: { type: 'string' }, description: 'Finalizers is an opaque list of values that must be empty to permanently remove object from storage.' } },
+      properties: {
+        finalizers: {
+          type: 'array',
+          items: { type: 'string' },
+          description:
+            'Finalizers is an opaque list of values that must be empty to permanently remove object from storage.',
+        },
+      },
     },
     status: {
       type: 'object',
@@ -86,14 +143,28 @@ function operations(def: ResourceDef, named: boolean, sub?: 'status'): Record<st
   });
   const writeParams = [
     queryParam('dryRun', 'When present, indicates that modifications should not be persisted.'),
-    queryParam('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
-    queryParam('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields.'),
+    queryParam(
+      'fieldManager',
+      'fieldManager is a name associated with the actor or entity that is making these changes.',
+    ),
+    queryParam(
+      'fieldValidation',
+      'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields.',
+    ),
   ];
   if (!named) {
     const list = {
       ...base('list', 'list'),
-      responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(def)}List` } } } } },
-      parameters: [queryParam('labelSelector', 'A selector to restrict the list of returned objects by their labels.'), queryParam('watch', 'Watch for changes.', 'boolean')],
+      responses: {
+        '200': {
+          description: 'OK',
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(def)}List` } } },
+        },
+      },
+      parameters: [
+        queryParam('labelSelector', 'A selector to restrict the list of returned objects by their labels.'),
+        queryParam('watch', 'Watch for changes.', 'boolean'),
+      ],
     };
     return { get: list, post: { ...base('post', 'create'), parameters: writeParams, requestBody: { content: json } } };
   }
@@ -102,7 +173,11 @@ function operations(def: ResourceDef, named: boolean, sub?: 'status'): Record<st
   const ops: Record<string, unknown> = {
     get: base('get', 'read'),
     put: { ...base('put', 'replace'), parameters: writeParams, requestBody: { content: json } },
-    patch: { ...base('patch', 'patch'), parameters: [...writeParams, queryParam('force', 'Force is going to "force" Apply requests.', 'boolean')], requestBody: { content: patchContent } },
+    patch: {
+      ...base('patch', 'patch'),
+      parameters: [...writeParams, queryParam('force', 'Force is going to "force" Apply requests.', 'boolean')],
+      requestBody: { content: patchContent },
+    },
   };
   if (!sub) ops.delete = base('delete', 'delete');
   return ops;
@@ -119,18 +194,30 @@ function pathsFor(def: ResourceDef): Record<string, unknown> {
     [collection]: { ...operations(def, false), parameters: params },
     [`${collection}/{name}`]: { ...operations(def, true), parameters: [...params, nameParam] },
   };
-  if (def.hasStatus) out[`${collection}/{name}/status`] = { ...operations(def, true, 'status'), parameters: [...params, nameParam] };
+  if (def.hasStatus)
+    out[`${collection}/{name}/status`] = { ...operations(def, true, 'status'), parameters: [...params, nameParam] };
   if (def.namespaced) out[`${prefix}/${def.plural}`] = { get: (operations(def, false) as Record<string, unknown>).get };
   return out;
 }
 
 /** The OpenAPI v3 document of one group-version, or undefined when not served. */
-export function openApiGroupVersion(defs: ResourceDef[], group: string, version: string): Record<string, unknown> | undefined {
+export function openApiGroupVersion(
+  defs: ResourceDef[],
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const mine = defs.filter((d) => d.group === group && d.version === version);
   if (!mine.length) return undefined;
   const schemas: Record<string, unknown> = {
     [OBJECT_META]: objectMetaSchema,
-    [LIST_META]: { type: 'object', properties: { continue: { type: 'string' }, remainingItemCount: { type: 'integer' }, resourceVersion: { type: 'string' } } },
+    [LIST_META]: {
+      type: 'object',
+      properties: {
+        continue: { type: 'string' },
+        remainingItemCount: { type: 'integer' },
+        resourceVersion: { type: 'string' },
+      },
+    },
   };
   let paths: Record<string, unknown> = {};
   for (const d of mine) {

@@ -32,7 +32,10 @@ class PatchFailure extends Error {}
 function parsePointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new PatchFailure(`bad pointer ${path}`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function resolveParent(doc: Json, tokens: string[]): { parent: Record<string, unknown> | unknown[]; key: string } {

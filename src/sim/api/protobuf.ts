@@ -42,7 +42,9 @@ function stringMap(entries: Field[]): Record<string, string> {
   const m: Record<string, string> = {};
   for (const e of entries) {
     const kv = fields(e.value as Buffer);
-    m[str(kv.find((f) => f.no === 1) ?? { no: 1, wire: 2, value: Buffer.alloc(0) })] = str(kv.find((f) => f.no === 2) ?? { no: 2, wire: 2, value: Buffer.alloc(0) });
+    m[str(kv.find((f) => f.no === 1) ?? { no: 1, wire: 2, value: Buffer.alloc(0) })] = str(
+      kv.find((f) => f.no === 2) ?? { no: 2, wire: 2, value: Buffer.alloc(0) },
+    );
   }
   return m;
 }
@@ -79,12 +81,15 @@ export function decodeNamespaceProto(body: Buffer): KObject {
         if (f.no === 2) kind = str(f);
       }
     }
-    if (kind !== 'Namespace' || !raw) throw new Error(`only Namespace is understood in protobuf, not ${kind || 'an empty kind'}`);
+    if (kind !== 'Namespace' || !raw)
+      throw new Error(`only Namespace is understood in protobuf, not ${kind || 'an empty kind'}`);
     const obj: KObject = { apiVersion: apiVersion || 'v1', kind, metadata: { name: '' } };
     for (const f of fields(raw.value as Buffer)) {
       if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
       if (f.no === 2) {
-        const fin = fields(f.value as Buffer).filter((x) => x.no === 1).map(str);
+        const fin = fields(f.value as Buffer)
+          .filter((x) => x.no === 1)
+          .map(str);
         obj.spec = fin.length ? { finalizers: fin } : {};
       }
     }

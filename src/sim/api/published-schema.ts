@@ -23,8 +23,10 @@ function merge(v: Schema | undefined, f: Schema | undefined, parent: string, nam
     }
   }
   if (v?.items || f?.items) out.items = merge(v?.items, f?.items, parent, name, false);
-  if (v?.additionalProperties || f?.additionalProperties) out.additionalProperties = merge(v?.additionalProperties, f?.additionalProperties, parent, name, false);
-  if (v?.['x-kubernetes-preserve-unknown-fields'] || f?.['x-kubernetes-preserve-unknown-fields']) out['x-kubernetes-preserve-unknown-fields'] = true;
+  if (v?.additionalProperties || f?.additionalProperties)
+    out.additionalProperties = merge(v?.additionalProperties, f?.additionalProperties, parent, name, false);
+  if (v?.['x-kubernetes-preserve-unknown-fields'] || f?.['x-kubernetes-preserve-unknown-fields'])
+    out['x-kubernetes-preserve-unknown-fields'] = true;
   return out;
 }
 
@@ -35,7 +37,10 @@ export function publishedSchema(kind: string): Schema | undefined {
   if (!cache.has(kind)) {
     const v = schemaFor(kind);
     const f = KNATIVE_FIELDS[kind];
-    cache.set(kind, v && merge(v, f && { type: 'object', properties: { spec: f.spec, status: f.status } }, '', kind, false));
+    cache.set(
+      kind,
+      v && merge(v, f && { type: 'object', properties: { spec: f.spec, status: f.status } }, '', kind, false),
+    );
   }
   return cache.get(kind);
 }

@@ -139,7 +139,12 @@ class MemoryRegistry implements SimRegistry {
     return listObjects(this.store, def, def.namespaced ? namespace : undefined, opts, def === this.nsDef);
   }
 
-  watch(def: ResourceDef, namespace: string | undefined, opts: WatchOptions, onEvent: (ev: WatchEvent) => void): () => void {
+  watch(
+    def: ResourceDef,
+    namespace: string | undefined,
+    opts: WatchOptions,
+    onEvent: (ev: WatchEvent) => void,
+  ): () => void {
     def = this.canonical(def);
     const match = compileSelectors(opts.labelSelector, opts.fieldSelector, def === this.nsDef);
     return this.hub.watch(def, def.namespaced ? namespace : undefined, match, opts, onEvent);
@@ -151,10 +156,16 @@ class MemoryRegistry implements SimRegistry {
     return this.doCreate(this.canonical(def), namespace, obj, ctx, false);
   }
 
-  private doCreate(def: ResourceDef, namespace: string | undefined, obj: KObject, ctx: RequestContext, applied: boolean): KObject {
+  private doCreate(
+    def: ResourceDef,
+    namespace: string | undefined,
+    obj: KObject,
+    ctx: RequestContext,
+    applied: boolean,
+  ): KObject {
     const ns = this.nsKey(def, namespace);
     if (!isObj(obj) || !isObj(obj.metadata)) {
-      if (!isObj(obj)) throw badRequest('Object \'Kind\' is missing in request body');
+      if (!isObj(obj)) throw badRequest("Object 'Kind' is missing in request body");
       obj = { ...obj, metadata: { name: '' } } as KObject;
     }
     const next = structuredClone(obj);
@@ -202,32 +213,64 @@ class MemoryRegistry implements SimRegistry {
     return this.writeUpdate(def, namespace, obj, ctx, { requireRv: def.group !== '', subresource: 'status' });
   }
 
-  patch(def: ResourceDef, namespace: string | undefined, name: string, type: PatchType, body: unknown, ctx: WriteCtx): { object: KObject; created: boolean } {
+  patch(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    body: unknown,
+    ctx: WriteCtx,
+  ): { object: KObject; created: boolean } {
     def = this.canonical(def);
     if (type === 'strategic' && def.group !== '') throw unsupportedMediaType(CR_PATCH_TYPES);
     if (ctx.force !== undefined && type !== 'apply') {
-      throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', {
-        group: 'meta.k8s.io',
-        kind: 'PatchOptions',
-        causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }],
-      });
+      throw failure(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+        {
+          group: 'meta.k8s.io',
+          kind: 'PatchOptions',
+          causes: [
+            {
+              reason: 'FieldValueForbidden',
+              message: 'Forbidden: may not be specified for non-apply patch',
+              field: 'force',
+            },
+          ],
+        },
+      );
     }
     if (type === 'apply' && !ctx.fieldManager) {
-      throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', {
-        group: 'meta.k8s.io',
-        kind: 'PatchOptions',
-        causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
-      });
+      throw failure(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        {
+          group: 'meta.k8s.io',
+          kind: 'PatchOptions',
+          causes: [
+            {
+              reason: 'FieldValueRequired',
+              message: 'Required value: is required for apply patch',
+              field: 'fieldManager',
+            },
+          ],
+        },
+      );
     }
     const ns = this.nsKey(def, namespace);
     const stored = this.store.get(def, ns, name);
     const sub = ctx.subresource;
     if (type === 'apply') {
-      if (!isObj(body) || !isObj(body.metadata)) throw badRequest('error decoding YAML: the body of an apply patch must be an object with metadata');
+      if (!isObj(body) || !isObj(body.metadata))
+        throw badRequest('error decoding YAML: the body of an apply patch must be an object with metadata');
       const applied = structuredClone(body) as KObject;
       delete applied.metadata.managedFields;
       if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
-        throw badRequest(`the name of the object (${String(applied.metadata.name)}) does not match the name on the URL (${name})`);
+        throw badRequest(
+          `the name of the object (${String(applied.metadata.name)}) does not match the name on the URL (${name})`,
+        );
       }
       applied.metadata.name = name;
       this.checkTypeMeta(def, applied);
@@ -236,21 +279,50 @@ class MemoryRegistry implements SimRegistry {
         const created = applyFields(undefined, applied, ctx.fieldManager!, true, def, timestamp(this.now()));
         return { object: this.doCreate(def, namespace, created, ctx, true), created: true };
       }
-      const merged = applyFields(stored, applied, ctx.fieldManager!, Boolean(ctx.force), def, timestamp(this.now()), sub);
+      const merged = applyFields(
+        stored,
+        applied,
+        ctx.fieldManager!,
+        Boolean(ctx.force),
+        def,
+        timestamp(this.now()),
+        sub,
+      );
       merged.metadata.resourceVersion = stored.metadata.resourceVersion;
-      return { object: this.writeUpdate(def, namespace, merged, ctx, { requireRv: false, subresource: sub, managed: true, asPatch: JSON.stringify(body) }), created: false };
+      return {
+        object: this.writeUpdate(def, namespace, merged, ctx, {
+          requireRv: false,
+          subresource: sub,
+          managed: true,
+          asPatch: JSON.stringify(body),
+        }),
+        created: false,
+      };
     }
     if (!stored) throw notFound(def, name);
     let patched: unknown;
     if (type === 'json') patched = jsonPatch(stored, body);
     else {
-      if (!isObj(body)) throw badRequest(`json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type map[string]interface {}`);
+      if (!isObj(body))
+        throw badRequest(
+          `json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type map[string]interface {}`,
+        );
       patched = mergePatch(stored, body);
     }
     if (!isObj(patched) || !isObj(patched.metadata)) throw badRequest('the patch produced an object without metadata');
     const p = patched as KObject;
-    if (p.metadata.name !== name) throw badRequest(`the name of the object (${String(p.metadata.name)}) does not match the name on the URL (${name})`);
-    return { object: this.writeUpdate(def, namespace, p, ctx, { requireRv: false, subresource: sub, asPatch: JSON.stringify(body) }), created: false };
+    if (p.metadata.name !== name)
+      throw badRequest(
+        `the name of the object (${String(p.metadata.name)}) does not match the name on the URL (${name})`,
+      );
+    return {
+      object: this.writeUpdate(def, namespace, p, ctx, {
+        requireRv: false,
+        subresource: sub,
+        asPatch: JSON.stringify(body),
+      }),
+      created: false,
+    };
   }
 
   delete(
@@ -263,10 +335,15 @@ class MemoryRegistry implements SimRegistry {
     const ns = this.nsKey(def, namespace);
     const cur = this.store.get(def, ns, name);
     if (!cur) throw notFound(def, name);
-    if (def === this.nsDef && IMMORTAL_NAMESPACES.has(name)) throw forbidden(def, name, 'this namespace may not be deleted');
+    if (def === this.nsDef && IMMORTAL_NAMESPACES.has(name))
+      throw forbidden(def, name, 'this namespace may not be deleted');
     const pre = ctx.preconditions;
     if (pre?.uid && pre.uid !== cur.metadata.uid) {
-      throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
+      throw conflict(
+        def,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`,
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
       throw conflict(
@@ -275,13 +352,14 @@ class MemoryRegistry implements SimRegistry {
         `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${cur.metadata.resourceVersion}). The object might have been modified`,
       );
     }
-    const success = (obj: KObject): Status => ({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Success',
-      details: { name, ...(def.group ? { group: def.group } : {}), kind: def.plural, uid: obj.metadata.uid },
-    } as Status);
+    const success = (obj: KObject): Status =>
+      ({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { name, ...(def.group ? { group: def.group } : {}), kind: def.plural, uid: obj.metadata.uid },
+      }) as Status;
     if (ctx.dryRun) return { object: structuredClone(cur), status: def === this.nsDef ? undefined : success(cur) };
     if (def !== this.nsDef && orphaning(cur, ctx.propagationPolicy)) {
       // As the apiserver does: the owner holds the orphan finalizer, deleting, until the GC has
@@ -299,7 +377,11 @@ class MemoryRegistry implements SimRegistry {
       this.later(() => this.orphanSweep(def, ns, name, uid), 0);
       return { object: structuredClone(saved) };
     }
-    if (ctx.propagationPolicy === 'Foreground' && def !== this.nsDef && this.dependents.get(cur.metadata.uid ?? '')?.size) {
+    if (
+      ctx.propagationPolicy === 'Foreground' &&
+      def !== this.nsDef &&
+      this.dependents.get(cur.metadata.uid ?? '')?.size
+    ) {
       // The owner stays, deleting, until the GC has removed its dependents (foregroundDeletion).
       if (cur.metadata.finalizers?.includes(FOREGROUND)) return { object: structuredClone(cur) };
       const next = structuredClone(cur);
@@ -324,12 +406,17 @@ class MemoryRegistry implements SimRegistry {
       return { object: structuredClone(saved) };
     }
     // An explicit Background policy takes the GC's own finalizers off, as the apiserver does.
-    const kept = ctx.propagationPolicy === 'Background' ? cur.metadata.finalizers?.filter((f) => f !== ORPHAN && f !== FOREGROUND) : cur.metadata.finalizers;
+    const kept =
+      ctx.propagationPolicy === 'Background'
+        ? cur.metadata.finalizers?.filter((f) => f !== ORPHAN && f !== FOREGROUND)
+        : cur.metadata.finalizers;
     if (kept?.length) {
-      if (cur.metadata.deletionTimestamp && kept.length === cur.metadata.finalizers!.length) return { object: structuredClone(cur) };
+      if (cur.metadata.deletionTimestamp && kept.length === cur.metadata.finalizers!.length)
+        return { object: structuredClone(cur) };
       const next = structuredClone(cur);
       next.metadata.finalizers = kept;
-      if (cur.metadata.deletionTimestamp) return { object: structuredClone(this.commit('MODIFIED', def, ns, next, cur)) };
+      if (cur.metadata.deletionTimestamp)
+        return { object: structuredClone(this.commit('MODIFIED', def, ns, next, cur)) };
       next.metadata.deletionTimestamp = timestamp(this.now());
       next.metadata.deletionGracePeriodSeconds = 0;
       if (next.metadata.generation !== undefined) next.metadata.generation++;
@@ -351,7 +438,7 @@ class MemoryRegistry implements SimRegistry {
     how: { requireRv: boolean; subresource?: 'status'; managed?: boolean; asPatch?: string },
   ): KObject {
     const ns = this.nsKey(def, namespace);
-    if (!isObj(obj) || !isObj(obj.metadata)) throw badRequest('Object \'Kind\' is missing in request body');
+    if (!isObj(obj) || !isObj(obj.metadata)) throw badRequest("Object 'Kind' is missing in request body");
     const name = obj.metadata.name;
     this.checkTypeMeta(def, obj);
     this.checkBodyNamespace(def, ns, obj);
@@ -359,11 +446,21 @@ class MemoryRegistry implements SimRegistry {
     if (!cur) throw notFound(def, name);
     const rv = obj.metadata.resourceVersion;
     if (!rv && how.requireRv) {
-      throw invalidStore(def, name, [{ field: 'metadata.resourceVersion', type: 'FieldValueInvalid', body: 'Invalid value: 0: must be specified for an update' }]);
+      throw invalidStore(def, name, [
+        {
+          field: 'metadata.resourceVersion',
+          type: 'FieldValueInvalid',
+          body: 'Invalid value: 0: must be specified for an update',
+        },
+      ]);
     }
     if (rv && rv !== cur.metadata.resourceVersion) throw conflict(def, name);
     if (obj.metadata.uid && obj.metadata.uid !== cur.metadata.uid) {
-      throw conflict(def, name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${cur.metadata.uid}`);
+      throw conflict(
+        def,
+        name,
+        `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${cur.metadata.uid}`,
+      );
     }
     let next: KObject;
     if (how.subresource === 'status') {
@@ -374,7 +471,14 @@ class MemoryRegistry implements SimRegistry {
     } else {
       next = structuredClone(obj);
       const m = next.metadata;
-      for (const k of ['uid', 'creationTimestamp', 'generation', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'namespace'] as const) {
+      for (const k of [
+        'uid',
+        'creationTimestamp',
+        'generation',
+        'deletionTimestamp',
+        'deletionGracePeriodSeconds',
+        'namespace',
+      ] as const) {
         if (cur.metadata[k] === undefined) delete m[k];
         else (m as Record<string, unknown>)[k] = cur.metadata[k];
       }
@@ -388,7 +492,8 @@ class MemoryRegistry implements SimRegistry {
         if (!isObj(next.spec)) next.spec = structuredClone(cur.spec);
       }
       this.admit(def, next, cur, ctx, how.asPatch);
-      if (def !== this.nsDef && !deepEqual(withoutMetaStatus(next), withoutMetaStatus(cur))) m.generation = (cur.metadata.generation ?? 0) + 1;
+      if (def !== this.nsDef && !deepEqual(withoutMetaStatus(next), withoutMetaStatus(cur)))
+        m.generation = (cur.metadata.generation ?? 0) + 1;
     }
     if (!next.metadata.managedFields) delete next.metadata.managedFields;
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
@@ -405,7 +510,13 @@ class MemoryRegistry implements SimRegistry {
   }
 
   /** Admission in kube-apiserver order: mutate -> name and schema checks -> validate. */
-  private admit(def: ResourceDef, next: KObject, old: KObject | undefined, ctx: RequestContext, patchText?: string): void {
+  private admit(
+    def: ResourceDef,
+    next: KObject,
+    old: KObject | undefined,
+    ctx: RequestContext,
+    patchText?: string,
+  ): void {
     const hooks = this.admission.get(def);
     const oldCopy = old && structuredClone(old);
     hooks?.mutate?.(next, oldCopy, ctx);
@@ -439,7 +550,13 @@ class MemoryRegistry implements SimRegistry {
         this.hub.publish(e);
         for (const l of [...this.listeners]) {
           try {
-            l({ type: e.type, resource: e.def, object: structuredClone(e.object), old: e.old && structuredClone(e.old), resourceVersion: e.rv });
+            l({
+              type: e.type,
+              resource: e.def,
+              object: structuredClone(e.object),
+              old: e.old && structuredClone(e.old),
+              resourceVersion: e.rv,
+            });
           } catch (err) {
             // A failing controller must not break the write that triggered it.
             process.emitWarning(`registry change listener failed: ${String(err)}`);
@@ -477,7 +594,13 @@ class MemoryRegistry implements SimRegistry {
       if (kept.length) next.metadata.ownerReferences = kept;
       else delete next.metadata.ownerReferences;
       try {
-        this.writeUpdate(d, dns || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
+        this.writeUpdate(
+          d,
+          dns || undefined,
+          next,
+          { user: GC_USER, fieldManager: 'generic-garbage-collector' },
+          { requireRv: false, managed: true },
+        );
       } catch {
         pending = true;
       }
@@ -487,7 +610,13 @@ class MemoryRegistry implements SimRegistry {
     if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
     try {
       if (!pending) {
-        this.writeUpdate(def, ns || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
+        this.writeUpdate(
+          def,
+          ns || undefined,
+          next,
+          { user: GC_USER, fieldManager: 'generic-garbage-collector' },
+          { requireRv: false, managed: true },
+        );
         return;
       }
     } catch {
@@ -525,7 +654,13 @@ class MemoryRegistry implements SimRegistry {
     next.metadata.finalizers = owner.metadata.finalizers.filter((f) => f !== FOREGROUND);
     if (!next.metadata.finalizers.length) delete next.metadata.finalizers;
     try {
-      this.writeUpdate(def, ns || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
+      this.writeUpdate(
+        def,
+        ns || undefined,
+        next,
+        { user: GC_USER, fieldManager: 'generic-garbage-collector' },
+        { requireRv: false, managed: true },
+      );
     } catch {
       this.later(() => this.foregroundSweep(def, ns, name, uid), 20);
     }
@@ -545,7 +680,13 @@ class MemoryRegistry implements SimRegistry {
         if (solid.length) {
           const next = structuredClone(o);
           next.metadata.ownerReferences = solid;
-          this.writeUpdate(def, depNs || undefined, next, { user: GC_USER, fieldManager: 'generic-garbage-collector' }, { requireRv: false, managed: true });
+          this.writeUpdate(
+            def,
+            depNs || undefined,
+            next,
+            { user: GC_USER, fieldManager: 'generic-garbage-collector' },
+            { requireRv: false, managed: true },
+          );
         } else {
           this.delete(def, depNs || undefined, o.metadata.name, { user: GC_USER, propagationPolicy: 'Background' });
         }
@@ -608,11 +749,12 @@ class MemoryRegistry implements SimRegistry {
     this.timers.add(cancel);
   }
 
-
   private checkTypeMeta(def: ResourceDef, obj: KObject): void {
     const want = apiVersionOf(def);
     if (obj.apiVersion && obj.apiVersion !== want) {
-      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
+      throw badRequest(
+        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`,
+      );
     }
     if (obj.kind && obj.kind !== def.kind) {
       throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${def.kind})`);
@@ -624,7 +766,8 @@ class MemoryRegistry implements SimRegistry {
   private checkBodyNamespace(def: ResourceDef, ns: string, obj: KObject): void {
     if (!def.namespaced) return;
     const bodyNs = obj.metadata.namespace;
-    if (bodyNs && bodyNs !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (bodyNs && bodyNs !== ns)
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
 
   private checkNamespaceLifecycle(def: ResourceDef, ns: string, name: string): void {
@@ -644,7 +787,8 @@ class MemoryRegistry implements SimRegistry {
 
   private nsKey(def: ResourceDef, namespace: string | undefined): string {
     if (!def.namespaced) return '';
-    if (!namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (!namespace)
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     return namespace;
   }
 

@@ -19,7 +19,8 @@ export interface Target {
 export function decodeObject(raw: Buffer, contentType: string | undefined, def: ResourceDef): KObject {
   const ct = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
   let obj: unknown;
-  if (ct === 'application/vnd.kubernetes.protobuf' && def.group === '' && def.kind === 'Namespace') return decodeNamespaceProto(raw);
+  if (ct === 'application/vnd.kubernetes.protobuf' && def.group === '' && def.kind === 'Namespace')
+    return decodeNamespaceProto(raw);
   if (ct === 'application/json' || ct === '') obj = parseJson(raw.toString('utf8'));
   else if (ct === 'application/yaml') {
     try {
@@ -28,14 +29,23 @@ export function decodeObject(raw: Buffer, contentType: string | undefined, def: 
       throw badRequest(`error decoding YAML: ${(err as Error).message}`);
     }
   } else {
-    throw failure(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+    throw failure(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+    );
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw badRequest("Object 'Kind' is missing in request body");
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    throw badRequest("Object 'Kind' is missing in request body");
   return obj as KObject;
 }
 
 /** DeleteOptions fields the registry uses. */
-export type DeleteOpts = { propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: boolean };
+export type DeleteOpts = {
+  propagationPolicy?: string;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+};
 
 /** DeleteOptions from the body (kubectl sends one) and the query. */
 export function deleteOptions(body: string, q: Record<string, string>): DeleteOpts {
@@ -48,7 +58,11 @@ export function deleteOptions(body: string, q: Record<string, string>): DeleteOp
       if (o.orphanDependents === true && !out.propagationPolicy) out.propagationPolicy = 'Orphan';
       if (Array.isArray(o.dryRun) && o.dryRun.length) {
         if (o.dryRun.some((v: unknown) => v !== 'All')) {
-          throw failure(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ${JSON.stringify(o.dryRun)}: supported values: "All"`);
+          throw failure(
+            422,
+            'Invalid',
+            `DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ${JSON.stringify(o.dryRun)}: supported values: "All"`,
+          );
         }
         out.dryRun = true;
       }
@@ -56,35 +70,65 @@ export function deleteOptions(body: string, q: Record<string, string>): DeleteOp
   }
   if (q.propagationPolicy) out.propagationPolicy = q.propagationPolicy;
   if (out.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(out.propagationPolicy)) {
-    throw failure(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${out.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+    throw failure(
+      422,
+      'Invalid',
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${out.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+    );
   }
   return out;
 }
 
 /** dryRun, fieldManager (default: the User-Agent up to the first '/'), fieldValidation, force. */
-export function applyWriteParams(ctx: RequestContext & { force?: boolean }, q: Record<string, string>, opName: string, ua: string | undefined): void {
+export function applyWriteParams(
+  ctx: RequestContext & { force?: boolean },
+  q: Record<string, string>,
+  opName: string,
+  ua: string | undefined,
+): void {
   if (q.dryRun !== undefined) {
     if (q.dryRun !== 'All') {
-      throw failure(422, 'Invalid', `${opName}.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"${q.dryRun}"}: supported values: "All"`, {
-        group: 'meta.k8s.io',
-        kind: opName,
-        causes: [{ reason: 'FieldValueNotSupported', message: `Unsupported value: []string{"${q.dryRun}"}: supported values: "All"`, field: 'dryRun' }],
-      });
+      throw failure(
+        422,
+        'Invalid',
+        `${opName}.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"${q.dryRun}"}: supported values: "All"`,
+        {
+          group: 'meta.k8s.io',
+          kind: opName,
+          causes: [
+            {
+              reason: 'FieldValueNotSupported',
+              message: `Unsupported value: []string{"${q.dryRun}"}: supported values: "All"`,
+              field: 'dryRun',
+            },
+          ],
+        },
+      );
     }
     ctx.dryRun = true;
   }
   if (q.fieldValidation !== undefined && q.fieldValidation !== '') {
     if (!['Ignore', 'Warn', 'Strict'].includes(q.fieldValidation)) {
-      throw failure(422, 'Invalid', `${opName}.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "${q.fieldValidation}": supported values: "Ignore", "Strict", "Warn"`, {
-        group: 'meta.k8s.io',
-        kind: opName,
-      });
+      throw failure(
+        422,
+        'Invalid',
+        `${opName}.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "${q.fieldValidation}": supported values: "Ignore", "Strict", "Warn"`,
+        {
+          group: 'meta.k8s.io',
+          kind: opName,
+        },
+      );
     }
     ctx.fieldValidation = q.fieldValidation as RequestContext['fieldValidation'];
   }
   if (q.fieldManager) {
     if (q.fieldManager.length > 128) {
-      throw failure(422, 'Invalid', `${opName}.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes`, { group: 'meta.k8s.io', kind: opName });
+      throw failure(
+        422,
+        'Invalid',
+        `${opName}.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes`,
+        { group: 'meta.k8s.io', kind: opName },
+      );
     }
     ctx.fieldManager = q.fieldManager;
   } else if (ua) ctx.fieldManager = ua.split('/')[0];

@@ -6,7 +6,13 @@ const readyColumns: PrinterColumn[] = [
   { name: 'Ready', type: 'string', jsonPath: ready('status') },
   { name: 'Reason', type: 'string', jsonPath: ready('reason') },
 ];
-const knative = { group: 'serving.knative.dev', version: 'v1', namespaced: true, categories: ['all', 'knative', 'serving'], hasStatus: true };
+const knative = {
+  group: 'serving.knative.dev',
+  version: 'v1',
+  namespaced: true,
+  categories: ['all', 'knative', 'serving'],
+  hasStatus: true,
+};
 
 /** Fresh copies of the resource definitions a registry serves. */
 export function defaultResources(): ResourceDef[] {
@@ -63,7 +69,11 @@ export function defaultResources(): ResourceDef[] {
       shortNames: ['rev'],
       printerColumns: [
         { name: 'Config Name', type: 'string', jsonPath: ".metadata.labels['serving\\.knative\\.dev/configuration']" },
-        { name: 'Generation', type: 'string', jsonPath: ".metadata.labels['serving\\.knative\\.dev/configurationGeneration']" },
+        {
+          name: 'Generation',
+          type: 'string',
+          jsonPath: ".metadata.labels['serving\\.knative\\.dev/configurationGeneration']",
+        },
         ...readyColumns,
         { name: 'Actual Replicas', type: 'integer', jsonPath: '.status.actualReplicas' },
         { name: 'Desired Replicas', type: 'integer', jsonPath: '.status.desiredReplicas' },

@@ -17,8 +17,16 @@ export interface Schema {
 }
 
 const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
-const int = (description?: string): Schema => ({ type: 'integer', format: 'int64', ...(description ? { description } : {}) });
-const strMap = (description: string): Schema => ({ type: 'object', description, additionalProperties: { type: 'string' } });
+const int = (description?: string): Schema => ({
+  type: 'integer',
+  format: 'int64',
+  ...(description ? { description } : {}),
+});
+const strMap = (description: string): Schema => ({
+  type: 'object',
+  description,
+  additionalProperties: { type: 'string' },
+});
 
 // Our descriptions laid over the CRDs' structure (knative-structure.ts): upstream decides which
 // fields exist, their types, required lists and defaults; the prose is the playground's own.
@@ -26,7 +34,10 @@ function described(structure: Schema, prose: Schema): Schema {
   const out: Schema = { ...structure, ...(prose.description ? { description: prose.description } : {}) };
   if (structure.properties) {
     out.properties = Object.fromEntries(
-      Object.entries(structure.properties).map(([k, v]) => [k, prose.properties?.[k] ? described(v, prose.properties[k]) : v]),
+      Object.entries(structure.properties).map(([k, v]) => [
+        k,
+        prose.properties?.[k] ? described(v, prose.properties[k]) : v,
+      ]),
     );
   }
   if (structure.items && prose.items) out.items = described(structure.items, prose.items);
@@ -36,9 +47,17 @@ function described(structure: Schema, prose: Schema): Schema {
 const trafficTarget: Schema = described(KNATIVE_STRUCTURE.trafficTarget, {
   description: 'TrafficTarget holds a single entry of the routing table for a Route.',
   properties: {
-    configurationName: str('ConfigurationName of a configuration to whose latest revision we will send this portion of traffic.'),
-    latestRevision: { type: 'boolean', description: 'LatestRevision may be optionally provided to indicate that the latest ready Revision of the Configuration should be used for this traffic target.' },
-    percent: int('Percent indicates that percentage based routing should be used and the value indicates the percent of traffic that is be routed to this Revision or Configuration.'),
+    configurationName: str(
+      'ConfigurationName of a configuration to whose latest revision we will send this portion of traffic.',
+    ),
+    latestRevision: {
+      type: 'boolean',
+      description:
+        'LatestRevision may be optionally provided to indicate that the latest ready Revision of the Configuration should be used for this traffic target.',
+    },
+    percent: int(
+      'Percent indicates that percentage based routing should be used and the value indicates the percent of traffic that is be routed to this Revision or Configuration.',
+    ),
     revisionName: str('RevisionName of a specific revision to which to send this portion of traffic.'),
     tag: str('Tag is optionally used to expose a dedicated url for referencing this target exclusively.'),
     url: str('URL displays the URL for accessing named traffic targets.'),
@@ -60,8 +79,12 @@ const revisionSpec: Schema = described(KNATIVE_STRUCTURE.revisionSpec, {
   description: 'RevisionSpec holds the desired state of the Revision (from the client).',
   properties: {
     containers: { type: 'array', description: 'List of containers belonging to the pod.', items: container },
-    containerConcurrency: int('ContainerConcurrency specifies the maximum allowed in-flight (concurrent) requests per container of the Revision.'),
-    timeoutSeconds: int('TimeoutSeconds is the maximum duration in seconds that the request instance is allowed to respond to a request.'),
+    containerConcurrency: int(
+      'ContainerConcurrency specifies the maximum allowed in-flight (concurrent) requests per container of the Revision.',
+    ),
+    timeoutSeconds: int(
+      'TimeoutSeconds is the maximum duration in seconds that the request instance is allowed to respond to a request.',
+    ),
   },
 });
 
@@ -77,7 +100,9 @@ const template: Schema = {
 };
 
 const statusOf = (kind: keyof typeof KNATIVE_STRUCTURE.status): Schema =>
-  described(KNATIVE_STRUCTURE.status[kind], { description: 'Status communicates the observed state (from the controller).' });
+  described(KNATIVE_STRUCTURE.status[kind], {
+    description: 'Status communicates the observed state (from the controller).',
+  });
 
 function root(kind: keyof typeof KNATIVE_STRUCTURE.status, description: string, spec: Schema): Schema {
   return {
@@ -97,11 +122,15 @@ function root(kind: keyof typeof KNATIVE_STRUCTURE.status, description: string, 
 export function schemaFor(kind: string): Schema | undefined {
   switch (kind) {
     case 'Service':
-      return root(kind, 'Service acts as a top-level container that manages a Route and Configuration which implement a network service.', {
-        type: 'object',
-        description: 'ServiceSpec represents the configuration for the Service object.',
-        properties: { template, traffic },
-      });
+      return root(
+        kind,
+        'Service acts as a top-level container that manages a Route and Configuration which implement a network service.',
+        {
+          type: 'object',
+          description: 'ServiceSpec represents the configuration for the Service object.',
+          properties: { template, traffic },
+        },
+      );
     case 'Configuration':
       return root(kind, 'Configuration represents the "floating HEAD" of a linear history of Revisions.', {
         type: 'object',
@@ -123,8 +152,21 @@ export function schemaFor(kind: string): Schema | undefined {
 
 /** The ObjectMeta fields a request may carry; anything else under metadata is pruned. */
 export const OBJECT_META_FIELDS = new Set([
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
 ]);
 
 /** What pruning and type checking found. */
@@ -178,7 +220,10 @@ export function pruneAndCheck(obj: Record<string, unknown>, schema: Schema, skip
           continue;
         }
         if (!sub) {
-          if (!s['x-kubernetes-preserve-unknown-fields'] && !(s.properties === undefined && s.additionalProperties === undefined)) {
+          if (
+            !s['x-kubernetes-preserve-unknown-fields'] &&
+            !(s.properties === undefined && s.additionalProperties === undefined)
+          ) {
             report.unknown.push(child);
             delete rec[key];
           }
@@ -193,10 +238,12 @@ export function pruneAndCheck(obj: Record<string, unknown>, schema: Schema, skip
       for (const [key, sub] of Object.entries(s.properties ?? {})) {
         if (sub.default !== undefined && rec[key] === undefined) rec[key] = structuredClone(sub.default);
       }
-      for (const key of s.required ?? []) if (rec[key] === undefined) report.missing.push(path ? `${path}.${key}` : key);
+      for (const key of s.required ?? [])
+        if (rec[key] === undefined) report.missing.push(path ? `${path}.${key}` : key);
     } else if (s.type === 'array' && Array.isArray(value) && s.items) {
       value.forEach((item, i) => {
-        if (!matchesType(item, s.items!.type)) report.typeErrors.push({ field: `${path}[${i}]`, actual: typeName(item), expected: s.items!.type ?? '' });
+        if (!matchesType(item, s.items!.type))
+          report.typeErrors.push({ field: `${path}[${i}]`, actual: typeName(item), expected: s.items!.type ?? '' });
         else walk(item, s.items!, `${path}[${i}]`);
       });
     }

@@ -53,7 +53,9 @@ function checkKey(key: string): string {
 /** Compiles a labelSelector (`=`, `==`, `!=`, `in`, `notin`, exists, `!exists`; comma = AND). */
 export function compileLabelSelector(sel: string | undefined): Matcher {
   if (!sel || !sel.trim()) return everything;
-  const reqs = splitTop(sel).filter((t) => t !== '').map(parseLabelReq);
+  const reqs = splitTop(sel)
+    .filter((t) => t !== '')
+    .map(parseLabelReq);
   return (obj) => {
     const labels = obj.metadata.labels ?? {};
     return reqs.every((r) => {
@@ -87,7 +89,9 @@ const FIELD_GETTERS: Record<string, (o: KObject) => string> = {
 /** Compiles a fieldSelector; CRs allow metadata.name/namespace only, namespaces also status.phase and name. */
 export function compileFieldSelector(sel: string | undefined, builtinNamespace: boolean): Matcher {
   if (!sel || !sel.trim()) return everything;
-  const allowed = builtinNamespace ? ['metadata.name', 'metadata.namespace', 'status.phase', 'name'] : ['metadata.name', 'metadata.namespace'];
+  const allowed = builtinNamespace
+    ? ['metadata.name', 'metadata.namespace', 'status.phase', 'name']
+    : ['metadata.name', 'metadata.namespace'];
   const tests = sel.split(',').map((term) => {
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term.trim());
     if (!m) throw badRequest(`invalid selector: '${sel}'; can't understand '${term}'`);
@@ -100,7 +104,11 @@ export function compileFieldSelector(sel: string | undefined, builtinNamespace: 
 }
 
 /** Both selectors together. */
-export function compileSelectors(labelSelector: string | undefined, fieldSelector: string | undefined, builtinNamespace: boolean): Matcher {
+export function compileSelectors(
+  labelSelector: string | undefined,
+  fieldSelector: string | undefined,
+  builtinNamespace: boolean,
+): Matcher {
   const l = compileLabelSelector(labelSelector);
   const f = compileFieldSelector(fieldSelector, builtinNamespace);
   if (l === everything) return f;

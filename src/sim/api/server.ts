@@ -4,7 +4,14 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import yaml from 'js-yaml';
-import { groupResource, type KObject, type PatchType, type Registry, type RequestContext, type WatchEvent } from './contracts.js';
+import {
+  groupResource,
+  type KObject,
+  type PatchType,
+  type Registry,
+  type RequestContext,
+  type WatchEvent,
+} from './contracts.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { parseJson, readRawBody, sendJson, sendStatus, toStatus, truthyParam } from './http-util.js';
 import { openApiGroupVersion, openApiIndex } from './openapi.js';
@@ -12,7 +19,16 @@ import { serveOpenApiV2 } from './openapi-v2.js';
 import { applyWriteParams, decodeObject, deleteOptions, forbiddenFor, type Target } from './request-options.js';
 import { SimControl, type RequestRecord } from './sim-control.js';
 import { handleSim, injectFault, VIEWER_USER } from './sim-routes.js';
-import { badRequest, failure, internalError, methodNotAllowed, pathNotFound, unauthorized, unsupportedMediaType, CR_PATCH_TYPES } from './status.js';
+import {
+  badRequest,
+  failure,
+  internalError,
+  methodNotAllowed,
+  pathNotFound,
+  unauthorized,
+  unsupportedMediaType,
+  CR_PATCH_TYPES,
+} from './status.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
 import { generateTls, type TlsMaterial } from './tls.js';
 
@@ -45,14 +61,18 @@ const ADMIN = 'bgctl-admin';
 const VIEWER = VIEWER_USER;
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
-const NS_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+const NS_PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
 const PATCH_TYPES: Record<string, PatchType> = {
   'application/json-patch+json': 'json',
   'application/merge-patch+json': 'merge',
   'application/strategic-merge-patch+json': 'strategic',
   'application/apply-patch+yaml': 'apply',
 };
-
 
 /** A `%` in the path not followed by two hex digits: Go's url.ParseRequestURI refuses the request line. */
 function hasBadPathEscape(requestUri: string): boolean {
@@ -69,7 +89,9 @@ function badRequestLine(res: ServerResponse): void {
 /** Go's path unescaping: any byte sequence is accepted; invalid UTF-8 does not fail the request. */
 function unescapePathSegment(seg: string): string {
   if (!seg.includes('%')) return seg;
-  const parts = seg.split(/(%[0-9A-Fa-f]{2})/).map((p) => (/^%[0-9A-Fa-f]{2}$/.test(p) ? Buffer.from([parseInt(p.slice(1), 16)]) : Buffer.from(p, 'utf8')));
+  const parts = seg
+    .split(/(%[0-9A-Fa-f]{2})/)
+    .map((p) => (/^%[0-9A-Fa-f]{2}$/.test(p) ? Buffer.from([parseInt(p.slice(1), 16)]) : Buffer.from(p, 'utf8')));
   return Buffer.concat(parts).toString('utf8');
 }
 
@@ -101,7 +123,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const method = req.method ?? 'GET';
     const userAgent = req.headers['user-agent'] ?? '';
     const user = authenticate(req.headers.authorization);
-    const rec: RequestRecord = { time: new Date().toISOString(), method, path, query, verb: method.toLowerCase(), code: 0, userAgent };
+    const rec: RequestRecord = {
+      time: new Date().toISOString(),
+      method,
+      path,
+      query,
+      verb: method.toLowerCase(),
+      code: 0,
+      userAgent,
+    };
     if (user) rec.user = user;
     const isSim = path === '/sim/v1' || path.startsWith('/sim/v1/');
     let logged = false;
@@ -111,7 +141,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       rec.code = code;
       control.log(rec);
     };
-    const send = (code: number, body: unknown, o: { warnings?: string[]; headers?: Record<string, string> } = {}): void => {
+    const send = (
+      code: number,
+      body: unknown,
+      o: { warnings?: string[]; headers?: Record<string, string> } = {},
+    ): void => {
       log(code);
       sendJson(res, code, body, { ...o, pretty: truthyParam(query.pretty) });
     };
@@ -200,7 +234,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     else if (seg[0] === 'apis' && seg.length >= 3) [group, version, rest] = [seg[1], seg[2], seg.slice(3)];
     else return undefined;
     let namespace: string | undefined;
-    const coreNsSub = group === '' && rest[0] === 'namespaces' && rest.length === 3 && ['status', 'finalize'].includes(rest[2]);
+    const coreNsSub =
+      group === '' && rest[0] === 'namespaces' && rest.length === 3 && ['status', 'finalize'].includes(rest[2]);
     if (rest[0] === 'namespaces' && rest.length >= 3 && !coreNsSub) {
       namespace = rest[1];
       rest = rest.slice(2);
@@ -232,7 +267,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         verb = name ? 'delete' : 'deletecollection';
         break;
       default:
-        throw failure(405, 'MethodNotAllowed', `${method} is not supported on resources of kind "${groupResource(def)}"`, {});
+        throw failure(
+          405,
+          'MethodNotAllowed',
+          `${method} is not supported on resources of kind "${groupResource(def)}"`,
+          {},
+        );
     }
     if ((verb === 'update' || verb === 'patch') && !name) throw methodNotAllowed(method, def);
     return { def, namespace, name, sub: sub as 'status' | undefined, verb };
@@ -256,7 +296,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const body = raw.toString('utf8');
     const table = wantsTable(req.headers.accept);
     const include = (q.includeObject as IncludeObject) || 'Metadata';
-    const opName = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions', delete: 'DeleteOptions', deletecollection: 'DeleteOptions' }[t.verb];
+    const opName = {
+      create: 'CreateOptions',
+      update: 'UpdateOptions',
+      patch: 'PatchOptions',
+      delete: 'DeleteOptions',
+      deletecollection: 'DeleteOptions',
+    }[t.verb];
     if (opName) applyWriteParams(ctx, q, opName, req.headers['user-agent']);
     const done = (code: number, obj: unknown): void => io.send(code, obj, { warnings: ctx.warnings });
     switch (t.verb) {
@@ -266,13 +312,25 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       }
       case 'list': {
         const limit = q.limit !== undefined ? Number(q.limit) : undefined;
-        if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`invalid limit: ${q.limit}`);
-        const r = reg.list(def, ns, { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, limit, continue: q.continue, resourceVersion: q.resourceVersion });
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
+          throw badRequest(`invalid limit: ${q.limit}`);
+        const r = reg.list(def, ns, {
+          labelSelector: q.labelSelector,
+          fieldSelector: q.fieldSelector,
+          limit,
+          continue: q.continue,
+          resourceVersion: q.resourceVersion,
+        });
         const meta: Record<string, unknown> = { resourceVersion: r.resourceVersion };
         if (r.continue) meta.continue = r.continue;
         if (r.remainingItemCount !== undefined) meta.remainingItemCount = r.remainingItemCount;
         if (table) return done(200, toTable(def, r.items, meta, include));
-        return done(200, { apiVersion: def.group ? `${def.group}/${def.version}` : def.version, kind: def.listKind, metadata: meta, items: r.items });
+        return done(200, {
+          apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
+          kind: def.listKind,
+          metadata: meta,
+          items: r.items,
+        });
       }
       case 'watch':
         return startWatch(req, res, t, q, table, include, io.log);
@@ -283,7 +341,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       case 'update': {
         const obj = decodeObject(raw, req.headers['content-type'], def);
         if (obj.metadata?.name !== undefined && obj.metadata.name !== name) {
-          throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+          throw badRequest(
+            `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+          );
         }
         obj.metadata = { ...(obj.metadata ?? {}), name: name! };
         if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
@@ -324,14 +384,27 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
             // Gone meanwhile.
           }
         }
-        return done(200, { apiVersion: `${def.group}/${def.version}`, kind: def.listKind, metadata: { resourceVersion: String(reg.currentResourceVersion()) }, items: deleted });
+        return done(200, {
+          apiVersion: `${def.group}/${def.version}`,
+          kind: def.listKind,
+          metadata: { resourceVersion: String(reg.currentResourceVersion()) },
+          items: deleted,
+        });
       }
       default:
         throw internalError(`unhandled verb ${t.verb}`);
     }
   }
 
-  function startWatch(req: IncomingMessage, res: ServerResponse, t: Target, q: Record<string, string>, table: boolean, include: IncludeObject, log: (code: number) => void): void {
+  function startWatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    t: Target,
+    q: Record<string, string>,
+    table: boolean,
+    include: IncludeObject,
+    log: (code: number) => void,
+  ): void {
     let fieldSelector = q.fieldSelector;
     if (t.name) fieldSelector = [`metadata.name=${t.name}`, fieldSelector].filter(Boolean).join(',');
     const pending: WatchEvent[] = [];
@@ -366,11 +439,20 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const stop = opts.registry.watch(
       t.def,
       t.namespace,
-      { resourceVersion: q.resourceVersion, labelSelector: q.labelSelector, fieldSelector, allowWatchBookmarks: truthyParam(q.allowWatchBookmarks) },
+      {
+        resourceVersion: q.resourceVersion,
+        labelSelector: q.labelSelector,
+        fieldSelector,
+        allowWatchBookmarks: truthyParam(q.allowWatchBookmarks),
+      },
       (ev) => (live ? write(ev) : pending.push(ev)),
     );
     log(200);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     watches.add(end);
     res.on('close', end);

@@ -40,7 +40,16 @@ export interface FaultConfig {
   resources?: string[];
 }
 
-const NUM_KEYS = ['conflictProbability', 'errorProbability', 'unavailableProbability', 'throttleProbability', 'retryAfterSeconds', 'latencyMs', 'closeWatchAfterMs', 'seed'] as const;
+const NUM_KEYS = [
+  'conflictProbability',
+  'errorProbability',
+  'unavailableProbability',
+  'throttleProbability',
+  'retryAfterSeconds',
+  'latencyMs',
+  'closeWatchAfterMs',
+  'seed',
+] as const;
 
 /** mulberry32: small, fast and good enough to make fault sequences reproducible. */
 function prng(seed: number): () => number {
@@ -55,7 +64,11 @@ function prng(seed: number): () => number {
 }
 
 /** The fault to inject into one request. */
-export type Fault = { kind: 'conflict' } | { kind: 'error' } | { kind: 'unavailable'; retryAfter: number } | { kind: 'throttle'; retryAfter: number };
+export type Fault =
+  | { kind: 'conflict' }
+  | { kind: 'error' }
+  | { kind: 'unavailable'; retryAfter: number }
+  | { kind: 'throttle'; retryAfter: number };
 
 /** Request log and fault state of one server. */
 export class SimControl {
@@ -91,7 +104,8 @@ export class SimControl {
 
   /** Validates and installs a fault config; returns an error text for a bad one. */
   setFaults(input: unknown): string | undefined {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'fault config must be a JSON object';
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      return 'fault config must be a JSON object';
     const cfg: FaultConfig = {};
     for (const [k, v] of Object.entries(input)) {
       if ((NUM_KEYS as readonly string[]).includes(k)) {
@@ -130,7 +144,8 @@ export class SimControl {
     const write = ['create', 'update', 'patch', 'delete', 'deletecollection'].includes(verb);
     if (write && f.conflictProbability && this.random() < f.conflictProbability) return { kind: 'conflict' };
     if (f.throttleProbability && this.random() < f.throttleProbability) return { kind: 'throttle', retryAfter };
-    if (f.unavailableProbability && this.random() < f.unavailableProbability) return { kind: 'unavailable', retryAfter };
+    if (f.unavailableProbability && this.random() < f.unavailableProbability)
+      return { kind: 'unavailable', retryAfter };
     if (f.errorProbability && this.random() < f.errorProbability) return { kind: 'error' };
     return undefined;
   }

@@ -9,9 +9,19 @@ import { badRequest, conflict, failure, internalError, pathNotFound } from './st
 export const VIEWER_USER = 'bgctl-viewer';
 
 /** /sim/v1/requests (GET, DELETE) and /sim/v1/faults (GET, POST, DELETE); the viewer may only read. */
-export function handleSim(control: SimControl, req: IncomingMessage, res: ServerResponse, path: string, method: string, user: string): Promise<void> | void {
+export function handleSim(
+  control: SimControl,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  method: string,
+  user: string,
+): Promise<void> | void {
   if (user === VIEWER_USER && method !== 'GET') {
-    return sendStatus(res, failure(403, 'Forbidden', `forbidden: User "${user}" cannot ${method.toLowerCase()} path "${path}"`, {}).status);
+    return sendStatus(
+      res,
+      failure(403, 'Forbidden', `forbidden: User "${user}" cannot ${method.toLowerCase()} path "${path}"`, {}).status,
+    );
   }
   if (path === '/sim/v1/requests') {
     if (method === 'GET') return sendJson(res, 200, control.report());
@@ -54,11 +64,20 @@ export function injectFault(res: ServerResponse, fault: Fault, t: Target, log: (
       return sendStatus(res, internalError('injected fault').status);
     case 'unavailable':
       log(503);
-      return sendStatus(res, failure(503, 'ServiceUnavailable', 'The server is currently unable to handle the request', { retryAfterSeconds: fault.retryAfter }).status);
+      return sendStatus(
+        res,
+        failure(503, 'ServiceUnavailable', 'The server is currently unable to handle the request', {
+          retryAfterSeconds: fault.retryAfter,
+        }).status,
+      );
     case 'throttle':
       // The real priority-and-fairness rejection is plain text, not a Status.
       log(429);
-      res.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': String(fault.retryAfter), 'X-Content-Type-Options': 'nosniff' });
+      res.writeHead(429, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Retry-After': String(fault.retryAfter),
+        'X-Content-Type-Options': 'nosniff',
+      });
       res.end('Too many requests, please try again later.\n');
   }
 }

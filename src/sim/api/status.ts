@@ -23,17 +23,24 @@ export function alreadyExists(def: ResourceDef, name: string, retryAfterSeconds?
 }
 
 /** The tail of the optimistic-lock message (apiserver store.go OptimisticLockErrorMsg). */
-export const OPTIMISTIC_LOCK_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
+export const OPTIMISTIC_LOCK_MSG =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 /** 409 `Operation cannot be fulfilled on <GR> "x": <why>`. */
 export function conflict(def: ResourceDef, name: string, why: string = OPTIMISTIC_LOCK_MSG): StatusError {
-  return failure(409, 'Conflict', `Operation cannot be fulfilled on ${groupResource(def)} "${name}": ${why}`, detailsOf(def, name));
+  return failure(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${groupResource(def)} "${name}": ${why}`,
+    detailsOf(def, name),
+  );
 }
 
 /** One field error, rendered like apimachinery field.Error. */
 export interface FieldError {
   field: string;
-  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueTooLong';
+  type:
+    'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueTooLong';
   /** The full body, e.g. `Invalid value: "Foo": a lowercase …`. */
   body: string;
 }
@@ -57,7 +64,12 @@ export function requiredValue(field: string, detail?: string): FieldError {
 }
 
 /** 422 Invalid: `<Kind.group|resource> "x" is invalid: <field>: <body>` (a `[a, b]` list for several). */
-export function invalid(qualified: string, name: string, errs: FieldError[], details: { group: string; kind: string }): StatusError {
+export function invalid(
+  qualified: string,
+  name: string,
+  errs: FieldError[],
+  details: { group: string; kind: string },
+): StatusError {
   const rendered = errs.map((e) => `${e.field}: ${e.body}`);
   const tail = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
   return failure(422, 'Invalid', `${qualified} "${name}" is invalid: ${tail}`, {
@@ -85,7 +97,12 @@ export function badRequest(message: string): StatusError {
 }
 
 /** 403 Forbidden `<GR> "x" is forbidden: <why>`. */
-export function forbidden(def: Pick<ResourceDef, 'plural' | 'group'>, name: string, why: string, causes?: Cause[]): StatusError {
+export function forbidden(
+  def: Pick<ResourceDef, 'plural' | 'group'>,
+  name: string,
+  why: string,
+  causes?: Cause[],
+): StatusError {
   const details: Status['details'] = detailsOf(def, name);
   if (causes) details.causes = causes;
   return failure(403, 'Forbidden', `${groupResource(def)} "${name}" is forbidden: ${why}`, details);
@@ -97,7 +114,11 @@ export function unauthorized(): StatusError {
 }
 
 /** The media types a custom resource accepts on PATCH. */
-export const CR_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+export const CR_PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/apply-patch+yaml',
+];
 
 /** 415 for a patch media type the resource does not accept. */
 export function unsupportedMediaType(accepted: string[] = CR_PATCH_TYPES): StatusError {
@@ -129,7 +150,12 @@ export function internalError(err: string): StatusError {
 
 /** 405 MethodNotAllowed. */
 export function methodNotAllowed(action: string, def: ResourceDef): StatusError {
-  return failure(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${groupResource(def)}"`, {});
+  return failure(
+    405,
+    'MethodNotAllowed',
+    `${action} is not supported on resources of kind "${groupResource(def)}"`,
+    {},
+  );
 }
 
 /** 404 for a path that is not served (the apiserver's generic NotFound). */

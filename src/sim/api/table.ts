@@ -19,10 +19,12 @@ export function humanDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8)
+    return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
+  if (hours < 24 * 365 * 8)
+    return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
   return `${Math.floor(days / 365)}y`;
 }
 
@@ -85,15 +87,29 @@ function cell(col: PrinterColumn, obj: KObject, now: number): unknown {
 export function columnDefinitions(def: ResourceDef): Array<Record<string, unknown>> {
   return [
     { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0 },
-    ...def.printerColumns.map((c) => ({ name: c.name, type: c.type, format: '', description: c.description ?? '', priority: c.priority ?? 0 })),
+    ...def.printerColumns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: '',
+      description: c.description ?? '',
+      priority: c.priority ?? 0,
+    })),
   ];
 }
 
 /** One row of a Table. */
-export function tableRow(def: ResourceDef, obj: KObject, include: IncludeObject, now = Date.now()): Record<string, unknown> {
-  const row: Record<string, unknown> = { cells: [obj.metadata.name, ...def.printerColumns.map((c) => cell(c, obj, now))] };
+export function tableRow(
+  def: ResourceDef,
+  obj: KObject,
+  include: IncludeObject,
+  now = Date.now(),
+): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    cells: [obj.metadata.name, ...def.printerColumns.map((c) => cell(c, obj, now))],
+  };
   if (include === 'Object') row.object = obj;
-  else if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+  else if (include === 'Metadata')
+    row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
   return row;
 }
 

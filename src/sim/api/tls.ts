@@ -41,10 +41,17 @@ async function keyPair(): Promise<Pair> {
 
 /** forge's cert.sign(), with the RSA signature computed natively (forge's is ~10x slower). */
 function signCert(forge: Forge, cert: forgeNs.pki.Certificate, key: KeyObject): void {
-  const c = cert as forgeNs.pki.Certificate & { md: forgeNs.md.MessageDigest; signatureOid: string; tbsCertificate: forgeNs.asn1.Asn1; signature: string };
+  const c = cert as forgeNs.pki.Certificate & {
+    md: forgeNs.md.MessageDigest;
+    signatureOid: string;
+    tbsCertificate: forgeNs.asn1.Asn1;
+    signature: string;
+  };
   c.md = forge.md.sha256.create();
   c.signatureOid = c.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
-  c.tbsCertificate = (forge.pki as unknown as { getTBSCertificate(c: forgeNs.pki.Certificate): forgeNs.asn1.Asn1 }).getTBSCertificate(cert);
+  c.tbsCertificate = (
+    forge.pki as unknown as { getTBSCertificate(c: forgeNs.pki.Certificate): forgeNs.asn1.Asn1 }
+  ).getTBSCertificate(cert);
   const tbs = Buffer.from(forge.asn1.toDer(c.tbsCertificate).getBytes(), 'binary');
   c.md.update(tbs.toString('binary'));
   c.signature = sign('sha256', tbs, key).toString('binary');
@@ -92,7 +99,13 @@ export async function generateTls(now = new Date()): Promise<TlsMaterial> {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 7, ip: '127.0.0.1' },
+        { type: 2, value: 'localhost' },
+      ],
+    },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   signCert(forge, cert, ca.privateKey);

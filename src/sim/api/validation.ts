@@ -48,7 +48,11 @@ export function annotationErrors(annotations: Record<string, unknown>): FieldErr
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT_B) {
     // field.TooLong of Kubernetes 1.32 (newer releases word it "must have at most N bytes").
-    errs.push({ field, type: 'FieldValueTooLong', body: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes` });
+    errs.push({
+      field,
+      type: 'FieldValueTooLong',
+      body: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes`,
+    });
   }
   return errs;
 }
@@ -86,15 +90,23 @@ export function applySchema(def: ResourceDef, obj: KObject, ctx: RequestContext,
     if (mode === 'Strict') {
       if (patchText !== undefined) {
         throw invalidKind(def, obj.metadata.name, [
-          { field: 'patch', type: 'FieldValueInvalid', body: `Invalid value: ${JSON.stringify(patchText)}: strict decoding error: ${texts.join(', ')}` },
+          {
+            field: 'patch',
+            type: 'FieldValueInvalid',
+            body: `Invalid value: ${JSON.stringify(patchText)}: strict decoding error: ${texts.join(', ')}`,
+          },
         ]);
       }
-      throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${texts.join(', ')}`);
+      throw badRequest(
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${texts.join(', ')}`,
+      );
     }
     if (mode === 'Warn') (ctx.warnings ??= []).push(...texts);
   }
   const errs = [
-    ...report.typeErrors.map((e) => invalidValue(e.field, e.actual, `${e.field} in body must be of type ${e.expected}: ${JSON.stringify(e.actual)}`)),
+    ...report.typeErrors.map((e) =>
+      invalidValue(e.field, e.actual, `${e.field} in body must be of type ${e.expected}: ${JSON.stringify(e.actual)}`),
+    ),
     ...report.missing.map((field) => requiredValue(field)),
   ];
   if (errs.length) throw invalidKind(def, obj.metadata.name, errs);

@@ -22,12 +22,29 @@ export class WatchHub {
     private readonly bookmarkIntervalMs: number,
   ) {}
 
-  watch(def: ResourceDef, namespace: string | undefined, match: Matcher, opts: WatchOptions, onEvent: (ev: WatchEvent) => void): () => void {
+  watch(
+    def: ResourceDef,
+    namespace: string | undefined,
+    match: Matcher,
+    opts: WatchOptions,
+    onEvent: (ev: WatchEvent) => void,
+  ): () => void {
     const rvText = opts.resourceVersion;
     if (rvText !== undefined && rvText !== '' && !/^\d+$/.test(rvText)) {
-      throw failure(422, 'Invalid', `resourceVersion: Invalid value: ${JSON.stringify(rvText)}: must be a non-negative integer`, {
-        causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(rvText)}: must be a non-negative integer`, field: 'resourceVersion' }],
-      });
+      throw failure(
+        422,
+        'Invalid',
+        `resourceVersion: Invalid value: ${JSON.stringify(rvText)}: must be a non-negative integer`,
+        {
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: ${JSON.stringify(rvText)}: must be a non-negative integer`,
+              field: 'resourceVersion',
+            },
+          ],
+        },
+      );
     }
     const w: Watcher = { namespace, match, onEvent, stopped: false };
     const stop = (): void => {
@@ -65,7 +82,11 @@ export class WatchHub {
     set.add(w);
     if (opts.allowWatchBookmarks && this.bookmarkIntervalMs > 0) {
       w.timer = setInterval(() => {
-        const object = { apiVersion: def.group ? `${def.group}/${def.version}` : def.version, kind: def.kind, metadata: { resourceVersion: String(this.store.currentRv()) } };
+        const object = {
+          apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
+          kind: def.kind,
+          metadata: { resourceVersion: String(this.store.currentRv()) },
+        };
         // Upstream bookmarks carry only the kind and metadata.resourceVersion.
         w.onEvent({ type: 'BOOKMARK', object: object as unknown as KObject });
       }, this.bookmarkIntervalMs);
@@ -103,7 +124,10 @@ export class WatchHub {
   }
 
   /** The event this watcher sees: selector transitions turn MODIFIED into ADDED or DELETED. */
-  private translate(w: Watcher, e: HistoryEntry): { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KObject } | undefined {
+  private translate(
+    w: Watcher,
+    e: HistoryEntry,
+  ): { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KObject } | undefined {
     if (w.namespace !== undefined && e.namespace !== w.namespace) return undefined;
     if (e.type !== 'MODIFIED') return w.match(e.object) ? { type: e.type, object: e.object } : undefined;
     const now = w.match(e.object);

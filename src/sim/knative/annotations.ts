@@ -2,5 +2,12 @@
 
 /** The annotation value as a sorted, de-duplicated list. */
 export function listValue(v: string | undefined): string[] {
-  return [...new Set((v ?? '').split(',').map((s) => s.trim()).filter(Boolean))].sort();
+  return [
+    ...new Set(
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ].sort();
 }

@@ -12,11 +12,17 @@ export interface ConditionSet {
 /** Service: Ready <- ConfigurationsReady, RoutesReady. */
 export const SERVICE_CONDITIONS: ConditionSet = { happy: 'Ready', dependents: ['ConfigurationsReady', 'RoutesReady'] };
 /** Route: Ready <- AllTrafficAssigned, IngressReady, CertificateProvisioned. */
-export const ROUTE_CONDITIONS: ConditionSet = { happy: 'Ready', dependents: ['AllTrafficAssigned', 'IngressReady', 'CertificateProvisioned'] };
+export const ROUTE_CONDITIONS: ConditionSet = {
+  happy: 'Ready',
+  dependents: ['AllTrafficAssigned', 'IngressReady', 'CertificateProvisioned'],
+};
 /** Configuration: Ready only. */
 export const CONFIGURATION_CONDITIONS: ConditionSet = { happy: 'Ready', dependents: [] };
 /** Revision: Ready <- ResourcesAvailable, ContainerHealthy (Active is informational). */
-export const REVISION_CONDITIONS: ConditionSet = { happy: 'Ready', dependents: ['ResourcesAvailable', 'ContainerHealthy'] };
+export const REVISION_CONDITIONS: ConditionSet = {
+  happy: 'Ready',
+  dependents: ['ResourcesAvailable', 'ContainerHealthy'],
+};
 
 interface Entry {
   c: Condition;
@@ -35,7 +41,8 @@ export class ConditionManager {
     private readonly set: ConditionSet,
     private readonly original: Condition[] | undefined,
   ) {
-    for (const c of original ?? []) this.entries.set(c.type, { c: { ...c }, t: Date.parse(c.lastTransitionTime ?? '') || 0 });
+    for (const c of original ?? [])
+      this.entries.set(c.type, { c: { ...c }, t: Date.parse(c.lastTransitionTime ?? '') || 0 });
   }
 
   /** The current condition of `type`. */
@@ -57,7 +64,8 @@ export class ConditionManager {
 
   markFalse(type: string, reason: string, message: string): void {
     this.setCondition({ type, status: 'False', reason, message });
-    if (this.isTerminal(type) && type !== this.set.happy) this.setCondition({ type: this.set.happy, status: 'False', reason, message });
+    if (this.isTerminal(type) && type !== this.set.happy)
+      this.setCondition({ type: this.set.happy, status: 'False', reason, message });
   }
 
   markUnknown(type: string, reason: string, message: string): void {
@@ -66,7 +74,8 @@ export class ConditionManager {
     for (const d of this.set.dependents) {
       if (this.get(d)?.status === 'False') {
         // A failed dependent trumps Unknown; upstream then marks the happy condition with *this* reason.
-        if (this.get(this.set.happy)?.status !== 'False') this.setCondition({ type: this.set.happy, status: 'False', reason, message });
+        if (this.get(this.set.happy)?.status !== 'False')
+          this.setCondition({ type: this.set.happy, status: 'False', reason, message });
         return;
       }
       if (d === type) isDependent = true;
@@ -89,7 +98,13 @@ export class ConditionManager {
 
   private recomputeHappiness(type: string): void {
     const unhappy = this.findUnhappyDependent();
-    if (unhappy) this.setCondition({ type: this.set.happy, status: unhappy.status, reason: unhappy.reason, message: unhappy.message });
+    if (unhappy)
+      this.setCondition({
+        type: this.set.happy,
+        status: unhappy.status,
+        reason: unhappy.reason,
+        message: unhappy.message,
+      });
     else if (type !== this.set.happy) this.setCondition({ type: this.set.happy, status: 'True' });
   }
 
@@ -121,7 +136,12 @@ export class ConditionManager {
 }
 
 function sameCondition(a: Condition, b: Condition): boolean {
-  return a.status === b.status && (a.reason ?? '') === (b.reason ?? '') && (a.message ?? '') === (b.message ?? '') && (a.severity ?? '') === (b.severity ?? '');
+  return (
+    a.status === b.status &&
+    (a.reason ?? '') === (b.reason ?? '') &&
+    (a.message ?? '') === (b.message ?? '') &&
+    (a.severity ?? '') === (b.severity ?? '')
+  );
 }
 
 function render(c: Condition, ltt: string): Condition {

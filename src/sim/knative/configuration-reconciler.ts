@@ -23,7 +23,10 @@ export function checkNameAvailability(rt: Runtime, config: KObject): 'free' | 'o
   const rev = rt.get('revisions', config.metadata.namespace!, name);
   if (!rev) return 'free';
   if (!isControlledBy(rev, config)) return 'taken';
-  if (rev.metadata.labels?.[L.configurationGeneration] !== String(config.metadata.generation) && !deepEqual(config.spec?.template?.spec, rev.spec)) {
+  if (
+    rev.metadata.labels?.[L.configurationGeneration] !== String(config.metadata.generation) &&
+    !deepEqual(config.spec?.template?.spec, rev.spec)
+  ) {
     return 'taken';
   }
   return 'ours';
@@ -48,7 +51,10 @@ export function reconcileConfiguration(rt: Runtime, ns: string, name: string): P
   } finally {
     status.observedGeneration = generation;
     status.conditions = cm.result(timestamp(rt.now()));
-    const ordered: Record<string, any> = { observedGeneration: status.observedGeneration, conditions: status.conditions };
+    const ordered: Record<string, any> = {
+      observedGeneration: status.observedGeneration,
+      conditions: status.conditions,
+    };
     for (const k of ['latestReadyRevisionName', 'latestCreatedRevisionName']) if (status[k]) ordered[k] = status[k];
     saved = rt.writeStatus('configurations', config, ordered);
   }
@@ -70,7 +76,11 @@ function reconcileRevisions(rt: Runtime, config: KObject, status: Record<string,
   } else {
     lcr = rt
       .list('revisions', config.metadata.namespace!)
-      .find((r) => r.metadata.labels?.[L.configuration] === config.metadata.name && r.metadata.labels?.[L.configurationGeneration] === String(config.metadata.generation));
+      .find(
+        (r) =>
+          r.metadata.labels?.[L.configuration] === config.metadata.name &&
+          r.metadata.labels?.[L.configurationGeneration] === String(config.metadata.generation),
+      );
   }
   if (!lcr) {
     try {
@@ -106,7 +116,9 @@ function sortedCandidates(rt: Runtime, config: KObject, latestReady: string | un
   const byo: string | undefined = config.spec?.template?.metadata?.name || undefined;
   const all = rt.list('revisions', ns).filter((r) => r.metadata.labels?.[L.configuration] === config.metadata.name);
   // A reused BYO revision is considered first whatever its generation (rollback_byo_test.go).
-  const inRange = all.filter((r) => r.metadata.name === byo || (gen(r) >= floor && gen(r) <= (config.metadata.generation ?? 0)));
+  const inRange = all.filter(
+    (r) => r.metadata.name === byo || (gen(r) >= floor && gen(r) <= (config.metadata.generation ?? 0)),
+  );
   return inRange.sort((a, b) => {
     if (a.metadata.name === byo) return -1;
     if (b.metadata.name === byo) return 1;

@@ -44,7 +44,8 @@ export const MSG = {
   configOutOfDate: 'The Configuration is still working to reflect the latest desired specification.',
   routeOutOfDate: 'The Route is still working to reflect the latest desired specification.',
   trafficNotMigrated: 'Traffic is not yet migrated to the latest revision.',
-  nameTaken: (n: string) => `The revision name ${q(n)} is taken by a conflicting Revision, so traffic will not be migrated`,
+  nameTaken: (n: string) =>
+    `The revision name ${q(n)} is taken by a conflicting Revision, so traffic will not be migrated`,
   configNotOwned: (n: string) => `There is an existing Configuration ${q(n)} that we do not own.`,
   routeNotOwned: (n: string) => `There is an existing Route ${q(n)} that we do not own.`,
   revisionFailed: (n: string, m: string) => `Revision ${q(n)} failed with message: ${m}.`,
@@ -55,13 +56,15 @@ export const MSG = {
   revFailed: (n: string) => `Revision ${q(n)} failed to become ready.`,
   revMissing: (n: string) => `Revision ${q(n)} referenced in traffic not found.`,
   configMissing: (n: string) => `Configuration ${q(n)} referenced in traffic not found.`,
-  revNotOwned: (r: string, actual: string, want: string) => `Revision ${q(r)} belongs to Service ${q(actual)}, not Service ${q(want)}.`,
+  revNotOwned: (r: string, actual: string, want: string) =>
+    `Revision ${q(r)} belongs to Service ${q(actual)}, not Service ${q(want)}.`,
   revNoService: (r: string, want: string) => `Revision ${q(r)} does not belong to Service ${q(want)}.`,
   ingressNotConfigured: 'Ingress has not yet been reconciled.',
   rolloutInProgress: 'A gradual rollout of the latest revision(s) is in progress.',
   tlsNotEnabled: 'external-domain-tls is not enabled',
   queued: 'Requests to the target are being buffered as resources are provisioned.',
-  imageMissing: (image: string, err: string) => `Unable to fetch image ${q(image)}: failed to resolve image to digest: ${err}`,
+  imageMissing: (image: string, err: string) =>
+    `Unable to fetch image ${q(image)}: failed to resolve image to digest: ${err}`,
   containerExited: (m: string) => `Container failed with: ${m}`,
 } as const;
 

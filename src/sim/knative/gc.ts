@@ -61,7 +61,12 @@ export function collectRevisions(rt: Runtime, config: KObject): { requeueAfterMs
   const cfg = rt.gc;
   const min = cfg.minNonActiveRevisions;
   const max = cfg.maxNonActiveRevisions;
-  if (max === 'disabled' && cfg.retainSinceCreateTimeMs === 'disabled' && cfg.retainSinceLastActiveTimeMs === 'disabled') return {};
+  if (
+    max === 'disabled' &&
+    cfg.retainSinceCreateTimeMs === 'disabled' &&
+    cfg.retainSinceLastActiveTimeMs === 'disabled'
+  )
+    return {};
   const ns = config.metadata.namespace!;
   const all = rt.registry
     .list(rt.defs.revisions, ns, { labelSelector: `${L.configuration}=${config.metadata.name}` })

@@ -62,7 +62,11 @@ export interface KnativeControllers {
 export function installKnative(registry: Registry, opts: KnativeOptions): KnativeControllers {
   const rt = new Runtime(
     registry,
-    { domain: opts.domain, domainTemplate: opts.domainTemplate ?? DEFAULT_DOMAIN_TEMPLATE, tagTemplate: opts.tagTemplate ?? DEFAULT_TAG_TEMPLATE },
+    {
+      domain: opts.domain,
+      domainTemplate: opts.domainTemplate ?? DEFAULT_DOMAIN_TEMPLATE,
+      tagTemplate: opts.tagTemplate ?? DEFAULT_TAG_TEMPLATE,
+    },
     { ...DEFAULT_TIMING, ...(opts.timing ?? {}) },
     CONTROLLER_USER,
     { ...DEFAULT_GC, ...(opts.gc ?? {}) },
@@ -85,7 +89,8 @@ export function installKnative(registry: Registry, opts: KnativeOptions): Knativ
   // TrafficNotMigrated while the Route is still on the previous revision (§1.7 B).
   const routesNaming = (ns: string, field: 'revisionName' | 'configurationName', name: string, delay: number) => {
     for (const r of rt.list('routes', ns)) {
-      if ((r.spec?.traffic ?? []).some((t: Record<string, unknown>) => t[field] === name)) queue.add(`routes/${ns}/${r.metadata.name}`, delay);
+      if ((r.spec?.traffic ?? []).some((t: Record<string, unknown>) => t[field] === name))
+        queue.add(`routes/${ns}/${r.metadata.name}`, delay);
     }
   };
 
@@ -104,7 +109,8 @@ export function installKnative(registry: Registry, opts: KnativeOptions): Knativ
         break;
       case 'revisions':
         if (owner?.kind === 'Configuration') enqueue('configurations', ns, owner.name);
-        else if (obj.metadata.labels?.[L.configuration]) enqueue('configurations', ns, obj.metadata.labels[L.configuration]);
+        else if (obj.metadata.labels?.[L.configuration])
+          enqueue('configurations', ns, obj.metadata.labels[L.configuration]);
         routesNaming(ns, 'revisionName', obj.metadata.name, rt.timing.stepMs);
         break;
       case 'routes':
@@ -116,14 +122,16 @@ export function installKnative(registry: Registry, opts: KnativeOptions): Knativ
   };
   const unsubscribe = registry.onChange(onChange);
   // Objects stored before the controllers started get a first pass too.
-  for (const k of KINDS) for (const o of registry.list(rt.defs[k], undefined).items) enqueue(k, o.metadata.namespace ?? '', o.metadata.name);
+  for (const k of KINDS)
+    for (const o of registry.list(rt.defs[k], undefined).items) enqueue(k, o.metadata.namespace ?? '', o.metadata.name);
   return {
     stop() {
       unsubscribe();
       queue.stop();
     },
     resync() {
-      for (const r of registry.list(rt.defs.routes, undefined).items) enqueue('routes', r.metadata.namespace ?? '', r.metadata.name);
+      for (const r of registry.list(rt.defs.routes, undefined).items)
+        enqueue('routes', r.metadata.namespace ?? '', r.metadata.name);
     },
     rollout: (ns, name) => structuredClone(rt.rollouts.get(`${ns}/${name}`)),
   };

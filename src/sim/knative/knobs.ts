@@ -22,7 +22,10 @@ export function durationMs(value: string | undefined): number | undefined {
 }
 
 /** Knobs of one revision; bad values fall back to the defaults rather than failing the revision. */
-export function knobsOf(annotations: Record<string, string> | undefined, defaultReadyAfterMs = DEFAULT_READY_AFTER_MS): RevisionKnobs {
+export function knobsOf(
+  annotations: Record<string, string> | undefined,
+  defaultReadyAfterMs = DEFAULT_READY_AFTER_MS,
+): RevisionKnobs {
   const a = annotations ?? {};
   const rate = Number(a[KNOB.errorRate]);
   const knobs: RevisionKnobs = {
@@ -32,6 +35,7 @@ export function knobsOf(annotations: Record<string, string> | undefined, default
   };
   const fail = a[KNOB.fail]?.trim();
   if (fail === 'ContainerMissing') knobs.fail = { reason: 'ContainerMissing' };
-  else if (fail && /^ExitCode\d+$/.test(fail)) knobs.fail = { reason: fail, exitCode: Number(fail.slice('ExitCode'.length)) };
+  else if (fail && /^ExitCode\d+$/.test(fail))
+    knobs.fail = { reason: fail, exitCode: Number(fail.slice('ExitCode'.length)) };
   return knobs;
 }

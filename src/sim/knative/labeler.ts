@@ -14,7 +14,10 @@ export function syncRoutingMeta(rt: Runtime, route: KObject, deleting = false): 
   const revisions = new Set<string>();
   const configs = new Set<string>();
   if (!deleting) {
-    const all = [...((route.status?.traffic ?? []) as TrafficTarget[]), ...((route.spec?.traffic ?? []) as TrafficTarget[])];
+    const all = [
+      ...((route.status?.traffic ?? []) as TrafficTarget[]),
+      ...((route.spec?.traffic ?? []) as TrafficTarget[]),
+    ];
     for (const tt of all) {
       let configName = tt.configurationName;
       if (tt.revisionName) {
@@ -29,7 +32,8 @@ export function syncRoutingMeta(rt: Runtime, route: KObject, deleting = false): 
         if (!config) continue;
         configs.add(configName);
         // A configuration target also pins its newest revision, so it is born and stays active.
-        if (tt.configurationName && config.status?.latestCreatedRevisionName) revisions.add(config.status.latestCreatedRevisionName);
+        if (tt.configurationName && config.status?.latestCreatedRevisionName)
+          revisions.add(config.status.latestCreatedRevisionName);
       }
     }
   }
@@ -37,21 +41,29 @@ export function syncRoutingMeta(rt: Runtime, route: KObject, deleting = false): 
   for (const r of revisions) setRoute(rt, 'revisions', ns, r, name);
   for (const c of configs) setRoute(rt, 'configurations', ns, c, name);
   const ready = (route.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
-  const settled = (route.status?.observedGeneration ?? 0) === (route.metadata.generation ?? 0) && ready && ready.status !== 'Unknown';
+  const settled =
+    (route.status?.observedGeneration ?? 0) === (route.metadata.generation ?? 0) && ready && ready.status !== 'Unknown';
   if (!deleting && !settled) return;
-  for (const rev of rt.list('revisions', ns)) if (!revisions.has(rev.metadata.name)) clearRoute(rt, 'revisions', rev, name);
-  for (const cfg of rt.list('configurations', ns)) if (!configs.has(cfg.metadata.name)) clearRoute(rt, 'configurations', cfg, name);
+  for (const rev of rt.list('revisions', ns))
+    if (!revisions.has(rev.metadata.name)) clearRoute(rt, 'revisions', rev, name);
+  for (const cfg of rt.list('configurations', ns))
+    if (!configs.has(cfg.metadata.name)) clearRoute(rt, 'configurations', cfg, name);
 }
 
 function setRoute(rt: Runtime, kind: 'revisions' | 'configurations', ns: string, objName: string, route: string): void {
   const obj = rt.get(kind, ns, objName);
   if (!obj || obj.metadata.deletionTimestamp) return;
   const routes = listValue(obj.metadata.annotations?.[A.routes]);
-  const patch: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string | null> } } = { metadata: {} };
+  const patch: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string | null> } } = {
+    metadata: {},
+  };
   if (!routes.includes(route)) patch.metadata.annotations = { [A.routes]: [...routes, route].sort().join(',') };
   if (kind === 'revisions' && obj.metadata.labels?.[L.routingState] !== 'active') {
     patch.metadata.labels = { [L.routingState]: 'active' };
-    patch.metadata.annotations = { ...(patch.metadata.annotations ?? {}), [A.routingStateModified]: timestamp(rt.now()) };
+    patch.metadata.annotations = {
+      ...(patch.metadata.annotations ?? {}),
+      [A.routingStateModified]: timestamp(rt.now()),
+    };
   }
   if (patch.metadata.labels || patch.metadata.annotations) patchIfPresent(rt, kind, ns, objName, patch);
 }
@@ -71,7 +83,13 @@ function clearRoute(rt: Runtime, kind: 'revisions' | 'configurations', obj: KObj
 }
 
 /** Metadata patches race with cascading deletes; a vanished object needs no labels. */
-function patchIfPresent(rt: Runtime, kind: 'revisions' | 'configurations', ns: string, name: string, patch: unknown): void {
+function patchIfPresent(
+  rt: Runtime,
+  kind: 'revisions' | 'configurations',
+  ns: string,
+  name: string,
+  patch: unknown,
+): void {
   try {
     rt.patch(kind, ns, name, 'merge', patch);
   } catch (err) {

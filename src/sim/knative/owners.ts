@@ -4,7 +4,14 @@ import { API_VERSION } from './constants.js';
 
 /** The controller reference a child carries to `owner`. */
 export function controllerRef(owner: KObject): NonNullable<KObject['metadata']['ownerReferences']>[number] {
-  return { apiVersion: API_VERSION, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: API_VERSION,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** The controlling owner reference, if any. */

@@ -74,7 +74,9 @@ export class WorkQueue {
     const cutoff = this.timerDue;
     this.cancelTimer = undefined;
     this.timerDue = Infinity;
-    const due = [...this.items.entries()].filter(([, it]) => it.due <= cutoff).sort((a, b) => a[1].due - b[1].due || a[1].seq - b[1].seq);
+    const due = [...this.items.entries()]
+      .filter(([, it]) => it.due <= cutoff)
+      .sort((a, b) => a[1].due - b[1].due || a[1].seq - b[1].seq);
     for (const [key] of due) {
       if (this.stopped) return;
       this.items.delete(key);

@@ -100,10 +100,16 @@ function digestOf(image: string): string {
 }
 
 function orderStatus(s: Record<string, any>): Record<string, any> {
-  const order = ['observedGeneration', 'conditions', 'logUrl', 'containerStatuses', 'actualReplicas', 'desiredReplicas'];
+  const order = [
+    'observedGeneration',
+    'conditions',
+    'logUrl',
+    'containerStatuses',
+    'actualReplicas',
+    'desiredReplicas',
+  ];
   const out: Record<string, any> = {};
   for (const k of order) if (s[k] !== undefined) out[k] = s[k];
   for (const k of Object.keys(s)) if (!(k in out) && s[k] !== undefined) out[k] = s[k];
   return out;
 }
-

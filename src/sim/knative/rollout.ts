@@ -72,7 +72,7 @@ export function buildRollout(targets: ResolvedTarget[]): Rollout {
     else list.push({ ...t });
   };
   for (const t of targets) {
-    byRevision((groups.get('') ?? groups.set('', []).get('')!), t);
+    byRevision(groups.get('') ?? groups.set('', []).get('')!, t);
     if (t.tag) groups.set(t.tag, [{ ...t }]);
   }
   const ro: Rollout = [];
@@ -80,7 +80,13 @@ export function buildRollout(targets: ResolvedTarget[]): Rollout {
     if (list.length === 1) list[0].percent = 100;
     for (const t of list) {
       if (!t.latestRevision || t.percent === 0 || !t.configurationName) continue;
-      ro.push({ configurationName: t.configurationName, tag, percent: t.percent, revisions: [{ revisionName: t.revisionName, percent: t.percent }], step: { ...NO_STEP } });
+      ro.push({
+        configurationName: t.configurationName,
+        tag,
+        percent: t.percent,
+        revisions: [{ revisionName: t.revisionName, percent: t.percent }],
+        step: { ...NO_STEP },
+      });
     }
   }
   return sortRollout(ro);
@@ -104,7 +110,11 @@ export function observeReady(prev: Rollout, now: number, durationSecs: number): 
 }
 
 /** Step: the rollout `cur` (steady state of the spec) asks for, given the previous one; and the next step time (0: none). */
-export function stepRollout(cur: Rollout, prev: Rollout | undefined, now: number): { rollout: Rollout; nextStepTime: number } {
+export function stepRollout(
+  cur: Rollout,
+  prev: Rollout | undefined,
+  now: number,
+): { rollout: Rollout; nextStepTime: number } {
   if (!prev || prev.length === 0) return { rollout: cur, nextStepTime: 0 };
   const byTag = (ro: Rollout) => {
     const m = new Map<string, ConfigurationRollout[]>();
@@ -121,7 +131,7 @@ export function stepRollout(cur: Rollout, prev: Rollout | undefined, now: number
       out.push(ccfgs[0]);
       continue;
     }
-    for (let i = 0, j = 0; i < ccfgs.length; ) {
+    for (let i = 0, j = 0; i < ccfgs.length;) {
       if (j >= pcfgs.length) {
         out.push(ccfgs[i++]);
       } else if (ccfgs[i].configurationName === pcfgs[j].configurationName) {
@@ -208,7 +218,10 @@ function stepConfig(goal: ConfigurationRollout, prevIn: ConfigurationRollout, no
       break;
     }
   }
-  ret.revisions = [...prev.revisions.filter((r) => r.percent !== 0), { revisionName: goal.revisions[0].revisionName, percent: 1 }];
+  ret.revisions = [
+    ...prev.revisions.filter((r) => r.percent !== 0),
+    { revisionName: goal.revisions[0].revisionName, percent: 1 },
+  ];
   return ret;
 }
 
@@ -216,7 +229,9 @@ function stepConfig(goal: ConfigurationRollout, prevIn: ConfigurationRollout, no
 export function trafficWithRollout<T extends ResolvedTarget>(targets: T[], ro: Rollout): T[] {
   const out: T[] = [];
   for (const t of targets) {
-    const rc = t.latestRevision ? ro.find((c) => c.tag === (t.tag ?? '') && c.configurationName === t.configurationName) : undefined;
+    const rc = t.latestRevision
+      ? ro.find((c) => c.tag === (t.tag ?? '') && c.configurationName === t.configurationName)
+      : undefined;
     if (!rc) {
       out.push(t);
       continue;

@@ -10,7 +10,16 @@ import { syncRoutingMeta } from './labeler.js';
 import { domainError, hostFor, tagName } from './names.js';
 import type { PassResult } from './queue.js';
 import type { Runtime } from './runtime.js';
-import { buildRollout, observeReady, rolloutDone, rolloutSeconds, stepRollout, trafficWithRollout, type ResolvedTarget, type Rollout } from './rollout.js';
+import {
+  buildRollout,
+  observeReady,
+  rolloutDone,
+  rolloutSeconds,
+  stepRollout,
+  trafficWithRollout,
+  type ResolvedTarget,
+  type Rollout,
+} from './rollout.js';
 import { buildTraffic } from './traffic.js';
 
 /** One pass over the Route `ns/name`. */
@@ -23,7 +32,9 @@ export function reconcileRoute(rt: Runtime, ns: string, name: string): PassResul
   }
   const finalizers = route.metadata.finalizers ?? [];
   if (!finalizers.includes(ROUTE_FINALIZER)) {
-    route = rt.patch('routes', ns, name, 'merge', { metadata: { finalizers: [...finalizers, ROUTE_FINALIZER], resourceVersion: route.metadata.resourceVersion } });
+    route = rt.patch('routes', ns, name, 'merge', {
+      metadata: { finalizers: [...finalizers, ROUTE_FINALIZER], resourceVersion: route.metadata.resourceVersion },
+    });
   }
   const generation = route.metadata.generation ?? 0;
   const status: Record<string, any> = structuredClone(route.status ?? {});
@@ -41,7 +52,8 @@ export function reconcileRoute(rt: Runtime, ns: string, name: string): PassResul
     status.observedGeneration = generation;
     status.conditions = cm.result(timestamp(rt.now()));
     const out: Record<string, any> = {};
-    for (const k of ['observedGeneration', 'conditions', 'url', 'address', 'traffic']) if (status[k] !== undefined) out[k] = status[k];
+    for (const k of ['observedGeneration', 'conditions', 'url', 'address', 'traffic'])
+      if (status[k] !== undefined) out[k] = status[k];
     route = rt.writeStatus('routes', route, out);
   }
   syncRoutingMeta(rt, route);
@@ -90,7 +102,14 @@ function configure(rt: Runtime, route: KObject, status: Record<string, any>, cm:
   const now = rt.clock.now();
   let ing = rt.ingress.get(key);
   const ingressWasReady = ing !== undefined && now >= ing.readyAt;
-  const { rollout, nextStepMs } = reconcileRollout(rt, route, traffic, ing !== undefined, ingressWasReady, cm.get('IngressReady')?.status === 'True');
+  const { rollout, nextStepMs } = reconcileRollout(
+    rt,
+    route,
+    traffic,
+    ing !== undefined,
+    ingressWasReady,
+    cm.get('IngressReady')?.status === 'True',
+  );
   const served = trafficWithRollout(traffic, rollout).map(statusTarget);
   const config = JSON.stringify({ generation: route.metadata.generation, url: status.url, traffic: served });
   if (!ing || ing.config !== config) {
@@ -151,6 +170,9 @@ function finalize(rt: Runtime, route: KObject): void {
   rt.ingress.delete(`${route.metadata.namespace}/${route.metadata.name}`);
   rt.rollouts.delete(`${route.metadata.namespace}/${route.metadata.name}`);
   rt.patch('routes', route.metadata.namespace!, route.metadata.name, 'merge', {
-    metadata: { finalizers: finalizers.filter((f) => f !== ROUTE_FINALIZER), resourceVersion: route.metadata.resourceVersion },
+    metadata: {
+      finalizers: finalizers.filter((f) => f !== ROUTE_FINALIZER),
+      resourceVersion: route.metadata.resourceVersion,
+    },
   });
 }

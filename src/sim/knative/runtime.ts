@@ -1,7 +1,14 @@
 // What every reconciler shares: the registry, the four resource definitions, the controller's
 // request context, the clock, timing knobs and the in-memory state that stands in for the
 // parts of a cluster the playground does not store (ingress programming, pod start times).
-import { StatusError, type KObject, type PatchType, type Registry, type RequestContext, type ResourceDef } from '../api/contracts.js';
+import {
+  StatusError,
+  type KObject,
+  type PatchType,
+  type Registry,
+  type RequestContext,
+  type ResourceDef,
+} from '../api/contracts.js';
 import { deepEqual } from '../api/patch.js';
 import { systemClock, type SimClock } from '../clock.js';
 import type { GcConfig } from './gc.js';

@@ -42,8 +42,16 @@ function reconcileChildren(rt: Runtime, svc: KObject, status: Record<string, any
     return;
   } else {
     const want = desiredConfiguration(svc, config);
-    if (!deepEqual(config.spec, want.spec) || !deepEqual(config.metadata.labels ?? {}, want.metadata.labels) || !deepEqual(config.metadata.annotations ?? {}, want.metadata.annotations)) {
-      config = rt.update('configurations', ns, { ...config, spec: want.spec, metadata: { ...config.metadata, labels: want.metadata.labels, annotations: want.metadata.annotations } });
+    if (
+      !deepEqual(config.spec, want.spec) ||
+      !deepEqual(config.metadata.labels ?? {}, want.metadata.labels) ||
+      !deepEqual(config.metadata.annotations ?? {}, want.metadata.annotations)
+    ) {
+      config = rt.update('configurations', ns, {
+        ...config,
+        spec: want.spec,
+        metadata: { ...config.metadata, labels: want.metadata.labels, annotations: want.metadata.annotations },
+      });
     }
   }
   const byoName: string | undefined = config.spec?.template?.metadata?.name || undefined;
@@ -66,8 +74,16 @@ function reconcileChildren(rt: Runtime, svc: KObject, status: Record<string, any
     return;
   } else {
     const want = desiredRoute(svc);
-    if (!deepEqual(route.spec, want.spec) || !deepEqual(route.metadata.labels ?? {}, want.metadata.labels) || !deepEqual(route.metadata.annotations ?? {}, want.metadata.annotations)) {
-      route = rt.update('routes', ns, { ...route, spec: want.spec, metadata: { ...route.metadata, labels: want.metadata.labels, annotations: want.metadata.annotations } });
+    if (
+      !deepEqual(route.spec, want.spec) ||
+      !deepEqual(route.metadata.labels ?? {}, want.metadata.labels) ||
+      !deepEqual(route.metadata.annotations ?? {}, want.metadata.annotations)
+    ) {
+      route = rt.update('routes', ns, {
+        ...route,
+        spec: want.spec,
+        metadata: { ...route.metadata, labels: want.metadata.labels, annotations: want.metadata.annotations },
+      });
     }
   }
   if ((route.metadata.generation ?? 0) !== (route.status?.observedGeneration ?? 0)) {
@@ -104,9 +120,18 @@ function checkRoutesNotReady(config: KObject, route: KObject, cm: ConditionManag
   if (cm.get('RoutesReady')?.status !== 'True') return;
   const want: TrafficTarget[] = route.spec?.traffic ?? [];
   const got: TrafficTarget[] = route.status?.traffic ?? [];
-  const norm = (t: TrafficTarget) => ({ tag: t.tag || undefined, revisionName: t.revisionName || undefined, configurationName: t.configurationName || undefined, percent: t.percent ?? 0 });
+  const norm = (t: TrafficTarget) => ({
+    tag: t.tag || undefined,
+    revisionName: t.revisionName || undefined,
+    configurationName: t.configurationName || undefined,
+    percent: t.percent ?? 0,
+  });
   const wanted = want.map((t) =>
-    norm(t.configurationName === config.metadata.name ? { ...t, revisionName: config.status?.latestReadyRevisionName, configurationName: undefined } : t),
+    norm(
+      t.configurationName === config.metadata.name
+        ? { ...t, revisionName: config.status?.latestReadyRevisionName, configurationName: undefined }
+        : t,
+    ),
   );
   if (want.length !== got.length || !deepEqual(got.map(norm), wanted)) {
     cm.markUnknown('RoutesReady', 'TrafficNotMigrated', MSG.trafficNotMigrated);
@@ -132,7 +157,13 @@ export function desiredConfiguration(svc: KObject, existing: KObject | undefined
   return {
     apiVersion: API_VERSION,
     kind: 'Configuration',
-    metadata: { name: svc.metadata.name, namespace: svc.metadata.namespace, labels, annotations, ownerReferences: [controllerRef(svc)] },
+    metadata: {
+      name: svc.metadata.name,
+      namespace: svc.metadata.namespace,
+      labels,
+      annotations,
+      ownerReferences: [controllerRef(svc)],
+    },
     spec: { template: structuredClone(svc.spec?.template ?? {}) },
   };
 }
@@ -141,12 +172,24 @@ export function desiredConfiguration(svc: KObject, existing: KObject | undefined
 export function desiredRoute(svc: KObject): KObject {
   const { labels, annotations } = ownerMeta(svc);
   labels[L.service] = svc.metadata.name;
-  const traffic: TrafficTarget[] = svc.spec?.traffic?.length ? svc.spec.traffic : [{ latestRevision: true, percent: 100 }];
+  const traffic: TrafficTarget[] = svc.spec?.traffic?.length
+    ? svc.spec.traffic
+    : [{ latestRevision: true, percent: 100 }];
   return {
     apiVersion: API_VERSION,
     kind: 'Route',
-    metadata: { name: svc.metadata.name, namespace: svc.metadata.namespace, labels, annotations, ownerReferences: [controllerRef(svc)] },
-    spec: { traffic: traffic.map((t) => (t.revisionName ? structuredClone(t) : { ...structuredClone(t), configurationName: svc.metadata.name })) },
+    metadata: {
+      name: svc.metadata.name,
+      namespace: svc.metadata.namespace,
+      labels,
+      annotations,
+      ownerReferences: [controllerRef(svc)],
+    },
+    spec: {
+      traffic: traffic.map((t) =>
+        t.revisionName ? structuredClone(t) : { ...structuredClone(t), configurationName: svc.metadata.name },
+      ),
+    },
   };
 }
 
@@ -157,7 +200,15 @@ function setOrDelete(o: Record<string, any>, key: string, v: unknown): void {
 
 /** Status fields in the order Knative serialises them. */
 function orderStatus(s: Record<string, any>): Record<string, any> {
-  const order = ['observedGeneration', 'conditions', 'latestReadyRevisionName', 'latestCreatedRevisionName', 'url', 'address', 'traffic'];
+  const order = [
+    'observedGeneration',
+    'conditions',
+    'latestReadyRevisionName',
+    'latestCreatedRevisionName',
+    'url',
+    'address',
+    'traffic',
+  ];
   const out: Record<string, any> = {};
   for (const k of order) if (s[k] !== undefined) out[k] = s[k];
   for (const k of Object.keys(s)) if (!(k in out) && s[k] !== undefined) out[k] = s[k];

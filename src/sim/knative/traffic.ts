@@ -16,7 +16,8 @@ export interface TargetError {
 }
 
 /** Either the flattened targets (spec order, merged) or the error that blocks them all. */
-export type TrafficResult = { targets: TrafficTarget[]; error?: undefined } | { targets?: undefined; error: TargetError };
+export type TrafficResult =
+  { targets: TrafficTarget[]; error?: undefined } | { targets?: undefined; error: TargetError };
 
 /** BuildTrafficConfiguration for `route`. */
 export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
@@ -30,7 +31,12 @@ export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
   };
   const targets: TrafficTarget[] = [];
   const add = (t: TrafficTarget) => {
-    const same = targets.find((x) => (x.tag ?? '') === (t.tag ?? '') && x.revisionName === t.revisionName && Boolean(x.latestRevision) === Boolean(t.latestRevision));
+    const same = targets.find(
+      (x) =>
+        (x.tag ?? '') === (t.tag ?? '') &&
+        x.revisionName === t.revisionName &&
+        Boolean(x.latestRevision) === Boolean(t.latestRevision),
+    );
     if (same) same.percent = (same.percent ?? 0) + (t.percent ?? 0);
     else targets.push(t);
   };
@@ -48,14 +54,20 @@ export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
           defer({
             failure: true,
             reason: 'RevisionNotOwned',
-            message: actual ? MSG.revNotOwned(rev.metadata.name, actual, owningService) : MSG.revNoService(rev.metadata.name, owningService),
+            message: actual
+              ? MSG.revNotOwned(rev.metadata.name, actual, owningService)
+              : MSG.revNoService(rev.metadata.name, owningService),
           });
           continue;
         }
       }
       if (!isReady(rev)) {
         const failed = isFailed(rev);
-        defer({ failure: failed, reason: 'RevisionMissing', message: failed ? MSG.revFailed(rev.metadata.name) : MSG.revNotReady(rev.metadata.name) });
+        defer({
+          failure: failed,
+          reason: 'RevisionMissing',
+          message: failed ? MSG.revFailed(rev.metadata.name) : MSG.revNotReady(rev.metadata.name),
+        });
         continue;
       }
       const cfgName = rev.metadata.labels?.[L.configuration];
@@ -73,7 +85,11 @@ export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
       const lrr: string | undefined = config.status?.latestReadyRevisionName;
       if (!lrr) {
         const failed = isFailed(config);
-        defer({ failure: failed, reason: 'RevisionMissing', message: failed ? MSG.configNoReady(config.metadata.name) : MSG.configWaiting(config.metadata.name) });
+        defer({
+          failure: failed,
+          reason: 'RevisionMissing',
+          message: failed ? MSG.configNoReady(config.metadata.name) : MSG.configWaiting(config.metadata.name),
+        });
         continue;
       }
       const latest = rt.get('revisions', ns, lrr);
@@ -83,7 +99,11 @@ export function buildTraffic(rt: Runtime, route: KObject): TrafficResult {
       }
       if (!isReady(latest)) {
         const failed = isFailed(latest);
-        defer({ failure: failed, reason: 'RevisionMissing', message: failed ? MSG.revFailed(lrr) : MSG.revNotReady(lrr) });
+        defer({
+          failure: failed,
+          reason: 'RevisionMissing',
+          message: failed ? MSG.revFailed(lrr) : MSG.revNotReady(lrr),
+        });
         continue;
       }
       add(statusEntry(tt, lrr, config.metadata.name));

@@ -15,10 +15,22 @@ describe('status options', () => {
     assert.deepEqual(await parseOpts<StatusOptions>(['status', 'hello']), expected);
   });
 
-  test('no service: the namespace\'s list; -A and --all-namespaces; --chunk-size', async () => {
-    assert.deepEqual(await parseOpts<StatusOptions>(['status']), { service: undefined, allNamespaces: false, chunkSize: undefined });
-    assert.deepEqual(await parseOpts<StatusOptions>(['status', '-A']), { service: undefined, allNamespaces: true, chunkSize: undefined });
-    assert.deepEqual(await parseOpts<StatusOptions>(['status', '--all-namespaces', '--chunk-size', '50']), { service: undefined, allNamespaces: true, chunkSize: 50 });
+  test("no service: the namespace's list; -A and --all-namespaces; --chunk-size", async () => {
+    assert.deepEqual(await parseOpts<StatusOptions>(['status']), {
+      service: undefined,
+      allNamespaces: false,
+      chunkSize: undefined,
+    });
+    assert.deepEqual(await parseOpts<StatusOptions>(['status', '-A']), {
+      service: undefined,
+      allNamespaces: true,
+      chunkSize: undefined,
+    });
+    assert.deepEqual(await parseOpts<StatusOptions>(['status', '--all-namespaces', '--chunk-size', '50']), {
+      service: undefined,
+      allNamespaces: true,
+      chunkSize: 50,
+    });
   });
 
   test('SERVICE with -A is refused, with a hint', async () => {
@@ -44,7 +56,10 @@ describe('revisions options', () => {
   test('defaults and --chunk-size', async () => {
     const expected: RevisionsOptions = { service: 'hello', chunkSize: undefined };
     assert.deepEqual(await parseOpts<RevisionsOptions>(['revisions', 'hello']), expected);
-    assert.deepEqual(await parseOpts<RevisionsOptions>(['revisions', 'hello', '--chunk-size', '10000']), { service: 'hello', chunkSize: 10000 });
+    assert.deepEqual(await parseOpts<RevisionsOptions>(['revisions', 'hello', '--chunk-size', '10000']), {
+      service: 'hello',
+      chunkSize: 10000,
+    });
     assert.deepEqual(await parseOpts<RevisionsOptions>(['revisions']), { service: undefined, chunkSize: undefined });
   });
 
@@ -58,13 +73,16 @@ describe('revisions options', () => {
 });
 
 describe('url options', () => {
-  test('the main URL, or a tag\'s', async () => {
+  test("the main URL, or a tag's", async () => {
     const expected: UrlOptions = { service: 'hello', tag: undefined };
     assert.deepEqual(await parseOpts<UrlOptions>(['url', 'hello']), expected);
-    assert.deepEqual(await parseOpts<UrlOptions>(['url', 'hello', '--tag', 'candidate']), { service: 'hello', tag: 'candidate' });
+    assert.deepEqual(await parseOpts<UrlOptions>(['url', 'hello', '--tag', 'candidate']), {
+      service: 'hello',
+      tag: 'candidate',
+    });
   });
 
-  test('--tag without a value is commander\'s usage error', async () => {
+  test("--tag without a value is commander's usage error", async () => {
     await assert.rejects(parseOpts(['url', 'hello', '--tag']), usage('MissingOptionValue', /--tag/));
   });
 });
@@ -92,13 +110,36 @@ describe('verify options', () => {
 
   test('every flag reaches its field', async () => {
     const opts = await verify(
-      '--tag', 'v2', '--path', '/healthz?x=1', '--requests', '50', '--expect-status', '200,204', '--expect-body', 'Hello',
-      '--max-latency', '300ms', '--ingress', '127.0.0.1:8080', '--http-timeout', '2s', '--no-record',
+      '--tag',
+      'v2',
+      '--path',
+      '/healthz?x=1',
+      '--requests',
+      '50',
+      '--expect-status',
+      '200,204',
+      '--expect-body',
+      'Hello',
+      '--max-latency',
+      '300ms',
+      '--ingress',
+      '127.0.0.1:8080',
+      '--http-timeout',
+      '2s',
+      '--no-record',
     );
     const expected: VerifyVerbOptions = {
       service: 'hello',
       tag: 'v2',
-      checks: { path: '/healthz?x=1', requests: '50', expectStatus: '200,204', expectBody: 'Hello', maxLatency: '300ms', ingress: '127.0.0.1:8080', httpTimeout: '2s' },
+      checks: {
+        path: '/healthz?x=1',
+        requests: '50',
+        expectStatus: '200,204',
+        expectBody: 'Hello',
+        maxLatency: '300ms',
+        ingress: '127.0.0.1:8080',
+        httpTimeout: '2s',
+      },
       record: false,
     };
     assert.deepEqual(opts, expected);
@@ -106,16 +147,35 @@ describe('verify options', () => {
 
   test('BGCTL_INGRESS fills --ingress; the flag wins; an empty --ingress falls back to it', async () => {
     const env = { BGCTL_INGRESS: '127.0.0.1:9000' };
-    const withIngress = (ingress: string): VerifyVerbOptions => ({ service: 'hello', tag: undefined, checks: { ...DEFAULT_CHECKS, ingress }, record: true });
+    const withIngress = (ingress: string): VerifyVerbOptions => ({
+      service: 'hello',
+      tag: undefined,
+      checks: { ...DEFAULT_CHECKS, ingress },
+      record: true,
+    });
     assert.deepEqual(await parseOpts(['verify', 'hello'], env), withIngress('127.0.0.1:9000'));
-    assert.deepEqual(await parseOpts(['verify', 'hello', '--ingress', 'localhost:80'], env), withIngress('localhost:80'));
+    assert.deepEqual(
+      await parseOpts(['verify', 'hello', '--ingress', 'localhost:80'], env),
+      withIngress('localhost:80'),
+    );
     assert.deepEqual(await parseOpts(['verify', 'hello', '--ingress', ''], env), withIngress('127.0.0.1:9000'));
-    assert.deepEqual(await parseOpts(['verify', 'hello'], { BGCTL_INGRESS: '' }), { service: 'hello', tag: undefined, checks: DEFAULT_CHECKS, record: true });
+    assert.deepEqual(await parseOpts(['verify', 'hello'], { BGCTL_INGRESS: '' }), {
+      service: 'hello',
+      tag: undefined,
+      checks: DEFAULT_CHECKS,
+      record: true,
+    });
   });
 
   test('a bad BGCTL_INGRESS is named as BGCTL_INGRESS; a bad --ingress as --ingress', async () => {
-    await assert.rejects(parseOpts(['verify', 'hello'], { BGCTL_INGRESS: 'localhost' }), usage('InvalidIngress', /"localhost" for BGCTL_INGRESS/));
-    await assert.rejects(parseOpts(['verify', 'hello'], { BGCTL_INGRESS: 'h:70000' }), usage('InvalidIngress', /for BGCTL_INGRESS/));
+    await assert.rejects(
+      parseOpts(['verify', 'hello'], { BGCTL_INGRESS: 'localhost' }),
+      usage('InvalidIngress', /"localhost" for BGCTL_INGRESS/),
+    );
+    await assert.rejects(
+      parseOpts(['verify', 'hello'], { BGCTL_INGRESS: 'h:70000' }),
+      usage('InvalidIngress', /for BGCTL_INGRESS/),
+    );
     await assert.rejects(verify('--ingress', 'h:0'), usage('InvalidIngress', /"h:0" for --ingress/));
   });
 
@@ -129,6 +189,9 @@ describe('verify options', () => {
   });
 
   test('--http-timeout 0 is refused (must be above 0)', async () => {
-    await assert.rejects(verify('--http-timeout', '0'), usage('InvalidDuration', /--http-timeout must be longer than 0s/));
+    await assert.rejects(
+      verify('--http-timeout', '0'),
+      usage('InvalidDuration', /--http-timeout must be longer than 0s/),
+    );
   });
 });

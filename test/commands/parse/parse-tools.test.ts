@@ -21,7 +21,7 @@ describe('completion options', () => {
     });
   }
 
-  test('another shell is commander\'s InvalidChoice; none is MissingArgument', async () => {
+  test("another shell is commander's InvalidChoice; none is MissingArgument", async () => {
     await assert.rejects(parseOpts(['completion', 'tcsh']), usage('InvalidChoice', /'tcsh'.*bash, zsh, fish/));
     await assert.rejects(parseOpts(['completion']), usage('MissingArgument', /'shell'/));
   });
@@ -43,16 +43,38 @@ describe('playground options', () => {
 
   test('every flag reaches its field; a relative --kubeconfig-out is made absolute', async () => {
     const opts = await parseOpts<PlaygroundOptions>(
-      ['playground', '--port', '6443', '--ingress-port', '65535', '--domain', 'local.test', '--sample', 'hello', '--kubeconfig-out', 'pg/kubeconfig'],
+      [
+        'playground',
+        '--port',
+        '6443',
+        '--ingress-port',
+        '65535',
+        '--domain',
+        'local.test',
+        '--sample',
+        'hello',
+        '--kubeconfig-out',
+        'pg/kubeconfig',
+      ],
       { HOME },
     );
-    const expected: PlaygroundOptions = { port: 6443, ingressPort: 65535, domain: 'local.test', sample: 'hello', kubeconfigOut: path.resolve('pg/kubeconfig') };
+    const expected: PlaygroundOptions = {
+      port: 6443,
+      ingressPort: 65535,
+      domain: 'local.test',
+      sample: 'hello',
+      kubeconfigOut: path.resolve('pg/kubeconfig'),
+    };
     assert.deepEqual(opts, expected);
   });
 
   test('bad ports and sample names are refused', async () => {
     for (const bad of ['65536', '-1', '80.5', 'http']) {
-      await assert.rejects(parseOpts(['playground', '--port', bad]), usage('Usage', /for --port: must be a port number 0-65535/), bad);
+      await assert.rejects(
+        parseOpts(['playground', '--port', bad]),
+        usage('Usage', /for --port: must be a port number 0-65535/),
+        bad,
+      );
     }
     await assert.rejects(parseOpts(['playground', '--ingress-port', '99999']), usage('Usage', /--ingress-port/));
     await assert.rejects(parseOpts(['playground', '--sample', 'Hello_World']), usage('InvalidName', /"Hello_World"/));
@@ -85,7 +107,13 @@ function globalsWith(over: Partial<GlobalOptions> = {}): GlobalOptions {
 }
 
 describe('global flags on either side of the verb', () => {
-  const SPLIT: SplitOptions = { service: 'hello', percent: 50, traffic: undefined, takeOver: false, write: { yes: false, wait: true, timeout: '5m' } };
+  const SPLIT: SplitOptions = {
+    service: 'hello',
+    percent: 50,
+    traffic: undefined,
+    takeOver: false,
+    write: { yes: false, wait: true, timeout: '5m' },
+  };
   const GLOBALS: GlobalOptions = {
     namespace: 'prod',
     context: 'kind-a',
@@ -95,19 +123,32 @@ describe('global flags on either side of the verb', () => {
     requestTimeoutMs: 30_000,
     insecureSkipTlsVerify: true,
   };
-  const flags = ['-n', 'prod', '--context', 'kind-a', '--kubeconfig', '/etc/kube/config', '-o', 'json', '--verbose', '--request-timeout', '30s', '--insecure-skip-tls-verify'];
+  const flags = [
+    '-n',
+    'prod',
+    '--context',
+    'kind-a',
+    '--kubeconfig',
+    '/etc/kube/config',
+    '-o',
+    'json',
+    '--verbose',
+    '--request-timeout',
+    '30s',
+    '--insecure-skip-tls-verify',
+  ];
 
   test('before the verb', async () => {
     const r = await parseVerb([...flags, 'split', 'hello', '--percent', '50']);
     assert.deepEqual(r, { verb: 'split', opts: SPLIT, globals: GLOBALS });
   });
 
-  test('after the verb, between the service and the verb\'s flags', async () => {
+  test("after the verb, between the service and the verb's flags", async () => {
     const r = await parseVerb(['split', 'hello', ...flags, '--percent', '50']);
     assert.deepEqual(r, { verb: 'split', opts: SPLIT, globals: GLOBALS });
   });
 
-  test('between the verb and the service: the flag\'s value is not taken as SERVICE', async () => {
+  test("between the verb and the service: the flag's value is not taken as SERVICE", async () => {
     const r = await parseVerb(['split', ...flags, 'hello', '--percent', '50']);
     assert.deepEqual(r, { verb: 'split', opts: SPLIT, globals: GLOBALS });
   });
@@ -115,7 +156,11 @@ describe('global flags on either side of the verb', () => {
   test('long forms, split across both sides', async () => {
     const r = await parseVerb(['--namespace', 'prod', 'status', 'hello', '--output', 'yaml', '--no-color']);
     const expected: StatusOptions = { service: 'hello', allNamespaces: false, chunkSize: undefined };
-    assert.deepEqual(r, { verb: 'status', opts: expected, globals: globalsWith({ namespace: 'prod', output: 'yaml' }) });
+    assert.deepEqual(r, {
+      verb: 'status',
+      opts: expected,
+      globals: globalsWith({ namespace: 'prod', output: 'yaml' }),
+    });
   });
 
   test('defaults: table output, no namespace, no request timeout', async () => {
@@ -129,11 +174,17 @@ describe('global flags on either side of the verb', () => {
   });
 
   test('a bad --request-timeout is InvalidDuration on either side', async () => {
-    await assert.rejects(parseVerb(['--request-timeout', '169h', 'status']), usage('InvalidDuration', /--request-timeout: at most 168h/));
-    await assert.rejects(parseVerb(['status', '--request-timeout', '30']), usage('InvalidDuration', /"30" for --request-timeout/));
+    await assert.rejects(
+      parseVerb(['--request-timeout', '169h', 'status']),
+      usage('InvalidDuration', /--request-timeout: at most 168h/),
+    );
+    await assert.rejects(
+      parseVerb(['status', '--request-timeout', '30']),
+      usage('InvalidDuration', /"30" for --request-timeout/),
+    );
   });
 
-  test('-o outside table|json|yaml is commander\'s InvalidChoice on either side', async () => {
+  test("-o outside table|json|yaml is commander's InvalidChoice on either side", async () => {
     await assert.rejects(parseVerb(['-o', 'xml', 'status']), usage('InvalidChoice', /'xml'/));
     await assert.rejects(parseVerb(['status', '-o', 'xml']), usage('InvalidChoice', /'xml'/));
   });
@@ -143,22 +194,31 @@ describe('global flags on either side of the verb', () => {
   });
 });
 
-describe('commander\'s errors are UsageErrors', () => {
+describe("commander's errors are UsageErrors", () => {
   test('an unknown flag is UnknownOption, with the closest flag suggested', async () => {
-    await assert.rejects(parseVerb(['split', 'hello', '--bogus']), usage('UnknownOption', /^unknown option '--bogus'$/));
-    await assert.rejects(parseVerb(['split', 'hello', '--percnt', '50']), usage('UnknownOption', /unknown option '--percnt' \(did you mean --percent\?\)/));
+    await assert.rejects(
+      parseVerb(['split', 'hello', '--bogus']),
+      usage('UnknownOption', /^unknown option '--bogus'$/),
+    );
+    await assert.rejects(
+      parseVerb(['split', 'hello', '--percnt', '50']),
+      usage('UnknownOption', /unknown option '--percnt' \(did you mean --percent\?\)/),
+    );
     await assert.rejects(parseVerb(['--bogus', 'status']), usage('UnknownOption', /'--bogus'/));
   });
 
   test('an unknown verb is UnknownCommand, with the closest verb suggested', async () => {
-    await assert.rejects(parseVerb(['rolout', 'hello']), usage('UnknownCommand', /unknown command 'rolout' \(did you mean rollout\?\)/));
+    await assert.rejects(
+      parseVerb(['rolout', 'hello']),
+      usage('UnknownCommand', /unknown command 'rolout' \(did you mean rollout\?\)/),
+    );
   });
 
   test('an extra positional is ExcessArguments', async () => {
     await assert.rejects(parseVerb(['split', 'hello', 'world']), usage('ExcessArguments'));
   });
 
-  test('the hint names the verb\'s help', async () => {
+  test("the hint names the verb's help", async () => {
     await assert.rejects(parseVerb(['stage', 'hello', '--bogus']), (err: unknown) => {
       usage('UnknownOption')(err);
       assert.equal((err as { hint?: string }).hint, 'see bgctl stage --help');
@@ -200,6 +260,9 @@ describe('parsing opens no client', () => {
       seen.push((await parseVerb(argv, { KUBECONFIG })).verb);
       seen.push((await parseVerb(['--kubeconfig', KUBECONFIG, ...argv])).verb);
     }
-    assert.deepEqual(seen, EVERY_VERB.flatMap((argv) => [argv[0], argv[0]]));
+    assert.deepEqual(
+      seen,
+      EVERY_VERB.flatMap((argv) => [argv[0], argv[0]]),
+    );
   });
 });

@@ -14,9 +14,24 @@ const WRITERS: Record<string, (write: WriteFlags) => unknown> = {
   rollout: (write) => rolloutDefaults({ write }),
   pin: (write) => ({ service: 'hello', revision: undefined, takeOver: false, write }),
   deploy: (write) => ({
-    service: 'hello', image: undefined, env: [], annotations: {}, revisionName: undefined, tag: undefined, stableTag: undefined, takeOver: false, write,
+    service: 'hello',
+    image: undefined,
+    env: [],
+    annotations: {},
+    revisionName: undefined,
+    tag: undefined,
+    stableTag: undefined,
+    takeOver: false,
+    write,
   }),
-  stage: (write) => ({ service: 'hello', tag: undefined, stableTag: undefined, revision: undefined, takeOver: false, write }),
+  stage: (write) => ({
+    service: 'hello',
+    tag: undefined,
+    stableTag: undefined,
+    revision: undefined,
+    takeOver: false,
+    write,
+  }),
   split: (write) => ({ service: 'hello', percent: undefined, traffic: undefined, takeOver: false, write }),
   promote: (write) => ({ service: 'hello', retire: false, previousTag: undefined, takeOver: false, write }),
   rollback: (write) => ({ service: 'hello', write }),
@@ -58,17 +73,29 @@ for (const [verb, expected] of Object.entries(WRITERS)) {
 
     test('--timeout 0 (check once) and the 168h maximum', async () => {
       assert.deepEqual(await parseOpts([verb, 'hello', '--timeout', '0']), expected({ ...WRITE, timeout: '0' }));
-      assert.deepEqual(await parseOpts([verb, 'hello', '--timeout', '1h30m']), expected({ ...WRITE, timeout: '1h30m' }));
+      assert.deepEqual(
+        await parseOpts([verb, 'hello', '--timeout', '1h30m']),
+        expected({ ...WRITE, timeout: '1h30m' }),
+      );
       assert.deepEqual(await parseOpts([verb, 'hello', '--timeout', '168h']), expected({ ...WRITE, timeout: '168h' }));
     });
 
     test('--timeout 169h, a bare number or no unit is refused', async () => {
-      await assert.rejects(parseOpts([verb, 'hello', '--timeout', '169h']), usage('InvalidDuration', /"169h" for --timeout: at most 168h/));
-      await assert.rejects(parseOpts([verb, 'hello', '--timeout', '30']), usage('InvalidDuration', /"30" for --timeout/));
-      await assert.rejects(parseOpts([verb, 'hello', '--timeout', 'soon']), usage('InvalidDuration', /"soon" for --timeout/));
+      await assert.rejects(
+        parseOpts([verb, 'hello', '--timeout', '169h']),
+        usage('InvalidDuration', /"169h" for --timeout: at most 168h/),
+      );
+      await assert.rejects(
+        parseOpts([verb, 'hello', '--timeout', '30']),
+        usage('InvalidDuration', /"30" for --timeout/),
+      );
+      await assert.rejects(
+        parseOpts([verb, 'hello', '--timeout', 'soon']),
+        usage('InvalidDuration', /"soon" for --timeout/),
+      );
     });
 
-    test('--timeout without a value is commander\'s usage error', async () => {
+    test("--timeout without a value is commander's usage error", async () => {
       await assert.rejects(parseOpts([verb, 'hello', '--timeout']), usage('MissingOptionValue', /--timeout/));
     });
 
@@ -90,7 +117,16 @@ for (const [verb, expected] of Object.entries(WRITERS)) {
 }
 
 describe('verbs that do not write refuse the write flags', () => {
-  for (const argv of [['status', 'hello'], ['revisions', 'hello'], ['url', 'hello'], ['history', 'hello'], ['verify', 'hello'], ['playground'], ['version'], ['demo']]) {
+  for (const argv of [
+    ['status', 'hello'],
+    ['revisions', 'hello'],
+    ['url', 'hello'],
+    ['history', 'hello'],
+    ['verify', 'hello'],
+    ['playground'],
+    ['version'],
+    ['demo'],
+  ]) {
     test(`${argv[0]} --dry-run / --yes / --timeout`, async () => {
       await assert.rejects(parseOpts([...argv, '--dry-run']), usage('UnknownOption', /'--dry-run'/));
       await assert.rejects(parseOpts([...argv, '--yes']), usage('UnknownOption', /'--yes'/));

@@ -1,7 +1,16 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { startApiFixture, ksvc, bodyOf, rejection, SERVICES, mergePatch, jsonPatch, type ApiFixture } from './fixture.js';
+import {
+  startApiFixture,
+  ksvc,
+  bodyOf,
+  rejection,
+  SERVICES,
+  mergePatch,
+  jsonPatch,
+  type ApiFixture,
+} from './fixture.js';
 import { until } from '../wait.js';
 
 const ssa = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply);
@@ -35,42 +44,100 @@ describe('client-node over HTTPS', () => {
     const nf = await rejection(() => api.getNamespacedCustomObject({ ...SERVICES, name: 'crud' }));
     assert.equal(nf.code, 404);
     assert.deepEqual(bodyOf(nf), {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'services.serving.knative.dev "crud" not found',
-      reason: 'NotFound', details: { name: 'crud', group: 'serving.knative.dev', kind: 'services' }, code: 404,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'services.serving.knative.dev "crud" not found',
+      reason: 'NotFound',
+      details: { name: 'crud', group: 'serving.knative.dev', kind: 'services' },
+      code: 404,
     });
   });
 
   test('every patch type', async () => {
     const created = await api.createNamespacedCustomObject({ ...SERVICES, body: ksvc('p') });
-    const m = await api.patchNamespacedCustomObject({ ...SERVICES, name: 'p', body: { metadata: { labels: { a: 'b' } } } }, mergePatch());
+    const m = await api.patchNamespacedCustomObject(
+      { ...SERVICES, name: 'p', body: { metadata: { labels: { a: 'b' } } } },
+      mergePatch(),
+    );
     assert.equal(m.metadata.labels.a, 'b');
-    const j = await api.patchNamespacedCustomObject({ ...SERVICES, name: 'p', body: [{ op: 'replace', path: '/spec/traffic/0/percent', value: 100 }, { op: 'add', path: '/spec/traffic/0/tag', value: 'cur' }] }, jsonPatch());
+    const j = await api.patchNamespacedCustomObject(
+      {
+        ...SERVICES,
+        name: 'p',
+        body: [
+          { op: 'replace', path: '/spec/traffic/0/percent', value: 100 },
+          { op: 'add', path: '/spec/traffic/0/tag', value: 'cur' },
+        ],
+      },
+      jsonPatch(),
+    );
     assert.equal(j.spec.traffic[0].tag, 'cur');
-    const testFail = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'p', body: [{ op: 'test', path: '/spec/traffic/0/tag', value: 'nope' }] }, jsonPatch()));
+    const testFail = await rejection(() =>
+      api.patchNamespacedCustomObject(
+        { ...SERVICES, name: 'p', body: [{ op: 'test', path: '/spec/traffic/0/tag', value: 'nope' }] },
+        jsonPatch(),
+      ),
+    );
     assert.equal(testFail.code, 422);
     assert.equal(bodyOf(testFail).message, 'the server rejected our request due to an error in our request');
     // The client's default patch content type is json-patch: an object body is a 400.
-    const wrongType = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'p', body: { spec: {} } }));
+    const wrongType = await rejection(() =>
+      api.patchNamespacedCustomObject({ ...SERVICES, name: 'p', body: { spec: {} } }),
+    );
     assert.equal(wrongType.code, 400);
     assert.equal(bodyOf(wrongType).message, 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-    const smp = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'p', body: { spec: {} } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch)));
+    const smp = await rejection(() =>
+      api.patchNamespacedCustomObject(
+        { ...SERVICES, name: 'p', body: { spec: {} } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+      ),
+    );
     assert.equal(smp.code, 415);
     assert.equal(bodyOf(smp).reason, 'UnsupportedMediaType');
-    const stale = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'p', body: { metadata: { resourceVersion: created.metadata.resourceVersion } } }, mergePatch()));
+    const stale = await rejection(() =>
+      api.patchNamespacedCustomObject(
+        { ...SERVICES, name: 'p', body: { metadata: { resourceVersion: created.metadata.resourceVersion } } },
+        mergePatch(),
+      ),
+    );
     assert.equal(stale.code, 409);
     assert.match(bodyOf(stale).message, /the object has been modified/);
-    const applied = await api.patchNamespacedCustomObject({ ...SERVICES, name: 'applied', body: ksvc('applied'), fieldManager: 'me' }, ssa());
+    const applied = await api.patchNamespacedCustomObject(
+      { ...SERVICES, name: 'applied', body: ksvc('applied'), fieldManager: 'me' },
+      ssa(),
+    );
     assert.equal(applied.metadata.managedFields[0].manager, 'me');
-    const noMgr = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'applied', body: ksvc('applied') }, ssa()));
+    const noMgr = await rejection(() =>
+      api.patchNamespacedCustomObject({ ...SERVICES, name: 'applied', body: ksvc('applied') }, ssa()),
+    );
     assert.equal(noMgr.code, 422);
     // client-node's writes are recorded under the User-Agent prefix, so the traffic change below belongs to "node-fetch".
-    await api.patchNamespacedCustomObject({ ...SERVICES, name: 'applied', body: { spec: { traffic: [{ latestRevision: true, percent: 100, tag: 'x' }] } } }, mergePatch());
-    const clash = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'applied', body: ksvc('applied'), fieldManager: 'me' }, ssa()));
+    await api.patchNamespacedCustomObject(
+      { ...SERVICES, name: 'applied', body: { spec: { traffic: [{ latestRevision: true, percent: 100, tag: 'x' }] } } },
+      mergePatch(),
+    );
+    const clash = await rejection(() =>
+      api.patchNamespacedCustomObject(
+        { ...SERVICES, name: 'applied', body: ksvc('applied'), fieldManager: 'me' },
+        ssa(),
+      ),
+    );
     assert.equal(clash.code, 409);
-    assert.equal(bodyOf(clash).message, 'Apply failed with 1 conflict: conflict with "node-fetch" using serving.knative.dev/v1: .spec.traffic');
-    const forced = await api.patchNamespacedCustomObject({ ...SERVICES, name: 'applied', body: ksvc('applied'), fieldManager: 'me', force: true }, ssa());
+    assert.equal(
+      bodyOf(clash).message,
+      'Apply failed with 1 conflict: conflict with "node-fetch" using serving.knative.dev/v1: .spec.traffic',
+    );
+    const forced = await api.patchNamespacedCustomObject(
+      { ...SERVICES, name: 'applied', body: ksvc('applied'), fieldManager: 'me', force: true },
+      ssa(),
+    );
     assert.equal(forced.spec.traffic[0].tag, undefined);
-    const status = await api.patchNamespacedCustomObjectStatus({ ...SERVICES, name: 'p', body: { status: { url: 'http://p.default.example.com' } } }, mergePatch());
+    const status = await api.patchNamespacedCustomObjectStatus(
+      { ...SERVICES, name: 'p', body: { status: { url: 'http://p.default.example.com' } } },
+      mergePatch(),
+    );
     assert.equal(status.status.url, 'http://p.default.example.com');
     assert.equal(status.metadata.generation, j.metadata.generation);
   });
@@ -84,23 +151,33 @@ describe('client-node over HTTPS', () => {
     assert.equal(b.reason, 'Invalid');
     assert.equal(b.details.kind, 'Service');
     assert.equal(b.details.causes[0].field, 'spec.traffic[0].percent');
-    const missing = await rejection(() => api.createNamespacedCustomObject({ ...SERVICES, namespace: 'nope', body: ksvc('x') }));
+    const missing = await rejection(() =>
+      api.createNamespacedCustomObject({ ...SERVICES, namespace: 'nope', body: ksvc('x') }),
+    );
     assert.equal(missing.code, 404);
     assert.equal(bodyOf(missing).message, 'namespaces "nope" not found');
 
     const anon = new k8s.KubeConfig();
     anon.loadFromString(f.kc.exportConfig().replace(f.token, 'wrong'));
-    const u = await rejection(() => anon.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ ...SERVICES }));
+    const u = await rejection(() =>
+      anon.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ ...SERVICES }),
+    );
     assert.equal(u.code, 401);
 
     const viewerApi = f.viewer.makeApiClient(k8s.CustomObjectsApi);
     await viewerApi.listNamespacedCustomObject({ ...SERVICES });
     const fb = await rejection(() => viewerApi.createNamespacedCustomObject({ ...SERVICES, body: ksvc('v') }));
     assert.equal(fb.code, 403);
-    assert.equal(bodyOf(fb).message, 'services.serving.knative.dev is forbidden: User "bgctl-viewer" cannot create resource "services" in API group "serving.knative.dev" in the namespace "default"');
+    assert.equal(
+      bodyOf(fb).message,
+      'services.serving.knative.dev is forbidden: User "bgctl-viewer" cannot create resource "services" in API group "serving.knative.dev" in the namespace "default"',
+    );
     await api.createNamespacedCustomObject({ ...SERVICES, body: ksvc('viewed') });
     const fd = await rejection(() => viewerApi.deleteNamespacedCustomObject({ ...SERVICES, name: 'viewed' }));
-    assert.equal(bodyOf(fd).message, 'services.serving.knative.dev "viewed" is forbidden: User "bgctl-viewer" cannot delete resource "services" in API group "serving.knative.dev" in the namespace "default"');
+    assert.equal(
+      bodyOf(fd).message,
+      'services.serving.knative.dev "viewed" is forbidden: User "bgctl-viewer" cannot delete resource "services" in API group "serving.knative.dev" in the namespace "default"',
+    );
 
     const dry = await api.createNamespacedCustomObject({ ...SERVICES, body: ksvc('dry'), dryRun: 'All' });
     assert.equal(dry.metadata.resourceVersion, undefined);
@@ -109,8 +186,18 @@ describe('client-node over HTTPS', () => {
 
   test('pagination returns every item once with a fixed resourceVersion', async () => {
     const ns = 'paging';
-    f.registry.create(f.registry.resource('namespaces', '')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { user: 't' });
-    for (let i = 0; i < 23; i++) await api.createNamespacedCustomObject({ ...SERVICES, namespace: ns, body: ksvc(`s${String(i).padStart(2, '0')}`) });
+    f.registry.create(
+      f.registry.resource('namespaces', '')!,
+      undefined,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      { user: 't' },
+    );
+    for (let i = 0; i < 23; i++)
+      await api.createNamespacedCustomObject({
+        ...SERVICES,
+        namespace: ns,
+        body: ksvc(`s${String(i).padStart(2, '0')}`),
+      });
     const names: string[] = [];
     let cont: string | undefined;
     let rv: string | undefined;
@@ -137,19 +224,37 @@ describe('client-node over HTTPS', () => {
     const events: Array<[string, any]> = [];
     let resolveDone!: (e: unknown) => void;
     const done = new Promise((r) => (resolveDone = r));
-    const ctl = await watch.watch(path, { resourceVersion: startRv, labelSelector: 'w=1' }, (type, obj) => events.push([type, obj]), (err) => resolveDone(err));
+    const ctl = await watch.watch(
+      path,
+      { resourceVersion: startRv, labelSelector: 'w=1' },
+      (type, obj) => events.push([type, obj]),
+      (err) => resolveDone(err),
+    );
     const o = ksvc('watched');
     o.metadata.labels = { w: '1' };
     await api.createNamespacedCustomObject({ ...SERVICES, body: o });
-    await api.patchNamespacedCustomObject({ ...SERVICES, name: 'watched', body: { metadata: { annotations: { x: 'y' } } } }, mergePatch());
+    await api.patchNamespacedCustomObject(
+      { ...SERVICES, name: 'watched', body: { metadata: { annotations: { x: 'y' } } } },
+      mergePatch(),
+    );
     await api.deleteNamespacedCustomObject({ ...SERVICES, name: 'watched' });
     await until(() => events.length >= 3, 'three watch events');
     ctl.abort();
     await done;
-    assert.deepEqual(events.map(([t]) => t), ['ADDED', 'MODIFIED', 'DELETED']);
+    assert.deepEqual(
+      events.map(([t]) => t),
+      ['ADDED', 'MODIFIED', 'DELETED'],
+    );
     // Resume from the ADDED event's RV: only the later two arrive.
     const resumed: string[] = [];
-    const done2 = new Promise((r) => watch.watch(path, { resourceVersion: events[0][1].metadata.resourceVersion, timeoutSeconds: 1, labelSelector: 'w=1' }, (t) => resumed.push(t), r));
+    const done2 = new Promise((r) =>
+      watch.watch(
+        path,
+        { resourceVersion: events[0][1].metadata.resourceVersion, timeoutSeconds: 1, labelSelector: 'w=1' },
+        (t) => resumed.push(t),
+        r,
+      ),
+    );
     await done2;
     assert.deepEqual(resumed, ['MODIFIED', 'DELETED']);
   });
@@ -161,7 +266,12 @@ describe('client-node over HTTPS', () => {
       for (let i = 0; i < 6; i++) await sapi.createNamespacedCustomObject({ ...SERVICES, body: ksvc(`h${i}`) });
       const events: Array<[string, any]> = [];
       const err = await new Promise((r) =>
-        new k8s.Watch(small.kc).watch('/apis/serving.knative.dev/v1/namespaces/default/services', { resourceVersion: '1' }, (t, o) => events.push([t, o]), r),
+        new k8s.Watch(small.kc).watch(
+          '/apis/serving.knative.dev/v1/namespaces/default/services',
+          { resourceVersion: '1' },
+          (t, o) => events.push([t, o]),
+          r,
+        ),
       );
       assert.equal(err, null);
       assert.equal(events.length, 1);

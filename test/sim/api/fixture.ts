@@ -23,9 +23,16 @@ export interface ApiFixture {
 }
 
 /** Starts a registry with namespace default and an HTTPS server with an admin and a viewer token. */
-export async function startApiFixture(opts: { historyLimit?: number; bookmarkIntervalMs?: number } = {}): Promise<ApiFixture> {
+export async function startApiFixture(
+  opts: { historyLimit?: number; bookmarkIntervalMs?: number } = {},
+): Promise<ApiFixture> {
   const registry = createRegistry(opts);
-  registry.create(registry.resource('namespaces', '')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, { user: 'setup' });
+  registry.create(
+    registry.resource('namespaces', '')!,
+    undefined,
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
+    { user: 'setup' },
+  );
   const token = randomBytes(16).toString('hex');
   const readOnlyToken = randomBytes(16).toString('hex');
   const server = await startApiServer({ registry, token, readOnlyToken });
@@ -33,7 +40,15 @@ export async function startApiFixture(opts: { historyLimit?: number; bookmarkInt
   const kubeconfigPath = join(dir, 'kubeconfig');
   const readOnlyKubeconfigPath = join(dir, 'kubeconfig-viewer');
   writeFileSync(kubeconfigPath, renderKubeconfig({ server: server.url, caPem: server.caPem, token }));
-  writeFileSync(readOnlyKubeconfigPath, renderKubeconfig({ server: server.url, caPem: server.caPem, token: readOnlyToken, name: 'bgctl-playground-viewer' }));
+  writeFileSync(
+    readOnlyKubeconfigPath,
+    renderKubeconfig({
+      server: server.url,
+      caPem: server.caPem,
+      token: readOnlyToken,
+      name: 'bgctl-playground-viewer',
+    }),
+  );
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfigPath);
   const viewer = new k8s.KubeConfig();
@@ -115,7 +130,9 @@ export async function call(
     const req = https.request(url, { method, headers, ca: f.server.caPem }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text, json: () => JSON.parse(text) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, text, json: () => JSON.parse(text) }),
+      );
     });
     req.on('error', reject);
     req.end(payload);
@@ -127,7 +144,13 @@ export async function watchLines(
   f: Pick<ApiFixture, 'server' | 'token'>,
   path: string,
   opts: { accept?: string; onEvent?: (ev: any, all: any[]) => void } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; events: any[]; done: Promise<any[]>; close(): void }> {
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  events: any[];
+  done: Promise<any[]>;
+  close(): void;
+}> {
   const https = await import('node:https');
   const url = new URL(path, f.server.url);
   const headers: Record<string, string> = { Authorization: `Bearer ${f.token}` };

@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { createKubectl, findKubectlVersions, requireKubectlVersions, type Kubectl, type KubectlResult } from '../../helpers/kubectl.js';
+import {
+  createKubectl,
+  findKubectlVersions,
+  requireKubectlVersions,
+  type Kubectl,
+  type KubectlResult,
+} from '../../helpers/kubectl.js';
 import { usePlayground } from '../../helpers/playground.js';
 import { until } from '../wait.js';
 
@@ -17,7 +23,20 @@ function manifest(name: string, image: string): string {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
     metadata: { name },
-    spec: { template: { spec: { containers: [{ name: 'user-container', image, ports: [{ containerPort: 8080 }], env: [{ name: 'GREETING', value: 'hi' }] }] } } },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'user-container',
+              image,
+              ports: [{ containerPort: 8080 }],
+              env: [{ name: 'GREETING', value: 'hi' }],
+            },
+          ],
+        },
+      },
+    },
   });
 }
 

@@ -91,14 +91,41 @@ describe('the real kubectl against the API server', () => {
     const k = kubectlFor(t);
     if (!k) return;
     seed('patched');
-    let r = await k.run(['patch', 'ksvc', 'patched', '--type', 'merge', '-p', '{"metadata":{"labels":{"team":"blue"}}}']);
+    let r = await k.run([
+      'patch',
+      'ksvc',
+      'patched',
+      '--type',
+      'merge',
+      '-p',
+      '{"metadata":{"labels":{"team":"blue"}}}',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), `${SVC}/patched patched`);
-    r = await k.run(['patch', 'ksvc', 'patched', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/traffic/0/percent","value":100},{"op":"add","path":"/spec/traffic/0/tag","value":"t"}]']);
+    r = await k.run([
+      'patch',
+      'ksvc',
+      'patched',
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"replace","path":"/spec/traffic/0/percent","value":100},{"op":"add","path":"/spec/traffic/0/tag","value":"t"}]',
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    r = await k.run(['patch', 'ksvc', 'patched', '--type', 'json', '-p', '[{"op":"test","path":"/spec/traffic/0/tag","value":"x"}]']);
+    r = await k.run([
+      'patch',
+      'ksvc',
+      'patched',
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"test","path":"/spec/traffic/0/tag","value":"x"}]',
+    ]);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr.trim(), 'The request is invalid: the server rejected our request due to an error in our request');
+    assert.equal(
+      r.stderr.trim(),
+      'The request is invalid: the server rejected our request due to an error in our request',
+    );
     r = await k.run(['patch', 'ksvc', 'patched', '-p', '{"spec":{}}']);
     assert.equal(r.code, 1);
     assert.equal(
@@ -118,7 +145,8 @@ describe('the real kubectl against the API server', () => {
     assert.match(r.stdout, /GROUP:\s+serving\.knative\.dev/);
     assert.match(r.stdout, /KIND:\s+Service/);
     assert.match(r.stdout, /FIELD: traffic <\[\]Object>/);
-    for (const field of ['latestRevision', 'percent', 'revisionName', 'tag']) assert.match(r.stdout, new RegExp(`\\b${field}\\b`));
+    for (const field of ['latestRevision', 'percent', 'revisionName', 'tag'])
+      assert.match(r.stdout, new RegExp(`\\b${field}\\b`));
   });
 
   test('replace with a stale resourceVersion is a Conflict', async (t) => {
@@ -134,7 +162,9 @@ describe('the real kubectl against the API server', () => {
     assert.equal(r.code, 1);
     assert.equal(
       r.stderr.trim(),
-      'Error from server (Conflict): error when replacing "' + file + '": Operation cannot be fulfilled on services.serving.knative.dev "stale": the object has been modified; please apply your changes to the latest version and try again',
+      'Error from server (Conflict): error when replacing "' +
+        file +
+        '": Operation cannot be fulfilled on services.serving.knative.dev "stale": the object has been modified; please apply your changes to the latest version and try again',
     );
   });
 
@@ -166,7 +196,15 @@ describe('the real kubectl against the API server', () => {
       await saw(/^watched\s/m);
       const svc = f.registry.resource('services', 'serving.knative.dev')!;
       const cur = f.registry.get(svc, 'default', 'watched');
-      f.registry.updateStatus(svc, 'default', { ...cur, status: { url: 'http://watched.default.example.com', conditions: [{ type: 'Ready', status: 'True' }] } }, { user: 't' });
+      f.registry.updateStatus(
+        svc,
+        'default',
+        {
+          ...cur,
+          status: { url: 'http://watched.default.example.com', conditions: [{ type: 'Ready', status: 'True' }] },
+        },
+        { user: 't' },
+      );
       await saw(/^watched\s+http:\/\/watched\.default\.example\.com\s+True/m);
     } finally {
       child.kill();
@@ -188,7 +226,10 @@ describe('the real kubectl against the API server', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(f.registry.tryGet(nsDef, undefined, 'scratch'), undefined);
     r = await k.run(['delete', 'ns', 'default']);
-    assert.equal(r.stderr.trim(), 'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted');
+    assert.equal(
+      r.stderr.trim(),
+      'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted',
+    );
   });
 
   test('read-only kubeconfig: reads work, writes are Forbidden', async (t) => {

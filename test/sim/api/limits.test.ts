@@ -3,7 +3,17 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { startApiFixture, ksvc, bodyOf, rejection, call, SERVICES, mergePatch, jsonPatch, type ApiFixture } from './fixture.js';
+import {
+  startApiFixture,
+  ksvc,
+  bodyOf,
+  rejection,
+  call,
+  SERVICES,
+  mergePatch,
+  jsonPatch,
+  type ApiFixture,
+} from './fixture.js';
 import { createKubectl, requireKubectl } from '../../helpers/kubectl.js';
 
 const BASE = '/apis/serving.knative.dev/v1/namespaces/default/services';
@@ -29,7 +39,9 @@ describe('apiserver limits and malformed input', () => {
 
   test('annotations: 262144 bytes are accepted, one more is 422 naming metadata.annotations, on create and on patch', async () => {
     await api.createNamespacedCustomObject({ ...SERVICES, body: withAnnotationBytes('at-limit', 262144) });
-    const err = await rejection(() => api.createNamespacedCustomObject({ ...SERVICES, body: withAnnotationBytes('over-limit', 262145) }));
+    const err = await rejection(() =>
+      api.createNamespacedCustomObject({ ...SERVICES, body: withAnnotationBytes('over-limit', 262145) }),
+    );
     assert.equal(err.code, 422);
     assert.deepEqual(bodyOf(err), {
       kind: 'Status',
@@ -38,33 +50,85 @@ describe('apiserver limits and malformed input', () => {
       status: 'Failure',
       message: `Service.serving.knative.dev "over-limit" is invalid: metadata.annotations: ${TOO_LONG}`,
       reason: 'Invalid',
-      details: { name: 'over-limit', group: 'serving.knative.dev', kind: 'Service', causes: [{ reason: 'FieldValueTooLong', message: TOO_LONG, field: 'metadata.annotations' }] },
+      details: {
+        name: 'over-limit',
+        group: 'serving.knative.dev',
+        kind: 'Service',
+        causes: [{ reason: 'FieldValueTooLong', message: TOO_LONG, field: 'metadata.annotations' }],
+      },
       code: 422,
     });
     // Keys count too, and bytes are UTF-8 bytes, not characters: 1 + 2 x 131072 > 262144.
-    const grow = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'at-limit', body: { metadata: { annotations: { big: null, k: 'é'.repeat(131072) } } } }, mergePatch()));
+    const grow = await rejection(() =>
+      api.patchNamespacedCustomObject(
+        { ...SERVICES, name: 'at-limit', body: { metadata: { annotations: { big: null, k: 'é'.repeat(131072) } } } },
+        mergePatch(),
+      ),
+    );
     assert.equal(grow.code, 422);
-    assert.equal(bodyOf(grow).message, `Service.serving.knative.dev "at-limit" is invalid: metadata.annotations: ${TOO_LONG}`);
+    assert.equal(
+      bodyOf(grow).message,
+      `Service.serving.knative.dev "at-limit" is invalid: metadata.annotations: ${TOO_LONG}`,
+    );
     const stored: any = await api.getNamespacedCustomObject({ ...SERVICES, name: 'at-limit' });
     assert.equal(stored.metadata.annotations.big.length, 262141);
   });
 
   test('JSON patch: "~2" is no escape (json-patch decodes only ~0 and ~1), so it lands as a literal key', async () => {
     await api.createNamespacedCustomObject({ ...SERVICES, body: ksvc('tilde') });
-    const err = await rejection(() => api.patchNamespacedCustomObject({ ...SERVICES, name: 'tilde', body: [{ op: 'add', path: '/metadata/annotations', value: {} }, { op: 'add', path: '/metadata/annotations/a~2b', value: 'v' }] }, jsonPatch()));
+    const err = await rejection(() =>
+      api.patchNamespacedCustomObject(
+        {
+          ...SERVICES,
+          name: 'tilde',
+          body: [
+            { op: 'add', path: '/metadata/annotations', value: {} },
+            { op: 'add', path: '/metadata/annotations/a~2b', value: 'v' },
+          ],
+        },
+        jsonPatch(),
+      ),
+    );
     assert.equal(err.code, 422);
     const status = bodyOf(err);
-    assert.equal(status.message, `Service.serving.knative.dev "tilde" is invalid: metadata.annotations: Invalid value: "a~2b": ${QUALIFIED_NAME_MSG}`);
-    assert.deepEqual(status.details.causes, [{ reason: 'FieldValueInvalid', message: `Invalid value: "a~2b": ${QUALIFIED_NAME_MSG}`, field: 'metadata.annotations' }]);
+    assert.equal(
+      status.message,
+      `Service.serving.knative.dev "tilde" is invalid: metadata.annotations: Invalid value: "a~2b": ${QUALIFIED_NAME_MSG}`,
+    );
+    assert.deepEqual(status.details.causes, [
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "a~2b": ${QUALIFIED_NAME_MSG}`,
+        field: 'metadata.annotations',
+      },
+    ]);
     // Where any key is allowed, the literal key is stored; ~0 and ~1 still decode.
     const ok: any = await api.patchNamespacedCustomObject(
-      { ...SERVICES, name: 'tilde', body: [{ op: 'add', path: '/spec/template/metadata', value: { annotations: { 'a~2b': 'literal', 'c~0d': 'tilde' } } }] },
+      {
+        ...SERVICES,
+        name: 'tilde',
+        body: [
+          {
+            op: 'add',
+            path: '/spec/template/metadata',
+            value: { annotations: { 'a~2b': 'literal', 'c~0d': 'tilde' } },
+          },
+        ],
+      },
       jsonPatch(),
     );
     assert.deepEqual(ok.spec.template.metadata.annotations, { 'a~2b': 'literal', 'c~0d': 'tilde' });
     const ann = '/spec/template/metadata/annotations';
     const replaced: any = await api.patchNamespacedCustomObject(
-      { ...SERVICES, name: 'tilde', body: [{ op: 'replace', path: `${ann}/a~2b`, value: 'x' }, { op: 'remove', path: `${ann}/c~00d` }, { op: 'add', path: `${ann}/e~1f`, value: 'slash' }] },
+      {
+        ...SERVICES,
+        name: 'tilde',
+        body: [
+          { op: 'replace', path: `${ann}/a~2b`, value: 'x' },
+          { op: 'remove', path: `${ann}/c~00d` },
+          { op: 'add', path: `${ann}/e~1f`, value: 'slash' },
+        ],
+      },
       jsonPatch(),
     );
     assert.deepEqual(replaced.spec.template.metadata.annotations, { 'a~2b': 'x', 'e/f': 'slash' });
@@ -75,7 +139,15 @@ describe('apiserver limits and malformed input', () => {
     assert.ok(Buffer.byteLength(over) > 3145728);
     const r = await call(f, 'POST', BASE, { body: over });
     assert.equal(r.status, 413);
-    assert.deepEqual(r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Request entity too large: limit is 3145728', reason: 'RequestEntityTooLarge', code: 413 });
+    assert.deepEqual(r.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Request entity too large: limit is 3145728',
+      reason: 'RequestEntityTooLarge',
+      code: 413,
+    });
     const pad = JSON.stringify(withAnnotationBytes('exact', 3));
     const exact = pad.replace('"big":"', `"big":"${'x'.repeat(3145728 - Buffer.byteLength(pad))}`);
     assert.equal(Buffer.byteLength(exact), 3145728);
@@ -107,7 +179,8 @@ describe('apiserver limits and malformed input', () => {
   test('a body nested past the depth limit is 400 with the decoder error; at the limit it is served', async () => {
     const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
     // The object and spec are two levels: x's value may nest 998 more.
-    const body = (name: string, levels: number) => JSON.stringify(ksvc(name)).replace('"spec":{', `"spec":{"x":${nested(levels)},`);
+    const body = (name: string, levels: number) =>
+      JSON.stringify(ksvc(name)).replace('"spec":{', `"spec":{"x":${nested(levels)},`);
     const created = await call(f, 'POST', BASE, { body: body('deep', 998) });
     assert.equal(created.status, 201, created.text);
     const tooDeep = await call(f, 'POST', BASE, { body: body('deeper', 999) });
@@ -121,15 +194,24 @@ describe('apiserver limits and malformed input', () => {
       reason: 'BadRequest',
       code: 400,
     });
-    const patch = await call(f, 'PATCH', `${BASE}/deep`, { body: `{"spec":{"y":${nested(1000)}}}`, contentType: 'application/merge-patch+json' });
+    const patch = await call(f, 'PATCH', `${BASE}/deep`, {
+      body: `{"spec":{"y":${nested(1000)}}}`,
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(patch.status, 400);
     assert.equal(patch.json().message, "error decoding patch: invalid character '[' exceeded max depth");
-    const apply = await call(f, 'PATCH', `${BASE}/deep?fieldManager=t`, { body: `metadata: {name: deep}\nspec: {y: ${nested(1000)}}\n`, contentType: 'application/apply-patch+yaml' });
+    const apply = await call(f, 'PATCH', `${BASE}/deep?fieldManager=t`, {
+      body: `metadata: {name: deep}\nspec: {y: ${nested(1000)}}\n`,
+      contentType: 'application/apply-patch+yaml',
+    });
     assert.equal(apply.status, 400);
     // YAML's decoder has its own, lower bound.
     assert.match(apply.json().message, /^error decoding YAML: nesting exceeded maxDepth \(100\)/);
     // Brackets inside strings do not count.
-    const inString = await call(f, 'PATCH', `${BASE}/deep`, { body: JSON.stringify({ metadata: { annotations: { s: nested(2000) } } }), contentType: 'application/merge-patch+json' });
+    const inString = await call(f, 'PATCH', `${BASE}/deep`, {
+      body: JSON.stringify({ metadata: { annotations: { s: nested(2000) } } }),
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(inString.status, 200, inString.text);
   });
 

@@ -8,13 +8,20 @@ import type { Schema } from '../../../src/sim/api/schema.js';
 
 const PROTO_ACCEPT = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 
-function get(f: ApiFixture, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+function get(
+  f: ApiFixture,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL('/openapi/v2', f.server.url), { headers: { Authorization: `Bearer ${f.token}`, ...headers }, ca: f.server.caPem }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = request(
+      new URL('/openapi/v2', f.server.url),
+      { headers: { Authorization: `Bearer ${f.token}`, ...headers }, ca: f.server.caPem },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -34,13 +41,26 @@ describe('/openapi/v2', () => {
     const doc = JSON.parse(r.body.toString());
     assert.equal(doc.swagger, '2.0');
     const svc = doc.definitions['dev.knative.serving.v1.Service'];
-    assert.deepEqual(svc['x-kubernetes-group-version-kind'], [{ group: 'serving.knative.dev', version: 'v1', kind: 'Service' }]);
+    assert.deepEqual(svc['x-kubernetes-group-version-kind'], [
+      { group: 'serving.knative.dev', version: 'v1', kind: 'Service' },
+    ]);
     assert.equal(svc.properties.metadata.$ref, '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
     assert.ok(doc.definitions['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']);
     const item = doc.paths['/apis/serving.knative.dev/v1/namespaces/{namespace}/services/{name}'];
-    assert.deepEqual(item.patch.consumes, ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
-    assert.ok(item.patch.parameters.some((p: any) => p.name === 'fieldValidation' && p.in === 'query' && p.type === 'string'));
-    assert.deepEqual(item.put.parameters[0], { name: 'body', in: 'body', required: true, schema: { $ref: '#/definitions/dev.knative.serving.v1.Service' } });
+    assert.deepEqual(item.patch.consumes, [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/apply-patch+yaml',
+    ]);
+    assert.ok(
+      item.patch.parameters.some((p: any) => p.name === 'fieldValidation' && p.in === 'query' && p.type === 'string'),
+    );
+    assert.deepEqual(item.put.parameters[0], {
+      name: 'body',
+      in: 'body',
+      required: true,
+      schema: { $ref: '#/definitions/dev.knative.serving.v1.Service' },
+    });
     assert.ok(doc.paths['/api/v1/namespaces/{name}'].patch.consumes.includes('application/strategic-merge-patch+json'));
   });
 

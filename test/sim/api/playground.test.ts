@@ -30,12 +30,18 @@ describe('playground', () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(pg.current.kubeconfigPath);
     const api = kc.makeApiClient(k8s.CustomObjectsApi);
-    const svc: any = await api.getNamespacedCustomObject({ group: 'serving.knative.dev', version: 'v1', namespace: 'default', plural: 'services', name: 'hello' });
+    const svc: any = await api.getNamespacedCustomObject({
+      group: 'serving.knative.dev',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'services',
+      name: 'hello',
+    });
     assert.equal(svc.spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v1');
     assert.equal(svc.status.conditions.find((c: any) => c.type === 'Ready').status, 'True');
   });
 
-  test('kubectl: wait --for=condition=Ready, and invalid traffic gets Knative\'s exact message', async (t) => {
+  test("kubectl: wait --for=condition=Ready, and invalid traffic gets Knative's exact message", async (t) => {
     const bin = requireKubectl(t);
     if (!bin) return;
     const k = createKubectl(bin, pg.current.kubeconfigPath);
@@ -55,7 +61,15 @@ describe('playground', () => {
     r = await k.run(['wait', '--for=condition=Ready', 'ksvc/second', '--timeout=60s']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'service.serving.knative.dev/second condition met');
-    r = await k.run(['patch', 'ksvc', 'second', '--type', 'merge', '-p', '{"spec":{"traffic":[{"latestRevision":true,"percent":90}]}}']);
+    r = await k.run([
+      'patch',
+      'ksvc',
+      'second',
+      '--type',
+      'merge',
+      '-p',
+      '{"spec":{"traffic":[{"latestRevision":true,"percent":90}]}}',
+    ]);
     assert.equal(r.code, 1);
     // The webhook's securityContext warning comes with the refusal, as knative/pkg attaches it in a defer.
     assert.deepEqual(r.stderr.trim().split('\n'), [

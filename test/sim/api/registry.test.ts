@@ -23,7 +23,10 @@ function ksvc(name: string, extra: Partial<KObject> = {}): KObject {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
     metadata: { name, ...(extra.metadata ?? {}) },
-    spec: { template: { spec: { containers: [{ image: 'img:v1' }] } }, traffic: [{ latestRevision: true, percent: 100 }] },
+    spec: {
+      template: { spec: { containers: [{ image: 'img:v1' }] } },
+      traffic: [{ latestRevision: true, percent: 100 }],
+    },
     ...(extra.status ? { status: extra.status } : {}),
   };
 }
@@ -65,7 +68,12 @@ describe('registry: create, get, update', () => {
     r.create(svc, 'default', ksvc('a'), ctx);
     let e = statusOf(() => r.get(svc, 'default', 'nope'));
     assert.deepEqual(e.status, {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
       message: 'services.serving.knative.dev "nope" not found',
       details: { name: 'nope', group: 'serving.knative.dev', kind: 'services' },
     });
@@ -78,14 +86,28 @@ describe('registry: create, get, update', () => {
     assert.equal(e.status.details?.kind, 'namespaces');
     e = statusOf(() => r.create(svc, 'default', ksvc('Foo'), ctx));
     assert.equal(e.code, 422);
-    assert.match(e.status.message!, /^Service\.serving\.knative\.dev "Foo" is invalid: metadata\.name: Invalid value: "Foo": a lowercase RFC 1123 subdomain/);
+    assert.match(
+      e.status.message!,
+      /^Service\.serving\.knative\.dev "Foo" is invalid: metadata\.name: Invalid value: "Foo": a lowercase RFC 1123 subdomain/,
+    );
     assert.equal(e.status.details?.kind, 'Service');
-    e = statusOf(() => r.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } }, ctx));
-    assert.match(e.status.message!, /^Namespace "a\.b" is invalid: metadata\.name: Invalid value: "a\.b": a lowercase RFC 1123 label/);
+    e = statusOf(() =>
+      r.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } }, ctx),
+    );
+    assert.match(
+      e.status.message!,
+      /^Namespace "a\.b" is invalid: metadata\.name: Invalid value: "a\.b": a lowercase RFC 1123 label/,
+    );
     e = statusOf(() => r.create(svc, 'default', ksvc(''), ctx));
-    assert.equal(e.status.message, 'Service.serving.knative.dev "" is invalid: metadata.name: Required value: name or generateName is required');
+    assert.equal(
+      e.status.message,
+      'Service.serving.knative.dev "" is invalid: metadata.name: Required value: name or generateName is required',
+    );
     e = statusOf(() => r.create(svc, 'default', { ...ksvc('b'), metadata: { name: 'b', namespace: 'other' } }, ctx));
-    assert.equal(e.status.message, 'the namespace of the provided object does not match the namespace sent on the request');
+    assert.equal(
+      e.status.message,
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
   });
 
   test('update: RV required, stale RV conflicts, generation only on spec change, status ignored', () => {
@@ -95,8 +117,16 @@ describe('registry: create, get, update', () => {
     delete noRv.metadata.resourceVersion;
     let e = statusOf(() => r.update(svc, 'default', noRv, ctx));
     assert.equal(e.code, 422);
-    assert.equal(e.status.message, 'services.serving.knative.dev "a" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update');
-    const labelled = r.update(svc, 'default', { ...o, metadata: { ...o.metadata, labels: { x: 'y' } }, status: { url: 'ignored' } }, ctx);
+    assert.equal(
+      e.status.message,
+      'services.serving.knative.dev "a" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update',
+    );
+    const labelled = r.update(
+      svc,
+      'default',
+      { ...o, metadata: { ...o.metadata, labels: { x: 'y' } }, status: { url: 'ignored' } },
+      ctx,
+    );
     assert.equal(labelled.metadata.generation, 1);
     assert.equal(labelled.status, undefined);
     assert.notEqual(labelled.metadata.resourceVersion, o.metadata.resourceVersion);
@@ -118,7 +148,12 @@ describe('registry: create, get, update', () => {
   test('updateStatus changes only status and never the generation', () => {
     const { r, svc } = setup();
     const o = r.create(svc, 'default', ksvc('a'), ctx);
-    const s = r.updateStatus(svc, 'default', { ...o, spec: { changed: true }, metadata: { ...o.metadata, labels: { a: 'b' } }, status: { url: 'http://a' } }, ctx);
+    const s = r.updateStatus(
+      svc,
+      'default',
+      { ...o, spec: { changed: true }, metadata: { ...o.metadata, labels: { a: 'b' } }, status: { url: 'http://a' } },
+      ctx,
+    );
     assert.deepEqual(s.status, { url: 'http://a' });
     assert.deepEqual(s.spec, o.spec);
     assert.equal(s.metadata.labels, undefined);
@@ -137,13 +172,19 @@ describe('registry: create, get, update', () => {
     strict.spec.foo = 1;
     let e = statusOf(() => r.create(svc, 'default', strict, { ...ctx, fieldValidation: 'Strict' }));
     assert.equal(e.code, 400);
-    assert.equal(e.status.message, 'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo"');
+    assert.equal(
+      e.status.message,
+      'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo"',
+    );
     const typed = ksvc('c');
     typed.spec.traffic[0].percent = '50';
     e = statusOf(() => r.create(svc, 'default', typed, ctx));
     assert.equal(e.code, 422);
     assert.equal(e.status.reason, 'Invalid');
-    assert.match(e.status.message!, /spec\.traffic\[0\]\.percent: Invalid value: "string": spec\.traffic\[0\]\.percent in body must be of type integer/);
+    assert.match(
+      e.status.message!,
+      /spec\.traffic\[0\]\.percent: Invalid value: "string": spec\.traffic\[0\]\.percent in body must be of type integer/,
+    );
   });
 
   test('admission runs mutate, then schema, then validate; not on status', () => {
@@ -157,7 +198,16 @@ describe('registry: create, get, update', () => {
       },
       validate: (obj) => {
         calls.push(`validate:${obj.spec.bogus === undefined}`);
-        if (obj.metadata.name === 'deny') throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 400, reason: 'BadRequest', message: 'no' });
+        if (obj.metadata.name === 'deny')
+          throw new StatusError({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            code: 400,
+            reason: 'BadRequest',
+            message: 'no',
+          });
       },
     });
     const o = r.create(svc, 'default', { ...ksvc('a'), spec: { template: ksvc('a').spec.template } }, ctx);
@@ -174,10 +224,19 @@ describe('registry: patches', () => {
   test('merge patch with and without an RV precondition', () => {
     const { r, svc } = setup();
     const o = r.create(svc, 'default', ksvc('a'), ctx);
-    const p = r.patch(svc, 'default', 'a', 'merge', { metadata: { labels: { a: '1' } }, spec: { traffic: [{ latestRevision: true, percent: 100, tag: 't' }] } }, ctx);
+    const p = r.patch(
+      svc,
+      'default',
+      'a',
+      'merge',
+      { metadata: { labels: { a: '1' } }, spec: { traffic: [{ latestRevision: true, percent: 100, tag: 't' }] } },
+      ctx,
+    );
     assert.equal(p.object.metadata.labels!.a, '1');
     assert.equal(p.object.metadata.generation, 2);
-    const e = statusOf(() => r.patch(svc, 'default', 'a', 'merge', { metadata: { resourceVersion: o.metadata.resourceVersion } }, ctx));
+    const e = statusOf(() =>
+      r.patch(svc, 'default', 'a', 'merge', { metadata: { resourceVersion: o.metadata.resourceVersion } }, ctx),
+    );
     assert.equal(e.code, 409);
     assert.equal(statusOf(() => r.patch(svc, 'default', 'zz', 'merge', {}, ctx)).code, 404);
   });
@@ -185,21 +244,39 @@ describe('registry: patches', () => {
   test('json patch: ops, test failure 422, non-array 400, replace of RV is a precondition', () => {
     const { r, svc } = setup();
     const o = r.create(svc, 'default', ksvc('a'), ctx);
-    const p = r.patch(svc, 'default', 'a', 'json', [
-      { op: 'test', path: '/spec/traffic/0/percent', value: 100 },
-      { op: 'add', path: '/spec/traffic/-', value: { revisionName: 'a-00001', percent: 0, tag: 'blue' } },
-      { op: 'add', path: '/metadata/labels', value: { 'a/b': 'c' } },
-    ], ctx);
+    const p = r.patch(
+      svc,
+      'default',
+      'a',
+      'json',
+      [
+        { op: 'test', path: '/spec/traffic/0/percent', value: 100 },
+        { op: 'add', path: '/spec/traffic/-', value: { revisionName: 'a-00001', percent: 0, tag: 'blue' } },
+        { op: 'add', path: '/metadata/labels', value: { 'a/b': 'c' } },
+      ],
+      ctx,
+    );
     assert.equal(p.object.spec.traffic.length, 2);
     assert.equal(p.object.metadata.labels!['a/b'], 'c');
-    let e = statusOf(() => r.patch(svc, 'default', 'a', 'json', [{ op: 'test', path: '/spec/traffic/0/percent', value: 5 }], ctx));
+    let e = statusOf(() =>
+      r.patch(svc, 'default', 'a', 'json', [{ op: 'test', path: '/spec/traffic/0/percent', value: 5 }], ctx),
+    );
     assert.equal(e.code, 422);
     assert.equal(e.status.message, 'the server rejected our request due to an error in our request');
     assert.equal(e.status.details, undefined);
     e = statusOf(() => r.patch(svc, 'default', 'a', 'json', { op: 'add' }, ctx));
     assert.equal(e.code, 400);
     assert.equal(e.status.message, 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-    e = statusOf(() => r.patch(svc, 'default', 'a', 'json', [{ op: 'replace', path: '/metadata/resourceVersion', value: o.metadata.resourceVersion }], ctx));
+    e = statusOf(() =>
+      r.patch(
+        svc,
+        'default',
+        'a',
+        'json',
+        [{ op: 'replace', path: '/metadata/resourceVersion', value: o.metadata.resourceVersion }],
+        ctx,
+      ),
+    );
     assert.equal(e.code, 409);
     assert.equal(e.status.reason, 'Conflict');
   });
@@ -222,26 +299,51 @@ describe('registry: patches', () => {
     const { r, svc } = setup();
     let e = statusOf(() => r.patch(svc, 'default', 'a', 'apply', ksvc('a'), { user: 'u' }));
     assert.equal(e.code, 422);
-    assert.equal(e.status.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    assert.equal(
+      e.status.message,
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    );
     const created = r.patch(svc, 'default', 'a', 'apply', ksvc('a'), { user: 'u', fieldManager: 'alice' });
     assert.equal(created.created, true);
     assert.equal((created.object.metadata.managedFields as any[])[0].manager, 'alice');
     assert.equal((created.object.metadata.managedFields as any[])[0].operation, 'Apply');
     // Another manager changes traffic with a merge patch and so takes ownership of it.
-    r.patch(svc, 'default', 'a', 'merge', { spec: { traffic: [{ latestRevision: true, percent: 100, tag: 'x' }] } }, { user: 'u', fieldManager: 'bob' });
+    r.patch(
+      svc,
+      'default',
+      'a',
+      'merge',
+      { spec: { traffic: [{ latestRevision: true, percent: 100, tag: 'x' }] } },
+      { user: 'u', fieldManager: 'bob' },
+    );
     e = statusOf(() => r.patch(svc, 'default', 'a', 'apply', ksvc('a'), { user: 'u', fieldManager: 'alice' }));
     assert.equal(e.code, 409);
-    assert.equal(e.status.message, 'Apply failed with 1 conflict: conflict with "bob" using serving.knative.dev/v1: .spec.traffic');
-    assert.deepEqual(e.status.details?.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "bob" using serving.knative.dev/v1', field: '.spec.traffic' }]);
+    assert.equal(
+      e.status.message,
+      'Apply failed with 1 conflict: conflict with "bob" using serving.knative.dev/v1: .spec.traffic',
+    );
+    assert.deepEqual(e.status.details?.causes, [
+      {
+        reason: 'FieldManagerConflict',
+        message: 'conflict with "bob" using serving.knative.dev/v1',
+        field: '.spec.traffic',
+      },
+    ]);
     const forced = r.patch(svc, 'default', 'a', 'apply', ksvc('a'), { user: 'u', fieldManager: 'alice', force: true });
     assert.deepEqual(forced.object.spec.traffic, [{ latestRevision: true, percent: 100 }]);
     // Applying the same value as the other owner is not a conflict.
     r.patch(svc, 'default', 'a', 'merge', { metadata: { labels: { k: 'v' } } }, { user: 'u', fieldManager: 'bob' });
     const withLabel = ksvc('a');
     withLabel.metadata.labels = { k: 'v' };
-    assert.equal(r.patch(svc, 'default', 'a', 'apply', withLabel, { user: 'u', fieldManager: 'alice' }).object.metadata.labels!.k, 'v');
+    assert.equal(
+      r.patch(svc, 'default', 'a', 'apply', withLabel, { user: 'u', fieldManager: 'alice' }).object.metadata.labels!.k,
+      'v',
+    );
     e = statusOf(() => r.patch(svc, 'default', 'a', 'merge', {}, { user: 'u', force: false }));
-    assert.equal(e.status.message, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+    assert.equal(
+      e.status.message,
+      'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+    );
   });
 
   test('dryRun writes nothing and emits nothing', () => {
@@ -269,7 +371,13 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
       `Operation cannot be fulfilled on services.serving.knative.dev "a": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${o.metadata.resourceVersion}). The object might have been modified`,
     );
     const d = r.delete(svc, 'default', 'a', ctx);
-    assert.deepEqual(d.status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'a', group: 'serving.knative.dev', kind: 'services', uid: o.metadata.uid } });
+    assert.deepEqual(d.status, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name: 'a', group: 'serving.knative.dev', kind: 'services', uid: o.metadata.uid },
+    });
     assert.equal(r.tryGet(svc, 'default', 'a'), undefined);
   });
 
@@ -289,16 +397,50 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     const { r, svc, rev, clock } = setup();
     const owner = r.create(svc, 'default', ksvc('a'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
-    const cfg = r.create(cfgDef, 'default', {
-      apiVersion: 'serving.knative.dev/v1', kind: 'Configuration',
-      metadata: { name: 'a', ownerReferences: [{ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'a', uid: owner.metadata.uid!, controller: true }] },
-      spec: {},
-    }, ctx);
-    r.create(rev, 'default', {
-      apiVersion: 'serving.knative.dev/v1', kind: 'Revision',
-      metadata: { name: 'a-00001', ownerReferences: [{ apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', name: 'a', uid: cfg.metadata.uid!, controller: true }] },
-      spec: { containers: [{ image: 'x' }] },
-    }, ctx);
+    const cfg = r.create(
+      cfgDef,
+      'default',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Configuration',
+        metadata: {
+          name: 'a',
+          ownerReferences: [
+            {
+              apiVersion: 'serving.knative.dev/v1',
+              kind: 'Service',
+              name: 'a',
+              uid: owner.metadata.uid!,
+              controller: true,
+            },
+          ],
+        },
+        spec: {},
+      },
+      ctx,
+    );
+    r.create(
+      rev,
+      'default',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Revision',
+        metadata: {
+          name: 'a-00001',
+          ownerReferences: [
+            {
+              apiVersion: 'serving.knative.dev/v1',
+              kind: 'Configuration',
+              name: 'a',
+              uid: cfg.metadata.uid!,
+              controller: true,
+            },
+          ],
+        },
+        spec: { containers: [{ image: 'x' }] },
+      },
+      ctx,
+    );
     const deleted: string[] = [];
     r.onChange((ev) => ev.type === 'DELETED' && deleted.push(`${ev.resource.plural}/${ev.object.metadata.name}`));
     r.delete(svc, 'default', 'a', { ...ctx, propagationPolicy: 'Background' });
@@ -310,10 +452,32 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     const { r, svc, rev, clock } = setup();
     const owner = r.create(svc, 'default', ksvc('fg'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
-    const ref = (kind: string, name: string, uid: string) => [{ apiVersion: 'serving.knative.dev/v1', kind, name, uid, controller: true, blockOwnerDeletion: true }];
+    const ref = (kind: string, name: string, uid: string) => [
+      { apiVersion: 'serving.knative.dev/v1', kind, name, uid, controller: true, blockOwnerDeletion: true },
+    ];
     // The Configuration carries a finalizer of its own (as a Route does), so it goes only when released.
-    const cfg = r.create(cfgDef, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', metadata: { name: 'fg', finalizers: ['hold'], ownerReferences: ref('Service', 'fg', owner.metadata.uid!) }, spec: {} }, ctx);
-    r.create(rev, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'fg-00001', ownerReferences: ref('Configuration', 'fg', cfg.metadata.uid!) }, spec: { containers: [{ image: 'x' }] } }, ctx);
+    const cfg = r.create(
+      cfgDef,
+      'default',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Configuration',
+        metadata: { name: 'fg', finalizers: ['hold'], ownerReferences: ref('Service', 'fg', owner.metadata.uid!) },
+        spec: {},
+      },
+      ctx,
+    );
+    r.create(
+      rev,
+      'default',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Revision',
+        metadata: { name: 'fg-00001', ownerReferences: ref('Configuration', 'fg', cfg.metadata.uid!) },
+        spec: { containers: [{ image: 'x' }] },
+      },
+      ctx,
+    );
     const deleted: string[] = [];
     r.onChange((ev) => ev.type === 'DELETED' && deleted.push(`${ev.resource.plural}/${ev.object.metadata.name}`));
     const d = r.delete(svc, 'default', 'fg', { ...ctx, propagationPolicy: 'Foreground' });
@@ -321,7 +485,10 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     assert.ok(d.object.metadata.deletionTimestamp);
     assert.deepEqual(d.object.metadata.finalizers, ['foregroundDeletion']);
     // The Configuration is deleted in the foreground too: its revision goes first, then it waits for 'hold'.
-    clock.runUntil(() => deleted.includes('revisions/fg-00001') && r.tryGet(cfgDef, 'default', 'fg')?.metadata.deletionTimestamp, 'the revision to go and the configuration to be deleting');
+    clock.runUntil(
+      () => deleted.includes('revisions/fg-00001') && r.tryGet(cfgDef, 'default', 'fg')?.metadata.deletionTimestamp,
+      'the revision to go and the configuration to be deleting',
+    );
     assert.ok(r.tryGet(svc, 'default', 'fg'), 'the owner stays while a blocking dependent exists');
     const held = r.get(cfgDef, 'default', 'fg');
     assert.deepEqual(held.metadata.finalizers, ['hold']);
@@ -336,43 +503,99 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     const owner = r.create(svc, 'default', ksvc('own'), ctx);
     const other = r.create(svc, 'default', ksvc('other'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
-    const ref = (kind: string, name: string, uid: string, controller: boolean) => ({ apiVersion: 'serving.knative.dev/v1', kind, name, uid, controller, blockOwnerDeletion: true });
-    const cfg = r.create(cfgDef, 'default', {
-      apiVersion: 'serving.knative.dev/v1', kind: 'Configuration',
-      metadata: { name: 'own', ownerReferences: [ref('Service', 'own', owner.metadata.uid!, true)] },
-      spec: {},
-    }, ctx);
-    r.create(cfgDef, 'default', {
-      apiVersion: 'serving.knative.dev/v1', kind: 'Configuration',
-      metadata: { name: 'shared', ownerReferences: [ref('Service', 'other', other.metadata.uid!, false), ref('Service', 'own', owner.metadata.uid!, true)] },
-      spec: {},
-    }, ctx);
-    r.create(rev, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'own-00001', ownerReferences: [ref('Configuration', 'own', cfg.metadata.uid!, true)] }, spec: { containers: [{ image: 'x' }] } }, ctx);
+    const ref = (kind: string, name: string, uid: string, controller: boolean) => ({
+      apiVersion: 'serving.knative.dev/v1',
+      kind,
+      name,
+      uid,
+      controller,
+      blockOwnerDeletion: true,
+    });
+    const cfg = r.create(
+      cfgDef,
+      'default',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Configuration',
+        metadata: { name: 'own', ownerReferences: [ref('Service', 'own', owner.metadata.uid!, true)] },
+        spec: {},
+      },
+      ctx,
+    );
+    r.create(
+      cfgDef,
+      'default',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Configuration',
+        metadata: {
+          name: 'shared',
+          ownerReferences: [
+            ref('Service', 'other', other.metadata.uid!, false),
+            ref('Service', 'own', owner.metadata.uid!, true),
+          ],
+        },
+        spec: {},
+      },
+      ctx,
+    );
+    r.create(
+      rev,
+      'default',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Revision',
+        metadata: { name: 'own-00001', ownerReferences: [ref('Configuration', 'own', cfg.metadata.uid!, true)] },
+        spec: { containers: [{ image: 'x' }] },
+      },
+      ctx,
+    );
     const d = r.delete(svc, 'default', 'own', { ...ctx, propagationPolicy: 'Orphan' });
     assert.equal(d.status, undefined, 'a delete that waits on a finalizer answers with the object');
     assert.deepEqual(d.object.metadata.finalizers, ['orphan']);
     assert.ok(d.object.metadata.deletionTimestamp);
     clock.runUntil(() => !r.tryGet(svc, 'default', 'own'), 'the owner to go once its dependents are released');
     assert.equal(r.get(cfgDef, 'default', 'own').metadata.ownerReferences, undefined);
-    assert.deepEqual(r.get(cfgDef, 'default', 'shared').metadata.ownerReferences, [ref('Service', 'other', other.metadata.uid!, false)]);
-    assert.deepEqual(r.get(rev, 'default', 'own-00001').metadata.ownerReferences, [ref('Configuration', 'own', cfg.metadata.uid!, true)]);
+    assert.deepEqual(r.get(cfgDef, 'default', 'shared').metadata.ownerReferences, [
+      ref('Service', 'other', other.metadata.uid!, false),
+    ]);
+    assert.deepEqual(r.get(rev, 'default', 'own-00001').metadata.ownerReferences, [
+      ref('Configuration', 'own', cfg.metadata.uid!, true),
+    ]);
   });
 
   test('an orphan finalizer set on the object makes a delete without a policy orphan; an explicit policy overrides it', async () => {
     const { r, svc, clock } = setup();
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
-    for (const [name, policy] of [['keep', undefined], ['drop', 'Background']] as const) {
+    for (const [name, policy] of [
+      ['keep', undefined],
+      ['drop', 'Background'],
+    ] as const) {
       const owner = r.create(svc, 'default', { ...ksvc(name), metadata: { name, finalizers: ['orphan'] } }, ctx);
-      r.create(cfgDef, 'default', {
-        apiVersion: 'serving.knative.dev/v1', kind: 'Configuration',
-        metadata: { name, ownerReferences: [{ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name, uid: owner.metadata.uid! }] },
-        spec: {},
-      }, ctx);
+      r.create(
+        cfgDef,
+        'default',
+        {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Configuration',
+          metadata: {
+            name,
+            ownerReferences: [
+              { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name, uid: owner.metadata.uid! },
+            ],
+          },
+          spec: {},
+        },
+        ctx,
+      );
       r.delete(svc, 'default', name, { ...ctx, propagationPolicy: policy });
     }
     // Background takes the orphan finalizer off: the owner goes at once and its dependent with it.
     assert.equal(r.tryGet(svc, 'default', 'drop'), undefined);
-    clock.runUntil(() => !r.tryGet(svc, 'default', 'keep') && !r.tryGet(cfgDef, 'default', 'drop'), 'the orphaning owner and the cascaded dependent to go');
+    clock.runUntil(
+      () => !r.tryGet(svc, 'default', 'keep') && !r.tryGet(cfgDef, 'default', 'drop'),
+      'the orphaning owner and the cascaded dependent to go',
+    );
     assert.equal(r.get(cfgDef, 'default', 'keep').metadata.ownerReferences, undefined);
   });
 
@@ -382,9 +605,22 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     const b = r.create(svc, 'default', ksvc('b'), ctx);
     const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
     const ref = (name: string, uid: string) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name, uid });
-    r.create(cfgDef, 'default', { apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', metadata: { name: 'ab', ownerReferences: [ref('a', a.metadata.uid!), ref('b', b.metadata.uid!)] }, spec: {} }, ctx);
+    r.create(
+      cfgDef,
+      'default',
+      {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Configuration',
+        metadata: { name: 'ab', ownerReferences: [ref('a', a.metadata.uid!), ref('b', b.metadata.uid!)] },
+        spec: {},
+      },
+      ctx,
+    );
     r.delete(svc, 'default', 'a', { ...ctx, propagationPolicy: 'Background' });
-    clock.runUntil(() => r.tryGet(cfgDef, 'default', 'ab')?.metadata.ownerReferences?.length === 1, 'the dangling reference to go');
+    clock.runUntil(
+      () => r.tryGet(cfgDef, 'default', 'ab')?.metadata.ownerReferences?.length === 1,
+      'the dangling reference to go',
+    );
     assert.deepEqual(r.get(cfgDef, 'default', 'ab').metadata.ownerReferences, [ref('b', b.metadata.uid!)]);
   });
 
@@ -399,7 +635,10 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     assert.equal(d.object.status.phase, 'Terminating');
     const t = statusOf(() => r.create(svc, 'tmp', ksvc('b'), ctx));
     assert.equal(t.code, 403);
-    assert.equal(t.status.message, 'services.serving.knative.dev "b" is forbidden: unable to create new content in namespace tmp because it is being terminated');
+    assert.equal(
+      t.status.message,
+      'services.serving.knative.dev "b" is forbidden: unable to create new content in namespace tmp because it is being terminated',
+    );
     clock.runUntil(() => !r.tryGet(ns, undefined, 'tmp'), 'namespace tmp to go');
     assert.equal(r.tryGet(ns, undefined, 'tmp'), undefined);
     assert.equal(r.tryGet(svc, 'tmp', 'a'), undefined);
@@ -413,7 +652,8 @@ describe('registry: list and watch', () => {
     r.create(svc, 'default', { ...ksvc('a'), metadata: { name: 'a', labels: { app: 'x', tier: 'web' } } }, ctx);
     r.create(svc, 'default', { ...ksvc('b'), metadata: { name: 'b', labels: { app: 'y' } } }, ctx);
     r.create(svc, 'default', ksvc('c'), ctx);
-    const names = (sel: { labelSelector?: string; fieldSelector?: string }) => r.list(svc, 'default', sel).items.map((i) => i.metadata.name);
+    const names = (sel: { labelSelector?: string; fieldSelector?: string }) =>
+      r.list(svc, 'default', sel).items.map((i) => i.metadata.name);
     assert.deepEqual(names({ labelSelector: 'app=x' }), ['a']);
     assert.deepEqual(names({ labelSelector: 'app==y' }), ['b']);
     assert.deepEqual(names({ labelSelector: 'app!=x' }), ['b', 'c']);
@@ -436,16 +676,25 @@ describe('registry: list and watch', () => {
     const { r, svc } = setup({ historyLimit: 20 });
     for (let i = 0; i < 10; i++) r.create(svc, 'default', ksvc(`s${i}`), ctx);
     const p1 = r.list(svc, 'default', { limit: 4 });
-    assert.deepEqual(p1.items.map((i) => i.metadata.name), ['s0', 's1', 's2', 's3']);
+    assert.deepEqual(
+      p1.items.map((i) => i.metadata.name),
+      ['s0', 's1', 's2', 's3'],
+    );
     assert.equal(p1.remainingItemCount, 6);
     // Changes after the first page are not seen by later pages.
     r.delete(svc, 'default', 's5', ctx);
     r.create(svc, 'default', ksvc('s45'), ctx);
     const p2 = r.list(svc, 'default', { limit: 4, continue: p1.continue });
-    assert.deepEqual(p2.items.map((i) => i.metadata.name), ['s4', 's5', 's6', 's7']);
+    assert.deepEqual(
+      p2.items.map((i) => i.metadata.name),
+      ['s4', 's5', 's6', 's7'],
+    );
     assert.equal(p2.resourceVersion, p1.resourceVersion);
     const p3 = r.list(svc, 'default', { limit: 4, continue: p2.continue });
-    assert.deepEqual(p3.items.map((i) => i.metadata.name), ['s8', 's9']);
+    assert.deepEqual(
+      p3.items.map((i) => i.metadata.name),
+      ['s8', 's9'],
+    );
     assert.equal(p3.continue, undefined);
     for (let i = 0; i < 25; i++) r.create(svc, 'default', ksvc(`t${i}`), ctx);
     const e = statusOf(() => r.list(svc, 'default', { limit: 4, continue: p2.continue }));
@@ -459,18 +708,27 @@ describe('registry: list and watch', () => {
     r.create(svc, 'default', { ...ksvc('a'), metadata: { name: 'a', labels: { app: 'x' } } }, ctx);
     const seen: WatchEvent[] = [];
     const stop = r.watch(svc, 'default', { labelSelector: 'app=x' }, (ev) => seen.push(ev));
-    assert.deepEqual(seen.map((e) => e.type), ['ADDED']);
+    assert.deepEqual(
+      seen.map((e) => e.type),
+      ['ADDED'],
+    );
     const rvAfterAdd = r.currentResourceVersion();
     r.patch(svc, 'default', 'a', 'merge', { metadata: { labels: { app: 'z' } } }, ctx);
     r.patch(svc, 'default', 'a', 'merge', { metadata: { labels: { app: 'x' } } }, ctx);
     r.delete(svc, 'default', 'a', ctx);
     stop();
-    assert.deepEqual(seen.map((e) => e.type), ['ADDED', 'DELETED', 'ADDED', 'DELETED']);
+    assert.deepEqual(
+      seen.map((e) => e.type),
+      ['ADDED', 'DELETED', 'ADDED', 'DELETED'],
+    );
     assert.equal((seen[1].object as KObject).metadata.labels!.app, 'x');
     assert.equal((seen[1].object as KObject).metadata.resourceVersion, String(rvAfterAdd + 1));
     const resumed: WatchEvent[] = [];
     r.watch(svc, 'default', { resourceVersion: String(rvAfterAdd) }, (ev) => resumed.push(ev))();
-    assert.deepEqual(resumed.map((e) => e.type), ['MODIFIED', 'MODIFIED', 'DELETED']);
+    assert.deepEqual(
+      resumed.map((e) => e.type),
+      ['MODIFIED', 'MODIFIED', 'DELETED'],
+    );
     for (let i = 0; i < 10; i++) r.create(svc, 'default', ksvc(`n${i}`), ctx);
     const old: WatchEvent[] = [];
     r.watch(svc, 'default', { resourceVersion: '2' }, (ev) => old.push(ev));
@@ -501,6 +759,9 @@ describe('registry: list and watch', () => {
       if (ev.type === 'ADDED' && ev.object.metadata.name === 'a') r.create(svc, 'default', ksvc('b'), ctx);
     });
     r.create(svc, 'default', ksvc('a'), ctx);
-    assert.deepEqual(order.map((s) => s.split(':').slice(0, 2).join(':')), ['ADDED:a', 'ADDED:b']);
+    assert.deepEqual(
+      order.map((s) => s.split(':').slice(0, 2).join(':')),
+      ['ADDED:a', 'ADDED:b'],
+    );
   });
 });

@@ -22,16 +22,32 @@ describe('the API server at scale', () => {
     const perService = REVISIONS / SERVICES;
     for (let i = 0; i < SERVICES; i++) {
       const name = `svc-${String(i).padStart(5, '0')}`;
-      f.registry.create(svcDef, 'default', {
-        apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name },
-        spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } } },
-      }, ctx);
+      f.registry.create(
+        svcDef,
+        'default',
+        {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Service',
+          metadata: { name },
+          spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } } },
+        },
+        ctx,
+      );
       for (let g = 1; g <= perService; g++) {
-        f.registry.create(revDef, 'default', {
-          apiVersion: 'serving.knative.dev/v1', kind: 'Revision',
-          metadata: { name: `${name}-${String(g).padStart(5, '0')}`, labels: { 'serving.knative.dev/configuration': name } },
-          spec: { containers: [{ image: `ghcr.io/bgctl/hello:v${g}` }] },
-        }, ctx);
+        f.registry.create(
+          revDef,
+          'default',
+          {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Revision',
+            metadata: {
+              name: `${name}-${String(g).padStart(5, '0')}`,
+              labels: { 'serving.knative.dev/configuration': name },
+            },
+            spec: { containers: [{ image: `ghcr.io/bgctl/hello:v${g}` }] },
+          },
+          ctx,
+        );
       }
     }
     api = f.kc.makeApiClient(k8s.CustomObjectsApi);
@@ -44,10 +60,17 @@ describe('the API server at scale', () => {
     let rv: string | undefined;
     let pages = 0;
     do {
-      const page: any = await api.listNamespacedCustomObject({ group: 'serving.knative.dev', version: 'v1', namespace: 'default', plural, limit: 500, _continue: cont });
+      const page: any = await api.listNamespacedCustomObject({
+        group: 'serving.knative.dev',
+        version: 'v1',
+        namespace: 'default',
+        plural,
+        limit: 500,
+        _continue: cont,
+      });
       pages++;
       rv ??= page.metadata.resourceVersion;
-      assert.equal(page.metadata.resourceVersion, rv, 'every page comes from the first page\'s snapshot');
+      assert.equal(page.metadata.resourceVersion, rv, "every page comes from the first page's snapshot");
       for (const item of page.items) {
         assert.ok(!seen.has(item.metadata.name), `${item.metadata.name} returned twice`);
         seen.add(item.metadata.name);
@@ -68,11 +91,17 @@ describe('the API server at scale', () => {
     const revDef = f.registry.resource('revisions', 'serving.knative.dev')!;
     const pages = await listAll('revisions', REVISIONS, (page) => {
       // A write between pages must not leak into the paginated snapshot.
-      f.registry.create(revDef, 'default', {
-        apiVersion: 'serving.knative.dev/v1', kind: 'Revision',
-        metadata: { name: `late-${page}`, labels: { 'serving.knative.dev/configuration': 'late' } },
-        spec: { containers: [{ image: 'ghcr.io/bgctl/hello:late' }] },
-      }, ctx);
+      f.registry.create(
+        revDef,
+        'default',
+        {
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Revision',
+          metadata: { name: `late-${page}`, labels: { 'serving.knative.dev/configuration': 'late' } },
+          spec: { containers: [{ image: 'ghcr.io/bgctl/hello:late' }] },
+        },
+        ctx,
+      );
     });
     assert.equal(pages, 40);
   });

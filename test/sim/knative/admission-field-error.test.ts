@@ -17,7 +17,10 @@ describe('FieldError paths', () => {
     assert.equal(flattenPath(['traffic', '[0].tag']), 'traffic[0].tag');
     assert.equal(flattenPath(['spec', '']), 'spec');
     assert.equal(flattenPath(['[1]', '[0]', 'bar']), '[1][0].bar');
-    assert.equal(flattenPath(['metadata.annotations', 'serving.knative.dev/creator']), 'metadata.annotations.serving.knative.dev/creator');
+    assert.equal(
+      flattenPath(['metadata.annotations', 'serving.knative.dev/creator']),
+      'metadata.annotations.serving.knative.dev/creator',
+    );
   });
   test('ViaIndex then ViaField gives field[i].x; ViaFieldIndex on a current-field error gives field[i]', () => {
     assert.deepEqual(viaField(viaIndex(fieldError('m', 'percent'), 2), 'traffic')[0].paths, ['traffic[2].percent']);
@@ -27,8 +30,14 @@ describe('FieldError paths', () => {
 
 describe('FieldError rendering', () => {
   test('sorted by message in byte order (uppercase first)', () => {
-    const errs = [...fieldError('expected 0 <= 150 <= 100', 'spec.traffic[0].percent'), ...fieldError('Traffic targets sum to 150, want 100', 'spec.traffic')];
-    assert.equal(renderFieldErrors(errs), 'Traffic targets sum to 150, want 100: spec.traffic\nexpected 0 <= 150 <= 100: spec.traffic[0].percent');
+    const errs = [
+      ...fieldError('expected 0 <= 150 <= 100', 'spec.traffic[0].percent'),
+      ...fieldError('Traffic targets sum to 150, want 100', 'spec.traffic'),
+    ];
+    assert.equal(
+      renderFieldErrors(errs),
+      'Traffic targets sum to 150, want 100: spec.traffic\nexpected 0 <= 150 <= 100: spec.traffic[0].percent',
+    );
   });
   test('same message and details merge; paths sorted as strings and de-duplicated', () => {
     const errs = [

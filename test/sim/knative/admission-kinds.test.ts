@@ -5,10 +5,19 @@ import { knativeAdmission } from '../../../src/sim/knative/admission/index.js';
 
 const PREFIX = 'admission webhook "validation.webhook.serving.knative.dev" denied the request: validation failed: ';
 const CONTROLLER: RequestContext = { user: 'system:serviceaccount:knative-serving:controller' };
-const svcOwner = [{ apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'hello', uid: 'u1', controller: true }];
-const cfgOwner = [{ apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', name: 'hello', uid: 'u2', controller: true }];
+const svcOwner = [
+  { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'hello', uid: 'u1', controller: true },
+];
+const cfgOwner = [
+  { apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', name: 'hello', uid: 'u2', controller: true },
+];
 
-function admit(plural: keyof typeof knativeAdmission, obj: KObject, old?: KObject, ctx: RequestContext = CONTROLLER): { obj: KObject; denial?: string } {
+function admit(
+  plural: keyof typeof knativeAdmission,
+  obj: KObject,
+  old?: KObject,
+  ctx: RequestContext = CONTROLLER,
+): { obj: KObject; denial?: string } {
   const o = structuredClone(obj);
   knativeAdmission[plural].mutate?.(o, old, ctx);
   try {
@@ -25,7 +34,11 @@ function revision(labels: Record<string, string>, ownerReferences?: unknown[]): 
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Revision',
-    metadata: { name: 'hello-00001', labels, ...(ownerReferences ? { ownerReferences: ownerReferences as KObject['metadata']['ownerReferences'] } : {}) },
+    metadata: {
+      name: 'hello-00001',
+      labels,
+      ...(ownerReferences ? { ownerReferences: ownerReferences as KObject['metadata']['ownerReferences'] } : {}),
+    },
     spec: { containers: [{ image: 'img:v1' }] },
   };
 }
@@ -45,8 +58,14 @@ describe('Revision', () => {
   });
 
   test('the configuration label needs a matching Configuration owner', () => {
-    assert.equal(admit('revisions', revision(controllerLabels)).denial, 'missing field(s): metadata.labels.serving.knative.dev/configuration');
-    assert.equal(admit('revisions', revision(controllerLabels, svcOwner)).denial, 'missing field(s): metadata.labels.serving.knative.dev/configuration');
+    assert.equal(
+      admit('revisions', revision(controllerLabels)).denial,
+      'missing field(s): metadata.labels.serving.knative.dev/configuration',
+    );
+    assert.equal(
+      admit('revisions', revision(controllerLabels, svcOwner)).denial,
+      'missing field(s): metadata.labels.serving.knative.dev/configuration',
+    );
   });
 
   test('other serving.knative.dev labels are accepted (upstream dropped that rule)', () => {
@@ -78,7 +97,10 @@ describe('Revision', () => {
     const next = structuredClone(stored);
     next.spec.timeoutSeconds = 10;
     next.metadata.labels!['serving.knative.dev/foo'] = 'x';
-    assert.equal(admit('revisions', next, stored).denial, 'Immutable fields changed (-old +new): spec\n*{v1.RevisionSpec}.TimeoutSeconds:\n\t-: "300"\n\t+: "10"\n');
+    assert.equal(
+      admit('revisions', next, stored).denial,
+      'Immutable fields changed (-old +new): spec\n*{v1.RevisionSpec}.TimeoutSeconds:\n\t-: "300"\n\t+: "10"\n',
+    );
   });
 });
 
@@ -87,19 +109,27 @@ function configuration(meta: Partial<KObject['metadata']>, templateMeta?: Record
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Configuration',
     metadata: { name: 'hello', ...meta },
-    spec: { template: { ...(templateMeta ? { metadata: templateMeta } : {}), spec: { containers: [{ image: 'img:v1' }] } } },
+    spec: {
+      template: { ...(templateMeta ? { metadata: templateMeta } : {}), spec: { containers: [{ image: 'img:v1' }] } },
+    },
   };
 }
 
 describe('Configuration', () => {
-  const owned = { ownerReferences: svcOwner, labels: { 'serving.knative.dev/service': 'hello', 'serving.knative.dev/serviceUID': 'u1' } };
+  const owned = {
+    ownerReferences: svcOwner,
+    labels: { 'serving.knative.dev/service': 'hello', 'serving.knative.dev/serviceUID': 'u1' },
+  };
 
   test('a controller-made Configuration is admitted', () => {
     assert.equal(admit('configurations', configuration(owned)).denial, undefined);
   });
 
   test('the service label needs a matching Service owner', () => {
-    assert.equal(admit('configurations', configuration({ labels: owned.labels })).denial, 'missing field(s): metadata.labels.serving.knative.dev/service');
+    assert.equal(
+      admit('configurations', configuration({ labels: owned.labels })).denial,
+      'missing field(s): metadata.labels.serving.knative.dev/service',
+    );
   });
 
   test('BYO template names are prefixed with the Configuration name', () => {
@@ -121,13 +151,19 @@ describe('Configuration', () => {
     const ann = { 'serving.knative.dev/creator': 'alice', 'serving.knative.dev/lastModifier': 'alice' };
     const storedOwned = admit('configurations', configuration({ ...owned, annotations: ann })).obj;
     const nextOwned = structuredClone(storedOwned);
-    nextOwned.metadata.annotations = { 'serving.knative.dev/creator': 'bob', 'serving.knative.dev/lastModifier': 'bob' };
+    nextOwned.metadata.annotations = {
+      'serving.knative.dev/creator': 'bob',
+      'serving.knative.dev/lastModifier': 'bob',
+    };
     assert.equal(admit('configurations', nextOwned, storedOwned).denial, undefined);
 
     const stored = admit('configurations', configuration({}), undefined, { user: 'alice' }).obj;
     const next = structuredClone(stored);
     next.metadata.annotations!['serving.knative.dev/creator'] = 'bob';
-    assert.equal(admit('configurations', next, stored, { user: 'bob' }).denial, 'annotation value is immutable: metadata.annotations.serving.knative.dev/creator');
+    assert.equal(
+      admit('configurations', next, stored, { user: 'bob' }).denial,
+      'annotation value is immutable: metadata.annotations.serving.knative.dev/creator',
+    );
   });
 
   test('an unchanged BYO name refuses template changes', () => {
@@ -142,7 +178,10 @@ describe('Configuration', () => {
 });
 
 describe('Route', () => {
-  const route = (meta: Partial<KObject['metadata']>, traffic: unknown = [{ configurationName: 'hello', percent: 100 }]): KObject => ({
+  const route = (
+    meta: Partial<KObject['metadata']>,
+    traffic: unknown = [{ configurationName: 'hello', percent: 100 }],
+  ): KObject => ({
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Route',
     metadata: { name: 'hello', ...meta },
@@ -158,7 +197,10 @@ describe('Route', () => {
   });
 
   test('the service label needs a matching Service owner', () => {
-    assert.equal(admit('routes', route({ labels: { 'serving.knative.dev/service': 'hello' } })).denial, 'missing field(s): metadata.labels.serving.knative.dev/service');
+    assert.equal(
+      admit('routes', route({ labels: { 'serving.knative.dev/service': 'hello' } })).denial,
+      'missing field(s): metadata.labels.serving.knative.dev/service',
+    );
   });
 
   test('rollout-duration is validated on Routes too', () => {
@@ -172,7 +214,10 @@ describe('Route', () => {
     const stored = admit('routes', route({}), undefined, { user: 'alice' }).obj;
     const next = structuredClone(stored);
     next.metadata.annotations!['serving.knative.dev/lastModifier'] = 'bob';
-    assert.equal(admit('routes', next, stored, { user: 'bob' }).denial, 'invalid value: bob: metadata.annotations.serving.knative.dev/lastModifier');
+    assert.equal(
+      admit('routes', next, stored, { user: 'bob' }).denial,
+      'invalid value: bob: metadata.annotations.serving.knative.dev/lastModifier',
+    );
     const ownedStored = admit('routes', route({ ownerReferences: svcOwner })).obj;
     const ownedNext = structuredClone(ownedStored);
     ownedNext.metadata.annotations = { 'serving.knative.dev/lastModifier': 'bob' };

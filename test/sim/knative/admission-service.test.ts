@@ -9,12 +9,27 @@ const DNS1035 =
 
 const hooks = knativeAdmission.services;
 
-function service(opts: { metadata?: Record<string, unknown>; template?: Record<string, unknown>; tspec?: Record<string, unknown>; traffic?: unknown } = {}): KObject {
+function service(
+  opts: {
+    metadata?: Record<string, unknown>;
+    template?: Record<string, unknown>;
+    tspec?: Record<string, unknown>;
+    traffic?: unknown;
+  } = {},
+): KObject {
   const spec: Record<string, unknown> = {
-    template: { ...(opts.template ? { metadata: opts.template } : {}), spec: { containers: [{ image: 'img:v1' }], ...opts.tspec } },
+    template: {
+      ...(opts.template ? { metadata: opts.template } : {}),
+      spec: { containers: [{ image: 'img:v1' }], ...opts.tspec },
+    },
   };
   if (opts.traffic !== undefined) spec.traffic = opts.traffic;
-  return { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello', namespace: 'default', ...opts.metadata } as KObject['metadata'], spec };
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'hello', namespace: 'default', ...opts.metadata } as KObject['metadata'],
+    spec,
+  };
 }
 
 /** What the registry would store after create (mutate only). */
@@ -42,36 +57,88 @@ function denial(obj: KObject, old?: KObject, ctx: RequestContext = { user: 'bob'
 describe('Service create rules', () => {
   const cases: Array<{ name: string; obj: KObject; want: string | undefined }> = [
     { name: 'valid', obj: service(), want: undefined },
-    { name: 'name not DNS-1035', obj: service({ metadata: { name: 'Hello' } }), want: `not a DNS 1035 label: [${DNS1035}]: metadata.name` },
-    { name: 'name too long', obj: service({ metadata: { name: 'a'.repeat(64) } }), want: 'not a DNS 1035 label: [must be no more than 63 characters]: metadata.name' },
-    { name: 'no name nor generateName', obj: service({ metadata: { name: '' } }), want: 'name or generateName is required: metadata.name' },
-    { name: 'generateName only is fine', obj: service({ metadata: { name: '', generateName: 'hello-' } }), want: undefined },
-    { name: 'bad generateName', obj: service({ metadata: { name: '', generateName: 'Hello-' } }), want: `not a DNS 1035 label prefix: [${DNS1035}]: metadata.generateName` },
+    {
+      name: 'name not DNS-1035',
+      obj: service({ metadata: { name: 'Hello' } }),
+      want: `not a DNS 1035 label: [${DNS1035}]: metadata.name`,
+    },
+    {
+      name: 'name too long',
+      obj: service({ metadata: { name: 'a'.repeat(64) } }),
+      want: 'not a DNS 1035 label: [must be no more than 63 characters]: metadata.name',
+    },
+    {
+      name: 'no name nor generateName',
+      obj: service({ metadata: { name: '' } }),
+      want: 'name or generateName is required: metadata.name',
+    },
+    {
+      name: 'generateName only is fine',
+      obj: service({ metadata: { name: '', generateName: 'hello-' } }),
+      want: undefined,
+    },
+    {
+      name: 'bad generateName',
+      obj: service({ metadata: { name: '', generateName: 'Hello-' } }),
+      want: `not a DNS 1035 label prefix: [${DNS1035}]: metadata.generateName`,
+    },
     { name: 'BYO name ok', obj: service({ template: { name: 'hello-v1' } }), want: undefined },
     {
       name: 'BYO name not DNS-1035',
       obj: service({ template: { name: 'hello-V1' } }),
       want: `invalid value: not a DNS 1035 label: [${DNS1035}]: spec.template.metadata.name`,
     },
-    { name: 'BYO name without the service prefix', obj: service({ template: { name: 'other-v1' } }), want: 'invalid value: "other-v1" must have prefix "hello-": spec.template.metadata.name' },
+    {
+      name: 'BYO name without the service prefix',
+      obj: service({ template: { name: 'other-v1' } }),
+      want: 'invalid value: "other-v1" must have prefix "hello-": spec.template.metadata.name',
+    },
     {
       name: 'BYO name with generateName only',
       obj: service({ metadata: { name: '', generateName: 'hello-' }, template: { name: 'hello-v1' } }),
       want: 'must not set the field(s): spec.template.metadata.name',
     },
-    { name: 'timeoutSeconds above 600', obj: service({ tspec: { timeoutSeconds: 601 } }), want: 'expected 0 <= 601 <= 600: spec.template.spec.timeoutSeconds' },
-    { name: 'timeoutSeconds negative', obj: service({ tspec: { timeoutSeconds: -1 } }), want: 'expected 0 <= -1 <= 600: spec.template.spec.timeoutSeconds' },
+    {
+      name: 'timeoutSeconds above 600',
+      obj: service({ tspec: { timeoutSeconds: 601 } }),
+      want: 'expected 0 <= 601 <= 600: spec.template.spec.timeoutSeconds',
+    },
+    {
+      name: 'timeoutSeconds negative',
+      obj: service({ tspec: { timeoutSeconds: -1 } }),
+      want: 'expected 0 <= -1 <= 600: spec.template.spec.timeoutSeconds',
+    },
     { name: 'timeoutSeconds 600', obj: service({ tspec: { timeoutSeconds: 600 } }), want: undefined },
-    { name: 'containerConcurrency above 1000', obj: service({ tspec: { containerConcurrency: 1001 } }), want: 'expected 0 <= 1001 <= 1000: spec.template.spec.containerConcurrency' },
-    { name: 'no containers', obj: service({ tspec: { containers: [] } }), want: 'missing field(s): spec.template.spec.containers' },
-    { name: 'container without image', obj: service({ tspec: { containers: [{ name: 'x' }] } }), want: 'missing field(s): spec.template.spec.containers[0].image' },
+    {
+      name: 'containerConcurrency above 1000',
+      obj: service({ tspec: { containerConcurrency: 1001 } }),
+      want: 'expected 0 <= 1001 <= 1000: spec.template.spec.containerConcurrency',
+    },
+    {
+      name: 'no containers',
+      obj: service({ tspec: { containers: [] } }),
+      want: 'missing field(s): spec.template.spec.containers',
+    },
+    {
+      name: 'container without image',
+      obj: service({ tspec: { containers: [{ name: 'x' }] } }),
+      want: 'missing field(s): spec.template.spec.containers[0].image',
+    },
     {
       name: 'autoscaling annotation on the Service',
       obj: service({ metadata: { annotations: { 'autoscaling.knative.dev/min-scale': '1' } } }),
       want: 'invalid key name "autoscaling.knative.dev/min-scale": metadata.annotations\nautoscaling annotations must be put under "spec.template.metadata.annotations" to work',
     },
-    { name: 'autoscaling annotation on the template is fine', obj: service({ template: { annotations: { 'autoscaling.knative.dev/min-scale': '1' } } }), want: undefined },
-    { name: 'rollout-duration ok', obj: service({ metadata: { annotations: { 'serving.knative.dev/rollout-duration': '2m' } } }), want: undefined },
+    {
+      name: 'autoscaling annotation on the template is fine',
+      obj: service({ template: { annotations: { 'autoscaling.knative.dev/min-scale': '1' } } }),
+      want: undefined,
+    },
+    {
+      name: 'rollout-duration ok',
+      obj: service({ metadata: { annotations: { 'serving.knative.dev/rollout-duration': '2m' } } }),
+      want: undefined,
+    },
     {
       name: 'rollout-duration unparsable',
       obj: service({ metadata: { annotations: { 'serving.knative.dev/rollout-duration': 'soon' } } }),
@@ -93,9 +160,21 @@ describe('Service create rules', () => {
       want: 'invalid value: 5: metadata.annotations.serving.knative.dev/rolloutDuration',
     },
     // Both label rules were dropped upstream in 2021.
-    { name: 'any visibility label value', obj: service({ metadata: { labels: { 'networking.knative.dev/visibility': 'public' } } }), want: undefined },
-    { name: 'cluster-local visibility', obj: service({ metadata: { labels: { 'networking.knative.dev/visibility': 'cluster-local' } } }), want: undefined },
-    { name: 'serving.knative.dev label', obj: service({ metadata: { labels: { 'serving.knative.dev/foo': 'x' } } }), want: undefined },
+    {
+      name: 'any visibility label value',
+      obj: service({ metadata: { labels: { 'networking.knative.dev/visibility': 'public' } } }),
+      want: undefined,
+    },
+    {
+      name: 'cluster-local visibility',
+      obj: service({ metadata: { labels: { 'networking.knative.dev/visibility': 'cluster-local' } } }),
+      want: undefined,
+    },
+    {
+      name: 'serving.knative.dev label',
+      obj: service({ metadata: { labels: { 'serving.knative.dev/foo': 'x' } } }),
+      want: undefined,
+    },
     {
       name: 'errors from metadata, template and traffic together',
       obj: service({ metadata: { name: 'Hello' }, tspec: { timeoutSeconds: 900 }, traffic: [{ percent: 50 }] }),
@@ -119,7 +198,10 @@ describe('Service update rules', () => {
   test('BYO name unchanged and image changed: refused with a readable diff', () => {
     const next = structuredClone(byo);
     next.spec.template.spec.containers[0].image = 'img:v2';
-    assert.equal(denial(next, byo), `${NAME_CHANGE}\n{*v1.RevisionTemplateSpec}.Spec.PodSpec.Containers[0].Image:\n\t-: "img:v1"\n\t+: "img:v2"\n`);
+    assert.equal(
+      denial(next, byo),
+      `${NAME_CHANGE}\n{*v1.RevisionTemplateSpec}.Spec.PodSpec.Containers[0].Image:\n\t-: "img:v1"\n\t+: "img:v2"\n`,
+    );
   });
 
   test('BYO name unchanged: template labels and timeout count as changes too', () => {
@@ -165,7 +247,10 @@ describe('Service update rules', () => {
     const next = structuredClone(stored);
     next.metadata.annotations!['serving.knative.dev/creator'] = 'mallory';
     next.spec.template.spec.containers[0].image = 'img:v2';
-    assert.equal(denial(next, stored), 'annotation value is immutable: metadata.annotations.serving.knative.dev/creator');
+    assert.equal(
+      denial(next, stored),
+      'annotation value is immutable: metadata.annotations.serving.knative.dev/creator',
+    );
   });
 
   test('lastModifier may not change without a spec change', () => {
@@ -189,6 +274,9 @@ describe('Service update rules', () => {
       'annotation value is immutable: metadata.annotations.serving.knative.dev/creator\ninvalid value: : metadata.annotations.serving.knative.dev/lastModifier',
     );
     // Without it the spec differs, so lastModifier is reset and only the creator rule remains.
-    assert.equal(denial(service(), stored), 'annotation value is immutable: metadata.annotations.serving.knative.dev/creator');
+    assert.equal(
+      denial(service(), stored),
+      'annotation value is immutable: metadata.annotations.serving.knative.dev/creator',
+    );
   });
 });

@@ -12,11 +12,21 @@ const QNAME =
 function service(traffic: unknown): KObject {
   const spec: Record<string, unknown> = { template: { spec: { containers: [{ image: 'img:v1' }] } } };
   if (traffic !== undefined) spec.traffic = traffic;
-  return { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello', namespace: 'default' }, spec };
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'hello', namespace: 'default' },
+    spec,
+  };
 }
 
 function route(traffic: unknown): KObject {
-  return { apiVersion: 'serving.knative.dev/v1', kind: 'Route', metadata: { name: 'hello', namespace: 'default' }, spec: { traffic } };
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Route',
+    metadata: { name: 'hello', namespace: 'default' },
+    spec: { traffic },
+  };
 }
 
 /** Runs mutate + validate like the apiserver; returns the FieldError text, or undefined when admitted. */
@@ -40,7 +50,11 @@ describe('Service traffic rules T1–T9 (exact messages)', () => {
   const cases: Array<{ name: string; traffic: unknown; want: string | undefined }> = [
     { name: 'default traffic is valid', traffic: undefined, want: undefined },
     { name: 'T1 sum below 100', traffic: [{ percent: 90 }], want: 'Traffic targets sum to 90, want 100: spec.traffic' },
-    { name: 'T1 missing percent counts as 0', traffic: [{ tag: 'a' }, { percent: 100 }, { revisionName: 'hello-00001' }], want: undefined },
+    {
+      name: 'T1 missing percent counts as 0',
+      traffic: [{ tag: 'a' }, { percent: 100 }, { revisionName: 'hello-00001' }],
+      want: undefined,
+    },
     {
       name: 'T1 + T2: raw sum checked even when a percent is out of range',
       traffic: [{ percent: 150 }],
@@ -71,7 +85,11 @@ describe('Service traffic rules T1–T9 (exact messages)', () => {
       traffic: [{ revisionName: 'hello_', percent: 100 }],
       want: `invalid key name "hello_": spec.traffic[0].revisionName\n${QNAME}`,
     },
-    { name: 'T6 uppercase revision names pass (laxer than resource names)', traffic: [{ revisionName: 'Hello-00001', percent: 100 }], want: undefined },
+    {
+      name: 'T6 uppercase revision names pass (laxer than resource names)',
+      traffic: [{ revisionName: 'Hello-00001', percent: 100 }],
+      want: undefined,
+    },
     {
       name: 'T7 tag not a DNS-1035 label, with the tag[i] path quirk',
       traffic: [{ percent: 100 }, { tag: 'Blue', revisionName: 'hello-00001', percent: 0 }],
@@ -84,20 +102,41 @@ describe('Service traffic rules T1–T9 (exact messages)', () => {
     },
     {
       name: 'T8 duplicate tags name both entries',
-      traffic: [{ tag: 'blue', revisionName: 'hello-00001', percent: 50 }, { tag: 'blue', percent: 50 }],
+      traffic: [
+        { tag: 'blue', revisionName: 'hello-00001', percent: 50 },
+        { tag: 'blue', percent: 50 },
+      ],
       want: 'Multiple definitions for "blue": spec.traffic[0].tag, spec.traffic[1].tag',
     },
     {
       name: 'T8 three duplicates merge into one line',
-      traffic: [{ tag: 'x', percent: 100 }, { tag: 'x', percent: 0 }, { tag: 'x', percent: 0 }],
+      traffic: [
+        { tag: 'x', percent: 100 },
+        { tag: 'x', percent: 0 },
+        { tag: 'x', percent: 0 },
+      ],
       want: 'Multiple definitions for "x": spec.traffic[0].tag, spec.traffic[1].tag, spec.traffic[2].tag',
     },
     { name: 'T8 empty tags are never compared', traffic: [{ percent: 50 }, { percent: 50 }], want: undefined },
-    { name: 'T9 url in spec', traffic: [{ tag: 'blue', url: 'http://blue', percent: 100 }], want: 'must not set the field(s): spec.traffic[0].url' },
-    { name: 'T9 url without tag: the second identical error merges', traffic: [{ url: 'http://x', percent: 100 }], want: 'must not set the field(s): spec.traffic[0].url' },
+    {
+      name: 'T9 url in spec',
+      traffic: [{ tag: 'blue', url: 'http://blue', percent: 100 }],
+      want: 'must not set the field(s): spec.traffic[0].url',
+    },
+    {
+      name: 'T9 url without tag: the second identical error merges',
+      traffic: [{ url: 'http://x', percent: 100 }],
+      want: 'must not set the field(s): spec.traffic[0].url',
+    },
     {
       name: 'paths sort as strings: [10] before [2]',
-      traffic: [{ percent: 100 }, ...Array.from({ length: 10 }, (_, i) => ({ percent: 0, ...(i + 1 === 2 || i + 1 === 10 ? { url: 'http://x' } : {}) }))],
+      traffic: [
+        { percent: 100 },
+        ...Array.from({ length: 10 }, (_, i) => ({
+          percent: 0,
+          ...(i + 1 === 2 || i + 1 === 10 ? { url: 'http://x' } : {}),
+        })),
+      ],
       want: 'must not set the field(s): spec.traffic[10].url, spec.traffic[2].url',
     },
     {

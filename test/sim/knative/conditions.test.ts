@@ -53,7 +53,10 @@ describe('ConditionManager (living condition sets)', () => {
     cm.markTrue('ContainerHealthy');
     cm.markUnknown('Active', 'Queued', 'buffered');
     const out = cm.result(NOW);
-    assert.deepEqual(out.map((c) => c.type), ['Active', 'ContainerHealthy', 'Ready', 'ResourcesAvailable']);
+    assert.deepEqual(
+      out.map((c) => c.type),
+      ['Active', 'ContainerHealthy', 'Ready', 'ResourcesAvailable'],
+    );
     assert.equal(out[0].severity, 'Info');
     assert.equal(out[2].status, 'True');
     assert.equal(out[2].severity, undefined);

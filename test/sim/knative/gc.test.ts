@@ -17,8 +17,20 @@ const CTX = { user: 'test' };
 function world(gc: Partial<GcConfig> = {}) {
   let now = T0;
   const registry = createRegistry({ now: () => new Date(now) });
-  registry.create(registry.resource('namespaces', '')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, CTX);
-  const rt = new Runtime(registry, { domain: 'example.com', domainTemplate: '', tagTemplate: '' }, DEFAULT_TIMING, 'controller', { ...DEFAULT_GC, ...gc }, () => new Date(now));
+  registry.create(
+    registry.resource('namespaces', '')!,
+    undefined,
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
+    CTX,
+  );
+  const rt = new Runtime(
+    registry,
+    { domain: 'example.com', domainTemplate: '', tagTemplate: '' },
+    DEFAULT_TIMING,
+    'controller',
+    { ...DEFAULT_GC, ...gc },
+    () => new Date(now),
+  );
   const revDef = registry.resource('revisions', 'serving.knative.dev')!;
   return {
     rt,
@@ -26,9 +38,16 @@ function world(gc: Partial<GcConfig> = {}) {
       now = T0 + ms;
     },
     /** A revision of configuration `web` created at the current fake time. */
-    rev(n: number, state: 'active' | 'reserve' | 'pending', opts: { lastActiveAt?: number; noGc?: string; config?: string } = {}) {
+    rev(
+      n: number,
+      state: 'active' | 'reserve' | 'pending',
+      opts: { lastActiveAt?: number; noGc?: string; config?: string } = {},
+    ) {
       const annotations: Record<string, string> = {};
-      if (opts.lastActiveAt !== undefined) annotations['serving.knative.dev/routingStateModified'] = new Date(T0 + opts.lastActiveAt).toISOString().replace(/\.\d+Z$/, 'Z');
+      if (opts.lastActiveAt !== undefined)
+        annotations['serving.knative.dev/routingStateModified'] = new Date(T0 + opts.lastActiveAt)
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z');
       if (opts.noGc !== undefined) annotations['serving.knative.dev/no-gc'] = opts.noGc;
       const cfg = opts.config ?? 'web';
       registry.create(
@@ -37,13 +56,21 @@ function world(gc: Partial<GcConfig> = {}) {
         {
           apiVersion: 'serving.knative.dev/v1',
           kind: 'Revision',
-          metadata: { name: `${cfg}-${String(n).padStart(5, '0')}`, labels: { 'serving.knative.dev/configuration': cfg, 'serving.knative.dev/routingState': state }, annotations },
+          metadata: {
+            name: `${cfg}-${String(n).padStart(5, '0')}`,
+            labels: { 'serving.knative.dev/configuration': cfg, 'serving.knative.dev/routingState': state },
+            annotations,
+          },
           spec: { containers: [{ image: `img:${n}` }] },
         },
         CTX,
       );
     },
-    names: () => registry.list(revDef, 'default').items.map((r) => r.metadata.name).sort(),
+    names: () =>
+      registry
+        .list(revDef, 'default')
+        .items.map((r) => r.metadata.name)
+        .sort(),
     close: () => registry.close(),
   };
 }
@@ -66,7 +93,10 @@ describe('revision GC: the collector', () => {
     w.at(49 * H);
     collectRevisions(w.rt, config('web-00026'));
     // 25 stale non-active revisions, 20 must stay: the 5 oldest by last-active time go.
-    assert.deepEqual(w.names(), Array.from({ length: 21 }, (_, i) => `web-${String(i + 6).padStart(5, '0')}`));
+    assert.deepEqual(
+      w.names(),
+      Array.from({ length: 21 }, (_, i) => `web-${String(i + 6).padStart(5, '0')}`),
+    );
     w.close();
   });
 
@@ -87,7 +117,12 @@ describe('revision GC: the collector', () => {
   });
 
   test('stale needs both time checks; oldest last-active goes first; min non-active stay', () => {
-    const w = world({ retainSinceCreateTimeMs: 10 * H, retainSinceLastActiveTimeMs: 5 * H, minNonActiveRevisions: 1, maxNonActiveRevisions: 'disabled' });
+    const w = world({
+      retainSinceCreateTimeMs: 10 * H,
+      retainSinceLastActiveTimeMs: 5 * H,
+      minNonActiveRevisions: 1,
+      maxNonActiveRevisions: 'disabled',
+    });
     w.rev(1, 'reserve', { lastActiveAt: 2 * H }); // created 0, inactive since 2h
     w.rev(2, 'reserve', { lastActiveAt: 1 * H }); // created 0, inactive since 1h: the oldest
     w.at(3 * H);
@@ -110,7 +145,12 @@ describe('revision GC: the collector', () => {
   });
 
   test('max-non-active-revisions removes the oldest past the cap even when not stale', () => {
-    const w = world({ retainSinceCreateTimeMs: 'disabled', retainSinceLastActiveTimeMs: 'disabled', minNonActiveRevisions: 0, maxNonActiveRevisions: 2 });
+    const w = world({
+      retainSinceCreateTimeMs: 'disabled',
+      retainSinceLastActiveTimeMs: 'disabled',
+      minNonActiveRevisions: 0,
+      maxNonActiveRevisions: 2,
+    });
     for (let i = 1; i <= 5; i++) w.rev(i, 'reserve', { lastActiveAt: (10 - i) * 1000 });
     w.rev(6, 'active');
     w.at(20_000);
@@ -121,7 +161,12 @@ describe('revision GC: the collector', () => {
   });
 
   test('everything disabled collects nothing', () => {
-    const w = world({ retainSinceCreateTimeMs: 'disabled', retainSinceLastActiveTimeMs: 'disabled', minNonActiveRevisions: 0, maxNonActiveRevisions: 'disabled' });
+    const w = world({
+      retainSinceCreateTimeMs: 'disabled',
+      retainSinceLastActiveTimeMs: 'disabled',
+      minNonActiveRevisions: 0,
+      maxNonActiveRevisions: 'disabled',
+    });
     for (let i = 1; i <= 3; i++) w.rev(i, 'reserve', { lastActiveAt: 0 });
     w.at(1000 * H);
     assert.deepEqual(collectRevisions(w.rt, config('web-00003')), {});
@@ -134,14 +179,27 @@ describe('revision GC: through the controllers', () => {
   let h: Harness;
   before(() => {
     // Only the cap is on, so what goes depends on the labeler's reserve marks, not on time.
-    h = startHarness({ gc: { retainSinceCreateTimeMs: 'disabled', retainSinceLastActiveTimeMs: 'disabled', minNonActiveRevisions: 0, maxNonActiveRevisions: 1 } });
+    h = startHarness({
+      gc: {
+        retainSinceCreateTimeMs: 'disabled',
+        retainSinceLastActiveTimeMs: 'disabled',
+        minNonActiveRevisions: 0,
+        maxNonActiveRevisions: 1,
+      },
+    });
   });
   after(() => h.close());
 
-  const gone = (name: string) => h.waitFor('configurations', 'gc', () => !h.tryGet('revisions', name), `${name} to be collected`);
+  const gone = (name: string) =>
+    h.waitFor('configurations', 'gc', () => !h.tryGet('revisions', name), `${name} to be collected`);
   const newImage = async (n: number) => {
     h.mergePatch('services', 'gc', { spec: { template: template(`img:${n}`) } });
-    await h.waitFor('services', 'gc', (o) => isReady(o) && o.status.traffic?.[0]?.revisionName === `gc-0000${n}`, `revision ${n} serving`);
+    await h.waitFor(
+      'services',
+      'gc',
+      (o) => isReady(o) && o.status.traffic?.[0]?.revisionName === `gc-0000${n}`,
+      `revision ${n} serving`,
+    );
   };
 
   test('reserve revisions past the cap go; a no-gc one (as bgctl promote sets) stays', async () => {

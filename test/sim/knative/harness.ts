@@ -21,7 +21,14 @@ export interface Harness {
   createService(name: string, spec: Record<string, unknown>, meta?: Record<string, unknown>, ns?: string): KObject;
   mergePatch(kind: keyof Harness['defs'], name: string, body: unknown, ns?: string): KObject;
   /** Moves the clock until `pred` holds for the object; fails when nothing left to run makes it hold within `ms` of simulated time. */
-  waitFor(kind: keyof Harness['defs'], name: string, pred: (o: KObject) => boolean, what: string, ms?: number, ns?: string): Promise<KObject>;
+  waitFor(
+    kind: keyof Harness['defs'],
+    name: string,
+    pred: (o: KObject) => boolean,
+    what: string,
+    ms?: number,
+    ns?: string,
+  ): Promise<KObject>;
   /** Moves the clock until `cond()` holds (any state: the registry, the simulated ingress). */
   until<T>(cond: () => T | undefined | false, what: string): T;
   /** Reconciles every Route again (after moving an injected clock). */
@@ -37,10 +44,16 @@ export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
   const registry = createRegistry({ clock });
   const nsDef = registry.resource('namespaces', '')!;
   for (const ns of ['default', 'other']) {
-    if (!registry.tryGet(nsDef, undefined, ns)) registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, USER);
+    if (!registry.tryGet(nsDef, undefined, ns))
+      registry.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, USER);
   }
   const errors: string[] = [];
-  const kn = installKnative(registry, { domain: 'example.com', onError: (k, e) => errors.push(`${k}: ${String(e)}`), clock, ...opts });
+  const kn = installKnative(registry, {
+    domain: 'example.com',
+    onError: (k, e) => errors.push(`${k}: ${String(e)}`),
+    clock,
+    ...opts,
+  });
   const g = 'serving.knative.dev';
   const defs = {
     services: registry.resource('services', g)!,
@@ -56,7 +69,12 @@ export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
     get: (kind, name, ns = 'default') => registry.get(defs[kind], ns, name),
     tryGet: (kind, name, ns = 'default') => registry.tryGet(defs[kind], ns, name),
     createService: (name, spec, meta = {}, ns = 'default') =>
-      registry.create(defs.services, ns, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...meta }, spec }, USER),
+      registry.create(
+        defs.services,
+        ns,
+        { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, ...meta }, spec },
+        USER,
+      ),
     mergePatch: (kind, name, body, ns = 'default') => registry.patch(defs[kind], ns, name, 'merge', body, USER).object,
     async waitFor(kind, name, pred, what, ms = RUN_LIMIT_MS, ns = 'default') {
       let last: KObject | undefined;
@@ -70,7 +88,9 @@ export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
           ms,
         );
       } catch (err) {
-        throw new Error(`${(err as Error).message}\nlast: ${JSON.stringify(last?.status)}\nerrors: ${errors.join('\n')}`);
+        throw new Error(
+          `${(err as Error).message}\nlast: ${JSON.stringify(last?.status)}\nerrors: ${errors.join('\n')}`,
+        );
       }
     },
     until: (cond, what) => clock.runUntil(cond, what),
@@ -85,7 +105,10 @@ export function startHarness(opts: Partial<KnativeOptions> = {}): Harness {
 }
 
 /** The condition of `type`, if any. */
-export function cond(o: KObject | undefined, type: string): { status: string; reason?: string; message?: string; severity?: string; lastTransitionTime?: string } | undefined {
+export function cond(
+  o: KObject | undefined,
+  type: string,
+): { status: string; reason?: string; message?: string; severity?: string; lastTransitionTime?: string } | undefined {
   return (o?.status?.conditions ?? []).find((c: { type: string }) => c.type === type);
 }
 
@@ -108,14 +131,24 @@ export function template(image: string, annotations?: Record<string, string>, na
 }
 
 /** Records every watch event of one object as a compact state string. */
-export function recordStates(h: Harness, kind: keyof Harness['defs'], name: string, render: (o: KObject) => string): { states: string[]; stop(): void } {
+export function recordStates(
+  h: Harness,
+  kind: keyof Harness['defs'],
+  name: string,
+  render: (o: KObject) => string,
+): { states: string[]; stop(): void } {
   const states: string[] = [];
-  const stop = h.registry.watch(h.defs[kind], 'default', { fieldSelector: `metadata.name=${name}` }, (ev: WatchEvent) => {
-    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
-      const s = render(ev.object as KObject);
-      if (states[states.length - 1] !== s) states.push(s);
-    }
-  });
+  const stop = h.registry.watch(
+    h.defs[kind],
+    'default',
+    { fieldSelector: `metadata.name=${name}` },
+    (ev: WatchEvent) => {
+      if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
+        const s = render(ev.object as KObject);
+        if (states[states.length - 1] !== s) states.push(s);
+      }
+    },
+  );
   return { states, stop };
 }
 

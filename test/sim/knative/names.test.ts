@@ -1,7 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { domainError, hostFor, revisionName, tagName, DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE } from '../../../src/sim/knative/names.js';
+import {
+  domainError,
+  hostFor,
+  revisionName,
+  tagName,
+  DEFAULT_DOMAIN_TEMPLATE,
+  DEFAULT_TAG_TEMPLATE,
+} from '../../../src/sim/knative/names.js';
 import { durationMs, knobsOf } from '../../../src/sim/knative/knobs.js';
 
 describe('revision names', () => {
@@ -31,7 +38,10 @@ describe('hosts', () => {
     const custom = { ...cfg, domainTemplate: '{{.Name}}-{{.Namespace}}.{{.Domain}}' };
     assert.equal(hostFor(custom, 'hello', 'default', false), 'hello-default.example.com');
     assert.equal(hostFor(custom, 'hello', 'default', true), 'hello.default.svc.cluster.local');
-    assert.equal(hostFor({ ...cfg, domain: 'svc.cluster.local' }, 'hello', 'default', false), 'hello.default.svc.cluster.local');
+    assert.equal(
+      hostFor({ ...cfg, domain: 'svc.cluster.local' }, 'hello', 'default', false),
+      'hello.default.svc.cluster.local',
+    );
   });
   test('labels over 63 characters are an ErrorConfig message', () => {
     const label = `${'t'.repeat(40)}-${'s'.repeat(30)}`;
@@ -54,10 +64,23 @@ describe('revision knobs', () => {
   });
   test('annotations, defaults and bad values', () => {
     assert.deepEqual(knobsOf(undefined, 300), { readyAfterMs: 300, latencyMs: 0, errorRate: 0 });
-    const k = knobsOf({ 'sim.bgctl.dev/ready-after': '2s', 'sim.bgctl.dev/latency': '25ms', 'sim.bgctl.dev/error-rate': '0.25', 'sim.bgctl.dev/fail': 'ExitCode1' });
-    assert.deepEqual(k, { readyAfterMs: 2000, latencyMs: 25, errorRate: 0.25, fail: { reason: 'ExitCode1', exitCode: 1 } });
+    const k = knobsOf({
+      'sim.bgctl.dev/ready-after': '2s',
+      'sim.bgctl.dev/latency': '25ms',
+      'sim.bgctl.dev/error-rate': '0.25',
+      'sim.bgctl.dev/fail': 'ExitCode1',
+    });
+    assert.deepEqual(k, {
+      readyAfterMs: 2000,
+      latencyMs: 25,
+      errorRate: 0.25,
+      fail: { reason: 'ExitCode1', exitCode: 1 },
+    });
     assert.deepEqual(knobsOf({ 'sim.bgctl.dev/fail': 'ContainerMissing' }).fail, { reason: 'ContainerMissing' });
-    const bad = knobsOf({ 'sim.bgctl.dev/ready-after': 'soon', 'sim.bgctl.dev/error-rate': 'x', 'sim.bgctl.dev/fail': 'Nope' }, 100);
+    const bad = knobsOf(
+      { 'sim.bgctl.dev/ready-after': 'soon', 'sim.bgctl.dev/error-rate': 'x', 'sim.bgctl.dev/fail': 'Nope' },
+      100,
+    );
     assert.deepEqual(bad, { readyAfterMs: 100, latencyMs: 0, errorRate: 0 });
     assert.equal(knobsOf({ 'sim.bgctl.dev/error-rate': '7' }).errorRate, 1);
   });

@@ -8,14 +8,20 @@ import { buildRollout, observeReady, rolloutSeconds, stepRollout } from '../../.
 import { cond, condSummary, isReady, recordStates, startHarness, template, type Harness } from './harness.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
-const split = (o: KObject) => (o.status?.traffic ?? []).map((t: { revisionName: string; percent: number }) => `${t.revisionName}:${t.percent}`).join(',');
+const split = (o: KObject) =>
+  (o.status?.traffic ?? [])
+    .map((t: { revisionName: string; percent: number }) => `${t.revisionName}:${t.percent}`)
+    .join(',');
 
 describe('rollout steps (rollout.go), pure', () => {
   test('a new revision starts at 1%, the steps are planned once the ingress is ready, then move stepSize', () => {
     const target = (rev: string) => ({ revisionName: rev, configurationName: 'c', latestRevision: true, percent: 100 });
     let ro = buildRollout([target('r1')]);
     let s = stepRollout(buildRollout([target('r2')]), ro, 1_000);
-    assert.deepEqual(s.rollout[0].revisions, [{ revisionName: 'r1', percent: 99 }, { revisionName: 'r2', percent: 1 }]);
+    assert.deepEqual(s.rollout[0].revisions, [
+      { revisionName: 'r1', percent: 99 },
+      { revisionName: 'r2', percent: 1 },
+    ]);
     ro = s.rollout;
     // 60s: 59 s left after the 1 s minimum step, 59 steps of round(99/59)=2% every second.
     observeReady(ro, 1_000, 60);
@@ -24,12 +30,19 @@ describe('rollout steps (rollout.go), pure', () => {
     assert.equal(s.rollout[0].revisions[1].percent, 1, 'not due yet');
     assert.equal(s.nextStepTime, 2_000);
     s = stepRollout(buildRollout([target('r2')]), s.rollout, 2_000);
-    assert.deepEqual(s.rollout[0].revisions, [{ revisionName: 'r1', percent: 97 }, { revisionName: 'r2', percent: 3 }]);
+    assert.deepEqual(s.rollout[0].revisions, [
+      { revisionName: 'r1', percent: 97 },
+      { revisionName: 'r2', percent: 3 },
+    ]);
   });
 
   test('targets pinned to revisions never roll out gradually', () => {
     const prev = buildRollout([{ revisionName: 'r1', configurationName: 'c', latestRevision: true, percent: 100 }]);
-    const s = stepRollout(buildRollout([{ revisionName: 'r2', configurationName: 'c', latestRevision: false, percent: 100 }]), prev, 5_000);
+    const s = stepRollout(
+      buildRollout([{ revisionName: 'r2', configurationName: 'c', latestRevision: false, percent: 100 }]),
+      prev,
+      5_000,
+    );
     assert.deepEqual(s.rollout, []);
   });
 
@@ -49,7 +62,11 @@ describe('gradual rollout through the controllers', () => {
   after(() => h.close());
 
   test('the annotation reaches the Route, not the Configuration', async () => {
-    h.createService('ann', { template: template('img:1') }, { annotations: { 'serving.knative.dev/rollout-duration': '4s', team: 'a' } });
+    h.createService(
+      'ann',
+      { template: template('img:1') },
+      { annotations: { 'serving.knative.dev/rollout-duration': '4s', team: 'a' } },
+    );
     await h.waitFor('services', 'ann', isReady, 'ready');
     assert.equal(h.get('routes', 'ann').metadata.annotations?.['serving.knative.dev/rollout-duration'], '4s');
     const cfg = h.get('configurations', 'ann');
@@ -58,21 +75,38 @@ describe('gradual rollout through the controllers', () => {
   });
 
   test('a new revision under rollout-duration 4s: 1% -> 34% -> 67% -> 100%, RolloutInProgress until done', async () => {
-    h.createService('web', { template: template('img:1') }, { annotations: { 'serving.knative.dev/rollout-duration': '4s' } });
+    h.createService(
+      'web',
+      { template: template('img:1') },
+      { annotations: { 'serving.knative.dev/rollout-duration': '4s' } },
+    );
     await h.waitFor('services', 'web', isReady, 'ready');
     const svcStates = recordStates(h, 'services', 'web', (o) => `${condSummary(o, ['Ready'])} ${split(o)}`);
     try {
       h.mergePatch('services', 'web', { spec: { template: template('img:2') } });
-      const started = await h.waitFor('routes', 'web', (o) => split(o) === 'web-00001:99,web-00002:1', 'rollout started');
+      const started = await h.waitFor(
+        'routes',
+        'web',
+        (o) => split(o) === 'web-00001:99,web-00002:1',
+        'rollout started',
+      );
       assert.equal(cond(started, 'Ready')?.reason, 'RolloutInProgress');
-      assert.equal(cond(started, 'IngressReady')?.message, 'A gradual rollout of the latest revision(s) is in progress.');
+      assert.equal(
+        cond(started, 'IngressReady')?.message,
+        'A gradual rollout of the latest revision(s) is in progress.',
+      );
       assert.deepEqual(
         started.status.traffic.map((t: { latestRevision?: boolean }) => t.latestRevision),
         [true, true],
       );
       // The steps are planned once the ingress serves the 1% split (it takes ingressMs to program).
       h.until(() => h.rollout('web')?.[0]?.step.stepDuration, 'steps planned');
-      assert.deepEqual(h.rollout('web')![0].step, { startTime: T0 + 0, nextStepTime: T0 + 1_000, stepDuration: 1_000, stepSize: 33 });
+      assert.deepEqual(h.rollout('web')![0].step, {
+        startTime: T0 + 0,
+        nextStepTime: T0 + 1_000,
+        stepDuration: 1_000,
+        stepSize: 33,
+      });
       for (const want of ['web-00001:66,web-00002:34', 'web-00001:33,web-00002:67']) {
         now += 1_000;
         h.resync();
@@ -94,7 +128,11 @@ describe('gradual rollout through the controllers', () => {
   });
 
   test('pinning the traffic during a rollout ends it at once', async () => {
-    h.createService('pin', { template: template('img:1') }, { annotations: { 'serving.knative.dev/rollout-duration': '60s' } });
+    h.createService(
+      'pin',
+      { template: template('img:1') },
+      { annotations: { 'serving.knative.dev/rollout-duration': '60s' } },
+    );
     await h.waitFor('services', 'pin', isReady, 'ready');
     h.mergePatch('services', 'pin', { spec: { template: template('img:2') } });
     await h.waitFor('routes', 'pin', (o) => split(o) === 'pin-00001:99,pin-00002:1', 'rollout started');

@@ -19,7 +19,10 @@ describe('route errors', () => {
     const route = await h.waitFor('routes', 'thief', isFailed, 'route refused');
     assert.deepEqual(
       { reason: cond(route, 'AllTrafficAssigned')?.reason, message: cond(route, 'AllTrafficAssigned')?.message },
-      { reason: 'RevisionNotOwned', message: 'Revision "owner-00001" belongs to Service "owner", not Service "thief".' },
+      {
+        reason: 'RevisionNotOwned',
+        message: 'Revision "owner-00001" belongs to Service "owner", not Service "thief".',
+      },
     );
   });
 
@@ -30,7 +33,11 @@ describe('route errors', () => {
     const route = await h.waitFor('routes', 'gone', (o) => isFailed(o) && o.metadata.generation === 2, 'route failed');
     assert.equal(cond(route, 'AllTrafficAssigned')?.reason, 'RevisionMissing');
     assert.deepEqual(
-      { status: cond(route, 'IngressReady')?.status, reason: cond(route, 'IngressReady')?.reason, message: cond(route, 'IngressReady')?.message },
+      {
+        status: cond(route, 'IngressReady')?.status,
+        reason: cond(route, 'IngressReady')?.reason,
+        message: cond(route, 'IngressReady')?.message,
+      },
       { status: 'Unknown', reason: 'IngressNotConfigured', message: 'Ingress has not yet been reconciled.' },
     );
   });

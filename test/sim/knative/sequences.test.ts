@@ -6,7 +6,9 @@ import { cond, condSummary, isReady, recordStates, startHarness, template, type 
 
 const TYPES = ['ConfigurationsReady', 'RoutesReady', 'Ready'];
 const render = (o: KObject) =>
-  `${condSummary(o, TYPES)} created=${o.status?.latestCreatedRevisionName ?? ''} ready=${o.status?.latestReadyRevisionName ?? ''} traffic=${(o.status?.traffic ?? [])
+  `${condSummary(o, TYPES)} created=${o.status?.latestCreatedRevisionName ?? ''} ready=${o.status?.latestReadyRevisionName ?? ''} traffic=${(
+    o.status?.traffic ?? []
+  )
     .map((t: { revisionName: string; percent: number }) => `${t.revisionName}:${t.percent}`)
     .join(',')}`;
 
@@ -76,14 +78,29 @@ describe('§1.7 intermediate states', () => {
       const a = watcher.states.length;
       const pa = poller.states.length;
       h.mergePatch('services', 'seq', { spec: { template: template('img:v2') } });
-      await h.waitFor('services', 'seq', (o) => isReady(o) && o.status.latestReadyRevisionName === 'seq-00002' && o.status.traffic?.[0]?.revisionName === 'seq-00002', 'ready (B)');
+      await h.waitFor(
+        'services',
+        'seq',
+        (o) =>
+          isReady(o) &&
+          o.status.latestReadyRevisionName === 'seq-00002' &&
+          o.status.traffic?.[0]?.revisionName === 'seq-00002',
+        'ready (B)',
+      );
       settle(h);
       assertSubsequence(watcher.states.slice(a), B_STATES);
       assertSubsequence(poller.states.slice(pa), B_STATES);
 
       const b = watcher.states.length;
       const pb = poller.states.length;
-      h.mergePatch('services', 'seq', { spec: { traffic: [{ tag: 'blue', revisionName: 'seq-00001', percent: 50 }, { tag: 'green', revisionName: 'seq-00002', percent: 50 }] } });
+      h.mergePatch('services', 'seq', {
+        spec: {
+          traffic: [
+            { tag: 'blue', revisionName: 'seq-00001', percent: 50 },
+            { tag: 'green', revisionName: 'seq-00002', percent: 50 },
+          ],
+        },
+      });
       await h.waitFor('services', 'seq', (o) => isReady(o) && o.status.traffic?.length === 2, 'ready (C)');
       settle(h);
       assertSubsequence(watcher.states.slice(b), C_STATES);
@@ -113,10 +130,22 @@ describe('§1.7 intermediate states', () => {
     } finally {
       stop();
     }
-    assert.equal(seen.get('ConfigurationsReady/OutOfDate'), 'The Configuration is still working to reflect the latest desired specification.');
-    assert.equal(seen.get('RoutesReady/OutOfDate'), 'The Route is still working to reflect the latest desired specification.');
-    assert.equal(seen.get('Ready/OutOfDate'), 'The Route is still working to reflect the latest desired specification.');
-    assert.equal(seen.get('RoutesReady/RevisionMissing'), 'Configuration "msgs" is waiting for a Revision to become ready.');
+    assert.equal(
+      seen.get('ConfigurationsReady/OutOfDate'),
+      'The Configuration is still working to reflect the latest desired specification.',
+    );
+    assert.equal(
+      seen.get('RoutesReady/OutOfDate'),
+      'The Route is still working to reflect the latest desired specification.',
+    );
+    assert.equal(
+      seen.get('Ready/OutOfDate'),
+      'The Route is still working to reflect the latest desired specification.',
+    );
+    assert.equal(
+      seen.get('RoutesReady/RevisionMissing'),
+      'Configuration "msgs" is waiting for a Revision to become ready.',
+    );
     assert.equal(seen.get('RoutesReady/IngressNotConfigured'), 'Ingress has not yet been reconciled.');
   });
 });

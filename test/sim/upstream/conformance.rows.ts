@@ -3,20 +3,47 @@
 import { COMMITS, type UpstreamRow } from './row.js';
 
 const CONF = 'test/conformance/api/v1';
-const conformance = (file: string, symbol: string) => ({ repo: 'knative/serving' as const, path: `${CONF}/${file}`, symbol, commit: COMMITS.serving });
-const serving = (path: string, symbol: string) => ({ repo: 'knative/serving' as const, path, symbol, commit: COMMITS.serving });
+const conformance = (file: string, symbol: string) => ({
+  repo: 'knative/serving' as const,
+  path: `${CONF}/${file}`,
+  symbol,
+  commit: COMMITS.serving,
+});
+const serving = (path: string, symbol: string) => ({
+  repo: 'knative/serving' as const,
+  path,
+  symbol,
+  commit: COMMITS.serving,
+});
 const V1 = 'ghcr.io/bgctl/hello:v1';
 const V2 = 'ghcr.io/bgctl/hello:v2';
 
 type Obj = Record<string, unknown>;
 const container = (image = V1, extra: Obj = {}) => ({ image, ...extra });
-const template = (spec: Obj = {}, meta?: Obj) => ({ ...(meta ? { metadata: meta } : {}), spec: { containers: [container()], ...spec } });
-const ksvc = (name: string, spec: Obj = {}, tmpl: Obj = template()) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name }, spec: { template: tmpl, ...spec } });
-const config = (name: string, tmpl: Obj = template()) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', metadata: { name }, spec: { template: tmpl } });
+const template = (spec: Obj = {}, meta?: Obj) => ({
+  ...(meta ? { metadata: meta } : {}),
+  spec: { containers: [container()], ...spec },
+});
+const ksvc = (name: string, spec: Obj = {}, tmpl: Obj = template()) => ({
+  apiVersion: 'serving.knative.dev/v1',
+  kind: 'Service',
+  metadata: { name },
+  spec: { template: tmpl, ...spec },
+});
+const config = (name: string, tmpl: Obj = template()) => ({
+  apiVersion: 'serving.knative.dev/v1',
+  kind: 'Configuration',
+  metadata: { name },
+  spec: { template: tmpl },
+});
 const failing = (how: string) => template({}, { annotations: { 'sim.bgctl.dev/fail': how } });
 const url = (host: string) => `http://${host}.{namespace}.example.com`;
 const READY = [{ type: 'Ready', status: 'True' as const }];
-const SERVICE_READY = [{ type: 'ConfigurationsReady', status: 'True' as const }, { type: 'RoutesReady', status: 'True' as const }, { type: 'Ready', status: 'True' as const }];
+const SERVICE_READY = [
+  { type: 'ConfigurationsReady', status: 'True' as const },
+  { type: 'RoutesReady', status: 'True' as const },
+  { type: 'Ready', status: 'True' as const },
+];
 
 const trafficSplitRows: UpstreamRow[] = [
   {
@@ -49,7 +76,12 @@ const trafficSplitRows: UpstreamRow[] = [
       verb: 'patch',
       resource: 'services',
       name: 'ts2',
-      body: { spec: { template: template({ containers: [container(V2)] }), traffic: [{ tag: 'current', revisionName: 'ts2-00001', percent: 100 }, { tag: 'latest' }] } },
+      body: {
+        spec: {
+          template: template({ containers: [container(V2)] }),
+          traffic: [{ tag: 'current', revisionName: 'ts2-00001', percent: 100 }, { tag: 'latest' }],
+        },
+      },
       setup: [{ resource: 'services', body: ksvc('ts2'), ready: true }],
     },
     expect: {
@@ -76,7 +108,11 @@ const trafficSplitRows: UpstreamRow[] = [
       body: {
         spec: {
           template: template({ containers: [container(V2)] }),
-          traffic: [{ tag: 'current', revisionName: 'ts3-00001', percent: 50 }, { tag: 'candidate', revisionName: 'ts3-00002', percent: 50 }, { tag: 'latest' }],
+          traffic: [
+            { tag: 'current', revisionName: 'ts3-00001', percent: 50 },
+            { tag: 'candidate', revisionName: 'ts3-00002', percent: 50 },
+            { tag: 'latest' },
+          ],
         },
       },
       setup: [{ resource: 'services', body: ksvc('ts3'), ready: true }],
@@ -87,7 +123,13 @@ const trafficSplitRows: UpstreamRow[] = [
       objectStatus: {
         traffic: [
           { tag: 'current', revisionName: 'ts3-00001', percent: 50, latestRevision: false, url: url('current-ts3') },
-          { tag: 'candidate', revisionName: 'ts3-00002', percent: 50, latestRevision: false, url: url('candidate-ts3') },
+          {
+            tag: 'candidate',
+            revisionName: 'ts3-00002',
+            percent: 50,
+            latestRevision: false,
+            url: url('candidate-ts3'),
+          },
           { tag: 'latest', revisionName: 'ts3-00002', latestRevision: true, url: url('latest-ts3') },
         ],
       },
@@ -95,7 +137,8 @@ const trafficSplitRows: UpstreamRow[] = [
   },
   {
     id: 'conformance-traffic-split-candidate-latest',
-    behaviour: 'release shape with the candidate on @latest: the untagged-revision target follows the newest ready revision',
+    behaviour:
+      'release shape with the candidate on @latest: the untagged-revision target follows the newest ready revision',
     source: conformance('service_test.go', 'TestServiceWithTrafficSplit'),
     request: {
       verb: 'patch',
@@ -104,7 +147,11 @@ const trafficSplitRows: UpstreamRow[] = [
       body: {
         spec: {
           template: template({ containers: [container(V2)] }),
-          traffic: [{ tag: 'current', revisionName: 'ts5-00001', percent: 50 }, { tag: 'candidate', percent: 50 }, { tag: 'latest' }],
+          traffic: [
+            { tag: 'current', revisionName: 'ts5-00001', percent: 50 },
+            { tag: 'candidate', percent: 50 },
+            { tag: 'latest' },
+          ],
         },
       },
       setup: [{ resource: 'services', body: ksvc('ts5'), ready: true }],
@@ -129,7 +176,15 @@ const trafficSplitRows: UpstreamRow[] = [
       verb: 'patch',
       resource: 'services',
       name: 'bgs',
-      body: { spec: { template: template({ containers: [container(V2)] }), traffic: [{ tag: 'blue', revisionName: 'bgs-00001', percent: 50 }, { tag: 'green', revisionName: 'bgs-00002', percent: 50 }] } },
+      body: {
+        spec: {
+          template: template({ containers: [container(V2)] }),
+          traffic: [
+            { tag: 'blue', revisionName: 'bgs-00001', percent: 50 },
+            { tag: 'green', revisionName: 'bgs-00002', percent: 50 },
+          ],
+        },
+      },
       setup: [{ resource: 'services', body: ksvc('bgs'), ready: true }],
     },
     expect: {
@@ -167,11 +222,21 @@ const lifecycleRows: UpstreamRow[] = [
     id: 'conformance-service-update-image',
     behaviour: 'an image change makes a second revision that takes the traffic',
     source: conformance('service_test.go', 'TestServiceCreateAndUpdate'),
-    request: { verb: 'patch', resource: 'services', name: 'upd', body: { spec: { template: template({ containers: [container(V2)] }) } }, setup: [{ resource: 'services', body: ksvc('upd'), ready: true }] },
+    request: {
+      verb: 'patch',
+      resource: 'services',
+      name: 'upd',
+      body: { spec: { template: template({ containers: [container(V2)] }) } },
+      setup: [{ resource: 'services', body: ksvc('upd'), ready: true }],
+    },
     expect: {
       status: 200,
       conditions: SERVICE_READY,
-      objectStatus: { latestCreatedRevisionName: 'upd-00002', latestReadyRevisionName: 'upd-00002', traffic: [{ revisionName: 'upd-00002', percent: 100, latestRevision: true }] },
+      objectStatus: {
+        latestCreatedRevisionName: 'upd-00002',
+        latestReadyRevisionName: 'upd-00002',
+        traffic: [{ revisionName: 'upd-00002', percent: 100, latestRevision: true }],
+      },
     },
   },
   {
@@ -182,17 +247,34 @@ const lifecycleRows: UpstreamRow[] = [
       verb: 'patch',
       resource: 'configurations',
       name: 'meta',
-      body: { metadata: { labels: { 'labelX': 'abc' }, annotations: { 'annotationA': '123' } } },
+      body: { metadata: { labels: { labelX: 'abc' }, annotations: { annotationA: '123' } } },
       setup: [{ resource: 'configurations', body: config('meta'), ready: true }],
     },
-    expect: { status: 200, conditions: READY, objectStatus: { latestCreatedRevisionName: 'meta-00001', latestReadyRevisionName: 'meta-00001' } },
+    expect: {
+      status: 200,
+      conditions: READY,
+      objectStatus: { latestCreatedRevisionName: 'meta-00001', latestReadyRevisionName: 'meta-00001' },
+    },
   },
   {
     id: 'conformance-byo-revision-name',
     behaviour: 'a Service with a template name creates the revision under that name',
     source: conformance('service_test.go', 'TestServiceBYOName'),
-    request: { verb: 'create', resource: 'services', name: 'byo', body: ksvc('byo', {}, template({}, { name: 'byo-byoname' })) },
-    expect: { status: 201, conditions: SERVICE_READY, objectStatus: { latestCreatedRevisionName: 'byo-byoname', latestReadyRevisionName: 'byo-byoname', traffic: [{ revisionName: 'byo-byoname', percent: 100, latestRevision: true }] } },
+    request: {
+      verb: 'create',
+      resource: 'services',
+      name: 'byo',
+      body: ksvc('byo', {}, template({}, { name: 'byo-byoname' })),
+    },
+    expect: {
+      status: 201,
+      conditions: SERVICE_READY,
+      objectStatus: {
+        latestCreatedRevisionName: 'byo-byoname',
+        latestReadyRevisionName: 'byo-byoname',
+        traffic: [{ revisionName: 'byo-byoname', percent: 100, latestRevision: true }],
+      },
+    },
   },
   {
     id: 'conformance-route-creation',
@@ -202,12 +284,21 @@ const lifecycleRows: UpstreamRow[] = [
       verb: 'create',
       resource: 'routes',
       name: 'rc',
-      body: { apiVersion: 'serving.knative.dev/v1', kind: 'Route', metadata: { name: 'rc' }, spec: { traffic: [{ configurationName: 'rc', percent: 100 }] } },
+      body: {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Route',
+        metadata: { name: 'rc' },
+        spec: { traffic: [{ configurationName: 'rc', percent: 100 }] },
+      },
       setup: [{ resource: 'configurations', body: config('rc'), ready: true }],
     },
     expect: {
       status: 201,
-      conditions: [{ type: 'AllTrafficAssigned', status: 'True' }, { type: 'IngressReady', status: 'True' }, { type: 'Ready', status: 'True' }],
+      conditions: [
+        { type: 'AllTrafficAssigned', status: 'True' },
+        { type: 'IngressReady', status: 'True' },
+        { type: 'Ready', status: 'True' },
+      ],
       objectStatus: { url: url('rc'), traffic: [{ revisionName: 'rc-00001', percent: 100, latestRevision: true }] },
     },
   },
@@ -219,7 +310,15 @@ const lifecycleRows: UpstreamRow[] = [
       verb: 'create',
       resource: 'services',
       name: 'multi',
-      body: ksvc('multi', {}, { spec: { containers: [container(V1, { ports: [{ containerPort: 8881 }] }), container('ghcr.io/bgctl/sidecar:v1')] } }),
+      body: ksvc(
+        'multi',
+        {},
+        {
+          spec: {
+            containers: [container(V1, { ports: [{ containerPort: 8881 }] }), container('ghcr.io/bgctl/sidecar:v1')],
+          },
+        },
+      ),
     },
     expect: { status: 201, conditions: SERVICE_READY },
   },
@@ -231,7 +330,16 @@ const lifecycleRows: UpstreamRow[] = [
       verb: 'create',
       resource: 'services',
       name: 'scratch',
-      body: ksvc('scratch', {}, { spec: { containers: [container(V1, { volumeMounts: [{ name: 'data', mountPath: '/data' }] })], volumes: [{ name: 'data', emptyDir: { medium: 'Memory' } }] } }),
+      body: ksvc(
+        'scratch',
+        {},
+        {
+          spec: {
+            containers: [container(V1, { volumeMounts: [{ name: 'data', mountPath: '/data' }] })],
+            volumes: [{ name: 'data', emptyDir: { medium: 'Memory' } }],
+          },
+        },
+      ),
     },
     expect: { status: 201, conditions: SERVICE_READY },
   },
@@ -239,14 +347,24 @@ const lifecycleRows: UpstreamRow[] = [
     id: 'conformance-single-concurrency',
     behaviour: 'a Service with containerConcurrency 1 settles Ready',
     source: conformance('single_threaded_test.go', 'TestSingleConcurrency'),
-    request: { verb: 'create', resource: 'services', name: 'single', body: ksvc('single', {}, template({ containerConcurrency: 1 })) },
+    request: {
+      verb: 'create',
+      resource: 'services',
+      name: 'single',
+      body: ksvc('single', {}, template({ containerConcurrency: 1 })),
+    },
     expect: { status: 201, conditions: SERVICE_READY },
   },
   {
     id: 'conformance-revision-timeout',
     behaviour: 'a Service with a revision timeout settles Ready',
     source: conformance('revision_timeout_test.go', 'TestRevisionTimeout'),
-    request: { verb: 'create', resource: 'services', name: 'timed', body: ksvc('timed', {}, template({ timeoutSeconds: 30 })) },
+    request: {
+      verb: 'create',
+      resource: 'services',
+      name: 'timed',
+      body: ksvc('timed', {}, template({ timeoutSeconds: 30 })),
+    },
     expect: { status: 201, conditions: SERVICE_READY },
   },
   {
@@ -257,7 +375,19 @@ const lifecycleRows: UpstreamRow[] = [
       verb: 'create',
       resource: 'services',
       name: 'limits',
-      body: ksvc('limits', {}, { spec: { containers: [container(V1, { resources: { limits: { cpu: '350m', memory: '350Mi' }, requests: { cpu: '350m', memory: '350Mi' } } })] } }),
+      body: ksvc(
+        'limits',
+        {},
+        {
+          spec: {
+            containers: [
+              container(V1, {
+                resources: { limits: { cpu: '350m', memory: '350Mi' }, requests: { cpu: '350m', memory: '350Mi' } },
+              }),
+            ],
+          },
+        },
+      ),
     },
     expect: { status: 201, conditions: SERVICE_READY },
   },
@@ -265,7 +395,12 @@ const lifecycleRows: UpstreamRow[] = [
     id: 'conformance-service-account-invalid',
     behaviour: 'a serviceAccountName that is not a DNS-1123 subdomain is refused with the validation detail',
     source: conformance('service_account_test.go', 'TestServiceAccountValidation'),
-    request: { verb: 'create', resource: 'services', name: 'sa', body: ksvc('sa', {}, template({ serviceAccountName: 'foo@bar.baz' })) },
+    request: {
+      verb: 'create',
+      resource: 'services',
+      name: 'sa',
+      body: ksvc('sa', {}, template({ serviceAccountName: 'foo@bar.baz' })),
+    },
     expect: {
       status: 400,
       reason: 'BadRequest',
@@ -282,40 +417,90 @@ const errorRows: UpstreamRow[] = [
     // takes whichever dependent was marked False last (RevisionFailed or the route's RevisionMissing).
     behaviour: 'an image that cannot be fetched: the Service and its children fail with RevisionFailed',
     source: conformance('errorcondition_test.go', 'TestContainerErrorMsg'),
-    request: { verb: 'create', resource: 'services', name: 'noimg', body: ksvc('noimg', {}, failing('ContainerMissing')) },
-    expect: { status: 201, conditions: [{ type: 'ConfigurationsReady', status: 'False', reason: 'RevisionFailed' }, { type: 'Ready', status: 'False' }] },
+    request: {
+      verb: 'create',
+      resource: 'services',
+      name: 'noimg',
+      body: ksvc('noimg', {}, failing('ContainerMissing')),
+    },
+    expect: {
+      status: 201,
+      conditions: [
+        { type: 'ConfigurationsReady', status: 'False', reason: 'RevisionFailed' },
+        { type: 'Ready', status: 'False' },
+      ],
+    },
   },
   {
     id: 'conformance-container-missing-configuration',
     behaviour: 'an image that cannot be fetched: the Configuration is Ready False RevisionFailed naming the revision',
     source: conformance('errorcondition_test.go', 'TestContainerErrorMsg'),
-    request: { verb: 'create', resource: 'configurations', name: 'noimgc', body: config('noimgc', failing('ContainerMissing')) },
-    expect: { status: 201, conditions: [{ type: 'Ready', status: 'False', reason: 'RevisionFailed' }], objectStatus: { latestCreatedRevisionName: 'noimgc-00001' } },
+    request: {
+      verb: 'create',
+      resource: 'configurations',
+      name: 'noimgc',
+      body: config('noimgc', failing('ContainerMissing')),
+    },
+    expect: {
+      status: 201,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'RevisionFailed' }],
+      objectStatus: { latestCreatedRevisionName: 'noimgc-00001' },
+    },
   },
   {
     id: 'conformance-container-exiting-service',
     behaviour: 'a container that keeps exiting: the Service and its children fail with RevisionFailed',
     source: conformance('errorcondition_test.go', 'TestContainerExitingMsg'),
     request: { verb: 'create', resource: 'services', name: 'crash', body: ksvc('crash', {}, failing('ExitCode5')) },
-    expect: { status: 201, conditions: [{ type: 'ConfigurationsReady', status: 'False', reason: 'RevisionFailed' }, { type: 'Ready', status: 'False' }] },
+    expect: {
+      status: 201,
+      conditions: [
+        { type: 'ConfigurationsReady', status: 'False', reason: 'RevisionFailed' },
+        { type: 'Ready', status: 'False' },
+      ],
+    },
   },
   {
     id: 'conformance-container-exiting-configuration',
     behaviour: 'a container that keeps exiting: the Configuration is Ready False RevisionFailed',
     source: conformance('errorcondition_test.go', 'TestContainerExitingMsg'),
-    request: { verb: 'create', resource: 'configurations', name: 'crashc', body: config('crashc', failing('ExitCode5')) },
-    expect: { status: 201, conditions: [{ type: 'Ready', status: 'False', reason: 'RevisionFailed' }], objectStatus: { latestCreatedRevisionName: 'crashc-00001' } },
+    request: {
+      verb: 'create',
+      resource: 'configurations',
+      name: 'crashc',
+      body: config('crashc', failing('ExitCode5')),
+    },
+    expect: {
+      status: 201,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'RevisionFailed' }],
+      objectStatus: { latestCreatedRevisionName: 'crashc-00001' },
+    },
   },
   {
     id: 'conformance-service-traffic-missing-revision',
-    behaviour: "a Service naming a revision that does not exist: RoutesReady False RevisionMissing",
+    behaviour: 'a Service naming a revision that does not exist: RoutesReady False RevisionMissing',
     source: serving('pkg/reconciler/route/traffic/traffic.go', 'configBuilder.addRevisionTarget'),
-    request: { verb: 'create', resource: 'services', name: 'lost', body: ksvc('lost', { traffic: [{ revisionName: 'lost-00009', percent: 100 }] }) },
+    request: {
+      verb: 'create',
+      resource: 'services',
+      name: 'lost',
+      body: ksvc('lost', { traffic: [{ revisionName: 'lost-00009', percent: 100 }] }),
+    },
     expect: {
       status: 201,
       conditions: [
-        { type: 'RoutesReady', status: 'False', reason: 'RevisionMissing', message: 'Revision "lost-00009" referenced in traffic not found.' },
-        { type: 'Ready', status: 'False', reason: 'RevisionMissing', message: 'Revision "lost-00009" referenced in traffic not found.' },
+        {
+          type: 'RoutesReady',
+          status: 'False',
+          reason: 'RevisionMissing',
+          message: 'Revision "lost-00009" referenced in traffic not found.',
+        },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'RevisionMissing',
+          message: 'Revision "lost-00009" referenced in traffic not found.',
+        },
       ],
     },
   },

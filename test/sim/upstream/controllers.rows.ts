@@ -2,7 +2,12 @@
 // request settles into, per knative/serving at COMMITS.serving.
 import { COMMITS, type UpstreamRow } from './row.js';
 
-const serving = (path: string, symbol: string) => ({ repo: 'knative/serving' as const, path, symbol, commit: COMMITS.serving });
+const serving = (path: string, symbol: string) => ({
+  repo: 'knative/serving' as const,
+  path,
+  symbol,
+  commit: COMMITS.serving,
+});
 const svc = (name: string, extra: Record<string, unknown> = {}, annotations?: Record<string, string>) => ({
   apiVersion: 'serving.knative.dev/v1',
   kind: 'Service',
@@ -22,7 +27,8 @@ export const ROWS: UpstreamRow[] = [
   },
   {
     id: 'route-revision-not-owned',
-    behaviour: "a Service's route naming another service's revision is refused (RevisionNotOwned) before readiness counts",
+    behaviour:
+      "a Service's route naming another service's revision is refused (RevisionNotOwned) before readiness counts",
     source: serving('pkg/reconciler/route/traffic/traffic.go', 'configBuilder.addRevisionTarget'),
     request: {
       verb: 'create',
@@ -34,27 +40,58 @@ export const ROWS: UpstreamRow[] = [
     expect: {
       status: 201,
       conditions: [
-        { type: 'Ready', status: 'False', reason: 'RevisionNotOwned', message: 'Revision "owner-00001" belongs to Service "owner", not Service "thief".' },
-        { type: 'RoutesReady', status: 'False', reason: 'RevisionNotOwned', message: 'Revision "owner-00001" belongs to Service "owner", not Service "thief".' },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'RevisionNotOwned',
+          message: 'Revision "owner-00001" belongs to Service "owner", not Service "thief".',
+        },
+        {
+          type: 'RoutesReady',
+          status: 'False',
+          reason: 'RevisionNotOwned',
+          message: 'Revision "owner-00001" belongs to Service "owner", not Service "thief".',
+        },
       ],
     },
   },
   {
     id: 'route-missing-revision-ingress-not-configured',
-    behaviour: 'a route generation naming a missing revision: AllTrafficAssigned False RevisionMissing, IngressReady Unknown IngressNotConfigured',
+    behaviour:
+      'a route generation naming a missing revision: AllTrafficAssigned False RevisionMissing, IngressReady Unknown IngressNotConfigured',
     source: serving('pkg/reconciler/route/route.go', 'Reconciler.ReconcileKind'),
     request: {
       verb: 'create',
       resource: 'routes',
       name: 'lost',
-      body: { apiVersion: 'serving.knative.dev/v1', kind: 'Route', metadata: { name: 'lost' }, spec: { traffic: [{ revisionName: 'nowhere-00001', percent: 100 }] } },
+      body: {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Route',
+        metadata: { name: 'lost' },
+        spec: { traffic: [{ revisionName: 'nowhere-00001', percent: 100 }] },
+      },
     },
     expect: {
       status: 201,
       conditions: [
-        { type: 'AllTrafficAssigned', status: 'False', reason: 'RevisionMissing', message: 'Revision "nowhere-00001" referenced in traffic not found.' },
-        { type: 'IngressReady', status: 'Unknown', reason: 'IngressNotConfigured', message: 'Ingress has not yet been reconciled.' },
-        { type: 'Ready', status: 'False', reason: 'RevisionMissing', message: 'Revision "nowhere-00001" referenced in traffic not found.' },
+        {
+          type: 'AllTrafficAssigned',
+          status: 'False',
+          reason: 'RevisionMissing',
+          message: 'Revision "nowhere-00001" referenced in traffic not found.',
+        },
+        {
+          type: 'IngressReady',
+          status: 'Unknown',
+          reason: 'IngressNotConfigured',
+          message: 'Ingress has not yet been reconciled.',
+        },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'RevisionMissing',
+          message: 'Revision "nowhere-00001" referenced in traffic not found.',
+        },
       ],
     },
   },
@@ -66,26 +103,76 @@ export const ROWS: UpstreamRow[] = [
       verb: 'create',
       resource: 'routes',
       name: 'early',
-      setup: [{ resource: 'configurations', body: { apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', metadata: { name: 'slow' }, spec: { template: { metadata: { annotations: { 'sim.bgctl.dev/fail': 'ExitCode1' } }, spec: { containers: [{ image: 'img:1' }] } } } } }],
-      body: { apiVersion: 'serving.knative.dev/v1', kind: 'Route', metadata: { name: 'early' }, spec: { traffic: [{ configurationName: 'slow', percent: 100 }] } },
+      setup: [
+        {
+          resource: 'configurations',
+          body: {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Configuration',
+            metadata: { name: 'slow' },
+            spec: {
+              template: {
+                metadata: { annotations: { 'sim.bgctl.dev/fail': 'ExitCode1' } },
+                spec: { containers: [{ image: 'img:1' }] },
+              },
+            },
+          },
+        },
+      ],
+      body: {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Route',
+        metadata: { name: 'early' },
+        spec: { traffic: [{ configurationName: 'slow', percent: 100 }] },
+      },
     },
     expect: {
       status: 201,
-      conditions: [{ type: 'AllTrafficAssigned', status: 'False', reason: 'RevisionMissing', message: 'Configuration "slow" does not have any ready Revision.' }],
+      conditions: [
+        {
+          type: 'AllTrafficAssigned',
+          status: 'False',
+          reason: 'RevisionMissing',
+          message: 'Configuration "slow" does not have any ready Revision.',
+        },
+      ],
     },
   },
   {
     id: 'rollout-duration-not-on-configuration',
     behaviour: "the Service's rollout-duration annotation goes to its Route, never to its Configuration",
     source: serving('pkg/reconciler/service/resources/configuration.go', 'MakeConfigurationFromExisting'),
-    request: { verb: 'create', resource: 'services', name: 'paced', body: svc('paced', {}, { 'serving.knative.dev/rollout-duration': '60s' }) },
+    request: {
+      verb: 'create',
+      resource: 'services',
+      name: 'paced',
+      body: svc('paced', {}, { 'serving.knative.dev/rollout-duration': '60s' }),
+    },
     expect: { status: 201, conditions: [{ type: 'Ready', status: 'True' }] },
   },
   {
     id: 'blue-green-tags-ready',
-    behaviour: 'conformance blue-green: two tagged revisions split by name settle Ready (AllTrafficAssigned, IngressReady True)',
+    behaviour:
+      'conformance blue-green: two tagged revisions split by name settle Ready (AllTrafficAssigned, IngressReady True)',
     source: serving('test/conformance/api/v1/blue_green_test.go', 'TestBlueGreenRoute'),
-    request: { verb: 'create', resource: 'services', name: 'bg', body: svc('bg', { traffic: [{ tag: 'blue', latestRevision: true, percent: 100 }, { tag: 'green', latestRevision: true, percent: 0 }] }) },
-    expect: { status: 201, conditions: [{ type: 'ConfigurationsReady', status: 'True' }, { type: 'Ready', status: 'True' }, { type: 'RoutesReady', status: 'True' }] },
+    request: {
+      verb: 'create',
+      resource: 'services',
+      name: 'bg',
+      body: svc('bg', {
+        traffic: [
+          { tag: 'blue', latestRevision: true, percent: 100 },
+          { tag: 'green', latestRevision: true, percent: 0 },
+        ],
+      }),
+    },
+    expect: {
+      status: 201,
+      conditions: [
+        { type: 'ConfigurationsReady', status: 'True' },
+        { type: 'Ready', status: 'True' },
+        { type: 'RoutesReady', status: 'True' },
+      ],
+    },
   },
 ];

@@ -27,7 +27,11 @@ export interface UpstreamRequest {
   body?: unknown;
   patchType?: 'merge' | 'json' | 'strategic';
   /** Objects to create first (their own rows need not exist), e.g. a Service for a route test. */
-  setup?: Array<{ resource: UpstreamRequest['resource']; body: unknown; /** Wait for Ready True before the request (a scenario's earlier step). */ ready?: boolean }>;
+  setup?: Array<{
+    resource: UpstreamRequest['resource'];
+    body: unknown;
+    /** Wait for Ready True before the request (a scenario's earlier step). */ ready?: boolean;
+  }>;
   /** kubectl's --validate (field validation) for create/apply: strict is kubectl's default. */
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
 }

@@ -15,11 +15,22 @@ import { ManualClock } from '../clock.js';
 
 const GROUP = 'serving.knative.dev';
 const VERSION = 'v1';
-const KINDS: Record<UpstreamRequest['resource'], string> = { services: 'Service', configurations: 'Configuration', revisions: 'Revision', routes: 'Route' };
-const PATCH_TYPES = { merge: k8s.PatchStrategy.MergePatch, json: k8s.PatchStrategy.JsonPatch, strategic: k8s.PatchStrategy.StrategicMergePatch } as const;
+const KINDS: Record<UpstreamRequest['resource'], string> = {
+  services: 'Service',
+  configurations: 'Configuration',
+  revisions: 'Revision',
+  routes: 'Route',
+};
+const PATCH_TYPES = {
+  merge: k8s.PatchStrategy.MergePatch,
+  json: k8s.PatchStrategy.JsonPatch,
+  strategic: k8s.PatchStrategy.StrategicMergePatch,
+} as const;
 const CONCURRENCY = 4;
 
-const files = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.rows.ts')).sort();
+const files = readdirSync(new URL('.', import.meta.url))
+  .filter((f) => f.endsWith('.rows.ts'))
+  .sort();
 const rows: UpstreamRow[] = [];
 for (const f of files) rows.push(...((await import(`./${f}`)) as { ROWS: UpstreamRow[] }).ROWS);
 
@@ -48,8 +59,11 @@ interface Answer {
 describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
   const clock = new ManualClock();
   const pg = usePlayground({ clock });
-  const stored = (ns: string, resource: UpstreamRequest['resource'], name: string) => pg.current.registry.tryGet(pg.current.registry.resource(resource, GROUP)!, ns, name);
-  const isReady = (o: any) => o?.status?.observedGeneration === o?.metadata.generation && o?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+  const stored = (ns: string, resource: UpstreamRequest['resource'], name: string) =>
+    pg.current.registry.tryGet(pg.current.registry.resource(resource, GROUP)!, ns, name);
+  const isReady = (o: any) =>
+    o?.status?.observedGeneration === o?.metadata.generation &&
+    o?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
   let api: k8s.CustomObjectsApi;
   let core: k8s.CoreV1Api;
   let kubectl: Kubectl | undefined;
@@ -60,7 +74,8 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
     api = kc.makeApiClient(k8s.CustomObjectsApi);
     core = kc.makeApiClient(k8s.CoreV1Api);
     const bin = findKubectl();
-    if (!bin && process.env.CI === 'true') throw new Error('kubectl not found on PATH or in the gcloud SDK folder, and CI=true');
+    if (!bin && process.env.CI === 'true')
+      throw new Error('kubectl not found on PATH or in the gcloud SDK folder, and CI=true');
     if (bin) {
       kubectl = createKubectl(bin, pg.current.kubeconfigPath);
       // Warm discovery once, so that concurrent rows do not all fetch it.
@@ -84,8 +99,18 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
   async function setup(ns: string, req: UpstreamRequest): Promise<void> {
     await core.createNamespace({ body: { metadata: { name: ns } } });
     for (const s of req.setup ?? []) {
-      const made = await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: s.resource, body: manifest(s.resource, s.body) });
-      if (s.ready) clock.runUntil(() => isReady(stored(ns, s.resource, made.metadata.name)), `setup ${s.resource}/${made.metadata.name} Ready`);
+      const made = await api.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: ns,
+        plural: s.resource,
+        body: manifest(s.resource, s.body),
+      });
+      if (s.ready)
+        clock.runUntil(
+          () => isReady(stored(ns, s.resource, made.metadata.name)),
+          `setup ${s.resource}/${made.metadata.name} Ready`,
+        );
     }
   }
 
@@ -95,7 +120,13 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
       case 'create':
       case 'apply':
         // A first apply of a new object is a create; the playground answers both alike.
-        return call(() => api.createNamespacedCustomObjectWithHttpInfo({ ...base, body: manifest(req.resource, req.body), fieldValidation: req.fieldValidation }));
+        return call(() =>
+          api.createNamespacedCustomObjectWithHttpInfo({
+            ...base,
+            body: manifest(req.resource, req.body),
+            fieldValidation: req.fieldValidation,
+          }),
+        );
       case 'patch':
         return call(() =>
           api.patchNamespacedCustomObjectWithHttpInfo(
@@ -113,9 +144,24 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
   function kubectlArgs(ns: string, req: UpstreamRequest): { args: string[]; input?: string } {
     const validate = [`--validate=${(req.fieldValidation ?? 'Strict').toLowerCase()}`];
     if (req.verb === 'create' || req.verb === 'apply') {
-      return { args: [req.verb, '-f', '-', '-n', ns, ...validate], input: JSON.stringify(manifest(req.resource, req.body)) };
+      return {
+        args: [req.verb, '-f', '-', '-n', ns, ...validate],
+        input: JSON.stringify(manifest(req.resource, req.body)),
+      };
     }
-    return { args: ['patch', `${req.resource}.${GROUP}`, req.name, '-n', ns, '--type', req.patchType ?? 'merge', '-p', JSON.stringify(req.body)] };
+    return {
+      args: [
+        'patch',
+        `${req.resource}.${GROUP}`,
+        req.name,
+        '-n',
+        ns,
+        '--type',
+        req.patchType ?? 'merge',
+        '-p',
+        JSON.stringify(req.body),
+      ],
+    };
   }
 
   /** What kubectl prints for the refusal: `Error from server (Reason): ...`, or its `is invalid` form for a 422. */
@@ -136,25 +182,50 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
 
   /** Whether `got` holds every key of `want` (arrays: same length, element by element). */
   function holds(got: unknown, want: unknown): boolean {
-    if (Array.isArray(want)) return Array.isArray(got) && got.length === want.length && want.every((w, i) => holds(got[i], w));
-    if (want && typeof want === 'object') return !!got && typeof got === 'object' && Object.entries(want).every(([k, w]) => holds((got as Record<string, unknown>)[k], w));
+    if (Array.isArray(want))
+      return Array.isArray(got) && got.length === want.length && want.every((w, i) => holds(got[i], w));
+    if (want && typeof want === 'object')
+      return (
+        !!got &&
+        typeof got === 'object' &&
+        Object.entries(want).every(([k, w]) => holds((got as Record<string, unknown>)[k], w))
+      );
     return got === want;
   }
 
   async function settled(ns: string, row: UpstreamRow): Promise<void> {
     const want = row.expect.conditions ?? [];
-    const wantStatus = row.expect.objectStatus === undefined ? undefined : JSON.parse(JSON.stringify(row.expect.objectStatus).replaceAll('{namespace}', ns));
+    const wantStatus =
+      row.expect.objectStatus === undefined
+        ? undefined
+        : JSON.parse(JSON.stringify(row.expect.objectStatus).replaceAll('{namespace}', ns));
     const matches = (got: any): boolean => {
       const conds: any[] = got?.status?.conditions ?? [];
-      const ok = want.every((w) => conds.some((c) => c.type === w.type && c.status === w.status && (w.reason === undefined || c.reason === w.reason) && (w.message === undefined || c.message === w.message)));
+      const ok = want.every((w) =>
+        conds.some(
+          (c) =>
+            c.type === w.type &&
+            c.status === w.status &&
+            (w.reason === undefined || c.reason === w.reason) &&
+            (w.message === undefined || c.message === w.message),
+        ),
+      );
       return ok && (!wantStatus || holds(got?.status, wantStatus));
     };
     try {
       clock.runUntil(() => matches(stored(ns, row.request.resource, row.request.name)), 'the stored object to settle');
     } catch (err) {
-      assert.fail(`conditions never became ${JSON.stringify(want)}${wantStatus ? ` with status ${JSON.stringify(wantStatus)}` : ''}; last ${JSON.stringify(stored(ns, row.request.resource, row.request.name)?.status)} (${(err as Error).message})`);
+      assert.fail(
+        `conditions never became ${JSON.stringify(want)}${wantStatus ? ` with status ${JSON.stringify(wantStatus)}` : ''}; last ${JSON.stringify(stored(ns, row.request.resource, row.request.name)?.status)} (${(err as Error).message})`,
+      );
     }
-    const served = await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: row.request.resource, name: row.request.name });
+    const served = await api.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: ns,
+      plural: row.request.resource,
+      name: row.request.name,
+    });
     assert.ok(matches(served), `served over HTTPS: ${JSON.stringify(served?.status)}`);
   }
 
@@ -175,7 +246,10 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
       await setup(nsKubectl, req);
       const { args, input } = kubectlArgs(nsKubectl, req);
       const r = await kubectl.run(args, { input });
-      const stderr = r.stderr.split('\n').filter((l) => !l.startsWith('Warning: ')).join('\n');
+      const stderr = r.stderr
+        .split('\n')
+        .filter((l) => !l.startsWith('Warning: '))
+        .join('\n');
       if (row.expect.status >= 400) {
         assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} succeeded: ${r.stdout}`);
         assert.equal(stderr, kubectlText(row));
@@ -183,7 +257,10 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
         assert.equal(r.code, 0, r.stderr);
       }
       if (row.expect.warnings !== undefined) {
-        const printed = r.stderr.split('\n').filter((l) => l.startsWith('Warning: ')).map((l) => l.slice('Warning: '.length));
+        const printed = r.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('Warning: '))
+          .map((l) => l.slice('Warning: '.length));
         assert.deepEqual(printed, row.expect.warnings);
       }
     });

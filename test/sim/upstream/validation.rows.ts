@@ -3,7 +3,13 @@
 // derived from the Go source at COMMITS (knative.dev/pkg apis.FieldError renders the errors:
 // merged by message, paths sorted and joined by ", ", details on the next line, entries sorted
 // by message and joined by newlines).
-import { COMMITS, type UpstreamExpectation, type UpstreamRequest, type UpstreamRow, type UpstreamSource } from './row.js';
+import {
+  COMMITS,
+  type UpstreamExpectation,
+  type UpstreamRequest,
+  type UpstreamRow,
+  type UpstreamSource,
+} from './row.js';
 
 const IMAGE = 'ghcr.io/bgctl/hello:v1';
 const C0 = 'spec.template.spec.containers[0]';
@@ -16,10 +22,25 @@ const SUBDOMAIN =
 const QUALIFIED =
   "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
 // Silences the insecure-securityContext warnings upstream >= 1.9 sends, so warning rows stay exact.
-const SECURE = { runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] } };
+const SECURE = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  seccompProfile: { type: 'RuntimeDefault' },
+  capabilities: { drop: ['ALL'] },
+};
 
-const src = (path: string, symbol: string): UpstreamSource => ({ repo: 'knative/serving', path, symbol, commit: COMMITS.serving });
-const pkg = (path: string, symbol: string): UpstreamSource => ({ repo: 'knative/pkg', path, symbol, commit: COMMITS.pkg });
+const src = (path: string, symbol: string): UpstreamSource => ({
+  repo: 'knative/serving',
+  path,
+  symbol,
+  commit: COMMITS.serving,
+});
+const pkg = (path: string, symbol: string): UpstreamSource => ({
+  repo: 'knative/pkg',
+  path,
+  symbol,
+  commit: COMMITS.pkg,
+});
 const K8S = (symbol: string) => src('pkg/apis/serving/k8s_validation.go', symbol);
 const ANN = (symbol: string) => src('pkg/apis/autoscaling/annotation_validation.go', symbol);
 const REV = (symbol: string) => src('pkg/apis/serving/v1/revision_validation.go', symbol);
@@ -30,11 +51,18 @@ const CRD = (file: string) => src(`config/core/300-resources/${file}.yaml`, 'ope
 type Obj = Record<string, any>;
 
 /** A Service whose template spec is `spec` (containers default to one with the sample image). */
-function ksvc(name: string, opts: { spec?: Obj; container?: Obj; meta?: Obj; tmeta?: Obj; traffic?: unknown[]; extraSpec?: Obj } = {}): Obj {
+function ksvc(
+  name: string,
+  opts: { spec?: Obj; container?: Obj; meta?: Obj; tmeta?: Obj; traffic?: unknown[]; extraSpec?: Obj } = {},
+): Obj {
   const spec: Obj = { containers: [{ image: IMAGE, ...opts.container }], ...opts.spec };
   return {
     metadata: { name, ...opts.meta },
-    spec: { template: { ...(opts.tmeta ? { metadata: opts.tmeta } : {}), spec }, ...(opts.traffic ? { traffic: opts.traffic } : {}), ...opts.extraSpec },
+    spec: {
+      template: { ...(opts.tmeta ? { metadata: opts.tmeta } : {}), spec },
+      ...(opts.traffic ? { traffic: opts.traffic } : {}),
+      ...opts.extraSpec,
+    },
   };
 }
 
@@ -50,7 +78,11 @@ const invalid = (kind: string, name: string, cause: string): UpstreamExpectation
 });
 const created: UpstreamExpectation = { status: 201 };
 
-const create = (resource: UpstreamRequest['resource'], body: Obj, extra: Partial<UpstreamRequest> = {}): UpstreamRequest => ({
+const create = (
+  resource: UpstreamRequest['resource'],
+  body: Obj,
+  extra: Partial<UpstreamRequest> = {},
+): UpstreamRequest => ({
   verb: 'create',
   resource,
   name: body.metadata.name,
@@ -59,7 +91,14 @@ const create = (resource: UpstreamRequest['resource'], body: Obj, extra: Partial
 });
 
 /** A row that creates a Service. */
-function svcRow(id: string, behaviour: string, source: UpstreamSource, body: Obj, expect: UpstreamExpectation, extra: Partial<UpstreamRequest> = {}): UpstreamRow {
+function svcRow(
+  id: string,
+  behaviour: string,
+  source: UpstreamSource,
+  body: Obj,
+  expect: UpstreamExpectation,
+  extra: Partial<UpstreamRequest> = {},
+): UpstreamRow {
   return { id, behaviour, source, request: create('services', body, extra), expect };
 }
 
@@ -69,7 +108,9 @@ const reservedPorts = [8012, 8013, 8022, 9090, 9091, 8008].map((port) =>
     `containerPort ${port} is reserved for the queue-proxy or profiling`,
     K8S('validateContainerPortBasic'),
     ksvc(`port-${port}`, { container: { ports: [{ containerPort: port }] } }),
-    denied(`invalid value: ${port} is a reserved port: ${C0}.ports.containerPort\n${port} is a reserved port, please use a different value`),
+    denied(
+      `invalid value: ${port} is a reserved port: ${C0}.ports.containerPort\n${port} is a reserved port, please use a different value`,
+    ),
   ),
 );
 
@@ -78,7 +119,14 @@ const reservedEnv = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'].map((
     `reserved-env-${name.toLowerCase().replace('_', '-')}`,
     `env var ${name} is reserved in the serving container`,
     K8S('validateEnvVar'),
-    ksvc(`env-${name.toLowerCase().replace('_', '-')}`, { container: { env: [{ name: 'OK', value: '1' }, { name, value: 'x' }] } }),
+    ksvc(`env-${name.toLowerCase().replace('_', '-')}`, {
+      container: {
+        env: [
+          { name: 'OK', value: '1' },
+          { name, value: 'x' },
+        ],
+      },
+    }),
     denied(`"${name}" is a reserved environment variable: ${C0}.env[1].name`),
   ),
 );
@@ -90,28 +138,53 @@ const containerRows: UpstreamRow[] = [
     'reserved-env-two',
     'two reserved env vars are two sorted lines',
     K8S('validateEnv'),
-    ksvc('env-two', { container: { env: [{ name: 'PORT', value: '1' }, { name: 'K_REVISION', value: 'x' }] } }),
-    denied(`"K_REVISION" is a reserved environment variable: ${C0}.env[1].name\n"PORT" is a reserved environment variable: ${C0}.env[0].name`),
+    ksvc('env-two', {
+      container: {
+        env: [
+          { name: 'PORT', value: '1' },
+          { name: 'K_REVISION', value: 'x' },
+        ],
+      },
+    }),
+    denied(
+      `"K_REVISION" is a reserved environment variable: ${C0}.env[1].name\n"PORT" is a reserved environment variable: ${C0}.env[0].name`,
+    ),
   ),
   svcRow(
     'sidecar-may-use-port-env',
     'PORT is only reserved in the serving container; a sidecar may set it',
     K8S('getReservedEnvVarsPerContainerType'),
-    ksvc('sidecar-port-env', { spec: { containers: [{ image: IMAGE, ports: [{ containerPort: 8080 }] }, { image: IMAGE, env: [{ name: 'PORT', value: '9' }] }] } }),
+    ksvc('sidecar-port-env', {
+      spec: {
+        containers: [
+          { image: IMAGE, ports: [{ containerPort: 8080 }] },
+          { image: IMAGE, env: [{ name: 'PORT', value: '9' }] },
+        ],
+      },
+    }),
     created,
   ),
   svcRow(
     'sidecar-reserved-env',
     'K_SERVICE is reserved in sidecars too',
     K8S('validateEnvVar'),
-    ksvc('sidecar-kservice', { spec: { containers: [{ image: IMAGE, ports: [{ containerPort: 8080 }] }, { image: IMAGE, env: [{ name: 'K_SERVICE', value: '9' }] }] } }),
+    ksvc('sidecar-kservice', {
+      spec: {
+        containers: [
+          { image: IMAGE, ports: [{ containerPort: 8080 }] },
+          { image: IMAGE, env: [{ name: 'K_SERVICE', value: '9' }] },
+        ],
+      },
+    }),
     denied(`"K_SERVICE" is a reserved environment variable: spec.template.spec.containers[1].env[0].name`),
   ),
   svcRow(
     'env-field-ref-disabled',
     'env valueFrom.fieldRef needs kubernetes.podspec-fieldref',
     K8S('validateEnvValueFrom'),
-    ksvc('env-fieldref', { container: { env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] } }),
+    ksvc('env-fieldref', {
+      container: { env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] },
+    }),
     denied(`must not set the field(s): ${C0}.env[0].valueFrom.fieldRef`),
   ),
   svcRow(
@@ -149,13 +222,21 @@ const containerRows: UpstreamRow[] = [
     ksvc('port-name', { container: { ports: [{ name: 'grpc', containerPort: 8080 }] } }),
     denied(`Port name grpc is not allowed: ${C0}.ports\nName must be empty, or one of: 'h2c', 'http1'`),
   ),
-  svcRow('port-name-h2c', 'h2c is an allowed port name', K8S('validPortNames'), ksvc('port-h2c', { container: { ports: [{ name: 'h2c', containerPort: 8080 }] } }), created),
+  svcRow(
+    'port-name-h2c',
+    'h2c is an allowed port name',
+    K8S('validPortNames'),
+    ksvc('port-h2c', { container: { ports: [{ name: 'h2c', containerPort: 8080 }] } }),
+    created,
+  ),
   svcRow(
     'ports-more-than-one',
     'only one port across all containers',
     K8S('validateContainersPorts'),
     ksvc('ports-two', { container: { ports: [{ containerPort: 8080 }, { containerPort: 8081 }] } }),
-    denied('more than one container port is set: spec.template.spec.containers[*].ports\nOnly a single port is allowed across all containers'),
+    denied(
+      'more than one container port is set: spec.template.spec.containers[*].ports\nOnly a single port is allowed across all containers',
+    ),
   ),
   svcRow(
     'ports-none-with-sidecars',
@@ -168,8 +249,17 @@ const containerRows: UpstreamRow[] = [
     'ports-on-two-containers',
     'two containers with a port each',
     K8S('validateContainersPorts'),
-    ksvc('ports-both', { spec: { containers: [{ image: IMAGE, ports: [{ containerPort: 8080 }] }, { image: IMAGE, ports: [{ containerPort: 8081 }] }] } }),
-    denied('more than one container port is set: spec.template.spec.containers[*].ports\nOnly a single port is allowed across all containers'),
+    ksvc('ports-both', {
+      spec: {
+        containers: [
+          { image: IMAGE, ports: [{ containerPort: 8080 }] },
+          { image: IMAGE, ports: [{ containerPort: 8081 }] },
+        ],
+      },
+    }),
+    denied(
+      'more than one container port is set: spec.template.spec.containers[*].ports\nOnly a single port is allowed across all containers',
+    ),
   ),
   svcRow(
     'multi-container-accepted',
@@ -182,7 +272,14 @@ const containerRows: UpstreamRow[] = [
     'duplicate-container-name',
     'container names are unique',
     K8S('validateContainers'),
-    ksvc('dup-names', { spec: { containers: [{ name: 'app', image: IMAGE, ports: [{ containerPort: 8080 }] }, { name: 'app', image: IMAGE }] } }),
+    ksvc('dup-names', {
+      spec: {
+        containers: [
+          { name: 'app', image: IMAGE, ports: [{ containerPort: 8080 }] },
+          { name: 'app', image: IMAGE },
+        ],
+      },
+    }),
     denied('duplicate container name "app": spec.template.spec.containers[1].name'),
   ),
   svcRow(
@@ -192,20 +289,30 @@ const containerRows: UpstreamRow[] = [
     ksvc('qp-name', { container: { name: 'queue-proxy' } }),
     denied(`"queue-proxy" is a reserved container name: ${C0}.name`),
   ),
-  svcRow('image-missing', 'a container needs an image', K8S('validate'), ksvc('no-image', { spec: { containers: [{ name: 'app' }] } }), denied(`missing field(s): ${C0}.image`)),
+  svcRow(
+    'image-missing',
+    'a container needs an image',
+    K8S('validate'),
+    ksvc('no-image', { spec: { containers: [{ name: 'app' }] } }),
+    denied(`missing field(s): ${C0}.image`),
+  ),
   svcRow(
     'image-unparsable-space',
     'an image reference with a space does not parse',
     K8S('validate'),
     ksvc('image-space', { container: { image: 'my image' } }),
-    denied(`Failed to parse image reference: ${C0}.image\nimage: "my image", error: could not parse reference: my image`),
+    denied(
+      `Failed to parse image reference: ${C0}.image\nimage: "my image", error: could not parse reference: my image`,
+    ),
   ),
   svcRow(
     'image-unparsable-uppercase',
     'repository names are lower case',
     K8S('validate'),
     ksvc('image-upper', { container: { image: 'ghcr.io/Bgctl/hello:v1' } }),
-    denied(`Failed to parse image reference: ${C0}.image\nimage: "ghcr.io/Bgctl/hello:v1", error: could not parse reference: ghcr.io/Bgctl/hello:v1`),
+    denied(
+      `Failed to parse image reference: ${C0}.image\nimage: "ghcr.io/Bgctl/hello:v1", error: could not parse reference: ghcr.io/Bgctl/hello:v1`,
+    ),
   ),
   svcRow(
     'image-empty-tag',
@@ -219,7 +326,9 @@ const containerRows: UpstreamRow[] = [
     'a repository of one character does not parse (go-containerregistry checkRepository: 2 to 255)',
     K8S('validate'),
     ksvc('image-short', { container: { image: 'ghcr.io/a' } }),
-    denied(`Failed to parse image reference: ${C0}.image\nimage: "ghcr.io/a", error: could not parse reference: ghcr.io/a`),
+    denied(
+      `Failed to parse image reference: ${C0}.image\nimage: "ghcr.io/a", error: could not parse reference: ghcr.io/a`,
+    ),
   ),
   svcRow(
     'image-digest',
@@ -270,21 +379,33 @@ const mountRows: UpstreamRow[] = [
     'volume-not-mounted',
     'every volume is mounted somewhere',
     K8S('ValidateVolumes'),
-    ksvc('vol-unmounted', { spec: { containers: [{ image: IMAGE }], volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }] } }),
+    ksvc('vol-unmounted', {
+      spec: { containers: [{ image: IMAGE }], volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }] },
+    }),
     denied('volume with name "cfg" not mounted: spec.template.spec.volumes[0].name'),
   ),
   svcRow(
     'mount-path-reserved',
     '/dev/log is a reserved mount path',
     K8S('validateVolumeMounts'),
-    ksvc('mount-reserved', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'cfg', mountPath: '/dev/log' }] }], volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }] } }),
+    ksvc('mount-reserved', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'cfg', mountPath: '/dev/log' }] }],
+        volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }],
+      },
+    }),
     denied(`mountPath "/dev/log" is a reserved path: ${C0}.volumeMounts[0].mountPath`),
   ),
   svcRow(
     'mount-path-relative',
     'mount paths are absolute',
     K8S('validateVolumeMounts'),
-    ksvc('mount-relative', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'cfg', mountPath: 'data' }] }], volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }] } }),
+    ksvc('mount-relative', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'cfg', mountPath: 'data' }] }],
+        volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }],
+      },
+    }),
     denied(`invalid value: data: ${C0}.volumeMounts[0].mountPath`),
   ),
   svcRow(
@@ -293,8 +414,19 @@ const mountRows: UpstreamRow[] = [
     K8S('validateVolumeMounts'),
     ksvc('mount-dup', {
       spec: {
-        containers: [{ image: IMAGE, volumeMounts: [{ name: 'a', mountPath: '/data' }, { name: 'b', mountPath: '/data' }] }],
-        volumes: [{ name: 'a', configMap: { name: 'a' } }, { name: 'b', secret: { secretName: 'b' } }],
+        containers: [
+          {
+            image: IMAGE,
+            volumeMounts: [
+              { name: 'a', mountPath: '/data' },
+              { name: 'b', mountPath: '/data' },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'a', configMap: { name: 'a' } },
+          { name: 'b', secret: { secretName: 'b' } },
+        ],
       },
     }),
     denied(`invalid value: "/data" must be unique: ${C0}.volumeMounts[1].mountPath`),
@@ -303,21 +435,38 @@ const mountRows: UpstreamRow[] = [
     'mount-path-required',
     "the CRD schema requires a volumeMount's mountPath before the webhook sees it",
     CRD('service'),
-    ksvc('mount-nopath', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'cfg' }] }], volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }] } }),
+    ksvc('mount-nopath', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'cfg' }] }],
+        volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }],
+      },
+    }),
     invalid('Service', 'mount-nopath', `${C0}.volumeMounts[0].mountPath: Required value`),
   ),
   svcRow(
     'volume-host-path-disabled',
     'hostPath volumes need kubernetes.podspec-volumes-hostpath (a path-less error renders as "message: ")',
     K8S('validateVolume'),
-    ksvc('vol-hostpath', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'host', mountPath: '/host' }] }], volumes: [{ name: 'host', hostPath: { path: '/tmp' } }] } }),
-    denied('HostPath volume support is disabled, but found HostPath volume host: \nmust not set the field(s): spec.template.spec.volumes[0].hostPath'),
+    ksvc('vol-hostpath', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'host', mountPath: '/host' }] }],
+        volumes: [{ name: 'host', hostPath: { path: '/tmp' } }],
+      },
+    }),
+    denied(
+      'HostPath volume support is disabled, but found HostPath volume host: \nmust not set the field(s): spec.template.spec.volumes[0].hostPath',
+    ),
   ),
   svcRow(
     'volume-pvc-disabled',
     'persistentVolumeClaim volumes need kubernetes.podspec-persistent-volume-claim',
     K8S('validatePersistentVolumeClaims'),
-    ksvc('vol-pvc', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'pv', mountPath: '/pv' }] }], volumes: [{ name: 'pv', persistentVolumeClaim: { claimName: 'claim' } }] } }),
+    ksvc('vol-pvc', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'pv', mountPath: '/pv' }] }],
+        volumes: [{ name: 'pv', persistentVolumeClaim: { claimName: 'claim' } }],
+      },
+    }),
     denied(
       'Persistent volume claim support is disabled, but found persistent volume claim claim: \n' +
         'Persistent volume write support is disabled, but found persistent volume claim claim that is not read-only: \n' +
@@ -328,21 +477,36 @@ const mountRows: UpstreamRow[] = [
     'volume-empty-dir',
     'emptyDir volumes are on by default',
     K8S('validateVolume'),
-    ksvc('vol-emptydir', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }], volumes: [{ name: 'scratch', emptyDir: {} }] } }),
+    ksvc('vol-emptydir', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+        volumes: [{ name: 'scratch', emptyDir: {} }],
+      },
+    }),
     created,
   ),
   svcRow(
     'volume-empty-dir-medium',
     'emptyDir medium is empty or Memory',
     K8S('validateEmptyDirFields'),
-    ksvc('vol-medium', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }], volumes: [{ name: 'scratch', emptyDir: { medium: 'Disk' } }] } }),
+    ksvc('vol-medium', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+        volumes: [{ name: 'scratch', emptyDir: { medium: 'Disk' } }],
+      },
+    }),
     denied('invalid value: Disk: spec.template.spec.volumes[0].emptyDir.medium'),
   ),
   svcRow(
     'volume-no-source',
     'a volume needs exactly one source',
     K8S('validateVolume'),
-    ksvc('vol-nosource', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'v', mountPath: '/v' }] }], volumes: [{ name: 'v' }] } }),
+    ksvc('vol-nosource', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'v', mountPath: '/v' }] }],
+        volumes: [{ name: 'v' }],
+      },
+    }),
     denied(
       'expected exactly one, got neither: spec.template.spec.volumes[0].configMap, spec.template.spec.volumes[0].emptyDir, spec.template.spec.volumes[0].projected, spec.template.spec.volumes[0].secret',
     ),
@@ -352,15 +516,25 @@ const mountRows: UpstreamRow[] = [
     'a volume with two sources',
     K8S('validateVolume'),
     ksvc('vol-twosources', {
-      spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'v', mountPath: '/v' }] }], volumes: [{ name: 'v', secret: { secretName: 's' }, configMap: { name: 'c' } }] },
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'v', mountPath: '/v' }] }],
+        volumes: [{ name: 'v', secret: { secretName: 's' }, configMap: { name: 'c' } }],
+      },
     }),
-    denied('expected exactly one, got both: spec.template.spec.volumes[0].configMap, spec.template.spec.volumes[0].secret'),
+    denied(
+      'expected exactly one, got both: spec.template.spec.volumes[0].configMap, spec.template.spec.volumes[0].secret',
+    ),
   ),
   svcRow(
     'volume-name-invalid',
     'volume names are DNS-1123 labels',
     K8S('validateVolume'),
-    ksvc('vol-badname', { spec: { containers: [{ image: IMAGE, volumeMounts: [{ name: 'Data', mountPath: '/d' }] }], volumes: [{ name: 'Data', configMap: { name: 'c' } }] } }),
+    ksvc('vol-badname', {
+      spec: {
+        containers: [{ image: IMAGE, volumeMounts: [{ name: 'Data', mountPath: '/d' }] }],
+        volumes: [{ name: 'Data', configMap: { name: 'c' } }],
+      },
+    }),
     denied('invalid value: Data: spec.template.spec.volumes[0].name'),
   ),
 ];
@@ -377,8 +551,12 @@ const podRows: UpstreamRow[] = [
     'pod-several-disallowed',
     'several masked fields are one error with sorted paths',
     K8S('ValidatePodSpec'),
-    ksvc('pod-several', { spec: { tolerations: [{ key: 'a', operator: 'Exists' }], hostNetwork: true, affinity: { nodeAffinity: {} } } }),
-    denied('must not set the field(s): spec.template.spec.affinity, spec.template.spec.hostNetwork, spec.template.spec.tolerations'),
+    ksvc('pod-several', {
+      spec: { tolerations: [{ key: 'a', operator: 'Exists' }], hostNetwork: true, affinity: { nodeAffinity: {} } },
+    }),
+    denied(
+      'must not set the field(s): spec.template.spec.affinity, spec.template.spec.hostNetwork, spec.template.spec.tolerations',
+    ),
   ),
   svcRow(
     'pod-runtime-class',
@@ -392,14 +570,18 @@ const podRows: UpstreamRow[] = [
     'a pod securityContext needs kubernetes.podspec-securitycontext',
     K8S('ValidatePodSpec'),
     ksvc('pod-sc', { spec: { securityContext: { runAsUser: 1000 } } }),
-    denied('must not set the field(s): spec.template.spec.securityContext, spec.template.spec.securityContext.runAsUser'),
+    denied(
+      'must not set the field(s): spec.template.spec.securityContext, spec.template.spec.securityContext.runAsUser',
+    ),
   ),
   svcRow(
     'pod-init-containers',
     'init containers need kubernetes.podspec-init-containers',
     K8S('validateInitContainers'),
     ksvc('pod-init', { spec: { initContainers: [{ name: 'setup', image: IMAGE }] } }),
-    denied('must not set the field(s): spec.template.spec.initContainers\npod spec support for init-containers is off, but found 1 init containers: '),
+    denied(
+      'must not set the field(s): spec.template.spec.initContainers\npod spec support for init-containers is off, but found 1 init containers: ',
+    ),
   ),
   svcRow(
     'pod-automount-true',
@@ -408,7 +590,13 @@ const podRows: UpstreamRow[] = [
     ksvc('pod-automount', { spec: { automountServiceAccountToken: true } }),
     denied('must not set the field(s): spec.template.spec.automountServiceAccountToken'),
   ),
-  svcRow('pod-automount-false', 'automountServiceAccountToken: false is allowed', K8S('ValidatePodSpec'), ksvc('pod-noautomount', { spec: { automountServiceAccountToken: false } }), created),
+  svcRow(
+    'pod-automount-false',
+    'automountServiceAccountToken: false is allowed',
+    K8S('ValidatePodSpec'),
+    ksvc('pod-noautomount', { spec: { automountServiceAccountToken: false } }),
+    created,
+  ),
   svcRow(
     'pod-service-account-name',
     'serviceAccountName is a DNS-1123 subdomain',
@@ -416,17 +604,23 @@ const podRows: UpstreamRow[] = [
     ksvc('pod-sa', { spec: { serviceAccountName: 'Bad_Name' } }),
     denied(`invalid value: Bad_Name: spec.template.spec.serviceAccountName\n${SUBDOMAIN}`),
   ),
-  svcRow('containers-empty', 'an empty container list', K8S('ValidatePodSpec'), ksvc('no-containers', { spec: { containers: [] } }), denied('missing field(s): spec.template.spec.containers')),
+  svcRow(
+    'containers-empty',
+    'an empty container list',
+    K8S('ValidatePodSpec'),
+    ksvc('no-containers', { spec: { containers: [] } }),
+    denied('missing field(s): spec.template.spec.containers'),
+  ),
   svcRow(
     'containers-required-by-schema',
-    "without a containers field the CRD schema answers before the webhook",
+    'without a containers field the CRD schema answers before the webhook',
     CRD('service'),
     { metadata: { name: 'no-containers-field' }, spec: { template: { spec: { timeoutSeconds: 30 } } } },
     invalid('Service', 'no-containers-field', 'spec.template.spec.containers: Required value'),
   ),
   svcRow(
     'env-name-required-by-schema',
-    "an env var without a name is refused by the CRD schema",
+    'an env var without a name is refused by the CRD schema',
     CRD('service'),
     ksvc('env-noname', { container: { env: [{ value: 'x' }] } }),
     invalid('Service', 'env-noname', `${C0}.env[0].name: Required value`),
@@ -439,7 +633,9 @@ const probeRows: UpstreamRow[] = [
     'a probe needs a handler',
     K8S('validateProbe'),
     ksvc('probe-nohandler', { container: { livenessProbe: { periodSeconds: 5 } } }),
-    denied(`expected exactly one, got neither: ${C0}.livenessProbe.exec, ${C0}.livenessProbe.grpc, ${C0}.livenessProbe.httpGet, ${C0}.livenessProbe.tcpSocket`),
+    denied(
+      `expected exactly one, got neither: ${C0}.livenessProbe.exec, ${C0}.livenessProbe.grpc, ${C0}.livenessProbe.httpGet, ${C0}.livenessProbe.tcpSocket`,
+    ),
   ),
   svcRow(
     'readiness-two-handlers',
@@ -505,12 +701,31 @@ const revisionSpecRows: UpstreamRow[] = [
     'with multi-container-probing off a sidecar may not probe; the inlined handler is reported as the probe itself and the defaulted successThreshold too',
     K8S('validateSidecarContainer'),
     ksvc('sidecar-probe', {
-      spec: { containers: [{ image: IMAGE, ports: [{ containerPort: 8080 }] }, { image: IMAGE, readinessProbe: { tcpSocket: { port: 9000 } } }] },
+      spec: {
+        containers: [
+          { image: IMAGE, ports: [{ containerPort: 8080 }] },
+          { image: IMAGE, readinessProbe: { tcpSocket: { port: 9000 } } },
+        ],
+      },
     }),
-    denied('must not set the field(s): spec.template.spec.containers[1].readinessProbe, spec.template.spec.containers[1].readinessProbe.successThreshold'),
+    denied(
+      'must not set the field(s): spec.template.spec.containers[1].readinessProbe, spec.template.spec.containers[1].readinessProbe.successThreshold',
+    ),
   ),
-  svcRow('timeout-too-long', 'timeoutSeconds at most max-revision-timeout-seconds (600)', REV('validateTimeoutSeconds'), ksvc('timeout-long', { spec: { timeoutSeconds: 601 } }), denied('expected 0 <= 601 <= 600: spec.template.spec.timeoutSeconds')),
-  svcRow('timeout-negative', 'timeoutSeconds is not negative', REV('validateTimeoutSeconds'), ksvc('timeout-neg', { spec: { timeoutSeconds: -1 } }), denied('expected 0 <= -1 <= 600: spec.template.spec.timeoutSeconds')),
+  svcRow(
+    'timeout-too-long',
+    'timeoutSeconds at most max-revision-timeout-seconds (600)',
+    REV('validateTimeoutSeconds'),
+    ksvc('timeout-long', { spec: { timeoutSeconds: 601 } }),
+    denied('expected 0 <= 601 <= 600: spec.template.spec.timeoutSeconds'),
+  ),
+  svcRow(
+    'timeout-negative',
+    'timeoutSeconds is not negative',
+    REV('validateTimeoutSeconds'),
+    ksvc('timeout-neg', { spec: { timeoutSeconds: -1 } }),
+    denied('expected 0 <= -1 <= 600: spec.template.spec.timeoutSeconds'),
+  ),
   svcRow(
     'container-concurrency-too-high',
     'containerConcurrency at most container-concurrency-max-limit (1000)',
@@ -551,35 +766,134 @@ const revisionSpecRows: UpstreamRow[] = [
 /** Template autoscaling annotations (ValidateAnnotations), one row each. */
 const autoscalingCases: Array<[string, string, Record<string, string>, string]> = [
   ['min-scale-abc', 'validateMinMaxScale', { [`${AS}/min-scale`]: 'abc' }, `invalid value: abc: ${TA}.${AS}/min-scale`],
-  ['min-scale-negative', 'validateMinMaxScale', { [`${AS}/min-scale`]: '-1' }, `expected 0 <= -1 <= 2147483647: ${TA}.${AS}/min-scale`],
+  [
+    'min-scale-negative',
+    'validateMinMaxScale',
+    { [`${AS}/min-scale`]: '-1' },
+    `expected 0 <= -1 <= 2147483647: ${TA}.${AS}/min-scale`,
+  ],
   ['min-scale-alias', 'validateMinMaxScale', { [`${AS}/minScale`]: 'abc' }, `invalid value: abc: ${TA}.${AS}/minScale`],
-  ['max-scale-out-of-range', 'validateMinMaxScale', { [`${AS}/max-scale`]: '3000000000' }, `expected 0 <= 3000000000 <= 2147483647: ${TA}.${AS}/max-scale`],
-  ['max-below-min', 'validateMinMaxScale', { [`${AS}/min-scale`]: '5', [`${AS}/max-scale`]: '2' }, `max-scale=2 is less than min-scale=5: ${TA}.${AS}/max-scale, ${TA}.${AS}/min-scale`],
-  ['class-unknown', 'validateClass', { [`${AS}/class`]: 'foo.knative.dev' }, `invalid value: foo.knative.dev: ${TA}.${AS}/class`],
+  [
+    'max-scale-out-of-range',
+    'validateMinMaxScale',
+    { [`${AS}/max-scale`]: '3000000000' },
+    `expected 0 <= 3000000000 <= 2147483647: ${TA}.${AS}/max-scale`,
+  ],
+  [
+    'max-below-min',
+    'validateMinMaxScale',
+    { [`${AS}/min-scale`]: '5', [`${AS}/max-scale`]: '2' },
+    `max-scale=2 is less than min-scale=5: ${TA}.${AS}/max-scale, ${TA}.${AS}/min-scale`,
+  ],
+  [
+    'class-unknown',
+    'validateClass',
+    { [`${AS}/class`]: 'foo.knative.dev' },
+    `invalid value: foo.knative.dev: ${TA}.${AS}/class`,
+  ],
   ['metric-cpu-with-kpa', 'validateMetric', { [`${AS}/metric`]: 'cpu' }, `invalid value: cpu: ${TA}.${AS}/metric`],
-  ['target-too-small', 'validateFloats', { [`${AS}/target`]: '0.001' }, `target 0.001 should be at least 0.01: ${TA}.${AS}/target`],
+  [
+    'target-too-small',
+    'validateFloats',
+    { [`${AS}/target`]: '0.001' },
+    `target 0.001 should be at least 0.01: ${TA}.${AS}/target`,
+  ],
   ['target-not-a-number', 'validateFloats', { [`${AS}/target`]: 'ten' }, `invalid value: ten: ${TA}.${AS}/target`],
-  ['target-utilization-101', 'validateFloats', { [`${AS}/target-utilization-percentage`]: '101' }, `expected 1 <= 101 <= 100: ${TA}.${AS}/target-utilization-percentage`],
-  ['target-burst-capacity', 'validateFloats', { [`${AS}/target-burst-capacity`]: '-2' }, `invalid value: -2: ${TA}.${AS}/target-burst-capacity`],
-  ['panic-window-percentage', 'validateFloats', { [`${AS}/panic-window-percentage`]: '0.5' }, `expected 1 <= 0.5 <= 100: ${TA}.${AS}/panic-window-percentage`],
-  ['panic-threshold-percentage', 'validateFloats', { [`${AS}/panic-threshold-percentage`]: '100' }, `expected 110 <= 100 <= 1000: ${TA}.${AS}/panic-threshold-percentage`],
+  [
+    'target-utilization-101',
+    'validateFloats',
+    { [`${AS}/target-utilization-percentage`]: '101' },
+    `expected 1 <= 101 <= 100: ${TA}.${AS}/target-utilization-percentage`,
+  ],
+  [
+    'target-burst-capacity',
+    'validateFloats',
+    { [`${AS}/target-burst-capacity`]: '-2' },
+    `invalid value: -2: ${TA}.${AS}/target-burst-capacity`,
+  ],
+  [
+    'panic-window-percentage',
+    'validateFloats',
+    { [`${AS}/panic-window-percentage`]: '0.5' },
+    `expected 1 <= 0.5 <= 100: ${TA}.${AS}/panic-window-percentage`,
+  ],
+  [
+    'panic-threshold-percentage',
+    'validateFloats',
+    { [`${AS}/panic-threshold-percentage`]: '100' },
+    `expected 110 <= 100 <= 1000: ${TA}.${AS}/panic-threshold-percentage`,
+  ],
   ['window-too-short', 'validateWindow', { [`${AS}/window`]: '5s' }, `expected 6s <= 5s <= 1h0m0s: ${TA}.${AS}/window`],
-  ['window-precision', 'validateWindow', { [`${AS}/window`]: '10500ms' }, `must be specified with at most second precision: ${TA}.${AS}/window`],
+  [
+    'window-precision',
+    'validateWindow',
+    { [`${AS}/window`]: '10500ms' },
+    `must be specified with at most second precision: ${TA}.${AS}/window`,
+  ],
   ['window-invalid', 'validateWindow', { [`${AS}/window`]: 'soon' }, `invalid value: soon: ${TA}.${AS}/window`],
-  ['scale-down-delay-too-long', 'validateScaleDownDelay', { [`${AS}/scale-down-delay`]: '2h' }, `expected 0s <= 2h <= 1h0m0s: ${TA}.${AS}/scale-down-delay`],
-  ['retention-invalid', 'validateLastPodRetention', { [`${AS}/scale-to-zero-pod-retention-period`]: 'abc' }, `invalid value: abc: ${TA}.${AS}/scale-to-zero-pod-retention-period`],
-  ['initial-scale-zero', 'validateInitialScale', { [`${AS}/initial-scale`]: '0' }, `invalid value: 0: ${TA}.${AS}/initial-scale=0 not allowed by cluster`],
-  ['initial-scale-negative', 'validateInitialScale', { [`${AS}/initial-scale`]: '-1' }, `invalid value: -1: ${TA}.${AS}/initial-scale must be greater than 0`],
-  ['activation-scale-one', 'validateMinMaxScale', { [`${AS}/activation-scale`]: '1' }, `activation-scale=1 must be greater than 1: ${TA}.${AS}/activation-scale`],
-  ['activation-below-min', 'validateMinMaxScale', { [`${AS}/min-scale`]: '3', [`${AS}/activation-scale`]: '2' }, `min-scale=3 is greater than activation-scale=2: ${TA}.${AS}/activation-scale`],
-  ['algorithm-unknown', 'validateAlgorithm', { [`${AS}/class`]: `kpa.${AS}`, [`${AS}/metric-aggregation-algorithm`]: 'bogus' }, `invalid value: bogus: ${TA}.${AS}/metric-aggregation-algorithm`],
+  [
+    'scale-down-delay-too-long',
+    'validateScaleDownDelay',
+    { [`${AS}/scale-down-delay`]: '2h' },
+    `expected 0s <= 2h <= 1h0m0s: ${TA}.${AS}/scale-down-delay`,
+  ],
+  [
+    'retention-invalid',
+    'validateLastPodRetention',
+    { [`${AS}/scale-to-zero-pod-retention-period`]: 'abc' },
+    `invalid value: abc: ${TA}.${AS}/scale-to-zero-pod-retention-period`,
+  ],
+  [
+    'initial-scale-zero',
+    'validateInitialScale',
+    { [`${AS}/initial-scale`]: '0' },
+    `invalid value: 0: ${TA}.${AS}/initial-scale=0 not allowed by cluster`,
+  ],
+  [
+    'initial-scale-negative',
+    'validateInitialScale',
+    { [`${AS}/initial-scale`]: '-1' },
+    `invalid value: -1: ${TA}.${AS}/initial-scale must be greater than 0`,
+  ],
+  [
+    'activation-scale-one',
+    'validateMinMaxScale',
+    { [`${AS}/activation-scale`]: '1' },
+    `activation-scale=1 must be greater than 1: ${TA}.${AS}/activation-scale`,
+  ],
+  [
+    'activation-below-min',
+    'validateMinMaxScale',
+    { [`${AS}/min-scale`]: '3', [`${AS}/activation-scale`]: '2' },
+    `min-scale=3 is greater than activation-scale=2: ${TA}.${AS}/activation-scale`,
+  ],
+  [
+    'algorithm-unknown',
+    'validateAlgorithm',
+    { [`${AS}/class`]: `kpa.${AS}`, [`${AS}/metric-aggregation-algorithm`]: 'bogus' },
+    `invalid value: bogus: ${TA}.${AS}/metric-aggregation-algorithm`,
+  ],
 ];
 
 const autoscalingRows: UpstreamRow[] = [
   ...autoscalingCases.map(([id, symbol, annotations, message]) =>
-    svcRow(`autoscaling-${id}`, `template annotation ${Object.entries(annotations).map(([k, v]) => `${k}=${v}`).join(', ')} is refused`, ANN(symbol), ksvc(`as-${id}`, { tmeta: { annotations } }), denied(message)),
+    svcRow(
+      `autoscaling-${id}`,
+      `template annotation ${Object.entries(annotations)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')} is refused`,
+      ANN(symbol),
+      ksvc(`as-${id}`, { tmeta: { annotations } }),
+      denied(message),
+    ),
   ),
-  svcRow('autoscaling-custom-class', 'a class outside *.knative.dev is left to its autoscaler', ANN('validateClass'), ksvc('as-custom', { tmeta: { annotations: { [`${AS}/class`]: 'example.com/mine' } } }), created),
+  svcRow(
+    'autoscaling-custom-class',
+    'a class outside *.knative.dev is left to its autoscaler',
+    ANN('validateClass'),
+    ksvc('as-custom', { tmeta: { annotations: { [`${AS}/class`]: 'example.com/mine' } } }),
+    created,
+  ),
   svcRow(
     'autoscaling-hpa-cpu',
     'the HPA class accepts the cpu metric',
@@ -587,13 +901,29 @@ const autoscalingRows: UpstreamRow[] = [
     ksvc('as-hpa', { tmeta: { annotations: { [`${AS}/class`]: `hpa.${AS}`, [`${AS}/metric`]: 'cpu' } } }),
     created,
   ),
-  svcRow('autoscaling-min-max-ok', 'min-scale 1 and max-scale 3 are accepted', ANN('validateMinMaxScale'), ksvc('as-ok', { tmeta: { annotations: { [`${AS}/min-scale`]: '1', [`${AS}/max-scale`]: '3' } } }), created),
+  svcRow(
+    'autoscaling-min-max-ok',
+    'min-scale 1 and max-scale 3 are accepted',
+    ANN('validateMinMaxScale'),
+    ksvc('as-ok', { tmeta: { annotations: { [`${AS}/min-scale`]: '1', [`${AS}/max-scale`]: '3' } } }),
+    created,
+  ),
 ];
 
 const NO_AUTOSCALING = `autoscaling annotations must be put under "spec.template.metadata.annotations" to work`;
-const route = (name: string, meta: Obj = {}, traffic: unknown[] = [{ configurationName: 'cfg', percent: 100 }]): Obj => ({ metadata: { name, ...meta }, spec: { traffic } });
-const configuration = (name: string, meta: Obj = {}): Obj => ({ metadata: { name, ...meta }, spec: { template: { spec: { containers: [{ image: IMAGE }] } } } });
-const revision = (name: string, meta: Obj = {}, spec: Obj = { containers: [{ image: IMAGE }] }): Obj => ({ metadata: { name, ...meta }, spec });
+const route = (
+  name: string,
+  meta: Obj = {},
+  traffic: unknown[] = [{ configurationName: 'cfg', percent: 100 }],
+): Obj => ({ metadata: { name, ...meta }, spec: { traffic } });
+const configuration = (name: string, meta: Obj = {}): Obj => ({
+  metadata: { name, ...meta },
+  spec: { template: { spec: { containers: [{ image: IMAGE }] } } },
+});
+const revision = (name: string, meta: Obj = {}, spec: Obj = { containers: [{ image: IMAGE }] }): Obj => ({
+  metadata: { name, ...meta },
+  spec,
+});
 
 const metadataRows: UpstreamRow[] = [
   svcRow(
@@ -636,7 +966,9 @@ const metadataRows: UpstreamRow[] = [
     'rollout-duration has second precision',
     META('ValidateRolloutDurationAnnotation'),
     ksvc('rd-ms', { meta: { annotations: { 'serving.knative.dev/rollout-duration': '100ms' } } }),
-    denied('rollout-duration=100ms is not at second precision: metadata.annotations.serving.knative.dev/rollout-duration'),
+    denied(
+      'rollout-duration=100ms is not at second precision: metadata.annotations.serving.knative.dev/rollout-duration',
+    ),
   ),
   {
     id: 'rollout-duration-negative-route',
@@ -667,7 +999,13 @@ const metadataRows: UpstreamRow[] = [
     denied('not a DNS 1035 label: [must be no more than 63 characters]: metadata.name'),
   ),
   // Item 3 of issue 12: the label rules upstream dropped.
-  svcRow('service-label-serving-prefix', 'any serving.knative.dev/* label is accepted on a Service', src('pkg/apis/serving/v1/service_validation.go', 'Service.Validate'), ksvc('label-foo', { meta: { labels: { 'serving.knative.dev/foo': 'x' } } }), created),
+  svcRow(
+    'service-label-serving-prefix',
+    'any serving.knative.dev/* label is accepted on a Service',
+    src('pkg/apis/serving/v1/service_validation.go', 'Service.Validate'),
+    ksvc('label-foo', { meta: { labels: { 'serving.knative.dev/foo': 'x' } } }),
+    created,
+  ),
   svcRow(
     'service-label-visibility-public',
     'networking.knative.dev/visibility=public is accepted on a Service',
@@ -705,7 +1043,7 @@ const metadataRows: UpstreamRow[] = [
   },
   {
     id: 'revision-containers-required',
-    behaviour: "a Revision without containers is refused by the CRD schema",
+    behaviour: 'a Revision without containers is refused by the CRD schema',
     source: CRD('revision'),
     request: create('revisions', revision('rev-nocontainers', {}, { timeoutSeconds: 30 })),
     expect: invalid('Revision', 'rev-nocontainers', 'spec.containers: Required value'),
@@ -714,13 +1052,24 @@ const metadataRows: UpstreamRow[] = [
     id: 'revision-reserved-port',
     behaviour: 'a standalone Revision gets the same pod spec validation',
     source: K8S('validateContainerPortBasic'),
-    request: create('revisions', revision('rev-port', {}, { containers: [{ image: IMAGE, ports: [{ containerPort: 8022 }] }] })),
-    expect: denied('invalid value: 8022 is a reserved port: spec.containers[0].ports.containerPort\n8022 is a reserved port, please use a different value'),
+    request: create(
+      'revisions',
+      revision('rev-port', {}, { containers: [{ image: IMAGE, ports: [{ containerPort: 8022 }] }] }),
+    ),
+    expect: denied(
+      'invalid value: 8022 is a reserved port: spec.containers[0].ports.containerPort\n8022 is a reserved port, please use a different value',
+    ),
   },
 ];
 
 const trafficRows: UpstreamRow[] = [
-  svcRow('traffic-sum', 'percents add up to 100', ROUTE('validateTrafficList'), ksvc('tr-sum', { traffic: [{ latestRevision: true, percent: 90 }] }), denied('Traffic targets sum to 90, want 100: spec.traffic')),
+  svcRow(
+    'traffic-sum',
+    'percents add up to 100',
+    ROUTE('validateTrafficList'),
+    ksvc('tr-sum', { traffic: [{ latestRevision: true, percent: 90 }] }),
+    denied('Traffic targets sum to 90, want 100: spec.traffic'),
+  ),
   svcRow(
     'traffic-configuration-in-service',
     "a Service's traffic may not name a configuration",
@@ -739,7 +1088,12 @@ const trafficRows: UpstreamRow[] = [
     'traffic-duplicate-tag',
     'a tag is defined once',
     ROUTE('validateTrafficList'),
-    ksvc('tr-duptag', { traffic: [{ tag: 'a', latestRevision: true, percent: 100 }, { tag: 'a', revisionName: 'tr-duptag-00001', percent: 0 }] }),
+    ksvc('tr-duptag', {
+      traffic: [
+        { tag: 'a', latestRevision: true, percent: 100 },
+        { tag: 'a', revisionName: 'tr-duptag-00001', percent: 0 },
+      ],
+    }),
     denied('Multiple definitions for "a": spec.traffic[0].tag, spec.traffic[1].tag'),
   ),
   svcRow(
@@ -782,13 +1136,18 @@ const trafficRows: UpstreamRow[] = [
     behaviour: 'a Route entry names a revision or a configuration',
     source: ROUTE('validateRevisionAndConfiguration'),
     request: create('routes', route('route-neither', {}, [{ percent: 100 }])),
-    expect: denied('expected exactly one, got neither: spec.traffic[0].configurationName, spec.traffic[0].revisionName'),
+    expect: denied(
+      'expected exactly one, got neither: spec.traffic[0].configurationName, spec.traffic[0].revisionName',
+    ),
   },
   {
     id: 'route-traffic-both',
     behaviour: 'a Route entry names a revision and a configuration',
     source: ROUTE('validateRevisionAndConfiguration'),
-    request: create('routes', route('route-both', {}, [{ revisionName: 'r-00001', configurationName: 'cfg', percent: 100 }])),
+    request: create(
+      'routes',
+      route('route-both', {}, [{ revisionName: 'r-00001', configurationName: 'cfg', percent: 100 }]),
+    ),
     expect: denied('expected exactly one, got both: spec.traffic[0].configurationName, spec.traffic[0].revisionName'),
   },
   {
@@ -806,14 +1165,22 @@ const strictRows: UpstreamRow[] = [
     'under Strict field validation an unknown container field is refused by the structural schema',
     CRD('service'),
     ksvc('strict-c', { container: { foo: 'bar' } }),
-    { status: 400, reason: 'BadRequest', message: 'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.template.spec.containers[0].foo"' },
+    {
+      status: 400,
+      reason: 'BadRequest',
+      message:
+        'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.template.spec.containers[0].foo"',
+    },
     { fieldValidation: 'Strict' },
   ),
   svcRow(
     'strict-unknown-fields-two',
     'several unknown fields are listed, comma separated',
     CRD('service'),
-    { metadata: { name: 'strict-two' }, spec: { template: { spec: { bogus: 1, containers: [{ image: IMAGE, foo: 'bar' }] } } } },
+    {
+      metadata: { name: 'strict-two' },
+      spec: { template: { spec: { bogus: 1, containers: [{ image: IMAGE, foo: 'bar' }] } } },
+    },
     {
       status: 400,
       reason: 'BadRequest',
@@ -827,15 +1194,31 @@ const strictRows: UpstreamRow[] = [
     'an unknown traffic field is refused',
     CRD('service'),
     ksvc('strict-tr', { traffic: [{ latestRevision: true, percent: 100, weight: 1 }] }),
-    { status: 400, reason: 'BadRequest', message: 'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.traffic[0].weight"' },
+    {
+      status: 400,
+      reason: 'BadRequest',
+      message:
+        'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.traffic[0].weight"',
+    },
     { fieldValidation: 'Strict' },
   ),
   {
     id: 'strict-unknown-route-field',
     behaviour: 'an unknown Route spec field is refused',
     source: CRD('route'),
-    request: create('routes', { metadata: { name: 'strict-route' }, spec: { traffic: [{ configurationName: 'cfg', percent: 100 }], mirror: true } }, { fieldValidation: 'Strict' }),
-    expect: { status: 400, reason: 'BadRequest', message: 'Route in version "v1" cannot be handled as a Route: strict decoding error: unknown field "spec.mirror"' },
+    request: create(
+      'routes',
+      {
+        metadata: { name: 'strict-route' },
+        spec: { traffic: [{ configurationName: 'cfg', percent: 100 }], mirror: true },
+      },
+      { fieldValidation: 'Strict' },
+    ),
+    expect: {
+      status: 400,
+      reason: 'BadRequest',
+      message: 'Route in version "v1" cannot be handled as a Route: strict decoding error: unknown field "spec.mirror"',
+    },
   },
   svcRow(
     'warn-unknown-container-field',
@@ -845,7 +1228,14 @@ const strictRows: UpstreamRow[] = [
     { status: 201, warnings: ['unknown field "spec.template.spec.containers[0].foo"'] },
     { fieldValidation: 'Warn' },
   ),
-  svcRow('ignore-unknown-container-field', 'under Ignore the unknown field is pruned silently', CRD('service'), ksvc('ignore-c', { container: { foo: 'bar' } }), created, { fieldValidation: 'Ignore' }),
+  svcRow(
+    'ignore-unknown-container-field',
+    'under Ignore the unknown field is pruned silently',
+    CRD('service'),
+    ksvc('ignore-c', { container: { foo: 'bar' } }),
+    created,
+    { fieldValidation: 'Ignore' },
+  ),
 ];
 
 const immutableRows: UpstreamRow[] = [
@@ -861,7 +1251,9 @@ const immutableRows: UpstreamRow[] = [
       body: [{ op: 'replace', path: '/spec/containers/0/image', value: 'ghcr.io/bgctl/hello:v2' }],
       setup: [{ resource: 'revisions', body: revision('imm-rev') }],
     },
-    expect: denied('Immutable fields changed (-old +new): spec\n{v1.RevisionSpec}.PodSpec.Containers[0].Image:\n\t-: "ghcr.io/bgctl/hello:v1"\n\t+: "ghcr.io/bgctl/hello:v2"\n'),
+    expect: denied(
+      'Immutable fields changed (-old +new): spec\n{v1.RevisionSpec}.PodSpec.Containers[0].Image:\n\t-: "ghcr.io/bgctl/hello:v1"\n\t+: "ghcr.io/bgctl/hello:v2"\n',
+    ),
   },
   {
     id: 'revision-spec-immutable-pointer',
@@ -875,7 +1267,9 @@ const immutableRows: UpstreamRow[] = [
       body: { spec: { containerConcurrency: 5 } },
       setup: [{ resource: 'revisions', body: revision('imm-cc') }],
     },
-    expect: denied('Immutable fields changed (-old +new): spec\n*{v1.RevisionSpec}.ContainerConcurrency:\n\t-: "0"\n\t+: "5"\n'),
+    expect: denied(
+      'Immutable fields changed (-old +new): spec\n*{v1.RevisionSpec}.ContainerConcurrency:\n\t-: "0"\n\t+: "5"\n',
+    ),
   },
   {
     id: 'byo-name-template-change',

@@ -68,7 +68,8 @@ function intGE0(m: Record<string, string>, keys: readonly string[], errs: FieldE
   if (!kv) return 0;
   const [k, v] = kv;
   const n = parseGoInt(v, MAX_INT32);
-  if (n === 'range' || (typeof n === 'number' && n < 0)) errs.push(...fieldError(`expected 0 <= ${v} <= ${MAX_INT32}`, k));
+  if (n === 'range' || (typeof n === 'number' && n < 0))
+    errs.push(...fieldError(`expected 0 <= ${v} <= ${MAX_INT32}`, k));
   else if (n === 'syntax') errs.push(...errInvalidValue(v, k));
   else return n;
   return 0;
@@ -78,7 +79,8 @@ function minMaxScale(m: Record<string, string>): FieldErrors {
   const errs: FieldErrors = [];
   const min = intGE0(m, KEYS.minScale, errs);
   const max = intGE0(m, KEYS.maxScale, errs);
-  if (max !== 0 && max < min) errs.push(...fieldError(`max-scale=${max} is less than min-scale=${min}`, [`${G}/max-scale`, `${G}/min-scale`]));
+  if (max !== 0 && max < min)
+    errs.push(...fieldError(`max-scale=${max} is less than min-scale=${min}`, [`${G}/max-scale`, `${G}/min-scale`]));
   const act = get(m, ...KEYS.activationScale);
   if (act) {
     const [k, v] = act;
@@ -124,20 +126,23 @@ function durations(m: Record<string, string>): FieldErrors {
     const key = KEYS.window[0];
     const d = parseGoDuration(window[1]);
     if (d === undefined) errs.push(...errInvalidValue(window[1], key));
-    else if (d < WINDOW_MIN || d > WINDOW_MAX) errs.push(...fieldError(`expected ${goDuration(WINDOW_MIN)} <= ${window[1]} <= ${goDuration(WINDOW_MAX)}`, key));
+    else if (d < WINDOW_MIN || d > WINDOW_MAX)
+      errs.push(...fieldError(`expected ${goDuration(WINDOW_MIN)} <= ${window[1]} <= ${goDuration(WINDOW_MAX)}`, key));
     else if (d % SECOND !== 0n) errs.push(...fieldError('must be specified with at most second precision', key));
   }
   const retention = get(m, ...KEYS.retention);
   if (retention) {
     const d = parseGoDuration(retention[1]);
     if (d === undefined) errs.push(...errInvalidValue(retention[1], retention[0]));
-    else if (d < 0n || d > WINDOW_MAX) errs.push(...fieldError(`expected 0s <= ${retention[1]} <= ${goDuration(WINDOW_MAX)}`, retention[0]));
+    else if (d < 0n || d > WINDOW_MAX)
+      errs.push(...fieldError(`expected 0s <= ${retention[1]} <= ${goDuration(WINDOW_MAX)}`, retention[0]));
   }
   const delay = get(m, ...KEYS.scaleDownDelay);
   if (delay) {
     const d = parseGoDuration(delay[1]);
     if (d === undefined) errs.push(...errInvalidValue(delay[1], delay[0]));
-    else if (d < 0n || d > WINDOW_MAX) errs.push(...fieldError(`expected 0s <= ${delay[1]} <= ${goDuration(WINDOW_MAX)}`, delay[0]));
+    else if (d < 0n || d > WINDOW_MAX)
+      errs.push(...fieldError(`expected 0s <= ${delay[1]} <= ${goDuration(WINDOW_MAX)}`, delay[0]));
     else if (d % SECOND !== 0n) errs.push(...fieldError('must be specified with at most second precision', delay[0]));
   }
   return errs;
@@ -148,10 +153,16 @@ export function validateAutoscalingAnnotations(anns: Record<string, string> | un
   const m = anns ?? {};
   const errs: FieldErrors = [];
   const cls = get(m, ...KEYS.class);
-  if (cls && cls[1].endsWith('.knative.dev') && cls[1] !== KPA && cls[1] !== HPA) errs.push(...errInvalidValue(cls[1], cls[0]));
+  if (cls && cls[1].endsWith('.knative.dev') && cls[1] !== KPA && cls[1] !== HPA)
+    errs.push(...errInvalidValue(cls[1], cls[0]));
   errs.push(...minMaxScale(m), ...floats(m), ...durations(m));
   const algorithm = get(m, ...KEYS.algorithm);
-  if (cls?.[1] === KPA && algorithm && algorithm[1] !== '' && !['linear', 'weighted-exponential', 'weightedExponential'].includes(algorithm[1])) {
+  if (
+    cls?.[1] === KPA &&
+    algorithm &&
+    algorithm[1] !== '' &&
+    !['linear', 'weighted-exponential', 'weightedExponential'].includes(algorithm[1])
+  ) {
     errs.push(...errInvalidValue(algorithm[1], algorithm[0]));
   }
   const metric = get(m, ...KEYS.metric);

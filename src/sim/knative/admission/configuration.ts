@@ -3,7 +3,12 @@
 import type { AdmissionHooks, KObject, RequestContext } from '../../api/contracts.js';
 import { defaultConfigurationSpec, hasOwnerReferences, setUserInfo, specOf } from './defaults.js';
 import { denyIfAny, viaField, type FieldErrors } from './field-error.js';
-import { validateServiceOwnedLabels, validateCreatorAndModifier, validateNoAutoscalingAnnotations, validateObjectMetadata } from './metadata.js';
+import {
+  validateServiceOwnedLabels,
+  validateCreatorAndModifier,
+  validateNoAutoscalingAnnotations,
+  validateObjectMetadata,
+} from './metadata.js';
 import { validateRevisionTemplate, verifyNameChange } from './template.js';
 
 /** Configuration defaulting; user annotations only for Configurations nobody owns. */
@@ -27,7 +32,12 @@ export function configurationErrors(obj: KObject, old: KObject | undefined): Fie
   if (old) {
     // A Service's Configuration is written by its controller; only standalone ones are checked.
     if (!hasOwnerReferences(obj)) {
-      errs.push(...viaField(validateCreatorAndModifier(old.spec, obj.spec, old.metadata?.annotations, meta.annotations), 'metadata.annotations'));
+      errs.push(
+        ...viaField(
+          validateCreatorAndModifier(old.spec, obj.spec, old.metadata?.annotations, meta.annotations),
+          'metadata.annotations',
+        ),
+      );
     }
     errs.push(...viaField(verifyNameChange(obj.spec?.template, old.spec?.template), 'spec.template'));
   }

@@ -35,7 +35,8 @@ export function defaultTraffic(spec: Obj, hasDefaultConfigurationName: boolean):
   if (hasDefaultConfigurationName && (!Array.isArray(spec.traffic) || spec.traffic.length === 0)) {
     spec.traffic = [{ latestRevision: true, percent: 100 }];
   }
-  if (Array.isArray(spec.traffic)) spec.traffic = spec.traffic.map((t: unknown) => (isObj(t) ? defaultTrafficTarget(t) : t));
+  if (Array.isArray(spec.traffic))
+    spec.traffic = spec.traffic.map((t: unknown) => (isObj(t) ? defaultTrafficTarget(t) : t));
 }
 
 /** RevisionSpec.SetDefaults on a revision spec (the template's `spec`) in place. */
@@ -71,7 +72,11 @@ export function defaultRevisionSpec(spec: Obj, isCreate: boolean): void {
 // Volumes a mount may write to; mounts of every other volume are defaulted to readOnly.
 function writableVolumes(volumes: unknown): Set<string> {
   const list: unknown[] = Array.isArray(volumes) ? volumes : [];
-  return new Set(list.filter((v): v is Obj => isObj(v) && (isObj(v.emptyDir) || isObj(v.persistentVolumeClaim) || isObj(v.ephemeral))).map((v) => v.name));
+  return new Set(
+    list
+      .filter((v): v is Obj => isObj(v) && (isObj(v.emptyDir) || isObj(v.persistentVolumeClaim) || isObj(v.ephemeral)))
+      .map((v) => v.name),
+  );
 }
 
 function defaultContainer(c: Obj, single: boolean, writable: Set<string>): void {
@@ -96,7 +101,8 @@ function defaultContainer(c: Obj, single: boolean, writable: Set<string>): void 
     const grpc = c[probe]?.grpc;
     if (isObj(grpc) && grpc.service == null) grpc.service = '';
   }
-  if (Array.isArray(c.volumeMounts)) for (const vm of c.volumeMounts) if (isObj(vm) && !writable.has(vm.name)) vm.readOnly = true;
+  if (Array.isArray(c.volumeMounts))
+    for (const vm of c.volumeMounts) if (isObj(vm) && !writable.has(vm.name)) vm.readOnly = true;
 }
 
 /**

@@ -19,5 +19,11 @@ export const knativeAdmission: Record<'services' | 'configurations' | 'revisions
   routes: routeAdmission,
 };
 
-export { renderFieldErrors, webhookDenied, VALIDATION_WEBHOOK, type FieldError, type FieldErrors } from './field-error.js';
+export {
+  renderFieldErrors,
+  webhookDenied,
+  VALIDATION_WEBHOOK,
+  type FieldError,
+  type FieldErrors,
+} from './field-error.js';
 export { defaultRevisionSpec, defaultTraffic, defaultTrafficTarget } from './defaults.js';

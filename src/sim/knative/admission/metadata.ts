@@ -15,7 +15,13 @@ export const Keys = {
 
 const AUTOSCALING_GROUP = 'autoscaling.knative.dev';
 
-type Meta = { name?: string; generateName?: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string }> };
+type Meta = {
+  name?: string;
+  generateName?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<{ kind: string; name: string }>;
+};
 
 /** apis.ValidateObjectMetadata: the first of generateName, name, "name or generateName" that fails. */
 export function validateObjectMetadata(meta: Meta): FieldErrors {
@@ -37,7 +43,13 @@ export function validateObjectMetadata(meta: Meta): FieldErrors {
 export function validateNoAutoscalingAnnotations(annotations: Record<string, string> | undefined): FieldErrors {
   return Object.keys(annotations ?? {})
     .filter((k) => k.startsWith(AUTOSCALING_GROUP))
-    .flatMap((k) => errInvalidKeyName(k, '', 'autoscaling annotations must be put under "spec.template.metadata.annotations" to work'));
+    .flatMap((k) =>
+      errInvalidKeyName(
+        k,
+        '',
+        'autoscaling annotations must be put under "spec.template.metadata.annotations" to work',
+      ),
+    );
 }
 
 /** ValidateRolloutDurationAnnotation (Service, Route); paths relative to `annotations`. */
@@ -63,7 +75,8 @@ export function validateCreatorAndModifier(
   const errs: FieldErrors = [];
   const creator = KnativeLabels.creator;
   const modifier = KnativeLabels.lastModifier;
-  if ((oldAnn?.[creator] ?? '') !== (newAnn?.[creator] ?? '')) errs.push(...fieldError('annotation value is immutable', creator));
+  if ((oldAnn?.[creator] ?? '') !== (newAnn?.[creator] ?? ''))
+    errs.push(...fieldError('annotation value is immutable', creator));
   if (semanticEqual(oldSpec, newSpec) && (oldAnn?.[modifier] ?? '') !== (newAnn?.[modifier] ?? '')) {
     errs.push(...errInvalidValue(newAnn?.[modifier] ?? '', modifier));
   }

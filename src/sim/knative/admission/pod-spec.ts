@@ -30,9 +30,16 @@ const VALID_PORT_NAMES = new Set(['h2c', 'http1', '']);
 const RESERVED_PATHS = new Set(['/', '/dev', '/dev/log']);
 // PodSpecMask with default flags: what may be set in a template's pod spec.
 const POD_SPEC_ALLOWED = new Set([
-  'serviceAccountName', 'containers', 'volumes', 'imagePullSecrets', 'enableServiceLinks',
+  'serviceAccountName',
+  'containers',
+  'volumes',
+  'imagePullSecrets',
+  'enableServiceLinks',
   // RevisionSpec's own fields, which are not part of the PodSpec the mask looks at.
-  'containerConcurrency', 'timeoutSeconds', 'idleTimeoutSeconds', 'responseStartTimeoutSeconds',
+  'containerConcurrency',
+  'timeoutSeconds',
+  'idleTimeoutSeconds',
+  'responseStartTimeoutSeconds',
 ]);
 const VOLUME_SOURCES_ALLOWED = ['secret', 'configMap', 'projected', 'emptyDir'];
 const VOLUME_SOURCES_DISABLED: Record<string, string> = {
@@ -51,29 +58,50 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 function disallowed(obj: Obj, allowed: (key: string, value: unknown) => boolean): FieldErrors {
-  const keys = Object.keys(obj).filter((k) => isSet(obj[k]) && !allowed(k, obj[k])).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => isSet(obj[k]) && !allowed(k, obj[k]))
+    .sort();
   return keys.length ? errDisallowedFields(...keys) : [];
 }
 
 /** ValidatePodSpec on a RevisionSpec (its own fields ride along, as the PodSpec is inlined). */
 export function validatePodSpec(ps: Obj): FieldErrors {
-  const errs: FieldErrors = disallowed(ps, (k, v) => POD_SPEC_ALLOWED.has(k) || (k === 'automountServiceAccountToken' && v === false));
+  const errs: FieldErrors = disallowed(
+    ps,
+    (k, v) => POD_SPEC_ALLOWED.has(k) || (k === 'automountServiceAccountToken' && v === false),
+  );
   // PodSecurityContextMask with kubernetes.podspec-securitycontext off keeps nothing of it.
-  if (isObj(ps.securityContext)) errs.push(...viaField(disallowed(ps.securityContext, () => false), 'securityContext'));
+  if (isObj(ps.securityContext))
+    errs.push(
+      ...viaField(
+        disallowed(ps.securityContext, () => false),
+        'securityContext',
+      ),
+    );
   const containers = list(ps.containers);
   const initContainers = list(ps.initContainers);
-  const mounted = new Set([...initContainers, ...containers].flatMap((c) => list(c.volumeMounts).map((m) => str(m.name))));
+  const mounted = new Set(
+    [...initContainers, ...containers].flatMap((c) => list(c.volumeMounts).map((m) => str(m.name))),
+  );
   const volumes = validateVolumes(list(ps.volumes), mounted, errs);
-  if (initContainers.length > 0) errs.push(...fieldError(`pod spec support for init-containers is off, but found ${initContainers.length} init containers`, []));
+  if (initContainers.length > 0)
+    errs.push(
+      ...fieldError(
+        `pod spec support for init-containers is off, but found ${initContainers.length} init containers`,
+        [],
+      ),
+    );
   const { port, errs: portErrs } = validateContainersPorts(containers);
   errs.push(...viaField(portErrs, 'containers[*]'));
   if (containers.length === 0) errs.push(...errMissingField('containers'));
-  else if (containers.length === 1) errs.push(...viaFieldIndex(validateContainer(containers[0], 'user', volumes, port), 'containers', 0));
+  else if (containers.length === 1)
+    errs.push(...viaFieldIndex(validateContainer(containers[0], 'user', volumes, port), 'containers', 0));
   else {
     const names = new Set<string>();
     containers.forEach((c, i) => {
       const name = str(c.name);
-      if (names.has(name)) errs.push(...viaFieldIndex(fieldError(`duplicate container name ${goQuote(name)}`, 'name'), 'containers', i));
+      if (names.has(name))
+        errs.push(...viaFieldIndex(fieldError(`duplicate container name ${goQuote(name)}`, 'name'), 'containers', i));
       else names.add(name);
       const kind: ContainerKind = list(c.ports).length === 0 ? 'sidecar' : 'user';
       errs.push(...viaFieldIndex(validateContainer(c, kind, volumes, port), 'containers', i));
@@ -90,7 +118,8 @@ function validateVolumes(vs: Obj[], mounted: Set<string>, out: FieldErrors): Map
   vs.forEach((v, i) => {
     const name = str(v.name);
     if (volumes.has(name)) errs.push(...viaIndex(fieldError(`duplicate volume name ${goQuote(name)}`, 'name'), i));
-    if (!mounted.has(name)) errs.push(...viaIndex(fieldError(`volume with name ${goQuote(name)} not mounted`, 'name'), i));
+    if (!mounted.has(name))
+      errs.push(...viaIndex(fieldError(`volume with name ${goQuote(name)} not mounted`, 'name'), i));
     errs.push(...viaIndex(validateVolume(v), i));
     volumes.set(name, v);
   });
@@ -104,8 +133,16 @@ function validateVolume(v: Obj): FieldErrors {
     if (!isObj(v[key])) continue;
     if (key === 'persistentVolumeClaim') {
       const claim = str(v[key].claimName);
-      errs.push(...fieldError(`Persistent volume claim support is disabled, but found persistent volume claim ${claim}`, []));
-      if (v[key].readOnly !== true) errs.push(...fieldError(`Persistent volume write support is disabled, but found persistent volume claim ${claim} that is not read-only`, []));
+      errs.push(
+        ...fieldError(`Persistent volume claim support is disabled, but found persistent volume claim ${claim}`, []),
+      );
+      if (v[key].readOnly !== true)
+        errs.push(
+          ...fieldError(
+            `Persistent volume write support is disabled, but found persistent volume claim ${claim} that is not read-only`,
+            [],
+          ),
+        );
     } else {
       errs.push(...fieldError(`${label} support is disabled, but found ${label} ${str(v.name)}`, []));
     }
@@ -137,7 +174,15 @@ function validateContainersPorts(containers: Obj[]): { port: Port; errs: FieldEr
   }
   const serving: Port = { name: str(port.name) || 'http', containerPort: num(port.containerPort) || 8080 };
   if (count === 0 && containers.length > 1) return { port: serving, errs: errMissingField('ports') };
-  if (count > 1) return { port: serving, errs: fieldError('more than one container port is set', 'ports', 'Only a single port is allowed across all containers') };
+  if (count > 1)
+    return {
+      port: serving,
+      errs: fieldError(
+        'more than one container port is set',
+        'ports',
+        'Only a single port is allowed across all containers',
+      ),
+    };
   return { port: serving, errs: [] };
 }
 
@@ -153,24 +198,29 @@ function validateContainer(c: Obj, kind: ContainerKind, volumes: Map<string, Obj
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
       const p = c[probe];
       if (!isObj(p)) continue;
-      const set = Object.keys(p).filter((k) => isSet(p[k])).map((k) => (['exec', 'httpGet', 'tcpSocket', 'grpc'].includes(k) ? '' : k));
+      const set = Object.keys(p)
+        .filter((k) => isSet(p[k]))
+        .map((k) => (['exec', 'httpGet', 'tcpSocket', 'grpc'].includes(k) ? '' : k));
       if (set.length) errs.push(...viaField(errDisallowedFields(...new Set(set.sort())), probe));
     }
   }
   if (Object.keys(c).every((k) => !isSet(c[k]))) return [...errs, ...errMissingField('')];
-  if (str(c.name) === 'queue-proxy') errs.push(...fieldError(`${goQuote('queue-proxy')} is a reserved container name`, 'name'));
+  if (str(c.name) === 'queue-proxy')
+    errs.push(...fieldError(`${goQuote('queue-proxy')} is a reserved container name`, 'name'));
   errs.push(...viaField(validateEnv(list(c.env), kind), 'env'));
   errs.push(...viaField(validateEnvFrom(list(c.envFrom)), 'envFrom'));
   const image = str(c.image);
   if (image === '') errs.push(...errMissingField('image'));
   else {
     const err = imageReferenceError(image);
-    if (err) errs.push(...fieldError('Failed to parse image reference', 'image', `image: ${goQuote(image)}, error: ${err}`));
+    if (err)
+      errs.push(...fieldError('Failed to parse image reference', 'image', `image: ${goQuote(image)}, error: ${err}`));
   }
   errs.push(...viaField(validatePorts(list(c.ports), kind), 'ports'));
   errs.push(...viaField(validateSecurityContext(c.securityContext), 'securityContext'));
   const tmp = str(c.terminationMessagePolicy);
-  if (!['File', 'FallbackToLogsOnError', ''].includes(tmp)) errs.push(...errInvalidValue(tmp, 'terminationMessagePolicy'));
+  if (!['File', 'FallbackToLogsOnError', ''].includes(tmp))
+    errs.push(...errInvalidValue(tmp, 'terminationMessagePolicy'));
   errs.push(...viaField(validateVolumeMounts(list(c.volumeMounts), volumes), 'volumeMounts'));
   return errs;
 }
@@ -181,8 +231,15 @@ function validateEnv(env: Obj[], kind: ContainerKind): FieldErrors {
     const errs: FieldErrors = [];
     const name = str(e.name);
     if (name === '') errs.push(...errMissingField('name'));
-    else if (reserved.includes(name)) errs.push(...fieldError(`${goQuote(name)} is a reserved environment variable`, 'name'));
-    if (isObj(e.valueFrom)) errs.push(...viaField(disallowed(e.valueFrom, (k) => k === 'configMapKeyRef' || k === 'secretKeyRef'), 'valueFrom'));
+    else if (reserved.includes(name))
+      errs.push(...fieldError(`${goQuote(name)} is a reserved environment variable`, 'name'));
+    if (isObj(e.valueFrom))
+      errs.push(
+        ...viaField(
+          disallowed(e.valueFrom, (k) => k === 'configMapKeyRef' || k === 'secretKeyRef'),
+          'valueFrom',
+        ),
+      );
     return viaIndex(errs, i);
   });
 }
@@ -202,7 +259,14 @@ function validateEnvFrom(envFrom: Obj[]): FieldErrors {
 function validatePortBasic(p: Obj): FieldErrors {
   const errs: FieldErrors = [];
   const n = num(p.containerPort);
-  if (RESERVED_PORTS.has(n)) errs.push(...errInvalidValue(`${n} is a reserved port`, 'containerPort', `${n} is a reserved port, please use a different value`));
+  if (RESERVED_PORTS.has(n))
+    errs.push(
+      ...errInvalidValue(
+        `${n} is a reserved port`,
+        'containerPort',
+        `${n} is a reserved port, please use a different value`,
+      ),
+    );
   if (n < 0 || n > 65535) errs.push(...errOutOfBounds(n, 0, 65535, 'containerPort'));
   return errs;
 }
@@ -215,14 +279,16 @@ function validatePorts(ports: Obj[], kind: ContainerKind): FieldErrors {
   const protocol = str(p.protocol);
   if (protocol !== '' && protocol !== 'TCP') errs.push(...errInvalidValue(protocol, 'protocol'));
   const name = str(p.name);
-  if (!VALID_PORT_NAMES.has(name)) errs.push(...fieldError(`Port name ${name} is not allowed`, '', "Name must be empty, or one of: 'h2c', 'http1'"));
+  if (!VALID_PORT_NAMES.has(name))
+    errs.push(...fieldError(`Port name ${name} is not allowed`, '', "Name must be empty, or one of: 'h2c', 'http1'"));
   return errs;
 }
 
 function validateSecurityContext(sc: unknown): FieldErrors {
   if (!isObj(sc)) return [];
   const errs = disallowed(sc, (k, v) => k !== 'privileged' || v === false);
-  if (isObj(sc.capabilities) && isSet(sc.capabilities.add)) errs.push(...viaField(errDisallowedFields('add'), 'capabilities'));
+  if (isObj(sc.capabilities) && isSet(sc.capabilities.add))
+    errs.push(...viaField(errDisallowedFields('add'), 'capabilities'));
   for (const key of ['runAsUser', 'runAsGroup']) {
     const v = sc[key];
     if (typeof v === 'number' && (v < 0 || v > MAX_INT32)) errs.push(...errOutOfBounds(v, 0, MAX_INT32, key));
@@ -253,7 +319,12 @@ function validateVolumeMounts(mounts: Obj[], volumes: Map<string, Obj>): FieldEr
     const volume = volumes.get(name);
     if (isSet(vm.mountPropagation)) {
       at(errDisallowedFields('mountPropagation'));
-      at(fieldError(`Volume Mount Propagation support is disabled, but found volume mount ${name} with mount propagation`, []));
+      at(
+        fieldError(
+          `Volume Mount Propagation support is disabled, but found volume mount ${name} with mount propagation`,
+          [],
+        ),
+      );
     }
     if (!volume) at(fieldError('volumeMount has no matching volume', 'name'));
     const mountPath = str(vm.mountPath);
@@ -263,8 +334,10 @@ function validateVolumeMounts(mounts: Obj[], volumes: Map<string, Obj>): FieldEr
     else if (!mountPath.startsWith('/')) at(errInvalidValue(mountPath, 'mountPath'));
     else if (seenPaths.has(clean)) at(errInvalidValue(`${goQuote(mountPath)} must be unique`, 'mountPath'));
     seenPaths.add(clean);
-    const writable = volume && (isObj(volume.emptyDir) || isObj(volume.persistentVolumeClaim) || isObj(volume.ephemeral));
-    if (!writable && vm.readOnly !== true) at(fieldError('volume mount should be readOnly for this type of volume', 'readOnly'));
+    const writable =
+      volume && (isObj(volume.emptyDir) || isObj(volume.persistentVolumeClaim) || isObj(volume.ephemeral));
+    if (!writable && vm.readOnly !== true)
+      at(fieldError('volume mount should be readOnly for this type of volume', 'readOnly'));
   });
   return errs;
 }
@@ -279,12 +352,18 @@ function validateProbe(p: unknown, port: Port): FieldErrors {
   if (!isObj(p)) return [];
   const errs: FieldErrors = [];
   const handlers: string[] = [];
-  for (const [key, label] of [['httpGet', 'httpGet'], ['tcpSocket', 'tcpSocket'], ['exec', 'exec'], ['grpc', 'gRPC']] as const) {
+  for (const [key, label] of [
+    ['httpGet', 'httpGet'],
+    ['tcpSocket', 'tcpSocket'],
+    ['exec', 'exec'],
+    ['grpc', 'gRPC'],
+  ] as const) {
     if (!isObj(p[key])) continue;
     handlers.push(label);
     if (key === 'httpGet' || key === 'tcpSocket') {
       const pt = intOrString(p[key].port);
-      if (pt.isString && pt.text !== port.name) errs.push(...errInvalidValue(pt.text, `${key}.port`, 'Probe port must match container port'));
+      if (pt.isString && pt.text !== port.name)
+        errs.push(...errInvalidValue(pt.text, `${key}.port`, 'Probe port must match container port'));
     }
   }
   if (handlers.length === 0) errs.push(...errMissingOneOf('httpGet', 'tcpSocket', 'exec', 'grpc'));
@@ -296,13 +375,16 @@ function validateReadinessProbe(p: unknown, port: Port): FieldErrors {
   if (!isObj(p)) return [];
   const errs = validateProbe(p, port);
   const period = num(p.periodSeconds);
-  const bound = (v: number, lower: number, key: string): void => void errs.push(...errOutOfBounds(v, lower, MAX_INT32, key));
+  const bound = (v: number, lower: number, key: string): void =>
+    void errs.push(...errOutOfBounds(v, lower, MAX_INT32, key));
   if (period < 0) bound(period, 0, 'periodSeconds');
   if (num(p.initialDelaySeconds) < 0) bound(num(p.initialDelaySeconds), 0, 'initialDelaySeconds');
   if (num(p.successThreshold) < 1) bound(num(p.successThreshold), 1, 'successThreshold');
   if (period === 0) {
-    if (num(p.failureThreshold) !== 0) errs.push(...fieldError('failureThreshold is disallowed when periodSeconds is zero', 'failureThreshold'));
-    if (num(p.timeoutSeconds) !== 0) errs.push(...fieldError('timeoutSeconds is disallowed when periodSeconds is zero', 'timeoutSeconds'));
+    if (num(p.failureThreshold) !== 0)
+      errs.push(...fieldError('failureThreshold is disallowed when periodSeconds is zero', 'failureThreshold'));
+    if (num(p.timeoutSeconds) !== 0)
+      errs.push(...fieldError('timeoutSeconds is disallowed when periodSeconds is zero', 'timeoutSeconds'));
   } else {
     if (num(p.timeoutSeconds) < 1) bound(num(p.timeoutSeconds), 1, 'timeoutSeconds');
     if (num(p.failureThreshold) < 1) bound(num(p.failureThreshold), 1, 'failureThreshold');

@@ -32,7 +32,12 @@ export function routeErrors(obj: KObject, old: KObject | undefined): FieldErrors
   );
   errs.push(...viaField(validateTraffic(obj.spec?.traffic, false), 'spec'));
   if (old && !hasOwnerReferences(obj)) {
-    errs.push(...viaField(validateCreatorAndModifier(old.spec, obj.spec, old.metadata?.annotations, meta.annotations), 'metadata.annotations'));
+    errs.push(
+      ...viaField(
+        validateCreatorAndModifier(old.spec, obj.spec, old.metadata?.annotations, meta.annotations),
+        'metadata.annotations',
+      ),
+    );
   }
   return errs;
 }

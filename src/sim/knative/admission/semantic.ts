@@ -44,8 +44,19 @@ export type DiffRoot = 'RevisionTemplateSpec' | 'RevisionSpec';
 // JSON objects that are Go maps: their keys print as ["key"] rather than as .Field.
 const MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests']);
 // Fields of Knative's RevisionSpec itself; every other key lives in the inlined corev1.PodSpec.
-const REVISION_SPEC_OWN = new Set(['containerConcurrency', 'timeoutSeconds', 'responseStartTimeoutSeconds', 'idleTimeoutSeconds']);
-const GO_NAMES: Record<string, string> = { tcpSocket: 'TCPSocket', httpGet: 'HTTPGet', grpc: 'GRPC', uid: 'UID', hostIP: 'HostIP' };
+const REVISION_SPEC_OWN = new Set([
+  'containerConcurrency',
+  'timeoutSeconds',
+  'responseStartTimeoutSeconds',
+  'idleTimeoutSeconds',
+]);
+const GO_NAMES: Record<string, string> = {
+  tcpSocket: 'TCPSocket',
+  httpGet: 'HTTPGet',
+  grpc: 'GRPC',
+  uid: 'UID',
+  hostIP: 'HostIP',
+};
 
 // Go pointer fields (*int64, *bool, *string) of RevisionSpec, PodSpec, SecurityContext and GRPCAction.
 const POINTER_LEAF =
@@ -56,7 +67,8 @@ const goName = (key: string): string => GO_NAMES[key] ?? key.charAt(0).toUpperCa
 function childPath(path: string, key: string, level: 'template' | 'revisionSpec' | 'map' | 'other'): string {
   if (level === 'map') return `${path}[${JSON.stringify(key)}]`;
   if (level === 'template') return `${path}.${key === 'metadata' ? 'ObjectMeta' : goName(key)}`;
-  if (level === 'revisionSpec') return REVISION_SPEC_OWN.has(key) ? `${path}.${goName(key)}` : `${path}.PodSpec.${goName(key)}`;
+  if (level === 'revisionSpec')
+    return REVISION_SPEC_OWN.has(key) ? `${path}.${goName(key)}` : `${path}.PodSpec.${goName(key)}`;
   return `${path}.${goName(key)}`;
 }
 
@@ -64,7 +76,11 @@ function childPath(path: string, key: string, level: 'template' | 'revisionSpec'
 // "" and anything else missing as <nil>; other structs and slices fall back to JSON.
 function formatValue(v: Json, other: Json, isMap: boolean): string {
   if (isMap) {
-    const entries = isObject(v) ? Object.keys(v).sort().map((k) => `${k}:${formatValue(v[k], undefined, false)}`) : [];
+    const entries = isObject(v)
+      ? Object.keys(v)
+          .sort()
+          .map((k) => `${k}:${formatValue(v[k], undefined, false)}`)
+      : [];
     return `map[${entries.join(' ')}]`;
   }
   if (v === undefined) return typeof other === 'string' ? '' : '<nil>';
@@ -85,7 +101,12 @@ export function shortDiff(oldValue: Json, newValue: Json, root: DiffRoot): strin
       const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
       for (const k of keys) {
         const next = childPath(path, k, level);
-        const nextLevel = MAP_FIELDS.has(k) && level !== 'map' ? 'map' : level === 'template' && k === 'spec' ? 'revisionSpec' : 'other';
+        const nextLevel =
+          MAP_FIELDS.has(k) && level !== 'map'
+            ? 'map'
+            : level === 'template' && k === 'spec'
+              ? 'revisionSpec'
+              : 'other';
         walk(a[k], b[k], next, nextLevel);
       }
       return;
@@ -94,12 +115,18 @@ export function shortDiff(oldValue: Json, newValue: Json, root: DiffRoot): strin
       for (let i = 0; i < Math.max(a.length, b.length); i++) walk(a[i], b[i], `${path}[${i}]`, 'other');
       return;
     }
-    const isMap = level === 'map' && !Array.isArray(a ?? b) && (a === undefined || isObject(a)) && (b === undefined || isObject(b));
+    const isMap =
+      level === 'map' && !Array.isArray(a ?? b) && (a === undefined || isObject(a)) && (b === undefined || isObject(b));
     // go-cmp's %#v path starts with `*` when the differing leaf sits behind a pointer (both non-nil).
     const star = a !== undefined && b !== undefined && POINTER_LEAF.test(path) ? '*' : '';
     blocks.push(`${star}${path}:\n\t-: "${formatValue(a, b, isMap)}"\n\t+: "${formatValue(b, a, isMap)}"\n`);
   };
   const rootPath = root === 'RevisionTemplateSpec' ? '{*v1.RevisionTemplateSpec}' : '{v1.RevisionSpec}';
-  walk(normalizeEmpty(oldValue), normalizeEmpty(newValue), rootPath, root === 'RevisionTemplateSpec' ? 'template' : 'revisionSpec');
+  walk(
+    normalizeEmpty(oldValue),
+    normalizeEmpty(newValue),
+    rootPath,
+    root === 'RevisionTemplateSpec' ? 'template' : 'revisionSpec',
+  );
   return blocks.join('\n');
 }

@@ -34,12 +34,20 @@ export function serviceErrors(obj: KObject, old: KObject | undefined): FieldErro
   );
   errs.push(
     ...viaField(
-      [...viaField(validateRevisionTemplate(obj.spec?.template, meta), 'template'), ...validateTraffic(obj.spec?.traffic, true)],
+      [
+        ...viaField(validateRevisionTemplate(obj.spec?.template, meta), 'template'),
+        ...validateTraffic(obj.spec?.traffic, true),
+      ],
       'spec',
     ),
   );
   if (old) {
-    errs.push(...viaField(validateCreatorAndModifier(old.spec, obj.spec, old.metadata?.annotations, meta.annotations), 'metadata.annotations'));
+    errs.push(
+      ...viaField(
+        validateCreatorAndModifier(old.spec, obj.spec, old.metadata?.annotations, meta.annotations),
+        'metadata.annotations',
+      ),
+    );
     errs.push(...viaField(verifyNameChange(obj.spec?.template, old.spec?.template), 'spec.template'));
   }
   return errs;

@@ -6,7 +6,15 @@ import { goList, nameIsDNS1035Label } from './k8s-names.js';
 import { validateProgressDeadline } from './metadata.js';
 import { validatePodSpec } from './pod-spec.js';
 import { shortDiff } from './semantic.js';
-import { errDisallowedFields, errInvalidValue, errOutOfBounds, fieldError, goQuote, viaField, type FieldErrors } from './field-error.js';
+import {
+  errDisallowedFields,
+  errInvalidValue,
+  errOutOfBounds,
+  fieldError,
+  goQuote,
+  viaField,
+  type FieldErrors,
+} from './field-error.js';
 
 /** config-defaults `max-revision-timeout-seconds`. */
 export const MAX_REVISION_TIMEOUT_SECONDS = 600;
@@ -30,10 +38,15 @@ export function validateRevisionSpec(spec: Obj | undefined): FieldErrors {
 }
 
 /** validateRevisionName: the template's name/generateName against the parent (Service or Configuration). */
-export function validateRevisionName(name: string, generateName: string, parent: { name?: string; generateName?: string }): FieldErrors {
+export function validateRevisionName(
+  name: string,
+  generateName: string,
+  parent: { name?: string; generateName?: string },
+): FieldErrors {
   if (generateName !== '') {
     const msgs = nameIsDNS1035Label(generateName, true);
-    if (msgs.length > 0) return errInvalidValue(`not a DNS 1035 label prefix: ${goList(msgs)}`, 'metadata.generateName');
+    if (msgs.length > 0)
+      return errInvalidValue(`not a DNS 1035 label prefix: ${goList(msgs)}`, 'metadata.generateName');
   }
   if (name === '') return [];
   const msgs = nameIsDNS1035Label(name, false);
@@ -42,18 +55,29 @@ export function validateRevisionName(name: string, generateName: string, parent:
   // A parent created with generateName only has no name to prefix with yet.
   if (parentName === '' && (parent.generateName ?? '') !== '') return errDisallowedFields('metadata.name');
   const prefix = `${parentName}-`;
-  if (!name.startsWith(prefix)) return errInvalidValue(`${goQuote(name)} must have prefix ${goQuote(prefix)}`, 'metadata.name');
+  if (!name.startsWith(prefix))
+    return errInvalidValue(`${goQuote(name)} must have prefix ${goQuote(prefix)}`, 'metadata.name');
   return [];
 }
 
 /** RevisionTemplateSpec.Validate: spec rules under `spec`, plus the BYO name rules. */
-export function validateRevisionTemplate(template: Obj | undefined, parent: { name?: string; generateName?: string }): FieldErrors {
+export function validateRevisionTemplate(
+  template: Obj | undefined,
+  parent: { name?: string; generateName?: string },
+): FieldErrors {
   const meta: Obj = template?.metadata ?? {};
   const annotations = typeof meta.annotations === 'object' && meta.annotations !== null ? meta.annotations : {};
   return [
     ...viaField(validateRevisionSpec(template?.spec), 'spec'),
-    ...viaField([...validateAutoscalingAnnotations(annotations), ...validateProgressDeadline(annotations)], 'metadata.annotations'),
-    ...validateRevisionName(typeof meta.name === 'string' ? meta.name : '', typeof meta.generateName === 'string' ? meta.generateName : '', parent),
+    ...viaField(
+      [...validateAutoscalingAnnotations(annotations), ...validateProgressDeadline(annotations)],
+      'metadata.annotations',
+    ),
+    ...validateRevisionName(
+      typeof meta.name === 'string' ? meta.name : '',
+      typeof meta.generateName === 'string' ? meta.generateName : '',
+      parent,
+    ),
   ];
 }
 
@@ -62,7 +86,9 @@ export function verifyNameChange(template: Obj | undefined, oldTemplate: Obj | u
   const name = template?.metadata?.name ?? '';
   if (name === '' || name !== (oldTemplate?.metadata?.name ?? '')) return [];
   const diff = shortDiff(oldTemplate, template, 'RevisionTemplateSpec');
-  return diff === '' ? [] : fieldError('Saw the following changes without a name change (-old +new)', 'metadata.name', diff);
+  return diff === ''
+    ? []
+    : fieldError('Saw the following changes without a name change (-old +new)', 'metadata.name', diff);
 }
 
 /** Revision.Validate on update: the spec of a Revision never changes. Paths are absolute (`spec`). */

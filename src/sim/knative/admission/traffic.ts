@@ -30,7 +30,12 @@ export function validateTrafficTarget(tt: Target, hasDefaultConfigurationName: b
   const revisionName = str(tt.revisionName);
   const configurationName = str(tt.configurationName);
   if (typeof tt.latestRevision === 'boolean' && (revisionName !== '') === tt.latestRevision) {
-    errs.push(...fieldError(`may not set revisionName ${goQuote(revisionName)} when latestRevision is ${tt.latestRevision}`, 'latestRevision'));
+    errs.push(
+      ...fieldError(
+        `may not set revisionName ${goQuote(revisionName)} when latestRevision is ${tt.latestRevision}`,
+        'latestRevision',
+      ),
+    );
   }
   if (hasDefaultConfigurationName && configurationName !== '') {
     errs.push(...errDisallowedFields('configurationName'));
@@ -45,7 +50,8 @@ export function validateTrafficTarget(tt: Target, hasDefaultConfigurationName: b
   } else if (!hasDefaultConfigurationName) {
     errs.push(...errMissingOneOf('revisionName', 'configurationName'));
   }
-  if (typeof tt.percent === 'number' && (tt.percent < 0 || tt.percent > 100)) errs.push(...errOutOfBounds(tt.percent, 0, 100, 'percent'));
+  if (typeof tt.percent === 'number' && (tt.percent < 0 || tt.percent > 100))
+    errs.push(...errOutOfBounds(tt.percent, 0, 100, 'percent'));
   if (str(tt.url) !== '') {
     errs.push(...errDisallowedFields('url'));
     // A second, identical error for "url without a tag"; rendering merges the two.
@@ -68,9 +74,11 @@ export function validateTraffic(traffic: unknown, hasDefaultConfigurationName: b
     if (tag === '') return;
     const msgs = isDNS1035Label(tag);
     // ErrInvalidArrayValue(..., "tag", i): the index lands after "tag", hence spec.traffic.tag[i].
-    if (msgs.length > 0) errs.push(...viaFieldIndex(errInvalidValue(`not a DNS 1035 label: ${goList(msgs)}`, ''), 'tag', i));
+    if (msgs.length > 0)
+      errs.push(...viaFieldIndex(errInvalidValue(`not a DNS 1035 label: ${goList(msgs)}`, ''), 'tag', i));
     const first = firstByTag.get(tag);
-    if (first !== undefined) errs.push(...fieldError(`Multiple definitions for ${goQuote(tag)}`, [`[${i}].tag`, `[${first}].tag`]));
+    if (first !== undefined)
+      errs.push(...fieldError(`Multiple definitions for ${goQuote(tag)}`, [`[${i}].tag`, `[${first}].tag`]));
     else firstByTag.set(tag, i);
   });
   if (sum !== 100) errs.push(...fieldError(`Traffic targets sum to ${sum}, want 100`, ''));
