@@ -33,7 +33,8 @@ function machine(kubectl: string | undefined): string {
     .map((x) => x.toFixed(1))
     .join(' ');
   return [
-    `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} (${os.arch()})`,
+    `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
+      `${os.type()} ${os.release()} (${os.arch()})`,
     `Node ${process.version}; ${kv}`,
     `Load average (1/5/15 min) at this point: ${load}`,
   ].join('\n');
@@ -103,7 +104,8 @@ async function main(): Promise<void> {
       bigRevisions: Number(values['big-revisions']),
     };
     process.stderr.write(
-      `filling a cluster with ${size.services} services, ${size.revisions} revisions and one service with ${size.bigRevisions}...\n`,
+      `filling a cluster with ${size.services} services, ${size.revisions} revisions ` +
+        `and one service with ${size.bigRevisions}...\n`,
     );
     const sc = await startScaleCluster({ ...size, namespaces: 20 });
     try {

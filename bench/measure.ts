@@ -125,7 +125,10 @@ export function relativeSpread(xs: number[]): number {
   return (q(0.75) - q(0.25)) / median(xs);
 }
 
-/** Runs `rounds` rounds of every case after `warmup` unrecorded ones, rotating the order each round so no case always goes first. */
+/**
+ * Runs `rounds` rounds of every case after `warmup` unrecorded ones, rotating the order each round so no case always
+ * goes first.
+ */
 export async function alternate<T>(
   cases: readonly T[],
   run: (c: T, round: number) => Promise<void>,

@@ -73,9 +73,16 @@ export function renderSuite(s: SuiteResult): string {
   ];
   for (const c of s.cases) {
     const rss = c.maxRssMb.filter(Number.isFinite);
-    lines.push(
-      `| ${c.label} | ${c.wallMs.length} | ${fmt(med(c, 'wallMs'))} | ${fmt(relativeSpread(c.wallMs) * 100)}% | ${fmt(med(c, 'cpuMs'))} | ${rss.length ? fmt(Math.max(...rss), 1) : '-'} | ${c.requests.length ? fmt(med(c, 'requests')) : '-'} |`,
-    );
+    const cells = [
+      c.label,
+      String(c.wallMs.length),
+      fmt(med(c, 'wallMs')),
+      `${fmt(relativeSpread(c.wallMs) * 100)}%`,
+      fmt(med(c, 'cpuMs')),
+      rss.length ? fmt(Math.max(...rss), 1) : '-',
+      c.requests.length ? fmt(med(c, 'requests')) : '-',
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   if (s.pairs.length) {
     lines.push('', '| ratio | of | value | target | |', '|---|---|---|---|---|');
@@ -83,17 +90,18 @@ export function renderSuite(s: SuiteResult): string {
       const r = ratio(s, p);
       const verdict =
         p.target === undefined ? '' : r <= p.target ? 'met' : `missed by ${fmt((r / p.target - 1) * 100)}%`;
-      lines.push(
-        `| ${p.a} / ${p.b} | ${METRIC_NAME[p.metric]} | ${fmt(r, 2)} | ${p.target === undefined ? '-' : `≤ ${p.target}`} | ${verdict} |`,
-      );
+      const target = p.target === undefined ? '-' : `≤ ${p.target}`;
+      lines.push(`| ${p.a} / ${p.b} | ${METRIC_NAME[p.metric]} | ${fmt(r, 2)} | ${target} | ${verdict} |`);
     }
   }
   if (s.limits.length) {
     lines.push('', '| bound | value | limit | |', '|---|---|---|---|');
-    for (const l of s.limits)
+    for (const l of s.limits) {
+      const verdict = l.value <= l.limit ? 'met' : `missed by ${fmt((l.value / l.limit - 1) * 100)}%`;
       lines.push(
-        `| ${l.what} | ${fmt(l.value, l.unit === 'ms' ? 0 : 1)} ${l.unit} | ≤ ${l.limit} ${l.unit} | ${l.value <= l.limit ? 'met' : `missed by ${fmt((l.value / l.limit - 1) * 100)}%`} |`,
+        `| ${l.what} | ${fmt(l.value, l.unit === 'ms' ? 0 : 1)} ${l.unit} | ≤ ${l.limit} ${l.unit} | ${verdict} |`,
       );
+    }
   }
   for (const n of s.notes) lines.push('', n);
   return lines.join('\n') + '\n';

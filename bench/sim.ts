@@ -142,7 +142,10 @@ export function onReady(c: BenchCluster, name: string, afterGeneration: number, 
   return stop;
 }
 
-/** A bare API server (no controllers) holding `services` ready services with `revisions` revisions in all, plus one service with `bigRevisions`. */
+/**
+ * A bare API server (no controllers) holding `services` ready services with `revisions` revisions in all, plus one
+ * service with `bigRevisions`.
+ */
 export async function startScaleCluster(opts: {
   services: number;
   revisions: number;

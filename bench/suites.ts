@@ -199,10 +199,14 @@ export async function rolloutSuite(
       : [],
     limits: [{ what: 'peak RSS of bgctl rollout --yes', value: Math.max(...rollout.maxRssMb), unit: 'MB', limit: 120 }],
     notes: [
-      'Wall time is the whole procedure including process start-ups; API requests are everything /sim/v1/requests logged during it (kubectl with a warm discovery cache).',
+      'Wall time is the whole procedure including process start-ups; API requests are everything ' +
+        '/sim/v1/requests logged during it (kubectl with a warm discovery cache).',
       controlPlane === 'instant'
-        ? "The playground ran with every control-plane latency at zero, so the wall times are the tools' own: start-ups, requests and reactions."
-        : 'The playground ran with its default control-plane latencies (20 ms per reconcile step, 75 ms minimum per state, 100 ms to program the ingress): each traffic change takes it about 220 ms, and the deploy about 420 ms, whichever tool waits.',
+        ? 'The playground ran with every control-plane latency at zero, ' +
+          "so the wall times are the tools' own: start-ups, requests and reactions."
+        : 'The playground ran with its default control-plane latencies (20 ms per reconcile step, 75 ms minimum ' +
+          'per state, 100 ms to program the ingress): each traffic change takes it about 220 ms, and the deploy ' +
+          'about 420 ms, whichever tool waits.',
       ...[...breakdown].map(([label, text]) => `Requests of the last ${label} run: ${text}.`),
     ],
   };
@@ -260,7 +264,8 @@ export async function reactionSuite(pg: BenchCluster, opts: SuiteOptions): Promi
       { what: 'worst reaction', value: worst, unit: 'ms', limit: 50 },
     ],
     notes: [
-      `Reactions (ms): ${reactions.map((r) => r.toFixed(0)).join(', ')}. The next request is the revision list bgctl reads after its watch reports Ready.`,
+      `Reactions (ms): ${reactions.map((r) => r.toFixed(0)).join(', ')}. ` +
+        'The next request is the revision list bgctl reads after its watch reports Ready.',
     ],
   };
 }
@@ -334,7 +339,8 @@ export async function scaleSuite(
       },
     ],
     notes: [
-      `${pages} LIST pages per run; the first row reached stdout ${leads.map((l) => l.toFixed(0)).join(', ')} ms before the last page was requested.`,
+      `${pages} LIST pages per run; the first row reached stdout ` +
+        `${leads.map((l) => l.toFixed(0)).join(', ')} ms before the last page was requested.`,
     ],
   };
   return [listSuite, revSuite];

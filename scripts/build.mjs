@@ -48,7 +48,9 @@ function slimSource(pkg) {
 
 /** Stands in for client-node/dist/gen/models/ObjectSerializer.js; same rules, minus the model classes. */
 const OBJECT_SERIALIZER = `
-const PRIMITIVES = new Set(['string', 'boolean', 'double', 'integer', 'long', 'float', 'number', 'any', 'object', 'date']);
+const PRIMITIVES = new Set([
+  'string', 'boolean', 'double', 'integer', 'long', 'float', 'number', 'any', 'object', 'date',
+]);
 const parts = (m) => {
   const [type = '', subtype = ''] = String(m).split(';')[0].trim().toLowerCase().split('/');
   return { type, subtype, tokens: subtype.split('+') };
@@ -56,10 +58,18 @@ const parts = (m) => {
 const isJson = (m) => { const p = parts(m); return p.type === 'application' && p.subtype === 'json'; };
 const isJsonLike = (m) => { const p = parts(m); return p.type === 'application' && p.tokens.includes('json'); };
 const isText = (m) => parts(m).type === 'text';
-const PRIORITY = [isJson, isJsonLike, isText, (m) => parts(m).subtype === 'octet-stream', (m) => parts(m).subtype === 'x-www-form-urlencoded'];
+const PRIORITY = [
+  isJson,
+  isJsonLike,
+  isText,
+  (m) => parts(m).subtype === 'octet-stream',
+  (m) => parts(m).subtype === 'x-www-form-urlencoded',
+];
 const passThrough = (data, type) => {
   if (data == null || PRIMITIVES.has(String(type).toLowerCase())) return data;
-  throw new Error('bgctl bundles client-node without its model classes; "' + type + '" needs scripts/build.mjs to keep them');
+  throw new Error(
+    'bgctl bundles client-node without its model classes; "' + type + '" needs scripts/build.mjs to keep them',
+  );
 };
 export class ObjectSerializer {
   static serialize(data, type) { return passThrough(data, type); }

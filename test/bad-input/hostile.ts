@@ -158,7 +158,8 @@ export function conformantRevision(service: string): Record<string, any> {
 
 /**
  * A Kubernetes API server with the Knative routes, serving the given Services (by name) in
- * `default`, whatever they look like (also as one watch event), and a conformant revision for each. It answers every write
+ * `default`, whatever they look like (also as one watch event), and a conformant revision for each. It answers every
+ * write
  * with 403, so a test sees in `requests` whether bgctl tried one.
  */
 export function fakeKnativeServer(services: Record<string, unknown>): Promise<Hostile> {

@@ -110,7 +110,10 @@ export function churnWhenWatchCloses(registry: Registry, n: number): void {
   hook.armed = () => churn(registry, n);
 }
 
-/** Writes `n` label changes to a namespace so that older resource versions fall out of the watch history (410 on resume). */
+/**
+ * Writes `n` label changes to a namespace so that older resource versions fall out of the watch history (410 on
+ * resume).
+ */
 export function churn(registry: Registry, n: number): void {
   const ns = defs(registry).ns;
   for (let i = 0; i < n; i++)
@@ -205,7 +208,10 @@ export class Monitor {
     return !!left && !sameRouting(routingOf(storedService(this.pg.registry, this.service)?.spec?.traffic), left);
   }
 
-  /** The actor whose write this is: the one its new record names when it changed the record, else the command started last. */
+  /**
+   * The actor whose write this is: the one its new record names when it changed the record, else the command started
+   * last.
+   */
   private writerOf(old: KnativeService | undefined, svc: KnativeService): string {
     const a = recordedRollout(svc);
     const b = old ? recordedRollout(old) : undefined;
@@ -330,7 +336,10 @@ export class Monitor {
     return found;
   }
 
-  /** Starts the foreign writer: every `everyMs` it edits the service like `kubectl edit` would (read, change, PUT with resourceVersion). */
+  /**
+   * Starts the foreign writer: every `everyMs` it edits the service like `kubectl edit` would (read, change, PUT with
+   * resourceVersion).
+   */
   startForeignWriter(rng: Rng, mode: 'tags' | 'percent', everyMs: number): void {
     this.stopForeignWriter();
     this.timer = setInterval(() => this.foreignEdit(rng, mode), everyMs);
@@ -388,7 +397,10 @@ export class Monitor {
     }
   }
 
-  /** A person's edit of spec.traffic (read, change, PUT like kubectl edit): `change` edits the list in place, false skips. */
+  /**
+   * A person's edit of spec.traffic (read, change, PUT like kubectl edit): `change` edits the list in place, false
+   * skips.
+   */
   personEdit(change: (traffic: TrafficTarget[]) => boolean | void): boolean {
     return this.edit((traffic) => (change(traffic) === false ? undefined : () => undefined));
   }
@@ -417,7 +429,8 @@ export class Monitor {
       this.foreignSinceBgctl++;
       return true;
     } catch {
-      // Admission may refuse an edit (e.g. traffic without percent while the template changes); a real user would retry.
+      // Admission may refuse an edit (e.g. traffic without percent while the template changes); a real user would
+      // retry.
       return false;
     } finally {
       this.inForeign = false;

@@ -29,11 +29,16 @@ export interface RunReport {
 }
 
 type Release = 'rollout' | 'rollout-verify' | 'until-resume' | 'steps' | 'fail' | 'verify-fail' | Strike;
-/** Releases during which someone else acts at a set moment: a person edits traffic in a pause or a wait, another bgctl undoes the rollout in a pause. */
+/**
+ * Releases during which someone else acts at a set moment: a person edits traffic in a pause or a wait, another bgctl
+ * undoes the rollout in a pause.
+ */
 type Strike = 'pause-strike' | 'wait-strike' | 'other-bgctl';
 const STRIKES: readonly Release[] = ['pause-strike', 'wait-strike', 'other-bgctl'];
 
-/** Steps that build on the traffic of an open rollout (they must refuse someone else's change unless told to take over). */
+/**
+ * Steps that build on the traffic of an open rollout (they must refuse someone else's change unless told to take over).
+ */
 const advancing = (argv: readonly string[]) =>
   ((argv[0] === 'rollout' && !argv.includes('--abort')) || argv[0] === 'split' || argv[0] === 'promote') &&
   !argv.includes('--take-over');
@@ -198,7 +203,8 @@ export async function chaosRun(
     mon.command = argv;
     const mark = mon.writes.length;
     const r = await runCli(argv, { env: chaosEnv(pg) });
-    // Never exit 0 with a step built over someone else's traffic change (the write itself is flagged by the monitor too).
+    // Never exit 0 with a step built over someone else's traffic change (the write itself is flagged by the monitor
+    // too).
     if (r.code === 0 && advancing(argv) && mon.writes.slice(mark).some((w) => w.actor === mon.actor && w.override))
       violation(
         `exit 0 although bgctl wrote over someone else's traffic change; it must refuse (exit 5) without --take-over`,
@@ -427,7 +433,8 @@ export async function chaosRun(
             mon.writes
               .slice(otherFrom)
               .some((w) => w.actor === mon.actor && w.phase === 'promoted' && (!bobs.length || w.seq < bobs[0].seq));
-          // The undo landed while the run was still going and before it promoted: the run must stop with exit 5 (RolloutChanged).
+          // The undo landed while the run was still going and before it promoted: the run must stop with exit 5
+          // (RolloutChanged).
           if (bobLanded && !promotedFirst && r.code !== 5)
             violation(
               `another bgctl closed the rollout during the pause (${undo.join(' ')}), yet the paused run ended with exit ${r.code}, not 5: ${r.stderr
@@ -498,7 +505,9 @@ export async function chaosRun(
     }
   };
 
-  /** After a person's change struck a run that must not build on it: refused (non-zero, usually 5), the change intact. */
+  /**
+   * After a person's change struck a run that must not build on it: refused (non-zero, usually 5), the change intact.
+   */
   const checkStruck = (r: CliResult, struck: Struck, when: string) => {
     opts.log?.(`  seed ${seed}: a person set ${struck.text} during ${when} (${struck.edit})`);
     report.strikes = (report.strikes ?? 0) + 1;

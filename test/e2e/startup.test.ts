@@ -18,7 +18,9 @@ const DIST = join(ROOT, 'dist');
 const BIN = join(ROOT, 'bin', 'bgctl.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Code only some paths may load: the cluster client, the prompts, the spinner, the playground's TLS library, colors. */
+/**
+ * Code only some paths may load: the cluster client, the prompts, the spinner, the playground's TLS library, colors.
+ */
 const HEAVY = /node_modules\/(@kubernetes\/client-node|@inquirer\/|ora\/|node-forge\/|chalk\/)/;
 
 /** Builds dist/ if it is missing (npm test builds first; a lone `run-tests startup` may not have). */

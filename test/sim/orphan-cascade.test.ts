@@ -67,7 +67,9 @@ describe('orphan cascade of a Knative Service', () => {
   const LABEL_DENIED =
     'admission webhook "validation.webhook.serving.knative.dev" denied the request: validation failed: missing field(s): metadata.labels.serving.knative.dev/service';
 
-  /** While the label is on, the Service stays deleting with the orphan finalizer and the children keep its reference. */
+  /**
+   * While the label is on, the Service stays deleting with the orphan finalizer and the children keep its reference.
+   */
   async function assertHeld(name: string, svcUid: string): Promise<void> {
     // Well past the GC's retries (their backoff stops at 1 s): nothing lets the Service go.
     clock.advance(30_000);

@@ -113,7 +113,8 @@ describe('client-node over HTTPS', () => {
       api.patchNamespacedCustomObject({ ...SERVICES, name: 'applied', body: ksvc('applied') }, ssa()),
     );
     assert.equal(noMgr.code, 422);
-    // client-node's writes are recorded under the User-Agent prefix, so the traffic change below belongs to "node-fetch".
+    // client-node's writes are recorded under the User-Agent prefix, so the traffic change below belongs to "node-
+    // fetch".
     await api.patchNamespacedCustomObject(
       { ...SERVICES, name: 'applied', body: { spec: { traffic: [{ latestRevision: true, percent: 100, tag: 'x' }] } } },
       mergePatch(),

@@ -20,7 +20,10 @@ export interface Harness {
   tryGet(kind: keyof Harness['defs'], name: string, ns?: string): KObject | undefined;
   createService(name: string, spec: Record<string, unknown>, meta?: Record<string, unknown>, ns?: string): KObject;
   mergePatch(kind: keyof Harness['defs'], name: string, body: unknown, ns?: string): KObject;
-  /** Moves the clock until `pred` holds for the object; fails when nothing left to run makes it hold within `ms` of simulated time. */
+  /**
+   * Moves the clock until `pred` holds for the object; fails when nothing left to run makes it hold within `ms` of
+   * simulated time.
+   */
   waitFor(
     kind: keyof Harness['defs'],
     name: string,
