@@ -69,7 +69,11 @@ export function gradualRollouts(svc: KnativeService): GradualRolloutView[] {
 /** "rolling out: 34% of target 100% to web-00002 (from web-00001 66%)". */
 export function describeGradualRollout(g: GradualRolloutView): string {
   const from = g.from.map((r) => `${r.revisionName} ${r.percent}%`).join(', ');
-  return `rolling out: ${g.percent}% of target ${g.targetPercent}% to ${g.revisionName}${g.tag ? ` [${g.tag}]` : ''}${from ? ` (from ${from})` : ''}`;
+  return (
+    `rolling out: ${g.percent}% of target ${g.targetPercent}% to ${g.revisionName}` +
+    (g.tag ? ` [${g.tag}]` : '') +
+    (from ? ` (from ${from})` : '')
+  );
 }
 
 /** The wait's progress line for a rollout in flight, or undefined. */

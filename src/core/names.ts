@@ -8,13 +8,19 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Upstream text (apimachinery validation.go) for a DNS-1035 label. */
 export const DNS1035_MESSAGE =
-  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, " +
+  "and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', " +
+  "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 /** Upstream text for an RFC 1123 label (namespaces). */
 export const DNS1123_LABEL_MESSAGE =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', " +
+  "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', " +
+  "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 /** Upstream text for an environment variable name. */
 export const ENV_NAME_MESSAGE =
-  "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+  "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', " +
+  "and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', " +
+  "regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
 /** The longest DNS label, hence the longest `<tag>-<service>` host label. */
 export const MAX_LABEL = 63;
 
@@ -79,10 +85,13 @@ export function validateTag(tag: string, service?: string): string {
     if (host.length > MAX_LABEL) {
       // Knative admits this and then fails the Route with ErrorConfig; refuse before writing.
       throw new UsageError(
-        `tag "${tag}" gives the host label "${host}" (${host.length} characters); a DNS label must be no more than ${MAX_LABEL} characters`,
+        `tag "${tag}" gives the host label "${host}" (${host.length} characters); ` +
+          `a DNS label must be no more than ${MAX_LABEL} characters`,
         {
           reason: 'TagTooLong',
-          hint: `use a tag of at most ${MAX_LABEL - 1 - service.length} characters${suggestTag(tag, service) ? `, e.g. "${suggestTag(tag, service)}"` : ''}`,
+          hint:
+            `use a tag of at most ${MAX_LABEL - 1 - service.length} characters` +
+            (suggestTag(tag, service) ? `, e.g. "${suggestTag(tag, service)}"` : ''),
         },
       );
     }

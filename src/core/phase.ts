@@ -35,7 +35,7 @@ function splitOrPromote(state: RolloutState, after: number): NextAction {
   return i >= 0 ? { kind: 'split', percent: state.percents[i], levelIndex: i } : { kind: 'promote' };
 }
 
-/** The intent `--resume` runs next; refuses when nothing is open, or (unless taking over) when the traffic drifted from the record. */
+/** The intent `--resume` runs next; refuses when nothing is open or (unless taking over) when the traffic drifted. */
 export function resumeIntent(
   svc: KnativeService,
   opts: { verify?: boolean; takeOver?: boolean } = {},
@@ -46,7 +46,8 @@ export function resumeIntent(
   const name = svc.metadata.name;
   if (!st || !isInProgress(st.phase)) {
     throw new RefusedError(
-      `nothing to resume: no rollout in progress on service "${name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`,
+      `nothing to resume: no rollout in progress on service "${name}"` +
+        (st ? ` (last rollout ${st.id} is ${st.phase})` : ''),
       {
         reason: 'NoRollout',
         hint: `start one: bgctl rollout ${name}`,

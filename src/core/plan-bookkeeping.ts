@@ -26,10 +26,13 @@ export function claimService(w: Work, what: string): RolloutState[] {
 /** The ConflictError for a rollout that someone else has open. */
 export function rolloutInProgress(w: Work, st: RolloutState, what: string): ConflictError {
   return new ConflictError(
-    `cannot ${what}: rollout ${st.id} is in progress on service "${w.name}" (phase ${st.phase}, started by ${st.startedBy} at ${st.startedAt})`,
+    `cannot ${what}: rollout ${st.id} is in progress on service "${w.name}" ` +
+      `(phase ${st.phase}, started by ${st.startedBy} at ${st.startedAt})`,
     {
       reason: 'RolloutInProgress',
-      hint: `continue it (bgctl rollout ${w.name} --resume), abort it (bgctl rollout ${w.name} --abort), or pass --take-over`,
+      hint:
+        `continue it (bgctl rollout ${w.name} --resume), ` +
+        `abort it (bgctl rollout ${w.name} --abort), or pass --take-over`,
     },
   );
 }
@@ -65,7 +68,8 @@ export function requireOpenRollout(w: Work, what: string, phases: readonly Rollo
   const st = w.state;
   if (!st || !isInProgress(st.phase)) {
     throw new RefusedError(
-      `cannot ${what}: no rollout in progress on service "${w.name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`,
+      `cannot ${what}: no rollout in progress on service "${w.name}"` +
+        (st ? ` (last rollout ${st.id} is ${st.phase})` : ''),
       {
         reason: 'NoRollout',
         hint: `start one: bgctl deploy ${w.name} --image IMAGE, then bgctl stage ${w.name}`,

@@ -60,7 +60,8 @@ export function assertUniqueTags(traffic: TrafficTarget[]): void {
     if (!t.tag) continue;
     if (seen.has(t.tag)) {
       throw new RefusedError(
-        `tag "${t.tag}" is already used by ${describe(traffic.find((x) => x.tag === t.tag) as TrafficTarget)}, which bgctl does not own`,
+        `tag "${t.tag}" is already used by ` +
+          `${describe(traffic.find((x) => x.tag === t.tag) as TrafficTarget)}, which bgctl does not own`,
         {
           reason: 'TagInUse',
           hint: 'pick another tag (--tag / --stable-tag / --previous-tag) or remove that tag first',
@@ -113,13 +114,15 @@ export function noteConversions(w: Work, owned: string[], ownTags: string[]): vo
   for (const t of w.before) {
     if (isFloating(t) && (t.percent ?? 0) > 0) {
       w.notices.push(
-        `pinned the floating latestRevision target (${t.percent}%) to revision "${w.svc.status?.latestReadyRevisionName}"`,
+        `pinned the floating latestRevision target (${t.percent}%) ` +
+          `to revision "${w.svc.status?.latestReadyRevisionName}"`,
       );
     } else if (isFloating(t) && t.tag && ownTags.includes(t.tag)) {
       w.notices.push(`converted floating tag "${t.tag}" to a pinned one`);
     } else if (!isFloating(t) && (t.percent ?? 0) > 0 && !owned.includes(t.revisionName as string)) {
       w.warnings.push(
-        `revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}")` : ''} keeps its ${t.percent}%: it is not part of this rollout`,
+        `revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}")` : ''} ` +
+          `keeps its ${t.percent}%: it is not part of this rollout`,
       );
     }
   }

@@ -74,7 +74,7 @@ export function planPin(w: Work, intent: Extract<Intent, { kind: 'pin' }>): Draf
   return { desired, state, history };
 }
 
-/** What a deploy changes in the template: the first container's image and env, template annotations, the revision name. */
+/** What a deploy changes in the template: first container's image and env, template annotations, revision name. */
 export interface TemplateChange {
   image?: string;
   env?: EnvChange[];
@@ -113,7 +113,8 @@ export function changeTemplate(w: Work, template: RevisionTemplate, change: Temp
     throw new RefusedError(`service "${w.name}" has no container in spec.template`, { reason: 'NoContainer' });
   if (containers.length > 1 && (image !== undefined || env.length))
     w.warnings.push(
-      `the template has ${containers.length} containers; changing the first one ("${containers[0].name ?? 'user-container'}")`,
+      `the template has ${containers.length} containers; ` +
+        `changing the first one ("${containers[0].name ?? 'user-container'}")`,
     );
   const c: Container = containers[0];
   if (image !== undefined) c.image = image;
@@ -140,7 +141,8 @@ export function changeTemplate(w: Work, template: RevisionTemplate, change: Temp
   }
   if (JSON.stringify(next) === JSON.stringify(template)) {
     throw new RefusedError(
-      `nothing to deploy: the template of service "${w.name}" already has ${image ? `image ${image}` : 'these settings'}`,
+      `nothing to deploy: the template of service "${w.name}" ` +
+        `already has ${image ? `image ${image}` : 'these settings'}`,
       {
         reason: 'NoChange',
         hint: 'pass a different --image, --env or --annotation',
@@ -150,7 +152,8 @@ export function changeTemplate(w: Work, template: RevisionTemplate, change: Temp
   if (byo && next.metadata?.name === byo) {
     // The webhook rejects any template change that keeps a user-chosen revision name.
     throw new RefusedError(
-      `the template names its revision "${byo}" (spec.template.metadata.name); Knative rejects a template change without a new name`,
+      `the template names its revision "${byo}" (spec.template.metadata.name); ` +
+        'Knative rejects a template change without a new name',
       {
         reason: 'RevisionNameUnchanged',
         hint: `pass a new revision name starting with "${w.name}-"`,

@@ -30,7 +30,8 @@ function twoWay(w: Work, st: RolloutState, candPercent: number, dropTags: string
   ]);
   if (candPercent > share) {
     throw new RefusedError(
-      `cannot give ${candPercent}% to the candidate: bgctl owns ${share}% of the traffic (other targets keep ${100 - share}%)`,
+      `cannot give ${candPercent}% to the candidate: ` +
+        `bgctl owns ${share}% of the traffic (other targets keep ${100 - share}%)`,
       {
         reason: 'ShareExceeded',
         hint: `use at most ${share}`,
@@ -151,7 +152,8 @@ export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): 
       const rev = resolveRef(w, a.ref);
       if (rev !== st.stable.revision && rev !== cand) {
         throw new RefusedError(
-          `"${a.ref}" is not part of rollout ${st.id}: only the stable ("${st.stable.revision}") and candidate ("${cand}") revisions can be split`,
+          `"${a.ref}" is not part of rollout ${st.id}: ` +
+            `only the stable ("${st.stable.revision}") and candidate ("${cand}") revisions can be split`,
           { reason: 'NotInRollout' },
         );
       }
@@ -202,15 +204,20 @@ function refuseForeignTraffic(w: Work, st: RolloutState, owned: string[]): void 
     .join(', ');
   const total = foreign.reduce((n, t) => n + (t.percent ?? 0), 0);
   throw new ConflictError(
-    `cannot promote rollout ${st.id}: ${total}% of the traffic of service "${w.name}" goes to targets outside the rollout: ${list}; after promote the main URL must serve only "${st.candidate.revision}"`,
+    `cannot promote rollout ${st.id}: ${total}% of the traffic of service "${w.name}" ` +
+      `goes to targets outside the rollout: ${list}; ` +
+      `after promote the main URL must serve only "${st.candidate.revision}"`,
     {
       reason: 'ForeignTraffic',
-      hint: `move that traffic onto the rollout's revisions or set it to 0% (kubectl edit ksvc ${w.name} -n ${w.svc.metadata.namespace ?? 'default'}, spec.traffic), then run bgctl promote ${w.name} again`,
+      hint:
+        "move that traffic onto the rollout's revisions or set it to 0% " +
+        `(kubectl edit ksvc ${w.name} -n ${w.svc.metadata.namespace ?? 'default'}, spec.traffic), ` +
+        `then run bgctl promote ${w.name} again`,
     },
   );
 }
 
-/** promote: the candidate takes bgctl's whole share; the old stable stays at 0% under `previous` with no-gc, or goes (--retire). */
+/** promote: the candidate takes bgctl's share; the old stable stays at 0% as `previous` (no-gc), or goes (--retire). */
 export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }>): Draft {
   const st = w.state?.phase === 'promoted' ? w.state : requireOpenRollout(w, 'promote', STEP_FOLLOWS.promote);
   const cand = st.candidate.revision as string;

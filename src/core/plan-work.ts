@@ -124,11 +124,13 @@ export function servingRevision(w: Work): string {
     ? ` by Knative's gradual rollout (rollout-duration ${rolloutDuration(w.svc) ?? 'from config-network'})`
     : '';
   throw new RefusedError(
-    `traffic of service "${w.name}" is split across ${list || 'no revision'}${gradual}; bgctl needs one stable revision`,
+    `traffic of service "${w.name}" is split across ${list || 'no revision'}${gradual}; ` +
+      'bgctl needs one stable revision',
     {
       reason: 'NoSingleStable',
       hint: gradual
-        ? `wait until the rollout completes (bgctl status ${w.name}), or pin one now: bgctl pin ${w.name} --revision REVISION`
+        ? `wait until the rollout completes (bgctl status ${w.name}), ` +
+          `or pin one now: bgctl pin ${w.name} --revision REVISION`
         : `pin one first: bgctl pin ${w.name} --revision REVISION`,
     },
   );

@@ -102,7 +102,7 @@ export interface RolloutState {
   startedAt: string;
   updatedBy: string;
   updatedAt: string;
-  /** Why it ended (aborted/rolled-back), or the last setback of an open rollout (a failed verification took `verified` back). */
+  /** Why it ended (aborted/rolled-back), or an open rollout's last setback (a failed verification undid `verified`). */
   reason?: string;
   /**
    * Percent per revision (`@latest` for a floating target; entries above 0 only) of spec.traffic as
@@ -129,7 +129,9 @@ export interface StateRead {
 function invalid(svcName: string, key: string, detail: string): RefusedError {
   return new RefusedError(`annotation ${key} on service "${svcName}" is not valid: ${detail}`, {
     reason: 'InvalidRolloutState',
-    hint: `inspect it with: kubectl get ksvc ${svcName} -o jsonpath='{.metadata.annotations}'; remove it with: kubectl annotate ksvc ${svcName} ${key}- (or pass --take-over to start afresh)`,
+    hint:
+      `inspect it with: kubectl get ksvc ${svcName} -o jsonpath='{.metadata.annotations}'; ` +
+      `remove it with: kubectl annotate ksvc ${svcName} ${key}- (or pass --take-over to start afresh)`,
   });
 }
 

@@ -158,7 +158,8 @@ export function sampleProblems(s: Sample, spec: Pick<VerifySpec, 'expectStatus' 
   if (spec.expectBody && !spec.expectBody.test(s.body ?? '')) {
     out.push(
       s.bodyTruncated
-        ? `body does not match /${spec.expectBody.source}/ in its first 1 MiB (the body is longer; --expect-body reads at most 1 MiB)`
+        ? `body does not match /${spec.expectBody.source}/ in its first 1 MiB ` +
+            '(the body is longer; --expect-body reads at most 1 MiB)'
         : `body does not match /${spec.expectBody.source}/`,
     );
   }

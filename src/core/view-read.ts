@@ -76,7 +76,9 @@ export function nextCommand(
       if (cand && cand !== latestReady && configs?.status === 'False') {
         return {
           command: cmd(`rollback ${name}`),
-          why: `revision ${cand} failed${configs.reason ? ` (${configs.reason})` : ''}: close the rollout, then deploy a fixed image`,
+          why:
+            `revision ${cand} failed${configs.reason ? ` (${configs.reason})` : ''}: ` +
+            'close the rollout, then deploy a fixed image',
         };
       }
       return { command: cmd(`stage ${name}`), why: 'route the new revision at 0% under a tag' };
@@ -113,7 +115,9 @@ export function nextCommand(
       // A closed rollout's candidate is not staged again: the next rollout starts with a new deploy.
       return {
         command: cmd(`deploy ${name} --image IMAGE`),
-        why: `rollout ${rollout.id} is ${rollout.phase}: start a new one with a fixed image (bgctl cleanup ${name} drops its tags)`,
+        why:
+          `rollout ${rollout.id} is ${rollout.phase}: ` +
+          `start a new one with a fixed image (bgctl cleanup ${name} drops its tags)`,
       };
     default: {
       // pinned, manual-split: a rollout can start when a newer revision is ready.

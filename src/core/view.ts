@@ -135,7 +135,8 @@ export function statusView(svc: KnativeService, revisions: Revision[] = []) {
       : noGcRepairs(revisions, readState(svc).state, normalizeTraffic(svc.spec.traffic));
   if (repairs.length)
     warnings.push(
-      `bookkeeping left undone by an earlier command: ${repairs.map(describeRepair).join('; ')}; the next bgctl write on this service repairs it (bgctl cleanup ${svc.metadata.name} --yes)`,
+      `bookkeeping left undone by an earlier command: ${repairs.map(describeRepair).join('; ')}; ` +
+        `the next bgctl write on this service repairs it (bgctl cleanup ${svc.metadata.name} --yes)`,
     );
   return document('ServiceStatus', {
     name: svc.metadata.name,
