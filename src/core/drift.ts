@@ -1,6 +1,4 @@
-// Traffic that someone else changed since bgctl last recorded its rollout: what changed, who changed
-// it (the field manager that owns spec.traffic) and when. bgctl refuses to move such traffic unless
-// the user takes over.
+// Traffic someone else changed since bgctl recorded its rollout: what, who (the spec.traffic field manager), when.
 import { ConflictError } from './errors.js';
 import type { KnativeService } from './knative-types.js';
 import { decodeState, encodeState, isInProgress, type RolloutState } from './state.js';
@@ -58,11 +56,7 @@ interface ManagedEntry {
   fieldsV1?: unknown;
 }
 
-/**
- * The manager that owns `.spec.traffic`. Lists are atomic in Knative's schema, so whoever changed
- * the list last owns it whole; with several owners (server-side apply of identical values) the
- * latest entry wins.
- */
+/** The manager of `.spec.traffic` (an atomic list: the last writer owns it whole; the latest entry wins). */
 export function trafficWriter(svc: KnativeService): FieldWriter | undefined {
   return writerOf(svc, (fields) => {
     const spec = fields['f:spec'];

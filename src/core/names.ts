@@ -1,5 +1,4 @@
-// Name validation with the same wording kubectl and the Knative webhook use, so a user who
-// mistypes a name here sees the message they would have seen from the cluster, before any write.
+// Name validation with kubectl's and the Knative webhook's wording, checked before any write.
 import { UsageError } from './errors.js';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -127,10 +126,7 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/**
- * The one candidate close to name (a typo away: 1 edit for names up to 4 characters, 2 up to 8, 3
- * beyond), or undefined when none is close or two are equally close (a guess would mislead).
- */
+/** The one candidate a typo away from name (1 edit up to 4 characters, 2 up to 8, 3 beyond); none if tied. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : 3;
   let best: string | undefined;
@@ -145,10 +141,7 @@ export function closestName(name: string, candidates: readonly string[]): string
   return best !== undefined && bestDistance <= limit && !tie ? best : undefined;
 }
 
-/**
- * A valid tag close to an invalid one: lower case, other characters as '-', no leading digit or
- * '-' (a leading digit gets a 'v': `1.2` → `v1-2`), cut to fit. `V2_bad` → `v2-bad`.
- */
+/** A valid tag close to an invalid one: `V2_bad` → `v2-bad`, `1.2` → `v1-2`, cut to fit. */
 export function suggestTag(tag: string, service?: string): string | undefined {
   let s = tag
     .toLowerCase()

@@ -1,5 +1,4 @@
-// The phase machine: what comes next, what --resume and --abort mean, and whether the cluster still
-// matches what bgctl last recorded (drift), all from the Service alone.
+// The phase machine: what comes next and what --resume and --abort mean, from the Service alone.
 import type { KnativeService } from './knative-types.js';
 import { driftError, trafficKey } from './drift.js';
 import { RefusedError } from './errors.js';

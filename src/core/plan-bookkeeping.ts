@@ -1,5 +1,4 @@
-// Rollout bookkeeping of the planners: claiming the service for a new rollout, starting and advancing
-// the record, and the checks that a step belongs to the open rollout.
+// Rollout bookkeeping of the planners: claiming the service, starting and advancing the record.
 import type { Work } from './plan-work.js';
 import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
@@ -57,8 +56,7 @@ export function newState(
 /** The state with changes, stamped with who and when. */
 export function advance(w: Work, st: RolloutState, changes: Partial<RolloutState>): RolloutState {
   const next = { ...st, ...changes, updatedBy: w.ctx.actor, updatedAt: w.ctx.now };
-  // On an open rollout the reason explains its last setback (a failed verification): the next
-  // step that does not restate one moves past it.
+  // An open rollout's reason is its last setback: a step that does not restate one moves past it.
   if (isInProgress(st.phase) && !('reason' in changes)) delete next.reason;
   return next;
 }

@@ -1,5 +1,4 @@
-// cleanup: drop what no longer routes (untagged 0% targets, tags of finished rollouts), optionally
-// list revisions to delete; never the last rollback target unless forced.
+// cleanup: drop what no longer routes; never the last rollback target unless forced.
 import { KnativeLabels } from './knative-types.js';
 import type { Intent } from './plan-types.js';
 import { bgctlPairs, pair } from './plan-ownership.js';

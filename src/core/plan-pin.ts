@@ -1,5 +1,4 @@
-// pin and deploy: get the service off the floating target, then change the template (image, env,
-// annotations) in the same write.
+// pin and deploy: get the service off the floating target, then change the template in the same write.
 import { templateDifferences } from './template-diff.js';
 import type { Container, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import { RefusedError } from './errors.js';
@@ -11,11 +10,7 @@ import { requireRevision, servingRevision, type Draft, type Work } from './plan-
 import { isInProgress, type RolloutState } from './state.js';
 import { isFloating, isUnpinned, pinned } from './traffic.js';
 
-/**
- * Traffic with all percent on `revision`: tags stay (at 0%), untagged entries that lose their percent
- * go. An existing pinned entry of `revision` (tagged or not) takes the percent, so the revision is
- * never listed twice; when all traffic already sits on it by name, the list is left as it is.
- */
+/** Traffic with all percent on `revision` by name: tags stay at 0%, untagged entries that lose their percent go. */
 export function pinTraffic(w: Work, revision: string): TrafficTarget[] {
   const onTarget = (t: TrafficTarget) => !isFloating(t) && t.revisionName === revision;
   const routed = w.before.filter((t) => (t.percent ?? 0) > 0);
@@ -45,11 +40,7 @@ export function pinTraffic(w: Work, revision: string): TrafficTarget[] {
   return rebuild(w.before, classify, (share) => [pinned(revision, share)]).desired;
 }
 
-/**
- * The pinned entry of `revision` that should carry the pin: most percent first, then untagged, then
- * first listed. A tagged entry at 0% never becomes the host: it may be someone else's (a foreign
- * `qa` tag), and handing it all the traffic would change a target bgctl does not own.
- */
+/** The entry that carries the pin: most percent, then untagged; never a 0% tag (it may be someone else's). */
 function hostEntry(before: TrafficTarget[], revision: string): TrafficTarget | undefined {
   const own = before.filter((t) => !isFloating(t) && t.revisionName === revision && (!t.tag || (t.percent ?? 0) > 0));
   return own.reduce<TrafficTarget | undefined>((best, t) => {
@@ -78,7 +69,6 @@ export function planPin(w: Work, intent: Extract<Intent, { kind: 'pin' }>): Draf
 export interface TemplateChange {
   image?: string;
   env?: EnvChange[];
-  /** null removes a key. */
   annotations?: Record<string, string | null>;
   revisionName?: string;
 }

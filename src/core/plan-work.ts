@@ -1,5 +1,4 @@
-// The working set a planner works on (the service, its revisions, the intent, collected messages), what a
-// planner decides (Draft), and the revision checks every planner makes.
+// The planners' working set, what a planner decides (Draft), and the revision checks every planner makes.
 import type { TemplateDifference } from './template-diff.js';
 import type { KnativeService, Revision, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import { RefusedError } from './errors.js';

@@ -1,5 +1,4 @@
-// The planner's entry point: one pure function from (Service, revisions, intent, clock) to the
-// complete write, or a typed refusal. Re-planning after a 409 goes through the same function.
+// The planner's entry point: (Service, revisions, intent, clock) to the complete write, or a typed refusal.
 import type { KnativeService, TrafficTarget } from './knative-types.js';
 import { driftError, trafficKey } from './drift.js';
 import { ConflictError } from './errors.js';
@@ -56,10 +55,7 @@ export function plan(input: PlanInput): Plan {
 /** Intents that state the whole traffic themselves: the record learns the routing they write. */
 const STATES_TRAFFIC = new Set<Intent['kind']>(['pin', 'deploy', 'stage', 'split', 'promote', 'rollback', 'abort']);
 
-/**
- * The record with the routing this plan writes (what a later drift check compares with). verify and
- * cleanup keep the recorded routing: they must not turn someone else's change into bgctl's.
- */
+/** The record with the routing this plan writes; verify and cleanup keep it (not someone else's change). */
 function withRouting(w: Work, state: RolloutState | undefined, desired: TrafficTarget[]): RolloutState | undefined {
   if (!state || !STATES_TRAFFIC.has(w.intent.kind)) return state;
   // A record from before routing was kept learns it with the next write, not with a write of its own.

@@ -1,6 +1,4 @@
-// View models of the read verbs beyond core/view.ts: what `status` adds (conditions that are not
-// True, a revision summary, the next command), the one-line rows of `status -A`, `url`, and the
-// document `verify` prints. Plain data only; the printers live in src/commands.
+// View models of the read verbs beyond core/view.ts: what `status` adds, `status -A`, `url`, `verify`.
 import { condition, type Condition, type KnativeService, type Revision } from './knative-types.js';
 import { RefusedError } from './errors.js';
 import { document } from './document.js';
@@ -25,7 +23,6 @@ export function conditionsNotTrue(obj: { status?: { conditions?: Condition[] } }
   return all.sort((a, b) => (a.type === 'Ready' ? -1 : b.type === 'Ready' ? 1 : a.type.localeCompare(b.type)));
 }
 
-/** A revision row plus its image, in the order the caller passes the revisions. */
 export interface RevisionListRow extends RevisionRow {
   image?: string;
 }
@@ -151,7 +148,6 @@ export function serviceStatusView(svc: KnativeService, revisions: readonly Revis
   };
 }
 
-/** One line of `status` without a SERVICE (or with -A): no revisions are fetched for these. */
 export interface ServiceSummary {
   name: string;
   namespace?: string;
@@ -240,12 +236,10 @@ export function urlView(svc: KnativeService, url: string, tag?: string) {
   });
 }
 
-/** What was checked and where, for the `VerificationResult` document. */
 export interface VerifyTarget {
   service: string;
   namespace?: string;
   tag: string;
-  /** The tag URL plus --path. */
   url: string;
   /** The revision the tag routes to (from status.traffic). */
   revisionName?: string;

@@ -1,5 +1,4 @@
-// View models: what status, revisions, a plan and a result print, as plain data with Knative's own
-// field names. The table printers and the -o json|yaml envelopes both start from these.
+// View models of status, revisions and history: plain data with Knative's field names, for tables and -o json|yaml.
 import { document } from './document.js';
 import type { KnativeService, Revision, TrafficTarget } from './knative-types.js';
 import { KnativeLabels, condition } from './knative-types.js';
@@ -10,7 +9,6 @@ import { nextAction, type NextAction } from './phase.js';
 import { isInProgress, readState, type RolloutPhase, type RolloutState } from './state.js';
 import { isFloating, normalizeTraffic, revisionReady } from './traffic.js';
 
-/** One traffic row (Knative field names). */
 export interface TrafficRow {
   revisionName?: string;
   tag?: string;
@@ -19,7 +17,6 @@ export interface TrafficRow {
   url?: string;
 }
 
-/** Ready condition, flattened. */
 export interface ReadyView {
   status: 'True' | 'False' | 'Unknown';
   reason?: string;
@@ -44,9 +41,7 @@ export interface RolloutView {
   updatedBy?: string;
   updatedAt?: string;
   reason?: string;
-  /** How the traffic differs from what bgctl recorded. */
   drift: string[];
-  /** Set when bgctl.dev/rollout is unreadable. */
   error?: string;
 }
 
@@ -101,11 +96,7 @@ function stateView(st: RolloutState, svc: KnativeService): RolloutView {
   return v;
 }
 
-/**
- * The rollout phase: an open (or promoted) rollout's recorded phase; otherwise the traffic shape
- * wins when it says something more urgent (unpinned), else the last rollout's phase, else pinned
- * or manual-split for services bgctl never touched.
- */
+/** The rollout phase: a recorded open/promoted phase, else unpinned, else the last phase, else pinned/manual-split. */
 export function deriveRollout(svc: KnativeService): RolloutView {
   const read = readState(svc);
   if (read.error) return { phase: 'invalid-state', drift: [], error: read.error.message };
@@ -160,7 +151,6 @@ export function statusListView(items: Array<ReturnType<typeof statusView>>) {
   return document('ServiceStatusList', { items });
 }
 
-/** One revision row. */
 export interface RevisionRow {
   name: string;
   generation?: number;
