@@ -1,7 +1,5 @@
-// The envelope of every machine-readable document bgctl prints (-o json|yaml): `apiVersion`
-// bgctl.dev/v1 and a `kind`, then the document's own fields. docs/cli.md lists the kinds.
+// The envelope of every -o json|yaml document: `apiVersion: bgctl.dev/v1` and a `kind` (docs/cli.md).
 
-/** apiVersion of every bgctl document. */
 export const BGCTL_API_VERSION = 'bgctl.dev/v1';
 
 /** A printable document: a kind plus any fields. */

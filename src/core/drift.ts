@@ -1,6 +1,4 @@
-// Traffic that someone else changed since bgctl last recorded its rollout: what changed, who changed
-// it (the field manager that owns spec.traffic) and when. bgctl refuses to move such traffic unless
-// the user takes over.
+// Traffic someone else changed since bgctl recorded its rollout: what, who (the spec.traffic field manager), when.
 import { ConflictError } from './errors.js';
 import type { KnativeService } from './knative-types.js';
 import { decodeState, encodeState, isInProgress, type RolloutState } from './state.js';
@@ -58,11 +56,7 @@ interface ManagedEntry {
   fieldsV1?: unknown;
 }
 
-/**
- * The manager that owns `.spec.traffic`. Lists are atomic in Knative's schema, so whoever changed
- * the list last owns it whole; with several owners (server-side apply of identical values) the
- * latest entry wins.
- */
+/** The manager of `.spec.traffic` (an atomic list: the last writer owns it whole; the latest entry wins). */
 export function trafficWriter(svc: KnativeService): FieldWriter | undefined {
   return writerOf(svc, (fields) => {
     const spec = fields['f:spec'];
@@ -107,16 +101,20 @@ export function describeWriter(w: FieldWriter | undefined): string {
   return `by ${w.manager}${w.time ? ` at ${w.time}` : ''}`;
 }
 
-/** The traffic of an open rollout no longer matches its record: a ConflictError saying what, who and when; undefined when it matches. */
+/** A ConflictError (what, who, when) if an open rollout's traffic no longer matches its record; else undefined. */
 export function driftError(svc: KnativeService, state: RolloutState, action: string): ConflictError | undefined {
   const drift = detectDrift(svc, state);
   if (!drift.length) return undefined;
   const name = svc.metadata.name;
   return new ConflictError(
-    `will not ${action}: the traffic of service "${name}" was changed ${describeWriter(trafficWriter(svc))} after bgctl recorded rollout ${state.id} (${state.phase}): ${drift.join('; ')}`,
+    `will not ${action}: the traffic of service "${name}" was changed ${describeWriter(trafficWriter(svc))} ` +
+      `after bgctl recorded rollout ${state.id} (${state.phase}): ${drift.join('; ')}`,
     {
       reason: 'Drift',
-      hint: `the traffic stays as it was set; see it with bgctl status ${name}. Keep it and close the rollout with bgctl rollout ${name} --abort --yes, or continue the rollout from it with --take-over`,
+      hint:
+        `the traffic stays as it was set; see it with bgctl status ${name}. ` +
+        `Keep it and close the rollout with bgctl rollout ${name} --abort --yes, ` +
+        'or continue the rollout from it with --take-over',
     },
   );
 }
@@ -131,15 +129,17 @@ export function rolloutReplacedError(
   const what = !now
     ? `its rollout record was removed (the service was last written ${describeWriter(latestWriter(svc))})`
     : now.id !== mine.id
-      ? `rollout ${mine.id} was replaced by rollout ${now.id} (${now.phase}), started by ${now.startedBy} at ${now.startedAt}`
-      : `rollout ${mine.id} was moved from ${mine.phase} to ${now.phase} by ${now.updatedBy} at ${now.updatedAt}${now.reason ? ` (${now.reason})` : ''}`;
+      ? `rollout ${mine.id} was replaced by rollout ${now.id} (${now.phase}), ` +
+        `started by ${now.startedBy} at ${now.startedAt}`
+      : `rollout ${mine.id} was moved from ${mine.phase} to ${now.phase} ` +
+        `by ${now.updatedBy} at ${now.updatedAt}${now.reason ? ` (${now.reason})` : ''}`;
   return new ConflictError(`stopped: while this run waited, ${what} on service "${name}"`, {
     reason: 'RolloutChanged',
     hint: `nothing was written after that change; see bgctl status ${name} and bgctl history ${name}`,
   });
 }
 
-/** The same record, as stored: compared through the annotation encoding, so key order and dropped fields do not matter. */
+/** Same record as stored: compared through the annotation encoding, so key order and dropped fields do not count. */
 export function sameRecord(a: RolloutState | undefined, b: RolloutState | undefined): boolean {
   const canonical = (st: RolloutState | undefined) => (st ? encodeState(decodeState(encodeState(st))) : '');
   return canonical(a) === canonical(b);

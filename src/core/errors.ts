@@ -1,5 +1,4 @@
-// Typed errors: each carries its exit code (docs/cli.md, "Exit codes") and an optional hint.
-// Only the single exit point in src/cli.ts turns them into a process exit code.
+// Typed errors, each with its exit code (docs/cli.md, "Exit codes") and a hint; only src/cli.ts exits.
 
 export const ExitCode = {
   Ok: 0,
@@ -16,10 +15,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Base class: a message for people, a stable code for machines, and a hint saying what to do next. */
 export class BgctlError extends Error {
-  /**
-   * The reason when the thrower gives none. A string literal per class, never the class name: the
-   * shipped build minifies class names, and `"reason": "l"` is no contract.
-   */
+  /** Default reason: a literal per class, never the class name (minified in the build). */
   static readonly defaultReason: string = 'Failed';
   readonly exitCode: ExitCodeValue = ExitCode.Failed;
   /** Stable machine-readable reason, e.g. "RevisionNotReady". */
@@ -50,10 +46,7 @@ export class FailedError extends BgctlError {
   static override readonly defaultReason: string = 'Failed';
 }
 
-/**
- * A step's write to the Service (its commit point) went through, but a follow-up write (revision
- * bookkeeping) did not: the change stands, what was not recorded is in the message.
- */
+/** The step's write went through but a follow-up write (revision bookkeeping) did not. */
 export class IncompleteError extends BgctlError {
   static override readonly defaultReason: string = 'BookkeepingIncomplete';
 }

@@ -1,7 +1,5 @@
-// Knative's own gradual rollout (serving.knative.dev/rollout-duration): a new revision of a
-// latestRevision target takes its share step by step while the Route's IngressReady (and so the
-// Service's Ready) is Unknown with reason RolloutInProgress. bgctl never starts one (it pins
-// traffic to revision names), but it meets them on services others deploy to, and shows them.
+// Knative's own gradual rollout (rollout-duration): bgctl never starts one (it pins by revision name) but shows
+// those it meets on services others deploy to.
 import type { KnativeService } from './knative-types.js';
 import { condition } from './knative-types.js';
 
@@ -11,7 +9,6 @@ export const ROLLOUT_DURATION_KEYS = [
   'serving.knative.dev/rolloutDuration',
 ] as const;
 
-/** The condition reason of a rollout in flight. */
 export const ROLLOUT_IN_PROGRESS = 'RolloutInProgress';
 
 /** One latestRevision target in flight: the newest revision's share of the target's share. */
@@ -38,10 +35,7 @@ export function rolloutInProgress(svc: KnativeService): boolean {
   );
 }
 
-/**
- * The targets in flight, from status.traffic: during a rollout each latestRevision target is
- * served by several entries (oldest first, the revision being rolled out last). Empty when none.
- */
+/** The latestRevision targets in flight, from status.traffic (oldest entries first, the newest last). */
 export function gradualRollouts(svc: KnativeService): GradualRolloutView[] {
   if (!rolloutInProgress(svc)) return [];
   const groups = new Map<string, Array<{ revisionName: string; percent: number }>>();
@@ -69,7 +63,11 @@ export function gradualRollouts(svc: KnativeService): GradualRolloutView[] {
 /** "rolling out: 34% of target 100% to web-00002 (from web-00001 66%)". */
 export function describeGradualRollout(g: GradualRolloutView): string {
   const from = g.from.map((r) => `${r.revisionName} ${r.percent}%`).join(', ');
-  return `rolling out: ${g.percent}% of target ${g.targetPercent}% to ${g.revisionName}${g.tag ? ` [${g.tag}]` : ''}${from ? ` (from ${from})` : ''}`;
+  return (
+    `rolling out: ${g.percent}% of target ${g.targetPercent}% to ${g.revisionName}` +
+    (g.tag ? ` [${g.tag}]` : '') +
+    (from ? ` (from ${from})` : '')
+  );
 }
 
 /** The wait's progress line for a rollout in flight, or undefined. */

@@ -1,5 +1,4 @@
-// Name validation with the same wording kubectl and the Knative webhook use, so a user who
-// mistypes a name here sees the message they would have seen from the cluster, before any write.
+// Name validation with kubectl's and the Knative webhook's wording, checked before any write.
 import { UsageError } from './errors.js';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -8,13 +7,19 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Upstream text (apimachinery validation.go) for a DNS-1035 label. */
 export const DNS1035_MESSAGE =
-  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, " +
+  "and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', " +
+  "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 /** Upstream text for an RFC 1123 label (namespaces). */
 export const DNS1123_LABEL_MESSAGE =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', " +
+  "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', " +
+  "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 /** Upstream text for an environment variable name. */
 export const ENV_NAME_MESSAGE =
-  "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+  "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', " +
+  "and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', " +
+  "regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
 /** The longest DNS label, hence the longest `<tag>-<service>` host label. */
 export const MAX_LABEL = 63;
 
@@ -79,10 +84,13 @@ export function validateTag(tag: string, service?: string): string {
     if (host.length > MAX_LABEL) {
       // Knative admits this and then fails the Route with ErrorConfig; refuse before writing.
       throw new UsageError(
-        `tag "${tag}" gives the host label "${host}" (${host.length} characters); a DNS label must be no more than ${MAX_LABEL} characters`,
+        `tag "${tag}" gives the host label "${host}" (${host.length} characters); ` +
+          `a DNS label must be no more than ${MAX_LABEL} characters`,
         {
           reason: 'TagTooLong',
-          hint: `use a tag of at most ${MAX_LABEL - 1 - service.length} characters${suggestTag(tag, service) ? `, e.g. "${suggestTag(tag, service)}"` : ''}`,
+          hint:
+            `use a tag of at most ${MAX_LABEL - 1 - service.length} characters` +
+            (suggestTag(tag, service) ? `, e.g. "${suggestTag(tag, service)}"` : ''),
         },
       );
     }
@@ -118,10 +126,7 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/**
- * The one candidate close to name (a typo away: 1 edit for names up to 4 characters, 2 up to 8, 3
- * beyond), or undefined when none is close or two are equally close (a guess would mislead).
- */
+/** The one candidate a typo away from name (1 edit up to 4 characters, 2 up to 8, 3 beyond); none if tied. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : 3;
   let best: string | undefined;
@@ -136,10 +141,7 @@ export function closestName(name: string, candidates: readonly string[]): string
   return best !== undefined && bestDistance <= limit && !tie ? best : undefined;
 }
 
-/**
- * A valid tag close to an invalid one: lower case, other characters as '-', no leading digit or
- * '-' (a leading digit gets a 'v': `1.2` → `v1-2`), cut to fit. `V2_bad` → `v2-bad`.
- */
+/** A valid tag close to an invalid one: `V2_bad` → `v2-bad`, `1.2` → `v1-2`, cut to fit. */
 export function suggestTag(tag: string, service?: string): string | undefined {
   let s = tag
     .toLowerCase()

@@ -1,5 +1,4 @@
-// Strict parsers for user-typed values. Every failure is a UsageError naming the flag, because a
-// value we guessed at (parseInt("50.5") === 50) would move real traffic.
+// Strict parsers for user-typed values: a guessed value (parseInt("50.5") === 50) would move real traffic.
 import { UsageError } from './errors.js';
 import { validateEnvName } from './names.js';
 
@@ -73,17 +72,10 @@ export function parseSteps(raw: string, flag = '--steps'): number[] {
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 
-/**
- * The longest duration any flag takes: 168h (7 days). Node fires a timer longer than 2^31-1 ms
- * (about 24.8 days) after 1 ms instead, so `--pause 9999h` would skip the bake and `--timeout
- * 9999h` give up at once; a week is longer than any bake or wait a rollout step needs.
- */
+/** The longest duration: 168h. Node fires a timer over 2^31-1 ms after 1 ms: `--pause 9999h` would skip the bake. */
 export const MAX_DURATION_MS = 168 * UNIT_MS.h;
 
-/**
- * Go-style durations `30s`, `5m`, `1h30m`, `250ms` to milliseconds, at most MAX_DURATION_MS. A bare
- * number is refused (no unit guessing), except `0`, which is `0s` (as in Go and kubectl).
- */
+/** Go-style durations (`30s`, `1h30m`, `250ms`) to ms; a bare number is refused except `0` (as in Go and kubectl). */
 export function parseDuration(raw: string, flag = '--timeout'): number {
   const text = raw.trim();
   if (text === '0') return 0;

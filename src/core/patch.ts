@@ -1,11 +1,8 @@
-// The write as a JSON Patch (RFC 6902). The first op replaces metadata.resourceVersion with the one
-// the plan was made from: a concurrent write then makes the server answer 409 Conflict (re-read and
-// re-plan), not 422 as a failed `test` would. No `test` of /spec/traffic is
-// added: the resourceVersion covers every field, and a 422 could not be told apart from a bad patch.
+// The write as a JSON Patch. Replacing metadata.resourceVersion first makes a concurrent write a 409 (re-plan),
+// not the 422 a `test` op would give (which could not be told from a bad patch).
 import type { KnativeService } from './knative-types.js';
 import type { Plan, RevisionAnnotationChange } from './plan-types.js';
 
-/** One RFC 6902 operation. */
 export type JsonPatchOp =
   { op: 'add' | 'replace' | 'test'; path: string; value: unknown } | { op: 'remove'; path: string };
 
@@ -14,11 +11,7 @@ export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/**
- * The Service patch for a plan: resourceVersion guard, then spec.template (deploy), spec.traffic and
- * bgctl.dev/* annotations, all in one request so the state never disagrees with the traffic.
- * Empty when the plan is a no-op for the Service.
- */
+/** The Service patch for a plan, all in one request so the state never disagrees with the traffic. */
 export function buildServicePatch(svc: KnativeService, plan: Plan): JsonPatchOp[] {
   const ops: JsonPatchOp[] = [];
   const body: JsonPatchOp[] = [];

@@ -1,6 +1,5 @@
-// The one table of a rollout's order: what it does next and in which order, which step may follow
-// which recorded phase, the phase each step records, and what `--until` may name. The planners, the
-// phase machine (phase.ts), the wizard and the unattended pipeline all read it.
+// The one table of a rollout's order: next action, which step may follow which phase, the phase each step
+// records, and what `--until` may name.
 import type { RolloutPhase } from './state.js';
 
 /** What a rollout does next, in the order it does it (`done` ends it). */
@@ -19,11 +18,7 @@ export const PHASE_RECORDED_BY = {
 } as const satisfies Record<string, RolloutPhase>;
 export type RolloutStepKind = keyof typeof PHASE_RECORDED_BY;
 
-/**
- * The recorded phases each step of an open rollout may follow; the planner refuses the others
- * (WrongPhase). `deploy` opens a new rollout instead (after a closed one, or taking over);
- * `rollback` restores the stable revision of the current or last rollout, open or closed.
- */
+/** The recorded phases each step of an open rollout may follow (else WrongPhase); deploy and rollback differ. */
 export const STEP_FOLLOWS = {
   stage: ['deployed', 'staged', 'verified'],
   verify: ['staged', 'verified', 'split'],
@@ -38,10 +33,8 @@ export function stepMayFollow(step: keyof typeof STEP_FOLLOWS, phase: RolloutPha
 }
 
 /**
- * The phases a rollout may move to from `phase` through one step. From an open phase: the phases of
- * the steps that may follow it, `deployed` again (a deploy bound to the same rollout), `rolled-back`,
- * and from `verified` back to `staged` (a failed verification). A closed rollout only leads to a new
- * rollout (`deployed`, `staged`), a repeat of its own phase, or from `promoted` to `rolled-back`.
+ * Phases reachable from `phase` in one step: from an open phase, the next steps' phases, `deployed`, `rolled-back`
+ * and `verified` → `staged`; from a closed one a new rollout, a repeat, or `promoted` → `rolled-back`.
  */
 export function allowedTransitions(phase: RolloutPhase): RolloutPhase[] {
   const steps = Object.keys(STEP_FOLLOWS) as Array<keyof typeof STEP_FOLLOWS>;
@@ -74,7 +67,6 @@ export const UNTIL_PHASES = {
 } as const satisfies Record<string, ActionKind>;
 export type UntilPhase = keyof typeof UNTIL_PHASES;
 
-/** Position of an action in ACTION_ORDER. */
 export function actionRank(kind: ActionKind): number {
   return ACTION_ORDER.indexOf(kind);
 }

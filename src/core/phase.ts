@@ -1,5 +1,4 @@
-// The phase machine: what comes next, what --resume and --abort mean, and whether the cluster still
-// matches what bgctl last recorded (drift), all from the Service alone.
+// The phase machine: what comes next and what --resume and --abort mean, from the Service alone.
 import type { KnativeService } from './knative-types.js';
 import { driftError, trafficKey } from './drift.js';
 import { RefusedError } from './errors.js';
@@ -35,7 +34,7 @@ function splitOrPromote(state: RolloutState, after: number): NextAction {
   return i >= 0 ? { kind: 'split', percent: state.percents[i], levelIndex: i } : { kind: 'promote' };
 }
 
-/** The intent `--resume` runs next; refuses when nothing is open, or (unless taking over) when the traffic drifted from the record. */
+/** The intent `--resume` runs next; refuses when nothing is open or (unless taking over) when the traffic drifted. */
 export function resumeIntent(
   svc: KnativeService,
   opts: { verify?: boolean; takeOver?: boolean } = {},
@@ -46,7 +45,8 @@ export function resumeIntent(
   const name = svc.metadata.name;
   if (!st || !isInProgress(st.phase)) {
     throw new RefusedError(
-      `nothing to resume: no rollout in progress on service "${name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`,
+      `nothing to resume: no rollout in progress on service "${name}"` +
+        (st ? ` (last rollout ${st.id} is ${st.phase})` : ''),
       {
         reason: 'NoRollout',
         hint: `start one: bgctl rollout ${name}`,

@@ -1,5 +1,4 @@
-// Rollout bookkeeping of the planners: claiming the service for a new rollout, starting and advancing
-// the record, and the checks that a step belongs to the open rollout.
+// Rollout bookkeeping of the planners: claiming the service, starting and advancing the record.
 import type { Work } from './plan-work.js';
 import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
@@ -26,10 +25,13 @@ export function claimService(w: Work, what: string): RolloutState[] {
 /** The ConflictError for a rollout that someone else has open. */
 export function rolloutInProgress(w: Work, st: RolloutState, what: string): ConflictError {
   return new ConflictError(
-    `cannot ${what}: rollout ${st.id} is in progress on service "${w.name}" (phase ${st.phase}, started by ${st.startedBy} at ${st.startedAt})`,
+    `cannot ${what}: rollout ${st.id} is in progress on service "${w.name}" ` +
+      `(phase ${st.phase}, started by ${st.startedBy} at ${st.startedAt})`,
     {
       reason: 'RolloutInProgress',
-      hint: `continue it (bgctl rollout ${w.name} --resume), abort it (bgctl rollout ${w.name} --abort), or pass --take-over`,
+      hint:
+        `continue it (bgctl rollout ${w.name} --resume), ` +
+        `abort it (bgctl rollout ${w.name} --abort), or pass --take-over`,
     },
   );
 }
@@ -54,8 +56,7 @@ export function newState(
 /** The state with changes, stamped with who and when. */
 export function advance(w: Work, st: RolloutState, changes: Partial<RolloutState>): RolloutState {
   const next = { ...st, ...changes, updatedBy: w.ctx.actor, updatedAt: w.ctx.now };
-  // On an open rollout the reason explains its last setback (a failed verification): the next
-  // step that does not restate one moves past it.
+  // An open rollout's reason is its last setback: a step that does not restate one moves past it.
   if (isInProgress(st.phase) && !('reason' in changes)) delete next.reason;
   return next;
 }
@@ -65,7 +66,8 @@ export function requireOpenRollout(w: Work, what: string, phases: readonly Rollo
   const st = w.state;
   if (!st || !isInProgress(st.phase)) {
     throw new RefusedError(
-      `cannot ${what}: no rollout in progress on service "${w.name}"${st ? ` (last rollout ${st.id} is ${st.phase})` : ''}`,
+      `cannot ${what}: no rollout in progress on service "${w.name}"` +
+        (st ? ` (last rollout ${st.id} is ${st.phase})` : ''),
       {
         reason: 'NoRollout',
         hint: `start one: bgctl deploy ${w.name} --image IMAGE, then bgctl stage ${w.name}`,

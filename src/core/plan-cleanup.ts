@@ -1,5 +1,4 @@
-// cleanup: drop what no longer routes (untagged 0% targets, tags of finished rollouts), optionally
-// list revisions to delete; never the last rollback target unless forced.
+// cleanup: drop what no longer routes; never the last rollback target unless forced.
 import { KnativeLabels } from './knative-types.js';
 import type { Intent } from './plan-types.js';
 import { bgctlPairs, pair } from './plan-ownership.js';
@@ -30,13 +29,15 @@ export function planCleanup(w: Work, intent: Extract<Intent, { kind: 'cleanup' }
     if (isFloating(t) || !pairs.has(key) || active.has(key)) return true;
     if (key === rollbackTarget && !intent.force) {
       w.notices.push(
-        `keeping tag "${t.tag}" on "${t.revisionName}": it is the rollback target of rollout ${st?.id} (use --force to remove it)`,
+        `keeping tag "${t.tag}" on "${t.revisionName}": ` +
+          `it is the rollback target of rollout ${st?.id} (use --force to remove it)`,
       );
       return true;
     }
     if (key === rollbackTarget)
       w.warnings.push(
-        `removing the last rollback target "${t.revisionName}" (tag "${t.tag}"): bgctl rollback will no longer be instant`,
+        `removing the last rollback target "${t.revisionName}" (tag "${t.tag}"): ` +
+          'bgctl rollback will no longer be instant',
       );
     w.notices.push(`removing retired tag "${t.tag}" from revision "${t.revisionName}"`);
     return false;
@@ -50,7 +51,7 @@ export function planCleanup(w: Work, intent: Extract<Intent, { kind: 'cleanup' }
       st && isInProgress(st.phase) ? st.stable.revision : undefined,
       st?.candidate.revision && isInProgress(st.phase) ? st.candidate.revision : undefined,
     ]);
-    // A no-gc that the bookkeeping of bgctl's own marks takes away (core/rollback-target.ts) no longer keeps its revision.
+    // A no-gc that bookkeeping takes away (core/rollback-target.ts) no longer keeps its revision.
     const unGc = new Set(
       noGcRepairs(w.revisions, st, desired)
         .filter((c) => c.annotations[KnativeLabels.noGc] === null)

@@ -1,5 +1,4 @@
-// The ownership rule: which spec.traffic entries are bgctl's, and how the list is rebuilt around them
-// while every entry someone else added keeps its place and percent.
+// The ownership rule: which spec.traffic entries are bgctl's; every other entry keeps its place and percent.
 import type { Work } from './plan-work.js';
 import type { TrafficTarget } from './knative-types.js';
 import { RefusedError } from './errors.js';
@@ -16,19 +15,15 @@ export function bgctlPairs(w: Work): Set<string> {
   return out;
 }
 
-/** Key of a tag on a revision. */
 export function pair(tag: string | undefined, revision: string | undefined): string {
   return `${tag ?? ''}\0${revision ?? ''}`;
 }
 
-/** How rebuild treats one existing entry. */
 export type Disposition = 'consume' | 'zero' | 'keep' | 'drop';
 
 /**
- * Rebuilds spec.traffic: 'consume' entries are replaced by bgctl's own entries (inserted where the
- * first of them stood), 'zero' entries keep their foreign tag at 0% (their percent moves into
- * bgctl's share), 'keep' entries are left exactly as they are, 'drop' entries go. bgctl's share is
- * 100 minus what the kept entries carry, so foreign percent is never touched.
+ * Rebuilds spec.traffic: 'consume' entries become bgctl's (where the first stood), 'zero' keep their foreign tag at
+ * 0%, 'keep' stay as they are, 'drop' go. bgctl's share is 100 minus what kept entries carry.
  */
 export function rebuild(
   before: TrafficTarget[],
@@ -60,7 +55,8 @@ export function assertUniqueTags(traffic: TrafficTarget[]): void {
     if (!t.tag) continue;
     if (seen.has(t.tag)) {
       throw new RefusedError(
-        `tag "${t.tag}" is already used by ${describe(traffic.find((x) => x.tag === t.tag) as TrafficTarget)}, which bgctl does not own`,
+        `tag "${t.tag}" is already used by ` +
+          `${describe(traffic.find((x) => x.tag === t.tag) as TrafficTarget)}, which bgctl does not own`,
         {
           reason: 'TagInUse',
           hint: 'pick another tag (--tag / --stable-tag / --previous-tag) or remove that tag first',
@@ -76,11 +72,7 @@ export function describe(t: TrafficTarget): string {
   return isFloating(t) ? 'the floating latestRevision target' : `revision "${t.revisionName}"`;
 }
 
-/**
- * Classifier for rollout steps: entries of the rollout's revisions are bgctl's (foreign tags on them
- * stay at 0%), floating percent is absorbed (bgctl never leaves traffic floating), a floating entry
- * carrying one of bgctl's tags is converted to a pinned one, retired bgctl tags that collide are dropped.
- */
+/** Rollout classifier: the rollout's revisions and floating percent are bgctl's, colliding retired tags drop. */
 export function rolloutClassifier(
   w: Work,
   owned: string[],
@@ -113,13 +105,15 @@ export function noteConversions(w: Work, owned: string[], ownTags: string[]): vo
   for (const t of w.before) {
     if (isFloating(t) && (t.percent ?? 0) > 0) {
       w.notices.push(
-        `pinned the floating latestRevision target (${t.percent}%) to revision "${w.svc.status?.latestReadyRevisionName}"`,
+        `pinned the floating latestRevision target (${t.percent}%) ` +
+          `to revision "${w.svc.status?.latestReadyRevisionName}"`,
       );
     } else if (isFloating(t) && t.tag && ownTags.includes(t.tag)) {
       w.notices.push(`converted floating tag "${t.tag}" to a pinned one`);
     } else if (!isFloating(t) && (t.percent ?? 0) > 0 && !owned.includes(t.revisionName as string)) {
       w.warnings.push(
-        `revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}")` : ''} keeps its ${t.percent}%: it is not part of this rollout`,
+        `revision "${t.revisionName}"${t.tag ? ` (tag "${t.tag}")` : ''} ` +
+          `keeps its ${t.percent}%: it is not part of this rollout`,
       );
     }
   }

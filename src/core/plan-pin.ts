@@ -1,5 +1,4 @@
-// pin and deploy: get the service off the floating target, then change the template (image, env,
-// annotations) in the same write.
+// pin and deploy: get the service off the floating target, then change the template in the same write.
 import { templateDifferences } from './template-diff.js';
 import type { Container, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import { RefusedError } from './errors.js';
@@ -11,11 +10,7 @@ import { requireRevision, servingRevision, type Draft, type Work } from './plan-
 import { isInProgress, type RolloutState } from './state.js';
 import { isFloating, isUnpinned, pinned } from './traffic.js';
 
-/**
- * Traffic with all percent on `revision`: tags stay (at 0%), untagged entries that lose their percent
- * go. An existing pinned entry of `revision` (tagged or not) takes the percent, so the revision is
- * never listed twice; when all traffic already sits on it by name, the list is left as it is.
- */
+/** Traffic with all percent on `revision` by name: tags stay at 0%, untagged entries that lose their percent go. */
 export function pinTraffic(w: Work, revision: string): TrafficTarget[] {
   const onTarget = (t: TrafficTarget) => !isFloating(t) && t.revisionName === revision;
   const routed = w.before.filter((t) => (t.percent ?? 0) > 0);
@@ -45,11 +40,7 @@ export function pinTraffic(w: Work, revision: string): TrafficTarget[] {
   return rebuild(w.before, classify, (share) => [pinned(revision, share)]).desired;
 }
 
-/**
- * The pinned entry of `revision` that should carry the pin: most percent first, then untagged, then
- * first listed. A tagged entry at 0% never becomes the host: it may be someone else's (a foreign
- * `qa` tag), and handing it all the traffic would change a target bgctl does not own.
- */
+/** The entry that carries the pin: most percent, then untagged; never a 0% tag (it may be someone else's). */
 function hostEntry(before: TrafficTarget[], revision: string): TrafficTarget | undefined {
   const own = before.filter((t) => !isFloating(t) && t.revisionName === revision && (!t.tag || (t.percent ?? 0) > 0));
   return own.reduce<TrafficTarget | undefined>((best, t) => {
@@ -74,11 +65,10 @@ export function planPin(w: Work, intent: Extract<Intent, { kind: 'pin' }>): Draf
   return { desired, state, history };
 }
 
-/** What a deploy changes in the template: the first container's image and env, template annotations, the revision name. */
+/** What a deploy changes in the template: first container's image and env, template annotations, revision name. */
 export interface TemplateChange {
   image?: string;
   env?: EnvChange[];
-  /** null removes a key. */
   annotations?: Record<string, string | null>;
   revisionName?: string;
 }
@@ -113,7 +103,8 @@ export function changeTemplate(w: Work, template: RevisionTemplate, change: Temp
     throw new RefusedError(`service "${w.name}" has no container in spec.template`, { reason: 'NoContainer' });
   if (containers.length > 1 && (image !== undefined || env.length))
     w.warnings.push(
-      `the template has ${containers.length} containers; changing the first one ("${containers[0].name ?? 'user-container'}")`,
+      `the template has ${containers.length} containers; ` +
+        `changing the first one ("${containers[0].name ?? 'user-container'}")`,
     );
   const c: Container = containers[0];
   if (image !== undefined) c.image = image;
@@ -140,7 +131,8 @@ export function changeTemplate(w: Work, template: RevisionTemplate, change: Temp
   }
   if (JSON.stringify(next) === JSON.stringify(template)) {
     throw new RefusedError(
-      `nothing to deploy: the template of service "${w.name}" already has ${image ? `image ${image}` : 'these settings'}`,
+      `nothing to deploy: the template of service "${w.name}" ` +
+        `already has ${image ? `image ${image}` : 'these settings'}`,
       {
         reason: 'NoChange',
         hint: 'pass a different --image, --env or --annotation',
@@ -150,7 +142,8 @@ export function changeTemplate(w: Work, template: RevisionTemplate, change: Temp
   if (byo && next.metadata?.name === byo) {
     // The webhook rejects any template change that keeps a user-chosen revision name.
     throw new RefusedError(
-      `the template names its revision "${byo}" (spec.template.metadata.name); Knative rejects a template change without a new name`,
+      `the template names its revision "${byo}" (spec.template.metadata.name); ` +
+        'Knative rejects a template change without a new name',
       {
         reason: 'RevisionNameUnchanged',
         hint: `pass a new revision name starting with "${w.name}-"`,

@@ -1,5 +1,4 @@
-// stage, verify, split, promote, rollback, abort: each rebuilds bgctl's own entries (stable and
-// candidate, pinned by name, tagged) inside the share bgctl owns and leaves every other entry alone.
+// stage, verify, split, promote, rollback, abort: each rebuilds bgctl's own entries inside its share.
 import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
 import { STEP_FOLLOWS, stepMayFollow } from './phase-table.js';
@@ -30,7 +29,8 @@ function twoWay(w: Work, st: RolloutState, candPercent: number, dropTags: string
   ]);
   if (candPercent > share) {
     throw new RefusedError(
-      `cannot give ${candPercent}% to the candidate: bgctl owns ${share}% of the traffic (other targets keep ${100 - share}%)`,
+      `cannot give ${candPercent}% to the candidate: ` +
+        `bgctl owns ${share}% of the traffic (other targets keep ${100 - share}%)`,
       {
         reason: 'ShareExceeded',
         hint: `use at most ${share}`,
@@ -110,10 +110,8 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
 }
 
 /**
- * verify: records that the candidate passed its checks (state only, no traffic change). A failure
- * takes back an earlier pass: `verified` returns to `staged` (the candidate is still at 0%) with the
- * failure as the reason, also written to the history. Other phases are left as they are: `staged`
- * has nothing to take back, and `split` is what the traffic says.
+ * verify: records a pass (state only). A failure takes `verified` back to `staged` with the reason (also in the
+ * history); `staged` has nothing to take back, and `split` is what the traffic says.
  */
 export function planVerify(w: Work, intent: Extract<Intent, { kind: 'verify' }>): Draft {
   const st = requireOpenRollout(w, 'record verification', STEP_FOLLOWS.verify);
@@ -151,7 +149,8 @@ export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): 
       const rev = resolveRef(w, a.ref);
       if (rev !== st.stable.revision && rev !== cand) {
         throw new RefusedError(
-          `"${a.ref}" is not part of rollout ${st.id}: only the stable ("${st.stable.revision}") and candidate ("${cand}") revisions can be split`,
+          `"${a.ref}" is not part of rollout ${st.id}: ` +
+            `only the stable ("${st.stable.revision}") and candidate ("${cand}") revisions can be split`,
           { reason: 'NotInRollout' },
         );
       }
@@ -188,10 +187,7 @@ export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): 
   return { desired, state: advance(w, st, { phase: 'split', percent, levelIndex }) };
 }
 
-/**
- * promote promises that the main URL serves only the candidate afterwards, so percent held by a
- * target outside the rollout (which bgctl never moves) is a conflict, not a warning.
- */
+/** promote promises the main URL serves only the candidate: foreign percent is a conflict, not a warning. */
 function refuseForeignTraffic(w: Work, st: RolloutState, owned: string[]): void {
   const foreign = w.before.filter(
     (t) => !isFloating(t) && (t.percent ?? 0) > 0 && !owned.includes(t.revisionName as string),
@@ -202,15 +198,20 @@ function refuseForeignTraffic(w: Work, st: RolloutState, owned: string[]): void 
     .join(', ');
   const total = foreign.reduce((n, t) => n + (t.percent ?? 0), 0);
   throw new ConflictError(
-    `cannot promote rollout ${st.id}: ${total}% of the traffic of service "${w.name}" goes to targets outside the rollout: ${list}; after promote the main URL must serve only "${st.candidate.revision}"`,
+    `cannot promote rollout ${st.id}: ${total}% of the traffic of service "${w.name}" ` +
+      `goes to targets outside the rollout: ${list}; ` +
+      `after promote the main URL must serve only "${st.candidate.revision}"`,
     {
       reason: 'ForeignTraffic',
-      hint: `move that traffic onto the rollout's revisions or set it to 0% (kubectl edit ksvc ${w.name} -n ${w.svc.metadata.namespace ?? 'default'}, spec.traffic), then run bgctl promote ${w.name} again`,
+      hint:
+        "move that traffic onto the rollout's revisions or set it to 0% " +
+        `(kubectl edit ksvc ${w.name} -n ${w.svc.metadata.namespace ?? 'default'}, spec.traffic), ` +
+        `then run bgctl promote ${w.name} again`,
     },
   );
 }
 
-/** promote: the candidate takes bgctl's whole share; the old stable stays at 0% under `previous` with no-gc, or goes (--retire). */
+/** promote: the candidate takes bgctl's share; the old stable stays at 0% as `previous` (no-gc), or goes (--retire). */
 export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }>): Draft {
   const st = w.state?.phase === 'promoted' ? w.state : requireOpenRollout(w, 'promote', STEP_FOLLOWS.promote);
   const cand = st.candidate.revision as string;
@@ -229,8 +230,7 @@ export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }
     pinned(cand, share, st.candidate.tag),
     ...(prevTag ? [pinned(st.stable.revision, 0, prevTag)] : []),
   ]);
-  // no-gc on the new rollback target, and off the one it replaces, comes from the planner's
-  // bookkeeping of bgctl's own marks (core/rollback-target.ts); a no-gc someone else set stays.
+  // no-gc moves with the rollback target through the planner's bookkeeping (core/rollback-target.ts).
   if (prevTag) {
     const stableRev = w.revisions.find((r) => r.metadata.name === st.stable.revision);
     if (!stableRev)

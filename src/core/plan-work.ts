@@ -1,5 +1,4 @@
-// The working set a planner works on (the service, its revisions, the intent, collected messages), what a
-// planner decides (Draft), and the revision checks every planner makes.
+// The planners' working set, what a planner decides (Draft), and the revision checks every planner makes.
 import type { TemplateDifference } from './template-diff.js';
 import type { KnativeService, Revision, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import { RefusedError } from './errors.js';
@@ -124,11 +123,13 @@ export function servingRevision(w: Work): string {
     ? ` by Knative's gradual rollout (rollout-duration ${rolloutDuration(w.svc) ?? 'from config-network'})`
     : '';
   throw new RefusedError(
-    `traffic of service "${w.name}" is split across ${list || 'no revision'}${gradual}; bgctl needs one stable revision`,
+    `traffic of service "${w.name}" is split across ${list || 'no revision'}${gradual}; ` +
+      'bgctl needs one stable revision',
     {
       reason: 'NoSingleStable',
       hint: gradual
-        ? `wait until the rollout completes (bgctl status ${w.name}), or pin one now: bgctl pin ${w.name} --revision REVISION`
+        ? `wait until the rollout completes (bgctl status ${w.name}), ` +
+          `or pin one now: bgctl pin ${w.name} --revision REVISION`
         : `pin one first: bgctl pin ${w.name} --revision REVISION`,
     },
   );

@@ -1,5 +1,4 @@
-// The planner's entry point: one pure function from (Service, revisions, intent, clock) to the
-// complete write, or a typed refusal. Re-planning after a 409 goes through the same function.
+// The planner's entry point: (Service, revisions, intent, clock) to the complete write, or a typed refusal.
 import type { KnativeService, TrafficTarget } from './knative-types.js';
 import { driftError, trafficKey } from './drift.js';
 import { ConflictError } from './errors.js';
@@ -27,7 +26,10 @@ export function plan(input: PlanInput): Plan {
   if (intent.expect) checkExpectation(w, intent.expect);
   if (intent.rolloutId && w.state?.id !== intent.rolloutId) {
     throw new ConflictError(
-      `rollout ${intent.rolloutId} is no longer the rollout of service "${w.name}" (${w.state ? `it records ${w.state.id}, ${w.state.phase}, by ${w.state.updatedBy}` : 'no rollout is recorded'})`,
+      `rollout ${intent.rolloutId} is no longer the rollout of service "${w.name}" ` +
+        (w.state
+          ? `(it records ${w.state.id}, ${w.state.phase}, by ${w.state.updatedBy})`
+          : '(no rollout is recorded)'),
       {
         reason: 'RolloutChanged',
         hint: `see bgctl status ${w.name}`,
@@ -37,7 +39,8 @@ export function plan(input: PlanInput): Plan {
   if (intent.rolloutId && w.state && !isInProgress(w.state.phase)) {
     const st = w.state;
     throw new ConflictError(
-      `rollout ${st.id} of service "${w.name}" was closed meanwhile: it is ${st.phase}, by ${st.updatedBy} at ${st.updatedAt}${st.reason ? ` (${st.reason})` : ''}`,
+      `rollout ${st.id} of service "${w.name}" was closed meanwhile: ` +
+        `it is ${st.phase}, by ${st.updatedBy} at ${st.updatedAt}${st.reason ? ` (${st.reason})` : ''}`,
       {
         reason: 'RolloutChanged',
         hint: `see bgctl history ${w.name}`,
@@ -52,10 +55,7 @@ export function plan(input: PlanInput): Plan {
 /** Intents that state the whole traffic themselves: the record learns the routing they write. */
 const STATES_TRAFFIC = new Set<Intent['kind']>(['pin', 'deploy', 'stage', 'split', 'promote', 'rollback', 'abort']);
 
-/**
- * The record with the routing this plan writes (what a later drift check compares with). verify and
- * cleanup keep the recorded routing: they must not turn someone else's change into bgctl's.
- */
+/** The record with the routing this plan writes; verify and cleanup keep it (not someone else's change). */
 function withRouting(w: Work, state: RolloutState | undefined, desired: TrafficTarget[]): RolloutState | undefined {
   if (!state || !STATES_TRAFFIC.has(w.intent.kind)) return state;
   // A record from before routing was kept learns it with the next write, not with a write of its own.
@@ -65,7 +65,7 @@ function withRouting(w: Work, state: RolloutState | undefined, desired: TrafficT
   return { ...state, routing };
 }
 
-/** Steps that move the traffic of an open rollout onward (rollback and abort undo; pin and cleanup are not part of it). */
+/** Steps that move an open rollout's traffic onward (rollback and abort undo; pin and cleanup are not part of it). */
 const ADVANCING = new Set<Intent['kind']>(['stage', 'split', 'promote']);
 
 /** True for the intents that move an open rollout onward: the ones a drift refuses and a take-over adopts for. */
@@ -142,20 +142,23 @@ function checkExpectation(w: Work, e: Expectation): void {
   if (st?.id !== e.rolloutId) {
     const now = st ? `rollout ${st.id} (${st.phase}, by ${st.updatedBy} at ${st.updatedAt})` : 'no rollout';
     throw new ConflictError(
-      `service "${w.name}" changed while planning: expected ${e.rolloutId ? `rollout ${e.rolloutId}` : 'no rollout'}, found ${now}`,
+      `service "${w.name}" changed while planning: ` +
+        `expected ${e.rolloutId ? `rollout ${e.rolloutId}` : 'no rollout'}, found ${now}`,
       { reason: 'RolloutChanged', hint },
     );
   }
   if (st && st.phase !== e.phase) {
     throw new ConflictError(
-      `service "${w.name}" changed while planning: rollout ${st.id} moved from ${e.phase} to ${st.phase} (by ${st.updatedBy} at ${st.updatedAt})`,
+      `service "${w.name}" changed while planning: ` +
+        `rollout ${st.id} moved from ${e.phase} to ${st.phase} (by ${st.updatedBy} at ${st.updatedAt})`,
       { reason: 'RolloutChanged', hint },
     );
   }
   const shares = routedShares(w.before);
   if (JSON.stringify(Object.entries(shares).sort()) !== JSON.stringify(Object.entries(e.shares).sort())) {
     throw new ConflictError(
-      `traffic of service "${w.name}" changed while planning: it was ${describeShares(e.shares)}, it is now ${describeShares(shares)}`,
+      `traffic of service "${w.name}" changed while planning: ` +
+        `it was ${describeShares(e.shares)}, it is now ${describeShares(shares)}`,
       { reason: 'TrafficChanged', hint },
     );
   }

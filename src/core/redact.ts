@@ -1,6 +1,5 @@
-// Credentials must never reach a terminal, a log or an error message. Everything bgctl prints
-// or throws that contains text from outside (server messages, plugin stderr, headers) goes through here,
-// and the CLI's single exit point (src/cli.ts) runs every error it reports through redactKnown once more.
+// Credentials never reach a terminal, a log or an error: outside text goes through here, and src/cli.ts runs
+// every error it reports through redactKnown once more.
 
 const REDACTED = '<redacted>';
 
@@ -14,7 +13,6 @@ const SECRET_HEADERS = new Set([
   'x-api-key',
 ]);
 
-/** True for a header that carries a credential. */
 export function isSecretHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return SECRET_HEADERS.has(lower) || /token|secret|password|credential/.test(lower);
@@ -30,11 +28,7 @@ export function redactHeaderValue(name: string, value: string): string {
 // Very short "secrets" would shred ordinary words; real tokens are long.
 const MIN_SECRET_LENGTH = 6;
 
-/**
- * Removes credentials from free text: every known secret (tokens and passwords from the
- * kubeconfig or an exec plugin), bearer/basic values (any characters up to whitespace or a quote),
- * user:password in URLs, access_token query values, and PEM private keys.
- */
+/** Removes known secrets, bearer/basic values, URL user:password, access_token values and PEM private keys. */
 export function redactText(text: string, secrets: Iterable<string> = []): string {
   let out = text;
   // Longest first, so that a secret containing another is removed whole.
@@ -116,7 +110,6 @@ export class SecretSet implements Iterable<string> {
   [Symbol.iterator](): Iterator<string> {
     return this.values[Symbol.iterator]();
   }
-  /** Shorthand for redactText(text, this). */
   redact(text: string): string {
     return redactText(text, this);
   }

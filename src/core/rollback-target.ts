@@ -1,9 +1,5 @@
-// The no-gc bookkeeping of promote: the old stable revision, kept at 0% under the previous tag for an
-// instant rollback, carries serving.knative.dev/no-gc so Knative's collector keeps it. bgctl marks
-// the annotation as its own (bgctl.dev/rollback-tag: the tag it keeps the revision for) and takes it
-// away once that reason is gone. Every plan brings the marks in line with what it is about to
-// write, so a follow-up write that failed after a committed traffic change is repaired by the next
-// bgctl command on the service.
+// promote's no-gc bookkeeping: the old stable, kept at 0% for an instant rollback, carries no-gc and bgctl's mark.
+// Every plan brings the marks in line with what it writes, so a failed follow-up write is repaired by the next.
 import { KnativeLabels, type Revision, type TrafficTarget } from './knative-types.js';
 import type { RevisionAnnotationChange } from './plan-types.js';
 import type { RolloutState } from './state.js';
@@ -23,10 +19,8 @@ export function rollbackTarget(
 }
 
 /**
- * The revision annotation changes that make bgctl's no-gc marks match `state` over `traffic`: the
- * rollback target gets no-gc and the mark; a marked revision that is no longer the target loses both.
- * A no-gc without bgctl's mark is someone else's and is left alone. Revisions in `skip` (about to be
- * deleted) are not touched.
+ * Revision annotation changes that make bgctl's no-gc marks match `state` over `traffic`; a no-gc without the mark
+ * is someone else's and stays; revisions in `skip` are not touched.
  */
 export function noGcRepairs(
   revisions: Revision[],
@@ -55,10 +49,7 @@ export function noGcRepairs(
   return out;
 }
 
-/**
- * Both lists as one change per revision (on the same key the second list wins), the revisions that
- * gain no-gc first: the new rollback target is protected before the old one is released.
- */
+/** Both lists as one change per revision (the second wins), no-gc gains first: protect before releasing. */
 export function mergeRevisionChanges(
   first: RevisionAnnotationChange[],
   second: RevisionAnnotationChange[],

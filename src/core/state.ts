@@ -1,11 +1,9 @@
-// The rollout state bgctl records on the Service under bgctl.dev/ (no controller, no CRD): any
-// machine can read it to show, resume, abort or roll back. Annotations bump neither generation
-// nor create a revision, and they travel in the same patch as the traffic they describe.
+// The rollout record bgctl keeps in bgctl.dev/ annotations on the Service (no controller, no CRD): annotations
+// create no revision and travel in the same patch as the traffic they describe.
 import type { KnativeService } from './knative-types.js';
 import { RefusedError } from './errors.js';
 import { dns1035Problems } from './names.js';
 
-/** Annotation keys on the Service. */
 export const StateAnnotations = {
   /** JSON of the current (or last) rollout: the source of truth. */
   rollout: 'bgctl.dev/rollout',
@@ -18,17 +16,9 @@ export const StateAnnotations = {
 /** Bound on bgctl.dev/history entries (annotations share a 256 KiB budget per object). */
 export const HISTORY_LIMIT = 10;
 
-/**
- * Bounds on the free-text fields of a recorded rollout, in bytes of the field's JSON text in the
- * annotation (UTF-8, after JSON escaping: a control character counts 6). BGCTL_ACTOR, a server's
- * failure message or an image can be any size; a longer value is cut at a character boundary and
- * ends in "…". With them a record stays under RECORD_BUDGET whatever it holds.
- */
+/** Bounds on a record's free text, in JSON bytes (a control character counts 6); longer values end in "…". */
 export const FIELD_LIMITS = { actor: 256, reason: 1024, image: 1024 } as const;
-/**
- * Upper bound on the bgctl.dev/rollout value in bytes (names and tags are DNS labels, percents ≤ 100,
- * routing ≤ 100 revisions: each holds at least 1%).
- */
+/** Upper bound on bgctl.dev/rollout in bytes (names are DNS labels, routing ≤ 100 revisions of ≥ 1%). */
 export const RECORD_BUDGET = 12 * 1024;
 /** Bound on the bgctl.dev/history value in bytes: oldest entries are dropped first to stay within it. */
 export const HISTORY_BUDGET = 64 * 1024;
@@ -36,7 +26,6 @@ export const HISTORY_BUDGET = 64 * 1024;
 const ELLIPSIS = '…';
 const utf8 = new TextEncoder();
 
-/** Bytes s takes inside a JSON string literal. */
 function jsonBytes(s: string): number {
   return utf8.encode(JSON.stringify(s)).length - 2;
 }
@@ -94,7 +83,6 @@ export interface RolloutState {
   percents: number[];
   /** Index in `percents` of the last level applied (-1: none yet). */
   levelIndex: number;
-  /** Percent bgctl last gave the candidate. */
   percent: number;
   /** Image the deploy asked for, when bgctl deployed it. */
   image?: string;
@@ -102,12 +90,9 @@ export interface RolloutState {
   startedAt: string;
   updatedBy: string;
   updatedAt: string;
-  /** Why it ended (aborted/rolled-back), or the last setback of an open rollout (a failed verification took `verified` back). */
+  /** Why it ended (aborted/rolled-back), or an open rollout's last setback (a failed verification undid `verified`). */
   reason?: string;
-  /**
-   * Percent per revision (`@latest` for a floating target; entries above 0 only) of spec.traffic as
-   * bgctl's last traffic write left it: any other routing is someone else's change (core/drift.ts).
-   */
+  /** Percent per revision (`@latest`: floating) as bgctl's last traffic write left it; else it drifted. */
   routing?: Record<string, number>;
 }
 
@@ -120,7 +105,6 @@ export function isInProgress(phase: RolloutPhase): boolean {
 export interface StateRead {
   state?: RolloutState;
   history: RolloutState[];
-  /** Set when bgctl.dev/rollout is present but unreadable. */
   error?: RefusedError;
   /** Set when bgctl.dev/history is unreadable (it is then treated as empty). */
   historyError?: string;
@@ -129,7 +113,9 @@ export interface StateRead {
 function invalid(svcName: string, key: string, detail: string): RefusedError {
   return new RefusedError(`annotation ${key} on service "${svcName}" is not valid: ${detail}`, {
     reason: 'InvalidRolloutState',
-    hint: `inspect it with: kubectl get ksvc ${svcName} -o jsonpath='{.metadata.annotations}'; remove it with: kubectl annotate ksvc ${svcName} ${key}- (or pass --take-over to start afresh)`,
+    hint:
+      `inspect it with: kubectl get ksvc ${svcName} -o jsonpath='{.metadata.annotations}'; ` +
+      `remove it with: kubectl annotate ksvc ${svcName} ${key}- (or pass --take-over to start afresh)`,
   });
 }
 
@@ -174,10 +160,7 @@ export function stateProblems(v: unknown): string[] {
   return p;
 }
 
-/**
- * The traffic levels of a decoded record. Records written before the keys were renamed carry them as
- * `steps` and `step`; they are still read (and written back under the new keys by the next step).
- */
+/** The traffic levels of a decoded record; records from before the rename carry `steps` and `step`. */
 function levels(s: Record<string, any>): { percents: any; levelIndex: any } {
   return 'percents' in s || 'levelIndex' in s
     ? { percents: s.percents, levelIndex: s.levelIndex }

@@ -1,6 +1,4 @@
-// Did Knative carry out a plan? status.traffic names concrete revisions (floating targets resolved
-// to latestReadyRevisionName) and merges entries with the same tag, revision and latestRevision,
-// so compare the desired list after the same resolution and merging.
+// Did Knative carry out a plan? status.traffic resolves floating targets and merges equal entries; so do we.
 import type { KnativeService, TrafficTarget } from './knative-types.js';
 
 function resolvedEntries(targets: readonly TrafficTarget[], latestReady: string | undefined): Map<string, number> {
@@ -29,10 +27,8 @@ function entryKey(t: TrafficTarget): string {
 }
 
 /**
- * True when every planned target that carries traffic, or a tag of bgctl's (`ownTags`), is still in
- * `spec` unchanged. Foreign additions (a 0% tag) are fine, and so is a foreign 0% target that its
- * owner removed after bgctl's write (bgctl only kept it in place); a changed or missing target of
- * bgctl's, or any moved percent, means someone moved bgctl's traffic after its write.
+ * True when every planned target with traffic, or with a tag of bgctl's, is still in `spec` unchanged; foreign
+ * 0% additions or removals do not count.
  */
 export function planStillHolds(
   spec: readonly TrafficTarget[] | undefined,

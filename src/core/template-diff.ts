@@ -1,7 +1,5 @@
-// What a deploy changes compared with the revision that serves now: the image, environment and
-// template annotations of each container. A deploy writes the whole spec.template, so a setting
-// that broke the last revision (an annotation, an env var) is carried into the next one unless it
-// is removed; the plan lists every difference, and marks those that came from a failed revision.
+// What a deploy changes compared with the serving revision. A deploy writes the whole template, so a setting
+// that broke the last revision is carried over unless removed: the plan lists and marks those.
 import type { Container, Revision, RevisionTemplate } from './knative-types.js';
 import { revisionReady } from './traffic.js';
 
@@ -70,11 +68,7 @@ function compare(from: TemplateLike, to: TemplateLike): TemplateDifference[] {
   return out;
 }
 
-/**
- * Every difference between the serving revision and the new template. When the latest created
- * revision failed, a change whose new value that failed revision already had is marked as carried
- * over from it.
- */
+/** Every difference from the serving revision; values a failed latest revision already had are marked carried. */
 export function templateDifferences(
   serving: Revision | undefined,
   template: RevisionTemplate,

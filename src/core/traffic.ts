@@ -38,7 +38,6 @@ export function resolveRevision(t: TrafficTarget, svc: KnativeService): string |
   return isFloating(t) ? svc.status?.latestReadyRevisionName : t.revisionName;
 }
 
-/** Sum of percents. */
 export function sumPercent(traffic: TrafficTarget[]): number {
   return traffic.reduce((n, t) => n + (t.percent ?? 0), 0);
 }
@@ -70,12 +69,10 @@ export function isUnpinned(svc: KnativeService): boolean {
   return normalizeTraffic(svc.spec.traffic).some((t) => isFloating(t) && (t.percent ?? 0) > 0);
 }
 
-/** Deep equality of two traffic lists after normalisation. */
 export function sameTraffic(a: TrafficTarget[], b: TrafficTarget[]): boolean {
   return JSON.stringify(normalizeTraffic(a)) === JSON.stringify(normalizeTraffic(b));
 }
 
-/** How one target changes between two traffic lists. */
 export type TrafficChange = 'added' | 'removed' | 'changed' | 'unchanged';
 
 /** A target of the before list paired with its counterpart in the after list (either may be missing). */
@@ -112,10 +109,7 @@ function sameTarget(a: TrafficTarget, b: TrafficTarget): boolean {
   );
 }
 
-/**
- * Pairs the targets of two lists: first by revision and tag, then by revision alone (a re-tag is a
- * change, not a remove plus an add), one to one. Pairs follow the after order; removed ones come last.
- */
+/** Pairs two lists' targets one to one, by revision and tag then by revision (a re-tag is a change); after order. */
 export function pairTraffic(before: readonly TrafficTarget[], after: readonly TrafficTarget[]): TrafficPair[] {
   const unmatched = [...before];
   const pairs: Array<TrafficTarget | undefined> = after.map(() => undefined);
@@ -147,7 +141,6 @@ export function diffTraffic(before: readonly TrafficTarget[], after: readonly Tr
   });
 }
 
-/** Ready state of a revision from its Ready condition. */
 export function revisionReady(rev: Revision): {
   status: 'True' | 'False' | 'Unknown';
   reason?: string;

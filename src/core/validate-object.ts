@@ -1,8 +1,5 @@
-// Shape checks of what a server returns as a Knative Service or Revision, before bgctl plans on it.
-// A non-conformant server (or a proxy in front of one) could answer `spec.traffic: "abc"` or string
-// percents; planning on that crashed with TypeErrors or summed "50" + "50" to "0100". Only the
-// fields bgctl reads are checked, and only their types: Knative's own rules stay the server's job.
-// A problem is a field path and what was expected there, never a value from the server.
+// Shape checks of what a server returns as a Knative Service or Revision (a proxy could answer string percents):
+// only the types of the fields bgctl reads. A problem is a field path, never a value from the server.
 
 type Check = (value: unknown, path: string) => string | undefined;
 

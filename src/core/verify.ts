@@ -1,18 +1,13 @@
-// The pure half of `bgctl verify`: flag parsing, per-response checks, latency statistics and the
-// verdict. The HTTP requests themselves live in src/commands/read-views/read-http.ts.
+// The pure half of `bgctl verify`: flag parsing, per-response checks, latency statistics, the verdict.
 import { UsageError } from './errors.js';
 import { parseDuration } from './parse.js';
 
-/** Defaults of the verification flags. */
 export const VerifyDefaults = { requests: 10, path: '/', expectStatus: '200', timeout: '10s' } as const;
 
 /** Upper bound on --requests: verify is a smoke test, not a load test. */
 export const MAX_REQUESTS = 10_000;
 
-/**
- * How much of each response body --expect-body reads (1 MiB); the rest is drained unread. A match
- * in that part counts; no match in a longer body fails the check and says the body was cut.
- */
+/** How much of each body --expect-body reads; no match in a longer body fails and says the body was cut. */
 export const BODY_CHECK_LIMIT = 1024 * 1024;
 
 /** The verification flags as commander (or the wizard) hands them over: strings or numbers. */
@@ -35,13 +30,11 @@ export interface StatusMatcher {
   classes: number[];
 }
 
-/** Where to connect instead of resolving the URL's host. */
 export interface ConnectTarget {
   host: string;
   port: number;
 }
 
-/** Parsed and validated verification settings. */
 export interface VerifySpec {
   requests: number;
   path: string;
@@ -68,7 +61,6 @@ export function parseExpectStatus(raw: string | number, flag = '--expect-status'
   return m;
 }
 
-/** Whether a status code is accepted. */
 export function statusAccepted(m: StatusMatcher, code: number): boolean {
   return m.codes.includes(code) || m.classes.includes(Math.trunc(code / 100));
 }
@@ -143,7 +135,6 @@ export interface Sample {
   body?: string;
   /** The body was longer than BODY_CHECK_LIMIT: `body` holds only its first part. */
   bodyTruncated?: boolean;
-  /** Value of the revision header, when the server sent one. */
   revision?: string;
   /** Transport failure: a short code (ECONNREFUSED, Timeout) and a message. */
   error?: { code: string; message: string };
@@ -158,7 +149,8 @@ export function sampleProblems(s: Sample, spec: Pick<VerifySpec, 'expectStatus' 
   if (spec.expectBody && !spec.expectBody.test(s.body ?? '')) {
     out.push(
       s.bodyTruncated
-        ? `body does not match /${spec.expectBody.source}/ in its first 1 MiB (the body is longer; --expect-body reads at most 1 MiB)`
+        ? `body does not match /${spec.expectBody.source}/ in its first 1 MiB ` +
+            '(the body is longer; --expect-body reads at most 1 MiB)'
         : `body does not match /${spec.expectBody.source}/`,
     );
   }
@@ -195,13 +187,11 @@ export function latencyStats(samples: readonly Sample[]): LatencyStats {
   };
 }
 
-/** Counted failure reasons, most frequent first. */
 export interface FailureCount {
   reason: string;
   count: number;
 }
 
-/** The verdict and everything a report shows. */
 export interface VerifySummary {
   passed: boolean;
   requests: number;
@@ -211,7 +201,6 @@ export interface VerifySummary {
   statusCodes: Record<string, number>;
   revisions: Record<string, number>;
   latency: LatencyStats;
-  /** Why the verdict is Failed (empty when passed). */
   reasons: string[];
 }
 
@@ -267,11 +256,7 @@ export const CONNECT_ERRORS: readonly string[] = [
   'EADDRNOTAVAIL',
 ];
 
-/**
- * True when no request ever connected: the endpoint was not reached, so nothing about the revision
- * was learned. `verify` reports that as exit 4 (cannot reach), not 3: a CI job must not roll back a
- * candidate it never tested.
- */
+/** True when no request connected: exit 4 (cannot reach), not 3, so CI never rolls back an untested candidate. */
 export function unreachable(samples: readonly Sample[]): boolean {
   return samples.length > 0 && samples.every((s) => s.error !== undefined && CONNECT_ERRORS.includes(s.error.code));
 }

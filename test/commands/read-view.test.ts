@@ -1,20 +1,14 @@
-// Table tests of the read verbs' view models (src/core/view-read.ts) and the status renderers.
+// Table tests of the read verbs' view models (src/core/views/) and the status renderers.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { RefusedError } from '../../src/core/errors.js';
-import {
-  conditionsNotTrue,
-  defaultVerifyTag,
-  knownTags,
-  nextCommand,
-  requireTagUrl,
-  serviceStatusView,
-  serviceSummary,
-  urlView,
-} from '../../src/core/view-read.js';
+import { conditionsNotTrue, nextCommand, serviceStatusView } from '../../src/core/views/service-status.js';
+import { serviceSummary } from '../../src/core/views/service-status-list.js';
+import { knownTags, requireTagUrl, urlView } from '../../src/core/views/url.js';
+import { defaultVerifyTag } from '../../src/core/views/verification.js';
 import { renderServiceStatus, describeRollout } from '../../src/commands/read-views/read-print.js';
 import { renderVerification } from '../../src/commands/verify/run.js';
-import { verificationView } from '../../src/core/view-read.js';
+import { verificationView } from '../../src/core/views/verification.js';
 import { parseVerifyFlags, summarize } from '../../src/core/verify.js';
 import { rev, revs, state, svc } from '../core/fixtures.js';
 

@@ -5,7 +5,8 @@ import type { KnativeService, Revision } from '../../src/core/knative-types.js';
 import { buildServicePatch } from '../../src/core/patch.js';
 import type { Intent, Plan } from '../../src/core/plan-types.js';
 import { readState } from '../../src/core/state.js';
-import { tagUrl, statusView } from '../../src/core/view.js';
+import { tagUrl } from '../../src/core/views/rows.js';
+import { statusView } from '../../src/core/views/service-status.js';
 import { ctx, rev, run, short, svc, written } from './fixtures.js';
 
 function step(

@@ -116,9 +116,7 @@ describe('rollout state encode/decode', () => {
   }
 });
 
-/**
- * A record as bgctl wrote it before the keys were renamed: `steps` and `step` instead of `percents` and `levelIndex`.
- */
+/** A record as bgctl wrote it before the keys were renamed: `steps` and `step` for `percents` and `levelIndex`. */
 function oldKeys(st: ReturnType<typeof state>, levels: { steps?: unknown; step?: unknown }): Record<string, unknown> {
   const { percents: _p, levelIndex: _l, ...rest } = JSON.parse(encodeState(st));
   return { ...rest, ...levels };

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import type { TrafficTarget } from '../../src/core/knative-types.js';
 import { StateAnnotations } from '../../src/core/state.js';
 import { BGCTL_API_VERSION, document } from '../../src/core/document.js';
-import { deriveRollout, historyView, revisionsView, statusView, tagUrl, trafficRows } from '../../src/core/view.js';
+import { deriveRollout } from '../../src/core/views/rollout-status.js';
+import { historyView } from '../../src/core/views/history.js';
+import { revisionsView } from '../../src/core/views/revision-list.js';
+import { statusView } from '../../src/core/views/service-status.js';
+import { tagUrl, trafficRows } from '../../src/core/views/rows.js';
 import { rev, state, svc } from './fixtures.js';
 
 const t = (tag: string | undefined, n: number, percent: number): TrafficTarget => ({

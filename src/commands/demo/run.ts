@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tagUrl } from '../../core/view.js';
+import { tagUrl } from '../../core/views/rows.js';
 import { readState } from '../../core/state.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';

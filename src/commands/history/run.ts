@@ -1,7 +1,7 @@
 // `bgctl history SERVICE`: the rollouts recorded on the service (bgctl.dev/rollout and
 // bgctl.dev/history), newest first, the current one marked.
 import { isInProgress } from '../../core/state.js';
-import { historyView } from '../../core/view.js';
+import { historyView } from '../../core/views/history.js';
 import { timeCell } from '../../ui/age.js';
 import { writeDocument } from '../../ui/document.js';
 import { printable } from '../../ui/sanitize.js';

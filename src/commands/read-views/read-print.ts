@@ -1,8 +1,10 @@
 // Human output of `status`: the detail block of one service and the one-line-per-service list.
 // Renderers return text (stable with color off, for golden tests); run() writes it to stdout.
 import type { Condition } from '../../core/knative-types.js';
-import type { ServiceSummary, RevisionListRow, serviceStatusView } from '../../core/view-read.js';
-import type { RolloutView } from '../../core/view.js';
+import type { ServiceSummary } from '../../core/views/service-status-list.js';
+import type { RevisionListRow } from '../../core/views/revision-list.js';
+import type { serviceStatusView } from '../../core/views/service-status.js';
+import type { RolloutView } from '../../core/views/rollout-status.js';
 import { timeCell } from '../../ui/age.js';
 import type { ColorScheme } from '../../ui/colors.js';
 import type { IOStreams } from '../../ui/iostreams.js';

@@ -2,7 +2,7 @@
 // The table streams: rows are printed as each LIST page arrives, in the API's order, with fixed
 // column widths (a later, longer value shifts its own line rather than holding output back).
 import type { KnativeService, Revision } from '../../core/knative-types.js';
-import { revisionListView, revisionRows, type RevisionListRow } from '../../core/view-read.js';
+import { revisionListView, revisionRows, type RevisionListRow } from '../../core/views/revision-list.js';
 import { timeCell } from '../../ui/age.js';
 import { writeDocument } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';

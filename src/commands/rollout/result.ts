@@ -2,7 +2,8 @@
 // traffic as Knative serves it, the steps this run took and its verification results.
 import type { KnativeService } from '../../core/knative-types.js';
 import { readState } from '../../core/state.js';
-import { deriveRollout, tagUrl, trafficRows } from '../../core/view.js';
+import { deriveRollout } from '../../core/views/rollout-status.js';
+import { tagUrl, trafficRows } from '../../core/views/rows.js';
 import { document } from '../../core/document.js';
 import { writeDocument } from '../../ui/document.js';
 import { printTraffic } from '../../ui/traffic-table.js';

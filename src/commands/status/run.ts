@@ -1,7 +1,8 @@
 // `bgctl status [SERVICE]`: one service in detail (traffic, revisions, conditions, rollout phase,
 // the next command), or one line per service of the namespace (or of all namespaces with -A).
 // The list form reads services only, one paged LIST, so it stays fast on thousands of services.
-import { serviceStatusListView, serviceStatusView } from '../../core/view-read.js';
+import { serviceStatusListView } from '../../core/views/service-status-list.js';
+import { serviceStatusView } from '../../core/views/service-status.js';
 import { writeDocument } from '../../ui/document.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';

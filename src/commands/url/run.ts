@@ -1,7 +1,7 @@
 // `bgctl url SERVICE [--tag T]`: the main URL, or one tag's URL, on a line of its own (for $(…)).
 import { FailedError } from '../../core/errors.js';
 import { validateTag } from '../../core/names.js';
-import { requireTagUrl, urlView } from '../../core/view-read.js';
+import { requireTagUrl, urlView } from '../../core/views/url.js';
 import { writeDocument } from '../../ui/document.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';

@@ -8,7 +8,8 @@ import { plan } from '../../core/plan.js';
 import { buildServicePatch } from '../../core/patch.js';
 import { readState } from '../../core/state.js';
 import { parseVerifyFlags, summarize, unreachable, type Sample, type VerifyFlags } from '../../core/verify.js';
-import { defaultVerifyTag, requireTagUrl, verificationView, type VerificationResult } from '../../core/view-read.js';
+import { requireTagUrl } from '../../core/views/url.js';
+import { defaultVerifyTag, verificationView, type VerificationResult } from '../../core/views/verification.js';
 import type { KnativeClient } from '../../kube/client.js';
 import { writeDocument } from '../../ui/document.js';
 import { startProgress } from '../../ui/progress.js';
@@ -20,7 +21,7 @@ import { resolveService } from '../service-arg.js';
 import { actorOf } from '../traffic-step/engine.js';
 import type { VerifyVerbOptions } from './options.js';
 
-export type { VerificationResult } from '../../core/view-read.js';
+export type { VerificationResult } from '../../core/views/verification.js';
 
 /** Options of runVerification: the verification flags plus the tag and a progress callback. */
 export interface VerifyOptions extends VerifyFlags {
