@@ -44,19 +44,22 @@ export function rebuild(
     else if (kinds[i] === 'zero') desired.push({ ...t, percent: 0 });
     if (i === at && kinds[i] === 'zero') desired.push(...mine);
   });
-  assertUniqueTags(desired);
+  assertUniqueTags(desired, mine);
   return { desired, share };
 }
 
-/** Refuses a list where a tag appears twice (Knative would reject it: `Multiple definitions for "<tag>"`). */
-export function assertUniqueTags(traffic: TrafficTarget[]): void {
+/**
+ * Refuses a list where a tag appears twice (Knative would reject it: `Multiple definitions for "<tag>"`),
+ * naming the entry that holds it and is not one of bgctl's own (`own`).
+ */
+export function assertUniqueTags(traffic: TrafficTarget[], own: TrafficTarget[] = []): void {
   const seen = new Map<string, string | undefined>();
   for (const t of traffic) {
     if (!t.tag) continue;
     if (seen.has(t.tag)) {
       throw new RefusedError(
         `tag "${t.tag}" is already used by ` +
-          `${describe(traffic.find((x) => x.tag === t.tag) as TrafficTarget)}, which bgctl does not own`,
+          `${describe(traffic.find((x) => x.tag === t.tag && !own.includes(x)) ?? t)}, which bgctl does not own`,
         {
           reason: 'TagInUse',
           hint: 'pick another tag (--tag / --stable-tag / --previous-tag) or remove that tag first',

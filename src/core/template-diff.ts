@@ -77,14 +77,29 @@ export function templateDifferences(
   if (!serving) return [];
   const to: TemplateLike = { containers: template.spec.containers, annotations: template.metadata?.annotations };
   const changes = compare(likeRevision(serving), to);
-  if (!latest || latest.metadata.name === serving.metadata.name || revisionReady(latest).status !== 'False')
-    return changes;
-  const inFailed = compare(likeRevision(serving), likeRevision(latest));
-  const failedHas = new Map(inFailed.map((c) => [c.field, c.to]));
-  for (const c of changes) {
-    if (failedHas.has(c.field) && failedHas.get(c.field) === c.to) c.carriedFrom = latest.metadata.name;
+  if (latest && latest.metadata.name !== serving.metadata.name && revisionReady(latest).status === 'False') {
+    const inFailed = compare(likeRevision(serving), likeRevision(latest));
+    const failedHas = new Map(inFailed.map((c) => [c.field, c.to]));
+    for (const c of changes) {
+      if (failedHas.has(c.field) && failedHas.get(c.field) === c.to) c.carriedFrom = latest.metadata.name;
+    }
   }
-  return changes;
+  return changes.map(bounded);
+}
+
+/** Values are cluster data of any size (an env var can hold megabytes): a plan shows the start of each. */
+export const VALUE_LIMIT = 256;
+
+function cut(v: string | undefined): string | undefined {
+  if (v === undefined || v.length <= VALUE_LIMIT) return v;
+  return `${v.slice(0, VALUE_LIMIT)}… (${v.length - VALUE_LIMIT} more characters)`;
+}
+
+function bounded(c: TemplateDifference): TemplateDifference {
+  const out: TemplateDifference = { ...c, field: cut(c.field) as string };
+  if (c.from !== undefined) out.from = cut(c.from);
+  if (c.to !== undefined) out.to = cut(c.to);
+  return out;
 }
 
 /** One line per change, e.g. `env MODE: blue -> (unset)`; carried-over values say where they came from. */

@@ -200,6 +200,18 @@ describe('stage', () => {
     });
   }
 
+  test("a tag held by someone else is refused naming the revision that holds it, not bgctl's candidate", () => {
+    const s = svc({
+      traffic: [...pinned1, { tag: 'candidate', revisionName: 'hello-00003', percent: 0 }],
+      latestCreated: 'hello-00002',
+    });
+    assert.throws(
+      () => run(s, revs(3), { kind: 'stage' }),
+      (err: Error) =>
+        /tag "candidate" is already used by .*hello-00003/.test(err.message) && !/hello-00002/.test(err.message),
+    );
+  });
+
   test('another candidate with take-over starts a new rollout', () => {
     const p = run(svc({ traffic: staged, state: state() }), revs(3), {
       kind: 'stage',

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Revision, RevisionTemplate } from '../../src/core/knative-types.js';
-import { describeTemplateDifference, templateDifferences } from '../../src/core/template-diff.js';
+import { VALUE_LIMIT, describeTemplateDifference, templateDifferences } from '../../src/core/template-diff.js';
 
 function revision(
   name: string,
@@ -121,5 +121,22 @@ describe('template changes against the serving revision', () => {
       { field: 'env MODE', from: 'blue' },
       { field: 'annotation sim.bgctl.dev/error-rate', from: '50' },
     ]);
+  });
+});
+
+describe('template differences stay readable', () => {
+  test('a huge env value or annotation is cut, saying how much was left out', () => {
+    const stable = revision('hello-00001', { image: 'img:v1', env: { BIG: 'x'.repeat(200_000) } });
+    const to = template({ image: 'img:v1', annotations: { 'example.com/note': 'y'.repeat(100_000) } });
+    const changes = templateDifferences(stable, to);
+    assert.deepEqual(
+      changes.map((c) => [c.field, c.from?.length, c.to?.length]),
+      [
+        ['env BIG', VALUE_LIMIT + `… (${200_000 - VALUE_LIMIT} more characters)`.length, undefined],
+        ['annotation example.com/note', undefined, VALUE_LIMIT + `… (${100_000 - VALUE_LIMIT} more characters)`.length],
+      ],
+    );
+    assert.ok(changes[0].from?.endsWith(`… (${200_000 - VALUE_LIMIT} more characters)`));
+    for (const c of changes) assert.ok(describeTemplateDifference(c).length < 2 * VALUE_LIMIT);
   });
 });
