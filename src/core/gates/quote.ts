@@ -23,7 +23,7 @@ function escapeChar(ch: string): string {
 /** `"text"`, cut after QUOTE_LIMIT characters with `…`, control characters as `\xNN`/`\uNNNN`. */
 export function quoteInput(raw: string): string {
   // By code points, so the cut never splits a surrogate pair into a lone half.
-  const points = Array.from(raw.slice(0, QUOTE_LIMIT * 2)).slice(0, QUOTE_LIMIT + 1);
+  const points = Array.from(raw.slice(0, (QUOTE_LIMIT + 1) * 2)).slice(0, QUOTE_LIMIT + 1);
   const cut = points.length > QUOTE_LIMIT ? `${points.slice(0, QUOTE_LIMIT).join('')}…` : raw;
   return `"${cut.replace(UNSAFE, escapeChar)}"`;
 }
