@@ -105,7 +105,7 @@ describe('gate expressions: refused', () => {
     ['error-rate<0x10%', 'InvalidGate', /percentage/],
   ];
   for (const [raw, reason, message] of bad)
-    test(JSON.stringify(raw), () => usage(() => parseGate(raw), reason, message));
+    test(JSON.stringify(raw), () => void usage(() => parseGate(raw), reason, message));
 
   test('a custom measure refuses units and a negative offset', () => {
     usage(() => parseGate('cpu<5%', ['cpu']), 'InvalidGate', /plain number without a unit/);

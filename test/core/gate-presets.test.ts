@@ -19,7 +19,8 @@ describe('query presets', () => {
     );
     assert.equal(
       q('latency-p99'),
-      `1000 * histogram_quantile(0.99, sum by (le) (rate(kn_serving_invocation_duration_seconds_bucket{${sel}}[120s])))`,
+      '1000 * histogram_quantile(0.99, sum by (le) ' +
+        `(rate(kn_serving_invocation_duration_seconds_bucket{${sel}}[120s])))`,
     );
     assert.match(q('latency-p50'), /histogram_quantile\(0\.5,/);
     assert.match(q('latency-p95'), /histogram_quantile\(0\.95,/);

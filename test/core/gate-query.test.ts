@@ -47,12 +47,13 @@ describe('--gate-query NAME=PROMQL', () => {
     ['a'.repeat(64), /name/],
   ];
   for (const [name, message] of badNames) {
-    test(`refuses the name ${JSON.stringify(name.slice(0, 20))}`, () =>
-      usage(() => parseGateQuery(`${name}=${Q}`), message));
+    test(`refuses the name ${JSON.stringify(name.slice(0, 20))}`, () => {
+      usage(() => parseGateQuery(`${name}=${Q}`), message);
+    });
   }
   test('accepts a 63-character name', () => assert.equal(parseGateQuery(`${'a'.repeat(63)}=${Q}`).name.length, 63));
 
-  test('refuses a flag without =', () => usage(() => parseGateQuery('errors'), /expected NAME=PROMQL/));
+  test('refuses a flag without =', () => void usage(() => parseGateQuery('errors'), /expected NAME=PROMQL/));
   test('a reserved-name error suggests another name', () => {
     assert.match(usage(() => parseGateQuery(`requests=${Q}`), /built-in/).hint ?? '', /reserved: error-rate/);
   });
@@ -75,7 +76,7 @@ describe('query templates', () => {
     ['too long', `x{revision="{{revision}}"} + ${'1+'.repeat(3000)}1`, /longer than 4096/],
   ];
   for (const [name, template, message] of bad) {
-    test(`refuses: ${name}`, () => usage(() => validateTemplate(template, 'q'), message));
+    test(`refuses: ${name}`, () => void usage(() => validateTemplate(template, 'q'), message));
   }
 
   test('accepts newlines, tabs, comments and escaped quotes', () => {

@@ -85,7 +85,8 @@ export function pickPreset(seriesNames: readonly string[]): PresetName {
   if (known.has(CURRENT.requestSeries)) return 'knative';
   if (known.has(LEGACY.requestSeries)) return 'knative-legacy';
   throw new UsageError(
-    `Prometheus has neither ${CURRENT.requestSeries} nor ${LEGACY.requestSeries}: no Knative request metrics to judge by`,
+    `Prometheus has neither ${CURRENT.requestSeries} nor ${LEGACY.requestSeries}: ` +
+      'no Knative request metrics to judge by',
     {
       reason: 'NoKnativeMetrics',
       hint:
