@@ -49,7 +49,7 @@ export function validateQueryName(name: string, where = '--gate-query'): string 
   if (!QUERY_NAME.test(name)) {
     throw new UsageError(`invalid ${where} name ${quoteInput(name)}`, {
       reason: 'InvalidGateQuery',
-      hint: 'a name is lowercase letters, digits, - and _, starts with a letter, ends with a letter or digit, ≤63 long',
+      hint: 'lowercase letters, digits, - and _; start with a letter, end with a letter or digit; at most 63',
     });
   }
   return name;
