@@ -1,5 +1,6 @@
-// KnativeClient: the one door to the cluster for commands. Backed by client-node's CustomObjectsApi
-// (never KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4). Every call gets the trace/timeout middleware, typed errors and bounded retries.
+// KnativeClient: the one door to the cluster for commands. Backed by client-node's CustomObjectsApi (never
+// KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4). Every call gets the
+// trace/timeout middleware, typed errors and bounded retries.
 
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { BgctlError, ClusterAccessError } from '../core/errors.js';
@@ -89,7 +90,7 @@ export interface CreateClientOptions extends KubeconfigOptions {
   userAgent?: string;
 }
 
-/** Loads the kubeconfig and builds a client; throws ClusterAccessError (exit 4) on any kubeconfig or credential problem. */
+/** Loads the kubeconfig and builds a client; kubeconfig or credential problems throw ClusterAccessError (exit 4). */
 export async function createKnativeClient(opts: CreateClientOptions = {}): Promise<KnativeClient> {
   const loaded = await loadKubeconfig(opts);
   const k8s = await import('@kubernetes/client-node');
@@ -205,7 +206,8 @@ class CustomObjectsKnativeClient implements KnativeClient {
       (kind === 'List' ? Array.isArray((value as any).items) : (value as any).kind === kind);
     if (!ok) {
       throw new ClusterAccessError(
-        `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a ${kind}`,
+        `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} ` +
+          `with something that is not a ${kind}`,
         {
           reason: 'NotKubernetes',
           hint: `check the server URL of context "${this.context}"`,
@@ -245,10 +247,13 @@ class CustomObjectsKnativeClient implements KnativeClient {
   private notKnative(req: RequestInfo, kind: string, problem: string): ClusterAccessError {
     // The problem names a field path and an expectation, never a value the server sent.
     return new ClusterAccessError(
-      `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a Knative ${kind}: ${problem}`,
+      `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} ` +
+        `with something that is not a Knative ${kind}: ${problem}`,
       {
         reason: 'InvalidObject',
-        hint: `the server does not follow the Knative Serving API (${SERVING_GROUP}/${SERVING_VERSION}); check the server URL of context "${this.context}" and what serves it`,
+        hint:
+          `the server does not follow the Knative Serving API (${SERVING_GROUP}/${SERVING_VERSION}); ` +
+          `check the server URL of context "${this.context}" and what serves it`,
       },
     );
   }

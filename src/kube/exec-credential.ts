@@ -104,7 +104,8 @@ function parseCredential(stdout: string, exec: ExecConfig, who: string, secrets:
     // A plugin that prints a bare token: whatever it printed is a credential.
     secrets.add(stdout);
     throw new ClusterAccessError(
-      `${who} did not print an ExecCredential JSON document on stdout (${Buffer.byteLength(stdout)} bytes of something else)`,
+      `${who} did not print an ExecCredential JSON document on stdout ` +
+        `(${Buffer.byteLength(stdout)} bytes of something else)`,
       {
         reason: 'CredentialPluginFailed',
         hint: HINT,
@@ -294,7 +295,9 @@ export function runExecPlugin(o: ExecPluginOptions): Promise<ExecCredentialStatu
         // Never quoted: a plugin's error output can hold secrets bgctl has never seen (a refresh
         // token, a client secret), so no redaction could be trusted with it.
         if (stderr.trim())
-          detail = ` (its error output, ${stderr.length >= MAX_OUTPUT ? 'over ' : ''}${stderr.length} bytes, is not shown: it may hold credentials)`;
+          detail =
+            ` (its error output, ${stderr.length >= MAX_OUTPUT ? 'over ' : ''}${stderr.length} bytes, ` +
+            'is not shown: it may hold credentials)';
         const how = signal ? `was killed by ${signal}` : `failed with exit code ${code}`;
         return finish(
           new ClusterAccessError(`${who} ${how}${detail}`, { reason: 'CredentialPluginFailed', hint: HINT }),

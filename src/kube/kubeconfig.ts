@@ -137,7 +137,8 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
       ? '--insecure-skip-tls-verify'
       : `insecure-skip-tls-verify in the kubeconfig (cluster "${sel.clusterName}")`;
     warnings.push(
-      `TLS certificate verification is disabled by ${why}; the connection to ${displayUrl(String(sel.cluster.server))} is not protected against interception.`,
+      `TLS certificate verification is disabled by ${why}; ` +
+        `the connection to ${displayUrl(String(sel.cluster.server))} is not protected against interception.`,
     );
   }
 

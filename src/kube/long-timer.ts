@@ -13,7 +13,7 @@ export interface TimerApi {
 
 const realTimers: TimerApi = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
 
-/** Calls `fn` after `ms` (any length; negative or NaN is 0), chaining timers of at most MAX_TIMER_MS. Returns the cancel function. */
+/** Runs `fn` after `ms` (any length; negative or NaN: 0) via timers of at most MAX_TIMER_MS; returns the canceller. */
 export function setLongTimeout(fn: () => void, ms: number, timers: TimerApi = realTimers): () => void {
   let handle: unknown;
   const arm = (left: number) => {

@@ -77,7 +77,9 @@ export async function updateWithRetry(
           `service "${name}" kept changing while bgctl tried to update it (${attempt} attempts)`,
           {
             reason: 'Conflict',
-            hint: 'another client or controller is writing the service; look at `bgctl status` and run the command again',
+            hint:
+              'another client or controller is writing the service; ' +
+              'look at `bgctl status` and run the command again',
           },
         );
       }

@@ -179,17 +179,19 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
       if (err) reject(err);
       else resolve(svc as KnativeService);
     };
+    const timeoutHint = (): string => {
+      if (!(lastSeen && rolloutInProgress(lastSeen))) return `raise --timeout, or look at \`bgctl status ${name}\``;
+      const duration = rolloutDuration(lastSeen) ?? 'from config-network';
+      return (
+        `Knative's gradual rollout (rollout-duration ${duration}) was still moving traffic: ` +
+        `raise --timeout above it, or look at \`bgctl status ${name}\``
+      );
+    };
     const timeOut = () =>
       finish(
         new TimeoutError(
           `timed out after ${formatDuration(opts.timeoutMs)} waiting for service "${name}": ${lastMessage}`,
-          {
-            reason: 'Timeout',
-            hint:
-              lastSeen && rolloutInProgress(lastSeen)
-                ? `Knative's gradual rollout (rollout-duration ${rolloutDuration(lastSeen) ?? 'from config-network'}) was still moving traffic: raise --timeout above it, or look at \`bgctl status ${name}\``
-                : `raise --timeout, or look at \`bgctl status ${name}\``,
-          },
+          { reason: 'Timeout', hint: timeoutHint() },
         ),
       );
     const cancelTimer = opts.timeoutMs > 0 ? setLongTimeout(timeOut, opts.timeoutMs) : () => {};

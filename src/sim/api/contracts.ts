@@ -95,7 +95,7 @@ export class StatusError extends Error {
 
 /** Who is writing, and how (from the HTTP request, or a controller's identity). */
 export interface RequestContext {
-  /** Username, e.g. "bgctl-admin" for the playground token, "system:serviceaccount:knative-serving:controller" for controllers. */
+  /** Username: "bgctl-admin" (playground token), "system:serviceaccount:knative-serving:controller" (controllers). */
   user: string;
   fieldManager?: string;
   dryRun?: boolean;
@@ -180,7 +180,7 @@ export interface Registry {
     name: string,
     ctx: RequestContext & { preconditions?: { uid?: string; resourceVersion?: string }; propagationPolicy?: string },
   ): { object: KObject; status?: Status };
-  /** Starts a watch; events arrive through `onEvent` until the returned stop() is called. Throws 422 for a non-numeric RV. */
+  /** Starts a watch; events reach `onEvent` until the returned stop() is called. Throws 422 for a non-numeric RV. */
   watch(
     def: ResourceDef,
     namespace: string | undefined,

@@ -305,7 +305,8 @@ class MemoryRegistry implements SimRegistry {
     else {
       if (!isObj(body))
         throw badRequest(
-          `json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type map[string]interface {}`,
+          `json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} ` +
+            'into Go value of type map[string]interface {}',
         );
       patched = mergePatch(stored, body);
     }
@@ -349,7 +350,8 @@ class MemoryRegistry implements SimRegistry {
       throw conflict(
         def,
         name,
-        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${cur.metadata.resourceVersion}). The object might have been modified`,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match ` +
+          `the ResourceVersion in record (${cur.metadata.resourceVersion}). The object might have been modified`,
       );
     }
     const success = (obj: KObject): Status =>
@@ -625,7 +627,7 @@ class MemoryRegistry implements SimRegistry {
     this.later(() => this.orphanSweep(def, ns, name, uid, Math.min(retryMs * 2, 1000)), retryMs);
   }
 
-  /** Foreground deletion: delete the dependents (foreground too), then drop the owner's finalizer once no blocking one is left. */
+  /** Foreground deletion: delete the dependents (foreground too), then drop the owner's finalizer once none blocks. */
   private foregroundSweep(def: ResourceDef, ns: string, name: string, uid: string): void {
     const owner = this.store.get(def, ns, name);
     if (!owner || owner.metadata.uid !== uid || !owner.metadata.finalizers?.includes(FOREGROUND)) return;

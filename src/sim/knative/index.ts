@@ -28,7 +28,7 @@ export interface KnativeOptions {
   timing?: Partial<Timing>;
   /** config-gc overrides (durations in ms, or 'disabled'). Default: the shipped config-gc. */
   gc?: Partial<GcConfig>;
-  /** What the controllers wait on (reconcile steps, dwell, pod start, ingress, rollout steps); default the system clock. */
+  /** What the controllers wait on (reconciles, dwell, pod start, ingress, rollout steps); default the system clock. */
   clock?: SimClock;
   /** The controllers' time of day (condition times, routingStateModified, GC staleness). Default: `clock`'s. */
   now?: () => Date;

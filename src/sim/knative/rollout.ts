@@ -109,7 +109,7 @@ export function observeReady(prev: Rollout, now: number, durationSecs: number): 
   }
 }
 
-/** Step: the rollout `cur` (steady state of the spec) asks for, given the previous one; and the next step time (0: none). */
+/** The rollout `cur` (the spec's steady state) asks for, given the previous one; and the next step time (0: none). */
 export function stepRollout(
   cur: Rollout,
   prev: Rollout | undefined,

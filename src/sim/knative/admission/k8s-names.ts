@@ -16,11 +16,14 @@ export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 export const QUALIFIED_NAME_MAX_LENGTH = 63;
 
 export const DNS1035_LABEL_ERR_MSG =
-  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', " +
+  'start with an alphabetic character, and end with an alphanumeric character';
 export const DNS1123_LABEL_ERR_MSG =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', " +
+  'and must start and end with an alphanumeric character';
 export const DNS1123_SUBDOMAIN_ERR_MSG =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', " +
+  'and must start and end with an alphanumeric character';
 export const QUALIFIED_NAME_ERR_MSG =
   "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
@@ -94,9 +97,9 @@ export function isQualifiedName(value: string, wording: 'apiserver' | 'webhook' 
     if (prefix.length === 0) errs.push(`prefix part ${emptyError()}`);
     else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
   } else {
-    return [
-      `${wording === 'webhook' ? 'a valid label key' : 'a qualified name'} ${regexError(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
+    const what = wording === 'webhook' ? 'a valid label key' : 'a qualified name';
+    const rule = regexError(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc');
+    return [`${what} ${rule} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
   if (name.length === 0) errs.push(`name part ${emptyError()}`);
   else if (name.length > QUALIFIED_NAME_MAX_LENGTH) errs.push(`name part ${maxLenError(QUALIFIED_NAME_MAX_LENGTH)}`);
