@@ -23,18 +23,15 @@ import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { callMiddleware, createTracer, type Tracer } from './trace.js';
 import { userAgent } from './user-agent.js';
 
-/** Options of a service patch. */
 export interface PatchOptions {
   /** 'All' sends the patch with dryRun=All: the server validates, nothing is stored. */
   dryRun?: 'All';
-  /** Defaults to "bgctl". */
   fieldManager?: string;
 }
 
 /** A watch event as client-node delivers it (ERROR events carry a Status). */
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-/** A running watch. */
 export interface WatchHandle {
   stop(): void;
 }
@@ -44,18 +41,14 @@ export interface KnativeClient {
   readonly namespace: string;
   readonly context: string;
   readonly server: string;
-  /** Warnings from loading the kubeconfig, for stderr. */
   readonly warnings: readonly string[];
   /** The server's Warning headers (admission warnings) since the last call, each text once; clears them. */
   takeServerWarnings(): string[];
   getService(name: string): Promise<KnativeService>;
   /** The service (if it exists) and the list resourceVersion to watch from. */
   getServiceSnapshot(name: string): Promise<{ service?: KnativeService; resourceVersion: string }>;
-  /** All services of the namespace, or of all namespaces; read page by page. */
   listServices(opts?: { allNamespaces?: boolean; pageSize?: number }): Promise<KnativeService[]>;
-  /** The revisions of a service, one page at a time. */
   revisionPages(service: string, opts?: { pageSize?: number }): AsyncIterable<Revision[]>;
-  /** All revisions of a service (collects revisionPages). */
   listRevisions(service: string): Promise<Revision[]>;
   getRevision(name: string): Promise<Revision>;
   createService(svc: KnativeService, opts?: { dryRun?: 'All' }): Promise<KnativeService>;
@@ -83,7 +76,6 @@ export interface CreateClientOptions extends KubeconfigOptions {
   requestTimeoutMs?: number;
   /** --verbose: receives redacted trace lines. */
   verbose?: (line: string) => void;
-  /** Cancels in-flight requests and retry waits. */
   signal?: AbortSignal;
   retry?: Partial<RetryPolicy>;
   /** The User-Agent of every request and watch; default `bgctl/<version> (<os>/<arch>) node/<version>`. */
@@ -218,7 +210,6 @@ class CustomObjectsKnativeClient implements KnativeClient {
     return value as T;
   }
 
-  /** A list whose items are all well-formed objects of `kind`. */
   private expectList<T>(
     value: unknown,
     req: RequestInfo,
@@ -277,7 +268,6 @@ class CustomObjectsKnativeClient implements KnativeClient {
     return this.expectObject<KnativeService>(res, req, 'Service');
   }
 
-  /** The first page of the namespace's services (enough to suggest a name). */
   private async listServicePage(): Promise<KnativeService[]> {
     const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
     const res = await this.call(

@@ -1,6 +1,5 @@
-// Turns what client-node throws (ApiException with a string body, node-fetch FetchError/AbortError,
-// TLS and socket errors, plugin failures, garbage answers) into the typed errors of src/core/errors.ts.
-// Callers never see a raw client-node error, and no message carries a credential.
+// Turns whatever client-node throws (ApiException, FetchError/AbortError, TLS and socket errors, plugin failures,
+// garbage answers) into the typed errors of src/core/errors.ts; no message carries a credential.
 
 import { BgctlError, CancelError, ClusterAccessError, ConflictError, FailedError } from '../core/errors.js';
 import { SERVING_GROUP } from '../core/knative-types.js';
@@ -42,7 +41,6 @@ export function markTransient<E extends Error>(err: E, mark: TransientMark): E {
   return err;
 }
 
-/** The retry mark of an error, if it has one. */
 export function transientOf(err: unknown): TransientMark | undefined {
   return err && typeof err === 'object' ? ((err as any)[TRANSIENT] as TransientMark | undefined) : undefined;
 }
@@ -171,8 +169,7 @@ function fromHttp(
           hint: 'pass an existing namespace with -n',
         });
       }
-      // A named object that is missing comes back as a Status naming it; a missing API group
-      // or resource comes back without details (or as plain "404 page not found").
+      // A missing object's Status names it; a missing API group comes back without details (or as plain text).
       if (req.name && details?.name === req.name) {
         const list =
           req.resource === 'services'
