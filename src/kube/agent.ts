@@ -58,6 +58,7 @@ function closeIdle(agent: http.Agent): void {
   for (const list of Object.values(agent.freeSockets)) for (const s of list ?? []) s.destroy();
 }
 
+/** A new, empty pool. */
 export function createAgentPool(): AgentPool {
   const pools: Array<{ id: Options; agent: http.Agent }> = [];
   let created = 0;

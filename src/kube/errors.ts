@@ -41,6 +41,7 @@ export function markTransient<E extends Error>(err: E, mark: TransientMark): E {
   return err;
 }
 
+/** The retry mark of an error, if it has one. */
 export function transientOf(err: unknown): TransientMark | undefined {
   return err && typeof err === 'object' ? ((err as any)[TRANSIENT] as TransientMark | undefined) : undefined;
 }

@@ -1,7 +1,5 @@
-// Knative Serving inside the playground: the admission hooks plus the Service, Configuration,
-// Revision and Route controllers, driven by the registry's change feed through a work queue.
-// Revision GC runs after each Configuration pass, with config-gc defaults unless told otherwise
-// (so nothing is collected within 48h), and an injectable clock so tests can age revisions.
+// Knative Serving inside the playground: admission hooks and the four controllers, driven by the registry's change
+// feed through a work queue. Revision GC runs after each Configuration pass (config-gc defaults: nothing within 48h).
 import type { ChangeEvent, Registry } from '../api/contracts.js';
 import type { SimClock } from '../clock.js';
 import { knativeAdmission } from './admission/index.js';

@@ -79,11 +79,8 @@ export function isDNS1123Subdomain(value: string): string[] {
 }
 
 /**
- * IsQualifiedName: `[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 chars of
- * [A-Za-z0-9._-]. The message for a value with several '/' depends on the apimachinery a component
- * is built with: "a qualified name …" up to v0.34 (the v1.32 apiserver the playground models), "a
- * valid label key …" from v0.35 on (content.IsLabelKey; Knative Serving's webhook at the commit
- * the playground follows pins v0.35.7).
+ * IsQualifiedName: `[prefix/]name`. For several '/' apimachinery up to v0.34 (the v1.32 apiserver) says
+ * "a qualified name …", v0.35 on (content.IsLabelKey; Knative's webhook pins v0.35.7) "a valid label key …".
  */
 export function isQualifiedName(value: string, wording: 'apiserver' | 'webhook' = 'apiserver'): string[] {
   const errs: string[] = [];
