@@ -1,21 +1,13 @@
-// One keep-alive connection pool per KnativeClient. client-node 1.4 builds a new https.Agent for
-// every request (applySecurityAuthentication -> createAgent), so every request pays a TCP connect
-// and a TLS handshake. Instead of rebuilding its TLS settings ourselves, we take the options of the
-// agent client-node just built (CA, client cert/key, servername, rejectUnauthorized, all resolved
-// from the kubeconfig and any exec credential) and hand back a pooled keep-alive agent built from
-// the very same options. If the options change (an exec plugin rotates its client certificate),
-// a new pooled agent is made, so a connection is never reused under other credentials.
+// One keep-alive pool per KnativeClient: client-node 1.4 builds a new https.Agent (a TCP connect and TLS handshake)
+// per request, so its agent's resolved TLS options are reused for a pooled agent. Other options (a rotated client
+// certificate) get another pool, so a connection is never reused under other credentials.
 
 import http from 'node:http';
 import https from 'node:https';
 
 /** Swaps client-node's per-request agent for a pooled keep-alive one with identical TLS options. */
 export interface AgentPool {
-  /**
-   * The pooled agent for `agent`'s options, or `agent` itself when it is not a plain http(s).Agent
-   * (proxy agents keep their own connection handling). With `enforceTls`, rejectUnauthorized is
-   * forced on (so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot silently turn verification off).
-   */
+  /** The pooled agent for `agent`'s options (a proxy agent is returned as is); `enforceTls` forces verification. */
   agentFor<A>(agent: A, opts: { enforceTls: boolean }): A;
   /** How many pooled agents were created (for tests). */
   readonly created: number;

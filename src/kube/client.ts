@@ -1,5 +1,6 @@
-// KnativeClient: the one door to the cluster for commands. Backed by client-node's CustomObjectsApi
-// (never KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4). Every call gets the trace/timeout middleware, typed errors and bounded retries.
+// KnativeClient: the one door to the cluster for commands. Backed by client-node's CustomObjectsApi (never
+// KubernetesObjectApi or loadYaml, which drop spec.template of Knative Services in 1.4). Every call gets the
+// trace/timeout middleware, typed errors and bounded retries.
 
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { BgctlError, ClusterAccessError } from '../core/errors.js';
@@ -22,18 +23,15 @@ import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { callMiddleware, createTracer, type Tracer } from './trace.js';
 import { userAgent } from './user-agent.js';
 
-/** Options of a service patch. */
 export interface PatchOptions {
   /** 'All' sends the patch with dryRun=All: the server validates, nothing is stored. */
   dryRun?: 'All';
-  /** Defaults to "bgctl". */
   fieldManager?: string;
 }
 
 /** A watch event as client-node delivers it (ERROR events carry a Status). */
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-/** A running watch. */
 export interface WatchHandle {
   stop(): void;
 }
@@ -43,18 +41,14 @@ export interface KnativeClient {
   readonly namespace: string;
   readonly context: string;
   readonly server: string;
-  /** Warnings from loading the kubeconfig, for stderr. */
   readonly warnings: readonly string[];
   /** The server's Warning headers (admission warnings) since the last call, each text once; clears them. */
   takeServerWarnings(): string[];
   getService(name: string): Promise<KnativeService>;
   /** The service (if it exists) and the list resourceVersion to watch from. */
   getServiceSnapshot(name: string): Promise<{ service?: KnativeService; resourceVersion: string }>;
-  /** All services of the namespace, or of all namespaces; read page by page. */
   listServices(opts?: { allNamespaces?: boolean; pageSize?: number }): Promise<KnativeService[]>;
-  /** The revisions of a service, one page at a time. */
   revisionPages(service: string, opts?: { pageSize?: number }): AsyncIterable<Revision[]>;
-  /** All revisions of a service (collects revisionPages). */
   listRevisions(service: string): Promise<Revision[]>;
   getRevision(name: string): Promise<Revision>;
   createService(svc: KnativeService, opts?: { dryRun?: 'All' }): Promise<KnativeService>;
@@ -82,14 +76,13 @@ export interface CreateClientOptions extends KubeconfigOptions {
   requestTimeoutMs?: number;
   /** --verbose: receives redacted trace lines. */
   verbose?: (line: string) => void;
-  /** Cancels in-flight requests and retry waits. */
   signal?: AbortSignal;
   retry?: Partial<RetryPolicy>;
   /** The User-Agent of every request and watch; default `bgctl/<version> (<os>/<arch>) node/<version>`. */
   userAgent?: string;
 }
 
-/** Loads the kubeconfig and builds a client; throws ClusterAccessError (exit 4) on any kubeconfig or credential problem. */
+/** Loads the kubeconfig and builds a client; kubeconfig or credential problems throw ClusterAccessError (exit 4). */
 export async function createKnativeClient(opts: CreateClientOptions = {}): Promise<KnativeClient> {
   const loaded = await loadKubeconfig(opts);
   const k8s = await import('@kubernetes/client-node');
@@ -205,7 +198,8 @@ class CustomObjectsKnativeClient implements KnativeClient {
       (kind === 'List' ? Array.isArray((value as any).items) : (value as any).kind === kind);
     if (!ok) {
       throw new ClusterAccessError(
-        `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a ${kind}`,
+        `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} ` +
+          `with something that is not a ${kind}`,
         {
           reason: 'NotKubernetes',
           hint: `check the server URL of context "${this.context}"`,
@@ -216,7 +210,6 @@ class CustomObjectsKnativeClient implements KnativeClient {
     return value as T;
   }
 
-  /** A list whose items are all well-formed objects of `kind`. */
   private expectList<T>(
     value: unknown,
     req: RequestInfo,
@@ -245,10 +238,13 @@ class CustomObjectsKnativeClient implements KnativeClient {
   private notKnative(req: RequestInfo, kind: string, problem: string): ClusterAccessError {
     // The problem names a field path and an expectation, never a value the server sent.
     return new ClusterAccessError(
-      `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} with something that is not a Knative ${kind}: ${problem}`,
+      `the cluster at ${this.server} answered the ${req.verb} of ${req.resource} ` +
+        `with something that is not a Knative ${kind}: ${problem}`,
       {
         reason: 'InvalidObject',
-        hint: `the server does not follow the Knative Serving API (${SERVING_GROUP}/${SERVING_VERSION}); check the server URL of context "${this.context}" and what serves it`,
+        hint:
+          `the server does not follow the Knative Serving API (${SERVING_GROUP}/${SERVING_VERSION}); ` +
+          `check the server URL of context "${this.context}" and what serves it`,
       },
     );
   }
@@ -272,7 +268,6 @@ class CustomObjectsKnativeClient implements KnativeClient {
     return this.expectObject<KnativeService>(res, req, 'Service');
   }
 
-  /** The first page of the namespace's services (enough to suggest a name). */
   private async listServicePage(): Promise<KnativeService[]> {
     const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
     const res = await this.call(

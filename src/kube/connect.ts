@@ -1,6 +1,5 @@
-// The one way bgctl's commands get a KnativeClient: from the global flags that pick a cluster, with
-// every kubeconfig warning handed to the caller's `warn` (a caller cannot forget to print them).
-// createKnativeClient stays the lower-level builder the kube tests drive directly.
+// The one way commands get a KnativeClient, from the global flags; every kubeconfig warning goes to the caller's
+// `warn`, so none can be forgotten. createKnativeClient is the lower-level builder the kube tests drive.
 import type { CreateClientOptions, KnativeClient } from './client.js';
 
 /** The global flags that choose and reach a cluster. */
@@ -16,7 +15,6 @@ export interface ClusterFlags {
 /** Where a client's side output goes, and what it runs under. */
 export interface ClientSink {
   env: Record<string, string | undefined>;
-  /** Cancels in-flight requests and retry waits. */
   signal?: AbortSignal;
   /** Receives each kubeconfig warning (e.g. TLS verification disabled), without a "Warning:" prefix. */
   warn(text: string): void;

@@ -1,6 +1,5 @@
-// Turns what client-node throws (ApiException with a string body, node-fetch FetchError/AbortError,
-// TLS and socket errors, plugin failures, garbage answers) into the typed errors of src/core/errors.ts.
-// Callers never see a raw client-node error, and no message carries a credential.
+// Turns whatever client-node throws (ApiException, FetchError/AbortError, TLS and socket errors, plugin failures,
+// garbage answers) into the typed errors of src/core/errors.ts; no message carries a credential.
 
 import { BgctlError, CancelError, ClusterAccessError, ConflictError, FailedError } from '../core/errors.js';
 import { SERVING_GROUP } from '../core/knative-types.js';
@@ -150,7 +149,9 @@ function fromHttp(
         `the cluster at ${cluster.server} rejected the credentials of context "${cluster.context}" (401 Unauthorized)`,
         {
           reason: 'Unauthorized',
-          hint: 'the token or client certificate is wrong or expired: check the user of this context in your kubeconfig (kubectl auth whoami)',
+          hint:
+            'the token or client certificate is wrong or expired: ' +
+            'check the user of this context in your kubeconfig (kubectl auth whoami)',
         },
       );
     case code === 403:
@@ -169,8 +170,7 @@ function fromHttp(
           hint: 'pass an existing namespace with -n',
         });
       }
-      // A named object that is missing comes back as a Status naming it; a missing API group
-      // or resource comes back without details (or as plain "404 page not found").
+      // A missing object's Status names it; a missing API group comes back without details (or as plain text).
       if (req.name && details?.name === req.name) {
         const list =
           req.resource === 'services'
@@ -182,10 +182,13 @@ function fromHttp(
         });
       }
       return new ClusterAccessError(
-        `Knative Serving is not installed on the cluster at ${cluster.server} (no ${req.resource}.${SERVING_GROUP} API)`,
+        `Knative Serving is not installed on the cluster at ${cluster.server} ` +
+          `(no ${req.resource}.${SERVING_GROUP} API)`,
         {
           reason: 'KnativeNotInstalled',
-          hint: 'install Knative Serving (or OpenShift Serverless), or pick the right cluster with --context; `bgctl playground` starts a local one',
+          hint:
+            'install Knative Serving (or OpenShift Serverless), or pick the right cluster with --context; ' +
+            '`bgctl playground` starts a local one',
         },
       );
     }
@@ -201,7 +204,8 @@ function fromHttp(
       );
     case code === 410:
       return new FailedError(
-        `the cluster no longer has the requested version of ${req.resource} (410 ${reason ?? 'Gone'})${serverMsg ? `: ${serverMsg}` : ''}`,
+        `the cluster no longer has the requested version of ${req.resource} (410 ${reason ?? 'Gone'})` +
+          (serverMsg ? `: ${serverMsg}` : ''),
         {
           reason: 'Expired',
           hint: 'run the command again',
@@ -300,7 +304,9 @@ export function translateError(
   if (code === 'ECONNREFUSED') {
     return new ClusterAccessError(`cannot connect to ${at}: connection refused`, {
       reason: 'ConnectionRefused',
-      hint: `is the cluster running? check the server of context "${cluster.context}" (for a local try: bgctl playground)`,
+      hint:
+        `is the cluster running? check the server of context "${cluster.context}" ` +
+        '(for a local try: bgctl playground)',
     });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
@@ -312,7 +318,9 @@ export function translateError(
   if (typeof code === 'string' && (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
     return new ClusterAccessError(`the TLS certificate of ${at} is not trusted (${code})`, {
       reason: 'TLSVerificationFailed',
-      hint: `set certificate-authority(-data) for the cluster of context "${cluster.context}" in your kubeconfig; insecure-skip-tls-verify turns the check off and is unsafe`,
+      hint:
+        `set certificate-authority(-data) for the cluster of context "${cluster.context}" in your kubeconfig; ` +
+        'insecure-skip-tls-verify turns the check off and is unsafe',
     });
   }
   if (typeof code === 'string' && RESET_CODES.has(code)) {

@@ -1,17 +1,12 @@
-// Runs a kubeconfig exec credential plugin (client.authentication.k8s.io) the way kubectl does, but
-// bounded. client-node's own runner waits forever, hands the plugin an open stdin pipe, and echoes
-// the plugin's stdout in its JSON parse error; so bgctl runs the plugin itself and gives client-node
-// the result through an authenticator. Behaviour follows client-go's exec authenticator:
-// interactiveMode Never gets no stdin, IfAvailable gets the terminal only when stdin is one, Always
-// requires one; KUBERNETES_EXEC_INFO describes the call; the credential is cached until its
-// expirationTimestamp. On top: a time bound, and the plugin is killed on timeout, cancel and exit.
+// Runs a kubeconfig exec credential plugin as client-go does (interactiveMode, KUBERNETES_EXEC_INFO, cached until
+// expirationTimestamp), but bounded and killed on timeout, cancel and exit. client-node's runner waits forever,
+// gives the plugin an open stdin and echoes its stdout in parse errors, so it is not used.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CancelError, ClusterAccessError } from '../core/errors.js';
 import type { SecretSet } from '../core/redact.js';
 
-/** The `exec` stanza of a kubeconfig user. */
 export interface ExecConfig {
   command: string;
   args?: string[];
@@ -43,16 +38,13 @@ export interface ExecClusterInfo {
 
 export interface ExecPluginOptions {
   exec: ExecConfig;
-  /** For messages: the kubeconfig context the plugin serves. */
   context: string;
-  /** Every credential the plugin returns is registered here. */
   secrets: SecretSet;
   /** --request-timeout in ms; 0 or undefined: DEFAULT_PLUGIN_TIMEOUT_MS unless the plugin gets a terminal. */
   requestTimeoutMs?: number;
   /** Aborting kills the plugin and rejects with CancelError. */
   signal?: AbortSignal;
   cluster?: ExecClusterInfo;
-  /** Test seams. */
   stdinIsTerminal?: boolean;
   now?: () => number;
 }
@@ -65,8 +57,7 @@ const MAX_OUTPUT = 1 << 20;
 const HINT =
   'run the plugin by hand to see what it needs (login, PATH, environment); it must print an ExecCredential JSON';
 
-// Plugins still running: killed if bgctl exits (a second Ctrl-C exits at once, without unwinding).
-// The value says whether the plugin leads its own process group.
+// Plugins still running, killed if bgctl exits (a second Ctrl-C exits without unwinding); value: own process group.
 const running = new Map<ChildProcess, boolean>();
 let exitHook = false;
 function track(child: ChildProcess, detached: boolean): void {
@@ -79,8 +70,7 @@ function track(child: ChildProcess, detached: boolean): void {
   }
 }
 
-// A plugin without a terminal runs in its own process group, so its children (a shell script's
-// `sleep`, a helper it started) are killed with it.
+// A plugin without a terminal runs in its own process group, so its children are killed with it.
 function kill(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
   try {
@@ -104,7 +94,8 @@ function parseCredential(stdout: string, exec: ExecConfig, who: string, secrets:
     // A plugin that prints a bare token: whatever it printed is a credential.
     secrets.add(stdout);
     throw new ClusterAccessError(
-      `${who} did not print an ExecCredential JSON document on stdout (${Buffer.byteLength(stdout)} bytes of something else)`,
+      `${who} did not print an ExecCredential JSON document on stdout ` +
+        `(${Buffer.byteLength(stdout)} bytes of something else)`,
       {
         reason: 'CredentialPluginFailed',
         hint: HINT,
@@ -291,10 +282,11 @@ export function runExecPlugin(o: ExecPluginOptions): Promise<ExecCredentialStatu
         } catch {
           // only the registration matters here
         }
-        // Never quoted: a plugin's error output can hold secrets bgctl has never seen (a refresh
-        // token, a client secret), so no redaction could be trusted with it.
+        // Never quoted: it can hold secrets bgctl has never seen (a refresh token), which no redaction catches.
         if (stderr.trim())
-          detail = ` (its error output, ${stderr.length >= MAX_OUTPUT ? 'over ' : ''}${stderr.length} bytes, is not shown: it may hold credentials)`;
+          detail =
+            ` (its error output, ${stderr.length >= MAX_OUTPUT ? 'over ' : ''}${stderr.length} bytes, ` +
+            'is not shown: it may hold credentials)';
         const how = signal ? `was killed by ${signal}` : `failed with exit code ${code}`;
         return finish(
           new ClusterAccessError(`${who} ${how}${detail}`, { reason: 'CredentialPluginFailed', hint: HINT }),
@@ -309,10 +301,7 @@ export function runExecPlugin(o: ExecPluginOptions): Promise<ExecCredentialStatu
   });
 }
 
-/**
- * One user's plugin credential: run on first use, cached until its expirationTimestamp (or for the
- * life of the process without one), run again after that or after a 401.
- */
+/** One user's plugin credential: run on first use, cached until expirationTimestamp (or exit) or a 401. */
 export class ExecCredentialProvider {
   private cached?: { status: ExecCredentialStatus; expiresAt?: number };
   private inFlight?: Promise<ExecCredentialStatus>;

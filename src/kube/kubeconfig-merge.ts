@@ -1,6 +1,5 @@
-// Pure kubeconfig handling: parse one file, merge several the way kubectl does (client-go
-// clientcmd/loader.go: the first file wins for every named entry and for current-context; client-node
-// throws on duplicates and lets later files win, so it is not used for this), pick the context.
+// Pure kubeconfig handling: parse files, merge them as client-go's clientcmd/loader.go does (the first file wins;
+// client-node throws on duplicates and lets later files win), pick the context.
 
 import path from 'node:path';
 import yaml from 'js-yaml';
@@ -11,7 +10,6 @@ import { dns1123LabelProblems } from '../core/names.js';
 export interface NamedEntry<T> {
   name: string;
   value: T;
-  /** The file it came from. */
   source: string;
 }
 

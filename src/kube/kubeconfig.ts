@@ -1,7 +1,6 @@
-// Finds and loads the kubeconfig like kubectl (--kubeconfig, else KUBECONFIG, else ~/.kube/config),
-// then hands client-node a fully resolved in-memory config. Token files are read (and trimmed) here;
-// client certificates and CAs are left to client-node; exec plugins are run by exec-credential.ts
-// (client.ts wires them in), never by client-node. Every credential is registered in `secrets`.
+// Loads the kubeconfig like kubectl (--kubeconfig, else KUBECONFIG, else ~/.kube/config) into a resolved in-memory
+// config for client-node. Token files are read here; exec plugins are run by exec-credential.ts, never by
+// client-node. Every credential is registered in `secrets`.
 
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -22,11 +21,8 @@ import { SecretSet, displayUrl } from '../core/redact.js';
 export interface KubeconfigOptions {
   /** --kubeconfig: one path; wins over KUBECONFIG. */
   kubeconfig?: string;
-  /** --context */
   context?: string;
-  /** -n/--namespace */
   namespace?: string;
-  /** --insecure-skip-tls-verify */
   insecureSkipTlsVerify?: boolean;
   /** Defaults to process.env (KUBECONFIG is read from it). */
   env?: Record<string, string | undefined>;
@@ -50,7 +46,6 @@ export interface LoadedKubeconfig {
   sources: string[];
   /** For the caller to print on stderr, without a "Warning:" prefix (e.g. TLS verification disabled). */
   warnings: string[];
-  /** Credentials to keep out of every message. */
   secrets: SecretSet;
   /** The exec credential plugin's command, when the user has one. */
   execCommand?: string;
@@ -137,7 +132,8 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
       ? '--insecure-skip-tls-verify'
       : `insecure-skip-tls-verify in the kubeconfig (cluster "${sel.clusterName}")`;
     warnings.push(
-      `TLS certificate verification is disabled by ${why}; the connection to ${displayUrl(String(sel.cluster.server))} is not protected against interception.`,
+      `TLS certificate verification is disabled by ${why}; ` +
+        `the connection to ${displayUrl(String(sel.cluster.server))} is not protected against interception.`,
     );
   }
 

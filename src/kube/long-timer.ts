@@ -1,8 +1,6 @@
-// setTimeout that never overflows. Node fires a timer longer than 2^31-1 ms (about 24.8 days) after
-// 1 ms instead (TimeoutOverflowWarning): a bake pause would end at once, a wait give up at once.
-// parseDuration caps every flag well below that; this is the second line, for any other caller.
+// setTimeout that never overflows: Node fires a timer over 2^31-1 ms (~24.8 days) after 1 ms instead, which would
+// end a bake pause or a wait at once. parseDuration caps flags well below; this guards any other caller.
 
-/** Node's longest timer delay. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The two timer functions used (a test seam). */
@@ -13,7 +11,7 @@ export interface TimerApi {
 
 const realTimers: TimerApi = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
 
-/** Calls `fn` after `ms` (any length; negative or NaN is 0), chaining timers of at most MAX_TIMER_MS. Returns the cancel function. */
+/** Runs `fn` after `ms` (any length; negative or NaN: 0) via timers of at most MAX_TIMER_MS; returns the canceller. */
 export function setLongTimeout(fn: () => void, ms: number, timers: TimerApi = realTimers): () => void {
   let handle: unknown;
   const arm = (left: number) => {

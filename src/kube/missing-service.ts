@@ -1,7 +1,5 @@
-// A service that is not there gets a way out: the closest name among the namespace's services
-// ("did you mean hello?"), or the news that the namespace itself does not exist. Costs requests
-// only on this failure path: one LIST, and one GET of the namespace when the LIST is empty. Any
-// failure of those (403, a timeout) leaves the original error as it was.
+// A missing service gets a way out: the closest existing name, or that the namespace does not exist. Costs one LIST
+// (and a namespace GET when it is empty) on this failure path only; if those fail, the original error stands.
 import { BgctlError, FailedError } from '../core/errors.js';
 import { closestName, dns1035Problems } from '../core/names.js';
 

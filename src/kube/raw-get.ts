@@ -1,7 +1,5 @@
-// A bare GET for the one core-API read bgctl makes (does a namespace exist?). CustomObjectsApi only
-// reaches /apis/GROUP/..., and client-node's typed core API would need its model classes, which
-// the bundle leaves out; so this takes client-node's TLS and credential options for the request
-// and reads only the status code. Traced like every request; never retried (a hint hangs on it).
+// A bare GET for bgctl's one core-API read (does a namespace exist?): CustomObjectsApi only reaches /apis/..., and
+// the typed core API needs model classes the bundle leaves out. Reads only the status code; traced, never retried.
 import https from 'node:https';
 import http from 'node:http';
 import type { AgentPool } from './agent.js';

@@ -1,6 +1,5 @@
-// Bounded retries with jittered exponential backoff. client-node 1.4 never retries,
-// so this is where 429 (honouring Retry-After), 5xx and connection resets get a second chance.
-// Sleep and randomness are injected so that tests are deterministic.
+// Bounded retries with jittered exponential backoff (client-node 1.4 never retries): 429 (honouring Retry-After),
+// 5xx and connection resets. Sleep and randomness are injectable.
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { CancelError } from '../core/errors.js';
@@ -18,7 +17,6 @@ export interface RetryPolicy {
   /** A server's Retry-After is honoured up to this. */
   maxRetryAfterMs: number;
   sleep: Sleep;
-  /** In [0, 1). */
   random: () => number;
   signal?: AbortSignal;
   /** Told before each wait, e.g. for the --verbose trace. */
@@ -51,10 +49,7 @@ export function defaultRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
   };
 }
 
-/**
- * "Equal jitter" backoff for retry number `retry` (0 for the first retry): half of the exponential
- * step is fixed and half random, so waits grow but concurrent clients spread out.
- */
+/** "Equal jitter" backoff for retry number `retry` (from 0): half the exponential step fixed, half random. */
 export function backoffDelay(
   retry: number,
   policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
@@ -71,9 +66,8 @@ export function retryDelay(err: unknown, retry: number, policy: RetryPolicy): nu
 }
 
 /**
- * Runs `fn` until it succeeds, throws a non-transient error, or attempts run out (then the last
- * error is thrown). `safeToRepeat` says whether a transient failure of this call may be repeated:
- * reads and conditional writes always, other writes only when the server did not process them (429).
+ * Runs `fn` until it succeeds, fails for good, or attempts run out. `safeToRepeat`: reads and conditional writes
+ * 'always'; other writes only when the server did not process them (429).
  */
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,

@@ -1,13 +1,11 @@
-// --verbose HTTP trace: one line per request (method, URL, status, duration) plus its request
-// headers with every credential redacted. It hooks into client-node as per-call middleware, which
-// is also where the request timeout, the caller's AbortSignal and explicit headers are applied.
+// --verbose HTTP trace (one line per request, headers redacted), hooked into client-node as per-call middleware,
+// which also applies the request timeout, the caller's AbortSignal and explicit headers.
 
 import { performance } from 'node:perf_hooks';
 import type { RequestContext, ResponseContext } from '@kubernetes/client-node';
 import type { AgentPool } from './agent.js';
 import { redactHeaderValue, redactText, type SecretSet } from '../core/redact.js';
 
-/** Receives trace lines (the CLI prints them on stderr). */
 export type TraceSink = (line: string) => void;
 
 /** Formats and emits trace lines; a no-op when verbose is off. */
@@ -57,10 +55,7 @@ export interface CallState {
   warnings?: string[];
 }
 
-/**
- * The texts of a Warning header value. fetch joins repeated headers with ", ", and a text may hold
- * commas itself, so the quoted texts are read one by one (RFC 7234: code agent "text" ["date"]).
- */
+/** The texts of a Warning header: fetch joins repeated headers with ", " and texts hold commas, so read quoted. */
 export function parseWarningHeader(value: string | undefined): string[] {
   if (!value) return [];
   const out: string[] = [];
@@ -69,7 +64,6 @@ export function parseWarningHeader(value: string | undefined): string[] {
   return out;
 }
 
-/** Options for one API call's middleware. */
 export interface CallOptions {
   tracer: Tracer;
   timeoutMs?: number;
@@ -104,8 +98,7 @@ export function callMiddleware(opts: CallOptions): { middleware: any; state: Cal
       }
       if (signals.length) ctx.setSignal(signals.length === 1 ? signals[0] : AbortSignal.any(signals));
       const agent = ctx.getAgent() as { options?: Record<string, unknown> } | undefined;
-      // client-node leaves rejectUnauthorized unset unless skipping, so Node would honour
-      // NODE_TLS_REJECT_UNAUTHORIZED=0 silently; only the kubeconfig or a flag may turn it off.
+      // client-node leaves rejectUnauthorized unset, so Node would honour NODE_TLS_REJECT_UNAUTHORIZED=0 silently.
       if (opts.agents) {
         if (agent) ctx.setAgent(opts.agents.agentFor(agent, { enforceTls: opts.enforceTls }) as any);
       } else if (opts.enforceTls && agent?.options) agent.options.rejectUnauthorized = true;

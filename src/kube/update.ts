@@ -1,6 +1,5 @@
-// Read, plan, write with a resourceVersion precondition; on 409 read again and plan again.
-// Writes therefore never lose someone else's change: a stale plan is never sent, it is recomputed
-// from the fresh object (and the plan may refuse with ConflictError when the intent no longer applies).
+// Read, plan, write with a resourceVersion precondition; on 409 read and plan again. A stale plan is never sent,
+// so a write never loses someone else's change (the plan may refuse with ConflictError).
 
 import { ConflictError } from '../core/errors.js';
 import type { KnativeService } from '../core/knative-types.js';
@@ -12,7 +11,6 @@ import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry.js';
 /** What a plan callback returns: the ops to apply to `fresh`, or 'noop' when nothing needs to change. */
 export type UpdatePlan = (fresh: KnativeService) => { ops: JsonPatchOp[] } | 'noop';
 
-/** The outcome of updateWithRetry. */
 export interface UpdateResult {
   /** The object the server returned (or the fresh object for a noop). */
   service: KnativeService;
@@ -28,12 +26,8 @@ export interface UpdateOptions extends PatchOptions {
   /** Plan/patch rounds before giving up with ConflictError (default 5). */
   maxAttempts?: number;
   retry?: Partial<RetryPolicy>;
-  /** Told about each conflict before the re-read. */
   onConflict?: (attempt: number) => void;
-  /**
-   * The service as the caller just read it: planned without reading again in the first round. Safe
-   * because the write carries its resourceVersion: if it is stale, the 409 leads to a fresh read.
-   */
+  /** The service as just read: the first round plans on it (safe: a stale one gets 409, then a fresh read). */
   initial?: KnativeService;
 }
 
@@ -42,10 +36,7 @@ export function resourceVersionPrecondition(resourceVersion: string): JsonPatchO
   return { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion };
 }
 
-/**
- * Applies `plan` to the service `name` with optimistic concurrency. On 409 it re-reads and re-plans
- * with jittered backoff, at most `maxAttempts` rounds, then throws ConflictError (exit 5).
- */
+/** Applies `plan` with optimistic concurrency: on 409 re-reads and re-plans, then ConflictError (exit 5). */
 export async function updateWithRetry(
   client: KnativeClient,
   name: string,
@@ -77,7 +68,9 @@ export async function updateWithRetry(
           `service "${name}" kept changing while bgctl tried to update it (${attempt} attempts)`,
           {
             reason: 'Conflict',
-            hint: 'another client or controller is writing the service; look at `bgctl status` and run the command again',
+            hint:
+              'another client or controller is writing the service; ' +
+              'look at `bgctl status` and run the command again',
           },
         );
       }

@@ -1,8 +1,6 @@
-// The User-Agent of every request bgctl sends, API calls and watches alike. Modelled on kubectl's
-// `kubectl/v1.32.4 (linux/amd64) kubernetes/<commit>`: program/version, then (os/arch) in Go's
-// GOOS/GOARCH names so audit logs and API priority rules read the same as for kubectl, then the
-// runtime (bgctl has no build commit; the Node version is what varies between installs). Without
-// it client-node's node-fetch sends `node-fetch/1.0 (+https://github.com/bitinn/node-fetch)`.
+// The User-Agent of every request and watch, shaped like kubectl's `kubectl/v1.32.4 (linux/amd64) kubernetes/<commit>`
+// (Go's GOOS/GOARCH names, so audit logs and priority rules read alike; the Node version in place of a commit).
+// Without it client-node sends `node-fetch/1.0 (+https://github.com/bitinn/node-fetch)`.
 import { VERSION } from '../core/version.js';
 
 // Node's names where they differ from Go's (process.platform / process.arch).

@@ -1,6 +1,5 @@
-// Waits for a service by WATCHING it (no poll interval): from the resourceVersion of the write,
-// resuming from the last seen RV when the server closes the stream, listing again after a 410.
-// client-node 1.4's watch has no client timeout and hands ERROR events to the callback as
+// Waits for a service by watching it from the write's resourceVersion: resumes from the last seen RV when the
+// stream closes, lists again after a 410. client-node 1.4's watch has no timeout and passes ERROR events on as
 // ordinary events, so both are handled here.
 
 import { gradualProgress, rolloutDuration, rolloutInProgress } from '../core/gradual-rollout.js';
@@ -11,7 +10,6 @@ import { transientOf } from './errors.js';
 import { setLongTimeout } from './long-timer.js';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
-/** What the UI shows while waiting. */
 export interface WaitProgress {
   /** The current Ready / RoutesReady / ConfigurationsReady message, or what is awaited. */
   message: string;
@@ -19,7 +17,6 @@ export interface WaitProgress {
   service: KnativeService;
 }
 
-/** Options of waitForService. */
 export interface WaitOptions {
   timeoutMs: number;
   /** The object a write returned: checked first, and the watch starts from its resourceVersion. */
@@ -39,29 +36,21 @@ export interface WaitOptions {
 }
 
 /**
- * A step that only moves traffic among the named revisions. While the latest created revision is
- * not ready — it failed (a failed deploy keeps ConfigurationsReady False) or it is still starting (a
- * deploy whose process was killed, then `rollout --abort`) — the Service is not Ready, yet the Route
- * carries out traffic moves among ready revisions. For such a step that is not a failure and not
- * something to wait for once RoutesReady is True and the predicate holds, as long as that latest
- * revision is none of `revisions`.
+ * A step that only moves traffic among `revisions`. While the latest created revision is not ready (failed, or
+ * still starting) the Service is not Ready, yet the Route moves traffic among ready revisions: once RoutesReady
+ * is True and the predicate holds, such a step is done, as long as that latest revision is none of `revisions`.
  */
 export interface TrafficOnly {
-  /** The revisions the planned traffic routes to (by name). */
   revisions: string[];
 }
 
-/** Options of evaluateService beyond the predicate. */
 export interface EvaluateOptions {
   trafficOnly?: TrafficOnly;
 }
 
 type Verdict = { done: true } | { error: BgctlError } | { pending: string; ready?: Condition };
 
-/**
- * True when what keeps the Service from Ready is only its latest created revision (failed, or still
- * starting), which the step does not route to, and the Route has not failed.
- */
+/** True when only the latest created revision, which the step does not route to, keeps the Service from Ready. */
 export function onlyConfigurationNotReady(svc: KnativeService, routed: string[]): boolean {
   const config = condition(svc, 'ConfigurationsReady')?.status;
   return (config === 'False' || config === 'Unknown') && onlyUnroutedLatestNotReady(svc, routed);
@@ -132,10 +121,7 @@ function targetKey(t: TrafficTarget, latestReady?: string): string {
   return `${t.tag ?? ''}|${ref}|${t.percent ?? 0}`;
 }
 
-/**
- * A predicate for waitForService: status.traffic carries exactly the desired targets (tag, revision
- * or latestRevision, percent; URLs ignored). A latestRevision target must resolve to latestReadyRevisionName.
- */
+/** A waitForService predicate: status.traffic is exactly `desired` (URLs ignored; latestRevision: latest ready). */
 export function trafficMatches(desired: TrafficTarget[]): (svc: KnativeService) => boolean {
   return (svc) => {
     const latest = svc.status?.latestReadyRevisionName;
@@ -152,9 +138,8 @@ function formatDuration(ms: number): string {
 }
 
 /**
- * Resolves with the service once observedGeneration == generation, Ready is True (or, with
- * `trafficOnly`, only the configuration failed and the route is ready) and `predicate` holds.
- * Rejects with FailedError (Ready False, deleted), TimeoutError (exit 6) or CancelError.
+ * Resolves once the generation is observed, Ready is True (or `trafficOnly` applies) and `predicate` holds;
+ * rejects with FailedError (Ready False, deleted), TimeoutError (exit 6) or CancelError.
  */
 export function waitForService(client: KnativeClient, name: string, opts: WaitOptions): Promise<KnativeService> {
   const policy = defaultRetryPolicy(opts.retry);
@@ -179,17 +164,19 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
       if (err) reject(err);
       else resolve(svc as KnativeService);
     };
+    const timeoutHint = (): string => {
+      if (!(lastSeen && rolloutInProgress(lastSeen))) return `raise --timeout, or look at \`bgctl status ${name}\``;
+      const duration = rolloutDuration(lastSeen) ?? 'from config-network';
+      return (
+        `Knative's gradual rollout (rollout-duration ${duration}) was still moving traffic: ` +
+        `raise --timeout above it, or look at \`bgctl status ${name}\``
+      );
+    };
     const timeOut = () =>
       finish(
         new TimeoutError(
           `timed out after ${formatDuration(opts.timeoutMs)} waiting for service "${name}": ${lastMessage}`,
-          {
-            reason: 'Timeout',
-            hint:
-              lastSeen && rolloutInProgress(lastSeen)
-                ? `Knative's gradual rollout (rollout-duration ${rolloutDuration(lastSeen) ?? 'from config-network'}) was still moving traffic: raise --timeout above it, or look at \`bgctl status ${name}\``
-                : `raise --timeout, or look at \`bgctl status ${name}\``,
-          },
+          { reason: 'Timeout', hint: timeoutHint() },
         ),
       );
     const cancelTimer = opts.timeoutMs > 0 ? setLongTimeout(timeOut, opts.timeoutMs) : () => {};
@@ -238,8 +225,7 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
       } else if (eventsThisStream === 0) {
         emptyCloses++;
       }
-      // A stream that ends cleanly after events is resumed at once; repeated empty or failed
-      // streams back off so that a misbehaving server is not hammered.
+      // Resumed at once after a clean stream with events; repeated empty or failed streams back off.
       const n = Math.max(failures, emptyCloses);
       const ms = n > 1 ? backoffDelay(Math.min(n - 2, 6), policy) : 0;
       (ms ? policy.sleep(ms, opts.signal) : Promise.resolve()).then(connect, (e) => finish(e));
@@ -272,8 +258,7 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
       consider(opts.from);
       lastRV = opts.from.metadata.resourceVersion;
     }
-    // A timeout of 0 checks what the write answered and does not wait (kubectl wait's meaning of 0),
-    // instead of racing a 0 ms timer against the first watch event.
+    // A timeout of 0 checks what the write answered and does not wait (kubectl wait's meaning of 0).
     if (opts.timeoutMs <= 0) return timeOut();
     void connect();
   });

@@ -1,7 +1,5 @@
-// Time and timers of the simulated control plane. The playground users run keeps the system
-// clock; tests pass a clock they move by hand, so every delay of the controllers (reconcile
-// steps, dwell, pod start, ingress programming, rollout steps, GC sweeps) happens when the test
-// says, not after a wall-clock wait.
+// Time and timers of the simulated control plane. The playground keeps the system clock; tests pass a clock they
+// move by hand, so every controller delay happens when the test says, not after a wall-clock wait.
 
 /** The clock the registry's housekeeping and the Knative controllers schedule on. */
 export interface SimClock {

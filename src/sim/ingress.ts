@@ -1,7 +1,6 @@
-// The playground's data plane: plain HTTP on 127.0.0.1 that routes by Host header exactly as the
-// Knative Services' status.traffic says. The main host spreads requests over its revisions by
-// percent (smooth weighted round-robin, so short runs match the split), a tag host serves only
-// its revision, the route's cluster-local address serves like the main host, anything else 404.
+// The playground's data plane: plain HTTP on 127.0.0.1 routing by Host header as status.traffic says. The main host
+// (and the cluster-local address) split by percent with smooth weighted round-robin, so short runs match the split;
+// a tag host serves its revision; anything else is 404.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { KObject, Registry } from './api/contracts.js';

@@ -15,7 +15,6 @@ import type { Timing } from './knative/runtime.js';
 import { installKnative } from './knative/index.js';
 import { refuseUnsafeTarget, writePrivateFile } from './private-file.js';
 
-/** Options of startPlayground. */
 export interface PlaygroundOptions {
   /** API server port; 0 or unset picks a free one. */
   port?: number;
@@ -37,14 +36,10 @@ export interface PlaygroundOptions {
   timing?: Partial<Timing>;
   /** The controllers' time of day (conditions, revision GC, gradual rollout steps); default `clock`'s. */
   now?: () => Date;
-  /**
-   * What the control plane waits on (reconcile steps, pod start, ingress programming, rollout
-   * steps, GC sweeps) and its timestamps; default the system clock. Tests pass one they move.
-   */
+  /** What the control plane waits on, and its timestamps; default the system clock. Tests pass one they move. */
   clock?: SimClock;
 }
 
-/** A running playground. */
 export interface Playground {
   /** `https://127.0.0.1:PORT`. */
   server: string;

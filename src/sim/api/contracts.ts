@@ -1,6 +1,5 @@
-// The seams inside the playground. src/sim/api implements Registry (storage + kube-apiserver
-// semantics); src/sim/knative plugs admission hooks into it and runs controllers on its change
-// feed; src/sim/api/server.ts serves it over HTTPS. Controllers call the Registry in-process,
+// The playground's seams: src/sim/api implements Registry (kube-apiserver semantics), src/sim/knative adds admission
+// hooks and controllers on its change feed, server.ts serves it over HTTPS. Controllers call the Registry in-process,
 // so their writes get the same resourceVersion, generation and watch semantics as HTTP writes.
 
 export interface KObject {
@@ -95,7 +94,7 @@ export class StatusError extends Error {
 
 /** Who is writing, and how (from the HTTP request, or a controller's identity). */
 export interface RequestContext {
-  /** Username, e.g. "bgctl-admin" for the playground token, "system:serviceaccount:knative-serving:controller" for controllers. */
+  /** Username: "bgctl-admin" (playground token), "system:serviceaccount:knative-serving:controller" (controllers). */
   user: string;
   fieldManager?: string;
   dryRun?: boolean;
@@ -107,9 +106,8 @@ export interface RequestContext {
 export type PatchType = 'json' | 'merge' | 'apply' | 'strategic';
 
 /**
- * Admission for one resource, run on create and update (patches included), never on /status.
- * Order as in kube-apiserver: mutate (defaulting) -> OpenAPI schema -> validate.
- * Hooks throw StatusError to deny (Knative: 400 BadRequest with the webhook wrapper message).
+ * Admission for one resource on create and update (patches too), never on /status, in kube-apiserver order:
+ * mutate -> OpenAPI schema -> validate. Hooks throw StatusError to deny.
  */
 export interface AdmissionHooks {
   mutate?(obj: KObject, old: KObject | undefined, ctx: RequestContext): void;
@@ -180,7 +178,7 @@ export interface Registry {
     name: string,
     ctx: RequestContext & { preconditions?: { uid?: string; resourceVersion?: string }; propagationPolicy?: string },
   ): { object: KObject; status?: Status };
-  /** Starts a watch; events arrive through `onEvent` until the returned stop() is called. Throws 422 for a non-numeric RV. */
+  /** Starts a watch; events reach `onEvent` until the returned stop() is called. Throws 422 for a non-numeric RV. */
   watch(
     def: ResourceDef,
     namespace: string | undefined,

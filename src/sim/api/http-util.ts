@@ -50,10 +50,7 @@ export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 // Past this the rest of an oversized body is no longer drained and the connection is cut.
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
-/**
- * Reads the request body as bytes. Over the limit it keeps reading (and discarding) to the end, so
- * the client, still sending, gets the apiserver's 413 Status instead of a reset connection.
- */
+/** The request body; over the limit it drains to the end so the client gets the 413 Status, not a reset. */
 export function readRawBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -72,10 +69,8 @@ export function readRawBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES
 }
 
 /**
- * How deep a body may nest. kube-apiserver's decoder (Go encoding/json) stops at 10000; Node's
- * stack cannot clone or serialise objects that deep (about 3000 overflows it), so the playground
- * refuses past 1000 levels, with the apiserver's wording. Real objects nest a dozen levels.
- * (YAML bodies are bounded by js-yaml itself: 100 levels, a 400 too.)
+ * How deep a body may nest. Go's decoder stops at 10000, but Node's stack overflows near 3000, so the playground
+ * refuses past 1000 with the apiserver's wording (js-yaml bounds YAML at 100).
  */
 export const MAX_JSON_DEPTH = 1000;
 
@@ -96,10 +91,7 @@ export function jsonDepthError(text: string): string | undefined {
   return undefined;
 }
 
-/**
- * Parses a JSON body, with the apiserver's 400 wording for undecodable input (`prefix`: the
- * decoder's wrapper text). Over-nested input is refused before parsing, as Go's scanner does.
- */
+/** Parses a JSON body with the apiserver's 400 wording (`prefix`: the decoder's wrapper); refuses over-nesting. */
 export function parseJson(text: string, prefix = "couldn't get version/kind; json parse error: "): unknown {
   const tooDeep = jsonDepthError(text);
   if (tooDeep) throw badRequest(prefix + tooDeep);

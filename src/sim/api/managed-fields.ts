@@ -215,7 +215,8 @@ function printManager(e: Entry): string {
 function conflictError(conflicts: Array<{ manager: Entry; path: string[] }>) {
   let message: string;
   if (conflicts.length === 1) {
-    message = `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0].manager)}: ${renderPath(conflicts[0].path)}`;
+    const [only] = conflicts;
+    message = `Apply failed with 1 conflict: conflict with ${printManager(only.manager)}: ${renderPath(only.path)}`;
   } else {
     const byManager = new Map<string, { entry: Entry; paths: string[] }>();
     for (const c of conflicts) {

@@ -1,7 +1,5 @@
-// The Swagger 2.0 document in the protobuf form kubectl 1.27/1.28 request first and only
-// (Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf; a JSON body would fail
-// their proto decoding). The message layout is gnostic's openapi.v2 package; vendor extensions
-// travel as YAML text, and JSON is YAML.
+// The Swagger 2.0 document as protobuf, which kubectl 1.27/1.28 request first and only (a JSON body fails their
+// decoding). Message layout: gnostic's openapi.v2 package; vendor extensions travel as YAML text (JSON is YAML).
 type Json = Record<string, any>;
 
 /** What kubectl sends in Accept (not a valid media type: '@' is no token character). */

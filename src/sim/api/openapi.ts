@@ -149,7 +149,8 @@ function operations(def: ResourceDef, named: boolean, sub?: 'status'): Record<st
     ),
     queryParam(
       'fieldValidation',
-      'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields.',
+      'fieldValidation instructs the server on how to handle objects in the request ' +
+        'containing unknown or duplicate fields.',
     ),
   ];
   if (!named) {

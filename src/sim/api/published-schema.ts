@@ -1,7 +1,6 @@
-// The schema the OpenAPI documents publish for a Knative kind: the playground's validation schema
-// (schema.ts), completed with every field of Knative's CRD (knative-fields.ts) and our
-// descriptions, so `kubectl explain` knows each field a real cluster knows. Validation wins where
-// both speak; the published schema only ever adds.
+// The schema the OpenAPI documents publish for a Knative kind: the validation schema (schema.ts) completed with
+// every field of Knative's CRD (knative-fields.ts), so `kubectl explain` knows what a real cluster knows.
+// Validation wins where both speak; the published schema only adds.
 import { fieldDoc } from './knative-field-docs.js';
 import { KNATIVE_FIELDS } from './knative-fields.js';
 import { schemaFor, type Schema } from './schema.js';

@@ -38,7 +38,6 @@ import { applySchema, checkName, checkStringMaps } from './validation.js';
 import { WatchHub } from './watch-hub.js';
 import { systemClock, type SimClock } from '../clock.js';
 
-/** Options of createRegistry. */
 export interface RegistryOptions {
   /** How many changes the watch history keeps (older resume points get 410). Default 5000. */
   historyLimit?: number;
@@ -121,8 +120,6 @@ class MemoryRegistry implements SimRegistry {
     this.hub.closeAll();
   }
 
-  // ---- reads ----
-
   get(def: ResourceDef, namespace: string | undefined, name: string): KObject {
     const obj = this.tryGet(def, namespace, name);
     if (!obj) throw notFound(def, name);
@@ -149,8 +146,6 @@ class MemoryRegistry implements SimRegistry {
     const match = compileSelectors(opts.labelSelector, opts.fieldSelector, def === this.nsDef);
     return this.hub.watch(def, def.namespaced ? namespace : undefined, match, opts, onEvent);
   }
-
-  // ---- writes ----
 
   create(def: ResourceDef, namespace: string | undefined, obj: KObject, ctx: RequestContext): KObject {
     return this.doCreate(this.canonical(def), namespace, obj, ctx, false);
@@ -305,7 +300,8 @@ class MemoryRegistry implements SimRegistry {
     else {
       if (!isObj(body))
         throw badRequest(
-          `json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type map[string]interface {}`,
+          `json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} ` +
+            'into Go value of type map[string]interface {}',
         );
       patched = mergePatch(stored, body);
     }
@@ -349,7 +345,8 @@ class MemoryRegistry implements SimRegistry {
       throw conflict(
         def,
         name,
-        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${cur.metadata.resourceVersion}). The object might have been modified`,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match ` +
+          `the ResourceVersion in record (${cur.metadata.resourceVersion}). The object might have been modified`,
       );
     }
     const success = (obj: KObject): Status =>
@@ -427,8 +424,6 @@ class MemoryRegistry implements SimRegistry {
     const gone = this.removeNow(def, ns, last, cur);
     return { object: structuredClone(gone), status: success(gone) };
   }
-
-  // ---- internals ----
 
   private writeUpdate(
     def: ResourceDef,
@@ -576,11 +571,7 @@ class MemoryRegistry implements SimRegistry {
     return gone;
   }
 
-  /**
-   * Orphan deletion: take the owner's reference (only its own) off every dependent, then drop the
-   * orphan finalizer. A refused write (an admission webhook may deny it) leaves the owner deleting
-   * and is retried with backoff, as the GC's queue does.
-   */
+  /** Orphan deletion: take the owner's references off its dependents, then its finalizer; retried with backoff. */
   private orphanSweep(def: ResourceDef, ns: string, name: string, uid: string, retryMs = 20): void {
     const owner = this.store.get(def, ns, name);
     if (!owner || owner.metadata.uid !== uid || !owner.metadata.finalizers?.includes(ORPHAN)) return;
@@ -625,7 +616,7 @@ class MemoryRegistry implements SimRegistry {
     this.later(() => this.orphanSweep(def, ns, name, uid, Math.min(retryMs * 2, 1000)), retryMs);
   }
 
-  /** Foreground deletion: delete the dependents (foreground too), then drop the owner's finalizer once no blocking one is left. */
+  /** Foreground deletion: delete the dependents (foreground too), then drop the owner's finalizer once none blocks. */
   private foregroundSweep(def: ResourceDef, ns: string, name: string, uid: string): void {
     const owner = this.store.get(def, ns, name);
     if (!owner || owner.metadata.uid !== uid || !owner.metadata.finalizers?.includes(FOREGROUND)) return;
@@ -666,10 +657,7 @@ class MemoryRegistry implements SimRegistry {
     }
   }
 
-  /**
-   * Background garbage collection: a dependent with a live owner left loses only its references to
-   * owners that are gone; one whose owners are all gone is deleted, recursively.
-   */
+  /** Background GC: a dependent drops references to gone owners, and is deleted once all are gone. */
   private collectDependents(ownerUid: string): void {
     for (const [def, depNs, name] of [...(this.dependents.get(ownerUid)?.values() ?? [])]) {
       const o = this.store.get(def, depNs, name);

@@ -32,7 +32,8 @@ export function decodeObject(raw: Buffer, contentType: string | undefined, def: 
     throw failure(
       415,
       'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+      'the body of the request was in an unknown format - ' +
+        'accepted media types include: application/json, application/yaml',
     );
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
@@ -61,7 +62,8 @@ export function deleteOptions(body: string, q: Record<string, string>): DeleteOp
           throw failure(
             422,
             'Invalid',
-            `DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ${JSON.stringify(o.dryRun)}: supported values: "All"`,
+            `DeleteOptions.meta.k8s.io "" is invalid: dryRun: ` +
+              `Unsupported value: ${JSON.stringify(o.dryRun)}: supported values: "All"`,
           );
         }
         out.dryRun = true;
@@ -73,7 +75,8 @@ export function deleteOptions(body: string, q: Record<string, string>): DeleteOp
     throw failure(
       422,
       'Invalid',
-      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${out.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${out.propagationPolicy}": ` +
+        'supported values: "Foreground", "Background", "Orphan", "nil"',
     );
   }
   return out;
@@ -91,7 +94,8 @@ export function applyWriteParams(
       throw failure(
         422,
         'Invalid',
-        `${opName}.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"${q.dryRun}"}: supported values: "All"`,
+        `${opName}.meta.k8s.io "" is invalid: dryRun: ` +
+          `Unsupported value: []string{"${q.dryRun}"}: supported values: "All"`,
         {
           group: 'meta.k8s.io',
           kind: opName,
@@ -112,7 +116,8 @@ export function applyWriteParams(
       throw failure(
         422,
         'Invalid',
-        `${opName}.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "${q.fieldValidation}": supported values: "Ignore", "Strict", "Warn"`,
+        `${opName}.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "${q.fieldValidation}": ` +
+          'supported values: "Ignore", "Strict", "Warn"',
         {
           group: 'meta.k8s.io',
           kind: opName,

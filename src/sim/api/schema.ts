@@ -53,10 +53,12 @@ const trafficTarget: Schema = described(KNATIVE_STRUCTURE.trafficTarget, {
     latestRevision: {
       type: 'boolean',
       description:
-        'LatestRevision may be optionally provided to indicate that the latest ready Revision of the Configuration should be used for this traffic target.',
+        'LatestRevision may be optionally provided to indicate that the latest ready Revision of the Configuration ' +
+        'should be used for this traffic target.',
     },
     percent: int(
-      'Percent indicates that percentage based routing should be used and the value indicates the percent of traffic that is be routed to this Revision or Configuration.',
+      'Percent indicates that percentage based routing should be used and the value indicates the percent of traffic ' +
+        'that is be routed to this Revision or Configuration.',
     ),
     revisionName: str('RevisionName of a specific revision to which to send this portion of traffic.'),
     tag: str('Tag is optionally used to expose a dedicated url for referencing this target exclusively.'),
@@ -80,7 +82,8 @@ const revisionSpec: Schema = described(KNATIVE_STRUCTURE.revisionSpec, {
   properties: {
     containers: { type: 'array', description: 'List of containers belonging to the pod.', items: container },
     containerConcurrency: int(
-      'ContainerConcurrency specifies the maximum allowed in-flight (concurrent) requests per container of the Revision.',
+      'ContainerConcurrency specifies the maximum allowed in-flight (concurrent) requests ' +
+        'per container of the Revision.',
     ),
     timeoutSeconds: int(
       'TimeoutSeconds is the maximum duration in seconds that the request instance is allowed to respond to a request.',
@@ -124,7 +127,8 @@ export function schemaFor(kind: string): Schema | undefined {
     case 'Service':
       return root(
         kind,
-        'Service acts as a top-level container that manages a Route and Configuration which implement a network service.',
+        'Service acts as a top-level container that manages a Route and Configuration ' +
+          'which implement a network service.',
         {
           type: 'object',
           description: 'ServiceSpec represents the configuration for the Service object.',

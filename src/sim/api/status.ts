@@ -141,7 +141,8 @@ export function expired(message: string): StatusError {
 
 /** The expired-continue message of apiserver storage/etcd3/errors.go. */
 export const CONTINUE_EXPIRED_MSG =
-  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
+  'The provided continue parameter is too old to display a consistent list result. ' +
+  'You can start a new list without the continue parameter.';
 
 /** 500 InternalError. */
 export function internalError(err: string): StatusError {

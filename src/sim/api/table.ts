@@ -2,7 +2,10 @@
 import type { KObject, PrinterColumn, ResourceDef } from './contracts.js';
 
 const NAME_DESCRIPTION =
-  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow ' +
+  'a client to request the generation of an appropriate name automatically. Name is primarily intended for creation ' +
+  'idempotence and configuration definition. Cannot be updated. ' +
+  'More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
 
 /** What `includeObject` asks rows to carry. */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

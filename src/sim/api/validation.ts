@@ -13,9 +13,15 @@ const LABEL_RE = new RegExp(`^${DNS1123_LABEL}$`);
 const SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN}$`);
 
 /** apimachinery's RFC 1123 label message (the double space is upstream's). */
-export const LABEL_MSG = `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${DNS1123_LABEL}')`;
+export const LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', " +
+  "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', " +
+  `regex used for validation is '${DNS1123_LABEL}')`;
 /** apimachinery's RFC 1123 subdomain message. */
-export const SUBDOMAIN_MSG = `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN}')`;
+export const SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', " +
+  "and must start and end with an alphanumeric character (e.g. 'example.com', " +
+  `regex used for validation is '${DNS1123_SUBDOMAIN}')`;
 
 /** Field errors for metadata.name: namespaces are RFC 1123 labels, the rest subdomains. */
 export function nameErrors(def: ResourceDef, name: string | undefined): FieldError[] {
@@ -98,7 +104,8 @@ export function applySchema(def: ResourceDef, obj: KObject, ctx: RequestContext,
         ]);
       }
       throw badRequest(
-        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${texts.join(', ')}`,
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ` +
+          `strict decoding error: ${texts.join(', ')}`,
       );
     }
     if (mode === 'Warn') (ctx.warnings ??= []).push(...texts);

@@ -1,8 +1,6 @@
-// Revision garbage collection (pkg/reconciler/gc, the "responsive" v2 collector that is the only
-// one in current releases): per Configuration, never the latest ready revision, a revision with
-// `serving.knative.dev/no-gc: "true"`, or one the labeler has not put in `reserve`; the rest,
-// oldest last-active first, go once stale (both time checks pass) while more than `min` remain,
-// then anything past `max` goes too.
+// Revision GC (pkg/reconciler/gc, the "responsive" v2 collector): per Configuration, sparing the latest ready, no-gc
+// and non-`reserve` revisions, the rest go oldest last-active first once stale while more than `min` remain, then
+// anything past `max`.
 import type { KObject } from '../api/contracts.js';
 import { A, L } from './constants.js';
 import type { Runtime } from './runtime.js';

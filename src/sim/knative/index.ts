@@ -1,7 +1,5 @@
-// Knative Serving inside the playground: the admission hooks plus the Service, Configuration,
-// Revision and Route controllers, driven by the registry's change feed through a work queue.
-// Revision GC runs after each Configuration pass, with config-gc defaults unless told otherwise
-// (so nothing is collected within 48h), and an injectable clock so tests can age revisions.
+// Knative Serving inside the playground: admission hooks and the four controllers, driven by the registry's change
+// feed through a work queue. Revision GC runs after each Configuration pass (config-gc defaults: nothing within 48h).
 import type { ChangeEvent, Registry } from '../api/contracts.js';
 import type { SimClock } from '../clock.js';
 import { knativeAdmission } from './admission/index.js';
@@ -28,7 +26,7 @@ export interface KnativeOptions {
   timing?: Partial<Timing>;
   /** config-gc overrides (durations in ms, or 'disabled'). Default: the shipped config-gc. */
   gc?: Partial<GcConfig>;
-  /** What the controllers wait on (reconcile steps, dwell, pod start, ingress, rollout steps); default the system clock. */
+  /** What the controllers wait on (reconciles, dwell, pod start, ingress, rollout steps); default the system clock. */
   clock?: SimClock;
   /** The controllers' time of day (condition times, routingStateModified, GC staleness). Default: `clock`'s. */
   now?: () => Date;

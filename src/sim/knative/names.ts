@@ -47,5 +47,8 @@ export function domainError(host: string): string | undefined {
   // Only the per-label length rule can fail for names that passed admission.
   const long = host.split('.').find((l) => l.length > LONGEST);
   if (!long) return undefined;
-  return `domain name error: invalid domain name ${JSON.stringify(host)}: url: Invalid value: ${JSON.stringify(long)}: must be no more than 63 characters`;
+  return (
+    `domain name error: invalid domain name ${JSON.stringify(host)}: ` +
+    `url: Invalid value: ${JSON.stringify(long)}: must be no more than 63 characters`
+  );
 }

@@ -1,7 +1,5 @@
-// Gradual rollout (pkg/reconciler/route/traffic/rollout.go): with a rollout duration, a new
-// revision of a latestRevision target starts at 1% and takes the rest of the target's share step
-// by step. The state between passes is what upstream keeps in the Ingress's rollout annotation;
-// here it lives in the Runtime. Times are milliseconds of the controllers' (injectable) clock.
+// Gradual rollout (pkg/reconciler/route/traffic/rollout.go): a new revision of a latestRevision target starts at 1%
+// and takes the rest step by step. The state upstream keeps in an Ingress annotation lives in the Runtime.
 import type { TrafficTarget } from '../../core/knative-types.js';
 import { A } from './constants.js';
 import { durationMs } from './knobs.js';
@@ -60,10 +58,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * BuildRollout: the steady-state rollout of `targets` (spec order, merged). The default tag sees
- * every target merged by revision; each tag sees its own target alone, at 100%.
- */
+/** BuildRollout: the steady-state rollout of `targets`; the default tag merges by revision, a tag sees its own. */
 export function buildRollout(targets: ResolvedTarget[]): Rollout {
   const groups = new Map<string, ResolvedTarget[]>();
   const byRevision = (list: ResolvedTarget[], t: ResolvedTarget) => {
@@ -109,7 +104,7 @@ export function observeReady(prev: Rollout, now: number, durationSecs: number): 
   }
 }
 
-/** Step: the rollout `cur` (steady state of the spec) asks for, given the previous one; and the next step time (0: none). */
+/** The rollout `cur` (the spec's steady state) asks for, given the previous one; and the next step time (0: none). */
 export function stepRollout(
   cur: Rollout,
   prev: Rollout | undefined,

@@ -1,6 +1,5 @@
-// What every reconciler shares: the registry, the four resource definitions, the controller's
-// request context, the clock, timing knobs and the in-memory state that stands in for the
-// parts of a cluster the playground does not store (ingress programming, pod start times).
+// What every reconciler shares: registry, resource definitions, request context, clock, timing, and the state of
+// what the playground does not store (ingress programming, pod start times).
 import {
   StatusError,
   type KObject,

@@ -1,7 +1,5 @@
-// The webhook's warning-level result on every write of a pod template (k8s_validation.go
-// warnDefaultContainerSecurityContext, Knative >= 1.9 with secure-pod-defaults off, the shipped
-// default): each container's securityContext left at Kubernetes' insecure defaults is named. The
-// apiserver relays webhook warnings as `Warning: 299 - "..."` headers (server.ts).
+// The webhook's warnings on every pod template write (k8s_validation.go warnDefaultContainerSecurityContext, Knative
+// >= 1.9, secure-pod-defaults off): each container securityContext left at insecure defaults is named.
 import type { AdmissionHooks, KObject, RequestContext } from '../api/contracts.js';
 
 const INSECURE = 'Kubernetes default value is insecure, Knative may default this to secure in a future release';

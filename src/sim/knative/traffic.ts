@@ -1,7 +1,5 @@
-// Resolves a Route's spec.traffic to revisions (pkg/reconciler/route/traffic/traffic.go):
-// configuration targets follow latestReadyRevisionName, every target must exist, be Ready and
-// (for a Service's Route) belong to that Service; entries that agree on tag, revision and
-// latestRevision are merged.
+// Resolves a Route's spec.traffic to revisions (pkg/reconciler/route/traffic/traffic.go): every target must exist,
+// be Ready and belong to the Route's Service; entries equal on tag, revision and latestRevision are merged.
 import type { KObject } from '../api/contracts.js';
 import type { TrafficTarget } from '../../core/knative-types.js';
 import { L, MSG } from './constants.js';

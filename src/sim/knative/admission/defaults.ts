@@ -27,10 +27,7 @@ export function defaultTrafficTarget(target: Obj): Obj {
   return ordered;
 }
 
-/**
- * RouteSpec.SetDefaults on `spec` in place. With a default configuration (inside a Service) a
- * missing, null or empty list becomes a single latest/100 entry.
- */
+/** RouteSpec.SetDefaults in place: inside a Service, a missing or empty list becomes one latest/100 entry. */
 export function defaultTraffic(spec: Obj, hasDefaultConfigurationName: boolean): void {
   if (hasDefaultConfigurationName && (!Array.isArray(spec.traffic) || spec.traffic.length === 0)) {
     spec.traffic = [{ latestRevision: true, percent: 100 }];
@@ -105,10 +102,7 @@ function defaultContainer(c: Obj, single: boolean, writable: Set<string>): void 
     for (const vm of c.volumeMounts) if (isObj(vm) && !writable.has(vm.name)) vm.readOnly = true;
 }
 
-/**
- * ConfigurationSpec.SetDefaults: template defaults, skipped when a BYO template name is unchanged
- * (otherwise a config-defaults change would look like a template change without a rename).
- */
+/** ConfigurationSpec.SetDefaults, skipped for an unchanged BYO template name (a defaults change is no rename). */
 export function defaultConfigurationSpec(spec: Obj, oldSpec: Obj | undefined): void {
   const newName = spec.template?.metadata?.name ?? '';
   const oldName = oldSpec?.template?.metadata?.name ?? '';

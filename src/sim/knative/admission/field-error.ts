@@ -114,7 +114,9 @@ export function webhookDenied(errs: FieldErrors): StatusError {
     apiVersion: 'v1',
     metadata: {},
     status: 'Failure',
-    message: `admission webhook "${VALIDATION_WEBHOOK}" denied the request: validation failed: ${renderFieldErrors(errs)}`,
+    message:
+      `admission webhook "${VALIDATION_WEBHOOK}" denied the request: ` +
+      `validation failed: ${renderFieldErrors(errs)}`,
     reason: 'BadRequest',
     code: 400,
   });

@@ -1,9 +1,6 @@
-// The Knative admission webhooks of the playground, keyed by resource plural. The registry runs
-// mutate -> schema -> validate on create and update (patches too), never on /status.
-//
-// Deliberately reduced from upstream (documented in docs/playground.md, not accidental): stock
-// config maps and feature flags only; queue-sidecar and networking template annotations are not
-// checked; the "-old +new" diffs approximate go-cmp's output (see semantic.ts).
+// The playground's Knative admission webhooks, by resource plural. Reduced from upstream on purpose
+// (docs/playground.md): stock config maps and feature flags; queue-sidecar and networking annotations
+// unchecked; "-old +new" diffs approximate go-cmp's (semantic.ts).
 
 import type { AdmissionHooks } from '../../api/contracts.js';
 import { configurationAdmission } from './configuration.js';

@@ -16,11 +16,14 @@ export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 export const QUALIFIED_NAME_MAX_LENGTH = 63;
 
 export const DNS1035_LABEL_ERR_MSG =
-  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', " +
+  'start with an alphabetic character, and end with an alphanumeric character';
 export const DNS1123_LABEL_ERR_MSG =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', " +
+  'and must start and end with an alphanumeric character';
 export const DNS1123_SUBDOMAIN_ERR_MSG =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', " +
+  'and must start and end with an alphanumeric character';
 export const QUALIFIED_NAME_ERR_MSG =
   "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
@@ -76,11 +79,8 @@ export function isDNS1123Subdomain(value: string): string[] {
 }
 
 /**
- * IsQualifiedName: `[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 chars of
- * [A-Za-z0-9._-]. The message for a value with several '/' depends on the apimachinery a component
- * is built with: "a qualified name …" up to v0.34 (the v1.32 apiserver the playground models), "a
- * valid label key …" from v0.35 on (content.IsLabelKey; Knative Serving's webhook at the commit
- * the playground follows pins v0.35.7).
+ * IsQualifiedName: `[prefix/]name`. For several '/' apimachinery up to v0.34 (the v1.32 apiserver) says
+ * "a qualified name …", v0.35 on (content.IsLabelKey; Knative's webhook pins v0.35.7) "a valid label key …".
  */
 export function isQualifiedName(value: string, wording: 'apiserver' | 'webhook' = 'apiserver'): string[] {
   const errs: string[] = [];
@@ -94,9 +94,9 @@ export function isQualifiedName(value: string, wording: 'apiserver' | 'webhook' 
     if (prefix.length === 0) errs.push(`prefix part ${emptyError()}`);
     else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
   } else {
-    return [
-      `${wording === 'webhook' ? 'a valid label key' : 'a qualified name'} ${regexError(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
+    const what = wording === 'webhook' ? 'a valid label key' : 'a qualified name';
+    const rule = regexError(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc');
+    return [`${what} ${rule} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
   if (name.length === 0) errs.push(`name part ${emptyError()}`);
   else if (name.length > QUALIFIED_NAME_MAX_LENGTH) errs.push(`name part ${maxLenError(QUALIFIED_NAME_MAX_LENGTH)}`);

@@ -139,7 +139,8 @@ function validateVolume(v: Obj): FieldErrors {
       if (v[key].readOnly !== true)
         errs.push(
           ...fieldError(
-            `Persistent volume write support is disabled, but found persistent volume claim ${claim} that is not read-only`,
+            `Persistent volume write support is disabled, ` +
+              `but found persistent volume claim ${claim} that is not read-only`,
             [],
           ),
         );

@@ -59,8 +59,32 @@ const GO_NAMES: Record<string, string> = {
 };
 
 // Go pointer fields (*int64, *bool, *string) of RevisionSpec, PodSpec, SecurityContext and GRPCAction.
-const POINTER_LEAF =
-  /(\{v1\.RevisionSpec\}|\.Spec)\.(ContainerConcurrency|TimeoutSeconds|ResponseStartTimeoutSeconds|IdleTimeoutSeconds)$|PodSpec\.(EnableServiceLinks|AutomountServiceAccountToken|ShareProcessNamespace|RuntimeClassName)$|SecurityContext\.(RunAsUser|RunAsGroup|RunAsNonRoot|Privileged|AllowPrivilegeEscalation|ReadOnlyRootFilesystem)$|\.GRPC\.Service$/;
+const leafOf = (owner: string, fields: string[]): string => `${owner}\\.(${fields.join('|')})$`;
+const POINTER_LEAF = new RegExp(
+  [
+    leafOf(String.raw`(\{v1\.RevisionSpec\}|\.Spec)`, [
+      'ContainerConcurrency',
+      'TimeoutSeconds',
+      'ResponseStartTimeoutSeconds',
+      'IdleTimeoutSeconds',
+    ]),
+    leafOf('PodSpec', [
+      'EnableServiceLinks',
+      'AutomountServiceAccountToken',
+      'ShareProcessNamespace',
+      'RuntimeClassName',
+    ]),
+    leafOf('SecurityContext', [
+      'RunAsUser',
+      'RunAsGroup',
+      'RunAsNonRoot',
+      'Privileged',
+      'AllowPrivilegeEscalation',
+      'ReadOnlyRootFilesystem',
+    ]),
+    String.raw`\.GRPC\.Service$`,
+  ].join('|'),
+);
 
 const goName = (key: string): string => GO_NAMES[key] ?? key.charAt(0).toUpperCase() + key.slice(1);
 
