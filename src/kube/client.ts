@@ -23,6 +23,9 @@ import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { callMiddleware, createTracer, type Tracer } from './trace.js';
 import { userAgent } from './user-agent.js';
 
+/** Upper bound of each read that only explains a missing service (see lookupTimeoutMs). */
+export const LOOKUP_TIMEOUT_MS = 2000;
+
 export interface PatchOptions {
   /** 'All' sends the patch with dryRun=All: the server validates, nothing is stored. */
   dryRun?: 'All';
@@ -162,33 +165,46 @@ class CustomObjectsKnativeClient implements KnativeClient {
     repeat: 'always' | 'if-not-processed',
     headers?: Record<string, string>,
   ): Promise<T> {
-    return withRetry(
-      async () => {
-        const { middleware, state } = callMiddleware({
-          tracer: this.tracer,
-          timeoutMs: this.opts.requestTimeoutMs,
-          signal: this.opts.signal,
-          headers: { 'User-Agent': this.userAgent, ...headers },
-          enforceTls: !this.loaded.insecure,
-          agents: this.agents,
-          secrets: this.loaded.secrets,
-        });
-        try {
-          return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
-        } catch (err) {
-          const e = err as { code?: unknown; name?: string };
-          state.finish?.({ error: typeof e.code === 'string' ? e.code : (e.name ?? 'error') });
-          // Like kubectl: a plugin credential the server refuses is fetched afresh next time.
-          if (e.code === 401) this.plugin?.invalidate();
-          throw translateError(err, req, this.cluster, state);
-        } finally {
-          // A refused write carries the webhook's warnings too (the apiserver relays them first).
-          for (const w of state.warnings ?? []) this.serverWarnings.add(w);
-        }
-      },
-      this.policy,
-      repeat,
-    );
+    return withRetry(() => this.attempt(req, fn, this.opts.requestTimeoutMs, headers), this.policy, repeat);
+  }
+
+  /** One request, no retry. */
+  private async attempt<T>(
+    req: RequestInfo,
+    fn: (options: any) => Promise<T>,
+    timeoutMs: number | undefined,
+    headers?: Record<string, string>,
+  ): Promise<T> {
+    const { middleware, state } = callMiddleware({
+      tracer: this.tracer,
+      timeoutMs,
+      signal: this.opts.signal,
+      headers: { 'User-Agent': this.userAgent, ...headers },
+      enforceTls: !this.loaded.insecure,
+      agents: this.agents,
+      secrets: this.loaded.secrets,
+    });
+    try {
+      return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
+    } catch (err) {
+      const e = err as { code?: unknown; name?: string };
+      state.finish?.({ error: typeof e.code === 'string' ? e.code : (e.name ?? 'error') });
+      // Like kubectl: a plugin credential the server refuses is fetched afresh next time.
+      if (e.code === 401) this.plugin?.invalidate();
+      throw translateError(err, req, this.cluster, state);
+    } finally {
+      // A refused write carries the webhook's warnings too (the apiserver relays them first).
+      for (const w of state.warnings ?? []) this.serverWarnings.add(w);
+    }
+  }
+
+  /**
+   * The timeout of the extra reads that explain a missing service: they only improve an error, so a slow or
+   * hanging server must not hold it back (one attempt each, at most LOOKUP_TIMEOUT_MS or --request-timeout).
+   */
+  private lookupTimeoutMs(): number {
+    const t = this.opts.requestTimeoutMs;
+    return t && t > 0 ? Math.min(t, LOOKUP_TIMEOUT_MS) : LOOKUP_TIMEOUT_MS;
   }
 
   private expectObject<T>(value: unknown, req: RequestInfo, kind: string): T {
@@ -270,11 +286,11 @@ class CustomObjectsKnativeClient implements KnativeClient {
 
   private async listServicePage(): Promise<KnativeService[]> {
     const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
-    const res = await this.call(
+    const res = await this.attempt(
       req,
       (o) =>
         this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services', limit: 500 }, o),
-      'always',
+      this.lookupTimeoutMs(),
     );
     return this.expectList<KnativeService>(res, req, 'Service').items;
   }
@@ -285,7 +301,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
       userAgent: this.userAgent,
       tracer: this.tracer,
       agents: this.agents,
-      timeoutMs: this.opts.requestTimeoutMs,
+      timeoutMs: this.lookupTimeoutMs(),
       signal: this.opts.signal,
     });
     return status === 200 ? true : status === 404 ? false : undefined;

@@ -19,16 +19,18 @@ export interface Hostile {
   stop(): Promise<void>;
 }
 
-async function serve(
-  handler: (req: IncomingMessage) => { status: number; type: string; body: string },
-): Promise<Hostile> {
+/** A handler's answer; undefined leaves the request hanging (a server that never answers). */
+type Answer = { status: number; type: string; body: string } | undefined;
+
+async function serve(handler: (req: IncomingMessage) => Answer): Promise<Hostile> {
   const requests: string[] = [];
   const tls = await generateTls();
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    const { status, type, body } = handler(req);
-    res.writeHead(status, { 'Content-Type': type });
-    res.end(body);
+    const answer = handler(req);
+    if (!answer) return;
+    res.writeHead(answer.status, { 'Content-Type': answer.type });
+    res.end(answer.body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as { port: number };
@@ -162,7 +164,10 @@ export function conformantRevision(service: string): Record<string, any> {
  * write
  * with 403, so a test sees in `requests` whether bgctl tried one.
  */
-export function fakeKnativeServer(services: Record<string, unknown>): Promise<Hostile> {
+export function fakeKnativeServer(
+  services: Record<string, unknown>,
+  hang: { lists?: boolean; namespaces?: boolean } = {},
+): Promise<Hostile> {
   const json = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
   const status = (code: number, reason: string, message: string) =>
     json(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
@@ -184,6 +189,7 @@ export function fakeKnativeServer(services: Record<string, unknown>): Promise<Ho
       return { status: 200, type: 'application/json', body: JSON.stringify(event) + '\n' };
     }
     if (url.pathname === `${ns}/services` || url.pathname === `${SERVING}/services`) {
+      if (hang.lists) return undefined;
       return json(
         200,
         list(
@@ -195,9 +201,18 @@ export function fakeKnativeServer(services: Record<string, unknown>): Promise<Ho
     }
     if (url.pathname.startsWith(`${ns}/services/`)) {
       const name = decodeURIComponent(url.pathname.slice(`${ns}/services/`.length));
-      return name in services
-        ? json(200, services[name])
-        : status(404, 'NotFound', `services.serving.knative.dev "${name}" not found`);
+      if (name in services) return json(200, services[name]);
+      // As the apiserver answers: the Status names the missing object.
+      return json(404, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `services.serving.knative.dev "${name}" not found`,
+        reason: 'NotFound',
+        details: { name, group: 'serving.knative.dev', kind: 'services' },
+        code: 404,
+      });
     }
     if (url.pathname === `${ns}/revisions`)
       return json(200, list(owner in services ? [conformantRevision(owner)] : []));
@@ -208,6 +223,7 @@ export function fakeKnativeServer(services: Record<string, unknown>): Promise<Ho
         ? json(200, conformantRevision(owner2))
         : status(404, 'NotFound', `revisions.serving.knative.dev "${name}" not found`);
     }
+    if (url.pathname.startsWith('/api/v1/namespaces/') && hang.namespaces) return undefined;
     return status(404, 'NotFound', 'the server could not find the requested resource');
   });
 }
