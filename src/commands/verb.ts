@@ -87,7 +87,7 @@ export function defineVerb<O>(verb: Verb<O>): VerbEntry {
   };
 }
 
-/** A value from the environment (an empty one counts as unset), parsed; a bad one is a usage error naming the variable. */
+/** A value from the environment (empty counts as unset), parsed; a bad one is a usage error naming the variable. */
 export function fromEnv<T>(env: Env, name: string, parse: (raw: string) => T): T | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;

@@ -5,7 +5,10 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-/** HumanDuration: `Ns` under 2m, `XmYs` under 10m, `Xm` under 3h, `XhYm` under 8h, `Xh` under 48h, `XdYh` under 8d, `Xd` under 2y, then `XyYd`/`Xy`. */
+/**
+ * HumanDuration: `Ns` under 2m, `XmYs` under 10m, `Xm` under 3h, `XhYm` under 8h, `Xh` under 48h,
+ * `XdYh` under 8d, `Xd` under 2y, then `XyYd`/`Xy`.
+ */
 export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / SECOND);
   // Clocks of client and server disagree a little; a second in the future still reads "0s".

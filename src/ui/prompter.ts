@@ -39,7 +39,7 @@ export function notInteractive(message: string): UsageError {
   return new UsageError(`cannot ask "${message}": not running interactively`);
 }
 
-/** Inquirer rejects with these on Ctrl-C and on an aborted signal; matched by name to avoid importing @inquirer/core. */
+/** Inquirer rejects with these on Ctrl-C and on an aborted signal; matched by name, not importing @inquirer/core. */
 function isCancel(err: unknown): boolean {
   return err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
 }

@@ -4,8 +4,20 @@
 // pictographs, coarse enough to stay small; measure text before it is colored.
 
 const ZERO_WIDTH = /^(?:[\p{Mn}\p{Me}\u200b\u200c\u2060\ufeff]|\u200d)$/u;
-const WIDE =
-  /^[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\p{Extended_Pictographic}]$/u;
+const WIDE_RANGES = [
+  '\\u1100-\\u115f',
+  '\\u2e80-\\u303e',
+  '\\u3041-\\u33ff',
+  '\\u3400-\\u4dbf',
+  '\\u4e00-\\u9fff',
+  '\\ua000-\\ua4cf',
+  '\\uac00-\\ud7a3',
+  '\\uf900-\\ufaff',
+  '\\ufe30-\\ufe4f',
+  '\\uff00-\\uff60',
+  '\\uffe0-\\uffe6',
+].join('');
+const WIDE = new RegExp(`^[${WIDE_RANGES}\\p{Extended_Pictographic}]$`, 'u');
 // Printable ASCII: the common case (names, URLs, images) is measured without looking at ranges.
 const ASCII = /^[\x20-\x7e]*$/;
 

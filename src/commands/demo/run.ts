@@ -50,7 +50,8 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
   const pg = await startPlayground({ kubeconfigPath: join(dir, 'kubeconfig'), sample: DEMO_SERVICE });
   try {
     io.err.write(
-      `${c.successIcon} Playground up: API ${pg.server}, ingress ${pg.ingress}; service "${DEMO_SERVICE}" serves its first revision.\n`,
+      `${c.successIcon} Playground up: API ${pg.server}, ingress ${pg.ingress}; ` +
+        `service "${DEMO_SERVICE}" serves its first revision.\n`,
     );
     // The playground's kubeconfig and its context's namespace, whatever -n and --context said.
     const demoCtx = contextWith(ctx, { kubeconfig: pg.kubeconfigPath, namespace: undefined, context: undefined });

@@ -76,6 +76,7 @@ export async function run(opts: HistoryOptions, ctx: CommandContext): Promise<vo
   for (const e of doc.errors) warn(e);
   if (!doc.items.length)
     io.err.write(
-      `No rollouts recorded on service ${service}.${doc.errors.length ? '' : ` Start one with: bgctl rollout ${service}`}\n`,
+      `No rollouts recorded on service ${service}.` +
+        `${doc.errors.length ? '' : ` Start one with: bgctl rollout ${service}`}\n`,
     );
 }

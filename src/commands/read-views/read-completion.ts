@@ -133,7 +133,8 @@ ${valueCases.join('\n')}
 ${verbCases.join('\n')}
   esac
   if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "$flags $globals" -- "$cur") )
-  elif [[ "$positional" == "@services" ]]; then [[ -z "$service" ]] && COMPREPLY=( $(compgen -W "$(${fn}_lookup services)" -- "$cur") )
+  elif [[ "$positional" == "@services" ]]; then
+    [[ -z "$service" ]] && COMPREPLY=( $(compgen -W "$(${fn}_lookup services)" -- "$cur") )
   else COMPREPLY=( $(compgen -W "$positional" -- "$cur") ); fi
   return 0
 }
@@ -226,7 +227,8 @@ export function fishScript(m: CompletionModel): string {
       // Service names from the cluster (default namespace and context; bounded, empty when unreachable).
       ...(v.service
         ? [
-            `complete -c ${p} -n ${sq(`__fish_seen_subcommand_from ${v.name}`)} -a ${sq(`(env BGCTL_COMPLETE=services ${p} completion fish 2>/dev/null)`)}`,
+            `complete -c ${p} -n ${sq(`__fish_seen_subcommand_from ${v.name}`)} ` +
+              `-a ${sq(`(env BGCTL_COMPLETE=services ${p} completion fish 2>/dev/null)`)}`,
           ]
         : []),
     ]),

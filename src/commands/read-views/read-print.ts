@@ -183,12 +183,10 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
 }
 
 function trafficSummary(s: ServiceSummary): string {
+  const latestLabel = `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}`;
   const parts = s.traffic
     .filter((t) => t.percent > 0)
-    .map(
-      (t) =>
-        `${t.revisionName ?? (t.latestRevision ? `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}` : '?')} ${t.percent}%`,
-    );
+    .map((t) => `${t.revisionName ?? (t.latestRevision ? latestLabel : '?')} ${t.percent}%`);
   return parts.join(', ') || '-';
 }
 

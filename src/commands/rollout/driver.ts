@@ -46,7 +46,7 @@ export interface Decisions {
   ): Promise<'rollback' | 'abort' | 'continue' | 'stop'>;
   /** The new revision failed (Knative's reason in err): close the rollout (traffic stays on stable) or leave it. */
   revisionFailed(err: BgctlError): Promise<'abort' | 'leave'>;
-  /** Someone else changed the traffic since this run recorded it (drift says what, who, when): take over, or stop with it. */
+  /** Someone else changed the traffic since this run recorded it (drift says what, who, when): take over or stop. */
   drifted(state: RolloutState, drift: ConflictError): Promise<'take-over' | 'stop'>;
 }
 
@@ -83,7 +83,7 @@ export function candidateSettled(svc: KnativeService, stable: string | undefined
   );
 }
 
-/** True once Knative carried out `svc`'s spec: the generation observed and status.traffic routing as spec.traffic says. */
+/** True once Knative carried out `svc`'s spec: generation observed, status.traffic routing as spec.traffic says. */
 export function routeCaughtUp(svc: KnativeService): boolean {
   return svc.status?.observedGeneration === svc.metadata.generation && statusMatches(svc, svc.spec.traffic ?? []);
 }
@@ -314,7 +314,10 @@ async function verifyStep(s: Session, j: Journal, carry: Carry, d: Decisions, st
     `verification of ${state.candidate.revision} (tag "${state.candidate.tag}") failed: ${report.summary}`,
     {
       reason: 'VerificationFailed',
-      hint: `the rollout is still open at phase ${state.phase}: continue anyway with ${resumeCommand(s.service, s.namespace)} --no-verify, or undo with bgctl rollout ${s.service} --abort --yes`,
+      hint:
+        `the rollout is still open at phase ${state.phase}: ` +
+        `continue anyway with ${resumeCommand(s.service, s.namespace)} --no-verify, ` +
+        `or undo with bgctl rollout ${s.service} --abort --yes`,
     },
   );
   const action = await d.verificationFailed(state, report);
@@ -351,7 +354,9 @@ export async function withResumeHint(s: Session, j: Journal, err: unknown): Prom
   }
   if (st && isInProgress(st.phase)) {
     return new CancelError(`cancelled: rollout ${st.id} stays at phase ${st.phase}`, {
-      hint: `continue with: ${resumeCommand(s.service, s.namespace)}, or undo with: bgctl rollout ${s.service} --abort --yes`,
+      hint:
+        `continue with: ${resumeCommand(s.service, s.namespace)}, ` +
+        `or undo with: bgctl rollout ${s.service} --abort --yes`,
     });
   }
   return err;

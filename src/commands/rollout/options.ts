@@ -121,7 +121,8 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     out.image !== undefined || out.env.length > 0 || out.revision !== undefined || annotationRaw.length > 0;
   if ((out.resume || out.abort) && changes) {
     throw new UsageError(
-      `--${out.resume ? 'resume' : 'abort'} works on the recorded rollout; drop --image, --env, --annotation and --revision`,
+      `--${out.resume ? 'resume' : 'abort'} works on the recorded rollout; ` +
+        'drop --image, --env, --annotation and --revision',
       { reason: 'ConflictingFlags' },
     );
   }
@@ -133,7 +134,8 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   }
   if (!out.write.wait) {
     throw new UsageError(
-      'bgctl rollout waits for each step before the next; use the step commands (deploy, stage, split, promote) with --no-wait',
+      'bgctl rollout waits for each step before the next; ' +
+        'use the step commands (deploy, stage, split, promote) with --no-wait',
       { reason: 'ConflictingFlags' },
     );
   }
@@ -185,7 +187,8 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
       )
       .option(
         '--annotation <KEY=VALUE|KEY->',
-        'set or remove a template annotation of the new revision (e.g. autoscaling.knative.dev/min-scale=1); repeatable',
+        'set or remove a template annotation of the new revision ' +
+          '(e.g. autoscaling.knative.dev/min-scale=1); repeatable',
         collect,
       )
       .option('--revision <name>', 'use this existing revision as the candidate instead of deploying one')
@@ -210,14 +213,16 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
       .addOption(
         new Option(
           '--until <phase>',
-          'stop there (exit 8, resumable): staged, verified, split (after the last planned split, before promote), promoted',
+          'stop there (exit 8, resumable): staged, verified, ' +
+            'split (after the last planned split, before promote), promoted',
         ).choices(UNTIL),
       )
       .option('--resume', 'continue the rollout in progress from its recorded phase')
       .option('--abort', 'return all traffic to the stable revision and close the rollout in progress')
       .option(
         '--take-over',
-        'start a new rollout even though another one is in progress (it is recorded as aborted); when resuming, continue from traffic someone else changed',
+        'start a new rollout even though another one is in progress (it is recorded as aborted); ' +
+          'when resuming, continue from traffic someone else changed',
       ),
   parse: parseRolloutInput,
   load: () => import('./run.js'),

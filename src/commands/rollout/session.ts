@@ -166,7 +166,7 @@ export async function readKnown(s: Session, j: Journal, carry: Carry): Promise<C
   return j.saw({ ...carry, svc: service, known: { service, revisions } });
 }
 
-/** Runs one step through the traffic-step engine (which shows its own wait progress), with the plan shown; returns its record. */
+/** Runs one step through the traffic-step engine (it shows its wait progress), plan shown; returns its record. */
 export async function applyIntent(
   s: Session,
   j: Journal,

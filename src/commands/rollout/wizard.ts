@@ -114,12 +114,14 @@ function wizardView(ctx: CommandContext, verifyIngress: string | undefined): Ses
       const p = (v: string | undefined) => printable(String(v));
       if (url)
         io.err.write(
-          `${c.successIcon} ${p(st?.candidate.revision)} answers at ${c.accent(p(url))} (tag "${p(st?.candidate.tag)}")\n`,
+          `${c.successIcon} ${p(st?.candidate.revision)} answers at ${c.accent(p(url))} ` +
+            `(tag "${p(st?.candidate.tag)}")\n`,
         );
       const stableUrl = st ? tagUrl(svc, st.stable.tag) : undefined;
       if (stableUrl)
         io.err.write(
-          `${c.successIcon} ${p(st?.stable.revision)} (stable) answers at ${c.accent(p(stableUrl))} (tag "${p(st?.stable.tag)}")\n`,
+          `${c.successIcon} ${p(st?.stable.revision)} (stable) answers at ${c.accent(p(stableUrl))} ` +
+            `(tag "${p(st?.stable.tag)}")\n`,
         );
       if (svc.status?.url)
         io.err.write(`  The main URL ${p(svc.status.url)} still serves ${p(st?.stable.revision)} only.\n`);
@@ -166,7 +168,7 @@ function wizardDecisions(s: Session): Decisions {
   };
 }
 
-/** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent and the options as answered. */
+/** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent and the answers. */
 async function askOpening(
   s: Session,
   svc: KnativeService,
@@ -269,7 +271,7 @@ function pausedByDecline(s: Session, j: Journal): PausedError | undefined {
   );
 }
 
-/** Runs the wizard (with --resume: continues the open rollout); ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
+/** Runs the wizard (--resume: continues the open rollout); ends with traffic and URLs or a typed error (8, 130…). */
 export async function runWizard(
   ctx: CommandContext,
   serviceArg: string | undefined,
@@ -294,7 +296,7 @@ export async function runWizard(
     const d = wizardDecisions(s);
     if (opts.resume) {
       // --resume: on from the recorded phase, without the in-progress menu.
-      // Refused when nothing is open, like the unattended --resume; a drift is asked about before the next traffic step.
+      // Refused when nothing is open, like the unattended --resume; a drift is asked about before the next step.
       const { state } = resumeIntent(svc, { verify: !opts.noVerify, takeOver: true });
       const adopt = opts.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {};
       await driveRollout(s, j, { ...first.carry, recorded: state, ...adopt }, d);

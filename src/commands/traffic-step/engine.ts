@@ -37,7 +37,7 @@ export interface TrafficStepRequest {
    * resourceVersion precondition of the write refuses it (409) and the step reads and plans again.
    */
   known?: Target;
-  /** How the confirmation behaves beyond the question: what a "no" throws, Enter's answer, the refusal without a terminal. */
+  /** How the confirmation behaves beyond the question: what "no" throws, Enter's answer, the refusal without a TTY. */
   confirm?: Pick<ConfirmOptions, 'onDecline' | 'defaultAnswer' | 'withoutTerminal'>;
 }
 
@@ -218,7 +218,8 @@ async function deleteUnrouted(
           .colors()
           .warn(
             printable(
-              `Warning: kept revision ${rev}: traffic of service "${name}" routes to it again (someone else changed it after bgctl's plan)`,
+              `Warning: kept revision ${rev}: traffic of service "${name}" routes to it again ` +
+                "(someone else changed it after bgctl's plan)",
             ),
           ) + '\n',
       );

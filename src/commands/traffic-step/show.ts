@@ -44,7 +44,8 @@ function templateLines(p: Plan, svc: KnativeService): string[] {
   const image = p.template.spec.containers[0]?.image;
   const heading = serving
     ? `Template of ${p.service.name} against the serving revision ${serving} (Knative creates a new revision):`
-    : `Template of ${p.service.name} (Knative creates a new revision; image ${image ?? svc.spec.template?.spec?.containers?.[0]?.image}):`;
+    : `Template of ${p.service.name} (Knative creates a new revision; ` +
+      `image ${image ?? svc.spec.template?.spec?.containers?.[0]?.image}):`;
   return [heading, ...diff.map((d) => `  ${describeTemplateDifference(d)}`)];
 }
 
@@ -101,7 +102,8 @@ export function printReplans(io: IOStreams, first: Plan, replans: StepOutcome['r
       io
         .colors()
         .warn(
-          `Service ${first.service.name} changed while bgctl was writing (attempt ${attempt}); planned again from the new state.`,
+          `Service ${first.service.name} changed while bgctl was writing (attempt ${attempt}); ` +
+            'planned again from the new state.',
         ),
     );
     if (JSON.stringify(plan.desired) !== JSON.stringify(first.desired)) {

@@ -21,7 +21,7 @@ export function newRevisionReady(svc: KnativeService, previous: string | undefin
   return svc.status?.latestReadyRevisionName === created && condition(svc, 'ConfigurationsReady')?.status !== 'False';
 }
 
-/** Waits by watch until Knative carried the plan out (progress on stderr); a failed new revision is reported with its own reason. */
+/** Waits by watch until Knative carried the plan out (progress on stderr); a failed revision reports its own reason. */
 export async function waitForStep(
   ctx: CommandContext,
   client: KnativeClient,
@@ -69,7 +69,8 @@ export async function waitForStep(
     const notReady = condition(svc, 'Ready')?.status === 'False' ? condition(svc, 'ConfigurationsReady') : undefined;
     if (notReady)
       progress.warn(
-        `Traffic of ${name} is routed as planned, but the service is not Ready: ${notReady.message ?? notReady.reason ?? ''}`,
+        `Traffic of ${name} is routed as planned, but the service is not Ready: ` +
+          (notReady.message ?? notReady.reason ?? ''),
       );
     else
       progress.succeed(
@@ -85,7 +86,7 @@ export async function waitForStep(
   }
 }
 
-/** Replaces "service not ready: RevisionFailed" by the failed revision's own reason (e.g. ContainerMissing) and message. */
+/** Replaces "service not ready: RevisionFailed" by the failed revision's reason (e.g. ContainerMissing) and message. */
 async function revisionFailure(
   client: KnativeClient,
   name: string,
@@ -106,7 +107,9 @@ async function revisionFailure(
       `revision "${created}" of service "${name}" failed: ${[ready.reason, ready.message].filter(Boolean).join(': ')}`,
       {
         reason: ready.reason || err.reason,
-        hint: `traffic is unchanged${serving ? ` (${serving})` : ''}; close the rollout with bgctl rollback ${name}, or deploy a fixed template with --take-over`,
+        hint:
+          `traffic is unchanged${serving ? ` (${serving})` : ''}; close the rollout with bgctl rollback ${name}, ` +
+          'or deploy a fixed template with --take-over',
         cause: err,
       },
     );

@@ -67,7 +67,9 @@ export async function runVerification(
       reason: 'EndpointUnreachable',
       hint: connectTo
         ? 'check the --ingress address (or BGCTL_INGRESS); nothing was verified'
-        : "the tag URL's host does not resolve or refuses connections from here: pass --ingress HOST:PORT (or set BGCTL_INGRESS) to send requests to the cluster's ingress with this Host header",
+        : "the tag URL's host does not resolve or refuses connections from here: " +
+          'pass --ingress HOST:PORT (or set BGCTL_INGRESS) to send requests ' +
+          "to the cluster's ingress with this Host header",
     });
   }
   const revisionName = svc.status?.traffic?.find((t) => t.tag === tag)?.revisionName;
@@ -164,7 +166,8 @@ async function recordOutcome(
       ctx.io
         .colors()
         .warn(
-          `Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ${printable(err.message)}`,
+          `Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ` +
+            printable(err.message),
         ) + '\n',
     );
     return undefined;
