@@ -1,6 +1,5 @@
-// `bgctl demo`: the playground in-process (temp kubeconfig, sample service "hello" serving its
-// first revision) and a rollout on it — the wizard on a terminal, narrated unattended steps
-// otherwise. Nothing keeps running afterwards: the playground stops in `finally`.
+// `bgctl demo`: the playground in-process with a sample service, and a rollout on it (the wizard on a terminal,
+// narrated steps otherwise). The playground stops in `finally`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,6 @@ import { FlagValues } from '../verb.js';
 import type { DemoOptions } from './options.js';
 import { newSession, runPipeline } from '../rollout/pipeline.js';
 
-/** Name of the sample service the demo rolls out. */
 export const DEMO_SERVICE = 'hello';
 
 /** The image of the demo's new revision (the sample serves v1). */

@@ -1,7 +1,6 @@
-// Shell completion scripts generated from the commander program itself (verbs, flags, choices), so
-// they never drift from what `bgctl --help` shows. Verbs, flags and enum values are in the script;
-// SERVICE names and `--tag` values are read from the cluster at TAB time (cluster-completion.ts),
-// with the -n, --context and --kubeconfig already typed on the line.
+// Shell completion scripts generated from the commander program, so they never drift from `bgctl --help`. SERVICE
+// names and `--tag` values come from the cluster at TAB time (cluster-completion.ts), for the -n, --context and
+// --kubeconfig typed on the line.
 import type { Command, Option } from 'commander';
 
 /** One flag as completion needs it. */
@@ -16,7 +15,6 @@ export interface FlagModel {
   description: string;
 }
 
-/** One verb. */
 export interface VerbModel {
   name: string;
   summary: string;
@@ -27,7 +25,6 @@ export interface VerbModel {
   service?: boolean;
 }
 
-/** What every script is generated from. */
 export interface CompletionModel {
   program: string;
   globals: FlagModel[];

@@ -1,5 +1,5 @@
-// Human output of `status`: the detail block of one service and the one-line-per-service list.
-// Renderers return text (stable with color off, for golden tests); run() writes it to stdout.
+// Human output of `status`: the detail block of one service and the one-line-per-service list (plain with color
+// off, for golden tests).
 import type { Condition } from '../../core/knative-types.js';
 import type { ServiceSummary, RevisionListRow, serviceStatusView } from '../../core/view-read.js';
 import type { RolloutView } from '../../core/view.js';
@@ -19,7 +19,6 @@ export interface RenderOptions {
   colors?: ColorScheme;
   unicode?: boolean;
   maxWidth?: number;
-  /** Ages on a terminal, RFC 3339 timestamps in pipes. */
   relativeTimes?: boolean;
   now?: Date;
   /** Newest revisions shown in `status` besides the routed, tagged and latest ones; the rest are counted. */

@@ -1,5 +1,4 @@
-// bgctl rollout [SERVICE] …: the wizard's and the unattended pipeline's flags, parsed strictly before
-// anything is read or written (exit 2, nothing written).
+// bgctl rollout [SERVICE] …: the wizard's and the pipeline's flags, parsed strictly before anything is read or written.
 import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration, parseEnvList, parseSteps, type EnvChange } from '../../core/parse.js';
@@ -26,7 +25,6 @@ export interface VerifySettings {
   ingress?: string;
 }
 
-/** Everything `bgctl rollout` was asked to do. */
 export interface RolloutOptions {
   service?: string;
   /** --image, else BGCTL_IMAGE; asked on a terminal when a new revision is needed and neither is set. */
@@ -44,7 +42,6 @@ export interface RolloutOptions {
   retire: boolean;
   /** The candidate's traffic levels, increasing; a final 100 means promote. */
   percents: number[];
-  /** Pause between traffic levels, in ms. */
   pauseMs: number;
   verify: VerifySettings;
   noVerify: boolean;

@@ -1,6 +1,5 @@
-// The interactive rollout: pick the service, see where it stands, then walk deploy → stage →
-// verify → split → promote with a plan, the equivalent command and a confirmation before each
-// change. Decisions come from prompts; the phase loop and every write are the pipeline's.
+// The interactive rollout: pick the service, see where it stands, then walk deploy → stage → verify → split →
+// promote with a plan, the equivalent command and a confirmation before each change; the loop is the pipeline's.
 import type { KnativeService } from '../../core/knative-types.js';
 import { movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
@@ -194,7 +193,6 @@ async function askOpening(
   return { intent: openingIntent(opts, image), opts };
 }
 
-/** How the wizard was started, beyond the rollout's options. */
 export interface WizardSettings {
   /** The image offered at the image question (the demo's next image); default the one deployed now. */
   imageDefault?: string;
@@ -202,10 +200,7 @@ export interface WizardSettings {
   confirmDefault?: boolean;
 }
 
-/**
- * A step's confirmation answered "no". Not a cancel (130 is Ctrl-C's): the wizard turns it into a
- * pause (exit 8) when a rollout is open, or goes back to its first question when none is.
- */
+/** A step's "no": not a cancel (130 is Ctrl-C's) but a pause (exit 8) of an open rollout, or back to the start. */
 class Declined extends PausedError {
   constructor() {
     super('the step was not made', { reason: 'Declined' });
@@ -218,9 +213,8 @@ function openRollout(svc: KnativeService | undefined): RolloutState | undefined 
 }
 
 /**
- * Pins when traffic follows the latest revision, asks for the new revision and opens the rollout.
- * A "no" before a rollout is open offers to go back or quit. Returns the session as answered and
- * what the opening step left, or undefined when the user quit.
+ * Pins traffic that follows the latest revision, asks for the new revision and opens the rollout; returns the session
+ * as answered and what the opening step left, or undefined when the user quit after a "no".
  */
 async function openWithQuestions(
   s: Session,
@@ -295,8 +289,7 @@ export async function runWizard(
     const st = readState(svc).state;
     const d = wizardDecisions(s);
     if (opts.resume) {
-      // --resume: on from the recorded phase, without the in-progress menu.
-      // Refused when nothing is open, like the unattended --resume; a drift is asked about before the next step.
+      // --resume: on from the recorded phase (refused when nothing is open); a drift is asked about before a step.
       const { state } = resumeIntent(svc, { verify: !opts.noVerify, takeOver: true });
       const adopt = opts.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {};
       await driveRollout(s, j, { ...first.carry, recorded: state, ...adopt }, d);

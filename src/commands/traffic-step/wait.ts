@@ -1,5 +1,4 @@
-// The step's wait: watch the Service until Knative carried the plan out (a new revision Ready, or
-// the traffic routed), then check that bgctl's own targets survived anyone else's writes meanwhile.
+// The step's wait: watch the Service until Knative carried the plan out, then check bgctl's own targets survived.
 import { ConflictError, FailedError } from '../../core/errors.js';
 import { condition, type KnativeService } from '../../core/knative-types.js';
 import type { Plan } from '../../core/plan-types.js';
@@ -10,11 +9,7 @@ import type { KnativeClient } from '../../kube/client.js';
 import { startProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../context.js';
 
-/**
- * True once a template change has produced a new revision that is Ready: latestCreatedRevisionName
- * moved past `previous` and latestReadyRevisionName caught up with it. The traffic alone cannot
- * tell, because a deploy onto pinned traffic leaves status.traffic as it was.
- */
+/** True once a template change produced a new Ready revision (traffic cannot tell: a pinned deploy leaves it as is). */
 export function newRevisionReady(svc: KnativeService, previous: string | undefined): boolean {
   const created = svc.status?.latestCreatedRevisionName;
   if (!created || created === previous) return false;
