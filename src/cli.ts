@@ -1,6 +1,5 @@
-// The entry point and the single exit point. `main` never calls process.exit; it returns the exit
-// code (bin/bgctl.js sets process.exitCode), so tests run it in-process. The commander program
-// (program.ts) is loaded only when there is something to parse: a bare --version needs none of it.
+// The entry point and single exit point: `main` returns the exit code (never process.exit), so tests run it
+// in-process. program.ts is loaded only when there is something to parse: a bare --version needs none of it.
 import { BgctlError, CancelError, ExitCode, PausedError, UsageError, exitCodeOf } from './core/errors.js';
 import { IOStreams } from './ui/iostreams.js';
 import { printable } from './ui/sanitize.js';
@@ -9,7 +8,6 @@ import { VERSION } from './core/version.js';
 
 export { VERSION };
 
-/** Test and embedding seams; the defaults are the real process. */
 export interface MainDeps {
   io?: IOStreams;
   /** Aborting it cancels the running command (bin/bgctl.js wires SIGINT/SIGTERM to it). */
@@ -38,7 +36,6 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   } catch (caught) {
     let err = caught;
     if (program && cmd) {
-      // commander's exits: help and version shown (0), or its parse errors as usage errors.
       const parsed = program.fromCommander(err, cmd);
       if (parsed === ExitCode.Ok) return ExitCode.Ok;
       if (parsed instanceof UsageError) err = parsed;
@@ -52,8 +49,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     }
     const code = reportError(io, err, signal);
     if (code !== ExitCode.Ok) {
-      // -o json|yaml: one `kind: Error` document on stdout too. Loaded only on failure (it pulls in
-      // js-yaml), never for --help or --version, which also arrive here through exitOverride.
+      // -o json|yaml: a `kind: Error` document on stdout too, loaded only on failure (it pulls in js-yaml).
       const { outputFormatFromArgv, writeErrorDocument } = await import('./commands/error-document.js');
       writeErrorDocument(
         io,
@@ -65,10 +61,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   }
 }
 
-/**
- * The one place errors become output and an exit code. A message may quote a server's answer or a
- * recorded value: message and hint are escaped (printable) so each stays one inert line.
- */
+/** The one place errors become output and an exit code; message and hint are escaped so each stays one inert line. */
 function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
   if (signal.aborted && !(err instanceof BgctlError)) err = new CancelError();
   const c = io.colors();

@@ -1,5 +1,4 @@
-// The commander program: global flags, every verb of the catalog with its flags, and the context a
-// verb gets. Loaded by cli.ts for everything but a bare --version.
+// The commander program: global flags, every verb of the catalog with its flags, and the context a verb gets.
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from './core/errors.js';
 import { parseDuration } from './core/parse.js';
@@ -23,10 +22,7 @@ Environment: KUBECONFIG, NO_COLOR, BGCTL_NO_PROMPT, BGCTL_INGRESS, BGCTL_DEBUG`;
 /** The verb commander was dispatching when it failed (for the hint `see bgctl VERB --help`). */
 const activeVerb = new WeakMap<Command, string>();
 
-/**
- * The whole program; a verb's action reports success through setExit. With `override`, a verb's
- * parsed Options go there instead of to its run (the parse tests' seam, as gh's runF).
- */
+/** The whole program; with `override`, a verb's parsed Options go there instead of to its run (gh's runF). */
 export function buildProgram(
   version: string,
   io: IOStreams,
@@ -102,10 +98,7 @@ export function buildProgram(
   return program;
 }
 
-/**
- * argv as commander should see it: no arguments is `--help`; `--dry-run=MODE` is `--dry-run` plus
- * the hidden `--dry-run-mode MODE` (anything after `--` is left alone).
- */
+/** argv for commander: none is `--help`; `--dry-run=MODE` is `--dry-run --dry-run-mode MODE` (not after `--`). */
 export function userArgv(argv: readonly string[]): string[] {
   if (argv.length === 0) return ['--help'];
   const out: string[] = [];
@@ -187,11 +180,7 @@ const COMMANDER_REASONS: Record<string, string> = {
   'commander.conflictingOption': 'ConflictingFlags',
 };
 
-/**
- * commander's own exits: help and version shown are exit 0; its parse errors (unknown verb or
- * flag, bad choice, missing or extra argument) become a UsageError whose hint names the help to
- * read. undefined for anything that is not commander's.
- */
+/** commander's exits: help/version are 0; its parse errors become a UsageError hinting at the help; else undefined. */
 export function fromCommander(err: unknown, program: Command): number | UsageError | undefined {
   if (!(err instanceof CommanderError)) return undefined;
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
@@ -212,7 +201,6 @@ export function helpHint(verb: string | undefined): string {
   return verb ? `see bgctl ${verb} --help` : 'see bgctl --help';
 }
 
-/** The verb being run, once commander has dispatched to it. */
 export function verbOf(program: Command): string | undefined {
   return activeVerb.get(program);
 }

@@ -1,5 +1,5 @@
-// What every command receives: streams and terminal policy, the parsed global flags, a cancel
-// signal, and lazy access to the cluster and the prompter (neither is built unless used).
+// What every command receives: streams and terminal policy, global flags, a cancel signal, and the cluster and the
+// prompter built on first use.
 import type { Command } from 'commander';
 import type { KnativeClient } from '../kube/client.js';
 import type { ClientTuning } from '../kube/connect.js';
@@ -8,7 +8,6 @@ import type { Prompter } from '../ui/prompter.js';
 import type { OutputFormat } from '../ui/document.js';
 import { printable } from '../ui/sanitize.js';
 
-/** The kubectl-style flags every verb accepts. */
 export interface GlobalOptions {
   namespace?: string;
   context?: string;
@@ -36,10 +35,7 @@ export interface CommandContext {
 /** Kubeconfig warnings already printed on a stream set: a second client of the same run repeats none. */
 const shownWarnings = new WeakMap<IOStreams, Set<string>>();
 
-/**
- * The cluster client for global flags (every command's ctx.kube() comes from here): kubeconfig
- * warnings on stderr once per run, the --verbose trace on stderr. client-node loads on first call.
- */
+/** The cluster client for the global flags: kubeconfig warnings once per run, --verbose trace on stderr. */
 export async function openClient(
   io: IOStreams,
   globals: GlobalOptions,

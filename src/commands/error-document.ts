@@ -1,6 +1,5 @@
-// `kind: Error`: with -o json|yaml a failed command still prints exactly one document on stdout
-// (docs/cli.md, "Documents"), so a CI job can read reason and exit code from the same stream
-// it reads results from. The human `Error:`/`Hint:` lines stay on stderr.
+// `kind: Error`: with -o json|yaml a failed command still prints one document on stdout (docs/cli.md, "Documents"),
+// so CI reads reason and exit code from the stream it reads results from; `Error:`/`Hint:` stay on stderr.
 import { BgctlError, ExitCode, exitCodeOf, type ExitCodeValue } from '../core/errors.js';
 import { document, type BgctlDocument } from '../core/document.js';
 import { documentWritten, writeDocument, type OutputFormat } from '../ui/document.js';
@@ -42,11 +41,7 @@ export function errorDocument(err: unknown): BgctlDocument {
   });
 }
 
-/**
- * Writes the Error document on stdout when the output format is json or yaml and the command has
- * not printed its own document yet (verify prints its result, then fails with exit 3). Returns
- * whether it wrote one.
- */
+/** Writes the Error document (json/yaml) unless the command printed its own (verify, exit 3); true when written. */
 export function writeErrorDocument(io: IOStreams, format: OutputFormat | undefined, err: unknown): boolean {
   if (format !== 'json' && format !== 'yaml') return false;
   if (documentWritten(io)) return false;
@@ -54,11 +49,7 @@ export function writeErrorDocument(io: IOStreams, format: OutputFormat | undefin
   return true;
 }
 
-/**
- * The -o/--output value in raw argv, for failures before commander has parsed the options (an
- * unknown flag): `-o json`, `-ojson`, `--output json`, `--output=json`. The last one wins, as in
- * commander; anything after `--` is an argument.
- */
+/** The -o/--output value in raw argv, for failures before commander parsed it (the last one wins, not after `--`). */
 export function outputFormatFromArgv(argv: readonly string[]): OutputFormat | undefined {
   let found: string | undefined;
   for (let i = 0; i < argv.length; i++) {

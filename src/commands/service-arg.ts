@@ -1,7 +1,5 @@
-// The one positional SERVICE of every verb that takes one: given, it is validated before any request
-// (an explicitly empty one is "service name must not be empty"); missing on a terminal, the
-// namespace's services are offered in a searchable list; missing without a terminal, it is a usage
-// error naming SERVICE (nothing was read or written). docs/cli.md, "Prompting".
+// The one positional SERVICE, validated before any request; missing, it is picked from a searchable list on a
+// terminal, else a usage error naming SERVICE (docs/cli.md, "Prompting").
 import { UsageError } from '../core/errors.js';
 import { validateServiceName } from '../core/names.js';
 import { requiredMessage } from '../ui/resolve.js';

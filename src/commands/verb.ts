@@ -1,6 +1,5 @@
-// What a verb is: its help texts, its flags, a typed parse from what commander read to the verb's
-// Options, and a lazily loaded run(opts, ctx). Each verb lives in src/commands/<verb>/: options.ts
-// holds the first three, run.ts the last. program.ts registers them all from catalog.ts.
+// What a verb is: help texts, flags, a typed parse to its Options (src/commands/<verb>/options.ts) and a lazily
+// loaded run(opts, ctx) (run.ts). program.ts registers them all from catalog.ts.
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
@@ -18,7 +17,6 @@ export class FlagValues {
     throw new Error(`internal: flag value "${key}" is not a string`);
   }
 
-  /** A switch: true only when given. */
   given(key: string): boolean {
     return this.values[key] === true;
   }
@@ -28,7 +26,6 @@ export class FlagValues {
     return this.values[key] !== false;
   }
 
-  /** A repeatable flag: every value in the order given. */
   list(key: string): string[] {
     const v = this.values[key];
     if (v === undefined) return [];
@@ -37,7 +34,6 @@ export class FlagValues {
   }
 }
 
-/** What a verb's parse reads: its positional argument, its flags and the environment. */
 export interface VerbInput {
   arg: string | undefined;
   flags: FlagValues;
@@ -48,17 +44,14 @@ export interface VerbRun<O> {
   run(opts: O, ctx: CommandContext): Promise<void>;
 }
 
-/** One verb as its folder defines it. */
 export interface Verb<O> {
   name: string;
   summary: string;
-  /** Paragraphs separated by a blank line; commander wraps each to the help width. */
   description: string;
   /** The one positional (kn's convention), e.g. `[service]`. */
   args?: { name: string; description: string };
   /** Adds --dry-run, --yes, --wait/--no-wait and --timeout (parsed with writeOptions). */
   writes?: boolean;
-  /** Lines of the Examples section, each a command with an optional `# comment`. */
   examples: string[];
   flags?(cmd: Command): void;
   /** Checks every flag and returns the verb's Options; throws UsageError (exit 2) before any request. */
@@ -87,7 +80,7 @@ export function defineVerb<O>(verb: Verb<O>): VerbEntry {
   };
 }
 
-/** A value from the environment (an empty one counts as unset), parsed; a bad one is a usage error naming the variable. */
+/** A value from the environment (empty counts as unset), parsed; a bad one is a usage error naming the variable. */
 export function fromEnv<T>(env: Env, name: string, parse: (raw: string) => T): T | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;

@@ -1,13 +1,10 @@
-// The flags every verb that writes shares: --dry-run[=client|server], --yes, --wait/--no-wait and
-// --timeout. The dry-run mode comes only with `=` (kubectl's form): an optional value would take the
-// next word, so `--dry-run hello` would lose the service; program.ts turns `--dry-run=MODE` into the
-// hidden --dry-run-mode.
+// The flags every writing verb shares. The dry-run mode comes only with `=` (kubectl's form): an optional value would
+// take the next word (`--dry-run hello`); program.ts turns `--dry-run=MODE` into the hidden --dry-run-mode.
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/parse.js';
 import type { FlagValues } from './verb.js';
 
-/** The write flags as a verb's Options carry them. */
 export interface WriteFlags {
   dryRun?: 'client' | 'server';
   yes?: boolean;

@@ -1,11 +1,10 @@
-// Kubernetes-style ages ("5m", "3h12m", "2d4h"), following apimachinery's HumanDuration so
-// bgctl's AGE column reads like kubectl's.
+// Kubernetes-style ages ("5m", "3h12m", "2d4h") following apimachinery's HumanDuration, as kubectl's AGE column.
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-/** HumanDuration: `Ns` under 2m, `XmYs` under 10m, `Xm` under 3h, `XhYm` under 8h, `Xh` under 48h, `XdYh` under 8d, `Xd` under 2y, then `XyYd`/`Xy`. */
+/** HumanDuration: Ns < 2m, XmYs < 10m, Xm < 3h, XhYm < 8h, Xh < 48h, XdYh < 8d, Xd < 2y, then XyYd or Xy. */
 export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / SECOND);
   // Clocks of client and server disagree a little; a second in the future still reads "0s".
@@ -38,7 +37,7 @@ export function age(timestamp: string | undefined, now: Date | number): string {
   return humanDuration((typeof now === 'number' ? now : now.getTime()) - t);
 }
 
-/** A time cell: the age on a terminal, the timestamp itself in pipes so scripts get absolute times (C8). */
+/** A time cell: the age on a terminal, the timestamp itself in pipes so scripts get absolute times. */
 export function timeCell(timestamp: string | undefined, now: Date | number, relative: boolean): string {
   if (relative) return age(timestamp, now);
   return timestamp || '<unknown>';

@@ -1,9 +1,7 @@
-// Percent bars for traffic splits. Glyphs follow the terminal, not the color setting: on a
-// terminal `█`/`░`, in pipes and logs 7-bit `#`/`.` so captured output stays grep-friendly and
-// encoding-safe. Color (when on) only tints the filled part.
+// Percent bars for traffic splits: `█`/`░` on a terminal, 7-bit `#`/`.` in pipes and logs (grep-friendly);
+// color, when on, only tints the filled part.
 import type { ColorScheme } from './colors.js';
 
-/** Bar appearance. */
 export interface BarOptions {
   /** Cells; 20 by default (5% per cell). */
   width?: number;

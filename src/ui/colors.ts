@@ -1,10 +1,7 @@
-// Semantic colors over a private Chalk instance: the global chalk export ignores NO_COLOR and
-// guesses the level from process.stdout, so bgctl always builds its own from IOStreams' decision.
-// chalk itself is loaded only when color is on (loadColorSupport): in pipes and CI logs, the
-// common case for a scripted tool, it and its terminal probing never load at all.
+// Semantic colors over a private Chalk instance (the global chalk ignores NO_COLOR and guesses from process.stdout).
+// chalk is loaded only when color is on: in pipes and CI logs it never loads at all.
 import type { ChalkInstance } from 'chalk';
 
-/** Chalk levels: none, 16, 256, truecolor. */
 export type ColorLevel = 0 | 1 | 2 | 3;
 
 /** Semantic styling used by every printer; with level 0 every function returns its input unchanged. */
@@ -16,11 +13,8 @@ export interface ColorScheme {
   muted(s: string): string;
   bold(s: string): string;
   accent(s: string): string;
-  /** ✓ in green when color is on. */
   readonly successIcon: string;
-  /** ! in yellow when color is on. */
   readonly warnIcon: string;
-  /** ✗ in red when color is on. */
   readonly failIcon: string;
 }
 
@@ -29,8 +23,7 @@ export const Icons = { success: '✓', warn: '!', fail: '✗' } as const;
 
 const identity = (s: string): string => s;
 
-// With color off (pipes, NO_COLOR, CI logs: the common case) nothing is styled, so no Chalk
-// instance is built and every call is a plain pass-through.
+// With color off (the common case) no Chalk instance is built: every call is a pass-through.
 const PLAIN: ColorScheme = {
   enabled: false,
   success: identity,
@@ -56,11 +49,7 @@ export function colorSupportLoaded(): boolean {
   return chalk !== undefined;
 }
 
-/**
- * Builds the scheme for a color level (0 = no escape codes at all, and no Chalk instance). Before
- * loadColorSupport() has finished, every level gives the plain scheme: output loses its color,
- * never its text.
- */
+/** The scheme for a color level (0: no escapes); plain until loadColorSupport() finished: color lost, never text. */
 export function createColorScheme(level: ColorLevel): ColorScheme {
   if (level <= 0 || !chalk) return PLAIN;
   const c: ChalkInstance = new chalk.Chalk({ level });
@@ -78,7 +67,7 @@ export function createColorScheme(level: ColorLevel): ColorScheme {
   };
 }
 
-// Matches CSI and OSC escape sequences, enough for what chalk and ora emit.
+// CSI and OSC escape sequences, enough for what chalk and ora emit.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 

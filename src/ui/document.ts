@@ -1,16 +1,11 @@
-// `-o json|yaml` writers: exactly one document on stdout. YAML is produced from the same
-// JSON-normalised value as JSON (undefined dropped, dates as strings), so both formats carry
-// identical data; keys are sorted and anchors/aliases never appear.
-// js-yaml is loaded on the YAML path only, synchronously (writeDocument is sync for its callers),
-// through a require made on first use: -o json and the table never load it from here.
+// `-o json|yaml` writers: one document on stdout. YAML comes from the same JSON-normalised value (sorted keys, no
+// anchors). js-yaml loads on the YAML path only, synchronously, through a require made on first use.
 import { createRequire } from 'node:module';
 import type { BgctlDocument } from '../core/document.js';
 import { UsageError } from '../core/errors.js';
 import type { IOStreams } from './iostreams.js';
 
-/** Values of -o/--output. */
 export type OutputFormat = 'table' | 'json' | 'yaml';
-/** The -o choices, for commander's .choices(). */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
 
 /** Parses -o/--output; undefined means table. */
@@ -31,7 +26,6 @@ function normalise(doc: BgctlDocument): unknown {
   return JSON.parse(JSON.stringify(doc));
 }
 
-/** JSON text: 2-space indent and a trailing newline. */
 export function renderJSON(doc: BgctlDocument): string {
   return JSON.stringify(normalise(doc), null, 2) + '\n';
 }

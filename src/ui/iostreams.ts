@@ -1,5 +1,4 @@
-// The one place that decides TTY, color, prompt and spinner policy.
-// Commands never look at process.stdout.isTTY or process.env for these themselves.
+// The one place that decides TTY, color, prompt and spinner policy; commands never read process.stdout.isTTY or env.
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import {
   colorSupportLoaded,
@@ -17,17 +16,14 @@ interface TTYish {
   getColorDepth?: (env?: Env) => number;
 }
 
-/** Options for IOStreams.system(): real process streams unless overridden. */
 export interface SystemOptions {
   env?: Env;
-  /** The --no-color flag. */
   noColor?: boolean;
   stdin?: Readable;
   stdout?: Writable;
   stderr?: Writable;
 }
 
-/** Options for IOStreams.test(): in-memory streams that claim to be (or not be) terminals. */
 export interface TestOptions {
   stdinTTY?: boolean;
   stdoutTTY?: boolean;
@@ -39,7 +35,6 @@ export interface TestOptions {
   width?: number;
 }
 
-/** Is a boolean-ish env var set to something other than empty, "0" or "false"? */
 function truthy(v: string | undefined): boolean {
   return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 }
@@ -72,12 +67,10 @@ export class IOStreams {
     this.#colorOverride = colorOverride;
   }
 
-  /** The process's own streams and environment. */
   static system(opts: SystemOptions = {}): IOStreams {
     const out = opts.stdout ?? process.stdout;
     const err = opts.stderr ?? process.stderr;
-    // A reader that goes away (`bgctl status -A | head -1`) must not crash bgctl, which may be in
-    // the middle of a rollout: what is written to a closed pipe is dropped, the command goes on.
+    // A reader that goes away (`bgctl status -A | head -1`) must not crash a rollout: writes to a closed pipe drop.
     for (const s of [out, err]) if (!s.listeners('error').includes(ignoreClosedPipe)) s.on('error', ignoreClosedPipe);
     return new IOStreams(
       // process.stdin is a getter that builds the stream (3–8 ms); most runs never read it.
@@ -92,29 +85,24 @@ export class IOStreams {
     return new TestIOStreams(opts);
   }
 
-  /** Standard input (built on first use). */
   get in(): Readable {
     if (typeof this.#in === 'function') this.#in = this.#in();
     return this.#in;
   }
 
-  /** Applies the global --no-color flag once commander has parsed it. */
   setNoColor(noColor: boolean): void {
     this.#noColorFlag = noColor;
     this.#scheme = undefined;
   }
 
-  /** stdin is a terminal. */
   isStdinTTY(): boolean {
     return (this.in as TTYish).isTTY === true;
   }
 
-  /** stdout is a terminal. */
   isStdoutTTY(): boolean {
     return (this.out as TTYish).isTTY === true;
   }
 
-  /** stderr is a terminal. */
   isStderrTTY(): boolean {
     return (this.err as TTYish).isTTY === true;
   }
@@ -139,11 +127,8 @@ export class IOStreams {
     return this.isStdoutTTY() && this.env.TERM !== 'dumb';
   }
 
-  /**
-   * Color policy, first match wins: --no-color; FORCE_COLOR (non-zero) or CLICOLOR_FORCE forces
-   * it on (the precedence Node and gh use); NO_COLOR or CLICOLOR=0 or FORCE_COLOR=0 turn it
-   * off; otherwise color follows whether stdout is a terminal (and TERM is not "dumb").
-   */
+  // Color, first match wins: --no-color; FORCE_COLOR (non-zero) or CLICOLOR_FORCE on (Node's and gh's order);
+  // NO_COLOR, CLICOLOR=0 or FORCE_COLOR=0 off; else color when stdout is a terminal and TERM is not "dumb".
   colorEnabled(): boolean {
     return this.colorLevel() > 0;
   }
@@ -224,7 +209,6 @@ class MemoryWritable extends Writable {
   }
 }
 
-/** IOStreams over memory, with getters for what was written. */
 export class TestIOStreams extends IOStreams {
   constructor(opts: TestOptions) {
     const input = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (on: boolean) => unknown };
@@ -244,17 +228,14 @@ export class TestIOStreams extends IOStreams {
     );
   }
 
-  /** Everything written to stdout so far. */
   get stdout(): string {
     return (this.out as MemoryWritable).chunks.join('');
   }
 
-  /** Everything written to stderr so far. */
   get stderr(): string {
     return (this.err as MemoryWritable).chunks.join('');
   }
 
-  /** Clears both buffers, e.g. between steps of one test. */
   reset(): void {
     (this.out as MemoryWritable).chunks = [];
     (this.err as MemoryWritable).chunks = [];

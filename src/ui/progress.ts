@@ -1,26 +1,21 @@
-// Progress for long waits. On a terminal: an ora spinner on stderr whose text follows the latest
-// condition message. Elsewhere (pipes, CI): one line when the wait starts and one when it ends, so a
-// log gets one line per step, not every intermediate condition; the end line of a failure or warning
-// carries the last condition seen (why it failed or took long), and log() prints what a reader needs
-// on its own line (a new situation, e.g. narration). Either way stdout is never touched. Label,
-// detail and final texts carry cluster strings: each is printed through printable().
+// Progress for long waits, never on stdout. On a terminal: an ora spinner following the latest condition. Elsewhere
+// (pipes, CI): one line when the wait starts and one when it ends; a failure's end line carries the last condition
+// seen. Label, detail and final texts carry cluster strings: each goes through printable().
 import type { Condition } from '../core/knative-types.js';
 import type { IOStreams } from './iostreams.js';
 import { printable } from './sanitize.js';
 
 /** A running progress indicator; every method is safe to call after it has finished (then a no-op). */
 export interface Progress {
-  /** Replaces the detail shown after the label (on a terminal; elsewhere it is kept for a failure's end line). */
+  /** The detail after the label (on a terminal; elsewhere kept for a failure's end line). */
   update(detail: string | undefined): void;
   /** Shows a condition as the detail, e.g. "Ready=Unknown RevisionMissing: waiting for …". */
   updateCondition(c: Condition | undefined): void;
   /** Prints a line above the spinner (or as a plain line) without corrupting it. */
   log(line: string): void;
-  /** Ends with ✓ and the text (default: the label). */
+  /** Ends with ✓, ✗ or ! and the text (default: the label). */
   succeed(text?: string): void;
-  /** Ends with ✗ and the text (default: the label). */
   fail(text?: string): void;
-  /** Ends with ! and the text (default: the label). */
   warn(text?: string): void;
   /** Ends without a final line (the spinner is erased). */
   stop(): void;
@@ -115,11 +110,7 @@ export async function startProgress(io: IOStreams, rawLabel: string): Promise<Pr
   };
 }
 
-/**
- * Runs fn under progress and always ends it: ✓ with doneText(result) (default: the label) on
- * success, ✗ with the label on a throw (the error itself is printed by main). A live ora timer
- * would otherwise keep the process alive after an exception.
- */
+/** Runs fn under progress and always ends it (✓ doneText(result) or ✗ label): a live ora timer keeps node alive. */
 export async function withProgress<T>(
   io: IOStreams,
   label: string,

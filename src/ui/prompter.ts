@@ -1,11 +1,9 @@
-// The only file that imports @inquirer/prompts (lazily, so non-interactive runs never load it).
-// Commands and wizard steps depend on the Prompter interface; tests answer through
+// The only importer of @inquirer/prompts (lazily: non-interactive runs never load it). Tests answer through
 // test/helpers/fake-prompter.ts.
 import { CancelError, UsageError } from '../core/errors.js';
 import type { IOStreams } from './iostreams.js';
 import { printable } from './sanitize.js';
 
-/** One entry of a select or search list. */
 export interface Choice<T> {
   value: T;
   /** Shown in the list; defaults to String(value). */
@@ -18,7 +16,6 @@ export interface Choice<T> {
 /** Returns true when valid, or the message to show. */
 export type Validate<T> = (value: T) => true | string;
 
-/** Everything bgctl asks a person; one method per widget. */
 export interface Prompter {
   select<T>(message: string, choices: ReadonlyArray<Choice<T>>, opts?: { default?: T }): Promise<T>;
   /** A list filtered as the user types; source(undefined) must return the full list. */
@@ -39,7 +36,7 @@ export function notInteractive(message: string): UsageError {
   return new UsageError(`cannot ask "${message}": not running interactively`);
 }
 
-/** Inquirer rejects with these on Ctrl-C and on an aborted signal; matched by name to avoid importing @inquirer/core. */
+/** Inquirer rejects with these on Ctrl-C and on an aborted signal; matched by name, not importing @inquirer/core. */
 function isCancel(err: unknown): boolean {
   return err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
 }
@@ -47,9 +44,8 @@ function isCancel(err: unknown): boolean {
 /** The real prompter: inquirer widgets reading io.in and drawing on io.err (stdout stays for results). */
 export function createPrompter(io: IOStreams, signal?: AbortSignal): Prompter {
   const ctx = () => ({ input: io.in as NodeJS.ReadableStream, output: io.err as NodeJS.WritableStream, signal });
-  // Inquirer colors by itself (ignoring NO_COLOR and --no-color); restyle its main parts with our scheme.
-  // Messages, choices and defaults may name cluster strings (revisions, images): shown escaped,
-  // while the values handed back stay as they are.
+  // Inquirer colors by itself (ignoring NO_COLOR and --no-color): restyle its main parts with our scheme. Cluster
+  // strings in messages and choices are shown escaped; the values handed back stay as they are.
   const c = io.colors();
   const theme = {
     prefix: { idle: c.accent('?'), done: c.success('✔') },

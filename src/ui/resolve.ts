@@ -1,21 +1,18 @@
-// The prompting rule (docs/cli.md, "Prompting") in one place: flag, else environment, else a prompt, and a
-// prompt only when a person is at a terminal. Without one, a missing value is a usage error
-// (exit 2) naming the flag, and traffic moves only with --yes.
+// The prompting rule (docs/cli.md, "Prompting"): flag, else environment, else a prompt when a person is at a
+// terminal; without one, a missing value is a usage error naming the flag, and traffic moves only with --yes.
 import { CancelError, UsageError, type BgctlError } from '../core/errors.js';
 import type { IOStreams } from './iostreams.js';
 import type { Prompter } from './prompter.js';
 
-/** How to find one value. */
 export interface ValueSpec<T> {
-  /** The flag as the user types it, e.g. "--image"; named in the usage error. */
+  /** As the user types it, e.g. "--image"; named in the usage error. */
   flag: string;
-  /** The parsed flag value; undefined when the flag was not given. */
   value: T | undefined;
-  /** Environment variable consulted next, e.g. "BGCTL_IMAGE"; an empty value counts as unset. */
+  /** Consulted next, e.g. "BGCTL_IMAGE"; an empty value counts as unset. */
   env?: string;
-  /** Turns the env string into T; throw a UsageError for a bad value. Defaults to the string itself. */
+  /** Turns the env string into T (a bad value throws a UsageError); defaults to the string itself. */
   parse?: (raw: string) => T;
-  /** Asks for the value; only called when io.canPrompt(). */
+  /** Only called when io.canPrompt(). */
   prompt: (p: Prompter) => Promise<T>;
 }
 
@@ -48,25 +45,18 @@ export async function resolveValue<T>(io: IOStreams, prompter: Prompter, spec: V
 /** Message of the UsageError for a traffic change without a terminal and without --yes. */
 export const YES_REQUIRED_MESSAGE = 'not running interactively: traffic moves only with --yes';
 
-/** Options for confirmChange. */
 export interface ConfirmOptions {
-  /** The --yes flag. */
   yes: boolean | undefined;
-  /** The question, e.g. "Send 50% of traffic to hello-00002?". */
   message: string;
   /** Error thrown when the person answers no; default CancelError (exit 130), nothing changed. */
   onDecline?: () => BgctlError;
   /** The answer Enter gives; default no. */
   defaultAnswer?: boolean;
-  /** The usage error's message without a terminal and without --yes; default YES_REQUIRED_MESSAGE. */
+  /** The usage error's message without a terminal and without --yes. */
   withoutTerminal?: string;
 }
 
-/**
- * Gate before a write. --yes passes without asking; on a terminal the person is asked
- * (default no unless told otherwise) and a "no" throws; without a terminal and without --yes it is a UsageError, so a
- * script never moves traffic by accident. Returns only when the change may go ahead.
- */
+/** Gate before a write: --yes passes; a terminal asks, "no" throws; else a UsageError: scripts never move traffic. */
 export async function confirmChange(io: IOStreams, prompter: Prompter, opts: ConfirmOptions): Promise<void> {
   if (opts.yes) return;
   if (!io.canPrompt()) {

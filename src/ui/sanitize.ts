@@ -1,9 +1,6 @@
-// Strings from the cluster (names, images, messages, tags, the recorded actor) or from an HTTP
-// answer reach the terminal through printers; a control character in one could clear the screen,
-// set the window title, move the cursor or forge a table row. Every printer passes such values
-// through printable() before coloring them (bgctl's own color codes are added afterwards), on a
-// terminal and in pipes alike. JSON and YAML documents are left alone: their encoders escape
-// control characters themselves.
+// Cluster and HTTP strings reach the terminal through printers; a control character could clear the screen, set the
+// title or forge a table row. Printers pass them through printable() before coloring, on a terminal and in pipes;
+// JSON and YAML encoders escape control characters themselves.
 
 // C0 (incl. TAB, LF, CR, ESC), DEL, C1, and the Unicode marks that reorder or break lines:
 // ALM, LRM/RLM, line/paragraph separators, bidi embeddings/overrides and isolates.
@@ -19,11 +16,7 @@ function escape(ch: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/**
- * The string with every control character shown as a visible escape, as kubectl quotes them:
- * ESC → `\x1b`, BEL → `\x07`, LF → `\n`, CR → `\r`, TAB → `\t`, U+202E → `\u202e`. The result is
- * one line that cannot move the cursor or change the terminal. Backslashes are kept as they are.
- */
+/** Control characters shown as visible escapes, as kubectl does (ESC → `\x1b`, U+202E → `\u202e`): one inert line. */
 export function printable(s: string): string {
   return s.replace(UNSAFE, escape);
 }

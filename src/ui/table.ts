@@ -1,7 +1,6 @@
-// Column tables in the kubectl layout: upper-case headers, columns three spaces apart, no borders.
-// Widths are measured on the text as printed (escaped, before color) and styles are applied after
-// padding and cutting, so color never shifts a column. Cutting happens on a terminal only (to its
-// width, so no line wraps); pipes get whole values.
+// Column tables in the kubectl layout (upper-case headers, three spaces apart, no borders). Widths are measured on
+// the escaped text before color, styles applied after padding and cutting; cutting to the terminal's width happens
+// on a terminal only, pipes get whole values.
 import type { IOStreams } from './iostreams.js';
 import { printable } from './sanitize.js';
 import { cutToWidth, displayWidth } from './text-width.js';
@@ -9,29 +8,20 @@ import { cutToWidth, displayWidth } from './text-width.js';
 /** A cell: plain text, or text plus a style applied after layout (e.g. a color). */
 export type Cell = string | { text: string; style?: (s: string) => string };
 
-/** Column definition. */
 export interface Column {
   header: string;
   align?: 'left' | 'right';
-  /**
-   * May be cut (with an ellipsis) when the table is wider than the terminal: `early` columns
-   * (reasons, messages, tags) are cut before `late` ones (URLs, images), which people copy.
-   */
+  /** May be cut when too wide: `early` columns (reasons, messages, tags) before `late` ones (URLs, images). */
   cut?: 'early' | 'late';
   /** Cut the start instead of the end (images: the tag at the end tells revisions apart). */
   cutFrom?: 'end' | 'start';
-  /**
-   * Cutting stops at this many columns (default 8, or the header width if larger); 0: the column
-   * is hidden rather than cut below its header's width.
-   */
+  /** Cutting stops at this width (default 8, or the header's if larger); 0: hidden rather than cut below its header. */
   minWidth?: number;
 }
 
-/** Layout options. */
 export interface TableOptions {
   /** Cut cells so that no line is wider than this; nothing is cut when undefined (pipes). */
   maxWidth?: number;
-  /** Style for the header row (e.g. bold); none by default. */
   headerStyle?: (s: string) => string;
   /** `…` when true, `~` otherwise (7-bit output). */
   unicode?: boolean;
@@ -44,13 +34,11 @@ export function textWidth(s: string): number {
   return displayWidth(s);
 }
 
-// Cells often carry cluster strings: shown with control characters escaped, so a value can
-// neither drive the terminal nor break its row; widths are measured on what is shown.
+// Cluster strings are shown with control characters escaped (they can neither drive the terminal nor break a row).
 function textOf(c: Cell): string {
   return printable(typeof c === 'string' ? c : c.text);
 }
 
-/** Shortens s to width columns, marking the cut with the ellipsis. */
 export function truncate(s: string, width: number, ellipsis = '…'): string {
   return cutToWidth(s, width, ellipsis);
 }
@@ -61,11 +49,7 @@ export function rowWidth(widths: readonly number[]): number {
   return shown.reduce((a, b) => a + b, 0) + GAP.length * Math.max(0, shown.length - 1);
 }
 
-/**
- * Column widths that fit maxWidth: `early` columns are cut first, widest first, down to their
- * minimum; then `late` ones. If the row is still too wide (a very narrow terminal), columns are cut
- * from the right edge, hidden when nothing of them is left, so that no line ever wraps.
- */
+/** Widths that fit maxWidth: `early` columns cut first (widest first), then `late`, then from the right edge. */
 export function fitWidths(
   columns: readonly Pick<Column, 'header' | 'cut' | 'minWidth'>[],
   widths: readonly number[],

@@ -1,11 +1,21 @@
-// Terminal columns taken by printed text, so tables can be cut to fit. Cluster strings (reasons,
-// messages, tags) may hold CJK, emoji or combining marks: a wide character takes two columns, a
-// combining mark none. The ranges below are the East Asian Wide/Fullwidth blocks and emoji
-// pictographs, coarse enough to stay small; measure text before it is colored.
+// Terminal columns taken by printed text, so tables can be cut to fit: cluster strings may hold CJK, emoji or
+// combining marks. The ranges are the East Asian Wide/Fullwidth blocks and emoji, coarse to stay small.
 
 const ZERO_WIDTH = /^(?:[\p{Mn}\p{Me}\u200b\u200c\u2060\ufeff]|\u200d)$/u;
-const WIDE =
-  /^[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\p{Extended_Pictographic}]$/u;
+const WIDE_RANGES = [
+  '\\u1100-\\u115f',
+  '\\u2e80-\\u303e',
+  '\\u3041-\\u33ff',
+  '\\u3400-\\u4dbf',
+  '\\u4e00-\\u9fff',
+  '\\ua000-\\ua4cf',
+  '\\uac00-\\ud7a3',
+  '\\uf900-\\ufaff',
+  '\\ufe30-\\ufe4f',
+  '\\uff00-\\uff60',
+  '\\uffe0-\\uffe6',
+].join('');
+const WIDE = new RegExp(`^[${WIDE_RANGES}\\p{Extended_Pictographic}]$`, 'u');
 // Printable ASCII: the common case (names, URLs, images) is measured without looking at ranges.
 const ASCII = /^[\x20-\x7e]*$/;
 
@@ -28,10 +38,8 @@ export function displayWidth(s: string): number {
 }
 
 /**
- * s shortened to at most width columns, the cut marked with the ellipsis: at the end by default,
- * at the start with `from: 'start'` (for images, whose tag at the end tells revisions apart). A
- * combining mark stays with the character before it; a wide character that would straddle the
- * limit is left out.
+ * s cut to at most width columns, marked with the ellipsis: at the end, or at the start with `from: 'start'` (images).
+ * A combining mark stays with its base; a wide character that would straddle the limit is left out.
  */
 export function cutToWidth(s: string, width: number, ellipsis = '…', from: 'end' | 'start' = 'end'): string {
   if (displayWidth(s) <= width) return s;

@@ -1,6 +1,5 @@
-// Traffic targets as tables: the current split (status) and a before/after plan (dry runs,
-// confirmations). Field meanings follow Knative: an omitted percent is 0, `latestRevision: true`
-// follows the newest ready revision and is shown as "@latest" (as kn does).
+// Traffic targets as tables: the current split (status) and a before/after plan (dry runs, confirmations). As in
+// Knative, an omitted percent is 0; `latestRevision: true` is shown as "@latest" (as kn does).
 import type { ConditionStatus, TrafficTarget } from '../core/knative-types.js';
 import { pairTraffic, routeRef, type TrafficChange } from '../core/traffic.js';
 import { percentBar, percentText } from './bar.js';
@@ -8,13 +7,11 @@ import type { ColorScheme } from './colors.js';
 import type { IOStreams } from './iostreams.js';
 import { naturalTableWidth, renderTable, type Cell, type Column } from './table.js';
 
-/** Ready condition status per revision name. */
 export type Readiness = Record<string, ConditionStatus>;
 
 /** Rendering options; the defaults (no colors, ASCII, no width limit) give stable golden text. */
 export interface TrafficRenderOptions {
   readiness?: Readiness;
-  /** Names the revision behind `latestRevision: true` targets that carry no revisionName. */
   latestRevisionName?: string;
   colors?: ColorScheme;
   unicode?: boolean;
@@ -79,10 +76,7 @@ function trafficTable(targets: readonly TrafficTarget[], opts: TrafficRenderOpti
   return [columns, rows];
 }
 
-/**
- * Renders a table that has percent bars, fitted to opts.maxWidth: the widest bar (20, 10 cells, or
- * none) with which nothing needs cutting; when even the bare percents do not fit, cells are cut.
- */
+/** Renders a table with percent bars at the widest bar (20, 10 cells, none) that needs no cutting, else cuts cells. */
 function fitBar(opts: TrafficRenderOptions, table: (o: TrafficRenderOptions) => [Column[], Cell[][]]): string {
   const render = (o: TrafficRenderOptions) => {
     const [columns, rows] = table(o);
@@ -96,10 +90,7 @@ function fitBar(opts: TrafficRenderOptions, table: (o: TrafficRenderOptions) => 
   return render({ ...opts, barWidth: 0 });
 }
 
-/**
- * A plan: one row per target with a marker (+ added, - removed, ~ changed, blank unchanged),
- * the tag (old → new when re-tagged), the percent before, a bar for the percent after, and readiness.
- */
+/** A plan: per target a marker (+ - ~), the tag (old → new), the percent before, a bar for the one after, readiness. */
 export function renderTrafficPlan(
   before: readonly TrafficTarget[],
   after: readonly TrafficTarget[],
@@ -167,10 +158,7 @@ export function printTraffic(
   io.out.write(renderTraffic(targets, ioOptions(io, opts)));
 }
 
-/**
- * Prints a before/after plan with the terminal's color, glyph and width policy: on stdout by
- * default (a --dry-run result), on stderr with `stream: 'err'` (context for a confirmation prompt).
- */
+/** Prints a before/after plan: on stdout (a --dry-run result), on stderr with `stream: 'err'` (before a prompt). */
 export function printTrafficPlan(
   io: IOStreams,
   before: readonly TrafficTarget[],

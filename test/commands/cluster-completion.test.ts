@@ -1,15 +1,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runCli, BIN } from '../helpers/cli.js';
+import yaml from 'js-yaml';
+import { runCli } from '../helpers/cli.js';
 import { usePlayground } from '../helpers/playground.js';
 import { kubeconfigVariant } from '../kube/sim-helpers.js';
 import { createService, stagedService } from './read-setup.js';
+import { completionSandbox, hasShell } from './shell-completion-drivers.js';
 
 // Shell completion reads service names and tags from the cluster at TAB time, bounded, and prints
 // nothing (exit 0) when the cluster cannot be reached. The scripts call
@@ -65,34 +62,59 @@ describe('completion of service names and tags from the cluster', () => {
     }
   });
 
-  test('bash: TAB after a verb completes service names, --tag completes the tags (built CLI)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bgctl-complete-'));
-    const shim = path.join(dir, 'bgctl');
-    writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-    chmodSync(shim, 0o755);
-    const script = spawnSync(process.execPath, [BIN, 'completion', 'bash'], { encoding: 'utf8' });
-    const file = path.join(dir, 'bgctl.bash');
-    writeFileSync(file, script.stdout);
-    // Asynchronously: the playground answers from this process, which a synchronous spawn would block.
-    const complete = async (line: string, kubeconfig = pg.current.kubeconfigPath) => {
-      const words = line.split(' ');
-      const prog = `source '${file}'; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _bgctl; printf '%s\\n' "\${COMPREPLY[@]}"`;
-      const r = await promisify(execFile)('bash', ['--norc', '--noprofile', '-c', prog], {
-        encoding: 'utf8',
-        env: { PATH: `${dir}:${process.env.PATH}`, HOME: process.env.HOME, KUBECONFIG: kubeconfig },
-      });
-      return r.stdout.split('\n').filter(Boolean).sort();
-    };
-    assert.deepEqual(await complete('bgctl status hel'), ['hello', 'help-desk']);
-    assert.deepEqual(await complete('bgctl -n other split '), ['other-team-svc']);
-    assert.deepEqual(await complete('bgctl url shop --tag c'), ['candidate']);
-    assert.deepEqual(await complete('bgctl status hello '), [], 'one SERVICE only');
-    assert.deepEqual(await complete('bgctl status --a'), ['--all-namespaces'], 'flags need no cluster');
-    const unreachable = kubeconfigVariant(
-      pg.current,
-      (doc) => (doc.clusters[0].cluster.server = `https://127.0.0.1:${blackholePort}`),
-      'unreachable',
+  // The same lines in every shell: what is typed on the line (-n, --context, --kubeconfig, the
+  // SERVICE) reaches the lookup. Flags after SERVICE and `=` forms are zsh/fish specific cases.
+  for (const shell of ['bash', 'zsh', 'fish'] as const) {
+    test(
+      `${shell}: TAB completes service names and --tag values of the line's namespace and service (built CLI)`,
+      {
+        skip: !hasShell(shell) && `${shell} is not installed`,
+      },
+      async () => {
+        const sandbox = completionSandbox();
+        const complete = (line: string, kubeconfig = pg.current.kubeconfigPath) =>
+          sandbox.complete(shell, line, kubeconfig);
+        try {
+          assert.deepEqual(await complete('bgctl status hel'), ['hello', 'help-desk']);
+          assert.deepEqual(await complete('bgctl -n other split '), ['other-team-svc']);
+          assert.deepEqual(await complete('bgctl split -n other '), ['other-team-svc'], 'flags after the verb');
+          assert.deepEqual(await complete('bgctl --namespace=other split '), ['other-team-svc']);
+          assert.deepEqual(await complete('bgctl status -o json hel'), ['hello', 'help-desk'], 'a valued flag first');
+          assert.deepEqual(await complete('bgctl url shop --tag c'), ['candidate']);
+          assert.deepEqual(await complete('bgctl url shop --tag '), ['candidate', 'stable']);
+          assert.deepEqual(await complete('bgctl -n other url shop --tag '), [], "the tags of the line's namespace");
+          const elsewhere = kubeconfigVariant(
+            pg.current,
+            (doc) => (doc.clusters[0].cluster.server = 'https://127.0.0.1:1'),
+            'elsewhere',
+          );
+          assert.deepEqual(await complete('bgctl status hel', elsewhere), []);
+          assert.deepEqual(
+            await complete(`bgctl --kubeconfig ${pg.current.kubeconfigPath} status hel`, elsewhere),
+            ['hello', 'help-desk'],
+            'the --kubeconfig on the line',
+          );
+          const context = (yaml.load(pg.current.kubeconfig) as { 'current-context': string })['current-context'];
+          const noContext = kubeconfigVariant(pg.current, (doc) => (doc['current-context'] = 'nosuch'), 'nocontext');
+          assert.deepEqual(await complete('bgctl status hel', noContext), []);
+          assert.deepEqual(
+            await complete(`bgctl --context ${context} status hel`, noContext),
+            ['hello', 'help-desk'],
+            'the --context on the line',
+          );
+          const services = await complete('bgctl status hello ');
+          assert.ok(!services.includes('hello') && !services.includes('shop'), 'one SERVICE only');
+          assert.deepEqual(await complete('bgctl status --a'), ['--all-namespaces'], 'flags need no cluster');
+          const unreachable = kubeconfigVariant(
+            pg.current,
+            (doc) => (doc.clusters[0].cluster.server = `https://127.0.0.1:${blackholePort}`),
+            'unreachable',
+          );
+          assert.deepEqual(await complete('bgctl status hel', unreachable), []);
+        } finally {
+          sandbox.dispose();
+        }
+      },
     );
-    assert.deepEqual(await complete('bgctl status hel', unreachable), []);
-  });
+  }
 });

@@ -81,11 +81,12 @@ describe('bgctl completion', () => {
     const text = await script('zsh');
     assert.match(text, /^#compdef bgctl\n/);
     for (const spec of VERBS) assert.match(text, new RegExp(`'${spec.name}:`), spec.name);
-    assert.match(text, /'--output\[output format\]:value:\(table json yaml\)'/);
+    assert.match(text, /'--output=\[output format\]:value:\(table json yaml\)'/);
+    assert.match(text, /'--tag=\[[^\]]*\]:tag:_bgctl_tags'/, '--tag values come from the cluster');
     assert.match(text, /completion\) _arguments -s "\$\{globals\[@\]\}" .* '1:completion:\(bash zsh fish\)' ;;/);
     assert.match(
       text,
-      /'--expect-body\[every response body must match this regular expression in its first 1 MiB\]:value: '/,
+      /'--expect-body=\[every response body must match this regular expression in its first 1 MiB\]:value: '/,
     );
     if (has('zsh')) {
       const file = path.join(dir, '_bgctl');
@@ -98,7 +99,12 @@ describe('bgctl completion', () => {
   test('fish: one complete line per verb and flag', async () => {
     const text = await script('fish');
     const lines = text.trimEnd().split('\n');
-    assert.ok(lines.slice(2).every((l) => l.startsWith('complete -c bgctl ')));
+    const completes = lines.filter((l) => l.startsWith('complete '));
+    assert.ok(completes.every((l) => l.startsWith('complete -c bgctl ')));
+    assert.ok(
+      completes.some((l) => / -l tag -x -a '\(__bgctl_lookup tags\)' /.test(l)),
+      '--tag values from the cluster',
+    );
     for (const spec of VERBS)
       assert.ok(
         lines.some((l) => l.includes(` -a ${spec.name} -d `)),

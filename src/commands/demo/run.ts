@@ -1,6 +1,5 @@
-// `bgctl demo`: the playground in-process (temp kubeconfig, sample service "hello" serving its
-// first revision) and a rollout on it — the wizard on a terminal, narrated unattended steps
-// otherwise. Nothing keeps running afterwards: the playground stops in `finally`.
+// `bgctl demo`: the playground in-process with a sample service, and a rollout on it (the wizard on a terminal,
+// narrated steps otherwise). The playground stops in `finally`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,6 @@ import { FlagValues } from '../verb.js';
 import type { DemoOptions } from './options.js';
 import { newSession, runPipeline } from '../rollout/pipeline.js';
 
-/** Name of the sample service the demo rolls out. */
 export const DEMO_SERVICE = 'hello';
 
 /** The image of the demo's new revision (the sample serves v1). */
@@ -50,7 +48,8 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
   const pg = await startPlayground({ kubeconfigPath: join(dir, 'kubeconfig'), sample: DEMO_SERVICE });
   try {
     io.err.write(
-      `${c.successIcon} Playground up: API ${pg.server}, ingress ${pg.ingress}; service "${DEMO_SERVICE}" serves its first revision.\n`,
+      `${c.successIcon} Playground up: API ${pg.server}, ingress ${pg.ingress}; ` +
+        `service "${DEMO_SERVICE}" serves its first revision.\n`,
     );
     // The playground's kubeconfig and its context's namespace, whatever -n and --context said.
     const demoCtx = contextWith(ctx, { kubeconfig: pg.kubeconfigPath, namespace: undefined, context: undefined });

@@ -12,7 +12,10 @@ import { parseImage, type DeployOptions } from './options.js';
 function question(p: Plan): string {
   const image = p.template?.spec.containers[0]?.image;
   const pin = p.trafficChanged ? ` and pin ${p.desired.find((t) => (t.percent ?? 0) > 0)?.revisionName} by name` : '';
-  return `Write service ${p.service.name}: deploy ${image ?? 'the new template'} as a new revision${pin} (no traffic moves, it starts at 0%)?`;
+  return (
+    `Write service ${p.service.name}: deploy ${image ?? 'the new template'} as a new revision${pin} ` +
+    '(no traffic moves, it starts at 0%)?'
+  );
 }
 
 /** The usage error's message off a terminal without --yes. */

@@ -1,5 +1,4 @@
-// `bgctl history SERVICE`: the rollouts recorded on the service (bgctl.dev/rollout and
-// bgctl.dev/history), newest first, the current one marked.
+// `bgctl history SERVICE`: the rollouts recorded on the service, newest first, the current one marked.
 import { isInProgress } from '../../core/state.js';
 import { historyView } from '../../core/views/history.js';
 import { timeCell } from '../../ui/age.js';
@@ -13,11 +12,7 @@ import { resolveService } from '../service-arg.js';
 
 type HistoryDoc = ReturnType<typeof historyView>;
 
-/**
- * The history table: ID, PHASE, STABLE, CANDIDATE, TAGS, BY, STARTED, UPDATED, REASON. The open
- * rollout is marked `*` in a two-character gutter before the ID, which is there only when a
- * rollout is open (otherwise every line would start with blanks).
- */
+/** The history table; an open rollout is marked `*` in a gutter before the ID, there only when one is open. */
 export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string {
   const now = opts.now ?? new Date();
   const rel = opts.relativeTimes ?? false;
@@ -76,6 +71,7 @@ export async function run(opts: HistoryOptions, ctx: CommandContext): Promise<vo
   for (const e of doc.errors) warn(e);
   if (!doc.items.length)
     io.err.write(
-      `No rollouts recorded on service ${service}.${doc.errors.length ? '' : ` Start one with: bgctl rollout ${service}`}\n`,
+      `No rollouts recorded on service ${service}.` +
+        `${doc.errors.length ? '' : ` Start one with: bgctl rollout ${service}`}\n`,
     );
 }

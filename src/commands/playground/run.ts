@@ -42,7 +42,8 @@ export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise
       io.out.write([`export KUBECONFIG=${pg.kubeconfigPath}`, `export BGCTL_INGRESS=${pg.ingress}`, ''].join('\n'));
       io.err.write(
         c.muted(
-          `\nIngress: http://${pg.ingress} (send the service's Host header, e.g. curl -H 'Host: ${opts.sample ?? 'hello'}.${pg.namespace}.${opts.domain}' http://${pg.ingress}/)\n` +
+          `\nIngress: http://${pg.ingress} (send the service's Host header, ` +
+            `e.g. curl -H 'Host: ${opts.sample ?? 'hello'}.${pg.namespace}.${opts.domain}' http://${pg.ingress}/)\n` +
             `Try: bgctl status${opts.sample ? ' ' + opts.sample : ' -A'}   ·   kubectl get ksvc\n` +
             'Press Ctrl-C to stop.\n',
         ),

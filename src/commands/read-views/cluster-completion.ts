@@ -1,8 +1,6 @@
-// Completion values read from the cluster (service names, a service's tags), as kubectl and gh
-// complete resource names. The scripts of read-completion.ts ask for them by running
-// `BGCTL_COMPLETE=services bgctl completion bash [-n NS] [--context C] [--kubeconfig F]` (or
-// `tags:SERVICE`) at TAB time. A TAB must never hang or print an error into the command line: the
-// whole lookup is bounded (2s, one attempt, no retries) and any failure prints nothing, exit 0.
+// Completion values from the cluster (service names, a service's tags), asked for at TAB time by the scripts of
+// read-completion.ts with BGCTL_COMPLETE set. A TAB must never hang or print an error into the command line: the
+// lookup is bounded (2s, one attempt) and any failure prints nothing, exit 0.
 import { dns1035Problems } from '../../core/names.js';
 import type { CommandContext } from '../context.js';
 

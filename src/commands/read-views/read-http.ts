@@ -1,6 +1,5 @@
-// The HTTP side of `bgctl verify`: one GET per call with a timeout, optionally connecting to an
-// ingress address while sending the tag URL's Host header (how a cluster without DNS, or the
-// playground, is reached). No retries: every failure is a data point.
+// The HTTP side of `bgctl verify`: one GET per call with a timeout, optionally via an ingress address with the tag
+// URL's Host header (a cluster without DNS, the playground). No retries: every failure is a data point.
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';

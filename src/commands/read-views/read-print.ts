@@ -1,5 +1,5 @@
-// Human output of `status`: the detail block of one service and the one-line-per-service list.
-// Renderers return text (stable with color off, for golden tests); run() writes it to stdout.
+// Human output of `status`: the detail block of one service and the one-line-per-service list (plain with color
+// off, for golden tests).
 import type { Condition } from '../../core/knative-types.js';
 import type { ServiceSummary } from '../../core/views/service-status-list.js';
 import type { RevisionListRow } from '../../core/views/revision-list.js';
@@ -21,7 +21,6 @@ export interface RenderOptions {
   colors?: ColorScheme;
   unicode?: boolean;
   maxWidth?: number;
-  /** Ages on a terminal, RFC 3339 timestamps in pipes. */
   relativeTimes?: boolean;
   now?: Date;
   /** Newest revisions shown in `status` besides the routed, tagged and latest ones; the rest are counted. */
@@ -185,12 +184,10 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
 }
 
 function trafficSummary(s: ServiceSummary): string {
+  const latestLabel = `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}`;
   const parts = s.traffic
     .filter((t) => t.percent > 0)
-    .map(
-      (t) =>
-        `${t.revisionName ?? (t.latestRevision ? `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}` : '?')} ${t.percent}%`,
-    );
+    .map((t) => `${t.revisionName ?? (t.latestRevision ? latestLabel : '?')} ${t.percent}%`);
   return parts.join(', ') || '-';
 }
 

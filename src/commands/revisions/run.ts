@@ -1,6 +1,5 @@
-// `bgctl revisions SERVICE`: the service's revisions with readiness, traffic, tags, image and age.
-// The table streams: rows are printed as each LIST page arrives, in the API's order, with fixed
-// column widths (a later, longer value shifts its own line rather than holding output back).
+// `bgctl revisions SERVICE`. The table streams: rows are printed as each LIST page arrives, with fixed column
+// widths (a later, longer value shifts its own line rather than holding output back).
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import { revisionListView, revisionRows, type RevisionListRow } from '../../core/views/revision-list.js';
 import { timeCell } from '../../ui/age.js';
@@ -38,10 +37,8 @@ function knownRevisionNames(svc: KnativeService): string[] {
 }
 
 /**
- * The columns, sized from what is known before the first page: the service (its generated
- * revision names, and any name its status or traffic mentions) and the time format. On a terminal
- * they are fitted to its width: TAGS and REASON are cut first (REASON takes the room that is left,
- * and is left out when there is none), then IMAGE, from its start so the tag stays.
+ * The columns, sized from the service (its revision names, those its status or traffic mention) and the time format.
+ * On a terminal, TAGS and REASON are cut first (REASON takes what room is left), then IMAGE from its start.
  */
 export function revisionColumns(svc: KnativeService, opts: RenderOptions): FixedColumn[] {
   const columns = naturalColumns(svc, opts);
@@ -129,10 +126,7 @@ function line(
   return parts.join('   ').replace(/ +$/, '') + '\n';
 }
 
-/**
- * Prints the header, then the rows of each page as it arrives. Returns the number of rows; prints
- * nothing when there are none (the caller writes a note on stderr).
- */
+/** Prints the header, then the rows of each page as it arrives; returns the row count (nothing printed for none). */
 export async function streamRevisionTable(
   io: IOStreams,
   svc: KnativeService,

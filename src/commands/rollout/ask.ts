@@ -1,5 +1,4 @@
-// The wizard's questions, one `ask<Field>(preset, …)` each: a preset (from its flag) is returned
-// without asking, so the wizard and the flags produce the same options.
+// The wizard's questions, one `ask<Field>(preset, …)` each: a preset (from its flag) is returned without asking.
 import { UsageError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import type { NextAction } from '../../core/phase.js';
@@ -72,7 +71,6 @@ export async function askEnv(p: Prompter, preset: string[]): Promise<string[]> {
   return split(raw);
 }
 
-/** The candidate's tag. */
 export async function askTag(
   p: Prompter,
   preset: string | undefined,
@@ -121,7 +119,6 @@ export function idleRevisions(svc: KnativeService, revisions: Revision[]): Revis
     );
 }
 
-/** One of the idle revisions. */
 export async function askRevision(p: Prompter, preset: string | undefined, idle: Revision[]): Promise<string> {
   if (preset !== undefined) return preset;
   return p.select(
@@ -158,7 +155,6 @@ export async function askNext(p: Prompter, state: RolloutState, next: NextAction
   ]);
 }
 
-/** The candidate's percent for a split step. */
 export async function askPercent(p: Prompter, planned: number): Promise<number> {
   return p.number(ASK.percent, { default: planned, min: 1, max: 99 });
 }

@@ -84,7 +84,7 @@ export function verifyCommand(service: string, namespace: string | undefined, ta
   ]);
 }
 
-/** `bgctl rollout hello --resume --yes` (or without --yes: the wizard): how to continue a paused or interrupted rollout. */
+/** `bgctl rollout hello --resume --yes` (without --yes: the wizard): how to continue a paused or interrupted one. */
 export function resumeCommand(service: string, namespace?: string, opts: { wizard?: boolean } = {}): string {
   return line('rollout', service, namespace, opts.wizard ? ['--resume'] : ['--resume', '--yes']);
 }

@@ -1,7 +1,6 @@
-// The rollout as a loop over the recorded phase: read the state, ask what comes next (core's
-// nextAction), let the caller decide (flags or prompts), run that step, repeat. A fresh run, --resume
-// and the wizard's "resume" all enter the same loop, so a run killed at any point continues
-// from what the Service records, never from what a process remembered.
+// The rollout as a loop over the recorded phase: read the state, ask core's nextAction, let the caller decide (flags
+// or prompts), run that step, repeat. Fresh runs, --resume and the wizard share it: a killed run continues from
+// what the Service records, never from what a process remembered.
 import { driftError, rolloutReplacedError, sameRecord, trafficKey } from '../../core/drift.js';
 import {
   BgctlError,
@@ -23,15 +22,11 @@ import { applyIntent, readKnown, type Carry, type Journal, type Session } from '
 import { runChecks, type VerificationReport } from './verification.js';
 import type { VerifySettings } from './options.js';
 
-/**
- * What to do before the next step of an open rollout. `continue-after-pause`: go on, but time passed
- * (a --pause), so the next step reads the service afresh instead of reusing what the last one left.
- */
+/** Before the next step; `continue-after-pause`: time passed, so the next step reads the service afresh. */
 export type Between = 'continue' | 'continue-after-pause' | 'pause' | 'rollback' | 'abort';
 
 /** The choices a run makes: from flags (unattended) or from prompts (wizard). */
 export interface Decisions {
-  /** Before each step of an open rollout. */
   between(state: RolloutState, next: NextAction): Promise<Between>;
   /** The candidate's percent for a split step (the planned one by default). */
   splitPercent(state: RolloutState, planned: number): Promise<number>;
@@ -46,7 +41,7 @@ export interface Decisions {
   ): Promise<'rollback' | 'abort' | 'continue' | 'stop'>;
   /** The new revision failed (Knative's reason in err): close the rollout (traffic stays on stable) or leave it. */
   revisionFailed(err: BgctlError): Promise<'abort' | 'leave'>;
-  /** Someone else changed the traffic since this run recorded it (drift says what, who, when): take over, or stop with it. */
+  /** Someone else changed the traffic since this run recorded it (drift says what, who, when): take over or stop. */
   drifted(state: RolloutState, drift: ConflictError): Promise<'take-over' | 'stop'>;
 }
 
@@ -68,11 +63,7 @@ export async function readService(
 /** The open rollout's id (refuses intents against a rollout someone else replaced meanwhile). */
 const on = (st: RolloutState) => ({ rolloutId: st.id });
 
-/**
- * True once `svc` shows the deploy's own revision Ready: the latest created revision is not the
- * stable one (right after the template write Knative may not have bumped observedGeneration or
- * created the revision yet, and the status still names the stable revision as latest and ready).
- */
+/** True once `svc` shows the deploy's revision Ready (right after the write, status may still name the stable one). */
 export function candidateSettled(svc: KnativeService, stable: string | undefined): boolean {
   const created = svc.status?.latestCreatedRevisionName;
   return (
@@ -83,15 +74,12 @@ export function candidateSettled(svc: KnativeService, stable: string | undefined
   );
 }
 
-/** True once Knative carried out `svc`'s spec: the generation observed and status.traffic routing as spec.traffic says. */
+/** True once Knative carried out `svc`'s spec: generation observed, status.traffic routing as spec.traffic says. */
 export function routeCaughtUp(svc: KnativeService): boolean {
   return svc.status?.observedGeneration === svc.metadata.generation && statusMatches(svc, svc.spec.traffic ?? []);
 }
 
-/**
- * Waits until `svc` (just read) satisfies `settled`: after a run was killed inside a step, its own
- * wait never finished, so the next step waits for what it relies on (a Ready candidate, a routed tag).
- */
+/** Waits until `svc` satisfies `settled`: a run killed inside a step never finished its wait, so the next one does. */
 async function settle(
   s: Session,
   j: Journal,
@@ -173,10 +161,7 @@ export async function startRollout(s: Session, j: Journal, carry: Carry, d: Deci
   }
 }
 
-/**
- * Runs the open rollout to its end or to a stop the decisions ask for. Returns the final service;
- * throws PausedError (exit 8), VerificationError (3), FailedError (1), TimeoutError (6)…
- */
+/** Runs the open rollout to its end or to a stop the decisions ask for; returns the final service or throws. */
 export async function driveRollout(s: Session, j: Journal, start: Carry, d: Decisions): Promise<KnativeService> {
   let carry = start;
   for (;;) {
@@ -194,8 +179,7 @@ export async function driveRollout(s: Session, j: Journal, start: Carry, d: Deci
         hint: resumeHint(s.service, s.namespace, s.confirm),
       });
     }
-    // A pause or a prompt let time pass: whatever comes next is decided on the service as it is now.
-    // So it is when the last step left nothing to plan on (a wait in between, the run's first read).
+    // A pause or a prompt let time pass, or the last step left nothing to plan on: decide on the service as it is now.
     const fresh = s.confirm || choice === 'continue-after-pause' || !carry.known ? await readAfresh(s, j, carry) : read;
     carry = fresh.carry;
     const st = fresh.state as RolloutState;
@@ -278,9 +262,8 @@ function refuseReplaced(carry: Carry, state: RolloutState | undefined): void {
 }
 
 /**
- * Before a step that moves traffic: if someone changed the traffic since this run recorded it, the
- * decisions take over (wizard, on the user's word) or the run stops with exit 5, leaving it as set.
- * Returns the carry with the traffic to adopt (or none).
+ * Before a step that moves traffic: if someone changed the traffic since this run recorded it, the decisions take
+ * over (returns the carry with the traffic to adopt) or the run stops with exit 5, leaving it as set.
  */
 async function refuseDrift(
   d: Decisions,
@@ -314,7 +297,10 @@ async function verifyStep(s: Session, j: Journal, carry: Carry, d: Decisions, st
     `verification of ${state.candidate.revision} (tag "${state.candidate.tag}") failed: ${report.summary}`,
     {
       reason: 'VerificationFailed',
-      hint: `the rollout is still open at phase ${state.phase}: continue anyway with ${resumeCommand(s.service, s.namespace)} --no-verify, or undo with bgctl rollout ${s.service} --abort --yes`,
+      hint:
+        `the rollout is still open at phase ${state.phase}: ` +
+        `continue anyway with ${resumeCommand(s.service, s.namespace)} --no-verify, ` +
+        `or undo with bgctl rollout ${s.service} --abort --yes`,
     },
   );
   const action = await d.verificationFailed(state, report);
@@ -333,10 +319,7 @@ async function verifyStep(s: Session, j: Journal, carry: Carry, d: Decisions, st
   throw failure;
 }
 
-/**
- * Ctrl-C anywhere: exit 130, and say how to continue when a rollout is left open. The command's
- * client is tied to the cancelled signal, so the state is read once more with a short-lived one.
- */
+/** Ctrl-C: exit 130, saying how to continue an open rollout (read with a short-lived client: ours is cancelled). */
 export async function withResumeHint(s: Session, j: Journal, err: unknown): Promise<unknown> {
   if (!(err instanceof CancelError || (s.ctx.signal.aborted && !(err instanceof BgctlError)))) return err;
   let st = j.lastSeen ? readState(j.lastSeen).state : undefined;
@@ -351,7 +334,9 @@ export async function withResumeHint(s: Session, j: Journal, err: unknown): Prom
   }
   if (st && isInProgress(st.phase)) {
     return new CancelError(`cancelled: rollout ${st.id} stays at phase ${st.phase}`, {
-      hint: `continue with: ${resumeCommand(s.service, s.namespace)}, or undo with: bgctl rollout ${s.service} --abort --yes`,
+      hint:
+        `continue with: ${resumeCommand(s.service, s.namespace)}, ` +
+        `or undo with: bgctl rollout ${s.service} --abort --yes`,
     });
   }
   return err;

@@ -27,7 +27,10 @@ export function narration(intent: Intent, svc: KnativeService | undefined): stri
   const cand = st?.candidate.revision ?? svc?.status?.latestCreatedRevisionName ?? 'the new revision';
   switch (intent.kind) {
     case 'pin':
-      return `Pinning traffic to ${intent.revision ?? stable} by name, so the next deploy does not take traffic the moment it is ready.`;
+      return (
+        `Pinning traffic to ${intent.revision ?? stable} by name, ` +
+        'so the next deploy does not take traffic the moment it is ready.'
+      );
     case 'deploy': {
       const what = [
         intent.image,
@@ -39,22 +42,35 @@ export function narration(intent: Intent, svc: KnativeService | undefined): stri
         svc && isUnpinned(svc)
           ? ` The service follows its latest revision, so the same write pins ${stable} first.`
           : '';
-      return `Deploying ${what || 'the new template'} as a new revision; traffic stays on ${stable}, so the new revision starts at 0%.${pin}`;
+      return (
+        `Deploying ${what || 'the new template'} as a new revision; ` +
+        `traffic stays on ${stable}, so the new revision starts at 0%.${pin}`
+      );
     }
     case 'stage':
-      return `Staging ${intent.revision ?? cand} at 0% under tag "${intent.tag ?? st?.candidate.tag ?? 'candidate'}": it gets its own URL to test while the main URL keeps serving ${stable}.`;
+      return (
+        `Staging ${intent.revision ?? cand} at 0% under tag "${intent.tag ?? st?.candidate.tag ?? 'candidate'}": ` +
+        `it gets its own URL to test while the main URL keeps serving ${stable}.`
+      );
     case 'verify':
       return `Verifying ${cand} through its tag URL before any user traffic reaches it.`;
     case 'split':
-      return `Sending ${intent.percent}% of traffic to ${cand} (${stable} keeps ${100 - (intent.percent ?? 0)}%): real users reach the new revision while rollback stays one step away.`;
+      return (
+        `Sending ${intent.percent}% of traffic to ${cand} (${stable} keeps ${100 - (intent.percent ?? 0)}%): ` +
+        'real users reach the new revision while rollback stays one step away.'
+      );
     case 'promote':
       return intent.retire
         ? `Promoting ${cand} to 100%; ${stable} leaves the traffic list, so Knative may garbage-collect it.`
-        : `Promoting ${cand} to 100%; ${stable} stays routable at 0% under tag "${intent.previousTag ?? st?.previousTag ?? 'previous'}" for an instant rollback.`;
+        : `Promoting ${cand} to 100%; ${stable} stays routable at 0% ` +
+            `under tag "${intent.previousTag ?? st?.previousTag ?? 'previous'}" for an instant rollback.`;
     case 'rollback':
       return `Rolling back: all traffic returns to ${stable}; ${cand} stays reachable under its tag for debugging.`;
     case 'abort':
-      return `Aborting the rollout: all traffic returns to ${stable} and the rollout is closed${intent.reason ? ` (${intent.reason})` : ''}.`;
+      return (
+        `Aborting the rollout: all traffic returns to ${stable} ` +
+        `and the rollout is closed${intent.reason ? ` (${intent.reason})` : ''}.`
+      );
     case 'cleanup':
       return 'Cleaning up traffic entries bgctl no longer needs.';
   }

@@ -1,5 +1,4 @@
-// bgctl rollout [SERVICE] …: the wizard's and the unattended pipeline's flags, parsed strictly before
-// anything is read or written (exit 2, nothing written).
+// bgctl rollout [SERVICE] …: the wizard's and the pipeline's flags, parsed strictly before anything is read or written.
 import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration, parseEnvList, parseSteps, type EnvChange } from '../../core/parse.js';
@@ -26,7 +25,6 @@ export interface VerifySettings {
   ingress?: string;
 }
 
-/** Everything `bgctl rollout` was asked to do. */
 export interface RolloutOptions {
   service?: string;
   /** --image, else BGCTL_IMAGE; asked on a terminal when a new revision is needed and neither is set. */
@@ -44,7 +42,6 @@ export interface RolloutOptions {
   retire: boolean;
   /** The candidate's traffic levels, increasing; a final 100 means promote. */
   percents: number[];
-  /** Pause between traffic levels, in ms. */
   pauseMs: number;
   verify: VerifySettings;
   noVerify: boolean;
@@ -121,7 +118,8 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     out.image !== undefined || out.env.length > 0 || out.revision !== undefined || annotationRaw.length > 0;
   if ((out.resume || out.abort) && changes) {
     throw new UsageError(
-      `--${out.resume ? 'resume' : 'abort'} works on the recorded rollout; drop --image, --env, --annotation and --revision`,
+      `--${out.resume ? 'resume' : 'abort'} works on the recorded rollout; ` +
+        'drop --image, --env, --annotation and --revision',
       { reason: 'ConflictingFlags' },
     );
   }
@@ -133,7 +131,8 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   }
   if (!out.write.wait) {
     throw new UsageError(
-      'bgctl rollout waits for each step before the next; use the step commands (deploy, stage, split, promote) with --no-wait',
+      'bgctl rollout waits for each step before the next; ' +
+        'use the step commands (deploy, stage, split, promote) with --no-wait',
       { reason: 'ConflictingFlags' },
     );
   }
@@ -185,7 +184,8 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
       )
       .option(
         '--annotation <KEY=VALUE|KEY->',
-        'set or remove a template annotation of the new revision (e.g. autoscaling.knative.dev/min-scale=1); repeatable',
+        'set or remove a template annotation of the new revision ' +
+          '(e.g. autoscaling.knative.dev/min-scale=1); repeatable',
         collect,
       )
       .option('--revision <name>', 'use this existing revision as the candidate instead of deploying one')
@@ -210,14 +210,16 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
       .addOption(
         new Option(
           '--until <phase>',
-          'stop there (exit 8, resumable): staged, verified, split (after the last planned split, before promote), promoted',
+          'stop there (exit 8, resumable): staged, verified, ' +
+            'split (after the last planned split, before promote), promoted',
         ).choices(UNTIL),
       )
       .option('--resume', 'continue the rollout in progress from its recorded phase')
       .option('--abort', 'return all traffic to the stable revision and close the rollout in progress')
       .option(
         '--take-over',
-        'start a new rollout even though another one is in progress (it is recorded as aborted); when resuming, continue from traffic someone else changed',
+        'start a new rollout even though another one is in progress (it is recorded as aborted); ' +
+          'when resuming, continue from traffic someone else changed',
       ),
   parse: parseRolloutInput,
   load: () => import('./run.js'),

@@ -1,5 +1,4 @@
-// The unattended rollout (--yes, CI, the demo without a terminal): every choice comes from flags.
-// The same driver as the wizard; only the decisions differ.
+// The unattended rollout (--yes, CI, the demo without a terminal): the wizard's driver, every choice from flags.
 import { BgctlError, FailedError, IncompleteError, TimeoutError, UsageError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import { driftError, trafficKey } from '../../core/drift.js';
@@ -88,8 +87,7 @@ export async function runPipeline(s: Session): Promise<void> {
     });
   }
   if (o.write.dryRun) {
-    // Only the next step can be planned: every later one depends on what Knative does with it.
-    // Nothing is written, so the plan (not a RolloutResult) is the whole answer.
+    // Only the next step can be planned (later ones depend on what Knative does); nothing is written.
     const carry = await readKnown(s, j, freshCarry(o));
     const svc = carry.svc as KnativeService;
     const intent = o.abort

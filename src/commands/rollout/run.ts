@@ -1,6 +1,5 @@
-// `bgctl rollout [SERVICE]`: the wizard on a terminal (also for --resume), the unattended pipeline
-// with --yes (or without a terminal), --resume and --abort for a recorded rollout. All of them drive the same
-// phase loop (driver.ts) over the traffic-step engine, so each change is what a step verb would write.
+// `bgctl rollout [SERVICE]`: the wizard on a terminal (also for --resume), else the unattended pipeline; all drive
+// the same phase loop (driver.ts) over the traffic-step engine.
 import type { CommandContext } from '../context.js';
 import { resolveService } from '../service-arg.js';
 import type { RolloutOptions } from './options.js';

@@ -1,6 +1,5 @@
-// One rollout run: what it was asked, what it did so far, and how each step is shown. Every change
-// goes through the traffic-step engine (shared with the step verbs), so the wizard, the unattended pipeline and the
-// demo write exactly what `bgctl deploy|stage|split|promote` would.
+// One rollout run: what it was asked, what it did so far, and how each step is shown. Every change goes through the
+// traffic-step engine, so the wizard, the pipeline and the demo write exactly what the step verbs would.
 import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import { advancesRollout } from '../../core/plan.js';
@@ -31,13 +30,11 @@ export interface StepRecord {
 
 /** How a run shows itself: narrated lines (unattended) or plans and prompts (wizard). */
 export interface SessionView {
-  /** Before a step: what is about to happen and why, plus the equivalent command. */
   announce(intent: Intent, command: string, svc?: KnativeService): void;
   /** The plan of a step, before its confirmation. */
   plan(plan: Plan, command: string, svc: KnativeService, revisions: Revision[]): void;
   /** After a step was carried out. */
   done?(intent: Intent, outcome: StepOutcome): void;
-  /** A free-form line on stderr. */
   note(line: string): void;
 }
 
@@ -55,17 +52,12 @@ export interface Session {
   readonly prompting?: TrafficStepRequest['confirm'];
 }
 
-/**
- * What the next step may reuse from the steps before it. Every step (and every read) returns a new
- * Carry; nothing writes into the old one.
- */
+/** What the next step may reuse from the steps before it; every step and read returns a new Carry. */
 export interface Carry {
-  /** The service as last seen. */
   readonly svc?: KnativeService;
   /**
-   * The service and revisions as the last step (or the run's first read) left them: the next step
-   * plans on them instead of reading both again (the engine's `known`; a stale copy gets a 409 and
-   * a re-read). Dropped whenever the run waits on something outside itself (a pause, a prompt).
+   * The service and revisions as the last step (or the first read) left them: the next step plans on them (a stale
+   * copy gets a 409 and a re-read). Dropped whenever the run waits on something outside itself (a pause, a prompt).
    */
   readonly known?: Target;
   /** The rollout record as this run last wrote (or first read) it: any other record means someone else acted. */
@@ -76,10 +68,7 @@ export interface Carry {
   readonly skipVerify: boolean;
 }
 
-/**
- * The run's journal, for the RolloutResult document and the error path: the steps taken and the
- * verifications run, in order, and the service as last seen. Append-only; its entries are immutable.
- */
+/** The run's journal (append-only) for the RolloutResult document and the error path: steps, verifications, service. */
 export class Journal {
   readonly #steps: StepRecord[] = [];
   readonly #verification: VerificationReport[] = [];
@@ -92,7 +81,6 @@ export class Journal {
   get verification(): readonly VerificationReport[] {
     return this.#verification;
   }
-  /** The service as the run last saw it. */
   get lastSeen(): KnativeService | undefined {
     return this.#lastSeen;
   }
@@ -106,7 +94,6 @@ export class Journal {
   verified(report: VerificationReport): void {
     this.#verification.push(Object.freeze(report));
   }
-  /** Returns `carry` after noting what it saw. */
   saw(carry: Carry): Carry {
     if (carry.svc) this.#lastSeen = carry.svc;
     this.#lastKnown = carry.known;
@@ -121,7 +108,6 @@ export interface StepResult {
   readonly carry: Carry;
 }
 
-/** The carry a run starts with. */
 export function freshCarry(opts: RolloutOptions): Carry {
   return { skipVerify: opts.noVerify };
 }
@@ -152,9 +138,8 @@ export function questionFor(plan: Plan): string {
 
 /** Whether to wait for Knative after this write: recording a verification only writes annotations. */
 export function needsWait(intent: Intent): boolean {
-  // An abort or rollback from `deployed` moves no traffic, yet it waits too: the deploy's own write
-  // (by a process that was killed, say) may not be routed yet, and exit 0 means it is. The wait is
-  // traffic-only, so a candidate that is still starting, or failed, does not hold it up.
+  // An abort or rollback from `deployed` moves no traffic yet waits: the deploy's own write (by a killed process, say)
+  // may not be routed yet, and exit 0 means it is. The wait is traffic-only: a starting or failed candidate is no hold.
   return intent.kind !== 'verify';
 }
 
@@ -166,7 +151,7 @@ export async function readKnown(s: Session, j: Journal, carry: Carry): Promise<C
   return j.saw({ ...carry, svc: service, known: { service, revisions } });
 }
 
-/** Runs one step through the traffic-step engine (which shows its own wait progress), with the plan shown; returns its record. */
+/** Runs one step through the traffic-step engine (it shows its wait progress), plan shown; returns its record. */
 export async function applyIntent(
   s: Session,
   j: Journal,
@@ -198,7 +183,6 @@ export async function applyIntent(
     known: s.confirm ? undefined : carry.known,
     confirm: s.prompting,
   });
-  // Until the step returns, the run has seen what it planned on (and knows nothing it may reuse).
   j.saw({ ...carry, svc: step.read.service, known: undefined });
   if (!opts.quiet) {
     // Announced with the service the step planned on, so the narration describes what it changes.

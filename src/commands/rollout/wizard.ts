@@ -1,6 +1,5 @@
-// The interactive rollout: pick the service, see where it stands, then walk deploy → stage →
-// verify → split → promote with a plan, the equivalent command and a confirmation before each
-// change. Decisions come from prompts; the phase loop and every write are the pipeline's.
+// The interactive rollout: pick the service, see where it stands, then walk deploy → stage → verify → split →
+// promote with a plan, the equivalent command and a confirmation before each change; the loop is the pipeline's.
 import type { KnativeService } from '../../core/knative-types.js';
 import { movesUserTraffic } from '../../core/phase-table.js';
 import type { Intent } from '../../core/plan-types.js';
@@ -114,12 +113,14 @@ function wizardView(ctx: CommandContext, verifyIngress: string | undefined): Ses
       const p = (v: string | undefined) => printable(String(v));
       if (url)
         io.err.write(
-          `${c.successIcon} ${p(st?.candidate.revision)} answers at ${c.accent(p(url))} (tag "${p(st?.candidate.tag)}")\n`,
+          `${c.successIcon} ${p(st?.candidate.revision)} answers at ${c.accent(p(url))} ` +
+            `(tag "${p(st?.candidate.tag)}")\n`,
         );
       const stableUrl = st ? tagUrl(svc, st.stable.tag) : undefined;
       if (stableUrl)
         io.err.write(
-          `${c.successIcon} ${p(st?.stable.revision)} (stable) answers at ${c.accent(p(stableUrl))} (tag "${p(st?.stable.tag)}")\n`,
+          `${c.successIcon} ${p(st?.stable.revision)} (stable) answers at ${c.accent(p(stableUrl))} ` +
+            `(tag "${p(st?.stable.tag)}")\n`,
         );
       if (svc.status?.url)
         io.err.write(`  The main URL ${p(svc.status.url)} still serves ${p(st?.stable.revision)} only.\n`);
@@ -166,7 +167,7 @@ function wizardDecisions(s: Session): Decisions {
   };
 }
 
-/** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent and the options as answered. */
+/** The new revision: deploy one (image, env, tag) or pick an idle one; returns the opening intent and the answers. */
 async function askOpening(
   s: Session,
   svc: KnativeService,
@@ -192,7 +193,6 @@ async function askOpening(
   return { intent: openingIntent(opts, image), opts };
 }
 
-/** How the wizard was started, beyond the rollout's options. */
 export interface WizardSettings {
   /** The image offered at the image question (the demo's next image); default the one deployed now. */
   imageDefault?: string;
@@ -200,10 +200,7 @@ export interface WizardSettings {
   confirmDefault?: boolean;
 }
 
-/**
- * A step's confirmation answered "no". Not a cancel (130 is Ctrl-C's): the wizard turns it into a
- * pause (exit 8) when a rollout is open, or goes back to its first question when none is.
- */
+/** A step's "no": not a cancel (130 is Ctrl-C's) but a pause (exit 8) of an open rollout, or back to the start. */
 class Declined extends PausedError {
   constructor() {
     super('the step was not made', { reason: 'Declined' });
@@ -216,9 +213,8 @@ function openRollout(svc: KnativeService | undefined): RolloutState | undefined 
 }
 
 /**
- * Pins when traffic follows the latest revision, asks for the new revision and opens the rollout.
- * A "no" before a rollout is open offers to go back or quit. Returns the session as answered and
- * what the opening step left, or undefined when the user quit.
+ * Pins traffic that follows the latest revision, asks for the new revision and opens the rollout; returns the session
+ * as answered and what the opening step left, or undefined when the user quit after a "no".
  */
 async function openWithQuestions(
   s: Session,
@@ -269,7 +265,7 @@ function pausedByDecline(s: Session, j: Journal): PausedError | undefined {
   );
 }
 
-/** Runs the wizard (with --resume: continues the open rollout); ends with the traffic and URLs, or a typed error (8 paused, 130 cancelled…). */
+/** Runs the wizard (--resume: continues the open rollout); ends with traffic and URLs or a typed error (8, 130…). */
 export async function runWizard(
   ctx: CommandContext,
   serviceArg: string | undefined,
@@ -293,8 +289,7 @@ export async function runWizard(
     const st = readState(svc).state;
     const d = wizardDecisions(s);
     if (opts.resume) {
-      // --resume: on from the recorded phase, without the in-progress menu.
-      // Refused when nothing is open, like the unattended --resume; a drift is asked about before the next traffic step.
+      // --resume: on from the recorded phase (refused when nothing is open); a drift is asked about before a step.
       const { state } = resumeIntent(svc, { verify: !opts.noVerify, takeOver: true });
       const adopt = opts.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {};
       await driveRollout(s, j, { ...first.carry, recorded: state, ...adopt }, d);

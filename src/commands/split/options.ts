@@ -17,7 +17,8 @@ export interface SplitOptions {
 }
 
 const TAKE_OVER =
-  'continue although someone else changed the traffic since bgctl recorded the rollout (their change is built on, not restored)';
+  'continue although someone else changed the traffic since bgctl recorded the rollout ' +
+  '(their change is built on, not restored)';
 
 export const splitVerb = defineVerb<SplitOptions>({
   name: 'split',

@@ -10,7 +10,10 @@ import type { SplitOptions } from './options.js';
 function question(p: Plan): string {
   const st = p.state;
   if (!st?.candidate.revision) return `Change the traffic split of ${p.service.name}?`;
-  return `Send ${st.percent}% of the traffic of ${p.service.name} to ${st.candidate.revision} (the rest stays on ${st.stable.revision})?`;
+  return (
+    `Send ${st.percent}% of the traffic of ${p.service.name} to ${st.candidate.revision} ` +
+    `(the rest stays on ${st.stable.revision})?`
+  );
 }
 
 export async function run(opts: SplitOptions, ctx: CommandContext): Promise<void> {

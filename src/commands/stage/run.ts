@@ -29,7 +29,10 @@ export function stageSummary(o: StepOutcome): string[] {
 function question(p: Plan): string {
   const st = p.state;
   if (!st?.candidate.revision) return `Stage the candidate of ${p.service.name}?`;
-  return `Route ${st.candidate.revision} at 0% under tag "${st.candidate.tag}" (stable ${st.stable.revision} tagged "${st.stable.tag}")?`;
+  return (
+    `Route ${st.candidate.revision} at 0% under tag "${st.candidate.tag}" ` +
+    `(stable ${st.stable.revision} tagged "${st.stable.tag}")?`
+  );
 }
 
 export async function run(opts: StageOptions, ctx: CommandContext): Promise<void> {

@@ -14,7 +14,9 @@ export function validateAnnotationKey(key: string, flag = '--annotation'): strin
   const okPrefix = prefix === undefined || (prefix.length > 0 && prefix.length <= 253 && SUBDOMAIN.test(prefix));
   if (!okName || !okPrefix) {
     throw new UsageError(
-      `invalid ${flag} key "${key}": must be a name of at most 63 alphanumerics, '-', '_' or '.' (starting and ending alphanumeric), optionally after a DNS subdomain and '/', e.g. autoscaling.knative.dev/min-scale`,
+      `invalid ${flag} key "${key}": must be a name of at most 63 alphanumerics, '-', '_' or '.' ` +
+        "(starting and ending alphanumeric), optionally after a DNS subdomain and '/', " +
+        'e.g. autoscaling.knative.dev/min-scale',
       {
         reason: 'InvalidAnnotation',
       },

@@ -1,8 +1,6 @@
-// The traffic-step engine: one change (pin, deploy, stage, split, promote, rollback, abort, cleanup)
-// as small functions called in order — prepare (read, plan) -> show (the caller's) -> settle without
-// writing (no-op, dry runs) -> confirm -> write (re-plan on conflict) -> finish (follow-up writes,
-// wait, deletes) -> StepOutcome. Nothing here decides traffic; core/plan.ts does. The step verbs
-// run them through runTrafficStep (run.ts); the rollout session composes them with its own view.
+// The traffic-step engine: one change as small functions called in order: prepare (read, plan) -> show -> settle
+// without writing (no-op, dry runs) -> confirm -> write (re-plan on conflict) -> finish (follow-up writes, wait,
+// deletes) -> StepOutcome. Traffic is decided by core/plan.ts, not here.
 import os from 'node:os';
 import { BgctlError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
@@ -18,26 +16,20 @@ import { waitForStep } from './wait.js';
 import { printServerWarnings, serverDryRun, writeStep, type WrittenStep } from './write.js';
 import type { WriteFlags } from '../write-flags.js';
 
-/** The service and its revisions, as a step plans on them. */
 export interface Target {
   service: KnativeService;
   revisions: Revision[];
 }
 
-/** What one step is asked to do. */
 export interface TrafficStepRequest {
   service: string;
   intent: Intent;
   flags: WriteFlags;
   /** The confirmation question for this plan, e.g. "Send 50% of traffic to hello-00002?". */
   question: (plan: Plan) => string;
-  /**
-   * What the caller already knows (e.g. the previous step's `StepOutcome.service`/`.revisions`):
-   * planned on instead of reading the service and its revisions again. If it is stale, the
-   * resourceVersion precondition of the write refuses it (409) and the step reads and plans again.
-   */
+  /** Planned on instead of reading again (e.g. the last step's outcome); a stale copy gets a 409 and a re-plan. */
   known?: Target;
-  /** How the confirmation behaves beyond the question: what a "no" throws, Enter's answer, the refusal without a terminal. */
+  /** How the confirmation behaves beyond the question: what "no" throws, Enter's answer, the refusal without a TTY. */
   confirm?: Pick<ConfirmOptions, 'onDecline' | 'defaultAnswer' | 'withoutTerminal'>;
 }
 
@@ -46,7 +38,6 @@ export interface PreparedStep {
   req: TrafficStepRequest;
   client: KnativeClient;
   planCtx: PlanContext;
-  /** What the plan was made from. */
   read: Target;
   plan: Plan;
 }
@@ -56,23 +47,15 @@ export interface StepOutcome {
   plan: Plan;
   /** What happened: nothing to do, only shown, validated by the server, or written. */
   result: 'noop' | 'dry-run' | 'server-dry-run' | 'applied';
-  /** The service after the step (after the wait when waiting). */
   service: KnativeService;
   /** The service the first plan was made from (a server dry run's `service` is the server's answer instead). */
   planned: KnativeService;
-  /**
-   * The revisions after the step: read again only when a template change created one (after the
-   * wait); otherwise those the step planned on, with its annotation patches applied and its
-   * deletions removed.
-   */
+  /** The revisions after the step: read again after a template change, else those planned on, patched and pruned. */
   revisions: Revision[];
-  /** Revisions deleted by cleanup. */
   deleted: string[];
-  /** Plan/patch rounds (more than 1 after conflicts). */
   attempts: number;
   /** The plans made again after a conflict, with the round each was made in. */
   replans: Array<{ plan: Plan; attempt: number }>;
-  /** Whether the step waited for Knative to carry the change out. */
   waited: boolean;
   /** The revision a template change created (deploy), once known. */
   newRevision?: string;
@@ -151,10 +134,7 @@ export async function carryOutStep(ctx: CommandContext, step: PreparedStep): Pro
   return finishStep(ctx, step, await writeStep(ctx, step));
 }
 
-/**
- * After the commit point (the service write): revision annotations, the wait, the deletes, and the
- * outcome. Throws IncompleteError when a follow-up write failed (the traffic change happened).
- */
+/** After the commit point: revision annotations, the wait, the deletes; IncompleteError if a follow-up write failed. */
 export async function finishStep(ctx: CommandContext, step: PreparedStep, written: WrittenStep): Promise<StepOutcome> {
   const { req, client } = step;
   const { plan, update, replans } = written;
@@ -182,8 +162,7 @@ export async function finishStep(ctx: CommandContext, step: PreparedStep, writte
   const created = service.status?.latestCreatedRevisionName;
   const newRevision =
     plan.template && created && created !== written.planned.status?.latestCreatedRevisionName ? created : undefined;
-  // Only a template change adds a revision; for traffic moves the watched service plus what the
-  // step planned on (and the patches it got back) is the whole picture, so no second list.
+  // Only a template change adds a revision; for traffic moves the watched service plus the patched revisions suffice.
   const revisions =
     waited && newRevision
       ? await client.listRevisions(req.service)
@@ -197,9 +176,8 @@ export async function finishStep(ctx: CommandContext, step: PreparedStep, writte
 }
 
 /**
- * Deletes the planned revisions only after the route stopped using them (when waiting), so no
- * request hits a vanishing revision; and only if nobody routed to one since the plan (a foreign 0%
- * tag added during the wait): the service is read once more right before, and such a revision is kept.
+ * Deletes the planned revisions only after the route stopped using them (when waiting), and only if nobody routed
+ * to one since the plan (the service is read once more right before; such a revision is kept).
  */
 async function deleteUnrouted(
   ctx: CommandContext,
@@ -218,7 +196,8 @@ async function deleteUnrouted(
           .colors()
           .warn(
             printable(
-              `Warning: kept revision ${rev}: traffic of service "${name}" routes to it again (someone else changed it after bgctl's plan)`,
+              `Warning: kept revision ${rev}: traffic of service "${name}" routes to it again ` +
+                "(someone else changed it after bgctl's plan)",
             ),
           ) + '\n',
       );

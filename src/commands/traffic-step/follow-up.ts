@@ -80,9 +80,13 @@ export function incompleteError(service: string, kind: string, missed: MissedWri
     .join('; ');
   const noGc = missed.some((m) => m.what.includes(KnativeLabels.noGc));
   return new IncompleteError(
-    `the ${kind} of service "${service}" happened (its change to the service's traffic and rollout record stands), but bgctl could not ${list}`,
+    `the ${kind} of service "${service}" happened ` +
+      `(its change to the service's traffic and rollout record stands), but bgctl could not ${list}`,
     {
-      hint: `${noGc ? 'the rollback target may lack its garbage-collection protection, or a revision keeps it for nothing; ' : ''}the next bgctl command on ${service} repairs it, e.g. bgctl cleanup ${service} --yes`,
+      hint:
+        (noGc
+          ? 'the rollback target may lack its garbage-collection protection, or a revision keeps it for nothing; '
+          : '') + `the next bgctl command on ${service} repairs it, e.g. bgctl cleanup ${service} --yes`,
     },
   );
 }

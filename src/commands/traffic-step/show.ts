@@ -32,10 +32,7 @@ export function printMessages(io: IOStreams, p: Plan): void {
   for (const w of p.warnings) note(io, c.warn(`Warning: ${printable(w)}`));
 }
 
-/**
- * A deploy's template: every difference from the serving revision, so a setting carried over from a
- * failed revision is seen before it breaks the next one too.
- */
+/** A deploy's template: every difference from the serving revision, so a failed revision's setting is seen. */
 function templateLines(p: Plan, svc: KnativeService): string[] {
   if (!p.template) return [];
   const diff = p.templateDiff ?? [];
@@ -44,7 +41,8 @@ function templateLines(p: Plan, svc: KnativeService): string[] {
   const image = p.template.spec.containers[0]?.image;
   const heading = serving
     ? `Template of ${p.service.name} against the serving revision ${serving} (Knative creates a new revision):`
-    : `Template of ${p.service.name} (Knative creates a new revision; image ${image ?? svc.spec.template?.spec?.containers?.[0]?.image}):`;
+    : `Template of ${p.service.name} (Knative creates a new revision; ` +
+      `image ${image ?? svc.spec.template?.spec?.containers?.[0]?.image}):`;
   return [heading, ...diff.map((d) => `  ${describeTemplateDifference(d)}`)];
 }
 
@@ -81,9 +79,8 @@ function urlLines(svc: KnativeService): string[] {
 
 /** What a verb prints after the result table: lines computed from the outcome, and the command to run next. */
 export interface OutcomeExtras {
-  /** Lines printed after the result table (e.g. stage's tag URLs). */
   summary?: string[];
-  /** The command to run next, printed as `Next: …` on stderr (stdout carries results only). */
+  /** Printed as `Next: …` on stderr (stdout carries results only). */
   next?: string;
 }
 
@@ -101,7 +98,8 @@ export function printReplans(io: IOStreams, first: Plan, replans: StepOutcome['r
       io
         .colors()
         .warn(
-          `Service ${first.service.name} changed while bgctl was writing (attempt ${attempt}); planned again from the new state.`,
+          `Service ${first.service.name} changed while bgctl was writing (attempt ${attempt}); ` +
+            'planned again from the new state.',
         ),
     );
     if (JSON.stringify(plan.desired) !== JSON.stringify(first.desired)) {
@@ -118,8 +116,7 @@ export function printOutcome(ctx: CommandContext, outcome: StepOutcome, extras: 
   const machine = globals.output !== 'table' ? globals.output : undefined;
   if (outcome.result === 'dry-run' || outcome.result === 'server-dry-run') {
     if (machine) writeDocument(io, machine, trafficPlanDocument(outcome));
-    // A server dry run's outcome.service is what the server returned for the patch: the template
-    // line compares against the Service the plan was made from.
+    // A server dry run's outcome.service is the server's answer: compare the template with the planned-on Service.
     else printPlan(io, p, outcome.planned, outcome.revisions, 'out');
     printMessages(io, p);
     note(

@@ -1,5 +1,4 @@
-// The step's wait: watch the Service until Knative carried the plan out (a new revision Ready, or
-// the traffic routed), then check that bgctl's own targets survived anyone else's writes meanwhile.
+// The step's wait: watch the Service until Knative carried the plan out, then check bgctl's own targets survived.
 import { ConflictError, FailedError } from '../../core/errors.js';
 import { condition, type KnativeService } from '../../core/knative-types.js';
 import type { Plan } from '../../core/plan-types.js';
@@ -10,18 +9,14 @@ import type { KnativeClient } from '../../kube/client.js';
 import { startProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../context.js';
 
-/**
- * True once a template change has produced a new revision that is Ready: latestCreatedRevisionName
- * moved past `previous` and latestReadyRevisionName caught up with it. The traffic alone cannot
- * tell, because a deploy onto pinned traffic leaves status.traffic as it was.
- */
+/** True once a template change produced a new Ready revision (traffic cannot tell: a pinned deploy leaves it as is). */
 export function newRevisionReady(svc: KnativeService, previous: string | undefined): boolean {
   const created = svc.status?.latestCreatedRevisionName;
   if (!created || created === previous) return false;
   return svc.status?.latestReadyRevisionName === created && condition(svc, 'ConfigurationsReady')?.status !== 'False';
 }
 
-/** Waits by watch until Knative carried the plan out (progress on stderr); a failed new revision is reported with its own reason. */
+/** Waits by watch until Knative carried the plan out (progress on stderr); a failed revision reports its own reason. */
 export async function waitForStep(
   ctx: CommandContext,
   client: KnativeClient,
@@ -69,7 +64,8 @@ export async function waitForStep(
     const notReady = condition(svc, 'Ready')?.status === 'False' ? condition(svc, 'ConfigurationsReady') : undefined;
     if (notReady)
       progress.warn(
-        `Traffic of ${name} is routed as planned, but the service is not Ready: ${notReady.message ?? notReady.reason ?? ''}`,
+        `Traffic of ${name} is routed as planned, but the service is not Ready: ` +
+          (notReady.message ?? notReady.reason ?? ''),
       );
     else
       progress.succeed(
@@ -85,7 +81,7 @@ export async function waitForStep(
   }
 }
 
-/** Replaces "service not ready: RevisionFailed" by the failed revision's own reason (e.g. ContainerMissing) and message. */
+/** Replaces "service not ready: RevisionFailed" by the failed revision's reason (e.g. ContainerMissing) and message. */
 async function revisionFailure(
   client: KnativeClient,
   name: string,
@@ -106,7 +102,9 @@ async function revisionFailure(
       `revision "${created}" of service "${name}" failed: ${[ready.reason, ready.message].filter(Boolean).join(': ')}`,
       {
         reason: ready.reason || err.reason,
-        hint: `traffic is unchanged${serving ? ` (${serving})` : ''}; close the rollout with bgctl rollback ${name}, or deploy a fixed template with --take-over`,
+        hint:
+          `traffic is unchanged${serving ? ` (${serving})` : ''}; close the rollout with bgctl rollback ${name}, ` +
+          'or deploy a fixed template with --take-over',
         cause: err,
       },
     );

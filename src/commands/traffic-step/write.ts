@@ -1,6 +1,5 @@
-// The step's commit point: the conditional write of the Service (traffic and the rollout record in
-// one patch). A 409 re-reads and plans the same intent again with what the first plan relied on
-// attached, so a changed premise refuses (ConflictError) instead of overwriting someone else's change.
+// The step's commit point: the conditional write of the Service (traffic and rollout record in one patch). A 409
+// re-reads and re-plans with the first plan's premise attached, so a changed premise refuses instead of overwriting.
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import { plan as planIntent, withExpectation } from '../../core/plan.js';
 import type { Plan } from '../../core/plan-types.js';
@@ -13,12 +12,9 @@ import type { PreparedStep } from './engine.js';
 /** What the write left: the plan finally written, what it was planned on, and the server's answer. */
 export interface WrittenStep {
   plan: Plan;
-  /** The service the written plan was made from. */
   planned: KnativeService;
-  /** The revisions the written plan was made from. */
   revisions: Revision[];
   update: { service: KnativeService; attempts: number; noop: boolean };
-  /** The plans made again after a conflict, with the round each was made in. */
   replans: Array<{ plan: Plan; attempt: number }>;
 }
 
@@ -31,10 +27,8 @@ export async function writeStep(ctx: CommandContext, step: PreparedStep): Promis
   let planned = step.read.service;
   const replans: WrittenStep['replans'] = [];
   let rounds = 0;
-  // The first round writes on what was just read (or given): the resourceVersion precondition turns
-  // a stale object into a 409. Later rounds re-read the service; when it changed since it was planned,
-  // the revisions may have changed too (a candidate deleted): read them in the same step, so the plan
-  // function below stays synchronous.
+  // The first round writes on what was read (or given): resourceVersion turns a stale object into a 409. Later
+  // rounds re-read the service and, when it changed, its revisions too, so the plan function stays synchronous.
   const getFresh = async (name: string): Promise<KnativeService> => {
     const fresh = await client.getService(name);
     if (fresh.metadata.resourceVersion !== planned.metadata.resourceVersion)
@@ -96,9 +90,8 @@ function withGetService(c: KnativeClient, getService: KnativeClient['getService'
 }
 
 /**
- * The server's admission warnings of the write (Knative >= 1.9 warns about insecure securityContext
- * defaults on every write), on stderr in kubectl's words, also when the write was refused. The
- * client hands out each text once per command, so a rollout shows a warning once, not per step.
+ * The server's admission warnings (Knative >= 1.9 warns about securityContext defaults on every write), on stderr
+ * in kubectl's words, also for a refused write; each text once per command, not per step.
  */
 export function printServerWarnings(ctx: CommandContext, client: KnativeClient): void {
   for (const w of client.takeServerWarnings()) ctx.io.err.write(`Warning: ${printable(w)}\n`);

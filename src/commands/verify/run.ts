@@ -1,6 +1,5 @@
-// `bgctl verify SERVICE [--tag T]`: HTTP checks against a tag URL. runVerification does the work
-// and returns the VerificationResult (the wizard calls it in-process); run() prints it, records a
-// pass on an open rollout, and exits 3 on failure.
+// `bgctl verify SERVICE [--tag T]`: HTTP checks against a tag URL. runVerification returns the VerificationResult
+// (the wizard calls it in-process); run() prints it, records a pass on an open rollout, and exits 3 on failure.
 import { BgctlError, CancelError, ClusterAccessError, VerificationError } from '../../core/errors.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import { validateTag } from '../../core/names.js';
@@ -23,11 +22,9 @@ import type { VerifyVerbOptions } from './options.js';
 
 export type { VerificationResult } from '../../core/views/verification.js';
 
-/** Options of runVerification: the verification flags plus the tag and a progress callback. */
 export interface VerifyOptions extends VerifyFlags {
   /** Default: the candidate tag of the rollout in progress, else "candidate". */
   tag?: string;
-  /** Called after each request (e.g. to move a spinner). */
   onProgress?: (done: number, total: number) => void;
   /** An already-read Service (the wizard has one); read from the cluster when absent. */
   service?: KnativeService;
@@ -68,7 +65,9 @@ export async function runVerification(
       reason: 'EndpointUnreachable',
       hint: connectTo
         ? 'check the --ingress address (or BGCTL_INGRESS); nothing was verified'
-        : "the tag URL's host does not resolve or refuses connections from here: pass --ingress HOST:PORT (or set BGCTL_INGRESS) to send requests to the cluster's ingress with this Host header",
+        : "the tag URL's host does not resolve or refuses connections from here: " +
+          'pass --ingress HOST:PORT (or set BGCTL_INGRESS) to send requests ' +
+          "to the cluster's ingress with this Host header",
     });
   }
   const revisionName = svc.status?.traffic?.find((t) => t.tag === tag)?.revisionName;
@@ -124,10 +123,8 @@ export function renderVerification(r: VerificationResult): string {
 }
 
 /**
- * Records the outcome on the rollout in progress when the checked tag is its candidate's: a pass
- * moves staged -> verified; a failure (`failed`: why) takes an earlier pass back, verified -> staged
- * with the failure recorded in the state and the history. Annotation-only, so no confirmation; a
- * refusal or missing permission is a warning.
+ * Records the outcome when the checked tag is the open rollout's candidate: a pass moves staged -> verified, a failure
+ * takes an earlier pass back (verified -> staged, recorded). Annotation-only: no confirmation; a refusal only warns.
  */
 async function recordOutcome(
   ctx: CommandContext,
@@ -165,7 +162,8 @@ async function recordOutcome(
       ctx.io
         .colors()
         .warn(
-          `Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ${printable(err.message)}`,
+          `Warning: the ${failed === undefined ? 'pass' : 'failure'} was not recorded on the rollout: ` +
+            printable(err.message),
         ) + '\n',
     );
     return undefined;
