@@ -54,7 +54,10 @@ export function completionSandbox() {
   writeFileSync(path.join(dir, 'harness.zsh'), ZSH_HARNESS);
   let runs = 0;
 
-  /** The candidates `shell` offers for `line` (completing its last word); asynchronous, as the playground answers from this process. */
+  /**
+   * The candidates `shell` offers for `line` (completing its last word); asynchronous, as the playground answers from
+   * this process.
+   */
   async function complete(shell: ShellName, line: string, kubeconfig: string): Promise<string[]> {
     const env = { PATH: `${dir}:${process.env.PATH}`, HOME: dir, KUBECONFIG: kubeconfig };
     const run = (file: string, args: string[], extra: Record<string, string> = {}) =>
