@@ -36,14 +36,14 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   } catch (caught) {
     let err = caught;
     if (program && cmd) {
-      const parsed = program.fromCommander(err, cmd);
+      const parsed = program.fromCommander(err, cmd, argv);
       if (parsed === ExitCode.Ok) return ExitCode.Ok;
       if (parsed instanceof UsageError) err = parsed;
       // A usage error with nothing more specific to say points to the help of its verb.
       if (err instanceof UsageError && !err.hint)
         err = new UsageError(err.message, {
           reason: err.reason,
-          hint: program.helpHint(program.verbOf(cmd)),
+          hint: program.helpHint(program.verbOf(cmd, argv)),
           cause: err.cause,
         });
     }

@@ -181,7 +181,11 @@ const COMMANDER_REASONS: Record<string, string> = {
 };
 
 /** commander's exits: help/version are 0; its parse errors become a UsageError hinting at the help; else undefined. */
-export function fromCommander(err: unknown, program: Command): number | UsageError | undefined {
+export function fromCommander(
+  err: unknown,
+  program: Command,
+  argv: readonly string[] = [],
+): number | UsageError | undefined {
   if (!(err instanceof CommanderError)) return undefined;
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
     return ExitCode.Ok;
@@ -192,7 +196,7 @@ export function fromCommander(err: unknown, program: Command): number | UsageErr
     .filter((l) => l.trim() !== '');
   const suggestion = more.join(' ').replace(/^\((.*)\)$/, '$1');
   const message = suggestion ? `${first} (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : first;
-  const verb = err.code === 'commander.unknownCommand' ? undefined : activeVerb.get(program);
+  const verb = err.code === 'commander.unknownCommand' ? undefined : verbOf(program, argv);
   return new UsageError(message, { reason: COMMANDER_REASONS[err.code] ?? 'Usage', hint: helpHint(verb) });
 }
 
@@ -201,6 +205,24 @@ export function helpHint(verb: string | undefined): string {
   return verb ? `see bgctl ${verb} --help` : 'see bgctl --help';
 }
 
-export function verbOf(program: Command): string | undefined {
-  return activeVerb.get(program);
+/**
+ * The verb being run: the one commander dispatched to, else the verb named in argv (the program parses
+ * global flags anywhere in argv, so `split hello -o xml` fails before the verb is dispatched).
+ */
+export function verbOf(program: Command, argv: readonly string[] = []): string | undefined {
+  const dispatched = activeVerb.get(program);
+  if (dispatched) return dispatched;
+  const takesValue = new Set(
+    program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter(Boolean)),
+  );
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return undefined;
+    if (a.startsWith('-')) {
+      if (takesValue.has(a)) i++;
+      continue;
+    }
+    return program.commands.some((c) => c.name() === a) ? a : undefined;
+  }
+  return undefined;
 }

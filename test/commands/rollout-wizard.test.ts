@@ -220,6 +220,22 @@ describe('bgctl rollout wizard (in-process)', () => {
     assert.equal(specTraffic(pg.current, 'wno').find((t) => t.revisionName === 'wno-00001')?.percent, 100);
   });
 
+  test('--resume --until staged on a terminal stops at staged (the pipeline, asking before each change)', async () => {
+    await createReadyService(pg.current, 'wuntil');
+    foreignMergePatch(pg.current, 'wuntil', { spec: { traffic: [{ revisionName: 'wuntil-00001', percent: 100 }] } });
+    const env = { KUBECONFIG: pg.current.kubeconfigPath };
+    const deployed = await runCli(['deploy', 'wuntil', '--image', 'ghcr.io/bgctl/hello:v2', '--yes'], { env });
+    assert.equal(deployed.code, 0, deployed.stderr);
+    const prompter = new FakePrompter([['Stage wuntil-00002 at 0% under tag "candidate"?', true]]);
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await assert.rejects(
+      runRollout({ ...opts({ resume: true, until: 'staged' }), service: 'wuntil' }, ctx),
+      (err: unknown) => err instanceof PausedError && /staged/.test(err.message),
+    );
+    prompter.assertAllConsumed();
+    assert.equal(readState(getService(pg.current, 'wuntil')).state?.phase, 'staged');
+  });
+
   test('--resume on a terminal with no open rollout is refused like the unattended one', async () => {
     await createReadyService(pg.current, 'wnone');
     const ctx = testContext(pg.current, { tty: true, prompter: new FakePrompter({}) });

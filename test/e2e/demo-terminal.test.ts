@@ -43,6 +43,23 @@ describe('bgctl demo on a terminal (pseudo-terminal)', () => {
     assert.match(run.screen(), /Hello from hello-00002/);
   });
 
+  test('"n" once a rollout is open ends the demo with exit 0 and no --resume hint (its playground is gone)', async () => {
+    const run = spawnPty(['demo'], { BGCTL_ACTOR: 'demo' });
+    await enterAt(run, [
+      'Pin service "hello" to its current revision?',
+      'The new revision',
+      'Image of the new revision',
+      ...rest,
+      'Deploy ghcr.io/bgctl/hello:v2 as a new revision (at 0%)?',
+    ]);
+    await run.waitFor(afterDeploy[0]);
+    run.type('n');
+    run.type(Keys.enter);
+    await run.waitFor('there is nothing to resume');
+    assert.equal(await run.exited, 0, run.screen());
+    assert.doesNotMatch(run.screen(), /--resume/);
+  });
+
   test('--image is used without asking for it; Enter does the rest', async () => {
     const run = spawnPty(['demo', '--image', 'ghcr.io/bgctl/hello:v7'], { BGCTL_ACTOR: 'demo' });
     await enterAt(run, [

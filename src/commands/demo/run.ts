@@ -5,6 +5,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tagUrl } from '../../core/views/rows.js';
+import { PausedError } from '../../core/errors.js';
 import { readState } from '../../core/state.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
@@ -46,6 +47,7 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
   const { startPlayground } = await import('../../sim/playground.js');
   io.err.write('Starting the playground (a simulated Kubernetes API with Knative Serving, on 127.0.0.1)…\n');
   const pg = await startPlayground({ kubeconfigPath: join(dir, 'kubeconfig'), sample: DEMO_SERVICE });
+  let stopped = false;
   try {
     io.err.write(
       `${c.successIcon} Playground up: API ${pg.server}, ingress ${pg.ingress}; ` +
@@ -67,14 +69,21 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
     if (interactive) {
       const { runWizard } = await import('../rollout/wizard.js');
       // Enter at every prompt completes the demo: the next image is offered, confirmations say yes.
-      await runWizard(demoCtx, DEMO_SERVICE, rollout, { imageDefault: DEMO_NEXT_IMAGE, confirmDefault: true });
+      try {
+        await runWizard(demoCtx, DEMO_SERVICE, rollout, { imageDefault: DEMO_NEXT_IMAGE, confirmDefault: true });
+      } catch (err) {
+        // A wizard pause would hint `--resume`, which would run against the user's own cluster: the
+        // demo's playground stops with it, so there is nothing to resume.
+        if (!(err instanceof PausedError)) throw err;
+        stopped = true;
+      }
     } else {
       const session = newSession(demoCtx, DEMO_SERVICE, rollout);
       await runPipeline(session);
     }
-    const svc = await (await demoCtx.kube()).getService(DEMO_SERVICE);
-    const st = readState(svc).state;
-    const url = st ? tagUrl(svc, st.candidate.tag) : undefined;
+    const svc = stopped ? undefined : await (await demoCtx.kube()).getService(DEMO_SERVICE);
+    const st = svc && readState(svc).state;
+    const url = svc && st ? tagUrl(svc, st.candidate.tag) : undefined;
     if (url) {
       // Show the tag URL answering through the ingress, with the curl line that does the same.
       const host = new URL(url).host;
@@ -87,6 +96,10 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
   } finally {
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (stopped) {
+    io.err.write('Demo stopped at your answer; the playground is stopped, so there is nothing to resume.\n');
+    return;
   }
   io.err.write('Demo finished; the playground is stopped.\n');
 }

@@ -68,7 +68,7 @@ function rolloutLines(r: RolloutView): [string, string?] {
       return [`invalid rollout state: ${r.error ?? 'unreadable'}`];
     default: {
       const pct = r.phase === 'split' ? ` ${r.percent}% to the candidate` : '';
-      const steps = r.steps && r.steps.length ? `, steps ${r.steps.join(',')}` : '';
+      const steps = r.percents && r.percents.length ? `, percents ${r.percents.join(',')}` : '';
       const by = r.updatedBy ? `, by ${r.updatedBy}` : '';
       const why = r.reason ? `: ${r.reason}` : '';
       return [`${r.phase}${pct} (rollout ${r.id}${steps}${by})${why}`, r.stable ? roleTags(r) : undefined];

@@ -110,8 +110,10 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   };
   // The same parser verify uses, so a bad value fails here, before the rollout writes anything.
   if (verify.path !== undefined) parsePath(verify.path, '--verify-path');
-  parseVerifyFlags(verifyFlags(verify), env.BGCTL_INGRESS);
-  if (verify.ingress === undefined && env.BGCTL_INGRESS) verify.ingress = env.BGCTL_INGRESS;
+  // BGCTL_INGRESS matters only when the tag URL is checked: a stale value never blocks --abort or --no-verify.
+  const envIngress = out.abort || out.noVerify ? undefined : env.BGCTL_INGRESS;
+  parseVerifyFlags(verifyFlags(verify), envIngress);
+  if (verify.ingress === undefined && envIngress) verify.ingress = envIngress;
   if (out.resume && out.abort)
     throw new UsageError('pass either --resume or --abort, not both', { reason: 'ConflictingFlags' });
   const changes =

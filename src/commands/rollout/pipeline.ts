@@ -72,7 +72,9 @@ export async function runPipeline(s: Session): Promise<void> {
   const j = new Journal();
   // Resolve inputs before anything is written: a missing value is exit 2 with nothing changed.
   let image: string | undefined = o.image;
-  if (!o.resume && !o.abort && !o.revision && o.env.length === 0) {
+  // --env or --annotation alone also make a new revision (the same rule as the parse's for BGCTL_IMAGE).
+  const otherChange = o.env.length > 0 || Object.keys(o.annotations).length > 0;
+  if (!o.resume && !o.abort && !o.revision && !otherChange) {
     image = await resolveValue(ctx.io, ctx.prompter(), {
       flag: '--image',
       value: o.image,

@@ -38,7 +38,7 @@ export function rolloutResult(
     candidate: role(st?.candidate),
     ...(st?.previousTag ? { previous: role({ revision: st.stable.revision, tag: st.previousTag }) } : {}),
     percent: st?.percent,
-    plannedSteps: st?.percents,
+    percents: st?.percents,
     next: view.next,
     url: svc.status?.url,
     traffic: trafficRows(svc),

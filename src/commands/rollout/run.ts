@@ -9,12 +9,15 @@ import { newSession, runPipeline } from './pipeline.js';
 export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !opts.write.dryRun;
-  if (interactive && !opts.abort) {
+  // The wizard asks where to stop, whether to wait and what to do on a failure; given as flags, those
+  // choices are the pipeline's, which then asks before each traffic change instead.
+  const pipelineChoices = opts.until !== 'promoted' || opts.pauseMs > 0 || !opts.rollbackOnFailure;
+  if (interactive && !opts.abort && !pipelineChoices) {
     // --resume on a terminal is the wizard, continuing from the recorded phase.
     const { runWizard } = await import('./wizard.js');
     return runWizard(ctx, serviceArg, opts);
   }
   const service = await resolveService(ctx, serviceArg, 'rollout');
-  // On a terminal without --yes, --abort still asks before its traffic change.
+  // On a terminal without --yes, the pipeline asks before each traffic change.
   await runPipeline(newSession(ctx, service, opts, { confirm: interactive }));
 }

@@ -15,8 +15,8 @@ export interface RolloutView {
   candidate?: { revisionName?: string; tag: string };
   previousTag?: string;
   percent?: number;
-  steps?: number[];
-  step?: number;
+  percents?: number[];
+  levelIndex?: number;
   next?: NextAction['kind'];
   startedBy?: string;
   startedAt?: string;
@@ -36,9 +36,8 @@ function stateView(st: RolloutState, svc: KnativeService): RolloutView {
       ? { revisionName: st.candidate.revision, tag: st.candidate.tag }
       : { tag: st.candidate.tag },
     percent: st.percent,
-    // The document keeps its field names (docs/cli.md): the planned levels and the level reached.
-    steps: st.percents,
-    step: st.levelIndex,
+    percents: st.percents,
+    levelIndex: st.levelIndex,
     startedBy: st.startedBy,
     startedAt: st.startedAt,
     updatedBy: st.updatedBy,

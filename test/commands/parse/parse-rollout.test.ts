@@ -183,6 +183,11 @@ describe('rollout options', () => {
     );
   });
 
+  test('BGCTL_INGRESS is not read when nothing will be verified: --abort and --no-verify ignore a stale value', async () => {
+    assert.deepEqual(await rolloutEnv({ BGCTL_INGRESS: 'nope' }, '--abort'), rolloutDefaults({ abort: true }));
+    assert.deepEqual(await rolloutEnv({ BGCTL_INGRESS: 'nope' }, '--no-verify'), rolloutDefaults({ noVerify: true }));
+  });
+
   test('BGCTL_IMAGE is the image when nothing else names the new revision', async () => {
     assert.deepEqual(await rolloutEnv({ BGCTL_IMAGE: 'img:env' }), rolloutDefaults({ image: 'img:env' }));
     assert.deepEqual(
