@@ -68,7 +68,8 @@ describe('completion of service names and tags from the cluster', () => {
     test(
       `${shell}: TAB completes service names and --tag values of the line's namespace and service (built CLI)`,
       {
-        skip: !hasShell(shell) && `${shell} is not installed`,
+        // CI installs every shell (.ci/run): there a missing one fails instead of skipping.
+        skip: !hasShell(shell) && !process.env.CI && `${shell} is not installed`,
       },
       async () => {
         const sandbox = completionSandbox();
