@@ -196,7 +196,13 @@ export function fromCommander(
     .filter((l) => l.trim() !== '');
   const suggestion = more.join(' ').replace(/^\((.*)\)$/, '$1');
   const message = suggestion ? `${first} (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : first;
-  const verb = err.code === 'commander.unknownCommand' ? undefined : verbOf(program, argv);
+  let verb = err.code === 'commander.unknownCommand' ? undefined : verbOf(program, argv);
+  // A flag that failed before the verb on the line is the program's, whichever verb follows.
+  const flag = /'(-[^',\s]*)/.exec(first)?.[1];
+  if (verb && !activeVerb.has(program) && flag) {
+    const at = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (at >= 0 && at < argv.indexOf(verb)) verb = undefined;
+  }
   return new UsageError(message, { reason: COMMANDER_REASONS[err.code] ?? 'Usage', hint: helpHint(verb) });
 }
 

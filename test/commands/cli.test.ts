@@ -69,6 +69,13 @@ describe('bgctl without a cluster', () => {
       ['status', 'hello', '-o', 'xml'],
       /^Error: option '-o, --output <format>' argument 'xml' is invalid\. Allowed choices are table, json, yaml\./,
       'InvalidChoice',
+      'see bgctl status --help',
+    ],
+    [
+      '-o xml before the verb',
+      ['-o', 'xml', 'status', 'hello'],
+      /^Error: option '-o, --output <format>' argument 'xml' is invalid/,
+      'InvalidChoice',
       'see bgctl --help',
     ],
     [
