@@ -1,5 +1,5 @@
 // Lint rules, including the layer boundaries of docs/architecture.md:
-// core is pure; only kube imports client-node; only ui imports the terminal libraries.
+// core is pure; only kube imports client-node; only ui imports the terminal libraries; metrics uses only core.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -65,6 +65,13 @@ export default tseslint.config(
   {
     files: ['src/kube/**'],
     rules: restrict(['../ui/*', '../commands/*', '../sim/*', ...terminalLibs], 'src/kube depends only on core.'),
+  },
+  {
+    files: ['src/metrics/**'],
+    rules: restrict(
+      ['@kubernetes/*', '../kube/*', '../sim/*', '../ui/*', '../commands/*', ...terminalLibs],
+      'src/metrics (the Prometheus client) depends only on core.',
+    ),
   },
   {
     files: ['src/commands/**', 'src/cli.ts'],

@@ -16,6 +16,7 @@ import { revisionsVerb } from './revisions/options.js';
 import { urlVerb } from './url/options.js';
 import { historyVerb } from './history/options.js';
 import { verifyVerb } from './verify/options.js';
+import { analyzeVerb } from './analyze/options.js';
 import { completionVerb } from './completion/options.js';
 import { playgroundVerb } from './playground/options.js';
 import { versionVerb } from './version/options.js';
@@ -35,6 +36,7 @@ export const VERBS: readonly VerbEntry[] = [
   urlVerb,
   historyVerb,
   verifyVerb,
+  analyzeVerb,
   completionVerb,
   playgroundVerb,
   versionVerb,

@@ -8,6 +8,7 @@ export const ExitCode = {
   ClusterAccess: 4,
   Conflict: 5,
   Timeout: 6,
+  AnalysisFailed: 7,
   Paused: 8,
   Cancelled: 130,
 } as const;
@@ -71,6 +72,12 @@ export class ConflictError extends BgctlError {
 export class TimeoutError extends BgctlError {
   static override readonly defaultReason: string = 'Timeout';
   override readonly exitCode = ExitCode.Timeout;
+}
+
+/** Metrics could not be read (Prometheus unreachable, a query failing after retries): nothing was judged. */
+export class AnalysisError extends BgctlError {
+  static override readonly defaultReason: string = 'AnalysisFailed';
+  override readonly exitCode = ExitCode.AnalysisFailed;
 }
 
 /** Stopped on purpose before the end (--until, a pause); the rollout can be resumed. */

@@ -37,6 +37,7 @@ describe('verb help', () => {
       'url [options] [service]',
       'history [service]',
       'verify [options] [service]',
+      'analyze [options] [service]',
       'completion <shell>',
       'playground [options]',
       'version',

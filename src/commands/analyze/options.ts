@@ -1,0 +1,112 @@
+// bgctl analyze [SERVICE] --prometheus URL [--window D] [--gate EXPR]... [--gate-query NAME=PROMQL]...
+// [--gates FILE] [--metrics-preset auto|knative|knative-legacy]
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { UsageError } from '../../core/errors.js';
+import { combineGates } from '../../core/gates/gate-set.js';
+import { gatesFromDocument, type GateSet } from '../../core/gates/file.js';
+import { parsePresetFlag, type PresetName } from '../../core/gates/presets.js';
+import { quoteInput } from '../../core/gates/quote.js';
+import { validateServiceName } from '../../core/names.js';
+import { parseDuration } from '../../core/parse.js';
+import { parsePrometheusUrl } from '../../metrics/prometheus.js';
+import { SERVICE_ARG, collect } from '../options-common.js';
+import { defineVerb, fromEnv, type Env } from '../verb.js';
+
+export interface AnalyzeOptions {
+  service?: string;
+  /** --prometheus, else BGCTL_PROMETHEUS_URL, as given (it may carry user:password). */
+  prometheus: string;
+  /** BGCTL_PROMETHEUS_TOKEN; never printed. */
+  token?: string;
+  windowMs: number;
+  preset: PresetName | 'auto';
+  /** The gates and custom queries of --gate, --gate-query and --gates, checked and combined. */
+  gates: GateSet;
+}
+
+export const DEFAULT_WINDOW = '5m';
+const MAX_GATES_FILE_BYTES = 1024 * 1024;
+
+/** The Prometheus URL of --prometheus or BGCTL_PROMETHEUS_URL (checked), else a usage error. */
+export function prometheusUrl(flag: string | undefined, env: Env): string {
+  if (flag !== undefined) {
+    parsePrometheusUrl(flag);
+    return flag;
+  }
+  const fromVar = fromEnv(env, 'BGCTL_PROMETHEUS_URL', (raw) => parsePrometheusUrl(raw, 'BGCTL_PROMETHEUS_URL'));
+  if (fromVar === undefined) {
+    throw new UsageError('no Prometheus to ask: pass --prometheus URL or set BGCTL_PROMETHEUS_URL', {
+      reason: 'MissingPrometheus',
+      hint: 'e.g. --prometheus http://prometheus.monitoring:9090',
+    });
+  }
+  return env.BGCTL_PROMETHEUS_URL as string;
+}
+
+/** `--gates FILE`: read and parsed here, so a bad file is a usage error before any request. */
+export function readGatesFile(file: string): GateSet {
+  let text: string;
+  try {
+    const buf = readFileSync(file);
+    if (buf.length > MAX_GATES_FILE_BYTES) throw new Error(`larger than ${MAX_GATES_FILE_BYTES} bytes`);
+    text = buf.toString('utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UsageError(`cannot read the gates file ${quoteInput(file)}: ${why}`, { reason: 'InvalidGatesFile' });
+  }
+  const yaml = createRequire(import.meta.url)('js-yaml') as typeof import('js-yaml');
+  let doc: unknown;
+  try {
+    doc = yaml.load(text, { schema: yaml.JSON_SCHEMA, json: false });
+  } catch (err) {
+    const why = (err as Error).message.split('\n')[0];
+    throw new UsageError(`invalid gates file ${quoteInput(file)}: not YAML: ${why}`, { reason: 'InvalidGatesFile' });
+  }
+  return gatesFromDocument(doc, file);
+}
+
+export const analyzeVerb = defineVerb<AnalyzeOptions>({
+  name: 'analyze',
+  summary: "judge a service's revisions by their Prometheus metrics (rate, errors, latency, gates)",
+  description:
+    'Asks Prometheus, for every revision with traffic or a tag, for its requests, request rate, error rate and ' +
+    'p50/p95/p99 latency over --window, and judges it with the gates (--gate, --gate-query, --gates). The ' +
+    'candidate of the rollout in progress is judged against its stable revision; without one, every revision is ' +
+    'judged against the one with the most traffic. No data is never a pass: a revision with too few requests ' +
+    'fails InsufficientData. Writes nothing. Exit 3: a gate failed; exit 7: Prometheus could not be asked; ' +
+    'exit 2: a bad gate or PromQL. The token comes from BGCTL_PROMETHEUS_TOKEN only.',
+  args: SERVICE_ARG,
+  examples: [
+    'bgctl analyze hello --prometheus http://prometheus:9090',
+    "bgctl analyze hello --window 10m --gate 'error-rate<2%' --gate 'latency-p99<=stable*1.5' -o json",
+    'bgctl analyze hello --gate-query \'errors=sum(rate(my_errors_total{revision="{{revision}}"}[{{window}}]))\' ' +
+      "--gate 'errors<0.5'",
+  ],
+  flags: (cmd) =>
+    cmd
+      .option('--prometheus <url>', 'the Prometheus server (also BGCTL_PROMETHEUS_URL)')
+      .option('--window <duration>', 'the time looked back over, e.g. 5m', DEFAULT_WINDOW)
+      .option('--gate <expr>', "a gate, e.g. 'error-rate<2%' or 'latency-p95<=stable*1.5'; repeatable", collect)
+      .option('--gate-query <name=promql>', 'a custom measure for --gate; repeatable', collect)
+      .option('--gates <file>', 'gates and queries from a YAML file')
+      .option('--metrics-preset <name>', 'metric names: auto, knative (1.19+) or knative-legacy', 'auto'),
+  parse: ({ arg, flags, env }) => {
+    const prometheus = prometheusUrl(flags.string('prometheus'), env);
+    const windowMs = parseDuration(flags.string('window') ?? DEFAULT_WINDOW, '--window');
+    if (windowMs < 1000) {
+      throw new UsageError('invalid --window: at least 1s', { reason: 'InvalidDuration', hint: 'e.g. --window 5m' });
+    }
+    const preset = parsePresetFlag(flags.string('metricsPreset') ?? 'auto');
+    const file = flags.string('gates');
+    const gates = combineGates({
+      gateFlags: flags.list('gate'),
+      queryFlags: flags.list('gateQuery'),
+      file: file === undefined ? undefined : readGatesFile(file),
+    });
+    const token = env.BGCTL_PROMETHEUS_TOKEN || undefined;
+    const service = arg === undefined ? undefined : validateServiceName(arg);
+    return { service, prometheus, ...(token && { token }), windowMs, preset, gates };
+  },
+  load: () => import('./run.js'),
+});

@@ -1,0 +1,232 @@
+// `bgctl analyze` against the playground (the Services and their rollout records) and a real Prometheus
+// scraping a static exporter in the current and the legacy Knative format: healthy and failing candidates,
+// no data, a custom query, the legacy preset, refused PromQL (exit 2) and Prometheus down (exit 7), both
+// before any output, and the token never printed.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PRESETS } from '../../src/core/gates/presets.js';
+import { renderQuery } from '../../src/core/gates/query.js';
+import { PrometheusClient } from '../../src/metrics/prometheus.js';
+import { runCli } from '../helpers/cli.js';
+import { usePlayground } from '../helpers/playground.js';
+import { freePort, prometheusSkip, startPrometheus, type StartedPrometheus } from '../helpers/prometheus.js';
+import { startExporter, type ExportedRevision, type Exporter } from '../metrics/exporter.js';
+import { waitForValue } from '../metrics/wait.js';
+import { stagedService } from './read-setup.js';
+
+const TOKEN = 'analyze-token-0123456789abcdef';
+const rev = (service: string, n: number, ok: number, errors: number, latencyS: number): ExportedRevision => ({
+  namespace: 'default',
+  service,
+  revision: `${service}-0000${n}`,
+  ok,
+  errors,
+  latencyS,
+});
+
+describe('bgctl analyze', { skip: prometheusSkip() }, () => {
+  const pg = usePlayground();
+  let current: Exporter;
+  let legacy: Exporter;
+  let prom: StartedPrometheus;
+  const env = () => ({
+    KUBECONFIG: pg.current.kubeconfigPath,
+    BGCTL_PROMETHEUS_URL: prom.url,
+    BGCTL_PROMETHEUS_TOKEN: TOKEN,
+  });
+  const analyze = (args: string[], extraEnv: Record<string, string> = {}) =>
+    runCli(['analyze', ...args], { env: { ...env(), ...extraEnv } });
+
+  before(async () => {
+    // hello: its candidate answers 40% 5xx and slowly; good: a healthy candidate; quiet: no metrics at all.
+    current = await startExporter(
+      [
+        rev('hello', 1, 10, 0, 0.02),
+        rev('hello', 2, 6, 4, 0.8),
+        rev('good', 1, 10, 0, 0.02),
+        rev('good', 2, 10, 0, 0.03),
+      ],
+      'knative',
+    );
+    legacy = await startExporter([rev('old', 1, 10, 0, 0.02), rev('old', 2, 5, 5, 0.02)], 'legacy');
+    prom = await startPrometheus({ targets: [current.target, legacy.target], scrapeIntervalS: 1 });
+    for (const name of ['hello', 'good', 'quiet', 'old']) await stagedService(pg.current, name);
+    const client = new PrometheusClient({ url: prom.url });
+    const wait = async (preset: 'knative' | 'knative-legacy', revision: string) =>
+      waitForValue(
+        client,
+        renderQuery(PRESETS[preset].queries.requests, {
+          namespace: 'default',
+          service: '',
+          revision,
+          windowMs: 60_000,
+        }),
+        (v) => v !== undefined && v >= 20,
+      );
+    for (const r of ['hello-00001', 'hello-00002', 'good-00001', 'good-00002']) await wait('knative', r);
+    for (const r of ['old-00001', 'old-00002']) await wait('knative-legacy', r);
+  });
+  after(async () => {
+    await prom?.stop();
+    await current?.close();
+    await legacy?.close();
+  });
+
+  test('a failing candidate: exit 3, one Analysis document naming the crossed thresholds', async () => {
+    const r = await analyze([
+      'hello',
+      '--window',
+      '1m',
+      '--gate',
+      'error-rate<5%',
+      '--gate',
+      'latency-p99<=stable*2',
+      '-o',
+      'json',
+    ]);
+    assert.equal(r.code, 3, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.apiVersion, 'bgctl.dev/v1');
+    assert.equal(doc.kind, 'Analysis');
+    assert.equal(doc.service, 'hello');
+    assert.equal(doc.preset, 'knative');
+    assert.equal(doc.windowSeconds, 60);
+    assert.equal(doc.stableRevision, 'hello-00001');
+    assert.equal(doc.rolloutCandidate, 'hello-00002');
+    assert.deepEqual(
+      doc.revisions.map((x: any) => [x.name, x.role, x.percent, x.tags]),
+      [
+        ['hello-00001', 'stable', 100, ['stable']],
+        ['hello-00002', 'candidate', 0, ['candidate']],
+      ],
+    );
+    const [stable, cand] = doc.revisions;
+    assert.equal(stable.errorRate, 0);
+    assert.ok(Math.abs(cand.errorRate - 40) < 1, `candidate error rate ${cand.errorRate}`);
+    assert.ok(cand.requests >= 20, JSON.stringify(cand));
+    // The rate is over the whole window: requests / 60 s.
+    assert.ok(Math.abs(cand.requestRate - cand.requests / 60) < 0.05, JSON.stringify(cand));
+    assert.ok(
+      cand.latencyMs.p99 > 500 && stable.latencyMs.p99 < 30,
+      JSON.stringify([stable.latencyMs, cand.latencyMs]),
+    );
+    assert.deepEqual(
+      doc.gates.map((g: any) => [g.gate, g.revision, g.verdict, g.reason, g.stableRevision]),
+      [
+        ['error-rate<5%', 'hello-00002', 'fail', 'ThresholdCrossed', 'hello-00001'],
+        ['latency-p99<=stable*2', 'hello-00002', 'fail', 'ThresholdCrossed', 'hello-00001'],
+      ],
+    );
+    assert.equal(doc.verdict, 'fail');
+    assert.match(r.stderr, /Error: 2 gates failed on service "hello": error-rate of hello-00002 is 40/);
+  });
+
+  test('a healthy candidate: exit 0 and a table of revisions and gates', async () => {
+    const r = await analyze(['good', '--window', '1m', '--gate', 'error-rate<=stable+1%', '--gate', 'requests>=20']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0], /^Service: good \(namespace default\)$/);
+    assert.match(r.stdout, /REVISION\s+ROLE\s+TAGS\s+TRAFFIC\s+REQUESTS\s+RATE\s+ERRORS\s+P50\s+P95\s+P99/);
+    assert.match(r.stdout, /good-00002\s+candidate\s+candidate\s+0%\s+\d+\s+[\d.]+\/s\s+0%/);
+    assert.match(r.stdout, /error-rate<=stable\+1%\s+good-00002\s+0%\s+1%\s+0% \(good-00001\)\s+pass/);
+    assert.match(r.stdout, /requests>=20\s+good-00002\s+\d+\s+20\s+-?.*pass/);
+    assert.match(r.stdout, /Verdict: pass\n$/);
+  });
+
+  test('no data is never a pass: InsufficientData naming the series, exit 3', async () => {
+    const r = await analyze(['quiet', '--window', '1m', '--gate', 'error-rate<5%', '-o', 'json']);
+    assert.equal(r.code, 3, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(
+      doc.revisions.map((x: any) => x.requests),
+      [null, null],
+    );
+    assert.equal(doc.gates[0].verdict, 'fail');
+    assert.equal(doc.gates[0].reason, 'InsufficientData');
+    assert.match(
+      doc.gates[0].message,
+      /quiet-00002 saw 0 requests in kn_serving_invocation_duration_seconds_count, needs at least 10/,
+    );
+    assert.match(r.stderr, /Hint: too little traffic to judge/);
+  });
+
+  test('a custom query as a measure and a gate', async () => {
+    const query =
+      'fivexx=sum(increase(kn_serving_invocation_duration_seconds_count{kn_revision_name="{{revision}}",http_response_status_code="500"}[{{window}}])) or vector(0)';
+    const r = await analyze(['hello', '--window', '1m', '--gate-query', query, '--gate', 'fivexx<1', '-o', 'json']);
+    assert.equal(r.code, 3, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.revisions[0].custom.fivexx, 0);
+    assert.ok(doc.revisions[1].custom.fivexx >= 8, JSON.stringify(doc.revisions[1]));
+    assert.equal(doc.gates[0].gate, 'fivexx<1');
+    assert.equal(doc.gates[0].reason, 'ThresholdCrossed');
+  });
+
+  test('the legacy metric names with --metrics-preset knative-legacy', async () => {
+    const r = await analyze([
+      'old',
+      '--window',
+      '1m',
+      '--metrics-preset',
+      'knative-legacy',
+      '--gate',
+      'error-rate<10%',
+      '-o',
+      'json',
+    ]);
+    assert.equal(r.code, 3, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.preset, 'knative-legacy');
+    assert.ok(Math.abs(doc.revisions[1].errorRate - 50) < 1, JSON.stringify(doc.revisions[1]));
+    assert.ok(doc.revisions[0].latencyMs.p50 > 5 && doc.revisions[0].latencyMs.p50 <= 25);
+    assert.equal(doc.gates[0].reason, 'ThresholdCrossed');
+  });
+
+  test('PromQL Prometheus refuses: exit 2 naming the query, nothing on stdout', async () => {
+    const r = await analyze([
+      'hello',
+      '--gate-query',
+      'bad=sum(rate(x{r="{{revision}}"}[{{window}}])',
+      '--gate',
+      'bad<1',
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /Error: Prometheus refused the query "sum\(rate\(x\{r="hello-00002"\}\[300s\]\)": .*parse error/,
+    );
+  });
+
+  test('Prometheus down: exit 7 naming the URL without credentials, nothing on stdout, the token never shown', async () => {
+    const port = await freePort();
+    const r = await runCli(
+      [
+        'analyze',
+        'hello',
+        '--verbose',
+        '--gate',
+        'error-rate<5%',
+        '--prometheus',
+        `http://bob:hunter22@127.0.0.1:${port}`,
+      ],
+      { env: { KUBECONFIG: pg.current.kubeconfigPath, BGCTL_PROMETHEUS_TOKEN: TOKEN } },
+    );
+    assert.equal(r.code, 7, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      new RegExp(`Error: Prometheus at http://127\\.0\\.0\\.1:${port} could not be queried \\(3 tries\\)`),
+    );
+    assert.match(r.stderr, /try 3 failed/);
+    assert.doesNotMatch(r.stderr, /hunter22|analyze-token/);
+  });
+
+  test('--verbose traces every Prometheus request, never the token', async () => {
+    const r = await analyze(['good', '--verbose', '--window', '1m', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Prometheus POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query -> 200/);
+    assert.doesNotMatch(r.stderr + r.stdout, new RegExp(TOKEN));
+    assert.equal(JSON.parse(r.stdout).verdict, 'none');
+  });
+});
