@@ -34,7 +34,8 @@ export function generateName(prefix: string): string {
   return s;
 }
 
-const META_ORDER = [
+/** The ObjectMeta fields in the order the apiserver writes them. */
+export const META_ORDER = [
   'name',
   'generateName',
   'namespace',

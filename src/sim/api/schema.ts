@@ -1,6 +1,7 @@
 // Structural schemas (the CRDs' openAPIV3Schema): pruning, defaults, type and required checks, OpenAPI and explain.
 
 import { KNATIVE_STRUCTURE } from './knative-structure.js';
+import { META_ORDER } from './object-meta.js';
 
 /** A structural schema node. */
 export interface Schema {
@@ -155,23 +156,7 @@ export function schemaFor(kind: string): Schema | undefined {
 }
 
 /** The ObjectMeta fields a request may carry; anything else under metadata is pruned. */
-export const OBJECT_META_FIELDS = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
+export const OBJECT_META_FIELDS = new Set([...META_ORDER, 'selfLink']);
 
 /** What pruning and type checking found. */
 export interface SchemaReport {
