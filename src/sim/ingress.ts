@@ -21,8 +21,14 @@ interface Backend {
   split: Array<{ revision: string; percent: number }>;
 }
 
+/** Called once per request a revision answered (not for 404s or unready revisions), with the time it took. */
+export type ServedListener = (revision: KObject, code: number, seconds: number) => void;
+
 /** Starts the ingress; port 0 (the default) picks a free port. */
-export async function startIngress(registry: Registry, opts: { port?: number; host?: string } = {}): Promise<Ingress> {
+export async function startIngress(
+  registry: Registry,
+  opts: { port?: number; host?: string; onServed?: ServedListener } = {},
+): Promise<Ingress> {
   const svcDef = registry.resource('services', 'serving.knative.dev');
   const revDef = registry.resource('revisions', 'serving.knative.dev');
   if (!svcDef || !revDef) throw new Error('the registry does not serve Knative Serving');
@@ -59,7 +65,7 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
   };
   const lookup = (host: string): Backend | undefined => (hosts ??= buildHosts()).get(host);
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse, started: number): void => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const backend = lookup(host);
     if (!backend || backend.split.length === 0) {
@@ -89,6 +95,8 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
         reply(res, 200, `Hello from ${revision} (service ${backend.service.metadata.name}, image ${image})\n`, {
           'X-Revision': revision,
         });
+      // Measured as queue-proxy does: from the request reaching the revision to the answer being written.
+      opts.onServed?.(rev, fail ? 500 : 200, (performance.now() - started) / 1000);
     };
     if (knobs.latencyMs > 0) setTimeout(send, knobs.latencyMs);
     else send();
@@ -96,10 +104,11 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
 
   const server = createServer((req, res) => {
     // Drain the body so keep-alive connections stay usable.
+    const started = performance.now();
     req.resume();
     req.on('end', () => {
       try {
-        handle(req, res);
+        handle(req, res, started);
       } catch (err) {
         reply(res, 500, `ingress error: ${String(err)}\n`);
       }
