@@ -36,6 +36,8 @@ export interface Load {
   /** Sets the rate of one service (0 stops it, even under a default rate). */
   set(namespace: string, service: string, rps: number): void;
   report(): LoadReport;
+  /** Calls `fn` after every tick that sent or dropped a request and after every answer; returns the unsubscribe. */
+  onActivity(fn: () => void): () => void;
   stop(): void;
 }
 
@@ -90,6 +92,10 @@ export function startLoad(registry: Registry, opts: { ingress: string; defaultRp
   const states = new Map<string, State>();
   const open = new Set<ReturnType<typeof request>>();
   let stopped = false;
+  const listeners = new Set<() => void>();
+  const notify = (): void => {
+    for (const l of [...listeners]) l();
+  };
 
   // The service list is read again only after a Service changed (thousands of them must not cost a list per tick).
   let services: KObject[] | undefined;
@@ -114,6 +120,7 @@ export function startLoad(registry: Registry, opts: { ingress: string; defaultRp
       st.inFlight--;
       st.answers[outcome] = (st.answers[outcome] ?? 0) + 1;
       open.delete(req);
+      notify();
     };
     const req = request(
       {
@@ -141,6 +148,7 @@ export function startLoad(registry: Registry, opts: { ingress: string; defaultRp
     const dt = (now - last) / 1000;
     last = now;
     services ??= registry.list(svcDef, undefined).items;
+    let active = false;
     for (const svc of services) {
       const k = key(svc.metadata.namespace ?? '', svc.metadata.name);
       const rps = rateOf(k);
@@ -155,10 +163,12 @@ export function startLoad(registry: Registry, opts: { ingress: string; defaultRp
       const due = Math.floor(st.credit);
       st.credit -= due;
       for (let i = 0; i < due; i++) {
+        active = true;
         if (st.inFlight >= MAX_IN_FLIGHT) st.dropped++;
         else fire(host, st);
       }
     }
+    if (active) notify();
   };
   const timer = setInterval(() => {
     if (!stopped) tick();
@@ -191,6 +201,10 @@ export function startLoad(registry: Registry, opts: { ingress: string; defaultRp
           };
         }),
       };
+    },
+    onActivity(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
     },
     stop() {
       stopped = true;
