@@ -35,6 +35,7 @@ export async function startIngress(
   const balancer = new Balancer();
   const errorCounters = new Map<string, number>();
   const sockets = new Set<Socket>();
+  const held = new Set<NodeJS.Timeout>();
 
   // Host -> backend, rebuilt on the first request after any Service changed: with thousands of
   // Services, listing them all on every request would make the data plane the bottleneck.
@@ -98,8 +99,18 @@ export async function startIngress(
       // Measured as queue-proxy does: from the request reaching the revision to the answer being written.
       opts.onServed?.(rev, fail ? 500 : 200, (performance.now() - started) / 1000);
     };
-    if (knobs.latencyMs > 0) setTimeout(send, knobs.latencyMs);
-    else send();
+    if (knobs.latencyMs > 0) {
+      // A held answer must not outlive its client or the ingress (a `1h` latency would keep the process alive).
+      const timer = setTimeout(() => {
+        held.delete(timer);
+        send();
+      }, knobs.latencyMs);
+      held.add(timer);
+      res.once('close', () => {
+        clearTimeout(timer);
+        held.delete(timer);
+      });
+    } else send();
   };
 
   const server = createServer((req, res) => {
@@ -137,6 +148,8 @@ export async function startIngress(
     stop: () =>
       new Promise<void>((resolve) => {
         unsubscribe();
+        for (const t of held) clearTimeout(t);
+        held.clear();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
