@@ -21,14 +21,21 @@ interface Backend {
   split: Array<{ revision: string; percent: number }>;
 }
 
+/** Called once per request a revision answered (not for 404s or unready revisions), with the time it took. */
+export type ServedListener = (revision: KObject, code: number, seconds: number) => void;
+
 /** Starts the ingress; port 0 (the default) picks a free port. */
-export async function startIngress(registry: Registry, opts: { port?: number; host?: string } = {}): Promise<Ingress> {
+export async function startIngress(
+  registry: Registry,
+  opts: { port?: number; host?: string; onServed?: ServedListener } = {},
+): Promise<Ingress> {
   const svcDef = registry.resource('services', 'serving.knative.dev');
   const revDef = registry.resource('revisions', 'serving.knative.dev');
   if (!svcDef || !revDef) throw new Error('the registry does not serve Knative Serving');
   const balancer = new Balancer();
   const errorCounters = new Map<string, number>();
   const sockets = new Set<Socket>();
+  const held = new Set<NodeJS.Timeout>();
 
   // Host -> backend, rebuilt on the first request after any Service changed: with thousands of
   // Services, listing them all on every request would make the data plane the bottleneck.
@@ -59,7 +66,7 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
   };
   const lookup = (host: string): Backend | undefined => (hosts ??= buildHosts()).get(host);
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse, started: number): void => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const backend = lookup(host);
     if (!backend || backend.split.length === 0) {
@@ -89,17 +96,30 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
         reply(res, 200, `Hello from ${revision} (service ${backend.service.metadata.name}, image ${image})\n`, {
           'X-Revision': revision,
         });
+      // Measured as queue-proxy does: from the request reaching the revision to the answer being written.
+      opts.onServed?.(rev, fail ? 500 : 200, (performance.now() - started) / 1000);
     };
-    if (knobs.latencyMs > 0) setTimeout(send, knobs.latencyMs);
-    else send();
+    if (knobs.latencyMs > 0) {
+      // A held answer must not outlive its client or the ingress (a `1h` latency would keep the process alive).
+      const timer = setTimeout(() => {
+        held.delete(timer);
+        send();
+      }, knobs.latencyMs);
+      held.add(timer);
+      res.once('close', () => {
+        clearTimeout(timer);
+        held.delete(timer);
+      });
+    } else send();
   };
 
   const server = createServer((req, res) => {
     // Drain the body so keep-alive connections stay usable.
+    const started = performance.now();
     req.resume();
     req.on('end', () => {
       try {
-        handle(req, res);
+        handle(req, res, started);
       } catch (err) {
         reply(res, 500, `ingress error: ${String(err)}\n`);
       }
@@ -128,6 +148,8 @@ export async function startIngress(registry: Registry, opts: { port?: number; ho
     stop: () =>
       new Promise<void>((resolve) => {
         unsubscribe();
+        for (const t of held) clearTimeout(t);
+        held.clear();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

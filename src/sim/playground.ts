@@ -10,6 +10,10 @@ import { createRegistry } from './api/registry.js';
 import type { SimClock } from './clock.js';
 import { startApiServer } from './api/server.js';
 import { startIngress } from './ingress.js';
+import { startLoad, type Load } from './load.js';
+import { RequestMetrics, type MetricsFormat } from './metrics.js';
+import { revisionIdentity, startMetricsServer, trackRevisions, type MetricsServer } from './metrics-server.js';
+import { attachLoad } from './api/sim-routes.js';
 import type { GcConfig } from './knative/gc.js';
 import type { Timing } from './knative/runtime.js';
 import { installKnative } from './knative/index.js';
@@ -20,6 +24,12 @@ export interface PlaygroundOptions {
   port?: number;
   /** Ingress port; 0 or unset picks a free one. */
   ingressPort?: number;
+  /** Port of the Prometheus scrape target (`/metrics`); 0 or unset picks a free one. */
+  metricsPort?: number;
+  /** `knative` (default): Knative 1.19+'s histogram in seconds; `legacy`: Knative 1.18's counter and histogram. */
+  metricsFormat?: MetricsFormat;
+  /** Requests per second sent to the main URL of every routable service (default 0: none). */
+  load?: number;
   /** Knative config-domain. Default `example.com`. */
   domain?: string;
   /** Where to write the kubeconfig; default a new temp folder (removed by stop()). */
@@ -45,6 +55,13 @@ export interface Playground {
   server: string;
   /** `127.0.0.1:PORT`, the ingress for Host-header requests. */
   ingress: string;
+  /** `127.0.0.1:PORT`, the Prometheus scrape target (path `/metrics`). */
+  metrics: string;
+  /** What the ingress answered per revision (the series /metrics serves), and its scrape events. */
+  requestMetrics: RequestMetrics;
+  metricsServer: MetricsServer;
+  /** The load generator (what /sim/v1/load drives). */
+  load: Load;
   kubeconfigPath: string;
   /** The kubeconfig YAML text. */
   kubeconfig: string;
@@ -92,8 +109,19 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     const readOnlyToken = randomBytes(24).toString('hex');
     const api = await startApiServer({ registry, token, readOnlyToken, port: opts.port });
     cleanups.push(() => api.stop());
-    const ingress = await startIngress(registry, { port: opts.ingressPort });
+    const requestMetrics = new RequestMetrics(opts.metricsFormat ?? 'knative');
+    cleanups.push(trackRevisions(registry, requestMetrics));
+    const ingress = await startIngress(registry, {
+      port: opts.ingressPort,
+      onServed: (rev, code, seconds) => requestMetrics.record(revisionIdentity(rev), code, seconds),
+    });
     cleanups.push(() => ingress.stop());
+    const metricsServer = await startMetricsServer(requestMetrics, { port: opts.metricsPort });
+    cleanups.push(() => metricsServer.stop());
+    // Stopped first (cleanups run in reverse), so no request is in flight when the ingress closes.
+    const load = startLoad(registry, { ingress: ingress.address, defaultRps: opts.load });
+    cleanups.push(() => load.stop());
+    attachLoad(api.control, load, registry);
 
     let kubeconfigPath = opts.kubeconfigPath;
     if (!kubeconfigPath) {
@@ -130,6 +158,10 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     return {
       server: api.url,
       ingress: ingress.address,
+      metrics: metricsServer.address,
+      requestMetrics,
+      metricsServer,
+      load,
       kubeconfigPath,
       kubeconfig,
       namespace: 'default',

@@ -120,13 +120,29 @@ describe('bgctl playground (built CLI)', () => {
     try {
       const [line] = await pg.lines(1);
       const doc = JSON.parse(line);
-      assert.deepEqual(Object.keys(doc), ['apiVersion', 'kind', 'kubeconfig', 'server', 'ingress', 'namespace']);
+      assert.deepEqual(Object.keys(doc), [
+        'apiVersion',
+        'kind',
+        'kubeconfig',
+        'server',
+        'ingress',
+        'metrics',
+        'namespace',
+      ]);
       assert.equal(doc.apiVersion, 'bgctl.dev/v1');
       assert.equal(doc.kind, 'Playground');
       assert.equal(doc.kubeconfig, kubeconfig);
       assert.match(doc.server, /^https:\/\/127\.0\.0\.1:\d+$/);
       assert.match(doc.ingress, /^127\.0\.0\.1:\d+$/);
+      assert.match(doc.metrics, /^127\.0\.0\.1:\d+$/);
       assert.equal(doc.namespace, 'default');
+      // The scrape target has the Ready sample's series (at 0: no --load) when the line is printed.
+      const scrape = await fetch(`http://${doc.metrics}/metrics`);
+      assert.equal(scrape.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+      assert.match(
+        await scrape.text(),
+        /^kn_serving_invocation_duration_seconds_count\{http_response_status_code="200",k8s_namespace_name="default",kn_configuration_name="hello",kn_revision_name="hello-00001",kn_service_name="hello"\} 0$/m,
+      );
 
       // The kubeconfig: CA data and a bearer token, never insecure-skip-tls-verify.
       const kc = yaml.load(readFileSync(kubeconfig, 'utf8')) as any;
@@ -182,6 +198,7 @@ describe('bgctl playground (built CLI)', () => {
       assert.equal(pg.stderr(), '');
       assert.ok(await portClosed(portOf(doc.server)), 'API server port closed');
       assert.ok(await portClosed(portOf(doc.ingress)), 'ingress port closed');
+      assert.ok(await portClosed(portOf(doc.metrics)), 'metrics port closed');
       // The read-only kubeconfig next to a chosen path is removed; the chosen one is kept.
       assert.ok(!existsSync(`${kubeconfig}.readonly`));
       assert.ok(existsSync(kubeconfig));
@@ -213,6 +230,7 @@ describe('bgctl playground (built CLI)', () => {
           '✓ Sample service "web" is Ready in namespace default\n' +
           '\n' +
           "Ingress: http://127.0.0.1:PORT (send the service's Host header, e.g. curl -H 'Host: web.default.test.example' http://127.0.0.1:PORT/)\n" +
+          'Metrics: http://127.0.0.1:PORT/metrics (Prometheus scrape target, Knative names; no load: --load RPS)\n' +
           'Try: bgctl status web   ·   kubectl get ksvc\n' +
           'Press Ctrl-C to stop.\n',
       );
@@ -240,6 +258,32 @@ describe('bgctl playground (built CLI)', () => {
       assert.equal(doc.kubeconfig, join(dir, 'kc'));
       assert.equal(doc.namespace, 'default');
       assert.equal(await pg.stop('SIGINT'), 0);
+    } finally {
+      await pg.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--load --metrics-format legacy: the legacy series count the load; the ready output says where', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgctl-pg-load-'));
+    const pg = start(['--load', '50', '--metrics-format', 'legacy', '--sample', 'hello'], { HOME: dir });
+    try {
+      await pg.stderrHas('Press Ctrl-C to stop.\n');
+      const m = pg
+        .stderr()
+        .match(
+          /\nMetrics: http:\/\/(127\.0\.0\.1:\d+)\/metrics \(Prometheus scrape target, Knative 1\.18 names; load 50 req\/s to every service with traffic\)\n/,
+        );
+      assert.ok(m, pg.stderr());
+      // Real time: the load runs on the wall clock, as Prometheus scrapes it; ask until it has been counted.
+      const counted =
+        /^revision_app_request_count\{[^}]*response_code="200"[^}]*revision_name="hello-00001"[^}]*\} ([1-9]\d*)$/m;
+      const deadline = Date.now() + WAIT_MS;
+      let text = '';
+      while (!counted.test(text) && Date.now() < deadline) text = await (await fetch(`http://${m[1]}/metrics`)).text();
+      assert.match(text, counted);
+      assert.equal(await pg.stop('SIGINT'), 0);
+      assert.ok(await portClosed(portOf(m[1])), 'metrics port closed');
     } finally {
       await pg.stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

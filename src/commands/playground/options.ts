@@ -1,14 +1,20 @@
-// bgctl playground [--port N] [--ingress-port N] [--domain D] [--sample NAME] [--kubeconfig-out PATH]
+// bgctl playground [--port N] [--ingress-port N] [--metrics-port N] [--metrics-format F] [--load RPS] [--domain D]
+//   [--sample NAME] [--kubeconfig-out PATH]
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { validateServiceName } from '../../core/names.js';
+import { MAX_LOAD_RPS } from '../../sim/load-limits.js';
 import { defineVerb, type Env } from '../verb.js';
 
 export interface PlaygroundOptions {
   /** 0: a free port. */
   port: number;
   ingressPort: number;
+  metricsPort: number;
+  metricsFormat: 'knative' | 'legacy';
+  /** Requests per second to every routable service; 0: none. */
+  load: number;
   domain: string;
   sample?: string;
   /** Absolute path of the kubeconfig to write. */
@@ -22,6 +28,20 @@ function parsePort(raw: string, flag: string): number {
   return n;
 }
 
+function parseLoad(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || n > MAX_LOAD_RPS)
+    throw new UsageError(`invalid value "${raw}" for --load: must be requests per second from 0 to ${MAX_LOAD_RPS}`);
+  return n;
+}
+
+function parseMetricsFormat(raw: string): 'knative' | 'legacy' {
+  if (raw === 'knative' || raw === 'legacy') return raw;
+  throw new UsageError(`invalid value "${raw}" for --metrics-format: must be knative or legacy`, {
+    hint: 'knative: the histogram of Knative 1.19 and later; legacy: the metrics of Knative 1.18 and older',
+  });
+}
+
 /** Default kubeconfig location: a bgctl-owned file, so the user's ~/.kube/config is never touched. */
 export function defaultPlaygroundKubeconfig(env: Env): string {
   return path.join(env.HOME || os.homedir(), '.bgctl', 'playground', 'kubeconfig');
@@ -32,16 +52,21 @@ export const playgroundVerb = defineVerb<PlaygroundOptions>({
   summary: 'start a local simulated Knative cluster and write a kubeconfig for it',
   description:
     'Starts a local Kubernetes API server with Knative Serving simulated inside it, plus an ingress on localhost ' +
-    'that serves each revision by Host header. Runs until Ctrl-C. kubectl works against it too.',
+    "that serves each revision by Host header, and a Prometheus scrape target with Knative's request metrics. " +
+    'Runs until Ctrl-C. kubectl works against it too.',
   examples: [
     'bgctl playground --sample hello',
     'export KUBECONFIG=~/.bgctl/playground/kubeconfig',
     'bgctl status hello',
+    'bgctl playground --sample hello --load 20 --metrics-format legacy',
   ],
   flags: (cmd) =>
     cmd
       .option('--port <port>', 'API server port (0: a free one)', '0')
       .option('--ingress-port <port>', 'ingress port (0: a free one)', '0')
+      .option('--metrics-port <port>', 'Prometheus scrape target port, path /metrics (0: a free one)', '0')
+      .option('--metrics-format <format>', "metric names: knative (1.19+) or legacy (Knative 1.18's)", 'knative')
+      .option('--load <rps>', 'send this many requests per second to every service with traffic', '0')
       .option('--domain <domain>', 'domain of the service URLs', 'example.com')
       .option('--sample <name>', 'create a ready sample service with this name')
       .option('--kubeconfig-out <path>', 'where to write the kubeconfig (default: ~/.bgctl/playground/kubeconfig)'),
@@ -50,6 +75,9 @@ export const playgroundVerb = defineVerb<PlaygroundOptions>({
     return {
       port: parsePort(flags.string('port') ?? '0', '--port'),
       ingressPort: parsePort(flags.string('ingressPort') ?? '0', '--ingress-port'),
+      metricsPort: parsePort(flags.string('metricsPort') ?? '0', '--metrics-port'),
+      metricsFormat: parseMetricsFormat(flags.string('metricsFormat') ?? 'knative'),
+      load: parseLoad(flags.string('load') ?? '0'),
       domain: flags.string('domain') ?? 'example.com',
       sample: sample === undefined ? undefined : validateServiceName(sample),
       kubeconfigOut: path.resolve(flags.string('kubeconfigOut') ?? defaultPlaygroundKubeconfig(env)),

@@ -7,7 +7,7 @@ import type { PlaygroundOptions } from './options.js';
 
 export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise<void> {
   const { io, globals } = ctx;
-  const { port, ingressPort, kubeconfigOut: kubeconfigPath } = opts;
+  const { port, ingressPort, metricsPort, kubeconfigOut: kubeconfigPath } = opts;
   const { startPlayground } = await import('../../sim/playground.js');
   const { refuseUnsafeTarget } = await import('../../sim/private-file.js');
   // Refuse a symlinked target before anything starts (the playground checks again when it writes).
@@ -16,13 +16,17 @@ export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise
   const pg = await startPlayground({
     port,
     ingressPort,
+    metricsPort,
+    metricsFormat: opts.metricsFormat,
+    load: opts.load,
     domain: opts.domain,
     kubeconfigPath,
     sample: opts.sample,
   }).catch((err: NodeJS.ErrnoException) => {
     if (err?.code !== 'EADDRINUSE') throw err;
     // Name the flag to change rather than leaving a bare listen error.
-    const flag = port && err.message.endsWith(`:${port}`) ? '--port' : '--ingress-port';
+    const taken = (p: number): boolean => p > 0 && err.message.endsWith(`:${p}`);
+    const flag = taken(port) ? '--port' : taken(metricsPort) ? '--metrics-port' : '--ingress-port';
     throw new FailedError(`${err.message.replace(/^listen EADDRINUSE: /, '')}`, {
       reason: 'PortInUse',
       hint: `choose another ${flag}, or 0 for a free one`,
@@ -44,6 +48,8 @@ export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise
         c.muted(
           `\nIngress: http://${pg.ingress} (send the service's Host header, ` +
             `e.g. curl -H 'Host: ${opts.sample ?? 'hello'}.${pg.namespace}.${opts.domain}' http://${pg.ingress}/)\n` +
+            `Metrics: http://${pg.metrics}/metrics (Prometheus scrape target, ${formatName(opts.metricsFormat)}; ` +
+            `${opts.load > 0 ? `load ${opts.load} req/s to every service with traffic` : 'no load: --load RPS'})\n` +
             `Try: bgctl status${opts.sample ? ' ' + opts.sample : ' -A'}   ·   kubectl get ksvc\n` +
             'Press Ctrl-C to stop.\n',
         ),
@@ -53,6 +59,7 @@ export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise
         kubeconfig: pg.kubeconfigPath,
         server: pg.server,
         ingress: pg.ingress,
+        metrics: pg.metrics,
         namespace: pg.namespace,
       });
       if (globals.output === 'json') io.out.write(JSON.stringify(doc) + '\n');
@@ -66,4 +73,8 @@ export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise
     await pg.stop();
   }
   if (globals.output === 'table') io.err.write('Playground stopped.\n');
+}
+
+function formatName(format: 'knative' | 'legacy'): string {
+  return format === 'knative' ? 'Knative names' : 'Knative 1.18 names';
 }

@@ -1,14 +1,25 @@
 // /sim/v1 on the API server: the request log and fault settings, plus injecting a chosen fault.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson, sendStatus } from './http-util.js';
+import { readBody, sendJson, sendStatus, toStatus } from './http-util.js';
 import type { Target } from './request-options.js';
 import type { Fault, SimControl } from './sim-control.js';
-import { badRequest, conflict, failure, internalError, pathNotFound } from './status.js';
+import { badRequest, conflict, failure, internalError, notFound, pathNotFound } from './status.js';
+import { parseLoadRequest, type Load } from '../load.js';
+import type { Registry } from './contracts.js';
 
 /** The read-only token's user name. */
 export const VIEWER_USER = 'bgctl-viewer';
 
-/** /sim/v1/requests (GET, DELETE) and /sim/v1/faults (GET, POST, DELETE); the viewer may only read. */
+// The load generator lives beside the API server (it needs the ingress), so the playground attaches it to the
+// server's SimControl instead of the API server owning it.
+const loads = new WeakMap<SimControl, { load: Load; registry: Registry }>();
+
+/** Serves /sim/v1/load of the API server whose control this is. */
+export function attachLoad(control: SimControl, load: Load, registry: Registry): void {
+  loads.set(control, { load, registry });
+}
+
+/** /sim/v1/requests (GET, DELETE), /sim/v1/faults (GET, POST, DELETE), /sim/v1/load (GET, POST); the viewer reads. */
 export function handleSim(
   control: SimControl,
   req: IncomingMessage,
@@ -50,7 +61,39 @@ export function handleSim(
       });
     }
   }
+  const attached = loads.get(control);
+  if (path === '/sim/v1/load' && attached) {
+    if (method === 'GET') return sendJson(res, 200, attached.load.report());
+    if (method === 'POST' || method === 'PUT') return setLoad(attached, req, res);
+  }
   return sendStatus(res, pathNotFound().status);
+}
+
+async function setLoad(
+  { load, registry }: { load: Load; registry: Registry },
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let text: string;
+  try {
+    text = await readBody(req);
+  } catch (err) {
+    return sendStatus(res, toStatus(err));
+  }
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    return sendStatus(res, badRequest('load request is not valid JSON').status);
+  }
+  const parsed = parseLoadRequest(body);
+  if (typeof parsed === 'string') return sendStatus(res, badRequest(parsed).status);
+  const def = registry.resource('services', 'serving.knative.dev')!;
+  if (!registry.tryGet(def, parsed.namespace, parsed.service))
+    return sendStatus(res, notFound(def, parsed.service).status);
+  load.set(parsed.namespace, parsed.service, parsed.rps);
+  const mine = load.report().services.find((s) => s.namespace === parsed.namespace && s.service === parsed.service);
+  sendJson(res, 200, mine);
 }
 
 /** Answers a resource request with an injected fault instead of serving it. */

@@ -32,6 +32,9 @@ describe('playground options', () => {
   const defaults: PlaygroundOptions = {
     port: 0,
     ingressPort: 0,
+    metricsPort: 0,
+    metricsFormat: 'knative',
+    load: 0,
     domain: 'example.com',
     sample: undefined,
     kubeconfigOut: path.join(HOME, '.bgctl', 'playground', 'kubeconfig'),
@@ -49,6 +52,12 @@ describe('playground options', () => {
         '6443',
         '--ingress-port',
         '65535',
+        '--metrics-port',
+        '9091',
+        '--metrics-format',
+        'legacy',
+        '--load',
+        '12.5',
         '--domain',
         'local.test',
         '--sample',
@@ -61,6 +70,9 @@ describe('playground options', () => {
     const expected: PlaygroundOptions = {
       port: 6443,
       ingressPort: 65535,
+      metricsPort: 9091,
+      metricsFormat: 'legacy',
+      load: 12.5,
       domain: 'local.test',
       sample: 'hello',
       kubeconfigOut: path.resolve('pg/kubeconfig'),
@@ -77,6 +89,17 @@ describe('playground options', () => {
       );
     }
     await assert.rejects(parseOpts(['playground', '--ingress-port', '99999']), usage('Usage', /--ingress-port/));
+    await assert.rejects(parseOpts(['playground', '--metrics-port', '99999']), usage('Usage', /--metrics-port/));
+    await assert.rejects(
+      parseOpts(['playground', '--metrics-format', 'otel']),
+      usage('Usage', /"otel" for --metrics-format: must be knative or legacy/),
+    );
+    for (const bad of ['-1', '1001', 'lots', '1e3'])
+      await assert.rejects(
+        parseOpts(['playground', '--load', bad]),
+        usage('Usage', /for --load: must be requests per second from 0 to 1000/),
+        bad,
+      );
     await assert.rejects(parseOpts(['playground', '--sample', 'Hello_World']), usage('InvalidName', /"Hello_World"/));
   });
 });
