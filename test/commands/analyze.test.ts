@@ -230,3 +230,49 @@ describe('bgctl analyze', { skip: prometheusSkip() }, () => {
     assert.equal(JSON.parse(r.stdout).verdict, 'none');
   });
 });
+
+describe('bgctl analyze: credentials in a rejected URL or token never printed', () => {
+  const secret = 'Hunter22secret';
+  const malformed = [`bob:${secret}@h:9090`, `//bob:${secret}@h:9090`, `http//bob:${secret}@h`];
+  const everyWay = async (run: (extra: string[], env: Record<string, string>) => Promise<void>) => {
+    for (const debug of [{}, { BGCTL_DEBUG: '1' }]) {
+      for (const output of [[], ['-o', 'json']]) await run(output, debug);
+    }
+  };
+
+  test('a malformed --prometheus or BGCTL_PROMETHEUS_URL with user:password: exit 2, no password anywhere', async () => {
+    for (const url of malformed) {
+      await everyWay(async (extra, env) => {
+        for (const r of [
+          await runCli(['analyze', 'hello', '--prometheus', url, ...extra], { env }),
+          await runCli(['analyze', 'hello', ...extra], { env: { ...env, BGCTL_PROMETHEUS_URL: url } }),
+        ]) {
+          assert.equal(r.code, 2, `${url}: ${r.stderr}`);
+          assert.match(r.stderr + r.stdout, /InvalidPrometheusURL|InvalidEnv|invalid (--prometheus|BGCTL)/);
+          assert.doesNotMatch(r.stderr + r.stdout, new RegExp(secret), `${url} ${extra} ${JSON.stringify(env)}`);
+          assert.doesNotMatch(r.stderr + r.stdout, /bob:/);
+        }
+      });
+    }
+  });
+
+  test('a stray % in the URL password: exit 2 at parse time (not "URI malformed"), password not printed', async () => {
+    await everyWay(async (extra, env) => {
+      const r = await runCli(['analyze', 'hello', '--prometheus', 'http://bob:%zzpw1234@host/', ...extra], { env });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr + r.stdout, /not valid %-encoding/);
+      assert.doesNotMatch(r.stderr + r.stdout, /zzpw1234|URI malformed/);
+    });
+  });
+
+  test('a token with control characters inside: exit 2, the token never printed', async () => {
+    await everyWay(async (extra, env) => {
+      const r = await runCli(['analyze', 'hello', '--prometheus', 'http://h:9090', ...extra], {
+        env: { ...env, BGCTL_PROMETHEUS_TOKEN: 'tok-abc\u0007defghij\n' },
+      });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr + r.stdout, /BGCTL_PROMETHEUS_TOKEN: it contains control characters/);
+      assert.doesNotMatch(r.stderr + r.stdout, /abc|defghij/);
+    });
+  });
+});

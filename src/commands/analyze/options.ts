@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { combineGates } from '../../core/gates/gate-set.js';
 import { gatesFromDocument, type GateSet } from '../../core/gates/file.js';
 import { parsePresetFlag, type PresetName } from '../../core/gates/presets.js';
-import { quoteInput } from '../../core/gates/quote.js';
+import { hasControlChars, quoteInput } from '../../core/gates/quote.js';
 import { validateServiceName } from '../../core/names.js';
 import { parseDuration } from '../../core/parse.js';
 import { parsePrometheusUrl } from '../../metrics/prometheus.js';
@@ -42,6 +42,22 @@ export function prometheusUrl(flag: string | undefined, env: Env): string {
     });
   }
   return env.BGCTL_PROMETHEUS_URL as string;
+}
+
+/**
+ * BGCTL_PROMETHEUS_TOKEN without the surrounding whitespace a secret mount leaves (a trailing newline); a
+ * control character inside it is a usage error that never shows the token.
+ */
+export function prometheusToken(env: Env): string | undefined {
+  const token = env.BGCTL_PROMETHEUS_TOKEN?.trim();
+  if (!token) return undefined;
+  if (hasControlChars(token)) {
+    throw new UsageError('invalid BGCTL_PROMETHEUS_TOKEN: it contains control characters (not shown)', {
+      reason: 'InvalidEnv',
+      hint: 'set it to the bare token, e.g. BGCTL_PROMETHEUS_TOKEN="$(cat /var/run/secrets/token)"',
+    });
+  }
+  return token;
 }
 
 /** `--gates FILE`: read and parsed here, so a bad file is a usage error before any request. */
@@ -104,7 +120,7 @@ export const analyzeVerb = defineVerb<AnalyzeOptions>({
       queryFlags: flags.list('gateQuery'),
       file: file === undefined ? undefined : readGatesFile(file),
     });
-    const token = env.BGCTL_PROMETHEUS_TOKEN || undefined;
+    const token = prometheusToken(env);
     const service = arg === undefined ? undefined : validateServiceName(arg);
     return { service, prometheus, ...(token && { token }), windowMs, preset, gates };
   },
