@@ -41,7 +41,7 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
     renderQuery(template, { namespace, service, revision, windowMs: opts.windowMs });
 
   // Custom PromQL first, once: a query Prometheus refuses is a usage error before the many queries run.
-  const first = roles.judged[0] ?? roles.revisions[0]?.name ?? `${service}-00001`;
+  const first = roles.rolloutCandidate ?? roles.judged[0]?.name ?? roles.revisions[0]?.name ?? `${service}-00001`;
   for (const q of opts.gates.queries) await prom.validate(render(q.template, first));
 
   const at = ctx.now();
@@ -70,6 +70,12 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
   if (globals.output === 'table') io.out.write(renderAnalysis(doc, io));
   else writeDocument(io, globals.output, doc);
 
+  if (doc.verdict === 'fail' && doc.gates.length === 0) {
+    throw new VerificationError(`no gate could judge service "${service}": ${doc.message}`, {
+      reason: 'InsufficientData',
+      hint: `send traffic to a revision (bgctl status ${service}) or widen --window`,
+    });
+  }
   if (doc.verdict === 'fail') {
     const failed = doc.gates.filter((g) => g.verdict !== 'pass');
     throw new VerificationError(
@@ -77,8 +83,9 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
         failed.map((g) => g.message).join('; '),
       {
         reason: 'GatesFailed',
-        hint:
-          failed.some((g) => g.reason === 'InsufficientData') && failed.every((g) => g.reason === 'InsufficientData')
+        hint: failed.some((g) => g.reason === 'InvalidData')
+          ? 'Prometheus answered a value no traffic can have (negative): check its metrics and --metrics-preset'
+          : failed.every((g) => g.reason === 'InsufficientData')
             ? 'too little traffic to judge: widen --window or send traffic to the revision'
             : `inspect the revision (bgctl revisions ${service}); to send traffic back: bgctl rollback ${service}`,
       },
