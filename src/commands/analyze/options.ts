@@ -88,9 +88,10 @@ export const analyzeVerb = defineVerb<AnalyzeOptions>({
   description:
     'Asks Prometheus, for every revision with traffic or a tag, for its requests, request rate, error rate and ' +
     'p50/p95/p99 latency over --window, and judges it with the gates (--gate, --gate-query, --gates). The ' +
-    "stable revision (the rollout's, else the one with the most traffic) by the absolute gates, every other " +
-    "revision with traffic and the rollout's candidate by every gate against it. No data is never a pass: a " +
-    'revision with too few requests fails InsufficientData, and gates that judged nothing fail. Writes nothing. Exit 3: a gate failed; exit 7: Prometheus could not be asked; ' +
+    "stable revision (the rollout's, else the one with the most traffic) is judged by the absolute gates, every " +
+    "other revision with traffic and the rollout's candidate by every gate against it. No data is never a pass: a " +
+    'revision with too few requests fails InsufficientData, and gates that judged nothing fail. Writes nothing. ' +
+    'Exit 3: a gate failed; exit 7: Prometheus could not be asked; ' +
     'exit 2: a bad gate or PromQL. The token comes from BGCTL_PROMETHEUS_TOKEN only.',
   args: SERVICE_ARG,
   examples: [
