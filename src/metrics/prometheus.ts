@@ -171,6 +171,7 @@ export class PrometheusClient {
     if (this.auth) headers.authorization = this.auth;
     let last = '';
     for (let attempt = 1; attempt <= this.opts.attempts; attempt++) {
+      this.opts.signal?.throwIfAborted();
       if (attempt > 1) await this.pause(this.opts.backoffMs * 2 ** (attempt - 2));
       try {
         const answer = await exchange({
@@ -233,8 +234,21 @@ export class PrometheusClient {
     throw this.fail(`answered HTTP ${status} (${e.errorType}): ${e.error}`, 'QueryFailed');
   }
 
+  /** The backoff between tries; an abort ends it at once (no further try). */
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    const signal = this.opts.signal;
+    return new Promise((resolve, reject) => {
+      const aborted = () => {
+        clearTimeout(timer);
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', aborted);
+        resolve();
+      }, ms);
+      if (signal?.aborted) aborted();
+      else signal?.addEventListener('abort', aborted, { once: true });
+    });
   }
 }
 

@@ -4,10 +4,11 @@
 // before any output, and the token never printed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { PRESETS } from '../../src/core/gates/presets.js';
 import { renderQuery } from '../../src/core/gates/query.js';
 import { PrometheusClient } from '../../src/metrics/prometheus.js';
-import { runCli } from '../helpers/cli.js';
+import { runBin, runCli } from '../helpers/cli.js';
 import { usePlayground } from '../helpers/playground.js';
 import { freePort, prometheusSkip, startPrometheus, type StartedPrometheus } from '../helpers/prometheus.js';
 import { startExporter, type ExportedRevision, type Exporter } from '../metrics/exporter.js';
@@ -325,5 +326,52 @@ describe('bgctl analyze: credentials in a rejected URL or token never printed', 
       assert.match(r.stderr + r.stdout, /BGCTL_PROMETHEUS_TOKEN: it contains control characters/);
       assert.doesNotMatch(r.stderr + r.stdout, /abc|defghij/);
     });
+  });
+});
+
+describe('bgctl analyze against a stub Prometheus', () => {
+  const pg = usePlayground();
+  before(async () => {
+    await stagedService(pg.current, 'stubbed');
+  });
+
+  test('the first failed query aborts the others in flight and queued: no retry, no request after it', async () => {
+    // Holds every query until 4 (the client's concurrency) are in flight, then refuses the first with 401 and
+    // never answers the others: only an abort ends them, and any request arriving later is a retry or a queued job.
+    const held: http.ServerResponse[] = [];
+    let refused = false;
+    let late = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (refused) late++;
+      held.push(res);
+      if (held.length === 4 && !refused) {
+        refused = true;
+        held[0].writeHead(401, { 'content-type': 'application/json' }).end('{"status":"error"}');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const r = await runBin(
+        [
+          'analyze',
+          'stubbed',
+          '--metrics-preset',
+          'knative',
+          '--gate',
+          'error-rate<2%',
+          '--prometheus',
+          `http://127.0.0.1:${port}`,
+        ],
+        { env: { KUBECONFIG: pg.current.kubeconfigPath }, timeoutMs: 120_000 },
+      );
+      assert.equal(r.code, 7, r.stderr);
+      assert.match(r.stderr, /refused the credentials \(HTTP 401\)/);
+      assert.equal(late, 0, 'no query was sent after the first failure');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -20,10 +20,12 @@ const CONCURRENCY = 4;
 export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<void> {
   const { io, globals } = ctx;
   const service = await resolveService(ctx, opts.service, 'analyze');
+  // Aborted on the first failed query too, so the queries still in flight or queued stop at once.
+  const stop = new AbortController();
   const prom = new PrometheusClient({
     url: opts.prometheus,
     token: opts.token,
-    signal: ctx.signal,
+    signal: AbortSignal.any([ctx.signal, stop.signal]),
     trace: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
   });
   const client = await ctx.kube();
@@ -54,7 +56,7 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
       );
     });
   });
-  await inPool(jobs, CONCURRENCY);
+  await inPool(jobs, CONCURRENCY, stop);
 
   const doc = analysisDocument({
     svc,
@@ -93,11 +95,20 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
   }
 }
 
-/** Runs the jobs with at most `limit` at once; the first failure rejects (the rest finish unobserved). */
-async function inPool(jobs: (() => Promise<void>)[], limit: number): Promise<void> {
+/** Runs the jobs with at most `limit` at once; the first failure aborts `stop` (the rest) and rejects. */
+async function inPool(jobs: (() => Promise<void>)[], limit: number, stop: AbortController): Promise<void> {
   let next = 0;
+  let failure: { err: unknown } | undefined;
   const worker = async () => {
-    while (next < jobs.length) await jobs[next++]();
+    while (next < jobs.length && !failure) {
+      try {
+        await jobs[next++]();
+      } catch (err) {
+        failure ??= { err };
+        stop.abort();
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  if (failure) throw failure.err;
 }
