@@ -136,6 +136,23 @@ export class PrometheusClient {
     return r.samples[0].value;
   }
 
+  /**
+   * A query of a built-in preset: one this Prometheus refuses or answers with something else than one number
+   * says the server does not fit the preset (AnalysisError, exit 7), not that the user wrote bad PromQL.
+   */
+  async queryBuiltinValue(promql: string, time?: Date): Promise<number | undefined> {
+    try {
+      return await this.queryValue(promql, time);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      throw this.fail(
+        `cannot run a built-in query of bgctl: ${err.message}`,
+        'PrometheusIncompatible',
+        'check --metrics-preset (auto, knative, knative-legacy) and that this is a Prometheus 2.x or later API',
+      );
+    }
+  }
+
   /** Checks a query by running it: a refused query (400) or one that cannot give a number is a UsageError. */
   async validate(promql: string): Promise<void> {
     await this.queryValue(promql);

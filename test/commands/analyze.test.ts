@@ -335,6 +335,39 @@ describe('bgctl analyze against a stub Prometheus', () => {
     await stagedService(pg.current, 'stubbed');
   });
 
+  /** A server answering every request with `status` and the JSON `body`. */
+  async function stub(status: number, body: unknown): Promise<{ url: string; close: () => void }> {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+  }
+
+  test('a built-in query refused (400) or answered with a matrix: exit 7 (incompatible), not exit 2', async () => {
+    const answers: [number, unknown][] = [
+      [400, { status: 'error', errorType: 'bad_data', error: 'parse error: unknown function histogram_quantile' }],
+      [200, { status: 'success', data: { resultType: 'matrix', result: [] } }],
+    ];
+    for (const [status, body] of answers) {
+      const server = await stub(status, body);
+      try {
+        const r = await runCli(
+          ['analyze', 'stubbed', '--metrics-preset', 'knative', '--gate', 'error-rate<2%', '--prometheus', server.url],
+          { env: { KUBECONFIG: pg.current.kubeconfigPath } },
+        );
+        assert.equal(r.code, 7, r.stderr);
+        assert.match(r.stderr, /cannot run a built-in query of bgctl/);
+        assert.doesNotMatch(r.stderr, /--gate-query/);
+        assert.equal(r.stdout, '');
+      } finally {
+        server.close();
+      }
+    }
+  });
+
   test('the first failed query aborts the others in flight and queued: no retry, no request after it', async () => {
     // Holds every query until 4 (the client's concurrency) are in flight, then refuses the first with 401 and
     // never answers the others: only an abort ends them, and any request arriving later is a retry or a queued job.

@@ -4,7 +4,7 @@
 import { VerificationError } from '../../core/errors.js';
 import { PRESETS, pickPreset } from '../../core/gates/presets.js';
 import { renderQuery } from '../../core/gates/query.js';
-import { BUILTIN_MEASURES } from '../../core/gates/types.js';
+import { BUILTIN_MEASURES, isBuiltinMeasure } from '../../core/gates/types.js';
 import { PrometheusClient } from '../../metrics/prometheus.js';
 import { writeDocument } from '../../ui/document.js';
 import { printable } from '../../ui/sanitize.js';
@@ -51,9 +51,10 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
   const jobs = roles.revisions.flatMap((r) => {
     values.set(r.name, {});
     return templates.map(([measure, template]) => async () => {
-      (values.get(r.name) as Record<string, number | undefined>)[measure] = await prom.queryValue(
-        render(template, r.name),
-      );
+      const promql = render(template, r.name);
+      (values.get(r.name) as Record<string, number | undefined>)[measure] = isBuiltinMeasure(measure)
+        ? await prom.queryBuiltinValue(promql)
+        : await prom.queryValue(promql);
     });
   });
   await inPool(jobs, CONCURRENCY, stop);
