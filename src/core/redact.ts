@@ -95,10 +95,12 @@ export class SecretSet implements Iterable<string> {
     }
     if (u.password) {
       this.add(u.password);
-      this.add(decodeURIComponent(u.password));
       this.add(`${u.username}:${u.password}`);
+      const user = safeDecode(u.username);
+      const password = safeDecode(u.password);
+      this.add(password);
       // What an HTTP client sends for it: Basic base64(user:password).
-      this.add(Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64'));
+      this.add(Buffer.from(`${user}:${password}`).toString('base64'));
     }
     for (const [k, v] of u.searchParams) {
       if (/token|secret|password|key/i.test(k)) {
@@ -112,6 +114,15 @@ export class SecretSet implements Iterable<string> {
   }
   redact(text: string): string {
     return redactText(text, this);
+  }
+}
+
+/** decodeURIComponent, or the text as it is when it is not valid %-encoding (a stray `%`). */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 

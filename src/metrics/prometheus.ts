@@ -33,21 +33,42 @@ const DEFAULTS = { timeoutMs: 10_000, attempts: 3, backoffMs: 250, maxBytes: 8 *
 /** A failure worth another try: the connection, a deadline, 429 or 5xx. */
 class Transient extends Error {}
 
+/**
+ * A rejected URL as an error may quote it: everything up to its last `@` is cut, so a user:password survives no
+ * malformed shape (`bob:pw@h`, `//bob:pw@h`, `http//bob:pw@h`).
+ */
+export function rejectedUrl(raw: string): string {
+  const at = raw.lastIndexOf('@');
+  return quoteInput(at < 0 ? raw : `<redacted>@${raw.slice(at + 1)}`);
+}
+
 /** The URL as given, checked: http(s) only, no query or fragment. A bad one is a usage error. */
 export function parsePrometheusUrl(raw: string, where = '--prometheus'): URL {
-  let u: URL;
+  let u: URL | undefined;
   try {
     u = new URL(raw);
   } catch {
-    throw new UsageError(`invalid ${where} ${quoteInput(displayUrl(raw))}: not a URL`, {
+    u = undefined;
+  }
+  if (u === undefined) {
+    throw new UsageError(`invalid ${where} ${rejectedUrl(raw)}: not a URL`, {
       reason: 'InvalidPrometheusURL',
       hint: 'e.g. http://prometheus.monitoring:9090',
     });
   }
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash) {
-    throw new UsageError(`invalid ${where} ${quoteInput(displayUrl(raw))}: expected http(s)://HOST[:PORT][/PATH]`, {
+    throw new UsageError(`invalid ${where} ${rejectedUrl(raw)}: expected http(s)://HOST[:PORT][/PATH]`, {
       reason: 'InvalidPrometheusURL',
       hint: 'e.g. http://prometheus.monitoring:9090 (no query string)',
+    });
+  }
+  try {
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+  } catch {
+    throw new UsageError(`invalid ${where} ${rejectedUrl(raw)}: its user:password is not valid %-encoding`, {
+      reason: 'InvalidPrometheusURL',
+      hint: 'write a literal % in a password as %25',
     });
   }
   return u;
@@ -115,6 +136,23 @@ export class PrometheusClient {
     return r.samples[0].value;
   }
 
+  /**
+   * A query of a built-in preset: one this Prometheus refuses or answers with something else than one number
+   * says the server does not fit the preset (AnalysisError, exit 7), not that the user wrote bad PromQL.
+   */
+  async queryBuiltinValue(promql: string, time?: Date): Promise<number | undefined> {
+    try {
+      return await this.queryValue(promql, time);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      throw this.fail(
+        `cannot run a built-in query of bgctl: ${err.message}`,
+        'PrometheusIncompatible',
+        'check --metrics-preset (auto, knative, knative-legacy) and that this is a Prometheus 2.x or later API',
+      );
+    }
+  }
+
   /** Checks a query by running it: a refused query (400) or one that cannot give a number is a UsageError. */
   async validate(promql: string): Promise<void> {
     await this.queryValue(promql);
@@ -150,6 +188,7 @@ export class PrometheusClient {
     if (this.auth) headers.authorization = this.auth;
     let last = '';
     for (let attempt = 1; attempt <= this.opts.attempts; attempt++) {
+      this.opts.signal?.throwIfAborted();
       if (attempt > 1) await this.pause(this.opts.backoffMs * 2 ** (attempt - 2));
       try {
         const answer = await exchange({
@@ -212,8 +251,21 @@ export class PrometheusClient {
     throw this.fail(`answered HTTP ${status} (${e.errorType}): ${e.error}`, 'QueryFailed');
   }
 
+  /** The backoff between tries; an abort ends it at once (no further try). */
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    const signal = this.opts.signal;
+    return new Promise((resolve, reject) => {
+      const aborted = () => {
+        clearTimeout(timer);
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', aborted);
+        resolve();
+      }, ms);
+      if (signal?.aborted) aborted();
+      else signal?.addEventListener('abort', aborted, { once: true });
+    });
   }
 }
 

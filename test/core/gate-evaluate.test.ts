@@ -217,3 +217,53 @@ describe('evaluations over a window', () => {
     assert.equal(step.failing.length, 1);
   });
 });
+
+describe('values no healthy answer has', () => {
+  test('+Inf latency fails every latency gate, absolute and relative, whatever the operator; printed +Inf', () => {
+    for (const gate of ['latency-p99<800ms', 'latency-p99>1ms', 'latency-p99<=stable*1.5']) {
+      const v = one(input([gate], { requests: 100, 'latency-p99': Infinity }, { requests: 100, 'latency-p99': 20 }));
+      assert.equal(v.verdict, 'fail', gate);
+      assert.equal(v.reason, 'ThresholdCrossed', gate);
+      assert.match(v.message, /is \+Inf/);
+      assert.doesNotMatch(v.message, /Infinity/);
+    }
+    const both = one(
+      input(
+        ['latency-p99<=stable*1.5'],
+        { requests: 100, 'latency-p99': Infinity },
+        { requests: 100, 'latency-p99': Infinity },
+        true,
+      ),
+    );
+    assert.equal(both.verdict, 'fail');
+  });
+
+  test('a +Inf stable value is no threshold: the relative gate fails', () => {
+    const v = one(
+      input(
+        ['latency-p99<=stable*1.5'],
+        { requests: 100, 'latency-p99': 30 },
+        { requests: 100, 'latency-p99': Infinity },
+        true,
+      ),
+    );
+    assert.equal(v.verdict, 'fail');
+    assert.match(v.message, /stable hello-00001 is \+Inf/);
+  });
+
+  test('negative error rate, latency or requests (a lying Prometheus) fail InvalidData', () => {
+    const cases: [string, Record<string, number>, Record<string, number>?][] = [
+      ['error-rate<2%', { requests: 100, 'error-rate': -5 }],
+      ['latency-p95<800ms', { requests: 100, 'latency-p95': -1 }],
+      ['error-rate<2%', { requests: -100, 'error-rate': 0 }],
+      ['requests>=10', { requests: -100 }],
+      ['error-rate<=stable+1%', { requests: 100, 'error-rate': 0 }, { requests: 100, 'error-rate': -50 }],
+      ['error-rate<=stable+1%', { requests: 100, 'error-rate': 0 }, { requests: -100, 'error-rate': 0 }],
+    ];
+    for (const [gate, cand, stable] of cases) {
+      const v = one(input([gate], cand, stable, true));
+      assert.equal(v.verdict, 'fail', `${gate} ${JSON.stringify([cand, stable])}`);
+      assert.equal(v.reason, 'InvalidData', `${gate} ${JSON.stringify([cand, stable])}`);
+    }
+  });
+});

@@ -70,6 +70,8 @@ describe('query templates', () => {
     ['revision in backquotes', 'x{revision=`{{revision}}`}', /double-quoted/],
     ['revision in a regex matcher', 'x{revision=~"{{revision}}"}', /regex matcher/],
     ['namespace in a negative regex', 'x{revision="{{revision}}",ns!~ "{{namespace}}"}', /regex matcher/],
+    ['a comment between =~ and the string', 'x{revision=~ # c\n"{{revision}}"}', /regex matcher/],
+    ['comments and newlines before a !~ string', 'x{revision="{{revision}}",ns!~#a\n#b\n "{{namespace}}"}', /regex/],
     ['window in a string', 'x{revision="{{revision}}",w="{{window}}"}', /outside strings/],
     ['unterminated string', 'x{revision="{{revision}}}', /unterminated " string/],
     ['control character', 'x{revision="{{revision}}"}\x1b[2J', /control characters/],

@@ -18,19 +18,26 @@ export interface AnalyzedRevision {
   tags: string[];
 }
 
+/** A revision the gates judge: by the absolute gates, and by the relative ones against `against` when given. */
+export interface Judged {
+  name: string;
+  against?: string;
+}
+
 export interface Roles {
   revisions: AnalyzedRevision[];
   stable?: string;
-  /** The revisions the gates judge (each against `stable`). */
-  judged: string[];
+  /** The revisions the gates judge, in traffic order. */
+  judged: Judged[];
   /** The candidate of the rollout in progress, when there is one. */
   rolloutCandidate?: string;
 }
 
 /**
- * Revisions with traffic or a tag, in traffic order. With a rollout in progress its candidate is judged against
- * its stable revision; otherwise every revision against the one with the most traffic (the first on a tie), and a
- * lone revision by itself (relative gates then have nothing to compare with and fail InsufficientData).
+ * Revisions with traffic or a tag, in traffic order. The stable revision is the rollout's stable one when a
+ * rollout is in progress, else the one with the most traffic (the first on a tie). Judged: every revision with
+ * traffic (the stable one by the absolute gates only, the others by every gate against the stable one) and the
+ * rollout's candidate even at 0%. A revision with 0% and only a tag (e.g. `previous`) is shown, not judged.
  */
 export function analysisRoles(svc: KnativeService): Roles {
   const byName = new Map<string, AnalyzedRevision>();
@@ -47,25 +54,26 @@ export function analysisRoles(svc: KnativeService): Roles {
   }
   const state = readState(svc).state;
   let stable: string | undefined;
-  let judged: string[];
   let rolloutCandidate: string | undefined;
   if (state && isInProgress(state.phase) && state.candidate.revision) {
     stable = state.stable.revision;
     rolloutCandidate = state.candidate.revision;
     add(stable);
     add(rolloutCandidate);
-    judged = [rolloutCandidate];
   } else {
-    const all = [...byName.values()];
-    stable = all.reduce<AnalyzedRevision | undefined>(
-      (best, r) => (!best || r.percent > best.percent ? r : best),
-      undefined,
-    )?.name;
-    judged = all.length === 1 ? [all[0].name] : all.filter((r) => r.name !== stable).map((r) => r.name);
-    if (all.length === 1) stable = undefined;
+    stable = [...byName.values()]
+      .filter((r) => r.percent > 0)
+      .reduce<AnalyzedRevision | undefined>(
+        (best, r) => (!best || r.percent > best.percent ? r : best),
+        undefined,
+      )?.name;
   }
-  for (const r of byName.values())
+  const judged: Judged[] = [];
+  for (const r of byName.values()) {
     r.role = r.name === stable ? 'stable' : r.name === rolloutCandidate ? 'candidate' : 'other';
+    if (r.name === stable) judged.push({ name: r.name });
+    else if (r.percent > 0 || r.name === rolloutCandidate) judged.push({ name: r.name, against: stable });
+  }
   return { revisions: [...byName.values()], stable, judged, rolloutCandidate };
 }
 
@@ -88,18 +96,22 @@ export interface AnalysisInput {
 export function analysisDocument(input: AnalysisInput) {
   const { roles, values, gates } = input;
   const measured = (name: string): MeasuredRevision => ({ revision: name, values: values.get(name) ?? {} });
+  const absolute = gates.gates.filter((g) => g.threshold.kind === 'absolute');
   const verdicts: GateVerdict[] =
     gates.gates.length === 0
       ? []
-      : roles.judged.flatMap((name) =>
+      : roles.judged.flatMap(({ name, against }) =>
           evaluateGates({
-            gates: gates.gates,
+            gates: against === undefined ? absolute : gates.gates,
             candidate: measured(name),
-            stable: roles.stable && roles.stable !== name ? measured(roles.stable) : undefined,
+            stable: against === undefined ? undefined : measured(against),
             final: true,
             requestSeries: input.requestSeries,
           }),
         );
+  // Gates given but nothing judged (no traffic anywhere, or only relative gates and nothing beside the stable
+  // revision) is never a pass.
+  const nothingJudged = gates.gates.length > 0 && verdicts.length === 0;
   const windowS = Math.max(1, Math.ceil(input.windowMs / 1000));
   const revisions = roles.revisions.map((r) => {
     const v = values.get(r.name) ?? {};
@@ -132,7 +144,19 @@ export function analysisDocument(input: AnalysisInput) {
       stableValue: num(g.stableValue),
       threshold: num(g.threshold),
     })),
-    verdict: verdicts.length === 0 ? 'none' : verdicts.every((g) => g.verdict === 'pass') ? 'pass' : 'fail',
+    verdict:
+      gates.gates.length === 0
+        ? 'none'
+        : !nothingJudged && verdicts.every((g) => g.verdict === 'pass')
+          ? 'pass'
+          : 'fail',
+    ...(nothingJudged && {
+      reason: 'InsufficientData',
+      message:
+        roles.judged.length === 0
+          ? 'nothing was judged: no revision has traffic'
+          : `nothing was judged: only relative gates, and no revision beside the stable one has traffic`,
+    }),
   });
 }
 

@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { combineGates } from '../../core/gates/gate-set.js';
 import { gatesFromDocument, type GateSet } from '../../core/gates/file.js';
 import { parsePresetFlag, type PresetName } from '../../core/gates/presets.js';
-import { quoteInput } from '../../core/gates/quote.js';
+import { hasControlChars, quoteInput } from '../../core/gates/quote.js';
 import { validateServiceName } from '../../core/names.js';
 import { parseDuration } from '../../core/parse.js';
 import { parsePrometheusUrl } from '../../metrics/prometheus.js';
@@ -44,6 +44,22 @@ export function prometheusUrl(flag: string | undefined, env: Env): string {
   return env.BGCTL_PROMETHEUS_URL as string;
 }
 
+/**
+ * BGCTL_PROMETHEUS_TOKEN without the surrounding whitespace a secret mount leaves (a trailing newline); a
+ * control character inside it is a usage error that never shows the token.
+ */
+export function prometheusToken(env: Env): string | undefined {
+  const token = env.BGCTL_PROMETHEUS_TOKEN?.trim();
+  if (!token) return undefined;
+  if (hasControlChars(token)) {
+    throw new UsageError('invalid BGCTL_PROMETHEUS_TOKEN: it contains control characters (not shown)', {
+      reason: 'InvalidEnv',
+      hint: 'set it to the bare token, e.g. BGCTL_PROMETHEUS_TOKEN="$(cat /var/run/secrets/token)"',
+    });
+  }
+  return token;
+}
+
 /** `--gates FILE`: read and parsed here, so a bad file is a usage error before any request. */
 export function readGatesFile(file: string): GateSet {
   let text: string;
@@ -72,9 +88,10 @@ export const analyzeVerb = defineVerb<AnalyzeOptions>({
   description:
     'Asks Prometheus, for every revision with traffic or a tag, for its requests, request rate, error rate and ' +
     'p50/p95/p99 latency over --window, and judges it with the gates (--gate, --gate-query, --gates). The ' +
-    'candidate of the rollout in progress is judged against its stable revision; without one, every revision is ' +
-    'judged against the one with the most traffic. No data is never a pass: a revision with too few requests ' +
-    'fails InsufficientData. Writes nothing. Exit 3: a gate failed; exit 7: Prometheus could not be asked; ' +
+    "stable revision (the rollout's, else the one with the most traffic) is judged by the absolute gates, every " +
+    "other revision with traffic and the rollout's candidate by every gate against it. No data is never a pass: a " +
+    'revision with too few requests fails InsufficientData, and gates that judged nothing fail. Writes nothing. ' +
+    'Exit 3: a gate failed; exit 7: Prometheus could not be asked; ' +
     'exit 2: a bad gate or PromQL. The token comes from BGCTL_PROMETHEUS_TOKEN only.',
   args: SERVICE_ARG,
   examples: [
@@ -104,7 +121,7 @@ export const analyzeVerb = defineVerb<AnalyzeOptions>({
       queryFlags: flags.list('gateQuery'),
       file: file === undefined ? undefined : readGatesFile(file),
     });
-    const token = env.BGCTL_PROMETHEUS_TOKEN || undefined;
+    const token = prometheusToken(env);
     const service = arg === undefined ? undefined : validateServiceName(arg);
     return { service, prometheus, ...(token && { token }), windowMs, preset, gates };
   },

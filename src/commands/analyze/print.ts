@@ -47,7 +47,8 @@ export function renderAnalysis(doc: AnalysisDocument, io: IOStreams): string {
     `Service: ${printable(doc.service)} (namespace ${printable(doc.namespace ?? 'default')})\n` +
     `Metrics: ${printable(doc.prometheus)}, preset ${doc.preset}, window ${doc.windowSeconds}s\n\n`;
   let out = head + renderTable(columns, rows, opts);
-  if (doc.gates.length === 0) return out;
+  if (doc.gates.length === 0)
+    return doc.verdict === 'none' ? out : `${out}\nVerdict: ${doc.verdict} (${doc.message})\n`;
 
   const style = (verdict: string) => (verdict === 'pass' ? c.success : verdict === 'fail' ? c.fail : c.warn);
   const gateRows: Cell[][] = doc.gates.map((g) => [

@@ -4,7 +4,7 @@
 import { VerificationError } from '../../core/errors.js';
 import { PRESETS, pickPreset } from '../../core/gates/presets.js';
 import { renderQuery } from '../../core/gates/query.js';
-import { BUILTIN_MEASURES } from '../../core/gates/types.js';
+import { BUILTIN_MEASURES, isBuiltinMeasure } from '../../core/gates/types.js';
 import { PrometheusClient } from '../../metrics/prometheus.js';
 import { writeDocument } from '../../ui/document.js';
 import { printable } from '../../ui/sanitize.js';
@@ -20,10 +20,12 @@ const CONCURRENCY = 4;
 export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<void> {
   const { io, globals } = ctx;
   const service = await resolveService(ctx, opts.service, 'analyze');
+  // Aborted on the first failed query too, so the queries still in flight or queued stop at once.
+  const stop = new AbortController();
   const prom = new PrometheusClient({
     url: opts.prometheus,
     token: opts.token,
-    signal: ctx.signal,
+    signal: AbortSignal.any([ctx.signal, stop.signal]),
     trace: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
   });
   const client = await ctx.kube();
@@ -41,7 +43,7 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
     renderQuery(template, { namespace, service, revision, windowMs: opts.windowMs });
 
   // Custom PromQL first, once: a query Prometheus refuses is a usage error before the many queries run.
-  const first = roles.judged[0] ?? roles.revisions[0]?.name ?? `${service}-00001`;
+  const first = roles.rolloutCandidate ?? roles.judged[0]?.name ?? roles.revisions[0]?.name ?? `${service}-00001`;
   for (const q of opts.gates.queries) await prom.validate(render(q.template, first));
 
   const at = ctx.now();
@@ -49,12 +51,13 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
   const jobs = roles.revisions.flatMap((r) => {
     values.set(r.name, {});
     return templates.map(([measure, template]) => async () => {
-      (values.get(r.name) as Record<string, number | undefined>)[measure] = await prom.queryValue(
-        render(template, r.name),
-      );
+      const promql = render(template, r.name);
+      (values.get(r.name) as Record<string, number | undefined>)[measure] = isBuiltinMeasure(measure)
+        ? await prom.queryBuiltinValue(promql)
+        : await prom.queryValue(promql);
     });
   });
-  await inPool(jobs, CONCURRENCY);
+  await inPool(jobs, CONCURRENCY, stop);
 
   const doc = analysisDocument({
     svc,
@@ -70,6 +73,12 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
   if (globals.output === 'table') io.out.write(renderAnalysis(doc, io));
   else writeDocument(io, globals.output, doc);
 
+  if (doc.verdict === 'fail' && doc.gates.length === 0) {
+    throw new VerificationError(`no gate could judge service "${service}": ${doc.message}`, {
+      reason: 'InsufficientData',
+      hint: `send traffic to a revision (bgctl status ${service}) or widen --window`,
+    });
+  }
   if (doc.verdict === 'fail') {
     const failed = doc.gates.filter((g) => g.verdict !== 'pass');
     throw new VerificationError(
@@ -77,8 +86,9 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
         failed.map((g) => g.message).join('; '),
       {
         reason: 'GatesFailed',
-        hint:
-          failed.some((g) => g.reason === 'InsufficientData') && failed.every((g) => g.reason === 'InsufficientData')
+        hint: failed.some((g) => g.reason === 'InvalidData')
+          ? 'Prometheus answered a value no traffic can have (negative): check its metrics and --metrics-preset'
+          : failed.every((g) => g.reason === 'InsufficientData')
             ? 'too little traffic to judge: widen --window or send traffic to the revision'
             : `inspect the revision (bgctl revisions ${service}); to send traffic back: bgctl rollback ${service}`,
       },
@@ -86,11 +96,20 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
   }
 }
 
-/** Runs the jobs with at most `limit` at once; the first failure rejects (the rest finish unobserved). */
-async function inPool(jobs: (() => Promise<void>)[], limit: number): Promise<void> {
+/** Runs the jobs with at most `limit` at once; the first failure aborts `stop` (the rest) and rejects. */
+async function inPool(jobs: (() => Promise<void>)[], limit: number, stop: AbortController): Promise<void> {
   let next = 0;
+  let failure: { err: unknown } | undefined;
   const worker = async () => {
-    while (next < jobs.length) await jobs[next++]();
+    while (next < jobs.length && !failure) {
+      try {
+        await jobs[next++]();
+      } catch (err) {
+        failure ??= { err };
+        stop.abort();
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  if (failure) throw failure.err;
 }

@@ -25,7 +25,8 @@ export interface EvaluationInput {
 }
 
 export type Verdict = 'pass' | 'fail' | 'insufficient-data';
-export type FailReason = 'ThresholdCrossed' | 'InsufficientData';
+/** InvalidData: a value no traffic can have (negative), as a lying or broken exporter may answer. */
+export type FailReason = 'ThresholdCrossed' | 'InsufficientData' | 'InvalidData';
 
 /** One gate's outcome: a row of the measures × revisions table and of the -o json result. */
 export interface GateVerdict {
@@ -102,6 +103,14 @@ function evaluateGate(g: Gate, input: EvaluationInput, min: number): GateVerdict
     input.final
       ? { ...base, verdict: 'fail', reason: 'InsufficientData', message: `${g.text}: ${why}` }
       : { ...base, verdict: 'insufficient-data', message: `${g.text}: ${why}` };
+  const invalid = (who: string, measure: string, v: number): GateVerdict => ({
+    ...base,
+    verdict: 'fail',
+    reason: 'InvalidData',
+    message: `${g.text}: ${measure} of ${who} is ${formatUnitValue(v, 'number')}, which no traffic can have`,
+  });
+  const rawRequests = candidate.values.requests;
+  if (rawRequests !== undefined && rawRequests < 0) return invalid(candidate.revision, 'requests', rawRequests);
   const seen = requestCount(candidate);
   const tooFew = (who: string, n: number) =>
     `${who} saw ${n} request${n === 1 ? '' : 's'} in ${input.requestSeries}, needs at least ${min}`;
@@ -112,14 +121,36 @@ function evaluateGate(g: Gate, input: EvaluationInput, min: number): GateVerdict
   }
   if (seen < min) return waiting(tooFew(candidate.revision, seen));
   if (base.value === undefined) return waiting(`no value for ${g.measure} from ${candidate.revision}`);
+  if (base.value < 0) return invalid(candidate.revision, g.measure, base.value);
+  if (base.value === Infinity) {
+    // histogram_quantile's +Inf: slower than the largest bucket, beyond any threshold whatever the operator.
+    return {
+      ...base,
+      verdict: 'fail',
+      reason: 'ThresholdCrossed',
+      message: `${g.measure} of ${candidate.revision} is +Inf (beyond the largest histogram bucket) (${g.text})`,
+    };
+  }
   let threshold: number;
   if (g.threshold.kind === 'absolute') {
     threshold = g.threshold.value;
   } else {
     if (stable === undefined) return waiting('no stable revision to compare with');
+    if (stable.values.requests !== undefined && stable.values.requests < 0) {
+      return invalid(`stable ${stable.revision}`, 'requests', stable.values.requests);
+    }
     const stableSeen = requestCount(stable);
     if (stableSeen < min) return waiting(tooFew(`stable ${stable.revision}`, stableSeen));
     if (base.stableValue === undefined) return waiting(`no value for ${g.measure} from stable ${stable.revision}`);
+    if (base.stableValue < 0) return invalid(`stable ${stable.revision}`, g.measure, base.stableValue);
+    if (base.stableValue === Infinity) {
+      return {
+        ...base,
+        verdict: 'fail',
+        reason: 'InsufficientData',
+        message: `${g.text}: ${g.measure} of stable ${stable.revision} is +Inf, no threshold to compare with`,
+      };
+    }
     const { op, operand } = g.threshold;
     threshold =
       op === '+' ? base.stableValue + operand : op === '-' ? base.stableValue - operand : base.stableValue * operand;

@@ -98,7 +98,9 @@ interface PlaceholderUse {
 function placeholderUses(template: string, fail: (why: string, hint?: string) => never): PlaceholderUse[] {
   const uses: PlaceholderUse[] = [];
   let quote: string | undefined;
-  let quoteStart = 0;
+  // The code outside strings and comments so far: a `#` comment between `=~` and its string hides nothing.
+  let code = '';
+  let regexString = false;
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];
     if (template.startsWith('{{', i)) {
@@ -109,20 +111,23 @@ function placeholderUses(template: string, fail: (why: string, hint?: string) =>
         fail(`unknown placeholder {{${name}}}`, 'placeholders: {{namespace}} {{service}} {{revision}} {{window}}');
       }
       const end = i + (m as RegExpExecArray)[0].length;
-      const regexMatcher = quote !== undefined && /[=!]~\s*$/.test(template.slice(0, quoteStart));
-      uses.push({ name, start: i, end, quote, regexMatcher });
+      uses.push({ name, start: i, end, quote, regexMatcher: quote !== undefined && regexString });
       i = end - 1;
     } else if (quote !== undefined && ch === '\\' && quote !== '`') {
       i++;
     } else if (quote === undefined && (ch === '"' || ch === "'" || ch === '`')) {
       quote = ch;
-      quoteStart = i;
+      regexString = /[=!]~\s*$/.test(code);
     } else if (ch === quote) {
       quote = undefined;
+      code += ch;
     } else if (quote === undefined && ch === '#') {
       // A comment runs to the end of the line; a quote in it ("don't") opens no string.
       const nl = template.indexOf('\n', i);
       i = nl < 0 ? template.length : nl;
+      code += ' ';
+    } else if (quote === undefined) {
+      code += ch;
     }
   }
   if (quote !== undefined) fail(`an unterminated ${quote} string`);

@@ -48,6 +48,7 @@ function decimal(text: string): number | undefined {
 
 /** A value as a gate would write it: `1.5%`, `800ms`, `120`; rounded for reading, never in math. */
 export function formatUnitValue(value: number, unit: MeasureUnit): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
   const short = (n: number) => String(Number(n.toPrecision(6)));
   switch (unit) {
     case 'percent':

@@ -84,6 +84,17 @@ describe('analyze options', () => {
     });
   });
 
+  test('a token from a secret mount loses its trailing newline', async () => {
+    const opts = await parseOpts<AnalyzeOptions>(['analyze', 'hello', '--prometheus', URL_], {
+      BGCTL_PROMETHEUS_TOKEN: '  s3cr3t-token\n',
+    });
+    assert.equal(opts.token, 's3cr3t-token');
+    await assert.rejects(
+      parseOpts(['analyze', 'hello', '--prometheus', URL_], { BGCTL_PROMETHEUS_TOKEN: 's3cr\r3t-token' }),
+      usage('InvalidEnv', /control characters/),
+    );
+  });
+
   test('bad window, preset, gate, query and service name are usage errors', async () => {
     const base = ['analyze', 'hello', '--prometheus', URL_];
     await assert.rejects(parseOpts([...base, '--window', '5']), usage('InvalidDuration', /--window/));
