@@ -29,6 +29,7 @@ const EXPECTED: Record<string, string> = {
   FailedError: 'Failed',
   IncompleteError: 'BookkeepingIncomplete',
   VerificationError: 'Verification',
+  AnalysisError: 'AnalysisFailed',
   ClusterAccessError: 'ClusterAccess',
   ConflictError: 'Conflict',
   TimeoutError: 'Timeout',

@@ -105,9 +105,13 @@ export const analyzeVerb = defineVerb<AnalyzeOptions>({
       .option('--prometheus <url>', 'the Prometheus server (also BGCTL_PROMETHEUS_URL)')
       .option('--window <duration>', 'the time looked back over, e.g. 5m', DEFAULT_WINDOW)
       .option('--gate <expr>', "a gate, e.g. 'error-rate<2%' or 'latency-p95<=stable*1.5'; repeatable", collect)
-      .option('--gate-query <name=promql>', 'a custom measure for --gate; repeatable', collect)
+      .option('--gate-query <name=promql>', 'a custom measure that gates can name; repeatable', collect)
       .option('--gates <file>', 'gates and queries from a YAML file')
-      .option('--metrics-preset <name>', 'metric names: auto, knative (1.19+) or knative-legacy', 'auto'),
+      .option(
+        '--metrics-preset <name>',
+        'metric names: auto, knative (current) or knative-legacy (1.18 and older)',
+        'auto',
+      ),
   parse: ({ arg, flags, env }) => {
     const prometheus = prometheusUrl(flags.string('prometheus'), env);
     const windowMs = parseDuration(flags.string('window') ?? DEFAULT_WINDOW, '--window');

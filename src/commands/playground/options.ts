@@ -65,7 +65,11 @@ export const playgroundVerb = defineVerb<PlaygroundOptions>({
       .option('--port <port>', 'API server port (0: a free one)', '0')
       .option('--ingress-port <port>', 'ingress port (0: a free one)', '0')
       .option('--metrics-port <port>', 'Prometheus scrape target port, path /metrics (0: a free one)', '0')
-      .option('--metrics-format <format>', "metric names: knative (1.19+) or legacy (Knative 1.18's)", 'knative')
+      .option(
+        '--metrics-format <format>',
+        'metric names: knative (current) or legacy (Knative 1.18 and older)',
+        'knative',
+      )
       .option('--load <rps>', 'send this many requests per second to every service with traffic', '0')
       .option('--domain <domain>', 'domain of the service URLs', 'example.com')
       .option('--sample <name>', 'create a ready sample service with this name')
