@@ -1,5 +1,4 @@
 // Flag texts and parsers more than one verb's options.ts uses.
-import type { Command } from 'commander';
 import { validateRevisionName, validateTag } from '../core/names.js';
 
 export const SERVICE_ARG = {
@@ -10,10 +9,6 @@ export const SERVICE_ARG = {
 /** commander's argument parser for a repeatable flag (--env, --annotation, --traffic). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
-}
-
-export function addTakeOverFlag(cmd: Command, description: string): Command {
-  return cmd.option('--take-over', description);
 }
 
 /** An optional tag flag, checked as a Knative tag (DNS label). */

@@ -26,6 +26,19 @@ export class FlagValues {
     return this.values[key] !== false;
   }
 
+  /**
+   * Several value flags at once, under the names `keys` gives them (name -> flag key); flags not given
+   * are absent, and so is an empty value of the names in `emptyIsUnset`.
+   */
+  strings<K extends string>(keys: Record<K, string>, emptyIsUnset: NoInfer<K>[] = []): Partial<Record<K, string>> {
+    const out: Partial<Record<K, string>> = {};
+    for (const name of Object.keys(keys) as K[]) {
+      const v = this.string(keys[name]);
+      if (v !== undefined && !(v === '' && emptyIsUnset.includes(name))) out[name] = v;
+    }
+    return out;
+  }
+
   list(key: string): string[] {
     const v = this.values[key];
     if (v === undefined) return [];

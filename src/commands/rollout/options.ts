@@ -74,16 +74,17 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   if (percentsRaw !== undefined && stepsRaw !== undefined)
     throw new UsageError('--steps is the old name of --percents: pass one of them', { reason: 'ConflictingFlags' });
   const flagImage = flags.string('image');
-  const verify: VerifySettings = {};
-  const setVerify = (key: keyof VerifySettings, value: string | undefined): void => {
-    if (value !== undefined) verify[key] = value;
-  };
-  setVerify('path', flags.string('verifyPath'));
-  setVerify('expectStatus', flags.string('expectStatus'));
-  setVerify('expectBody', flags.string('expectBody'));
-  setVerify('requests', flags.string('requests'));
-  setVerify('maxLatency', flags.string('maxLatency'));
-  setVerify('ingress', flags.string('ingress') || undefined);
+  const verify: VerifySettings = flags.strings(
+    {
+      path: 'verifyPath',
+      expectStatus: 'expectStatus',
+      expectBody: 'expectBody',
+      requests: 'requests',
+      maxLatency: 'maxLatency',
+      ingress: 'ingress',
+    },
+    ['ingress'],
+  );
   const out: RolloutOptions = {
     service: arg,
     image: flagImage !== undefined ? parseImage(flagImage) : undefined,

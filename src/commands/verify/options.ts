@@ -27,18 +27,16 @@ export function addVerifyFlags(cmd: Command): Command {
 }
 
 function checksOf(flags: FlagValues): VerifyFlags {
-  const checks: VerifyFlags = {};
-  const set = (key: keyof VerifyFlags, value: string | undefined): void => {
-    if (value !== undefined) checks[key] = value;
-  };
-  set('path', flags.string('path'));
-  set('requests', flags.string('requests'));
-  set('expectStatus', flags.string('expectStatus'));
-  set('expectBody', flags.string('expectBody'));
-  set('maxLatency', flags.string('maxLatency'));
-  set('httpTimeout', flags.string('httpTimeout'));
-  set('ingress', flags.string('ingress') || undefined);
-  return checks;
+  const keys = {
+    path: 'path',
+    requests: 'requests',
+    expectStatus: 'expectStatus',
+    expectBody: 'expectBody',
+    maxLatency: 'maxLatency',
+    httpTimeout: 'httpTimeout',
+    ingress: 'ingress',
+  } as const;
+  return flags.strings(keys, ['ingress']);
 }
 
 export const verifyVerb = defineVerb<VerifyVerbOptions>({
