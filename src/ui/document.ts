@@ -38,6 +38,12 @@ function loadYAML(): JsYaml {
   return jsYaml;
 }
 
+/** Data from YAML a user wrote (a gates file): JSON's types only, no custom tags; throws js-yaml's error. */
+export function parseYAML(text: string): unknown {
+  const yaml = loadYAML();
+  return yaml.load(text, { schema: yaml.JSON_SCHEMA, json: false });
+}
+
 /** YAML text: sorted keys, no refs, no line folding. */
 export function renderYAML(doc: BgctlDocument): string {
   return loadYAML().dump(normalise(doc), { sortKeys: true, noRefs: true, lineWidth: -1 });

@@ -1,7 +1,6 @@
 // bgctl analyze [SERVICE] --prometheus URL [--window D] [--gate EXPR]... [--gate-query NAME=PROMQL]...
 // [--gates FILE] [--metrics-preset auto|knative|knative-legacy]
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { UsageError } from '../../core/errors.js';
 import { combineGates } from '../../core/gates/gate-set.js';
 import { gatesFromDocument, type GateSet } from '../../core/gates/file.js';
@@ -10,6 +9,7 @@ import { hasControlChars, quoteInput } from '../../core/gates/quote.js';
 import { validateServiceName } from '../../core/names.js';
 import { parseDuration } from '../../core/parse.js';
 import { parsePrometheusUrl } from '../../metrics/prometheus.js';
+import { parseYAML } from '../../ui/document.js';
 import { SERVICE_ARG, collect } from '../options-common.js';
 import { defineVerb, fromEnv, type Env } from '../verb.js';
 
@@ -71,10 +71,9 @@ export function readGatesFile(file: string): GateSet {
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new UsageError(`cannot read the gates file ${quoteInput(file)}: ${why}`, { reason: 'InvalidGatesFile' });
   }
-  const yaml = createRequire(import.meta.url)('js-yaml') as typeof import('js-yaml');
   let doc: unknown;
   try {
-    doc = yaml.load(text, { schema: yaml.JSON_SCHEMA, json: false });
+    doc = parseYAML(text);
   } catch (err) {
     const why = (err as Error).message.split('\n')[0];
     throw new UsageError(`invalid gates file ${quoteInput(file)}: not YAML: ${why}`, { reason: 'InvalidGatesFile' });
