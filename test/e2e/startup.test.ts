@@ -19,9 +19,10 @@ const BIN = join(ROOT, 'bin', 'bgctl.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
- * Code only some paths may load: the cluster client, the prompts, the spinner, the playground's TLS library, colors.
+ * Code only some paths may load: the cluster client, the prompts, the spinner, the playground's TLS library, colors,
+ * the Prometheus client's HTTP (node:http and node:https).
  */
-const HEAVY = /node_modules\/(@kubernetes\/client-node|@inquirer\/|ora\/|node-forge\/|chalk\/)/;
+const HEAVY = /node_modules\/(@kubernetes\/client-node|@inquirer\/|ora\/|node-forge\/|chalk\/)|src\/metrics\/http\.ts/;
 
 /** Builds dist/ if it is missing (npm test builds first; a lone `run-tests startup` may not have). */
 async function ensureBuilt(): Promise<void> {

@@ -8,7 +8,7 @@ import { parsePresetFlag, type PresetName } from '../../core/gates/presets.js';
 import { hasControlChars, quoteInput } from '../../core/gates/quote.js';
 import { validateServiceName } from '../../core/names.js';
 import { parseDuration } from '../../core/parse.js';
-import { parsePrometheusUrl } from '../../metrics/prometheus.js';
+import { parsePrometheusUrl } from '../../metrics/url.js';
 import { parseYAML } from '../../ui/document.js';
 import { SERVICE_ARG, collect } from '../options-common.js';
 import { defineVerb, fromEnv, type Env } from '../verb.js';
