@@ -56,6 +56,7 @@ export function newState(
 /** The state with changes, stamped with who and when. */
 export function advance(w: Work, st: RolloutState, changes: Partial<RolloutState>): RolloutState {
   const next = { ...st, ...changes, updatedBy: w.ctx.actor, updatedAt: w.ctx.now };
+  if (w.intent.gates) next.gates = { ...w.intent.gates };
   // An open rollout's reason is its last setback: a step that does not restate one moves past it.
   if (isInProgress(st.phase) && !('reason' in changes)) delete next.reason;
   return next;

@@ -2,7 +2,7 @@
 import type { TemplateDifference } from './template-diff.js';
 import type { KnativeService, Revision, RevisionTemplate, TrafficTarget } from './knative-types.js';
 import type { EnvChange, TrafficAssignment } from './parse.js';
-import type { RolloutPhase, RolloutState } from './state.js';
+import type { GatesRecord, RolloutPhase, RolloutState } from './state.js';
 import type { TrafficDiffRow } from './traffic.js';
 
 /** Default tags (overridable with --stable-tag, --tag, --previous-tag). */
@@ -27,6 +27,8 @@ export interface IntentCommon {
   /** Continue from traffic someone else changed (core/drift.ts); with `trafficKey`, only that exact spec.traffic. */
   adoptTraffic?: { trafficKey?: string };
   expect?: Expectation;
+  /** The metric gates' verdict this step acts on, recorded with the rollout. */
+  gates?: GatesRecord;
 }
 
 export type Intent = IntentCommon &

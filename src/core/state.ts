@@ -94,6 +94,14 @@ export interface RolloutState {
   reason?: string;
   /** Percent per revision (`@latest`: floating) as bgctl's last traffic write left it; else it drifted. */
   routing?: Record<string, number>;
+  /** The metric gates' last verdict in this rollout; a failure's values are in `reason`. */
+  gates?: GatesRecord;
+}
+
+export interface GatesRecord {
+  verdict: 'pass' | 'fail';
+  /** Evaluations behind the verdict (in the analysis window that decided it). */
+  evaluations: number;
 }
 
 /** True while a rollout is open: a second bgctl must not start another one without taking over. */
@@ -155,6 +163,7 @@ export function stateProblems(v: unknown): string[] {
     if (!isStr(s[k])) p.push(`${k}: must be a non-empty string`);
   for (const k of ['image', 'reason'])
     if (s[k] !== undefined && typeof s[k] !== 'string') p.push(`${k}: must be a string`);
+  if (s.gates !== undefined && !validGates(s.gates)) p.push('gates: must be {verdict: pass|fail, evaluations}');
   if (s.routing !== undefined && !validRouting(s.routing))
     p.push('routing: must map revision names to whole percents 1..100');
   return p;
@@ -165,6 +174,17 @@ function levels(s: Record<string, any>): { percents: any; levelIndex: any } {
   return 'percents' in s || 'levelIndex' in s
     ? { percents: s.percents, levelIndex: s.levelIndex }
     : { percents: s.steps, levelIndex: s.step };
+}
+
+function validGates(v: any): boolean {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v.verdict === 'pass' || v.verdict === 'fail') &&
+    isInt(v.evaluations) &&
+    v.evaluations >= 0 &&
+    Object.keys(v).length === 2
+  );
 }
 
 function validRouting(v: unknown): boolean {
@@ -194,6 +214,7 @@ function fromJson(raw: Record<string, any>): RolloutState {
   if (raw.image !== undefined) st.image = raw.image;
   if (raw.reason !== undefined) st.reason = raw.reason;
   if (raw.routing !== undefined) st.routing = { ...raw.routing };
+  if (raw.gates !== undefined) st.gates = { verdict: raw.gates.verdict, evaluations: raw.gates.evaluations };
   return st;
 }
 

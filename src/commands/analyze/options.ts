@@ -1,17 +1,13 @@
 // bgctl analyze [SERVICE] --prometheus URL [--window D] [--gate EXPR]... [--gate-query NAME=PROMQL]...
 // [--gates FILE] [--metrics-preset auto|knative|knative-legacy]
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
-import { combineGates } from '../../core/gates/gate-set.js';
-import { gatesFromDocument, type GateSet } from '../../core/gates/file.js';
+import type { GateSet } from '../../core/gates/file.js';
 import { parsePresetFlag, type PresetName } from '../../core/gates/presets.js';
-import { hasControlChars, quoteInput } from '../../core/gates/quote.js';
 import { validateServiceName } from '../../core/names.js';
 import { parseDuration } from '../../core/parse.js';
-import { parsePrometheusUrl } from '../../metrics/url.js';
-import { parseYAML } from '../../ui/document.js';
-import { SERVICE_ARG, collect } from '../options-common.js';
-import { defineVerb, fromEnv, type Env } from '../verb.js';
+import { addGateFlags, gateSetOf, prometheusToken, prometheusUrl } from '../gate-flags.js';
+import { SERVICE_ARG } from '../options-common.js';
+import { defineVerb } from '../verb.js';
 
 export interface AnalyzeOptions {
   service?: string;
@@ -26,60 +22,6 @@ export interface AnalyzeOptions {
 }
 
 export const DEFAULT_WINDOW = '5m';
-const MAX_GATES_FILE_BYTES = 1024 * 1024;
-
-/** The Prometheus URL of --prometheus or BGCTL_PROMETHEUS_URL (checked), else a usage error. */
-export function prometheusUrl(flag: string | undefined, env: Env): string {
-  if (flag !== undefined) {
-    parsePrometheusUrl(flag);
-    return flag;
-  }
-  const fromVar = fromEnv(env, 'BGCTL_PROMETHEUS_URL', (raw) => parsePrometheusUrl(raw, 'BGCTL_PROMETHEUS_URL'));
-  if (fromVar === undefined) {
-    throw new UsageError('no Prometheus to ask: pass --prometheus URL or set BGCTL_PROMETHEUS_URL', {
-      reason: 'MissingPrometheus',
-      hint: 'e.g. --prometheus http://prometheus.monitoring:9090',
-    });
-  }
-  return env.BGCTL_PROMETHEUS_URL as string;
-}
-
-/**
- * BGCTL_PROMETHEUS_TOKEN without the surrounding whitespace a secret mount leaves (a trailing newline); a
- * control character inside it is a usage error that never shows the token.
- */
-export function prometheusToken(env: Env): string | undefined {
-  const token = env.BGCTL_PROMETHEUS_TOKEN?.trim();
-  if (!token) return undefined;
-  if (hasControlChars(token)) {
-    throw new UsageError('invalid BGCTL_PROMETHEUS_TOKEN: it contains control characters (not shown)', {
-      reason: 'InvalidEnv',
-      hint: 'set it to the bare token, e.g. BGCTL_PROMETHEUS_TOKEN="$(cat /var/run/secrets/token)"',
-    });
-  }
-  return token;
-}
-
-/** `--gates FILE`: read and parsed here, so a bad file is a usage error before any request. */
-export function readGatesFile(file: string): GateSet {
-  let text: string;
-  try {
-    const buf = readFileSync(file);
-    if (buf.length > MAX_GATES_FILE_BYTES) throw new Error(`larger than ${MAX_GATES_FILE_BYTES} bytes`);
-    text = buf.toString('utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UsageError(`cannot read the gates file ${quoteInput(file)}: ${why}`, { reason: 'InvalidGatesFile' });
-  }
-  let doc: unknown;
-  try {
-    doc = parseYAML(text);
-  } catch (err) {
-    const why = (err as Error).message.split('\n')[0];
-    throw new UsageError(`invalid gates file ${quoteInput(file)}: not YAML: ${why}`, { reason: 'InvalidGatesFile' });
-  }
-  return gatesFromDocument(doc, file);
-}
 
 export const analyzeVerb = defineVerb<AnalyzeOptions>({
   name: 'analyze',
@@ -99,18 +41,7 @@ export const analyzeVerb = defineVerb<AnalyzeOptions>({
     'bgctl analyze hello --gate-query \'errors=sum(rate(my_errors_total{revision="{{revision}}"}[{{window}}]))\' ' +
       "--gate 'errors<0.5'",
   ],
-  flags: (cmd) =>
-    cmd
-      .option('--prometheus <url>', 'the Prometheus server (also BGCTL_PROMETHEUS_URL)')
-      .option('--window <duration>', 'the time looked back over, e.g. 5m', DEFAULT_WINDOW)
-      .option('--gate <expr>', "a gate, e.g. 'error-rate<2%' or 'latency-p95<=stable*1.5'; repeatable", collect)
-      .option('--gate-query <name=promql>', 'a custom measure that gates can name; repeatable', collect)
-      .option('--gates <file>', 'gates and queries from a YAML file')
-      .option(
-        '--metrics-preset <name>',
-        'metric names: auto, knative (current) or knative-legacy (1.18 and older)',
-        'auto',
-      ),
+  flags: (cmd) => addGateFlags(cmd).option('--window <duration>', 'the time looked back over, e.g. 5m', DEFAULT_WINDOW),
   parse: ({ arg, flags, env }) => {
     const prometheus = prometheusUrl(flags.string('prometheus'), env);
     const windowMs = parseDuration(flags.string('window') ?? DEFAULT_WINDOW, '--window');
@@ -118,12 +49,7 @@ export const analyzeVerb = defineVerb<AnalyzeOptions>({
       throw new UsageError('invalid --window: at least 1s', { reason: 'InvalidDuration', hint: 'e.g. --window 5m' });
     }
     const preset = parsePresetFlag(flags.string('metricsPreset') ?? 'auto');
-    const file = flags.string('gates');
-    const gates = combineGates({
-      gateFlags: flags.list('gate'),
-      queryFlags: flags.list('gateQuery'),
-      file: file === undefined ? undefined : readGatesFile(file),
-    });
+    const gates = gateSetOf(flags);
     const token = prometheusToken(env);
     const service = arg === undefined ? undefined : validateServiceName(arg);
     return { service, prometheus, ...(token && { token }), windowMs, preset, gates };

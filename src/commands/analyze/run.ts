@@ -6,6 +6,7 @@ import { PRESETS, pickPreset } from '../../core/gates/presets.js';
 import { renderQuery } from '../../core/gates/query.js';
 import { BUILTIN_MEASURES, isBuiltinMeasure } from '../../core/gates/types.js';
 import { PrometheusClient } from '../../metrics/prometheus.js';
+import { QUERY_CONCURRENCY, inPool } from '../../metrics/pool.js';
 import { writeDocument } from '../../ui/document.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
@@ -13,9 +14,6 @@ import { resolveService } from '../service-arg.js';
 import { analysisDocument, analysisRoles } from './analysis.js';
 import type { AnalyzeOptions } from './options.js';
 import { renderAnalysis } from './print.js';
-
-/** Queries in flight at once: enough to be quick, few enough not to load a shared Prometheus. */
-const CONCURRENCY = 4;
 
 export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<void> {
   const { io, globals } = ctx;
@@ -57,7 +55,7 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
         : await prom.queryValue(promql);
     });
   });
-  await inPool(jobs, CONCURRENCY, stop);
+  await inPool(jobs, QUERY_CONCURRENCY, stop);
 
   const doc = analysisDocument({
     svc,
@@ -94,22 +92,4 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
       },
     );
   }
-}
-
-/** Runs the jobs with at most `limit` at once; the first failure aborts `stop` (the rest) and rejects. */
-async function inPool(jobs: (() => Promise<void>)[], limit: number, stop: AbortController): Promise<void> {
-  let next = 0;
-  let failure: { err: unknown } | undefined;
-  const worker = async () => {
-    while (next < jobs.length && !failure) {
-      try {
-        await jobs[next++]();
-      } catch (err) {
-        failure ??= { err };
-        stop.abort();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  if (failure) throw failure.err;
 }

@@ -19,6 +19,8 @@ export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string
   const c = opts.colors;
   const arrow = opts.unicode ? '→' : '->';
   const gutter = doc.items.some((h) => isInProgress(h.phase));
+  // Shown only once some rollout was judged by metric gates.
+  const gates = doc.items.some((h) => h.gates);
   const rows = doc.items.map((h): Cell[] => {
     const open = isInProgress(h.phase);
     const phase: Cell =
@@ -36,6 +38,7 @@ export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string
       h.updatedBy === h.startedBy ? h.startedBy : `${h.startedBy}, ${h.updatedBy}`,
       timeCell(h.startedAt, now, rel),
       timeCell(h.updatedAt, now, rel),
+      ...(gates ? [h.gates ? `${h.gates.verdict} (${h.gates.evaluations})` : '-'] : []),
       h.reason ?? '',
     ];
   });
@@ -49,6 +52,7 @@ export function renderHistory(doc: HistoryDoc, opts: RenderOptions = {}): string
       { header: 'by', cut: 'early' },
       { header: 'started' },
       { header: 'updated' },
+      ...(gates ? [{ header: 'gates' }] : []),
       { header: 'reason', cut: 'early' },
     ],
     rows,

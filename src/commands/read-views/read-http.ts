@@ -18,10 +18,10 @@ export interface Prober {
 }
 
 /** Creates a prober; call close() when done so no socket outlives the command. */
-export function createProber(): Prober {
+export function createProber(maxSockets = 1): Prober {
   const agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: 1 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 1 }),
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets }),
   };
   return {
     get: (url, opts) => probe(url, opts, agents),

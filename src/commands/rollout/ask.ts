@@ -24,6 +24,7 @@ export const ASK = {
   verifyNow: 'Verify the tag URL now?',
   verifyPath: 'Path to request on the tag URL',
   verifyFailed: 'Verification failed. What now?',
+  gatesFailed: 'The metric gates failed. What now?',
   next: 'Next step',
   percent: 'Percent of traffic for the new revision',
   retire: 'After promote, the old revision',

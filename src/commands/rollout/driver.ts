@@ -21,9 +21,10 @@ import { resumeCommand, resumeHint } from './commands.js';
 import { applyIntent, readKnown, type Carry, type Journal, type Session } from './session.js';
 import { runChecks, type VerificationReport } from './verification.js';
 import type { VerifySettings } from './options.js';
+import type { GateWindow } from '../gates/window.js';
 
 /** Before the next step; `continue-after-pause`: time passed, so the next step reads the service afresh. */
-export type Between = 'continue' | 'continue-after-pause' | 'pause' | 'rollback' | 'abort';
+export type Between = 'continue' | 'continue-after-pause' | 'pause' | 'rollback' | 'abort' | 'gates-failed';
 
 /** The choices a run makes: from flags (unattended) or from prompts (wizard). */
 export interface Decisions {
@@ -39,6 +40,8 @@ export interface Decisions {
     state: RolloutState,
     report: VerificationReport,
   ): Promise<'rollback' | 'abort' | 'continue' | 'stop'>;
+  /** The metric gates failed (the journal's last window says how): roll back, or stop with exit 3 leaving it open. */
+  gatesFailed(state: RolloutState, window: GateWindow): Promise<'rollback' | 'stop'>;
   /** The new revision failed (Knative's reason in err): close the rollout (traffic stays on stable) or leave it. */
   revisionFailed(err: BgctlError): Promise<'abort' | 'leave'>;
   /** Someone else changed the traffic since this run recorded it (drift says what, who, when): take over or stop. */
@@ -180,9 +183,13 @@ export async function driveRollout(s: Session, j: Journal, start: Carry, d: Deci
       });
     }
     // A pause or a prompt let time pass, or the last step left nothing to plan on: decide on the service as it is now.
-    const fresh = s.confirm || choice === 'continue-after-pause' || !carry.known ? await readAfresh(s, j, carry) : read;
+    const fresh =
+      s.confirm || choice === 'continue-after-pause' || choice === 'gates-failed' || !carry.known
+        ? await readAfresh(s, j, carry)
+        : read;
     carry = fresh.carry;
     const st = fresh.state as RolloutState;
+    if (choice === 'gates-failed') await failOnGates(s, j, carry, d, st);
     if (choice === 'rollback' || choice === 'abort') {
       return (await applyIntent(s, j, carry, { kind: choice, ...on(st) })).carry.svc as KnativeService;
     }
@@ -241,12 +248,12 @@ async function takeAction(
     case 'split': {
       const adopted = await refuseDrift(d, carry, svc, st, 'split');
       const percent = await d.splitPercent(st, next.percent);
-      return (await applyIntent(s, j, adopted, { kind: 'split', percent, ...on(st) })).carry;
+      return (await applyIntent(s, j, adopted, { kind: 'split', percent, ...on(st), ...j.gatesToRecord() })).carry;
     }
     case 'promote': {
       const adopted = await refuseDrift(d, carry, svc, st, 'promote');
       const retire = await d.retire(st);
-      const intent: Intent = { kind: 'promote', retire, ...on(st) };
+      const intent: Intent = { kind: 'promote', retire, ...on(st), ...j.gatesToRecord() };
       if (!retire && s.opts.previousTag) intent.previousTag = s.opts.previousTag;
       return (await applyIntent(s, j, adopted, intent)).carry;
     }
@@ -317,6 +324,30 @@ async function verifyStep(s: Session, j: Journal, carry: Carry, d: Decisions, st
     });
   }
   throw failure;
+}
+
+/** The gates failed: roll back (exit 3, traffic on stable) or stop leaving the rollout where it is (exit 3). */
+async function failOnGates(s: Session, j: Journal, carry: Carry, d: Decisions, st: RolloutState): Promise<never> {
+  const w = j.gateWindows.at(-1) as GateWindow;
+  const where = w.percent > 0 ? `at ${w.percent}%` : 'on synthetic load at 0%';
+  const message = `gates failed for ${st.candidate.revision} ${where}: ${w.failing.map((g) => g.message).join('; ')}`;
+  if ((await d.gatesFailed(st, w)) === 'rollback') {
+    const intent: Intent = { kind: 'rollback', ...on(st), reason: message, ...j.gatesToRecord() };
+    await applyIntent(s, j, carry, intent);
+    throw new VerificationError(message, {
+      reason: 'GatesFailed',
+      hint:
+        `traffic is back on ${st.stable.revision}; see the measures with bgctl analyze ${s.service}, ` +
+        'fix the revision and run a new rollout',
+    });
+  }
+  throw new VerificationError(message, {
+    reason: 'GatesFailed',
+    hint:
+      `rollout ${st.id} stays at phase ${st.phase} (${st.percent}%): ` +
+      `undo with bgctl rollout ${s.service} --abort --yes, ` +
+      `or continue without these gates with ${resumeCommand(s.service, s.namespace)}`,
+  });
 }
 
 /** Ctrl-C: exit 130, saying how to continue an open rollout (read with a short-lived client: ours is cancelled). */

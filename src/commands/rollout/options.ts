@@ -7,6 +7,7 @@ import type { WriteFlags } from '../write-flags.js';
 import { parseAnnotations } from '../traffic-step/annotations.js';
 import { collect, optionalRevision, optionalTag } from '../options-common.js';
 import { defineVerb, fromEnv, type VerbInput } from '../verb.js';
+import { addGateFlags, addGateIntervalFlag, parseGateSettings, type GateSettings } from '../gate-flags.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { parseImage } from '../deploy/options.js';
 
@@ -50,8 +51,14 @@ export interface RolloutOptions {
   resume: boolean;
   abort: boolean;
   takeOver: boolean;
+  /** Metric gates judged during each --pause after a split; absent when no gate is given. */
+  gates?: GateSettings;
+  /** Synthetic requests per second to the tag URL during a staged analysis window (needs gates). */
+  analysisLoad?: number;
   write: WriteFlags;
 }
+
+const MAX_ANALYSIS_LOAD = 1000;
 
 /** The settings in the shape runVerification takes (--verify-path is verify's --path). */
 export function verifyFlags(v: VerifySettings): VerifyFlags {
@@ -109,10 +116,17 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     takeOver: flags.given('takeOver'),
     write: parseWriteFlags(flags),
   };
+  const gates = parseGateSettings(flags, env);
+  if (gates) out.gates = gates;
+  const load = flags.string('analysisLoad');
+  if (load !== undefined) out.analysisLoad = parseAnalysisLoad(load, out);
+  if (gates && !out.abort) requireAnalysisWindow(out);
   // The same parser verify uses, so a bad value fails here, before the rollout writes anything.
   if (verify.path !== undefined) parsePath(verify.path, '--verify-path');
   // BGCTL_INGRESS matters only when the tag URL is checked: a stale value never blocks --abort or --no-verify.
-  const envIngress = out.abort || out.noVerify ? undefined : env.BGCTL_INGRESS;
+  // (--analysis-load sends its requests to the tag URL too.)
+  const tagUrlUsed = !out.noVerify || flags.string('analysisLoad') !== undefined;
+  const envIngress = out.abort || !tagUrlUsed ? undefined : env.BGCTL_INGRESS;
   parseVerifyFlags(verifyFlags(verify), envIngress);
   if (verify.ingress === undefined && envIngress) verify.ingress = envIngress;
   if (out.resume && out.abort)
@@ -149,6 +163,34 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   return out;
 }
 
+function parseAnalysisLoad(raw: string, o: RolloutOptions): number {
+  const n = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || n < 1 || n > MAX_ANALYSIS_LOAD) {
+    throw new UsageError(`invalid --analysis-load "${raw}": requests per second, 1 to ${MAX_ANALYSIS_LOAD}`, {
+      reason: 'InvalidNumber',
+    });
+  }
+  if (!o.gates)
+    throw new UsageError('--analysis-load feeds the gates: add --gate or --gates', { reason: 'MissingFlag' });
+  return n;
+}
+
+/** Gates judge traffic while the rollout waits: they need a pause, and a traffic level (or load) to judge. */
+function requireAnalysisWindow(o: RolloutOptions): void {
+  if (o.pauseMs === 0) {
+    throw new UsageError('gates judge the candidate while it serves traffic: pass --pause, the time at each level', {
+      reason: 'MissingFlag',
+      hint: "e.g. --pause 2m --gate 'error-rate<2%' (evaluated every --gate-interval during each pause)",
+    });
+  }
+  if (!o.percents.some((p) => p < 100) && o.analysisLoad === undefined) {
+    throw new UsageError('gates need a traffic level before promote: --percents has none', {
+      reason: 'MissingFlag',
+      hint: 'e.g. --percents 10,50,100, or --analysis-load RPS to judge the candidate at 0% on synthetic requests',
+    });
+  }
+}
+
 const UNTIL = Object.keys(UNTIL_PHASES) as UntilPhase[];
 
 function parseUntil(raw: string | undefined): UntilPhase {
@@ -178,52 +220,62 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
     'bgctl rollout hello --abort --yes',
   ],
   flags: (cmd) =>
-    cmd
-      .option('--image <image>', 'image of the new revision (also BGCTL_IMAGE)')
-      .option(
-        '--env <KEY=VALUE|KEY->',
-        'set (KEY=VALUE) or remove (KEY-) an env var of the new revision; repeatable',
-        collect,
-      )
-      .option(
-        '--annotation <KEY=VALUE|KEY->',
-        'set or remove a template annotation of the new revision ' +
-          '(e.g. autoscaling.knative.dev/min-scale=1); repeatable',
-        collect,
-      )
-      .option('--revision <name>', 'use this existing revision as the candidate instead of deploying one')
-      .option('--tag <tag>', 'tag of the candidate revision (default "candidate")')
-      .option('--stable-tag <tag>', 'tag of the stable revision (default "stable")')
-      .option('--previous-tag <tag>', 'tag kept on the old revision after promote (default "previous")')
-      .option('--retire', 'after promote, drop the old revision from traffic instead of keeping it tagged at 0%')
-      .option(
-        '--percents <list>',
-        "the candidate's traffic levels, e.g. 10,50,100 (a final 100 means promote; default 50,100)",
-      )
-      .addOption(new Option('--steps <list>', 'old name of --percents').hideHelp())
-      .option('--pause <duration>', 'wait this long at each traffic level before the next, e.g. 30s (at most 168h)')
-      .option('--verify-path <path>', 'path requested on the tag URL (default /)')
-      .option('--expect-status <codes>', 'accepted HTTP status of each request, e.g. 200, 200,204 or 2xx (default 200)')
-      .option('--expect-body <regex>', 'regular expression each response body must match in its first 1 MiB')
-      .option('--requests <n>', 'number of requests sent to the tag URL (default 10)')
-      .option('--max-latency <duration>', 'slowest acceptable response, e.g. 500ms')
-      .option('--ingress <host:port>', 'connect there and send the tag URL as Host header (also BGCTL_INGRESS)')
-      .option('--no-verify', 'skip the HTTP checks of the tag URL')
-      .option('--no-rollback', 'on a failed verification or revision, leave the rollout as it is (resumable)')
-      .addOption(
-        new Option(
-          '--until <phase>',
-          'stop there (exit 8, resumable): staged, verified, ' +
-            'split (after the last planned split, before promote), promoted',
-        ).choices(UNTIL),
-      )
-      .option('--resume', 'continue the rollout in progress from its recorded phase')
-      .option('--abort', 'return all traffic to the stable revision and close the rollout in progress')
-      .option(
-        '--take-over',
-        'start a new rollout even though another one is in progress (it is recorded as aborted); ' +
-          'when resuming, continue from traffic someone else changed',
+    addGateIntervalFlag(
+      addGateFlags(
+        cmd
+          .option('--image <image>', 'image of the new revision (also BGCTL_IMAGE)')
+          .option(
+            '--env <KEY=VALUE|KEY->',
+            'set (KEY=VALUE) or remove (KEY-) an env var of the new revision; repeatable',
+            collect,
+          )
+          .option(
+            '--annotation <KEY=VALUE|KEY->',
+            'set or remove a template annotation of the new revision ' +
+              '(e.g. autoscaling.knative.dev/min-scale=1); repeatable',
+            collect,
+          )
+          .option('--revision <name>', 'use this existing revision as the candidate instead of deploying one')
+          .option('--tag <tag>', 'tag of the candidate revision (default "candidate")')
+          .option('--stable-tag <tag>', 'tag of the stable revision (default "stable")')
+          .option('--previous-tag <tag>', 'tag kept on the old revision after promote (default "previous")')
+          .option('--retire', 'after promote, drop the old revision from traffic instead of keeping it tagged at 0%')
+          .option(
+            '--percents <list>',
+            "the candidate's traffic levels, e.g. 10,50,100 (a final 100 means promote; default 50,100)",
+          )
+          .addOption(new Option('--steps <list>', 'old name of --percents').hideHelp())
+          .option('--pause <duration>', 'wait this long at each traffic level before the next, e.g. 30s (at most 168h)')
+          .option('--verify-path <path>', 'path requested on the tag URL (default /)')
+          .option(
+            '--expect-status <codes>',
+            'accepted HTTP status of each request, e.g. 200, 200,204 or 2xx (default 200)',
+          )
+          .option('--expect-body <regex>', 'regular expression each response body must match in its first 1 MiB')
+          .option('--requests <n>', 'number of requests sent to the tag URL (default 10)')
+          .option('--max-latency <duration>', 'slowest acceptable response, e.g. 500ms')
+          .option('--ingress <host:port>', 'connect there and send the tag URL as Host header (also BGCTL_INGRESS)')
+          .option('--no-verify', 'skip the HTTP checks of the tag URL')
+          .option('--no-rollback', 'on a failed verification or revision, leave the rollout as it is (resumable)')
+          .addOption(
+            new Option(
+              '--until <phase>',
+              'stop there (exit 8, resumable): staged, verified, ' +
+                'split (after the last planned split, before promote), promoted',
+            ).choices(UNTIL),
+          )
+          .option('--resume', 'continue the rollout in progress from its recorded phase')
+          .option('--abort', 'return all traffic to the stable revision and close the rollout in progress')
+          .option(
+            '--take-over',
+            'start a new rollout even though another one is in progress (it is recorded as aborted); ' +
+              'when resuming, continue from traffic someone else changed',
+          ),
       ),
+    ).option(
+      '--analysis-load <rps>',
+      'before the first split, send this many requests per second to the tag URL for one pause, judged by the gates',
+    ),
   parse: parseRolloutInput,
   load: () => import('./run.js'),
 });

@@ -15,11 +15,21 @@ import type { RolloutOptions } from './options.js';
 import { printResult } from './result.js';
 
 /** Choices from flags: --until and --pause between steps, rollback on failures unless --no-rollback. */
-export function flagDecisions(s: Session): Decisions {
+export function flagDecisions(s: Session, j: Journal): Decisions {
   const o = s.opts;
   return {
     async between(state, next) {
       if (beyondUntil(o.until, next.kind)) return 'pause';
+      if (o.gates && movesUserTraffic(next.kind)) {
+        // Metric gates judge the level the candidate is at (or synthetic load at 0%) before it moves on.
+        const { judgeSplit, judgeStaged } = await import('./gates.js');
+        if (state.phase === 'split' && o.pauseMs > 0) {
+          return (await judgeSplit(s, j, state)).verdict === 'pass' ? 'continue-after-pause' : 'gates-failed';
+        }
+        if (state.phase !== 'split' && o.analysisLoad !== undefined) {
+          return (await judgeStaged(s, j, state)).verdict === 'pass' ? 'continue-after-pause' : 'gates-failed';
+        }
+      }
       // Pause between traffic levels, so the previous split can be watched before the next one.
       if (o.pauseMs > 0 && state.phase === 'split' && movesUserTraffic(next.kind)) {
         s.view.note(`Pausing ${o.pauseMs / 1000}s at ${state.percent}% before the next step.`);
@@ -33,6 +43,7 @@ export function flagDecisions(s: Session): Decisions {
     retire: async () => o.retire,
     verification: async () => (o.noVerify ? undefined : o.verify),
     verificationFailed: async () => (o.rollbackOnFailure ? 'rollback' : 'stop'),
+    gatesFailed: async () => (o.rollbackOnFailure ? 'rollback' : 'stop'),
     revisionFailed: async () => (o.rollbackOnFailure ? 'abort' : 'leave'),
     // --take-over adopts what was there when the run started (see runPipeline), never a change made while it runs.
     drifted: async () => 'stop',
@@ -105,6 +116,7 @@ export async function runPipeline(s: Session): Promise<void> {
   try {
     const first = await readKnown(s, j, freshCarry(o));
     const svc = first.svc as KnativeService;
+    if (o.gates && !o.abort) await (await import('./gates.js')).checkGates(s, svc);
     if (o.abort) {
       // Refuses when nothing is open, before anything is written (no RolloutResult, like --resume).
       const intent = abortIntent(svc, `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`);
@@ -112,7 +124,7 @@ export async function runPipeline(s: Session): Promise<void> {
       last = (await applyIntent(s, j, first, intent)).carry.svc;
     } else {
       let carry: Carry;
-      if (!o.resume) carry = await startRollout(s, j, first, flagDecisions(s), openingIntent(o, image));
+      if (!o.resume) carry = await startRollout(s, j, first, flagDecisions(s, j), openingIntent(o, image));
       else {
         // Refuses when nothing is open, and when the traffic drifted from what was recorded (unless taking over).
         const { state } = resumeIntent(svc, { verify: !o.noVerify, takeOver: o.takeOver });
@@ -123,7 +135,7 @@ export async function runPipeline(s: Session): Promise<void> {
         };
       }
       started = true;
-      await driveRollout(s, j, carry, flagDecisions(s));
+      await driveRollout(s, j, carry, flagDecisions(s, j));
       last = j.lastSeen;
     }
   } catch (err) {

@@ -4,7 +4,7 @@ import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import { advancesRollout } from '../../core/plan.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
-import type { RolloutState } from '../../core/state.js';
+import type { GatesRecord, RolloutState } from '../../core/state.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
 import {
   carryOutStep,
@@ -18,6 +18,7 @@ import type { CommandContext } from '../context.js';
 import { equivalentCommand } from './commands.js';
 import type { RolloutOptions } from './options.js';
 import type { VerificationReport } from './verification.js';
+import type { GateWindow } from '../gates/window.js';
 
 /** One step the run took, for the RolloutResult document. */
 export interface StepRecord {
@@ -72,6 +73,8 @@ export interface Carry {
 export class Journal {
   readonly #steps: StepRecord[] = [];
   readonly #verification: VerificationReport[] = [];
+  readonly #gateWindows: GateWindow[] = [];
+  #gatesRecorded = 0;
   #lastSeen?: KnativeService;
   #lastKnown?: Target;
 
@@ -80,6 +83,9 @@ export class Journal {
   }
   get verification(): readonly VerificationReport[] {
     return this.#verification;
+  }
+  get gateWindows(): readonly GateWindow[] {
+    return this.#gateWindows;
   }
   get lastSeen(): KnativeService | undefined {
     return this.#lastSeen;
@@ -93,6 +99,16 @@ export class Journal {
   }
   verified(report: VerificationReport): void {
     this.#verification.push(Object.freeze(report));
+  }
+  judged(window: GateWindow): void {
+    this.#gateWindows.push(Object.freeze(window));
+  }
+  /** The verdict of the last analysis window for the next write to record, once. */
+  gatesToRecord(): { gates?: GatesRecord } {
+    const last = this.#gateWindows.at(-1);
+    if (!last || this.#gatesRecorded === this.#gateWindows.length) return {};
+    this.#gatesRecorded = this.#gateWindows.length;
+    return { gates: { verdict: last.verdict, evaluations: last.evaluations } };
   }
   saw(carry: Carry): Carry {
     if (carry.svc) this.#lastSeen = carry.svc;

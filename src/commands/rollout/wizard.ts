@@ -150,6 +150,11 @@ function wizardDecisions(s: Session): Decisions {
         { value: 'continue' as const, name: 'Continue anyway' },
         { value: 'stop' as const, name: 'Stop here and leave the rollout open' },
       ]),
+    gatesFailed: () =>
+      p.select(ASK.gatesFailed, [
+        { value: 'rollback' as const, name: 'Roll back: all traffic to the stable revision, rollout closed' },
+        { value: 'stop' as const, name: 'Stop here and leave the rollout open' },
+      ]),
     async revisionFailed(err) {
       io.err.write(io.colors().fail(`${io.colors().failIcon} ${printable(err.message)}`) + '\n');
       return p.select(ASK.revisionFailed, [

@@ -25,6 +25,7 @@ export function historyView(svc: KnativeService) {
       updatedBy: s.updatedBy,
       updatedAt: s.updatedAt,
       reason: s.reason,
+      ...(s.gates && { gates: s.gates }),
     })),
     errors,
   });
