@@ -170,6 +170,8 @@ class MemoryRegistry implements SimRegistry {
       next.metadata.name = generateName(next.metadata.generateName);
     }
     this.checkNamespaceLifecycle(def, ns, next.metadata.name ?? '');
+    // Ownership is of the object as the client sent it: what admission adds belongs to nobody.
+    const sent = applied ? undefined : structuredClone(next);
     this.admit(def, next, undefined, ctx);
     if (this.store.get(def, ns, next.metadata.name)) {
       throw alreadyExists(def, next.metadata.name, obj.metadata?.name ? undefined : 1);
@@ -193,7 +195,11 @@ class MemoryRegistry implements SimRegistry {
       if (def.hasStatus) delete next.status;
     }
     if (ctx.dryRun) return ordered(next);
-    if (!applied) recordUpdate(undefined, next, this.manager(ctx), def, meta.creationTimestamp);
+    if (sent) {
+      delete sent.metadata.managedFields;
+      recordUpdate(undefined, sent, this.manager(ctx), def, meta.creationTimestamp);
+      if (sent.metadata.managedFields) meta.managedFields = sent.metadata.managedFields;
+    }
     return structuredClone(this.commit('ADDED', def, ns, next));
   }
 
@@ -458,6 +464,8 @@ class MemoryRegistry implements SimRegistry {
       );
     }
     let next: KObject;
+    // The object as the client sent it (before admission), which managed fields are recorded from.
+    let sent: KObject | undefined;
     if (how.subresource === 'status') {
       next = structuredClone(cur);
       if (obj.status === undefined) delete next.status;
@@ -486,6 +494,7 @@ class MemoryRegistry implements SimRegistry {
         m.labels = { ...(m.labels ?? {}), 'kubernetes.io/metadata.name': name };
         if (!isObj(next.spec)) next.spec = structuredClone(cur.spec);
       }
+      if (!how.managed) sent = structuredClone(next);
       this.admit(def, next, cur, ctx, how.asPatch);
       if (def !== this.nsDef && !deepEqual(withoutMetaStatus(next), withoutMetaStatus(cur)))
         m.generation = (cur.metadata.generation ?? 0) + 1;
@@ -494,7 +503,12 @@ class MemoryRegistry implements SimRegistry {
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
     if (deepEqual(withoutVolatile(next), withoutVolatile(cur))) return structuredClone(cur);
     const now = timestamp(this.now());
-    if (!how.managed) recordUpdate(cur, next, this.manager(ctx), def, now, how.subresource);
+    if (!how.managed) {
+      const owned = sent ?? next;
+      recordUpdate(cur, owned, this.manager(ctx), def, now, how.subresource);
+      if (owned.metadata.managedFields) next.metadata.managedFields = owned.metadata.managedFields;
+      else delete next.metadata.managedFields;
+    }
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
       if (next.metadata.finalizers) delete next.metadata.finalizers;
       if (ctx.dryRun) return ordered(structuredClone(next));
