@@ -380,20 +380,21 @@ class MemoryRegistry implements SimRegistry {
       this.later(() => this.orphanSweep(def, ns, name, uid), 0);
       return { object: structuredClone(saved) };
     }
-    if (
-      ctx.propagationPolicy === 'Foreground' &&
-      def !== this.nsDef &&
-      this.dependents.get(cur.metadata.uid ?? '')?.size
-    ) {
-      // The owner stays, deleting, until the GC has removed its dependents (foregroundDeletion).
-      if (cur.metadata.finalizers?.includes(FOREGROUND)) return { object: structuredClone(cur) };
+    if (def !== this.nsDef && inForeground(cur, ctx.propagationPolicy)) {
+      // The owner stays, deleting, until the GC has removed its dependents (foregroundDeletion): the
+      // apiserver adds the finalizer whether or not there are dependents, the GC takes it off.
+      if (cur.metadata.finalizers?.includes(FOREGROUND) && cur.metadata.deletionTimestamp)
+        return { object: structuredClone(cur) };
       const next = structuredClone(cur);
       if (!next.metadata.deletionTimestamp) {
         next.metadata.deletionTimestamp = timestamp(this.now());
         next.metadata.deletionGracePeriodSeconds = 0;
         if (next.metadata.generation !== undefined) next.metadata.generation++;
       }
-      next.metadata.finalizers = [...(next.metadata.finalizers ?? []).filter((f) => f !== ORPHAN), FOREGROUND];
+      next.metadata.finalizers = [
+        ...(next.metadata.finalizers ?? []).filter((f) => f !== ORPHAN && f !== FOREGROUND),
+        FOREGROUND,
+      ];
       const saved = this.commit('MODIFIED', def, ns, next, cur);
       const uid = cur.metadata.uid!;
       this.later(() => this.foregroundSweep(def, ns, name, uid), 0);
@@ -646,7 +647,10 @@ class MemoryRegistry implements SimRegistry {
       const o = this.store.get(d, dns, dname);
       if (!o || o.metadata.deletionTimestamp || !o.metadata.ownerReferences?.some((r) => r.uid === uid)) continue;
       try {
-        this.delete(d, dns || undefined, dname, { user: GC_USER, propagationPolicy: 'Foreground' });
+        // As the GC does: a dependent with dependents of its own goes in the foreground too; one
+        // without is deleted by the policy its finalizers name, else in the background.
+        const policy = this.dependents.get(o.metadata.uid ?? '')?.size ? 'Foreground' : undefined;
+        this.delete(d, dns || undefined, dname, { user: GC_USER, propagationPolicy: policy });
       } catch {
         // Gone meanwhile.
       }
@@ -801,6 +805,16 @@ class MemoryRegistry implements SimRegistry {
     if (!found) throw notFound({ plural: def.plural, group: def.group }, '');
     return found;
   }
+}
+
+/** Whether a delete waits for the dependents: an explicit policy wins, else the finalizer the object carries. */
+function inForeground(obj: KObject, policy: string | undefined): boolean {
+  if (policy) return policy === 'Foreground';
+  for (const f of obj.metadata.finalizers ?? []) {
+    if (f === FOREGROUND) return true;
+    if (f === ORPHAN) return false;
+  }
+  return false;
 }
 
 /** Whether a delete orphans the dependents: an explicit policy wins, else the finalizer the object carries. */
