@@ -3,6 +3,7 @@
 import type { KObject, ResourceDef } from './contracts.js';
 import { applyMerge, deepEqual, deleteAt, isObj, leafPaths, valueAt } from './patch.js';
 import { failure } from './status.js';
+import { KUBECTL_APPLY_MANAGER, lastAppliedLeaves, pathKey, syncLastApplied } from './last-applied.js';
 
 interface Entry {
   manager: string;
@@ -37,7 +38,7 @@ function ownablePaths(obj: unknown, subresource?: string): string[][] {
   });
 }
 
-const key = (p: string[]): string => JSON.stringify(p);
+const key = pathKey;
 
 function toFields(paths: string[][]): Record<string, unknown> {
   const root: Record<string, unknown> = {};
@@ -105,7 +106,7 @@ export function recordUpdate(
   subresource?: string,
 ): void {
   const changed = ownablePaths(next, subresource).filter((p) => !old || !deepEqual(valueAt(old, p), valueAt(next, p)));
-  const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
+  const apiVersion = apiVersionOf(def);
   const owners = ownership(entriesOf(next));
   const changedKeys = new Set(changed.map(key));
   // Leaves that no longer exist belong to nobody.
@@ -160,18 +161,29 @@ export function applyFields(
     ? structuredClone(current)
     : ({ apiVersion: body.apiVersion, kind: body.kind, metadata: { name: body.metadata.name } } as KObject);
   const owners = ownership(entriesOf(base));
-  const conflicts: Array<{ manager: Entry; path: string[] }> = [];
-  for (const p of applied) {
-    for (const o of owners) {
-      if (o.entry.manager === manager && o.entry.operation === 'Apply') continue;
-      if (o.paths.has(key(p)) && !deepEqual(valueAt(base, p), valueAt(body, p)))
-        conflicts.push({ manager: o.entry, path: p });
-    }
-  }
-  if (conflicts.length && !force) throw conflictError(conflicts);
   const mine = owners.find(
     (o) => o.entry.manager === manager && o.entry.operation === 'Apply' && o.entry.subresource === subresource,
   );
+  // As structured-merge-diff: a leaf another manager owns conflicts only when the apply changes its
+  // value; applied with the value it has, the leaf is shared and both keep it.
+  const conflicts: Array<{ manager: Entry; path: string[] }> = [];
+  const lost = new Map<Entry, Set<string>>();
+  for (const p of applied) {
+    if (deepEqual(valueAt(base, p), valueAt(body, p))) continue;
+    for (const o of owners) {
+      if (o === mine || !o.paths.has(key(p))) continue;
+      conflicts.push({ manager: o.entry, path: p });
+      if (!lost.has(o.entry)) lost.set(o.entry, new Set());
+      lost.get(o.entry)!.add(key(p));
+    }
+  }
+  if (conflicts.length && !force) {
+    // kubectl moving from client-side to server-side apply takes, without force, the fields whose
+    // value still is the one its last-applied annotation recorded.
+    const allowed = manager === KUBECTL_APPLY_MANAGER ? lastAppliedLeaves(base, apiVersionOf(def)) : undefined;
+    const left = allowed ? conflicts.filter((c) => !allowed.has(key(c.path))) : conflicts;
+    if (left.length) throw conflictError(left);
+  }
   let merged = applyMerge(base, body) as KObject;
   // Fields this manager applied before, no longer applies, and nobody else owns are removed.
   if (mine) {
@@ -183,12 +195,12 @@ export function applyFields(
   }
   merged = merged as KObject;
   if (!isObj(merged.metadata)) merged.metadata = { name: body.metadata.name };
+  // Forced: only the conflicting leaves change hands.
   for (const o of owners) {
-    if (o === mine) continue;
-    const list = o.list.filter((p) => !appliedKeys.has(key(p)));
-    if (list.length !== o.list.length) o.entry.fieldsV1 = toFields(list);
+    const gone = lost.get(o.entry);
+    if (gone) o.entry.fieldsV1 = toFields(o.list.filter((p) => !gone.has(key(p))));
   }
-  const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
+  const apiVersion = apiVersionOf(def);
   const entry: Entry = mine?.entry ?? {
     manager,
     operation: 'Apply',
@@ -203,8 +215,11 @@ export function applyFields(
   const entries = owners.map((o) => o.entry);
   if (!mine) entries.push(entry);
   setEntries(merged, entries);
+  if (manager === KUBECTL_APPLY_MANAGER) syncLastApplied(merged, body);
   return merged;
 }
+
+const apiVersionOf = (def: ResourceDef): string => (def.group ? `${def.group}/${def.version}` : def.version);
 
 function printManager(e: Entry): string {
   const name = JSON.stringify(e.manager) + (e.subresource ? ` with subresource ${JSON.stringify(e.subresource)}` : '');

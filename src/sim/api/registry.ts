@@ -170,6 +170,8 @@ class MemoryRegistry implements SimRegistry {
       next.metadata.name = generateName(next.metadata.generateName);
     }
     this.checkNamespaceLifecycle(def, ns, next.metadata.name ?? '');
+    // Ownership is of the object as the client sent it: what admission adds belongs to nobody.
+    const sent = applied ? undefined : structuredClone(next);
     this.admit(def, next, undefined, ctx);
     if (this.store.get(def, ns, next.metadata.name)) {
       throw alreadyExists(def, next.metadata.name, obj.metadata?.name ? undefined : 1);
@@ -193,7 +195,11 @@ class MemoryRegistry implements SimRegistry {
       if (def.hasStatus) delete next.status;
     }
     if (ctx.dryRun) return ordered(next);
-    if (!applied) recordUpdate(undefined, next, this.manager(ctx), def, meta.creationTimestamp);
+    if (sent) {
+      delete sent.metadata.managedFields;
+      recordUpdate(undefined, sent, this.manager(ctx), def, meta.creationTimestamp);
+      if (sent.metadata.managedFields) meta.managedFields = sent.metadata.managedFields;
+    }
     return structuredClone(this.commit('ADDED', def, ns, next));
   }
 
@@ -374,20 +380,21 @@ class MemoryRegistry implements SimRegistry {
       this.later(() => this.orphanSweep(def, ns, name, uid), 0);
       return { object: structuredClone(saved) };
     }
-    if (
-      ctx.propagationPolicy === 'Foreground' &&
-      def !== this.nsDef &&
-      this.dependents.get(cur.metadata.uid ?? '')?.size
-    ) {
-      // The owner stays, deleting, until the GC has removed its dependents (foregroundDeletion).
-      if (cur.metadata.finalizers?.includes(FOREGROUND)) return { object: structuredClone(cur) };
+    if (def !== this.nsDef && inForeground(cur, ctx.propagationPolicy)) {
+      // The owner stays, deleting, until the GC has removed its dependents (foregroundDeletion): the
+      // apiserver adds the finalizer whether or not there are dependents, the GC takes it off.
+      if (cur.metadata.finalizers?.includes(FOREGROUND) && cur.metadata.deletionTimestamp)
+        return { object: structuredClone(cur) };
       const next = structuredClone(cur);
       if (!next.metadata.deletionTimestamp) {
         next.metadata.deletionTimestamp = timestamp(this.now());
         next.metadata.deletionGracePeriodSeconds = 0;
         if (next.metadata.generation !== undefined) next.metadata.generation++;
       }
-      next.metadata.finalizers = [...(next.metadata.finalizers ?? []).filter((f) => f !== ORPHAN), FOREGROUND];
+      next.metadata.finalizers = [
+        ...(next.metadata.finalizers ?? []).filter((f) => f !== ORPHAN && f !== FOREGROUND),
+        FOREGROUND,
+      ];
       const saved = this.commit('MODIFIED', def, ns, next, cur);
       const uid = cur.metadata.uid!;
       this.later(() => this.foregroundSweep(def, ns, name, uid), 0);
@@ -458,6 +465,8 @@ class MemoryRegistry implements SimRegistry {
       );
     }
     let next: KObject;
+    // The object as the client sent it (before admission), which managed fields are recorded from.
+    let sent: KObject | undefined;
     if (how.subresource === 'status') {
       next = structuredClone(cur);
       if (obj.status === undefined) delete next.status;
@@ -486,6 +495,7 @@ class MemoryRegistry implements SimRegistry {
         m.labels = { ...(m.labels ?? {}), 'kubernetes.io/metadata.name': name };
         if (!isObj(next.spec)) next.spec = structuredClone(cur.spec);
       }
+      if (!how.managed) sent = structuredClone(next);
       this.admit(def, next, cur, ctx, how.asPatch);
       if (def !== this.nsDef && !deepEqual(withoutMetaStatus(next), withoutMetaStatus(cur)))
         m.generation = (cur.metadata.generation ?? 0) + 1;
@@ -494,7 +504,12 @@ class MemoryRegistry implements SimRegistry {
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
     if (deepEqual(withoutVolatile(next), withoutVolatile(cur))) return structuredClone(cur);
     const now = timestamp(this.now());
-    if (!how.managed) recordUpdate(cur, next, this.manager(ctx), def, now, how.subresource);
+    if (!how.managed) {
+      const owned = sent ?? next;
+      recordUpdate(cur, owned, this.manager(ctx), def, now, how.subresource);
+      if (owned.metadata.managedFields) next.metadata.managedFields = owned.metadata.managedFields;
+      else delete next.metadata.managedFields;
+    }
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
       if (next.metadata.finalizers) delete next.metadata.finalizers;
       if (ctx.dryRun) return ordered(structuredClone(next));
@@ -632,7 +647,10 @@ class MemoryRegistry implements SimRegistry {
       const o = this.store.get(d, dns, dname);
       if (!o || o.metadata.deletionTimestamp || !o.metadata.ownerReferences?.some((r) => r.uid === uid)) continue;
       try {
-        this.delete(d, dns || undefined, dname, { user: GC_USER, propagationPolicy: 'Foreground' });
+        // As the GC does: a dependent with dependents of its own goes in the foreground too; one
+        // without is deleted by the policy its finalizers name, else in the background.
+        const policy = this.dependents.get(o.metadata.uid ?? '')?.size ? 'Foreground' : undefined;
+        this.delete(d, dns || undefined, dname, { user: GC_USER, propagationPolicy: policy });
       } catch {
         // Gone meanwhile.
       }
@@ -787,6 +805,16 @@ class MemoryRegistry implements SimRegistry {
     if (!found) throw notFound({ plural: def.plural, group: def.group }, '');
     return found;
   }
+}
+
+/** Whether a delete waits for the dependents: an explicit policy wins, else the finalizer the object carries. */
+function inForeground(obj: KObject, policy: string | undefined): boolean {
+  if (policy) return policy === 'Foreground';
+  for (const f of obj.metadata.finalizers ?? []) {
+    if (f === FOREGROUND) return true;
+    if (f === ORPHAN) return false;
+  }
+  return false;
 }
 
 /** Whether a delete orphans the dependents: an explicit policy wins, else the finalizer the object carries. */

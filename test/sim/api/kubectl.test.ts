@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKubectl, requireKubectl, type Kubectl } from '../../helpers/kubectl.js';
 import { startApiFixture, ksvc, type ApiFixture } from './fixture.js';
+import { until } from '../wait.js';
 
 const SVC = 'service.serving.knative.dev';
 
@@ -172,28 +173,37 @@ describe('the real kubectl against the API server', () => {
     const k = kubectlFor(t);
     if (!k) return;
     seed('watched');
+    const watches = (): number =>
+      f.server.control.report().requests.filter((rec) => rec.verb === 'watch' && rec.path.endsWith('/services')).length;
+    const watchesBefore = watches();
     const child = k.spawn(['get', 'ksvc', '-w']);
+    // One listener for the whole run, so no output is dropped between two waits.
     let out = '';
+    const waiters = new Set<() => void>();
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c;
+      for (const w of [...waiters]) w();
+    });
     const saw = (re: RegExp) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; got:\n${out}`)), 20_000);
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${re}; got:\n${out}`));
+        }, 60_000);
         const check = () => {
-          if (re.test(out)) {
-            clearTimeout(timer);
-            child.stdout!.off('data', onData);
-            resolve();
-          }
+          if (!re.test(out)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
         };
-        const onData = (c: Buffer) => {
-          out += c;
-          check();
-        };
-        child.stdout!.on('data', onData);
+        waiters.add(check);
         check();
       });
     try {
       await saw(/^NAME\s+URL/m);
       await saw(/^watched\s/m);
+      // kubectl prints the list, then opens the watch: write only once the watch is being served.
+      await until(() => watches() > watchesBefore, "kubectl's watch to open");
       const svc = f.registry.resource('services', 'serving.knative.dev')!;
       const cur = f.registry.get(svc, 'default', 'watched');
       f.registry.updateStatus(

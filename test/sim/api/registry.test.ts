@@ -498,6 +498,25 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     r.close();
   });
 
+  test('Foreground without dependents: the apiserver still adds foregroundDeletion, and the GC takes it off', () => {
+    const { r, svc, clock } = setup();
+    r.create(svc, 'default', ksvc('lone'), ctx);
+    const d = r.delete(svc, 'default', 'lone', { ...ctx, propagationPolicy: 'Foreground' });
+    assert.equal(d.status, undefined, 'the answer is the object, deleting, not a Status');
+    assert.ok(d.object.metadata.deletionTimestamp);
+    assert.deepEqual(d.object.metadata.finalizers, ['foregroundDeletion']);
+    assert.ok(r.tryGet(svc, 'default', 'lone'));
+    clock.runUntil(() => !r.tryGet(svc, 'default', 'lone'), 'the GC to release it');
+
+    // The finalizer on the object picks foreground when the delete names no policy; it is not doubled.
+    r.create(svc, 'default', ksvc('marked', { metadata: { name: 'marked', finalizers: ['foregroundDeletion'] } }), ctx);
+    const m = r.delete(svc, 'default', 'marked', ctx);
+    assert.deepEqual(m.object.metadata.finalizers, ['foregroundDeletion']);
+    assert.ok(m.object.metadata.deletionTimestamp);
+    clock.runUntil(() => !r.tryGet(svc, 'default', 'marked'), 'the GC to release it');
+    r.close();
+  });
+
   test('propagationPolicy Orphan: the owner holds the orphan finalizer while the GC takes only its own reference off each dependent', async () => {
     const { r, svc, rev, clock } = setup();
     const owner = r.create(svc, 'default', ksvc('own'), ctx);
