@@ -1,5 +1,5 @@
 // bgctl analyze [SERVICE] --prometheus URL [--window D] [--gate EXPR]... [--gate-query NAME=PROMQL]...
-// [--gates FILE] [--metrics-preset auto|knative|knative-legacy]
+// [--gates FILE] [--metrics-preset auto|knative|knative-1.19|knative-legacy]
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
 import { combineGates } from '../../core/gates/gate-set.js';
@@ -108,7 +108,8 @@ export const analyzeVerb = defineVerb<AnalyzeOptions>({
       .option('--gates <file>', 'gates and queries from a YAML file')
       .option(
         '--metrics-preset <name>',
-        'metric names: auto, knative (current) or knative-legacy (1.18 and older)',
+        'metric names: auto, knative (current), knative-1.19 (v1.19.0-v1.19.7, v1.20.0) or ' +
+          'knative-legacy (1.18 and older)',
         'auto',
       ),
   parse: ({ arg, flags, env }) => {
