@@ -3,9 +3,13 @@
 // whole seconds, or the OpenCensus counter and histogram of Knative 1.18 and older (milliseconds). Rendered as
 // Prometheus text exposition format 0.0.4 by render().
 import { createHash } from 'node:crypto';
-import type { MetricsFormat } from './metrics-format.js';
 
-export { METRICS_FORMATS, type MetricsFormat } from './metrics-format.js';
+/**
+ * Which Knative generation's series are served: `knative` the current histogram, `knative-1.19` its first name
+ * and whole-second values (v1.19.0–v1.19.7, v1.20.0), `legacy` the OpenCensus series of 1.18 and older.
+ */
+export type MetricsFormat = 'knative' | 'knative-1.19' | 'legacy';
+export const METRICS_FORMATS: readonly MetricsFormat[] = ['knative', 'knative-1.19', 'legacy'];
 
 /** The revision a request was served by, as the metric labels need it. */
 export interface RevisionIdentity {

@@ -3,7 +3,7 @@ import { FailedError } from '../../core/errors.js';
 import { document } from '../../core/document.js';
 import { writeDocument } from '../../ui/document.js';
 import type { CommandContext } from '../context.js';
-import type { MetricsFormat } from '../../sim/metrics-format.js';
+import type { MetricsFormat } from '../../sim/metrics.js';
 import type { PlaygroundOptions } from './options.js';
 
 export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise<void> {
