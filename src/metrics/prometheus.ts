@@ -3,6 +3,7 @@
 // timeout, 429, 5xx) are retried with backoff, then AnalysisError (exit 7); a query Prometheus refuses
 // (400 bad_data) is a UsageError (exit 2). The token goes only to the configured URL and never into a message.
 import { AnalysisError, UsageError } from '../core/errors.js';
+import { PRESET_NAMES } from '../core/gates/presets.js';
 import { quoteInput } from '../core/gates/quote.js';
 import { SecretSet, displayUrl } from '../core/redact.js';
 import { exchange, TooLargeError, type Answer } from './http.js';
@@ -108,7 +109,7 @@ export class PrometheusClient {
       throw this.fail(
         `cannot run a built-in query of bgctl: ${err.message}`,
         'PrometheusIncompatible',
-        'check --metrics-preset (auto, knative, knative-legacy) and that this is a Prometheus 2.x or later API',
+        `check --metrics-preset (auto, ${PRESET_NAMES.join(', ')}) and that this is a Prometheus 2.x or later API`,
       );
     }
   }

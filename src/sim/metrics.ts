@@ -1,11 +1,15 @@
 // What the playground's ingress answered, per revision, in Knative's own metric names: the queue-proxy request
-// histogram of current Knative (OpenTelemetry, seconds) or the OpenCensus counter and histogram of Knative 1.18 and
-// older (milliseconds). Rendered as Prometheus text exposition format 0.0.4 by render().
+// histogram of current Knative (OpenTelemetry, seconds), the same under its v1.19.0–v1.19.7 / v1.20.0 name with
+// whole seconds, or the OpenCensus counter and histogram of Knative 1.18 and older (milliseconds). Rendered as
+// Prometheus text exposition format 0.0.4 by render().
 import { createHash } from 'node:crypto';
 
-/** Which Knative generation's series are served. */
-export type MetricsFormat = 'knative' | 'legacy';
-export const METRICS_FORMATS: readonly MetricsFormat[] = ['knative', 'legacy'];
+/**
+ * Which Knative generation's series are served: `knative` the current histogram, `knative-1.19` its first name
+ * and whole-second values (v1.19.0–v1.19.7, v1.20.0), `legacy` the OpenCensus series of 1.18 and older.
+ */
+export type MetricsFormat = 'knative' | 'knative-1.19' | 'legacy';
+export const METRICS_FORMATS: readonly MetricsFormat[] = ['knative', 'knative-1.19', 'legacy'];
 
 /** The revision a request was served by, as the metric labels need it. */
 export interface RevisionIdentity {
@@ -30,6 +34,8 @@ export const LEGACY_LATENCY_BOUNDS_MS = [
 export const PREDECLARED_CODES = [200, 500];
 
 export const KNATIVE_HISTOGRAM = 'kn_serving_invocation_duration_seconds';
+/** knative/serving knative-v1.19.0 … v1.19.7 and v1.20.0: `kn.queueproxy.app.duration`, unit `s`. */
+export const KNATIVE_1_19_HISTOGRAM = 'kn_queueproxy_app_duration_seconds';
 export const LEGACY_COUNTER = 'revision_app_request_count';
 export const LEGACY_HISTOGRAM = 'revision_app_request_latencies';
 
@@ -77,8 +83,7 @@ export class RequestMetrics {
     const rev = this.seriesOf(id);
     let h = rev.byCode.get(code);
     if (!h) rev.byCode.set(code, (h = this.histogram()));
-    // Knative 1.18 records whole milliseconds (latency.Milliseconds()).
-    h.observe(this.format === 'knative' ? seconds : Math.floor(seconds * 1000));
+    h.observe(recorded(this.format, seconds));
     for (const l of [...this.listeners]) l();
   }
 
@@ -103,11 +108,12 @@ export class RequestMetrics {
     const series = revs.flatMap((r) =>
       [...r.byCode.entries()].sort(([a], [b]) => a - b).map(([code, h]) => ({ id: r.id, code, h })),
     );
-    return this.format === 'knative' ? renderKnative(series) : renderLegacy(series);
+    if (this.format === 'legacy') return renderLegacy(series);
+    return renderOtel(this.format === 'knative' ? KNATIVE_HISTOGRAM : KNATIVE_1_19_HISTOGRAM, series);
   }
 
   private histogram(): Histogram {
-    return new Histogram(this.format === 'knative' ? KNATIVE_LATENCY_BOUNDS_S : LEGACY_LATENCY_BOUNDS_MS);
+    return new Histogram(this.format === 'legacy' ? LEGACY_LATENCY_BOUNDS_MS : KNATIVE_LATENCY_BOUNDS_S);
   }
 
   private seriesOf(id: RevisionIdentity): RevisionSeries {
@@ -121,10 +127,18 @@ export class RequestMetrics {
   }
 }
 
+/** The value upstream records for a request of `seconds`, in the histogram's unit. */
+function recorded(format: MetricsFormat, seconds: number): number {
+  // Knative 1.18: latency.Milliseconds(), whole milliseconds. v1.19.0–v1.19.8 and v1.20.0–v1.20.1:
+  // float64(latency / time.Second), an integer division of the Duration, so whole seconds rounded down.
+  if (format === 'legacy') return Math.floor(seconds * 1000);
+  return format === 'knative-1.19' ? Math.floor(seconds) : seconds;
+}
+
 type Series = { id: RevisionIdentity; code: number; h: Histogram };
 type Labels = Array<[string, string]>;
 
-function renderKnative(series: Series[]): string {
+function renderOtel(name: string, series: Series[]): string {
   // Upstream these kn_* names are resource attributes (on target_info); here they sit on each series, where
   // the OTLP receiver of Prometheus (promote_resource_attributes) or a Collector (resource_to_telemetry_conversion)
   // puts them.
@@ -136,9 +150,9 @@ function renderKnative(series: Series[]): string {
     ['kn_service_name', s.id.service],
   ];
   return [
-    `# HELP ${KNATIVE_HISTOGRAM} The duration of task execution`,
-    `# TYPE ${KNATIVE_HISTOGRAM} histogram`,
-    ...series.flatMap((s) => histogramLines(KNATIVE_HISTOGRAM, labels(s), s.h)),
+    `# HELP ${name} The duration of task execution`,
+    `# TYPE ${name} histogram`,
+    ...series.flatMap((s) => histogramLines(name, labels(s), s.h)),
     '',
   ].join('\n');
 }

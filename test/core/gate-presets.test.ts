@@ -44,6 +44,26 @@ describe('query presets', () => {
     assert.equal(PRESETS['knative-legacy'].requestSeries, 'revision_app_request_count');
   });
 
+  test('the knative-1.19 preset reads the same histogram under its first name, and says its latencies are coarse', () => {
+    const sel = 'k8s_namespace_name="demo",kn_revision_name="hello-00002"';
+    const q = (m: keyof (typeof PRESETS)['knative']['queries']) => renderQuery(PRESETS['knative-1.19'].queries[m], ctx);
+    assert.equal(q('requests'), `sum(increase(kn_queueproxy_app_duration_seconds_count{${sel}}[120s]))`);
+    assert.equal(
+      q('error-rate'),
+      `100 * (sum(increase(kn_queueproxy_app_duration_seconds_count{${sel},http_response_status_code=~"5.."}` +
+        `[120s])) or vector(0)) / sum(increase(kn_queueproxy_app_duration_seconds_count{${sel}}[120s]))`,
+    );
+    assert.equal(
+      q('latency-p95'),
+      '1000 * histogram_quantile(0.95, sum by (le) ' +
+        `(rate(kn_queueproxy_app_duration_seconds_bucket{${sel}}[120s])))`,
+    );
+    assert.equal(PRESETS['knative-1.19'].requestSeries, 'kn_queueproxy_app_duration_seconds_count');
+    assert.match(PRESETS['knative-1.19'].latencyCaveat ?? '', /whole seconds.*under 1s.*cannot fail/);
+    assert.equal(PRESETS.knative.latencyCaveat, undefined);
+    assert.equal(PRESETS['knative-legacy'].latencyCaveat, undefined);
+  });
+
   test('every preset query is a valid template and escapes the revision', () => {
     for (const preset of Object.values(PRESETS)) {
       for (const m of BUILTIN_MEASURES) {
@@ -60,30 +80,45 @@ describe('choosing a preset', () => {
     assert.equal(pickPreset(['up', 'kn_serving_invocation_duration_seconds_count']), 'knative');
     assert.equal(pickPreset(['revision_app_request_count', 'up']), 'knative-legacy');
     assert.equal(pickPreset(['revision_app_request_count', 'kn_serving_invocation_duration_seconds_count']), 'knative');
+    assert.equal(pickPreset(['kn_queueproxy_app_duration_seconds_count', 'up']), 'knative-1.19');
   });
 
-  test('auto without Knative metrics is a usage error naming both series', () => {
+  test('auto with several formats (an upgrade in progress) picks the newest: knative, knative-1.19, legacy', () => {
+    const current = 'kn_serving_invocation_duration_seconds_count';
+    const v119 = 'kn_queueproxy_app_duration_seconds_count';
+    const legacy = 'revision_app_request_count';
+    assert.equal(pickPreset([legacy, v119]), 'knative-1.19');
+    assert.equal(pickPreset([v119, current]), 'knative');
+    assert.equal(pickPreset([legacy, v119, current]), 'knative');
+    // Only the bucket or sum series of the 1.19 histogram is not its request series.
+    assert.throws(() => pickPreset(['kn_queueproxy_app_duration_seconds_bucket']), /NoKnativeMetrics|none of/);
+  });
+
+  test('auto without Knative metrics is a usage error naming every series it looked for', () => {
     for (const names of [[], ['up', 'revision_app_request_latencies_bucket']]) {
       assert.throws(
         () => pickPreset(names),
         (e: unknown) =>
           e instanceof UsageError &&
           e.reason === 'NoKnativeMetrics' &&
-          /kn_serving_invocation_duration_seconds_count/.test(e.message) &&
-          /revision_app_request_count/.test(e.message) &&
-          /--metrics-preset/.test(e.hint ?? ''),
+          /kn_serving_invocation_duration_seconds_count, kn_queueproxy_app_duration_seconds_count, revision_app_request_count/.test(
+            e.message,
+          ) &&
+          /--metrics-preset knative\|knative-1\.19\|knative-legacy/.test(e.hint ?? ''),
       );
     }
   });
 
-  test('--metrics-preset takes auto, knative, knative-legacy', () => {
+  test('--metrics-preset takes auto, knative, knative-1.19, knative-legacy', () => {
     assert.equal(parsePresetFlag('auto'), 'auto');
     assert.equal(parsePresetFlag('knative'), 'knative');
+    assert.equal(parsePresetFlag('knative-1.19'), 'knative-1.19');
     assert.equal(parsePresetFlag('knative-legacy'), 'knative-legacy');
     assert.throws(
       () => parsePresetFlag('Knative'),
       (e: unknown) => e instanceof UsageError && e.reason === 'InvalidPreset',
     );
-    assert.throws(() => parsePresetFlag('legacy'), /one of auto, knative, knative-legacy/);
+    assert.throws(() => parsePresetFlag('legacy'), /one of auto, knative, knative-1\.19, knative-legacy/);
+    assert.throws(() => parsePresetFlag('knative-1.20'), /InvalidPreset|one of/);
   });
 });

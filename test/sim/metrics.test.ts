@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import {
+  KNATIVE_1_19_HISTOGRAM,
   KNATIVE_HISTOGRAM,
   KNATIVE_LATENCY_BOUNDS_S,
   LEGACY_COUNTER,
@@ -91,6 +92,41 @@ describe('request metrics exposition', () => {
       m.render(),
       `# HELP ${KNATIVE_HISTOGRAM} The duration of task execution\n# TYPE ${KNATIVE_HISTOGRAM} histogram\n`,
     );
+  });
+
+  test('knative-1.19: the first name of the histogram, the same labels and buckets, whole seconds rounded down', () => {
+    const m = new RequestMetrics('knative-1.19');
+    m.record(HELLO, 200, 0.003);
+    m.record(HELLO, 200, 0.999);
+    m.record(HELLO, 200, 1.7);
+    m.record(HELLO, 500, 2.9);
+    const families = parseExposition(m.render());
+    assert.deepEqual(
+      families.map((f) => [f.name, f.type, f.help]),
+      [[KNATIVE_1_19_HISTOGRAM, 'histogram', 'The duration of task execution']],
+    );
+    assert.equal(KNATIVE_1_19_HISTOGRAM, 'kn_queueproxy_app_duration_seconds');
+    const [ok, err] = histogramSeries(family(families, KNATIVE_1_19_HISTOGRAM));
+    assert.deepEqual(ok.labels, {
+      http_response_status_code: '200',
+      k8s_namespace_name: 'default',
+      kn_configuration_name: 'hello',
+      kn_revision_name: 'hello-00001',
+      kn_service_name: 'hello',
+    });
+    assert.deepEqual(
+      ok.buckets.map((b) => b.le),
+      [...KNATIVE_LATENCY_BOUNDS_S, Infinity],
+    );
+    // 3 ms and 999 ms are recorded as 0 s (the first bucket), 1.7 s as 1 s, 2.9 s as 2 s.
+    assert.equal(ok.count, 3);
+    assert.equal(ok.buckets[0].count, 2);
+    assert.equal(ok.buckets.find((b) => b.le === 0.75)!.count, 2);
+    assert.equal(ok.buckets.find((b) => b.le === 1)!.count, 3);
+    assert.equal(ok.sum, 1);
+    assert.equal(err.buckets.find((b) => b.le === 1)!.count, 0);
+    assert.equal(err.buckets.find((b) => b.le === 2.5)!.count, 1);
+    assert.equal(err.sum, 2);
   });
 
   test("legacy: Knative 1.18's counter and millisecond histogram with its exact label set", () => {

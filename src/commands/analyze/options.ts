@@ -1,5 +1,5 @@
 // bgctl analyze [SERVICE] --prometheus URL [--window D] [--gate EXPR]... [--gate-query NAME=PROMQL]...
-// [--gates FILE] [--metrics-preset auto|knative|knative-legacy]
+// [--gates FILE] [--metrics-preset auto|knative|knative-1.19|knative-legacy]
 import { UsageError } from '../../core/errors.js';
 import type { GateSet } from '../../core/gates/file.js';
 import { parsePresetFlag, type PresetName } from '../../core/gates/presets.js';

@@ -33,6 +33,7 @@ export async function run(opts: AnalyzeOptions, ctx: CommandContext): Promise<vo
 
   const presetName = opts.preset === 'auto' ? pickPreset(await prom.seriesNames()) : opts.preset;
   const preset = PRESETS[presetName];
+  if (preset.latencyCaveat) io.err.write(io.colors().warn(`Warning: ${preset.latencyCaveat}`) + '\n');
   const templates: [string, string][] = [
     ...BUILTIN_MEASURES.map((m): [string, string] => [m, preset.queries[m]]),
     ...opts.gates.queries.map((q): [string, string] => [q.name, q.template]),

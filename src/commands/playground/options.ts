@@ -5,6 +5,7 @@ import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { validateServiceName } from '../../core/names.js';
 import { MAX_LOAD_RPS } from '../../sim/load-limits.js';
+import type { MetricsFormat } from '../../sim/metrics.js';
 import { defineVerb, type Env } from '../verb.js';
 
 export interface PlaygroundOptions {
@@ -12,7 +13,7 @@ export interface PlaygroundOptions {
   port: number;
   ingressPort: number;
   metricsPort: number;
-  metricsFormat: 'knative' | 'legacy';
+  metricsFormat: MetricsFormat;
   /** Requests per second to every routable service; 0: none. */
   load: number;
   domain: string;
@@ -35,10 +36,16 @@ function parseLoad(raw: string): number {
   return n;
 }
 
-function parseMetricsFormat(raw: string): 'knative' | 'legacy' {
-  if (raw === 'knative' || raw === 'legacy') return raw;
-  throw new UsageError(`invalid value "${raw}" for --metrics-format: must be knative or legacy`, {
-    hint: 'knative: the histogram of Knative 1.19 and later; legacy: the metrics of Knative 1.18 and older',
+// A record, so that a new format fails to compile until it is listed; a type-only import, so that parsing the
+// flags loads no simulator code.
+const FORMATS: Record<MetricsFormat, true> = { knative: true, 'knative-1.19': true, legacy: true };
+
+function parseMetricsFormat(raw: string): MetricsFormat {
+  if (Object.hasOwn(FORMATS, raw)) return raw as MetricsFormat;
+  throw new UsageError(`invalid value "${raw}" for --metrics-format: must be knative, knative-1.19 or legacy`, {
+    hint:
+      'knative: the histogram of current Knative; knative-1.19: its name and whole seconds in v1.19.0-v1.19.7 ' +
+      'and v1.20.0; legacy: the metrics of Knative 1.18 and older',
   });
 }
 
@@ -67,7 +74,7 @@ export const playgroundVerb = defineVerb<PlaygroundOptions>({
       .option('--metrics-port <port>', 'Prometheus scrape target port, path /metrics (0: a free one)', '0')
       .option(
         '--metrics-format <format>',
-        'metric names: knative (current) or legacy (Knative 1.18 and older)',
+        'metric names: knative (current), knative-1.19 (v1.19.0-v1.19.7, v1.20.0) or legacy (1.18 and older)',
         'knative',
       )
       .option('--load <rps>', 'send this many requests per second to every service with traffic', '0')

@@ -3,6 +3,7 @@ import { FailedError } from '../../core/errors.js';
 import { document } from '../../core/document.js';
 import { writeDocument } from '../../ui/document.js';
 import type { CommandContext } from '../context.js';
+import type { MetricsFormat } from '../../sim/metrics.js';
 import type { PlaygroundOptions } from './options.js';
 
 export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise<void> {
@@ -75,6 +76,7 @@ export async function run(opts: PlaygroundOptions, ctx: CommandContext): Promise
   if (globals.output === 'table') io.err.write('Playground stopped.\n');
 }
 
-function formatName(format: 'knative' | 'legacy'): string {
+function formatName(format: MetricsFormat): string {
+  if (format === 'knative-1.19') return 'Knative v1.19.0-v1.19.7 names, whole seconds';
   return format === 'knative' ? 'Knative names' : 'Knative 1.18 names';
 }

@@ -5,7 +5,7 @@
 import { UsageError } from '../errors.js';
 import type { BuiltinMeasure } from './types.js';
 
-export const PRESET_NAMES = ['knative', 'knative-legacy'] as const;
+export const PRESET_NAMES = ['knative', 'knative-1.19', 'knative-legacy'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export interface Preset {
@@ -14,6 +14,8 @@ export interface Preset {
   requestSeries: string;
   /** Per built-in measure, a template in the measure's unit: percent, milliseconds, a count. */
   queries: Readonly<Record<BuiltinMeasure, string>>;
+  /** Why this format's latencies are coarse, when they are (said next to the results, never hidden). */
+  latencyCaveat?: string;
 }
 
 interface Shape {
@@ -23,6 +25,7 @@ interface Shape {
   fiveXx: string;
   /** Factor from the histogram's unit to milliseconds. */
   toMs: number;
+  latencyCaveat?: string;
 }
 
 function build(name: PresetName, s: Shape): Preset {
@@ -37,6 +40,7 @@ function build(name: PresetName, s: Shape): Preset {
   return {
     name,
     requestSeries: s.count,
+    ...(s.latencyCaveat && { latencyCaveat: s.latencyCaveat }),
     queries: {
       requests: `sum(increase(${all}[{{window}}]))`,
       'error-rate': errorRate,
@@ -47,13 +51,32 @@ function build(name: PresetName, s: Shape): Preset {
   };
 }
 
-/** Knative 1.19 and later: the OpenTelemetry histogram `kn.serving.invocation.duration` (seconds). */
+const OTEL_SELECTOR = 'k8s_namespace_name="{{namespace}}",kn_revision_name="{{revision}}"';
+const OTEL_FIVE_XX = 'http_response_status_code=~"5.."';
+
+/** Knative v1.19.8, v1.20.1 and later: the OpenTelemetry histogram `kn.serving.invocation.duration` (seconds). */
 const CURRENT = build('knative', {
   count: 'kn_serving_invocation_duration_seconds_count',
   bucket: 'kn_serving_invocation_duration_seconds_bucket',
-  selector: 'k8s_namespace_name="{{namespace}}",kn_revision_name="{{revision}}"',
-  fiveXx: 'http_response_status_code=~"5.."',
+  selector: OTEL_SELECTOR,
+  fiveXx: OTEL_FIVE_XX,
   toMs: 1000,
+});
+
+/**
+ * Knative v1.19.0–v1.19.7 and v1.20.0: the same histogram under its first name, `kn.queueproxy.app.duration`.
+ * Those releases record `float64(latency / time.Second)`, whole seconds rounded down, so the quantiles say little.
+ */
+const V1_19 = build('knative-1.19', {
+  count: 'kn_queueproxy_app_duration_seconds_count',
+  bucket: 'kn_queueproxy_app_duration_seconds_bucket',
+  selector: OTEL_SELECTOR,
+  fiveXx: OTEL_FIVE_XX,
+  toMs: 1000,
+  latencyCaveat:
+    'Knative v1.19.0-v1.19.7 and v1.20.0 record request durations in whole seconds, rounded down: ' +
+    'every answer under 1s counts as 0s and reads as at most 5ms, so latency values are a lower bound ' +
+    'and a latency gate under 1s cannot fail (fixed in v1.19.9 and v1.20.2)',
 });
 
 /** Knative up to 1.18: OpenCensus `revision_app_request_count` and `revision_app_request_latencies` (ms). */
@@ -65,9 +88,16 @@ const LEGACY = build('knative-legacy', {
   toMs: 1,
 });
 
-export const PRESETS: Readonly<Record<PresetName, Preset>> = { knative: CURRENT, 'knative-legacy': LEGACY };
+export const PRESETS: Readonly<Record<PresetName, Preset>> = {
+  knative: CURRENT,
+  'knative-1.19': V1_19,
+  'knative-legacy': LEGACY,
+};
 
-/** `--metrics-preset auto|knative|knative-legacy`; `auto` is resolved later by pickPreset. */
+/** The order `auto` tries the presets in: the newest format first. */
+const AUTO_ORDER: readonly Preset[] = [CURRENT, V1_19, LEGACY];
+
+/** `--metrics-preset auto|knative|knative-1.19|knative-legacy`; `auto` is resolved later by pickPreset. */
 export function parsePresetFlag(raw: string, flag = '--metrics-preset'): PresetName | 'auto' {
   if (raw === 'auto' || (PRESET_NAMES as readonly string[]).includes(raw)) return raw as PresetName | 'auto';
   throw new UsageError(`invalid value for ${flag}: must be one of auto, ${PRESET_NAMES.join(', ')}`, {
@@ -77,21 +107,18 @@ export function parsePresetFlag(raw: string, flag = '--metrics-preset'): PresetN
 
 /**
  * `auto`: the preset whose request series Prometheus knows (the caller passes the answer of
- * /api/v1/label/__name__/values). Both present, as during a Knative upgrade: the current one, since
- * upgraded revisions report only that. Neither: a usage error, because every gate would be blind.
+ * /api/v1/label/__name__/values). Several present, as during a Knative upgrade: the newest, since
+ * upgraded revisions report only that. None: a usage error, because every gate would be blind.
  */
 export function pickPreset(seriesNames: readonly string[]): PresetName {
   const known = new Set(seriesNames);
-  if (known.has(CURRENT.requestSeries)) return 'knative';
-  if (known.has(LEGACY.requestSeries)) return 'knative-legacy';
-  throw new UsageError(
-    `Prometheus has neither ${CURRENT.requestSeries} nor ${LEGACY.requestSeries}: ` +
-      'no Knative request metrics to judge by',
-    {
-      reason: 'NoKnativeMetrics',
-      hint:
-        'check that queue-proxy request metrics reach this Prometheus (request-metrics-protocol in ' +
-        'config-observability), or name the format with --metrics-preset knative|knative-legacy',
-    },
-  );
+  const found = AUTO_ORDER.find((p) => known.has(p.requestSeries));
+  if (found) return found.name;
+  const names = AUTO_ORDER.map((p) => p.requestSeries);
+  throw new UsageError(`Prometheus has none of ${names.join(', ')}: no Knative request metrics to judge by`, {
+    reason: 'NoKnativeMetrics',
+    hint:
+      'check that queue-proxy request metrics reach this Prometheus (request-metrics-protocol in ' +
+      `config-observability), or name the format with --metrics-preset ${PRESET_NAMES.join('|')}`,
+  });
 }

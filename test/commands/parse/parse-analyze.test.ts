@@ -52,6 +52,20 @@ describe('analyze options', () => {
     ]);
   });
 
+  test('--metrics-preset takes every preset: auto, knative, knative-1.19, knative-legacy', async () => {
+    for (const preset of ['auto', 'knative', 'knative-1.19', 'knative-legacy']) {
+      const opts = await parseOpts<AnalyzeOptions>([
+        'analyze',
+        'hello',
+        '--prometheus',
+        URL_,
+        '--metrics-preset',
+        preset,
+      ]);
+      assert.equal(opts.preset, preset);
+    }
+  });
+
   test('BGCTL_PROMETHEUS_URL and BGCTL_PROMETHEUS_TOKEN; the flag wins over the variable', async () => {
     const env = { BGCTL_PROMETHEUS_URL: 'https://prom.example:443/prometheus', BGCTL_PROMETHEUS_TOKEN: 's3cr3t-token' };
     const fromEnv = await parseOpts<AnalyzeOptions>(['analyze', 'hello'], env);
@@ -100,6 +114,10 @@ describe('analyze options', () => {
     await assert.rejects(parseOpts([...base, '--window', '5']), usage('InvalidDuration', /--window/));
     await assert.rejects(parseOpts([...base, '--window', '500ms']), usage('InvalidDuration', /at least 1s/));
     await assert.rejects(parseOpts([...base, '--metrics-preset', 'otel']), usage('InvalidPreset'));
+    await assert.rejects(
+      parseOpts([...base, '--metrics-preset', 'knative-1.20']),
+      usage('InvalidPreset', /one of auto, knative, knative-1\.19, knative-legacy/),
+    );
     await assert.rejects(parseOpts([...base, '--gate', 'error-rate<2']), usage('InvalidGate'));
     await assert.rejects(parseOpts([...base, '--gate', 'cpu<2']), usage('UnknownMeasure'));
     await assert.rejects(parseOpts([...base, '--gate-query', 'x=sum(up)']), usage('InvalidGateQuery', /revision/));

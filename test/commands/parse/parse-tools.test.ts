@@ -80,6 +80,11 @@ describe('playground options', () => {
     assert.deepEqual(opts, expected);
   });
 
+  test('--metrics-format knative-1.19: the first name of the histogram, whole seconds', async () => {
+    const opts = await parseOpts<PlaygroundOptions>(['playground', '--metrics-format', 'knative-1.19'], { HOME });
+    assert.equal(opts.metricsFormat, 'knative-1.19');
+  });
+
   test('bad ports and sample names are refused', async () => {
     for (const bad of ['65536', '-1', '80.5', 'http']) {
       await assert.rejects(
@@ -92,7 +97,11 @@ describe('playground options', () => {
     await assert.rejects(parseOpts(['playground', '--metrics-port', '99999']), usage('Usage', /--metrics-port/));
     await assert.rejects(
       parseOpts(['playground', '--metrics-format', 'otel']),
-      usage('Usage', /"otel" for --metrics-format: must be knative or legacy/),
+      usage('Usage', /"otel" for --metrics-format: must be knative, knative-1\.19 or legacy/),
+    );
+    await assert.rejects(
+      parseOpts(['playground', '--metrics-format', 'knative-legacy']),
+      usage('Usage', /--metrics-format/),
     );
     for (const bad of ['-1', '1001', 'lots', '1e3'])
       await assert.rejects(
