@@ -1,14 +1,13 @@
-// Waits for a service by watching it from the write's resourceVersion: resumes from the last seen RV when the
-// stream closes, lists again after a 410. client-node 1.4's watch has no timeout and passes ERROR events on as
-// ordinary events, so both are handled here.
+// Waits for a service by following it (follow.ts) from the write's resourceVersion until it is where the caller
+// wants it, has failed, or the timeout ends.
 
 import { gradualProgress, rolloutDuration, rolloutInProgress } from '../core/gradual-rollout.js';
 import { BgctlError, CancelError, FailedError, TimeoutError } from '../core/errors.js';
 import { condition, type Condition, type KnativeService, type TrafficTarget } from '../core/knative-types.js';
-import type { KnativeClient, WatchEventType, WatchHandle } from './client.js';
-import { transientOf } from './errors.js';
+import type { KnativeClient } from './client.js';
+import { followService } from './follow.js';
 import { setLongTimeout } from './long-timer.js';
-import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry.js';
+import type { RetryPolicy } from './retry.js';
 
 export interface WaitProgress {
   /** The current Ready / RoutesReady / ConfigurationsReady message, or what is awaited. */
@@ -142,25 +141,18 @@ function formatDuration(ms: number): string {
  * rejects with FailedError (Ready False, deleted), TimeoutError (exit 6) or CancelError.
  */
 export function waitForService(client: KnativeClient, name: string, opts: WaitOptions): Promise<KnativeService> {
-  const policy = defaultRetryPolicy(opts.retry);
-  const maxFailures = opts.maxReconnectFailures ?? 5;
   return new Promise<KnativeService>((resolve, reject) => {
     let settled = false;
-    let handle: WatchHandle | undefined;
-    let lastRV: string | undefined;
-    let relist = false;
-    let eventsThisStream = 0;
-    let failures = 0;
-    let emptyCloses = 0;
     let lastMessage = 'no status seen yet';
     let lastSeen: KnativeService | undefined;
+    const follow = new AbortController();
 
     const finish = (err: unknown, svc?: KnativeService) => {
       if (settled) return;
       settled = true;
       cancelTimer();
       opts.signal?.removeEventListener('abort', onAbort);
-      handle?.stop();
+      follow.abort();
       if (err) reject(err);
       else resolve(svc as KnativeService);
     };
@@ -188,6 +180,7 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     const consider = (svc: KnativeService) => {
+      if (settled) return;
       lastSeen = svc;
       const v = evaluateService(svc, opts.predicate, opts.predicateLabel, { trafficOnly: opts.trafficOnly });
       if ('done' in v) return finish(undefined, svc);
@@ -198,68 +191,20 @@ export function waitForService(client: KnativeClient, name: string, opts: WaitOp
       }
     };
 
-    const onEvent = (type: WatchEventType, obj: any) => {
-      if (settled) return;
-      eventsThisStream++;
-      failures = 0;
-      emptyCloses = 0;
-      if (type === 'ERROR') {
-        // 410 Expired: our RV fell out of the server's history; the server closes the stream next.
-        if (obj?.code === 410) relist = true;
-        return;
-      }
-      const rv = obj?.metadata?.resourceVersion;
-      if (rv) lastRV = rv;
-      if (type === 'BOOKMARK') return;
-      if (type === 'DELETED')
-        return finish(new FailedError(`service "${name}" was deleted while waiting for it`, { reason: 'Deleted' }));
-      consider(obj as KnativeService);
-    };
-
-    const onDone = (err: BgctlError | null) => {
-      handle = undefined;
-      if (settled) return;
-      if (err && err.reason === 'Expired') relist = true;
-      else if (err) {
-        if (!transientOf(err) || ++failures > maxFailures) return finish(err);
-      } else if (eventsThisStream === 0) {
-        emptyCloses++;
-      }
-      // Resumed at once after a clean stream with events; repeated empty or failed streams back off.
-      const n = Math.max(failures, emptyCloses);
-      const ms = n > 1 ? backoffDelay(Math.min(n - 2, 6), policy) : 0;
-      (ms ? policy.sleep(ms, opts.signal) : Promise.resolve()).then(connect, (e) => finish(e));
-    };
-
-    const connect = async () => {
-      if (settled) return;
-      try {
-        if (relist || lastRV === undefined) {
-          const snap = await client.getServiceSnapshot(name);
-          relist = false;
-          if (!snap.service)
-            return finish(
-              new FailedError(`service "${name}" not found in namespace "${client.namespace}"`, { reason: 'NotFound' }),
-            );
-          consider(snap.service);
-          if (settled) return;
-          lastRV = snap.resourceVersion || snap.service.metadata.resourceVersion;
-        }
-        eventsThisStream = 0;
-        const h = await client.watchService(name, lastRV, onEvent, onDone);
-        if (settled) h.stop();
-        else handle = h;
-      } catch (err) {
-        finish(err);
-      }
-    };
-
-    if (opts.from) {
-      consider(opts.from);
-      lastRV = opts.from.metadata.resourceVersion;
-    }
+    if (opts.from) consider(opts.from);
     // A timeout of 0 checks what the write answered and does not wait (kubectl wait's meaning of 0).
     if (opts.timeoutMs <= 0) return timeOut();
-    void connect();
+    if (settled) return;
+    followService(client, name, {
+      signal: follow.signal,
+      fromResourceVersion: opts.from?.metadata.resourceVersion,
+      onService: consider,
+      doing: 'waiting for it',
+      retry: opts.retry,
+      maxReconnectFailures: opts.maxReconnectFailures,
+    }).then(
+      () => undefined,
+      (err) => finish(err),
+    );
   });
 }

@@ -30,6 +30,11 @@ export function renderJSON(doc: BgctlDocument): string {
   return JSON.stringify(normalise(doc), null, 2) + '\n';
 }
 
+/** One document on one line (newline-delimited JSON, for streams of documents such as `status --watch`). */
+export function renderJSONLine(doc: BgctlDocument): string {
+  return JSON.stringify(normalise(doc)) + '\n';
+}
+
 type JsYaml = typeof import('js-yaml');
 let jsYaml: JsYaml | undefined;
 

@@ -4,7 +4,6 @@ import type { Condition } from '../../core/knative-types.js';
 import type { ServiceSummary } from '../../core/views/service-status-list.js';
 import type { RevisionListRow } from '../../core/views/revision-list.js';
 import type { serviceStatusView } from '../../core/views/service-status.js';
-import type { RolloutView } from '../../core/views/rollout-status.js';
 import { timeCell } from '../../ui/age.js';
 import type { ColorScheme } from '../../ui/colors.js';
 import type { IOStreams } from '../../ui/iostreams.js';
@@ -13,6 +12,9 @@ import { renderTable, type Cell, type Column } from '../../ui/table.js';
 import { cutToWidth } from '../../ui/text-width.js';
 import { describeGradualRollout } from '../../core/gradual-rollout.js';
 import { renderTraffic, type Readiness } from '../../ui/traffic-table.js';
+import { describeRollout } from '../../ui/rollout-text.js';
+
+export { describeRollout };
 
 type StatusDoc = ReturnType<typeof serviceStatusView>;
 
@@ -42,38 +44,6 @@ export function renderOptions(io: IOStreams, now: Date): RenderOptions {
 function readyCell(status: string, c?: ColorScheme, text = status): Cell {
   if (!c) return text;
   return { text, style: status === 'True' ? c.success : status === 'False' ? c.fail : c.warn };
-}
-
-function roleTags(r: RolloutView): string {
-  const part = (label: string, v?: { revisionName?: string; tag: string }) =>
-    v ? `${label} ${v.revisionName ?? '(not staged)'} [${v.tag}]` : '';
-  return [part('stable', r.stable), part('candidate', r.candidate)].filter(Boolean).join(' -> ');
-}
-
-/** The rollout phase (and roles on a second line), cluster strings escaped by printable(). */
-export function describeRollout(r: RolloutView): string {
-  const [head, roles] = rolloutLines(r);
-  return printable(head) + (roles ? `\n  ${printable(roles)}` : '');
-}
-
-function rolloutLines(r: RolloutView): [string, string?] {
-  switch (r.phase) {
-    case 'unpinned':
-      return ['unpinned (traffic follows the latest revision)'];
-    case 'pinned':
-      return ['pinned (no rollout recorded)'];
-    case 'manual-split':
-      return ['manual split (no rollout recorded)'];
-    case 'invalid-state':
-      return [`invalid rollout state: ${r.error ?? 'unreadable'}`];
-    default: {
-      const pct = r.phase === 'split' ? ` ${r.percent}% to the candidate` : '';
-      const steps = r.percents && r.percents.length ? `, percents ${r.percents.join(',')}` : '';
-      const by = r.updatedBy ? `, by ${r.updatedBy}` : '';
-      const why = r.reason ? `: ${r.reason}` : '';
-      return [`${r.phase}${pct} (rollout ${r.id}${steps}${by})${why}`, r.stable ? roleTags(r) : undefined];
-    }
-  }
 }
 
 function conditionRows(conds: Condition[], c?: ColorScheme): Cell[][] {

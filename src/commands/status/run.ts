@@ -1,6 +1,7 @@
 // `bgctl status [SERVICE]`: one service in detail (traffic, revisions, conditions, rollout phase,
 // the next command), or one line per service of the namespace (or of all namespaces with -A).
-// The list form reads services only, one paged LIST, so it stays fast on thousands of services.
+// With --watch, a live view of SERVICE (watch.ts). The list form reads services only, one paged LIST, so it stays
+// fast on thousands of services.
 import { serviceStatusListView } from '../../core/views/service-status-list.js';
 import { serviceStatusView } from '../../core/views/service-status.js';
 import { writeDocument } from '../../ui/document.js';
@@ -13,6 +14,10 @@ import { renderOptions, renderServiceList, renderServiceStatus } from '../read-v
 export async function run(opts: StatusOptions, ctx: CommandContext): Promise<void> {
   const { io, globals } = ctx;
   const { service, allNamespaces, chunkSize: pageSize } = opts;
+  if (service !== undefined && opts.watch) {
+    const { watchStatus } = await import('./watch.js');
+    return watchStatus(service, opts.watch, ctx);
+  }
   const client = await ctx.kube();
 
   if (service === undefined) {

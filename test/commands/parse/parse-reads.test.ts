@@ -52,6 +52,69 @@ describe('status options', () => {
   });
 });
 
+describe('status --watch options', () => {
+  const PROM = 'http://prometheus.test:9090';
+
+  test('-w/--watch: interval 2s by default, no Prometheus unless given', async () => {
+    const expected: StatusOptions = {
+      service: 'hello',
+      allNamespaces: false,
+      chunkSize: undefined,
+      watch: { intervalMs: 2000 },
+    };
+    assert.deepEqual(await parseOpts<StatusOptions>(['status', 'hello', '--watch']), expected);
+    assert.deepEqual(await parseOpts<StatusOptions>(['status', 'hello', '-w']), expected);
+    assert.deepEqual((await parseOpts<StatusOptions>(['status', 'hello', '-w', '--interval', '5s'])).watch, {
+      intervalMs: 5000,
+    });
+  });
+
+  test('--prometheus, else BGCTL_PROMETHEUS_URL (the flag wins); BGCTL_PROMETHEUS_TOKEN with either', async () => {
+    const env = { BGCTL_PROMETHEUS_URL: 'https://prom.example/prometheus', BGCTL_PROMETHEUS_TOKEN: ' t0ken\n' };
+    assert.deepEqual((await parseOpts<StatusOptions>(['status', 'hello', '-w', '--prometheus', PROM])).watch, {
+      intervalMs: 2000,
+      prometheus: PROM,
+    });
+    assert.deepEqual((await parseOpts<StatusOptions>(['status', 'hello', '-w'], env)).watch, {
+      intervalMs: 2000,
+      prometheus: env.BGCTL_PROMETHEUS_URL,
+      token: 't0ken',
+    });
+    const flag = await parseOpts<StatusOptions>(['status', 'hello', '-w', '--prometheus', PROM], env);
+    assert.equal(flag.watch?.prometheus, PROM);
+    // Without --watch the variables change nothing: plain status never asks Prometheus.
+    assert.equal((await parseOpts<StatusOptions>(['status', 'hello'], env)).watch, undefined);
+  });
+
+  test('usage errors: --interval or --prometheus without --watch, --watch without SERVICE, bad values', async () => {
+    await assert.rejects(
+      parseOpts(['status', 'hello', '--interval', '5s']),
+      usage('ConflictingFlags', /--interval applies to the live view only/),
+    );
+    await assert.rejects(
+      parseOpts(['status', 'hello', '--prometheus', PROM]),
+      usage('ConflictingFlags', /--prometheus applies to the live view only/),
+    );
+    await assert.rejects(parseOpts(['status', '--watch']), usage('MissingArgument', /--watch needs SERVICE/));
+    await assert.rejects(parseOpts(['status', 'hello', '-w', '-A']), usage('ConflictingFlags'));
+    for (const bad of ['500ms', '0', '2', 'soon']) {
+      await assert.rejects(
+        parseOpts(['status', 'hello', '-w', '--interval', bad]),
+        usage('InvalidDuration', /--interval/),
+        bad,
+      );
+    }
+    await assert.rejects(
+      parseOpts(['status', 'hello', '-w', '--prometheus', 'ftp://x']),
+      usage('InvalidPrometheusURL'),
+    );
+    await assert.rejects(
+      parseOpts(['status', 'hello', '-w'], { BGCTL_PROMETHEUS_URL: PROM, BGCTL_PROMETHEUS_TOKEN: 'a\u0007b' }),
+      usage('InvalidEnv', /BGCTL_PROMETHEUS_TOKEN.*not shown/),
+    );
+  });
+});
+
 describe('revisions options', () => {
   test('defaults and --chunk-size', async () => {
     const expected: RevisionsOptions = { service: 'hello', chunkSize: undefined };
