@@ -5,6 +5,7 @@ import { IOStreams } from './ui/iostreams.js';
 import { printable } from './ui/sanitize.js';
 import { redactKnown } from './core/redact.js';
 import { VERSION } from './core/version.js';
+import { asTyped, type CommandName } from './core/command-name.js';
 
 export { VERSION };
 
@@ -13,11 +14,14 @@ export interface MainDeps {
   /** Aborting it cancels the running command (bin/bgctl.js wires SIGINT/SIGTERM to it). */
   signal?: AbortSignal;
   now?: () => Date;
+  /** How the user started bgctl (bin/kubectl-bgctl.js: `kubectl bgctl`): help and hints name it. */
+  command?: CommandName;
 }
 
 /** Runs bgctl with argv (without node and script) and returns the exit code. */
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   const io = deps.io ?? IOStreams.system();
+  if (deps.command) io.command = deps.command;
   // What commander's .version() prints, without loading commander and the verb catalog.
   if (argv.length === 1 && argv[0] === '--version') {
     io.out.write(`${VERSION}\n`);
@@ -47,7 +51,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
           cause: err.cause,
         });
     }
-    const code = reportError(io, err, signal);
+    const verbs = cmd?.commands.map((c) => c.name()) ?? [];
+    const code = reportError(io, err, signal, (text) => asTyped(text, io.command, verbs));
     if (code !== ExitCode.Ok) {
       // -o json|yaml: a `kind: Error` document on stdout too, loaded only on failure (it pulls in js-yaml).
       const { outputFormatFromArgv, writeErrorDocument } = await import('./commands/error-document.js');
@@ -62,9 +67,10 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 }
 
 /** The one place errors become output and an exit code; message and hint are escaped so each stays one inert line. */
-function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
+function reportError(io: IOStreams, err: unknown, signal: AbortSignal, typed: (text: string) => string): number {
   if (signal.aborted && !(err instanceof BgctlError)) err = new CancelError();
   const c = io.colors();
+  const safe = (text: string): string => typed(safeText(text));
   if (err instanceof PausedError) {
     // Stopping on purpose (--until, a pause) is not a failure: say where it stopped and how to go on.
     io.err.write(c.warn(`Paused: ${safe(err.message)}`) + '\n');
@@ -82,7 +88,7 @@ function reportError(io: IOStreams, err: unknown, signal: AbortSignal): number {
 }
 
 /** A message as it may reach the terminal: no credential this process holds, no control character. */
-function safe(text: string): string {
+function safeText(text: string): string {
   return printable(redactKnown(text));
 }
 

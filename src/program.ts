@@ -5,6 +5,7 @@ import { parseDuration } from './core/parse.js';
 import { VERBS } from './commands/catalog.js';
 import { FlagValues, type RunOverride } from './commands/verb.js';
 import { addWriteFlags } from './commands/write-flags.js';
+import { typed } from './commands/typed.js';
 import { openClient, type CommandContext, type GlobalOptions } from './commands/context.js';
 import type { IOStreams } from './ui/iostreams.js';
 import type { Prompter } from './ui/prompter.js';
@@ -52,8 +53,9 @@ export function buildProgram(
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.out.write(s),
-      writeErr: (s) => io.err.write(s),
+      // Help and usage lines name the command as typed (`kubectl bgctl split …` when run as a plugin).
+      writeOut: (s) => io.out.write(typed(io, s)),
+      writeErr: (s) => io.err.write(typed(io, s)),
       // commander's own errors are reported by cli.ts as `Error:` + `Hint:` (and a kind: Error document).
       outputError: () => undefined,
     });

@@ -46,7 +46,7 @@ export async function openClient(
   let shown = shownWarnings.get(io);
   if (!shown) shownWarnings.set(io, (shown = new Set()));
   const seen = shown;
-  return connect(
+  const client = await connect(
     globals,
     {
       env: io.env,
@@ -60,4 +60,11 @@ export async function openClient(
     },
     tuning,
   );
+  // --verbose: which configuration was used (kubeconfig and context, or the pod's service account), once per run.
+  const using = `Using ${client.source}`;
+  if (globals.verbose && !seen.has(using)) {
+    seen.add(using);
+    io.err.write(io.colors().muted(printable(using)) + '\n');
+  }
+  return client;
 }

@@ -44,6 +44,8 @@ export interface KnativeClient {
   readonly namespace: string;
   readonly context: string;
   readonly server: string;
+  /** Where the configuration came from (kubeconfig files and context, or in-cluster), as --verbose prints it. */
+  readonly source: string;
   readonly warnings: readonly string[];
   /** The server's Warning headers (admission warnings) since the last call, each text once; clears them. */
   takeServerWarnings(): string[];
@@ -116,6 +118,7 @@ class CustomObjectsKnativeClient implements KnativeClient {
   readonly namespace: string;
   readonly context: string;
   readonly server: string;
+  readonly source: string;
   readonly warnings: readonly string[];
   private readonly tracer: Tracer;
   private readonly cluster: ClusterInfo;
@@ -134,10 +137,16 @@ class CustomObjectsKnativeClient implements KnativeClient {
     this.namespace = loaded.namespace;
     this.context = loaded.contextName;
     this.server = loaded.server;
+    this.source = loaded.source;
     this.warnings = loaded.warnings;
     this.userAgent = opts.userAgent ?? userAgent();
     this.tracer = createTracer(opts.verbose, loaded.secrets);
-    this.cluster = { server: loaded.server, context: loaded.contextName, secrets: loaded.secrets };
+    this.cluster = {
+      server: loaded.server,
+      context: loaded.contextName,
+      secrets: loaded.secrets,
+      inCluster: loaded.inCluster,
+    };
     this.policy = defaultRetryPolicy({
       signal: opts.signal,
       ...opts.retry,

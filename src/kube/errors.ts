@@ -20,6 +20,8 @@ export interface ClusterInfo {
   server: string;
   context: string;
   secrets?: Iterable<string>;
+  /** In a pod without a kubeconfig: the service account files used instead of a context. */
+  inCluster?: { tokenFile: string; caFile?: string };
 }
 
 /** 409 Conflict on a write that carried a resourceVersion precondition: re-read and re-plan. */
@@ -145,6 +147,17 @@ function fromHttp(
   const reason = status?.reason;
   switch (true) {
     case code === 401:
+      if (cluster.inCluster)
+        return new ClusterAccessError(
+          `the cluster at ${cluster.server} rejected the service account token of ` +
+            `${cluster.inCluster.tokenFile} (401 Unauthorized)`,
+          {
+            reason: 'Unauthorized',
+            hint:
+              'the token is expired, revoked or for another cluster: ' +
+              "check the pod's service account and its token mount",
+          },
+        );
       return new ClusterAccessError(
         `the cluster at ${cluster.server} rejected the credentials of context "${cluster.context}" (401 Unauthorized)`,
         {
@@ -318,9 +331,10 @@ export function translateError(
   if (typeof code === 'string' && (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
     return new ClusterAccessError(`the TLS certificate of ${at} is not trusted (${code})`, {
       reason: 'TLSVerificationFailed',
-      hint:
-        `set certificate-authority(-data) for the cluster of context "${cluster.context}" in your kubeconfig; ` +
-        'insecure-skip-tls-verify turns the check off and is unsafe',
+      hint: cluster.inCluster
+        ? `the in-cluster CA ${cluster.inCluster.caFile ?? '(none could be loaded)'} does not verify the server`
+        : `set certificate-authority(-data) for the cluster of context "${cluster.context}" in your kubeconfig; ` +
+          'insecure-skip-tls-verify turns the check off and is unsafe',
     });
   }
   if (typeof code === 'string' && RESET_CODES.has(code)) {

@@ -16,6 +16,7 @@ import {
 } from './kubeconfig-merge.js';
 import type { ExecClusterInfo, ExecConfig } from './exec-credential.js';
 import { SecretSet, displayUrl } from '../core/redact.js';
+import { loadInCluster, looksInCluster } from './in-cluster.js';
 
 /** Global flags (and test seams) that decide which kubeconfig, context and namespace are used. */
 export interface KubeconfigOptions {
@@ -39,11 +40,15 @@ export interface LoadedKubeconfig {
   /** The server URL as it may be printed (no user:password, no token query values). */
   server: string;
   namespace: string;
-  namespaceFrom: Selection['namespaceFrom'];
+  namespaceFrom: Selection['namespaceFrom'] | 'POD_NAMESPACE' | 'service account';
   /** TLS verification is off (kubeconfig or flag asked for it). */
   insecure: boolean;
-  /** The files that were read, in precedence order. */
+  /** The files that were read, in precedence order (none in-cluster). */
   sources: string[];
+  /** Where the configuration came from, as --verbose prints it (kubeconfig files and context, or in-cluster). */
+  source: string;
+  /** Set when there was no kubeconfig and the pod's service account is used (src/kube/in-cluster.ts). */
+  inCluster?: { tokenFile: string; caFile?: string };
   /** For the caller to print on stderr, without a "Warning:" prefix (e.g. TLS verification disabled). */
   warnings: string[];
   secrets: SecretSet;
@@ -108,6 +113,9 @@ function readTokenFile(file: string, userName: string): string {
 /** Reads, merges and validates the kubeconfig; throws ClusterAccessError (exit 4) with a hint. */
 export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<LoadedKubeconfig> {
   const { paths, origin } = kubeconfigPaths(opts);
+  const env = opts.env ?? process.env;
+  // Like kubectl in a pod: with no kubeconfig anywhere, the service account's configuration.
+  if (origin === 'home' && missing(paths[0]) && looksInCluster(env)) return loadInCluster({ ...opts, env }, paths[0]);
   const parsed = paths.map((p) => readFile(p, origin)).filter((f): f is ParsedFile => f !== undefined);
   if (parsed.length === 0) {
     throw new ClusterAccessError(`none of the kubeconfig files in KUBECONFIG exist: ${paths.join(path.delimiter)}`, {
@@ -195,6 +203,7 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
     namespaceFrom: sel.namespaceFrom,
     insecure,
     sources: merged.sources,
+    source: `kubeconfig ${merged.sources.join(path.delimiter)} (context "${sel.contextName}")`,
     warnings,
     secrets,
     execCommand: exec?.command,
@@ -214,6 +223,15 @@ export async function loadKubeconfig(opts: KubeconfigOptions = {}): Promise<Load
       },
     },
   };
+}
+
+function missing(file: string): boolean {
+  try {
+    statSync(file);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 function readQuietly(file: string): Buffer | undefined {

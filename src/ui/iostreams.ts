@@ -7,6 +7,7 @@ import {
   type ColorLevel,
   type ColorScheme,
 } from './colors.js';
+import type { CommandName } from '../core/command-name.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -49,6 +50,8 @@ export class IOStreams {
   readonly out: Writable;
   readonly err: Writable;
   readonly env: Env;
+  /** The command as the user typed it (`bgctl`, or a plugin's `kubectl bgctl`): help and hints name it. */
+  command: CommandName = 'bgctl';
   #noColorFlag: boolean;
   #colorOverride: boolean | undefined;
   #scheme: ColorScheme | undefined;

@@ -2,7 +2,7 @@
 import { UsageError } from '../../core/errors.js';
 import { validateServiceName } from '../../core/names.js';
 import { parseDuration } from '../../core/parse.js';
-import { prometheusToken, prometheusUrl } from '../analyze/options.js';
+import { prometheusToken, prometheusUrl } from '../gate-flags.js';
 import { parseChunkSize } from '../read-views/read-options.js';
 import { defineVerb, type Env, type FlagValues } from '../verb.js';
 

@@ -8,6 +8,7 @@ import { writeDocument } from '../../ui/document.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
 import type { StatusOptions } from './options.js';
+import { typed } from '../typed.js';
 import { renderOptions, renderServiceList, renderServiceStatus } from '../read-views/read-print.js';
 
 /** `bgctl status`. */
@@ -47,5 +48,5 @@ export async function run(opts: StatusOptions, ctx: CommandContext): Promise<voi
   io.out.write(renderServiceStatus(doc, renderOptions(io, ctx.now())));
   const c = io.colors();
   for (const w of doc.warnings) io.err.write(c.warn(`Warning: ${printable(w)}`) + '\n');
-  if (doc.next) io.err.write(c.muted(printable(`Next: ${doc.next.command}   # ${doc.next.why}`)) + '\n');
+  if (doc.next) io.err.write(c.muted(printable(typed(io, `Next: ${doc.next.command}   # ${doc.next.why}`))) + '\n');
 }

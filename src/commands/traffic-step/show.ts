@@ -3,6 +3,7 @@
 import type { KnativeService, Revision, TrafficTarget } from '../../core/knative-types.js';
 import type { Plan } from '../../core/plan-types.js';
 import { describeTemplateDifference } from '../../core/template-diff.js';
+import { typed } from '../typed.js';
 import { normalizeTraffic } from '../../core/traffic.js';
 import { writeDocument } from '../../ui/document.js';
 import type { IOStreams } from '../../ui/iostreams.js';
@@ -22,7 +23,7 @@ export function readinessOf(revisions: Revision[]): Readiness {
 
 /** Writes a finished line (already escaped and colored) on stderr. */
 function note(io: IOStreams, line: string): void {
-  io.err.write(line + '\n');
+  io.err.write(typed(io, line) + '\n');
 }
 
 /** Notices ("Note: …") and warnings ("Warning: …") on stderr. */

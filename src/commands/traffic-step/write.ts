@@ -71,6 +71,9 @@ function withGetService(c: KnativeClient, getService: KnativeClient['getService'
     get server() {
       return c.server;
     },
+    get source() {
+      return c.source;
+    },
     get warnings() {
       return c.warnings;
     },

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// kubectl's plugin discovery runs `kubectl-bgctl` from PATH for `kubectl bgctl …` (docs/plugins.md).
+'use strict';
+require('./launch.js')('kubectl bgctl');
