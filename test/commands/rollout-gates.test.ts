@@ -293,6 +293,52 @@ describe('bgctl rollout with metric gates (real Prometheus)', { skip: prometheus
     assert.ok(!doc.steps.some((s: { action: string }) => s.action === 'split'));
   });
 
+  test('split with gates: a failing candidate is judged after the split and rolled back (exit 3, -o json analysis)', async () => {
+    await loadedService(pg, prom, 'stepwise');
+    const staged = await rollout(
+      'stepwise',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/error-rate=0.5',
+      '--no-verify',
+      '--until',
+      'staged',
+      '--yes',
+    );
+    assert.equal(staged.code, 8, staged.stderr);
+    const env = cliEnv(pg, { BGCTL_PROMETHEUS_URL: prom.url });
+    const r = await runCli(
+      [
+        'split',
+        'stepwise',
+        '--percent',
+        '50',
+        '--pause',
+        '10m',
+        '--gate-interval',
+        '1s',
+        '--gate',
+        'error-rate<2%',
+        '--yes',
+        '-o',
+        'json',
+      ],
+      { env },
+    );
+    assert.equal(r.code, 3, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.kind, 'TrafficChange');
+    const w = doc.analysis[0];
+    assert.equal(w.verdict, 'fail');
+    assert.ok(w.evaluations >= 2 && w.evaluations < 10, `stopped early: ${w.evaluations}`);
+    assert.match(r.stderr, /Error: gates failed for stepwise-00002 at 50%: error-rate of stepwise-00002 is/);
+    assert.match(r.stderr, /Hint: rolled back: traffic is on stepwise-00001 again/);
+    const st = await stateOf(pg, 'stepwise');
+    assert.equal(st?.phase, 'rolled-back');
+    assert.deepEqual(st?.gates, { verdict: 'fail', evaluations: w.evaluations });
+  });
+
   test('Prometheus going down mid-rollout stops it where it is with exit 7; --resume continues later', async () => {
     await loadedService(pg, prom, 'blind');
     const own = await startPrometheus({ targets: [pg.metrics], scrapeIntervalS: 1 });

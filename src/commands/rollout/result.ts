@@ -11,8 +11,7 @@ import { printable } from '../../ui/sanitize.js';
 import { normalizeTraffic } from '../../core/traffic.js';
 import { readinessOf } from '../traffic-step/show.js';
 import type { Journal, Session } from './session.js';
-import type { GateVerdict } from '../../core/gates/evaluate.js';
-import type { GateWindow } from '../gates/window.js';
+import { windowDocument } from '../gates/window-document.js';
 
 /** The document for the service as it is now and the steps of this run (its journal). */
 export function rolloutResult(
@@ -48,30 +47,6 @@ export function rolloutResult(
     verification: j.verification.map((v) => v.result),
     ...(j.gateWindows.length > 0 && { analysis: j.gateWindows.map(windowDocument) }),
   });
-}
-
-/** A number as JSON can carry it: NaN, ±Inf and no data are null. */
-const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
-
-/** One analysis window of the run: where, how often, the verdict and the deciding evaluation's values. */
-function windowDocument(w: GateWindow) {
-  const verdict = (g: GateVerdict) => ({
-    ...g,
-    value: num(g.value),
-    stableValue: num(g.stableValue),
-    threshold: num(g.threshold),
-  });
-  return {
-    percent: w.percent,
-    candidate: w.candidate,
-    ...(w.stable && { stable: w.stable }),
-    preset: w.preset,
-    since: w.since,
-    evaluations: w.evaluations,
-    verdict: w.verdict,
-    gates: w.verdicts.map(verdict),
-    failing: w.failing.map(verdict),
-  };
 }
 
 /** Prints the result: the document with -o json|yaml, else the traffic table and URLs on stdout. */

@@ -1,4 +1,5 @@
-// bgctl split SERVICE --percent N | --traffic REF=PCT,…: N% to the candidate, the rest to stable.
+// bgctl split SERVICE --percent N | --traffic REF=PCT,…: N% to the candidate, the rest to stable; with gates, the
+// candidate is then judged for --pause (gates.ts).
 import type { Intent, Plan } from '../../core/plan-types.js';
 import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
@@ -28,5 +29,11 @@ export async function run(opts: SplitOptions, ctx: CommandContext): Promise<void
       prompt: (p) => p.number(`Percent of the traffic of ${service} for the candidate`, { min: 0, max: 100 }),
     });
   }
-  printOutcome(ctx, await runTrafficStep(ctx, { service, intent, flags: opts.write, question }));
+  const judging = opts.gates && !opts.write.dryRun;
+  // Gates are checked against Prometheus before the write: a bad query is exit 2, no Prometheus exit 7.
+  const gates = judging ? await import('./gates.js') : undefined;
+  const judge = gates && opts.gates ? await gates.openSplitJudge(ctx, service, opts.gates) : undefined;
+  const outcome = await runTrafficStep(ctx, { service, intent, flags: opts.write, question });
+  if (!gates || !judge || !opts.gates) return printOutcome(ctx, outcome);
+  await gates.judgeSplitOutcome(ctx, service, outcome, judge, opts.gates, opts.write);
 }

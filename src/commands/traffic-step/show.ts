@@ -83,6 +83,8 @@ export interface OutcomeExtras {
   summary?: string[];
   /** Printed as `Next: …` on stderr (stdout carries results only). */
   next?: string;
+  /** More fields of the -o json|yaml document (e.g. the gates' analysis of a split). */
+  fields?: Record<string, unknown>;
 }
 
 /** The plan of a step that will ask and write, on stderr before its confirmation. */
@@ -135,7 +137,7 @@ export function printOutcome(ctx: CommandContext, outcome: StepOutcome, extras: 
     return;
   }
   if (machine) {
-    writeDocument(io, machine, trafficChangeDocument(outcome));
+    writeDocument(io, machine, { ...trafficChangeDocument(outcome), ...extras.fields });
     return;
   }
   const svc = outcome.service;

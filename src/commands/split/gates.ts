@@ -1,0 +1,78 @@
+// A split judged by metric gates: after the write, the candidate is measured since the split for --pause; a
+// failure rolls the rollout back (unless --no-rollback) and exits 3, Prometheus failing exits 7 leaving the split.
+import { RefusedError, VerificationError } from '../../core/errors.js';
+import { isInProgress, readState } from '../../core/state.js';
+import type { CommandContext } from '../context.js';
+import type { GateSettings } from '../gate-flags.js';
+import { openGateJudge, type GateJudge } from '../gates/judge.js';
+import { judgeWindow } from '../gates/window.js';
+import { windowDocument } from '../gates/window-document.js';
+import type { StepOutcome } from '../traffic-step/engine.js';
+import type { WriteFlags } from '../write-flags.js';
+import { runTrafficStep } from '../traffic-step/run.js';
+import { printOutcome } from '../traffic-step/show.js';
+
+type SplitGates = GateSettings & { pauseMs: number; rollbackOnFailure: boolean };
+
+/** The judge, opened before the split is written. */
+export async function openSplitJudge(ctx: CommandContext, service: string, gates: SplitGates): Promise<GateJudge> {
+  const client = await ctx.kube();
+  const namespace = ctx.globals.namespace ?? client.namespace;
+  return openGateJudge(ctx, gates, { namespace, service, revision: `${service}-00001` });
+}
+
+/** Judges the split just made (or found already made), prints its outcome with the analysis, and acts on a failure. */
+export async function judgeSplitOutcome(
+  ctx: CommandContext,
+  service: string,
+  outcome: StepOutcome,
+  judge: GateJudge,
+  gates: SplitGates,
+  write: WriteFlags,
+): Promise<void> {
+  const st = readState(outcome.service).state;
+  if (!st || !isInProgress(st.phase) || !st.candidate.revision) {
+    throw new RefusedError(`no rollout candidate on service "${service}" to judge`, { reason: 'NoRollout' });
+  }
+  const seconds = (ms: number) => `${ms / 1000}s`;
+  ctx.io.err.write(
+    `Judging ${st.candidate.revision} at ${st.percent}% for ${seconds(gates.pauseMs)}, ` +
+      `every ${seconds(gates.intervalMs)}.\n`,
+  );
+  const window = await judgeWindow(judge, {
+    candidate: st.candidate.revision,
+    stable: st.stable.revision,
+    percent: st.percent,
+    since: new Date(st.updatedAt),
+    durationMs: gates.pauseMs,
+    io: ctx.io,
+    signal: ctx.signal,
+    now: () => ctx.now(),
+  });
+  printOutcome(ctx, outcome, { fields: { analysis: [windowDocument(window)] } });
+  if (window.verdict === 'pass') return;
+  const message =
+    `gates failed for ${st.candidate.revision} at ${st.percent}%: ` + window.failing.map((g) => g.message).join('; ');
+  if (!gates.rollbackOnFailure) {
+    throw new VerificationError(message, {
+      reason: 'GatesFailed',
+      hint: `the split stays; undo it with bgctl rollback ${service} --yes`,
+    });
+  }
+  // Giving gates asked for this reaction: the rollback needs no second confirmation.
+  const rolled = await runTrafficStep(ctx, {
+    service,
+    intent: {
+      kind: 'rollback',
+      rolloutId: st.id,
+      reason: message,
+      gates: { verdict: 'fail', evaluations: window.evaluations },
+    },
+    flags: { ...write, yes: true },
+    question: () => 'Roll back?',
+  });
+  throw new VerificationError(message, {
+    reason: 'GatesFailed',
+    hint: `rolled back: traffic is on ${rolled.plan.state?.stable.revision ?? st.stable.revision} again`,
+  });
+}
