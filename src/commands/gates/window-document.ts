@@ -25,4 +25,3 @@ export function windowDocument(w: GateWindow) {
     failing: w.failing.map(verdict),
   };
 }
-
