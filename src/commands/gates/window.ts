@@ -54,6 +54,8 @@ function measuresOf(judge: GateJudge): { candidate: string[]; stable: string[] }
 /** Judges the candidate for `durationMs`; returns once the window passed or failed. */
 export async function judgeWindow(judge: GateJudge, req: WindowRequest): Promise<GateWindow> {
   const started = performance.now();
+  // A record edited by hand may carry no usable time: then the window starts with this pause.
+  const since = Number.isFinite(req.since.getTime()) ? req.since.getTime() : req.now().getTime();
   const interval = judge.settings.intervalMs;
   const wanted = measuresOf(judge);
   const stable = wanted.stable.length > 0 ? req.stable : undefined;
@@ -63,7 +65,7 @@ export async function judgeWindow(judge: GateJudge, req: WindowRequest): Promise
     const left = req.durationMs - (performance.now() - started);
     const final = left <= interval;
     await pauseFor(Math.max(0, Math.min(interval, left)), req.signal);
-    const windowMs = Math.max(1000, req.now().getTime() - req.since.getTime());
+    const windowMs = Math.max(1000, req.now().getTime() - since);
     const before = judge.queries;
     const [candidateValues, stableValues] = await Promise.all([
       measure(judge, req.candidate, wanted.candidate, windowMs),
@@ -95,7 +97,7 @@ export async function judgeWindow(judge: GateJudge, req: WindowRequest): Promise
         candidate: req.candidate,
         ...(stable && { stable }),
         preset: judge.preset,
-        since: req.since.toISOString(),
+        since: new Date(since).toISOString(),
         evaluations: tracker.evaluations,
         verdict: step.outcome === 'passed' ? 'pass' : 'fail',
         verdicts,
