@@ -71,8 +71,9 @@ describe('bgctl rollout with metric gates (real Prometheus)', { skip: prometheus
       '1s',
       '--gate',
       'error-rate<2%',
+      // Relative, with room for a loaded machine's noise: a healthy candidate must not fail on a slow scheduler.
       '--gate',
-      'latency-p99<=stable*3',
+      'latency-p95<=stable+1s',
       '--yes',
       '-o',
       'json',
@@ -92,7 +93,7 @@ describe('bgctl rollout with metric gates (real Prometheus)', { skip: prometheus
       w.gates.map((g: any) => [g.gate, g.verdict]),
       [
         ['error-rate<2%', 'pass'],
-        ['latency-p99<=stable*3', 'pass'],
+        ['latency-p95<=stable+1s', 'pass'],
       ],
     );
     assert.ok(w.gates[0].value >= 0 && w.gates[0].value < 2);
