@@ -8,6 +8,8 @@ import { parseAnnotations } from '../traffic-step/annotations.js';
 import { collect, optionalRevision, optionalTag } from '../options-common.js';
 import { defineVerb, fromEnv, type VerbInput } from '../verb.js';
 import { addGateFlags, addGateIntervalFlag, parseGateSettings, type GateSettings } from '../gate-flags.js';
+import { parseNotifyUrl } from '../../notify/url.js';
+import type { NotifySettings } from './notify.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { parseImage } from '../deploy/options.js';
 
@@ -53,6 +55,8 @@ export interface RolloutOptions {
   takeOver: boolean;
   /** Metric gates judged during each --pause after a split; absent when no gate is given. */
   gates?: GateSettings;
+  /** Where each phase change is POSTed (--notify, BGCTL_NOTIFY_URL); absent without URLs. */
+  notify?: NotifySettings;
   /** Synthetic requests per second to the tag URL during a staged analysis window (needs gates). */
   analysisLoad?: number;
   write: WriteFlags;
@@ -118,6 +122,8 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   };
   const gates = parseGateSettings(flags, env);
   if (gates) out.gates = gates;
+  const notify = parseNotify(flags.list('notify'), flags.string('notifyFormat'), env.BGCTL_NOTIFY_URL);
+  if (notify) out.notify = notify;
   const load = flags.string('analysisLoad');
   if (load !== undefined) out.analysisLoad = parseAnalysisLoad(load, out);
   if (gates && !out.abort) requireAnalysisWindow(out);
@@ -161,6 +167,24 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     if (image !== undefined) out.image = image;
   }
   return out;
+}
+
+/** --notify URLs, else BGCTL_NOTIFY_URL (several separated by spaces or commas), and --notify-format. */
+function parseNotify(
+  flagUrls: string[],
+  format: string | undefined,
+  envUrls: string | undefined,
+): NotifySettings | undefined {
+  const fromEnv = flagUrls.length === 0 && envUrls?.trim();
+  const urls = fromEnv ? fromEnv.split(/[\s,]+/).filter(Boolean) : flagUrls;
+  for (const u of urls) parseNotifyUrl(u, fromEnv ? 'BGCTL_NOTIFY_URL' : '--notify');
+  if (format !== undefined && format !== 'json' && format !== 'slack')
+    throw new UsageError(`invalid --notify-format "${format}": use json or slack`, { reason: 'InvalidChoice' });
+  if (urls.length === 0) {
+    if (format !== undefined) throw new UsageError('--notify-format needs --notify URL', { reason: 'MissingFlag' });
+    return undefined;
+  }
+  return { urls, format: format ?? 'json' };
 }
 
 function parseAnalysisLoad(raw: string, o: RolloutOptions): number {
@@ -272,10 +296,17 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
               'when resuming, continue from traffic someone else changed',
           ),
       ),
-    ).option(
-      '--analysis-load <rps>',
-      'before the first split, send this many requests per second to the tag URL for one pause, judged by the gates',
-    ),
+    )
+      .option(
+        '--notify <url>',
+        'POST an event to this URL on every phase change (also BGCTL_NOTIFY_URL); repeatable',
+        collect,
+      )
+      .option('--notify-format <format>', 'json (the default) or slack (an incoming-webhook message)')
+      .option(
+        '--analysis-load <rps>',
+        'before the first split, send this many requests per second to the tag URL for one pause, judged by the gates',
+      ),
   parse: parseRolloutInput,
   load: () => import('./run.js'),
 });

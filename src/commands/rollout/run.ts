@@ -4,9 +4,18 @@ import type { CommandContext } from '../context.js';
 import { resolveService } from '../service-arg.js';
 import type { RolloutOptions } from './options.js';
 import { newSession, runPipeline } from './pipeline.js';
+import { flushNotifications } from './notify.js';
 
 /** Runs the rollout verb. */
 export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
+  try {
+    await runRollout(opts, ctx);
+  } finally {
+    await flushNotifications();
+  }
+}
+
+async function runRollout(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !opts.write.dryRun;
   // The wizard asks where to stop, whether to wait and what to do on a failure; given as flags, those

@@ -4,7 +4,8 @@ import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import { advancesRollout } from '../../core/plan.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
-import type { GatesRecord, RolloutState } from '../../core/state.js';
+import { isInProgress, type GatesRecord, type RolloutState } from '../../core/state.js';
+import { notify } from './notify.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
 import {
   carryOutStep,
@@ -214,11 +215,20 @@ export async function applyIntent(
     known: wrote ? { service: outcome.service, revisions: outcome.revisions } : undefined,
     recorded: wrote ? outcome.plan.state : carry.recorded,
   };
+  if (outcome.result === 'applied') announcePhase(s, carry.recorded, outcome);
   const record = stepRecord(intent, outcome, ctx.now().toISOString());
   j.took(record);
   j.saw(next);
   s.view.done?.(intent, outcome);
   return { record, outcome, carry: next };
+}
+
+/** A --notify event for each phase (or traffic level) a written step moved the rollout to. */
+function announcePhase(s: Session, before: RolloutState | undefined, outcome: StepOutcome): void {
+  const st = outcome.plan.state;
+  if (!st || (before?.id === st.id && before.phase === st.phase && before.percent === st.percent)) return;
+  if (before?.id !== st.id && isInProgress(st.phase)) notify(s, 'started', outcome.service, st);
+  notify(s, st.phase, outcome.service, st);
 }
 
 function stepRecord(intent: Intent, outcome: StepOutcome, at: string): StepRecord {

@@ -1,0 +1,60 @@
+// The --notify event and its Slack form: what a receiver gets, and that no string reaches Slack as markup.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rolloutEvent, slackEscape, slackMessage } from '../../src/core/notify-event.js';
+import type { KnativeService } from '../../src/core/knative-types.js';
+import type { RolloutState } from '../../src/core/state.js';
+
+const svc: KnativeService = {
+  apiVersion: 'serving.knative.dev/v1',
+  kind: 'Service',
+  metadata: { name: 'hello', namespace: 'shop' },
+  spec: { template: { spec: { containers: [{ image: 'x' }] } } },
+  status: {
+    url: 'http://hello.shop.example.com',
+    traffic: [
+      { revisionName: 'hello-00001', tag: 'stable', percent: 100, url: 'http://stable-hello.shop.example.com' },
+      { revisionName: 'hello-00002', tag: 'candidate', percent: 0, url: 'http://candidate-hello.shop.example.com' },
+    ],
+  },
+};
+const state: RolloutState = {
+  id: 'hello-1',
+  phase: 'rolled-back',
+  stable: { revision: 'hello-00001', tag: 'stable' },
+  candidate: { revision: 'hello-00002', tag: 'candidate' },
+  percents: [50, 100],
+  levelIndex: 0,
+  percent: 0,
+  startedBy: 'a',
+  startedAt: '2026-12-07T00:00:00Z',
+  updatedBy: 'a',
+  updatedAt: '2026-12-07T00:00:00Z',
+  reason: 'gates failed: error-rate <script> & <@channel>',
+};
+
+describe('rollout events', () => {
+  test('a setback carries the recorded reason; roles carry their tag URLs', () => {
+    const e = rolloutEvent('rolled-back', svc, state, { actor: 'ci', at: '2026-12-07T01:00:00Z' });
+    assert.equal(e.reason, state.reason);
+    assert.deepEqual(e.candidate, {
+      revisionName: 'hello-00002',
+      tag: 'candidate',
+      url: 'http://candidate-hello.shop.example.com',
+    });
+    assert.equal(e.namespace, 'shop');
+    assert.equal(rolloutEvent('promoted', svc, state, { actor: 'ci', at: 'x' }).reason, undefined);
+  });
+
+  test('Slack: <, > and & are escaped in text and every block, so nothing becomes a link or a mention', () => {
+    const m = slackMessage(rolloutEvent('rolled-back', svc, state, { actor: '<@U1>', at: 'x' }));
+    assert.equal(
+      m.text,
+      'bgctl: hello rolled back to hello-00001 (gates failed: error-rate &lt;script&gt; &amp; &lt;@channel&gt;)',
+    );
+    const all = JSON.stringify(m.blocks);
+    assert.ok(!/[<>]/.test(all.replace(/\\u003[ce]/gi, '')), all);
+    assert.match(all, /\*By:\* &lt;@U1&gt;/);
+    assert.equal(slackEscape('a<b>&c'), 'a&lt;b&gt;&amp;c');
+  });
+});
