@@ -53,6 +53,8 @@ export interface RolloutOptions {
   takeOver: boolean;
   /** Metric gates judged during each --pause after a split; absent when no gate is given. */
   gates?: GateSettings;
+  /** --prometheus without gates (checked): the wizard offers gates on it (else on BGCTL_PROMETHEUS_URL). */
+  prometheus?: string;
   /** Synthetic requests per second to the tag URL during a staged analysis window (needs gates). */
   analysisLoad?: number;
   write: WriteFlags;
@@ -118,6 +120,7 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   };
   const gates = parseGateSettings(flags, env);
   if (gates) out.gates = gates;
+  else if (flags.string('prometheus') !== undefined) out.prometheus = flags.string('prometheus');
   const load = flags.string('analysisLoad');
   if (load !== undefined) out.analysisLoad = parseAnalysisLoad(load, out);
   if (gates && !out.abort) requireAnalysisWindow(out);
