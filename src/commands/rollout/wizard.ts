@@ -304,6 +304,8 @@ export async function runWizard(
     const d = wizardDecisions(s, j, () => gated);
     // Before anything is written: whether and how metric gates judge the candidate (a Prometheus URL is known).
     const askGates = async () => {
+      // Loaded only when gates could be offered: a Prometheus URL without gates given.
+      if (opts.gates || (opts.prometheus === undefined && !ctx.io.env.BGCTL_PROMETHEUS_URL)) return;
       const { askMetricGates } = await import('./wizard-gates.js');
       gated = await askMetricGates(s, svc);
     };
