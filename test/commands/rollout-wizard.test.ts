@@ -20,6 +20,7 @@ import { run as runRollout } from '../../src/commands/rollout/run.js';
 import { ASK } from '../../src/commands/rollout/ask.js';
 import { rolloutOptions } from '../helpers/rollout-options.js';
 import { runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/prometheus.js';
 
 describe('bgctl rollout wizard (in-process)', () => {
   const pg = usePlayground();
@@ -243,5 +244,55 @@ describe('bgctl rollout wizard (in-process)', () => {
       runWizard(ctx, 'wnone', opts({ resume: true })),
       (err: unknown) => err instanceof RefusedError && err.reason === 'NoRollout',
     );
+  });
+
+  test('with --prometheus, the gate answers are checked before any write: an unreachable one is shown and asked again', async () => {
+    await createReadyService(pg.current, 'wprom');
+    foreignMergePatch(pg.current, 'wprom', { spec: { traffic: [{ revisionName: 'wprom-00001', percent: 100 }] } });
+    const written = (svc = getService(pg.current, 'wprom')) => JSON.stringify([svc.spec, svc.metadata.annotations]);
+    const before = written();
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const prompter = new FakePrompter([
+      [ASK.judgeByMetrics, true],
+      [ASK.gates, 'more'],
+      [ASK.gatesOwn, 'latency-p99<800ms'],
+      [ASK.analysisTime, '30s'],
+      [ASK.gateInterval, '5s'],
+      // Nothing answered there: asked again, and this time without gates.
+      [ASK.judgeByMetrics, false],
+      [ASK.env, ''],
+      [ASK.tag, 'candidate'],
+      ['Deploy ghcr.io/bgctl/hello:v2 as a new revision (at 0%)?', false],
+      [ASK.declined, 'quit'],
+    ]);
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await runWizard(ctx, 'wprom', opts({ image: 'ghcr.io/bgctl/hello:v2', prometheus: url }));
+    prompter.assertAllConsumed();
+    assert.match(ctx.io.stderr, /Prometheus at http:\/\/127\.0\.0\.1:\d+ could not be queried/);
+    assert.equal(written(), before);
+  });
+
+  test('the gate questions refuse what the core parser refuses, with its message', async () => {
+    await createReadyService(pg.current, 'wbadgate');
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const prompter = new FakePrompter([
+      [ASK.judgeByMetrics, true],
+      [ASK.gates, 'own'],
+    ]);
+    const seen: Record<string, (v: string) => true | string> = {};
+    const input = prompter.input.bind(prompter);
+    prompter.input = async (message, o = {}) => {
+      if (o.validate) seen[message] = o.validate;
+      if (message === ASK.gatesOwn) throw new Error('stop here');
+      return input(message, o);
+    };
+    const ctx = testContext(pg.current, { tty: true, prompter });
+    await assert.rejects(runWizard(ctx, 'wbadgate', opts({ prometheus: url })), /stop here/);
+    const check = seen[ASK.gatesOwn];
+    assert.equal(check('error-rate<2%, latency-p95<=stable*1.5'), true);
+    assert.match(String(check('error-rate<2')), /invalid gate "error-rate<2": /);
+    assert.match(String(check('errors<1')), /errors/);
+    assert.match(String(check('error-rate<2%, error-rate<2%')), /more than once/);
+    assert.match(String(check(' , ')), /at least one gate/);
   });
 });

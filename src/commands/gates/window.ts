@@ -21,6 +21,8 @@ export interface WindowRequest {
   io: IOStreams;
   signal: AbortSignal;
   now: () => Date;
+  /** Shows each evaluation itself (the wizard's live region); default: a table on a terminal, else a line. */
+  show?: (e: EvaluationShown) => void;
 }
 
 /** The outcome of one analysis window, as the RolloutResult shows it. */
@@ -60,7 +62,7 @@ export async function judgeWindow(judge: GateJudge, req: WindowRequest): Promise
   const wanted = measuresOf(judge);
   const stable = wanted.stable.length > 0 ? req.stable : undefined;
   let tracker = initialGateState();
-  const redraw = tableRedraw(req.io);
+  const redraw = req.show ? undefined : tableRedraw(req.io);
   for (;;) {
     const left = req.durationMs - (performance.now() - started);
     const final = left <= interval;
@@ -89,7 +91,8 @@ export async function judgeWindow(judge: GateJudge, req: WindowRequest): Promise
       verdicts,
       outcome: step.outcome,
     };
-    if (redraw) redraw(evaluationTable(shown, req.io));
+    if (req.show) req.show(shown);
+    else if (redraw) redraw(evaluationTable(shown, req.io));
     else req.io.err.write(evaluationLine(shown, req.io) + '\n');
     if (step.outcome !== 'continue') {
       return {

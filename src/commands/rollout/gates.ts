@@ -41,12 +41,17 @@ export async function checkGates(s: Session, svc: KnativeService): Promise<void>
 }
 
 /** Judges the candidate during the pause at its current traffic level, measured since the split. */
-export function judgeSplit(s: Session, j: Journal, state: RolloutState): Promise<GateWindow> {
+export function judgeSplit(
+  s: Session,
+  j: Journal,
+  state: RolloutState,
+  show?: WindowRequest['show'],
+): Promise<GateWindow> {
   s.view.note(
     `Pausing ${seconds(s.opts.pauseMs)} at ${state.percent}%, ` +
       `judging the gates every ${seconds(settings(s).intervalMs)}.`,
   );
-  return judge(s, j, state, { percent: state.percent, since: new Date(state.updatedAt) });
+  return judge(s, j, state, { percent: state.percent, since: new Date(state.updatedAt), show });
 }
 
 /** Judges the candidate at 0% for one pause, on --analysis-load requests per second sent to its tag URL. */
@@ -76,7 +81,7 @@ async function judge(
   s: Session,
   j: Journal,
   state: RolloutState,
-  at: Pick<WindowRequest, 'percent' | 'since'>,
+  at: Pick<WindowRequest, 'percent' | 'since' | 'show'>,
 ): Promise<GateWindow> {
   let window: GateWindow;
   try {

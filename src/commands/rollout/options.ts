@@ -57,6 +57,8 @@ export interface RolloutOptions {
   gates?: GateSettings;
   /** Where each phase change is POSTed (--notify, BGCTL_NOTIFY_URL); absent without URLs. */
   notify?: NotifySettings;
+  /** --prometheus without gates (checked): the wizard offers gates on it (else on BGCTL_PROMETHEUS_URL). */
+  prometheus?: string;
   /** Synthetic requests per second to the tag URL during a staged analysis window (needs gates). */
   analysisLoad?: number;
   write: WriteFlags;
@@ -122,6 +124,7 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   };
   const gates = parseGateSettings(flags, env);
   if (gates) out.gates = gates;
+  else if (flags.string('prometheus') !== undefined) out.prometheus = flags.string('prometheus');
   const notify = parseNotify(flags.list('notify'), flags.string('notifyFormat'), env.BGCTL_NOTIFY_URL);
   if (notify) out.notify = notify;
   const load = flags.string('analysisLoad');

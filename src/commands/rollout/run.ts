@@ -19,7 +19,8 @@ async function runRollout(opts: RolloutOptions, ctx: CommandContext): Promise<vo
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !opts.write.dryRun;
   // The wizard asks where to stop, whether to wait and what to do on a failure; given as flags, those
-  // choices are the pipeline's, which then asks before each traffic change instead.
+  // choices are the pipeline's, which then asks before each traffic change instead. --gate needs --pause, so gates
+  // given as flags take that path too; the wizard offers gates itself when a Prometheus URL is known.
   const pipelineChoices = opts.until !== 'promoted' || opts.pauseMs > 0 || !opts.rollbackOnFailure;
   if (interactive && !opts.abort && !pipelineChoices) {
     // --resume on a terminal is the wizard, continuing from the recorded phase.

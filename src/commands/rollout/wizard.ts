@@ -132,12 +132,20 @@ function wizardView(ctx: CommandContext, verifyIngress: string | undefined): Ses
   };
 }
 
-function wizardDecisions(s: Session): Decisions {
+/** `gated()`: the session the metric gates are judged with, once answered (wizard-gates.ts); else none. */
+function wizardDecisions(s: Session, j: Journal, gated: () => Session | undefined): Decisions {
   const p = s.ctx.prompter();
   const io = s.ctx.io;
   return {
     async between(state, next) {
       if (!movesUserTraffic(next.kind)) return 'continue';
+      const judged = gated();
+      if (judged && state.phase === 'split') {
+        // The level the candidate is at is judged before it moves on; a failure goes to gatesFailed.
+        const { judgeLive } = await import('./wizard-gates.js');
+        if ((await judgeLive(judged, j, state)).verdict === 'fail') return 'gates-failed';
+        if (await p.confirm(ASK.gatesPassed, { default: true })) return 'continue-after-pause';
+      }
       return askNext(p, state, next, s.service);
     },
     splitPercent: (_state, planned) => askPercent(p, planned),
@@ -292,19 +300,32 @@ export async function runWizard(
     const revisions = await client.listRevisions(s.service);
     ctx.io.err.write(renderServiceStatus(serviceStatusView(svc, revisions), renderOpts(ctx.io, ctx.now())));
     const st = readState(svc).state;
-    const d = wizardDecisions(s);
+    let gated: Session | undefined;
+    const d = wizardDecisions(s, j, () => gated);
+    // Before anything is written: whether and how metric gates judge the candidate (a Prometheus URL is known).
+    const askGates = async () => {
+      // Loaded only when gates could be offered: a Prometheus URL without gates given.
+      if (opts.gates || (opts.prometheus === undefined && !ctx.io.env.BGCTL_PROMETHEUS_URL)) return;
+      const { askMetricGates } = await import('./wizard-gates.js');
+      gated = await askMetricGates(s, svc);
+    };
     if (opts.resume) {
       // --resume: on from the recorded phase (refused when nothing is open); a drift is asked about before a step.
       const { state } = resumeIntent(svc, { verify: !opts.noVerify, takeOver: true });
       const adopt = opts.takeOver && driftError(svc, state, 'resume') ? { adoptTraffic: trafficKey(svc) } : {};
+      await askGates();
       await driveRollout(s, j, { ...first.carry, recorded: state, ...adopt }, d);
     } else if (st && isInProgress(st.phase) && !opts.takeOver) {
       const choice = await askInProgress(ctx.prompter(), st);
       if (choice === 'quit') return;
       if (choice === 'rollback' || choice === 'abort')
         await applyIntent(s, j, first.carry, { kind: choice, rolloutId: st.id });
-      else await driveRollout(s, j, { ...first.carry, recorded: st }, d);
+      else {
+        await askGates();
+        await driveRollout(s, j, { ...first.carry, recorded: st }, d);
+      }
     } else {
+      await askGates();
       const opened = await openWithQuestions(s, j, first, d, w);
       if (!opened) {
         ctx.io.err.write('No rollout was started.\n');
