@@ -33,9 +33,7 @@ export interface CanaryRef {
 
 /** What the cluster said about Flagger's API: not served (404), unreadable (403, errors), or its canaries. */
 export type FlaggerLookup =
-  | { api: 'absent' }
-  | { api: 'unknown'; why: string }
-  | { api: 'present'; canaries: CanaryRef[] };
+  { api: 'absent' } | { api: 'unknown'; why: string } | { api: 'present'; canaries: CanaryRef[] };
 
 export interface Controller {
   tool: 'argocd' | 'flux' | 'flagger';

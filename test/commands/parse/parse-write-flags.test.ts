@@ -110,7 +110,10 @@ for (const [verb, expected] of Object.entries(WRITERS)) {
     }
 
     test('--gitops refuse|warn; any other mode is refused', async () => {
-      assert.deepEqual(await parseOpts([verb, 'hello', '--gitops', 'refuse']), expected({ ...WRITE, gitops: 'refuse' }));
+      assert.deepEqual(
+        await parseOpts([verb, 'hello', '--gitops', 'refuse']),
+        expected({ ...WRITE, gitops: 'refuse' }),
+      );
       assert.deepEqual(await parseOpts([verb, 'hello', '--gitops=warn']), expected({ ...WRITE, gitops: 'warn' }));
       await assert.rejects(parseOpts([verb, 'hello', '--gitops', 'ignore']), usage('InvalidGitOps', /--gitops/));
       await assert.rejects(parseOpts([verb, 'hello', '--gitops']), /argument missing/);
@@ -119,7 +122,10 @@ for (const [verb, expected] of Object.entries(WRITERS)) {
     test('--render and --render-patch; not together, not with --dry-run', async () => {
       assert.deepEqual(await parseOpts([verb, 'hello', '--render']), expected({ ...WRITE, render: 'manifest' }));
       assert.deepEqual(await parseOpts([verb, '--render-patch', 'hello']), expected({ ...WRITE, render: 'patch' }));
-      await assert.rejects(parseOpts([verb, 'hello', '--render', '--render-patch']), usage('ConflictingFlags', /--render/));
+      await assert.rejects(
+        parseOpts([verb, 'hello', '--render', '--render-patch']),
+        usage('ConflictingFlags', /--render/),
+      );
       await assert.rejects(parseOpts([verb, 'hello', '--render', '--dry-run']), usage('ConflictingFlags', /--dry-run/));
       await assert.rejects(
         parseOpts([verb, 'hello', '--render-patch', '--dry-run=server']),
