@@ -2,6 +2,7 @@
 // take the next word (`--dry-run hello`); program.ts turns `--dry-run=MODE` into the hidden --dry-run-mode.
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { GITOPS_MODES, type GitOpsMode } from '../core/gitops.js';
 import { parseDuration } from '../core/parse.js';
 import type { FlagValues } from './verb.js';
 
@@ -11,6 +12,15 @@ export interface WriteFlags {
   wait: boolean;
   /** --timeout as typed, e.g. "5m" (already checked). */
   timeout: string;
+  /** A Service Argo CD, Flux or a Flagger canary also manages: warn and go on (unset: warn), or refuse (exit 5). */
+  gitops?: GitOpsMode;
+  /** --render (the Service manifest with the change) or --render-patch (the patch): print it, write nothing. */
+  render?: 'manifest' | 'patch';
+}
+
+/** True when the step only shows what it would do: a dry run or a render. */
+export function writesNothing(flags: WriteFlags): boolean {
+  return flags.dryRun !== undefined || flags.render !== undefined;
 }
 
 export function addWriteFlags(cmd: Command): void {
@@ -20,7 +30,16 @@ export function addWriteFlags(cmd: Command): void {
     .option('-y, --yes', 'apply without asking (required when not on a terminal)')
     .option('--wait', 'wait until the service is Ready and the traffic matches (the default)')
     .option('--no-wait', 'return right after the write')
-    .option('--timeout <duration>', 'how long to wait for readiness, at most 168h (0: check once, do not wait)', '5m');
+    .option('--timeout <duration>', 'how long to wait for readiness, at most 168h (0: check once, do not wait)', '5m')
+    .option(
+      '--gitops <mode>',
+      'a service Argo CD, Flux or a Flagger canary also manages: warn (the default) or refuse (exit 5)',
+    )
+    .option(
+      '--render',
+      'print the Service manifest with the planned change, to commit to Git (YAML, or JSON); write nothing',
+    )
+    .option('--render-patch', 'print only the JSON patch bgctl would send; write nothing');
 }
 
 /** The write flags, checked before any request. */
@@ -35,5 +54,25 @@ export function parseWriteFlags(flags: FlagValues): WriteFlags {
   parseDuration(timeout, '--timeout');
   const out: WriteFlags = { yes: flags.given('yes'), wait: flags.enabled('wait'), timeout };
   if (mode) out.dryRun = mode;
+  const gitops = flags.string('gitops');
+  if (gitops !== undefined) out.gitops = parseGitOps(gitops);
+  const render = flags.given('render');
+  const patch = flags.given('renderPatch');
+  if (render && patch)
+    throw new UsageError('pass either --render or --render-patch, not both', { reason: 'ConflictingFlags' });
+  if ((render || patch) && mode) {
+    throw new UsageError(`--${render ? 'render' : 'render-patch'} writes nothing already: drop --dry-run`, {
+      reason: 'ConflictingFlags',
+    });
+  }
+  if (render) out.render = 'manifest';
+  else if (patch) out.render = 'patch';
   return out;
+}
+
+function parseGitOps(v: string): GitOpsMode {
+  if ((GITOPS_MODES as readonly string[]).includes(v)) return v as GitOpsMode;
+  throw new UsageError(`invalid value "${v}" for --gitops: use ${GITOPS_MODES.join(' or ')}`, {
+    reason: 'InvalidGitOps',
+  });
 }

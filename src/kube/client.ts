@@ -12,6 +12,7 @@ import {
   type KnativeService,
   type Revision,
 } from '../core/knative-types.js';
+import { canaryRefs, type FlaggerLookup } from '../core/gitops.js';
 import { createAgentPool, type AgentPool } from './agent.js';
 import { revisionProblem, serviceProblem } from '../core/validate-object.js';
 import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
@@ -56,6 +57,8 @@ export interface KnativeClient {
   revisionPages(service: string, opts?: { pageSize?: number }): AsyncIterable<Revision[]>;
   listRevisions(service: string): Promise<Revision[]>;
   getRevision(name: string): Promise<Revision>;
+  /** The Flagger canaries of the namespace: `absent` when the cluster does not serve flagger.app (404). */
+  listFlaggerCanaries(): Promise<FlaggerLookup>;
   createService(svc: KnativeService, opts?: { dryRun?: 'All' }): Promise<KnativeService>;
   /** application/json-patch+json. Retried on 429/5xx only when the ops carry a resourceVersion precondition. */
   patchService(name: string, ops: JsonPatchOp[], opts?: PatchOptions): Promise<KnativeService>;
@@ -111,6 +114,8 @@ export async function createKnativeClient(opts: CreateClientOptions = {}): Promi
 }
 
 const base = { group: SERVING_GROUP, version: SERVING_VERSION };
+/** Flagger's API (flagger.app/v1beta1), read only to warn that a canary drives a Service. */
+const FLAGGER = { group: 'flagger.app', version: 'v1beta1' };
 
 type ShapeKind = 'Service' | 'Revision';
 
@@ -395,6 +400,27 @@ class CustomObjectsKnativeClient implements KnativeClient {
       'always',
     );
     return this.expectObject<Revision>(res, req, 'Revision');
+  }
+
+  async listFlaggerCanaries(): Promise<FlaggerLookup> {
+    const req: RequestInfo = { verb: 'list', resource: 'canaries', namespace: this.namespace };
+    const ns = this.namespace;
+    try {
+      // One attempt within the lookup timeout: this only adds a warning, a slow answer must not hold the step.
+      const res = await this.attempt(
+        req,
+        (o) => this.api.listNamespacedCustomObject({ ...FLAGGER, namespace: ns, plural: 'canaries', limit: 500 }, o),
+        this.lookupTimeoutMs(),
+      );
+      return { api: 'present', canaries: canaryRefs((res as { items?: unknown } | null)?.items, ns) };
+    } catch (err) {
+      if (this.opts.signal?.aborted) throw err;
+      // A 404 without an object's name is a group the server does not serve (translateError's reading).
+      if (err instanceof BgctlError && err.reason === 'KnativeNotInstalled') return { api: 'absent' };
+      if (err instanceof BgctlError && err.reason === 'Forbidden')
+        return { api: 'unknown', why: `not allowed to list canaries.${FLAGGER.group} in namespace ${ns}` };
+      return { api: 'unknown', why: `listing canaries.${FLAGGER.group} failed` };
+    }
   }
 
   async createService(svc: KnativeService, opts: { dryRun?: 'All' } = {}): Promise<KnativeService> {

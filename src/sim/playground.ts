@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { KObject, Registry } from './api/contracts.js';
+import { flaggerCanaryResource } from './api/resources.js';
 import { renderKubeconfig } from './api/kubeconfig.js';
 import { createRegistry } from './api/registry.js';
 import type { SimClock } from './clock.js';
@@ -48,6 +49,8 @@ export interface PlaygroundOptions {
   now?: () => Date;
   /** What the control plane waits on, and its timestamps; default the system clock. Tests pass one they move. */
   clock?: SimClock;
+  /** Also serve Flagger's Canary API (flagger.app/v1beta1), stored as given; default off (404, as without Flagger). */
+  flagger?: boolean;
 }
 
 export interface Playground {
@@ -81,7 +84,10 @@ const SYSTEM_USER = 'system:admin';
 
 /** Starts every part of the playground; on failure, whatever started is stopped again. */
 export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Playground> {
-  const registry = createRegistry({ clock: opts.clock });
+  const registry = createRegistry({
+    clock: opts.clock,
+    ...(opts.flagger ? { extraResources: [flaggerCanaryResource()] } : {}),
+  });
   const nsDef = registry.resource('namespaces', '')!;
   for (const name of ['default', 'kube-system', 'kube-public']) {
     registry.create(

@@ -102,7 +102,7 @@ describe('verb help', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^ {4}deploy\) flags="--image [^"]*--dry-run -y --yes --wait --no-wait --timeout -h --help"/m,
+      /^ {4}deploy\) flags="--image [^"]*--dry-run -y --yes --wait --no-wait --timeout --gitops --render --render-patch -h --help"/m,
     );
     assert.match(r.stdout, /^ {4}split\) flags="[^"]*--percent/m);
   });

@@ -9,6 +9,7 @@ import { resolveValue } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
 import { applyIntent, freshCarry, Journal, pauseFor, readKnown, type Carry, type Session } from './session.js';
 import { printOutcome } from '../traffic-step/show.js';
+import { writesNothing } from '../write-flags.js';
 import { driveRollout, startRollout, withResumeHint, type Decisions } from './driver.js';
 import { narratedView } from './narrate.js';
 import type { RolloutOptions } from './options.js';
@@ -93,14 +94,14 @@ export async function runPipeline(s: Session): Promise<void> {
       prompt: (p) => p.input('Image of the new revision'),
     });
   }
-  if (!o.write.yes && !ctx.io.canPrompt() && !o.write.dryRun) {
+  if (!o.write.yes && !ctx.io.canPrompt() && !writesNothing(o.write)) {
     throw new UsageError('not running interactively: bgctl rollout moves traffic only with --yes', {
       reason: 'ConfirmationRequired',
       hint: 'add --yes, or --dry-run to preview the first step',
     });
   }
-  if (o.write.dryRun) {
-    // Only the next step can be planned (later ones depend on what Knative does); nothing is written.
+  if (writesNothing(o.write)) {
+    // Only the next step can be planned or rendered (later ones depend on what Knative does); nothing is written.
     const carry = await readKnown(s, j, freshCarry(o));
     const svc = carry.svc as KnativeService;
     const intent = o.abort

@@ -1,6 +1,7 @@
 // `bgctl rollout [SERVICE]`: the wizard on a terminal (also for --resume), else the unattended pipeline; all drive
 // the same phase loop (driver.ts) over the traffic-step engine.
 import type { CommandContext } from '../context.js';
+import { writesNothing } from '../write-flags.js';
 import { resolveService } from '../service-arg.js';
 import type { RolloutOptions } from './options.js';
 import { newSession, runPipeline } from './pipeline.js';
@@ -17,7 +18,7 @@ export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<vo
 
 async function runRollout(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
   const serviceArg = opts.service;
-  const interactive = ctx.io.canPrompt() && !opts.write.yes && !opts.write.dryRun;
+  const interactive = ctx.io.canPrompt() && !opts.write.yes && !writesNothing(opts.write);
   // The wizard asks where to stop, whether to wait and what to do on a failure; given as flags, those
   // choices are the pipeline's, which then asks before each traffic change instead. --gate needs --pause, so gates
   // given as flags take that path too; the wizard offers gates itself when a Prometheus URL is known.

@@ -11,10 +11,11 @@ import type { KnativeClient } from '../../kube/client.js';
 import { printable } from '../../ui/sanitize.js';
 import { confirmChange, type ConfirmOptions } from '../../ui/resolve.js';
 import type { CommandContext } from '../context.js';
+import { flaggerOf, refuseManaged, withControllers } from './controllers.js';
 import { applyRevisionChanges, incompleteError, type MissedWrite } from './follow-up.js';
 import { waitForStep } from './wait.js';
 import { printServerWarnings, serverDryRun, writeStep, type WrittenStep } from './write.js';
-import type { WriteFlags } from '../write-flags.js';
+import { writesNothing, type WriteFlags } from '../write-flags.js';
 
 export interface Target {
   service: KnativeService;
@@ -45,8 +46,8 @@ export interface PreparedStep {
 export interface StepOutcome {
   /** The plan that was finally written (a re-plan after a conflict replaces the first). */
   plan: Plan;
-  /** What happened: nothing to do, only shown, validated by the server, or written. */
-  result: 'noop' | 'dry-run' | 'server-dry-run' | 'applied';
+  /** What happened: nothing to do, only shown, validated by the server, rendered (--render), or written. */
+  result: 'noop' | 'dry-run' | 'server-dry-run' | 'rendered' | 'applied';
   service: KnativeService;
   /** The service the first plan was made from (a server dry run's `service` is the server's answer instead). */
   planned: KnativeService;
@@ -59,6 +60,8 @@ export interface StepOutcome {
   waited: boolean;
   /** The revision a template change created (deploy), once known. */
   newRevision?: string;
+  /** What a `rendered` step prints: the Service manifest or the patch. */
+  render?: 'manifest' | 'patch';
 }
 
 /** Who is acting, recorded in the rollout state: BGCTL_ACTOR, else the OS user. */
@@ -71,19 +74,19 @@ export function actorOf(env: Record<string, string | undefined>): string {
   }
 }
 
-/** Reads the service and its revisions (unless known) and plans the intent on them. */
+/**
+ * Reads the service and its revisions (unless known) and plans the intent on them; the plan warns about the other
+ * controllers of the service (--gitops=refuse refuses a write then, exit 5).
+ */
 export async function prepareStep(ctx: CommandContext, req: TrafficStepRequest): Promise<PreparedStep> {
   parseDuration(req.flags.timeout, '--timeout');
   const client = await ctx.kube();
   const planCtx = { now: ctx.now().toISOString(), actor: actorOf(ctx.io.env) };
-  const read = req.known ?? (await readTarget(client, req.service));
-  return {
-    req,
-    client,
-    planCtx,
-    read,
-    plan: planIntent({ service: read.service, revisions: read.revisions, intent: req.intent, ctx: planCtx }),
-  };
+  const [read, flagger] = await Promise.all([req.known ?? readTarget(client, req.service), flaggerOf(client)]);
+  const planned = planIntent({ service: read.service, revisions: read.revisions, intent: req.intent, ctx: planCtx });
+  const { plan, controllers } = withControllers(planned, read.service, flagger);
+  refuseManaged(plan, controllers, req.flags);
+  return { req, client, planCtx, read, plan };
 }
 
 async function readTarget(client: KnativeClient, name: string): Promise<Target> {
@@ -93,7 +96,7 @@ async function readTarget(client: KnativeClient, name: string): Promise<Target> 
 
 /** True when the step will ask and write: its plan is worth showing before the confirmation. */
 export function willWrite(step: PreparedStep): boolean {
-  return !step.plan.noop && !step.req.flags.dryRun;
+  return !step.plan.noop && !writesNothing(step.req.flags);
 }
 
 /** The outcome of a step that writes nothing (no-op, --dry-run, --dry-run=server); undefined when it writes. */
@@ -109,6 +112,8 @@ export async function settleWithoutWriting(ctx: CommandContext, step: PreparedSt
     replans: [],
     attempts: 0,
   };
+  // A render prints the manifest even when nothing changes: it is what Git should hold.
+  if (req.flags.render) return { ...base, result: 'rendered', render: req.flags.render };
   if (plan.noop) return { ...base, result: 'noop' };
   if (req.flags.dryRun === 'client') return { ...base, result: 'dry-run' };
   if (req.flags.dryRun === 'server') {

@@ -1,7 +1,9 @@
 // How a traffic step shows itself: the plan (stderr before a confirmation, stdout for a dry run),
 // re-plans after a conflict, and the outcome as a table or as one -o json|yaml document.
 import type { KnativeService, Revision, TrafficTarget } from '../../core/knative-types.js';
+import { buildServicePatch } from '../../core/patch.js';
 import type { Plan } from '../../core/plan-types.js';
+import { renderManifest, unrenderedChanges } from '../../core/render.js';
 import { describeTemplateDifference } from '../../core/template-diff.js';
 import { typed } from '../typed.js';
 import { normalizeTraffic } from '../../core/traffic.js';
@@ -112,11 +114,27 @@ export function printReplans(io: IOStreams, first: Plan, replans: StepOutcome['r
   }
 }
 
+/**
+ * --render: the Service manifest with the plan applied (YAML, JSON with -o json) or --render-patch: the JSON patch,
+ * on stdout; on stderr the plan's messages and the Revision writes a manifest cannot carry.
+ */
+function printRendered(ctx: CommandContext, outcome: StepOutcome): void {
+  const { io, globals } = ctx;
+  const p = outcome.plan;
+  if (outcome.render === 'patch') io.out.write(JSON.stringify(buildServicePatch(outcome.planned, p), null, 2) + '\n');
+  else writeDocument(io, globals.output === 'json' ? 'json' : 'yaml', { ...renderManifest(outcome.planned, p) });
+  printMessages(io, p);
+  for (const line of unrenderedChanges(p))
+    note(io, io.colors().muted(printable(`Note: not in the rendered Service (bgctl writes it itself): ${line}`)));
+  note(io, `Rendered ${p.kind} of ${p.service.name}: nothing was changed in the cluster.`);
+}
+
 /** Prints a finished step: table and URLs on stdout (or one document), messages on stderr. */
 export function printOutcome(ctx: CommandContext, outcome: StepOutcome, extras: OutcomeExtras = {}): void {
   const { io, globals } = ctx;
   const p = outcome.plan;
   const machine = globals.output !== 'table' ? globals.output : undefined;
+  if (outcome.result === 'rendered') return printRendered(ctx, outcome);
   if (outcome.result === 'dry-run' || outcome.result === 'server-dry-run') {
     if (machine) writeDocument(io, machine, trafficPlanDocument(outcome));
     // A server dry run's outcome.service is the server's answer: compare the template with the planned-on Service.

@@ -83,6 +83,7 @@ function withGetService(c: KnativeClient, getService: KnativeClient['getService'
     revisionPages: (service, opts) => c.revisionPages(service, opts),
     listRevisions: (service) => c.listRevisions(service),
     getRevision: (name) => c.getRevision(name),
+    listFlaggerCanaries: () => c.listFlaggerCanaries(),
     createService: (svc, opts) => c.createService(svc, opts),
     patchService: (name, ops, opts) => c.patchService(name, ops, opts),
     mergePatchRevision: (name, patch, opts) => c.mergePatchRevision(name, patch, opts),

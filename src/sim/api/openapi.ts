@@ -118,7 +118,9 @@ function ref(name: string): Record<string, unknown> {
 
 /** A schema node as JSON, with metadata pointing at ObjectMeta. */
 function rootSchema(def: ResourceDef): Record<string, unknown> {
-  const s = structuredClone(def.group ? publishedSchema(def.kind)! : namespaceSchema) as Record<string, any>;
+  // A kind without a published Knative schema (Flagger's Canary) is served as an open object, like a CRD without one.
+  const open = { type: 'object', properties: {}, 'x-kubernetes-preserve-unknown-fields': true };
+  const s = structuredClone(def.group ? (publishedSchema(def.kind) ?? open) : namespaceSchema) as Record<string, any>;
   s.properties.metadata = { ...ref(OBJECT_META), description: 'Standard object metadata.' };
   s['x-kubernetes-group-version-kind'] = [{ group: def.group, version: def.version, kind: def.kind }];
   return s;

@@ -47,6 +47,8 @@ export interface RegistryOptions {
   now?: () => Date;
   /** What the garbage collector and namespace deletion wait on; default the system clock. */
   clock?: SimClock;
+  /** Resources served besides namespaces and the Knative kinds (e.g. Flagger's Canary), stored as given. */
+  extraResources?: ResourceDef[];
 }
 
 /** The Registry plus the playground's housekeeping. */
@@ -69,8 +71,8 @@ export function createRegistry(opts: RegistryOptions = {}): SimRegistry {
 }
 
 class MemoryRegistry implements SimRegistry {
-  private readonly defs = defaultResources();
-  private readonly nsDef = this.defs[0];
+  private readonly defs: ResourceDef[];
+  private readonly nsDef: ResourceDef;
   private readonly admission = new Map<ResourceDef, AdmissionHooks>();
   private readonly store: Store;
   private readonly hub: WatchHub;
@@ -86,6 +88,8 @@ class MemoryRegistry implements SimRegistry {
   private readonly clock: SimClock;
 
   constructor(opts: RegistryOptions) {
+    this.defs = [...defaultResources(), ...(opts.extraResources ?? [])];
+    this.nsDef = this.defs[0];
     this.store = new Store(opts.historyLimit ?? 5000);
     this.hub = new WatchHub(this.store, opts.bookmarkIntervalMs ?? 60_000);
     this.clock = opts.clock ?? systemClock;

@@ -1,4 +1,4 @@
-// The served resources: core v1 namespaces and the four Knative serving kinds.
+// The served resources: core v1 namespaces and the four Knative serving kinds; Flagger's Canary on request.
 import type { PrinterColumn, ResourceDef } from './contracts.js';
 
 const ready = (field: 'status' | 'reason'): string => `.status.conditions[?(@.type=='Ready')].${field}`;
@@ -94,4 +94,21 @@ export function defaultResources(): ResourceDef[] {
 /** `serving.knative.dev/v1` or `v1`. */
 export function apiVersionOf(def: Pick<ResourceDef, 'group' | 'version'>): string {
   return def.group ? `${def.group}/${def.version}` : def.version;
+}
+
+/** Flagger's Canary (flagger.app/v1beta1), served when a playground is started with `flagger: true`. */
+export function flaggerCanaryResource(): ResourceDef {
+  return {
+    group: 'flagger.app',
+    version: 'v1beta1',
+    plural: 'canaries',
+    singular: 'canary',
+    kind: 'Canary',
+    listKind: 'CanaryList',
+    namespaced: true,
+    shortNames: ['canary'],
+    categories: ['all'],
+    hasStatus: true,
+    printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }],
+  };
 }

@@ -109,6 +109,30 @@ for (const [verb, expected] of Object.entries(WRITERS)) {
       });
     }
 
+    test('--gitops refuse|warn; any other mode is refused', async () => {
+      assert.deepEqual(
+        await parseOpts([verb, 'hello', '--gitops', 'refuse']),
+        expected({ ...WRITE, gitops: 'refuse' }),
+      );
+      assert.deepEqual(await parseOpts([verb, 'hello', '--gitops=warn']), expected({ ...WRITE, gitops: 'warn' }));
+      await assert.rejects(parseOpts([verb, 'hello', '--gitops', 'ignore']), usage('InvalidGitOps', /--gitops/));
+      await assert.rejects(parseOpts([verb, 'hello', '--gitops']), /argument missing/);
+    });
+
+    test('--render and --render-patch; not together, not with --dry-run', async () => {
+      assert.deepEqual(await parseOpts([verb, 'hello', '--render']), expected({ ...WRITE, render: 'manifest' }));
+      assert.deepEqual(await parseOpts([verb, '--render-patch', 'hello']), expected({ ...WRITE, render: 'patch' }));
+      await assert.rejects(
+        parseOpts([verb, 'hello', '--render', '--render-patch']),
+        usage('ConflictingFlags', /--render/),
+      );
+      await assert.rejects(parseOpts([verb, 'hello', '--render', '--dry-run']), usage('ConflictingFlags', /--dry-run/));
+      await assert.rejects(
+        parseOpts([verb, 'hello', '--render-patch', '--dry-run=server']),
+        usage('ConflictingFlags', /--render-patch/),
+      );
+    });
+
     test('all write flags at once, before the service', async () => {
       const argv = [verb, '--dry-run=server', '-y', '--timeout', '2m', 'hello'];
       assert.deepEqual(await parseOpts(argv), expected({ yes: true, wait: true, timeout: '2m', dryRun: 'server' }));
@@ -130,6 +154,7 @@ describe('verbs that do not write refuse the write flags', () => {
     test(`${argv[0]} --dry-run / --yes / --timeout`, async () => {
       await assert.rejects(parseOpts([...argv, '--dry-run']), usage('UnknownOption', /'--dry-run'/));
       await assert.rejects(parseOpts([...argv, '--yes']), usage('UnknownOption', /'--yes'/));
+      await assert.rejects(parseOpts([...argv, '--render']), usage('UnknownOption', /'--render'/));
       await assert.rejects(parseOpts([...argv, '--timeout', '1m']), usage('UnknownOption', /'--timeout'/));
     });
   }
