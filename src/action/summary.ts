@@ -7,11 +7,14 @@ import type { AnalysisWindowDoc, RolloutResultDoc, TrafficRow, VerificationDoc }
 /** Plain text in Markdown (and in a table cell): no markup, no HTML, one line. */
 export function md(s: string | number | undefined | null): string {
   if (s === undefined || s === null || s === '') return '-';
-  return printable(String(s))
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
+  return (
+    printable(String(s))
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // Links and images need `[`, code `` ` ``, emphasis `*`/`_`, headings `#`, cells `|`, strike `~`.
+      .replace(/([\\`*_[\]#|~])/g, '\\$1')
+  );
 }
 
 export interface SummaryInput {
