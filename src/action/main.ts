@@ -17,6 +17,8 @@ export interface ActionIO {
   stdout: NodeJS.WritableStream;
   /** bgctl's progress, between stop-commands markers. */
   stderr: NodeJS.WritableStream;
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
 }
 
 const USAGE_EXIT = 2;
@@ -98,7 +100,7 @@ async function bgctl(io: ActionIO, env: NodeJS.ProcessEnv, args: string[]): Prom
   const token = stopCommandsToken();
   io.stderr.write(`::stop-commands::${token}\n`);
   try {
-    return await runBgctl(args, env, io.stderr);
+    return await runBgctl(args, env, io.stderr, io.signal);
   } finally {
     io.stderr.write(`::${token}::\n`);
   }

@@ -17,13 +17,16 @@ export function bgctlPath(): string {
   return fileURLToPath(new URL('../bin/bgctl.js', import.meta.url));
 }
 
-/** Runs bgctl with `args`; SIGINT/SIGTERM of the Action are passed to it (it cancels resumably). */
+const CANCELLED = 130;
+
+/** Runs bgctl with `args`; a cancel is passed on as SIGINT (bgctl stops resumably), and none starts after one. */
 export function runBgctl(
   args: string[],
   env: NodeJS.ProcessEnv,
   log: NodeJS.WritableStream,
-  signals: NodeJS.EventEmitter = process,
+  signal?: AbortSignal,
 ): Promise<BgctlRun> {
+  if (signal?.aborted) return Promise.resolve({ code: CANCELLED, stdout: '', stderrTail: '' });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bgctlPath(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -33,14 +36,12 @@ export function runBgctl(
       log.write(d);
       tail = (tail + d).slice(-STDERR_TAIL);
     });
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
-    signals.on('SIGINT', forward);
-    signals.on('SIGTERM', forward);
+    const cancel = () => child.kill('SIGINT');
+    signal?.addEventListener('abort', cancel);
     child.on('error', reject);
-    child.on('close', (code, signal) => {
-      signals.off('SIGINT', forward);
-      signals.off('SIGTERM', forward);
-      resolve({ code: code ?? (signal === 'SIGINT' ? 130 : 143), stdout, stderrTail: tail });
+    child.on('close', (code, killedBy) => {
+      signal?.removeEventListener('abort', cancel);
+      resolve({ code: code ?? (killedBy === 'SIGINT' ? CANCELLED : 143), stdout, stderrTail: tail });
     });
   });
 }
