@@ -262,6 +262,23 @@ function dropDanglingSourceMaps(esmDir, outdir) {
   }
 }
 
+/**
+ * dist/action.js, the GitHub Action's process (action.yml): one CommonJS file, no chunks. It runs
+ * bin/bgctl.js as a child and never loads the CLI's code itself.
+ */
+function buildAction(outdir, minify) {
+  return build({
+    ...COMMON,
+    entryPoints: { action: 'src/action/entry.ts' },
+    outdir,
+    bundle: true,
+    format: 'cjs',
+    minify,
+    banner: { js: "'use strict'; var __bgctlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__bgctlImportMetaUrl' },
+  });
+}
+
 /** Builds dist/; returns esbuild's result for the ESM stage (its metafile lists what went into each chunk). */
 export async function buildCli({ outdir = 'dist', minify = true } = {}) {
   checkSlimNames();
@@ -275,6 +292,7 @@ export async function buildCli({ outdir = 'dist', minify = true } = {}) {
     mkdirSync(join(root, outdir), { recursive: true });
     writeFileSync(join(root, outdir, 'package.json'), '{ "type": "commonjs" }\n');
     await convertToCommonJs(esmDir, outdir, minify);
+    await buildAction(outdir, minify);
     return result;
   } finally {
     rmSync(esmDir, { recursive: true, force: true });
