@@ -9,27 +9,15 @@ import { readState } from '../../src/core/state.js';
 import { runCli } from '../helpers/cli.js';
 import { startPlayground, type Playground } from '../helpers/playground.js';
 import { prometheusSkip, startPrometheus, type StartedPrometheus } from '../helpers/prometheus.js';
-import { waitForQuery } from '../helpers/prometheus-query.js';
+import { untilScraped } from '../helpers/playground-metrics.js';
 import { untilChange } from '../sim/wait.js';
 import { cliEnv, createReadyService, getService } from './step-helpers.js';
-
-const nextScrape = (pg: Playground) => (): Promise<void> =>
-  new Promise((resolve) => {
-    const off = pg.metricsServer.onScrape(() => {
-      off();
-      resolve();
-    });
-  });
 
 /** A service with load on it, Ready, whose first revision Prometheus has seen answering. */
 async function loadedService(pg: Playground, prom: StartedPrometheus, name: string, rps = 20): Promise<void> {
   await createReadyService(pg, name);
   pg.load.set('default', name, rps);
-  const series = pg.requestMetrics.format === 'legacy' ? 'revision_app_request_count' : undefined;
-  const query = series
-    ? `sum(revision_app_request_count{revision_name="${name}-00001"})`
-    : `sum(kn_serving_invocation_duration_seconds_count{kn_revision_name="${name}-00001"})`;
-  await waitForQuery(prom.url, query, (v) => (v ?? 0) > 0, nextScrape(pg));
+  await untilScraped(pg, prom.url, `${name}-00001`);
 }
 
 function gateRun(pg: Playground, prom: StartedPrometheus | string) {
@@ -345,12 +333,7 @@ describe('bgctl rollout with metric gates (real Prometheus)', { skip: prometheus
     const own = await startPrometheus({ targets: [pg.metrics], scrapeIntervalS: 1 });
     let stopped = false;
     try {
-      await waitForQuery(
-        own.url,
-        'sum(kn_serving_invocation_duration_seconds_count{kn_revision_name="blind-00001"})',
-        (v) => (v ?? 0) > 0,
-        nextScrape(pg),
-      );
+      await untilScraped(pg, own.url, 'blind-00001');
       const running = gateRun(pg, own)(
         'blind',
         '--image',

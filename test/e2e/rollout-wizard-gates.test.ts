@@ -7,25 +7,16 @@ import assert from 'node:assert/strict';
 import { readState } from '../../src/core/state.js';
 import { startPlayground, type Playground } from '../helpers/playground.js';
 import { prometheusSkip, startPrometheus, type StartedPrometheus } from '../helpers/prometheus.js';
-import { waitForQuery } from '../helpers/prometheus-query.js';
+import { untilScraped } from '../helpers/playground-metrics.js';
 import { ensureBuilt, Keys, spawnPty, type PtyRun } from '../helpers/pty.js';
 import { createReadyService, foreignMergePatch, getService, specTraffic } from '../commands/step-helpers.js';
-
-const nextScrape = (pg: Playground) => (): Promise<void> =>
-  new Promise((resolve) => {
-    const off = pg.metricsServer.onScrape(() => {
-      off();
-      resolve();
-    });
-  });
 
 /** A pinned service with load on it, Ready, whose first revision Prometheus has seen answering. */
 async function loadedService(pg: Playground, prom: StartedPrometheus, name: string): Promise<void> {
   await createReadyService(pg, name);
   foreignMergePatch(pg, name, { spec: { traffic: [{ revisionName: `${name}-00001`, percent: 100 }] } });
   pg.load.set('default', name, 20);
-  const query = `sum(kn_serving_invocation_duration_seconds_count{kn_revision_name="${name}-00001"})`;
-  await waitForQuery(prom.url, query, (v) => (v ?? 0) > 0, nextScrape(pg));
+  await untilScraped(pg, prom.url, `${name}-00001`);
 }
 
 /** From the wizard's start to the 50% split, answering the gate questions with `gates`. */

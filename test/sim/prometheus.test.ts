@@ -4,19 +4,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prometheusSkip, startPrometheus } from '../helpers/prometheus.js';
 import { waitForQuery } from '../helpers/prometheus-query.js';
+import { nextScrape } from '../helpers/playground-metrics.js';
 import { startPlayground, type Playground } from '../helpers/playground.js';
 import { untilChange } from './wait.js';
 
 const skip = prometheusSkip();
-
-/** Resolves after the playground's /metrics has been scraped once more (the next moment a query can change). */
-const nextScrape = (pg: Playground) => (): Promise<void> =>
-  new Promise((resolve) => {
-    const off = pg.metricsServer.onScrape(() => {
-      off();
-      resolve();
-    });
-  });
 
 /** Moves all traffic of hello to a new revision that fails half of its answers; resolves with its name. */
 async function failingRevision(pg: Playground): Promise<string> {
