@@ -1,16 +1,27 @@
 // `bgctl demo`: the playground in-process with a sample service, and a rollout on it (the wizard on a terminal,
-// narrated steps otherwise). The playground stops in `finally`.
+// narrated steps otherwise), judged by metric gates when a Prometheus binary is on PATH. Prometheus and the
+// playground stop in `finally`: at the end, on errors and on Ctrl-C.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tagUrl } from '../../core/views/rows.js';
 import { PausedError } from '../../core/errors.js';
+import { parseSteps } from '../../core/parse.js';
 import { readState } from '../../core/state.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
 import { contextWith } from '../rollout/context.js';
 import { parseRolloutInput } from '../rollout/options.js';
+import type { LaunchedPrometheus } from '../../metrics/launch.js';
+import {
+  DEMO_GATE_FLAGS,
+  DEMO_GATES,
+  DEMO_LOAD_RPS,
+  demoPrometheusBinary,
+  explainGates,
+  startDemoPrometheus,
+} from './metrics.js';
 import { FlagValues } from '../verb.js';
 import type { DemoOptions } from './options.js';
 import { newSession, runPipeline } from '../rollout/pipeline.js';
@@ -43,10 +54,18 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
   const { io } = ctx;
   const c = io.colors();
   const interactive = io.canPrompt();
+  // Gates need a traffic level to judge before promote.
+  const gated = opts.metrics && parseSteps(opts.percents, '--percents').some((p) => p < 100);
+  const bin = gated ? demoPrometheusBinary(io) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'bgctl-demo-'));
   const { startPlayground } = await import('../../sim/playground.js');
   io.err.write('Starting the playground (a simulated Kubernetes API with Knative Serving, on 127.0.0.1)…\n');
-  const pg = await startPlayground({ kubeconfigPath: join(dir, 'kubeconfig'), sample: DEMO_SERVICE });
+  const pg = await startPlayground({
+    kubeconfigPath: join(dir, 'kubeconfig'),
+    sample: DEMO_SERVICE,
+    ...(bin && { load: DEMO_LOAD_RPS }),
+  });
+  let prom: LaunchedPrometheus | undefined;
   let stopped = false;
   try {
     io.err.write(
@@ -61,6 +80,11 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
       yes: !interactive,
       timeout: '1m',
     };
+    if (bin) {
+      prom = await startDemoPrometheus(io, bin, pg.metrics, `${DEMO_SERVICE}-00001`, ctx.signal);
+      Object.assign(flags, { prometheus: prom.url, gate: DEMO_GATES, ...DEMO_GATE_FLAGS });
+      explainGates(io);
+    }
     if (!interactive)
       Object.assign(flags, { image: opts.image ?? DEMO_NEXT_IMAGE, expectBody: 'Hello from', requests: '3' });
     else if (opts.image !== undefined) flags.image = opts.image;
@@ -94,9 +118,11 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
       io.err.write(`  ${printable(answer.trim())}\n`);
     }
   } finally {
+    await prom?.stop();
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  if (prom) io.err.write('Prometheus is stopped and its temporary data removed.\n');
   if (stopped) {
     io.err.write('Demo stopped at your answer; the playground is stopped, so there is nothing to resume.\n');
     return;
