@@ -4,7 +4,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BIN, runCli, type CliResult } from '../helpers/cli.js';
 import { ensureBuilt } from '../helpers/pty.js';
@@ -58,6 +59,9 @@ describe('bgctl demo with prometheus on PATH', { skip: prometheusSkip() }, () =>
     assert.ok(stderr.includes('Gates at 50%, evaluation 1'), stderr);
     assert.equal(code, 130, stderr);
     assertGone(announced(stderr));
+    // The rollout lived in the demo's playground: no --resume that would run against the user's cluster.
+    assert.doesNotMatch(stderr, /--resume|--abort/);
+    assert.match(stderr, /nothing to resume or undo: run bgctl demo again/);
   });
 
   test('--no-metrics runs without Prometheus and without the install hint', async () => {
@@ -65,6 +69,33 @@ describe('bgctl demo with prometheus on PATH', { skip: prometheusSkip() }, () =>
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /Prometheus|Gates at/);
     assert.match(r.stdout, /Rollout: +hello-\d+ promoted/);
+  });
+});
+
+describe('bgctl demo with a prometheus that cannot start', () => {
+  test('the demo says so and goes on without gates, leaving no temp dir', async () => {
+    const bin = mkdtempSync(path.join(tmpdir(), 'bgctl-test-bin-'));
+    writeFileSync(path.join(bin, 'prometheus'), '#!/bin/sh\necho "err: cannot start" >&2\nexit 1\n', { mode: 0o755 });
+    const tmp = mkdtempSync(path.join(tmpdir(), 'bgctl-test-tmp-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    let r: CliResult;
+    try {
+      r = await runCli(['demo'], { env: { BGCTL_ACTOR: 'demo', PATH: bin } });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    try {
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Prometheus did not start \(prometheus exited before it was ready: err: cannot start\)/);
+      assert.doesNotMatch(r.stderr, /Gates at/);
+      assert.match(r.stdout, /Rollout: +hello-\d+ promoted/);
+      assert.deepEqual(readdirSync(tmp), [], 'the demo and its Prometheus removed their temp directories');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 

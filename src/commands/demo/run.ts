@@ -6,7 +6,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tagUrl } from '../../core/views/rows.js';
-import { PausedError } from '../../core/errors.js';
+import { BgctlError, CancelError, PausedError } from '../../core/errors.js';
 import { parseSteps } from '../../core/parse.js';
 import { readState } from '../../core/state.js';
 import { printable } from '../../ui/sanitize.js';
@@ -49,6 +49,23 @@ function get(ingress: string, host: string): Promise<string> {
   });
 }
 
+/**
+ * The error with a demo's hint instead of `--resume`/`--abort`: those would run against the user's own cluster,
+ * while the rollout they name lived in the demo's playground, which stops with the demo.
+ */
+function withoutResume(err: unknown): unknown {
+  if (!(err instanceof BgctlError) || !err.hint?.includes('--resume')) return err;
+  const Same = err.constructor as new (
+    message: string,
+    opts: { reason?: string; hint?: string; cause?: unknown },
+  ) => BgctlError;
+  return new Same(err.message, {
+    reason: err.reason,
+    hint: "the demo's playground stops with the demo, so there is nothing to resume or undo: run bgctl demo again",
+    cause: err,
+  });
+}
+
 /** Runs the demo verb. */
 export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
@@ -81,9 +98,19 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
       timeout: '1m',
     };
     if (bin) {
-      prom = await startDemoPrometheus(io, bin, pg.metrics, `${DEMO_SERVICE}-00001`, ctx.signal);
-      Object.assign(flags, { prometheus: prom.url, gate: DEMO_GATES, ...DEMO_GATE_FLAGS });
-      explainGates(io);
+      prom = await startDemoPrometheus(io, bin, pg.metrics, `${DEMO_SERVICE}-00001`, ctx.signal).catch((err) => {
+        if (err instanceof BgctlError) throw err;
+        if (ctx.signal.aborted) throw new CancelError();
+        // A Prometheus that cannot start is no reason to stop the demo: it goes on as without one.
+        io.err.write(
+          `Prometheus did not start (${printable((err as Error).message)}); going on without metric gates.\n`,
+        );
+        return undefined;
+      });
+      if (prom) {
+        Object.assign(flags, { prometheus: prom.url, gate: DEMO_GATES, ...DEMO_GATE_FLAGS });
+        explainGates(io);
+      }
     }
     if (!interactive)
       Object.assign(flags, { image: opts.image ?? DEMO_NEXT_IMAGE, expectBody: 'Hello from', requests: '3' });
@@ -98,12 +125,14 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
       } catch (err) {
         // A wizard pause would hint `--resume`, which would run against the user's own cluster: the
         // demo's playground stops with it, so there is nothing to resume.
-        if (!(err instanceof PausedError)) throw err;
+        if (!(err instanceof PausedError)) throw withoutResume(err);
         stopped = true;
       }
     } else {
       const session = newSession(demoCtx, DEMO_SERVICE, rollout);
-      await runPipeline(session);
+      await runPipeline(session).catch((err) => {
+        throw withoutResume(err);
+      });
     }
     const svc = stopped ? undefined : await (await demoCtx.kube()).getService(DEMO_SERVICE);
     const st = svc && readState(svc).state;
