@@ -1,14 +1,16 @@
 // `npm run bench`: builds the CLI into .tmp/bench (a private copy: other runs may rebuild dist/),
 // starts the clusters, runs the suites and prints medians, ratios and the machine they ran on.
 // See docs/benchmarks.md.
-// Usage: npm run bench -- [--rounds 15] [--warmup 3] [--only startup,status,rollout,rollout-instant,reaction,scale]
+// Usage: npm run bench -- [--rounds 15] [--warmup 3]
+//          [--only startup,status,rollout,rollout-instant,reaction,scale,gate-rollback,gate-queries]
 //                         [--services 2000] [--revisions 20000] [--big-revisions 5000] [--out results.md]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { findKubectl } from '../test/helpers/kubectl.js';
+import { gateSuites } from './gates.js';
 import { renderSuite, type SuiteResult } from './results.js';
 import { startBenchPlayground, startScaleCluster } from './sim.js';
 import {
@@ -21,7 +23,7 @@ import {
   type SuiteOptions,
 } from './suites.js';
 
-const ALL = ['startup', 'status', 'rollout', 'rollout-instant', 'reaction', 'scale'];
+const ALL = ['startup', 'status', 'rollout', 'rollout-instant', 'reaction', 'scale', 'gate-rollback', 'gate-queries'];
 
 function machine(kubectl: string | undefined): string {
   const cpus = os.cpus();
@@ -48,7 +50,8 @@ async function buildPrivateCopy(): Promise<void> {
   };
   await buildCli({ outdir: '.tmp/bench/dist' });
   mkdirSync(join(BENCH_ROOT, 'bin'), { recursive: true });
-  for (const name of ['bgctl.js', 'package.json'])
+  // Every file of bin/: the shims call bin/launch.js.
+  for (const name of readdirSync(new URL('../bin/', import.meta.url)))
     copyFileSync(new URL(`../bin/${name}`, import.meta.url), join(BENCH_ROOT, 'bin', name));
 }
 
@@ -114,6 +117,8 @@ async function main(): Promise<void> {
       await sc.stop();
     }
   }
+  if (only.has('gate-rollback') || only.has('gate-queries'))
+    for (const r of (await gateSuites(opts, only)) ?? []) show(r);
   const footer = `Load average (1/5/15 min) at the end: ${os
     .loadavg()
     .map((x) => x.toFixed(1))

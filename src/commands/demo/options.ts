@@ -1,4 +1,4 @@
-// bgctl demo [--image IMG] [--percents LIST]
+// bgctl demo [--image IMG] [--percents LIST] [--no-metrics]
 import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseSteps } from '../../core/parse.js';
@@ -10,6 +10,8 @@ export interface DemoOptions {
   image?: string;
   /** As typed, for the rollout's own parser. */
   percents: string;
+  /** false with --no-metrics: no Prometheus, no gates, even with one on PATH. */
+  metrics: boolean;
 }
 
 export const demoVerb = defineVerb<DemoOptions>({
@@ -18,12 +20,20 @@ export const demoVerb = defineVerb<DemoOptions>({
   description:
     'Starts the local Knative playground, creates the sample service "hello", and runs a complete blue-green ' +
     'rollout on it: the wizard on a terminal (press Enter at every prompt to go forward), narrated unattended ' +
-    'steps otherwise. Everything stops when the demo ends.',
-  examples: ['bgctl demo', 'bgctl demo --image ghcr.io/bgctl/hello:v3 --percents 10,50,100', 'bgctl demo -o json'],
+    "steps otherwise. With a `prometheus` binary on PATH it also starts Prometheus on the playground's metrics, " +
+    'with load on the service, and the rollout is judged by metric gates during its pauses. ' +
+    'Everything stops when the demo ends.',
+  examples: [
+    'bgctl demo',
+    'bgctl demo --image ghcr.io/bgctl/hello:v3 --percents 10,50,100',
+    'bgctl demo -o json',
+    'bgctl demo --no-metrics',
+  ],
   flags: (cmd) =>
     cmd
       .option('--image <image>', "image of the new revision (default: the sample's next version)")
       .option('--percents <list>', "the candidate's traffic levels (a final 100 means promote; default 50,100)")
+      .option('--no-metrics', 'no Prometheus and no metric gates, even with prometheus on PATH')
       .addOption(new Option('--steps <list>', 'old name of --percents').hideHelp()),
   parse: ({ flags }) => {
     const image = flags.string('image');
@@ -32,7 +42,11 @@ export const demoVerb = defineVerb<DemoOptions>({
       throw new UsageError('--steps is the old name of --percents: pass one of them', { reason: 'ConflictingFlags' });
     const percents = steps ?? flags.string('percents') ?? '50,100';
     parseSteps(percents, steps !== undefined ? '--steps' : '--percents');
-    return { image: image === undefined ? undefined : parseImage(image), percents };
+    return {
+      image: image === undefined ? undefined : parseImage(image),
+      percents,
+      metrics: flags.enabled('metrics'),
+    };
   },
   load: () => import('./run.js'),
 });

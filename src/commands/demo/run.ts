@@ -1,16 +1,27 @@
 // `bgctl demo`: the playground in-process with a sample service, and a rollout on it (the wizard on a terminal,
-// narrated steps otherwise). The playground stops in `finally`.
+// narrated steps otherwise), judged by metric gates when a Prometheus binary is on PATH. Prometheus and the
+// playground stop in `finally`: at the end, on errors and on Ctrl-C.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tagUrl } from '../../core/views/rows.js';
-import { PausedError } from '../../core/errors.js';
+import { BgctlError, CancelError, PausedError } from '../../core/errors.js';
+import { parseSteps } from '../../core/parse.js';
 import { readState } from '../../core/state.js';
 import { printable } from '../../ui/sanitize.js';
 import type { CommandContext } from '../context.js';
 import { contextWith } from '../rollout/context.js';
 import { parseRolloutInput } from '../rollout/options.js';
+import type { LaunchedPrometheus } from '../../metrics/launch.js';
+import {
+  DEMO_GATE_FLAGS,
+  DEMO_GATES,
+  DEMO_LOAD_RPS,
+  demoPrometheusBinary,
+  explainGates,
+  startDemoPrometheus,
+} from './metrics.js';
 import { FlagValues } from '../verb.js';
 import type { DemoOptions } from './options.js';
 import { newSession, runPipeline } from '../rollout/pipeline.js';
@@ -38,15 +49,40 @@ function get(ingress: string, host: string): Promise<string> {
   });
 }
 
+/**
+ * The error with a demo's hint instead of `--resume`/`--abort`: those would run against the user's own cluster,
+ * while the rollout they name lived in the demo's playground, which stops with the demo.
+ */
+function withoutResume(err: unknown): unknown {
+  if (!(err instanceof BgctlError) || !err.hint?.includes('--resume')) return err;
+  const Same = err.constructor as new (
+    message: string,
+    opts: { reason?: string; hint?: string; cause?: unknown },
+  ) => BgctlError;
+  return new Same(err.message, {
+    reason: err.reason,
+    hint: "the demo's playground stops with the demo, so there is nothing to resume or undo: run bgctl demo again",
+    cause: err,
+  });
+}
+
 /** Runs the demo verb. */
 export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const c = io.colors();
   const interactive = io.canPrompt();
+  // Gates need a traffic level to judge before promote.
+  const gated = opts.metrics && parseSteps(opts.percents, '--percents').some((p) => p < 100);
+  const bin = gated ? demoPrometheusBinary(io) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'bgctl-demo-'));
   const { startPlayground } = await import('../../sim/playground.js');
   io.err.write('Starting the playground (a simulated Kubernetes API with Knative Serving, on 127.0.0.1)…\n');
-  const pg = await startPlayground({ kubeconfigPath: join(dir, 'kubeconfig'), sample: DEMO_SERVICE });
+  const pg = await startPlayground({
+    kubeconfigPath: join(dir, 'kubeconfig'),
+    sample: DEMO_SERVICE,
+    ...(bin && { load: DEMO_LOAD_RPS }),
+  });
+  let prom: LaunchedPrometheus | undefined;
   let stopped = false;
   try {
     io.err.write(
@@ -61,6 +97,21 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
       yes: !interactive,
       timeout: '1m',
     };
+    if (bin) {
+      prom = await startDemoPrometheus(io, bin, pg.metrics, `${DEMO_SERVICE}-00001`, ctx.signal).catch((err) => {
+        if (err instanceof BgctlError) throw err;
+        if (ctx.signal.aborted) throw new CancelError();
+        // A Prometheus that cannot start is no reason to stop the demo: it goes on as without one.
+        io.err.write(
+          `Prometheus did not start (${printable((err as Error).message)}); going on without metric gates.\n`,
+        );
+        return undefined;
+      });
+      if (prom) {
+        Object.assign(flags, { prometheus: prom.url, gate: DEMO_GATES, ...DEMO_GATE_FLAGS });
+        explainGates(io);
+      }
+    }
     if (!interactive)
       Object.assign(flags, { image: opts.image ?? DEMO_NEXT_IMAGE, expectBody: 'Hello from', requests: '3' });
     else if (opts.image !== undefined) flags.image = opts.image;
@@ -74,12 +125,14 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
       } catch (err) {
         // A wizard pause would hint `--resume`, which would run against the user's own cluster: the
         // demo's playground stops with it, so there is nothing to resume.
-        if (!(err instanceof PausedError)) throw err;
+        if (!(err instanceof PausedError)) throw withoutResume(err);
         stopped = true;
       }
     } else {
       const session = newSession(demoCtx, DEMO_SERVICE, rollout);
-      await runPipeline(session);
+      await runPipeline(session).catch((err) => {
+        throw withoutResume(err);
+      });
     }
     const svc = stopped ? undefined : await (await demoCtx.kube()).getService(DEMO_SERVICE);
     const st = svc && readState(svc).state;
@@ -94,9 +147,11 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
       io.err.write(`  ${printable(answer.trim())}\n`);
     }
   } finally {
+    await prom?.stop();
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  if (prom) io.err.write('Prometheus is stopped and its temporary data removed.\n');
   if (stopped) {
     io.err.write('Demo stopped at your answer; the playground is stopped, so there is nothing to resume.\n');
     return;

@@ -20,6 +20,7 @@ export function windowDocument(w: GateWindow) {
     preset: w.preset,
     since: w.since,
     evaluations: w.evaluations,
+    queriesPerEvaluation: w.queriesPerEvaluation,
     verdict: w.verdict,
     gates: w.verdicts.map(verdict),
     failing: w.failing.map(verdict),

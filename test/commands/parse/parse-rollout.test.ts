@@ -286,12 +286,16 @@ describe('rollout options', () => {
 
 describe('demo options', () => {
   test("defaults: the sample's next image, percents 50,100", async () => {
-    const expected: DemoOptions = { image: undefined, percents: '50,100' };
+    const expected: DemoOptions = { image: undefined, percents: '50,100', metrics: true };
     assert.deepEqual(await parseOpts<DemoOptions>(['demo']), expected);
   });
 
+  test('--no-metrics', async () => {
+    assert.equal((await parseOpts<DemoOptions>(['demo', '--no-metrics'])).metrics, false);
+  });
+
   test('--image and --percents', async () => {
-    const expected: DemoOptions = { image: 'ghcr.io/bgctl/hello:v3', percents: '10,50,100' };
+    const expected: DemoOptions = { image: 'ghcr.io/bgctl/hello:v3', percents: '10,50,100', metrics: true };
     assert.deepEqual(
       await parseOpts<DemoOptions>(['demo', '--image', 'ghcr.io/bgctl/hello:v3', '--percents', '10,50,100']),
       expected,
@@ -299,7 +303,7 @@ describe('demo options', () => {
   });
 
   test('--steps is the old name of --percents', async () => {
-    const expected: DemoOptions = { image: undefined, percents: '25,100' };
+    const expected: DemoOptions = { image: undefined, percents: '25,100', metrics: true };
     assert.deepEqual(await parseOpts<DemoOptions>(['demo', '--steps', '25,100']), expected);
   });
 
