@@ -77,7 +77,7 @@ describe('bgctl rollout with metric gates (real Prometheus)', { skip: prometheus
     assert.equal(w.stable, 'healthy-00001');
     assert.equal(w.preset, 'knative');
     assert.ok(w.evaluations >= 2, `evaluated every interval of the pause (${w.evaluations})`);
-    // requests, error-rate and latency-p99 of the candidate; requests and latency-p99 of stable (the relative gate).
+    // requests, error-rate and latency-p95 of the candidate; requests and latency-p95 of stable (the relative gate).
     assert.equal(w.queriesPerEvaluation, 5);
     assert.deepEqual(
       w.gates.map((g: any) => [g.gate, g.verdict]),
