@@ -2,6 +2,7 @@
 // --gate-interval over the time since the level began. Two consecutive failures end the window at once; the
 // evaluation at its end is final (core/gates/tracker.ts). Prometheus failing after retries throws AnalysisError.
 import { performance } from 'node:perf_hooks';
+import { AnalysisError, UsageError } from '../../core/errors.js';
 import { evaluateGates, type GateVerdict } from '../../core/gates/evaluate.js';
 import { advanceGates, initialGateState } from '../../core/gates/tracker.js';
 import type { PresetName } from '../../core/gates/presets.js';
@@ -72,7 +73,7 @@ export async function judgeWindow(judge: GateJudge, req: WindowRequest): Promise
     const [candidateValues, stableValues] = await Promise.all([
       measure(judge, req.candidate, wanted.candidate, windowMs),
       stable ? measure(judge, stable, wanted.stable, windowMs) : undefined,
-    ]);
+    ]).catch(noVerdict);
     const verdicts = evaluateGates({
       gates: judge.gates.gates,
       candidate: { revision: req.candidate, values: candidateValues },
@@ -109,6 +110,16 @@ export async function judgeWindow(judge: GateJudge, req: WindowRequest): Promise
       };
     }
   }
+}
+
+/**
+ * A query that passed its check before the first write can still fail to give one number once the candidate serves
+ * (several series, a refused window): the traffic has been written by then, so it is no usage error (exit 2 says
+ * nothing was written) but no verdict, like Prometheus failing.
+ */
+function noVerdict(err: unknown): never {
+  if (!(err instanceof UsageError)) throw err;
+  throw new AnalysisError(err.message, { reason: err.reason, hint: err.hint, cause: err });
 }
 
 /** On a terminal, each evaluation's table replaces the previous one; in a pipe, undefined (one line each). */
