@@ -53,10 +53,14 @@ export function newState(
   };
 }
 
+const TRAFFIC_MOVES = new Set<string>(['split', 'promote', 'rollback', 'abort']);
+
 /** The state with changes, stamped with who and when. */
 export function advance(w: Work, st: RolloutState, changes: Partial<RolloutState>): RolloutState {
   const next = { ...st, ...changes, updatedBy: w.ctx.actor, updatedAt: w.ctx.now };
+  // The verdict belongs to the traffic it judged: a move without one must not keep an earlier level's pass.
   if (w.intent.gates) next.gates = { ...w.intent.gates };
+  else if (TRAFFIC_MOVES.has(w.intent.kind)) delete next.gates;
   // An open rollout's reason is its last setback: a step that does not restate one moves past it.
   if (isInProgress(st.phase) && !('reason' in changes)) delete next.reason;
   return next;

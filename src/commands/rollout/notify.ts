@@ -36,9 +36,9 @@ export function notify(
   n.send(rolloutEvent(event, svc, state, { actor: actorOf(s.ctx.io.env), at, ...(reason && { reason }) }));
 }
 
-/** Waits (bounded) for the events still being delivered. */
-export async function flushNotifications(): Promise<void> {
+/** Waits (bounded) for the events still being delivered; after a cancel only briefly (the user wants out). */
+export async function flushNotifications(cancelled = false): Promise<void> {
   const all = [...notifiers.values()];
   notifiers.clear();
-  await Promise.all(all.map((n) => n.flush()));
+  await Promise.all(all.map((n) => n.flush(cancelled ? 1000 : undefined)));
 }

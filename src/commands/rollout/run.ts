@@ -12,7 +12,7 @@ export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<vo
   try {
     await runRollout(opts, ctx);
   } finally {
-    await flushNotifications();
+    await flushNotifications(ctx.signal.aborted);
   }
 }
 

@@ -1,11 +1,11 @@
 // A split judged by metric gates: after the write, the candidate is measured since the split for --pause; a
 // failure rolls the rollout back (unless --no-rollback) and exits 3, Prometheus failing exits 7 leaving the split.
-import { RefusedError, VerificationError } from '../../core/errors.js';
+import { AnalysisError, RefusedError, VerificationError } from '../../core/errors.js';
 import { isInProgress, readState } from '../../core/state.js';
 import type { CommandContext } from '../context.js';
 import type { GateSettings } from '../gate-flags.js';
 import { openGateJudge, type GateJudge } from '../gates/judge.js';
-import { judgeWindow } from '../gates/window.js';
+import { judgeWindow, type GateWindow } from '../gates/window.js';
 import { windowDocument } from '../gates/window-document.js';
 import type { StepOutcome } from '../traffic-step/engine.js';
 import type { WriteFlags } from '../write-flags.js';
@@ -39,16 +39,30 @@ export async function judgeSplitOutcome(
     `Judging ${st.candidate.revision} at ${st.percent}% for ${seconds(gates.pauseMs)}, ` +
       `every ${seconds(gates.intervalMs)}.\n`,
   );
-  const window = await judgeWindow(judge, {
-    candidate: st.candidate.revision,
-    stable: st.stable.revision,
-    percent: st.percent,
-    since: new Date(st.updatedAt),
-    durationMs: gates.pauseMs,
-    io: ctx.io,
-    signal: ctx.signal,
-    now: () => ctx.now(),
-  });
+  let window: GateWindow;
+  try {
+    window = await judgeWindow(judge, {
+      candidate: st.candidate.revision,
+      stable: st.stable.revision,
+      percent: st.percent,
+      since: new Date(st.updatedAt),
+      durationMs: gates.pauseMs,
+      io: ctx.io,
+      signal: ctx.signal,
+      now: () => ctx.now(),
+    });
+  } catch (err) {
+    if (!(err instanceof AnalysisError)) throw err;
+    // Nothing judged: the split stays, and the document still says what was written.
+    printOutcome(ctx, outcome);
+    throw new AnalysisError(err.message, {
+      reason: err.reason,
+      hint:
+        `the split to ${st.percent}% stays; judge it with bgctl analyze ${service}, ` +
+        `or undo it with bgctl rollback ${service} --yes`,
+      cause: err,
+    });
+  }
   printOutcome(ctx, outcome, { fields: { analysis: [windowDocument(window)] } });
   if (window.verdict === 'pass') return;
   const message =

@@ -42,6 +42,9 @@ export function parseGate(raw: string, customMeasures: Iterable<string> = [], wh
   const unit: MeasureUnit = isBuiltinMeasure(measure) ? BUILTIN_UNITS[measure] : 'number';
   if (rhs === '') fail('no value after the operator');
   const [threshold, rhsText] = parseThreshold(rhs, unit, fail);
+  // "At least 0 requests" holds with no data at all, and no data is never a pass.
+  if (measure === 'requests' && threshold.kind === 'absolute' && op === '>=' && threshold.value < 1)
+    fail('a minimum of 0 requests judges nothing: ask for at least 1, e.g. requests>=100');
   return {
     text: `${measure}${op}${rhsText}`,
     measure,

@@ -98,6 +98,23 @@ describe('rollout gate flags', () => {
     );
   });
 
+  test('a minimum of 0 requests is refused: it holds with no data at all', async () => {
+    await assert.rejects(
+      parseOpts([...rollout, '--pause', '1m', '--gate', 'requests>=0', '--prometheus', URL_]),
+      usage('InvalidGate', /a minimum of 0 requests judges nothing/),
+    );
+    const ok = await parseOpts<RolloutOptions>([
+      ...rollout,
+      '--pause',
+      '1m',
+      '--gate',
+      'requests>0',
+      '--prometheus',
+      URL_,
+    ]);
+    assert.equal(ok.gates?.gates.gates[0].text, 'requests>0');
+  });
+
   test('--analysis-load needs no pause beyond the one it judges, and allows --percents 100', async () => {
     const o = await parseOpts<RolloutOptions>([
       ...rollout,
