@@ -10,7 +10,7 @@ import type { MetricsFormat } from './metrics.js';
 import type { GcConfig } from './knative/gc.js';
 import type { Timing } from './knative/runtime.js';
 import { createSample, SAMPLE_IMAGE, startCluster, type PlaygroundCluster } from './playground-cluster.js';
-import { clusterContextName, MAX_CLUSTERS } from './playground-limits.js';
+import { MAX_CLUSTERS } from './playground-limits.js';
 import { refuseUnsafeTarget, writePrivateFile } from './private-file.js';
 
 export interface PlaygroundOptions {
@@ -68,6 +68,11 @@ export interface Playgrounds {
 }
 
 export { SAMPLE_IMAGE, type PlaygroundCluster };
+
+/** The kubeconfig context of cluster `index` (0-based) of `count`: a single cluster keeps its historic name. */
+function clusterContextName(index: number, count: number): string {
+  return count === 1 ? 'bgctl-playground' : `playground-${index + 1}`;
+}
 
 /** Starts one cluster with its admin and read-only kubeconfigs; on failure, whatever started is stopped again. */
 export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Playground> {
