@@ -1,23 +1,16 @@
 // The local Knative playground: registry + HTTPS apiserver + Knative controllers + ingress,
-// plus kubeconfig files (admin and read-only) that kubectl and client-node accept as they are.
-import { randomBytes } from 'node:crypto';
+// plus kubeconfig files (admin and read-only) that kubectl and client-node accept as they are;
+// one cluster, or several independent ones in one process with a kubeconfig context each.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { KObject, Registry } from './api/contracts.js';
-import { flaggerCanaryResource } from './api/resources.js';
-import { renderKubeconfig } from './api/kubeconfig.js';
-import { createRegistry } from './api/registry.js';
+import { renderMultiKubeconfig } from './api/kubeconfig.js';
 import type { SimClock } from './clock.js';
-import { startApiServer } from './api/server.js';
-import { startIngress } from './ingress.js';
-import { startLoad, type Load } from './load.js';
-import { RequestMetrics, type MetricsFormat } from './metrics.js';
-import { revisionIdentity, startMetricsServer, trackRevisions, type MetricsServer } from './metrics-server.js';
-import { attachLoad } from './api/sim-routes.js';
+import type { MetricsFormat } from './metrics.js';
 import type { GcConfig } from './knative/gc.js';
 import type { Timing } from './knative/runtime.js';
-import { installKnative } from './knative/index.js';
+import { createSample, SAMPLE_IMAGE, startCluster, type PlaygroundCluster } from './playground-cluster.js';
+import { MAX_CLUSTERS } from './playground-limits.js';
 import { refuseUnsafeTarget, writePrivateFile } from './private-file.js';
 
 export interface PlaygroundOptions {
@@ -53,82 +46,69 @@ export interface PlaygroundOptions {
   flagger?: boolean;
 }
 
-export interface Playground {
-  /** `https://127.0.0.1:PORT`. */
-  server: string;
-  /** `127.0.0.1:PORT`, the ingress for Host-header requests. */
-  ingress: string;
-  /** `127.0.0.1:PORT`, the Prometheus scrape target (path `/metrics`). */
-  metrics: string;
-  /** What the ingress answered per revision (the series /metrics serves), and its scrape events. */
-  requestMetrics: RequestMetrics;
-  metricsServer: MetricsServer;
-  /** The load generator (what /sim/v1/load drives). */
-  load: Load;
+export interface Playground extends PlaygroundCluster {
   kubeconfigPath: string;
   /** The kubeconfig YAML text. */
   kubeconfig: string;
-  namespace: 'default';
-  token: string;
   readOnlyKubeconfigPath: string;
-  registry: Registry;
-  /** Reconciles every Route again (after moving an injected clock, so due rollout steps happen). */
-  resync(): void;
   stop(): Promise<void>;
 }
 
-/** The image of the sample service. */
-export const SAMPLE_IMAGE = 'ghcr.io/bgctl/hello:v1';
+/** Several independent clusters in one process, one kubeconfig with a context for each. */
+export interface Playgrounds {
+  /** In kubeconfig order; `clusters[i].context` is `playground-<i+1>` (`bgctl-playground` when there is one). */
+  clusters: PlaygroundCluster[];
+  /** The admin kubeconfig: one context per cluster, the first one current. */
+  kubeconfigPath: string;
+  kubeconfig: string;
+  /** The viewer kubeconfig: `<context>-readonly` per cluster. */
+  readOnlyKubeconfigPath: string;
+  /** Stops every cluster and removes the temp files. */
+  stop(): Promise<void>;
+}
 
-const SYSTEM_USER = 'system:admin';
+export { SAMPLE_IMAGE, type PlaygroundCluster };
 
-/** Starts every part of the playground; on failure, whatever started is stopped again. */
+/** The kubeconfig context of cluster `index` (0-based) of `count`: a single cluster keeps its historic name. */
+function clusterContextName(index: number, count: number): string {
+  return count === 1 ? 'bgctl-playground' : `playground-${index + 1}`;
+}
+
+/** Starts one cluster with its admin and read-only kubeconfigs; on failure, whatever started is stopped again. */
 export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Playground> {
-  const registry = createRegistry({
-    clock: opts.clock,
-    ...(opts.flagger ? { extraResources: [flaggerCanaryResource()] } : {}),
-  });
-  const nsDef = registry.resource('namespaces', '')!;
-  for (const name of ['default', 'kube-system', 'kube-public']) {
-    registry.create(
-      nsDef,
-      undefined,
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-      { user: SYSTEM_USER },
-    );
-  }
-  const cleanups: Array<() => Promise<void> | void> = [() => registry.close()];
+  const pgs = await startPlaygrounds(1, opts);
+  const { kubeconfigPath, kubeconfig, readOnlyKubeconfigPath, stop } = pgs;
+  return { ...pgs.clusters[0], kubeconfigPath, kubeconfig, readOnlyKubeconfigPath, stop };
+}
+
+/**
+ * Starts `count` independent clusters (own registry, controllers, API server, ingress, metrics
+ * target and tokens) and writes one kubeconfig naming them all. A non-zero port option is the first
+ * cluster's; cluster i takes that port + i. On failure, whatever started is stopped again.
+ */
+export async function startPlaygrounds(count: number, opts: PlaygroundOptions = {}): Promise<Playgrounds> {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CLUSTERS)
+    throw new RangeError(`count must be an integer from 1 to ${MAX_CLUSTERS}, not ${count}`);
+  const nth = (port: number | undefined, i: number): number | undefined => (port ? port + i : port);
+  const starts = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) =>
+      startCluster(clusterContextName(i, count), {
+        ...opts,
+        port: nth(opts.port, i),
+        ingressPort: nth(opts.ingressPort, i),
+        metricsPort: nth(opts.metricsPort, i),
+      }),
+    ),
+  );
+  const started = starts.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const cleanups: Array<() => Promise<void> | void> = [() => Promise.all(started.map((c) => c.stop())).then(() => {})];
   const stopAll = async (): Promise<void> => {
     for (const c of cleanups.reverse()) await c();
     cleanups.length = 0;
   };
   try {
-    const knative = installKnative(registry, {
-      domain: opts.domain ?? 'example.com',
-      gc: opts.gc,
-      timing: opts.timing,
-      now: opts.now,
-      clock: opts.clock,
-    });
-    cleanups.push(() => knative.stop());
-    const token = randomBytes(24).toString('hex');
-    const readOnlyToken = randomBytes(24).toString('hex');
-    const api = await startApiServer({ registry, token, readOnlyToken, port: opts.port });
-    cleanups.push(() => api.stop());
-    const requestMetrics = new RequestMetrics(opts.metricsFormat ?? 'knative');
-    cleanups.push(trackRevisions(registry, requestMetrics));
-    const ingress = await startIngress(registry, {
-      port: opts.ingressPort,
-      onServed: (rev, code, seconds) => requestMetrics.record(revisionIdentity(rev), code, seconds),
-    });
-    cleanups.push(() => ingress.stop());
-    const metricsServer = await startMetricsServer(requestMetrics, { port: opts.metricsPort });
-    cleanups.push(() => metricsServer.stop());
-    // Stopped first (cleanups run in reverse), so no request is in flight when the ingress closes.
-    const load = startLoad(registry, { ingress: ingress.address, defaultRps: opts.load });
-    cleanups.push(() => load.stop());
-    attachLoad(api.control, load, registry);
-
+    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
     let kubeconfigPath = opts.kubeconfigPath;
     if (!kubeconfigPath) {
       const dir = mkdtempSync(join(tmpdir(), 'bgctl-playground-'));
@@ -139,99 +119,43 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     // Both are checked before either is written, so a refusal leaves nothing half done.
     refuseUnsafeTarget(kubeconfigPath, 'kubeconfig');
     refuseUnsafeTarget(readOnlyKubeconfigPath, 'read-only kubeconfig');
-    const kubeconfig = renderKubeconfig({ server: api.url, caPem: api.caPem, token });
+    const kubeconfig = renderMultiKubeconfig(
+      started.map(({ cluster, caPem }) => ({
+        server: cluster.server,
+        caPem,
+        token: cluster.token,
+        name: cluster.context,
+      })),
+    );
     writePrivateFile(kubeconfigPath, kubeconfig, 'kubeconfig');
-    const readOnly = renderKubeconfig({
-      server: api.url,
-      caPem: api.caPem,
-      token: readOnlyToken,
-      name: 'bgctl-playground-readonly',
-    });
+    const readOnly = renderMultiKubeconfig(
+      started.map(({ cluster, caPem, readOnlyToken }) => ({
+        server: cluster.server,
+        caPem,
+        token: readOnlyToken,
+        name: `${cluster.context}-readonly`,
+      })),
+    );
     writePrivateFile(readOnlyKubeconfigPath, readOnly, 'read-only kubeconfig');
     if (opts.kubeconfigPath) cleanups.push(() => rmSync(readOnlyKubeconfigPath, { force: true }));
 
     if (opts.sample) {
-      const ns = opts.namespace ?? 'default';
-      if (!registry.tryGet(nsDef, undefined, ns))
-        registry.create(
-          nsDef,
-          undefined,
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-          { user: SYSTEM_USER },
-        );
-      await createSample(registry, ns, opts.sample, opts.readyTimeoutMs ?? 30_000);
+      const { sample } = opts;
+      await Promise.all(
+        started.map(({ cluster }) =>
+          createSample(cluster.registry, opts.namespace ?? 'default', sample, opts.readyTimeoutMs ?? 30_000),
+        ),
+      );
     }
     return {
-      server: api.url,
-      ingress: ingress.address,
-      metrics: metricsServer.address,
-      requestMetrics,
-      metricsServer,
-      load,
+      clusters: started.map((s) => s.cluster),
       kubeconfigPath,
       kubeconfig,
-      namespace: 'default',
-      token,
       readOnlyKubeconfigPath,
-      resync: () => knative.resync(),
-      registry,
       stop: stopAll,
     };
   } catch (err) {
     await stopAll();
     throw err;
   }
-}
-
-/** Creates the sample Service and resolves when its Ready condition is True. */
-async function createSample(registry: Registry, namespace: string, name: string, timeoutMs: number): Promise<KObject> {
-  const def = registry.resource('services', 'serving.knative.dev')!;
-  const isReady = (o: KObject | undefined): boolean =>
-    Boolean(
-      o &&
-      o.status?.observedGeneration === o.metadata.generation &&
-      o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
-    );
-  return new Promise<KObject>((resolve, reject) => {
-    let stop = (): void => {};
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`sample service ${namespace}/${name} did not become Ready within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const finish = (o: KObject): void => {
-      clearTimeout(timer);
-      stop();
-      resolve(o);
-    };
-    stop = registry.onChange((ev) => {
-      if (
-        ev.resource.plural === 'services' &&
-        ev.object.metadata.namespace === namespace &&
-        ev.object.metadata.name === name &&
-        isReady(ev.object)
-      )
-        finish(ev.object);
-    });
-    try {
-      const existing = registry.tryGet(def, namespace, name);
-      if (isReady(existing)) return finish(existing!);
-      if (!existing) {
-        registry.create(
-          def,
-          namespace,
-          {
-            apiVersion: 'serving.knative.dev/v1',
-            kind: 'Service',
-            metadata: { name, namespace },
-            spec: { template: { spec: { containers: [{ image: SAMPLE_IMAGE }] } } },
-          },
-          { user: SYSTEM_USER, fieldManager: 'bgctl-playground' },
-        );
-      }
-    } catch (err) {
-      clearTimeout(timer);
-      stop();
-      reject(err);
-    }
-  });
 }

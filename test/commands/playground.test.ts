@@ -290,6 +290,76 @@ describe('bgctl playground (built CLI)', () => {
     }
   });
 
+  test('--clusters 3 -o json: the ready line lists each cluster; kubectl sees three contexts; SIGINT stops all', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgctl-pg-clusters-'));
+    const kubeconfig = join(dir, 'kc');
+    const pg = start(['--clusters', '3', '-o', 'json', '--kubeconfig-out', kubeconfig, '--sample', 'hello']);
+    try {
+      const [line] = await pg.lines(1);
+      const doc = JSON.parse(line);
+      assert.deepEqual(Object.keys(doc), [
+        'apiVersion',
+        'kind',
+        'kubeconfig',
+        'server',
+        'ingress',
+        'metrics',
+        'namespace',
+        'clusters',
+      ]);
+      assert.deepEqual(
+        doc.clusters.map((c: any) => Object.keys(c)),
+        [0, 1, 2].map(() => ['context', 'server', 'ingress', 'metrics']),
+      );
+      assert.deepEqual(
+        doc.clusters.map((c: any) => c.context),
+        ['playground-1', 'playground-2', 'playground-3'],
+      );
+      // The top-level fields stay those of the first cluster, for scripts written for one.
+      assert.deepEqual(
+        { server: doc.server, ingress: doc.ingress, metrics: doc.metrics },
+        { server: doc.clusters[0].server, ingress: doc.clusters[0].ingress, metrics: doc.clusters[0].metrics },
+      );
+      const ports = doc.clusters.flatMap((c: any) => [c.server, c.ingress, c.metrics].map(portOf));
+      assert.equal(new Set(ports).size, 9, 'every cluster has its own three ports');
+      // --sample: Ready in each, each served by its own ingress.
+      for (const c of doc.clusters)
+        assert.equal((await httpGet(c.ingress, 'hello.default.example.com')).revision, 'hello-00001');
+
+      const bin = requireKubectl(t);
+      if (bin) {
+        const k = createKubectl(bin, kubeconfig);
+        try {
+          const contexts = await k.run(['config', 'get-contexts', '-o', 'name']);
+          assert.equal(contexts.stdout, 'playground-1\nplayground-2\nplayground-3\n', contexts.stderr);
+          const got = await k.run(['--context', 'playground-2', 'get', 'ksvc']);
+          assert.equal(got.code, 0, got.stderr);
+          assert.match(
+            got.stdout,
+            /^hello\s+http:\/\/hello\.default\.example\.com\s+hello-00001\s+hello-00001\s+True/m,
+          );
+        } finally {
+          k.dispose();
+        }
+      }
+
+      assert.equal(await pg.stop('SIGINT'), 0, pg.stderr());
+      assert.equal(pg.stderr(), '');
+      for (const port of ports) assert.ok(await portClosed(port), `port ${port} closed`);
+      assert.ok(!existsSync(`${kubeconfig}.readonly`));
+    } finally {
+      await pg.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--clusters outside 1-10 is a usage error (exit 2) and starts nothing', async () => {
+    const r = await runBin(['playground', '--clusters', '11']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^Error: invalid value "11" for --clusters: must be a number of clusters from 1 to 10\n/);
+  });
+
   test('a bad --port is a usage error (exit 2) naming the flag', async () => {
     const r = await runBin(['playground', '--port', 'http']);
     assert.equal(r.code, 2);

@@ -1,10 +1,11 @@
 // bgctl playground [--port N] [--ingress-port N] [--metrics-port N] [--metrics-format F] [--load RPS] [--domain D]
-//   [--sample NAME] [--kubeconfig-out PATH]
+//   [--sample NAME] [--kubeconfig-out PATH] [--clusters N]
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { validateServiceName } from '../../core/names.js';
 import { MAX_LOAD_RPS } from '../../sim/load-limits.js';
+import { MAX_CLUSTERS } from '../../sim/playground-limits.js';
 import type { MetricsFormat } from '../../sim/metrics.js';
 import { defineVerb, type Env } from '../verb.js';
 
@@ -20,12 +21,23 @@ export interface PlaygroundOptions {
   sample?: string;
   /** Absolute path of the kubeconfig to write. */
   kubeconfigOut: string;
+  /** Independent clusters to start, 1 to MAX_CLUSTERS, each a context of the one kubeconfig. */
+  clusters: number;
 }
 
 function parsePort(raw: string, flag: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n > 65535)
     throw new UsageError(`invalid value "${raw}" for ${flag}: must be a port number 0-65535`);
+  return n;
+}
+
+function parseClusters(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_CLUSTERS)
+    throw new UsageError(
+      `invalid value "${raw}" for --clusters: must be a number of clusters from 1 to ${MAX_CLUSTERS}`,
+    );
   return n;
 }
 
@@ -66,6 +78,7 @@ export const playgroundVerb = defineVerb<PlaygroundOptions>({
     'export KUBECONFIG=~/.bgctl/playground/kubeconfig',
     'bgctl status hello',
     'bgctl playground --sample hello --load 20 --metrics-format legacy',
+    'bgctl playground --clusters 3 --sample hello   # contexts playground-1 to playground-3',
   ],
   flags: (cmd) =>
     cmd
@@ -80,7 +93,12 @@ export const playgroundVerb = defineVerb<PlaygroundOptions>({
       .option('--load <rps>', 'send this many requests per second to every service with traffic', '0')
       .option('--domain <domain>', 'domain of the service URLs', 'example.com')
       .option('--sample <name>', 'create a ready sample service with this name')
-      .option('--kubeconfig-out <path>', 'where to write the kubeconfig (default: ~/.bgctl/playground/kubeconfig)'),
+      .option('--kubeconfig-out <path>', 'where to write the kubeconfig (default: ~/.bgctl/playground/kubeconfig)')
+      .option(
+        '--clusters <n>',
+        `start this many independent clusters (1-${MAX_CLUSTERS}), contexts playground-1 to -N of one kubeconfig`,
+        '1',
+      ),
   parse: ({ flags, env }) => {
     const sample = flags.string('sample');
     return {
@@ -92,6 +110,7 @@ export const playgroundVerb = defineVerb<PlaygroundOptions>({
       domain: flags.string('domain') ?? 'example.com',
       sample: sample === undefined ? undefined : validateServiceName(sample),
       kubeconfigOut: path.resolve(flags.string('kubeconfigOut') ?? defaultPlaygroundKubeconfig(env)),
+      clusters: parseClusters(flags.string('clusters') ?? '1'),
     };
   },
   load: () => import('./run.js'),

@@ -13,16 +13,28 @@ export interface KubeconfigInput {
 
 /** Renders a single-context kubeconfig as YAML. */
 export function renderKubeconfig(k: KubeconfigInput): string {
-  const name = k.name ?? 'bgctl-playground';
+  return renderMultiKubeconfig([k]);
+}
+
+/**
+ * Renders one kubeconfig with a cluster, user and context per entry (each named after the entry);
+ * the first entry's context is the current one.
+ */
+export function renderMultiKubeconfig(entries: KubeconfigInput[]): string {
+  const named = entries.map((k) => ({ ...k, name: k.name ?? 'bgctl-playground' }));
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [
-      { name, cluster: { server: k.server, 'certificate-authority-data': Buffer.from(k.caPem).toString('base64') } },
-    ],
-    users: [{ name, user: { token: k.token } }],
-    contexts: [{ name, context: { cluster: name, user: name, namespace: k.namespace ?? 'default' } }],
-    'current-context': name,
+    clusters: named.map((k) => ({
+      name: k.name,
+      cluster: { server: k.server, 'certificate-authority-data': Buffer.from(k.caPem).toString('base64') },
+    })),
+    users: named.map((k) => ({ name: k.name, user: { token: k.token } })),
+    contexts: named.map((k) => ({
+      name: k.name,
+      context: { cluster: k.name, user: k.name, namespace: k.namespace ?? 'default' },
+    })),
+    'current-context': named[0].name,
     preferences: {},
   };
   return yaml.dump(doc, { lineWidth: -1 });

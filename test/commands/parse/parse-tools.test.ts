@@ -38,6 +38,7 @@ describe('playground options', () => {
     domain: 'example.com',
     sample: undefined,
     kubeconfigOut: path.join(HOME, '.bgctl', 'playground', 'kubeconfig'),
+    clusters: 1,
   };
 
   test('defaults: free ports, example.com, a bgctl-owned kubeconfig under HOME', async () => {
@@ -64,6 +65,8 @@ describe('playground options', () => {
         'hello',
         '--kubeconfig-out',
         'pg/kubeconfig',
+        '--clusters',
+        '3',
       ],
       { HOME },
     );
@@ -76,8 +79,20 @@ describe('playground options', () => {
       domain: 'local.test',
       sample: 'hello',
       kubeconfigOut: path.resolve('pg/kubeconfig'),
+      clusters: 3,
     };
     assert.deepEqual(opts, expected);
+  });
+
+  test('--clusters takes 1 to 10; anything else is a usage error naming the flag', async () => {
+    for (const n of [1, 10])
+      assert.equal((await parseOpts<PlaygroundOptions>(['playground', '--clusters', String(n)], { HOME })).clusters, n);
+    for (const bad of ['0', '11', '-1', '2.5', 'three', '1e1', ''])
+      await assert.rejects(
+        parseOpts(['playground', '--clusters', bad]),
+        usage('Usage', /for --clusters: must be a number of clusters from 1 to 10/),
+        bad,
+      );
   });
 
   test('--metrics-format knative-1.19: the first name of the histogram, whole seconds', async () => {
