@@ -96,7 +96,8 @@ export const playgroundVerb = defineVerb<PlaygroundOptions>({
       .option('--kubeconfig-out <path>', 'where to write the kubeconfig (default: ~/.bgctl/playground/kubeconfig)')
       .option(
         '--clusters <n>',
-        `start this many independent clusters (1-${MAX_CLUSTERS}), contexts playground-1 to -N of one kubeconfig`,
+        `start this many independent clusters (1-${MAX_CLUSTERS}), ` +
+          'each a context of one kubeconfig (playground-1, playground-2, …)',
         '1',
       ),
   parse: ({ flags, env }) => {
