@@ -58,6 +58,8 @@ export interface CallState {
 /** The texts of a Warning header: fetch joins repeated headers with ", " and texts hold commas, so read quoted. */
 export function parseWarningHeader(value: string | undefined): string[] {
   if (!value) return [];
+  // The apiserver sends the text as UTF-8 bytes; Node hands header bytes over as latin1.
+  if ([...value].every((c) => c.charCodeAt(0) <= 0xff)) value = Buffer.from(value, 'latin1').toString('utf8');
   const out: string[] = [];
   const re = /(\d{3}) (\S+) "((?:[^"\\]|\\.)*)"(?: "[^"]*")?/g;
   for (let m = re.exec(value); m; m = re.exec(value)) out.push(m[3].replace(/\\(.)/g, '$1'));

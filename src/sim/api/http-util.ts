@@ -2,11 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError, type Status } from './contracts.js';
 import { badRequest, failure, internalError } from './status.js';
-
-/** Go's strconv.Quote is close enough to JSON string quoting for warning texts. */
-export function warningHeader(text: string): string {
-  return `299 - ${JSON.stringify(text)}`;
-}
+import { warningHeaders } from './go-strings.js';
 
 /** Writes a JSON body with Content-Type application/json, plus Warning headers. */
 export function sendJson(
@@ -21,7 +17,8 @@ export function sendJson(
     'Cache-Control': 'no-cache, private',
     ...(opts.headers ?? {}),
   };
-  if (opts.warnings?.length) headers.Warning = [...new Set(opts.warnings)].map(warningHeader);
+  const warnings = warningHeaders(opts.warnings ?? []);
+  if (warnings.length) headers.Warning = warnings;
   res.writeHead(code, headers);
   res.end(text);
 }

@@ -1,6 +1,7 @@
 // Name validation and the object-shape checks the apiserver runs before storage.
 import type { KObject, RequestContext, ResourceDef } from './contracts.js';
 import { schemaFor, pruneAndCheck } from './schema.js';
+import { goQuote } from './go-strings.js';
 import { badRequest, invalidKind, invalidValue, requiredValue, type FieldError } from './status.js';
 import { isQualifiedName } from '../knative/admission/k8s-names.js';
 
@@ -92,14 +93,14 @@ export function applySchema(def: ResourceDef, obj: KObject, ctx: RequestContext,
   const report = pruneAndCheck(obj as unknown as Record<string, unknown>, schema, ['status']);
   if (report.unknown.length) {
     const mode = ctx.fieldValidation ?? 'Warn';
-    const texts = report.unknown.map((f) => `unknown field ${JSON.stringify(f)}`);
+    const texts = report.unknown.map((f) => `unknown field ${goQuote(f)}`);
     if (mode === 'Strict') {
       if (patchText !== undefined) {
         throw invalidKind(def, obj.metadata.name, [
           {
             field: 'patch',
             type: 'FieldValueInvalid',
-            body: `Invalid value: ${JSON.stringify(patchText)}: strict decoding error: ${texts.join(', ')}`,
+            body: `Invalid value: ${goQuote(patchText)}: strict decoding error: ${texts.join(', ')}`,
           },
         ]);
       }

@@ -63,7 +63,9 @@ export function withSecurityWarnings(kind: string, hooks: AdmissionHooks): Admis
       } catch {
         // A malformed pod spec: validation below says what is wrong with it.
       }
-      if (warnings.length) (ctx.warnings ??= []).push(...warnings);
+      // knative/pkg's webhook splits each warning at its newlines (a control character would make the
+      // apiserver drop it).
+      if (warnings.length) (ctx.warnings ??= []).push(...warnings.flatMap((w) => w.split('\n')));
       hooks.validate?.(obj, old, ctx);
     },
   };

@@ -2,6 +2,7 @@
 // prefixed on the way up (ViaField/ViaIndex), merged and sorted when rendered (field_error.go).
 
 import { StatusError } from '../../api/contracts.js';
+import { goQuote } from '../../api/go-strings.js';
 
 /** One leaf error; `paths` are relative to where it was raised until prefixed. */
 export interface FieldError {
@@ -56,10 +57,8 @@ export function errMultipleOneOf(...paths: string[]): FieldErrors {
   return fieldError('expected exactly one, got both', paths);
 }
 
-/** Go's %q for the plain strings that appear in names and keys. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
-}
+/** Go's %q for names and keys. */
+export { goQuote };
 
 const isIndex = (part: string): boolean => part.startsWith('[') && part.endsWith(']');
 
