@@ -80,8 +80,8 @@ class MemoryRegistry implements SimRegistry {
   private readonly queue: HistoryEntry[] = [];
   private dispatching = false;
   private readonly timers = new Set<() => void>();
-  /** uid of every stored object, and owner uid -> dependents (GC without scanning namespaces). */
-  private readonly liveUids = new Set<string>();
+  /** uid of every stored object (to where it is), and owner uid -> dependents (GC without scanning namespaces). */
+  private readonly liveUids = new Map<string, [ResourceDef, string, string]>();
   private readonly dependents = new Map<string, Map<string, [ResourceDef, string, string]>>();
   private closed = false;
   private readonly now: () => Date;
@@ -650,6 +650,27 @@ class MemoryRegistry implements SimRegistry {
     for (const [d, dns, dname] of [...(this.dependents.get(uid)?.values() ?? [])]) {
       const o = this.store.get(d, dns, dname);
       if (!o || o.metadata.deletionTimestamp || !o.metadata.ownerReferences?.some((r) => r.uid === uid)) continue;
+      // As the GC's attemptToDeleteItem: a dependent with another owner that is neither gone nor
+      // itself waiting on its dependents is kept and only loses its references to the others.
+      const solid = o.metadata.ownerReferences.filter(
+        (r) => this.liveUids.has(r.uid) && !this.deletingDependents(r.uid),
+      );
+      if (solid.length) {
+        const next = structuredClone(o);
+        next.metadata.ownerReferences = solid;
+        try {
+          this.writeUpdate(
+            d,
+            dns || undefined,
+            next,
+            { user: GC_USER, fieldManager: 'generic-garbage-collector' },
+            { requireRv: false, managed: true },
+          );
+        } catch {
+          // Raced with another writer: the next pass sees it again.
+        }
+        continue;
+      }
       try {
         // As the GC does: a dependent with dependents of its own goes in the foreground too; one
         // without is deleted by the policy its finalizers name, else in the background.
@@ -677,6 +698,13 @@ class MemoryRegistry implements SimRegistry {
     } catch {
       this.later(() => this.foregroundSweep(def, ns, name, uid), 20);
     }
+  }
+
+  /** Whether the object with this uid is being deleted in the foreground (waiting on its dependents). */
+  private deletingDependents(uid: string): boolean {
+    const at = this.liveUids.get(uid);
+    const o = at && this.store.get(...at);
+    return !!o?.metadata.deletionTimestamp && !!o.metadata.finalizers?.includes(FOREGROUND);
   }
 
   /** Background GC: a dependent drops references to gone owners, and is deleted once all are gone. */
@@ -711,7 +739,7 @@ class MemoryRegistry implements SimRegistry {
     const uid = obj.metadata.uid;
     if (uid) {
       if (type === 'DELETED') this.liveUids.delete(uid);
-      else this.liveUids.add(uid);
+      else this.liveUids.set(uid, [def, ns, obj.metadata.name]);
     }
     const key = `${def.plural}.${def.group}/${ns}/${obj.metadata.name}`;
     for (const r of old?.metadata.ownerReferences ?? []) {

@@ -643,6 +643,49 @@ describe('registry: delete, finalizers, GC, namespaces', () => {
     assert.deepEqual(r.get(cfgDef, 'default', 'ab').metadata.ownerReferences, [ref('b', b.metadata.uid!)]);
   });
 
+  test('foreground GC: a dependent with another live owner is kept and loses only the reference to the deleted owner', async () => {
+    const { r, svc, clock } = setup();
+    const a = r.create(svc, 'default', ksvc('fa'), ctx);
+    const b = r.create(svc, 'default', ksvc('fb'), ctx);
+    const cfgDef = r.resource('configurations', 'serving.knative.dev')!;
+    const ref = (name: string, uid: string) => ({
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      name,
+      uid,
+      blockOwnerDeletion: true,
+    });
+    const shared = (name: string) => ({
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Configuration',
+      metadata: { name, ownerReferences: [ref('fa', a.metadata.uid!), ref('fb', b.metadata.uid!)] },
+      spec: {},
+    });
+    r.create(cfgDef, 'default', shared('shared'), ctx);
+    r.delete(svc, 'default', 'fa', { ...ctx, propagationPolicy: 'Foreground' });
+    clock.runUntil(() => !r.tryGet(svc, 'default', 'fa'), 'the foreground owner to go');
+    const kept = r.get(cfgDef, 'default', 'shared');
+    assert.equal(kept.metadata.deletionTimestamp, undefined, 'the dependent is not deleted');
+    assert.deepEqual(kept.metadata.ownerReferences, [ref('fb', b.metadata.uid!)]);
+
+    // An owner that is itself waiting on its dependents (foreground) is no reason to keep one.
+    const c = r.create(svc, 'default', ksvc('fc'), ctx);
+    const both = {
+      ...shared('both'),
+      metadata: { name: 'both', ownerReferences: [ref('fb', b.metadata.uid!), ref('fc', c.metadata.uid!)] },
+    };
+    r.create(cfgDef, 'default', both, ctx);
+    r.delete(svc, 'default', 'fb', { ...ctx, propagationPolicy: 'Foreground' });
+    r.delete(svc, 'default', 'fc', { ...ctx, propagationPolicy: 'Foreground' });
+    clock.runUntil(
+      () => !r.tryGet(cfgDef, 'default', 'both') && !r.tryGet(svc, 'default', 'fb') && !r.tryGet(svc, 'default', 'fc'),
+      'both owners and their shared dependent to go',
+    );
+    // 'shared' had only fb left as owner: it goes with fb.
+    assert.equal(r.tryGet(cfgDef, 'default', 'shared'), undefined);
+    r.close();
+  });
+
   test('namespaces: undeletable system ones; deletion terminates, empties, then removes', async () => {
     const { r, ns, svc, clock } = setup();
     const e = statusOf(() => r.delete(ns, undefined, 'default', ctx));
