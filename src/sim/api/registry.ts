@@ -198,12 +198,13 @@ class MemoryRegistry implements SimRegistry {
       meta.generation = 1;
       if (def.hasStatus) delete next.status;
     }
-    if (ctx.dryRun) return ordered(next);
+    // A dry run answers with the managedFields the write would store, as the apiserver does.
     if (sent) {
       delete sent.metadata.managedFields;
       recordUpdate(undefined, sent, this.manager(ctx), def, meta.creationTimestamp);
       if (sent.metadata.managedFields) meta.managedFields = sent.metadata.managedFields;
     }
+    if (ctx.dryRun) return ordered(next);
     return structuredClone(this.commit('ADDED', def, ns, next));
   }
 

@@ -109,6 +109,20 @@ describe('managed fields (server-side apply)', () => {
     for (const m of ['bob', 'carol']) assert.ok(!labelsOwned(updated, m).includes('f:stamped'));
   });
 
+  test('a dry-run create answers with the managedFields the real create stores', () => {
+    const { r, svc } = setup();
+    const dry = r.create(svc, 'default', ksvc({ k: 'v' }), { user: 'u', fieldManager: 'bob', dryRun: true });
+    assert.equal(r.tryGet(svc, 'default', 'a'), undefined, 'nothing stored');
+    const real = r.create(svc, 'default', ksvc({ k: 'v' }), { user: 'u', fieldManager: 'bob' });
+    assert.ok(dry.metadata.managedFields, 'the dry run has managedFields');
+    assert.deepEqual(dry.metadata.managedFields, real.metadata.managedFields);
+    const edited = structuredClone(real);
+    edited.metadata.labels = { k: 'v', team: 't' };
+    const dryUpdate = r.update(svc, 'default', edited, { user: 'u', fieldManager: 'carol', dryRun: true });
+    assert.deepEqual(labelsOwned(dryUpdate, 'carol'), ['f:team']);
+    assert.equal(fieldsOf(r.get(svc, 'default', 'a'), 'carol'), undefined, 'nothing stored');
+  });
+
   test('manager "kubectl": fields the last-applied annotation still matches are taken without force, and the annotation follows', () => {
     const { r, svc } = setup();
     const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
