@@ -309,6 +309,18 @@ class CustomObjectsKnativeClient implements KnativeClient {
     return this.expectList<KnativeService>(res, req, 'Service').items;
   }
 
+  /** GET /apis/GROUP (discovery): true on 200, false on 404, undefined otherwise. */
+  private async groupServed(group: string): Promise<boolean | undefined> {
+    const status = await getStatus(this.loaded, `/apis/${encodeURIComponent(group)}`, {
+      userAgent: this.userAgent,
+      tracer: this.tracer,
+      agents: this.agents,
+      timeoutMs: this.lookupTimeoutMs(),
+      signal: this.opts.signal,
+    });
+    return status === 200 ? true : status === 404 ? false : undefined;
+  }
+
   /** GET /api/v1/namespaces/NS: true on 200, false on 404, undefined otherwise (403: cannot tell). */
   private async namespaceExists(): Promise<boolean | undefined> {
     const status = await getStatus(this.loaded, `/api/v1/namespaces/${encodeURIComponent(this.namespace)}`, {
@@ -417,8 +429,12 @@ class CustomObjectsKnativeClient implements KnativeClient {
       if (this.opts.signal?.aborted) throw err;
       // A 404 without an object's name is a group the server does not serve (translateError's reading).
       if (err instanceof BgctlError && err.reason === 'KnativeNotInstalled') return { api: 'absent' };
-      if (err instanceof BgctlError && err.reason === 'Forbidden')
+      if (err instanceof BgctlError && err.reason === 'Forbidden') {
+        // RBAC answers before routing: a user without the rule gets 403 even where Flagger is not installed.
+        // Discovery is open to every user, so it says whether the group exists at all.
+        if ((await this.groupServed(FLAGGER.group)) === false) return { api: 'absent' };
         return { api: 'unknown', why: `not allowed to list canaries.${FLAGGER.group} in namespace ${ns}` };
+      }
       return { api: 'unknown', why: `listing canaries.${FLAGGER.group} failed` };
     }
   }

@@ -48,6 +48,8 @@ export interface PlaygroundCluster {
   namespace: 'default';
   /** The admin bearer token (accepted by this cluster only). */
   token: string;
+  /** A token allowed only the least Role of docs/in-cluster.md (user `bgctl-least`). */
+  leastRoleToken: string;
   registry: Registry;
   /** Reconciles every Route again (after moving an injected clock, so due rollout steps happen). */
   resync(): void;
@@ -97,7 +99,8 @@ export async function startCluster(context: string, opts: ClusterOptions = {}): 
     cleanups.push(() => knative.stop());
     const token = randomBytes(24).toString('hex');
     const readOnlyToken = randomBytes(24).toString('hex');
-    const api = await startApiServer({ registry, token, readOnlyToken, port: opts.port });
+    const leastRoleToken = randomBytes(24).toString('hex');
+    const api = await startApiServer({ registry, token, readOnlyToken, leastRoleToken, port: opts.port });
     cleanups.push(() => api.stop());
     const requestMetrics = new RequestMetrics(opts.metricsFormat ?? 'knative');
     cleanups.push(trackRevisions(registry, requestMetrics));
@@ -123,6 +126,7 @@ export async function startCluster(context: string, opts: ClusterOptions = {}): 
         load,
         namespace: 'default',
         token,
+        leastRoleToken,
         registry,
         resync: () => knative.resync(),
       },

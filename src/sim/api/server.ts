@@ -16,6 +16,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } fro
 import { parseJson, readRawBody, sendJson, sendStatus, toStatus, truthyParam } from './http-util.js';
 import { openApiGroupVersion, openApiIndex } from './openapi.js';
 import { serveOpenApiV2 } from './openapi-v2.js';
+import { LEAST_ROLE_USER, leastRoleAllows, leastRoleForbidden, requestAttributes } from './least-role.js';
 import { applyWriteParams, decodeObject, deleteOptions, forbiddenFor, type Target } from './request-options.js';
 import { SimControl, type RequestRecord } from './sim-control.js';
 import { handleSim, injectFault, VIEWER_USER } from './sim-routes.js';
@@ -43,6 +44,8 @@ export interface ApiServerOptions {
   token: string;
   /** Bearer token allowed only get/list/watch (user `bgctl-viewer`). */
   readOnlyToken?: string;
+  /** Bearer token allowed only docs/in-cluster.md's least Role (user `bgctl-least`, least-role.ts). */
+  leastRoleToken?: string;
   /** Reuse TLS material instead of generating it. */
   tls?: TlsMaterial;
 }
@@ -157,6 +160,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
     if (!user && !PUBLIC_PATHS.has(path)) return fail(unauthorized());
     if (isSim) return handleSim(control, req, res, path, method, user!);
+    if (user === LEAST_ROLE_USER) {
+      const attrs = requestAttributes(path, method, query);
+      if (attrs && !leastRoleAllows(attrs)) {
+        rec.verb = attrs.verb;
+        rec.resource = attrs.resource;
+        return fail(leastRoleForbidden(attrs));
+      }
+    }
     if (path === '/version') return send(200, versionInfo());
     if (['/healthz', '/livez', '/readyz'].includes(path)) {
       log(200);
@@ -222,6 +233,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (!m) return undefined;
     if (m[1] === opts.token) return ADMIN;
     if (opts.readOnlyToken && m[1] === opts.readOnlyToken) return VIEWER;
+    if (opts.leastRoleToken && m[1] === opts.leastRoleToken) return LEAST_ROLE_USER;
     return undefined;
   }
 
