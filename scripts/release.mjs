@@ -1,4 +1,5 @@
-// `npm run release [-- --out DIR]`: builds dist/ and packs bgctl-VERSION.tar.gz, a self-contained archive for krew
+// `npm run release [-- --out DIR] [--no-build]`: builds dist/ and packs
+// bgctl-VERSION.tar.gz, a self-contained archive for krew
 // and for manual installs (docs/plugins.md): bin/ (bgctl, kubectl-bgctl, kn-bgctl), dist/, README.md, a package.json
 // that marks the files as CommonJS, and no node_modules beside it. The one package dist/ still loads at run time
 // by name (js-yaml, through createRequire, so that it stays off the start-up path) is bundled by esbuild into
@@ -70,8 +71,8 @@ async function vendor(distDir, name) {
 }
 
 /** The staged tree of the archive, in `stage`. */
-async function stageTree(stage) {
-  await buildCli();
+async function stageTree(stage, buildFirst) {
+  if (buildFirst) await buildCli();
   cpSync(join(root, 'dist'), join(stage, 'dist'), { recursive: true });
   // The Action's bundle runs bin/bgctl.js from a checkout; a plugin install has no use for it.
   for (const f of ['action.js', 'action.js.map']) rmSync(join(stage, 'dist', f), { force: true });
@@ -143,10 +144,11 @@ export function tarGz(dir, executable) {
 }
 
 /** Builds the archive into `out`; returns its path and sha256. */
-export async function release({ out = join(root, 'release') } = {}) {
+/** Builds dist/ first unless `build` is false (then the current dist/ is packed). */
+export async function release({ out = join(root, 'release'), build: buildFirst = true } = {}) {
   const stage = mkdtempSync(join(tmpdir(), 'bgctl-release-'));
   try {
-    await stageTree(stage);
+    await stageTree(stage, buildFirst);
     for (const shim of Object.values(SHIMS)) chmodSync(join(stage, 'bin', shim), 0o755);
     const shims = new Set(Object.values(SHIMS).map((s) => `bin/${s}`));
     const archive = tarGz(stage, (name) => shims.has(name));
@@ -161,6 +163,9 @@ export async function release({ out = join(root, 'release') } = {}) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--out');
-  const { path, sha256 } = await release(i > 0 ? { out: process.argv[i + 1] } : {});
+  const { path, sha256 } = await release({
+    ...(i > 0 && { out: process.argv[i + 1] }),
+    build: !process.argv.includes('--no-build'),
+  });
   process.stdout.write(`${path}\nsha256 ${sha256}\n`);
 }
