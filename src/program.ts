@@ -4,6 +4,7 @@ import { ExitCode, UsageError } from './core/errors.js';
 import { parseDuration } from './core/parse.js';
 import { VERBS } from './commands/catalog.js';
 import { FlagValues, type RunOverride } from './commands/verb.js';
+import { addNotifyFlags } from './commands/notify-flags.js';
 import { addWriteFlags } from './commands/write-flags.js';
 import { typed } from './commands/typed.js';
 import { openClient, type CommandContext, type GlobalOptions } from './commands/context.js';
@@ -65,6 +66,7 @@ export function buildProgram(
     if (verb.args) cmd.argument(verb.args.name, verb.args.description);
     verb.flags?.(cmd);
     if (verb.writes) addWriteFlags(cmd);
+    if (verb.notifies) addNotifyFlags(cmd);
     cmd.addHelpText('after', `\nExamples:\n${verb.examples.map((e) => `  ${e}`).join('\n')}`);
     cmd.action(async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;

@@ -65,6 +65,8 @@ export interface Verb<O> {
   args?: { name: string; description: string };
   /** Adds --dry-run, --yes, --wait/--no-wait and --timeout (parsed with writeOptions). */
   writes?: boolean;
+  /** Adds --notify and --notify-format (notify-flags.ts); the events still being delivered are flushed after run. */
+  notifies?: boolean;
   examples: string[];
   flags?(cmd: Command): void;
   /** Checks every flag and returns the verb's Options; throws UsageError (exit 2) before any request. */
@@ -88,7 +90,13 @@ export function defineVerb<O>(verb: Verb<O>): VerbEntry {
       const opts = parse(input);
       if (override) return override(verb.name, opts);
       const mod = await load();
-      await mod.run(opts, ctx);
+      if (!verb.notifies) return mod.run(opts, ctx);
+      try {
+        await mod.run(opts, ctx);
+      } finally {
+        const { flushNotifications } = await import('./notify-events.js');
+        await flushNotifications(ctx.signal.aborted);
+      }
     },
   };
 }

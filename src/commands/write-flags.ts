@@ -4,7 +4,8 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { GITOPS_MODES, type GitOpsMode } from '../core/gitops.js';
 import { parseDuration } from '../core/parse.js';
-import type { FlagValues } from './verb.js';
+import { parseNotifyFlags, type NotifySettings } from './notify-flags.js';
+import type { Env, FlagValues } from './verb.js';
 
 export interface WriteFlags {
   dryRun?: 'client' | 'server';
@@ -16,6 +17,8 @@ export interface WriteFlags {
   gitops?: GitOpsMode;
   /** --render (the Service manifest with the change) or --render-patch (the patch): print it, write nothing. */
   render?: 'manifest' | 'patch';
+  /** Where the step verbs POST the phase change a written step made (--notify, BGCTL_NOTIFY_URL). */
+  notify?: NotifySettings;
 }
 
 /** True when the step only shows what it would do: a dry run or a render. */
@@ -67,6 +70,14 @@ export function parseWriteFlags(flags: FlagValues): WriteFlags {
   }
   if (render) out.render = 'manifest';
   else if (patch) out.render = 'patch';
+  return out;
+}
+
+/** The write flags of a step verb that notifies (Verb.notifies): the write flags and --notify. */
+export function parseStepWriteFlags(flags: FlagValues, env: Env): WriteFlags {
+  const out = parseWriteFlags(flags);
+  const notify = parseNotifyFlags(flags, env);
+  if (notify) out.notify = notify;
   return out;
 }
 

@@ -76,6 +76,9 @@ describe('verb help', () => {
       if (verb.writes)
         for (const flag of ['--dry-run', '-y, --yes', '--wait', '--no-wait', '--timeout <duration>'])
           assert.ok(own.includes(flag), `${verb.name} lists ${flag}`);
+      const notifies = ['rollout', 'pin', 'deploy', 'stage', 'split', 'promote', 'rollback'].includes(verb.name);
+      for (const flag of ['--notify <url>', '--notify-format <format>'])
+        assert.equal(own.includes(flag), notifies, `${verb.name} ${notifies ? 'lists' : 'does not list'} ${flag}`);
       assert.doesNotMatch(r.stdout, /\(default\)\s*\(default: /, 'no "(default) (default: …)"');
       assert.doesNotMatch(r.stdout, /\(default: [^)]*\)\s*\(default: /, 'no doubled default');
     });
@@ -102,7 +105,7 @@ describe('verb help', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^ {4}deploy\) flags="--image [^"]*--dry-run -y --yes --wait --no-wait --timeout --gitops --render --render-patch -h --help"/m,
+      /^ {4}deploy\) flags="--image [^"]*--dry-run -y --yes --wait --no-wait --timeout --gitops --render --render-patch --notify --notify-format -h --help"/m,
     );
     assert.match(r.stdout, /^ {4}split\) flags="[^"]*--percent/m);
   });

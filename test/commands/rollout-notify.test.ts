@@ -3,47 +3,10 @@
 // warning per URL, and the URL's secret path and credentials are never printed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { runCli } from '../helpers/cli.js';
+import { receiver, type Receiver } from '../helpers/webhook-receiver.js';
 import { usePlayground } from '../helpers/playground.js';
 import { cliEnv, createReadyService } from './step-helpers.js';
-
-interface Receiver {
-  url: string;
-  bodies: any[];
-  headers: http.IncomingHttpHeaders[];
-  close(): Promise<void>;
-}
-
-/** A local webhook: answers `status` (or resets, or never answers) and keeps every body it was sent. */
-async function receiver(mode: number | 'reset' | 'hang' = 200): Promise<Receiver> {
-  const bodies: any[] = [];
-  const headers: http.IncomingHttpHeaders[] = [];
-  const server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      headers.push(req.headers);
-      bodies.push(JSON.parse(data));
-      if (mode === 'reset') return req.socket.destroy();
-      if (mode === 'hang') return;
-      res.writeHead(mode).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    bodies,
-    headers,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('bgctl rollout --notify', () => {
   const pg = usePlayground();

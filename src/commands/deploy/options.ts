@@ -4,7 +4,7 @@ import { parseEnvList, type EnvChange } from '../../core/parse.js';
 import { parseAnnotations } from '../traffic-step/annotations.js';
 import type { WriteFlags } from '../write-flags.js';
 import { defineVerb, fromEnv } from '../verb.js';
-import { parseWriteFlags } from '../write-flags.js';
+import { parseStepWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, collect, optionalRevision, optionalTag } from '../options-common.js';
 
 export interface DeployOptions {
@@ -42,6 +42,7 @@ export const deployVerb = defineVerb<DeployOptions>({
     'needs --yes elsewhere.',
   args: SERVICE_ARG,
   writes: true,
+  notifies: true,
   examples: [
     'bgctl deploy hello --image ghcr.io/acme/hello:v2 --yes',
     'bgctl deploy hello --env MODE=blue --annotation autoscaling.knative.dev/min-scale=1 --yes',
@@ -61,7 +62,7 @@ export const deployVerb = defineVerb<DeployOptions>({
       .option('--stable-tag <tag>', 'tag the serving revision will get when staged (default "stable")')
       .option('--take-over', 'close a rollout in progress (recorded as aborted) and start a new one'),
   parse: ({ arg, flags, env }) => {
-    const write = parseWriteFlags(flags);
+    const write = parseStepWriteFlags(flags, env);
     const envChanges = parseEnvList(flags.list('env'));
     const annotations = parseAnnotations(flags.list('annotation'));
     const flagImage = flags.string('image');

@@ -1,7 +1,7 @@
 // bgctl pin [SERVICE] [--revision R] [--take-over]
 import type { WriteFlags } from '../write-flags.js';
 import { defineVerb } from '../verb.js';
-import { parseWriteFlags } from '../write-flags.js';
+import { parseStepWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, optionalRevision } from '../options-common.js';
 
 export interface PinOptions {
@@ -20,16 +20,17 @@ export const pinVerb = defineVerb<PinOptions>({
     'so that the next deploy starts at 0% instead of taking all traffic once Ready. Tags stay at 0%.',
   args: SERVICE_ARG,
   writes: true,
+  notifies: true,
   examples: ['bgctl pin hello --yes', 'bgctl pin hello --revision hello-00001 --dry-run'],
   flags: (cmd) =>
     cmd
       .option('--revision <name>', 'the revision to pin (default: the one serving now)')
       .option('--take-over', 'close a rollout in progress (recorded as aborted) and pin'),
-  parse: ({ arg, flags }) => ({
+  parse: ({ arg, flags, env }) => ({
     service: arg,
     revision: optionalRevision(flags.string('revision')),
     takeOver: flags.given('takeOver'),
-    write: parseWriteFlags(flags),
+    write: parseStepWriteFlags(flags, env),
   }),
   load: () => import('./run.js'),
 });

@@ -1,7 +1,7 @@
 // bgctl promote [SERVICE] [--retire] [--previous-tag previous] [--take-over]
 import type { WriteFlags } from '../write-flags.js';
 import { defineVerb } from '../verb.js';
-import { parseWriteFlags } from '../write-flags.js';
+import { parseStepWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, optionalTag } from '../options-common.js';
 import { TAKE_OVER_TRAFFIC } from '../split/options.js';
 
@@ -22,14 +22,15 @@ export const promoteVerb = defineVerb<PromoteOptions>({
     'write away; --retire drops it from the traffic instead.',
   args: SERVICE_ARG,
   writes: true,
+  notifies: true,
   examples: ['bgctl promote hello --yes', 'bgctl promote hello --retire --yes'],
   flags: (cmd) =>
     cmd
       .option('--retire', 'drop the old revision from the traffic (Knative may garbage-collect it)')
       .option('--previous-tag <tag>', 'tag kept on the old revision (default "previous")')
       .option('--take-over', TAKE_OVER_TRAFFIC),
-  parse: ({ arg, flags }) => {
-    const write = parseWriteFlags(flags);
+  parse: ({ arg, flags, env }) => {
+    const write = parseStepWriteFlags(flags, env);
     return {
       service: arg,
       retire: flags.given('retire'),

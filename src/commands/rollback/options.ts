@@ -1,7 +1,7 @@
 // bgctl rollback [SERVICE]
 import type { WriteFlags } from '../write-flags.js';
 import { defineVerb } from '../verb.js';
-import { parseWriteFlags } from '../write-flags.js';
+import { parseStepWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG } from '../options-common.js';
 
 export interface RollbackOptions {
@@ -18,7 +18,8 @@ export const rollbackVerb = defineVerb<RollbackOptions>({
     '0% for inspection.',
   args: SERVICE_ARG,
   writes: true,
+  notifies: true,
   examples: ['bgctl rollback hello --yes', 'bgctl rollback hello --dry-run -o json'],
-  parse: ({ arg, flags }) => ({ service: arg, write: parseWriteFlags(flags) }),
+  parse: ({ arg, flags, env }) => ({ service: arg, write: parseStepWriteFlags(flags, env) }),
   load: () => import('./run.js'),
 });

@@ -8,8 +8,7 @@ import { parseAnnotations } from '../traffic-step/annotations.js';
 import { collect, optionalRevision, optionalTag } from '../options-common.js';
 import { defineVerb, fromEnv, type VerbInput } from '../verb.js';
 import { addGateFlags, addGateIntervalFlag, parseGateSettings, type GateSettings } from '../gate-flags.js';
-import { parseNotifyUrl } from '../../notify/url.js';
-import type { NotifySettings } from './notify.js';
+import { parseNotifyFlags, type NotifySettings } from '../notify-flags.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { parseImage } from '../deploy/options.js';
 
@@ -125,7 +124,7 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   const gates = parseGateSettings(flags, env);
   if (gates) out.gates = gates;
   else if (flags.string('prometheus') !== undefined) out.prometheus = flags.string('prometheus');
-  const notify = parseNotify(flags.list('notify'), flags.string('notifyFormat'), env.BGCTL_NOTIFY_URL);
+  const notify = parseNotifyFlags(flags, env);
   if (notify) out.notify = notify;
   const load = flags.string('analysisLoad');
   if (load !== undefined) out.analysisLoad = parseAnalysisLoad(load, out);
@@ -170,24 +169,6 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     if (image !== undefined) out.image = image;
   }
   return out;
-}
-
-/** --notify URLs, else BGCTL_NOTIFY_URL (several separated by spaces or commas), and --notify-format. */
-function parseNotify(
-  flagUrls: string[],
-  format: string | undefined,
-  envUrls: string | undefined,
-): NotifySettings | undefined {
-  const fromEnv = flagUrls.length === 0 && envUrls?.trim();
-  const urls = fromEnv ? fromEnv.split(/[\s,]+/).filter(Boolean) : flagUrls;
-  for (const u of urls) parseNotifyUrl(u, fromEnv ? 'BGCTL_NOTIFY_URL' : '--notify');
-  if (format !== undefined && format !== 'json' && format !== 'slack')
-    throw new UsageError(`invalid --notify-format "${format}": use json or slack`, { reason: 'InvalidChoice' });
-  if (urls.length === 0) {
-    if (format !== undefined) throw new UsageError('--notify-format needs --notify URL', { reason: 'MissingFlag' });
-    return undefined;
-  }
-  return { urls, format: format ?? 'json' };
 }
 
 function parseAnalysisLoad(raw: string, o: RolloutOptions): number {
@@ -239,6 +220,7 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
     'traffic to the stable revision.',
   args: { name: '[service]', description: 'the Knative Service (prompted on a terminal when omitted)' },
   writes: true,
+  notifies: true,
   examples: [
     'bgctl rollout                                   # wizard',
     'bgctl rollout hello --image ghcr.io/acme/hello:v2 --yes',
@@ -299,17 +281,10 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
               'when resuming, continue from traffic someone else changed',
           ),
       ),
-    )
-      .option(
-        '--notify <url>',
-        'POST an event to this URL on every phase change (also BGCTL_NOTIFY_URL); repeatable',
-        collect,
-      )
-      .option('--notify-format <format>', 'json (the default) or slack (an incoming-webhook message)')
-      .option(
-        '--analysis-load <rps>',
-        'before the first split, send this many requests per second to the tag URL for one pause, judged by the gates',
-      ),
+    ).option(
+      '--analysis-load <rps>',
+      'before the first split, send this many requests per second to the tag URL for one pause, judged by the gates',
+    ),
   parse: parseRolloutInput,
   load: () => import('./run.js'),
 });

@@ -5,18 +5,9 @@ import { writesNothing } from '../write-flags.js';
 import { resolveService } from '../service-arg.js';
 import type { RolloutOptions } from './options.js';
 import { newSession, runPipeline } from './pipeline.js';
-import { flushNotifications } from './notify.js';
 
-/** Runs the rollout verb. */
+/** Runs the rollout verb (the --notify events still under way are flushed by verb.ts after it). */
 export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
-  try {
-    await runRollout(opts, ctx);
-  } finally {
-    await flushNotifications(ctx.signal.aborted);
-  }
-}
-
-async function runRollout(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !writesNothing(opts.write);
   // The wizard asks where to stop, whether to wait and what to do on a failure; given as flags, those

@@ -4,8 +4,8 @@ import { CancelError } from '../../core/errors.js';
 import type { KnativeService, Revision } from '../../core/knative-types.js';
 import { advancesRollout } from '../../core/plan.js';
 import type { Intent, IntentKind, Plan } from '../../core/plan-types.js';
-import { isInProgress, type GatesRecord, type RolloutState } from '../../core/state.js';
-import { notify } from './notify.js';
+import type { GatesRecord, RolloutState } from '../../core/state.js';
+import { announcePhase } from '../notify-events.js';
 import { setLongTimeout } from '../../kube/long-timer.js';
 import {
   carryOutStep,
@@ -215,20 +215,14 @@ export async function applyIntent(
     known: wrote ? { service: outcome.service, revisions: outcome.revisions } : undefined,
     recorded: wrote ? outcome.plan.state : carry.recorded,
   };
-  if (outcome.result === 'applied') announcePhase(s, carry.recorded, outcome);
+  // A --notify event for each phase (or traffic level) a written step moved the rollout to.
+  if (outcome.result === 'applied')
+    announcePhase(ctx, s.opts.notify, carry.recorded, outcome.service, outcome.plan.state);
   const record = stepRecord(intent, outcome, ctx.now().toISOString());
   j.took(record);
   j.saw(next);
   s.view.done?.(intent, outcome);
   return { record, outcome, carry: next };
-}
-
-/** A --notify event for each phase (or traffic level) a written step moved the rollout to. */
-function announcePhase(s: Session, before: RolloutState | undefined, outcome: StepOutcome): void {
-  const st = outcome.plan.state;
-  if (!st || (before?.id === st.id && before.phase === st.phase && before.percent === st.percent)) return;
-  if (before?.id !== st.id && isInProgress(st.phase)) notify(s, 'started', outcome.service, st);
-  notify(s, st.phase, outcome.service, st);
 }
 
 function stepRecord(intent: Intent, outcome: StepOutcome, at: string): StepRecord {

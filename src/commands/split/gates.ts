@@ -3,6 +3,7 @@
 import { AnalysisError, RefusedError, VerificationError } from '../../core/errors.js';
 import { isInProgress, readState } from '../../core/state.js';
 import type { CommandContext } from '../context.js';
+import { sendEvent } from '../notify-events.js';
 import type { GateSettings } from '../gate-flags.js';
 import { openGateJudge, type GateJudge } from '../gates/judge.js';
 import { judgeWindow, type GateWindow } from '../gates/window.js';
@@ -67,6 +68,7 @@ export async function judgeSplitOutcome(
   if (window.verdict === 'pass') return;
   const message =
     `gates failed for ${st.candidate.revision} at ${st.percent}%: ` + window.failing.map((g) => g.message).join('; ');
+  sendEvent(ctx, write.notify, 'gate-failed', outcome.service, st, message);
   if (!gates.rollbackOnFailure) {
     throw new VerificationError(message, {
       reason: 'GatesFailed',

@@ -5,7 +5,7 @@ import type { WriteFlags } from '../write-flags.js';
 import { defineVerb } from '../verb.js';
 import { addGateFlags, addGateIntervalFlag, parseGateSettings, type GateSettings } from '../gate-flags.js';
 import { parseDuration } from '../../core/parse.js';
-import { parseWriteFlags } from '../write-flags.js';
+import { parseStepWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, collect } from '../options-common.js';
 
 export interface SplitOptions {
@@ -36,6 +36,7 @@ export const splitVerb = defineVerb<SplitOptions>({
     '(--no-rollback leaves the split); Prometheus unreachable exits 7 and leaves the split.',
   args: SERVICE_ARG,
   writes: true,
+  notifies: true,
   examples: [
     'bgctl split hello --percent 50 --yes',
     'bgctl split hello --traffic stable=90,v2=10 --yes',
@@ -58,7 +59,7 @@ export const splitVerb = defineVerb<SplitOptions>({
       ),
     ),
   parse: ({ arg, flags, env }) => {
-    const write = parseWriteFlags(flags);
+    const write = parseStepWriteFlags(flags, env);
     const percent = flags.string('percent');
     const traffic = flags.list('traffic');
     if (percent !== undefined && traffic.length > 0)

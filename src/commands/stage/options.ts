@@ -1,7 +1,7 @@
 // bgctl stage [SERVICE] [--tag v2] [--stable-tag stable] [--revision R] [--take-over]
 import type { WriteFlags } from '../write-flags.js';
 import { defineVerb } from '../verb.js';
-import { parseWriteFlags } from '../write-flags.js';
+import { parseStepWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, optionalRevision, optionalTag } from '../options-common.js';
 
 export interface StageOptions {
@@ -23,6 +23,7 @@ export const stageVerb = defineVerb<StageOptions>({
     'the stable revision.',
   args: SERVICE_ARG,
   writes: true,
+  notifies: true,
   examples: ['bgctl stage hello --tag v2 --yes', 'bgctl stage hello --revision hello-00003 --dry-run'],
   flags: (cmd) =>
     cmd
@@ -30,8 +31,8 @@ export const stageVerb = defineVerb<StageOptions>({
       .option('--stable-tag <tag>', 'tag of the stable revision (default "stable")')
       .option('--revision <name>', 'the candidate revision (default: the latest created one)')
       .option('--take-over', 'close a rollout in progress (recorded as aborted) and stage anew'),
-  parse: ({ arg, flags }) => {
-    const write = parseWriteFlags(flags);
+  parse: ({ arg, flags, env }) => {
+    const write = parseStepWriteFlags(flags, env);
     return {
       service: arg,
       tag: optionalTag(flags.string('tag')),

@@ -1,7 +1,10 @@
 // One traffic step as a step verb runs it, top to bottom: plan, show the plan, settle a step that
 // writes nothing, confirm, write (re-planning on conflict), finish (follow-ups, wait, deletes).
-// The verb prints the returned outcome itself (printOutcome), with the extras it computes from it.
+// The verb prints the returned outcome itself (printOutcome), with the extras it computes from it. With --notify, a
+// written step that moved the rollout record sends its phase change (sent in the background, flushed by verb.ts).
+import { readState } from '../../core/state.js';
 import type { CommandContext } from '../context.js';
+import { announcePhase } from '../notify-events.js';
 import {
   confirmStep,
   finishStep,
@@ -23,5 +26,10 @@ export async function runTrafficStep(ctx: CommandContext, req: TrafficStepReques
   await confirmStep(ctx, step);
   const written = await writeStep(ctx, step);
   printReplans(ctx.io, step.plan, written.replans);
-  return finishStep(ctx, step, written);
+  const outcome = await finishStep(ctx, step, written);
+  if (req.flags.notify && outcome.result === 'applied') {
+    const before = readState(step.read.service).state;
+    announcePhase(ctx, req.flags.notify, before, outcome.service, outcome.plan.state);
+  }
+  return outcome;
 }
