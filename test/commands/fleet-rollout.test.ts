@@ -175,7 +175,7 @@ describe('fleet rollouts across three clusters', () => {
       'json',
     );
     assert.equal(r.code, 3, r.stderr);
-    const doc = JSON.parse(r.stdout.slice(0, r.stdout.indexOf('\n}\n') + 2));
+    const doc = JSON.parse(r.stdout);
     assert.equal(doc.outcome, 'failed');
     const by = Object.fromEntries(doc.targets.map((t: any) => [t.service, t]));
     assert.equal(by['pay-a'].outcome, 'promoted');
@@ -209,7 +209,7 @@ describe('fleet rollouts across three clusters', () => {
       'json',
     );
     assert.equal(paused.code, 8, paused.stderr);
-    const first = JSON.parse(paused.stdout.slice(0, paused.stdout.indexOf('\n}\n') + 2));
+    const first = JSON.parse(paused.stdout);
     assert.deepEqual(
       first.targets.map((t: any) => `${t.outcome}:${t.phase}`),
       ['paused:staged', 'paused:staged', 'paused:staged'],
