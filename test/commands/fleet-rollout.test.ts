@@ -250,6 +250,21 @@ describe('fleet rollouts across three clusters', () => {
     );
   });
 
+  test('on a terminal the progress is one line per target, redrawn in place', async () => {
+    const r = await runCli(
+      ['rollout', 'cart', '--context', 'playground-1,playground-2', '--image-tag', 'v4', '--no-verify', '--yes'],
+      { env: env(), tty: true, width: 120 },
+    );
+    /* eslint-disable no-control-regex -- the in-place redraw is made of escape sequences */
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /\u001b\[2KCONTEXT\s+NAMESPACE\s+SERVICE\s+STATUS/);
+    assert.match(r.stderr, /\u001b\[2Kplayground-2\s+default\s+cart\s+promoted/);
+    assert.match(r.stderr, /\u001b\[\d+A/, 'the block is redrawn over itself');
+    assert.doesNotMatch(r.stderr, /playground-1\/default\/cart: /, 'no pipe lines on a terminal');
+    assert.match(r.stdout, /^CONTEXT\s+NAMESPACE\s+SERVICE\s+OUTCOME/);
+    /* eslint-enable no-control-regex */
+  });
+
   test('a context on a closed port is reported for that context; none reachable is exit 4', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
