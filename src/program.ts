@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from './core/errors.js';
 import { parseDuration } from './core/parse.js';
+import { parseContextList } from './core/fleet.js';
 import { VERBS } from './commands/catalog.js';
 import { FlagValues, type RunOverride } from './commands/verb.js';
 import { addNotifyFlags } from './commands/notify-flags.js';
@@ -43,7 +44,7 @@ export function buildProgram(
     // Inherited by every verb created below: its help lists the global flags in their own section.
     .configureHelp({ showGlobalOptions: true })
     .option('-n, --namespace <namespace>', 'namespace of the service (default: the context\'s, else "default")')
-    .option('--context <name>', 'kubeconfig context to use')
+    .option('--context <name>', 'kubeconfig context to use (rollout and status: a comma list for several)')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
     .option('--no-color', 'disable color (also NO_COLOR)')
@@ -72,6 +73,11 @@ export function buildProgram(
       const command = args[args.length - 1] as Command;
       const all = new FlagValues(command.optsWithGlobals());
       const globals = parseGlobals(all);
+      if (globals.contexts && !verb.manyContexts)
+        throw new UsageError(`${verb.name} works in one context: --context takes one name here`, {
+          reason: 'ConflictingFlags',
+          hint: 'several contexts: bgctl rollout or bgctl status with --context a,b',
+        });
       io.setNoColor(!all.enabled('color'));
       const ctx = createContext(io, globals, signal, now, program);
       const arg = verb.args ? (args[0] as string | undefined) : undefined;
@@ -120,9 +126,12 @@ export function userArgv(argv: readonly string[]): string[] {
 
 export function parseGlobals(all: FlagValues): GlobalOptions {
   const requestTimeout = all.string('requestTimeout');
+  const context = all.string('context');
+  // A comma makes a list (kubeconfig context names rarely hold one): several contexts, only rollout and status.
+  const contexts = context?.includes(',') ? parseContextList(context) : undefined;
   return {
     namespace: all.string('namespace'),
-    context: all.string('context'),
+    ...(contexts ? { contexts } : { context }),
     kubeconfig: all.string('kubeconfig'),
     // commander's .choices() has validated -o already; importing ui/document.js here would load
     // js-yaml on every start, --help included.

@@ -11,6 +11,8 @@ import { printable } from '../ui/sanitize.js';
 export interface GlobalOptions {
   namespace?: string;
   context?: string;
+  /** `--context a,b,c` (a comma list): several contexts, for the verbs that take them (rollout, status). */
+  contexts?: string[];
   kubeconfig?: string;
   output: OutputFormat;
   verbose: boolean;

@@ -63,6 +63,8 @@ export interface Verb<O> {
   description: string;
   /** The one positional (kn's convention), e.g. `[service]`. */
   args?: { name: string; description: string };
+  /** Accepts several contexts (`--context a,b`): the fleet verbs. */
+  manyContexts?: boolean;
   /** Adds --dry-run, --yes, --wait/--no-wait and --timeout (parsed with writeOptions). */
   writes?: boolean;
   /** Adds --notify and --notify-format (notify-flags.ts); the events still being delivered are flushed after run. */

@@ -50,6 +50,7 @@ export function newState(
     updatedBy: w.ctx.actor,
     updatedAt: w.ctx.now,
     ...fields,
+    ...(w.intent.fleet ? { fleet: w.intent.fleet } : {}),
   };
 }
 

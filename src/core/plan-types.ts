@@ -29,6 +29,8 @@ export interface IntentCommon {
   expect?: Expectation;
   /** The metric gates' verdict this step acts on, recorded with the rollout. */
   gates?: GatesRecord;
+  /** The fleet id a rollout this step opens is recorded with (see core/fleet.ts). */
+  fleet?: string;
 }
 
 export type Intent = IntentCommon &

@@ -3,6 +3,7 @@
 import type { KnativeService } from './knative-types.js';
 import { RefusedError } from './errors.js';
 import { dns1035Problems } from './names.js';
+import { isFleetId } from './fleet.js';
 
 export const StateAnnotations = {
   /** JSON of the current (or last) rollout: the source of truth. */
@@ -96,6 +97,8 @@ export interface RolloutState {
   routing?: Record<string, number>;
   /** The metric gates' last verdict in this rollout; a failure's values are in `reason`. */
   gates?: GatesRecord;
+  /** The fleet rollout this rollout is part of (`bgctl rollout --context a,b` / `-l`): `--resume` finds it by this. */
+  fleet?: string;
 }
 
 export interface GatesRecord {
@@ -164,6 +167,7 @@ export function stateProblems(v: unknown): string[] {
   for (const k of ['image', 'reason'])
     if (s[k] !== undefined && typeof s[k] !== 'string') p.push(`${k}: must be a string`);
   if (s.gates !== undefined && !validGates(s.gates)) p.push('gates: must be {verdict: pass|fail, evaluations}');
+  if (s.fleet !== undefined && !isFleetId(s.fleet)) p.push('fleet: must be a fleet id (fleet-<14 digits>-<hex>)');
   if (s.routing !== undefined && !validRouting(s.routing))
     p.push('routing: must map revision names to whole percents 1..100');
   return p;
@@ -215,6 +219,7 @@ function fromJson(raw: Record<string, any>): RolloutState {
   if (raw.reason !== undefined) st.reason = raw.reason;
   if (raw.routing !== undefined) st.routing = { ...raw.routing };
   if (raw.gates !== undefined) st.gates = { verdict: raw.gates.verdict, evaluations: raw.gates.evaluations };
+  if (raw.fleet !== undefined) st.fleet = raw.fleet;
   return st;
 }
 

@@ -53,7 +53,12 @@ export interface KnativeClient {
   getService(name: string): Promise<KnativeService>;
   /** The service (if it exists) and the list resourceVersion to watch from. */
   getServiceSnapshot(name: string): Promise<{ service?: KnativeService; resourceVersion: string }>;
-  listServices(opts?: { allNamespaces?: boolean; pageSize?: number }): Promise<KnativeService[]>;
+  /** `labelSelector` is sent to the server (only matching services travel). */
+  listServices(opts?: {
+    allNamespaces?: boolean;
+    pageSize?: number;
+    labelSelector?: string;
+  }): Promise<KnativeService[]>;
   revisionPages(service: string, opts?: { pageSize?: number }): AsyncIterable<Revision[]>;
   listRevisions(service: string): Promise<Revision[]>;
   getRevision(name: string): Promise<Revision>;
@@ -362,20 +367,26 @@ class CustomObjectsKnativeClient implements KnativeClient {
     } while (cont);
   }
 
-  async listServices(opts: { allNamespaces?: boolean; pageSize?: number } = {}): Promise<KnativeService[]> {
+  async listServices(
+    opts: { allNamespaces?: boolean; pageSize?: number; labelSelector?: string } = {},
+  ): Promise<KnativeService[]> {
     const limit = opts.pageSize ?? 250;
+    const labelSelector = opts.labelSelector;
     const out: KnativeService[] = [];
     if (opts.allNamespaces) {
       const req: RequestInfo = { verb: 'list', resource: 'services' };
       for await (const page of this.pages<KnativeService>(req, 'Service', (cont, o) =>
-        this.api.listClusterCustomObject({ ...base, plural: 'services', limit, _continue: cont }, o),
+        this.api.listClusterCustomObject({ ...base, plural: 'services', labelSelector, limit, _continue: cont }, o),
       ))
         out.push(...page);
     } else {
       const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
       const ns = this.namespace;
       for await (const page of this.pages<KnativeService>(req, 'Service', (cont, o) =>
-        this.api.listNamespacedCustomObject({ ...base, namespace: ns, plural: 'services', limit, _continue: cont }, o),
+        this.api.listNamespacedCustomObject(
+          { ...base, namespace: ns, plural: 'services', labelSelector, limit, _continue: cont },
+          o,
+        ),
       ))
         out.push(...page);
     }

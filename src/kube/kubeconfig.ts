@@ -249,3 +249,16 @@ function registerAuthProviderSecrets(provider: unknown, secrets: SecretSet): voi
   for (const [k, v] of Object.entries(config))
     if (typeof v === 'string' && /token|secret|password/i.test(k)) secrets.add(v);
 }
+
+/** Every context name of the kubeconfig, in file order (--all-contexts); throws like loadKubeconfig when none. */
+export function kubeconfigContextNames(opts: KubeconfigOptions = {}): string[] {
+  const { paths, origin } = kubeconfigPaths(opts);
+  const parsed = paths.map((p) => readFile(p, origin)).filter((f): f is ParsedFile => f !== undefined);
+  const names = [...mergeKubeconfigs(parsed).contexts.keys()];
+  if (names.length === 0)
+    throw new ClusterAccessError(`the kubeconfig (${paths.join(path.delimiter)}) defines no contexts`, {
+      reason: 'KubeconfigEmpty',
+      hint: HINT,
+    });
+  return names;
+}

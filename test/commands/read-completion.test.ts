@@ -54,7 +54,7 @@ describe('bgctl completion', () => {
     assert.deepEqual(complete(file, 'bgctl status -o y'), ['yaml']);
     assert.deepEqual(complete(file, 'bgctl completion '), ['bash', 'fish', 'zsh']);
     assert.deepEqual(complete(file, 'bgctl -n prod veri'), ['verify'], 'the value of -n is not taken for the verb');
-    assert.deepEqual(complete(file, 'bgctl status --all'), ['--all-namespaces']);
+    assert.deepEqual(complete(file, 'bgctl status --all'), ['--all-contexts', '--all-namespaces']);
     assert.deepEqual(complete(file, 'bgctl url hello --t'), ['--tag']);
     assert.deepEqual(complete(file, 'bgctl --name'), ['--namespace']);
   });

@@ -11,6 +11,14 @@ import { addGateFlags, addGateIntervalFlag, parseGateSettings, type GateSettings
 import { parseNotifyFlags, type NotifySettings } from '../notify-flags.js';
 import { parseWriteFlags } from '../write-flags.js';
 import { parseImage } from '../deploy/options.js';
+import {
+  addFleetRunFlags,
+  addTargetFlags,
+  parseFleetRunFlags,
+  parseTargetFlags,
+  type FleetFlags,
+  type FleetRunFlags,
+} from '../fleet/flags.js';
 
 import { UNTIL_PHASES, type UntilPhase } from '../../core/phase-table.js';
 
@@ -61,6 +69,12 @@ export interface RolloutOptions {
   /** Synthetic requests per second to the tag URL during a staged analysis window (needs gates). */
   analysisLoad?: number;
   write: WriteFlags;
+  /** Set by a fleet rollout (never a flag): the fleet id each target's record carries. */
+  fleet?: string;
+  /** Several targets (-l, -A, --all-contexts, --context a,b): run by commands/fleet; absent for one service. */
+  targets?: FleetFlags;
+  /** --first-wave, --max-parallel, --continue-on-failure, --image-tag; absent when none is given. */
+  fleetRun?: FleetRunFlags;
 }
 
 const MAX_ANALYSIS_LOAD = 1000;
@@ -121,6 +135,11 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     takeOver: flags.given('takeOver'),
     write: parseWriteFlags(flags),
   };
+  const targets = parseTargetFlags(flags, flags.given('allNamespaces'));
+  if (targets) out.targets = targets;
+  const fleetRun = parseFleetRunFlags(flags);
+  if (fleetRun) out.fleetRun = fleetRun;
+  refuseFleetConflicts(out);
   const gates = parseGateSettings(flags, env);
   if (gates) out.gates = gates;
   else if (flags.string('prometheus') !== undefined) out.prometheus = flags.string('prometheus');
@@ -140,11 +159,15 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   if (out.resume && out.abort)
     throw new UsageError('pass either --resume or --abort, not both', { reason: 'ConflictingFlags' });
   const changes =
-    out.image !== undefined || out.env.length > 0 || out.revision !== undefined || annotationRaw.length > 0;
+    out.image !== undefined ||
+    out.env.length > 0 ||
+    out.revision !== undefined ||
+    annotationRaw.length > 0 ||
+    out.fleetRun?.imageTag !== undefined;
   if ((out.resume || out.abort) && changes) {
     throw new UsageError(
       `--${out.resume ? 'resume' : 'abort'} works on the recorded rollout; ` +
-        'drop --image, --env, --annotation and --revision',
+        'drop --image, --image-tag, --env, --annotation and --revision',
       { reason: 'ConflictingFlags' },
     );
   }
@@ -169,6 +192,28 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     if (image !== undefined) out.image = image;
   }
   return out;
+}
+
+/** The fleet flags that cannot go together (the ones that need the global --context are checked by fleet/run.ts). */
+function refuseFleetConflicts(o: RolloutOptions): void {
+  const t = o.targets;
+  if (t?.selector !== undefined && o.service !== undefined)
+    throw new UsageError('pass SERVICE or --selector, not both', { reason: 'ConflictingFlags' });
+  if (t && o.service === undefined && t.selector === undefined)
+    throw new UsageError('a rollout across namespaces or contexts needs SERVICE or --selector', {
+      reason: 'MissingArgument',
+      hint: 'e.g. bgctl rollout -l app=shop --all-contexts --image-tag v2 --yes',
+    });
+  if (o.fleetRun?.imageTag !== undefined && o.image !== undefined)
+    throw new UsageError('pass either --image (one image for all) or --image-tag, not both', {
+      reason: 'ConflictingFlags',
+    });
+  if (o.fleetRun?.imageTag !== undefined && o.revision !== undefined)
+    throw new UsageError('pass either --revision or --image-tag, not both', { reason: 'ConflictingFlags' });
+  if (t && o.revision !== undefined)
+    throw new UsageError('--revision names one revision of one service: a fleet deploys a new one everywhere', {
+      reason: 'ConflictingFlags',
+    });
 }
 
 function parseAnalysisLoad(raw: string, o: RolloutOptions): number {
@@ -217,7 +262,11 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
     'traffic and the equivalent step command.\n\n' +
     'With --yes (required without a terminal) the same sequence runs unattended. The rollout state is recorded ' +
     'on the Service with each traffic change, so --resume continues it from any machine and --abort returns all ' +
-    'traffic to the stable revision.',
+    'traffic to the stable revision.\n\n' +
+    'Several targets (a label selector, every namespace, several contexts as a comma list, or every context) make ' +
+    'a fleet: each target runs this unattended rollout, the first context first (the first wave), then the rest ' +
+    'a few at a time; a failure stops the fleet and rolls back the rollouts in flight. Each record carries the ' +
+    'fleet id, so resume and abort with the same targets act on the whole fleet. See docs/fleet.md.',
   args: { name: '[service]', description: 'the Knative Service (prompted on a terminal when omitted)' },
   writes: true,
   notifies: true,
@@ -227,11 +276,14 @@ export const rolloutVerb = defineVerb<RolloutOptions>({
     'bgctl rollout hello --image IMG --percents 10,50,100 --pause 1m --expect-body ok --yes -o json',
     'bgctl rollout hello --image IMG --until staged --yes && bgctl rollout hello --resume --yes',
     'bgctl rollout hello --abort --yes',
+    'bgctl rollout -l app=shop --context prod-eu,prod-us --image-tag v2 --yes   # a fleet, in waves',
   ],
+  manyContexts: true,
   flags: (cmd) =>
     addGateIntervalFlag(
       addGateFlags(
-        cmd
+        addFleetRunFlags(addTargetFlags(cmd))
+          .option('-A, --all-namespaces', 'the services of every namespace (with SERVICE or a selector)')
           .option('--image <image>', 'image of the new revision (also BGCTL_IMAGE)')
           .option(
             '--env <KEY=VALUE|KEY->',

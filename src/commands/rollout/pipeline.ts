@@ -53,7 +53,13 @@ export function flagDecisions(s: Session, j: Journal): Decisions {
 
 /** The intent that opens the rollout: deploy a new revision, or stage an existing one. */
 export function openingIntent(o: RolloutOptions, image: string | undefined): Intent {
-  const common = { takeOver: o.takeOver || undefined, tag: o.tag, stableTag: o.stableTag, percents: o.percents };
+  const common = {
+    takeOver: o.takeOver || undefined,
+    tag: o.tag,
+    stableTag: o.stableTag,
+    percents: o.percents,
+    ...(o.fleet ? { fleet: o.fleet } : {}),
+  };
   if (o.revision) return { kind: 'stage', revision: o.revision, ...common };
   const annotations = Object.keys(o.annotations).length ? o.annotations : undefined;
   return { kind: 'deploy', image, env: o.env.length ? o.env : undefined, annotations, ...common };

@@ -5,9 +5,31 @@ import { writesNothing } from '../write-flags.js';
 import { resolveService } from '../service-arg.js';
 import type { RolloutOptions } from './options.js';
 import { newSession, runPipeline } from './pipeline.js';
+import { UsageError } from '../../core/errors.js';
+import { withImageTag } from '../../core/image-ref.js';
+
+/** One service with --image-tag: its own first image with that tag (read once, before anything is written). */
+async function withOwnImage(ctx: CommandContext, opts: RolloutOptions, tag: string): Promise<RolloutOptions> {
+  const service = await resolveService(ctx, opts.service, 'rollout');
+  const svc = await (await ctx.kube()).getService(service);
+  const own = svc.spec.template?.spec?.containers?.[0]?.image;
+  if (!own) throw new UsageError(`service "${service}" has no container image to retag`, { reason: 'InvalidImage' });
+  return { ...opts, service, image: withImageTag(own, tag) };
+}
 
 /** Runs the rollout verb (the --notify events still under way are flushed by verb.ts after it). */
 export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
+  const { isFleet, refuseContextConflict } = await import('../fleet/flags.js');
+  refuseContextConflict(opts.targets, ctx.globals);
+  if (isFleet(opts.targets, ctx.globals)) {
+    if (opts.revision !== undefined)
+      throw new UsageError('--revision names one revision of one service: a fleet deploys a new one everywhere', {
+        reason: 'ConflictingFlags',
+      });
+    const { runFleet } = await import('../fleet/run.js');
+    return runFleet(ctx, opts);
+  }
+  if (opts.fleetRun?.imageTag !== undefined) opts = await withOwnImage(ctx, opts, opts.fleetRun.imageTag);
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !writesNothing(opts.write);
   // The wizard asks where to stop, whether to wait and what to do on a failure; given as flags, those

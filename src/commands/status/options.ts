@@ -5,6 +5,7 @@ import { parseDuration } from '../../core/parse.js';
 import { prometheusToken, prometheusUrl } from '../gate-flags.js';
 import { parseChunkSize } from '../read-views/read-options.js';
 import { defineVerb, type Env, type FlagValues } from '../verb.js';
+import { addTargetFlags, parseTargetFlags, type FleetFlags } from '../fleet/flags.js';
 
 export interface StatusOptions {
   /** Absent: list the namespace's services (or all namespaces' with allNamespaces). */
@@ -14,6 +15,8 @@ export interface StatusOptions {
   chunkSize?: number;
   /** -w/--watch: a live view of SERVICE until Ctrl-C; absent without it. */
   watch?: StatusWatchOptions;
+  /** -l/--selector, --all-contexts: a fleet table (also with several contexts); absent without them. */
+  targets?: FleetFlags;
 }
 
 export interface StatusWatchOptions {
@@ -62,6 +65,8 @@ export const statusVerb = defineVerb<StatusOptions>({
     'With SERVICE: its URL, readiness, traffic split with a bar per target, tag URLs, revisions, conditions ' +
     'that are not True, the rollout phase recorded by bgctl, and the next command. Without SERVICE: one line ' +
     'per service of the namespace (-A: of all namespaces). ' +
+    'With a label selector, several contexts (a comma list) or every context: one table of every target ' +
+    '(context, namespace, service, phase, candidate percent, readiness, fleet id), -o json a FleetStatus document. ' +
     'With --watch: a live view of SERVICE (traffic bars, readiness, rollout phase and, with a Prometheus, each ' +
     "revision's request rate, error rate and p95 over the last minute with a trend), redrawn in place on a " +
     'terminal; in a pipe one block per change, with -o json one LiveStatus document per line per change. ' +
@@ -72,9 +77,11 @@ export const statusVerb = defineVerb<StatusOptions>({
     'bgctl status -A -o json',
     'bgctl status -n prod',
     'bgctl status hello --watch --prometheus http://prometheus:9090',
+    'bgctl status -l app=shop --context prod-eu,prod-us   # one table of every target',
   ],
+  manyContexts: true,
   flags: (cmd) =>
-    cmd
+    addTargetFlags(cmd)
       .option('-A, --all-namespaces', 'list the services of all namespaces')
       .option('--chunk-size <n>', 'items per LIST request (pages of the API server)')
       .option('-w, --watch', 'a live view of SERVICE, redrawn on every change until Ctrl-C')
@@ -91,7 +98,12 @@ export const statusVerb = defineVerb<StatusOptions>({
     }
     const service = arg === undefined ? undefined : validateServiceName(arg);
     const watch = parseWatch(service, flags, env);
-    return { service, allNamespaces, chunkSize, ...(watch && { watch }) };
+    const targets = parseTargetFlags(flags, false);
+    if (targets?.selector !== undefined && service !== undefined)
+      throw new UsageError('pass SERVICE or --selector, not both', { reason: 'ConflictingFlags' });
+    if (targets && watch)
+      throw new UsageError('--watch shows one service in one context', { reason: 'ConflictingFlags' });
+    return { service, allNamespaces, chunkSize, ...(watch && { watch }), ...(targets && { targets }) };
   },
   load: () => import('./run.js'),
 });

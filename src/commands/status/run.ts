@@ -15,6 +15,12 @@ import { renderOptions, renderServiceList, renderServiceStatus } from '../read-v
 export async function run(opts: StatusOptions, ctx: CommandContext): Promise<void> {
   const { io, globals } = ctx;
   const { service, allNamespaces, chunkSize: pageSize } = opts;
+  const { isFleet, refuseContextConflict } = await import('../fleet/flags.js');
+  refuseContextConflict(opts.targets, globals);
+  if (isFleet(opts.targets, globals)) {
+    const { fleetStatus } = await import('../fleet/status.js');
+    return fleetStatus(ctx, service, { ...opts.targets, ...(allNamespaces && { allNamespaces: true }) });
+  }
   if (service !== undefined && opts.watch) {
     const { watchStatus } = await import('./watch.js');
     return watchStatus(service, opts.watch, ctx);

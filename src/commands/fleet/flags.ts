@@ -1,0 +1,107 @@
+// The flags that pick several targets (-l/--selector, --all-contexts; -A on rollout) and pace a fleet rollout
+// (--first-wave, --max-parallel, --continue-on-failure, --image-tag). `--context a,b` is a global flag (program.ts).
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { parseSelector } from '../../core/fleet.js';
+import { parseImageTag } from '../../core/image-ref.js';
+import { parseIngress } from '../../core/verify.js';
+import { collect } from '../options-common.js';
+import type { GlobalOptions } from '../context.js';
+import type { FlagValues } from '../verb.js';
+
+/** How targets are found in each context; present only when one of these flags was given. */
+export interface FleetFlags {
+  /** -l/--selector: a label selector sent as labelSelector on the Service list. */
+  selector?: string;
+  /** -A on rollout: every namespace of each context. */
+  allNamespaces?: true;
+  /** --all-contexts: every context of the kubeconfig. */
+  allContexts?: true;
+}
+
+/** How a fleet rollout is paced; fields present only when given (defaults: fleetDefaults). */
+export interface FleetRunFlags {
+  firstWave?: number;
+  maxParallel?: number;
+  continueOnFailure?: true;
+  /** --image-tag: each service's own first image with this tag. */
+  imageTag?: string;
+  /** --context-ingress CONTEXT=HOST:PORT: the ingress of one context's tag URLs (replaces --ingress there). */
+  contextIngress?: Record<string, string>;
+}
+
+export const DEFAULT_MAX_PARALLEL = 4;
+const MAX_PARALLEL_LIMIT = 64;
+
+/** Adds -l/--selector and --all-contexts. */
+export function addTargetFlags(cmd: Command): Command {
+  return cmd
+    .option('-l, --selector <selector>', 'label selector of the services, e.g. app=shop (in each context)')
+    .option('--all-contexts', 'every context of the kubeconfig (with a selector or SERVICE)');
+}
+
+/** Adds the pacing flags of a fleet rollout. */
+export function addFleetRunFlags(cmd: Command): Command {
+  return cmd
+    .option('--image-tag <tag>', 'the new revision of each service is its own first image with this tag')
+    .option('--first-wave <n>', 'targets in the first wave (default: those of the first context)')
+    .option('--max-parallel <n>', `rollouts in flight after the first wave (default ${DEFAULT_MAX_PARALLEL})`)
+    .option('--continue-on-failure', 'a failed target does not stop the fleet')
+    .option(
+      '--context-ingress <context=host:port>',
+      'the ingress of one context for the tag URL checks (as the ingress flag does for one); repeatable',
+      collect,
+    );
+}
+
+/** The target flags, or undefined when none was given. */
+export function parseTargetFlags(flags: FlagValues, allNamespaces: boolean): FleetFlags | undefined {
+  const raw = flags.string('selector');
+  const out: FleetFlags = {};
+  if (raw !== undefined) out.selector = parseSelector(raw);
+  if (allNamespaces) out.allNamespaces = true;
+  if (flags.given('allContexts')) out.allContexts = true;
+  return Object.keys(out).length ? out : undefined;
+}
+
+function count(raw: string, flag: string, max: number): number {
+  const n = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || n < 1 || n > max)
+    throw new UsageError(`invalid ${flag} "${raw}": a whole number from 1 to ${max}`, { reason: 'InvalidNumber' });
+  return n;
+}
+
+/** The pacing flags, or undefined when none was given. */
+export function parseFleetRunFlags(flags: FlagValues): FleetRunFlags | undefined {
+  const out: FleetRunFlags = {};
+  const first = flags.string('firstWave');
+  const parallel = flags.string('maxParallel');
+  const tag = flags.string('imageTag');
+  if (first !== undefined) out.firstWave = count(first, '--first-wave', 100_000);
+  if (parallel !== undefined) out.maxParallel = count(parallel, '--max-parallel', MAX_PARALLEL_LIMIT);
+  if (flags.given('continueOnFailure')) out.continueOnFailure = true;
+  if (tag !== undefined) out.imageTag = parseImageTag(tag);
+  const ingress = flags.list('contextIngress');
+  if (ingress.length) out.contextIngress = Object.fromEntries(ingress.map(parseContextIngress));
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Whether this run addresses several targets: target flags, or several contexts given to --context. */
+export function isFleet(targets: FleetFlags | undefined, globals: GlobalOptions): boolean {
+  return targets !== undefined || (globals.contexts?.length ?? 0) > 0;
+}
+
+/** --all-contexts replaces --context: both at once is a usage error. */
+export function refuseContextConflict(targets: FleetFlags | undefined, globals: GlobalOptions): void {
+  if (targets?.allContexts && (globals.context !== undefined || globals.contexts !== undefined))
+    throw new UsageError('pass either --context or --all-contexts, not both', { reason: 'ConflictingFlags' });
+}
+
+function parseContextIngress(raw: string): [string, string] {
+  const eq = raw.indexOf('=');
+  if (eq <= 0)
+    throw new UsageError(`invalid --context-ingress "${raw}": use CONTEXT=HOST:PORT`, { reason: 'InvalidIngress' });
+  const address = raw.slice(eq + 1);
+  parseIngress(address, '--context-ingress');
+  return [raw.slice(0, eq), address];
+}

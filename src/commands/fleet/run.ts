@@ -1,0 +1,259 @@
+// `bgctl rollout -l app=shop --context a,b --image-tag v2 --yes` (or SERVICE with several contexts): every target
+// runs the normal unattended rollout. The first wave (the first context's targets, or --first-wave N) runs and must
+// succeed before the rest start, at most --max-parallel in flight. A failure stops the fleet: the rollouts in flight
+// are cancelled and aborted (traffic back on stable), targets not started stay untouched, promoted ones stay.
+// --resume and --abort act on the targets whose record carries the most recent fleet id.
+import { randomBytes } from 'node:crypto';
+import {
+  CancelError,
+  ClusterAccessError,
+  FailedError,
+  PausedError,
+  RefusedError,
+  UsageError,
+  VerificationError,
+} from '../../core/errors.js';
+import { fleetVerdict, latestFleet, newFleetId, planWaves, targetLabel } from '../../core/fleet.js';
+import { withImageTag } from '../../core/image-ref.js';
+import { isInProgress, readState, type RolloutState } from '../../core/state.js';
+import { fleetRolloutDocument, type FleetTargetResult } from '../../core/views/fleet.js';
+import { writeDocument } from '../../ui/document.js';
+import { printable } from '../../ui/sanitize.js';
+import { printTable } from '../../ui/table.js';
+import type { CommandContext } from '../context.js';
+import { writesNothing } from '../write-flags.js';
+import type { RolloutOptions } from '../rollout/options.js';
+import { DEFAULT_MAX_PARALLEL } from './flags.js';
+import { FleetProgress } from './progress.js';
+import { runTarget } from './target-run.js';
+import { resolveTargets, type ResolvedTarget } from './targets.js';
+
+/** Refuses what a fleet cannot do, before anything is read. */
+function refuseUnattendable(o: RolloutOptions): void {
+  if (writesNothing(o.write))
+    throw new UsageError('a fleet rollout cannot be previewed yet: --dry-run works on one service', {
+      reason: 'ConflictingFlags',
+      hint: 'preview one target: bgctl rollout SERVICE --context NAME --dry-run',
+    });
+  if (!o.write.yes)
+    throw new UsageError('a fleet rollout runs unattended: add --yes', { reason: 'ConfirmationRequired' });
+  const change = o.image ?? o.fleetRun?.imageTag;
+  const other = o.env.length > 0 || Object.keys(o.annotations).length > 0;
+  if (!o.resume && !o.abort && change === undefined && !other)
+    throw new UsageError('a fleet rollout needs the new revision: pass --image or --image-tag', {
+      reason: 'MissingFlag',
+      hint: 'e.g. --image-tag v2 (each service keeps its own image, with this tag)',
+    });
+}
+
+/** The image each target deploys: --image for all, or its own first image with --image-tag. */
+function imageFor(t: ResolvedTarget, o: RolloutOptions): string | undefined {
+  const tag = o.fleetRun?.imageTag;
+  if (tag === undefined) return o.image;
+  const own = t.svc.spec.template?.spec?.containers?.[0]?.image;
+  if (!own)
+    throw new UsageError(`service ${targetLabel(t)} has no container image to retag`, {
+      reason: 'InvalidImage',
+      hint: 'pass --image to set one image for all',
+    });
+  return withImageTag(own, tag);
+}
+
+interface Plan {
+  fleet: string;
+  run: ResolvedTarget[];
+  skipped: FleetTargetResult[];
+}
+
+/** Which targets a --resume/--abort continues: those whose open record carries the most recent fleet id. */
+function planContinuation(targets: ResolvedTarget[], o: RolloutOptions): Plan {
+  const states = targets.map((t) => ({ t, st: readState(t.svc).state }));
+  const fleet = latestFleet(states.flatMap(({ st }) => (st ? [st] : [])));
+  if (!fleet)
+    throw new RefusedError(`no fleet rollout is recorded on the ${targets.length} target(s) found`, {
+      reason: 'NoFleet',
+      hint: 'a fleet starts with several targets, e.g. bgctl rollout -l app=shop --context a,b --image-tag v2 --yes',
+    });
+  const run: ResolvedTarget[] = [];
+  const skipped: FleetTargetResult[] = [];
+  for (const { t, st } of states) {
+    if (st?.fleet === fleet && isInProgress(st.phase)) run.push(t);
+    else skipped.push(skippedResult(t, st, fleet, o));
+  }
+  return { fleet, run, skipped };
+}
+
+function skippedResult(t: ResolvedTarget, st: RolloutState | undefined, fleet: string, o: RolloutOptions) {
+  const why = !st
+    ? 'no rollout recorded'
+    : st.fleet !== fleet
+      ? `its last rollout ${st.id} is not part of fleet ${fleet}`
+      : `rollout ${st.id} is ${st.phase}: nothing to ${o.abort ? 'abort' : 'resume'}`;
+  return {
+    context: t.context,
+    namespace: t.namespace,
+    service: t.service,
+    outcome: 'skipped' as const,
+    ...(st && { phase: st.phase, rolloutId: st.id, percent: st.percent }),
+    ...(st?.candidate.revision && { revision: st.candidate.revision }),
+    reason: 'NoRollout',
+    message: why,
+  };
+}
+
+/** Runs the fleet verb (rollout with several targets). */
+export async function runFleet(ctx: CommandContext, o: RolloutOptions): Promise<void> {
+  refuseUnattendable(o);
+  const found = await resolveTargets(ctx, o.service, o.targets);
+  if (found.targets.length === 0)
+    throw new RefusedError('no service matches in the contexts reached', {
+      reason: 'NoTargets',
+      hint: 'see them with bgctl status and the same --selector and --context',
+    });
+  const action = o.resume ? 'resume' : o.abort ? 'abort' : 'rollout';
+  const plan: Plan =
+    action === 'rollout'
+      ? { fleet: newFleetId(ctx.now().toISOString(), randomBytes(4).toString('hex')), run: found.targets, skipped: [] }
+      : planContinuation(found.targets, o);
+  // Every image is known before the first write: a target without one refuses the fleet (exit 2, nothing written).
+  const images = new Map(plan.run.map((t) => [t, action === 'rollout' ? imageFor(t, o) : undefined]));
+  const progress = new FleetProgress(ctx.io, plan.run);
+  if (ctx.io.isStderrTTY() === false)
+    ctx.io.err.write(printable(`Fleet ${plan.fleet}: ${action} on ${plan.run.length} target(s)`) + '\n');
+  const results = await runWaves(ctx, o, plan, images, progress);
+  const all = [...results, ...plan.skipped];
+  const order = new Map(found.targets.map((t, i) => [targetLabel(t), i]));
+  all.sort((a, b) => (order.get(targetLabel(a)) ?? 0) - (order.get(targetLabel(b)) ?? 0));
+  const verdict = fleetVerdict(all, found.unreachable.length);
+  const unreachable = found.unreachable.map(({ context, reason, message }) => ({ context, reason, message }));
+  const doc = fleetRolloutDocument(plan.fleet, verdict.outcome, action, all, unreachable);
+  if (ctx.globals.output !== 'table') writeDocument(ctx.io, ctx.globals.output, doc);
+  else printFleetTable(ctx, all);
+  for (const u of unreachable)
+    ctx.io.err.write(
+      ctx.io.colors().warn(`Warning: context ${printable(u.context)} not reached: ${printable(u.message)}`) + '\n',
+    );
+  throwVerdict(verdict.exitCode, plan.fleet, all, unreachable.length);
+}
+
+/** The first wave, then the rest; a failure (unless --continue-on-failure) stops new starts and cancels the others. */
+async function runWaves(
+  ctx: CommandContext,
+  o: RolloutOptions,
+  plan: Plan,
+  images: Map<ResolvedTarget, string | undefined>,
+  progress: FleetProgress,
+): Promise<FleetTargetResult[]> {
+  const maxParallel = o.fleetRun?.maxParallel ?? DEFAULT_MAX_PARALLEL;
+  // An abort undoes everything it can: one target's refusal does not keep the others on the candidate.
+  const keepGoing = o.fleetRun?.continueOnFailure === true || o.abort;
+  const results = new Map<ResolvedTarget, FleetTargetResult>();
+  const inFlight = new Map<ResolvedTarget, AbortController>();
+  let stopped = false;
+
+  const runOne = async (t: ResolvedTarget) => {
+    const ac = new AbortController();
+    const onParent = () => ac.abort();
+    ctx.signal.addEventListener('abort', onParent, { once: true });
+    inFlight.set(t, ac);
+    progress.set(t, 'running');
+    try {
+      const ingress = o.fleetRun?.contextIngress?.[t.context];
+      const verify = ingress !== undefined ? { ...o.verify, ingress } : o.verify;
+      const topts: RolloutOptions = { ...o, verify, image: images.get(t), fleet: plan.fleet, targets: undefined };
+      const r = await runTarget(ctx, t, topts, ac.signal, progress);
+      results.set(t, r);
+      if (r.outcome === 'failed' && !keepGoing && !stopped) {
+        stopped = true;
+        for (const [other, c] of inFlight) if (other !== t) c.abort();
+      }
+    } finally {
+      inFlight.delete(t);
+      ctx.signal.removeEventListener('abort', onParent);
+    }
+  };
+  const pool = async (list: ResolvedTarget[]) => {
+    let next = 0;
+    const worker = async () => {
+      while (!stopped && !ctx.signal.aborted && next < list.length) await runOne(list[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(maxParallel, list.length) }, worker));
+  };
+  const waves = planWaves(plan.run, o.fleetRun?.firstWave);
+  await pool(waves.first);
+  await pool(waves.rest);
+
+  // Rollouts the stop cancelled are aborted, each with a fresh signal (only Ctrl-C interrupts that).
+  if (stopped && !ctx.signal.aborted) {
+    const cancelled = plan.run.filter((t) => results.get(t)?.outcome === 'cancelled');
+    await Promise.all(
+      cancelled.map(async (t) => {
+        const abortOpts: RolloutOptions = { ...o, abort: true, resume: false, image: undefined, targets: undefined };
+        const r = await runTarget(ctx, t, abortOpts, ctx.signal, progress);
+        // A rollout that finished before the stop reached it stays promoted; one that never wrote is not started.
+        const outcome = r.outcome === 'skipped' ? (r.phase === 'promoted' ? 'promoted' : 'not-started') : r.outcome;
+        results.set(t, { ...r, outcome, ...(outcome === 'aborted' && { message: 'aborted: the fleet stopped' }) });
+      }),
+    );
+  }
+  return plan.run.map((t) => {
+    const r = results.get(t);
+    if (r) return r;
+    progress.set(t, 'not started');
+    const st = readState(t.svc).state;
+    return {
+      context: t.context,
+      namespace: t.namespace,
+      service: t.service,
+      outcome: 'not-started' as const,
+      ...(st && { phase: st.phase, rolloutId: st.id }),
+    };
+  });
+}
+
+function printFleetTable(ctx: CommandContext, results: FleetTargetResult[]): void {
+  printTable(
+    ctx.io,
+    [
+      { header: 'CONTEXT' },
+      { header: 'NAMESPACE' },
+      { header: 'SERVICE' },
+      { header: 'OUTCOME' },
+      { header: 'PHASE' },
+      { header: 'REVISION' },
+      { header: 'REASON', cut: 'early' },
+    ],
+    results.map((r) => [
+      r.context,
+      r.namespace,
+      r.service,
+      r.outcome,
+      r.phase ?? '-',
+      r.revision ?? '-',
+      r.reason ?? '',
+    ]),
+  );
+}
+
+/** The fleet's exit: 3 a failed check, 1 another failure, 4 a context not reached, 8 paused, 130 cancelled. */
+function throwVerdict(code: number, fleet: string, results: FleetTargetResult[], unreachable: number): void {
+  if (code === 0) return;
+  const failed = results.filter((r) => r.outcome === 'failed');
+  const first = failed[0];
+  const where = first ? `${targetLabel(first)}: ${first.message ?? first.reason ?? 'failed'}` : '';
+  const hint =
+    'see where each target stands: bgctl status with the same targets; continue with --resume, undo with --abort';
+  if (code === 3) throw new VerificationError(`fleet ${fleet} stopped: ${where}`, { reason: 'FleetFailed', hint });
+  if (code === 1) throw new FailedError(`fleet ${fleet} stopped: ${where}`, { reason: 'FleetFailed', hint });
+  if (code === 4)
+    throw new ClusterAccessError(`fleet ${fleet}: ${unreachable} context(s) could not be reached`, {
+      reason: 'ContextUnreachable',
+      hint: 'the targets of the other contexts are done; run again when the context is reachable',
+    });
+  if (code === 8)
+    throw new PausedError(`fleet ${fleet} paused as asked`, {
+      reason: 'FleetPaused',
+      hint: 'continue with the same targets and --resume --yes',
+    });
+  throw new CancelError(`fleet ${fleet} cancelled`);
+}

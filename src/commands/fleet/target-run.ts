@@ -1,0 +1,118 @@
+// One target of a fleet: the normal unattended rollout (runPipeline) on its own CommandContext (its context and
+// namespace, its own client and cancel signal, captured streams), turned into a FleetTargetResult.
+import { BgctlError, CancelError, PausedError } from '../../core/errors.js';
+import { readState } from '../../core/state.js';
+import type { FleetTargetResult } from '../../core/views/fleet.js';
+import type { TargetOutcome } from '../../core/fleet.js';
+import type { KnativeClient } from '../../kube/client.js';
+import { CapturedIOStreams } from '../../ui/captured-io.js';
+import { openClient, type CommandContext, type GlobalOptions } from '../context.js';
+import { newSession, runPipeline } from '../rollout/pipeline.js';
+import type { RolloutOptions } from '../rollout/options.js';
+import type { SessionView } from '../rollout/session.js';
+import type { FleetProgress } from './progress.js';
+import type { ResolvedTarget } from './targets.js';
+
+/** The target's own context: its kubeconfig context and namespace, -o json into memory, `signal` to stop it. */
+function targetContext(ctx: CommandContext, t: ResolvedTarget, signal: AbortSignal, progress: FleetProgress) {
+  const io = new CapturedIOStreams(ctx.io.env, (line) => {
+    if (ctx.globals.verbose) progress.narrate(t, line);
+  });
+  const globals: GlobalOptions = {
+    ...ctx.globals,
+    context: t.contextFlag,
+    contexts: undefined,
+    namespace: t.namespace,
+    output: 'json',
+  };
+  let client: Promise<KnativeClient> | undefined;
+  const tctx: CommandContext = {
+    ...ctx,
+    io,
+    globals,
+    signal,
+    kube() {
+      client ??= openClient(io, globals, signal);
+      return client;
+    },
+  };
+  return { io, tctx };
+}
+
+/** The view of a target's session: no narration, each written phase to the progress. */
+function progressView(t: ResolvedTarget, progress: FleetProgress): SessionView {
+  return {
+    announce: () => undefined,
+    plan: () => undefined,
+    note: () => undefined,
+    done: (_intent, outcome) => {
+      const st = outcome.plan.state;
+      if (outcome.result === 'applied' && st) progress.set(t, st.phase, st.percent);
+    },
+  };
+}
+
+interface ResultDoc {
+  phase?: string;
+  rolloutId?: string;
+  percent?: number;
+  candidate?: { revisionName?: string };
+}
+
+function lastDocument(text: string): ResultDoc | undefined {
+  try {
+    return text.trim() ? (JSON.parse(text) as ResultDoc) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `opts` on one target and says how it ended; never throws for the target's own failures. */
+export async function runTarget(
+  ctx: CommandContext,
+  t: ResolvedTarget,
+  opts: RolloutOptions,
+  signal: AbortSignal,
+  progress: FleetProgress,
+): Promise<FleetTargetResult> {
+  const { io, tctx } = targetContext(ctx, t, signal, progress);
+  const base = { context: t.context, namespace: t.namespace, service: t.service };
+  let outcome: TargetOutcome;
+  let error: BgctlError | undefined;
+  try {
+    await runPipeline(newSession(tctx, t.service, opts, { view: progressView(t, progress), namespace: t.namespace }));
+    outcome = opts.abort ? 'aborted' : 'promoted';
+  } catch (err) {
+    // A request cut by the fleet's stop may fail untyped: it is a cancel all the same.
+    if (!(err instanceof BgctlError) && !signal.aborted) throw err;
+    error = err instanceof BgctlError ? err : new CancelError('stopped by the fleet');
+    outcome =
+      error instanceof PausedError
+        ? 'paused'
+        : error instanceof CancelError || signal.aborted
+          ? 'cancelled'
+          : error.reason === 'NoRollout'
+            ? 'skipped'
+            : 'failed';
+  }
+  let doc = lastDocument(io.stdout);
+  if (!doc) {
+    // Nothing written by this run: the record as the cluster has it now (or as it was found).
+    const svc = await (await tctx.kube()).getService(t.service).catch(() => t.svc);
+    const st = readState(svc).state;
+    doc = st
+      ? { phase: st.phase, rolloutId: st.id, percent: st.percent, candidate: { revisionName: st.candidate.revision } }
+      : undefined;
+  }
+  if (outcome === 'promoted' && doc?.phase !== 'promoted') outcome = 'paused';
+  progress.set(t, outcome === 'failed' ? `failed (${doc?.phase ?? '-'})` : outcome, doc?.percent);
+  return {
+    ...base,
+    outcome,
+    ...(doc?.phase !== undefined && { phase: doc.phase }),
+    ...(doc?.candidate?.revisionName !== undefined && { revision: doc.candidate.revisionName }),
+    ...(doc?.percent !== undefined && { percent: doc.percent }),
+    ...(doc?.rolloutId !== undefined && { rolloutId: doc.rolloutId }),
+    ...(error && { reason: error.reason, message: error.message, exitCode: error.exitCode }),
+  };
+}

@@ -1,0 +1,297 @@
+// Fleet rollouts and the fleet status over three playground clusters (startPlaygrounds(3)), through main() and the
+// real client-node: targets by label selector across contexts, waves, a failure that stops the fleet, --resume of a
+// fleet, and a context that cannot be reached.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { startPlaygrounds, type PlaygroundCluster, type Playgrounds } from '../../src/sim/playground.js';
+import type { Playground } from '../../src/sim/playground.js';
+import type { KObject } from '../../src/sim/api/contracts.js';
+import { readState } from '../../src/core/state.js';
+import type { KnativeService } from '../../src/core/knative-types.js';
+import { runCli } from '../helpers/cli.js';
+import { waitForStored } from './step-helpers.js';
+
+const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
+const ALL = 'playground-1,playground-2,playground-3';
+
+function isReady(o: KObject | undefined): boolean {
+  return Boolean(
+    o &&
+    o.status?.observedGeneration === o.metadata.generation &&
+    o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
+  );
+}
+
+/** Creates a labelled service in one cluster and waits until it is Ready. */
+async function createService(
+  c: PlaygroundCluster,
+  name: string,
+  labels: Record<string, string>,
+  templateAnnotations?: Record<string, string>,
+): Promise<void> {
+  c.registry.create(
+    c.registry.resource('services', 'serving.knative.dev')!,
+    'default',
+    {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'default', labels },
+      spec: {
+        template: {
+          ...(templateAnnotations ? { metadata: { annotations: templateAnnotations } } : {}),
+          spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] },
+        },
+      },
+    },
+    SYSTEM,
+  );
+  await waitForStored(c as Playground, name, isReady, 30_000);
+}
+
+function stored(c: PlaygroundCluster, name: string): KnativeService {
+  const def = c.registry.resource('services', 'serving.knative.dev')!;
+  return c.registry.get(def, 'default', name) as unknown as KnativeService;
+}
+
+describe('fleet rollouts across three clusters', () => {
+  let pgs: Playgrounds;
+  let dir: string;
+  before(async () => {
+    pgs = await startPlaygrounds(3, { sample: 'hello' });
+    dir = mkdtempSync(join(tmpdir(), 'bgctl-fleet-'));
+    const [one, two, three] = pgs.clusters;
+    await Promise.all([
+      ...pgs.clusters.map((c) => createService(c, 'cart', { app: 'shop' })),
+      ...pgs.clusters.map((c) => createService(c, 'web', { app: 'web' })),
+      createService(one, 'pay-a', { team: 'pay' }),
+      createService(two, 'pay-b', { team: 'pay' }),
+      // Its new revision takes long to start: it is still in flight when pay-b fails.
+      createService(two, 'pay-c', { team: 'pay' }, { 'sim.bgctl.dev/ready-after': '8s' }),
+      createService(three, 'pay-d', { team: 'pay' }),
+    ]);
+  });
+  after(async () => {
+    await pgs?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const env = () => ({ KUBECONFIG: pgs.kubeconfigPath, BGCTL_ACTOR: 'tester' });
+  const cli = (...argv: string[]) => runCli(argv, { env: env() });
+  const ingressFlags = () => pgs.clusters.flatMap((c) => ['--context-ingress', `${c.context}=${c.ingress}`]);
+
+  test('status -l app=shop over three contexts: one row per target, and a FleetStatus document', async () => {
+    const table = await cli('status', '-l', 'app=shop', '--context', ALL);
+    assert.equal(table.code, 0, table.stderr);
+    const lines = table.stdout.trim().split('\n');
+    assert.match(lines[0], /^CONTEXT\s+NAMESPACE\s+SERVICE\s+PHASE\s+CANDIDATE\s+READY/);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(/\s+/).slice(0, 3).join(' ')),
+      ['playground-1 default cart', 'playground-2 default cart', 'playground-3 default cart'],
+    );
+    const json = await cli('status', '-l', 'app=shop', '--context', ALL, '-o', 'json');
+    assert.equal(json.code, 0, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    assert.equal(doc.kind, 'FleetStatus');
+    assert.deepEqual(
+      doc.items.map((i: any) => [i.context, i.service, i.ready, i.candidatePercent]),
+      [
+        ['playground-1', 'cart', 'True', 0],
+        ['playground-2', 'cart', 'True', 0],
+        ['playground-3', 'cart', 'True', 0],
+      ],
+    );
+    assert.deepEqual(doc.unreachable, []);
+  });
+
+  test('one SERVICE with several contexts: status finds it in each', async () => {
+    const r = await cli('status', 'hello', '--context', 'playground-3,playground-1', '-o', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).items.map((i: any) => `${i.context}/${i.service}`),
+      ['playground-3/hello', 'playground-1/hello'],
+    );
+  });
+
+  test('a fleet rollout with --image-tag is promoted everywhere; each record carries the fleet id', async () => {
+    const r = await cli(
+      'rollout',
+      '-l',
+      'app=shop',
+      '--context',
+      ALL,
+      '--image-tag',
+      'v2',
+      '--expect-body',
+      'Hello from cart-00002',
+      '--requests',
+      '2',
+      ...ingressFlags(),
+      '--yes',
+      '-o',
+      'json',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.kind, 'FleetRollout');
+    assert.equal(doc.outcome, 'completed');
+    assert.match(doc.fleet, /^fleet-[0-9]{14}-[0-9a-f]+$/);
+    assert.deepEqual(
+      doc.targets.map((t: any) => [t.context, t.service, t.outcome, t.phase, t.revision]),
+      pgs.clusters.map((c) => [c.context, 'cart', 'promoted', 'promoted', 'cart-00002']),
+    );
+    for (const c of pgs.clusters) {
+      const svc = stored(c, 'cart');
+      assert.equal(readState(svc).state?.fleet, doc.fleet, c.context);
+      assert.equal(svc.spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v2', c.context);
+    }
+    // In a pipe, one line per target phase change on stderr.
+    assert.match(r.stderr, /playground-2\/default\/cart: staged/);
+    assert.match(r.stderr, /playground-3\/default\/cart: promoted/);
+  });
+
+  test('a failed verification stops the fleet: in flight aborted, the rest untouched, exit 3', async () => {
+    const r = await cli(
+      'rollout',
+      '-l',
+      'team=pay',
+      '--context',
+      ALL,
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      // pay-b answers "Hello from pay-b-00002": only pay-b fails its check.
+      '--expect-body',
+      'Hello from pay-[acd]-00002',
+      '--requests',
+      '2',
+      '--max-parallel',
+      '2',
+      ...ingressFlags(),
+      '--yes',
+      '-o',
+      'json',
+    );
+    assert.equal(r.code, 3, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.outcome, 'failed');
+    const by = Object.fromEntries(doc.targets.map((t: any) => [t.service, t]));
+    assert.equal(by['pay-a'].outcome, 'promoted');
+    assert.equal(by['pay-b'].outcome, 'failed');
+    assert.equal(by['pay-b'].phase, 'rolled-back');
+    assert.equal(by['pay-b'].exitCode, 3);
+    assert.equal(by['pay-c'].outcome, 'aborted');
+    assert.equal(by['pay-c'].phase, 'aborted');
+    assert.equal(by['pay-d'].outcome, 'not-started');
+    const [, two, three] = pgs.clusters;
+    assert.equal(readState(stored(two, 'pay-c')).state?.phase, 'aborted');
+    assert.equal(readState(stored(three, 'pay-d')).state, undefined, 'pay-d was never touched');
+    assert.equal(stored(three, 'pay-d').spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v1');
+    assert.match(r.stderr, /fleet fleet-\S+ stopped: playground-2\/default\/pay-b/);
+  });
+
+  test('--until staged pauses every target (exit 8); --resume of the fleet promotes them all', async () => {
+    const paused = await cli(
+      'rollout',
+      '-l',
+      'app=web',
+      '--context',
+      ALL,
+      '--image-tag',
+      'v3',
+      '--until',
+      'staged',
+      '--no-verify',
+      '--yes',
+      '-o',
+      'json',
+    );
+    assert.equal(paused.code, 8, paused.stderr);
+    const first = JSON.parse(paused.stdout);
+    assert.deepEqual(
+      first.targets.map((t: any) => `${t.outcome}:${t.phase}`),
+      ['paused:staged', 'paused:staged', 'paused:staged'],
+    );
+    const status = JSON.parse((await cli('status', '-l', 'app=web', '--context', ALL, '-o', 'json')).stdout);
+    assert.deepEqual(
+      status.items.map((i: any) => `${i.phase}:${i.fleet}`),
+      Array(3).fill(`staged:${first.fleet}`),
+    );
+    const resumed = await cli(
+      'rollout',
+      '-l',
+      'app=web',
+      '--context',
+      ALL,
+      '--resume',
+      '--no-verify',
+      '--yes',
+      '-o',
+      'json',
+    );
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const doc = JSON.parse(resumed.stdout);
+    assert.equal(doc.fleet, first.fleet);
+    assert.equal(doc.action, 'resume');
+    assert.deepEqual(
+      doc.targets.map((t: any) => `${t.context}:${t.outcome}:${t.phase}`),
+      pgs.clusters.map((c) => `${c.context}:promoted:promoted`),
+    );
+    for (const c of pgs.clusters)
+      assert.equal(stored(c, 'web').spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v3');
+    // Nothing open any more: a second --resume skips every target and says so.
+    const again = await cli('rollout', '-l', 'app=web', '--context', ALL, '--resume', '--yes', '-o', 'json');
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(
+      JSON.parse(again.stdout).targets.map((t: any) => t.outcome),
+      ['skipped', 'skipped', 'skipped'],
+    );
+  });
+
+  test('on a terminal the progress is one line per target, redrawn in place', async () => {
+    const r = await runCli(
+      ['rollout', 'cart', '--context', 'playground-1,playground-2', '--image-tag', 'v4', '--no-verify', '--yes'],
+      { env: env(), tty: true, width: 120 },
+    );
+    /* eslint-disable no-control-regex -- the in-place redraw is made of escape sequences */
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /\u001b\[2KCONTEXT\s+NAMESPACE\s+SERVICE\s+STATUS/);
+    assert.match(r.stderr, /\u001b\[2Kplayground-2\s+default\s+cart\s+promoted/);
+    assert.match(r.stderr, /\u001b\[\d+A/, 'the block is redrawn over itself');
+    assert.doesNotMatch(r.stderr, /playground-1\/default\/cart: /, 'no pipe lines on a terminal');
+    assert.match(r.stdout, /^CONTEXT\s+NAMESPACE\s+SERVICE\s+OUTCOME/);
+    /* eslint-enable no-control-regex */
+  });
+
+  test('a context on a closed port is reported for that context; none reachable is exit 4', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const kc = yaml.load(pgs.kubeconfig) as any;
+    kc.clusters.push({ name: 'dead', cluster: { ...kc.clusters[0].cluster, server: `https://127.0.0.1:${port}` } });
+    kc.contexts.push({ name: 'dead', context: { cluster: 'dead', user: kc.users[0].name, namespace: 'default' } });
+    const file = join(dir, 'with-dead');
+    writeFileSync(file, yaml.dump(kc), { mode: 0o600 });
+    const run = (...argv: string[]) => runCli([...argv, '--request-timeout', '2s'], { env: { KUBECONFIG: file } });
+    const r = await run('status', '-l', 'app=shop', '--context', 'dead,playground-1', '-o', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(
+      doc.items.map((i: any) => i.context),
+      ['playground-1'],
+    );
+    assert.deepEqual(
+      doc.unreachable.map((u: any) => u.context),
+      ['dead'],
+    );
+    const none = await run('rollout', 'hello', '--context', 'dead', '--all-namespaces', '--image', 'x/y:v2', '--yes');
+    assert.equal(none.code, 4, none.stderr);
+    assert.match(none.stderr, /no context could be reached: dead/);
+    assert.ok(!none.stderr.includes(pgs.clusters[0].token));
+  });
+});
