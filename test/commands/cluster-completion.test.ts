@@ -108,7 +108,11 @@ describe('completion of service names and tags from the cluster', () => {
           );
           const services = await complete('bgctl status hello ');
           assert.ok(!services.includes('hello') && !services.includes('shop'), 'one SERVICE only');
-          assert.deepEqual(await complete('bgctl status --a'), ['--all-namespaces'], 'flags need no cluster');
+          assert.deepEqual(
+            await complete('bgctl status --a'),
+            ['--all-contexts', '--all-namespaces'],
+            'flags need no cluster',
+          );
           const unreachable = kubeconfigVariant(
             pg.current,
             (doc) => (doc.clusters[0].cluster.server = `https://127.0.0.1:${blackholePort}`),
