@@ -48,7 +48,7 @@ export function buildProgram(
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
     .option('--no-color', 'disable color (also NO_COLOR)')
-    .option('--verbose', 'trace HTTP requests on stderr (credentials redacted)')
+    .option('-v, --verbose', 'trace HTTP requests on stderr (credentials redacted; kubectl\'s -v=N: N>0)')
     .option('--request-timeout <duration>', 'timeout of each API request, e.g. 30s (0: none; at most 168h)')
     .option('--insecure-skip-tls-verify', 'do not verify the server certificate (unsafe)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -119,9 +119,32 @@ export function userArgv(argv: readonly string[]): string[] {
       break;
     }
     if (a.startsWith('--dry-run=')) out.push('--dry-run', `--dry-run-mode=${a.slice('--dry-run='.length)}`);
-    else out.push(a);
+    else out.push(...kubectlSpelling(a));
   }
   return out;
+}
+
+// pflag's booleans (strconv.ParseBool), for `--insecure-skip-tls-verify=BOOL` as kubectl takes it.
+const PFLAG_TRUE = ['1', 't', 'T', 'true', 'TRUE', 'True'];
+const PFLAG_FALSE = ['0', 'f', 'F', 'false', 'FALSE', 'False'];
+
+/**
+ * kubectl's spellings of the global flags bgctl shares, as a plugin receives them: `--insecure-skip-tls-verify=BOOL`
+ * and the log level `-v=N`/`--v=N` (any N > 0 is --verbose, 0 is off). Anything else is left to commander.
+ */
+function kubectlSpelling(a: string): string[] {
+  const insecure = /^--insecure-skip-tls-verify=(.*)$/.exec(a);
+  if (insecure && PFLAG_TRUE.includes(insecure[1])) return ['--insecure-skip-tls-verify'];
+  if (insecure && PFLAG_FALSE.includes(insecure[1])) return [];
+  const level = /^--?v=(\d+)$/.exec(a);
+  if (level) return Number(level[1]) > 0 ? ['--verbose'] : [];
+  return [a];
+}
+
+/** --request-timeout as kubectl reads it (clientcmd.ParseTimeout): a bare number is seconds, else a duration. */
+function requestTimeoutMs(raw: string): number {
+  if (/^\d+$/.test(raw.trim())) return parseDuration(`${raw.trim()}s`, '--request-timeout');
+  return parseDuration(raw, '--request-timeout');
 }
 
 export function parseGlobals(all: FlagValues): GlobalOptions {
@@ -137,7 +160,7 @@ export function parseGlobals(all: FlagValues): GlobalOptions {
     // js-yaml on every start, --help included.
     output: all.string('output') as OutputFormat,
     verbose: all.given('verbose'),
-    requestTimeoutMs: requestTimeout === undefined ? undefined : parseDuration(requestTimeout, '--request-timeout'),
+    requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeoutMs(requestTimeout),
     insecureSkipTlsVerify: all.given('insecureSkipTlsVerify'),
   };
 }

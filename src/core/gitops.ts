@@ -153,9 +153,10 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The canaries of a CanaryList's items, read defensively (a malformed item is skipped, not trusted). */
-export function canaryRefs(items: unknown, namespace: string): CanaryRef[] {
-  if (!Array.isArray(items)) return [];
+/** The canaries of a CanaryList's items, read defensively (a malformed item is skipped, not trusted); undefined when
+ * `items` is not a list at all. */
+export function canaryRefs(items: unknown, namespace: string): CanaryRef[] | undefined {
+  if (!Array.isArray(items)) return undefined;
   return items.flatMap((item: unknown): CanaryRef[] => {
     const o = (item && typeof item === 'object' ? item : {}) as { metadata?: any; spec?: any };
     const name = str(o.metadata?.name);

@@ -101,16 +101,29 @@ export function slackMessage(e: RolloutEvent) {
     `*By:* ${e.actor}`,
   ];
   const links = [e.url, e.candidate?.url].filter((u): u is string => !!u);
+  const headline = slackText(text, SLACK_TEXT_MAX);
   return {
-    text: slackEscape(text),
+    text: headline,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: slackEscape(text) } },
-      { type: 'section', fields: fields.map((f) => ({ type: 'mrkdwn', text: slackEscape(f) })) },
+      { type: 'section', text: { type: 'mrkdwn', text: headline } },
+      { type: 'section', fields: fields.map((f) => ({ type: 'mrkdwn', text: slackText(f, SLACK_FIELD_MAX) })) },
       ...(links.length
-        ? [{ type: 'context', elements: links.map((u) => ({ type: 'mrkdwn', text: slackEscape(u) })) }]
+        ? [{ type: 'context', elements: links.map((u) => ({ type: 'mrkdwn', text: slackText(u, SLACK_TEXT_MAX) })) }]
         : []),
     ],
   };
+}
+
+// Block Kit refuses the whole message (invalid_blocks) when one text is longer: a long reason (a revision's failure
+// message) would lose exactly the event that matters.
+const SLACK_TEXT_MAX = 3000;
+const SLACK_FIELD_MAX = 2000;
+
+/** Escaped, and cut to `max` characters with `…` (never inside an entity such as `&amp;`). */
+function slackText(s: string, max: number): string {
+  const escaped = slackEscape(s);
+  if (escaped.length <= max) return escaped;
+  return escaped.slice(0, max - 1).replace(/&[a-z]*$/, '') + '…';
 }
 
 /** Slack's three control characters; cluster strings never become links or mentions. */

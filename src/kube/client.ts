@@ -12,7 +12,7 @@ import {
   type KnativeService,
   type Revision,
 } from '../core/knative-types.js';
-import { canaryRefs, type FlaggerLookup } from '../core/gitops.js';
+import { canaryRefs, type CanaryRef, type FlaggerLookup } from '../core/gitops.js';
 import { createAgentPool, type AgentPool } from './agent.js';
 import { revisionProblem, serviceProblem } from '../core/validate-object.js';
 import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
@@ -26,6 +26,9 @@ import { userAgent } from './user-agent.js';
 
 /** Upper bound of each read that only explains a missing service (see lookupTimeoutMs). */
 export const LOOKUP_TIMEOUT_MS = 2000;
+
+/** Pages of 500 Flagger canaries read at most before "could not tell" (a namespace holds a handful). */
+const MAX_CANARY_PAGES = 20;
 
 export interface PatchOptions {
   /** 'All' sends the patch with dryRun=All: the server validates, nothing is stored. */
@@ -429,13 +432,30 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const req: RequestInfo = { verb: 'list', resource: 'canaries', namespace: this.namespace };
     const ns = this.namespace;
     try {
-      // One attempt within the lookup timeout: this only adds a warning, a slow answer must not hold the step.
-      const res = await this.attempt(
-        req,
-        (o) => this.api.listNamespacedCustomObject({ ...FLAGGER, namespace: ns, plural: 'canaries', limit: 500 }, o),
-        this.lookupTimeoutMs(),
-      );
-      return { api: 'present', canaries: canaryRefs((res as { items?: unknown } | null)?.items, ns) };
+      // One attempt per page within the lookup timeout: this only adds a warning, a slow answer must not hold the
+      // step. Every page is read: the canary of this service may be on any of them.
+      const canaries: CanaryRef[] = [];
+      let cont: string | undefined;
+      for (let page = 0; page < MAX_CANARY_PAGES; page++) {
+        const res = (await this.attempt(
+          req,
+          (o) =>
+            this.api.listNamespacedCustomObject(
+              { ...FLAGGER, namespace: ns, plural: 'canaries', limit: 500, _continue: cont },
+              o,
+            ),
+          this.lookupTimeoutMs(),
+        )) as { items?: unknown; metadata?: { continue?: unknown } } | null;
+        const refs = canaryRefs(res?.items, ns);
+        // A 200 that is not a list says nothing about the canaries: "could not tell", not "none".
+        if (!refs) return { api: 'unknown', why: `the list of canaries.${FLAGGER.group} was not a list` };
+        canaries.push(...refs);
+        const next = res?.metadata?.continue;
+        if (typeof next !== 'string' || next === '') return { api: 'present', canaries };
+        cont = next;
+      }
+      const most = MAX_CANARY_PAGES * 500;
+      return { api: 'unknown', why: `more than ${most} canaries.${FLAGGER.group} in namespace ${ns}` };
     } catch (err) {
       if (this.opts.signal?.aborted) throw err;
       // A 404 without an object's name is a group the server does not serve (translateError's reading).

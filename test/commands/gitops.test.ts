@@ -216,3 +216,30 @@ describe('a Flagger canary', () => {
     assert.doesNotMatch(other.stderr, /Flagger/);
   });
 });
+
+describe('a Flagger canary beyond the first page of the list', () => {
+  const pg = usePlayground({ flagger: true });
+
+  test('the canary list is read to its end: a canary on a later page is still found', async () => {
+    await createReadyService(pg.current, 'paged');
+    const def = pg.current.registry.resource('canaries', 'flagger.app')!;
+    const make = (name: string, target: string) =>
+      pg.current.registry.create(
+        def,
+        'default',
+        {
+          apiVersion: 'flagger.app/v1beta1',
+          kind: 'Canary',
+          metadata: { name, namespace: 'default' },
+          spec: { targetRef: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: target } },
+        },
+        { user: 'flagger', fieldManager: 'flagger' },
+      );
+    // More canaries than one list page holds; the one of this service sorts last.
+    for (let i = 0; i < 520; i++) make(`a-${String(i).padStart(3, '0')}`, `svc-${i}`);
+    make('zz-paged', 'paged');
+    const r = await runCli(['pin', 'paged', '--yes', '--gitops=refuse'], { env: cliEnv(pg.current) });
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /managed by Flagger canary default\/zz-paged/);
+  });
+});

@@ -69,13 +69,18 @@ describe('detectControllers', () => {
         'junk',
       ],
       'prod',
-    );
+    )!;
     assert.deepEqual(
       canaries.map((c) => c.name),
       ['c1', 'c2', 'c3'],
     );
     assert.deepEqual(owners(svc(), { api: 'present', canaries }), ['Flagger canary prod/c1']);
     assert.deepEqual(owners(svc(), { api: 'absent' }), []);
+  });
+
+  test('a canary list whose items are not a list is no answer (undefined), not "no canaries"', () => {
+    for (const items of [undefined, null, 'junk', { a: 1 }, 42]) assert.equal(canaryRefs(items, 'prod'), undefined);
+    assert.deepEqual(canaryRefs([], 'prod'), []);
   });
 
   test('an unreadable Flagger API is said, not guessed', () => {

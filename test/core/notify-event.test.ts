@@ -57,4 +57,22 @@ describe('rollout events', () => {
     assert.match(all, /\*By:\* &lt;@U1&gt;/);
     assert.equal(slackEscape('a<b>&c'), 'a&lt;b&gt;&amp;c');
   });
+
+  test("Slack: a huge reason or traffic list stays within Block Kit's limits (3000 per text, 2000 per field)", () => {
+    const long = { ...state, reason: `revision failed: ${'x&<'.repeat(5000)}` };
+    const many: KnativeService = {
+      ...svc,
+      status: {
+        ...svc.status,
+        traffic: Array.from({ length: 300 }, (_, i) => ({ revisionName: `hello-${i}-abcdefghij`, percent: 0 })),
+      },
+    };
+    const m = slackMessage(rolloutEvent('rolled-back', many, long, { actor: 'ci', at: 'x' }));
+    const [head, facts] = m.blocks as Array<{ text?: { text: string }; fields?: Array<{ text: string }> }>;
+    assert.ok(head.text!.text.length <= 3000, `section text of ${head.text!.text.length}`);
+    for (const f of facts.fields!) assert.ok(f.text.length <= 2000, `field of ${f.text.length}`);
+    assert.ok(m.text.length <= 3000);
+    assert.match(head.text!.text, /…$/);
+    assert.doesNotMatch(head.text!.text, /&[a-z]*…$/, 'no entity cut in half');
+  });
 });

@@ -101,6 +101,27 @@ describe('kubectl bgctl and kn bgctl (plugin shims)', () => {
     assert.match(badContext.stderr, /context "nope" is not in the kubeconfig/);
   });
 
+  test("kubectl's spellings of its global flags: --request-timeout=SECONDS, --insecure-skip-tls-verify=BOOL, -v=LEVEL", async (t) => {
+    const kubectl = requireKubectl(t);
+    if (!kubectl) return;
+    const e = env({ KUBECONFIG: pg.current.kubeconfigPath });
+    // kubectl reads a bare number as seconds and a bool flag's =true/=false; -v=N is its log level.
+    const ok = await run(kubectl, ['bgctl', 'status', 'hello', '--request-timeout=30', '-v=6'], e);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /^Using kubeconfig /m, 'verbose names the configuration used');
+    const quiet = await run(kubectl, ['bgctl', 'status', 'hello', '--insecure-skip-tls-verify=false', '-v=0'], e);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.doesNotMatch(quiet.stderr, /not protected against interception|^Using kubeconfig /m);
+    const insecure = await run(kubectl, ['bgctl', 'status', 'hello', '--insecure-skip-tls-verify=true'], e);
+    assert.equal(insecure.code, 0, insecure.stderr);
+    assert.match(insecure.stderr, /TLS certificate verification is disabled/);
+    const bad = await run(kubectl, ['bgctl', 'status', 'hello', '--insecure-skip-tls-verify=maybe'], e);
+    assert.equal(bad.code, 2, bad.stderr);
+    const shortV = await run(kubectl, ['bgctl', 'status', 'hello', '-v'], e);
+    assert.equal(shortV.code, 0, shortV.stderr);
+    assert.match(shortV.stderr, /^Using kubeconfig /m);
+  });
+
   test('kubectl bgctl --help, a verb help and a usage hint name "kubectl bgctl"', async (t) => {
     const kubectl = requireKubectl(t);
     if (!kubectl) return;

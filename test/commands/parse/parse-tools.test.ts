@@ -226,9 +226,18 @@ describe('global flags on either side of the verb', () => {
       usage('InvalidDuration', /--request-timeout: at most 168h/),
     );
     await assert.rejects(
-      parseVerb(['status', '--request-timeout', '30']),
-      usage('InvalidDuration', /"30" for --request-timeout/),
+      parseVerb(['status', '--request-timeout', '30x']),
+      usage('InvalidDuration', /"30x" for --request-timeout/),
     );
+    await assert.rejects(
+      parseVerb(['status', '--request-timeout', '604801']),
+      usage('InvalidDuration', /--request-timeout: at most 168h/),
+    );
+  });
+
+  test("--request-timeout without a unit is seconds, as kubectl's clientcmd reads it", async () => {
+    const r = await parseVerb(['status', '--request-timeout', '30']);
+    assert.deepEqual(r.globals, globalsWith({ requestTimeoutMs: 30_000 }));
   });
 
   test("-o outside table|json|yaml is commander's InvalidChoice on either side", async () => {
