@@ -48,7 +48,7 @@ export function buildProgram(
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
     .option('--no-color', 'disable color (also NO_COLOR)')
-    .option('-v, --verbose', 'trace HTTP requests on stderr (credentials redacted; kubectl\'s -v=N: N>0)')
+    .option('-v, --verbose', "trace HTTP requests on stderr (credentials redacted); kubectl's numeric levels work too")
     .option('--request-timeout <duration>', 'timeout of each API request, e.g. 30s (0: none; at most 168h)')
     .option('--insecure-skip-tls-verify', 'do not verify the server certificate (unsafe)')
     .addHelpText('after', EXIT_CODES_HELP)
