@@ -45,7 +45,12 @@ export function parseOutputFile(text: string): Record<string, string> {
 }
 
 /** Runs the Action with these inputs (by their action.yml names) and environment. */
-export function runAction(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+export function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  /** Sends `signal` once the output (stdout and stderr) matches `when`, as the runner does on a cancelled job. */
+  interrupt?: { when: RegExp; signal: NodeJS.Signals },
+): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'bgctl-action-test-'));
   const runnerTemp = mkdtempSync(join(dir, 'temp-'));
   const outputFile = join(dir, 'output');
@@ -73,8 +78,21 @@ export function runAction(inputs: Record<string, string>, env: Record<string, st
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    let sent = false;
+    const watch = () => {
+      if (interrupt && !sent && interrupt.when.test(stdout + stderr)) {
+        sent = true;
+        child.kill(interrupt.signal);
+      }
+    };
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      watch();
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      watch();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (code) => {

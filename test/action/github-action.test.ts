@@ -188,4 +188,33 @@ describe('GitHub Action (dist/action.js) against the playground', () => {
     for (const text of [r.stderr, r.summary, r.outputFile]) assert.ok(!text.includes(pg.current.token));
     assert.deepEqual(r.tempLeft, []);
   });
+  test('a cancelled job (SIGINT during the pause): exit 130, the rollout left resumable, kubeconfig removed, outputs and summary written', async () => {
+    await createReadyService(pg.current, 'cancelled');
+    const r = await runAction(
+      {
+        service: 'cancelled',
+        image: 'ghcr.io/bgctl/hello:v2',
+        ...kubeconfig(),
+        steps: '50,100',
+        pause: '10m',
+        requests: '2',
+      },
+      env(),
+      { when: /Pausing 600s at 50%/, signal: 'SIGINT' },
+    );
+    assert.equal(r.code, 130, r.stdout + r.stderr);
+    assert.equal(r.outputs['exit-code'], '130');
+    assert.match(r.summary, /exit code 130/);
+    assert.deepEqual(
+      specTraffic(pg.current, 'cancelled')
+        .filter((t) => t.percent > 0)
+        .map((t) => [t.revisionName, t.percent]),
+      [
+        ['cancelled-00001', 50],
+        ['cancelled-00002', 50],
+      ],
+      'the split stays: a cancelled job neither promotes nor rolls back',
+    );
+    assertNoCredentials(r);
+  });
 });
