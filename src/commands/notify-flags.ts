@@ -23,12 +23,13 @@ export function addNotifyFlags(cmd: Command): void {
     .option('--notify-format <format>', 'json (the default) or slack (an incoming-webhook message)');
 }
 
-/** --notify URLs, else BGCTL_NOTIFY_URL (several separated by spaces or commas), and --notify-format. */
+/** --notify URLs, else BGCTL_NOTIFY_URL (several separated by spaces), and --notify-format. */
 export function parseNotifyFlags(flags: FlagValues, env: Env): NotifySettings | undefined {
   const flagUrls = flags.list('notify');
   const format = flags.string('notifyFormat');
   const fromEnv = flagUrls.length === 0 && env.BGCTL_NOTIFY_URL?.trim();
-  const urls = fromEnv ? fromEnv.split(/[\s,]+/).filter(Boolean) : flagUrls;
+  // Whitespace only: a comma is legal inside a URL (a query string), so it cannot separate them.
+  const urls = fromEnv ? fromEnv.split(/\s+/).filter(Boolean) : flagUrls;
   for (const u of urls) parseNotifyUrl(u, fromEnv ? 'BGCTL_NOTIFY_URL' : '--notify');
   if (format !== undefined && format !== 'json' && format !== 'slack')
     throw new UsageError(`invalid --notify-format "${format}": use json or slack`, { reason: 'InvalidChoice' });

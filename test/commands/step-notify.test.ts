@@ -64,6 +64,16 @@ describe('step verbs --notify', () => {
     assert.equal(mine.at(-1).phase, 'promoted');
   });
 
+  test('BGCTL_NOTIFY_URL holds several URLs separated by spaces; a comma stays inside its URL', async () => {
+    await createReadyService(pg.current, 'commas');
+    const env = { BGCTL_NOTIFY_URL: ` ${ok.url}/one?tags=a,b\n${ok.url}/two ` };
+    const r = await step(['deploy', 'commas', '--image', 'ghcr.io/bgctl/hello:v2', '--yes'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const sent = ok.paths.filter((_, i) => ok.bodies[i]?.service === 'commas');
+    assert.ok(sent.includes('/one?tags=a,b'), sent.join(' '));
+    assert.ok(sent.includes('/two'), sent.join(' '));
+  });
+
   test('BGCTL_NOTIFY_URL with --notify-format slack: rollback sends a Slack message for rolled-back', async () => {
     await createReadyService(pg.current, 'backy');
     const env = { BGCTL_NOTIFY_URL: `${ok.url}/slack/backy` };

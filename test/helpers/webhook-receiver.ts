@@ -7,6 +7,8 @@ export interface Receiver {
   url: string;
   bodies: any[];
   headers: http.IncomingHttpHeaders[];
+  /** The request path and query of each POST. */
+  paths: string[];
   close(): Promise<void>;
 }
 
@@ -14,11 +16,13 @@ export interface Receiver {
 export async function receiver(mode: number | 'reset' | 'hang' = 200): Promise<Receiver> {
   const bodies: any[] = [];
   const headers: http.IncomingHttpHeaders[] = [];
+  const paths: string[] = [];
   const server = http.createServer((req, res) => {
     let data = '';
     req.on('data', (c) => (data += c));
     req.on('end', () => {
       headers.push(req.headers);
+      paths.push(req.url ?? '');
       bodies.push(JSON.parse(data));
       if (mode === 'reset') return req.socket.destroy();
       if (mode === 'hang') return;
@@ -31,6 +35,7 @@ export async function receiver(mode: number | 'reset' | 'hang' = 200): Promise<R
     url: `http://127.0.0.1:${port}`,
     bodies,
     headers,
+    paths,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
