@@ -79,3 +79,13 @@ export function gradualProgress(svc: KnativeService): string | undefined {
   if (!list.length) return `Knative is rolling out the latest revision gradually${over}`;
   return `${list.map(describeGradualRollout).join('; ')}${over}`;
 }
+
+/** The short form of a list row's traffic cell: "web-00001 66% → web-00002 34% of 100%". */
+export function describeGradualRolloutShort(g: GradualRolloutView): string {
+  const from = g.from.map((r) => `${r.revisionName} ${r.percent}%`).join(', ');
+  return (
+    `${from ? `${from} → ` : ''}${g.revisionName} ${g.percent}%` +
+    (g.targetPercent !== 100 ? ` of ${g.targetPercent}%` : '') +
+    (g.tag ? ` [${g.tag}]` : '')
+  );
+}

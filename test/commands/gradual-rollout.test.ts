@@ -102,6 +102,21 @@ describe('services with a rollout duration', () => {
     ]);
     assert.equal(doc.rolloutDuration, '60s');
 
+    // The list across namespaces shows the same move on the service's row, and its JSON item the
+    // same fields; a service that is not rolling out has neither.
+    const list = await cli('status', '-A');
+    assert.equal(list.code, 0, list.stderr);
+    const row = list.stdout.split('\n').find((l) => /^default +moving /.test(l));
+    assert.ok(row, list.stdout);
+    assert.match(row, /Unknown \(RolloutInProgress\)/);
+    assert.match(row, /moving-00001 99% → moving-00002 1% \(rolling out over 60s\)/);
+    const listJson = JSON.parse((await cli('status', '-A', '-o', 'json')).stdout);
+    const item = listJson.items.find((i: { name: string }) => i.name === 'moving');
+    assert.deepEqual(item.gradualRollout, doc.gradualRollout);
+    assert.equal(item.rolloutDuration, '60s');
+    const calm = listJson.items.find((i: { name: string }) => i.name === 'calm');
+    assert.ok(calm && !('gradualRollout' in calm) && !('rolloutDuration' in calm), JSON.stringify(calm));
+
     for (const argv of [
       ['pin', 'moving'],
       ['deploy', 'moving', '--image', 'ghcr.io/bgctl/hello:v3'],

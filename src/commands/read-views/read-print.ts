@@ -10,7 +10,11 @@ import type { IOStreams } from '../../ui/iostreams.js';
 import { printable } from '../../ui/sanitize.js';
 import { renderTable, type Cell, type Column } from '../../ui/table.js';
 import { cutToWidth } from '../../ui/text-width.js';
-import { describeGradualRollout } from '../../core/gradual-rollout.js';
+import {
+  describeGradualRollout,
+  describeGradualRolloutShort,
+  type GradualRolloutView,
+} from '../../core/gradual-rollout.js';
 import { renderTraffic, type Readiness } from '../../ui/traffic-table.js';
 import { describeRollout } from '../../ui/rollout-text.js';
 
@@ -155,10 +159,23 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
 
 function trafficSummary(s: ServiceSummary): string {
   const latestLabel = `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}`;
-  const parts = s.traffic
-    .filter((t) => t.percent > 0)
-    .map((t) => `${t.revisionName ?? (t.latestRevision ? latestLabel : '?')} ${t.percent}%`);
-  return parts.join(', ') || '-';
+  // The entries of a gradual rollout in flight read as one move, where the first of them stands.
+  const rolling = new Map<string, GradualRolloutView>();
+  for (const g of s.gradualRollout ?? []) {
+    for (const r of [...g.from, g]) rolling.set(`${g.tag ?? ''}/${r.revisionName}`, g);
+  }
+  const shown = new Set<GradualRolloutView>();
+  const parts: string[] = [];
+  for (const t of s.traffic) {
+    const g = t.latestRevision ? rolling.get(`${t.tag ?? ''}/${t.revisionName ?? ''}`) : undefined;
+    if (g) {
+      if (!shown.has(g)) parts.push(describeGradualRolloutShort(g));
+      shown.add(g);
+    } else if (t.percent > 0) parts.push(`${t.revisionName ?? (t.latestRevision ? latestLabel : '?')} ${t.percent}%`);
+  }
+  const text = parts.join(', ') || '-';
+  if (!s.gradualRollout) return text;
+  return `${text} (rolling out${s.rolloutDuration ? ` over ${s.rolloutDuration}` : ''})`;
 }
 
 /** One row per service: NAMESPACE (with -A), NAME, READY, PHASE, TRAFFIC, URL. */

@@ -3,6 +3,7 @@ import { document } from '../document.js';
 import type { KnativeService } from '../knative-types.js';
 import { trafficRows, type TrafficRow } from './rows.js';
 import { deriveRollout, type RolloutView } from './rollout-status.js';
+import { gradualRollouts, rolloutDuration, rolloutInProgress, type GradualRolloutView } from '../gradual-rollout.js';
 
 export interface ServiceSummary {
   name: string;
@@ -14,6 +15,9 @@ export interface ServiceSummary {
   url?: string;
   latestCreatedRevisionName?: string;
   latestReadyRevisionName?: string;
+  /** Knative's own gradual rollout in flight (rollout-duration); absent when none, so JSON stays small. */
+  gradualRollout?: GradualRolloutView[];
+  rolloutDuration?: string;
 }
 
 /** The lean per-service summary of `status -A` (JSON stays small for thousands of services). */
@@ -30,6 +34,11 @@ export function serviceSummary(svc: KnativeService): ServiceSummary {
   if (svc.status?.url) s.url = svc.status.url;
   if (svc.status?.latestCreatedRevisionName) s.latestCreatedRevisionName = svc.status.latestCreatedRevisionName;
   if (svc.status?.latestReadyRevisionName) s.latestReadyRevisionName = svc.status.latestReadyRevisionName;
+  if (rolloutInProgress(svc)) {
+    s.gradualRollout = gradualRollouts(svc);
+    const duration = rolloutDuration(svc);
+    if (duration) s.rolloutDuration = duration;
+  }
   return s;
 }
 

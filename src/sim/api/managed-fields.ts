@@ -1,5 +1,6 @@
-// Field ownership for server-side apply, simplified: per-manager sets
-// of leaf paths (lists are atomic), stored as real managedFields entries with FieldsV1 tries.
+// Field ownership for server-side apply, simplified: per-manager sets of paths (lists are atomic),
+// stored as real managedFields entries with FieldsV1 tries. An update owns, besides the leaves it
+// changed, every object it added (structured-merge-diff's Compare), serialized as a `.` entry.
 import type { KObject, ResourceDef } from './contracts.js';
 import { applyMerge, deepEqual, deleteAt, isObj, leafPaths, valueAt } from './patch.js';
 import { failure } from './status.js';
@@ -25,7 +26,6 @@ const SYSTEM_META = new Set([
   'deletionTimestamp',
   'deletionGracePeriodSeconds',
   'managedFields',
-  'generateName',
   'selfLink',
 ]);
 
@@ -40,20 +40,89 @@ function ownablePaths(obj: unknown, subresource?: string): string[][] {
 
 const key = pathKey;
 
-function toFields(paths: string[][]): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  for (const p of paths) {
-    let cur = root;
-    for (const k of p) cur = (cur[`f:${k}`] ??= {}) as Record<string, unknown>;
-  }
-  return root;
+interface Trie {
+  member: boolean;
+  children: Map<string, Trie>;
 }
 
+/** FieldsV1 of a set of paths: a path that is a member and has children gets `.`; keys in order. */
+function toFields(paths: string[][]): Record<string, unknown> {
+  const root: Trie = { member: false, children: new Map() };
+  for (const p of paths) {
+    let cur = root;
+    for (const k of p) {
+      let next = cur.children.get(k);
+      if (!next) cur.children.set(k, (next = { member: false, children: new Map() }));
+      cur = next;
+    }
+    cur.member = true;
+  }
+  const emit = (t: Trie): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    if (t.member && t.children.size > 0) out['.'] = {};
+    // Go orders field names bytewise; these keys are ASCII in practice.
+    for (const k of [...t.children.keys()].sort(byBytes)) out[`f:${k}`] = emit(t.children.get(k)!);
+    return out;
+  };
+  return emit(root);
+}
+
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Member paths of a FieldsV1 trie: nodes marked `.`, and nodes with no fields below them. */
 function fromFields(f: Record<string, unknown>, prefix: string[] = [], out: string[][] = []): string[][] {
   const keys = Object.keys(f).filter((k) => k.startsWith('f:'));
-  if (keys.length === 0 && prefix.length > 0) out.push(prefix);
+  if (prefix.length > 0 && (keys.length === 0 || '.' in f)) out.push(prefix);
   for (const k of keys) fromFields(f[k] as Record<string, unknown>, [...prefix, k.slice(2)], out);
   return out;
+}
+
+interface Comparison {
+  added: string[][];
+  modified: string[][];
+  removed: string[][];
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => isObj(v) && Object.keys(v).length > 0;
+
+/**
+ * structured-merge-diff's Compare (typed/compare.go) with every list atomic: leaves that appear,
+ * change or go, plus every non-empty object that appears or goes. Empty objects count as leaves.
+ */
+function compare(lhs: unknown, rhs: unknown, path: string[], out: Comparison): void {
+  if (!isMap(lhs) && !isMap(rhs)) {
+    if (lhs === undefined) out.added.push(path);
+    else if (rhs === undefined) out.removed.push(path);
+    else if (!deepEqual(lhs, rhs)) out.modified.push(path);
+    return;
+  }
+  const l = isMap(lhs) ? lhs : {};
+  const r = isMap(rhs) ? rhs : {};
+  for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) compare(l[k], r[k], [...path, k], out);
+  if (lhs === undefined) out.added.push(path);
+  else if (rhs === undefined) out.removed.push(path);
+}
+
+/** A path a manager can own: apiVersion/kind, metadata itself and system metadata are nobody's. */
+function ownable(p: string[], subresource?: string): boolean {
+  if (p.length === 0 || p[0] === 'apiVersion' || p[0] === 'kind') return false;
+  if (p[0] === 'metadata') return p.length > 1 && !SYSTEM_META.has(p[1]);
+  return subresource === 'status' ? p[0] === 'status' : p[0] !== 'status';
+}
+
+/**
+ * What the apiserver compares a create against: a custom resource's empty object has nothing,
+ * a built-in one is Go's zero struct (`spec: {}`, `status: {}`).
+ */
+function emptyObject(def: ResourceDef): unknown {
+  return def.group ? {} : { metadata: { creationTimestamp: null }, spec: {}, status: {} };
+}
+
+function compareOwnable(old: unknown, next: unknown, subresource?: string): Comparison {
+  const out: Comparison = { added: [], modified: [], removed: [] };
+  compare(old, next, [], out);
+  const keep = (ps: string[][]) => ps.filter((p) => ownable(p, subresource));
+  return { added: keep(out.added), modified: keep(out.modified), removed: keep(out.removed) };
 }
 
 function entriesOf(obj: KObject): Entry[] {
@@ -96,7 +165,11 @@ export function managedFieldsGiven(obj: KObject, subresource?: string): Entry[] 
   return structuredClone(mf as Entry[]).filter((e) => e.fieldsV1 && Object.keys(e.fieldsV1).length > 0);
 }
 
-/** Records a non-apply write: the manager takes every leaf it changed; others lose those leaves. */
+/**
+ * Records a non-apply write as structured-merge-diff's Updater does: the manager takes what it
+ * added or changed (objects it added included) and drops what it removed; other managers lose all
+ * of these. The entry's time moves only when the manager took something.
+ */
 export function recordUpdate(
   old: KObject | undefined,
   next: KObject,
@@ -105,37 +178,40 @@ export function recordUpdate(
   now: string,
   subresource?: string,
 ): void {
-  const changed = ownablePaths(next, subresource).filter((p) => !old || !deepEqual(valueAt(old, p), valueAt(next, p)));
+  const { added, modified, removed } = compareOwnable(old ?? emptyObject(def), next, subresource);
+  const taken = [...added, ...modified];
+  const takenKeys = new Set(taken.map(key));
+  const removedKeys = new Set(removed.map(key));
   const apiVersion = apiVersionOf(def);
   const owners = ownership(entriesOf(next));
-  const changedKeys = new Set(changed.map(key));
-  // Leaves that no longer exist belong to nobody.
-  const present = new Set(ownablePaths(next, undefined).concat(ownablePaths(next, 'status')).map(key));
   let mine = owners.find(
     (o) => o.entry.manager === manager && o.entry.operation === 'Update' && o.entry.subresource === subresource,
   );
   for (const o of owners) {
-    if (o === mine) continue;
-    const list = o.list.filter((p) => !changedKeys.has(key(p)) && present.has(key(p)));
-    if (list.length !== o.list.length) o.entry.fieldsV1 = toFields(list);
+    const list = o.list.filter((p) => !takenKeys.has(key(p)) && !removedKeys.has(key(p)));
+    if (list.length !== o.list.length) {
+      o.entry.fieldsV1 = toFields(list);
+      o.list = list;
+    }
   }
-  if (!changed.length && !mine) {
-    setEntries(
-      next,
-      owners.map((o) => o.entry),
-    );
-    return;
+  if (taken.length) {
+    if (!mine) {
+      const entry: Entry = {
+        manager,
+        operation: 'Update',
+        apiVersion,
+        time: now,
+        fieldsType: 'FieldsV1',
+        fieldsV1: {},
+      };
+      if (subresource) entry.subresource = subresource;
+      mine = { entry, paths: new Set(), list: [] };
+      owners.push(mine);
+    }
+    mine.entry.fieldsV1 = toFields([...mine.list, ...taken]);
+    mine.entry.apiVersion = apiVersion;
+    mine.entry.time = now;
   }
-  if (!mine) {
-    const entry: Entry = { manager, operation: 'Update', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: {} };
-    if (subresource) entry.subresource = subresource;
-    mine = { entry, paths: new Set(), list: [] };
-    owners.push(mine);
-  }
-  const all = new Map(mine.list.filter((p) => present.has(key(p))).map((p) => [key(p), p] as const));
-  for (const p of changed) all.set(key(p), p);
-  mine.entry.fieldsV1 = toFields([...all.values()]);
-  if (changed.length) mine.entry.time = now;
   setEntries(
     next,
     owners.map((o) => o.entry),
@@ -156,7 +232,6 @@ export function applyFields(
   subresource?: string,
 ): KObject {
   const applied = ownablePaths(body, subresource);
-  const appliedKeys = new Set(applied.map(key));
   const base: KObject = current
     ? structuredClone(current)
     : ({ apiVersion: body.apiVersion, kind: body.kind, metadata: { name: body.metadata.name } } as KObject);
@@ -185,13 +260,18 @@ export function applyFields(
     if (left.length) throw conflictError(left);
   }
   let merged = applyMerge(base, body) as KObject;
-  // Fields this manager applied before, no longer applies, and nobody else owns are removed.
+  // Fields this manager owned before and nobody owns now are removed (merge/update.go prune). A
+  // path counts as owned when some manager, this apply included, owns it or anything below it: an
+  // object owned as `.` (kubectl folds its client-side apply's `.spec` into its own set) stays
+  // while what is applied under it stays.
   if (mine) {
-    for (const p of mine.list) {
-      if (appliedKeys.has(key(p))) continue;
-      const ownedElsewhere = owners.some((o) => o !== mine && o.paths.has(key(p)));
-      if (!ownedElsewhere) deleteAt(merged, p);
-    }
+    const owned = new Set<string>();
+    const own = (p: string[]) => {
+      for (let i = 1; i <= p.length; i++) owned.add(key(p.slice(0, i)));
+    };
+    applied.forEach(own);
+    for (const o of owners) if (o !== mine) o.list.forEach(own);
+    for (const p of mine.list) if (!owned.has(key(p))) deleteAt(merged, p);
   }
   merged = merged as KObject;
   if (!isObj(merged.metadata)) merged.metadata = { name: body.metadata.name };

@@ -201,6 +201,8 @@ class MemoryRegistry implements SimRegistry {
     // A dry run answers with the managedFields the write would store, as the apiserver does.
     if (sent) {
       delete sent.metadata.managedFields;
+      // Go's defaulting (SetDefaults_Namespace) adds this label when the request is decoded.
+      if (def === this.nsDef) sent.metadata.labels = { ...meta.labels };
       recordUpdate(undefined, sent, this.manager(ctx), def, meta.creationTimestamp);
       if (sent.metadata.managedFields) meta.managedFields = sent.metadata.managedFields;
     }

@@ -44,7 +44,8 @@ describe('managed fields (server-side apply)', () => {
     const { r, svc } = setup();
     r.create(svc, 'default', ksvc({ k: 'v', other: 'o' }), { user: 'u', fieldManager: 'bob' });
     const shared = r.patch(svc, 'default', 'a', 'apply', ksvc({ k: 'v' }), { user: 'u', fieldManager: 'alice' });
-    assert.deepEqual(labelsOwned(shared.object, 'bob'), ['f:k', 'f:other']);
+    // The creating update owns the labels map itself ('.'); an applier owns only what it sent.
+    assert.deepEqual(labelsOwned(shared.object, 'bob'), ['.', 'f:k', 'f:other']);
     assert.deepEqual(labelsOwned(shared.object, 'alice'), ['f:k']);
     assert.ok((fieldsOf(shared.object, 'bob')?.['f:spec'] as Fields)?.['f:template'], 'bob still owns the template');
 
@@ -66,7 +67,7 @@ describe('managed fields (server-side apply)', () => {
       force: true,
     });
     assert.equal(forced.object.metadata.labels!.k, 'w');
-    assert.deepEqual(labelsOwned(forced.object, 'bob'), ['f:other']);
+    assert.deepEqual(labelsOwned(forced.object, 'bob'), ['.', 'f:other']);
     assert.deepEqual(labelsOwned(forced.object, 'alice'), ['f:k']);
     assert.ok(
       (fieldsOf(forced.object, 'bob')?.['f:spec'] as Fields)?.['f:template'],
@@ -84,7 +85,7 @@ describe('managed fields (server-side apply)', () => {
     });
     const created = r.create(svc, 'default', ksvc({ k: 'v' }), { user: 'u', fieldManager: 'bob' });
     assert.equal(created.metadata.labels!.stamped, 'yes');
-    assert.deepEqual(labelsOwned(created, 'bob'), ['f:k']);
+    assert.deepEqual(labelsOwned(created, 'bob'), ['.', 'f:k']);
     assert.equal((fieldsOf(created, 'bob')?.['f:metadata'] as Fields)['f:annotations'], undefined);
 
     const patched = r.patch(
@@ -121,6 +122,69 @@ describe('managed fields (server-side apply)', () => {
     const dryUpdate = r.update(svc, 'default', edited, { user: 'u', fieldManager: 'carol', dryRun: true });
     assert.deepEqual(labelsOwned(dryUpdate, 'carol'), ['f:team']);
     assert.equal(fieldsOf(r.get(svc, 'default', 'a'), 'carol'), undefined, 'nothing stored');
+  });
+
+  test("an update owns the objects it adds ('.'), as structured-merge-diff's Compare reports them", () => {
+    const clock = new ManualClock();
+    const r = createRegistry({ clock });
+    const ns = r.resource('namespaces', '')!;
+    const svc = r.resource('services', 'serving.knative.dev')!;
+    const createdNs = r.create(
+      ns,
+      undefined,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
+      {
+        user: 'u',
+        fieldManager: 'kubectl-create',
+      },
+    );
+    // A built-in kind is compared with Go's zero struct; the defaulted label is the creator's.
+    assert.equal(
+      JSON.stringify(fieldsOf(createdNs, 'kubectl-create')),
+      '{"f:metadata":{"f:labels":{".":{},"f:kubernetes.io/metadata.name":{}}}}',
+    );
+    // A custom resource is compared with an empty object: spec and every map under it are added.
+    const created = r.create(svc, 'default', ksvc({ k: 'v' }), { user: 'u', fieldManager: 'bob' });
+    assert.equal(
+      JSON.stringify(fieldsOf(created, 'bob')),
+      '{"f:metadata":{"f:labels":{".":{},"f:k":{}}},"f:spec":{".":{},"f:template":{".":{},"f:spec":{".":{},"f:containers":{}}}}}',
+    );
+    const withAnnotation = structuredClone(created);
+    withAnnotation.metadata.annotations = { ...withAnnotation.metadata.annotations, x: '1' };
+    const annotated = r.update(svc, 'default', withAnnotation, { user: 'u', fieldManager: 'dave' });
+    assert.equal(created.metadata.annotations, undefined, 'no webhook here: the map is new');
+    assert.equal(JSON.stringify(fieldsOf(annotated, 'dave')), '{"f:metadata":{"f:annotations":{".":{},"f:x":{}}}}');
+    // A key added to a map that exists is the key alone.
+    const more = structuredClone(annotated);
+    more.metadata.annotations!.y = '2';
+    const second = r.update(svc, 'default', more, { user: 'u', fieldManager: 'eve' });
+    assert.equal(JSON.stringify(fieldsOf(second, 'eve')), '{"f:metadata":{"f:annotations":{"f:y":{}}}}');
+    // Removing only: dave keeps the map he added, loses the key, and his entry's time stays.
+    const daveTime = (e: KObject) =>
+      (e.metadata.managedFields as Array<{ manager: string; time: string }>).find((m) => m.manager === 'dave')!.time;
+    const before = daveTime(second);
+    clock.advance(5_000);
+    const fewer = structuredClone(second);
+    delete fewer.metadata.annotations!.x;
+    const removed = r.update(svc, 'default', fewer, { user: 'u', fieldManager: 'dave' });
+    assert.equal(JSON.stringify(fieldsOf(removed, 'dave')), '{"f:metadata":{"f:annotations":{}}}');
+    assert.equal(daveTime(removed), before);
+    // A status the object did not have is added whole, on the status subresource's own entry.
+    const withStatus = structuredClone(removed);
+    withStatus.status = { observedGeneration: 1 };
+    const statused = r.updateStatus(svc, 'default', withStatus, { user: 'u', fieldManager: 'controller' });
+    const entry = (statused.metadata.managedFields as Array<{ manager: string; subresource?: string }>).find(
+      (m) => m.manager === 'controller',
+    );
+    assert.equal(entry?.subresource, 'status');
+    assert.equal(JSON.stringify(fieldsOf(statused, 'controller')), '{"f:status":{".":{},"f:observedGeneration":{}}}');
+    // generateName is the client's (only name, uid, … are stripped).
+    const generated = ksvc({});
+    delete (generated.metadata as { name?: string }).name;
+    generated.metadata.generateName = 'gen-';
+    delete generated.metadata.labels;
+    const g = r.create(svc, 'default', generated, { user: 'u', fieldManager: 'bob' });
+    assert.deepEqual(Object.keys(fieldsOf(g, 'bob')!['f:metadata'] as Fields), ['f:generateName']);
   });
 
   test('manager "kubectl": fields the last-applied annotation still matches are taken without force, and the annotation follows', () => {
@@ -214,8 +278,9 @@ describe('kubectl: client-side apply, then server-side apply', () => {
     let o = await live();
     // Knative's defaults (traffic, timeoutSeconds, the creator annotation) are nobody's.
     const csa = fieldsOf(o, 'kubectl-client-side-apply')!;
-    assert.deepEqual(Object.keys(csa['f:spec'] as Fields), ['f:template']);
+    assert.deepEqual(Object.keys(csa['f:spec'] as Fields), ['.', 'f:template']);
     assert.deepEqual(Object.keys((csa['f:metadata'] as Fields)['f:annotations'] as Fields), [
+      '.',
       'f:kubectl.kubernetes.io/last-applied-configuration',
     ]);
 
@@ -253,8 +318,10 @@ describe('kubectl: client-side apply, then server-side apply', () => {
         '"name":"mf","namespace":"default"},"spec":{"template":{"spec":{"containers":[{"env":[{"name":"A","value":"1"}],' +
         '"image":"ghcr.io/bgctl/hello:v1","name":"user-container"}]}}}}\n',
     );
-    // kubectl then folds the client-side apply manager's fields into its own (csaupgrade).
+    // kubectl folds the client-side apply manager's fields (its '.' entries included) into its own
+    // (csaupgrade); the apply then owns what it applied, which has no '.' (typed ToFieldSet).
     assert.equal(fieldsOf(o, 'kubectl-client-side-apply'), undefined);
     assert.deepEqual(labelsOwned(o, 'kubectl'), ['f:a', 'f:c']);
+    assert.deepEqual(Object.keys(fieldsOf(o, 'kubectl')!['f:spec'] as Fields), ['f:template']);
   });
 });

@@ -36,6 +36,13 @@ export interface UpstreamRequest {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
 }
 
+export interface UpstreamCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
 /** What the API answers: the Status of a refusal, or conditions of the stored object after it settles. */
 export interface UpstreamExpectation {
   status: number;
@@ -46,12 +53,34 @@ export interface UpstreamExpectation {
   /** Warning headers the write answers with, exactly. */
   warnings?: string[];
   /** Conditions (type, status, reason, message?) of the object once the controllers settled. */
-  conditions?: Array<{ type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string }>;
+  conditions?: UpstreamCondition[];
   /**
    * Part of the settled object's status: every key given must match (objects by subset, arrays
    * element by element and of the same length). `{namespace}` in a string stands for the row's namespace.
    */
   objectStatus?: Record<string, unknown>;
+}
+
+/** A status.traffic entry as a sequence step expects it: the keys given must match. */
+export interface UpstreamTrafficEntry {
+  revisionName?: string;
+  percent?: number;
+  latestRevision?: boolean;
+  tag?: string;
+}
+
+/**
+ * One step of a condition sequence: a write, or a move of the controllers' clock, then the state
+ * the row's object (its request's resource and name) reaches.
+ */
+export interface UpstreamStep {
+  /** A write sent first (through client-node, in the row's namespace). */
+  write?: { resource: UpstreamRequest['resource']; name: string; body: unknown; patchType?: 'merge' | 'json' };
+  /** Simulated milliseconds the clock moves first (what falls due on the way runs). */
+  advanceMs?: number;
+  conditions?: UpstreamExpectation['conditions'];
+  /** status.traffic, in order and of the same length. */
+  traffic?: UpstreamTrafficEntry[];
 }
 
 export interface UpstreamRow {
@@ -62,4 +91,10 @@ export interface UpstreamRow {
   source: UpstreamSource;
   request: UpstreamRequest;
   expect: UpstreamExpectation;
+  /**
+   * States in time after the request settled into `expect`, one step after the other. Besides each
+   * step's state, the distinct status.traffic values the object shows on the way must be exactly
+   * the steps' ones, in order: no step skipped, none added.
+   */
+  sequence?: UpstreamStep[];
 }

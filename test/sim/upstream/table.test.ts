@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { usePlayground } from '../../helpers/playground.js';
 import { createKubectl, findKubectl, type Kubectl } from '../../helpers/kubectl.js';
-import type { UpstreamRequest, UpstreamRow } from './row.js';
+import type { UpstreamExpectation, UpstreamRequest, UpstreamRow, UpstreamStep } from './row.js';
 import { ManualClock } from '../clock.js';
 
 const GROUP = 'serving.knative.dev';
@@ -49,6 +49,37 @@ function warningsOf(headers: Record<string, string> | undefined): string[] {
   if (!raw) return [];
   return [...raw.matchAll(/\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
 }
+
+/** Whether `got` holds every key of `want` (arrays: same length, element by element). */
+function holds(got: unknown, want: unknown): boolean {
+  if (Array.isArray(want))
+    return Array.isArray(got) && got.length === want.length && want.every((w, i) => holds(got[i], w));
+  if (want && typeof want === 'object')
+    return (
+      !!got &&
+      typeof got === 'object' &&
+      Object.entries(want).every(([k, w]) => holds((got as Record<string, unknown>)[k], w))
+    );
+  return got === want;
+}
+
+/** Whether the object has every wanted condition (type and status; reason and message when given). */
+function conditionsHold(got: any, want: UpstreamExpectation['conditions'] = []): boolean {
+  const conds: any[] = got?.status?.conditions ?? [];
+  return want.every((w) =>
+    conds.some(
+      (c) =>
+        c.type === w.type &&
+        c.status === w.status &&
+        (w.reason === undefined || c.reason === w.reason) &&
+        (w.message === undefined || c.message === w.message),
+    ),
+  );
+}
+
+const stepHolds = (got: any, step: UpstreamStep): boolean =>
+  conditionsHold(got, step.conditions) &&
+  (step.traffic === undefined || holds(got?.status?.traffic ?? [], step.traffic));
 
 interface Answer {
   status: number;
@@ -180,38 +211,13 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
     return text.endsWith('\n') ? text : `${text}\n`;
   }
 
-  /** Whether `got` holds every key of `want` (arrays: same length, element by element). */
-  function holds(got: unknown, want: unknown): boolean {
-    if (Array.isArray(want))
-      return Array.isArray(got) && got.length === want.length && want.every((w, i) => holds(got[i], w));
-    if (want && typeof want === 'object')
-      return (
-        !!got &&
-        typeof got === 'object' &&
-        Object.entries(want).every(([k, w]) => holds((got as Record<string, unknown>)[k], w))
-      );
-    return got === want;
-  }
-
   async function settled(ns: string, row: UpstreamRow): Promise<void> {
     const want = row.expect.conditions ?? [];
     const wantStatus =
       row.expect.objectStatus === undefined
         ? undefined
         : JSON.parse(JSON.stringify(row.expect.objectStatus).replaceAll('{namespace}', ns));
-    const matches = (got: any): boolean => {
-      const conds: any[] = got?.status?.conditions ?? [];
-      const ok = want.every((w) =>
-        conds.some(
-          (c) =>
-            c.type === w.type &&
-            c.status === w.status &&
-            (w.reason === undefined || c.reason === w.reason) &&
-            (w.message === undefined || c.message === w.message),
-        ),
-      );
-      return ok && (!wantStatus || holds(got?.status, wantStatus));
-    };
+    const matches = (got: any): boolean => conditionsHold(got, want) && (!wantStatus || holds(got?.status, wantStatus));
     try {
       clock.runUntil(() => matches(stored(ns, row.request.resource, row.request.name)), 'the stored object to settle');
     } catch (err) {
@@ -230,6 +236,7 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
   }
 
   rows.forEach((row, i) => {
+    if (row.sequence) return;
     test(`${row.id}: ${row.behaviour}`, async () => {
       const req = row.request;
       const nsClient = `upstream-${i}-c`;
@@ -263,6 +270,135 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
           .map((l) => l.slice('Warning: '.length));
         assert.deepEqual(printed, row.expect.warnings);
       }
+    });
+  });
+});
+
+// Rows with a `sequence`: states in time (a gradual rollout's steps). They run one at a time on a
+// playground and clock of their own, since the rows above move their clock concurrently and would
+// run these steps early. Each runs twice: the request through client-node, then through kubectl.
+describe('upstream condition sequences', () => {
+  const clock = new ManualClock();
+  const pg = usePlayground({ clock });
+  const stored = (ns: string, resource: UpstreamRequest['resource'], name: string) =>
+    pg.current.registry.tryGet(pg.current.registry.resource(resource, GROUP)!, ns, name);
+  const isReady = (o: any) =>
+    o?.status?.observedGeneration === o?.metadata.generation &&
+    o?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+  let api: k8s.CustomObjectsApi;
+  let core: k8s.CoreV1Api;
+  let kubectl: Kubectl | undefined;
+
+  before(() => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(pg.current.kubeconfigPath);
+    api = kc.makeApiClient(k8s.CustomObjectsApi);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    const bin = findKubectl();
+    if (bin) kubectl = createKubectl(bin, pg.current.kubeconfigPath);
+  });
+  after(() => kubectl?.dispose());
+
+  /** Runs the clock until the object shows `ok`, then checks the same over HTTPS. */
+  async function reach(ns: string, row: UpstreamRow, ok: (o: any) => boolean, what: string): Promise<void> {
+    const { resource, name } = row.request;
+    try {
+      clock.runUntil(() => ok(stored(ns, resource, name)), what);
+    } catch (err) {
+      assert.fail(
+        `${what}: last status ${JSON.stringify(stored(ns, resource, name)?.status)} (${(err as Error).message})`,
+      );
+    }
+    const served = await api.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: ns,
+      plural: resource,
+      name,
+    });
+    assert.ok(ok(served), `${what}, served over HTTPS: ${JSON.stringify(served?.status)}`);
+  }
+
+  async function runSequence(row: UpstreamRow, ns: string, send: () => Promise<void>): Promise<void> {
+    const { resource, name } = row.request;
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    for (const s of row.request.setup ?? []) {
+      const made = await api.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: ns,
+        plural: s.resource,
+        body: manifest(s.resource, s.body),
+      });
+      if (s.ready)
+        clock.runUntil(() => isReady(stored(ns, s.resource, made.metadata.name)), `setup ${s.resource} Ready`);
+    }
+    await send();
+    await reach(ns, row, (o) => conditionsHold(o, row.expect.conditions), 'the request to settle');
+    const trafficOf = (o: any) => JSON.stringify(o?.status?.traffic ?? []);
+    let last = trafficOf(stored(ns, resource, name));
+    const seen: string[] = [];
+    const stop = pg.current.registry.onChange((ev) => {
+      const o = ev.object;
+      if (ev.resource.plural !== resource || o.metadata.namespace !== ns || o.metadata.name !== name) return;
+      const t = trafficOf(o);
+      if (t !== last) seen.push((last = t));
+    });
+    try {
+      for (const [i, step] of row.sequence!.entries()) {
+        if (step.write) {
+          await api.patchNamespacedCustomObject(
+            {
+              group: GROUP,
+              version: VERSION,
+              namespace: ns,
+              plural: step.write.resource,
+              name: step.write.name,
+              body: step.write.body,
+            },
+            k8s.setHeaderOptions('Content-Type', PATCH_TYPES[step.write.patchType ?? 'merge']),
+          );
+        }
+        if (step.advanceMs) clock.advance(step.advanceMs);
+        await reach(
+          ns,
+          row,
+          (o) => stepHolds(o, step),
+          `step ${i + 1} (${JSON.stringify(step.traffic ?? step.conditions)})`,
+        );
+      }
+    } finally {
+      stop();
+    }
+    const want = row.sequence!.flatMap((s) => (s.traffic ? [s.traffic] : []));
+    const distinct = want.filter((w, i) => i === 0 || JSON.stringify(w) !== JSON.stringify(want[i - 1]));
+    assert.equal(seen.length, distinct.length, `status.traffic went through:\n${seen.join('\n')}`);
+    distinct.forEach((w, i) => assert.ok(holds(JSON.parse(seen[i]), w), `traffic ${i + 1}: ${seen[i]}`));
+  }
+
+  rows.forEach((row, i) => {
+    if (!row.sequence) return;
+    const req = row.request;
+    test(`${row.id}: ${row.behaviour}`, async () => {
+      assert.equal(req.verb, 'create', 'a sequence row starts with a create');
+      await runSequence(row, `upstream-seq-${i}-c`, async () => {
+        const made = await api.createNamespacedCustomObjectWithHttpInfo({
+          group: GROUP,
+          version: VERSION,
+          namespace: `upstream-seq-${i}-c`,
+          plural: req.resource,
+          body: manifest(req.resource, req.body),
+        });
+        assert.equal(made.httpStatusCode, row.expect.status);
+      });
+      if (!kubectl) return;
+      const ns = `upstream-seq-${i}-k`;
+      await runSequence(row, ns, async () => {
+        const r = await kubectl!.run(['create', '-f', '-', '-n', ns], {
+          input: JSON.stringify(manifest(req.resource, req.body)),
+        });
+        assert.equal(r.code, 0, r.stderr);
+      });
     });
   });
 });
