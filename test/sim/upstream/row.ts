@@ -81,6 +81,8 @@ export interface UpstreamStep {
   conditions?: UpstreamExpectation['conditions'];
   /** status.traffic, in order and of the same length. */
   traffic?: UpstreamTrafficEntry[];
+  /** Other parts of the status, matched as `UpstreamExpectation.objectStatus` (`{namespace}` included). */
+  objectStatus?: Record<string, unknown>;
 }
 
 export interface UpstreamRow {

@@ -77,9 +77,13 @@ function conditionsHold(got: any, want: UpstreamExpectation['conditions'] = []):
   );
 }
 
-const stepHolds = (got: any, step: UpstreamStep): boolean =>
+const inNamespace = (want: unknown, ns: string): unknown =>
+  JSON.parse(JSON.stringify(want).replaceAll('{namespace}', ns));
+
+const stepHolds = (got: any, step: UpstreamStep, ns: string): boolean =>
   conditionsHold(got, step.conditions) &&
-  (step.traffic === undefined || holds(got?.status?.traffic ?? [], step.traffic));
+  (step.traffic === undefined || holds(got?.status?.traffic ?? [], step.traffic)) &&
+  (step.objectStatus === undefined || holds(got?.status, inNamespace(step.objectStatus, ns)));
 
 interface Answer {
   status: number;
@@ -363,7 +367,7 @@ describe('upstream condition sequences', () => {
         await reach(
           ns,
           row,
-          (o) => stepHolds(o, step),
+          (o) => stepHolds(o, step, ns),
           `step ${i + 1} (${JSON.stringify(step.traffic ?? step.conditions)})`,
         );
       }
