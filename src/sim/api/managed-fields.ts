@@ -1,10 +1,12 @@
-// Field ownership for server-side apply, simplified: per-manager sets of paths (lists are atomic),
-// stored as real managedFields entries with FieldsV1 tries. An update owns, besides the leaves it
+// Field ownership for server-side apply, simplified: per-manager sets of paths (lists are atomic
+// but for metadata.finalizers and metadata.ownerReferences, see associative-lists.ts), stored as
+// real managedFields entries with FieldsV1 tries. An update owns, besides the leaves it
 // changed, every object it added (structured-merge-diff's Compare), serialized as a `.` entry.
 import type { KObject, ResourceDef } from './contracts.js';
 import { applyMerge, deepEqual, deleteAt, isObj, leafPaths, valueAt } from './patch.js';
 import { failure } from './status.js';
 import { KUBECTL_APPLY_MANAGER, lastAppliedLeaves, pathKey, syncLastApplied } from './last-applied.js';
+import { fieldsKey, keyedView, listView, renderSegment, segmentOf } from './associative-lists.js';
 
 interface Entry {
   manager: string;
@@ -61,7 +63,8 @@ function toFields(paths: string[][]): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     if (t.member && t.children.size > 0) out['.'] = {};
     // Go orders field names bytewise; these keys are ASCII in practice.
-    for (const k of [...t.children.keys()].sort(byBytes)) out[`f:${k}`] = emit(t.children.get(k)!);
+    const keys = [...t.children.keys()].map((k) => [fieldsKey(k), k] as const);
+    for (const [text, k] of keys.sort((a, b) => byBytes(a[0], b[0]))) out[text] = emit(t.children.get(k)!);
     return out;
   };
   return emit(root);
@@ -71,9 +74,9 @@ const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a),
 
 /** Member paths of a FieldsV1 trie: nodes marked `.`, and nodes with no fields below them. */
 function fromFields(f: Record<string, unknown>, prefix: string[] = [], out: string[][] = []): string[][] {
-  const keys = Object.keys(f).filter((k) => k.startsWith('f:'));
+  const keys = Object.keys(f).filter((k) => segmentOf(k) !== undefined);
   if (prefix.length > 0 && (keys.length === 0 || '.' in f)) out.push(prefix);
-  for (const k of keys) fromFields(f[k] as Record<string, unknown>, [...prefix, k.slice(2)], out);
+  for (const k of keys) fromFields(f[k] as Record<string, unknown>, [...prefix, segmentOf(k)!], out);
   return out;
 }
 
@@ -129,9 +132,9 @@ function entriesOf(obj: KObject): Entry[] {
   return Array.isArray(obj.metadata.managedFields) ? (obj.metadata.managedFields as Entry[]) : [];
 }
 
-/** `.spec.traffic`, the path form of structured-merge-diff. */
+/** `.spec.traffic`, `.metadata.finalizers[="x"]`: the path form of structured-merge-diff. */
 export function renderPath(p: string[]): string {
-  return p.map((k) => `.${k}`).join('');
+  return p.map(renderSegment).join('');
 }
 
 function setEntries(obj: KObject, entries: Entry[]): void {
@@ -178,7 +181,11 @@ export function recordUpdate(
   now: string,
   subresource?: string,
 ): void {
-  const { added, modified, removed } = compareOwnable(old ?? emptyObject(def), next, subresource);
+  const { added, modified, removed } = compareOwnable(
+    keyedView(old ?? emptyObject(def)),
+    keyedView(next),
+    subresource,
+  );
   const taken = [...added, ...modified];
   const takenKeys = new Set(taken.map(key));
   const removedKeys = new Set(removed.map(key));
@@ -231,9 +238,11 @@ export function applyFields(
   now: string,
   subresource?: string,
 ): KObject {
+  // The associative lists of metadata merge and are owned by item.
+  body = keyedView(body);
   const applied = ownablePaths(body, subresource);
   const base: KObject = current
-    ? structuredClone(current)
+    ? keyedView(structuredClone(current))
     : ({ apiVersion: body.apiVersion, kind: body.kind, metadata: { name: body.metadata.name } } as KObject);
   const owners = ownership(entriesOf(base));
   const mine = owners.find(
@@ -273,7 +282,7 @@ export function applyFields(
     for (const o of owners) if (o !== mine) o.list.forEach(own);
     for (const p of mine.list) if (!owned.has(key(p))) deleteAt(merged, p);
   }
-  merged = merged as KObject;
+  merged = listView(merged);
   if (!isObj(merged.metadata)) merged.metadata = { name: body.metadata.name };
   // Forced: only the conflicting leaves change hands.
   for (const o of owners) {
@@ -295,7 +304,7 @@ export function applyFields(
   const entries = owners.map((o) => o.entry);
   if (!mine) entries.push(entry);
   setEntries(merged, entries);
-  if (manager === KUBECTL_APPLY_MANAGER) syncLastApplied(merged, body);
+  if (manager === KUBECTL_APPLY_MANAGER) syncLastApplied(merged, listView(body));
   return merged;
 }
 
