@@ -181,11 +181,7 @@ export function recordUpdate(
   now: string,
   subresource?: string,
 ): void {
-  const { added, modified, removed } = compareOwnable(
-    keyedView(old ?? emptyObject(def)),
-    keyedView(next),
-    subresource,
-  );
+  const { added, modified, removed } = compareOwnable(keyedView(old ?? emptyObject(def)), keyedView(next), subresource);
   const taken = [...added, ...modified];
   const takenKeys = new Set(taken.map(key));
   const removedKeys = new Set(removed.map(key));
