@@ -8,6 +8,8 @@ import { clientSink, usingNote, type CommandContext, type GlobalOptions } from '
 
 export class FleetConnections {
   readonly #open = new Map<string, Promise<SharedConnection>>();
+  /** Set once the progress view owns a terminal's stderr: the shared requests' trace would break its redraws. */
+  #quiet = false;
 
   constructor(private readonly ctx: CommandContext) {}
 
@@ -18,13 +20,22 @@ export class FleetConnections {
     if (!conn) {
       const globals: GlobalOptions = { ...this.ctx.globals, context: contextFlag, contexts: undefined };
       conn = import('../../kube/connect.js').then(async ({ connectShared }) => {
-        const c = await connectShared(globals, clientSink(this.ctx.io, globals, this.ctx.signal));
+        const sink = clientSink(this.ctx.io, globals, this.ctx.signal);
+        const trace = sink.trace;
+        // The connection's own requests (listing, each namespace's shared LIST and watch): traced with --verbose.
+        if (trace) sink.trace = (line) => (this.#quiet ? undefined : trace(line));
+        const c = await connectShared(globals, sink);
         usingNote(this.ctx.io, globals, c.client.source);
         return c;
       });
       this.#open.set(key, conn);
     }
     return conn;
+  }
+
+  /** From now on the connections' trace is not written on a terminal (the progress view redraws there). */
+  progressStarted(): void {
+    this.#quiet = this.ctx.io.isStderrTTY();
   }
 
   /** Ends every shared watch and pooled socket: after the last target is done. */

@@ -128,6 +128,7 @@ async function runFleetOn(ctx: CommandContext, o: RolloutOptions, connections: F
   // Every image is known before the first write: a target without one refuses the fleet (exit 2, nothing written).
   const images = new Map(plan.run.map((t) => [t, action === 'rollout' ? imageFor(t, o) : undefined]));
   const progress = new FleetProgress(ctx.io, plan.run);
+  connections.progressStarted();
   if (ctx.io.isStderrTTY() === false)
     ctx.io.err.write(printable(`Fleet ${plan.fleet}: ${action} on ${plan.run.length} target(s)`) + '\n');
   const results = await runWaves(ctx, o, plan, images, progress);
