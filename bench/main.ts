@@ -2,14 +2,16 @@
 // starts the clusters, runs the suites and prints medians, ratios and the machine they ran on.
 // See docs/benchmarks.md.
 // Usage: npm run bench -- [--rounds 15] [--warmup 3]
-//          [--only startup,status,rollout,rollout-instant,reaction,scale,gate-rollback,gate-queries]
+//          [--only startup,status,rollout,rollout-instant,reaction,scale,gate-rollback,gate-queries,fleet]
 //                         [--services 2000] [--revisions 20000] [--big-revisions 5000] [--out results.md]
+//                         [--fleet-rounds 3] [--fleet-loop-up-to 90]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { findKubectl } from '../test/helpers/kubectl.js';
+import { fleetSuite } from './fleet.js';
 import { gateSuites } from './gates.js';
 import { renderSuite, type SuiteResult } from './results.js';
 import { startBenchPlayground, startScaleCluster } from './sim.js';
@@ -23,7 +25,17 @@ import {
   type SuiteOptions,
 } from './suites.js';
 
-const ALL = ['startup', 'status', 'rollout', 'rollout-instant', 'reaction', 'scale', 'gate-rollback', 'gate-queries'];
+const ALL = [
+  'startup',
+  'status',
+  'rollout',
+  'rollout-instant',
+  'reaction',
+  'scale',
+  'gate-rollback',
+  'gate-queries',
+  'fleet',
+];
 
 function machine(kubectl: string | undefined): string {
   const cpus = os.cpus();
@@ -65,6 +77,8 @@ async function main(): Promise<void> {
       revisions: { type: 'string', default: '20000' },
       'big-revisions': { type: 'string', default: '5000' },
       out: { type: 'string' },
+      'fleet-rounds': { type: 'string', default: '3' },
+      'fleet-loop-up-to': { type: 'string', default: '90' },
     },
   });
   const only = new Set(values.only.split(','));
@@ -119,6 +133,14 @@ async function main(): Promise<void> {
   }
   if (only.has('gate-rollback') || only.has('gate-queries'))
     for (const r of (await gateSuites(opts, only)) ?? []) show(r);
+  if (only.has('fleet'))
+    show(
+      await fleetSuite({
+        ...opts,
+        rounds: Number(values['fleet-rounds']),
+        loopUpTo: Number(values['fleet-loop-up-to']),
+      }),
+    );
   const footer = `Load average (1/5/15 min) at the end: ${os
     .loadavg()
     .map((x) => x.toFixed(1))

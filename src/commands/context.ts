@@ -2,7 +2,7 @@
 // prompter built on first use.
 import type { Command } from 'commander';
 import type { KnativeClient } from '../kube/client.js';
-import type { ClientTuning } from '../kube/connect.js';
+import type { ClientSink, ClientTuning } from '../kube/connect.js';
 import type { IOStreams } from '../ui/iostreams.js';
 import type { Prompter } from '../ui/prompter.js';
 import type { OutputFormat } from '../ui/document.js';
@@ -45,28 +45,33 @@ export async function openClient(
   tuning?: ClientTuning,
 ): Promise<KnativeClient> {
   const { connect } = await import('../kube/connect.js');
+  const client = await connect(globals, clientSink(io, globals, signal), tuning);
+  usingNote(io, globals, client.source);
+  return client;
+}
+
+/** Where a client's kubeconfig warnings (once per stream set) and --verbose trace go. */
+export function clientSink(io: IOStreams, globals: GlobalOptions, signal: AbortSignal | undefined): ClientSink {
   let shown = shownWarnings.get(io);
   if (!shown) shownWarnings.set(io, (shown = new Set()));
   const seen = shown;
-  const client = await connect(
-    globals,
-    {
-      env: io.env,
-      signal,
-      warn: (text) => {
-        if (seen.has(text)) return;
-        seen.add(text);
-        io.err.write(io.colors().warn(`Warning: ${printable(text)}`) + '\n');
-      },
-      trace: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
+  return {
+    env: io.env,
+    signal,
+    warn: (text) => {
+      if (seen.has(text)) return;
+      seen.add(text);
+      io.err.write(io.colors().warn(`Warning: ${printable(text)}`) + '\n');
     },
-    tuning,
-  );
-  // --verbose: which configuration was used (kubeconfig and context, or the pod's service account), once per run.
-  const using = `Using ${client.source}`;
-  if (globals.verbose && !seen.has(using)) {
-    seen.add(using);
-    io.err.write(io.colors().muted(printable(using)) + '\n');
-  }
-  return client;
+    trace: globals.verbose ? (line) => io.err.write(io.colors().muted(printable(line)) + '\n') : undefined,
+  };
+}
+
+/** --verbose: which configuration was used (kubeconfig and context, or the pod's service account), once per run. */
+export function usingNote(io: IOStreams, globals: GlobalOptions, source: string): void {
+  const seen = shownWarnings.get(io);
+  const using = `Using ${source}`;
+  if (!globals.verbose || !seen || seen.has(using)) return;
+  seen.add(using);
+  io.err.write(io.colors().muted(printable(using)) + '\n');
 }

@@ -14,6 +14,7 @@ import {
 } from '../core/knative-types.js';
 import { canaryRefs, type CanaryRef, type FlaggerLookup } from '../core/gitops.js';
 import { createAgentPool, type AgentPool } from './agent.js';
+import { NamespaceWatch, type NamespaceSource } from './namespace-watch.js';
 import { revisionProblem, serviceProblem } from '../core/validate-object.js';
 import { translateError, type ClusterInfo, type RequestInfo } from './errors.js';
 import { explainMissingService } from './missing-service.js';
@@ -115,10 +116,49 @@ export async function createKnativeClient(opts: CreateClientOptions = {}): Promi
     });
     loaded.kubeConfig.addAuthenticator(plugin.authenticator(loaded.exec.userName) as any);
   }
-  const client = new CustomObjectsKnativeClient(loaded, api, k8s.Watch, opts, plugin);
+  const client = new CustomObjectsKnativeClient(loaded, api, k8s.Watch, opts, plugin, createAgentPool());
   // Run the plugin up front, so that a broken plugin is reported as such, not as a failed request.
   await plugin?.get();
   return client;
+}
+
+/**
+ * One context's connection shared by many clients (a fleet's targets): the kubeconfig is read once, the credential
+ * plugin runs once, one keep-alive pool carries every request, and the waits of each namespace share one watch.
+ */
+export interface SharedConnection {
+  /** A client of the connection's own namespace, for reads that are not a target's (listing the targets). */
+  readonly client: KnativeClient;
+  /** A client for one namespace: its own cancel signal and trace; its waits subscribe to the namespace's watch. */
+  forNamespace(namespace: string, opts?: { signal?: AbortSignal; verbose?: (line: string) => void }): KnativeClient;
+  /** Ends the shared watches and closes the pooled sockets (once every client is done). */
+  close(): void;
+}
+
+/** Loads the kubeconfig once for many clients of one context (see SharedConnection). */
+export async function createSharedConnection(opts: CreateClientOptions = {}): Promise<SharedConnection> {
+  const base = (await createKnativeClient(opts)) as CustomObjectsKnativeClient;
+  const watches = new Map<string, NamespaceWatch>();
+  const watchOf = (namespace: string): NamespaceWatch => {
+    let w = watches.get(namespace);
+    if (!w) {
+      // The shared stream belongs to the connection (its signal and trace), not to the first target that waited.
+      w = new NamespaceWatch(base.derive(namespace, { verbose: opts.verbose }).namespaceSource(), {
+        retry: opts.retry,
+      });
+      watches.set(namespace, w);
+    }
+    return w;
+  };
+  return {
+    client: base,
+    forNamespace: (namespace, o = {}) => base.derive(namespace, { signal: o.signal, verbose: o.verbose }, watchOf),
+    close() {
+      for (const w of watches.values()) w.close();
+      watches.clear();
+      base.closeConnection();
+    },
+  };
 }
 
 const base = { group: SERVING_GROUP, version: SERVING_VERSION };
@@ -136,8 +176,6 @@ class CustomObjectsKnativeClient implements KnativeClient {
   private readonly tracer: Tracer;
   private readonly cluster: ClusterInfo;
   private readonly policy: RetryPolicy;
-  // One keep-alive pool for every request and watch of this client: one TLS handshake, not one per request.
-  private readonly agents: AgentPool = createAgentPool();
   private readonly userAgent: string;
 
   constructor(
@@ -145,7 +183,11 @@ class CustomObjectsKnativeClient implements KnativeClient {
     private readonly api: CustomObjectsApi,
     private readonly WatchClass: typeof import('@kubernetes/client-node').Watch,
     private readonly opts: CreateClientOptions,
-    private readonly plugin?: ExecCredentialProvider,
+    private readonly plugin: ExecCredentialProvider | undefined,
+    // One keep-alive pool for every request and watch of this client: one TLS handshake, not one per request.
+    private readonly agents: AgentPool,
+    /** The namespace watch a fleet's waits share (SharedConnection); without it each wait watches on its own. */
+    private readonly sharedWatch?: (namespace: string) => NamespaceWatch,
   ) {
     this.namespace = loaded.namespace;
     this.context = loaded.contextName;
@@ -566,8 +608,59 @@ class CustomObjectsKnativeClient implements KnativeClient {
     );
   }
 
+  /** A client of the same connection (kubeconfig, credentials, pool) for another namespace, signal and trace. */
+  derive(
+    namespace: string,
+    o: { signal?: AbortSignal; verbose?: (line: string) => void },
+    sharedWatch?: (namespace: string) => NamespaceWatch,
+  ): CustomObjectsKnativeClient {
+    const opts: CreateClientOptions = { ...this.opts, signal: o.signal ?? this.opts.signal, verbose: o.verbose };
+    const loaded = { ...this.loaded, namespace };
+    return new CustomObjectsKnativeClient(
+      loaded,
+      this.api,
+      this.WatchClass,
+      opts,
+      this.plugin,
+      this.agents,
+      sharedWatch,
+    );
+  }
+
+  closeConnection(): void {
+    this.agents.destroy();
+  }
+
+  /** The namespace's services with the list's resourceVersion, and a watch of all of them: what NamespaceWatch uses. */
+  namespaceSource(): NamespaceSource {
+    return {
+      list: async () => {
+        const req: RequestInfo = { verb: 'list', resource: 'services', namespace: this.namespace };
+        const res = await this.call(
+          req,
+          (o) => this.api.listNamespacedCustomObject({ ...base, namespace: this.namespace, plural: 'services' }, o),
+          'always',
+        );
+        const list = this.expectList<KnativeService>(res, req, 'Service');
+        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+      },
+      watch: (rv, onEvent, onDone) => this.openWatch(undefined, rv, onEvent, onDone),
+    };
+  }
+
   async watchService(
     name: string,
+    resourceVersion: string | undefined,
+    onEvent: (type: WatchEventType, obj: any) => void,
+    onDone: (err: BgctlError | null) => void,
+  ): Promise<WatchHandle> {
+    const shared = this.sharedWatch?.(this.namespace).subscribe(name, resourceVersion, onEvent, onDone);
+    return shared ?? this.openWatch(name, resourceVersion, onEvent, onDone);
+  }
+
+  /** A watch of one service (fieldSelector metadata.name) or, without a name, of every service of the namespace. */
+  private async openWatch(
+    name: string | undefined,
     resourceVersion: string | undefined,
     onEvent: (type: WatchEventType, obj: any) => void,
     onDone: (err: BgctlError | null) => void,
@@ -579,10 +672,9 @@ class CustomObjectsKnativeClient implements KnativeClient {
     const ua = this.userAgent;
     const secrets = this.loaded.secrets;
     const path = `/apis/${SERVING_GROUP}/${SERVING_VERSION}/namespaces/${encodeURIComponent(this.namespace)}/services`;
-    const params: Record<string, string | boolean> = {
-      fieldSelector: `metadata.name=${name}`,
-      allowWatchBookmarks: true,
-    };
+    const params: Record<string, string | boolean> = { allowWatchBookmarks: true };
+    if (name !== undefined) params.fieldSelector = `metadata.name=${name}`;
+    const what = name !== undefined ? `service "${name}"` : `the services of namespace "${this.namespace}"`;
     if (resourceVersion) params.resourceVersion = resourceVersion;
     // Watch reads only these two members; the wrapper adds the User-Agent, the trace and the TLS rule.
     const config = {
@@ -615,13 +707,13 @@ class CustomObjectsKnativeClient implements KnativeClient {
         if (!problem) return onEvent(type as WatchEventType, obj);
         stopped = true;
         controller?.abort();
-        tracer.note(`watch of service "${name}" stopped: a ${type} event is not a Knative Service`);
+        tracer.note(`watch of ${what} stopped: a ${type} event is not a Knative Service`);
         onDone(this.notKnative(req, 'Service', `a ${type} event: ${problem}`));
       };
       controller = await watch.watch(path, params, onStreamEvent, (err) => {
         if (stopped) return;
         stopped = true;
-        tracer.note(`watch of service "${name}" closed${err ? `: ${(err as Error).message}` : ''}`);
+        tracer.note(`watch of ${what} closed${err ? `: ${(err as Error).message}` : ''}`);
         onDone(err ? translateError(err, req, this.cluster) : null);
       });
       // A bad event can arrive before watch() has returned its controller.

@@ -1,6 +1,6 @@
 // The one way commands get a KnativeClient, from the global flags; every kubeconfig warning goes to the caller's
 // `warn`, so none can be forgotten. createKnativeClient is the lower-level builder the kube tests drive.
-import type { CreateClientOptions, KnativeClient } from './client.js';
+import type { CreateClientOptions, KnativeClient, SharedConnection } from './client.js';
 
 /** The global flags that choose and reach a cluster. */
 export interface ClusterFlags {
@@ -25,14 +25,8 @@ export interface ClientSink {
 /** Per-call adjustments (a short-lived client that reads once after a cancel). */
 export type ClientTuning = Pick<CreateClientOptions, 'requestTimeoutMs' | 'retry'>;
 
-/** Loads the kubeconfig for the flags and builds the client; warnings go to sink.warn before it returns. */
-export async function connect(
-  flags: ClusterFlags,
-  sink: ClientSink,
-  tuning: ClientTuning = {},
-): Promise<KnativeClient> {
-  const { createKnativeClient } = await import('./client.js');
-  const client = await createKnativeClient({
+function clientOptions(flags: ClusterFlags, sink: ClientSink): CreateClientOptions {
+  return {
     kubeconfig: flags.kubeconfig,
     context: flags.context,
     namespace: flags.namespace,
@@ -41,8 +35,25 @@ export async function connect(
     env: sink.env,
     signal: sink.signal,
     verbose: sink.trace,
-    ...tuning,
-  });
+  };
+}
+
+/** As connect, for the many clients of one context (a fleet): see SharedConnection. */
+export async function connectShared(flags: ClusterFlags, sink: ClientSink): Promise<SharedConnection> {
+  const { createSharedConnection } = await import('./client.js');
+  const conn = await createSharedConnection(clientOptions(flags, sink));
+  for (const w of conn.client.warnings) sink.warn(w);
+  return conn;
+}
+
+/** Loads the kubeconfig for the flags and builds the client; warnings go to sink.warn before it returns. */
+export async function connect(
+  flags: ClusterFlags,
+  sink: ClientSink,
+  tuning: ClientTuning = {},
+): Promise<KnativeClient> {
+  const { createKnativeClient } = await import('./client.js');
+  const client = await createKnativeClient({ ...clientOptions(flags, sink), ...tuning });
   for (const w of client.warnings) sink.warn(w);
   return client;
 }

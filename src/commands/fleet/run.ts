@@ -23,6 +23,7 @@ import { printTable } from '../../ui/table.js';
 import type { CommandContext } from '../context.js';
 import { writesNothing } from '../write-flags.js';
 import type { RolloutOptions } from '../rollout/options.js';
+import { FleetConnections } from './connections.js';
 import { DEFAULT_MAX_PARALLEL } from './flags.js';
 import { FleetProgress } from './progress.js';
 import { runTarget } from './target-run.js';
@@ -104,7 +105,16 @@ function skippedResult(t: ResolvedTarget, st: RolloutState | undefined, fleet: s
 /** Runs the fleet verb (rollout with several targets). */
 export async function runFleet(ctx: CommandContext, o: RolloutOptions): Promise<void> {
   refuseUnattendable(o);
-  const found = await resolveTargets(ctx, o.service, o.targets);
+  const connections = new FleetConnections(ctx);
+  try {
+    await runFleetOn(ctx, o, connections);
+  } finally {
+    await connections.close();
+  }
+}
+
+async function runFleetOn(ctx: CommandContext, o: RolloutOptions, connections: FleetConnections): Promise<void> {
+  const found = await resolveTargets(ctx, o.service, o.targets, connections);
   if (found.targets.length === 0)
     throw new RefusedError('no service matches in the contexts reached', {
       reason: 'NoTargets',
@@ -118,6 +128,7 @@ export async function runFleet(ctx: CommandContext, o: RolloutOptions): Promise<
   // Every image is known before the first write: a target without one refuses the fleet (exit 2, nothing written).
   const images = new Map(plan.run.map((t) => [t, action === 'rollout' ? imageFor(t, o) : undefined]));
   const progress = new FleetProgress(ctx.io, plan.run);
+  connections.progressStarted();
   if (ctx.io.isStderrTTY() === false)
     ctx.io.err.write(printable(`Fleet ${plan.fleet}: ${action} on ${plan.run.length} target(s)`) + '\n');
   const results = await runWaves(ctx, o, plan, images, progress);

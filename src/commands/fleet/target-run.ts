@@ -1,5 +1,6 @@
 // One target of a fleet: the normal unattended rollout (runPipeline) on its own CommandContext (its context and
-// namespace, its own client and cancel signal, captured streams), turned into a FleetTargetResult.
+// namespace, its own client on its context's shared connection, its cancel signal, captured streams), turned into a
+// FleetTargetResult.
 import { BgctlError, CancelError, PausedError } from '../../core/errors.js';
 import { readState } from '../../core/state.js';
 import type { FleetTargetResult } from '../../core/views/fleet.js';
@@ -10,6 +11,7 @@ import { openClient, type CommandContext, type GlobalOptions } from '../context.
 import { newSession, runPipeline } from '../rollout/pipeline.js';
 import type { RolloutOptions } from '../rollout/options.js';
 import type { SessionView } from '../rollout/session.js';
+import { targetClient } from './connections.js';
 import type { FleetProgress } from './progress.js';
 import type { ResolvedTarget } from './targets.js';
 
@@ -32,7 +34,9 @@ function targetContext(ctx: CommandContext, t: ResolvedTarget, signal: AbortSign
     globals,
     signal,
     kube() {
-      client ??= openClient(io, globals, signal);
+      client ??= t.connection
+        ? Promise.resolve(targetClient(t.connection, t.namespace, io, globals.verbose, signal))
+        : openClient(io, globals, signal);
       return client;
     },
   };

@@ -4,8 +4,9 @@
 import { BgctlError, ClusterAccessError } from '../../core/errors.js';
 import { orderTargets, type FleetTarget } from '../../core/fleet.js';
 import type { KnativeService } from '../../core/knative-types.js';
-import type { KnativeClient } from '../../kube/client.js';
+import type { KnativeClient, SharedConnection } from '../../kube/client.js';
 import { openClient, type CommandContext } from '../context.js';
+import type { FleetConnections } from './connections.js';
 import type { FleetFlags } from './flags.js';
 
 /** A target with the service as it was read when the fleet was resolved. */
@@ -13,6 +14,8 @@ export interface ResolvedTarget extends FleetTarget {
   readonly svc: KnativeService;
   /** The --context value that reached it (undefined: the kubeconfig's current context). */
   readonly contextFlag?: string;
+  /** Its context's connection, shared by the targets of a rollout (absent for status, which only lists). */
+  readonly connection?: SharedConnection;
 }
 
 /** A context that could not be listed, and why (message from a typed error: no credential in it). */
@@ -64,17 +67,17 @@ export async function resolveTargets(
   ctx: CommandContext,
   service: string | undefined,
   flags: FleetFlags | undefined,
+  connections?: FleetConnections,
 ): Promise<FleetTargets> {
   const contexts = await contextsOf(ctx, flags);
   const results = await Promise.all(
     contexts.map(async (contextFlag) => {
       const name = contextFlag ?? '(current)';
       try {
-        const client = await openClient(
-          ctx.io,
-          { ...ctx.globals, context: contextFlag, contexts: undefined },
-          ctx.signal,
-        );
+        const connection = await connections?.open(contextFlag);
+        const client =
+          connection?.client ??
+          (await openClient(ctx.io, { ...ctx.globals, context: contextFlag, contexts: undefined }, ctx.signal));
         const services = await listIn(client, service, flags);
         const targets: ResolvedTarget[] = services.map((svc) => ({
           context: client.context,
@@ -82,6 +85,7 @@ export async function resolveTargets(
           service: svc.metadata.name,
           svc,
           contextFlag,
+          ...(connection && { connection }),
         }));
         return { context: client.context, targets };
       } catch (err) {
