@@ -265,7 +265,8 @@ describe('fleet rollouts across three clusters', () => {
     /* eslint-enable no-control-regex */
   });
 
-  test('a context on a closed port is reported for that context; none reachable is exit 4', async () => {
+  /** The playground's kubeconfig plus a context `dead` whose server is a closed port. */
+  async function withDeadContext(): Promise<string> {
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const p = (s.address() as { port: number }).port;
@@ -277,6 +278,11 @@ describe('fleet rollouts across three clusters', () => {
     kc.contexts.push({ name: 'dead', context: { cluster: 'dead', user: kc.users[0].name, namespace: 'default' } });
     const file = join(dir, 'with-dead');
     writeFileSync(file, yaml.dump(kc), { mode: 0o600 });
+    return file;
+  }
+
+  test('a context on a closed port is reported for that context; none reachable is exit 4', async () => {
+    const file = await withDeadContext();
     const run = (...argv: string[]) => runCli([...argv, '--request-timeout', '2s'], { env: { KUBECONFIG: file } });
     const r = await run('status', '-l', 'app=shop', '--context', 'dead,playground-1', '-o', 'json');
     assert.equal(r.code, 0, r.stderr);
@@ -293,5 +299,49 @@ describe('fleet rollouts across three clusters', () => {
     assert.equal(none.code, 4, none.stderr);
     assert.match(none.stderr, /no context could be reached: dead/);
     assert.ok(!none.stderr.includes(pgs.clusters[0].token));
+  });
+
+  test('one context unreachable, the others promoted: exit 4 once the reachable targets are done', async () => {
+    const file = await withDeadContext();
+    const r = await runCli(
+      [
+        'rollout',
+        'hello',
+        '--context',
+        'playground-2,dead,playground-3',
+        '--image',
+        'ghcr.io/bgctl/hello:v5',
+        '--no-verify',
+        '--yes',
+        '--request-timeout',
+        '2s',
+        '-o',
+        'json',
+      ],
+      { env: { KUBECONFIG: file, BGCTL_ACTOR: 'tester' } },
+    );
+    assert.equal(r.code, 4, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.kind, 'FleetRollout');
+    assert.equal(doc.outcome, 'failed');
+    assert.deepEqual(
+      doc.targets.map((t: any) => `${t.context}/${t.service}:${t.outcome}:${t.phase}`),
+      ['playground-2/hello:promoted:promoted', 'playground-3/hello:promoted:promoted'],
+    );
+    assert.deepEqual(
+      doc.unreachable.map((u: any) => u.context),
+      ['dead'],
+    );
+    const [one, two, three] = pgs.clusters;
+    for (const c of [two, three]) {
+      const svc = stored(c, 'hello');
+      assert.equal(readState(svc).state?.phase, 'promoted', c.context);
+      assert.equal(readState(svc).state?.fleet, doc.fleet, c.context);
+      assert.equal(svc.spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v5', c.context);
+    }
+    assert.equal(readState(stored(one, 'hello')).state, undefined, 'playground-1 was not a target');
+    assert.match(r.stderr, /Warning: context dead not reached/);
+    assert.match(r.stderr, /Error: fleet fleet-\S+: 1 context\(s\) could not be reached/);
+    assert.ok(!r.stderr.includes(one.token));
   });
 });
