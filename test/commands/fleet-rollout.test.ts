@@ -265,6 +265,38 @@ describe('fleet rollouts across three clusters', () => {
     /* eslint-enable no-control-regex */
   });
 
+  test("--dry-run plans each target's next step in its wave and writes nothing; --render is refused", async () => {
+    const versions = () => pgs.clusters.map((c) => stored(c, 'cart').metadata.resourceVersion);
+    const before = versions();
+    const r = await cli('rollout', '-l', 'app=shop', '--context', ALL, '--image-tag', 'v9', '--dry-run', '-o', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.kind, 'FleetPlan');
+    assert.equal(doc.dryRun, true);
+    assert.deepEqual(
+      doc.targets.map((t: any) => [t.wave, t.context, t.service, t.phase, t.image, t.plan.kind]),
+      pgs.clusters.map((c, i) => [
+        i === 0 ? 1 : 2,
+        c.context,
+        'cart',
+        'deployed',
+        'ghcr.io/bgctl/hello:v9',
+        'TrafficPlan',
+      ]),
+    );
+    assert.equal(doc.targets[0].plan.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v9');
+    assert.deepEqual(versions(), before, 'nothing was written');
+    const table = await cli('rollout', '-l', 'app=shop', '--context', ALL, '--image-tag', 'v9', '--dry-run');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^WAVE\s+CONTEXT\s+NAMESPACE\s+SERVICE\s+NEXT STEP\s+PHASE\s+IMAGE/);
+    assert.match(table.stdout, /^2\s+playground-3\s+default\s+cart\s+\S+\s+deployed\s+ghcr\.io\/bgctl\/hello:v9/m);
+    assert.match(table.stderr, /Dry run: nothing was changed; 3 target\(s\)/);
+    assert.deepEqual(versions(), before, 'nothing was written');
+    const render = await cli('rollout', '-l', 'app=shop', '--context', ALL, '--image-tag', 'v9', '--render');
+    assert.equal(render.code, 2, render.stderr);
+    assert.match(render.stderr, /--render writes the manifest of one service: a fleet has many/);
+  });
+
   /** The playground's kubeconfig plus a context `dead` whose server is a closed port. */
   async function withDeadContext(): Promise<string> {
     const port = await new Promise<number>((resolve) => {

@@ -30,12 +30,12 @@ import { resolveTargets, type ResolvedTarget } from './targets.js';
 
 /** Refuses what a fleet cannot do, before anything is read. */
 function refuseUnattendable(o: RolloutOptions): void {
-  if (writesNothing(o.write))
-    throw new UsageError('a fleet rollout cannot be previewed yet: --dry-run works on one service', {
+  if (o.write.render !== undefined)
+    throw new UsageError('--render writes the manifest of one service: a fleet has many', {
       reason: 'ConflictingFlags',
-      hint: 'preview one target: bgctl rollout SERVICE --context NAME --dry-run',
+      hint: 'preview the fleet with --dry-run, or render one target: bgctl rollout SERVICE --context NAME --render',
     });
-  if (!o.write.yes)
+  if (!o.write.yes && !writesNothing(o.write))
     throw new UsageError('a fleet rollout runs unattended: add --yes', { reason: 'ConfirmationRequired' });
   const change = o.image ?? o.fleetRun?.imageTag;
   const other = o.env.length > 0 || Object.keys(o.annotations).length > 0;
@@ -117,6 +117,10 @@ export async function runFleet(ctx: CommandContext, o: RolloutOptions): Promise<
       : planContinuation(found.targets, o);
   // Every image is known before the first write: a target without one refuses the fleet (exit 2, nothing written).
   const images = new Map(plan.run.map((t) => [t, action === 'rollout' ? imageFor(t, o) : undefined]));
+  if (writesNothing(o.write)) {
+    const { previewFleet } = await import('./dry-run.js');
+    return previewFleet(ctx, o, plan.run, images, found.unreachable, action === 'rollout' ? undefined : plan.fleet);
+  }
   const progress = new FleetProgress(ctx.io, plan.run);
   if (ctx.io.isStderrTTY() === false)
     ctx.io.err.write(printable(`Fleet ${plan.fleet}: ${action} on ${plan.run.length} target(s)`) + '\n');
