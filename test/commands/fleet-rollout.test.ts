@@ -292,6 +292,23 @@ describe('fleet rollouts across three clusters', () => {
     assert.match(table.stdout, /^2\s+playground-3\s+default\s+cart\s+\S+\s+deployed\s+ghcr\.io\/bgctl\/hello:v9/m);
     assert.match(table.stderr, /Dry run: nothing was changed; 3 target\(s\)/);
     assert.deepEqual(versions(), before, 'nothing was written');
+    const server = await cli(
+      'rollout',
+      'cart',
+      '--context',
+      ALL,
+      '--image-tag',
+      'v9',
+      '--dry-run=server',
+      '-o',
+      'json',
+    );
+    assert.equal(server.code, 0, server.stderr);
+    assert.deepEqual(
+      JSON.parse(server.stdout).targets.map((t: any) => [t.plan.dryRunMode, t.plan.serverAccepted]),
+      Array(3).fill(['server', true]),
+    );
+    assert.deepEqual(versions(), before, 'nothing was written');
     const render = await cli('rollout', '-l', 'app=shop', '--context', ALL, '--image-tag', 'v9', '--render');
     assert.equal(render.code, 2, render.stderr);
     assert.match(render.stderr, /--render writes the manifest of one service: a fleet has many/);
