@@ -100,6 +100,12 @@ export async function fleetRun(
   const faults = mode === 'faults' ? faultsFor(profile, rng, seed) : { seed, latencyMs: rng.int(20, 150) };
   const withFaults = mode === 'faults' || rng.chance(0.3);
   const image = `ghcr.io/bgctl/hello:v${rng.int(2, 9)}`;
+  // Some fault runs verify every target through its cluster's ingress, and one target's revisions answer 500
+  // (sim.bgctl.dev/error-rate=1 on its template, so the new revision inherits it): its check fails and stops the fleet.
+  const failing =
+    mode === 'faults' && rng.chance(0.35)
+      ? { cluster: rng.int(0, clusters.length - 1), name: rng.int(0, perCluster - 1) }
+      : undefined;
   const report: RunReport = {
     seed,
     scenario:
@@ -118,6 +124,19 @@ export async function fleetRun(
 
   const names = Array.from({ length: perCluster }, (_, k) => `fleet-${seed}-${'ab'[k]}`);
   await Promise.all(clusters.flatMap((pg) => names.map((n) => createLabelled(pg, n, seed))));
+  const failingTarget = failing && { pg: clusters[failing.cluster], service: names[failing.name] };
+  if (failingTarget) {
+    report.scenario += `, verification fails on ${failingTarget.pg.context}/${failingTarget.service}`;
+    failingTarget.pg.registry.patch(
+      failingTarget.pg.registry.resource('services', 'serving.knative.dev')!,
+      'default',
+      failingTarget.service,
+      'merge',
+      { spec: { template: { metadata: { annotations: { 'sim.bgctl.dev/error-rate': '1' } } } } },
+      { user: 'system:admin', fieldManager: 'chaos-setup' },
+    );
+    await settle(failingTarget.pg, failingTarget.service, 20_000);
+  }
   const targets: Target[] = clusters.flatMap((pg) =>
     names.map((service) => ({
       pg,
@@ -149,7 +168,10 @@ export async function fleetRun(
       if (mode === 'faults' && profile === 'watch-410')
         struckTargets[0].mon.afterNextBgctlWrite(() => churnWhenWatchCloses(clusters[struck].registry, 5100));
     }
-    const argv = [...base, '--image', image, '--steps', steps, '--no-verify', '--yes', '--timeout', '20s', ...pacing];
+    const verify = failing
+      ? [...clusters.flatMap((pg) => ['--context-ingress', `${pg.context}=${pg.ingress}`]), '--requests', '2']
+      : ['--no-verify'];
+    const argv = [...base, '--image', image, '--steps', steps, ...verify, '--yes', '--timeout', '20s', ...pacing];
     let fleet: string | undefined;
     if (mode === 'faults') {
       label(targets, 'fleet rollout', argv);
@@ -157,6 +179,13 @@ export async function fleetRun(
       report.commands.push({ argv: argv.join(' '), code: r.code });
       opts.log?.(`  fleet ${seed}: rollout -> ${r.code}${r.code ? `: ${lastLines(r)}` : ''}`);
       fleet = checkRollout(r, targets, image, violation);
+      const bad =
+        failingTarget && targets.find((t) => t.pg === failingTarget.pg && t.service === failingTarget.service);
+      if (bad) {
+        if (r.code === 0) violation(`exit 0 although ${bad.context}/${bad.service} fails its verification`);
+        const st = stateOf(storedService(bad.pg.registry, bad.service));
+        if (st?.phase === 'promoted') violation(`${bad.context}/${bad.service}: promoted although its check fails`);
+      }
     } else {
       fleet = await killMidFleet(targets, argv, rng, env, report, opts.log);
     }
