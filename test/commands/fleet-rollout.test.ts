@@ -15,6 +15,7 @@ import { readState } from '../../src/core/state.js';
 import type { KnativeService } from '../../src/core/knative-types.js';
 import { runCli } from '../helpers/cli.js';
 import { waitForStored } from './step-helpers.js';
+import { sim } from '../kube/sim-helpers.js';
 
 const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
 const ALL = 'playground-1,playground-2,playground-3';
@@ -190,6 +191,58 @@ describe('fleet rollouts across three clusters', () => {
     assert.equal(readState(stored(three, 'pay-d')).state, undefined, 'pay-d was never touched');
     assert.equal(stored(three, 'pay-d').spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v1');
     assert.match(r.stderr, /fleet fleet-\S+ stopped: playground-2\/default\/pay-b/);
+  });
+
+  test("a stop before a target's first write reports it not started, though an older rollout left it promoted", async () => {
+    const [one, two] = pgs.clusters;
+    await Promise.all([
+      createService(one, 'late-a', { team: 'late' }, { 'sim.bgctl.dev/error-rate': '1' }),
+      createService(two, 'late-b', { team: 'late' }),
+    ]);
+    const older = await cli(
+      'rollout',
+      'late-b',
+      '--context',
+      'playground-2',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--no-verify',
+      '--yes',
+    );
+    assert.equal(older.code, 0, older.stderr);
+    const olderState = readState(stored(two, 'late-b')).state;
+    assert.equal(olderState?.phase, 'promoted');
+    // playground-2 answers every request after 4 s: late-b is still in its first read when late-a fails its check.
+    const kc = yaml.load(pgs.kubeconfig) as any;
+    const asPlayground = { ...two, kubeconfig: yaml.dump({ clusters: [kc.clusters[1]] }) } as unknown as Playground;
+    await sim(asPlayground, 'POST', 'faults', { latencyMs: 4000 });
+    try {
+      const r = await cli(
+        'rollout',
+        '-l',
+        'team=late',
+        '--context',
+        'playground-1,playground-2',
+        '--image',
+        'ghcr.io/bgctl/hello:v3',
+        '--first-wave',
+        '2',
+        '--requests',
+        '2',
+        ...ingressFlags(),
+        '--yes',
+        '-o',
+        'json',
+      );
+      assert.equal(r.code, 3, r.stderr);
+      const by = Object.fromEntries(JSON.parse(r.stdout).targets.map((t: any) => [t.service, t]));
+      assert.equal(by['late-a'].outcome, 'failed');
+      assert.equal(by['late-b'].outcome, 'not-started', JSON.stringify(by['late-b']));
+      assert.equal(by['late-b'].exitCode, undefined, 'the refused abort is no failure of the target');
+      assert.equal(readState(stored(two, 'late-b')).state?.id, olderState?.id, 'late-b was never written');
+    } finally {
+      await sim(asPlayground, 'DELETE', 'faults');
+    }
   });
 
   test('--until staged pauses every target (exit 8); --resume of the fleet promotes them all', async () => {

@@ -194,9 +194,8 @@ async function runWaves(
       cancelled.map(async (t) => {
         const abortOpts: RolloutOptions = { ...o, abort: true, resume: false, image: undefined, targets: undefined };
         const r = await runTarget(ctx, t, abortOpts, ctx.signal, progress);
-        // A rollout that finished before the stop reached it stays promoted; one that never wrote is not started.
-        const outcome = r.outcome === 'skipped' ? (r.phase === 'promoted' ? 'promoted' : 'not-started') : r.outcome;
-        results.set(t, { ...r, outcome, ...(outcome === 'aborted' && { message: 'aborted: the fleet stopped' }) });
+        results.set(t, r.outcome === 'skipped' ? stoppedBeforeAbort(t, r) : r);
+        if (r.outcome === 'aborted') results.set(t, { ...r, message: 'aborted: the fleet stopped' });
       }),
     );
   }
@@ -213,6 +212,19 @@ async function runWaves(
       ...(st && { phase: st.phase, rolloutId: st.id }),
     };
   });
+}
+
+/**
+ * A cancelled target the abort found nothing open on: promoted when this fleet's own rollout got there before the
+ * stop (its routing was then not awaited), else not started. A promoted record that was already there when the fleet
+ * resolved its targets is an older rollout's, not this fleet's.
+ */
+function stoppedBeforeAbort(t: ResolvedTarget, r: FleetTargetResult): FleetTargetResult {
+  const ours = r.rolloutId !== undefined && r.rolloutId !== readState(t.svc).state?.id;
+  const { reason: _r, message: _m, exitCode: _e, ...rest } = r;
+  return ours && r.phase === 'promoted'
+    ? { ...rest, outcome: 'promoted', message: 'promoted before the fleet stopped; its routing was not awaited' }
+    : { ...rest, outcome: 'not-started', message: 'stopped by the fleet before its first write' };
 }
 
 function printFleetTable(ctx: CommandContext, results: FleetTargetResult[]): void {
