@@ -300,7 +300,13 @@ describe('demo options', () => {
   });
 
   test('--image and --percents', async () => {
-    const expected: DemoOptions = { image: 'ghcr.io/bgctl/hello:v3', percents: '10,50,100', metrics: true, fleet: false, yes: false };
+    const expected: DemoOptions = {
+      image: 'ghcr.io/bgctl/hello:v3',
+      percents: '10,50,100',
+      metrics: true,
+      fleet: false,
+      yes: false,
+    };
     assert.deepEqual(
       await parseOpts<DemoOptions>(['demo', '--image', 'ghcr.io/bgctl/hello:v3', '--percents', '10,50,100']),
       expected,
