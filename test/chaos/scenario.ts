@@ -43,7 +43,7 @@ const advancing = (argv: readonly string[]) =>
   ((argv[0] === 'rollout' && !argv.includes('--abort')) || argv[0] === 'split' || argv[0] === 'promote') &&
   !argv.includes('--take-over');
 
-const PROFILES = [
+export const PROFILES = [
   'conflict-storm',
   'errors-500',
   'unavailable-503',
@@ -53,9 +53,9 @@ const PROFILES = [
   'watch-410',
   'mixed',
 ] as const;
-type Profile = (typeof PROFILES)[number];
+export type Profile = (typeof PROFILES)[number];
 
-function faultsFor(profile: Profile, rng: Rng, seed: number): FaultConfig {
+export function faultsFor(profile: Profile, rng: Rng, seed: number): FaultConfig {
   const p = (lo: number, hi: number) => Math.round((lo + rng.next() * (hi - lo)) * 100) / 100;
   switch (profile) {
     case 'conflict-storm':

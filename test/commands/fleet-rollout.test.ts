@@ -15,6 +15,7 @@ import { readState } from '../../src/core/state.js';
 import type { KnativeService } from '../../src/core/knative-types.js';
 import { runCli } from '../helpers/cli.js';
 import { waitForStored } from './step-helpers.js';
+import { sim } from '../kube/sim-helpers.js';
 
 const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
 const ALL = 'playground-1,playground-2,playground-3';
@@ -192,6 +193,58 @@ describe('fleet rollouts across three clusters', () => {
     assert.match(r.stderr, /fleet fleet-\S+ stopped: playground-2\/default\/pay-b/);
   });
 
+  test("a stop before a target's first write reports it not started, though an older rollout left it promoted", async () => {
+    const [one, two] = pgs.clusters;
+    await Promise.all([
+      createService(one, 'late-a', { team: 'late' }, { 'sim.bgctl.dev/error-rate': '1' }),
+      createService(two, 'late-b', { team: 'late' }),
+    ]);
+    const older = await cli(
+      'rollout',
+      'late-b',
+      '--context',
+      'playground-2',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--no-verify',
+      '--yes',
+    );
+    assert.equal(older.code, 0, older.stderr);
+    const olderState = readState(stored(two, 'late-b')).state;
+    assert.equal(olderState?.phase, 'promoted');
+    // playground-2 answers every request after 4 s: late-b is still in its first read when late-a fails its check.
+    const kc = yaml.load(pgs.kubeconfig) as any;
+    const asPlayground = { ...two, kubeconfig: yaml.dump({ clusters: [kc.clusters[1]] }) } as unknown as Playground;
+    await sim(asPlayground, 'POST', 'faults', { latencyMs: 4000 });
+    try {
+      const r = await cli(
+        'rollout',
+        '-l',
+        'team=late',
+        '--context',
+        'playground-1,playground-2',
+        '--image',
+        'ghcr.io/bgctl/hello:v3',
+        '--first-wave',
+        '2',
+        '--requests',
+        '2',
+        ...ingressFlags(),
+        '--yes',
+        '-o',
+        'json',
+      );
+      assert.equal(r.code, 3, r.stderr);
+      const by = Object.fromEntries(JSON.parse(r.stdout).targets.map((t: any) => [t.service, t]));
+      assert.equal(by['late-a'].outcome, 'failed');
+      assert.equal(by['late-b'].outcome, 'not-started', JSON.stringify(by['late-b']));
+      assert.equal(by['late-b'].exitCode, undefined, 'the refused abort is no failure of the target');
+      assert.equal(readState(stored(two, 'late-b')).state?.id, olderState?.id, 'late-b was never written');
+    } finally {
+      await sim(asPlayground, 'DELETE', 'faults');
+    }
+  });
+
   test('--until staged pauses every target (exit 8); --resume of the fleet promotes them all', async () => {
     const paused = await cli(
       'rollout',
@@ -265,7 +318,57 @@ describe('fleet rollouts across three clusters', () => {
     /* eslint-enable no-control-regex */
   });
 
-  test('a context on a closed port is reported for that context; none reachable is exit 4', async () => {
+  test("--dry-run plans each target's next step in its wave and writes nothing; --render is refused", async () => {
+    const versions = () => pgs.clusters.map((c) => stored(c, 'cart').metadata.resourceVersion);
+    const before = versions();
+    const r = await cli('rollout', '-l', 'app=shop', '--context', ALL, '--image-tag', 'v9', '--dry-run', '-o', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.kind, 'FleetPlan');
+    assert.equal(doc.dryRun, true);
+    assert.deepEqual(
+      doc.targets.map((t: any) => [t.wave, t.context, t.service, t.phase, t.image, t.plan.kind]),
+      pgs.clusters.map((c, i) => [
+        i === 0 ? 1 : 2,
+        c.context,
+        'cart',
+        'deployed',
+        'ghcr.io/bgctl/hello:v9',
+        'TrafficPlan',
+      ]),
+    );
+    assert.equal(doc.targets[0].plan.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v9');
+    assert.deepEqual(versions(), before, 'nothing was written');
+    const table = await cli('rollout', '-l', 'app=shop', '--context', ALL, '--image-tag', 'v9', '--dry-run');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^WAVE\s+CONTEXT\s+NAMESPACE\s+SERVICE\s+NEXT STEP\s+PHASE\s+IMAGE/);
+    assert.match(table.stdout, /^2\s+playground-3\s+default\s+cart\s+\S+\s+deployed\s+ghcr\.io\/bgctl\/hello:v9/m);
+    assert.match(table.stderr, /Dry run: nothing was changed; 3 target\(s\)/);
+    assert.deepEqual(versions(), before, 'nothing was written');
+    const server = await cli(
+      'rollout',
+      'cart',
+      '--context',
+      ALL,
+      '--image-tag',
+      'v9',
+      '--dry-run=server',
+      '-o',
+      'json',
+    );
+    assert.equal(server.code, 0, server.stderr);
+    assert.deepEqual(
+      JSON.parse(server.stdout).targets.map((t: any) => [t.plan.dryRunMode, t.plan.serverAccepted]),
+      Array(3).fill(['server', true]),
+    );
+    assert.deepEqual(versions(), before, 'nothing was written');
+    const render = await cli('rollout', '-l', 'app=shop', '--context', ALL, '--image-tag', 'v9', '--render');
+    assert.equal(render.code, 2, render.stderr);
+    assert.match(render.stderr, /--render writes the manifest of one service: a fleet has many/);
+  });
+
+  /** The playground's kubeconfig plus a context `dead` whose server is a closed port. */
+  async function withDeadContext(): Promise<string> {
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const p = (s.address() as { port: number }).port;
@@ -277,6 +380,11 @@ describe('fleet rollouts across three clusters', () => {
     kc.contexts.push({ name: 'dead', context: { cluster: 'dead', user: kc.users[0].name, namespace: 'default' } });
     const file = join(dir, 'with-dead');
     writeFileSync(file, yaml.dump(kc), { mode: 0o600 });
+    return file;
+  }
+
+  test('a context on a closed port is reported for that context; none reachable is exit 4', async () => {
+    const file = await withDeadContext();
     const run = (...argv: string[]) => runCli([...argv, '--request-timeout', '2s'], { env: { KUBECONFIG: file } });
     const r = await run('status', '-l', 'app=shop', '--context', 'dead,playground-1', '-o', 'json');
     assert.equal(r.code, 0, r.stderr);
@@ -293,5 +401,49 @@ describe('fleet rollouts across three clusters', () => {
     assert.equal(none.code, 4, none.stderr);
     assert.match(none.stderr, /no context could be reached: dead/);
     assert.ok(!none.stderr.includes(pgs.clusters[0].token));
+  });
+
+  test('one context unreachable, the others promoted: exit 4 once the reachable targets are done', async () => {
+    const file = await withDeadContext();
+    const r = await runCli(
+      [
+        'rollout',
+        'hello',
+        '--context',
+        'playground-2,dead,playground-3',
+        '--image',
+        'ghcr.io/bgctl/hello:v5',
+        '--no-verify',
+        '--yes',
+        '--request-timeout',
+        '2s',
+        '-o',
+        'json',
+      ],
+      { env: { KUBECONFIG: file, BGCTL_ACTOR: 'tester' } },
+    );
+    assert.equal(r.code, 4, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.kind, 'FleetRollout');
+    assert.equal(doc.outcome, 'failed');
+    assert.deepEqual(
+      doc.targets.map((t: any) => `${t.context}/${t.service}:${t.outcome}:${t.phase}`),
+      ['playground-2/hello:promoted:promoted', 'playground-3/hello:promoted:promoted'],
+    );
+    assert.deepEqual(
+      doc.unreachable.map((u: any) => u.context),
+      ['dead'],
+    );
+    const [one, two, three] = pgs.clusters;
+    for (const c of [two, three]) {
+      const svc = stored(c, 'hello');
+      assert.equal(readState(svc).state?.phase, 'promoted', c.context);
+      assert.equal(readState(svc).state?.fleet, doc.fleet, c.context);
+      assert.equal(svc.spec.template.spec.containers[0].image, 'ghcr.io/bgctl/hello:v5', c.context);
+    }
+    assert.equal(readState(stored(one, 'hello')).state, undefined, 'playground-1 was not a target');
+    assert.match(r.stderr, /Warning: context dead not reached/);
+    assert.match(r.stderr, /Error: fleet fleet-\S+: 1 context\(s\) could not be reached/);
+    assert.ok(!r.stderr.includes(one.token));
   });
 });

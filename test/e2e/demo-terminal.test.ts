@@ -72,4 +72,18 @@ describe('bgctl demo on a terminal (pseudo-terminal)', () => {
     assert.equal(await run.exited, 0, run.screen());
     assert.doesNotMatch(run.screen(), /Image of the new revision/);
   });
+
+  test('--fleet: Enter at its one question rolls out across three clusters; "n" changes nothing', async () => {
+    const run = spawnPty(['demo', '--fleet'], { BGCTL_ACTOR: 'demo' });
+    await enterAt(run, ['Roll out ghcr.io/bgctl/hello:v2 to "hello" in 3 clusters?']);
+    await run.waitFor('Demo finished; the playground clusters are stopped.');
+    assert.equal(await run.exited, 0, run.screen());
+    assert.match(run.screen(), /playground-3: \$ curl .*Hello from hello-00002/);
+    const no = spawnPty(['demo', '--fleet'], { BGCTL_ACTOR: 'demo' });
+    await no.waitFor('in 3 clusters?');
+    no.type('n');
+    no.type(Keys.enter);
+    await no.waitFor('Demo stopped at your answer; nothing was changed.');
+    assert.equal(await no.exited, 0, no.screen());
+  });
 });

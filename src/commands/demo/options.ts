@@ -1,4 +1,4 @@
-// bgctl demo [--image IMG] [--percents LIST] [--no-metrics]
+// bgctl demo [--image IMG] [--percents LIST] [--no-metrics] [--fleet] [--yes]
 import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseSteps } from '../../core/parse.js';
@@ -12,6 +12,10 @@ export interface DemoOptions {
   percents: string;
   /** false with --no-metrics: no Prometheus, no gates, even with one on PATH. */
   metrics: boolean;
+  /** --fleet: a fleet rollout across three playground clusters (demo/fleet.ts). */
+  fleet: boolean;
+  /** --yes: unattended even on a terminal. */
+  yes: boolean;
 }
 
 export const demoVerb = defineVerb<DemoOptions>({
@@ -22,18 +26,23 @@ export const demoVerb = defineVerb<DemoOptions>({
     'rollout on it: the wizard on a terminal (press Enter at every prompt to go forward), narrated unattended ' +
     "steps otherwise. With a `prometheus` binary on PATH it also starts Prometheus on the playground's metrics, " +
     'with load on the service, and the rollout is judged by metric gates during its pauses. ' +
-    'Everything stops when the demo ends.',
+    'With --fleet it starts three playground clusters instead and rolls the release out across them as a fleet: ' +
+    'the first cluster first, then the other two, with one progress line per cluster (docs/fleet.md). ' +
+    '--yes runs it unattended on a terminal too. Everything stops when the demo ends.',
   examples: [
     'bgctl demo',
     'bgctl demo --image ghcr.io/bgctl/hello:v3 --percents 10,50,100',
     'bgctl demo -o json',
     'bgctl demo --no-metrics',
+    'bgctl demo --fleet',
   ],
   flags: (cmd) =>
     cmd
       .option('--image <image>', "image of the new revision (default: the sample's next version)")
       .option('--percents <list>', "the candidate's traffic levels (a final 100 means promote; default 50,100)")
       .option('--no-metrics', 'no Prometheus and no metric gates, even with prometheus on PATH')
+      .option('--fleet', 'roll out across three playground clusters, the first one first (a fleet)')
+      .option('-y, --yes', 'run unattended: no prompt, even on a terminal')
       .addOption(new Option('--steps <list>', 'old name of --percents').hideHelp()),
   parse: ({ flags }) => {
     const image = flags.string('image');
@@ -46,6 +55,8 @@ export const demoVerb = defineVerb<DemoOptions>({
       image: image === undefined ? undefined : parseImage(image),
       percents,
       metrics: flags.enabled('metrics'),
+      fleet: flags.given('fleet'),
+      yes: flags.given('yes'),
     };
   },
   load: () => import('./run.js'),

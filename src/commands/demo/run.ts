@@ -49,11 +49,16 @@ function get(ingress: string, host: string): Promise<string> {
   });
 }
 
+/** What the ingress answers for `host`, or why it did not. */
+export function ingressAnswer(ingress: string, host: string): Promise<string> {
+  return get(ingress, host).catch((err: Error) => `(no answer: ${err.message})`);
+}
+
 /**
  * The error with a demo's hint instead of `--resume`/`--abort`: those would run against the user's own cluster,
  * while the rollout they name lived in the demo's playground, which stops with the demo.
  */
-function withoutResume(err: unknown): unknown {
+export function withoutResume(err: unknown): unknown {
   if (!(err instanceof BgctlError) || !err.hint?.includes('--resume')) return err;
   const Same = err.constructor as new (
     message: string,
@@ -68,9 +73,10 @@ function withoutResume(err: unknown): unknown {
 
 /** Runs the demo verb. */
 export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void> {
+  if (opts.fleet) return (await import('./fleet.js')).runFleetDemo(opts, ctx);
   const { io } = ctx;
   const c = io.colors();
-  const interactive = io.canPrompt();
+  const interactive = io.canPrompt() && !opts.yes;
   // Gates need a traffic level to judge before promote.
   const gated = opts.metrics && parseSteps(opts.percents, '--percents').some((p) => p < 100);
   const bin = gated ? demoPrometheusBinary(io) : undefined;
@@ -143,7 +149,7 @@ export async function run(opts: DemoOptions, ctx: CommandContext): Promise<void>
       io.err.write(
         `\n${c.bold('The tag URL through the ingress')}:\n  $ curl -H 'Host: ${host}' http://${pg.ingress}/\n`,
       );
-      const answer = await get(pg.ingress, host).catch((err: Error) => `(no answer: ${err.message})`);
+      const answer = await ingressAnswer(pg.ingress, host);
       io.err.write(`  ${printable(answer.trim())}\n`);
     }
   } finally {

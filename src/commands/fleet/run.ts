@@ -31,12 +31,12 @@ import { resolveTargets, type ResolvedTarget } from './targets.js';
 
 /** Refuses what a fleet cannot do, before anything is read. */
 function refuseUnattendable(o: RolloutOptions): void {
-  if (writesNothing(o.write))
-    throw new UsageError('a fleet rollout cannot be previewed yet: --dry-run works on one service', {
+  if (o.write.render !== undefined)
+    throw new UsageError('--render writes the manifest of one service: a fleet has many', {
       reason: 'ConflictingFlags',
-      hint: 'preview one target: bgctl rollout SERVICE --context NAME --dry-run',
+      hint: 'preview the fleet with --dry-run, or render one target: bgctl rollout SERVICE --context NAME --render',
     });
-  if (!o.write.yes)
+  if (!o.write.yes && !writesNothing(o.write))
     throw new UsageError('a fleet rollout runs unattended: add --yes', { reason: 'ConfirmationRequired' });
   const change = o.image ?? o.fleetRun?.imageTag;
   const other = o.env.length > 0 || Object.keys(o.annotations).length > 0;
@@ -127,6 +127,10 @@ async function runFleetOn(ctx: CommandContext, o: RolloutOptions, connections: F
       : planContinuation(found.targets, o);
   // Every image is known before the first write: a target without one refuses the fleet (exit 2, nothing written).
   const images = new Map(plan.run.map((t) => [t, action === 'rollout' ? imageFor(t, o) : undefined]));
+  if (writesNothing(o.write)) {
+    const { previewFleet } = await import('./dry-run.js');
+    return previewFleet(ctx, o, plan.run, images, found.unreachable, action === 'rollout' ? undefined : plan.fleet);
+  }
   const progress = new FleetProgress(ctx.io, plan.run);
   connections.progressStarted();
   if (ctx.io.isStderrTTY() === false)
@@ -201,9 +205,8 @@ async function runWaves(
       cancelled.map(async (t) => {
         const abortOpts: RolloutOptions = { ...o, abort: true, resume: false, image: undefined, targets: undefined };
         const r = await runTarget(ctx, t, abortOpts, ctx.signal, progress);
-        // A rollout that finished before the stop reached it stays promoted; one that never wrote is not started.
-        const outcome = r.outcome === 'skipped' ? (r.phase === 'promoted' ? 'promoted' : 'not-started') : r.outcome;
-        results.set(t, { ...r, outcome, ...(outcome === 'aborted' && { message: 'aborted: the fleet stopped' }) });
+        results.set(t, r.outcome === 'skipped' ? stoppedBeforeAbort(t, r) : r);
+        if (r.outcome === 'aborted') results.set(t, { ...r, message: 'aborted: the fleet stopped' });
       }),
     );
   }
@@ -220,6 +223,19 @@ async function runWaves(
       ...(st && { phase: st.phase, rolloutId: st.id }),
     };
   });
+}
+
+/**
+ * A cancelled target the abort found nothing open on: promoted when this fleet's own rollout got there before the
+ * stop (its routing was then not awaited), else not started. A promoted record that was already there when the fleet
+ * resolved its targets is an older rollout's, not this fleet's.
+ */
+function stoppedBeforeAbort(t: ResolvedTarget, r: FleetTargetResult): FleetTargetResult {
+  const ours = r.rolloutId !== undefined && r.rolloutId !== readState(t.svc).state?.id;
+  const { reason: _r, message: _m, exitCode: _e, ...rest } = r;
+  return ours && r.phase === 'promoted'
+    ? { ...rest, outcome: 'promoted', message: 'promoted before the fleet stopped; its routing was not awaited' }
+    : { ...rest, outcome: 'not-started', message: 'stopped by the fleet before its first write' };
 }
 
 function printFleetTable(ctx: CommandContext, results: FleetTargetResult[]): void {

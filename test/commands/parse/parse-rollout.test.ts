@@ -286,7 +286,7 @@ describe('rollout options', () => {
 
 describe('demo options', () => {
   test("defaults: the sample's next image, percents 50,100", async () => {
-    const expected: DemoOptions = { image: undefined, percents: '50,100', metrics: true };
+    const expected: DemoOptions = { image: undefined, percents: '50,100', metrics: true, fleet: false, yes: false };
     assert.deepEqual(await parseOpts<DemoOptions>(['demo']), expected);
   });
 
@@ -294,8 +294,19 @@ describe('demo options', () => {
     assert.equal((await parseOpts<DemoOptions>(['demo', '--no-metrics'])).metrics, false);
   });
 
+  test('--fleet and --yes', async () => {
+    const o = await parseOpts<DemoOptions>(['demo', '--fleet', '--yes']);
+    assert.deepEqual([o.fleet, o.yes], [true, true]);
+  });
+
   test('--image and --percents', async () => {
-    const expected: DemoOptions = { image: 'ghcr.io/bgctl/hello:v3', percents: '10,50,100', metrics: true };
+    const expected: DemoOptions = {
+      image: 'ghcr.io/bgctl/hello:v3',
+      percents: '10,50,100',
+      metrics: true,
+      fleet: false,
+      yes: false,
+    };
     assert.deepEqual(
       await parseOpts<DemoOptions>(['demo', '--image', 'ghcr.io/bgctl/hello:v3', '--percents', '10,50,100']),
       expected,
@@ -303,7 +314,7 @@ describe('demo options', () => {
   });
 
   test('--steps is the old name of --percents', async () => {
-    const expected: DemoOptions = { image: undefined, percents: '25,100', metrics: true };
+    const expected: DemoOptions = { image: undefined, percents: '25,100', metrics: true, fleet: false, yes: false };
     assert.deepEqual(await parseOpts<DemoOptions>(['demo', '--steps', '25,100']), expected);
   });
 
