@@ -16,6 +16,7 @@ import type { KnativeService } from '../../src/core/knative-types.js';
 import { runCli } from '../helpers/cli.js';
 import { waitForStored } from './step-helpers.js';
 import { sim } from '../kube/sim-helpers.js';
+import { untilChange } from '../sim/wait.js';
 
 const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
 const ALL = 'playground-1,playground-2,playground-3';
@@ -445,5 +446,63 @@ describe('fleet rollouts across three clusters', () => {
     assert.match(r.stderr, /Warning: context dead not reached/);
     assert.match(r.stderr, /Error: fleet fleet-\S+: 1 context\(s\) could not be reached/);
     assert.ok(!r.stderr.includes(one.token));
+  });
+  test('--all-contexts targets every context of the kubeconfig', async () => {
+    const r = await cli('status', '-l', 'app=shop', '--all-contexts', '-o', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).items.map((i: any) => `${i.context}/${i.service}`),
+      pgs.clusters.map((c) => `${c.context}/cart`),
+    );
+  });
+
+  test('a forbidden context (403) is reported for that context, not a crash; the rest are shown', async () => {
+    const kc = yaml.load(pgs.kubeconfig) as any;
+    // The least Role of docs/in-cluster.md: -A (the cluster scope) is refused to it.
+    kc.users.push({ name: 'least', user: { token: pgs.clusters[0].leastRoleToken } });
+    kc.contexts.push({ name: 'denied', context: { cluster: kc.contexts[0].context.cluster, user: 'least' } });
+    const file = join(dir, 'with-denied');
+    writeFileSync(file, yaml.dump(kc), { mode: 0o600 });
+    const r = await runCli(['status', '-l', 'app=shop', '-A', '--context', 'denied,playground-2', '-o', 'json'], {
+      env: { KUBECONFIG: file },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(
+      doc.items.map((i: any) => i.context),
+      ['playground-2'],
+    );
+    assert.deepEqual(
+      doc.unreachable.map((u: any) => u.context),
+      ['denied'],
+    );
+    assert.match(JSON.stringify(doc.unreachable[0]), /forbidden/i);
+    assert.ok(!(r.stdout + r.stderr).includes(pgs.clusters[0].leastRoleToken));
+  });
+
+  test('Ctrl-C during a fleet: exit 130, the open target stays resumable, and --resume of the fleet finishes it', async () => {
+    const [one] = pgs.clusters;
+    const stop = new AbortController();
+    const running = runCli(
+      ['rollout', 'web', '--context', ALL, '--image-tag', 'v7', '--no-verify', '--pause', '10m', '--yes', '-o', 'json'],
+      { env: env(), signal: stop.signal },
+    );
+    await untilChange(
+      one.registry,
+      () => {
+        const st = readState(stored(one, 'web')).state;
+        return st?.phase === 'split' && stored(one, 'web').spec.template.spec.containers[0].image.endsWith(':v7');
+      },
+      'the first wave at its split',
+    );
+    stop.abort('SIGINT');
+    const r = await running;
+    assert.equal(r.code, 130, r.stderr);
+    const st = readState(stored(one, 'web')).state;
+    assert.equal(st?.phase, 'split', 'a cancel neither promotes nor undoes');
+    assert.ok(st?.fleet);
+    const resumed = await cli('rollout', 'web', '--context', ALL, '--resume', '--yes', '-o', 'json');
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(readState(stored(one, 'web')).state?.phase, 'promoted');
   });
 });
