@@ -18,92 +18,94 @@ const NS_PATCH_TYPES = [
 
 const objectMetaSchema: Schema = {
   type: 'object',
-  description:
-    'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.',
+  description: 'The metadata every stored object carries: its identity, labels, annotations and bookkeeping.',
   properties: {
-    name: { type: 'string', description: 'Name must be unique within a namespace.' },
+    name: { type: 'string', description: "The object's name, unique among objects of its kind in its namespace." },
     generateName: {
       type: 'string',
-      description: 'GenerateName is an optional prefix, used by the server, to generate a unique name.',
+      description: 'A prefix from which the server makes up a unique name when none is given.',
     },
-    namespace: { type: 'string', description: 'Namespace defines the space within which each name must be unique.' },
-    uid: { type: 'string', description: 'UID is the unique in time and space value for this object.' },
+    namespace: { type: 'string', description: 'The namespace the object lives in.' },
+    uid: { type: 'string', description: 'An identifier the server assigns once and never reuses.' },
     resourceVersion: {
       type: 'string',
-      description: 'An opaque value that represents the internal version of this object.',
+      description:
+        'The version of the stored object, for optimistic concurrency and watches; compare for equality only.',
     },
     generation: {
       type: 'integer',
       format: 'int64',
-      description: 'A sequence number representing a specific generation of the desired state.',
+      description: 'Counts changes to the desired state (the spec); set by the server.',
     },
     creationTimestamp: {
       type: 'string',
       format: 'date-time',
-      description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+      description: 'When the server stored the object first.',
     },
     deletionTimestamp: {
       type: 'string',
       format: 'date-time',
-      description: 'DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted.',
+      description: 'Set when deletion was requested; the object goes once its finalizers are gone.',
     },
     labels: {
       type: 'object',
       additionalProperties: { type: 'string' },
-      description: 'Map of string keys and values that can be used to organize and categorize objects.',
+      description: 'Key/value pairs for selecting and grouping objects.',
     },
     annotations: {
       type: 'object',
       additionalProperties: { type: 'string' },
-      description: 'Annotations is an unstructured key value map stored with a resource.',
+      description: 'Key/value pairs for tools and people; not used for selection.',
     },
     finalizers: {
       type: 'array',
       items: { type: 'string' },
-      description: 'Must be empty before the object is deleted from the registry.',
+      'x-kubernetes-list-type': 'set',
+      description: 'Names of the parties that must let go before the object is removed; a set.',
     },
     ownerReferences: {
       type: 'array',
       items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-      description: 'List of objects depended by this object.',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['uid'],
+      description: 'The objects this one belongs to; garbage collection follows them. Keyed by uid.',
     },
     managedFields: {
       type: 'array',
       items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-      description: 'ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow.',
+      description: 'Which manager set which fields, for server-side apply.',
     },
   },
 };
 
 const namespaceSchema: Schema = {
   type: 'object',
-  description: 'Namespace provides a scope for Names. Use of multiple namespaces is optional.',
+  description: 'A scope for names, and for access rules.',
   properties: {
     apiVersion: {
       type: 'string',
-      description: 'APIVersion defines the versioned schema of this representation of an object.',
+      description: 'The API group and version of this object.',
     },
     kind: {
       type: 'string',
-      description: 'Kind is a string value representing the REST resource this object represents.',
+      description: 'The type of this object.',
     },
-    metadata: { type: 'object', description: 'Standard object metadata.' },
+    metadata: { type: 'object', description: "The object's metadata." },
     spec: {
       type: 'object',
-      description: 'Spec defines the behavior of the Namespace.',
+      description: 'What the namespace should be.',
       properties: {
         finalizers: {
           type: 'array',
           items: { type: 'string' },
-          description:
-            'Finalizers is an opaque list of values that must be empty to permanently remove object from storage.',
+          description: 'Values that must be removed before the namespace itself goes.',
         },
       },
     },
     status: {
       type: 'object',
-      description: 'Status describes the current status of a Namespace.',
-      properties: { phase: { type: 'string', description: 'Phase is the current lifecycle phase of the namespace.' } },
+      description: 'What the namespace is now.',
+      properties: { phase: { type: 'string', description: 'Active, or Terminating while it is being deleted.' } },
     },
   },
 };
@@ -121,7 +123,7 @@ function rootSchema(def: ResourceDef): Record<string, unknown> {
   // A kind without a published Knative schema (Flagger's Canary) is served as an open object, like a CRD without one.
   const open = { type: 'object', properties: {}, 'x-kubernetes-preserve-unknown-fields': true };
   const s = structuredClone(def.group ? (publishedSchema(def.kind) ?? open) : namespaceSchema) as Record<string, any>;
-  s.properties.metadata = { ...ref(OBJECT_META), description: 'Standard object metadata.' };
+  s.properties.metadata = { ...ref(OBJECT_META), description: "The object's metadata." };
   s['x-kubernetes-group-version-kind'] = [{ group: def.group, version: def.version, kind: def.kind }];
   return s;
 }

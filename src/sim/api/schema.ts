@@ -15,6 +15,9 @@ export interface Schema {
   default?: unknown;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-int-or-string'?: boolean;
+  /** How server-side apply merges a list: atomic (whole), set (of scalars), map (by list-map-keys). */
+  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  'x-kubernetes-list-map-keys'?: string[];
 }
 
 const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
