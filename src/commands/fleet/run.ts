@@ -203,7 +203,14 @@ async function runWaves(
     const cancelled = plan.run.filter((t) => results.get(t)?.outcome === 'cancelled');
     await Promise.all(
       cancelled.map(async (t) => {
-        const abortOpts: RolloutOptions = { ...o, abort: true, resume: false, image: undefined, targets: undefined };
+        const abortOpts: RolloutOptions = {
+          ...o,
+          abort: true,
+          resume: false,
+          image: undefined,
+          targets: undefined,
+          fleet: plan.fleet,
+        };
         const r = await runTarget(ctx, t, abortOpts, ctx.signal, progress);
         results.set(t, r.outcome === 'skipped' ? stoppedBeforeAbort(t, r) : r);
         if (r.outcome === 'aborted') results.set(t, { ...r, message: 'aborted: the fleet stopped' });

@@ -2,7 +2,8 @@
 // match SERVICE or the label selector (labelSelector on the list, so only matches travel). A context that cannot be
 // reached (no such context, connection refused, 401/403) is reported for that context; exit 4 only when none was.
 import { BgctlError, ClusterAccessError } from '../../core/errors.js';
-import { orderTargets, type FleetTarget } from '../../core/fleet.js';
+import { orderTargets, targetLabel, type FleetTarget } from '../../core/fleet.js';
+import { printable } from '../../ui/sanitize.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import type { KnativeClient, SharedConnection } from '../../kube/client.js';
 import { openClient, type CommandContext } from '../context.js';
@@ -116,5 +117,28 @@ export async function resolveTargets(
     results.flatMap((r) => r.targets),
     order,
   ) as ResolvedTarget[];
-  return { targets, unreachable, contexts: order };
+  return { targets: onceEach(ctx, targets), unreachable, contexts: order };
+}
+
+/**
+ * Two contexts can name one cluster (an alias, another user): a service found twice (same uid) is one target, taken
+ * in its first context; two rollouts of one object would race each other.
+ */
+function onceEach(ctx: CommandContext, targets: ResolvedTarget[]): ResolvedTarget[] {
+  const seen = new Map<string, ResolvedTarget>();
+  return targets.filter((t) => {
+    const uid = t.svc.metadata.uid;
+    if (!uid) return true;
+    const first = seen.get(uid);
+    if (!first) {
+      seen.set(uid, t);
+      return true;
+    }
+    ctx.io.err.write(
+      ctx.io
+        .colors()
+        .warn(printable(`Note: ${targetLabel(t)} is the same service as ${targetLabel(first)}: taken once`)) + '\n',
+    );
+    return false;
+  });
 }

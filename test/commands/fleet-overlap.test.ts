@@ -1,0 +1,154 @@
+// Fleets that meet other writers, over two playground clusters through main(): a fleet stopped by a refusal never
+// aborts a rollout it did not start (another fleet's, on an overlapping target), and a service reached through two
+// contexts (two names for one cluster) is one target, not two rollouts racing on the same object.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { startPlaygrounds, type PlaygroundCluster, type Playgrounds } from '../../src/sim/playground.js';
+import type { Playground } from '../../src/sim/playground.js';
+import type { KObject } from '../../src/sim/api/contracts.js';
+import { readState } from '../../src/core/state.js';
+import type { KnativeService } from '../../src/core/knative-types.js';
+import { runCli } from '../helpers/cli.js';
+import { waitForStored } from './step-helpers.js';
+import { sim } from '../kube/sim-helpers.js';
+
+const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
+const BOTH = 'playground-1,playground-2';
+
+function isReady(o: KObject | undefined): boolean {
+  return Boolean(
+    o &&
+    o.status?.observedGeneration === o.metadata.generation &&
+    o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
+  );
+}
+
+async function createService(c: PlaygroundCluster, name: string, labels: Record<string, string>): Promise<void> {
+  c.registry.create(
+    c.registry.resource('services', 'serving.knative.dev')!,
+    'default',
+    {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'default', labels },
+      spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } } },
+    },
+    SYSTEM,
+  );
+  await waitForStored(c as Playground, name, isReady, 30_000);
+}
+
+function stored(c: PlaygroundCluster, name: string): KnativeService {
+  const def = c.registry.resource('services', 'serving.knative.dev')!;
+  return c.registry.get(def, 'default', name) as unknown as KnativeService;
+}
+
+describe('fleets meeting other writers', () => {
+  let pgs: Playgrounds;
+  let dir: string;
+  before(async () => {
+    pgs = await startPlaygrounds(2, { sample: 'hello' });
+    dir = mkdtempSync(join(tmpdir(), 'bgctl-fleet-overlap-'));
+    await Promise.all([
+      ...pgs.clusters.map((c) => createService(c, 'ov', { grp: 'ov' })),
+      createService(pgs.clusters[0], 'twin', { grp: 'twin' }),
+    ]);
+  });
+  after(async () => {
+    await pgs?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const env = () => ({ KUBECONFIG: pgs.kubeconfigPath, BGCTL_ACTOR: 'tester' });
+  const cli = (...argv: string[]) => runCli(argv, { env: env() });
+
+  test('a fleet stopped by a refusal leaves another fleet’s open rollout alone (overlapping targets)', async () => {
+    const [, two] = pgs.clusters;
+    const a = await cli('rollout', '-l', 'grp=ov', '--context', BOTH, '--image-tag', 'v2', '--until', 'staged');
+    assert.equal(a.code, 2, 'needs --yes');
+    const first = await cli(
+      'rollout',
+      '-l',
+      'grp=ov',
+      '--context',
+      BOTH,
+      '--image-tag',
+      'v2',
+      '--until',
+      'staged',
+      '--no-verify',
+      '--yes',
+      '-o',
+      'json',
+    );
+    assert.equal(first.code, 8, first.stderr);
+    const fleetA = JSON.parse(first.stdout).fleet as string;
+    const openOnTwo = readState(stored(two, 'ov')).state;
+    assert.equal(openOnTwo?.fleet, fleetA);
+    // playground-2 answers after 4 s: fleet B's ov there is still in its first read when playground-1 refuses it.
+    const kc = yaml.load(pgs.kubeconfig) as any;
+    const asPlayground = { ...two, kubeconfig: yaml.dump({ clusters: [kc.clusters[1]] }) } as unknown as Playground;
+    await sim(asPlayground, 'POST', 'faults', { latencyMs: 4000, verbs: ['get', 'patch', 'update'] });
+    try {
+      const b = await cli(
+        'rollout',
+        '-l',
+        'grp=ov',
+        '--context',
+        BOTH,
+        '--image-tag',
+        'v3',
+        '--first-wave',
+        '2',
+        '--no-verify',
+        '--yes',
+        '-o',
+        'json',
+      );
+      assert.notEqual(b.code, 0, b.stderr);
+      const by = Object.fromEntries(JSON.parse(b.stdout).targets.map((t: any) => [t.context, t]));
+      assert.equal(by['playground-1'].outcome, 'failed', JSON.stringify(by['playground-1']));
+      assert.equal(by['playground-2'].outcome, 'not-started', JSON.stringify(by['playground-2']));
+    } finally {
+      await sim(asPlayground, 'DELETE', 'faults');
+    }
+    const after = readState(stored(two, 'ov')).state;
+    assert.equal(after?.id, openOnTwo?.id, 'the same rollout');
+    assert.equal(after?.phase, 'staged', 'fleet A’s rollout on playground-2 was not aborted by fleet B');
+    assert.equal(after?.fleet, fleetA);
+  });
+
+  test('two contexts naming one cluster: the service is one target, rolled out once', async () => {
+    const kc = yaml.load(pgs.kubeconfig) as any;
+    const one = kc.contexts.find((c: any) => c.name === 'playground-1');
+    kc.contexts.push({ name: 'alias-1', context: { ...one.context } });
+    const file = join(dir, 'aliased');
+    writeFileSync(file, yaml.dump(kc), { mode: 0o600 });
+    const r = await runCli(
+      [
+        'rollout',
+        '-l',
+        'grp=twin',
+        '--context',
+        'playground-1,alias-1',
+        '--image-tag',
+        'v2',
+        '--no-verify',
+        '--yes',
+        '-o',
+        'json',
+      ],
+      { env: { KUBECONFIG: file, BGCTL_ACTOR: 'tester' } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(
+      doc.targets.map((t: any) => `${t.context}/${t.service}:${t.outcome}`),
+      ['playground-1/twin:promoted'],
+    );
+    assert.equal(stored(pgs.clusters[0], 'twin').spec.template!.spec!.containers[0].image, 'ghcr.io/bgctl/hello:v2');
+  });
+});
