@@ -56,6 +56,7 @@ describe('fleets meeting other writers', () => {
     await Promise.all([
       ...pgs.clusters.map((c) => createService(c, 'ov', { grp: 'ov' })),
       createService(pgs.clusters[0], 'twin', { grp: 'twin' }),
+      ...pgs.clusters.map((c) => createService(c, 'moved', { grp: 'moved' })),
     ]);
   });
   after(async () => {
@@ -150,5 +151,49 @@ describe('fleets meeting other writers', () => {
       ['playground-1/twin:promoted'],
     );
     assert.equal(stored(pgs.clusters[0], 'twin').spec.template!.spec!.containers[0].image, 'ghcr.io/bgctl/hello:v2');
+  });
+  test('--image-tag: a target whose image someone changed after the fleet read it is stopped, not overwritten', async () => {
+    const [one, two] = pgs.clusters;
+    const running = cli(
+      'rollout',
+      '-l',
+      'grp=moved',
+      '--context',
+      BOTH,
+      '--image-tag',
+      'v2',
+      '--percents',
+      '50,100',
+      '--pause',
+      '3s',
+      '--no-verify',
+      '--yes',
+      '-o',
+      'json',
+    );
+    // The first wave (playground-1) has written its record: the fleet has read both images already.
+    await waitForStored(
+      one as Playground,
+      'moved',
+      (o) => o?.metadata.annotations !== undefined && readState(o as unknown as KnativeService).state !== undefined,
+      30_000,
+    );
+    two.registry.patch(
+      two.registry.resource('services', 'serving.knative.dev')!,
+      'default',
+      'moved',
+      'merge',
+      { spec: { template: { spec: { containers: [{ image: 'ghcr.io/other/hello:v1' }] } } } },
+      { user: 'someone', fieldManager: 'kubectl' },
+    );
+    const r = await running;
+    assert.equal(r.code, 1, r.stderr);
+    const by = Object.fromEntries(JSON.parse(r.stdout).targets.map((t: any) => [t.context, t]));
+    assert.equal(by['playground-1'].outcome, 'promoted');
+    assert.equal(by['playground-2'].outcome, 'failed', JSON.stringify(by['playground-2']));
+    assert.match(by['playground-2'].message, /ghcr\.io\/other\/hello:v1/);
+    const now = stored(two, 'moved');
+    assert.equal(now.spec.template!.spec!.containers[0].image, 'ghcr.io/other/hello:v1', 'the other edit stays');
+    assert.equal(readState(now).state, undefined, 'nothing written on playground-2');
   });
 });

@@ -175,7 +175,15 @@ async function runWaves(
     try {
       const ingress = o.fleetRun?.contextIngress?.[t.context];
       const verify = ingress !== undefined ? { ...o.verify, ingress } : o.verify;
-      const topts: RolloutOptions = { ...o, verify, image: images.get(t), fleet: plan.fleet, targets: undefined };
+      const own = o.fleetRun?.imageTag !== undefined ? t.svc.spec.template?.spec?.containers?.[0]?.image : undefined;
+      const topts: RolloutOptions = {
+        ...o,
+        verify,
+        image: images.get(t),
+        fleet: plan.fleet,
+        targets: undefined,
+        ...(own !== undefined && { retagOf: own }),
+      };
       const r = await runTarget(ctx, t, topts, ac.signal, progress);
       results.set(t, r);
       if (r.outcome === 'failed' && !keepGoing && !stopped) {
