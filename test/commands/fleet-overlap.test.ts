@@ -57,6 +57,9 @@ describe('fleets meeting other writers', () => {
       ...pgs.clusters.map((c) => createService(c, 'ov', { grp: 'ov' })),
       createService(pgs.clusters[0], 'twin', { grp: 'twin' }),
       ...pgs.clusters.map((c) => createService(c, 'moved', { grp: 'moved' })),
+      ...pgs.clusters.flatMap((c) =>
+        Array.from({ length: 13 }, (_, i) => createService(c, `many-${String(i).padStart(2, '0')}`, { grp: 'many' })),
+      ),
     ]);
   });
   after(async () => {
@@ -195,5 +198,35 @@ describe('fleets meeting other writers', () => {
     const now = stored(two, 'moved');
     assert.equal(now.spec.template!.spec!.containers[0].image, 'ghcr.io/other/hello:v1', 'the other edit stays');
     assert.equal(readState(now).state, undefined, 'nothing written on playground-2');
+  });
+  test('the progress view on a terminal shorter than the fleet stays within its height (redrawn in place)', async () => {
+    const r = await runCli(
+      [
+        'rollout',
+        '-l',
+        'grp=many',
+        '--context',
+        BOTH,
+        '--image-tag',
+        'v2',
+        '--percents',
+        '100',
+        '--first-wave',
+        '13',
+        '--max-parallel',
+        '13',
+        '--no-verify',
+        '--yes',
+      ],
+      { env: env(), tty: true, width: 120 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    // The test terminal has 24 rows: a cursor-up over more than 23 lines cannot reach the block's top, and every
+    // redraw would leave a copy of the table behind.
+    // eslint-disable-next-line no-control-regex
+    const ups = [...r.stderr.matchAll(/\u001b\[(\d+)A/g)].map((m) => Number(m[1]));
+    assert.ok(ups.length > 0, 'redrawn in place');
+    assert.ok(Math.max(...ups) <= 23, `at most 23 lines redrawn (saw ${Math.max(...ups)})`);
+    assert.match(r.stderr, /more/, 'the targets not shown are counted');
   });
 });
