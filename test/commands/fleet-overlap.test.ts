@@ -57,6 +57,7 @@ describe('fleets meeting other writers', () => {
       ...pgs.clusters.map((c) => createService(c, 'ov', { grp: 'ov' })),
       createService(pgs.clusters[0], 'twin', { grp: 'twin' }),
       ...pgs.clusters.map((c) => createService(c, 'moved', { grp: 'moved' })),
+      ...pgs.clusters.map((c) => createService(c, 'again', { grp: 'again' })),
       ...pgs.clusters.flatMap((c) =>
         Array.from({ length: 13 }, (_, i) => createService(c, `many-${String(i).padStart(2, '0')}`, { grp: 'many' })),
       ),
@@ -228,5 +229,39 @@ describe('fleets meeting other writers', () => {
     assert.ok(ups.length > 0, 'redrawn in place');
     assert.ok(Math.max(...ups) <= 23, `at most 23 lines redrawn (saw ${Math.max(...ups)})`);
     assert.match(r.stderr, /more/, 'the targets not shown are counted');
+  });
+  test('running a fleet again after a partial one: a target that already serves the image is unchanged, not a failure', async () => {
+    const [one, two] = pgs.clusters;
+    const part = await cli(
+      'rollout',
+      'again',
+      '--context',
+      'playground-1',
+      '--image-tag',
+      'v2',
+      '--no-verify',
+      '--yes',
+    );
+    assert.equal(part.code, 0, part.stderr);
+    const done = readState(stored(one, 'again')).state;
+    const r = await cli(
+      'rollout',
+      '-l',
+      'grp=again',
+      '--context',
+      BOTH,
+      '--image-tag',
+      'v2',
+      '--no-verify',
+      '--yes',
+      '-o',
+      'json',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const by = Object.fromEntries(JSON.parse(r.stdout).targets.map((t: any) => [t.context, t]));
+    assert.equal(by['playground-1'].outcome, 'unchanged', JSON.stringify(by['playground-1']));
+    assert.equal(by['playground-2'].outcome, 'promoted', JSON.stringify(by['playground-2']));
+    assert.equal(readState(stored(one, 'again')).state?.id, done?.id, 'playground-1 not written again');
+    assert.equal(stored(two, 'again').spec.template!.spec!.containers[0].image, 'ghcr.io/bgctl/hello:v2');
   });
 });
