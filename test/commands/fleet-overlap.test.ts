@@ -264,4 +264,11 @@ describe('fleets meeting other writers', () => {
     assert.equal(readState(stored(one, 'again')).state?.id, done?.id, 'playground-1 not written again');
     assert.equal(stored(two, 'again').spec.template!.spec!.containers[0].image, 'ghcr.io/bgctl/hello:v2');
   });
+  test('a selector the API server rejects is a usage error (exit 2), not every context unreachable', async () => {
+    for (const selector of ['app in (shop', 'tier notin web']) {
+      const r = await cli('status', '-l', selector, '--context', BOTH);
+      assert.equal(r.code, 2, `${selector}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /could not be reached|not reached/, selector);
+    }
+  });
 });
