@@ -271,4 +271,24 @@ describe('fleets meeting other writers', () => {
       assert.doesNotMatch(r.stderr, /could not be reached|not reached/, selector);
     }
   });
+  test('a context whose server URL carries a password: never printed, in any output of the fleet', async () => {
+    const kc = yaml.load(pgs.kubeconfig) as any;
+    kc.clusters.push({
+      name: 'leaky',
+      cluster: { ...kc.clusters[0].cluster, server: `https://admin:hunter2-secret@127.0.0.1:1` },
+    });
+    kc.contexts.push({ name: 'leaky', context: { cluster: 'leaky', user: kc.users[0].name, namespace: 'default' } });
+    const file = join(dir, 'leaky');
+    writeFileSync(file, yaml.dump(kc), { mode: 0o600 });
+    for (const argv of [
+      ['status', '-l', 'grp=ov', '--context', 'leaky,playground-1', '-o', 'json'],
+      ['status', '-l', 'grp=ov', '--context', 'leaky,playground-1'],
+      ['rollout', '-l', 'grp=ov', '--context', 'leaky,playground-1', '--image-tag', 'v9', '--dry-run', '-o', 'json'],
+      ['status', '-l', 'grp=ov', '--context', 'leaky'],
+    ]) {
+      const r = await runCli([...argv, '--request-timeout', '2s'], { env: { KUBECONFIG: file } });
+      assert.doesNotMatch(r.stdout + r.stderr, /hunter2/, argv.join(' '));
+      assert.match(r.stdout + r.stderr, /leaky/, argv.join(' '));
+    }
+  });
 });
