@@ -154,14 +154,15 @@ export class NamespaceWatch {
 
   #onEvent(type: WatchEventType, obj: any): void {
     if (this.#stop.signal.aborted) return;
-    this.#eventsThisStream++;
-    this.#failures = 0;
-    this.#emptyCloses = 0;
     if (type === 'ERROR') {
       // 410 Expired: the resourceVersion fell out of the server's history; the server closes the stream next.
+      // Not progress: a stream that only expires counts as empty, so a 410 storm backs off instead of spinning.
       if (obj?.code === 410) this.#relist = true;
       return;
     }
+    this.#eventsThisStream++;
+    this.#failures = 0;
+    this.#emptyCloses = 0;
     const rv = parseResourceVersion(obj?.metadata?.resourceVersion);
     if (rv === undefined) return this.#giveUp(null, true);
     this.#rv = rv;
@@ -180,9 +181,9 @@ export class NamespaceWatch {
   #onDone(err: BgctlError | null): void {
     this.#handle = undefined;
     if (this.#stop.signal.aborted) return;
-    if (err && err.reason === 'Expired') this.#relist = true;
-    else if (err) return this.#onFailure(err);
-    else if (this.#eventsThisStream === 0) this.#emptyCloses++;
+    if (err && err.reason !== 'Expired') return this.#onFailure(err);
+    if (err) this.#relist = true;
+    if (this.#eventsThisStream === 0) this.#emptyCloses++;
     this.#reconnect();
   }
 

@@ -14,6 +14,7 @@ type Env = Record<string, string | undefined>;
 interface TTYish {
   isTTY?: boolean;
   columns?: number;
+  rows?: number;
   getColorDepth?: (env?: Env) => number;
 }
 
@@ -164,6 +165,14 @@ export class IOStreams {
     const scheme = createColorScheme(this.colorLevel());
     if (this.colorLevel() === 0 || colorSupportLoaded()) this.#scheme = scheme;
     return scheme;
+  }
+
+  /** Rows of the terminal on stderr (where live views redraw); LINES or 24 when it is not a terminal. */
+  terminalHeight(): number {
+    const rows = (this.err as TTYish).rows;
+    if (this.isStderrTTY() && typeof rows === 'number' && rows > 0) return rows;
+    const env = Number(this.env.LINES);
+    return Number.isInteger(env) && env > 0 ? env : 24;
   }
 
   /** Columns of the terminal on stdout; COLUMNS or 80 when it is not a terminal. */

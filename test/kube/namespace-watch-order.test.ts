@@ -131,4 +131,33 @@ describe('NamespaceWatch ordering', () => {
       undefined,
     );
   });
+  test('a 410 storm (every resumed stream expires at once) backs off between LISTs instead of spinning', async () => {
+    let watches = 0;
+    let lists = 0;
+    const sleeps: number[] = [];
+    const source: NamespaceSource = {
+      list: async () => (lists++, { items: [svc('a', 5)], resourceVersion: '6' }),
+      watch: async (_rv, onEvent, onDone) => {
+        // The first 20 streams answer 410 and close; the 21st stays open (so the loop ends either way).
+        if (++watches <= 20)
+          setImmediate(() => {
+            onEvent('ERROR', { code: 410, reason: 'Expired' });
+            onDone(null);
+          });
+        return { stop: () => undefined };
+      },
+    };
+    const w = new NamespaceWatch(source, { retry: { sleep: async (ms) => void sleeps.push(ms) } });
+    w.subscribe(
+      'a',
+      '5',
+      () => undefined,
+      () => undefined,
+    );
+    while (watches <= 20) await settle();
+    assert.equal(lists, 21, 'a LIST after each 410');
+    // Only the first resume is immediate: an expiry right after a fresh LIST is no progress, so the next ones wait.
+    assert.ok(sleeps.length >= 18, `backed off between the expired streams (slept ${sleeps.length} times)`);
+    w.close();
+  });
 });

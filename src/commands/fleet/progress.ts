@@ -5,7 +5,7 @@ import { targetLabel, type FleetTarget } from '../../core/fleet.js';
 import type { IOStreams } from '../../ui/iostreams.js';
 import { LiveRegion } from '../../ui/live-region.js';
 import { printable } from '../../ui/sanitize.js';
-import { renderTable } from '../../ui/table.js';
+import { renderTable, truncate } from '../../ui/table.js';
 
 interface Line {
   status: string;
@@ -46,7 +46,8 @@ export class FleetProgress {
 
   #draw(): void {
     if (!this.#region) return;
-    const rows = this.targets.map((t) => {
+    const { shown, hidden } = this.#fitted();
+    const rows = shown.map((t) => {
       const l = this.#lines.get(targetLabel(t)) ?? { status: 'waiting' };
       return [t.context, t.namespace, t.service, l.status, l.percent !== undefined ? `${l.percent}%` : ''];
     });
@@ -61,6 +62,36 @@ export class FleetProgress {
       rows,
       { maxWidth: this.io.terminalWidth(), unicode: this.io.unicodeEnabled() },
     );
-    this.#region.show(text.split('\n').filter((l) => l !== ''));
+    const lines = text.split('\n').filter((l) => l !== '');
+    if (hidden.length) {
+      const dots = this.io.unicodeEnabled() ? '…' : '...';
+      const more = `${dots} and ${hidden.length} more: ${summary(hidden, this.#lines)}`;
+      lines.push(truncate(printable(more), this.io.terminalWidth(), dots));
+    }
+    this.#region.show(lines);
   }
+
+  /**
+   * The targets that fit the terminal's height (a cursor-up cannot reach above the screen's top, so a taller block
+   * would leave a copy at each redraw): the ones in progress or failed first, the rest counted on a last line.
+   */
+  #fitted(): { shown: FleetTarget[]; hidden: FleetTarget[] } {
+    const room = Math.max(1, this.io.terminalHeight() - 3);
+    if (this.targets.length <= room + 1) return { shown: [...this.targets], hidden: [] };
+    const quiet = (t: FleetTarget) => QUIET.has(this.#lines.get(targetLabel(t))?.status ?? 'waiting');
+    const picked = new Set([...this.targets.filter((t) => !quiet(t)), ...this.targets.filter(quiet)].slice(0, room));
+    return { shown: this.targets.filter((t) => picked.has(t)), hidden: this.targets.filter((t) => !picked.has(t)) };
+  }
+}
+
+/** Statuses with nothing to watch: shown only when there is room. */
+const QUIET = new Set(['waiting', 'promoted', 'not started', 'unchanged', 'skipped']);
+
+function summary(targets: readonly FleetTarget[], lines: ReadonlyMap<string, Line>): string {
+  const counts = new Map<string, number>();
+  for (const t of targets) {
+    const status = lines.get(targetLabel(t))?.status ?? 'waiting';
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  return [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
 }

@@ -175,7 +175,15 @@ async function runWaves(
     try {
       const ingress = o.fleetRun?.contextIngress?.[t.context];
       const verify = ingress !== undefined ? { ...o.verify, ingress } : o.verify;
-      const topts: RolloutOptions = { ...o, verify, image: images.get(t), fleet: plan.fleet, targets: undefined };
+      const own = o.fleetRun?.imageTag !== undefined ? t.svc.spec.template?.spec?.containers?.[0]?.image : undefined;
+      const topts: RolloutOptions = {
+        ...o,
+        verify,
+        image: images.get(t),
+        fleet: plan.fleet,
+        targets: undefined,
+        ...(own !== undefined && { retagOf: own }),
+      };
       const r = await runTarget(ctx, t, topts, ac.signal, progress);
       results.set(t, r);
       if (r.outcome === 'failed' && !keepGoing && !stopped) {
@@ -203,7 +211,14 @@ async function runWaves(
     const cancelled = plan.run.filter((t) => results.get(t)?.outcome === 'cancelled');
     await Promise.all(
       cancelled.map(async (t) => {
-        const abortOpts: RolloutOptions = { ...o, abort: true, resume: false, image: undefined, targets: undefined };
+        const abortOpts: RolloutOptions = {
+          ...o,
+          abort: true,
+          resume: false,
+          image: undefined,
+          targets: undefined,
+          fleet: plan.fleet,
+        };
         const r = await runTarget(ctx, t, abortOpts, ctx.signal, progress);
         results.set(t, r.outcome === 'skipped' ? stoppedBeforeAbort(t, r) : r);
         if (r.outcome === 'aborted') results.set(t, { ...r, message: 'aborted: the fleet stopped' });

@@ -5,6 +5,7 @@ import { BgctlError, CancelError, PausedError } from '../../core/errors.js';
 import { readState } from '../../core/state.js';
 import type { FleetTargetResult } from '../../core/views/fleet.js';
 import type { TargetOutcome } from '../../core/fleet.js';
+import type { KnativeService } from '../../core/knative-types.js';
 import type { KnativeClient } from '../../kube/client.js';
 import { CapturedIOStreams } from '../../ui/captured-io.js';
 import { openClient, type CommandContext, type GlobalOptions } from '../context.js';
@@ -71,6 +72,15 @@ function lastDocument(text: string): ResultDoc | undefined {
   }
 }
 
+/** All traffic on the revision of the current template (ready): nothing left to roll out. */
+function servesItsTemplate(svc: KnativeService): boolean {
+  const latest = svc.status?.latestReadyRevisionName;
+  if (!latest || latest !== svc.status?.latestCreatedRevisionName) return false;
+  if (svc.status?.observedGeneration !== svc.metadata.generation) return false;
+  const routed = (svc.status?.traffic ?? []).filter((r) => (r.percent ?? 0) > 0);
+  return routed.length > 0 && routed.every((r) => r.revisionName === latest);
+}
+
 /** Runs `opts` on one target and says how it ended; never throws for the target's own failures. */
 export async function runTarget(
   ctx: CommandContext,
@@ -103,6 +113,11 @@ export async function runTarget(
   if (!doc) {
     // Nothing written by this run: the record as the cluster has it now (or as it was found).
     const svc = await (await tctx.kube()).getService(t.service).catch(() => t.svc);
+    // A fleet run again after a partial one: this target already serves what it would deploy.
+    if (outcome === 'failed' && error?.reason === 'NoChange' && servesItsTemplate(svc)) {
+      outcome = 'unchanged';
+      error = undefined;
+    }
     const st = readState(svc).state;
     doc = st
       ? { phase: st.phase, rolloutId: st.id, percent: st.percent, candidate: { revisionName: st.candidate.revision } }

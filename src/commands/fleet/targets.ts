@@ -1,8 +1,9 @@
 // Finds a fleet's targets: in each context (--context a,b / --all-contexts / the current one), the services that
 // match SERVICE or the label selector (labelSelector on the list, so only matches travel). A context that cannot be
 // reached (no such context, connection refused, 401/403) is reported for that context; exit 4 only when none was.
-import { BgctlError, ClusterAccessError } from '../../core/errors.js';
-import { orderTargets, type FleetTarget } from '../../core/fleet.js';
+import { BgctlError, ClusterAccessError, UsageError } from '../../core/errors.js';
+import { orderTargets, targetLabel, type FleetTarget } from '../../core/fleet.js';
+import { printable } from '../../ui/sanitize.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import type { KnativeClient, SharedConnection } from '../../kube/client.js';
 import { openClient, type CommandContext } from '../context.js';
@@ -58,7 +59,15 @@ async function listIn(
       throw err;
     }
   }
-  const found = await client.listServices({ allNamespaces, labelSelector: flags?.selector });
+  const found = await client.listServices({ allNamespaces, labelSelector: flags?.selector }).catch((err: unknown) => {
+    // The API server parses the selector: its 400 is the user's typo, not a context that cannot be reached.
+    if (flags?.selector !== undefined && err instanceof BgctlError && err.reason === 'BadRequest')
+      throw new UsageError(`invalid --selector "${flags.selector}": ${err.message}`, {
+        reason: 'InvalidSelector',
+        hint: 'e.g. app=shop, app!=shop, tier in (web,api), !canary',
+      });
+    throw err;
+  });
   return service === undefined ? found : found.filter((s) => s.metadata.name === service);
 }
 
@@ -116,5 +125,28 @@ export async function resolveTargets(
     results.flatMap((r) => r.targets),
     order,
   ) as ResolvedTarget[];
-  return { targets, unreachable, contexts: order };
+  return { targets: onceEach(ctx, targets), unreachable, contexts: order };
+}
+
+/**
+ * Two contexts can name one cluster (an alias, another user): a service found twice (same uid) is one target, taken
+ * in its first context; two rollouts of one object would race each other.
+ */
+function onceEach(ctx: CommandContext, targets: ResolvedTarget[]): ResolvedTarget[] {
+  const seen = new Map<string, ResolvedTarget>();
+  return targets.filter((t) => {
+    const uid = t.svc.metadata.uid;
+    if (!uid) return true;
+    const first = seen.get(uid);
+    if (!first) {
+      seen.set(uid, t);
+      return true;
+    }
+    ctx.io.err.write(
+      ctx.io
+        .colors()
+        .warn(printable(`Note: ${targetLabel(t)} is the same service as ${targetLabel(first)}: taken once`)) + '\n',
+    );
+    return false;
+  });
 }

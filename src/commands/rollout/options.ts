@@ -71,6 +71,8 @@ export interface RolloutOptions {
   write: WriteFlags;
   /** Set by a fleet rollout (never a flag): the fleet id each target's record carries. */
   fleet?: string;
+  /** Set with --image-tag (never a flag): the own image `image` was made from; a different one now is a drift. */
+  retagOf?: string;
   /** Several targets (-l, -A, --all-contexts, --context a,b): run by commands/fleet; absent for one service. */
   targets?: FleetFlags;
   /** --first-wave, --max-parallel, --continue-on-failure, --image-tag; absent when none is given. */

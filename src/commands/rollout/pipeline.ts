@@ -1,5 +1,14 @@
 // The unattended rollout (--yes, CI, the demo without a terminal): the wizard's driver, every choice from flags.
-import { BgctlError, FailedError, IncompleteError, TimeoutError, UsageError } from '../../core/errors.js';
+import {
+  BgctlError,
+  ConflictError,
+  FailedError,
+  IncompleteError,
+  RefusedError,
+  TimeoutError,
+  UsageError,
+} from '../../core/errors.js';
+import { isInProgress, readState } from '../../core/state.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import { driftError, trafficKey } from '../../core/drift.js';
 import { abortIntent, resumeIntent } from '../../core/phase.js';
@@ -83,6 +92,31 @@ export function newSession(
   return more.prompting ? { ...session, prompting: more.prompting } : session;
 }
 
+/**
+ * A fleet's --resume/--abort (and the abort of its stopped targets) acts only on a rollout of that fleet: the record
+ * may have changed since the fleet read it (another fleet, a person), and that rollout is not the fleet's to undo.
+ */
+function refuseOtherFleet(svc: KnativeService, o: RolloutOptions): void {
+  if (o.fleet === undefined) return;
+  const st = readState(svc).state;
+  if (st && isInProgress(st.phase) && st.fleet !== o.fleet)
+    throw new RefusedError(
+      `rollout ${st.id} on service "${svc.metadata.name}" is not part of fleet ${o.fleet}: left as it is`,
+      { reason: 'NoRollout', hint: `see it with bgctl status ${svc.metadata.name}` },
+    );
+}
+
+/** --image-tag was applied to the image read before: someone since deployed another one, which it must not undo. */
+function refuseRetagDrift(svc: KnativeService, o: RolloutOptions): void {
+  const own = svc.spec.template?.spec?.containers?.[0]?.image;
+  if (o.retagOf === undefined || own === o.retagOf) return;
+  throw new ConflictError(
+    `will not deploy ${o.image ?? ''}: the image of service "${svc.metadata.name}" changed from ${o.retagOf} to ` +
+      `${own ?? 'none'} after it was read for --image-tag`,
+    { reason: 'Drift', hint: `see it with bgctl status ${svc.metadata.name}; run again to retag the image it has now` },
+  );
+}
+
 /** Runs the rollout without prompts; prints one RolloutResult at the end (also after a stop or failure). */
 export async function runPipeline(s: Session): Promise<void> {
   const o = s.opts;
@@ -124,6 +158,8 @@ export async function runPipeline(s: Session): Promise<void> {
     const first = await readKnown(s, j, freshCarry(o));
     const svc = first.svc as KnativeService;
     if (o.gates && !o.abort) await (await import('./gates.js')).checkGates(s, svc);
+    if (o.abort || o.resume) refuseOtherFleet(svc, o);
+    else refuseRetagDrift(svc, o);
     if (o.abort) {
       // Refuses when nothing is open, before anything is written (no RolloutResult, like --resume).
       const intent = abortIntent(svc, `aborted by ${ctx.io.env.BGCTL_ACTOR ?? 'bgctl rollout --abort'}`);

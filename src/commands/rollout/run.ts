@@ -14,7 +14,7 @@ async function withOwnImage(ctx: CommandContext, opts: RolloutOptions, tag: stri
   const svc = await (await ctx.kube()).getService(service);
   const own = svc.spec.template?.spec?.containers?.[0]?.image;
   if (!own) throw new UsageError(`service "${service}" has no container image to retag`, { reason: 'InvalidImage' });
-  return { ...opts, service, image: withImageTag(own, tag) };
+  return { ...opts, service, image: withImageTag(own, tag), retagOf: own };
 }
 
 /** Runs the rollout verb (the --notify events still under way are flushed by verb.ts after it). */
