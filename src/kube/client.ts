@@ -360,20 +360,18 @@ class CustomObjectsKnativeClient implements KnativeClient {
   }
 
   /** GET /apis/GROUP (discovery): true on 200, false on 404, undefined otherwise. */
-  private async groupServed(group: string): Promise<boolean | undefined> {
-    const status = await getStatus(this.loaded, `/apis/${encodeURIComponent(group)}`, {
-      userAgent: this.userAgent,
-      tracer: this.tracer,
-      agents: this.agents,
-      timeoutMs: this.lookupTimeoutMs(),
-      signal: this.opts.signal,
-    });
-    return status === 200 ? true : status === 404 ? false : undefined;
+  private groupServed(group: string): Promise<boolean | undefined> {
+    return this.exists(`/apis/${encodeURIComponent(group)}`);
   }
 
   /** GET /api/v1/namespaces/NS: true on 200, false on 404, undefined otherwise (403: cannot tell). */
-  private async namespaceExists(): Promise<boolean | undefined> {
-    const status = await getStatus(this.loaded, `/api/v1/namespaces/${encodeURIComponent(this.namespace)}`, {
+  private namespaceExists(): Promise<boolean | undefined> {
+    return this.exists(`/api/v1/namespaces/${encodeURIComponent(this.namespace)}`);
+  }
+
+  /** One bounded GET of `path`: true on 200, false on 404, undefined for any other answer or none. */
+  private async exists(path: string): Promise<boolean | undefined> {
+    const status = await getStatus(this.loaded, path, {
       userAgent: this.userAgent,
       tracer: this.tracer,
       agents: this.agents,

@@ -4,12 +4,11 @@
 import { BgctlError, ClusterAccessError } from '../../core/errors.js';
 import { document } from '../../core/document.js';
 import { planWaves } from '../../core/fleet.js';
-import { CapturedIOStreams } from '../../ui/captured-io.js';
 import { writeDocument } from '../../ui/document.js';
 import { printable } from '../../ui/sanitize.js';
 import { printTable } from '../../ui/table.js';
-import type { KnativeClient } from '../../kube/client.js';
-import { openClient, type CommandContext, type GlobalOptions } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { targetContext } from './target-context.js';
 import { newSession, runPipeline } from '../rollout/pipeline.js';
 import type { RolloutOptions } from '../rollout/options.js';
 import type { ResolvedTarget, UnreachableContext } from './targets.js';
@@ -33,29 +32,6 @@ interface TargetPlan {
   error?: BgctlError;
 }
 
-/** A target's own context for a dry run: its kubeconfig context and namespace, -o json into memory. */
-function dryRunContext(ctx: CommandContext, t: ResolvedTarget): { io: CapturedIOStreams; tctx: CommandContext } {
-  const io = new CapturedIOStreams(ctx.io.env, () => undefined);
-  const globals: GlobalOptions = {
-    ...ctx.globals,
-    context: t.contextFlag,
-    contexts: undefined,
-    namespace: t.namespace,
-    output: 'json',
-  };
-  let client: Promise<KnativeClient> | undefined;
-  const tctx: CommandContext = {
-    ...ctx,
-    io,
-    globals,
-    kube() {
-      client ??= openClient(io, globals, ctx.signal);
-      return client;
-    },
-  };
-  return { io, tctx };
-}
-
 async function planTarget(
   ctx: CommandContext,
   t: ResolvedTarget,
@@ -64,7 +40,7 @@ async function planTarget(
   fleet: string | undefined,
 ): Promise<TargetPlan> {
   const base = { context: t.context, namespace: t.namespace, service: t.service, wave };
-  const { io, tctx } = dryRunContext(ctx, t);
+  const { io, tctx } = targetContext(ctx, t, ctx.signal);
   try {
     await runPipeline(newSession(tctx, t.service, { ...o, targets: undefined, ...(fleet && { fleet }) }, {}));
   } catch (err) {

@@ -6,42 +6,19 @@ import { readState } from '../../core/state.js';
 import type { FleetTargetResult } from '../../core/views/fleet.js';
 import type { TargetOutcome } from '../../core/fleet.js';
 import type { KnativeService } from '../../core/knative-types.js';
-import type { KnativeClient } from '../../kube/client.js';
-import { CapturedIOStreams } from '../../ui/captured-io.js';
-import { openClient, type CommandContext, type GlobalOptions } from '../context.js';
+import type { CommandContext } from '../context.js';
 import { newSession, runPipeline } from '../rollout/pipeline.js';
 import type { RolloutOptions } from '../rollout/options.js';
 import type { SessionView } from '../rollout/session.js';
-import { targetClient } from './connections.js';
+import { targetContext } from './target-context.js';
 import type { FleetProgress } from './progress.js';
 import type { ResolvedTarget } from './targets.js';
 
-/** The target's own context: its kubeconfig context and namespace, -o json into memory, `signal` to stop it. */
-function targetContext(ctx: CommandContext, t: ResolvedTarget, signal: AbortSignal, progress: FleetProgress) {
-  const io = new CapturedIOStreams(ctx.io.env, (line) => {
+/** The target's own context, its lines to the progress view with --verbose. */
+function targetContextOf(ctx: CommandContext, t: ResolvedTarget, signal: AbortSignal, progress: FleetProgress) {
+  return targetContext(ctx, t, signal, (line) => {
     if (ctx.globals.verbose) progress.narrate(t, line);
   });
-  const globals: GlobalOptions = {
-    ...ctx.globals,
-    context: t.contextFlag,
-    contexts: undefined,
-    namespace: t.namespace,
-    output: 'json',
-  };
-  let client: Promise<KnativeClient> | undefined;
-  const tctx: CommandContext = {
-    ...ctx,
-    io,
-    globals,
-    signal,
-    kube() {
-      client ??= t.connection
-        ? Promise.resolve(targetClient(t.connection, t.namespace, io, globals.verbose, signal))
-        : openClient(io, globals, signal);
-      return client;
-    },
-  };
-  return { io, tctx };
 }
 
 /** The view of a target's session: no narration, each written phase to the progress. */
@@ -89,7 +66,7 @@ export async function runTarget(
   signal: AbortSignal,
   progress: FleetProgress,
 ): Promise<FleetTargetResult> {
-  const { io, tctx } = targetContext(ctx, t, signal, progress);
+  const { io, tctx } = targetContextOf(ctx, t, signal, progress);
   const base = { context: t.context, namespace: t.namespace, service: t.service };
   let outcome: TargetOutcome;
   let error: BgctlError | undefined;

@@ -20,7 +20,7 @@ import { openClient } from '../context.js';
 import { resumeCommand, resumeHint } from './commands.js';
 import { applyIntent, readKnown, type Carry, type Journal, type Session } from './session.js';
 import { runChecks, type VerificationReport } from './verification.js';
-import { notify } from './notify.js';
+import { sendEvent } from '../notify-events.js';
 import type { VerifySettings } from './options.js';
 import type { GateWindow } from '../gates/window.js';
 
@@ -178,7 +178,7 @@ export async function driveRollout(s: Session, j: Journal, start: Carry, d: Deci
     if (next.kind === 'done' || next.kind === 'deploy') return svc;
     const choice = await d.between(state, next);
     if (choice === 'pause') {
-      notify(s, 'paused', svc, state);
+      sendEvent(s.ctx, s.opts.notify, 'paused', svc, state);
       throw new PausedError(`rollout ${state.id} of service "${s.service}" stopped at phase ${state.phase}`, {
         reason: 'Paused',
         hint: resumeHint(s.service, s.namespace, s.confirm),
@@ -333,7 +333,7 @@ async function failOnGates(s: Session, j: Journal, carry: Carry, d: Decisions, s
   const w = j.gateWindows.at(-1) as GateWindow;
   const where = w.percent > 0 ? `at ${w.percent}%` : 'on synthetic load at 0%';
   const message = `gates failed for ${st.candidate.revision} ${where}: ${w.failing.map((g) => g.message).join('; ')}`;
-  notify(s, 'gate-failed', carry.svc as KnativeService, st, message);
+  sendEvent(s.ctx, s.opts.notify, 'gate-failed', carry.svc as KnativeService, st, message);
   if ((await d.gatesFailed(st, w)) === 'rollback') {
     const intent: Intent = { kind: 'rollback', ...on(st), reason: message, ...j.gatesToRecord() };
     await applyIntent(s, j, carry, intent);
