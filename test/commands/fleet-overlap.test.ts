@@ -7,45 +7,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { startPlaygrounds, type PlaygroundCluster, type Playgrounds } from '../../src/sim/playground.js';
+import { startPlaygrounds, type Playgrounds } from '../../src/sim/playground.js';
 import type { Playground } from '../../src/sim/playground.js';
-import type { KObject } from '../../src/sim/api/contracts.js';
 import { readState } from '../../src/core/state.js';
 import type { KnativeService } from '../../src/core/knative-types.js';
 import { runCli } from '../helpers/cli.js';
+import { createFleetService, stored } from '../helpers/fleet.js';
 import { waitForStored } from './step-helpers.js';
 import { sim } from '../kube/sim-helpers.js';
 
-const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
 const BOTH = 'playground-1,playground-2';
-
-function isReady(o: KObject | undefined): boolean {
-  return Boolean(
-    o &&
-    o.status?.observedGeneration === o.metadata.generation &&
-    o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
-  );
-}
-
-async function createService(c: PlaygroundCluster, name: string, labels: Record<string, string>): Promise<void> {
-  c.registry.create(
-    c.registry.resource('services', 'serving.knative.dev')!,
-    'default',
-    {
-      apiVersion: 'serving.knative.dev/v1',
-      kind: 'Service',
-      metadata: { name, namespace: 'default', labels },
-      spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } } },
-    },
-    SYSTEM,
-  );
-  await waitForStored(c as Playground, name, isReady, 30_000);
-}
-
-function stored(c: PlaygroundCluster, name: string): KnativeService {
-  const def = c.registry.resource('services', 'serving.knative.dev')!;
-  return c.registry.get(def, 'default', name) as unknown as KnativeService;
-}
 
 describe('fleets meeting other writers', () => {
   let pgs: Playgrounds;
@@ -54,12 +25,14 @@ describe('fleets meeting other writers', () => {
     pgs = await startPlaygrounds(2, { sample: 'hello' });
     dir = mkdtempSync(join(tmpdir(), 'bgctl-fleet-overlap-'));
     await Promise.all([
-      ...pgs.clusters.map((c) => createService(c, 'ov', { grp: 'ov' })),
-      createService(pgs.clusters[0], 'twin', { grp: 'twin' }),
-      ...pgs.clusters.map((c) => createService(c, 'moved', { grp: 'moved' })),
-      ...pgs.clusters.map((c) => createService(c, 'again', { grp: 'again' })),
+      ...pgs.clusters.map((c) => createFleetService(c, 'ov', { grp: 'ov' })),
+      createFleetService(pgs.clusters[0], 'twin', { grp: 'twin' }),
+      ...pgs.clusters.map((c) => createFleetService(c, 'moved', { grp: 'moved' })),
+      ...pgs.clusters.map((c) => createFleetService(c, 'again', { grp: 'again' })),
       ...pgs.clusters.flatMap((c) =>
-        Array.from({ length: 13 }, (_, i) => createService(c, `many-${String(i).padStart(2, '0')}`, { grp: 'many' })),
+        Array.from({ length: 13 }, (_, i) =>
+          createFleetService(c, `many-${String(i).padStart(2, '0')}`, { grp: 'many' }),
+        ),
       ),
     ]);
   });

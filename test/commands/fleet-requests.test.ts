@@ -5,36 +5,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPlaygrounds, type PlaygroundCluster, type Playgrounds } from '../../src/sim/playground.js';
 import type { Playground } from '../../src/sim/playground.js';
-import type { KObject } from '../../src/sim/api/contracts.js';
 import yaml from 'js-yaml';
 import { runCli } from '../helpers/cli.js';
+import { createFleetService } from '../helpers/fleet.js';
 import { requests, sim } from '../kube/sim-helpers.js';
-import { waitForStored } from './step-helpers.js';
 
-const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
 const PER_CLUSTER = 4;
-
-const isReady = (o: KObject | undefined) =>
-  Boolean(
-    o &&
-    o.status?.observedGeneration === o.metadata.generation &&
-    o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
-  );
-
-async function createService(c: PlaygroundCluster, name: string, labels: Record<string, string>): Promise<void> {
-  c.registry.create(
-    c.registry.resource('services', 'serving.knative.dev')!,
-    'default',
-    {
-      apiVersion: 'serving.knative.dev/v1',
-      kind: 'Service',
-      metadata: { name, namespace: 'default', labels },
-      spec: { template: { spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] } } },
-    },
-    SYSTEM,
-  );
-  await waitForStored(c as Playground, name, isReady, 30_000);
-}
 
 let kubeconfig = '';
 /** The cluster as sim-helpers takes it: a kubeconfig whose first cluster entry (the CA it trusts) is this one. */
@@ -53,8 +29,8 @@ describe('fleet rollout: API requests per target', () => {
     kubeconfig = pgs.kubeconfig;
     await Promise.all(
       pgs.clusters.flatMap((c) => [
-        createService(c, 'single', { app: 'single' }),
-        ...Array.from({ length: PER_CLUSTER }, (_, i) => createService(c, `count-${i}`, { app: 'count' })),
+        createFleetService(c, 'single', { app: 'single' }),
+        ...Array.from({ length: PER_CLUSTER }, (_, i) => createFleetService(c, `count-${i}`, { app: 'count' })),
       ]),
     );
   });

@@ -8,57 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { startPlaygrounds, type PlaygroundCluster, type Playgrounds } from '../../src/sim/playground.js';
+import { startPlaygrounds, type Playgrounds } from '../../src/sim/playground.js';
 import type { Playground } from '../../src/sim/playground.js';
-import type { KObject } from '../../src/sim/api/contracts.js';
 import { readState } from '../../src/core/state.js';
-import type { KnativeService } from '../../src/core/knative-types.js';
 import { runCli } from '../helpers/cli.js';
-import { waitForStored } from './step-helpers.js';
+import { createFleetService, stored } from '../helpers/fleet.js';
 import { sim } from '../kube/sim-helpers.js';
 import { untilChange } from '../sim/wait.js';
 
-const SYSTEM = { user: 'system:admin', fieldManager: 'test' };
 const ALL = 'playground-1,playground-2,playground-3';
-
-function isReady(o: KObject | undefined): boolean {
-  return Boolean(
-    o &&
-    o.status?.observedGeneration === o.metadata.generation &&
-    o.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
-  );
-}
-
-/** Creates a labelled service in one cluster and waits until it is Ready. */
-async function createService(
-  c: PlaygroundCluster,
-  name: string,
-  labels: Record<string, string>,
-  templateAnnotations?: Record<string, string>,
-): Promise<void> {
-  c.registry.create(
-    c.registry.resource('services', 'serving.knative.dev')!,
-    'default',
-    {
-      apiVersion: 'serving.knative.dev/v1',
-      kind: 'Service',
-      metadata: { name, namespace: 'default', labels },
-      spec: {
-        template: {
-          ...(templateAnnotations ? { metadata: { annotations: templateAnnotations } } : {}),
-          spec: { containers: [{ image: 'ghcr.io/bgctl/hello:v1' }] },
-        },
-      },
-    },
-    SYSTEM,
-  );
-  await waitForStored(c as Playground, name, isReady, 30_000);
-}
-
-function stored(c: PlaygroundCluster, name: string): KnativeService {
-  const def = c.registry.resource('services', 'serving.knative.dev')!;
-  return c.registry.get(def, 'default', name) as unknown as KnativeService;
-}
 
 describe('fleet rollouts across three clusters', () => {
   let pgs: Playgrounds;
@@ -68,13 +26,13 @@ describe('fleet rollouts across three clusters', () => {
     dir = mkdtempSync(join(tmpdir(), 'bgctl-fleet-'));
     const [one, two, three] = pgs.clusters;
     await Promise.all([
-      ...pgs.clusters.map((c) => createService(c, 'cart', { app: 'shop' })),
-      ...pgs.clusters.map((c) => createService(c, 'web', { app: 'web' })),
-      createService(one, 'pay-a', { team: 'pay' }),
-      createService(two, 'pay-b', { team: 'pay' }),
+      ...pgs.clusters.map((c) => createFleetService(c, 'cart', { app: 'shop' })),
+      ...pgs.clusters.map((c) => createFleetService(c, 'web', { app: 'web' })),
+      createFleetService(one, 'pay-a', { team: 'pay' }),
+      createFleetService(two, 'pay-b', { team: 'pay' }),
       // Its new revision takes long to start: it is still in flight when pay-b fails.
-      createService(two, 'pay-c', { team: 'pay' }, { 'sim.bgctl.dev/ready-after': '8s' }),
-      createService(three, 'pay-d', { team: 'pay' }),
+      createFleetService(two, 'pay-c', { team: 'pay' }, { 'sim.bgctl.dev/ready-after': '8s' }),
+      createFleetService(three, 'pay-d', { team: 'pay' }),
     ]);
   });
   after(async () => {
@@ -197,8 +155,8 @@ describe('fleet rollouts across three clusters', () => {
   test("a stop before a target's first write reports it not started, though an older rollout left it promoted", async () => {
     const [one, two] = pgs.clusters;
     await Promise.all([
-      createService(one, 'late-a', { team: 'late' }, { 'sim.bgctl.dev/error-rate': '1' }),
-      createService(two, 'late-b', { team: 'late' }),
+      createFleetService(one, 'late-a', { team: 'late' }, { 'sim.bgctl.dev/error-rate': '1' }),
+      createFleetService(two, 'late-b', { team: 'late' }),
     ]);
     const older = await cli(
       'rollout',
