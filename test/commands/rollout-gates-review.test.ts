@@ -6,22 +6,15 @@ import { readState } from '../../src/core/state.js';
 import { runCli } from '../helpers/cli.js';
 import { startPlayground, type Playground } from '../helpers/playground.js';
 import { prometheusSkip, startPrometheus, type StartedPrometheus } from '../helpers/prometheus.js';
-import { waitForQuery } from '../helpers/prometheus-query.js';
-import { cliEnv, createReadyService, getService } from './step-helpers.js';
-
-const nextScrape = (pg: Playground) => (): Promise<void> =>
-  new Promise((resolve) => {
-    const off = pg.metricsServer.onScrape(() => {
-      off();
-      resolve();
-    });
-  });
+import { untilScraped } from '../helpers/playground-metrics.js';
+import { untilChange } from '../sim/wait.js';
+import type { KnativeService } from '../../src/core/knative-types.js';
+import { cliEnv, createReadyService, foreignMergePatch, getService } from './step-helpers.js';
 
 async function loadedService(pg: Playground, prom: StartedPrometheus, name: string): Promise<void> {
   await createReadyService(pg, name);
   pg.load.set('default', name, 20);
-  const query = `sum(kn_serving_invocation_duration_seconds_count{kn_revision_name="${name}-00001"})`;
-  await waitForQuery(prom.url, query, (v) => (v ?? 0) > 0, nextScrape(pg));
+  await untilScraped(pg, prom.url, `${name}-00001`);
 }
 
 const stateOf = async (pg: Playground, name: string) => readState(await getService(pg, name)).state;
@@ -72,5 +65,79 @@ describe('rollout gates under a hostile operator (real Prometheus)', { skip: pro
     assert.equal(JSON.parse(r.stdout).outcome, 'failed');
     const st = await stateOf(pg, 'multi');
     assert.equal(st?.phase, 'split', 'neither promoted nor rolled back');
+  });
+  test("split with gates never overrides a person's rollback made while it judged: exit 5, their traffic kept", async () => {
+    await loadedService(pg, prom, 'overruled');
+    const staged = await rollout(
+      'overruled',
+      '--image',
+      'ghcr.io/bgctl/hello:v2',
+      '--annotation',
+      'sim.bgctl.dev/error-rate=0.5',
+      '--no-verify',
+      '--until',
+      'staged',
+      '--yes',
+    );
+    assert.equal(staged.code, 8, staged.stderr);
+    const env = cliEnv(pg, { BGCTL_PROMETHEUS_URL: prom.url });
+    // Slow evaluations (3s): the person acts between the split and the second failed evaluation.
+    const split = runCli(
+      [
+        'split',
+        'overruled',
+        '--percent',
+        '50',
+        '--pause',
+        '10m',
+        '--gate-interval',
+        '3s',
+        '--gate',
+        'error-rate<2%',
+        '--yes',
+      ],
+      { env },
+    );
+    const def = pg.registry.resource('services', 'serving.knative.dev')!;
+    const phase = () =>
+      readState(pg.registry.get(def, 'default', 'overruled') as unknown as KnativeService).state?.phase;
+    // Routed as split (the split's own wait is over): from here on it is judging.
+    const routed = () => {
+      const svc = pg.registry.get(def, 'default', 'overruled') as unknown as KnativeService;
+      const cand = svc.status?.traffic?.find((t) => t.revisionName === 'overruled-00002');
+      const ready = svc.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      return (
+        phase() === 'split' &&
+        svc.status?.observedGeneration === svc.metadata.generation &&
+        cand?.percent === 50 &&
+        ready
+      );
+    };
+    await untilChange(pg.registry, routed, 'the split routed');
+    const manual = await runCli(['rollback', 'overruled', '--yes'], { env: cliEnv(pg, { BGCTL_ACTOR: 'person' }) });
+    assert.equal(manual.code, 0, manual.stderr);
+    // Then they send a tenth of the traffic to the candidate by hand, to look at it themselves.
+    foreignMergePatch(pg, 'overruled', {
+      spec: {
+        traffic: [
+          { revisionName: 'overruled-00001', percent: 90, tag: 'stable' },
+          { revisionName: 'overruled-00002', percent: 10, tag: 'candidate' },
+        ],
+      },
+    });
+    const r = await split;
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(
+      r.stderr,
+      /not rolled back: rollout overruled-\d+ changed while it was judged \(now overruled-\d+ at phase rolled-back\)/,
+    );
+    assert.deepEqual(
+      ((await getService(pg, 'overruled')).spec.traffic ?? []).map((t) => [t.revisionName, t.percent]),
+      [
+        ['overruled-00001', 90],
+        ['overruled-00002', 10],
+      ],
+      "the person's traffic is kept",
+    );
   });
 });

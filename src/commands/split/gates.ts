@@ -1,6 +1,6 @@
 // A split judged by metric gates: after the write, the candidate is measured since the split for --pause; a
 // failure rolls the rollout back (unless --no-rollback) and exits 3, Prometheus failing exits 7 leaving the split.
-import { AnalysisError, RefusedError, VerificationError } from '../../core/errors.js';
+import { AnalysisError, ConflictError, RefusedError, VerificationError } from '../../core/errors.js';
 import { isInProgress, readState } from '../../core/state.js';
 import type { CommandContext } from '../context.js';
 import { sendEvent } from '../notify-events.js';
@@ -75,8 +75,21 @@ export async function judgeSplitOutcome(
       hint: `the split stays; undo it with bgctl rollback ${service} --yes`,
     });
   }
+  // The rollback plans on a read that still shows the judged split: someone who rolled back or changed the rollout
+  // meanwhile is not overridden (the write is conditional on this read; a re-plan after a 409 checks it again).
+  const client = await ctx.kube();
+  const [current, revisions] = await Promise.all([client.getService(service), client.listRevisions(service)]);
+  const now = readState(current).state;
+  if (!now || now.id !== st.id || now.phase !== st.phase || now.updatedAt !== st.updatedAt) {
+    throw new ConflictError(
+      `${message}; not rolled back: rollout ${st.id} changed while it was judged ` +
+        `(now ${now ? `${now.id} at phase ${now.phase}` : 'no rollout'})`,
+      { reason: 'RolloutChanged', hint: `see where it stands with bgctl status ${service}` },
+    );
+  }
   // Giving gates asked for this reaction: the rollback needs no second confirmation.
   const rolled = await runTrafficStep(ctx, {
+    known: { service: current, revisions },
     service,
     intent: {
       kind: 'rollback',
