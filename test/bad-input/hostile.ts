@@ -4,10 +4,10 @@
 // stand in for the far end of the connection, not for client-node, which is used for real.
 import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateTls } from '../../src/sim/api/tls.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** A running hostile server and what it was asked. */
 export interface Hostile {
@@ -78,7 +78,7 @@ export function noKnativeServer(): Promise<Hostile> {
 
 /** Writes `text` to a new temp file named `name` and returns its path. */
 export function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bgctl-bad-input-'));
+  const dir = tempDir('bgctl-bad-input-');
   const file = path.join(dir, name);
   writeFileSync(file, text, { mode: 0o600 });
   return file;

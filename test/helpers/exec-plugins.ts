@@ -1,11 +1,11 @@
 // Exec credential plugins for tests: small node scripts (shebang to this node) written to a temp
 // dir, so a message naming the plugin names the script. Each can record what it saw (pid, stdin
 // bytes, KUBERNETES_EXEC_INFO) in a report file next to it.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from './temp-dir.js';
 
-export const PLUGIN_DIR = mkdtempSync(path.join(tmpdir(), 'bgctl-exec-plugins-'));
+export const PLUGIN_DIR = tempDir('bgctl-exec-plugins-');
 
 /** Writes an executable node script whose body runs after `report(obj)` and `credential(token)` are defined. */
 export function writePlugin(name: string, body: string): { file: string; report: string } {

@@ -1,14 +1,14 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClusterAccessError, FailedError } from '../../src/core/errors.js';
 import { createKnativeClient, collect } from '../../src/kube/client.js';
 import { waitForService } from '../../src/kube/wait.js';
 import { usePlayground } from '../helpers/playground.js';
 import { kubeconfigVariant, requests, service, sim } from './sim-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -190,7 +190,7 @@ describe('KnativeClient against the playground', () => {
   });
 
   test('token-file and exec credential plugins authenticate through client-node', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bgctl-cred-'));
+    const dir = tempDir('bgctl-cred-');
     writeFileSync(path.join(dir, 'token'), `${pg.current.token}\n`);
     const tf = kubeconfigVariant(pg.current, (d) => {
       delete d.users[0].user.token;

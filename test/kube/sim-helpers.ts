@@ -1,12 +1,12 @@
 // Helpers for the src/kube tests: talk to the playground's /sim/v1 control API over HTTPS (its own
 // CA and token) and write kubeconfig variants. No fake servers: the playground is the one target.
 import { request } from 'node:https';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { Playground } from '../helpers/playground.js';
 import type { KnativeService } from '../../src/core/knative-types.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** The playground CA (PEM) from its kubeconfig. */
 export function playgroundCa(pg: Playground): string {
@@ -67,7 +67,7 @@ export async function requests(
 export function kubeconfigVariant(pg: Playground, edit: (doc: any) => void, name = 'kubeconfig'): string {
   const doc = yaml.load(pg.kubeconfig) as any;
   edit(doc);
-  const dir = mkdtempSync(path.join(tmpdir(), 'bgctl-kube-test-'));
+  const dir = tempDir('bgctl-kube-test-');
   const file = path.join(dir, name);
   writeFileSync(file, yaml.dump(doc), { mode: 0o600 });
   return file;

@@ -4,14 +4,14 @@
 // token files work. TLS verification is on unless the kubeconfig or the flag turns it off, which warns.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startPlayground, type Playground } from '../helpers/playground.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { kubeconfigVariant } from '../kube/sim-helpers.js';
 import { createReadyService } from '../commands/step-helpers.js';
 import { generateTls } from '../../src/sim/api/tls.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** Distinctive pieces of a PEM key body: any of them in the output means the key leaked. */
 function keyFragments(pem: string): string[] {
@@ -40,7 +40,7 @@ describe('credentials never reach the output', () => {
       d.users[0].user['client-certificate-data'] = Buffer.from(tls.certPem).toString('base64');
       d.users[0].user['client-key-data'] = Buffer.from(tls.keyPem).toString('base64');
     });
-    const dir = mkdtempSync(path.join(tmpdir(), 'bgctl-security-'));
+    const dir = tempDir('bgctl-security-');
     const plugin = (file: string, token: string) => {
       writeFileSync(
         file,
@@ -151,7 +151,7 @@ describe('credentials never reach the output', () => {
   });
 
   test('bgctl playground prints how to connect, never the token it wrote into the kubeconfig', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'bgctl-security-pg-')), 'kubeconfig');
+    const out = path.join(tempDir('bgctl-security-pg-'), 'kubeconfig');
     const stop = new AbortController();
     const running = runCli(['playground', '--kubeconfig-out', out, '--verbose'], {
       env: { HOME: path.dirname(out) },
@@ -171,7 +171,7 @@ describe('credentials never reach the output', () => {
     // The demo writes its playground's kubeconfigs (admin and read-only) under os.tmpdir() and removes
     // them when it ends, so the test points TMPDIR at a directory of its own and reads the tokens
     // while the demo runs.
-    const tmp = mkdtempSync(path.join(tmpdir(), 'bgctl-security-demo-'));
+    const tmp = tempDir('bgctl-security-demo-');
     const tokens = new Set<string>();
     let polling = true;
     const poll = (async () => {

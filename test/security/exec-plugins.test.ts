@@ -6,8 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { BIN, runBin, type CliResult } from '../helpers/cli.js';
@@ -15,6 +14,7 @@ import { startHostileServer, type HostileServer } from '../helpers/hostile-serve
 import { HANGING_BODY, execStanza, gone, readReport, writePlugin } from '../helpers/exec-plugins.js';
 import { startPlayground, type Playground } from '../helpers/playground.js';
 import { kubeconfigVariant } from '../kube/sim-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // Punctuation on purpose: a Bearer pattern that stops at ":" or "!" would leave the rest printed.
 const TOKEN = 'hX7!exec:Tq9/Zw+Lp=Vr_8~Mk.Ny3$Qd';
@@ -28,7 +28,7 @@ function kubeconfigFor(server: string, caData: string, exec: Record<string, unkn
     contexts: [{ name: 'hostile', context: { cluster: 'hostile', user: 'plugin-user', namespace: 'default' } }],
     'current-context': 'hostile',
   };
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'bgctl-hostile-')), 'kubeconfig');
+  const file = path.join(tempDir('bgctl-hostile-'), 'kubeconfig');
   writeFileSync(file, yaml.dump(doc), { mode: 0o600 });
   return file;
 }
