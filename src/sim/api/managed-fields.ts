@@ -6,7 +6,7 @@ import type { KObject, ResourceDef } from './contracts.js';
 import { applyMerge, deepEqual, deleteAt, isObj, leafPaths, valueAt } from './patch.js';
 import { failure } from './status.js';
 import { KUBECTL_APPLY_MANAGER, lastAppliedLeaves, pathKey, syncLastApplied } from './last-applied.js';
-import { fieldsKey, keyedView, listView, renderSegment, segmentOf } from './associative-lists.js';
+import { appliedListErrors, fieldsKey, keyedView, listView, renderSegment, segmentOf } from './associative-lists.js';
 
 interface Entry {
   manager: string;
@@ -309,6 +309,23 @@ function pruneReleased(merged: KObject, last: string[][], owners: string[][][]):
   for (const p of last) closure(p, (q) => released.set(key(q), q));
   const topFirst = [...released.values()].sort((a, b) => a.length - b.length);
   for (const p of topFirst) if (!owned.has(key(p))) deleteAt(merged, p);
+}
+
+/**
+ * The apiserver types an applied object before merging it (managedfields structuredmerge.go);
+ * an object it cannot type is answered 500 with no reason, the error text as is.
+ */
+export function refuseUntypableApply(applied: KObject): void {
+  const errs = appliedListErrors(applied);
+  if (!errs.length) return;
+  const text = errs.length === 1 ? errs[0] : ['errors:', ...errs.map((e) => `  ${e}`)].join('\n');
+  const gv = applied.apiVersion;
+  const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
+  const nn = `${applied.metadata.namespace ?? ''}/${applied.metadata.name}`;
+  const gvknn = `${nn}; ${group}/${version}, Kind=${applied.kind}`;
+  const e = failure(500, '', `failed to create typed patch object (${gvknn}): ${text}`);
+  delete (e.status as { reason?: string }).reason;
+  throw e;
 }
 
 const apiVersionOf = (def: ResourceDef): string => (def.group ? `${def.group}/${def.version}` : def.version);
