@@ -71,3 +71,51 @@ export function listView<T>(obj: T): T {
   }
   return { ...obj, metadata: meta };
 }
+
+const goValueText = (v: unknown): string => (v === null ? 'null' : JSON.stringify(v));
+
+/**
+ * Why structured-merge-diff cannot type an applied object's metadata lists (typed/validate.go):
+ * an applied set or map-keyed list may not hold duplicates, nor items it cannot key. Live objects
+ * may (they are typed allowing duplicates), so only an apply is refused.
+ */
+export function appliedListErrors(obj: unknown): string[] {
+  if (!isObj(obj) || !isObj(obj.metadata)) return [];
+  const errs: string[] = [];
+  for (const field of Object.keys(LISTS)) {
+    const list = obj.metadata[field];
+    if (!Array.isArray(list)) continue;
+    const path = `.metadata.${field}`;
+    const seen = new Set<string>();
+    for (const [i, item] of list.entries()) {
+      const keyed = itemElement(field, item);
+      if (keyed.error) {
+        errs.push(`${path}: element ${i}: ${keyed.error}`);
+        break; // upstream cannot report deeper once an element has no path
+      }
+      if (seen.has(keyed.text)) errs.push(`${path}: duplicate entries for key ${keyed.text}`);
+      seen.add(keyed.text);
+    }
+  }
+  return errs;
+}
+
+function itemElement(field: string, item: unknown): { text: string; error?: string } {
+  if (field === 'finalizers') {
+    if (item === null)
+      return { text: '', error: "associative list without keys has an element that's an explicit null" };
+    if (Array.isArray(item)) return { text: '', error: 'not supported: associative list with lists as elements' };
+    if (isObj(item)) return { text: '', error: "associative list without keys has an element that's a map type" };
+    return { text: `[=${goValueText(item)}]` };
+  }
+  if (item === null) return { text: '', error: 'associative list with keys may not have a null element' };
+  if (!isObj(item)) return { text: '', error: 'associative list with keys may not have non-map elements' };
+  if (!('uid' in item))
+    return {
+      text: '',
+      error:
+        'associative list with keys has an element that omits all key fields ["uid"] ' +
+        "(and doesn't have default values for any key fields)",
+    };
+  return { text: `[uid=${goValueText(item.uid)}]` };
+}

@@ -6,7 +6,7 @@ import type { KObject, ResourceDef } from './contracts.js';
 import { applyMerge, deepEqual, deleteAt, isObj, leafPaths, valueAt } from './patch.js';
 import { failure } from './status.js';
 import { KUBECTL_APPLY_MANAGER, lastAppliedLeaves, pathKey, syncLastApplied } from './last-applied.js';
-import { fieldsKey, keyedView, listView, renderSegment, segmentOf } from './associative-lists.js';
+import { appliedListErrors, fieldsKey, keyedView, listView, renderSegment, segmentOf } from './associative-lists.js';
 
 interface Entry {
   manager: string;
@@ -265,19 +265,7 @@ export function applyFields(
     if (left.length) throw conflictError(left);
   }
   let merged = applyMerge(base, body) as KObject;
-  // Fields this manager owned before and nobody owns now are removed (merge/update.go prune). A
-  // path counts as owned when some manager, this apply included, owns it or anything below it: an
-  // object owned as `.` (kubectl folds its client-side apply's `.spec` into its own set) stays
-  // while what is applied under it stays.
-  if (mine) {
-    const owned = new Set<string>();
-    const own = (p: string[]) => {
-      for (let i = 1; i <= p.length; i++) owned.add(key(p.slice(0, i)));
-    };
-    applied.forEach(own);
-    for (const o of owners) if (o !== mine) o.list.forEach(own);
-    for (const p of mine.list) if (!owned.has(key(p))) deleteAt(merged, p);
-  }
+  if (mine) pruneReleased(merged, mine.list, [applied, ...owners.filter((o) => o !== mine).map((o) => o.list)]);
   merged = listView(merged);
   if (!isObj(merged.metadata)) merged.metadata = { name: body.metadata.name };
   // Forced: only the conflicting leaves change hands.
@@ -302,6 +290,42 @@ export function applyFields(
   setEntries(merged, entries);
   if (manager === KUBECTL_APPLY_MANAGER) syncLastApplied(merged, listView(body));
   return merged;
+}
+
+/**
+ * merge/update.go prune: what the applier applied last time, and every object above it (named
+ * fields count as members), goes whole when no manager, this apply included, owns it or anything
+ * below it, so fields nobody owns (what admission defaulted) go with the object that held them. A
+ * map the removal empties becomes null upstream, which the apiserver (ObjectMeta) and Knative's
+ * webhook round trip then drop: it goes here too, even when a manager owns it as `.`.
+ */
+function pruneReleased(merged: KObject, last: string[][], owners: string[][][]): void {
+  const owned = new Set<string>(['metadata']); // every apply sends metadata.name
+  const released = new Map<string, string[]>();
+  const closure = (p: string[], into: (q: string[]) => void) => {
+    for (let i = 1; i <= p.length; i++) into(p.slice(0, i));
+  };
+  for (const list of owners) for (const p of list) closure(p, (q) => owned.add(key(q)));
+  for (const p of last) closure(p, (q) => released.set(key(q), q));
+  const topFirst = [...released.values()].sort((a, b) => a.length - b.length);
+  for (const p of topFirst) if (!owned.has(key(p))) deleteAt(merged, p);
+}
+
+/**
+ * The apiserver types an applied object before merging it (managedfields structuredmerge.go);
+ * an object it cannot type is answered 500 with no reason, the error text as is.
+ */
+export function refuseUntypableApply(applied: KObject): void {
+  const errs = appliedListErrors(applied);
+  if (!errs.length) return;
+  const text = errs.length === 1 ? errs[0] : ['errors:', ...errs.map((e) => `  ${e}`)].join('\n');
+  const gv = applied.apiVersion;
+  const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
+  const nn = `${applied.metadata.namespace ?? ''}/${applied.metadata.name}`;
+  const gvknn = `${nn}; ${group}/${version}, Kind=${applied.kind}`;
+  const e = failure(500, '', `failed to create typed patch object (${gvknn}): ${text}`);
+  delete (e.status as { reason?: string }).reason;
+  throw e;
 }
 
 const apiVersionOf = (def: ResourceDef): string => (def.group ? `${def.group}/${def.version}` : def.version);

@@ -17,7 +17,7 @@ import type {
   WatchOptions,
 } from './contracts.js';
 import { listObjects } from './list.js';
-import { applyFields, managedFieldsGiven, recordUpdate } from './managed-fields.js';
+import { applyFields, managedFieldsGiven, recordUpdate, refuseUntypableApply } from './managed-fields.js';
 import { deepEqual, isObj, jsonPatch, mergePatch } from './patch.js';
 import { apiVersionOf, defaultResources } from './resources.js';
 import { compileSelectors } from './selectors.js';
@@ -282,6 +282,7 @@ class MemoryRegistry implements SimRegistry {
       }
       applied.metadata.name = name;
       this.checkTypeMeta(def, applied);
+      refuseUntypableApply(applied);
       if (!stored) {
         if (sub) throw notFound(def, name);
         const created = applyFields(undefined, applied, ctx.fieldManager!, true, def, timestamp(this.now()));

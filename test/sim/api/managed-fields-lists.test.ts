@@ -106,4 +106,38 @@ describe('managed fields: finalizers as a set, ownerReferences keyed by uid', ()
     assert.deepEqual(forced.metadata.ownerReferences, [ref('u1', 'renamed')]);
     assert.equal(metaFields(forced, 'alice'), undefined);
   });
+
+  test('an apply with a duplicate or keyless item is refused as upstream cannot type it (500, no reason)', () => {
+    const { r, svc } = setup();
+    r.create(svc, 'default', ksvc({ finalizers: ['example.com/x'] }), { user: 'u', fieldManager: 'maker' });
+    const apply = (meta: Record<string, unknown>) => () =>
+      r.patch(svc, 'default', 'a', 'apply', ksvc({ namespace: 'default', ...meta }), {
+        user: 'u',
+        fieldManager: 'alice',
+      });
+    const prefix = 'failed to create typed patch object (default/a; serving.knative.dev/v1, Kind=Service): ';
+
+    const dup = conflict(apply({ finalizers: ['example.com/a', 'example.com/a'] }));
+    assert.equal(dup.code, 500);
+    assert.equal(dup.status.reason, undefined);
+    assert.equal(dup.status.message, `${prefix}.metadata.finalizers: duplicate entries for key [="example.com/a"]`);
+
+    const both = conflict(
+      apply({ finalizers: ['example.com/a', 'example.com/a'], ownerReferences: [ref('u1'), ref('u1', 'again')] }),
+    );
+    assert.equal(
+      both.status.message,
+      `${prefix}errors:\n  .metadata.finalizers: duplicate entries for key [="example.com/a"]\n` +
+        '  .metadata.ownerReferences: duplicate entries for key [uid="u1"]',
+    );
+
+    const { uid: _uid, ...keyless } = ref('u1');
+    const noKey = conflict(apply({ ownerReferences: [keyless] }));
+    assert.equal(
+      noKey.status.message,
+      `${prefix}.metadata.ownerReferences: element 0: associative list with keys has an element that omits all ` +
+        'key fields ["uid"] (and doesn\'t have default values for any key fields)',
+    );
+    assert.deepEqual(r.get(svc, 'default', 'a').metadata.finalizers, ['example.com/x'], 'nothing was written');
+  });
 });
