@@ -167,6 +167,27 @@ export interface SchemaReport {
   typeErrors: Array<{ field: string; actual: string; expected: string }>;
   /** Fields a `required` list names that are absent (after defaulting). */
   missing: string[];
+  /** Items of a list-type map whose keys an earlier item already has: the item's path and its keys. */
+  duplicates: Array<{ field: string; key: Record<string, unknown> }>;
+}
+
+/**
+ * The items of a list-type map that repeat the keys of an earlier item, as apiextensions'
+ * listtype validation reports them: the second appearance of each key only, absent key fields left out.
+ */
+function duplicateKeys(items: unknown[], keyFields: string[]): Array<{ index: number; key: Record<string, unknown> }> {
+  const seen = new Map<string, number>();
+  const out: Array<{ index: number; key: Record<string, unknown> }> = [];
+  items.forEach((item, index) => {
+    const key: Record<string, unknown> = {};
+    if (item && typeof item === 'object')
+      for (const f of keyFields) if (f in item) key[f] = (item as Record<string, unknown>)[f];
+    const text = JSON.stringify(keyFields.map((f) => (f in key ? [key[f]] : [])));
+    const times = seen.get(text) ?? 0;
+    seen.set(text, times + 1);
+    if (times === 1) out.push({ index, key });
+  });
+  return out;
 }
 
 function typeName(v: unknown): string {
@@ -199,7 +220,7 @@ function matchesType(v: unknown, t: Schema['type']): boolean {
  * `status` is skipped: the main endpoint ignores it anyway.
  */
 export function pruneAndCheck(obj: Record<string, unknown>, schema: Schema, skip: string[] = []): SchemaReport {
-  const report: SchemaReport = { unknown: [], typeErrors: [], missing: [] };
+  const report: SchemaReport = { unknown: [], typeErrors: [], missing: [], duplicates: [] };
   const walk = (value: unknown, s: Schema, path: string): void => {
     if (s.type === 'object' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const rec = value as Record<string, unknown>;
@@ -233,6 +254,10 @@ export function pruneAndCheck(obj: Record<string, unknown>, schema: Schema, skip
       for (const key of s.required ?? [])
         if (rec[key] === undefined) report.missing.push(path ? `${path}.${key}` : key);
     } else if (s.type === 'array' && Array.isArray(value) && s.items) {
+      const keys = s['x-kubernetes-list-map-keys'];
+      if (s['x-kubernetes-list-type'] === 'map' && keys?.length)
+        for (const d of duplicateKeys(value, keys))
+          report.duplicates.push({ field: `${path}[${d.index}]`, key: d.key });
       value.forEach((item, i) => {
         if (!matchesType(item, s.items!.type))
           report.typeErrors.push({ field: `${path}[${i}]`, actual: typeName(item), expected: s.items!.type ?? '' });

@@ -1,5 +1,6 @@
 // Constructors for the exact Status objects the kube-apiserver returns (apimachinery pkg/api/errors).
 import { StatusError, groupResource, type ResourceDef, type Status } from './contracts.js';
+import { goQuote } from './go-strings.js';
 
 type Cause = { reason?: string; message?: string; field?: string };
 
@@ -40,7 +41,12 @@ export function conflict(def: ResourceDef, name: string, why: string = OPTIMISTI
 export interface FieldError {
   field: string;
   type:
-    'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueTooLong';
+    | 'FieldValueInvalid'
+    | 'FieldValueRequired'
+    | 'FieldValueNotSupported'
+    | 'FieldValueForbidden'
+    | 'FieldValueTooLong'
+    | 'FieldValueDuplicate';
   /** The full body, e.g. `Invalid value: "Foo": a lowercase …`. */
   body: string;
 }
@@ -51,6 +57,20 @@ export function renderValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'null';
   return JSON.stringify(v);
+}
+
+/** field.Duplicate of a list-map item's keys, rendered as Go's %#v of a map[string]interface{}. */
+export function duplicateValue(field: string, key: Record<string, unknown>): FieldError {
+  const goValue = (v: unknown): string =>
+    typeof v === 'string' ? goQuote(v) : Number.isInteger(v) ? `int64(${String(v)})` : String(v);
+  const entries = Object.keys(key)
+    .sort()
+    .map((k) => `${goQuote(k)}:${goValue(key[k])}`);
+  return {
+    field,
+    type: 'FieldValueDuplicate',
+    body: `Duplicate value: map[string]interface {}{${entries.join(', ')}}`,
+  };
 }
 
 /** field.Invalid. */

@@ -2,7 +2,7 @@
 import type { KObject, RequestContext, ResourceDef } from './contracts.js';
 import { schemaFor, pruneAndCheck } from './schema.js';
 import { goQuote } from './go-strings.js';
-import { badRequest, invalidKind, invalidValue, requiredValue, type FieldError } from './status.js';
+import { badRequest, duplicateValue, invalidKind, invalidValue, requiredValue, type FieldError } from './status.js';
 import { isQualifiedName } from '../knative/admission/k8s-names.js';
 
 /** apimachinery's TotalAnnotationSizeLimitB: keys plus values, in bytes. */
@@ -116,6 +116,8 @@ export function applySchema(def: ResourceDef, obj: KObject, ctx: RequestContext,
       invalidValue(e.field, e.actual, `${e.field} in body must be of type ${e.expected}: ${JSON.stringify(e.actual)}`),
     ),
     ...report.missing.map((field) => requiredValue(field)),
+    // apiextensions checks list-type maps after the schema proper.
+    ...report.duplicates.map((d) => duplicateValue(d.field, d.key)),
   ];
   if (errs.length) throw invalidKind(def, obj.metadata.name, errs);
 }

@@ -26,7 +26,10 @@ export interface UpstreamRequest {
   /** The object (create/apply) or the patch body (patch). */
   body?: unknown;
   patchType?: 'merge' | 'json' | 'strategic';
-  /** Objects to create first (their own rows need not exist), e.g. a Service for a route test. */
+  /**
+   * Objects to create first (their own rows need not exist), e.g. a Service for a route test.
+   * `{setup.N}` in `body` stands for the name setup object N got (it may use generateName).
+   */
   setup?: Array<{
     resource: UpstreamRequest['resource'];
     body: unknown;
@@ -43,6 +46,32 @@ export interface UpstreamCondition {
   message?: string;
 }
 
+/**
+ * Metadata (and status) of another object once the row's object settled: a child a Service made,
+ * or the object itself. In any string, `{name}` stands for the name the row's object got (its
+ * own, or what its metadata.generateName produced) and `{setup.N}` for the name setup object N got.
+ */
+export interface UpstreamRelated {
+  resource: UpstreamRequest['resource'];
+  name: string;
+  /** Labels: a string must match exactly, `true` be present and non-empty, `null` be absent. */
+  labels?: Record<string, string | true | null>;
+  /** Annotations, as `labels`. */
+  annotations?: Record<string, string | true | null>;
+  /** metadata.ownerReferences element by element, of the same length (the keys given must match). */
+  ownerReferences?: Array<Record<string, unknown>>;
+  conditions?: UpstreamCondition[];
+  /** Part of its status, as `UpstreamExpectation.objectStatus`. */
+  objectStatus?: Record<string, unknown>;
+}
+
+/** A list of one resource in the row's namespace (through client-node and kubectl). */
+export interface UpstreamList {
+  resource: UpstreamRequest['resource'];
+  /** The names the list holds, exactly and in order (placeholders as in `UpstreamRelated`). */
+  names: string[];
+}
+
 /** What the API answers: the Status of a refusal, or conditions of the stored object after it settles. */
 export interface UpstreamExpectation {
   status: number;
@@ -56,9 +85,19 @@ export interface UpstreamExpectation {
   conditions?: UpstreamCondition[];
   /**
    * Part of the settled object's status: every key given must match (objects by subset, arrays
-   * element by element and of the same length). `{namespace}` in a string stands for the row's namespace.
+   * element by element and of the same length). `{namespace}` in a string stands for the row's
+   * namespace; `{name}` and `{setup.N}` as in `UpstreamRelated`.
    */
   objectStatus?: Record<string, unknown>;
+  /**
+   * A create with metadata.generateName (and no name): the name the object got must match this
+   * regular expression (its source). The row's `request.name` is then the prefix.
+   */
+  nameMatches?: string;
+  /** Other objects once the row's object settled: they must reach these states too. */
+  related?: UpstreamRelated[];
+  /** Lists of the row's namespace once everything above holds. */
+  lists?: UpstreamList[];
 }
 
 /** A status.traffic entry as a sequence step expects it: the keys given must match. */
@@ -83,6 +122,8 @@ export interface UpstreamStep {
   traffic?: UpstreamTrafficEntry[];
   /** Other parts of the status, matched as `UpstreamExpectation.objectStatus` (`{namespace}` included). */
   objectStatus?: Record<string, unknown>;
+  /** Other objects in the same state of time, as `UpstreamExpectation.related`. */
+  related?: UpstreamRelated[];
 }
 
 export interface UpstreamRow {

@@ -10,7 +10,14 @@ import { readdirSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { usePlayground } from '../../helpers/playground.js';
 import { createKubectl, findKubectl, type Kubectl } from '../../helpers/kubectl.js';
-import type { UpstreamExpectation, UpstreamRequest, UpstreamRow, UpstreamStep } from './row.js';
+import type {
+  UpstreamExpectation,
+  UpstreamList,
+  UpstreamRelated,
+  UpstreamRequest,
+  UpstreamRow,
+  UpstreamStep,
+} from './row.js';
 import { ManualClock } from '../clock.js';
 
 const GROUP = 'serving.knative.dev';
@@ -80,10 +87,89 @@ function conditionsHold(got: any, want: UpstreamExpectation['conditions'] = []):
 const inNamespace = (want: unknown, ns: string): unknown =>
   JSON.parse(JSON.stringify(want).replaceAll('{namespace}', ns));
 
+/** `body` with `{setup.N}` replaced by the name setup object N got. */
+const withSetupNames = (body: unknown, names: string[]): unknown =>
+  body === undefined
+    ? undefined
+    : JSON.parse(JSON.stringify(body).replace(/\{setup\.(\d+)\}/g, (_, i: string) => names[Number(i)] ?? ''));
+
+/** A create that leaves the name to metadata.generateName. */
+const generatesName = (req: UpstreamRequest): boolean => {
+  const meta = (req.body as any)?.metadata;
+  return !meta?.name && !!meta?.generateName;
+};
+
+/** Labels or annotations as wanted: exact strings, `true` present and non-empty, `null` absent. */
+function mapHolds(got: Record<string, string> | undefined, want: Record<string, string | true | null> = {}): boolean {
+  return Object.entries(want).every(([k, w]) =>
+    w === null ? got?.[k] === undefined : w === true ? !!got?.[k] : got?.[k] === w,
+  );
+}
+
+/** Whether `got` is in the state a related expectation asks for. */
+function relatedHolds(got: any, want: UpstreamRelated, ns: string): boolean {
+  return (
+    !!got &&
+    mapHolds(got.metadata?.labels, want.labels) &&
+    mapHolds(got.metadata?.annotations, want.annotations) &&
+    (want.ownerReferences === undefined || holds(got.metadata?.ownerReferences ?? [], want.ownerReferences)) &&
+    conditionsHold(got, want.conditions) &&
+    (want.objectStatus === undefined || holds(got.status, inNamespace(want.objectStatus, ns)))
+  );
+}
+
+/** `want` with `{name}` replaced by the name the row's object got, `{setup.N}` by setup N's. */
+const named = <T>(want: T, name: string, setupNames: string[] = []): T =>
+  want === undefined
+    ? want
+    : (withSetupNames(JSON.parse(JSON.stringify(want).replaceAll('{name}', name)), setupNames) as T);
+
+const relatedFor = (want: UpstreamRelated[] | undefined, name: string, setupNames?: string[]): UpstreamRelated[] =>
+  named(want ?? [], name, setupNames);
+
 const stepHolds = (got: any, step: UpstreamStep, ns: string): boolean =>
   conditionsHold(got, step.conditions) &&
   (step.traffic === undefined || holds(got?.status?.traffic ?? [], step.traffic)) &&
   (step.objectStatus === undefined || holds(got?.status, inNamespace(step.objectStatus, ns)));
+
+/** Reads each related object over HTTPS and checks it is in the state wanted. */
+async function assertRelatedServed(api: k8s.CustomObjectsApi, ns: string, related: UpstreamRelated[]): Promise<void> {
+  for (const r of related) {
+    const served = await api.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: ns,
+      plural: r.resource,
+      name: r.name,
+    });
+    assert.ok(relatedHolds(served, r, ns), `${r.resource}/${r.name} served over HTTPS: ${JSON.stringify(served)}`);
+  }
+}
+
+/** Lists the resource through client-node and, when there, kubectl: the names must be exactly these. */
+async function assertListed(
+  api: k8s.CustomObjectsApi,
+  kubectl: Kubectl | undefined,
+  ns: string,
+  list: UpstreamList,
+): Promise<void> {
+  const want = list.names;
+  const got = await api.listNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: ns,
+    plural: list.resource,
+  });
+  assert.deepEqual(
+    got.items.map((o: any) => o.metadata.name),
+    want,
+    `${list.resource} listed by client-node`,
+  );
+  if (!kubectl) return;
+  const r = await kubectl.run(['get', `${list.resource}.${GROUP}`, '-n', ns, '-o', 'name']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, want.map((n) => `${list.resource.replace(/s$/, '')}.${GROUP}/${n}\n`).join(''));
+}
 
 interface Answer {
   status: number;
@@ -131,22 +217,26 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
     }
   }
 
-  async function setup(ns: string, req: UpstreamRequest): Promise<void> {
+  /** Makes the namespace and the setup objects; returns the names these got. */
+  async function setup(ns: string, req: UpstreamRequest): Promise<string[]> {
     await core.createNamespace({ body: { metadata: { name: ns } } });
+    const names: string[] = [];
     for (const s of req.setup ?? []) {
       const made = await api.createNamespacedCustomObject({
         group: GROUP,
         version: VERSION,
         namespace: ns,
         plural: s.resource,
-        body: manifest(s.resource, s.body),
+        body: manifest(s.resource, withSetupNames(s.body, names)),
       });
+      names.push(made.metadata.name);
       if (s.ready)
         clock.runUntil(
           () => isReady(stored(ns, s.resource, made.metadata.name)),
           `setup ${s.resource}/${made.metadata.name} Ready`,
         );
     }
+    return names;
   }
 
   function viaClientNode(ns: string, req: UpstreamRequest): Promise<Answer> {
@@ -177,10 +267,12 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
   }
 
   function kubectlArgs(ns: string, req: UpstreamRequest): { args: string[]; input?: string } {
+    // kubectl apply needs a name; a generateName create goes through kubectl create.
+    const verb = req.verb === 'apply' && generatesName(req) ? 'create' : req.verb;
     const validate = [`--validate=${(req.fieldValidation ?? 'Strict').toLowerCase()}`];
     if (req.verb === 'create' || req.verb === 'apply') {
       return {
-        args: [req.verb, '-f', '-', '-n', ns, ...validate],
+        args: [verb, '-f', '-', '-n', ns, ...validate],
         input: JSON.stringify(manifest(req.resource, req.body)),
       };
     }
@@ -215,18 +307,25 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
     return text.endsWith('\n') ? text : `${text}\n`;
   }
 
-  async function settled(ns: string, row: UpstreamRow): Promise<void> {
+  /** Runs the clock until the row's object (`name`) and its related objects settle, then reads them over HTTPS. */
+  async function settled(ns: string, row: UpstreamRow, name: string, setupNames: string[]): Promise<void> {
     const want = row.expect.conditions ?? [];
     const wantStatus =
       row.expect.objectStatus === undefined
         ? undefined
-        : JSON.parse(JSON.stringify(row.expect.objectStatus).replaceAll('{namespace}', ns));
+        : (inNamespace(named(row.expect.objectStatus, name, setupNames), ns) as Record<string, unknown>);
+    const related = relatedFor(row.expect.related, name, setupNames);
     const matches = (got: any): boolean => conditionsHold(got, want) && (!wantStatus || holds(got?.status, wantStatus));
+    const relatedMatch = (r: UpstreamRelated): boolean => relatedHolds(stored(ns, r.resource, r.name), r, ns);
     try {
-      clock.runUntil(() => matches(stored(ns, row.request.resource, row.request.name)), 'the stored object to settle');
+      clock.runUntil(
+        () => matches(stored(ns, row.request.resource, name)) && related.every(relatedMatch),
+        'the stored object to settle',
+      );
     } catch (err) {
+      const lost = related.filter((r) => !relatedMatch(r));
       assert.fail(
-        `conditions never became ${JSON.stringify(want)}${wantStatus ? ` with status ${JSON.stringify(wantStatus)}` : ''}; last ${JSON.stringify(stored(ns, row.request.resource, row.request.name)?.status)} (${(err as Error).message})`,
+        `conditions never became ${JSON.stringify(want)}${wantStatus ? ` with status ${JSON.stringify(wantStatus)}` : ''}; last ${JSON.stringify(stored(ns, row.request.resource, name)?.status)}${lost.map((r) => `; ${r.resource}/${r.name} is ${JSON.stringify(stored(ns, r.resource, r.name)?.metadata)}`).join('')} (${(err as Error).message})`,
       );
     }
     const served = await api.getNamespacedCustomObject({
@@ -234,9 +333,10 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
       version: VERSION,
       namespace: ns,
       plural: row.request.resource,
-      name: row.request.name,
+      name,
     });
     assert.ok(matches(served), `served over HTTPS: ${JSON.stringify(served?.status)}`);
+    await assertRelatedServed(api, ns, related);
   }
 
   rows.forEach((row, i) => {
@@ -244,18 +344,23 @@ describe('upstream behaviour table', { concurrency: CONCURRENCY }, () => {
     test(`${row.id}: ${row.behaviour}`, async () => {
       const req = row.request;
       const nsClient = `upstream-${i}-c`;
-      await setup(nsClient, req);
-      const got = await viaClientNode(nsClient, req);
+      const setupNames = await setup(nsClient, req);
+      const got = await viaClientNode(nsClient, { ...req, body: withSetupNames(req.body, setupNames) });
       assert.equal(got.status, row.expect.status, `status (body: ${JSON.stringify(got.body)})`);
       if (row.expect.reason !== undefined) assert.equal(got.body?.reason, row.expect.reason);
       if (row.expect.message !== undefined) assert.equal(got.body?.message, row.expect.message);
       if (row.expect.warnings !== undefined) assert.deepEqual(got.warnings, row.expect.warnings);
-      if (row.expect.conditions || row.expect.objectStatus) await settled(nsClient, row);
+      const name: string = generatesName(req) ? got.body?.metadata?.name : req.name;
+      if (row.expect.nameMatches !== undefined) assert.match(name, new RegExp(row.expect.nameMatches));
+      if (row.expect.conditions || row.expect.objectStatus || row.expect.related || row.expect.lists)
+        await settled(nsClient, row, name, setupNames);
+      for (const list of row.expect.lists ?? [])
+        await assertListed(api, kubectl, nsClient, named(list, name, setupNames));
 
       if (!kubectl || !['create', 'apply', 'patch'].includes(req.verb)) return;
       const nsKubectl = `upstream-${i}-k`;
-      await setup(nsKubectl, req);
-      const { args, input } = kubectlArgs(nsKubectl, req);
+      const kubectlSetupNames = await setup(nsKubectl, req);
+      const { args, input } = kubectlArgs(nsKubectl, { ...req, body: withSetupNames(req.body, kubectlSetupNames) });
       const r = await kubectl.run(args, { input });
       const stderr = r.stderr
         .split('\n')
@@ -304,10 +409,16 @@ describe('upstream condition sequences', () => {
   after(() => kubectl?.dispose());
 
   /** Runs the clock until the object shows `ok`, then checks the same over HTTPS. */
-  async function reach(ns: string, row: UpstreamRow, ok: (o: any) => boolean, what: string): Promise<void> {
+  async function reach(
+    ns: string,
+    row: UpstreamRow,
+    ok: (o: any) => boolean,
+    what: string,
+    others: () => boolean = () => true,
+  ): Promise<void> {
     const { resource, name } = row.request;
     try {
-      clock.runUntil(() => ok(stored(ns, resource, name)), what);
+      clock.runUntil(() => ok(stored(ns, resource, name)) && others(), what);
     } catch (err) {
       assert.fail(
         `${what}: last status ${JSON.stringify(stored(ns, resource, name)?.status)} (${(err as Error).message})`,
@@ -325,6 +436,9 @@ describe('upstream condition sequences', () => {
 
   async function runSequence(row: UpstreamRow, ns: string, send: () => Promise<void>): Promise<void> {
     const { resource, name } = row.request;
+    const related = (want: UpstreamRelated[] | undefined) => relatedFor(want, name);
+    const relatedMatch = (want: UpstreamRelated[] | undefined) => () =>
+      related(want).every((r) => relatedHolds(stored(ns, r.resource, r.name), r, ns));
     await core.createNamespace({ body: { metadata: { name: ns } } });
     for (const s of row.request.setup ?? []) {
       const made = await api.createNamespacedCustomObject({
@@ -338,7 +452,14 @@ describe('upstream condition sequences', () => {
         clock.runUntil(() => isReady(stored(ns, s.resource, made.metadata.name)), `setup ${s.resource} Ready`);
     }
     await send();
-    await reach(ns, row, (o) => conditionsHold(o, row.expect.conditions), 'the request to settle');
+    await reach(
+      ns,
+      row,
+      (o) => conditionsHold(o, row.expect.conditions),
+      'the request to settle',
+      relatedMatch(row.expect.related),
+    );
+    await assertRelatedServed(api, ns, related(row.expect.related));
     const trafficOf = (o: any) => JSON.stringify(o?.status?.traffic ?? []);
     let last = trafficOf(stored(ns, resource, name));
     const seen: string[] = [];
@@ -369,7 +490,9 @@ describe('upstream condition sequences', () => {
           row,
           (o) => stepHolds(o, step, ns),
           `step ${i + 1} (${JSON.stringify(step.traffic ?? step.conditions)})`,
+          relatedMatch(step.related),
         );
+        await assertRelatedServed(api, ns, related(step.related));
       }
     } finally {
       stop();

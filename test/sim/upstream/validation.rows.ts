@@ -410,7 +410,7 @@ const mountRows: UpstreamRow[] = [
   ),
   svcRow(
     'mount-path-unique',
-    'two mounts on one path',
+    'two mounts on one path once cleaned',
     K8S('validateVolumeMounts'),
     ksvc('mount-dup', {
       spec: {
@@ -419,7 +419,8 @@ const mountRows: UpstreamRow[] = [
             image: IMAGE,
             volumeMounts: [
               { name: 'a', mountPath: '/data' },
-              { name: 'b', mountPath: '/data' },
+              // '/data' itself would be a schema Duplicate (volumeMounts are a list-type map by mountPath).
+              { name: 'b', mountPath: '/data/' },
             ],
           },
         ],
@@ -429,7 +430,7 @@ const mountRows: UpstreamRow[] = [
         ],
       },
     }),
-    denied(`invalid value: "/data" must be unique: ${C0}.volumeMounts[1].mountPath`),
+    denied(`invalid value: "/data/" must be unique: ${C0}.volumeMounts[1].mountPath`),
   ),
   svcRow(
     'mount-path-required',

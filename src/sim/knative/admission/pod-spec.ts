@@ -154,12 +154,83 @@ function validateVolume(v: Obj): FieldErrors {
   else if (isDNS1123Label(name).length > 0) errs = errInvalidValue(name, 'name');
   errs.push(...disallowed(v, (k) => k === 'name' || VOLUME_SOURCES_ALLOWED.includes(k)));
   const specified = [...VOLUME_SOURCES_ALLOWED, ...Object.keys(VOLUME_SOURCES_DISABLED)].filter((k) => isObj(v[k]));
+  for (const key of ['secret', 'configMap'])
+    if (isObj(v[key]))
+      // Upstream indexes these items on the volume itself, without the source's name.
+      list(v[key].items).forEach((item, i) => errs.push(...viaFieldIndex(validateKeyToPath(item), 'items', i)));
+  if (isObj(v.projected))
+    list(v.projected.sources).forEach((p, i) => errs.push(...viaFieldIndex(validateProjection(p), 'projected', i)));
   if (isObj(v.emptyDir)) {
     const medium = str(v.emptyDir.medium);
     if (medium !== '' && medium !== 'Memory') errs.push(...viaField(errInvalidValue(medium, 'medium'), 'emptyDir'));
+    const size = v.emptyDir.sizeLimit;
+    if (isNegativeQuantity(size)) errs.push(...viaField(errInvalidValue(String(size), 'sizeLimit'), 'emptyDir'));
   }
+  if (isObj(v.image)) errs.push(...viaField(validateImageVolumeSource(v.image), 'image'));
   if (specified.length === 0) errs.push(...errMissingOneOf('secret', 'configMap', 'projected', 'emptyDir'));
   else if (specified.length > 1) errs.push(...errMultipleOneOf(...specified));
+  return errs;
+}
+
+/** Whether a resource quantity is below zero (printed back as sent, which is exact for canonical forms). */
+function isNegativeQuantity(q: unknown): boolean {
+  if (typeof q === 'number') return q < 0;
+  return typeof q === 'string' && /^-/.test(q) && /[1-9]/.test(q.replace(/[eE][-+]?\d+$|[a-zA-Z]+$/, ''));
+}
+
+function validateKeyToPath(k2p: Obj): FieldErrors {
+  const errs: FieldErrors = [];
+  if (str(k2p.key) === '') errs.push(...errMissingField('key'));
+  if (str(k2p.path) === '') errs.push(...errMissingField('path'));
+  return errs;
+}
+
+/** validateProjectedVolumeSource: exactly one source, each with what it needs. */
+function validateProjection(p: Obj): FieldErrors {
+  const errs: FieldErrors = [];
+  const specified: string[] = [];
+  for (const key of ['secret', 'configMap'] as const) {
+    if (!isObj(p[key])) continue;
+    specified.push(key);
+    const src = p[key];
+    const own: FieldErrors = str(src.name) === '' ? errMissingField('name') : [];
+    list(src.items).forEach((item, i) => own.push(...viaFieldIndex(validateKeyToPath(item), 'items', i)));
+    errs.push(...viaField(own, key));
+  }
+  if (isObj(p.serviceAccountToken)) {
+    specified.push('serviceAccountToken');
+    if (str(p.serviceAccountToken.path) === '') errs.push(...viaField(errMissingField('path'), 'serviceAccountToken'));
+  }
+  if (isObj(p.downwardAPI)) {
+    specified.push('downwardAPI');
+    const items = list(p.downwardAPI.items);
+    items.forEach((item, i) =>
+      errs.push(...viaField(viaFieldIndex(validateDownwardAPIFile(item), 'items', i), 'downwardAPI')),
+    );
+  }
+  if (specified.length === 0)
+    errs.push(...errMissingOneOf('secret', 'configMap', 'serviceAccountToken', 'downwardAPI'));
+  else if (specified.length > 1) errs.push(...errMultipleOneOf(...specified));
+  return errs;
+}
+
+function validateDownwardAPIFile(f: Obj): FieldErrors {
+  const errs: FieldErrors = [];
+  const field = isObj(f.fieldRef);
+  const resource = isObj(f.resourceFieldRef);
+  if (!field && !resource) errs.push(...errMissingOneOf('fieldRef', 'resourceFieldRef'));
+  if (field && resource)
+    errs.push(...fieldError('Within a single item, cannot set both', ['resourceFieldRef', 'fieldRef']));
+  if (str(f.path) === '') errs.push(...errMissingField('path'));
+  return errs;
+}
+
+/** validateImageVolumeSource: a reference, and a pull policy kubernetes knows. */
+function validateImageVolumeSource(iv: Obj): FieldErrors {
+  const errs: FieldErrors = disallowed(iv, (k) => k === 'reference' || k === 'pullPolicy');
+  if (str(iv.reference) === '') errs.push(...errMissingField('reference'));
+  const policy = str(iv.pullPolicy);
+  if (!['IfNotPresent', 'Always', 'Never', ''].includes(policy)) errs.push(...errInvalidValue(policy, 'pullPolicy'));
   return errs;
 }
 
@@ -326,6 +397,8 @@ function validateVolumeMounts(mounts: Obj[], volumes: Map<string, Obj>): FieldEr
           [],
         ),
       );
+      if (vm.mountPropagation !== 'None' && vm.mountPropagation !== 'HostToContainer')
+        at(fieldError('mount propagation should be set to None or HostToContainer', 'mountPropagation'));
     }
     if (!volume) at(fieldError('volumeMount has no matching volume', 'name'));
     const mountPath = str(vm.mountPath);
