@@ -248,7 +248,16 @@ export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }
 /** Traffic back on the stable revision: shared by rollback and abort. */
 function backToStable(w: Work, st: RolloutState): Draft['desired'] {
   requireRevision(w, st.stable.revision, { ready: true, role: 'stable' });
-  if (!st.candidate.revision) return w.before;
+  if (!st.candidate.revision) {
+    // Right after deploy the record names no candidate: percent elsewhere is someone else's, kept and said.
+    for (const t of w.before) {
+      if ((t.percent ?? 0) === 0 || t.revisionName === st.stable.revision) continue;
+      const what = isFloating(t) ? 'the floating latestRevision target' : `revision "${t.revisionName}"`;
+      const tag = t.tag ? ` (tag "${t.tag}")` : '';
+      w.warnings.push(`${what}${tag} keeps its ${t.percent}%: it is not part of this rollout`);
+    }
+    return w.before;
+  }
   const cand = st.candidate.revision;
   if (!w.revisions.some((r) => r.metadata.name === cand)) {
     w.warnings.push(`candidate revision "${cand}" no longer exists; dropping its tag`);
@@ -286,8 +295,13 @@ export function planRollback(w: Work, intent: Extract<Intent, { kind: 'rollback'
 export function planAbort(w: Work, intent: Extract<Intent, { kind: 'abort' }>): Draft {
   const st = requireOpenRollout(w, 'abort', STEP_FOLLOWS.abort);
   const desired = backToStable(w, st);
-  if (st.phase === 'deployed')
-    w.notices.push(`the template still describes the new revision; traffic stays on "${st.stable.revision}"`);
+  if (st.phase === 'deployed') {
+    const elsewhere = desired.some((t) => t.revisionName !== st.stable.revision && (t.percent ?? 0) > 0);
+    w.notices.push(
+      `the template still describes the new revision; ` +
+        (elsewhere ? `bgctl's traffic stays on "${st.stable.revision}"` : `traffic stays on "${st.stable.revision}"`),
+    );
+  }
   const next = advance(w, st, { phase: 'aborted', percent: 0, reason: intent.reason ?? `aborted by ${w.ctx.actor}` });
   return { desired, state: next, history: recordHistory(w.history, next) };
 }

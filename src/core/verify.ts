@@ -1,6 +1,7 @@
 // The pure half of `bgctl verify`: flag parsing, per-response checks, latency statistics, the verdict.
 import { UsageError } from './errors.js';
 import { parseDuration } from './parse.js';
+import { quoteInput } from './gates/quote.js';
 
 export const VerifyDefaults = { requests: 10, path: '/', expectStatus: '200', timeout: '10s' } as const;
 
@@ -99,13 +100,19 @@ export function parseBodyRegex(raw: string, flag = '--expect-body'): RegExp {
   }
 }
 
+/** A rejected address as an error quotes it: bounded, escaped, and nothing up to its last `@` (a user:password). */
+export function quoteAddress(raw: string): string {
+  const at = raw.lastIndexOf('@');
+  return quoteInput(at < 0 ? raw : `<redacted>@${raw.slice(at + 1)}`);
+}
+
 /** `--ingress HOST:PORT` (IPv6 as `[::1]:8080`); `source` names the flag or env var in errors. */
 export function parseIngress(raw: string, source = '--ingress'): ConnectTarget {
   const text = raw.trim();
   const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d+)$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
   if (!m || port < 1 || port > 65535) {
-    throw new UsageError(`invalid value "${raw}" for ${source}: expected HOST:PORT, e.g. 127.0.0.1:8080`, {
+    throw new UsageError(`invalid value ${quoteAddress(raw)} for ${source}: expected HOST:PORT, e.g. 127.0.0.1:8080`, {
       reason: 'InvalidIngress',
     });
   }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseSelector } from '../../core/fleet.js';
 import { parseImageTag } from '../../core/image-ref.js';
-import { parseIngress } from '../../core/verify.js';
+import { parseIngress, quoteAddress } from '../../core/verify.js';
 import { collect } from '../options-common.js';
 import type { GlobalOptions } from '../context.js';
 import type { FlagValues } from '../verb.js';
@@ -100,7 +100,9 @@ export function refuseContextConflict(targets: FleetFlags | undefined, globals: 
 function parseContextIngress(raw: string): [string, string] {
   const eq = raw.indexOf('=');
   if (eq <= 0)
-    throw new UsageError(`invalid --context-ingress "${raw}": use CONTEXT=HOST:PORT`, { reason: 'InvalidIngress' });
+    throw new UsageError(`invalid --context-ingress ${quoteAddress(raw)}: use CONTEXT=HOST:PORT`, {
+      reason: 'InvalidIngress',
+    });
   const address = raw.slice(eq + 1);
   parseIngress(address, '--context-ingress');
   return [raw.slice(0, eq), address];

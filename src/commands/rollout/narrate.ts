@@ -16,6 +16,13 @@ function servingOf(svc: KnativeService | undefined): string {
   return svc?.status?.latestReadyRevisionName ?? 'the current revision';
 }
 
+/** "all traffic", unless a revision outside the rollout keeps percent (rollback and abort leave it, with a warning). */
+function backTo(svc: KnativeService | undefined, st: RolloutState | undefined): string {
+  const own = [st?.stable.revision, st?.candidate.revision];
+  const elsewhere = (svc?.spec.traffic ?? []).some((t) => (t.percent ?? 0) > 0 && !own.includes(t.revisionName));
+  return st && elsewhere ? "the rollout's traffic" : 'all traffic';
+}
+
 /** The sentence for one step, from the intent and the state recorded before it. */
 export function narration(intent: Intent, svc: KnativeService | undefined): string {
   const recorded: RolloutState | undefined = svc ? readState(svc).state : undefined;
@@ -65,10 +72,13 @@ export function narration(intent: Intent, svc: KnativeService | undefined): stri
         : `Promoting ${cand} to 100%; ${stable} stays routable at 0% ` +
             `under tag "${intent.previousTag ?? st?.previousTag ?? 'previous'}" for an instant rollback.`;
     case 'rollback':
-      return `Rolling back: all traffic returns to ${stable}; ${cand} stays reachable under its tag for debugging.`;
+      return (
+        `Rolling back: ${backTo(svc, st)} returns to ${stable}; ` +
+        `${cand} stays reachable under its tag for debugging.`
+      );
     case 'abort':
       return (
-        `Aborting the rollout: all traffic returns to ${stable} ` +
+        `Aborting the rollout: ${backTo(svc, st)} returns to ${stable} ` +
         `and the rollout is closed${intent.reason ? ` (${intent.reason})` : ''}.`
       );
     case 'cleanup':
