@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { gatesFromDocument, type GateSet } from '../core/gates/file.js';
 import { combineGates } from '../core/gates/gate-set.js';
 import { parsePresetFlag, type PresetName } from '../core/gates/presets.js';
-import { hasControlChars, quoteInput } from '../core/gates/quote.js';
+import { hasControlChars, quoteInput } from '../core/quote.js';
 import { parseDuration } from '../core/parse.js';
 import { parsePrometheusUrl } from '../metrics/url.js';
 import { parseYAML } from '../ui/document.js';

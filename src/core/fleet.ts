@@ -1,6 +1,7 @@
 // Fleet rollouts, the pure parts: the --context list, the targets in their order, the waves, the fleet id and how a
 // fleet's results become one exit code. No I/O: src/commands/fleet does the reading and the rollouts.
 import { UsageError } from './errors.js';
+import { quoteInput } from './quote.js';
 
 /** One service in one context: what a fleet rolls out to (and what `status` shows a line of). */
 export interface FleetTarget {
@@ -19,7 +20,7 @@ export function targetLabel(t: FleetTarget): string {
 export function parseContextList(raw: string): string[] {
   const names = raw.split(',').map((n) => n.trim());
   if (names.some((n) => n === ''))
-    throw new UsageError(`invalid --context "${raw}": a comma list of context names, none empty`, {
+    throw new UsageError(`invalid --context ${quoteInput(raw)}: a comma list of context names, none empty`, {
       reason: 'InvalidContextList',
       hint: 'e.g. --context prod-eu,prod-us',
     });
@@ -31,9 +32,12 @@ export function parseSelector(raw: string): string {
   const s = raw.trim();
   // eslint-disable-next-line no-control-regex
   if (s === '' || s.length > 1024 || /[\u0000-\u001f\u007f]/.test(s))
-    throw new UsageError(`invalid --selector "${raw}": a label selector, e.g. app=shop or tier in (web,api)`, {
-      reason: 'InvalidSelector',
-    });
+    throw new UsageError(
+      `invalid --selector ${quoteInput(raw)}: a label selector, e.g. app=shop or tier in (web,api)`,
+      {
+        reason: 'InvalidSelector',
+      },
+    );
   return s;
 }
 

@@ -1,6 +1,7 @@
 // Container image references (`[registry[:port]/]path[:tag][@digest]`), for --image-tag: the tag of each service's
 // own image replaced, whatever its registry port or digest.
 import { UsageError } from './errors.js';
+import { quoteInput } from './quote.js';
 
 export interface ImageRef {
   /** Everything before the tag: registry (with its port), path and name. */
@@ -27,7 +28,8 @@ export function splitImageRef(image: string): ImageRef {
 export function parseImageTag(raw: string): string {
   if (!TAG.test(raw))
     throw new UsageError(
-      `invalid --image-tag "${raw}": letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'`,
+      `invalid --image-tag ${quoteInput(raw)}: ` +
+        "letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'",
       {
         reason: 'InvalidImage',
       },
@@ -39,6 +41,8 @@ export function parseImageTag(raw: string): string {
 export function withImageTag(image: string, tag: string): string {
   const ref = splitImageRef(image);
   if (ref.repository === '')
-    throw new UsageError(`cannot set the tag of image "${image}": it names no repository`, { reason: 'InvalidImage' });
+    throw new UsageError(`cannot set the tag of image ${quoteInput(image)}: it names no repository`, {
+      reason: 'InvalidImage',
+    });
   return `${ref.repository}:${tag}`;
 }

@@ -1,5 +1,6 @@
 // Name validation with kubectl's and the Knative webhook's wording, checked before any write.
 import { UsageError } from './errors.js';
+import { quoteInput } from './quote.js';
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -46,7 +47,9 @@ function check(kind: string, value: string, problems: string[], flag?: string): 
       hint: flag ? `pass ${flag}` : undefined,
     });
   if (problems.length > 0) {
-    throw new UsageError(`invalid ${kind} name "${value}": ${problems.join(', ')}`, { reason: 'InvalidName' });
+    throw new UsageError(`invalid ${kind} name ${quoteInput(value)}: ${problems.join(', ')}`, {
+      reason: 'InvalidName',
+    });
   }
   return value;
 }
@@ -72,7 +75,7 @@ export function validateTag(tag: string, service?: string): string {
   const problems = dns1035Problems(tag);
   if (problems.length > 0) {
     const valid = suggestTag(tag, service);
-    throw new UsageError(`invalid tag "${tag}": not a DNS 1035 label: [${problems.join(' ')}]`, {
+    throw new UsageError(`invalid tag ${quoteInput(tag)}: not a DNS 1035 label: [${problems.join(' ')}]`, {
       reason: 'InvalidTag',
       hint: valid
         ? `did you mean "${valid}"? A tag is lower case letters, digits and '-', starting with a letter`
@@ -107,7 +110,9 @@ export function tagHostLabel(tag: string, service: string): string {
 export function validateEnvName(name: string): string {
   if (name === '') throw new UsageError('environment variable name must not be empty', { reason: 'InvalidEnv' });
   if (!ENV_NAME.test(name))
-    throw new UsageError(`invalid environment variable name "${name}": ${ENV_NAME_MESSAGE}`, { reason: 'InvalidEnv' });
+    throw new UsageError(`invalid environment variable name ${quoteInput(name)}: ${ENV_NAME_MESSAGE}`, {
+      reason: 'InvalidEnv',
+    });
   return name;
 }
 

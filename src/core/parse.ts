@@ -1,6 +1,7 @@
 // Strict parsers for user-typed values: a guessed value (parseInt("50.5") === 50) would move real traffic.
 import { UsageError } from './errors.js';
 import { validateEnvName } from './names.js';
+import { quoteInput } from './quote.js';
 
 /** One `REF=PCT` pair of `--traffic`; REF is a revision name or a tag, resolved by the planner. */
 export interface TrafficAssignment {
@@ -15,13 +16,13 @@ export type EnvChange = { name: string; value: string } | { name: string; remove
 export function parsePercent(raw: string, flag = '--percent'): number {
   const text = raw.trim().replace(/%$/, '');
   if (!/^\d{1,3}$/.test(text)) {
-    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 0 to 100`, {
+    throw new UsageError(`invalid value ${quoteInput(raw)} for ${flag}: must be a whole number from 0 to 100`, {
       reason: 'InvalidPercent',
     });
   }
   const n = Number(text);
   if (n > 100)
-    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 0 to 100`, {
+    throw new UsageError(`invalid value ${quoteInput(raw)} for ${flag}: must be a whole number from 0 to 100`, {
       reason: 'InvalidPercent',
     });
   return n;
@@ -36,7 +37,7 @@ export function parseTrafficSpec(raw: string | string[], flag = '--traffic'): Tr
   for (const item of items) {
     const eq = item.lastIndexOf('=');
     if (eq <= 0) {
-      throw new UsageError(`invalid ${flag} item "${item}": expected REF=PCT, e.g. hello-00001=50`, {
+      throw new UsageError(`invalid ${flag} item ${quoteInput(item)}: expected REF=PCT, e.g. hello-00001=50`, {
         reason: 'InvalidTraffic',
       });
     }
@@ -48,7 +49,7 @@ export function parseTrafficSpec(raw: string | string[], flag = '--traffic'): Tr
       });
     }
     if (out.some((a) => a.ref === ref))
-      throw new UsageError(`${flag} names "${ref}" more than once`, { reason: 'InvalidTraffic' });
+      throw new UsageError(`${flag} names ${quoteInput(ref)} more than once`, { reason: 'InvalidTraffic' });
     out.push({ ref, percent: parsePercent(item.slice(eq + 1), `${flag} ${ref}`) });
   }
   return out;
@@ -60,11 +61,14 @@ export function parseSteps(raw: string, flag = '--steps'): number[] {
   const steps = parts.map((p) => parsePercent(p, flag));
   for (let i = 0; i < steps.length; i++) {
     if (steps[i] === 0)
-      throw new UsageError(`invalid ${flag} "${raw}": a step must be at least 1`, { reason: 'InvalidSteps' });
+      throw new UsageError(`invalid ${flag} ${quoteInput(raw)}: a step must be at least 1`, { reason: 'InvalidSteps' });
     if (i > 0 && steps[i] <= steps[i - 1]) {
-      throw new UsageError(`invalid ${flag} "${raw}": steps must increase (${steps[i - 1]} then ${steps[i]})`, {
-        reason: 'InvalidSteps',
-      });
+      throw new UsageError(
+        `invalid ${flag} ${quoteInput(raw)}: steps must increase (${steps[i - 1]} then ${steps[i]})`,
+        {
+          reason: 'InvalidSteps',
+        },
+      );
     }
   }
   return steps;
@@ -92,12 +96,17 @@ export function parseDuration(raw: string, flag = '--timeout'): number {
     pos = re.lastIndex;
   }
   if (text === '' || pos !== text.length) {
-    throw new UsageError(`invalid duration "${raw}" for ${flag}: use a number with a unit, e.g. 30s, 5m, 1h30m`, {
-      reason: 'InvalidDuration',
-    });
+    throw new UsageError(
+      `invalid duration ${quoteInput(raw)} for ${flag}: use a number with a unit, e.g. 30s, 5m, 1h30m`,
+      {
+        reason: 'InvalidDuration',
+      },
+    );
   }
   if (!(total <= MAX_DURATION_MS)) {
-    throw new UsageError(`invalid duration "${raw}" for ${flag}: at most 168h (7 days)`, { reason: 'InvalidDuration' });
+    throw new UsageError(`invalid duration ${quoteInput(raw)} for ${flag}: at most 168h (7 days)`, {
+      reason: 'InvalidDuration',
+    });
   }
   return total;
 }
@@ -107,7 +116,9 @@ export function parseEnv(raw: string, flag = '--env'): EnvChange {
   const eq = raw.indexOf('=');
   if (eq < 0) {
     if (raw.endsWith('-') && raw.length > 1) return { name: validateEnvName(raw.slice(0, -1)), remove: true };
-    throw new UsageError(`invalid ${flag} "${raw}": expected KEY=VALUE, or KEY- to remove`, { reason: 'InvalidEnv' });
+    throw new UsageError(`invalid ${flag} ${quoteInput(raw)}: expected KEY=VALUE, or KEY- to remove`, {
+      reason: 'InvalidEnv',
+    });
   }
   return { name: validateEnvName(raw.slice(0, eq)), value: raw.slice(eq + 1) };
 }
@@ -118,7 +129,7 @@ export function parseEnvList(raws: string[], flag = '--env'): EnvChange[] {
   for (const raw of raws) {
     const change = parseEnv(raw, flag);
     if (out.some((c) => c.name === change.name))
-      throw new UsageError(`${flag} names "${change.name}" more than once`, { reason: 'InvalidEnv' });
+      throw new UsageError(`${flag} names ${quoteInput(change.name)} more than once`, { reason: 'InvalidEnv' });
     out.push(change);
   }
   return out;

@@ -3,6 +3,7 @@ import type { Work } from './plan-work.js';
 import { ConflictError, RefusedError, UsageError } from './errors.js';
 import { validateTag } from './names.js';
 import { isInProgress, newRolloutId, recordHistory, type RolloutState } from './state.js';
+import { quoteInput } from './quote.js';
 
 /** Refuses when another rollout is open, unless taking over (then it is closed as aborted in the history). */
 export function claimService(w: Work, what: string): RolloutState[] {
@@ -94,5 +95,7 @@ export function validateTagPair(w: Work, stableTag: string, candTag: string): vo
   validateTag(stableTag, w.name);
   validateTag(candTag, w.name);
   if (stableTag === candTag)
-    throw new UsageError(`the stable and candidate tags must differ (both "${candTag}")`, { reason: 'SameTags' });
+    throw new UsageError(`the stable and candidate tags must differ (both ${quoteInput(candTag)})`, {
+      reason: 'SameTags',
+    });
 }

@@ -15,6 +15,7 @@ import { noteConversions, rebuild, rolloutClassifier } from './plan-ownership.js
 import { requireRevision, servingRevision, type Draft, type Work } from './plan-work.js';
 import { isInProgress, recordHistory, sameRollout, type RolloutState } from './state.js';
 import { isFloating, pinned } from './traffic.js';
+import { quoteInput } from './quote.js';
 
 /** Traffic for "stable has the share, candidate is routable at `candPercent`". */
 function twoWay(w: Work, st: RolloutState, candPercent: number, dropTags: string[] = []) {
@@ -154,7 +155,8 @@ export function planSplit(w: Work, intent: Extract<Intent, { kind: 'split' }>): 
           { reason: 'NotInRollout' },
         );
       }
-      if (byRev.has(rev)) throw new UsageError(`--traffic names revision "${rev}" twice`, { reason: 'InvalidTraffic' });
+      if (byRev.has(rev))
+        throw new UsageError(`--traffic names revision ${quoteInput(rev)} twice`, { reason: 'InvalidTraffic' });
       byRev.set(rev, a.percent);
     }
     const share = rebuild(
@@ -221,7 +223,9 @@ export function planPromote(w: Work, intent: Extract<Intent, { kind: 'promote' }
     ? undefined
     : validateTag(intent.previousTag ?? st.previousTag ?? DefaultTags.previous, w.name);
   if (prevTag && prevTag === st.candidate.tag)
-    throw new UsageError(`the previous and candidate tags must differ (both "${prevTag}")`, { reason: 'SameTags' });
+    throw new UsageError(`the previous and candidate tags must differ (both ${quoteInput(prevTag)})`, {
+      reason: 'SameTags',
+    });
   const owned = [st.stable.revision, cand];
   refuseForeignTraffic(w, st, owned);
   const ownTags = [st.candidate.tag, ...(prevTag ? [prevTag] : [])];

@@ -1,7 +1,7 @@
 // The pure half of `bgctl verify`: flag parsing, per-response checks, latency statistics, the verdict.
 import { UsageError } from './errors.js';
 import { parseDuration } from './parse.js';
-import { quoteInput } from './gates/quote.js';
+import { quoteInput } from './quote.js';
 
 export const VerifyDefaults = { requests: 10, path: '/', expectStatus: '200', timeout: '10s' } as const;
 
@@ -55,7 +55,8 @@ export function parseExpectStatus(raw: string | number, flag = '--expect-status'
     else if (/^[1-5]\d\d$/.test(part)) m.codes.push(Number(part));
     else
       throw new UsageError(
-        `invalid value "${raw}" for ${flag}: use HTTP status codes or classes, e.g. 200, 200,204 or 2xx`,
+        `invalid value ${quoteInput(String(raw))} for ${flag}: ` +
+          'use HTTP status codes or classes, e.g. 200, 200,204 or 2xx',
         { reason: 'InvalidStatus' },
       );
   }
@@ -71,9 +72,12 @@ export function parseRequests(raw: string | number, flag = '--requests'): number
   const text = String(raw).trim();
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > MAX_REQUESTS) {
-    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a whole number from 1 to ${MAX_REQUESTS}`, {
-      reason: 'InvalidRequests',
-    });
+    throw new UsageError(
+      `invalid value ${quoteInput(String(raw))} for ${flag}: must be a whole number from 1 to ${MAX_REQUESTS}`,
+      {
+        reason: 'InvalidRequests',
+      },
+    );
   }
   return n;
 }
@@ -82,9 +86,12 @@ export function parseRequests(raw: string | number, flag = '--requests'): number
 export function parsePath(raw: string, flag = '--path'): string {
   const p = raw.trim();
   if (!p.startsWith('/') || /\s/.test(p) || p.startsWith('//')) {
-    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a path starting with "/", e.g. /healthz`, {
-      reason: 'InvalidPath',
-    });
+    throw new UsageError(
+      `invalid value ${quoteInput(raw)} for ${flag}: must be a path starting with "/", e.g. /healthz`,
+      {
+        reason: 'InvalidPath',
+      },
+    );
   }
   return p;
 }
@@ -94,7 +101,7 @@ export function parseBodyRegex(raw: string, flag = '--expect-body'): RegExp {
   try {
     return new RegExp(raw);
   } catch (err) {
-    throw new UsageError(`invalid regular expression "${raw}" for ${flag}: ${(err as Error).message}`, {
+    throw new UsageError(`invalid regular expression ${quoteInput(raw)} for ${flag}: ${(err as Error).message}`, {
       reason: 'InvalidRegex',
     });
   }

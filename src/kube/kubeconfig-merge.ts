@@ -5,6 +5,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { ClusterAccessError, UsageError } from '../core/errors.js';
 import { dns1123LabelProblems } from '../core/names.js';
+import { quoteInput } from '../core/quote.js';
 
 /** One named entry of clusters/users/contexts, as written in a kubeconfig. */
 export interface NamedEntry<T> {
@@ -222,14 +223,14 @@ export function selectContext(merged: MergedKubeconfig, opts: { context?: string
   // Checked here so that a typo gives kubectl's wording (exit 2), not "service not found" from the server.
   const problems = dns1123LabelProblems(namespace);
   if (problems.length && opts.namespace) {
-    throw new UsageError(`invalid namespace "${namespace}": ${problems.join(', ')}`, {
+    throw new UsageError(`invalid namespace ${quoteInput(namespace)}: ${problems.join(', ')}`, {
       reason: 'InvalidName',
       hint: 'namespaces are lowercase RFC 1123 labels, e.g. -n my-team',
     });
   }
   if (problems.length) {
     throw new ClusterAccessError(
-      `context "${contextName}" has an invalid namespace "${namespace}": ${problems.join(', ')}`,
+      `context ${quoteInput(contextName)} has an invalid namespace ${quoteInput(namespace)}: ${problems.join(', ')}`,
       { reason: 'KubeconfigInvalid', hint: 'pass -n <namespace> or fix the context' },
     );
   }

@@ -4,7 +4,7 @@
 // (400 bad_data) is a UsageError (exit 2). The token goes only to the configured URL and never into a message.
 import { AnalysisError, UsageError } from '../core/errors.js';
 import { PRESET_NAMES } from '../core/gates/presets.js';
-import { quoteInput } from '../core/gates/quote.js';
+import { quoteInput } from '../core/quote.js';
 import { SecretSet, displayUrl } from '../core/redact.js';
 import { exchange, TooLargeError, type Answer } from './http.js';
 import { parsePrometheusUrl } from './url.js';

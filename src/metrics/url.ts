@@ -1,7 +1,7 @@
 // The Prometheus URL as a flag or variable gives it, checked. Apart from the client so that parsing flags (on
 // every start) does not load node:http and node:https.
 import { UsageError } from '../core/errors.js';
-import { quoteInput } from '../core/gates/quote.js';
+import { quoteInput } from '../core/quote.js';
 
 /**
  * A rejected URL as an error may quote it: everything up to its last `@` is cut, so a user:password survives no

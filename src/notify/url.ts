@@ -1,7 +1,7 @@
 // --notify URLs: checked when flags are parsed, and shown only as scheme and host (a Slack webhook's secret is its
 // path; basic-auth credentials sit in the userinfo).
 import { UsageError } from '../core/errors.js';
-import { hasControlChars } from '../core/gates/quote.js';
+import { hasControlChars } from '../core/quote.js';
 
 /** The URL, checked: http or https, no control characters or spaces. */
 export function parseNotifyUrl(raw: string, where = '--notify'): URL {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/core/errors.js';
 import { parseGate } from '../../src/core/gates/expr.js';
-import { quoteInput } from '../../src/core/gates/quote.js';
+import { quoteInput } from '../../src/core/quote.js';
 import { formatUnitValue } from '../../src/core/gates/units.js';
 
 function usage(fn: () => unknown, reason: string, message: RegExp): UsageError {

@@ -8,6 +8,7 @@ import { parseIngress, quoteAddress } from '../../core/verify.js';
 import { collect } from '../options-common.js';
 import type { GlobalOptions } from '../context.js';
 import type { FlagValues } from '../verb.js';
+import { quoteInput } from '../../core/quote.js';
 
 /** How targets are found in each context; present only when one of these flags was given. */
 export interface FleetFlags {
@@ -67,7 +68,9 @@ export function parseTargetFlags(flags: FlagValues, allNamespaces: boolean): Fle
 function count(raw: string, flag: string, max: number): number {
   const n = Number(raw);
   if (!/^[0-9]+$/.test(raw) || n < 1 || n > max)
-    throw new UsageError(`invalid ${flag} "${raw}": a whole number from 1 to ${max}`, { reason: 'InvalidNumber' });
+    throw new UsageError(`invalid ${flag} ${quoteInput(raw)}: a whole number from 1 to ${max}`, {
+      reason: 'InvalidNumber',
+    });
   return n;
 }
 

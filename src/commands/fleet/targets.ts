@@ -9,6 +9,7 @@ import type { KnativeClient, SharedConnection } from '../../kube/client.js';
 import { openClient, type CommandContext } from '../context.js';
 import type { FleetConnections } from './connections.js';
 import type { FleetFlags } from './flags.js';
+import { quoteInput } from '../../core/quote.js';
 
 /** A target with the service as it was read when the fleet was resolved. */
 export interface ResolvedTarget extends FleetTarget {
@@ -62,7 +63,7 @@ async function listIn(
   const found = await client.listServices({ allNamespaces, labelSelector: flags?.selector }).catch((err: unknown) => {
     // The API server parses the selector: its 400 is the user's typo, not a context that cannot be reached.
     if (flags?.selector !== undefined && err instanceof BgctlError && err.reason === 'BadRequest')
-      throw new UsageError(`invalid --selector "${flags.selector}": ${err.message}`, {
+      throw new UsageError(`invalid --selector ${quoteInput(flags.selector)}: ${err.message}`, {
         reason: 'InvalidSelector',
         hint: 'e.g. app=shop, app!=shop, tier in (web,api), !canary',
       });

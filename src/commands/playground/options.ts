@@ -8,6 +8,7 @@ import { MAX_LOAD_RPS } from '../../sim/load-limits.js';
 import { MAX_CLUSTERS } from '../../sim/playground-limits.js';
 import type { MetricsFormat } from '../../sim/metrics.js';
 import { defineVerb, type Env } from '../verb.js';
+import { quoteInput } from '../../core/quote.js';
 
 export interface PlaygroundOptions {
   /** 0: a free port. */
@@ -28,7 +29,7 @@ export interface PlaygroundOptions {
 function parsePort(raw: string, flag: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n > 65535)
-    throw new UsageError(`invalid value "${raw}" for ${flag}: must be a port number 0-65535`);
+    throw new UsageError(`invalid value ${quoteInput(raw)} for ${flag}: must be a port number 0-65535`);
   return n;
 }
 
@@ -36,7 +37,7 @@ function parseClusters(raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < 1 || n > MAX_CLUSTERS)
     throw new UsageError(
-      `invalid value "${raw}" for --clusters: must be a number of clusters from 1 to ${MAX_CLUSTERS}`,
+      `invalid value ${quoteInput(raw)} for --clusters: must be a number of clusters from 1 to ${MAX_CLUSTERS}`,
     );
   return n;
 }
@@ -44,7 +45,9 @@ function parseClusters(raw: string): number {
 function parseLoad(raw: string): number {
   const n = Number(raw);
   if (!/^\d+(\.\d+)?$/.test(raw) || n > MAX_LOAD_RPS)
-    throw new UsageError(`invalid value "${raw}" for --load: must be requests per second from 0 to ${MAX_LOAD_RPS}`);
+    throw new UsageError(
+      `invalid value ${quoteInput(raw)} for --load: must be requests per second from 0 to ${MAX_LOAD_RPS}`,
+    );
   return n;
 }
 
@@ -54,11 +57,14 @@ const FORMATS: Record<MetricsFormat, true> = { knative: true, 'knative-1.19': tr
 
 function parseMetricsFormat(raw: string): MetricsFormat {
   if (Object.hasOwn(FORMATS, raw)) return raw as MetricsFormat;
-  throw new UsageError(`invalid value "${raw}" for --metrics-format: must be knative, knative-1.19 or legacy`, {
-    hint:
-      'knative: the histogram of current Knative; knative-1.19: its name and whole seconds in v1.19.0-v1.19.7 ' +
-      'and v1.20.0; legacy: the metrics of Knative 1.18 and older',
-  });
+  throw new UsageError(
+    `invalid value ${quoteInput(raw)} for --metrics-format: must be knative, knative-1.19 or legacy`,
+    {
+      hint:
+        'knative: the histogram of current Knative; knative-1.19: its name and whole seconds in v1.19.0-v1.19.7 ' +
+        'and v1.20.0; legacy: the metrics of Knative 1.18 and older',
+    },
+  );
 }
 
 /** Default kubeconfig location: a bgctl-owned file, so the user's ~/.kube/config is never touched. */

@@ -21,6 +21,7 @@ import {
 } from '../fleet/flags.js';
 
 import { UNTIL_PHASES, type UntilPhase } from '../../core/phase-table.js';
+import { quoteInput } from '../../core/quote.js';
 
 /** Phases --until accepts (core/phase-table.ts). */
 export type { UntilPhase };
@@ -187,7 +188,7 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
     );
   }
   if (out.tag && out.stableTag && out.tag === out.stableTag)
-    throw new UsageError(`--tag and --stable-tag must differ (both "${out.tag}")`, { reason: 'SameTags' });
+    throw new UsageError(`--tag and --stable-tag must differ (both ${quoteInput(out.tag)})`, { reason: 'SameTags' });
   // BGCTL_IMAGE only where no other source of the new revision was given.
   if (!changes && !out.resume && !out.abort) {
     const image = fromEnv(env, 'BGCTL_IMAGE', (raw) => parseImage(raw, 'BGCTL_IMAGE'));
@@ -221,7 +222,7 @@ function refuseFleetConflicts(o: RolloutOptions): void {
 function parseAnalysisLoad(raw: string, o: RolloutOptions): number {
   const n = Number(raw);
   if (!/^[0-9]+$/.test(raw) || n < 1 || n > MAX_ANALYSIS_LOAD) {
-    throw new UsageError(`invalid --analysis-load "${raw}": requests per second, 1 to ${MAX_ANALYSIS_LOAD}`, {
+    throw new UsageError(`invalid --analysis-load ${quoteInput(raw)}: requests per second, 1 to ${MAX_ANALYSIS_LOAD}`, {
       reason: 'InvalidNumber',
     });
   }
@@ -251,7 +252,9 @@ const UNTIL = Object.keys(UNTIL_PHASES) as UntilPhase[];
 function parseUntil(raw: string | undefined): UntilPhase {
   if (raw === undefined) return 'promoted';
   if (!(UNTIL as readonly string[]).includes(raw))
-    throw new UsageError(`invalid value "${raw}" for --until: use ${UNTIL.join(', ')}`, { reason: 'InvalidChoice' });
+    throw new UsageError(`invalid value ${quoteInput(raw)} for --until: use ${UNTIL.join(', ')}`, {
+      reason: 'InvalidChoice',
+    });
   return raw as UntilPhase;
 }
 

@@ -7,13 +7,15 @@ import type { RolloutOptions } from './options.js';
 import { newSession, runPipeline } from './pipeline.js';
 import { UsageError } from '../../core/errors.js';
 import { withImageTag } from '../../core/image-ref.js';
+import { quoteInput } from '../../core/quote.js';
 
 /** One service with --image-tag: its own first image with that tag (read once, before anything is written). */
 async function withOwnImage(ctx: CommandContext, opts: RolloutOptions, tag: string): Promise<RolloutOptions> {
   const service = await resolveService(ctx, opts.service, 'rollout');
   const svc = await (await ctx.kube()).getService(service);
   const own = svc.spec.template?.spec?.containers?.[0]?.image;
-  if (!own) throw new UsageError(`service "${service}" has no container image to retag`, { reason: 'InvalidImage' });
+  if (!own)
+    throw new UsageError(`service ${quoteInput(service)} has no container image to retag`, { reason: 'InvalidImage' });
   return { ...opts, service, image: withImageTag(own, tag), retagOf: own };
 }
 

@@ -1,6 +1,7 @@
 // `--annotation KEY=VALUE|KEY-` of deploy: revision template annotations (autoscaling.knative.dev/*,
 // the playground's sim.bgctl.dev/* knobs). Keys follow the Kubernetes qualified-name rule.
 import { UsageError } from '../../core/errors.js';
+import { quoteInput } from '../../core/quote.js';
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -14,7 +15,7 @@ export function validateAnnotationKey(key: string, flag = '--annotation'): strin
   const okPrefix = prefix === undefined || (prefix.length > 0 && prefix.length <= 253 && SUBDOMAIN.test(prefix));
   if (!okName || !okPrefix) {
     throw new UsageError(
-      `invalid ${flag} key "${key}": must be a name of at most 63 alphanumerics, '-', '_' or '.' ` +
+      `invalid ${flag} key ${quoteInput(key)}: must be a name of at most 63 alphanumerics, '-', '_' or '.' ` +
         "(starting and ending alphanumeric), optionally after a DNS subdomain and '/', " +
         'e.g. autoscaling.knative.dev/min-scale',
       {
@@ -39,12 +40,13 @@ export function parseAnnotations(raws: string[], flag = '--annotation'): Record<
       key = raw.slice(0, -1);
       value = null;
     } else {
-      throw new UsageError(`invalid ${flag} "${raw}": expected KEY=VALUE, or KEY- to remove`, {
+      throw new UsageError(`invalid ${flag} ${quoteInput(raw)}: expected KEY=VALUE, or KEY- to remove`, {
         reason: 'InvalidAnnotation',
       });
     }
     validateAnnotationKey(key, flag);
-    if (key in out) throw new UsageError(`${flag} names "${key}" more than once`, { reason: 'InvalidAnnotation' });
+    if (key in out)
+      throw new UsageError(`${flag} names ${quoteInput(key)} more than once`, { reason: 'InvalidAnnotation' });
     out[key] = value;
   }
   return out;

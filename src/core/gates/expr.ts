@@ -1,6 +1,6 @@
 // `--gate EXPR`: MEASURE OP VALUE, e.g. `error-rate<2%`, `latency-p95<=stable*1.5`, `requests>=100`.
 import { UsageError } from '../errors.js';
-import { hasControlChars, quoteInput } from './quote.js';
+import { hasControlChars, quoteInput } from '../quote.js';
 import { BUILTIN_MEASURES, BUILTIN_UNITS, isBuiltinMeasure } from './types.js';
 import type { Gate, GateOperator, MeasureUnit, Threshold } from './types.js';
 import { parseUnitValue } from './units.js';

@@ -8,7 +8,7 @@
 import { UsageError } from '../errors.js';
 import { parseGate } from './expr.js';
 import { validateQueryName, validateTemplate } from './query.js';
-import { quoteInput } from './quote.js';
+import { quoteInput } from '../quote.js';
 import type { CustomQuery, Gate } from './types.js';
 
 export const MAX_FILE_GATES = 100;

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { parseGate } from './expr.js';
 import type { GateSet } from './file.js';
 import { parseGateQuery } from './query.js';
-import { quoteInput } from './quote.js';
+import { quoteInput } from '../quote.js';
 import type { CustomQuery, Gate } from './types.js';
 
 export interface GateSources {

@@ -2,7 +2,7 @@
 // Cluster strings reach PromQL only through renderQuery, which writes them as escaped string
 // literals: a revision named `x"} or vector(1) #` stays a (non-matching) label value.
 import { UsageError } from '../errors.js';
-import { hasControlChars, quoteInput } from './quote.js';
+import { hasControlChars, quoteInput } from '../quote.js';
 import { BUILTIN_MEASURES } from './types.js';
 import type { CustomQuery } from './types.js';
 

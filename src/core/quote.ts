@@ -1,4 +1,4 @@
-// Gate expressions and queries come from flags and files; an error message quotes them. The quote
+// Values from flags, files and the environment that an error message quotes. The quote
 // is bounded and shows control characters as escapes, so a hostile or pasted value can neither
 // flood the terminal nor drive it, whatever printer the message later goes through.
 
