@@ -50,10 +50,15 @@ export function planStage(w: Work, intent: Extract<Intent, { kind: 'stage' }>): 
     const sameCandidate = !intent.revision || cur.phase === 'deployed' || intent.revision === cur.candidate.revision;
     if (!sameCandidate) throw rolloutInProgress(w, cur, `stage revision "${intent.revision}"`);
     if (!stepMayFollow('stage', cur.phase)) {
-      throw new ConflictError(`cannot stage: rollout ${cur.id} already sends ${cur.percent}% to the candidate`, {
-        reason: 'WrongPhase',
-        hint: `go back with bgctl rollback ${w.name}, or continue with bgctl split/promote`,
-      });
+      // The recorded percent is what bgctl last set; a person may have moved it since, so say so.
+      throw new ConflictError(
+        `cannot stage: rollout ${cur.id} is past staging (phase ${cur.phase}; ` +
+          `bgctl last gave the candidate ${cur.percent}%)`,
+        {
+          reason: 'WrongPhase',
+          hint: `go back with bgctl rollback ${w.name}, or continue with bgctl split/promote`,
+        },
+      );
     }
     continuing = true;
   } else {
