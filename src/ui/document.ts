@@ -57,9 +57,19 @@ export function renderYAML(doc: BgctlDocument): string {
 // Streams that already carry their one document (so a failure afterwards prints no second one).
 const written = new WeakSet<IOStreams>();
 
-/** Writes one document to stdout in the given machine format. */
+// Streams of documents (status --watch): what follows them, an Error document at the end, is one more item.
+const streams = new WeakSet<IOStreams>();
+
+/** Writes one item of a stream of documents: a JSON line, or a YAML document after `---`. */
+export function writeStreamDocument(io: IOStreams, format: 'json' | 'yaml', doc: BgctlDocument): void {
+  io.out.write(format === 'json' ? renderJSONLine(doc) : `---\n${renderYAML(doc)}`);
+  streams.add(io);
+}
+
+/** Writes one document to stdout in the given machine format (as the next item after a stream). */
 export function writeDocument(io: IOStreams, format: 'json' | 'yaml', doc: BgctlDocument): void {
-  io.out.write(format === 'json' ? renderJSON(doc) : renderYAML(doc));
+  if (streams.has(io)) writeStreamDocument(io, format, doc);
+  else io.out.write(format === 'json' ? renderJSON(doc) : renderYAML(doc));
   written.add(io);
 }
 

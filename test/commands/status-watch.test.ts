@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import yaml from 'js-yaml';
 import type { AddressInfo } from 'node:net';
 import { main } from '../../src/cli.js';
 import { IOStreams, type TestIOStreams } from '../../src/ui/iostreams.js';
@@ -133,6 +134,33 @@ describe('bgctl status --watch', () => {
       ],
     );
     assert.equal(last.metrics, undefined);
+  });
+
+  test('the service deleted: the stream ends with the Error document as one more item (json line, yaml ---)', async () => {
+    const { registry } = pg.current;
+    const services = registry.resource('services', 'serving.knative.dev')!;
+    for (const output of ['json', 'yaml'] as const) {
+      const name = `gone-${output}`;
+      await stagedService(pg.current, name);
+      const w = watch(['status', name, '--watch', '-o', output], env());
+      await w.until((o) => o.includes('LiveStatus'), 'the first document');
+      registry.delete(services, 'default', name, { user: 'someone-else' });
+      // The watch ends by itself; stop() then only returns its exit code.
+      await w.until((o) => o.includes('Deleted'), 'the Error document');
+      const code = await w.stop();
+      const items =
+        output === 'json'
+          ? docs(w.io.stdout)
+          : w.io.stdout
+              .split(/^---$/m)
+              .filter((t) => t.trim())
+              .map((t) => yaml.load(t) as any);
+      const last = items.at(-1);
+      assert.equal(last.kind, 'Error', w.io.stdout);
+      assert.equal(last.reason, 'Deleted');
+      assert.equal(last.exitCode, code);
+      assert.ok(items.slice(0, -1).every((d) => d.kind === 'LiveStatus'));
+    }
   });
 
   test('a hostile Prometheus: its error shown escaped, the token never, and the watch goes on', async () => {

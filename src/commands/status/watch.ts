@@ -3,7 +3,7 @@
 // -o json prints one LiveStatus document per line per change (newline-delimited JSON), -o yaml one document
 // per change after `---`.
 import { liveStatusDocument } from '../../core/views/live-view.js';
-import { renderJSONLine, renderYAML } from '../../ui/document.js';
+import { writeStreamDocument } from '../../ui/document.js';
 import { LiveRegion } from '../../ui/live-region.js';
 import { renderLiveView } from '../../ui/live-view.js';
 import { printable } from '../../ui/sanitize.js';
@@ -50,7 +50,7 @@ export async function watchStatus(service: string, watch: StatusWatchOptions, ct
       if (key === lastDoc) return;
       lastDoc = key;
       const stamped = { ...doc, observedAt: ctx.now().toISOString() };
-      io.out.write(globals.output === 'json' ? renderJSONLine(stamped) : `---\n${renderYAML(stamped)}`);
+      writeStreamDocument(io, globals.output, stamped);
     },
   });
 }
