@@ -194,3 +194,62 @@ export function appliedListErrors(obj: unknown, kind: string): string[] {
   walk(obj, typeOf(kind), '');
   return errs;
 }
+
+/**
+ * The order of a merged list's items after an apply (typed/merge.go visitListItems): stored items
+ * the apply leaves out keep their place, the ones it repeats follow the applied order, new ones
+ * come where the applied list has them.
+ */
+function mergedOrder(stored: string[], applied: string[]): string[] {
+  const inApplied = new Set(applied);
+  const shared = applied.filter((k) => stored.includes(k));
+  let nextShared: string | undefined = shared.shift();
+  const out: string[] = [];
+  const taken = new Set<string>();
+  for (let l = 0, r = 0; l < stored.length || r < applied.length;) {
+    if (l < stored.length && r < applied.length) {
+      if (stored[l] === applied[r]) {
+        taken.add(stored[l]);
+        out.push(stored[l]);
+        l++;
+        r++;
+        nextShared = shared.shift();
+        continue;
+      }
+      if (inApplied.has(stored[l]) && nextShared !== undefined && nextShared !== stored[l]) {
+        l++; // a shared item, but not the next one in applied order
+        continue;
+      }
+    }
+    if (l < stored.length) {
+      if (!inApplied.has(stored[l])) {
+        out.push(stored[l++]);
+        continue;
+      } else if (taken.has(stored[l])) l++;
+    }
+    if (r < applied.length) {
+      const k = applied[r++];
+      taken.add(k);
+      out.push(k);
+      if (nextShared === k) nextShared = shared.shift();
+    }
+  }
+  return out;
+}
+
+/** Puts the items of each merged list of `merged` (keyed, the apply of `applied` over `stored`) in upstream's order. */
+export function orderMergedLists(merged: unknown, stored: unknown, applied: unknown, kind: string): void {
+  const walk = (m: unknown, st: unknown, ap: unknown, s: Schema | undefined) => {
+    if (!s || !isObj(m) || !isObj(ap)) return;
+    const list = isMerged(s);
+    if (list && isObj(st) && [m, st, ap].every((o) => Object.keys(o as object).every(isItemSegment))) {
+      const order = mergedOrder(Object.keys(st), Object.keys(ap));
+      const items = { ...m };
+      for (const k of Object.keys(m)) delete m[k];
+      for (const k of order) if (k in items) m[k] = items[k];
+      for (const k of Object.keys(items)) if (!(k in m)) m[k] = items[k];
+    }
+    for (const k of Object.keys(ap)) walk(m[k], isObj(st) ? st[k] : undefined, ap[k], list ? s.items : childType(s, k));
+  };
+  walk(merged, stored, applied, typeOf(kind));
+}

@@ -12,6 +12,7 @@ import {
   fieldsKey,
   keyedView,
   listView,
+  orderMergedLists,
   renderSegment,
   segmentOf,
 } from './associative-lists.js';
@@ -282,6 +283,7 @@ export function applyFields(
     if (left.length) throw conflictError(left);
   }
   let merged = applyMerge(base, body) as KObject;
+  orderMergedLists(merged, base, body, def.kind);
   if (mine) pruneReleased(merged, mine.list, [applied, ...owners.filter((o) => o !== mine).map((o) => o.list)]);
   merged = listView(merged, def.kind);
   if (!isObj(merged.metadata)) merged.metadata = { name: body.metadata.name };

@@ -110,6 +110,16 @@ describe('managed fields: volumes and imagePullSecrets merge by name', () => {
     assert.deepEqual(podSpecFields(none, 'alice'), { 'f:containers': {} });
   });
 
+  test('merged items keep the stored order; the ones an apply repeats follow its order', () => {
+    const { r, svc, ksvc, apply } = setup();
+    const base = { name: 'base', secret: { secretName: 's' } };
+    r.create(svc, 'default', ksvc({ containers, volumes: [base] }), { user: 'u', fieldManager: 'maker' });
+    apply('alice', { volumes: [cfg] });
+    assert.deepEqual(volumesOf(apply('bob', { volumes: [data] })), [base, cfg, data]);
+    // structured-merge-diff: base (not applied) stays first, the shared cfg moves after data.
+    assert.deepEqual(volumesOf(apply('bob', { volumes: [data, cfg] })), [base, data, cfg]);
+  });
+
   test('a volume another manager also owns stays when one applier drops it', () => {
     const { apply } = setup();
     apply('alice', { containers, volumes: [cfg] });
