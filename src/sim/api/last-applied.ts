@@ -12,8 +12,13 @@ export const KUBECTL_APPLY_MANAGER = 'kubectl';
 /**
  * Leaves of the last-applied annotation whose value the live object still has (as path keys, see
  * `pathKey`), or undefined when there is no usable annotation (absent, not JSON, other apiVersion).
+ * `live` is keyed (merged lists as objects of items); `keyed` does the same to the annotation.
  */
-export function lastAppliedLeaves(live: KObject, apiVersion: string): Set<string> | undefined {
+export function lastAppliedLeaves(
+  live: KObject,
+  apiVersion: string,
+  keyed: (config: unknown) => unknown,
+): Set<string> | undefined {
   const text = live.metadata.annotations?.[LAST_APPLIED];
   if (!text) return undefined;
   let last: unknown;
@@ -23,6 +28,7 @@ export function lastAppliedLeaves(live: KObject, apiVersion: string): Set<string
     return undefined;
   }
   if (!isObj(last) || last.apiVersion !== apiVersion) return undefined;
+  last = keyed(last);
   const kept = leafPaths(last).filter((p) => deepEqual(valueAt(last, p), valueAt(live, p)));
   return new Set(kept.map(pathKey));
 }

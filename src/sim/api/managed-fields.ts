@@ -1,12 +1,21 @@
 // Field ownership for server-side apply, simplified: per-manager sets of paths (lists are atomic
-// but for metadata.finalizers and metadata.ownerReferences, see associative-lists.ts), stored as
-// real managedFields entries with FieldsV1 tries. An update owns, besides the leaves it
+// but for those the schema merges item by item, see associative-lists.ts), stored as real
+// managedFields entries with FieldsV1 tries. An update owns, besides the leaves it
 // changed, every object it added (structured-merge-diff's Compare), serialized as a `.` entry.
 import type { KObject, ResourceDef } from './contracts.js';
-import { applyMerge, deepEqual, deleteAt, isObj, leafPaths, valueAt } from './patch.js';
+import { applyMerge, deepEqual, deleteAt, isObj, valueAt } from './patch.js';
 import { failure } from './status.js';
 import { KUBECTL_APPLY_MANAGER, lastAppliedLeaves, pathKey, syncLastApplied } from './last-applied.js';
-import { appliedListErrors, fieldsKey, keyedView, listView, renderSegment, segmentOf } from './associative-lists.js';
+import {
+  appliedListErrors,
+  appliedSet,
+  fieldsKey,
+  keyedView,
+  listView,
+  orderMergedLists,
+  renderSegment,
+  segmentOf,
+} from './associative-lists.js';
 
 interface Entry {
   manager: string;
@@ -31,9 +40,9 @@ const SYSTEM_META = new Set([
   'selfLink',
 ]);
 
-/** Leaf paths a manager can own: apiVersion/kind and system metadata are nobody's. */
-function ownablePaths(obj: unknown, subresource?: string): string[][] {
-  return leafPaths(obj).filter((p) => {
+/** The paths an apply of a keyed object owns, but for apiVersion/kind and system metadata (nobody's). */
+function ownablePaths(obj: unknown, kind: string, subresource?: string): string[][] {
+  return appliedSet(obj, kind).filter((p) => {
     if (p[0] === 'apiVersion' || p[0] === 'kind') return false;
     if (p[0] === 'metadata') return p.length > 1 && !SYSTEM_META.has(p[1]);
     return subresource === 'status' ? p[0] === 'status' : p[0] !== 'status';
@@ -89,8 +98,9 @@ interface Comparison {
 const isMap = (v: unknown): v is Record<string, unknown> => isObj(v) && Object.keys(v).length > 0;
 
 /**
- * structured-merge-diff's Compare (typed/compare.go) with every list atomic: leaves that appear,
- * change or go, plus every non-empty object that appears or goes. Empty objects count as leaves.
+ * structured-merge-diff's Compare (typed/compare.go) over keyed objects: leaves that appear,
+ * change or go, plus every non-empty object (list items included) that appears or goes. Empty
+ * objects count as leaves.
  */
 function compare(lhs: unknown, rhs: unknown, path: string[], out: Comparison): void {
   if (!isMap(lhs) && !isMap(rhs)) {
@@ -181,7 +191,11 @@ export function recordUpdate(
   now: string,
   subresource?: string,
 ): void {
-  const { added, modified, removed } = compareOwnable(keyedView(old ?? emptyObject(def)), keyedView(next), subresource);
+  const { added, modified, removed } = compareOwnable(
+    keyedView(old ?? emptyObject(def), def.kind),
+    keyedView(next, def.kind),
+    subresource,
+  );
   const taken = [...added, ...modified];
   const takenKeys = new Set(taken.map(key));
   const removedKeys = new Set(removed.map(key));
@@ -234,11 +248,11 @@ export function applyFields(
   now: string,
   subresource?: string,
 ): KObject {
-  // The associative lists of metadata merge and are owned by item.
-  body = keyedView(body);
-  const applied = ownablePaths(body, subresource);
+  // The associative lists merge and are owned by item.
+  body = keyedView(body, def.kind);
+  const applied = ownablePaths(body, def.kind, subresource);
   const base: KObject = current
-    ? keyedView(structuredClone(current))
+    ? keyedView(structuredClone(current), def.kind)
     : ({ apiVersion: body.apiVersion, kind: body.kind, metadata: { name: body.metadata.name } } as KObject);
   const owners = ownership(entriesOf(base));
   const mine = owners.find(
@@ -249,7 +263,8 @@ export function applyFields(
   const conflicts: Array<{ manager: Entry; path: string[] }> = [];
   const lost = new Map<Entry, Set<string>>();
   for (const p of applied) {
-    if (deepEqual(valueAt(base, p), valueAt(body, p))) continue;
+    // A list item with fields below it only conflicts through them (Compare reports no object as modified).
+    if (isMap(valueAt(body, p)) || deepEqual(valueAt(base, p), valueAt(body, p))) continue;
     for (const o of owners) {
       if (o === mine || !o.paths.has(key(p))) continue;
       conflicts.push({ manager: o.entry, path: p });
@@ -260,13 +275,17 @@ export function applyFields(
   if (conflicts.length && !force) {
     // kubectl moving from client-side to server-side apply takes, without force, the fields whose
     // value still is the one its last-applied annotation recorded.
-    const allowed = manager === KUBECTL_APPLY_MANAGER ? lastAppliedLeaves(base, apiVersionOf(def)) : undefined;
+    const allowed =
+      manager === KUBECTL_APPLY_MANAGER
+        ? lastAppliedLeaves(base, apiVersionOf(def), (o) => keyedView(o, def.kind))
+        : undefined;
     const left = allowed ? conflicts.filter((c) => !allowed.has(key(c.path))) : conflicts;
     if (left.length) throw conflictError(left);
   }
   let merged = applyMerge(base, body) as KObject;
+  orderMergedLists(merged, base, body, def.kind);
   if (mine) pruneReleased(merged, mine.list, [applied, ...owners.filter((o) => o !== mine).map((o) => o.list)]);
-  merged = listView(merged);
+  merged = listView(merged, def.kind);
   if (!isObj(merged.metadata)) merged.metadata = { name: body.metadata.name };
   // Forced: only the conflicting leaves change hands.
   for (const o of owners) {
@@ -288,7 +307,7 @@ export function applyFields(
   const entries = owners.map((o) => o.entry);
   if (!mine) entries.push(entry);
   setEntries(merged, entries);
-  if (manager === KUBECTL_APPLY_MANAGER) syncLastApplied(merged, listView(body));
+  if (manager === KUBECTL_APPLY_MANAGER) syncLastApplied(merged, listView(body, def.kind));
   return merged;
 }
 
@@ -316,7 +335,7 @@ function pruneReleased(merged: KObject, last: string[][], owners: string[][][]):
  * an object it cannot type is answered 500 with no reason, the error text as is.
  */
 export function refuseUntypableApply(applied: KObject): void {
-  const errs = appliedListErrors(applied);
+  const errs = appliedListErrors(applied, applied.kind);
   if (!errs.length) return;
   const text = errs.length === 1 ? errs[0] : ['errors:', ...errs.map((e) => `  ${e}`)].join('\n');
   const gv = applied.apiVersion;

@@ -18,6 +18,8 @@ export interface Schema {
   /** How server-side apply merges a list: atomic (whole), set (of scalars), map (by list-map-keys). */
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
   'x-kubernetes-list-map-keys'?: string[];
+  /** `atomic`: server-side apply replaces and owns the object whole. */
+  'x-kubernetes-map-type'?: 'atomic' | 'granular';
 }
 
 const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });

@@ -22,8 +22,8 @@ describe('kubectl apply --server-side: two managers on one Service', () => {
     writeFileSync(file, JSON.stringify({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', ...body }));
     return k!.run(['apply', '--server-side', `--field-manager=${manager}`, '-f', file, ...flags]);
   }
-  async function live(): Promise<KObject> {
-    const r = await k!.run(['get', 'ksvc', 'two', '-o', 'json', '--show-managed-fields']);
+  async function live(name = 'two'): Promise<KObject> {
+    const r = await k!.run(['get', 'ksvc', name, '-o', 'json', '--show-managed-fields']);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as KObject;
   }
@@ -81,5 +81,56 @@ describe('kubectl apply --server-side: two managers on one Service', () => {
       'Error from server: failed to create typed patch object (default/two; serving.knative.dev/v1, Kind=Service): ' +
         '.metadata.finalizers: duplicate entries for key [="example.com/b"]',
     );
+  });
+  test('volumes and imagePullSecrets merge by name; a changed field of the other manager conflicts', async (t) => {
+    const bin = requireKubectl(t);
+    if (!bin) return;
+    k ??= createKubectl(bin, pg.current.kubeconfigPath);
+    // Knative refuses a volume no container mounts, so a's container mounts both volumes.
+    const volumeMounts = [
+      { name: 'cfg', mountPath: '/cfg' },
+      { name: 'data', mountPath: '/data' },
+    ];
+    const containers = [{ image: 'ghcr.io/bgctl/hello:v1', volumeMounts }];
+    const cfg = { name: 'cfg', configMap: { name: 'settings' } };
+    const data = { name: 'data', secret: { secretName: 'creds' } };
+    const vols = (podSpec: Record<string, unknown>) => ({
+      metadata: { name: 'vols' },
+      spec: { template: { spec: podSpec } },
+    });
+    const podSpecFields = (o: KObject, manager: string) => {
+      const entries = (o.metadata.managedFields ?? []) as Array<{ manager: string; fieldsV1: Fields }>;
+      const f = entries.find((e) => e.manager === manager)?.fieldsV1 as Fields;
+      return ((f?.['f:spec'] as Fields)?.['f:template'] as Fields)?.['f:spec'] as Fields | undefined;
+    };
+    const podSpec = (o: KObject) => (o.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+
+    let r = await apply('a', vols({ containers, volumes: [cfg, data], imagePullSecrets: [{ name: 'reg-a' }] }));
+    assert.equal(r.code, 0, r.stderr);
+    r = await apply('b', vols({ volumes: [data], imagePullSecrets: [{ name: 'reg-b' }] }));
+    assert.equal(r.code, 0, r.stderr);
+    let o = await live('vols');
+    assert.deepEqual(podSpec(o).volumes, [cfg, data]);
+    assert.deepEqual(podSpec(o).imagePullSecrets, [{ name: 'reg-a' }, { name: 'reg-b' }]);
+    assert.deepEqual(podSpecFields(o, 'b'), {
+      'f:imagePullSecrets': { 'k:{"name":"reg-b"}': {} },
+      'f:volumes': { 'k:{"name":"data"}': { '.': {}, 'f:name': {}, 'f:secret': { 'f:secretName': {} } } },
+    });
+
+    r = await apply('b', vols({ volumes: [data, { name: 'cfg', configMap: { name: 'other' } }] }));
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /^error: Apply failed with 1 conflict: conflict with "a": \.spec\.template\.spec\.volumes\[name="cfg"\]\.configMap\n/,
+    );
+
+    // a stops applying data (b still does, so it stays); b stops applying reg-b (it goes).
+    r = await apply('a', vols({ containers, volumes: [cfg], imagePullSecrets: [{ name: 'reg-a' }] }));
+    assert.equal(r.code, 0, r.stderr);
+    r = await apply('b', vols({ volumes: [data] }));
+    assert.equal(r.code, 0, r.stderr);
+    o = await live('vols');
+    assert.deepEqual(podSpec(o).volumes, [cfg, data]);
+    assert.deepEqual(podSpec(o).imagePullSecrets, [{ name: 'reg-a' }]);
   });
 });
