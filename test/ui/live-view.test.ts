@@ -127,4 +127,25 @@ describe('LiveRegion', () => {
     assert.equal(out.writes, 2);
     assert.equal(out.text, '\u001b[2Kone\n\u001b[2Ktwo\n\u001b[2Kthree\n' + '\r\u001b[3A\u001b[2Kuno\n\u001b[J');
   });
+
+  test('a block taller than the terminal is cut and counted, so the cursor-up never passes the top', () => {
+    const out = new Sink();
+    let rows = 5;
+    const r = new LiveRegion(out, true, () => rows);
+    const block = Array.from({ length: 10 }, (_, i) => `line ${i}`);
+    r.show(block);
+    const first = out.text;
+    assert.equal(first.split('\n').length - 1, 4, 'the block leaves one row for the cursor');
+    // eslint-disable-next-line no-control-regex
+    assert.match(first, /line 2\n\u001b\[2K\(7 more lines: a taller terminal shows them\)\n$/);
+    rows = 30;
+    r.show(block);
+    // eslint-disable-next-line no-control-regex
+    assert.match(out.text.slice(first.length), /^\r\u001b\[4A/, 'up over the 4 lines shown, not the 10 given');
+    assert.match(out.text, /line 9\n/, 'all lines once the terminal is tall enough');
+    // A pipe is never cut, whatever the height says.
+    const pipe = new Sink();
+    new LiveRegion(pipe, false, () => 3).show(block);
+    assert.equal(pipe.text.split('\n').length - 1, 10);
+  });
 });

@@ -144,7 +144,7 @@ export async function judgeLive(s: Session, j: Journal, state: RolloutState): Pr
   if (!io.isStderrTTY()) return judgeSplit(s, j, state);
   const settings = s.opts.gates as GateSettings;
   const client = await s.ctx.kube();
-  const region = new LiveRegion(io.err, true);
+  const region = new LiveRegion(io.err, true, () => io.terminalHeight());
   const unicode = io.unicodeEnabled();
   const fit = (line: string) => cutToWidth(line, io.terminalWidth(), unicode ? '…' : '~');
   let view: LiveView | undefined;

@@ -18,7 +18,7 @@ export async function watchStatus(service: string, watch: StatusWatchOptions, ct
   // A plain read first: a missing service gets the usual error (with its suggestions) before any view.
   await client.getService(service);
   const tty = io.isStdoutTTY();
-  const region = new LiveRegion(io.out, tty);
+  const region = new LiveRegion(io.out, tty, () => io.terminalHeight());
   let lastDoc: string | undefined;
   await followLiveView(client, {
     service,
