@@ -70,6 +70,23 @@ export function describeGradualRollout(g: GradualRolloutView): string {
   );
 }
 
+export interface GradualRolloutFields {
+  gradualRollout?: GradualRolloutView[];
+  rolloutDuration?: string;
+}
+
+/** The fields a status document carries for a rollout in flight; empty when none, so JSON stays small. */
+export function gradualRolloutFields(svc: KnativeService): GradualRolloutFields {
+  if (!rolloutInProgress(svc)) return {};
+  const duration = rolloutDuration(svc);
+  return { gradualRollout: gradualRollouts(svc), ...(duration && { rolloutDuration: duration }) };
+}
+
+/** "(rolling out over 60s)": the note after a service's traffic while Knative's rollout moves it. */
+export function rollingOutNote(duration: string | undefined): string {
+  return `(rolling out${duration ? ` over ${duration}` : ''})`;
+}
+
 /** The wait's progress line for a rollout in flight, or undefined. */
 export function gradualProgress(svc: KnativeService): string | undefined {
   if (!rolloutInProgress(svc)) return undefined;

@@ -41,7 +41,9 @@ describe('fleet rollouts across three clusters', () => {
   });
   const env = () => ({ KUBECONFIG: pgs.kubeconfigPath, BGCTL_ACTOR: 'tester' });
   const cli = (...argv: string[]) => runCli(argv, { env: env() });
-  const ingressFlags = () => pgs.clusters.flatMap((c) => ['--context-ingress', `${c.context}=${c.ingress}`]);
+  // Only for contexts the fleet visits: one it does not is a usage error.
+  const ingressFlags = (clusters = pgs.clusters) =>
+    clusters.flatMap((c) => ['--context-ingress', `${c.context}=${c.ingress}`]);
 
   test('status -l app=shop over three contexts: one row per target, and a FleetStatus document', async () => {
     const table = await cli('status', '-l', 'app=shop', '--context', ALL);
@@ -188,7 +190,7 @@ describe('fleet rollouts across three clusters', () => {
         '2',
         '--requests',
         '2',
-        ...ingressFlags(),
+        ...ingressFlags([one, two]),
         '--yes',
         '-o',
         'json',
@@ -405,6 +407,60 @@ describe('fleet rollouts across three clusters', () => {
     assert.match(r.stderr, /Error: fleet fleet-\S+: 1 context\(s\) could not be reached/);
     assert.ok(!r.stderr.includes(one.token));
   });
+  test('--context-ingress naming a context the fleet does not visit is a usage error (exit 2), nothing written', async () => {
+    const [one, two, three] = pgs.clusters;
+    const images = pgs.clusters.map((c) => stored(c, 'cart').spec.template.spec.containers[0].image);
+    for (const dryRun of [[], ['--dry-run']]) {
+      const r = await cli(
+        'rollout',
+        '-l',
+        'app=shop',
+        '--context',
+        `${one.context},${two.context}`,
+        '--image-tag',
+        'v9',
+        '--context-ingress',
+        `${one.context}=${one.ingress}`,
+        '--context-ingress',
+        `${three.context}=${three.ingress}`,
+        // A name with a control character reaches the terminal escaped.
+        '--context-ingress',
+        'evil\x1b]0;pwned\x07=127.0.0.1:9',
+        ...(dryRun.length ? dryRun : ['--yes']),
+      );
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /--context-ingress names "playground-3", "evil\\x1b\]0;pwned\\x07": not a context of this fleet/,
+      );
+      assert.match(r.stderr, /Hint: the fleet's contexts: "playground-1", "playground-2"\n/);
+      assert.ok(!r.stderr.includes('\x1b'), r.stderr);
+      assert.equal(r.stdout, '');
+    }
+    const json = await cli(
+      'rollout',
+      '-l',
+      'app=shop',
+      '--context',
+      one.context,
+      '--image-tag',
+      'v9',
+      '--context-ingress',
+      `${three.context}=${three.ingress}`,
+      '--yes',
+      '-o',
+      'json',
+    );
+    assert.equal(json.code, 2, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    assert.deepEqual([doc.kind, doc.reason, doc.exitCode], ['Error', 'UnknownContext', 2]);
+    assert.equal(doc.hint, 'the fleet\'s contexts: "playground-1"');
+    assert.deepEqual(
+      pgs.clusters.map((c) => stored(c, 'cart').spec.template.spec.containers[0].image),
+      images,
+    );
+  });
+
   test('--all-contexts targets every context of the kubeconfig', async () => {
     const r = await cli('status', '-l', 'app=shop', '--all-contexts', '-o', 'json');
     assert.equal(r.code, 0, r.stderr);

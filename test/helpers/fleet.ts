@@ -15,12 +15,16 @@ export function isReady(o: KObject | undefined): boolean {
   );
 }
 
-/** Creates a labelled service in one cluster (template annotations are simulator knobs) and waits until Ready. */
+/**
+ * Creates a labelled service in one cluster (template annotations are simulator knobs; `annotations` go on the
+ * Service, e.g. a rollout duration) and waits until Ready.
+ */
 export async function createFleetService(
   c: PlaygroundCluster,
   name: string,
   labels: Record<string, string>,
   templateAnnotations?: Record<string, string>,
+  annotations?: Record<string, string>,
 ): Promise<void> {
   c.registry.create(
     c.registry.resource('services', 'serving.knative.dev')!,
@@ -28,7 +32,7 @@ export async function createFleetService(
     {
       apiVersion: 'serving.knative.dev/v1',
       kind: 'Service',
-      metadata: { name, namespace: 'default', labels },
+      metadata: { name, namespace: 'default', labels, ...(annotations && { annotations }) },
       spec: {
         template: {
           ...(templateAnnotations ? { metadata: { annotations: templateAnnotations } } : {}),

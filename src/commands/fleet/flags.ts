@@ -110,3 +110,15 @@ function parseContextIngress(raw: string): [string, string] {
   parseIngress(address, '--context-ingress');
   return [raw.slice(0, eq), address];
 }
+
+/** --context-ingress for a context the fleet does not visit would be silently unused: a typo, refused (exit 2). */
+export function refuseStrayContextIngress(run: FleetRunFlags | undefined, contexts: readonly string[]): void {
+  const stray = Object.keys(run?.contextIngress ?? {}).filter((c) => !contexts.includes(c));
+  if (!stray.length) return;
+  const shown = contexts.slice(0, 10).map(quoteInput).join(', ');
+  const more = contexts.length > 10 ? ` and ${contexts.length - 10} more` : '';
+  throw new UsageError(`--context-ingress names ${stray.map(quoteInput).join(', ')}: not a context of this fleet`, {
+    reason: 'UnknownContext',
+    hint: `the fleet's contexts: ${shown}${more}`,
+  });
+}

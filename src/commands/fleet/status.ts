@@ -4,6 +4,7 @@ import { fleetStatusDocument, fleetStatusItem } from '../../core/views/fleet.js'
 import { writeDocument } from '../../ui/document.js';
 import { printTable } from '../../ui/table.js';
 import { printable } from '../../ui/sanitize.js';
+import { gradualRolloutText, readyText } from '../read-views/read-print.js';
 import type { CommandContext } from '../context.js';
 import type { FleetFlags } from './flags.js';
 import { resolveTargets } from './targets.js';
@@ -16,6 +17,8 @@ export async function fleetStatus(ctx: CommandContext, service: string | undefin
   const unreachable = found.unreachable.map(({ context, reason, message }) => ({ context, reason, message }));
   if (globals.output !== 'table') return writeDocument(io, globals.output, fleetStatusDocument(items, unreachable));
   const c = io.colors();
+  // KNATIVE only when some target is in Knative's own gradual rollout: most fleets get the narrower table.
+  const rolling = items.some((i) => i.gradualRollout);
   if (items.length === 0) io.err.write('No matching Knative services in the contexts reached.\n');
   else
     printTable(
@@ -26,10 +29,20 @@ export async function fleetStatus(ctx: CommandContext, service: string | undefin
         { header: 'SERVICE' },
         { header: 'PHASE' },
         { header: 'CANDIDATE', align: 'right' },
-        { header: 'READY' },
+        { header: 'READY', cut: 'early' },
+        ...(rolling ? [{ header: 'KNATIVE', cut: 'early' as const }] : []),
         { header: 'FLEET', cut: 'early' },
       ],
-      items.map((i) => [i.context, i.namespace, i.service, i.phase, `${i.candidatePercent}%`, i.ready, i.fleet ?? '-']),
+      items.map((i) => [
+        i.context,
+        i.namespace,
+        i.service,
+        i.phase,
+        `${i.candidatePercent}%`,
+        readyText(i.ready, i.reason),
+        ...(rolling ? [gradualRolloutText(i) ?? '-'] : []),
+        i.fleet ?? '-',
+      ]),
     );
   for (const u of unreachable)
     io.err.write(c.warn(`Warning: context ${printable(u.context)} not reached: ${printable(u.message)}`) + '\n');

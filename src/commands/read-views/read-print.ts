@@ -13,6 +13,7 @@ import { cutToWidth } from '../../ui/text-width.js';
 import {
   describeGradualRollout,
   describeGradualRolloutShort,
+  rollingOutNote,
   type GradualRolloutView,
 } from '../../core/gradual-rollout.js';
 import { renderTraffic, type Readiness } from '../../ui/traffic-table.js';
@@ -157,6 +158,18 @@ export function renderServiceStatus(doc: StatusDoc, opts: RenderOptions = {}): s
   return out;
 }
 
+/** READY as the lists show it: the status, with the reason when not True ("Unknown (RolloutInProgress)"). */
+export function readyText(ready: string, reason: string | undefined): string {
+  return ready + (ready !== 'True' && reason ? ` (${reason})` : '');
+}
+
+/** Knative's rollouts in flight of one service in short form with their note, or undefined when none. */
+export function gradualRolloutText(s: Pick<ServiceSummary, 'gradualRollout' | 'rolloutDuration'>): string | undefined {
+  if (!s.gradualRollout) return undefined;
+  const moves = s.gradualRollout.map(describeGradualRolloutShort).join(', ');
+  return `${moves ? `${moves} ` : ''}${rollingOutNote(s.rolloutDuration)}`;
+}
+
 function trafficSummary(s: ServiceSummary): string {
   const latestLabel = `@latest${s.latestReadyRevisionName ? ` (${s.latestReadyRevisionName})` : ''}`;
   // The entries of a gradual rollout in flight read as one move, where the first of them stands.
@@ -175,7 +188,7 @@ function trafficSummary(s: ServiceSummary): string {
   }
   const text = parts.join(', ') || '-';
   if (!s.gradualRollout) return text;
-  return `${text} (rolling out${s.rolloutDuration ? ` over ${s.rolloutDuration}` : ''})`;
+  return `${text} ${rollingOutNote(s.rolloutDuration)}`;
 }
 
 /** One row per service: NAMESPACE (with -A), NAME, READY, PHASE, TRAFFIC, URL. */
@@ -195,7 +208,7 @@ export function renderServiceList(
   const rows = items.map((s): Cell[] => [
     ...(opts.allNamespaces ? [s.namespace ?? '-'] : []),
     s.name,
-    readyCell(s.ready, c, s.ready + (s.ready !== 'True' && s.reason ? ` (${s.reason})` : '')),
+    readyCell(s.ready, c, readyText(s.ready, s.reason)),
     s.phase,
     trafficSummary(s),
     s.url ?? '-',

@@ -4,7 +4,9 @@ import { document } from '../document.js';
 import type { FleetTarget, TargetOutcome } from '../fleet.js';
 import type { KnativeService } from '../knative-types.js';
 import { readState } from '../state.js';
+import { gradualRolloutFields, type GradualRolloutFields } from '../gradual-rollout.js';
 import { deriveRollout } from './rollout-status.js';
+import { readiness } from './service-status-list.js';
 
 export interface UnreachableItem {
   context: string;
@@ -12,13 +14,15 @@ export interface UnreachableItem {
   message: string;
 }
 
-/** One line of the fleet table: where the target stands. */
-export interface FleetStatusItem extends FleetTarget {
+/** One line of the fleet table: where the target stands (and Knative's own gradual rollout, as `status -A`). */
+export interface FleetStatusItem extends FleetTarget, GradualRolloutFields {
   phase: string;
   /** The candidate's share of traffic (0 without an open rollout). */
   candidatePercent: number;
   candidateRevision?: string;
   ready: 'True' | 'False' | 'Unknown';
+  /** Ready's reason when not True (e.g. RolloutInProgress). */
+  reason?: string;
   rolloutId?: string;
   fleet?: string;
 }
@@ -27,7 +31,6 @@ export interface FleetStatusItem extends FleetTarget {
 export function fleetStatusItem(t: FleetTarget, svc: KnativeService): FleetStatusItem {
   const view = deriveRollout(svc);
   const st = readState(svc).state;
-  const ready = (svc.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status ?? 'Unknown';
   const open =
     view.phase === 'deployed' || view.phase === 'staged' || view.phase === 'verified' || view.phase === 'split';
   return {
@@ -37,9 +40,10 @@ export function fleetStatusItem(t: FleetTarget, svc: KnativeService): FleetStatu
     phase: view.phase,
     candidatePercent: open ? (view.percent ?? 0) : 0,
     ...(view.candidate?.revisionName ? { candidateRevision: view.candidate.revisionName } : {}),
-    ready,
+    ...readiness(svc),
     ...(st?.id ? { rolloutId: st.id } : {}),
     ...(st?.fleet ? { fleet: st.fleet } : {}),
+    ...gradualRolloutFields(svc),
   };
 }
 

@@ -128,6 +128,16 @@ function rootSchema(def: ResourceDef): Record<string, unknown> {
   return s;
 }
 
+/** How an operation's description reads, by its x-kubernetes-action. */
+const ACTION_TEXT: Record<string, string> = {
+  get: 'Reads one',
+  list: 'Lists (or watches) the objects of kind',
+  post: 'Creates a',
+  put: 'Replaces one',
+  patch: 'Changes part of one',
+  delete: 'Deletes one',
+};
+
 const queryParam = (name: string, description: string, type = 'string'): Record<string, unknown> => ({
   name,
   in: 'query',
@@ -139,23 +149,16 @@ function operations(def: ResourceDef, named: boolean, sub?: 'status'): Record<st
   const gvk = { group: def.group, version: def.version, kind: def.kind };
   const json = { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(def)}` } } };
   const base = (action: string, id: string): Record<string, unknown> => ({
-    description: `${action} the specified ${def.kind}`,
+    description: `${ACTION_TEXT[action] ?? action} ${def.kind}${sub ? ' (its status)' : ''}`,
     operationId: `${id}${def.kind}${sub ? 'Status' : ''}`,
     responses: { '200': { description: 'OK', content: json }, '401': { description: 'Unauthorized' } },
     'x-kubernetes-action': action,
     'x-kubernetes-group-version-kind': gvk,
   });
   const writeParams = [
-    queryParam('dryRun', 'When present, indicates that modifications should not be persisted.'),
-    queryParam(
-      'fieldManager',
-      'fieldManager is a name associated with the actor or entity that is making these changes.',
-    ),
-    queryParam(
-      'fieldValidation',
-      'fieldValidation instructs the server on how to handle objects in the request ' +
-        'containing unknown or duplicate fields.',
-    ),
+    queryParam('dryRun', 'All: the request is checked and answered as usual, but nothing is stored.'),
+    queryParam('fieldManager', 'Who makes the change, as recorded in managedFields.'),
+    queryParam('fieldValidation', 'What an unknown or duplicate field in the body gets: Ignore, Warn or Strict.'),
   ];
   if (!named) {
     const list = {
@@ -167,8 +170,8 @@ function operations(def: ResourceDef, named: boolean, sub?: 'status'): Record<st
         },
       },
       parameters: [
-        queryParam('labelSelector', 'A selector to restrict the list of returned objects by their labels.'),
-        queryParam('watch', 'Watch for changes.', 'boolean'),
+        queryParam('labelSelector', 'Only objects whose labels match, e.g. app=shop,tier!=db.'),
+        queryParam('watch', 'Stream the changes as events instead of returning the list.', 'boolean'),
       ],
     };
     return { get: list, post: { ...base('post', 'create'), parameters: writeParams, requestBody: { content: json } } };
@@ -180,7 +183,10 @@ function operations(def: ResourceDef, named: boolean, sub?: 'status'): Record<st
     put: { ...base('put', 'replace'), parameters: writeParams, requestBody: { content: json } },
     patch: {
       ...base('patch', 'patch'),
-      parameters: [...writeParams, queryParam('force', 'Force is going to "force" Apply requests.', 'boolean')],
+      parameters: [
+        ...writeParams,
+        queryParam('force', 'Server-side apply takes over fields other managers own instead of refusing.', 'boolean'),
+      ],
       requestBody: { content: patchContent },
     },
   };

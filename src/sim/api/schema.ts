@@ -23,11 +23,6 @@ export interface Schema {
 }
 
 const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
-const int = (description?: string): Schema => ({
-  type: 'integer',
-  format: 'int64',
-  ...(description ? { description } : {}),
-});
 const strMap = (description: string): Schema => ({
   type: 'object',
   description,
@@ -50,56 +45,22 @@ function described(structure: Schema, prose: Schema): Schema {
   return out;
 }
 
+// Where a property has no prose here, the published schema takes ours from knative-field-docs.ts.
 const trafficTarget: Schema = described(KNATIVE_STRUCTURE.trafficTarget, {
-  description: 'TrafficTarget holds a single entry of the routing table for a Route.',
-  properties: {
-    configurationName: str(
-      'ConfigurationName of a configuration to whose latest revision we will send this portion of traffic.',
-    ),
-    latestRevision: {
-      type: 'boolean',
-      description:
-        'LatestRevision may be optionally provided to indicate that the latest ready Revision of the Configuration ' +
-        'should be used for this traffic target.',
-    },
-    percent: int(
-      'Percent indicates that percentage based routing should be used and the value indicates the percent of traffic ' +
-        'that is be routed to this Revision or Configuration.',
-    ),
-    revisionName: str('RevisionName of a specific revision to which to send this portion of traffic.'),
-    tag: str('Tag is optionally used to expose a dedicated url for referencing this target exclusively.'),
-    url: str('URL displays the URL for accessing named traffic targets.'),
-  },
+  description: 'One entry of the routing table: a Revision or Configuration, its share and an optional tag.',
 });
 
-const traffic: Schema = {
-  type: 'array',
-  description: 'Traffic specifies how to distribute traffic over a collection of revisions and configurations.',
-  items: trafficTarget,
-};
+const traffic: Schema = { type: 'array', items: trafficTarget };
 
-const container: Schema = {
-  description: 'A single application container that you want to run within a pod.',
-  properties: { name: str('Name of the container.'), image: str('Container image name.') },
-};
+const container: Schema = { description: "One container of the Revision's pod." };
 
 const revisionSpec: Schema = described(KNATIVE_STRUCTURE.revisionSpec, {
-  description: 'RevisionSpec holds the desired state of the Revision (from the client).',
-  properties: {
-    containers: { type: 'array', description: 'List of containers belonging to the pod.', items: container },
-    containerConcurrency: int(
-      'ContainerConcurrency specifies the maximum allowed in-flight (concurrent) requests ' +
-        'per container of the Revision.',
-    ),
-    timeoutSeconds: int(
-      'TimeoutSeconds is the maximum duration in seconds that the request instance is allowed to respond to a request.',
-    ),
-  },
+  description: 'What the Revision runs: its containers, volumes and request limits.',
+  properties: { containers: { items: container } },
 });
 
 const template: Schema = {
   type: 'object',
-  description: 'Template holds the latest specification for the Revision to be stamped out.',
   properties: {
     metadata: described(KNATIVE_STRUCTURE.templateMetadata, {
       properties: { labels: strMap('Labels for the Revision.'), annotations: strMap('Annotations for the Revision.') },
@@ -108,19 +69,16 @@ const template: Schema = {
   },
 };
 
-const statusOf = (kind: keyof typeof KNATIVE_STRUCTURE.status): Schema =>
-  described(KNATIVE_STRUCTURE.status[kind], {
-    description: 'Status communicates the observed state (from the controller).',
-  });
+const statusOf = (kind: keyof typeof KNATIVE_STRUCTURE.status): Schema => described(KNATIVE_STRUCTURE.status[kind], {});
 
 function root(kind: keyof typeof KNATIVE_STRUCTURE.status, description: string, spec: Schema): Schema {
   return {
     type: 'object',
     description,
     properties: {
-      apiVersion: str('APIVersion defines the versioned schema of this representation of an object.'),
-      kind: str('Kind is a string value representing the REST resource this object represents.'),
-      metadata: { type: 'object', description: 'Standard object metadata.' },
+      apiVersion: str(),
+      kind: str(),
+      metadata: { type: 'object' },
       spec,
       status: statusOf(kind),
     },
@@ -131,28 +89,23 @@ function root(kind: keyof typeof KNATIVE_STRUCTURE.status, description: string, 
 export function schemaFor(kind: string): Schema | undefined {
   switch (kind) {
     case 'Service':
-      return root(
-        kind,
-        'Service acts as a top-level container that manages a Route and Configuration ' +
-          'which implement a network service.',
-        {
-          type: 'object',
-          description: 'ServiceSpec represents the configuration for the Service object.',
-          properties: { template, traffic },
-        },
-      );
-    case 'Configuration':
-      return root(kind, 'Configuration represents the "floating HEAD" of a linear history of Revisions.', {
+      return root(kind, 'A workload with its URL: it owns one Configuration and one Route and keeps both in step.', {
         type: 'object',
-        description: 'ConfigurationSpec holds the desired state of the Configuration (from the client).',
+        description: 'The template of new Revisions, and how requests are split between Revisions.',
+        properties: { template, traffic },
+      });
+    case 'Configuration':
+      return root(kind, 'The template of a workload; each change to it leaves a new, unchangeable Revision.', {
+        type: 'object',
+        description: 'The template of new Revisions.',
         properties: { template },
       });
     case 'Revision':
-      return root(kind, 'Revision is an immutable snapshot of code and configuration.', revisionSpec);
+      return root(kind, 'One version of a workload: its code and settings, fixed once created.', revisionSpec);
     case 'Route':
-      return root(kind, 'Route is responsible for configuring ingress over a collection of Revisions.', {
+      return root(kind, 'Sends requests to Revisions by share, under one URL and one more per tag.', {
         type: 'object',
-        description: 'RouteSpec holds the desired state of the Route (from the client).',
+        description: 'How requests are split between Revisions.',
         properties: { traffic },
       });
     default:

@@ -1,11 +1,8 @@
 // meta.k8s.io/v1 Table responses: CRD printer columns, namespace Name/Status/Age.
 import type { KObject, PrinterColumn, ResourceDef } from './contracts.js';
 
-const NAME_DESCRIPTION =
-  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow ' +
-  'a client to request the generation of an appropriate name automatically. Name is primarily intended for creation ' +
-  'idempotence and configuration definition. Cannot be updated. ' +
-  'More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
+// Our words: the apiserver sends ObjectMeta.name's API doc here, which is upstream's prose.
+const NAME_DESCRIPTION = "The object's name: unique among its kind in its namespace, set at creation, never changed.";
 
 /** What `includeObject` asks rows to carry. */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
