@@ -431,9 +431,9 @@ describe('fleet rollouts across three clusters', () => {
       assert.equal(r.code, 2, r.stderr);
       assert.match(
         r.stderr,
-        /--context-ingress names "playground-3", "evil\\x1b\]0;pwned\\x07": not a context of this fleet/,
+        /--context-ingress names "playground-3", "evil\\x1b\]0;pwned\\x07": not a context this rollout visits/,
       );
-      assert.match(r.stderr, /Hint: the fleet's contexts: "playground-1", "playground-2"\n/);
+      assert.match(r.stderr, /Hint: the contexts it visits: "playground-1", "playground-2"\n/);
       assert.ok(!r.stderr.includes('\x1b'), r.stderr);
       assert.equal(r.stdout, '');
     }
@@ -454,7 +454,7 @@ describe('fleet rollouts across three clusters', () => {
     assert.equal(json.code, 2, json.stderr);
     const doc = JSON.parse(json.stdout);
     assert.deepEqual([doc.kind, doc.reason, doc.exitCode], ['Error', 'UnknownContext', 2]);
-    assert.equal(doc.hint, 'the fleet\'s contexts: "playground-1"');
+    assert.equal(doc.hint, 'the contexts it visits: "playground-1"');
     assert.deepEqual(
       pgs.clusters.map((c) => stored(c, 'cart').spec.template.spec.containers[0].image),
       images,

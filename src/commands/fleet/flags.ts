@@ -117,8 +117,9 @@ export function refuseStrayContextIngress(run: FleetRunFlags | undefined, contex
   if (!stray.length) return;
   const shown = contexts.slice(0, 10).map(quoteInput).join(', ');
   const more = contexts.length > 10 ? ` and ${contexts.length - 10} more` : '';
-  throw new UsageError(`--context-ingress names ${stray.map(quoteInput).join(', ')}: not a context of this fleet`, {
+  const named = stray.map(quoteInput).join(', ');
+  throw new UsageError(`--context-ingress names ${named}: not a context this rollout visits`, {
     reason: 'UnknownContext',
-    hint: `the fleet's contexts: ${shown}${more}`,
+    hint: `the contexts it visits: ${shown}${more}`,
   });
 }

@@ -19,6 +19,21 @@ async function withOwnImage(ctx: CommandContext, opts: RolloutOptions, tag: stri
   return { ...opts, service, image: withImageTag(own, tag), retagOf: own };
 }
 
+/**
+ * One context with --context-ingress: as in a fleet, the address given for this context is its ingress for the tag
+ * URL checks; a context-ingress naming any other context would go unused, so it is refused (exit 2).
+ */
+async function withContextIngress(
+  ctx: CommandContext,
+  opts: RolloutOptions,
+  byContext: Record<string, string>,
+): Promise<RolloutOptions> {
+  const { refuseStrayContextIngress } = await import('../fleet/flags.js');
+  const { context } = await ctx.kube();
+  refuseStrayContextIngress(opts.fleetRun, [context]);
+  return { ...opts, verify: { ...opts.verify, ingress: byContext[context] } };
+}
+
 /** Runs the rollout verb (the --notify events still under way are flushed by verb.ts after it). */
 export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
   const { isFleet, refuseContextConflict } = await import('../fleet/flags.js');
@@ -31,6 +46,7 @@ export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<vo
     const { runFleet } = await import('../fleet/run.js');
     return runFleet(ctx, opts);
   }
+  if (opts.fleetRun?.contextIngress) opts = await withContextIngress(ctx, opts, opts.fleetRun.contextIngress);
   if (opts.fleetRun?.imageTag !== undefined) opts = await withOwnImage(ctx, opts, opts.fleetRun.imageTag);
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !writesNothing(opts.write);
