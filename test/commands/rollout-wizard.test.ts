@@ -21,6 +21,11 @@ import { ASK } from '../../src/commands/rollout/ask.js';
 import { rolloutOptions } from '../helpers/rollout-options.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/prometheus.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 describe('bgctl rollout wizard (in-process)', () => {
   const pg = usePlayground();
@@ -270,6 +275,64 @@ describe('bgctl rollout wizard (in-process)', () => {
     prompter.assertAllConsumed();
     assert.match(ctx.io.stderr, /Prometheus at http:\/\/127\.0\.0\.1:\d+ could not be queried/);
     assert.equal(written(), before);
+  });
+
+  test('gates from a file: a bad file is refused with its error, a good one is asked of Prometheus with its queries', async () => {
+    await createReadyService(pg.current, 'wfile');
+    foreignMergePatch(pg.current, 'wfile', { spec: { traffic: [{ revisionName: 'wfile-00001', percent: 100 }] } });
+    const dir = tempDir('bgctl-wizard-gates-');
+    const good = path.join(dir, 'gates.yaml');
+    writeFileSync(good, 'gates:\n  - slow<0.5\nqueries:\n  slow: sum(my_slow_total{revision="{{revision}}"})\n');
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, 'gates:\n  - slow<0.5\n');
+    // A Prometheus that answers every query with no data, and remembers what it was asked.
+    const asked: string[] = [];
+    const names = ['kn_serving_invocation_duration_seconds_count', 'kn_serving_invocation_duration_seconds_bucket'];
+    const prom = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'application/json');
+        if (req.url?.includes('/label/__name__/values'))
+          return res.end(JSON.stringify({ status: 'success', data: names }));
+        asked.push(new URLSearchParams(body).get('query') ?? '');
+        res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+      });
+    });
+    await new Promise<void>((r) => prom.listen(0, '127.0.0.1', r));
+    try {
+      const prompter = new FakePrompter([
+        [ASK.judgeByMetrics, true],
+        [ASK.gates, 'file'],
+        [ASK.gatesFile, ` ${good} `],
+        [ASK.analysisTime, '30s'],
+        [ASK.gateInterval, '5s'],
+        [ASK.env, ''],
+        [ASK.tag, 'candidate'],
+        ['Deploy ghcr.io/bgctl/hello:v2 as a new revision (at 0%)?', false],
+        [ASK.declined, 'quit'],
+      ]);
+      const seen: Record<string, (v: string) => true | string> = {};
+      const input = prompter.input.bind(prompter);
+      prompter.input = async (message, o = {}) => {
+        if (o.validate) seen[message] = o.validate;
+        return input(message, o);
+      };
+      const ctx = testContext(pg.current, { tty: true, prompter });
+      const url = `http://127.0.0.1:${(prom.address() as AddressInfo).port}`;
+      await runWizard(ctx, 'wfile', opts({ image: 'ghcr.io/bgctl/hello:v2', prometheus: url }));
+      prompter.assertAllConsumed();
+      const check = seen[ASK.gatesFile];
+      assert.equal(check(good), true);
+      assert.match(String(check(bad)), /bad\.yaml.*slow/, 'a gate on a measure the file does not define');
+      assert.match(String(check(path.join(dir, 'none.yaml'))), /cannot read the gates file .*ENOENT/);
+      assert.ok(
+        asked.some((q) => q.includes('my_slow_total{revision="wfile-00001"}')),
+        `the file's query was asked of Prometheus: ${asked.join(' | ')}`,
+      );
+    } finally {
+      prom.close();
+    }
   });
 
   test('the gate questions refuse what the core parser refuses, with its message', async () => {

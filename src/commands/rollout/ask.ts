@@ -28,6 +28,7 @@ export const ASK = {
   judgeByMetrics: 'Judge the candidate by its metrics in Prometheus at each traffic level?',
   gates: 'Gates the candidate must pass',
   gatesOwn: 'Your gates (comma separated, e.g. latency-p99<800ms, error-rate<1%)',
+  gatesFile: 'Gates file (YAML: gates, and queries they may name)',
   analysisTime: 'Analysis time at each traffic level',
   gateInterval: 'Time between two evaluations of the gates',
   gatesPassed: 'The gates passed. Go on to the next step?',

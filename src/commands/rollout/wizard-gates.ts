@@ -3,6 +3,7 @@
 // service and the latest evaluation share one region of the terminal.
 import { BgctlError, CancelError, UsageError } from '../../core/errors.js';
 import { parseGate } from '../../core/gates/expr.js';
+import type { GateSet } from '../../core/gates/file.js';
 import { combineGates } from '../../core/gates/gate-set.js';
 import type { KnativeService } from '../../core/knative-types.js';
 import { parseDuration } from '../../core/parse.js';
@@ -12,7 +13,13 @@ import { LiveRegion } from '../../ui/live-region.js';
 import { renderLiveView } from '../../ui/live-view.js';
 import { printable } from '../../ui/sanitize.js';
 import { cutToWidth } from '../../ui/text-width.js';
-import { DEFAULT_GATE_INTERVAL, prometheusToken, prometheusUrl, type GateSettings } from '../gate-flags.js';
+import {
+  DEFAULT_GATE_INTERVAL,
+  prometheusToken,
+  prometheusUrl,
+  readGatesFile,
+  type GateSettings,
+} from '../gate-flags.js';
 import { evaluationTable } from '../gates/display.js';
 import type { GateWindow } from '../gates/window.js';
 import { HISTORY_SIZE, followLiveView } from '../live-view/sampler.js';
@@ -71,21 +78,30 @@ function checkedDuration(v: string, what: string, min: number): number {
 async function askSettings(s: Session, prometheus: string): Promise<{ settings: GateSettings; pauseMs: number }> {
   const p = s.ctx.prompter();
   const defaults = DEFAULT_WIZARD_GATES.join(', ');
-  const which = await p.select<'defaults' | 'more' | 'own'>(ASK.gates, [
+  const which = await p.select<'defaults' | 'more' | 'own' | 'file'>(ASK.gates, [
     { value: 'defaults', name: `The defaults: ${defaults}` },
     { value: 'more', name: 'The defaults and gates of my own' },
     { value: 'own', name: 'Only gates of my own' },
+    { value: 'file', name: 'From a gates file (custom queries too)' },
   ]);
-  const base: string[] = which === 'own' ? [] : [...DEFAULT_WIZARD_GATES];
-  let list = base;
-  if (which !== 'defaults') {
-    const own = await p.input(ASK.gatesOwn, {
-      validate: validated((v) => {
-        if (splitList(v).length === 0) throw new UsageError('at least one gate, e.g. error-rate<1%');
-        gateSetOf([...base, ...splitList(v)]);
-      }),
-    });
-    list = [...base, ...splitList(own)];
+  let gates: GateSet;
+  if (which === 'file') {
+    // Read again after the answer: the validation's copy is not kept, and the file is the source of truth.
+    const file = (await p.input(ASK.gatesFile, { validate: validated((v) => readGatesFile(v.trim())) })).trim();
+    gates = readGatesFile(file);
+  } else {
+    const base: string[] = which === 'own' ? [] : [...DEFAULT_WIZARD_GATES];
+    let list = base;
+    if (which !== 'defaults') {
+      const own = await p.input(ASK.gatesOwn, {
+        validate: validated((v) => {
+          if (splitList(v).length === 0) throw new UsageError('at least one gate, e.g. error-rate<1%');
+          gateSetOf([...base, ...splitList(v)]);
+        }),
+      });
+      list = [...base, ...splitList(own)];
+    }
+    gates = gateSetOf(list);
   }
   const pause = await p.input(ASK.analysisTime, {
     default: DEFAULT_ANALYSIS_TIME,
@@ -101,7 +117,7 @@ async function askSettings(s: Session, prometheus: string): Promise<{ settings: 
       prometheus,
       ...(token && { token }),
       preset: 'auto',
-      gates: gateSetOf(list),
+      gates,
       intervalMs: checkedDuration(interval, 'time between evaluations', MIN_INTERVAL_MS),
     },
     pauseMs: checkedDuration(pause, 'analysis time', MIN_INTERVAL_MS),
