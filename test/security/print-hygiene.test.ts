@@ -47,7 +47,9 @@ describe('cluster strings with terminal sequences (built CLI)', () => {
     );
     assert.equal(local.code, 2, local.stderr);
     assertClean('image refused by bgctl', local.stdout + local.stderr);
-    assert.ok(local.stderr.includes(`invalid --image "ghcr.io/bgctl/hello:v2${SHOWN}"`), local.stderr);
+    // A usage error quotes the value with hex escapes (\x0a for the newline).
+    const quoted = '\\x1b]0;pwned\\x07\\x1b[2J\\x0aforged row\\x0d\\u202e';
+    assert.ok(local.stderr.includes(`invalid --image "ghcr.io/bgctl/hello:v2${quoted}"`), local.stderr);
     // Knative refuses such an image, and its message quotes it: the Error line shows it escaped.
     const hostile = await runBin(['rollout', 'hello', '--image', IMAGE, '--no-verify', '--until', 'staged', '--yes'], {
       env: env(),

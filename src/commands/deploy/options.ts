@@ -6,7 +6,7 @@ import type { WriteFlags } from '../write-flags.js';
 import { defineVerb, fromEnv } from '../verb.js';
 import { parseStepWriteFlags } from '../write-flags.js';
 import { SERVICE_ARG, collect, optionalRevision, optionalTag } from '../options-common.js';
-import { hasControlChars, quoteInput } from '../../core/quote.js';
+import { quoteInput } from '../../core/quote.js';
 
 export interface DeployOptions {
   service?: string;
@@ -22,10 +22,10 @@ export interface DeployOptions {
   write: WriteFlags;
 }
 
-/** An image reference as typed: non-empty, no whitespace or control characters (the registry judges the rest). */
+/** An image reference as typed: non-empty, no whitespace (the registry judges the rest). */
 export function parseImage(raw: string, flag = '--image'): string {
   const image = raw.trim();
-  if (image === '' || /\s/.test(image) || hasControlChars(image))
+  if (image === '' || /\s/.test(image))
     throw new UsageError(
       `invalid ${flag} ${quoteInput(raw)}: expected an image reference such as ghcr.io/acme/hello:v2`,
       {

@@ -16,7 +16,8 @@ const cases: Array<[string, string[]]> = [
   ['--annotation', ['deploy', 'hello', '--image', 'ghcr.io/a/b:v2', '--annotation', HUGE, '--yes']],
   ['--namespace', ['status', 'hello', '-n', HUGE]],
   ['--selector', ['status', '-l', HUGE + ' in (']],
-  ['--image', ['deploy', 'hello', '--image', HUGE, '--yes']],
+  // An image with whitespace is refused by bgctl; other hostile images go to the cluster, whose refusal is escaped.
+  ['--image', ['deploy', 'hello', '--image', `${HUGE} x`, '--yes']],
   ['--steps', ['rollout', 'hello', '--image', 'ghcr.io/a/b:v2', '--steps', HUGE, '--yes']],
   ['--timeout', ['rollout', 'hello', '--image', 'ghcr.io/a/b:v2', '--timeout', HUGE, '--yes']],
   ['--context', ['status', '--context', `a,,${HUGE}`]],
