@@ -2,7 +2,7 @@
 // (--first-wave, --max-parallel, --continue-on-failure, --image-tag). `--context a,b` is a global flag (program.ts).
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { parseSelector } from '../../core/fleet.js';
+import { isFleetId, parseSelector } from '../../core/fleet.js';
 import { parseImageTag } from '../../core/image-ref.js';
 import { parseIngress, quoteAddress } from '../../core/verify.js';
 import { collect } from '../options-common.js';
@@ -29,6 +29,8 @@ export interface FleetRunFlags {
   imageTag?: string;
   /** --context-ingress CONTEXT=HOST:PORT: the ingress of one context's tag URLs (replaces --ingress there). */
   contextIngress?: Record<string, string>;
+  /** --fleet ID (with --resume/--abort): the fleet to act on instead of the most recent one. */
+  fleet?: string;
 }
 
 export const DEFAULT_MAX_PARALLEL = 4;
@@ -52,7 +54,8 @@ export function addFleetRunFlags(cmd: Command): Command {
       '--context-ingress <context=host:port>',
       'the ingress of one context for the tag URL checks (as the ingress flag does for one); repeatable',
       collect,
-    );
+    )
+    .option('--fleet <id>', 'with resume or abort: act on this fleet, not the most recent one on the targets');
 }
 
 /** The target flags, or undefined when none was given. */
@@ -86,6 +89,8 @@ export function parseFleetRunFlags(flags: FlagValues): FleetRunFlags | undefined
   if (tag !== undefined) out.imageTag = parseImageTag(tag);
   const ingress = flags.list('contextIngress');
   if (ingress.length) out.contextIngress = Object.fromEntries(ingress.map(parseContextIngress));
+  const fleet = flags.string('fleet');
+  if (fleet !== undefined) out.fleet = parseFleetFlag(fleet);
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -98,6 +103,17 @@ export function isFleet(targets: FleetFlags | undefined, globals: GlobalOptions)
 export function refuseContextConflict(targets: FleetFlags | undefined, globals: GlobalOptions): void {
   if (targets?.allContexts && (globals.context !== undefined || globals.contexts !== undefined))
     throw new UsageError('pass either --context or --all-contexts, not both', { reason: 'ConflictingFlags' });
+}
+
+/** --fleet ID: the shape fleet ids have (fleet-<UTC time, 14 digits>-<hex>), so a typo never matches a record. */
+function parseFleetFlag(raw: string): string {
+  const id = raw.trim();
+  if (!isFleetId(id))
+    throw new UsageError(`invalid --fleet ${quoteInput(raw)}: a fleet id, e.g. fleet-20250102030405-1a2b3c4d`, {
+      reason: 'InvalidFleetId',
+      hint: 'the fleet id is in the FLEET column of bgctl status and in the message of a stopped fleet',
+    });
+  return id;
 }
 
 function parseContextIngress(raw: string): [string, string] {

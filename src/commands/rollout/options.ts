@@ -76,7 +76,7 @@ export interface RolloutOptions {
   retagOf?: string;
   /** Several targets (-l, -A, --all-contexts, --context a,b): run by commands/fleet; absent for one service. */
   targets?: FleetFlags;
-  /** --first-wave, --max-parallel, --continue-on-failure, --image-tag; absent when none is given. */
+  /** --first-wave, --max-parallel, --continue-on-failure, --image-tag, --context-ingress, --fleet; absent when none. */
   fleetRun?: FleetRunFlags;
 }
 
@@ -161,6 +161,11 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   if (verify.ingress === undefined && envIngress) verify.ingress = envIngress;
   if (out.resume && out.abort)
     throw new UsageError('pass either --resume or --abort, not both', { reason: 'ConflictingFlags' });
+  if (out.fleetRun?.fleet !== undefined && !out.resume && !out.abort)
+    throw new UsageError('--fleet names a fleet to continue or undo: pass it with --resume or --abort', {
+      reason: 'ConflictingFlags',
+      hint: 'a new rollout starts a fleet of its own, with a new id',
+    });
   const changes =
     out.image !== undefined ||
     out.env.length > 0 ||

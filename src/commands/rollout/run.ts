@@ -5,7 +5,8 @@ import { writesNothing } from '../write-flags.js';
 import { resolveService } from '../service-arg.js';
 import type { RolloutOptions } from './options.js';
 import { newSession, runPipeline } from './pipeline.js';
-import { UsageError } from '../../core/errors.js';
+import { RefusedError, UsageError } from '../../core/errors.js';
+import { isInProgress, readState } from '../../core/state.js';
 import { withImageTag } from '../../core/image-ref.js';
 import { quoteInput } from '../../core/quote.js';
 
@@ -34,6 +35,21 @@ async function withContextIngress(
   return { ...opts, verify: { ...opts.verify, ingress: byContext[context] } };
 }
 
+/**
+ * One service with --resume/--abort --fleet ID: acts only when its open rollout belongs to that fleet (checked here
+ * for the wizard too, and again by the pipeline before its write), else refused with nothing written.
+ */
+async function withNamedFleet(ctx: CommandContext, opts: RolloutOptions, fleet: string): Promise<RolloutOptions> {
+  const service = await resolveService(ctx, opts.service, 'rollout');
+  const st = readState(await (await ctx.kube()).getService(service)).state;
+  if (st && isInProgress(st.phase) && st.fleet !== fleet)
+    throw new RefusedError(`rollout ${st.id} on service ${quoteInput(service)} is not part of fleet ${fleet}`, {
+      reason: 'NoRollout',
+      hint: `see it with bgctl status ${service}`,
+    });
+  return { ...opts, service, fleet };
+}
+
 /** Runs the rollout verb (the --notify events still under way are flushed by verb.ts after it). */
 export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<void> {
   const { isFleet, refuseContextConflict } = await import('../fleet/flags.js');
@@ -47,6 +63,7 @@ export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<vo
     return runFleet(ctx, opts);
   }
   if (opts.fleetRun?.contextIngress) opts = await withContextIngress(ctx, opts, opts.fleetRun.contextIngress);
+  if (opts.fleetRun?.fleet !== undefined) opts = await withNamedFleet(ctx, opts, opts.fleetRun.fleet);
   if (opts.fleetRun?.imageTag !== undefined) opts = await withOwnImage(ctx, opts, opts.fleetRun.imageTag);
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !writesNothing(opts.write);
