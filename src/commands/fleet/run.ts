@@ -24,7 +24,12 @@ import type { CommandContext } from '../context.js';
 import { writesNothing } from '../write-flags.js';
 import type { RolloutOptions } from '../rollout/options.js';
 import { FleetConnections } from './connections.js';
-import { DEFAULT_MAX_PARALLEL, refuseStrayContextIngress } from './flags.js';
+import {
+  DEFAULT_MAX_PARALLEL,
+  gatesForContext,
+  refuseContextWithoutPrometheus,
+  refuseStrayContextIngress,
+} from './flags.js';
 import { FleetProgress } from './progress.js';
 import { runTarget } from './target-run.js';
 import { resolveTargets, type ResolvedTarget } from './targets.js';
@@ -127,6 +132,7 @@ export async function runFleet(ctx: CommandContext, o: RolloutOptions): Promise<
 async function runFleetOn(ctx: CommandContext, o: RolloutOptions, connections: FleetConnections): Promise<void> {
   const found = await resolveTargets(ctx, o.service, o.targets, connections);
   refuseStrayContextIngress(o.fleetRun, found.contexts);
+  if (!o.abort) refuseContextWithoutPrometheus(o.gates, o.fleetRun, found.contexts);
   if (found.targets.length === 0)
     throw new RefusedError('no service matches in the contexts reached', {
       reason: 'NoTargets',
@@ -191,6 +197,7 @@ async function runWaves(
       const topts: RolloutOptions = {
         ...o,
         verify,
+        gates: gatesForContext(o.gates, o.fleetRun, t.context),
         image: images.get(t),
         fleet: plan.fleet,
         targets: undefined,

@@ -143,8 +143,13 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   const fleetRun = parseFleetRunFlags(flags);
   if (fleetRun) out.fleetRun = fleetRun;
   refuseFleetConflicts(out);
-  const gates = parseGateSettings(flags, env);
+  const gates = parseGateSettings(flags, env, { perContext: fleetRun?.contextPrometheus !== undefined });
   if (gates) out.gates = gates;
+  else if (fleetRun?.contextPrometheus !== undefined)
+    throw new UsageError('--context-prometheus names the Prometheus of gates: add --gate or --gates', {
+      reason: 'MissingFlag',
+      hint: "e.g. --pause 2m --gate 'error-rate<2%' --context-prometheus prod-eu=http://prometheus.monitoring:9090",
+    });
   else if (flags.string('prometheus') !== undefined) out.prometheus = flags.string('prometheus');
   const notify = parseNotifyFlags(flags, env);
   if (notify) out.notify = notify;

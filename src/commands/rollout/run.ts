@@ -21,18 +21,23 @@ async function withOwnImage(ctx: CommandContext, opts: RolloutOptions, tag: stri
 }
 
 /**
- * One context with --context-ingress: as in a fleet, the address given for this context is its ingress for the tag
- * URL checks; a context-ingress naming any other context would go unused, so it is refused (exit 2).
+ * One context with --context-ingress or --context-prometheus: as in a fleet, the address given for this context is
+ * its ingress for the tag URL checks, the URL its gates' Prometheus; one naming any other context would go unused,
+ * so it is refused (exit 2).
  */
-async function withContextIngress(
-  ctx: CommandContext,
-  opts: RolloutOptions,
-  byContext: Record<string, string>,
-): Promise<RolloutOptions> {
-  const { refuseStrayContextIngress } = await import('../fleet/flags.js');
+async function withContextFlags(ctx: CommandContext, opts: RolloutOptions): Promise<RolloutOptions> {
+  const { gatesForContext, refuseContextWithoutPrometheus, refuseStrayContextIngress } =
+    await import('../fleet/flags.js');
   const { context } = await ctx.kube();
-  refuseStrayContextIngress(opts.fleetRun, [context]);
-  return { ...opts, verify: { ...opts.verify, ingress: byContext[context] } };
+  const run = opts.fleetRun;
+  refuseStrayContextIngress(run, [context]);
+  if (!opts.abort) refuseContextWithoutPrometheus(opts.gates, run, [context]);
+  const ingress = run?.contextIngress?.[context];
+  return {
+    ...opts,
+    verify: ingress !== undefined ? { ...opts.verify, ingress } : opts.verify,
+    gates: gatesForContext(opts.gates, run, context),
+  };
 }
 
 /**
@@ -62,7 +67,7 @@ export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<vo
     const { runFleet } = await import('../fleet/run.js');
     return runFleet(ctx, opts);
   }
-  if (opts.fleetRun?.contextIngress) opts = await withContextIngress(ctx, opts, opts.fleetRun.contextIngress);
+  if (opts.fleetRun?.contextIngress || opts.fleetRun?.contextPrometheus) opts = await withContextFlags(ctx, opts);
   if (opts.fleetRun?.fleet !== undefined) opts = await withNamedFleet(ctx, opts, opts.fleetRun.fleet);
   if (opts.fleetRun?.imageTag !== undefined) opts = await withOwnImage(ctx, opts, opts.fleetRun.imageTag);
   const serviceArg = opts.service;
