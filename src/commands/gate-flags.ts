@@ -15,7 +15,10 @@ import { fromEnv, type Env, type FlagValues } from './verb.js';
 
 /** Gates to judge a candidate by, and the Prometheus to ask. */
 export interface GateSettings {
-  /** --prometheus, else BGCTL_PROMETHEUS_URL, as given (it may carry user:password). */
+  /**
+   * --prometheus, else BGCTL_PROMETHEUS_URL, as given (it may carry user:password). Empty when only
+   * `rollout --context-prometheus` names one: each visited context is then checked to have its own.
+   */
   prometheus: string;
   /** BGCTL_PROMETHEUS_TOKEN; never printed. */
   token?: string;
@@ -116,7 +119,11 @@ export function addGateIntervalFlag(cmd: Command): Command {
  * The gate settings of a writing verb, or undefined when no gate is given: a Prometheus URL alone (often set for
  * every job in BGCTL_PROMETHEUS_URL) judges nothing. Gates without a Prometheus are a usage error.
  */
-export function parseGateSettings(flags: FlagValues, env: Env): GateSettings | undefined {
+export function parseGateSettings(
+  flags: FlagValues,
+  env: Env,
+  opts: { perContext?: boolean } = {},
+): GateSettings | undefined {
   const gates = gateSetOf(flags);
   const interval = flags.string('gateInterval');
   const preset = flags.string('metricsPreset');
@@ -146,7 +153,10 @@ export function parseGateSettings(flags: FlagValues, env: Env): GateSettings | u
   }
   const token = prometheusToken(env);
   return {
-    prometheus: prometheusUrl(flags.string('prometheus'), env),
+    prometheus:
+      opts.perContext && flags.string('prometheus') === undefined && !env.BGCTL_PROMETHEUS_URL
+        ? ''
+        : prometheusUrl(flags.string('prometheus'), env),
     ...(token && { token }),
     preset: parsePresetFlag(preset ?? 'auto'),
     gates,

@@ -2,11 +2,13 @@
 // (--first-wave, --max-parallel, --continue-on-failure, --image-tag). `--context a,b` is a global flag (program.ts).
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { parseSelector } from '../../core/fleet.js';
+import { isFleetId, parseSelector } from '../../core/fleet.js';
 import { parseImageTag } from '../../core/image-ref.js';
 import { parseIngress, quoteAddress } from '../../core/verify.js';
+import { parsePrometheusUrl, rejectedUrl } from '../../metrics/url.js';
 import { collect } from '../options-common.js';
 import type { GlobalOptions } from '../context.js';
+import type { GateSettings } from '../gate-flags.js';
 import type { FlagValues } from '../verb.js';
 import { quoteInput } from '../../core/quote.js';
 
@@ -29,6 +31,10 @@ export interface FleetRunFlags {
   imageTag?: string;
   /** --context-ingress CONTEXT=HOST:PORT: the ingress of one context's tag URLs (replaces --ingress there). */
   contextIngress?: Record<string, string>;
+  /** --context-prometheus CONTEXT=URL: the Prometheus judging one context's gates (replaces --prometheus there). */
+  contextPrometheus?: Record<string, string>;
+  /** --fleet ID (with --resume/--abort): the fleet to act on instead of the most recent one. */
+  fleet?: string;
 }
 
 export const DEFAULT_MAX_PARALLEL = 4;
@@ -52,7 +58,13 @@ export function addFleetRunFlags(cmd: Command): Command {
       '--context-ingress <context=host:port>',
       'the ingress of one context for the tag URL checks (as the ingress flag does for one); repeatable',
       collect,
-    );
+    )
+    .option(
+      '--context-prometheus <context=url>',
+      'the Prometheus of one context for its metric gates (as the prometheus flag does for all); repeatable',
+      collect,
+    )
+    .option('--fleet <id>', 'with resume or abort: act on this fleet, not the most recent one on the targets');
 }
 
 /** The target flags, or undefined when none was given. */
@@ -86,6 +98,10 @@ export function parseFleetRunFlags(flags: FlagValues): FleetRunFlags | undefined
   if (tag !== undefined) out.imageTag = parseImageTag(tag);
   const ingress = flags.list('contextIngress');
   if (ingress.length) out.contextIngress = Object.fromEntries(ingress.map(parseContextIngress));
+  const prometheus = flags.list('contextPrometheus');
+  if (prometheus.length) out.contextPrometheus = Object.fromEntries(prometheus.map(parseContextPrometheus));
+  const fleet = flags.string('fleet');
+  if (fleet !== undefined) out.fleet = parseFleetFlag(fleet);
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -100,6 +116,17 @@ export function refuseContextConflict(targets: FleetFlags | undefined, globals: 
     throw new UsageError('pass either --context or --all-contexts, not both', { reason: 'ConflictingFlags' });
 }
 
+/** --fleet ID: the shape fleet ids have (fleet-<UTC time, 14 digits>-<hex>), so a typo never matches a record. */
+function parseFleetFlag(raw: string): string {
+  const id = raw.trim();
+  if (!isFleetId(id))
+    throw new UsageError(`invalid --fleet ${quoteInput(raw)}: a fleet id, e.g. fleet-20250102030405-1a2b3c4d`, {
+      reason: 'InvalidFleetId',
+      hint: 'the fleet id is in the FLEET column of bgctl status and in the message of a stopped fleet',
+    });
+  return id;
+}
+
 function parseContextIngress(raw: string): [string, string] {
   const eq = raw.indexOf('=');
   if (eq <= 0)
@@ -111,15 +138,68 @@ function parseContextIngress(raw: string): [string, string] {
   return [raw.slice(0, eq), address];
 }
 
-/** --context-ingress for a context the fleet does not visit would be silently unused: a typo, refused (exit 2). */
-export function refuseStrayContextIngress(run: FleetRunFlags | undefined, contexts: readonly string[]): void {
-  const stray = Object.keys(run?.contextIngress ?? {}).filter((c) => !contexts.includes(c));
-  if (!stray.length) return;
-  const shown = contexts.slice(0, 10).map(quoteInput).join(', ');
+/** CONTEXT=URL: the URL checked as --prometheus is; a bad one is quoted with any user:password cut. */
+function parseContextPrometheus(raw: string): [string, string] {
+  const eq = raw.indexOf('=');
+  if (eq <= 0)
+    throw new UsageError(`invalid --context-prometheus ${rejectedUrl(raw)}: use CONTEXT=URL`, {
+      reason: 'InvalidPrometheusURL',
+      hint: 'e.g. --context-prometheus prod-eu=http://prometheus.monitoring:9090',
+    });
+  const url = raw.slice(eq + 1);
+  parsePrometheusUrl(url, '--context-prometheus');
+  return [raw.slice(0, eq), url];
+}
+
+/** How the contexts a rollout visits are listed in a hint (the first ten). */
+function visited(contexts: readonly string[]): string {
   const more = contexts.length > 10 ? ` and ${contexts.length - 10} more` : '';
-  const named = stray.map(quoteInput).join(', ');
-  throw new UsageError(`--context-ingress names ${named}: not a context this rollout visits`, {
-    reason: 'UnknownContext',
-    hint: `the contexts it visits: ${shown}${more}`,
+  return contexts.slice(0, 10).map(quoteInput).join(', ') + more;
+}
+
+/**
+ * --context-ingress or --context-prometheus for a context the rollout does not visit would be silently unused: a
+ * typo, refused (exit 2) before anything is written.
+ */
+export function refuseStrayContextIngress(run: FleetRunFlags | undefined, contexts: readonly string[]): void {
+  const given: Array<[string, Record<string, string> | undefined]> = [
+    ['--context-ingress', run?.contextIngress],
+    ['--context-prometheus', run?.contextPrometheus],
+  ];
+  for (const [flag, byContext] of given) {
+    const stray = Object.keys(byContext ?? {}).filter((c) => !contexts.includes(c));
+    if (!stray.length) continue;
+    throw new UsageError(`${flag} names ${stray.map(quoteInput).join(', ')}: not a context this rollout visits`, {
+      reason: 'UnknownContext',
+      hint: `the contexts it visits: ${visited(contexts)}`,
+    });
+  }
+}
+
+/**
+ * Gates with no --prometheus (nor BGCTL_PROMETHEUS_URL) are judged by --context-prometheus alone: every context
+ * the rollout visits needs one, checked before anything is written.
+ */
+export function refuseContextWithoutPrometheus(
+  gates: GateSettings | undefined,
+  run: FleetRunFlags | undefined,
+  contexts: readonly string[],
+): void {
+  if (!gates || gates.prometheus !== '') return;
+  const missing = contexts.filter((c) => run?.contextPrometheus?.[c] === undefined);
+  if (!missing.length) return;
+  throw new UsageError(`no Prometheus to judge the gates of context ${missing.map(quoteInput).join(', ')}`, {
+    reason: 'MissingPrometheus',
+    hint: 'pass --prometheus URL for every context, or --context-prometheus CONTEXT=URL for each of them',
   });
+}
+
+/** The gate settings of one context: its --context-prometheus, else the rollout's own Prometheus. */
+export function gatesForContext(
+  gates: GateSettings | undefined,
+  run: FleetRunFlags | undefined,
+  context: string,
+): GateSettings | undefined {
+  const url = run?.contextPrometheus?.[context];
+  return gates && url !== undefined ? { ...gates, prometheus: url } : gates;
 }

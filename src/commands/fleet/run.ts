@@ -2,7 +2,7 @@
 // runs the normal unattended rollout. The first wave (the first context's targets, or --first-wave N) runs and must
 // succeed before the rest start, at most --max-parallel in flight. A failure stops the fleet: the rollouts in flight
 // are cancelled and aborted (traffic back on stable), targets not started stay untouched, promoted ones stay.
-// --resume and --abort act on the targets whose record carries the most recent fleet id.
+// --resume and --abort act on the targets whose record carries the most recent fleet id (or the one --fleet names).
 import { randomBytes } from 'node:crypto';
 import {
   CancelError,
@@ -24,7 +24,12 @@ import type { CommandContext } from '../context.js';
 import { writesNothing } from '../write-flags.js';
 import type { RolloutOptions } from '../rollout/options.js';
 import { FleetConnections } from './connections.js';
-import { DEFAULT_MAX_PARALLEL, refuseStrayContextIngress } from './flags.js';
+import {
+  DEFAULT_MAX_PARALLEL,
+  gatesForContext,
+  refuseContextWithoutPrometheus,
+  refuseStrayContextIngress,
+} from './flags.js';
 import { FleetProgress } from './progress.js';
 import { runTarget } from './target-run.js';
 import { resolveTargets, type ResolvedTarget } from './targets.js';
@@ -66,14 +71,25 @@ interface Plan {
   skipped: FleetTargetResult[];
 }
 
-/** Which targets a --resume/--abort continues: those whose open record carries the most recent fleet id. */
+/**
+ * Which targets a --resume/--abort continues: those whose open record carries the fleet named by --fleet, else the
+ * most recent fleet id on the targets.
+ */
 function planContinuation(targets: ResolvedTarget[], o: RolloutOptions): Plan {
-  const states = targets.map((t) => ({ t, st: readState(t.svc).state }));
-  const fleet = latestFleet(states.flatMap(({ st }) => (st ? [st] : [])));
+  const reads = targets.map((t) => ({ t, ...readState(t.svc) }));
+  const states = reads.map(({ t, state }) => ({ t, st: state }));
+  const named = o.fleetRun?.fleet;
+  const fleet = named ?? latestFleet(states.flatMap(({ st }) => (st ? [st] : [])));
   if (!fleet)
     throw new RefusedError(`no fleet rollout is recorded on the ${targets.length} target(s) found`, {
       reason: 'NoFleet',
       hint: 'a fleet starts with several targets, e.g. bgctl rollout -l app=shop --context a,b --image-tag v2 --yes',
+    });
+  // A named fleet must have left a record (or a history entry) on some target: else it is a typo or other targets.
+  if (named && !reads.some(({ state, history }) => [state, ...history].some((r) => r?.fleet === named)))
+    throw new RefusedError(`fleet ${named} is not recorded on the ${targets.length} target(s) found`, {
+      reason: 'NoFleet',
+      hint: 'pass the targets the fleet ran on (the same --selector and --context); bgctl status shows their fleet ids',
     });
   const run: ResolvedTarget[] = [];
   const skipped: FleetTargetResult[] = [];
@@ -116,6 +132,7 @@ export async function runFleet(ctx: CommandContext, o: RolloutOptions): Promise<
 async function runFleetOn(ctx: CommandContext, o: RolloutOptions, connections: FleetConnections): Promise<void> {
   const found = await resolveTargets(ctx, o.service, o.targets, connections);
   refuseStrayContextIngress(o.fleetRun, found.contexts);
+  if (!o.abort) refuseContextWithoutPrometheus(o.gates, o.fleetRun, found.contexts);
   if (found.targets.length === 0)
     throw new RefusedError('no service matches in the contexts reached', {
       reason: 'NoTargets',
@@ -180,6 +197,7 @@ async function runWaves(
       const topts: RolloutOptions = {
         ...o,
         verify,
+        gates: gatesForContext(o.gates, o.fleetRun, t.context),
         image: images.get(t),
         fleet: plan.fleet,
         targets: undefined,
@@ -285,7 +303,8 @@ function throwVerdict(code: number, fleet: string, results: FleetTargetResult[],
   const first = failed[0];
   const where = first ? `${targetLabel(first)}: ${first.message ?? first.reason ?? 'failed'}` : '';
   const hint =
-    'see where each target stands: bgctl status with the same targets; continue with --resume, undo with --abort';
+    'see where each target stands: bgctl status with the same targets; ' +
+    `continue with --resume --fleet ${fleet}, undo with --abort --fleet ${fleet}`;
   if (code === 3) throw new VerificationError(`fleet ${fleet} stopped: ${where}`, { reason: 'FleetFailed', hint });
   if (code === 1) throw new FailedError(`fleet ${fleet} stopped: ${where}`, { reason: 'FleetFailed', hint });
   if (code === 4)
@@ -296,7 +315,7 @@ function throwVerdict(code: number, fleet: string, results: FleetTargetResult[],
   if (code === 8)
     throw new PausedError(`fleet ${fleet} paused as asked`, {
       reason: 'FleetPaused',
-      hint: 'continue with the same targets and --resume --yes',
+      hint: `continue with the same targets and --resume --fleet ${fleet} --yes`,
     });
   throw new CancelError(`fleet ${fleet} cancelled`);
 }

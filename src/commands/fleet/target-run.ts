@@ -95,7 +95,9 @@ export async function runTarget(
       outcome = 'unchanged';
       error = undefined;
     }
-    const st = readState(svc).state;
+    // Another fleet's rollout (one that won a race to this target, say) is not this target's result: not claimed.
+    const st =
+      opts.fleet !== undefined && readState(svc).state?.fleet !== opts.fleet ? undefined : readState(svc).state;
     doc = st
       ? { phase: st.phase, rolloutId: st.id, percent: st.percent, candidate: { revisionName: st.candidate.revision } }
       : undefined;

@@ -76,7 +76,7 @@ export interface RolloutOptions {
   retagOf?: string;
   /** Several targets (-l, -A, --all-contexts, --context a,b): run by commands/fleet; absent for one service. */
   targets?: FleetFlags;
-  /** --first-wave, --max-parallel, --continue-on-failure, --image-tag; absent when none is given. */
+  /** --first-wave, --max-parallel, --continue-on-failure, --image-tag, --context-ingress, --fleet; absent when none. */
   fleetRun?: FleetRunFlags;
 }
 
@@ -143,8 +143,13 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   const fleetRun = parseFleetRunFlags(flags);
   if (fleetRun) out.fleetRun = fleetRun;
   refuseFleetConflicts(out);
-  const gates = parseGateSettings(flags, env);
+  const gates = parseGateSettings(flags, env, { perContext: fleetRun?.contextPrometheus !== undefined });
   if (gates) out.gates = gates;
+  else if (fleetRun?.contextPrometheus !== undefined)
+    throw new UsageError('--context-prometheus names the Prometheus of gates: add --gate or --gates', {
+      reason: 'MissingFlag',
+      hint: "e.g. --pause 2m --gate 'error-rate<2%' --context-prometheus prod-eu=http://prometheus.monitoring:9090",
+    });
   else if (flags.string('prometheus') !== undefined) out.prometheus = flags.string('prometheus');
   const notify = parseNotifyFlags(flags, env);
   if (notify) out.notify = notify;
@@ -161,6 +166,11 @@ export function parseRolloutInput({ arg, flags, env }: VerbInput): RolloutOption
   if (verify.ingress === undefined && envIngress) verify.ingress = envIngress;
   if (out.resume && out.abort)
     throw new UsageError('pass either --resume or --abort, not both', { reason: 'ConflictingFlags' });
+  if (out.fleetRun?.fleet !== undefined && !out.resume && !out.abort)
+    throw new UsageError('--fleet names a fleet to continue or undo: pass it with --resume or --abort', {
+      reason: 'ConflictingFlags',
+      hint: 'a new rollout starts a fleet of its own, with a new id',
+    });
   const changes =
     out.image !== undefined ||
     out.env.length > 0 ||

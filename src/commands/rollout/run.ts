@@ -5,7 +5,8 @@ import { writesNothing } from '../write-flags.js';
 import { resolveService } from '../service-arg.js';
 import type { RolloutOptions } from './options.js';
 import { newSession, runPipeline } from './pipeline.js';
-import { UsageError } from '../../core/errors.js';
+import { RefusedError, UsageError } from '../../core/errors.js';
+import { isInProgress, readState } from '../../core/state.js';
 import { withImageTag } from '../../core/image-ref.js';
 import { quoteInput } from '../../core/quote.js';
 
@@ -20,18 +21,38 @@ async function withOwnImage(ctx: CommandContext, opts: RolloutOptions, tag: stri
 }
 
 /**
- * One context with --context-ingress: as in a fleet, the address given for this context is its ingress for the tag
- * URL checks; a context-ingress naming any other context would go unused, so it is refused (exit 2).
+ * One context with --context-ingress or --context-prometheus: as in a fleet, the address given for this context is
+ * its ingress for the tag URL checks, the URL its gates' Prometheus; one naming any other context would go unused,
+ * so it is refused (exit 2).
  */
-async function withContextIngress(
-  ctx: CommandContext,
-  opts: RolloutOptions,
-  byContext: Record<string, string>,
-): Promise<RolloutOptions> {
-  const { refuseStrayContextIngress } = await import('../fleet/flags.js');
+async function withContextFlags(ctx: CommandContext, opts: RolloutOptions): Promise<RolloutOptions> {
+  const { gatesForContext, refuseContextWithoutPrometheus, refuseStrayContextIngress } =
+    await import('../fleet/flags.js');
   const { context } = await ctx.kube();
-  refuseStrayContextIngress(opts.fleetRun, [context]);
-  return { ...opts, verify: { ...opts.verify, ingress: byContext[context] } };
+  const run = opts.fleetRun;
+  refuseStrayContextIngress(run, [context]);
+  if (!opts.abort) refuseContextWithoutPrometheus(opts.gates, run, [context]);
+  const ingress = run?.contextIngress?.[context];
+  return {
+    ...opts,
+    verify: ingress !== undefined ? { ...opts.verify, ingress } : opts.verify,
+    gates: gatesForContext(opts.gates, run, context),
+  };
+}
+
+/**
+ * One service with --resume/--abort --fleet ID: acts only when its open rollout belongs to that fleet (checked here
+ * for the wizard too, and again by the pipeline before its write), else refused with nothing written.
+ */
+async function withNamedFleet(ctx: CommandContext, opts: RolloutOptions, fleet: string): Promise<RolloutOptions> {
+  const service = await resolveService(ctx, opts.service, 'rollout');
+  const st = readState(await (await ctx.kube()).getService(service)).state;
+  if (st && isInProgress(st.phase) && st.fleet !== fleet)
+    throw new RefusedError(`rollout ${st.id} on service ${quoteInput(service)} is not part of fleet ${fleet}`, {
+      reason: 'NoRollout',
+      hint: `see it with bgctl status ${service}`,
+    });
+  return { ...opts, service, fleet };
 }
 
 /** Runs the rollout verb (the --notify events still under way are flushed by verb.ts after it). */
@@ -46,7 +67,8 @@ export async function run(opts: RolloutOptions, ctx: CommandContext): Promise<vo
     const { runFleet } = await import('../fleet/run.js');
     return runFleet(ctx, opts);
   }
-  if (opts.fleetRun?.contextIngress) opts = await withContextIngress(ctx, opts, opts.fleetRun.contextIngress);
+  if (opts.fleetRun?.contextIngress || opts.fleetRun?.contextPrometheus) opts = await withContextFlags(ctx, opts);
+  if (opts.fleetRun?.fleet !== undefined) opts = await withNamedFleet(ctx, opts, opts.fleetRun.fleet);
   if (opts.fleetRun?.imageTag !== undefined) opts = await withOwnImage(ctx, opts, opts.fleetRun.imageTag);
   const serviceArg = opts.service;
   const interactive = ctx.io.canPrompt() && !opts.write.yes && !writesNothing(opts.write);

@@ -1,5 +1,5 @@
 // Parse tests of the fleet flags (rollout and status): -l/--selector, --all-contexts, -A, --context a,b, the pacing
-// flags, --image-tag and --context-ingress; their usage errors come before any request.
+// flags, --image-tag, --context-ingress, --context-prometheus and --fleet; their usage errors come before any request.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOpts, parseVerb, usage } from '../../helpers/parse-verb.js';
@@ -39,6 +39,71 @@ describe('fleet flags', () => {
     });
     assert.deepEqual(p.globals.contexts, ['prod-eu', 'prod-us']);
     assert.equal(p.globals.context, undefined);
+  });
+
+  test('--fleet ID with --resume or --abort; malformed or without them: usage errors', async () => {
+    const id = 'fleet-20250102030405-1a2b3c4d';
+    const o = await parseOpts<RolloutOptions>(['rollout', '-l', 'app=shop', '--resume', '--fleet', id, '--yes']);
+    assert.deepEqual(o.fleetRun, { fleet: id });
+    const a = await parseOpts<RolloutOptions>(['rollout', 'hello', '--abort', '--fleet', ` ${id}\n`]);
+    assert.equal(a.fleetRun?.fleet, id);
+    await assert.rejects(
+      parseOpts(['rollout', '-l', 'app=shop', '--image-tag', 'v2', '--fleet', id]),
+      usage('ConflictingFlags', /--fleet names a fleet to continue or undo/),
+    );
+    for (const bad of ['fleet-1', 'fleet-20250102030405-XYZ', 'f'.repeat(300)])
+      await assert.rejects(
+        parseOpts(['rollout', '-l', 'app=shop', '--resume', '--fleet', bad]),
+        usage('InvalidFleetId', /^invalid --fleet "/),
+      );
+  });
+
+  test('--context-prometheus CONTEXT=URL: parsed like --prometheus, needs gates, credentials never quoted', async () => {
+    const gates = ['--pause', '1m', '--gate', 'error-rate<2%'];
+    const o = await parseOpts<RolloutOptions>(
+      [
+        'rollout',
+        '-l',
+        'app=shop',
+        '--image-tag',
+        'v2',
+        ...gates,
+        '--context-prometheus',
+        'eu=https://u:p@prom.eu:9090',
+      ],
+      {},
+    );
+    assert.deepEqual(o.fleetRun?.contextPrometheus, { eu: 'https://u:p@prom.eu:9090' });
+    assert.equal(o.gates?.prometheus, '', 'no --prometheus: each visited context must have its own');
+    const both = await parseOpts<RolloutOptions>([
+      'rollout',
+      'hello',
+      '--image',
+      'x:v2',
+      ...gates,
+      '--prometheus',
+      'http://prom:9090',
+      '--context-prometheus',
+      'eu=http://prom.eu:9090',
+    ]);
+    assert.equal(both.gates?.prometheus, 'http://prom:9090');
+    await assert.rejects(
+      parseOpts(['rollout', 'hello', '--image', 'x:v2', '--context-prometheus', 'eu=http://prom.eu:9090']),
+      usage('MissingFlag', /add --gate or --gates/),
+    );
+    for (const bad of [
+      'eu=ftp://bob:hunter2@prom',
+      'bob:hunter2@prom',
+      'eu=http://bob:hunter2@prom/?q=1',
+      '=http://p',
+    ]) {
+      const err = await parseOpts(['rollout', 'hello', '--image', 'x:v2', ...gates, '--context-prometheus', bad]).then(
+        () => assert.fail(bad),
+        (e: Error) => e,
+      );
+      assert.match(err.message, /^invalid --context-prometheus /, bad);
+      assert.doesNotMatch(err.message, /hunter2/, bad);
+    }
   });
 
   test('one --context stays one context; rollout without fleet flags has no targets', async () => {
