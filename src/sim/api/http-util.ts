@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError, type Status } from './contracts.js';
 import { badRequest, failure, internalError } from './status.js';
+import { goJsonSyntaxError } from './go-json.js';
 import { warningHeaders } from './go-strings.js';
 
 /** Writes a JSON body with Content-Type application/json, plus Warning headers. */
@@ -71,32 +72,11 @@ export function readRawBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES
  */
 export const MAX_JSON_DEPTH = 1000;
 
-/** Go's scanner error for JSON nested deeper than MAX_JSON_DEPTH, or undefined (strings skipped). */
-export function jsonDepthError(text: string): string | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (++depth > MAX_JSON_DEPTH) return `invalid character '${c}' exceeded max depth`;
-    } else if (c === '}' || c === ']') depth--;
-  }
-  return undefined;
-}
-
-/** Parses a JSON body with the apiserver's 400 wording (`prefix`: the decoder's wrapper); refuses over-nesting. */
+/** Parses a JSON body with the apiserver's 400 wording (`prefix`: the decoder's wrapper, then Go's syntax error). */
 export function parseJson(text: string, prefix = "couldn't get version/kind; json parse error: "): unknown {
-  const tooDeep = jsonDepthError(text);
-  if (tooDeep) throw badRequest(prefix + tooDeep);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw badRequest(prefix + (err as Error).message);
-  }
+  const syntax = goJsonSyntaxError(text, MAX_JSON_DEPTH);
+  if (syntax) throw badRequest(prefix + syntax);
+  return JSON.parse(text);
 }
 
 /** `watch` query semantics: any value except 0/false (case-insensitive) means true. */

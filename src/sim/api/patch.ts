@@ -88,8 +88,7 @@ function add(doc: Json, tokens: string[], value: Json): Json {
 /** RFC 6902 over a copy; a non-array body is 400, any failing op (a `test` included) is the fixed 422. */
 export function jsonPatch(target: Json, ops: Json): Json {
   if (!Array.isArray(ops)) {
-    const what = isObj(ops) ? 'object' : typeof ops === 'string' ? 'string' : typeof ops;
-    throw badRequest(`json: cannot unmarshal ${what} into Go value of type jsonpatch.Patch`);
+    throw badRequest(`json: cannot unmarshal ${goJsonKind(ops)} into Go value of type jsonpatch.Patch`);
   }
   let doc = structuredClone(target);
   try {
@@ -183,3 +182,35 @@ export function applyMerge(target: Json, applied: Json): Json {
 }
 
 export { isObj };
+
+/** The kind of a JSON value as Go's UnmarshalTypeError names it. */
+function goJsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/**
+ * Under Strict or Warn field validation (Warn is the default) the apiserver first decodes a JSON or
+ * merge patch strictly (patch.go applyJSPatch): its type error, to follow `error decoding patch: `.
+ */
+export function strictPatchDecodeError(type: 'json' | 'merge', body: Json): string | undefined {
+  if (body === null) return undefined;
+  if (type === 'merge') {
+    return isObj(body)
+      ? undefined
+      : `json: cannot unmarshal ${goJsonKind(body)} into Go value of type map[string]interface {}`;
+  }
+  if (!Array.isArray(body))
+    return `json: cannot unmarshal ${goJsonKind(body)} into Go value of type []handlers.jsonPatchOp`;
+  for (const op of body) {
+    if (op === null) continue;
+    if (!isObj(op)) return `json: cannot unmarshal ${goJsonKind(op)} into Go value of type handlers.jsonPatchOp`;
+    for (const field of ['op', 'path', 'from'] as const) {
+      const v = op[field];
+      if (v !== undefined && v !== null && typeof v !== 'string')
+        return `json: cannot unmarshal ${goJsonKind(v)} into Go struct field jsonPatchOp.${field} of type string`;
+    }
+  }
+  return undefined;
+}

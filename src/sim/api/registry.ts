@@ -18,7 +18,7 @@ import type {
 } from './contracts.js';
 import { listObjects } from './list.js';
 import { applyFields, managedFieldsGiven, recordUpdate, refuseUntypableApply } from './managed-fields.js';
-import { deepEqual, isObj, jsonPatch, mergePatch } from './patch.js';
+import { deepEqual, isObj, jsonPatch, mergePatch, strictPatchDecodeError } from './patch.js';
 import { apiVersionOf, defaultResources } from './resources.js';
 import { compileSelectors } from './selectors.js';
 import {
@@ -309,6 +309,9 @@ class MemoryRegistry implements SimRegistry {
       };
     }
     if (!stored) throw notFound(def, name);
+    const decodeError =
+      ctx.fieldValidation === 'Ignore' || type === 'strategic' ? undefined : strictPatchDecodeError(type, body);
+    if (decodeError) throw badRequest(`error decoding patch: ${decodeError}`);
     let patched: unknown;
     if (type === 'json') patched = jsonPatch(stored, body);
     else {

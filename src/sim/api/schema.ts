@@ -7,6 +7,8 @@ import { META_ORDER } from './object-meta.js';
 export interface Schema {
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
   format?: string;
+  /** A regular expression every string value must match (apiextensions checks strings only). */
+  pattern?: string;
   description?: string;
   properties?: Record<string, Schema>;
   items?: Schema;
@@ -120,6 +122,8 @@ export const OBJECT_META_FIELDS = new Set([...META_ORDER, 'selfLink']);
 export interface SchemaReport {
   unknown: string[];
   typeErrors: Array<{ field: string; actual: string; expected: string }>;
+  /** Strings that do not match their schema's `pattern`. */
+  patternErrors: Array<{ field: string; value: string; pattern: string }>;
   /** Fields a `required` list names that are absent (after defaulting). */
   missing: string[];
   /** Items of a list-type map whose keys an earlier item already has: the item's path and its keys. */
@@ -175,8 +179,11 @@ function matchesType(v: unknown, t: Schema['type']): boolean {
  * `status` is skipped: the main endpoint ignores it anyway.
  */
 export function pruneAndCheck(obj: Record<string, unknown>, schema: Schema, skip: string[] = []): SchemaReport {
-  const report: SchemaReport = { unknown: [], typeErrors: [], missing: [], duplicates: [] };
+  const report: SchemaReport = { unknown: [], typeErrors: [], patternErrors: [], missing: [], duplicates: [] };
   const walk = (value: unknown, s: Schema, path: string): void => {
+    if (s.pattern !== undefined && typeof value === 'string' && !new RegExp(s.pattern).test(value)) {
+      report.patternErrors.push({ field: path, value, pattern: s.pattern });
+    }
     if (s.type === 'object' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const rec = value as Record<string, unknown>;
       for (const key of Object.keys(rec)) {

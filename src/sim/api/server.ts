@@ -375,7 +375,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
           } catch (err) {
             throw badRequest(`error decoding YAML: ${(err as Error).message}`);
           }
-        } else patchBody = parseJson(body, 'error decoding patch: ');
+        } else if (ctx.fieldValidation !== 'Ignore' || type === 'strategic')
+          patchBody = parseJson(body, 'error decoding patch: ');
+        else {
+          // Without the strict decode, json-patch's own decoders meet the broken JSON.
+          try {
+            patchBody = parseJson(body, '');
+          } catch (err) {
+            if (type === 'merge') throw badRequest('Invalid JSON Patch');
+            throw err;
+          }
+        }
         if (type === 'apply') ctx.fieldManager = q.fieldManager;
         const r = reg.patch(def, ns, name!, type, patchBody, { ...ctx, subresource: t.sub });
         return done(r.created ? 201 : 200, r.object);

@@ -115,6 +115,9 @@ export function applySchema(def: ResourceDef, obj: KObject, ctx: RequestContext,
     ...report.typeErrors.map((e) =>
       invalidValue(e.field, e.actual, `${e.field} in body must be of type ${e.expected}: ${JSON.stringify(e.actual)}`),
     ),
+    ...report.patternErrors.map((e) =>
+      invalidValue(e.field, e.value, `${e.field} in body should match '${e.pattern}'`),
+    ),
     ...report.missing.map((field) => requiredValue(field)),
     // apiextensions checks list-type maps after the schema proper.
     ...report.duplicates.map((d) => duplicateValue(d.field, d.key)),

@@ -1,6 +1,9 @@
 // The webhook's warnings on every pod template write (k8s_validation.go warnDefaultContainerSecurityContext, Knative
-// >= 1.9, secure-pod-defaults off): each container securityContext left at insecure defaults is named.
+// >= 1.9, secure-pod-defaults off): each container securityContext left at insecure defaults is named; and the
+// deprecated queue-proxy percentage annotation of a template (revision_validation.go).
 import type { AdmissionHooks, KObject, RequestContext } from '../api/contracts.js';
+import { renderFieldErrors } from './admission/field-error.js';
+import { queueSidecarWarnings } from './admission/queue-sidecar.js';
 
 const INSECURE = 'Kubernetes default value is insecure, Knative may default this to secure in a future release';
 
@@ -41,10 +44,28 @@ export function securityContextWarnings(podSpec: Record<string, any> | undefined
   return out;
 }
 
-/** Where the pod spec sits in each kind. */
-const POD_SPEC: Record<string, { get: (o: KObject) => Record<string, any> | undefined; prefix: string }> = {
-  services: { get: (o) => o.spec?.template?.spec, prefix: 'spec.template.spec' },
-  configurations: { get: (o) => o.spec?.template?.spec, prefix: 'spec.template.spec' },
+/** The deprecated queue-proxy percentage annotation of a template (RevisionTemplateSpec.Validate). */
+function templateWarnings(template: Record<string, any> | undefined): string[] {
+  const annotations = template?.metadata?.annotations;
+  if (typeof annotations !== 'object' || annotations === null) return [];
+  return queueSidecarWarnings(annotations).length ? [renderFieldErrors(queueSidecarWarnings(annotations))] : [];
+}
+
+/** Where the pod spec sits in each kind, and the template's own warnings (Revisions have no template). */
+const POD_SPEC: Record<
+  string,
+  { get: (o: KObject) => Record<string, any> | undefined; prefix: string; template?: (o: KObject) => string[] }
+> = {
+  services: {
+    get: (o) => o.spec?.template?.spec,
+    prefix: 'spec.template.spec',
+    template: (o) => templateWarnings(o.spec?.template),
+  },
+  configurations: {
+    get: (o) => o.spec?.template?.spec,
+    prefix: 'spec.template.spec',
+    template: (o) => templateWarnings(o.spec?.template),
+  },
   revisions: { get: (o) => o.spec, prefix: 'spec' },
 };
 
@@ -59,7 +80,10 @@ export function withSecurityWarnings(kind: string, hooks: AdmissionHooks): Admis
       // at `allowed`: a refused write carries them too.
       let warnings: string[] = [];
       try {
-        warnings = securityContextWarnings(at.get(obj), at.prefix);
+        // One FieldError tree upstream: its warnings come out sorted by message.
+        warnings = [...securityContextWarnings(at.get(obj), at.prefix), ...(at.template?.(obj) ?? [])].sort((a, b) =>
+          a < b ? -1 : a > b ? 1 : 0,
+        );
       } catch {
         // A malformed pod spec: validation below says what is wrong with it.
       }

@@ -87,7 +87,10 @@ describe('client-node over HTTPS', () => {
       api.patchNamespacedCustomObject({ ...SERVICES, name: 'p', body: { spec: {} } }),
     );
     assert.equal(wrongType.code, 400);
-    assert.equal(bodyOf(wrongType).message, 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+    assert.equal(
+      bodyOf(wrongType).message,
+      'error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp',
+    );
     const smp = await rejection(() =>
       api.patchNamespacedCustomObject(
         { ...SERVICES, name: 'p', body: { spec: {} } },

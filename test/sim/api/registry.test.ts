@@ -266,6 +266,11 @@ describe('registry: patches', () => {
     assert.equal(e.status.details, undefined);
     e = statusOf(() => r.patch(svc, 'default', 'a', 'json', { op: 'add' }, ctx));
     assert.equal(e.code, 400);
+    assert.equal(
+      e.status.message,
+      'error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp',
+    );
+    e = statusOf(() => r.patch(svc, 'default', 'a', 'json', { op: 'add' }, { ...ctx, fieldValidation: 'Ignore' }));
     assert.equal(e.status.message, 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
     e = statusOf(() =>
       r.patch(

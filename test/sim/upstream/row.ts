@@ -5,7 +5,7 @@
 
 /** Where upstream defines the behaviour: repository, file path, function or type, the commit read. */
 export interface UpstreamSource {
-  repo: 'knative/serving' | 'knative/pkg' | 'kubernetes/kubernetes';
+  repo: 'knative/serving' | 'knative/pkg' | 'knative/networking' | 'kubernetes/kubernetes';
   path: string;
   symbol: string;
   commit: string;
@@ -15,6 +15,8 @@ export interface UpstreamSource {
 export const COMMITS = {
   serving: '98e5ef90aa7033797aa0a61ef97f3ff7e49a3944',
   pkg: '521cb33b33ddfe74529a68ff564450c051287436',
+  /** knative.dev/networking as serving's go.mod pins it at `serving`. */
+  networking: 'c7a7b772cac94b9a20d3f43274d2f86ec7f0a2f8',
 } as const;
 
 /** A write (or read) against the playground, in kubectl's and the API's terms. */

@@ -37,12 +37,14 @@ const KEYS = {
   retention: [`${G}/scale-to-zero-pod-retention-period`, `${G}/scaleToZeroPodRetentionPeriod`],
 } as const;
 
-/** strconv.ParseFloat's accepted syntax (decimal, exponent, inf, nan); undefined on a syntax error. */
-function parseGoFloat(v: string): number | undefined {
+/** strconv.ParseFloat's accepted syntax (decimal, exponent, inf, nan); undefined on a syntax or range error. */
+export function parseGoFloat(v: string): number | undefined {
   if (/^[+-]?(inf|infinity)$/i.test(v)) return v.startsWith('-') ? -Infinity : Infinity;
   if (/^[+-]?nan$/i.test(v)) return NaN;
   if (!/^[+-]?(\d[\d_]*\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) || v.includes('_')) return undefined;
-  return Number(v);
+  const n = Number(v);
+  // A finite literal beyond float64 is ErrRange in Go.
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** strconv.ParseInt(v, 10, bits): 'syntax' or 'range' on error. */

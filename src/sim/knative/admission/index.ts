@@ -1,6 +1,6 @@
 // The playground's Knative admission webhooks, by resource plural. Reduced from upstream on purpose
-// (docs/playground.md): stock config maps and feature flags; queue-sidecar and networking annotations
-// unchecked; "-old +new" diffs approximate go-cmp's (semantic.ts).
+// (docs/playground.md): stock config maps and feature flags; "-old +new" diffs approximate go-cmp's
+// (semantic.ts).
 
 import type { AdmissionHooks } from '../../api/contracts.js';
 import { configurationAdmission } from './configuration.js';

@@ -5,6 +5,7 @@ import { validateAutoscalingAnnotations } from './autoscaling.js';
 import { goList, nameIsDNS1035Label } from './k8s-names.js';
 import { validateProgressDeadline } from './metadata.js';
 import { validatePodSpec } from './pod-spec.js';
+import { validateNetworkingAnnotations, validateQueueSidecarAnnotations } from './queue-sidecar.js';
 import { shortDiff } from './semantic.js';
 import {
   errDisallowedFields,
@@ -60,7 +61,7 @@ export function validateRevisionName(
   return [];
 }
 
-/** RevisionTemplateSpec.Validate: spec rules under `spec`, plus the BYO name rules. */
+/** RevisionTemplateSpec.Validate: spec rules under `spec`, its annotations, plus the BYO name rules. */
 export function validateRevisionTemplate(
   template: Obj | undefined,
   parent: { name?: string; generateName?: string },
@@ -70,7 +71,12 @@ export function validateRevisionTemplate(
   return [
     ...viaField(validateRevisionSpec(template?.spec), 'spec'),
     ...viaField(
-      [...validateAutoscalingAnnotations(annotations), ...validateProgressDeadline(annotations)],
+      [
+        ...validateAutoscalingAnnotations(annotations),
+        ...validateNetworkingAnnotations(annotations),
+        ...validateQueueSidecarAnnotations(annotations),
+        ...validateProgressDeadline(annotations),
+      ],
       'metadata.annotations',
     ),
     ...validateRevisionName(
