@@ -33,10 +33,12 @@ describe('two fleets started at once on the same targets', () => {
   });
   const env = () => ({ KUBECONFIG: pgs.kubeconfigPath, BGCTL_ACTOR: 'tester' });
 
-  /** Both fleets at once, with every PATCH held 1.5 s by the API servers so both read before either writes. */
+  /** Both fleets at once, with every PATCH held 0.8 s by the API servers so both read before either writes. */
   async function raceTwo(grp: string, extra: string[]): Promise<CliResult[]> {
     await Promise.all(asPlayground.map((p) => sim(p, 'DELETE', 'requests')));
-    await Promise.all(asPlayground.map((p) => sim(p, 'POST', 'faults', { latencyMs: 1500, verbs: ['patch'] })));
+    await Promise.all(
+      asPlayground.map((p) => sim(p, 'POST', 'faults', { latencyMs: 800, verbs: ['patch'], resources: ['services'] })),
+    );
     try {
       return await Promise.all(
         IMAGES.map((image) =>

@@ -211,7 +211,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (t.namespace) rec.namespace = t.namespace;
     if (t.name) rec.name = t.name;
     if (user === VIEWER && !READ_VERBS.has(t.verb)) return fail(forbiddenFor(user, t));
-    const latency = control.latencyMs();
+    const latency = control.latencyMs(t.verb, t.def.plural);
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     const fault = control.pickFault(t.verb, t.def.plural);
     if (fault) {

@@ -29,13 +29,13 @@ export interface FaultConfig {
   throttleProbability?: number;
   /** Retry-After seconds for 429 (and retryAfterSeconds of 503). Default 1. */
   retryAfterSeconds?: number;
-  /** Added to every API request. */
+  /** Added to every API request (of the `verbs` and `resources` when given). */
   latencyMs?: number;
   /** Watch streams are closed (cleanly) this long after they open. */
   closeWatchAfterMs?: number;
   /** Seed of the deterministic PRNG that decides which requests fail. */
   seed?: number;
-  /** Limit faults to these verbs (get, list, watch, create, update, patch, delete) and resources (plurals). */
+  /** Limit faults and latency to these verbs (get, list, watch, create, update, patch, delete) and plurals. */
   verbs?: string[];
   resources?: string[];
 }
@@ -127,8 +127,15 @@ export class SimControl {
     this.random = Math.random;
   }
 
-  latencyMs(): number {
-    return this.faults.latencyMs ?? 0;
+  /** The latency to add to this request: every request's, or only those of the `verbs` and `resources` given. */
+  latencyMs(verb: string, resource: string | undefined): number {
+    return this.applies(verb, resource) ? (this.faults.latencyMs ?? 0) : 0;
+  }
+
+  private applies(verb: string, resource: string | undefined): boolean {
+    const f = this.faults;
+    if (f.verbs && !f.verbs.includes(verb)) return false;
+    return !f.resources || (resource !== undefined && f.resources.includes(resource));
   }
 
   closeWatchAfterMs(): number | undefined {
@@ -138,8 +145,7 @@ export class SimControl {
   /** Decides, with the seeded PRNG, whether this resource request fails and how. */
   pickFault(verb: string, resource: string | undefined): Fault | undefined {
     const f = this.faults;
-    if (f.verbs && !f.verbs.includes(verb)) return undefined;
-    if (f.resources && (!resource || !f.resources.includes(resource))) return undefined;
+    if (!this.applies(verb, resource)) return undefined;
     const retryAfter = f.retryAfterSeconds ?? 1;
     const write = ['create', 'update', 'patch', 'delete', 'deletecollection'].includes(verb);
     if (write && f.conflictProbability && this.random() < f.conflictProbability) return { kind: 'conflict' };
