@@ -1,5 +1,7 @@
 // The non-interactive command equivalent to each wizard step, so the wizard teaches the CLI.
+import type { GateSet } from '../../core/gates/file.js';
 import type { Intent } from '../../core/plan-types.js';
+import { displayUrl } from '../../core/redact.js';
 import type { VerifySettings } from './options.js';
 
 /** Quotes a word for a POSIX shell when it needs it. */
@@ -18,10 +20,44 @@ function line(verb: string, service: string, namespace: string | undefined, args
   return words.map((w, i) => (i < 2 ? w : shellQuote(w))).join(' ');
 }
 
+/** A split judged by metric gates: `split --pause` with the same gates is its equivalent. */
+export interface JudgedSplit {
+  pauseMs: number;
+  gates: GateSet;
+  intervalMs: number;
+  /** Shown without its user:password; a token from the environment is never part of a command. */
+  prometheus?: string;
+}
+
 /** Extra context an intent alone does not carry (env as typed). */
 export interface CommandExtras {
   envRaw?: string[];
   annotationRaw?: string[];
+  judged?: JudgedSplit;
+}
+
+/** A whole number of hours, minutes, seconds or milliseconds, as --pause reads it back. */
+export function durationWord(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+function judgedWords(j: JudgedSplit | undefined): string[] {
+  if (!j) return [];
+  return [
+    '--pause',
+    durationWord(j.pauseMs),
+    ...(j.prometheus !== undefined ? ['--prometheus', displayUrl(j.prometheus)] : []),
+    ...j.gates.queries.flatMap((q) => ['--gate-query', `${q.name}=${q.template}`]),
+    ...j.gates.gates.flatMap((g) => ['--gate', g.text]),
+    '--gate-interval',
+    durationWord(j.intervalMs),
+  ];
 }
 
 /** `bgctl split hello --percent 50 --yes` for a split intent, and so on for every step. */
@@ -55,7 +91,11 @@ export function equivalentCommand(
     case 'verify':
       return line('verify', service, namespace, []);
     case 'split':
-      return line('split', service, namespace, [...flag('--percent', intent.percent), '--yes']);
+      return line('split', service, namespace, [
+        ...flag('--percent', intent.percent),
+        ...judgedWords(extras.judged),
+        '--yes',
+      ]);
     case 'promote':
       return line('promote', service, namespace, [
         ...(intent.retire ? ['--retire'] : flag('--previous-tag', intent.previousTag)),

@@ -177,9 +177,20 @@ export async function applyIntent(
   opts: { quiet?: boolean } = {},
 ): Promise<StepResult> {
   const { ctx } = s;
+  const { gates, pauseMs } = s.opts;
   const command = equivalentCommand(intent, s.service, s.namespace, {
     envRaw: s.opts.envRaw,
     annotationRaw: s.opts.annotationRaw,
+    // The Prometheus appears only when it was a flag: one from BGCTL_PROMETHEUS_URL stays in the environment.
+    judged:
+      gates && pauseMs > 0
+        ? {
+            pauseMs,
+            gates: gates.gates,
+            intervalMs: gates.intervalMs,
+            ...(gates.prometheus !== s.ctx.io.env.BGCTL_PROMETHEUS_URL && { prometheus: gates.prometheus }),
+          }
+        : undefined,
   });
   let adoptTraffic = carry.adoptTraffic;
   if (advancesRollout(intent.kind) && adoptTraffic !== undefined) {
