@@ -1,6 +1,6 @@
 // The metric-gate flags of rollout and split (analyze has its own, with --window): where Prometheus is, which gates
 // judge the candidate, how often. Everything is checked here, before anything is read or written.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { gatesFromDocument, type GateSet } from '../core/gates/file.js';
@@ -63,13 +63,29 @@ export function prometheusToken(env: Env): string | undefined {
   return token;
 }
 
+/**
+ * A regular file of at most `max` bytes. Opened without blocking and checked before reading: a FIFO would hang
+ * the process (a synchronous read that Ctrl-C cannot interrupt), /dev/zero would never end.
+ */
+function readSmallFile(file: string, max: number): string {
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    const buf = Buffer.alloc(max + 1);
+    let size = 0;
+    for (let n = 1; n > 0 && size <= max; size += n) n = readSync(fd, buf, size, buf.length - size, null);
+    if (size > max) throw new Error(`larger than ${max} bytes`);
+    return buf.toString('utf8', 0, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** `--gates FILE`: read and parsed here, so a bad file is a usage error before any request. */
 export function readGatesFile(file: string): GateSet {
   let text: string;
   try {
-    const buf = readFileSync(file);
-    if (buf.length > MAX_GATES_FILE_BYTES) throw new Error(`larger than ${MAX_GATES_FILE_BYTES} bytes`);
-    text = buf.toString('utf8');
+    text = readSmallFile(file, MAX_GATES_FILE_BYTES);
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new UsageError(`cannot read the gates file ${quoteInput(file)}: ${why}`, { reason: 'InvalidGatesFile' });

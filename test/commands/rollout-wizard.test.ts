@@ -277,7 +277,7 @@ describe('bgctl rollout wizard (in-process)', () => {
     assert.equal(written(), before);
   });
 
-  test('gates from a file: a bad file is refused with its error, a good one is asked of Prometheus with its queries', async () => {
+  test('gates from a file: a bad file is refused with its error, a good one is asked of Prometheus with its queries (the copy validated, not a later edit)', async () => {
     await createReadyService(pg.current, 'wfile');
     foreignMergePatch(pg.current, 'wfile', { spec: { traffic: [{ revisionName: 'wfile-00001', percent: 100 }] } });
     const dir = tempDir('bgctl-wizard-gates-');
@@ -316,12 +316,17 @@ describe('bgctl rollout wizard (in-process)', () => {
       const input = prompter.input.bind(prompter);
       prompter.input = async (message, o = {}) => {
         if (o.validate) seen[message] = o.validate;
-        return input(message, o);
+        const answer = await input(message, o);
+        // Someone edits the file right after it was validated: the validated gates are the ones judged.
+        if (message === ASK.gatesFile) writeFileSync(good, 'gates: [broken\n');
+        return answer;
       };
       const ctx = testContext(pg.current, { tty: true, prompter });
       const url = `http://127.0.0.1:${(prom.address() as AddressInfo).port}`;
       await runWizard(ctx, 'wfile', opts({ image: 'ghcr.io/bgctl/hello:v2', prometheus: url }));
       prompter.assertAllConsumed();
+      assert.match(String(seen[ASK.gatesFile](good)), /not YAML/, 'the edit happened');
+      writeFileSync(good, 'gates:\n  - slow<0.5\nqueries:\n  slow: sum(my_slow_total{revision="{{revision}}"})\n');
       const check = seen[ASK.gatesFile];
       assert.equal(check(good), true);
       assert.match(String(check(bad)), /bad\.yaml.*slow/, 'a gate on a measure the file does not define');

@@ -86,9 +86,12 @@ async function askSettings(s: Session, prometheus: string): Promise<{ settings: 
   ]);
   let gates: GateSet;
   if (which === 'file') {
-    // Read again after the answer: the validation's copy is not kept, and the file is the source of truth.
-    const file = (await p.input(ASK.gatesFile, { validate: validated((v) => readGatesFile(v.trim())) })).trim();
-    gates = readGatesFile(file);
+    // The gates judged are the ones validated: read once, so a file edited after the answer cannot slip in unchecked.
+    const read = new Map<string, GateSet>();
+    const file = (
+      await p.input(ASK.gatesFile, { validate: validated((v) => read.set(v.trim(), readGatesFile(v.trim()))) })
+    ).trim();
+    gates = read.get(file) ?? readGatesFile(file);
   } else {
     const base: string[] = which === 'own' ? [] : [...DEFAULT_WIZARD_GATES];
     let list = base;

@@ -2,7 +2,8 @@
 // (exit 2) of bad URLs, windows, presets, gates, queries and gates files, all before any request.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseOpts, usage } from '../../helpers/parse-verb.js';
@@ -169,5 +170,26 @@ describe('analyze --gates FILE', () => {
     await assert.rejects(parseOpts([...base, '--gates', entry]), usage('InvalidGate', /gates\[0\] in ".*entry\.yaml"/));
     const typo = file('typo.yaml', 'gate:\n  - error-rate<2%\n');
     await assert.rejects(parseOpts([...base, '--gates', typo]), usage('InvalidGatesFile', /unknown key "gate"/));
+  });
+
+  // A FIFO would block the synchronous read for ever (Ctrl-C cannot interrupt it); /dev/zero would never end.
+  test('a FIFO, a device (through a symlink), a directory and a file over 1 MiB are refused unread', async () => {
+    const fifo = path.join(dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const zero = path.join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', zero);
+    const nul = path.join(dir, 'null.yaml');
+    symlinkSync('/dev/null', nul);
+    const sub = path.join(dir, 'sub.yaml');
+    mkdirSync(sub);
+    for (const p of [fifo, zero, nul, sub]) {
+      await assert.rejects(
+        parseOpts([...base, '--gates', p]),
+        usage('InvalidGatesFile', /cannot read the gates file .*: not a regular file/),
+        p,
+      );
+    }
+    const huge = file('huge.yaml', `gates:\n  - error-rate<2%\n#${'x'.repeat(1024 * 1024)}\n`);
+    await assert.rejects(parseOpts([...base, '--gates', huge]), usage('InvalidGatesFile', /larger than 1048576 bytes/));
   });
 });
