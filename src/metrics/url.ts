@@ -5,11 +5,14 @@ import { quoteInput } from '../core/quote.js';
 
 /**
  * A rejected URL as an error may quote it: everything up to its last `@` is cut, so a user:password survives no
- * malformed shape (`bob:pw@h`, `//bob:pw@h`, `http//bob:pw@h`).
+ * malformed shape (`bob:pw@h`, `//bob:pw@h`, `http//bob:pw@h`), and so is everything from a `?` or `#` (a
+ * `?token=…` is a common way to pass a credential, and the reason such a URL is refused).
  */
 export function rejectedUrl(raw: string): string {
   const at = raw.lastIndexOf('@');
-  return quoteInput(at < 0 ? raw : `<redacted>@${raw.slice(at + 1)}`);
+  const rest = at < 0 ? raw : `<redacted>@${raw.slice(at + 1)}`;
+  const query = rest.search(/[?#]/);
+  return quoteInput(query < 0 ? rest : `${rest.slice(0, query + 1)}<redacted>`);
 }
 
 /** The URL as given, checked: http(s) only, no query or fragment. A bad one is a usage error. */

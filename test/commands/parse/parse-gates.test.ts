@@ -98,6 +98,29 @@ describe('rollout gate flags', () => {
     );
   });
 
+  // A query string is how some put a token in a URL: refused, and the refusal must not repeat it.
+  test('a Prometheus URL refused for its query string or fragment is quoted without them', async () => {
+    const gates = [...rollout, '--pause', '1m', '--gate', 'error-rate<2%'];
+    for (const bad of [
+      'http://prom:9090/?token=hunter2xyz',
+      'http://prom:9090/api?x=1&api_key=hunter2xyz#frag',
+      'http://prom:9090/#hunter2xyz',
+      'ftp://bob:pw@prom:9090/?hunter2xyz',
+    ]) {
+      const err = await parseOpts([...gates, '--prometheus', bad]).then(
+        () => assert.fail(bad),
+        (e: Error) => e,
+      );
+      assert.match(err.message, /^invalid --prometheus "[^"]*prom:9090\/[^"]*<redacted>"/, bad);
+      assert.doesNotMatch(err.message, /hunter2/, bad);
+      const env = await parseOpts(gates, { BGCTL_PROMETHEUS_URL: bad }).then(
+        () => assert.fail(bad),
+        (e: Error) => e,
+      );
+      assert.doesNotMatch(env.message, /hunter2/, bad);
+    }
+  });
+
   test('a minimum of 0 requests is refused: it holds with no data at all', async () => {
     await assert.rejects(
       parseOpts([...rollout, '--pause', '1m', '--gate', 'requests>=0', '--prometheus', URL_]),
