@@ -13,6 +13,7 @@ import type { IOStreams } from './ui/iostreams.js';
 import type { Prompter } from './ui/prompter.js';
 import type { OutputFormat } from './ui/document.js';
 import type { KnativeClient } from './kube/client.js';
+import { QUOTE_LIMIT, quoteInput } from './core/quote.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -231,7 +232,10 @@ export function fromCommander(
     .split('\n')
     .filter((l) => l.trim() !== '');
   const suggestion = more.join(' ').replace(/^\((.*)\)$/, '$1');
-  const message = suggestion ? `${first} (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : first;
+  const message = boundValues(
+    suggestion ? `${first} (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : first,
+    argv,
+  );
   let verb = err.code === 'commander.unknownCommand' ? undefined : verbOf(program, argv);
   // A flag that failed before the verb on the line is the program's, whichever verb follows.
   const flag = /'(-[^',\s]*)/.exec(first)?.[1];
@@ -240,6 +244,15 @@ export function fromCommander(
     if (at >= 0 && at < argv.indexOf(verb)) verb = undefined;
   }
   return new UsageError(message, { reason: COMMANDER_REASONS[err.code] ?? 'Usage', hint: helpHint(verb) });
+}
+
+/** commander repeats a value as given (`argument '…' is invalid`): a long one is cut and escaped as quoteInput does. */
+function boundValues(message: string, argv: readonly string[]): string {
+  let out = message;
+  for (const arg of argv)
+    for (const value of [arg, arg.slice(arg.indexOf('=') + 1)])
+      if (value.length > QUOTE_LIMIT) out = out.split(value).join(quoteInput(value).slice(1, -1));
+  return out;
 }
 
 /** `see bgctl VERB --help`, or the program's help when no verb is known. */

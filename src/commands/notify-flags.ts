@@ -6,6 +6,7 @@ import { parseNotifyUrl } from '../notify/url.js';
 import type { NotifyFormat } from '../notify/notifier.js';
 import { collect } from './options-common.js';
 import type { Env, FlagValues } from './verb.js';
+import { quoteInput } from '../core/quote.js';
 
 /** --notify URLs (also BGCTL_NOTIFY_URL) and their format, as parsed. */
 export interface NotifySettings {
@@ -32,7 +33,9 @@ export function parseNotifyFlags(flags: FlagValues, env: Env): NotifySettings | 
   const urls = fromEnv ? fromEnv.split(/\s+/).filter(Boolean) : flagUrls;
   for (const u of urls) parseNotifyUrl(u, fromEnv ? 'BGCTL_NOTIFY_URL' : '--notify');
   if (format !== undefined && format !== 'json' && format !== 'slack')
-    throw new UsageError(`invalid --notify-format "${format}": use json or slack`, { reason: 'InvalidChoice' });
+    throw new UsageError(`invalid --notify-format ${quoteInput(format)}: use json or slack`, {
+      reason: 'InvalidChoice',
+    });
   if (urls.length === 0) {
     if (format !== undefined) throw new UsageError('--notify-format needs --notify URL', { reason: 'MissingFlag' });
     return undefined;

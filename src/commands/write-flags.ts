@@ -6,6 +6,7 @@ import { GITOPS_MODES, type GitOpsMode } from '../core/gitops.js';
 import { parseDuration } from '../core/parse.js';
 import { parseNotifyFlags, type NotifySettings } from './notify-flags.js';
 import type { Env, FlagValues } from './verb.js';
+import { quoteInput } from '../core/quote.js';
 
 export interface WriteFlags {
   dryRun?: 'client' | 'server';
@@ -49,9 +50,12 @@ export function addWriteFlags(cmd: Command): void {
 export function parseWriteFlags(flags: FlagValues): WriteFlags {
   const mode = flags.string('dryRunMode') ?? (flags.given('dryRun') ? 'client' : undefined);
   if (mode !== undefined && mode !== 'client' && mode !== 'server') {
-    throw new UsageError(`invalid value "${mode}" for --dry-run: use --dry-run, --dry-run=client or --dry-run=server`, {
-      reason: 'InvalidDryRun',
-    });
+    throw new UsageError(
+      `invalid value ${quoteInput(mode)} for --dry-run: use --dry-run, --dry-run=client or --dry-run=server`,
+      {
+        reason: 'InvalidDryRun',
+      },
+    );
   }
   const timeout = flags.string('timeout') ?? '5m';
   parseDuration(timeout, '--timeout');
@@ -83,7 +87,7 @@ export function parseStepWriteFlags(flags: FlagValues, env: Env): WriteFlags {
 
 function parseGitOps(v: string): GitOpsMode {
   if ((GITOPS_MODES as readonly string[]).includes(v)) return v as GitOpsMode;
-  throw new UsageError(`invalid value "${v}" for --gitops: use ${GITOPS_MODES.join(' or ')}`, {
+  throw new UsageError(`invalid value ${quoteInput(v)} for --gitops: use ${GITOPS_MODES.join(' or ')}`, {
     reason: 'InvalidGitOps',
   });
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { BgctlDocument } from '../core/document.js';
 import { UsageError } from '../core/errors.js';
 import type { IOStreams } from './iostreams.js';
+import { quoteInput } from '../core/quote.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
@@ -13,7 +14,7 @@ export function parseOutputFormat(value: string | undefined): OutputFormat {
   if (value === undefined || value === '') return 'table';
   const v = value.toLowerCase();
   if ((OUTPUT_FORMATS as readonly string[]).includes(v)) return v as OutputFormat;
-  throw new UsageError(`unknown output format "${value}": use one of ${OUTPUT_FORMATS.join(', ')}`, {
+  throw new UsageError(`unknown output format ${quoteInput(value)}: use one of ${OUTPUT_FORMATS.join(', ')}`, {
     reason: 'InvalidOutput',
   });
 }

@@ -21,6 +21,26 @@ const cases: Array<[string, string[]]> = [
   ['--steps', ['rollout', 'hello', '--image', 'ghcr.io/a/b:v2', '--steps', HUGE, '--yes']],
   ['--timeout', ['rollout', 'hello', '--image', 'ghcr.io/a/b:v2', '--timeout', HUGE, '--yes']],
   ['--context', ['status', '--context', `a,,${HUGE}`]],
+  [
+    '--notify-format',
+    [
+      'rollout',
+      'hello',
+      '--image',
+      'ghcr.io/a/b:v2',
+      '--notify',
+      'http://h.example/',
+      '--notify-format',
+      HUGE,
+      '--yes',
+    ],
+  ],
+  ['--dry-run', ['deploy', 'hello', '--image', 'ghcr.io/a/b:v2', `--dry-run=${HUGE}`]],
+  ['--gitops', ['split', 'hello', '--percent', '10', '--gitops', HUGE, '--yes']],
+  // commander's own refusals repeat the value too.
+  ['command', [HUGE]],
+  ['option', ['status', `--${HUGE}`]],
+  ['--output', ['status', `--output=${HUGE}`]],
 ];
 
 // A cluster nobody answers at: the values are refused before any request.
