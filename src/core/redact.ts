@@ -3,6 +3,9 @@
 
 const REDACTED = '<redacted>';
 
+/** Query parameter names that carry a credential (`?token=`, `?access_key=`, `?auth=`, `?sig=`, …). */
+const CREDENTIAL_PARAM = /token|secret|passw|key|auth|sig|credential|session/i;
+
 /** Header names whose values are credentials (compared lower-case). */
 const SECRET_HEADERS = new Set([
   'authorization',
@@ -103,7 +106,7 @@ export class SecretSet implements Iterable<string> {
       this.add(Buffer.from(`${user}:${password}`).toString('base64'));
     }
     for (const [k, v] of u.searchParams) {
-      if (/token|secret|password|key/i.test(k)) {
+      if (CREDENTIAL_PARAM.test(k)) {
         this.add(v);
         this.add(encodeURIComponent(v));
       }
@@ -130,12 +133,10 @@ function safeDecode(s: string): string {
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (!u.username && !u.password && ![...u.searchParams.keys()].some((k) => /token|secret|password|key/i.test(k)))
-      return url;
+    if (!u.username && !u.password && ![...u.searchParams.keys()].some((k) => CREDENTIAL_PARAM.test(k))) return url;
     u.username = '';
     u.password = '';
-    for (const k of [...u.searchParams.keys()])
-      if (/token|secret|password|key/i.test(k)) u.searchParams.set(k, 'REDACTED');
+    for (const k of [...u.searchParams.keys()]) if (CREDENTIAL_PARAM.test(k)) u.searchParams.set(k, 'REDACTED');
     return u
       .toString()
       .replace(/\/$/, '')
