@@ -14,7 +14,7 @@ const isReady = (o) =>
   o.status?.observedGeneration === o.metadata.generation &&
   (o.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
-/** Creates `services` Services in each cluster of a fresh `startPlaygrounds(count)`; resolves with the seconds until all are Ready. */
+/** Creates `services` Services in each cluster of a new `startPlaygrounds(count)`; the seconds until all are Ready. */
 async function burst(startPlaygrounds, count, services) {
   const pgs = await startPlaygrounds(count);
   const ctx = { user: 'burst', fieldManager: 'burst' };
