@@ -147,6 +147,10 @@ export function startLoad(registry: Registry, opts: { ingress: string; defaultRp
     const now = performance.now();
     const dt = (now - last) / 1000;
     last = now;
+    // With no rate anywhere and no credit left a tick does nothing; listing (and copying) every Service on each
+    // tick after a change cost a burst of new Services more than their controllers did.
+    if (!defaultRps && ![...explicit.values()].some((r) => r > 0) && ![...states.values()].some((st) => st.credit))
+      return;
     services ??= registry.list(svcDef, undefined).items;
     let active = false;
     for (const svc of services) {

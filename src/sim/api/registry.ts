@@ -571,13 +571,7 @@ class MemoryRegistry implements SimRegistry {
         this.hub.publish(e);
         for (const l of [...this.listeners]) {
           try {
-            l({
-              type: e.type,
-              resource: e.def,
-              object: structuredClone(e.object),
-              old: e.old && structuredClone(e.old),
-              resourceVersion: e.rv,
-            });
+            l(changeEvent(e));
           } catch (err) {
             // A failing controller must not break the write that triggered it.
             process.emitWarning(`registry change listener failed: ${String(err)}`);
@@ -864,4 +858,31 @@ function orphaning(obj: KObject, policy: string | undefined): boolean {
     if (f === FOREGROUND) return false;
   }
   return false;
+}
+
+/**
+ * A listener's own copy of a change. Copying is deferred until the listener reads `object` or `old`: most
+ * listeners look at the resource only, and copying every object for each of them dominated a burst of writes.
+ * Stored objects are never mutated, so a later copy is the same as an eager one.
+ */
+function changeEvent(e: HistoryEntry): ChangeEvent {
+  const ev = { type: e.type, resource: e.def } as ChangeEvent;
+  copyOnRead(ev, 'object', e.object);
+  if (e.old) copyOnRead(ev, 'old', e.old);
+  else ev.old = undefined;
+  ev.resourceVersion = e.rv;
+  return ev;
+}
+
+function copyOnRead(ev: ChangeEvent, key: 'object' | 'old', stored: KObject): void {
+  const settle = (value: KObject | undefined): KObject | undefined => {
+    Object.defineProperty(ev, key, { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  };
+  Object.defineProperty(ev, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(structuredClone(stored)),
+    set: settle,
+  });
 }

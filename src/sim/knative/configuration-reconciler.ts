@@ -10,6 +10,7 @@ import { controllerRef, isControlledBy } from './owners.js';
 import { revisionName } from './names.js';
 import { collectRevisions } from './gc.js';
 import { isReady, readyOf } from './readiness.js';
+import { revisionsOf } from './lookups.js';
 import type { PassResult } from './queue.js';
 import type { Runtime } from './runtime.js';
 
@@ -74,13 +75,9 @@ function reconcileRevisions(rt: Runtime, config: KObject, status: Record<string,
     }
     if (avail === 'ours') lcr = rt.get('revisions', config.metadata.namespace!, byo);
   } else {
-    lcr = rt
-      .list('revisions', config.metadata.namespace!)
-      .find(
-        (r) =>
-          r.metadata.labels?.[L.configuration] === config.metadata.name &&
-          r.metadata.labels?.[L.configurationGeneration] === String(config.metadata.generation),
-      );
+    lcr = revisionsOf(rt, config).find(
+      (r) => r.metadata.labels?.[L.configurationGeneration] === String(config.metadata.generation),
+    );
   }
   if (!lcr) {
     try {
@@ -114,7 +111,7 @@ function sortedCandidates(rt: Runtime, config: KObject, latestReady: string | un
     if (lrr && Number.isFinite(gen(lrr))) floor = gen(lrr);
   }
   const byo: string | undefined = config.spec?.template?.metadata?.name || undefined;
-  const all = rt.list('revisions', ns).filter((r) => r.metadata.labels?.[L.configuration] === config.metadata.name);
+  const all = revisionsOf(rt, config);
   // A reused BYO revision is considered first whatever its generation (rollback_byo_test.go).
   const inRange = all.filter(
     (r) => r.metadata.name === byo || (gen(r) >= floor && gen(r) <= (config.metadata.generation ?? 0)),

@@ -4,6 +4,7 @@
 import type { KObject } from '../api/contracts.js';
 import { A, L } from './constants.js';
 import type { Runtime } from './runtime.js';
+import { revisionsOf } from './lookups.js';
 
 /** `disabled` switches a setting off, as in config-gc. */
 export type Disableable = number | 'disabled';
@@ -66,9 +67,7 @@ export function collectRevisions(rt: Runtime, config: KObject): { requeueAfterMs
   )
     return {};
   const ns = config.metadata.namespace!;
-  const all = rt.registry
-    .list(rt.defs.revisions, ns, { labelSelector: `${L.configuration}=${config.metadata.name}` })
-    .items.filter((r) => !r.metadata.deletionTimestamp);
+  const all = revisionsOf(rt, config).filter((r) => !r.metadata.deletionTimestamp);
   if (all.length <= min) return {};
   const nonActive = all.filter((r) => !isActive(r, config)).sort((a, b) => lastActive(a) - lastActive(b));
   if (nonActive.length <= min) return {};

@@ -86,10 +86,7 @@ export function installKnative(registry: Registry, opts: KnativeOptions): Knativ
   // Configuration news reaches the Service a step before the Route, so the Service can show
   // TrafficNotMigrated while the Route is still on the previous revision (§1.7 B).
   const routesNaming = (ns: string, field: 'revisionName' | 'configurationName', name: string, delay: number) => {
-    for (const r of rt.list('routes', ns)) {
-      if ((r.spec?.traffic ?? []).some((t: Record<string, unknown>) => t[field] === name))
-        queue.add(`routes/${ns}/${r.metadata.name}`, delay);
-    }
+    for (const route of rt.lookups.routesNaming(ns, field, name)) queue.add(`routes/${ns}/${route}`, delay);
   };
 
   const onChange = (ev: ChangeEvent) => {
@@ -126,6 +123,7 @@ export function installKnative(registry: Registry, opts: KnativeOptions): Knativ
     stop() {
       unsubscribe();
       queue.stop();
+      rt.close();
     },
     resync() {
       for (const r of registry.list(rt.defs.routes, undefined).items)

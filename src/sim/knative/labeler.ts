@@ -44,9 +44,11 @@ export function syncRoutingMeta(rt: Runtime, route: KObject, deleting = false): 
   const settled =
     (route.status?.observedGeneration ?? 0) === (route.metadata.generation ?? 0) && ready && ready.status !== 'Unknown';
   if (!deleting && !settled) return;
-  for (const rev of rt.list('revisions', ns))
-    if (!revisions.has(rev.metadata.name)) clearRoute(rt, 'revisions', rev, name);
-  for (const cfg of rt.list('configurations', ns))
+  // Only what still carries this route's name can need clearing (clearRoute checks it again).
+  const labeled = (kind: 'revisions' | 'configurations') =>
+    rt.lookups.labeledForRoute(kind, ns, name).flatMap((n) => rt.get(kind, ns, n) ?? []);
+  for (const rev of labeled('revisions')) if (!revisions.has(rev.metadata.name)) clearRoute(rt, 'revisions', rev, name);
+  for (const cfg of labeled('configurations'))
     if (!configs.has(cfg.metadata.name)) clearRoute(rt, 'configurations', cfg, name);
 }
 

@@ -31,6 +31,8 @@ export class WorkQueue {
   private cancelTimer: (() => void) | undefined;
   private timerDue = Infinity;
   private seq = 0;
+  /** Keys the running pass batch has yet to handle: a timer for them would fire with nothing left to do. */
+  private readonly batch = new Set<string>();
   private stopped = false;
   private readonly clock: SimClock;
 
@@ -61,7 +63,7 @@ export class WorkQueue {
 
   private arm(): void {
     let next = Infinity;
-    for (const it of this.items.values()) next = Math.min(next, it.due);
+    for (const [key, it] of this.items) if (!this.batch.has(key)) next = Math.min(next, it.due);
     if (next === Infinity || next >= this.timerDue) return;
     this.cancelTimer?.();
     this.timerDue = next;
@@ -77,9 +79,11 @@ export class WorkQueue {
     const due = [...this.items.entries()]
       .filter(([, it]) => it.due <= cutoff)
       .sort((a, b) => a[1].due - b[1].due || a[1].seq - b[1].seq);
+    for (const [key] of due) this.batch.add(key);
     for (const [key] of due) {
       if (this.stopped) return;
       this.items.delete(key);
+      this.batch.delete(key);
       let res: PassResult = { wrote: false };
       try {
         res = this.handle(key);

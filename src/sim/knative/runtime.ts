@@ -11,6 +11,7 @@ import {
 import { deepEqual } from '../api/patch.js';
 import { systemClock, type SimClock } from '../clock.js';
 import type { GcConfig } from './gc.js';
+import { Lookups } from './lookups.js';
 import type { Rollout } from './rollout.js';
 import type { DomainConfig } from './names.js';
 
@@ -41,6 +42,8 @@ export class Runtime {
   readonly rollouts = new Map<string, Rollout>();
   /** revision uid -> when its simulated pod finishes starting (or failing). */
   readonly podDue = new Map<string, number>();
+  /** Revisions by configuration, routes by target, objects by the routes that label them. */
+  readonly lookups: Lookups;
   wrote = false;
 
   constructor(
@@ -62,7 +65,13 @@ export class Runtime {
       defs[k] = def;
     }
     this.defs = defs;
+    this.lookups = new Lookups(registry, defs);
     this.ctx = { user, fieldManager: 'controller' };
+  }
+
+  /** Stops following the registry. */
+  close(): void {
+    this.lookups.stop();
   }
 
   /** The controllers' clock: condition times, routingStateModified and revision GC. */
