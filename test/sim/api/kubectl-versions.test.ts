@@ -5,7 +5,6 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import {
   createKubectl,
   findKubectlVersions,
@@ -14,6 +13,7 @@ import {
   type KubectlResult,
 } from '../../helpers/kubectl.js';
 import { usePlayground } from '../../helpers/playground.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { until } from '../wait.js';
 
 const SVC = 'service.serving.knative.dev';
@@ -100,7 +100,7 @@ describe('kubectl 1.27 … 1.33 against the playground', () => {
       const k = createKubectl(v.bin, pg.current.kubeconfigPath);
       runners.push(k);
       const name = `k${v.label.replace(/\D/g, '') || 'path'}`;
-      const file = join(tmpdir(), `bgctl-${name}-${process.pid}.json`);
+      const file = join(tempDir(`bgctl-${name}-`), 'service.json');
 
       writeFileSync(file, manifest(name, 'ghcr.io/bgctl/hello:v1'));
       let r = await k.run(['apply', '-f', file]);

@@ -5,10 +5,10 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { KObject } from '../../../src/sim/api/contracts.js';
 import { createKubectl, requireKubectl, type Kubectl } from '../../helpers/kubectl.js';
 import { usePlayground } from '../../helpers/playground.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 type Fields = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ describe('kubectl apply --server-side: two managers on one Service', () => {
   let k: Kubectl | undefined;
   after(() => k?.dispose());
 
-  const file = join(tmpdir(), `bgctl-ssa-two-${process.pid}.json`);
+  const file = join(tempDir('bgctl-ssa-two-'), 'service.json');
   async function apply(manager: string, body: Record<string, unknown>, ...flags: string[]) {
     writeFileSync(file, JSON.stringify({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', ...body }));
     return k!.run(['apply', '--server-side', `--field-manager=${manager}`, '-f', file, ...flags]);

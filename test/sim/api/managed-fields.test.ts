@@ -5,12 +5,12 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { createRegistry } from '../../../src/sim/api/registry.js';
 import { StatusError, type KObject } from '../../../src/sim/api/contracts.js';
 import { createKubectl, requireKubectl, type Kubectl } from '../../helpers/kubectl.js';
 import { usePlayground } from '../../helpers/playground.js';
 import { ManualClock } from '../clock.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 type Fields = Record<string, unknown>;
 
@@ -264,7 +264,7 @@ describe('kubectl: client-side apply, then server-side apply', () => {
     const bin = requireKubectl(t);
     if (!bin) return;
     k = createKubectl(bin, pg.current.kubeconfigPath);
-    const file = join(tmpdir(), `bgctl-mf-${process.pid}.json`);
+    const file = join(tempDir('bgctl-mf-'), 'service.json');
 
     writeFileSync(
       file,
