@@ -5,20 +5,15 @@
 // pkg/reconciler/configuration/resources MakeRevision), and the volume shapes of volumes_test.go.
 // The volume tests read files through the network; the playground has no pods, ConfigMaps or
 // Secrets, so what is asserted is that the webhook accepts each spec and the Service gets Ready.
-import { COMMITS, type UpstreamCondition, type UpstreamRelated, type UpstreamRow, type UpstreamStep } from './row.js';
+import {
+  type UpstreamCondition,
+  type UpstreamRelated,
+  type UpstreamRow,
+  type UpstreamStep,
+  servingSource,
+  conformanceSource,
+} from './row.js';
 
-const conformance = (file: string, symbol: string) => ({
-  repo: 'knative/serving' as const,
-  path: `test/conformance/api/v1/${file}`,
-  symbol,
-  commit: COMMITS.serving,
-});
-const serving = (path: string, symbol: string) => ({
-  repo: 'knative/serving' as const,
-  path,
-  symbol,
-  commit: COMMITS.serving,
-});
 const V1 = 'ghcr.io/bgctl/hello:v1';
 const V2 = 'ghcr.io/bgctl/hello:v2';
 const V3 = 'ghcr.io/bgctl/hello:v3';
@@ -116,7 +111,7 @@ const getAndListRows: UpstreamRow[] = [
     id: 'conformance-configuration-get-and-list',
     behaviour:
       "a Service's Configuration: named after it, labelled and owned by it, with its user info; it is in the namespace's list",
-    source: conformance('configuration_test.go', 'TestConfigurationGetAndList'),
+    source: conformanceSource('configuration_test.go', 'TestConfigurationGetAndList'),
     request: { verb: 'create', resource: 'services', name: 'cgl', body: ksvc('cgl') },
     expect: {
       ...createdReady('cgl'),
@@ -128,7 +123,7 @@ const getAndListRows: UpstreamRow[] = [
     id: 'conformance-revision-get-and-list',
     behaviour:
       "a Service's first Revision: <name>-00001, labelled with its Configuration, Service and generation, owned by the Configuration; it is in the list",
-    source: conformance('revision_test.go', 'TestRevisionGetAndList'),
+    source: conformanceSource('revision_test.go', 'TestRevisionGetAndList'),
     request: { verb: 'create', resource: 'services', name: 'rgl', body: ksvc('rgl') },
     expect: {
       ...createdReady('rgl'),
@@ -140,7 +135,7 @@ const getAndListRows: UpstreamRow[] = [
     id: 'conformance-route-get-and-list',
     behaviour:
       "a Service's Route: named after it, labelled and owned by it, all traffic on the first revision; it is in the list",
-    source: conformance('route_test.go', 'TestRouteGetAndList'),
+    source: conformanceSource('route_test.go', 'TestRouteGetAndList'),
     request: { verb: 'create', resource: 'services', name: 'tgl', body: ksvc('tgl') },
     expect: {
       ...createdReady('tgl'),
@@ -158,7 +153,7 @@ const generateNameRows: UpstreamRow[] = [
     id: 'conformance-service-generate-name',
     behaviour:
       'a Service created with metadata.generateName gets a name with that prefix, its children are named after it, and it gets Ready',
-    source: conformance('generatename_test.go', 'TestServiceGenerateName'),
+    source: conformanceSource('generatename_test.go', 'TestServiceGenerateName'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -181,7 +176,7 @@ const generateNameRows: UpstreamRow[] = [
     id: 'conformance-route-and-config-generate-name',
     behaviour:
       'a Configuration and a Route to it, both created with metadata.generateName: the Route gets Ready with its URL and routes the revision',
-    source: conformance('generatename_test.go', 'TestRouteAndConfigGenerateName'),
+    source: conformanceSource('generatename_test.go', 'TestRouteAndConfigGenerateName'),
     request: {
       verb: 'create',
       resource: 'routes',
@@ -266,7 +261,7 @@ function propagation(
   return {
     id,
     behaviour,
-    source: conformance('service_test.go', test),
+    source: conformanceSource('service_test.go', test),
     request: { verb: 'create', resource: 'services', name: svc, body: ksvc(svc) },
     expect: {
       status: 201,
@@ -303,7 +298,7 @@ const propagationRows: UpstreamRow[] = [
     id: 'service-metadata-propagation',
     behaviour:
       'Service metadata goes to the Configuration (without last-applied and rollout-duration) and the Route (without last-applied); template metadata only to the Revision',
-    source: serving('pkg/reconciler/service/resources/configuration.go', 'MakeConfigurationFromExisting'),
+    source: servingSource('pkg/reconciler/service/resources/configuration.go', 'MakeConfigurationFromExisting'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -377,7 +372,7 @@ const withVolumes = (
 const volumeRow = (id: string, test: string, behaviour: string, body: ReturnType<typeof ksvc>): UpstreamRow => ({
   id,
   behaviour,
-  source: conformance('volumes_test.go', test),
+  source: conformanceSource('volumes_test.go', test),
   request: { verb: 'create', resource: 'services', name: body.metadata.name, body },
   expect: {
     ...createdReady(body.metadata.name),

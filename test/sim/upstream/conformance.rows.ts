@@ -6,21 +6,14 @@
 // child's generation unobserved and marks it OutOfDate; the Configuration's first pass
 // (SetLatestCreatedRevisionName) leaves Ready Unknown. States between those and the end (which
 // child reconciles first, TrafficNotMigrated) are races upstream and are not asserted.
-import { COMMITS, type UpstreamCondition, type UpstreamRow, type UpstreamStep } from './row.js';
+import {
+  type UpstreamCondition,
+  type UpstreamRow,
+  type UpstreamStep,
+  servingSource,
+  conformanceSource,
+} from './row.js';
 
-const CONF = 'test/conformance/api/v1';
-const conformance = (file: string, symbol: string) => ({
-  repo: 'knative/serving' as const,
-  path: `${CONF}/${file}`,
-  symbol,
-  commit: COMMITS.serving,
-});
-const serving = (path: string, symbol: string) => ({
-  repo: 'knative/serving' as const,
-  path,
-  symbol,
-  commit: COMMITS.serving,
-});
 const V1 = 'ghcr.io/bgctl/hello:v1';
 const V2 = 'ghcr.io/bgctl/hello:v2';
 const V3 = 'ghcr.io/bgctl/hello:v3';
@@ -98,7 +91,7 @@ const sequenceRows: UpstreamRow[] = [
     id: 'conformance-service-create-sequence',
     behaviour:
       'a new Service: its first pass marks both children OutOfDate (Ready Unknown), then it settles Ready on its first revision',
-    source: conformance('service_test.go', 'TestServiceCreateListAndDelete'),
+    source: conformanceSource('service_test.go', 'TestServiceCreateListAndDelete'),
     request: { verb: 'create', resource: 'services', name: 'first', body: ksvc('first') },
     expect: { status: 201, conditions: SERVICE_CREATED },
     sequence: [
@@ -117,7 +110,7 @@ const sequenceRows: UpstreamRow[] = [
     id: 'conformance-service-update-sequence',
     behaviour:
       'image, template label and template annotation changes: each marks ConfigurationsReady OutOfDate with RoutesReady True, then a new revision takes the traffic',
-    source: conformance('service_test.go', 'TestServiceCreateAndUpdate'),
+    source: conformanceSource('service_test.go', 'TestServiceCreateAndUpdate'),
     request: { verb: 'create', resource: 'services', name: 'upd', body: ksvc('upd') },
     expect: { status: 201, conditions: SERVICE_READY },
     sequence: [
@@ -150,7 +143,7 @@ const sequenceRows: UpstreamRow[] = [
     id: 'conformance-traffic-split-sequence',
     behaviour:
       'the five release shapes in turn: a traffic change marks RoutesReady OutOfDate, an image change ConfigurationsReady; the tags follow',
-    source: conformance('service_test.go', 'TestServiceWithTrafficSplit'),
+    source: conformanceSource('service_test.go', 'TestServiceWithTrafficSplit'),
     request: { verb: 'create', resource: 'services', name: 'ts', body: ksvc('ts') },
     expect: { status: 201, conditions: SERVICE_READY },
     sequence: [
@@ -223,7 +216,7 @@ const sequenceRows: UpstreamRow[] = [
     id: 'conformance-blue-green-sequence',
     behaviour:
       'blue-green: a green image takes all traffic, then a blue/green 50/50 split by name, each reachable on its tag URL',
-    source: conformance('blue_green_test.go', 'TestBlueGreenRoute'),
+    source: conformanceSource('blue_green_test.go', 'TestBlueGreenRoute'),
     request: { verb: 'create', resource: 'services', name: 'bgs', body: ksvc('bgs') },
     expect: { status: 201, conditions: SERVICE_READY },
     sequence: [
@@ -248,7 +241,7 @@ const sequenceRows: UpstreamRow[] = [
     id: 'conformance-byo-revision-name-sequence',
     behaviour:
       'a template name: the first pass waits for the Configuration before making the Route (RoutesReady Unknown, Ready OutOfDate), then Ready on the named revision',
-    source: serving('pkg/reconciler/service/service.go', 'Reconciler.ReconcileKind'),
+    source: servingSource('pkg/reconciler/service/service.go', 'Reconciler.ReconcileKind'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -274,7 +267,7 @@ const sequenceRows: UpstreamRow[] = [
   {
     id: 'conformance-route-creation-sequence',
     behaviour: 'a Route to a Configuration settles Ready on its revision, then follows a new image to the next one',
-    source: conformance('route_test.go', 'TestRouteCreation'),
+    source: conformanceSource('route_test.go', 'TestRouteCreation'),
     request: {
       verb: 'create',
       resource: 'routes',
@@ -314,7 +307,7 @@ const lifecycleRows: UpstreamRow[] = [
   {
     id: 'conformance-configuration-metadata-update',
     behaviour: 'a label and annotation change on a Configuration makes no new revision',
-    source: conformance('configuration_test.go', 'TestUpdateConfigurationMetadata'),
+    source: conformanceSource('configuration_test.go', 'TestUpdateConfigurationMetadata'),
     request: {
       verb: 'patch',
       resource: 'configurations',
@@ -331,7 +324,7 @@ const lifecycleRows: UpstreamRow[] = [
   {
     id: 'conformance-multiple-containers',
     behaviour: 'a Service with a serving container and a sidecar settles Ready',
-    source: conformance('service_test.go', 'TestServiceCreateWithMultipleContainers'),
+    source: conformanceSource('service_test.go', 'TestServiceCreateWithMultipleContainers'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -351,7 +344,7 @@ const lifecycleRows: UpstreamRow[] = [
   {
     id: 'conformance-empty-dir',
     behaviour: 'a Service mounting an emptyDir volume settles Ready',
-    source: conformance('service_test.go', 'TestServiceCreateWithEmptyDir'),
+    source: conformanceSource('service_test.go', 'TestServiceCreateWithEmptyDir'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -372,7 +365,7 @@ const lifecycleRows: UpstreamRow[] = [
   {
     id: 'conformance-single-concurrency',
     behaviour: 'a Service with containerConcurrency 1 settles Ready',
-    source: conformance('single_threaded_test.go', 'TestSingleConcurrency'),
+    source: conformanceSource('single_threaded_test.go', 'TestSingleConcurrency'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -384,7 +377,7 @@ const lifecycleRows: UpstreamRow[] = [
   {
     id: 'conformance-revision-timeout',
     behaviour: 'a Service with a revision timeout settles Ready',
-    source: conformance('revision_timeout_test.go', 'TestRevisionTimeout'),
+    source: conformanceSource('revision_timeout_test.go', 'TestRevisionTimeout'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -396,7 +389,7 @@ const lifecycleRows: UpstreamRow[] = [
   {
     id: 'conformance-resource-limits',
     behaviour: 'a Service with CPU and memory requests and limits settles Ready',
-    source: conformance('resources_test.go', 'TestCustomResourcesLimits'),
+    source: conformanceSource('resources_test.go', 'TestCustomResourcesLimits'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -420,7 +413,7 @@ const lifecycleRows: UpstreamRow[] = [
   {
     id: 'conformance-service-account-invalid',
     behaviour: 'a serviceAccountName that is not a DNS-1123 subdomain is refused with the validation detail',
-    source: conformance('service_account_test.go', 'TestServiceAccountValidation'),
+    source: conformanceSource('service_account_test.go', 'TestServiceAccountValidation'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -442,7 +435,7 @@ const failingService = (id: string, name: string, how: string, test: string): Up
   // The conformance test checks the Configuration's and the Revision's reasons; the Service's Ready
   // takes whichever dependent was marked False last (RevisionFailed or the route's RevisionMissing).
   behaviour: `${how}: the Service starts Unknown OutOfDate, then it and its children fail with RevisionFailed`,
-  source: conformance('errorcondition_test.go', test),
+  source: conformanceSource('errorcondition_test.go', test),
   request: { verb: 'create', resource: 'services', name, body: ksvc(name, {}, failing(how)) },
   expect: { status: 201, conditions: SERVICE_CREATED },
   sequence: [
@@ -458,7 +451,7 @@ const failingService = (id: string, name: string, how: string, test: string): Up
 const failingConfiguration = (id: string, name: string, how: string, test: string): UpstreamRow => ({
   id,
   behaviour: `${how}: the Configuration is Ready Unknown with its revision created, then False RevisionFailed`,
-  source: conformance('errorcondition_test.go', test),
+  source: conformanceSource('errorcondition_test.go', test),
   request: { verb: 'create', resource: 'configurations', name, body: config(name, failing(how)) },
   // configuration_lifecycle.go SetLatestCreatedRevisionName marks Ready Unknown with no reason.
   expect: { status: 201, conditions: [{ type: 'Ready', status: 'Unknown' }] },
@@ -483,7 +476,7 @@ const errorRows: UpstreamRow[] = [
   {
     id: 'conformance-service-traffic-missing-revision',
     behaviour: 'a Service naming a revision that does not exist: RoutesReady False RevisionMissing',
-    source: serving('pkg/reconciler/route/traffic/traffic.go', 'configBuilder.addRevisionTarget'),
+    source: servingSource('pkg/reconciler/route/traffic/traffic.go', 'configBuilder.addRevisionTarget'),
     request: {
       verb: 'create',
       resource: 'services',

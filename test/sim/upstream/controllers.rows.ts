@@ -1,13 +1,7 @@
 // Controller behaviours (route traffic, gradual rollout, admission warnings): the conditions a
 // request settles into, per knative/serving at COMMITS.serving.
-import { COMMITS, type UpstreamRow } from './row.js';
+import { type UpstreamRow, servingSource } from './row.js';
 
-const serving = (path: string, symbol: string) => ({
-  repo: 'knative/serving' as const,
-  path,
-  symbol,
-  commit: COMMITS.serving,
-});
 const svc = (name: string, extra: Record<string, unknown> = {}, annotations?: Record<string, string>) => ({
   apiVersion: 'serving.knative.dev/v1',
   kind: 'Service',
@@ -21,7 +15,7 @@ export const ROWS: UpstreamRow[] = [
   {
     id: 'warning-insecure-security-context',
     behaviour: 'a ksvc write with default securityContext is admitted with the insecure-defaults warning',
-    source: serving('pkg/apis/serving/k8s_validation.go', 'warnDefaultContainerSecurityContext'),
+    source: servingSource('pkg/apis/serving/k8s_validation.go', 'warnDefaultContainerSecurityContext'),
     request: { verb: 'create', resource: 'services', name: 'warned', body: svc('warned') },
     expect: { status: 201, warnings: [INSECURE] },
   },
@@ -29,7 +23,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'route-revision-not-owned',
     behaviour:
       "a Service's route naming another service's revision is refused (RevisionNotOwned) before readiness counts",
-    source: serving('pkg/reconciler/route/traffic/traffic.go', 'configBuilder.addRevisionTarget'),
+    source: servingSource('pkg/reconciler/route/traffic/traffic.go', 'configBuilder.addRevisionTarget'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -59,7 +53,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'route-missing-revision-ingress-not-configured',
     behaviour:
       'a route generation naming a missing revision: AllTrafficAssigned False RevisionMissing, IngressReady Unknown IngressNotConfigured',
-    source: serving('pkg/reconciler/route/route.go', 'Reconciler.ReconcileKind'),
+    source: servingSource('pkg/reconciler/route/route.go', 'Reconciler.ReconcileKind'),
     request: {
       verb: 'create',
       resource: 'routes',
@@ -98,7 +92,7 @@ export const ROWS: UpstreamRow[] = [
   {
     id: 'route-config-no-ready-revision',
     behaviour: 'a route to a configuration whose revision failed: AllTrafficAssigned False RevisionMissing',
-    source: serving('pkg/apis/serving/v1/route_lifecycle.go', 'RouteStatus.MarkConfigurationFailed'),
+    source: servingSource('pkg/apis/serving/v1/route_lifecycle.go', 'RouteStatus.MarkConfigurationFailed'),
     request: {
       verb: 'create',
       resource: 'routes',
@@ -141,7 +135,7 @@ export const ROWS: UpstreamRow[] = [
   {
     id: 'rollout-duration-not-on-configuration',
     behaviour: "the Service's rollout-duration annotation goes to its Route, never to its Configuration",
-    source: serving('pkg/reconciler/service/resources/configuration.go', 'MakeConfigurationFromExisting'),
+    source: servingSource('pkg/reconciler/service/resources/configuration.go', 'MakeConfigurationFromExisting'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -154,7 +148,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'blue-green-tags-ready',
     behaviour:
       'conformance blue-green: two tagged revisions split by name settle Ready (AllTrafficAssigned, IngressReady True)',
-    source: serving('test/conformance/api/v1/blue_green_test.go', 'TestBlueGreenRoute'),
+    source: servingSource('test/conformance/api/v1/blue_green_test.go', 'TestBlueGreenRoute'),
     request: {
       verb: 'create',
       resource: 'services',

@@ -1,14 +1,8 @@
 // Garbage collection against Knative's webhook: the write the collector sends to orphan a Service's
 // Configuration or Route (its owner reference removed) is refused while the service label stays,
 // which is why an orphan delete of a ksvc stays pending (see docs/playground.md).
-import { COMMITS, type UpstreamRow } from './row.js';
+import { type UpstreamRow, servingSource } from './row.js';
 
-const serving = (path: string, symbol: string) => ({
-  repo: 'knative/serving' as const,
-  path,
-  symbol,
-  commit: COMMITS.serving,
-});
 const ksvc = (name: string) => ({
   apiVersion: 'serving.knative.dev/v1',
   kind: 'Service',
@@ -23,7 +17,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'gc-orphan-configuration-label-owner',
     behaviour:
       "taking the Service's owner reference off its Configuration (the GC's orphan write) is refused while the service label stays",
-    source: serving('pkg/apis/serving/v1/configuration_validation.go', 'verifyLabelOwnerRef'),
+    source: servingSource('pkg/apis/serving/v1/configuration_validation.go', 'verifyLabelOwnerRef'),
     request: {
       verb: 'patch',
       resource: 'configurations',
@@ -37,7 +31,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'gc-orphan-route-label-owner',
     behaviour:
       "taking the Service's owner reference off its Route (the GC's orphan write) is refused while the service label stays",
-    source: serving('pkg/apis/serving/v1/route_validation.go', 'Route.validateLabels'),
+    source: servingSource('pkg/apis/serving/v1/route_validation.go', 'Route.validateLabels'),
     request: {
       verb: 'patch',
       resource: 'routes',

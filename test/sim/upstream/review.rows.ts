@@ -1,14 +1,7 @@
 // Fidelity review before issue 12 closed: template annotations the webhook checks besides the
 // autoscaling ones (queue-proxy resources, networking.knative.dev keys), and the CRD schema's
 // quantity pattern, per knative/serving and knative/networking at the commits below.
-import { COMMITS, type UpstreamExpectation, type UpstreamRow } from './row.js';
-
-const serving = (path: string, symbol: string) => ({
-  repo: 'knative/serving' as const,
-  path,
-  symbol,
-  commit: COMMITS.serving,
-});
+import { COMMITS, type UpstreamExpectation, type UpstreamRow, servingSource } from './row.js';
 
 /** A container with a secure securityContext, so that only the row's own warnings come back. */
 const SECURE = {
@@ -45,7 +38,7 @@ export const ROWS: UpstreamRow[] = [
   {
     id: 'queue-percentage-deprecated-warning',
     behaviour: 'the queue-proxy resource-percentage annotation is admitted with a deprecation warning',
-    source: serving('pkg/apis/serving/v1/revision_validation.go', 'validateQueueSidecarResourceAnnotations'),
+    source: servingSource('pkg/apis/serving/v1/revision_validation.go', 'validateQueueSidecarResourceAnnotations'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -57,7 +50,7 @@ export const ROWS: UpstreamRow[] = [
   {
     id: 'queue-percentage-alias-not-a-float',
     behaviour: 'the percentage (here its camel-case alias) must parse as a float; the warning comes with the denial',
-    source: serving('pkg/apis/serving/v1/revision_validation.go', 'validateQueueSidecarResourceAnnotations'),
+    source: servingSource('pkg/apis/serving/v1/revision_validation.go', 'validateQueueSidecarResourceAnnotations'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -69,7 +62,7 @@ export const ROWS: UpstreamRow[] = [
   {
     id: 'queue-percentage-out-of-bounds',
     behaviour: 'the percentage must lie within 0.1..100, printed as Go prints a float64',
-    source: serving('pkg/apis/serving/v1/revision_validation.go', 'validateQueueSidecarResourceAnnotations'),
+    source: servingSource('pkg/apis/serving/v1/revision_validation.go', 'validateQueueSidecarResourceAnnotations'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -83,7 +76,7 @@ export const ROWS: UpstreamRow[] = [
   {
     id: 'queue-resource-annotation-not-a-quantity',
     behaviour: 'the queue-proxy cpu/memory/ephemeral-storage annotations must parse as quantities',
-    source: serving('pkg/apis/serving/v1/revision_validation.go', 'validateQueueSidecarResourceAnnotations'),
+    source: servingSource('pkg/apis/serving/v1/revision_validation.go', 'validateQueueSidecarResourceAnnotations'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -115,7 +108,10 @@ export const ROWS: UpstreamRow[] = [
   {
     id: 'schema-resource-quantity-pattern',
     behaviour: 'the CRD schema refuses a resource limit that is not a quantity (422) before the webhook runs',
-    source: serving('config/core/300-resources/service.yaml', 'spec.template.spec.containers.resources.limits pattern'),
+    source: servingSource(
+      'config/core/300-resources/service.yaml',
+      'spec.template.spec.containers.resources.limits pattern',
+    ),
     request: {
       verb: 'create',
       resource: 'services',

@@ -3,15 +3,9 @@
 // duration (ConfigurationRollout.computeProperties: the first 1% takes at least 1 s, the rest of the
 // duration is cut into at most percent-1 steps of a rounded size), and keeps IngressReady (so
 // Ready and RoutesReady) Unknown RolloutInProgress while more than one revision serves the target.
-import { COMMITS, type UpstreamCondition, type UpstreamRow, type UpstreamStep } from './row.js';
+import { type UpstreamCondition, type UpstreamRow, type UpstreamStep, servingSource } from './row.js';
 
 const ROLLOUT_GO = 'pkg/reconciler/route/traffic/rollout.go';
-const serving = (path: string, symbol: string) => ({
-  repo: 'knative/serving' as const,
-  path,
-  symbol,
-  commit: COMMITS.serving,
-});
 const image = (tag: string) => ({ template: { spec: { containers: [{ image: `ghcr.io/bgctl/hello:${tag}` }] } } });
 const cfg = (name: string) => ({
   apiVersion: 'serving.knative.dev/v1',
@@ -57,7 +51,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'rollout-duration-4s-three-steps',
     behaviour:
       'rollout-duration 4s: a new revision gets 1%, then 3 steps of round(99/3)=33% a second apart, RolloutInProgress until one revision serves',
-    source: serving(ROLLOUT_GO, 'ConfigurationRollout.computeProperties'),
+    source: servingSource(ROLLOUT_GO, 'ConfigurationRollout.computeProperties'),
     request: { verb: 'create', resource: 'services', name: 'ro4', body: svc('ro4', '4s') },
     expect: { status: 201, conditions: READY },
     sequence: [
@@ -75,7 +69,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'rollout-duration-7s-last-step-capped',
     behaviour:
       'rollout-duration 7s: steps of round(99/6)=17%; the sixth would give 103% and is capped at the target, ending the rollout',
-    source: serving(ROLLOUT_GO, 'stepRevisions'),
+    source: servingSource(ROLLOUT_GO, 'stepRevisions'),
     request: { verb: 'create', resource: 'services', name: 'ro7', body: svc('ro7', '7s') },
     expect: { status: 201, conditions: READY },
     sequence: [
@@ -96,7 +90,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'rollout-duration-latest-shares-pinned-revision',
     behaviour:
       'a latest-revision target on the revision a pinned target names is merged into it (the first entry wins), so a new revision takes its share at once',
-    source: serving('pkg/reconciler/route/traffic/traffic.go', 'consolidate'),
+    source: servingSource('pkg/reconciler/route/traffic/traffic.go', 'consolidate'),
     request: {
       verb: 'create',
       resource: 'services',
@@ -121,7 +115,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'rollout-duration-route-half-target',
     behaviour:
       'a Route splitting 50/50 between two configurations: a new revision of one moves only its 50% in round(49/3)=16% steps; the capped fourth step ends it',
-    source: serving(ROLLOUT_GO, 'stepRevisions'),
+    source: servingSource(ROLLOUT_GO, 'stepRevisions'),
     request: {
       verb: 'create',
       resource: 'routes',
@@ -170,7 +164,7 @@ export const ROWS: UpstreamRow[] = [
     id: 'rollout-duration-new-revision-mid-rollout',
     behaviour:
       'a third revision during a rollout takes its 1% from the newest revision with traffic and restarts the plan; steps drain the newest older revision first',
-    source: serving(ROLLOUT_GO, 'stepConfig'),
+    source: servingSource(ROLLOUT_GO, 'stepConfig'),
     request: { verb: 'create', resource: 'services', name: 'three', body: svc('three', '4s') },
     expect: { status: 201, conditions: READY },
     sequence: [

@@ -19,6 +19,16 @@ export const COMMITS = {
   networking: 'c7a7b772cac94b9a20d3f43274d2f86ec7f0a2f8',
 } as const;
 
+/** Where a behaviour of knative/serving is defined, at the commit the rows were checked against. */
+export function servingSource(path: string, symbol: string): UpstreamSource {
+  return { repo: 'knative/serving', path, symbol, commit: COMMITS.serving };
+}
+
+/** A knative/serving conformance test of test/conformance/api/v1. */
+export function conformanceSource(file: string, symbol: string): UpstreamSource {
+  return servingSource(`test/conformance/api/v1/${file}`, symbol);
+}
+
 /** A write (or read) against the playground, in kubectl's and the API's terms. */
 export interface UpstreamRequest {
   verb: 'create' | 'apply' | 'patch' | 'get' | 'delete';
