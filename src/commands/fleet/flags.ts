@@ -161,7 +161,7 @@ function visited(contexts: readonly string[]): string {
  * --context-ingress or --context-prometheus for a context the rollout does not visit would be silently unused: a
  * typo, refused (exit 2) before anything is written.
  */
-export function refuseStrayContextIngress(run: FleetRunFlags | undefined, contexts: readonly string[]): void {
+export function refuseStrayContextFlags(run: FleetRunFlags | undefined, contexts: readonly string[]): void {
   const given: Array<[string, Record<string, string> | undefined]> = [
     ['--context-ingress', run?.contextIngress],
     ['--context-prometheus', run?.contextPrometheus],
@@ -194,12 +194,18 @@ export function refuseContextWithoutPrometheus(
   });
 }
 
-/** The gate settings of one context: its --context-prometheus, else the rollout's own Prometheus. */
-export function gatesForContext(
-  gates: GateSettings | undefined,
-  run: FleetRunFlags | undefined,
+/**
+ * The tag-URL ingress and the gate settings of one context: its --context-ingress and --context-prometheus, else
+ * the rollout's own.
+ */
+export function settingsForContext<V extends { ingress?: string }>(
+  o: { verify: V; gates?: GateSettings; fleetRun?: FleetRunFlags },
   context: string,
-): GateSettings | undefined {
-  const url = run?.contextPrometheus?.[context];
-  return gates && url !== undefined ? { ...gates, prometheus: url } : gates;
+): { verify: V; gates: GateSettings | undefined } {
+  const ingress = o.fleetRun?.contextIngress?.[context];
+  const url = o.fleetRun?.contextPrometheus?.[context];
+  return {
+    verify: ingress !== undefined ? { ...o.verify, ingress } : o.verify,
+    gates: o.gates && url !== undefined ? { ...o.gates, prometheus: url } : o.gates,
+  };
 }

@@ -26,9 +26,9 @@ import type { RolloutOptions } from '../rollout/options.js';
 import { FleetConnections } from './connections.js';
 import {
   DEFAULT_MAX_PARALLEL,
-  gatesForContext,
+  settingsForContext,
   refuseContextWithoutPrometheus,
-  refuseStrayContextIngress,
+  refuseStrayContextFlags,
 } from './flags.js';
 import { FleetProgress } from './progress.js';
 import { runTarget } from './target-run.js';
@@ -131,7 +131,7 @@ export async function runFleet(ctx: CommandContext, o: RolloutOptions): Promise<
 
 async function runFleetOn(ctx: CommandContext, o: RolloutOptions, connections: FleetConnections): Promise<void> {
   const found = await resolveTargets(ctx, o.service, o.targets, connections);
-  refuseStrayContextIngress(o.fleetRun, found.contexts);
+  refuseStrayContextFlags(o.fleetRun, found.contexts);
   if (!o.abort) refuseContextWithoutPrometheus(o.gates, o.fleetRun, found.contexts);
   if (found.targets.length === 0)
     throw new RefusedError('no service matches in the contexts reached', {
@@ -191,13 +191,10 @@ async function runWaves(
     inFlight.set(t, ac);
     progress.set(t, 'running');
     try {
-      const ingress = o.fleetRun?.contextIngress?.[t.context];
-      const verify = ingress !== undefined ? { ...o.verify, ingress } : o.verify;
       const own = o.fleetRun?.imageTag !== undefined ? t.svc.spec.template?.spec?.containers?.[0]?.image : undefined;
       const topts: RolloutOptions = {
         ...o,
-        verify,
-        gates: gatesForContext(o.gates, o.fleetRun, t.context),
+        ...settingsForContext(o, t.context),
         image: images.get(t),
         fleet: plan.fleet,
         targets: undefined,

@@ -26,18 +26,13 @@ async function withOwnImage(ctx: CommandContext, opts: RolloutOptions, tag: stri
  * so it is refused (exit 2).
  */
 async function withContextFlags(ctx: CommandContext, opts: RolloutOptions): Promise<RolloutOptions> {
-  const { gatesForContext, refuseContextWithoutPrometheus, refuseStrayContextIngress } =
+  const { refuseContextWithoutPrometheus, refuseStrayContextFlags, settingsForContext } =
     await import('../fleet/flags.js');
   const { context } = await ctx.kube();
   const run = opts.fleetRun;
-  refuseStrayContextIngress(run, [context]);
+  refuseStrayContextFlags(run, [context]);
   if (!opts.abort) refuseContextWithoutPrometheus(opts.gates, run, [context]);
-  const ingress = run?.contextIngress?.[context];
-  return {
-    ...opts,
-    verify: ingress !== undefined ? { ...opts.verify, ingress } : opts.verify,
-    gates: gatesForContext(opts.gates, run, context),
-  };
+  return { ...opts, ...settingsForContext(opts, context) };
 }
 
 /**
