@@ -5,9 +5,9 @@
 /** Longest part of an input an error message repeats. */
 export const QUOTE_LIMIT = 100;
 
-// C0, DEL, C1 and the Unicode marks that reorder or break lines (as src/ui/sanitize.ts lists them).
+// C0, DEL, C1 and the Unicode marks that reorder or break lines (as src/ui/sanitize.ts lists them); global.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Whether a string holds a character the quote would escape. */
 export function hasControlChars(s: string): boolean {

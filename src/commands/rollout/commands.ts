@@ -1,13 +1,9 @@
 // The non-interactive command equivalent to each wizard step, so the wizard teaches the CLI.
 import type { GateSet } from '../../core/gates/file.js';
 import type { Intent } from '../../core/plan-types.js';
+import { hasControlChars, UNSAFE } from '../../core/quote.js';
 import { displayUrl } from '../../core/redact.js';
 import type { VerifySettings } from './options.js';
-
-// What printable() would escape (C0, DEL, C1, the marks that reorder or break lines): a word holding one is written
-// with shell escapes instead, so the printed line stays inert and still pastes.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Quotes a word for a POSIX shell when it needs it. A word with a newline or another control character (a
@@ -16,7 +12,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a
  */
 export function shellQuote(word: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  if (word.search(CONTROL) < 0) return `'${word.replace(/'/g, `'\\''`)}'`;
+  if (!hasControlChars(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
   const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\\': '\\\\', "'": "\\'" };
   const escape = (ch: string) => {
     const code = ch.charCodeAt(0);
@@ -25,7 +21,7 @@ export function shellQuote(word: string): string {
       (code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
     );
   };
-  return `$'${word.replace(/[\\']/g, escape).replace(CONTROL, escape)}'`;
+  return `$'${word.replace(/[\\']/g, escape).replace(UNSAFE, escape)}'`;
 }
 
 function line(verb: string, service: string, namespace: string | undefined, args: Array<string | undefined>): string {
